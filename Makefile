@@ -1,0 +1,81 @@
+# renda: `make run` installs, builds, creates the demo database and serves on :8080;
+# `make test` builds and runs every test on both database backends.
+
+CC ?= cc
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	-Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# `make SAN=1` builds with AddressSanitizer and UndefinedBehaviorSanitizer.
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build/san
+else
+BUILD := build
+endif
+
+SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/migrations.o
+MIGRATIONS := $(wildcard migrations/sqlite/*.sql migrations/pg/*.sql)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+DB ?= var/renda.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps web run test unit clean format bench
+all: $(BUILD)/renda $(UNIT_BIN)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/migrations.c: scripts/embed-migrations.sh $(MIGRATIONS) | $(BUILD)/obj
+	sh scripts/embed-migrations.sh migrations > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/migrations.o: $(BUILD)/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/renda: $(OBJ) $(BUILD)/obj/main.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+web/dist/index.html: $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+	@if [ -f web/package.json ]; then cd web && npm run build; fi
+
+web: web/dist/index.html
+
+run: deps
+	$(MAKE) all web
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f $(DB) ]; then ./build/renda demo --db sqlite:$(DB) --size small --seed 1; \
+	else ./build/renda migrate --db sqlite:$(DB) >/dev/null; fi
+	@./build/renda --help >/dev/null
+	@echo "renda: 打开 http://$(LISTEN) ，演示账号见 README（密码 Renda@2024）"
+	./build/renda serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
+
+test: deps
+	$(MAKE) all web
+	sh scripts/test.sh
+
+unit: all
+	sh scripts/test.sh unit
+
+bench: deps
+	$(MAKE) all web
+	sh bench/regions.sh
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+clean:
+	rm -rf build web/dist

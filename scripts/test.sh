@@ -1,0 +1,110 @@
+#!/bin/sh
+# Runs renda's tests and ends with one summary line "N passed, N failed".
+#   scripts/test.sh            every suite: unit (under valgrind), HTTP on SQLite and on
+#                              PostgreSQL, browser (headless Chromium)
+#   scripts/test.sh unit|http|pg|browser   one suite
+# Needs `make all web` first (make test does both).
+set -u
+cd "$(dirname "$0")/.."
+what=${1:-all}
+passed=0
+failed=0
+failures=""
+log=$(mktemp -d /tmp/renda-test.XXXXXX)
+pgdir=""
+
+cleanup() {
+	[ -n "$pgdir" ] && sh scripts/pg.sh stop "$pgdir"
+	rm -rf "$log"
+}
+trap cleanup EXIT INT TERM
+
+count() { # suite name, passed, failed
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	[ "$3" -gt 0 ] && failures="$failures $1"
+	printf '== %s: %d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."
+run_unit() {
+	for t in build/tests/test_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		if command -v valgrind >/dev/null 2>&1 && [ "${RENDA_NO_VALGRIND:-0}" != 1 ]; then
+			valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+				"$t" >"$log/$name" 2>&1
+		else
+			"$t" >"$log/$name" 2>&1
+		fi
+		rc=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log/$name" | tail -n 1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log/$name" | tail -n 1)
+		p=${p:-0}
+		f=${f:-0}
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # valgrind error or crash
+		[ "$f" -gt 0 ] && cat "$log/$name"
+		count "unit/$name" "$p" "$f"
+	done
+}
+
+# node's test runner (TAP) ends with "# pass N" and "# fail N".
+run_node() { # suite, dir, env...
+	suite=$1
+	dir=$2
+	shift 2
+	out="$log/$(echo "$suite" | tr '/' '_')"
+	env "$@" node --test --test-reporter=tap --test-concurrency=1 "$dir" >"$out" 2>&1
+	rc=$?
+	p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$out" | tail -n 1)
+	f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$out" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$f" -gt 0 ]; then grep -v '^ *duration_ms' "$out" | grep -B3 -A25 '^ *not ok' | head -n 150; fi
+	count "$suite" "$p" "$f"
+}
+
+run_http_sqlite() { run_node http/sqlite tests/http/ RENDA_BIN=build/renda; }
+
+run_http_pg() {
+	pgdir=$(mktemp -d /tmp/renda-pg.XXXXXX)
+	if admin=$(sh scripts/pg.sh start "$pgdir"); then
+		run_node http/postgresql tests/http/ RENDA_BIN=build/renda RENDA_PG_ADMIN="$admin"
+	else
+		count http/postgresql 0 1
+	fi
+	sh scripts/pg.sh stop "$pgdir"
+	pgdir=""
+}
+
+run_browser() {
+	if [ ! -f web/package.json ]; then
+		echo "== browser: no web UI in this tree"
+		return
+	fi
+	if [ ! -d web/e2e ] || [ ! -f web/dist/index.html ]; then
+		echo "== browser: web UI not built"
+		count browser 0 1
+		return
+	fi
+	run_node browser web/e2e/ RENDA_BIN="$(pwd)/build/renda" RENDA_WEB="$(pwd)/web/dist"
+}
+
+case $what in
+unit) run_unit ;;
+http) run_http_sqlite ;;
+pg) run_http_pg ;;
+browser) run_browser ;;
+all)
+	run_unit
+	run_http_sqlite
+	run_http_pg
+	run_browser
+	;;
+*) echo "usage: scripts/test.sh [unit|http|pg|browser]" >&2; exit 2 ;;
+esac
+
+[ -n "$failures" ] && echo "failed suites:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

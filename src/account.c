@@ -1,0 +1,473 @@
+#include "account.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "buf.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+
+static const struct col cols[] = {
+	{"id", COL_INT}, {"username", COL_STR}, {"display_name", COL_STR}, {"role", COL_STR},
+	{"region_code", COL_STR}, {"region_name", COL_STR}, {"handler_id", COL_INT},
+	{"locked", COL_BOOL}, {"locked_until", COL_INT}, {"failed_logins", COL_INT},
+	{"last_login_at", COL_INT}, {"created_at", COL_INT}, {NULL, 0}};
+
+/* `locked` is computed against the time bound as the first parameter. */
+#define SELECT                                                                                \
+	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id,"\
+	" CASE WHEN a.admin_locked = 1 OR a.locked_until > ? THEN 1 ELSE 0 END, a.locked_until,"\
+	" a.failed_logins, a.last_login_at, a.created_at"                                       \
+	" FROM accounts a JOIN regions r ON r.code = a.region_code"
+
+static void add_role_name(json_t *o)
+{
+	json_object_set_new(o, "role_name",
+			    json_string(role_label(json_string_value(json_object_get(o, "role")))));
+}
+
+static int check_admin(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_ACCOUNT_ADMIN))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有安全管理员可以管理账号");
+	return 0;
+}
+
+static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	char pat[200];
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	db_ps(&p, pat);
+	if ((rc = db_exec(c, SELECT " WHERE a.id = ? AND r.path LIKE ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "账号不存在");
+	} else {
+		*out = rows_object(r, 0, cols);
+		add_role_name(*out);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+int account_check_username(const char *u, struct err *e)
+{
+	size_t n = strlen(u);
+	if (n < LIMIT_USERNAME_MIN || n > LIMIT_USERNAME_MAX || !(u[0] >= 'a' && u[0] <= 'z'))
+		goto bad;
+	for (const char *p = u; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '.' || *p == '-'))
+			goto bad;
+	return 0;
+bad:
+	return err_field(e, E_INVALID, "bad_username", "username",
+			 "用户名应为3到32位小写字母、数字、下划线、点或短横线，并以字母开头");
+}
+
+/* A handler account must name a handling unit in its region's subtree; others must not. */
+static int check_handler(struct db_conn *c, const char *role, const char *region,
+			 int64_t handler_id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	if (strcmp(role, "handler") != 0) {
+		if (handler_id)
+			return err_field(e, E_INVALID, "bad_handler", "handler_id",
+					 "只有承办单位角色可以关联承办单位");
+		return 0;
+	}
+	if (!handler_id)
+		return err_field(e, E_INVALID, "missing_field", "handler_id", "承办单位账号须选择所属承办单位");
+	db_params_init(&p);
+	db_ps(&p, region);
+	db_pi(&p, handler_id);
+	if ((rc = db_exec(c, "SELECT h.id FROM handlers h JOIN regions hr ON hr.code = h.region_code"
+			     " JOIN regions ar ON ar.code = ? WHERE h.id = ?"
+			     " AND hr.path LIKE ar.path || '%'", &p, &r, e)))
+		return rc;
+	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_handler", "handler_id",
+				      "承办单位不存在或不属于该账号的区划");
+	db_res_free(r);
+	return rc;
+}
+
+int account_insert(struct db_conn *c, const char *username, const char *display_name,
+		   const char *role, const char *region, int64_t handler_id, const char *password,
+		   int64_t *id, struct err *e)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	if ((rc = account_check_username(username, e)))
+		return rc;
+	if (!role_valid(role))
+		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
+	if ((rc = auth_password_policy(password, e)) || (rc = check_handler(c, role, region, handler_id, e)))
+		return rc;
+	if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
+		return rc;
+	db_params_init(&p);
+	db_ps(&p, username);
+	db_ps(&p, display_name);
+	db_ps(&p, role);
+	db_ps(&p, region);
+	if (handler_id)
+		db_pi(&p, handler_id);
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, hash);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
+			" password_hash, password_changed_at, created_at, updated_at)"
+			" VALUES (?,?,?,?,?,?,?,?,?) RETURNING id", &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		return err_field(e, E_CONFLICT, "duplicate", "username", "用户名“%s”已被使用", username);
+	if (rc == E_CONFLICT)
+		return err_field(e, E_INVALID, "bad_region", "region_code", "区划“%s”不存在", region);
+	if (!rc && id)
+		*id = db_int(r, 0, 0);
+	db_res_free(r);
+	return rc;
+}
+
+int account_list(struct db *db, const struct actor *a, const char *role, const char *region,
+		 const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"username", "display_name", "created_at", "role",
+					    "last_login_at", NULL};
+	struct buf sql = BUF_INIT_CAP(4096), where = BUF_INIT_CAP(1024);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char order[64], path[160], pat[200];
+	char *like = NULL;
+	int64_t total;
+	size_t i;
+	int rc;
+	json_t *items;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)))
+		return rc;
+	if ((rc = rows_order(q->sort, sorts, "username ASC", order, sizeof(order), e)))
+		return rc;
+	if (role && *role && !role_valid(role))
+		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	db_pi(&p, util_now());
+	buf_adds(&where, " WHERE r.path LIKE ?");
+	db_ps(&p, pat);
+	if (role && *role) {
+		buf_adds(&where, " AND a.role = ?");
+		db_ps(&p, role);
+	}
+	if (q->q && *q->q) {
+		like = rows_like(q->q);
+		buf_adds(&where, " AND (a.username LIKE ? ESCAPE '\\' OR a.display_name LIKE ? ESCAPE '\\')");
+		db_ps(&p, like);
+		db_ps(&p, like);
+	}
+	if ((rc = db_begin_read(c, e)))
+		goto out;
+	/* The count has no time parameter: skip the first one by building its own list. */
+	{
+		struct db_params cp;
+		db_params_init(&cp);
+		for (int k = 1; k < p.n; k++) {
+			if (p.is_int[k])
+				db_pi(&cp, strtoll(p.v[k], NULL, 10));
+			else
+				db_ps(&cp, p.v[k]);
+		}
+		buf_addf(&sql, "SELECT COUNT(*) FROM accounts a JOIN regions r ON r.code = a.region_code%s",
+			 where.data);
+		if ((rc = db_exec(c, sql.data, &cp, &r, e)))
+			goto out;
+	}
+	total = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	buf_reset(&sql);
+	buf_addf(&sql, SELECT "%s ORDER BY a.%s, a.id LIMIT ? OFFSET ?", where.data, order);
+	db_pi(&p, q->per_page);
+	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	items = rows_array(r, cols);
+	for (i = 0; i < json_array_size(items); i++)
+		add_role_name(json_array_get(items, i));
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+			 "page", q->page, "per_page", q->per_page);
+out:
+	free(like);
+	db_res_free(r);
+	buf_release(&sql);
+	buf_release(&where);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)))
+		return rc;
+	c = db_acquire(db);
+	if (!(rc = load(c, a, id, &o, e)))
+		*out = json_pack("{s:o}", "account", o);
+	db_release(db, c);
+	return rc;
+}
+
+int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"username", JF_STR, 1, 1, LIMIT_USERNAME_MAX, "用户名"},
+		{"display_name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "姓名"},
+		{"role", JF_STR, 1, 1, 24, "角色"},
+		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
+		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "初始密码"},
+		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	json_t *o = NULL;
+	int64_t id;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)))
+		goto out;
+	if ((rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		goto out;
+	}
+	if ((rc = account_insert(c, jsonx_str(in, "username"), jsonx_str(in, "display_name"),
+				 jsonx_str(in, "role"), jsonx_str(in, "region_code"),
+				 jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
+		goto out;
+	/* An initial password is known to the administrator: the user must replace it. */
+	{
+		struct db_params p;
+		db_params_init(&p);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = load(c, a, id, &o, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "account.create", "account", sid, NULL, o, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "account", o);
+out:
+	json_decref(o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"display_name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "姓名"},
+		{"role", JF_STR, 0, 1, 24, "角色"},
+		{"region_code", JF_STR, 0, 1, 9, "所属区划"},
+		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	const char *name, *role, *region;
+	int64_t handler_id;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	name = jsonx_str(in, "display_name") ? jsonx_str(in, "display_name")
+					     : json_string_value(json_object_get(before, "display_name"));
+	role = jsonx_str(in, "role") ? jsonx_str(in, "role") : json_string_value(json_object_get(before, "role"));
+	region = jsonx_str(in, "region_code") ? jsonx_str(in, "region_code")
+					      : json_string_value(json_object_get(before, "region_code"));
+	handler_id = json_object_get(in, "handler_id") ? jsonx_int(in, "handler_id", 0)
+			: (!strcmp(role, "handler") ? json_integer_value(json_object_get(before, "handler_id")) : 0);
+	if (!role_valid(role)) {
+		rc = err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
+		goto out;
+	}
+	if (id == a->account_id && strcmp(role, a->role)) {
+		rc = err_field(e, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色");
+		goto out;
+	}
+	if ((rc = region_scope(c, a, region, NULL, 0, e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		goto out;
+	}
+	if ((rc = check_handler(c, role, region, handler_id, e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, name);
+	db_ps(&p, role);
+	db_ps(&p, region);
+	if (handler_id)
+		db_pi(&p, handler_id);
+	else
+		db_ps(&p, NULL);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
+			     " handler_id = ?, updated_at = ? WHERE id = ?", &p, NULL, e)))
+		goto out;
+	/* A change of role or scope takes effect at once: end the account's sessions. */
+	if (strcmp(role, json_string_value(json_object_get(before, "role"))) ||
+	    strcmp(region, json_string_value(json_object_get(before, "region_code")))) {
+		db_params_init(&p);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = load(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "account.update", "account", sid, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "account", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock, json_t **out,
+		     struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)))
+		return rc;
+	if (lock && id == a->account_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "不能锁定自己的账号");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, lock);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
+				  : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
+				    " updated_at = ? WHERE id = ?", &p, NULL, e)))
+		goto out;
+	if (lock) {
+		db_params_init(&p);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = load(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, lock ? "account.lock" : "account.unlock", "account", sid, before,
+			      after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "account", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int account_reset_password(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"}, {NULL, 0, 0, 0, 0, NULL}};
+	char hash[crypto_pwhash_STRBYTES], sid[24];
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL;
+	int rc;
+
+	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)) ||
+	    (rc = auth_password_policy(jsonx_str(in, "password"), e)) ||
+	    (rc = auth_hash_password(jsonx_str(in, "password"), hash, sizeof(hash), e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, hash);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE accounts SET password_hash = ?, must_change_password = 1,"
+			     " failed_logins = 0, locked_until = 0, password_changed_at = ?,"
+			     " updated_at = ? WHERE id = ?", &p, NULL, e)))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, id);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "account.password_reset", "account", sid, NULL, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}

@@ -1,0 +1,215 @@
+#include "api.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "jsonx.h"
+#include "limit.h"
+
+static const struct route *const tables[] = {
+	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
+	api_audit_routes,
+};
+
+/* Matches path against pattern, capturing :params. 1 on match. */
+static int match(const char *pattern, const char *path, char params[][64], int nparams)
+{
+	int np = 0;
+	while (*pattern && *path) {
+		if (*pattern == ':') {
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+			while (*pattern && *pattern != '/')
+				pattern++;
+			if (n == 0 || n >= 64 || np >= nparams)
+				return 0;
+			memcpy(params[np], path, n);
+			params[np][n] = '\0';
+			np++;
+			path += n;
+		} else if (*pattern++ != *path++) {
+			return 0;
+		}
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+int api_qstr(struct call *c, const char *name, const char **out)
+{
+	const char *v = http_query(c->req, name);
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	if (!util_utf8_valid(v, strlen(v)) || util_utf8_len(v) > LIMIT_QUERY_CHARS)
+		return err_field(&c->err, E_INVALID, "bad_param", name,
+				 "查询参数“%s”无效或超过%d个字", name, LIMIT_QUERY_CHARS);
+	*out = v;
+	return 0;
+}
+
+static int int_param(struct call *c, const char *name, int dflt, int lo, int hi, int *out)
+{
+	const char *v = http_query(c->req, name);
+	int64_t n;
+	if (!v || !*v) {
+		*out = dflt;
+		return 0;
+	}
+	if (util_parse_i64(v, &n) || n < lo || n > hi)
+		return err_field(&c->err, E_INVALID, "bad_param", name, "参数“%s”应为%d到%d之间的整数",
+				 name, lo, hi);
+	*out = (int)n;
+	return 0;
+}
+
+int api_listq(struct call *c, struct listq *q)
+{
+	int rc;
+	memset(q, 0, sizeof(*q));
+	if ((rc = int_param(c, "page", 1, 1, 1000000, &q->page)) ||
+	    (rc = int_param(c, "per_page", LIMIT_PAGE_DEFAULT, 1, LIMIT_PAGE_MAX, &q->per_page)) ||
+	    (rc = api_qstr(c, "q", &q->q)) || (rc = api_qstr(c, "sort", &q->sort)))
+		return rc;
+	return 0;
+}
+
+int api_id(struct call *c, int idx, int64_t *id)
+{
+	if (util_parse_i64(c->params[idx], id) || *id <= 0)
+		return err_set(&c->err, E_NOTFOUND, "not_found", "对象不存在");
+	return 0;
+}
+
+/* Authenticates by bearer token or session cookie; checks CSRF for cookie writes. */
+static int authenticate(struct call *c, const struct route *rt)
+{
+	const struct http_req *q = c->req;
+	const char *authz = http_header(q, "Authorization");
+	const char *cookie;
+	int write = strcmp(q->method, "GET") && strcmp(q->method, "HEAD");
+	int rc;
+
+	if (authz) {
+		if (strncmp(authz, "Bearer ", 7))
+			return err_set(&c->err, E_UNAUTH, "bad_token", "Authorization 头应为 Bearer 令牌");
+		return auth_bearer(c->app->db, authz + 7, q->client_addr, &c->actor, &c->err);
+	}
+	cookie = http_cookie(q, "renda_session");
+	if (!cookie)
+		return err_set(&c->err, E_UNAUTH, "unauthenticated", "请先登录");
+	if ((rc = auth_session(c->app->db, cookie, q->client_addr, &c->actor, &c->err)))
+		return rc;
+	c->session = cookie;
+	if (write) {
+		const char *t = http_header(q, "X-CSRF-Token");
+		size_t n = strlen(c->actor.csrf_token);
+		if (!t || strlen(t) != n || sodium_memcmp(t, c->actor.csrf_token, n) != 0)
+			return err_set(&c->err, E_FORBIDDEN, "csrf_failed",
+				       "缺少或错误的 CSRF 令牌，请刷新页面后重试");
+	}
+	if (c->actor.must_change_password && !(rt->flags & API_ANY_PW))
+		return err_set(&c->err, E_FORBIDDEN, "password_change_required",
+			       "请先修改初始密码");
+	return 0;
+}
+
+static int read_body(struct call *c, const struct route *rt)
+{
+	const struct http_req *q = c->req;
+	const char *ct = http_header(q, "Content-Type");
+
+	if (q->body_len == 0 && (rt->flags & API_BODY_OPT)) {
+		c->in = json_object();
+		return 0;
+	}
+	if (!ct || strncasecmp(ct, "application/json", 16))
+		return err_set(&c->err, E_INVALID, "bad_content_type",
+			       "请求体应为 JSON（Content-Type: application/json）");
+	return jsonx_parse(q->body, q->body_len, &c->in, &c->err);
+}
+
+static void dispatch(struct call *c)
+{
+	const struct http_req *q = c->req;
+	const struct route *found = NULL;
+	int path_matched = 0, rc;
+
+	for (size_t t = 0; t < ARRAY_LEN(tables) && !found; t++) {
+		for (const struct route *rt = tables[t]; rt->method; rt++) {
+			if (!match(rt->pattern, q->path, c->params, 3))
+				continue;
+			path_matched = 1;
+			if (!strcmp(rt->method, q->method) ||
+			    (!strcmp(q->method, "HEAD") && !strcmp(rt->method, "GET"))) {
+				found = rt;
+				break;
+			}
+		}
+	}
+	if (!found) {
+		if (path_matched)
+			err_set(&c->err, E_INVALID, "method_not_allowed", "不支持该请求方法");
+		else
+			err_set(&c->err, E_NOTFOUND, "not_found", "接口不存在");
+		http_reply_error(c->rep, &c->err);
+		if (path_matched)
+			c->rep->status = 405;
+		return;
+	}
+	if (!(found->flags & API_PUBLIC) && (rc = authenticate(c, found)))
+		goto fail;
+	if ((found->flags & (API_BODY | API_BODY_OPT)) && (rc = read_body(c, found)))
+		goto fail;
+	if (!(found->flags & (API_BODY | API_BODY_OPT)) && q->body_len) {
+		rc = err_set(&c->err, E_INVALID, "unexpected_body", "该接口不接受请求体");
+		goto fail;
+	}
+	c->status = 200;
+	if ((rc = found->fn(c)))
+		goto fail;
+	c->rep->status = c->status;
+	if (c->status != 204) {
+		char *s = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT);
+		c->rep->content_type = "application/json; charset=utf-8";
+		buf_adds(&c->rep->body, s);
+		free(s);
+	}
+	return;
+fail:
+	if (!c->err.kind)
+		err_set(&c->err, E_INTERNAL, "internal", "服务器内部错误");
+	if (c->err.kind == E_DB || c->err.kind == E_INTERNAL) {
+		/* Log the detail for operators; tell the user only that it failed. */
+		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
+		snprintf(c->err.msg, sizeof(c->err.msg), "服务器内部错误，请稍后重试");
+	}
+	http_reply_error(c->rep, &c->err);
+}
+
+void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
+{
+	struct app *app = appv;
+	struct call c;
+
+	if (strncmp(q->path, "/api/", 5) != 0) {
+		if (strcmp(q->method, "GET") && strcmp(q->method, "HEAD")) {
+			struct err e;
+			err_set(&e, E_INVALID, "method_not_allowed", "不支持该请求方法");
+			http_reply_error(r, &e);
+			r->status = 405;
+			return;
+		}
+		http_static(app->web_dir, q->path, r);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.app = app;
+	c.req = q;
+	c.rep = r;
+	dispatch(&c);
+	json_decref(c.in);
+	json_decref(c.out);
+}

@@ -1,0 +1,63 @@
+/* api.h: the JSON API. One router; one handler file per domain (api_session.c, api_region.c,
+ * ...). Handlers translate a request into a domain call and its result into JSON: no SQL and
+ * no business rule lives here. */
+#ifndef RENDA_API_H
+#define RENDA_API_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+#include "http.h"
+#include "rows.h"
+
+struct app {
+	struct db *db;
+	const char *web_dir;
+};
+
+/* One API call in flight. */
+struct call {
+	struct app *app;
+	const struct http_req *req;
+	struct http_reply *rep;
+	struct actor actor;    /* valid when the route needs authentication */
+	const char *session;   /* the cookie's session token, when logged in by cookie */
+	char params[3][64];    /* path parameters in pattern order */
+	json_t *in;            /* the parsed body, for routes that take one */
+	json_t *out;           /* the reply body (owned; sent with status) */
+	int status;            /* 200 unless the handler says 201 or 204 */
+	struct err err;
+};
+
+/* Routes flags. */
+#define API_PUBLIC 1u   /* no authentication */
+#define API_BODY 2u     /* a JSON object body is required */
+#define API_BODY_OPT 4u /* a JSON body is optional (defaults to {}) */
+#define API_ANY_PW 8u   /* allowed while the password must still be changed */
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/regions/:code" */
+	int (*fn)(struct call *c);
+	unsigned flags;
+};
+
+/* The routes of each domain, each list ending with a {NULL} entry. */
+extern const struct route api_session_routes[];
+extern const struct route api_region_routes[];
+extern const struct route api_handler_routes[];
+extern const struct route api_account_routes[];
+extern const struct route api_audit_routes[];
+
+/* The one request entry point, given to http_start. */
+void api_handle(void *app, const struct http_req *q, struct http_reply *r);
+
+/* Reads paging, search and sort from the query string; E_INVALID on bad values. */
+int api_listq(struct call *c, struct listq *q) WUR;
+/* Reads a positive integer path parameter; E_NOTFOUND when it is not one. */
+int api_id(struct call *c, int idx, int64_t *id) WUR;
+/* A query parameter bounded to LIMIT_QUERY_CHARS valid UTF-8 characters; NULL if absent. */
+int api_qstr(struct call *c, const char *name, const char **out) WUR;
+
+#endif

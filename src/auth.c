@@ -1,0 +1,563 @@
+#include "auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+#include "rows.h"
+
+static unsigned long long pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+void auth_set_cost(unsigned long long ops, size_t mem)
+{
+	pw_ops = ops;
+	pw_mem = mem;
+}
+
+int auth_password_policy(const char *pw, struct err *e)
+{
+	int lower = 0, upper = 0, digit = 0, other = 0;
+	size_t n = util_utf8_len(pw);
+
+	if (n < LIMIT_PASSWORD_MIN || n > LIMIT_PASSWORD_MAX)
+		return err_field(e, E_INVALID, "password_weak", "password",
+				 "密码长度应为%d到%d位", LIMIT_PASSWORD_MIN, LIMIT_PASSWORD_MAX);
+	for (const char *p = pw; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			lower = 1;
+		else if (*p >= 'A' && *p <= 'Z')
+			upper = 1;
+		else if (*p >= '0' && *p <= '9')
+			digit = 1;
+		else
+			other = 1;
+	}
+	if (lower + upper + digit + other < 3)
+		return err_field(e, E_INVALID, "password_weak", "password",
+				 "密码至少8位，并包含小写字母、大写字母、数字、符号中的至少三类");
+	return 0;
+}
+
+int auth_hash_password(const char *pw, char *out, size_t outlen, struct err *e)
+{
+	if (outlen < crypto_pwhash_STRBYTES ||
+	    crypto_pwhash_str_alg(out, pw, strlen(pw), pw_ops, pw_mem, crypto_pwhash_ALG_ARGON2ID13))
+		return err_set(e, E_INTERNAL, "hash_failed", "密码处理失败");
+	return 0;
+}
+
+int auth_verify_password(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+/* A keyed-free BLAKE2b of a secret: the database keeps only this, never the secret. */
+static void secret_hash(const char *secret, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+#define ACTOR_COLS                                                                            \
+	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path,"            \
+	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked"
+#define ACTOR_SELECT "SELECT " ACTOR_COLS " FROM accounts a JOIN regions r ON r.code = a.region_code"
+
+static void fill_actor(const struct db_res *r, int row, struct actor *a)
+{
+	char addr[sizeof(a->client_addr)];
+	memcpy(addr, a->client_addr, sizeof(addr));
+	memset(a, 0, sizeof(*a));
+	memcpy(a->client_addr, addr, sizeof(addr));
+	a->account_id = db_int(r, row, 0);
+	snprintf(a->username, sizeof(a->username), "%s", db_val(r, row, 1));
+	snprintf(a->display_name, sizeof(a->display_name), "%s", db_val(r, row, 2));
+	snprintf(a->role, sizeof(a->role), "%s", db_val(r, row, 3));
+	snprintf(a->region_code, sizeof(a->region_code), "%s", db_val(r, row, 4));
+	snprintf(a->region_name, sizeof(a->region_name), "%s", db_val(r, row, 5));
+	snprintf(a->region_path, sizeof(a->region_path), "%s", db_val(r, row, 6));
+	a->handler_id = db_int(r, row, 7);
+	a->must_change_password = (int)db_int(r, row, 8);
+}
+
+int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, ACTOR_SELECT " WHERE a.id = ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0)
+		rc = err_set(e, E_NOTFOUND, "not_found", "账号不存在");
+	else
+		fill_actor(r, 0, a);
+	db_res_free(r);
+	return rc;
+}
+
+json_t *auth_user_json(const struct actor *a)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
+			 (json_int_t)a->account_id, "username", a->username, "display_name",
+			 a->display_name, "role", a->role, "role_name", role_label(a->role),
+			 "region_code", a->region_code, "region_name", a->region_name, "handler_id",
+			 a->handler_id ? json_integer(a->handler_id) : json_null(),
+			 "must_change_password", a->must_change_password);
+}
+
+/* Records a failed login and, at the limit, locks the account. Returns the error to report. */
+static int login_failed(struct db *db, int64_t id, const char *username, const char *addr,
+			struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct actor who = {0};
+	struct err ignore;
+	int locked = 0, rc;
+
+	snprintf(who.username, sizeof(who.username), "%s", username);
+	snprintf(who.client_addr, sizeof(who.client_addr), "%s", addr);
+	who.account_id = id;
+	if (db_begin(c, &ignore))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if (db_exec(c, "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
+		       " RETURNING failed_logins", &p, &r, &ignore))
+		goto out;
+	if (r->nrows && db_int(r, 0, 0) >= LIMIT_LOGIN_FAILURES) {
+		db_params_init(&p);
+		db_pi(&p, util_now() + LIMIT_LOCKOUT_S);
+		db_pi(&p, id);
+		if (db_exec(c, "UPDATE accounts SET failed_logins = 0, locked_until = ? WHERE id = ?",
+			    &p, NULL, &ignore))
+			goto out;
+		locked = 1;
+	}
+	if (audit_write(c, &who, locked ? "session.lockout" : "session.login_failed", "account",
+			NULL, NULL, NULL, &ignore))
+		goto out;
+	if (db_commit(c, &ignore))
+		fprintf(stderr, "renda: failed login not recorded: %s\n", ignore.msg);
+out:
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	if (locked)
+		rc = err_set(e, E_LOCKED, "account_locked", "连续%d次登录失败，账号已锁定%d分钟",
+			     LIMIT_LOGIN_FAILURES, LIMIT_LOCKOUT_S / 60);
+	else
+		rc = err_set(e, E_UNAUTH, "bad_credentials", "用户名或密码错误");
+	return rc;
+}
+
+/* A real hash to verify against for unknown usernames, so that a miss takes as long as a
+ * wrong password and does not reveal which accounts exist. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void dummy_init(void)
+{
+	struct err ignore;
+	if (auth_hash_password("renda-no-such-account", dummy_hash, sizeof(dummy_hash), &ignore))
+		dummy_hash[0] = '\0';
+}
+
+int auth_login(struct db *db, const char *username, const char *password,
+	       const char *client_addr, struct actor *a, char *token, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	char hash[65];
+	int64_t id, locked_until;
+	int rc;
+
+	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
+	db_params_init(&p);
+	db_ps(&p, username);
+	rc = db_exec(c, "SELECT id, password_hash, locked_until, admin_locked FROM accounts"
+			" WHERE username = ?", &p, &r, e);
+	db_release(db, c);
+	if (rc)
+		return rc;
+	if (r->nrows == 0) {
+		db_res_free(r);
+		pthread_once(&dummy_once, dummy_init);
+		(void)auth_verify_password(dummy_hash, password); /* same time as a real miss */
+		return err_set(e, E_UNAUTH, "bad_credentials", "用户名或密码错误");
+	}
+	id = db_int(r, 0, 0);
+	locked_until = db_int(r, 0, 2);
+	if (db_int(r, 0, 3)) {
+		db_res_free(r);
+		return err_set(e, E_LOCKED, "account_locked", "账号已被管理员锁定，请联系安全管理员");
+	}
+	if (locked_until > util_now()) {
+		int64_t min = (locked_until - util_now() + 59) / 60;
+		db_res_free(r);
+		return err_set(e, E_LOCKED, "account_locked",
+			       "登录失败次数过多，账号已锁定，请%lld分钟后再试", (long long)min);
+	}
+	if (!auth_verify_password(db_val(r, 0, 1), password)) {
+		db_res_free(r);
+		return login_failed(db, id, username, client_addr, e);
+	}
+	db_res_free(r);
+	r = NULL;
+
+	util_random_hex(token, AUTH_TOKEN_HEX / 2);
+	secret_hash(token, hash);
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = auth_load_actor(c, id, a, e)))
+		goto out;
+	util_random_hex(a->csrf_token, 24);
+	db_params_init(&p);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE accounts SET failed_logins = 0, locked_until = 0,"
+			     " last_login_at = ? WHERE id = ?", &p, NULL, e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, hash);
+	db_pi(&p, id);
+	db_ps(&p, a->csrf_token);
+	db_ps(&p, client_addr);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	if ((rc = db_exec(c, "INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr,"
+			     " created_at, last_seen) VALUES (?,?,?,?,?,?)", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "session.login", "account", NULL, NULL, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a,
+		 struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char hash[65];
+	int64_t now = util_now(), last, sid;
+	int rc;
+
+	if (strlen(token) != AUTH_TOKEN_HEX)
+		return err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
+	secret_hash(token, hash);
+	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, hash);
+	if ((rc = db_exec(c, "SELECT " ACTOR_COLS ", s.csrf_token, s.last_seen, s.id FROM sessions s"
+			     " JOIN accounts a ON a.id = s.account_id"
+			     " JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?",
+			  &p, &r, e)))
+		goto out;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
+		goto out;
+	}
+	last = db_int(r, 0, 11);
+	sid = db_int(r, 0, 12);
+	if (db_int(r, 0, 9) || now - last > LIMIT_SESSION_IDLE_S) {
+		/* Expired or locked by an administrator: the session ends here. */
+		db_params_init(&p);
+		db_pi(&p, sid);
+		if (db_exec(c, "DELETE FROM sessions WHERE id = ?", &p, NULL, e))
+			fprintf(stderr, "renda: expired session not removed: %s\n", e->msg);
+		rc = err_set(e, E_UNAUTH, "session_expired", "登录已超时，请重新登录");
+		goto out;
+	}
+	fill_actor(r, 0, a);
+	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, 10));
+	if (now - last >= LIMIT_SESSION_TOUCH_S) {
+		db_params_init(&p);
+		db_pi(&p, now);
+		db_pi(&p, sid);
+		rc = db_exec(c, "UPDATE sessions SET last_seen = ? WHERE id = ?", &p, NULL, e);
+	}
+out:
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_logout(struct db *db, const struct actor *a, const char *token, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	char hash[65];
+	int rc;
+
+	secret_hash(token, hash);
+	db_params_init(&p);
+	db_ps(&p, hash);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = db_exec(c, "DELETE FROM sessions WHERE token_hash = ?", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "session.logout", "account", NULL, NULL, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_bearer(struct db *db, const char *secret, const char *client_addr, struct actor *a,
+		struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char hash[65];
+	int64_t now = util_now();
+	int rc;
+
+	if (strncmp(secret, "rnd_", 4) || strlen(secret) != 4 + AUTH_TOKEN_HEX)
+		return err_set(e, E_UNAUTH, "bad_token", "API 令牌无效");
+	secret_hash(secret, hash);
+	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, hash);
+	if ((rc = db_exec(c, "SELECT " ACTOR_COLS ", t.id, t.expires_at, t.revoked_at, t.last_used_at"
+			     " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
+			     " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
+			  &p, &r, e)))
+		goto out;
+	if (r->nrows == 0 || db_val(r, 0, 12) || db_int(r, 0, 9) ||
+	    (db_val(r, 0, 11) && db_int(r, 0, 11) <= now)) {
+		rc = err_set(e, E_UNAUTH, "bad_token", "API 令牌无效、已过期或已吊销");
+		goto out;
+	}
+	fill_actor(r, 0, a);
+	a->via_token = 1;
+	if (now - db_int(r, 0, 13) >= LIMIT_SESSION_TOUCH_S) {
+		db_params_init(&p);
+		db_pi(&p, now);
+		db_pi(&p, db_int(r, 0, 10));
+		rc = db_exec(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", &p, NULL, e);
+	}
+out:
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_change_password(struct db *db, const struct actor *a, json_t *in, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"old_password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "原密码"},
+		{"new_password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char hash[crypto_pwhash_STRBYTES];
+	const char *oldpw, *newpw;
+	int rc;
+
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	oldpw = jsonx_str(in, "old_password");
+	newpw = jsonx_str(in, "new_password");
+	if ((rc = auth_password_policy(newpw, e))) {
+		snprintf(e->field, sizeof(e->field), "new_password");
+		return rc;
+	}
+	if (!strcmp(oldpw, newpw))
+		return err_field(e, E_INVALID, "password_reused", "new_password", "新密码不能与原密码相同");
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, a->account_id);
+	rc = db_exec(c, "SELECT password_hash FROM accounts WHERE id = ?", &p, &r, e);
+	db_release(db, c);
+	if (rc)
+		return rc;
+	if (r->nrows == 0 || !auth_verify_password(db_val(r, 0, 0), oldpw)) {
+		db_res_free(r);
+		return err_field(e, E_INVALID, "bad_password", "old_password", "原密码不正确");
+	}
+	db_res_free(r);
+	if ((rc = auth_hash_password(newpw, hash, sizeof(hash), e)))
+		return rc;
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, hash);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	db_pi(&p, a->account_id);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = db_exec(c, "UPDATE accounts SET password_hash = ?, must_change_password = 0,"
+			     " password_changed_at = ?, updated_at = ? WHERE id = ?", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "account.password_change", "account", NULL, NULL, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+static const struct col token_cols[] = {
+	{"id", COL_INT}, {"account_id", COL_INT}, {"username", COL_STR}, {"name", COL_STR},
+	{"prefix", COL_STR}, {"created_at", COL_INT}, {"expires_at", COL_INT},
+	{"last_used_at", COL_INT}, {"revoked", COL_BOOL}, {NULL, 0}};
+#define TOKEN_SELECT                                                                          \
+	"SELECT t.id, t.account_id, a.username, t.name, t.prefix, t.created_at, t.expires_at,"\
+	" t.last_used_at, CASE WHEN t.revoked_at IS NULL THEN 0 ELSE 1 END FROM api_tokens t"  \
+	" JOIN accounts a ON a.id = t.account_id JOIN regions r ON r.code = a.region_code"
+
+static int check_admin(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_ACCOUNT_ADMIN))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有安全管理员可以管理账号和令牌");
+	return 0;
+}
+
+int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char pat[200];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)))
+		return rc;
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_ps(&p, pat);
+	c = db_acquire(db);
+	if (!(rc = db_exec(c, TOKEN_SELECT " WHERE r.path LIKE ? ORDER BY t.id DESC", &p, &r, e)))
+		*out = json_pack("{s:o}", "items", rows_array(r, token_cols));
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		      struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"account_id", JF_INT, 1, 1, INT64_MAX, "账号"},
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "令牌名称"},
+		{"expires_days", JF_INT, 0, 1, LIMIT_TOKEN_DAYS_MAX, "有效天数"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct actor owner = {0};
+	char secret[4 + AUTH_TOKEN_HEX + 1], hash[65], prefix[16], sid[24];
+	long long days;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	memcpy(secret, "rnd_", 4);
+	util_random_hex(secret + 4, AUTH_TOKEN_HEX / 2);
+	secret_hash(secret, hash);
+	snprintf(prefix, sizeof(prefix), "%.12s", secret);
+	days = jsonx_int(in, "expires_days", 0);
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)))
+		goto out;
+	if ((rc = auth_load_actor(c, jsonx_int(in, "account_id", 0), &owner, e)) ||
+	    !region_path_in_scope(a, owner.region_path)) {
+		rc = err_field(e, E_INVALID, "bad_account", "account_id", "账号不存在或不在管理范围内");
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, owner.account_id);
+	db_ps(&p, jsonx_str(in, "name"));
+	db_ps(&p, hash);
+	db_ps(&p, prefix);
+	db_pi(&p, a->account_id);
+	db_pi(&p, util_now());
+	if (days)
+		db_pi(&p, util_now() + days * 86400);
+	else
+		db_ps(&p, NULL);
+	if ((rc = db_exec(c, "INSERT INTO api_tokens (account_id, name, token_hash, prefix, created_by,"
+			     " created_at, expires_at) VALUES (?,?,?,?,?,?,?) RETURNING id", &p, &r, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%s", db_val(r, 0, 0));
+	db_res_free(r);
+	r = NULL;
+	db_params_init(&p);
+	db_ps(&p, sid);
+	if ((rc = db_exec(c, TOKEN_SELECT " WHERE t.id = ?", &p, &r, e)))
+		goto out;
+	o = rows_object(r, 0, token_cols);
+	if ((rc = audit_write(c, a, "token.create", "api_token", sid, NULL, o, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O, s:s}", "token", o, "secret", secret);
+out:
+	sodium_memzero(secret, sizeof(secret));
+	json_decref(o);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int auth_token_revoke(struct db *db, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char pat[200], sid[24];
+	json_t *before = NULL;
+	int rc;
+
+	if ((rc = check_admin(a, e)))
+		return rc;
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, pat);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = db_exec(c, TOKEN_SELECT " WHERE t.id = ? AND r.path LIKE ?", &p, &r, e)))
+		goto out;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "令牌不存在");
+		goto out;
+	}
+	before = rows_object(r, 0, token_cols);
+	db_params_init(&p);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+			  &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "token.revoke", "api_token", sid, before, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}

@@ -1,0 +1,321 @@
+#include "db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limit.h"
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sqlite_sql;
+	const char *pg_sql;
+};
+extern const struct migration db_migrations[]; /* generated from migrations/ */
+extern const int db_migration_count;
+
+struct db_conn {
+	const struct db_backend *be;
+	void *h;
+	int64_t changes;
+	int in_tx;
+	int busy;
+};
+
+struct db {
+	const struct db_backend *be;
+	enum db_kind kind;
+	char *url;
+	int size;
+	struct db_conn *conns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+};
+
+void db_params_init(struct db_params *p)
+{
+	p->n = 0;
+}
+
+void db_ps(struct db_params *p, const char *s)
+{
+	if (p->n >= DB_MAX_PARAMS)
+		abort(); /* a programming error: statements have fixed parameter counts */
+	p->is_int[p->n] = 0;
+	p->v[p->n++] = s;
+}
+
+void db_pi(struct db_params *p, int64_t v)
+{
+	if (p->n >= DB_MAX_PARAMS)
+		abort();
+	snprintf(p->num[p->n], sizeof(p->num[0]), "%lld", (long long)v);
+	p->is_int[p->n] = 1;
+	p->v[p->n] = p->num[p->n];
+	p->n++;
+}
+
+struct db_res *db_res_new(int ncols)
+{
+	struct db_res *r = xcalloc(1, sizeof(*r));
+	r->ncols = ncols;
+	return r;
+}
+
+void db_res_push(struct db_res *r, char *cell)
+{
+	if (r->ncells == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->cells = xrealloc(r->cells, r->cap * sizeof(char *));
+	}
+	r->cells[r->ncells++] = cell;
+	r->nrows = (int)(r->ncells / (size_t)r->ncols);
+}
+
+void db_res_free(struct db_res *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncells; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r);
+}
+
+int64_t db_int(const struct db_res *r, int row, int col)
+{
+	const char *v = db_val(r, row, col);
+	int64_t n = 0;
+	if (v && util_parse_i64(v, &n) == 0)
+		return n;
+	return 0;
+}
+
+int db_open(const char *url, int size, struct db **out, struct err *e)
+{
+	const struct db_backend *be;
+	enum db_kind kind;
+	struct db *db;
+
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		be = &db_sqlite_backend;
+		kind = DB_SQLITE;
+	} else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		be = &db_pg_backend;
+		kind = DB_PG;
+	} else {
+		return err_set(e, E_INVALID, "bad_db_url",
+			       "数据库地址应为 sqlite:路径 或 postgresql://...");
+	}
+	if (size < 1)
+		size = 1;
+	if (size > LIMIT_DB_POOL)
+		size = LIMIT_DB_POOL;
+	db = xcalloc(1, sizeof(*db));
+	db->be = be;
+	db->kind = kind;
+	db->url = xstrdup(url);
+	db->size = size;
+	db->conns = xcalloc((size_t)size, sizeof(*db->conns));
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+	for (int i = 0; i < size; i++) {
+		db->conns[i].be = be;
+		if (be->connect(url, &db->conns[i].h, e)) {
+			db_close(db);
+			return e ? e->kind : E_DB;
+		}
+	}
+	*out = db;
+	return 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->size; i++)
+		if (db->conns[i].h)
+			db->be->disconnect(db->conns[i].h);
+	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->freed);
+	free(db->conns);
+	free(db->url);
+	free(db);
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+	return db->kind;
+}
+
+const char *db_url(const struct db *db)
+{
+	return db->url;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+	struct db_conn *c = NULL;
+	pthread_mutex_lock(&db->lock);
+	for (;;) {
+		for (int i = 0; i < db->size; i++) {
+			if (!db->conns[i].busy) {
+				c = &db->conns[i];
+				break;
+			}
+		}
+		if (c)
+			break;
+		pthread_cond_wait(&db->freed, &db->lock);
+	}
+	c->busy = 1;
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+void db_release(struct db *db, struct db_conn *c)
+{
+	if (c->in_tx)
+		db_rollback(c); /* a forgotten transaction must not leak into the next borrower */
+	pthread_mutex_lock(&db->lock);
+	c->busy = 0;
+	pthread_cond_signal(&db->freed);
+	pthread_mutex_unlock(&db->lock);
+}
+
+enum db_kind db_conn_kind(const struct db_conn *c)
+{
+	return c->be == &db_sqlite_backend ? DB_SQLITE : DB_PG;
+}
+
+int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struct db_res **out,
+	    struct err *e)
+{
+	static const struct db_params none;
+	if (out)
+		*out = NULL;
+	c->changes = 0;
+	return c->be->exec(c->h, sql, p ? p : &none, out, &c->changes, e);
+}
+
+int64_t db_changes(const struct db_conn *c)
+{
+	return c->changes;
+}
+
+int db_script(struct db_conn *c, const char *sql, struct err *e)
+{
+	return c->be->script(c->h, sql, e);
+}
+
+int db_begin(struct db_conn *c, struct err *e)
+{
+	int rc = db_exec(c, c->be->begin_write, NULL, NULL, e);
+	if (!rc)
+		c->in_tx = 1;
+	return rc;
+}
+
+int db_begin_read(struct db_conn *c, struct err *e)
+{
+	int rc = db_exec(c, "BEGIN", NULL, NULL, e);
+	if (!rc)
+		c->in_tx = 1;
+	return rc;
+}
+
+int db_commit(struct db_conn *c, struct err *e)
+{
+	int rc = db_exec(c, "COMMIT", NULL, NULL, e);
+	if (rc)
+		db_rollback(c);
+	c->in_tx = 0;
+	return rc;
+}
+
+void db_rollback(struct db_conn *c)
+{
+	struct err ignored;
+	if (!c->in_tx)
+		return;
+	if (db_exec(c, "ROLLBACK", NULL, NULL, &ignored))
+		fprintf(stderr, "renda: rollback failed: %s\n", ignored.msg);
+	c->in_tx = 0;
+}
+
+int db_schema_version(void)
+{
+	return db_migration_count ? db_migrations[db_migration_count - 1].version : 0;
+}
+
+int db_migrate(struct db *db, int *applied, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	int rc, current = 0;
+
+	if (applied)
+		*applied = 0;
+	rc = db_script(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", e);
+	if (rc)
+		goto out;
+	for (int i = 0; i < db_migration_count; i++) {
+		const struct migration *m = &db_migrations[i];
+		struct db_params p;
+
+		if ((rc = db_begin(c, e)))
+			goto out;
+		if (db_kind(db) == DB_PG &&
+		    (rc = db_exec(c, "SELECT pg_advisory_xact_lock(72616)", NULL, NULL, e)))
+			goto fail;
+		if ((rc = db_exec(c, "SELECT COALESCE(MAX(version),0) FROM schema_migrations", NULL, &r, e)))
+			goto fail;
+		current = (int)db_int(r, 0, 0);
+		db_res_free(r);
+		r = NULL;
+		if (m->version <= current) {
+			db_rollback(c);
+			continue;
+		}
+		if ((rc = db_script(c, db_kind(db) == DB_PG ? m->pg_sql : m->sqlite_sql, e)))
+			goto fail;
+		db_params_init(&p);
+		db_pi(&p, m->version);
+		db_ps(&p, m->name);
+		db_pi(&p, util_now());
+		if ((rc = db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				  &p, NULL, e)))
+			goto fail;
+		if ((rc = db_commit(c, e)))
+			goto out;
+		if (applied)
+			(*applied)++;
+		continue;
+fail:
+		db_rollback(c);
+		goto out;
+	}
+out:
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int db_backup(struct db *db, const char *path, struct err *e)
+{
+	extern int db_sqlite_backup(void *h, const char *path, struct err *e);
+	struct db_conn *c;
+	int rc;
+
+	if (db->kind != DB_SQLITE)
+		return err_set(e, E_INVALID, "backup_unsupported",
+			       "在线备份仅支持 SQLite；PostgreSQL 请使用 pg_dump");
+	c = db_acquire(db);
+	rc = db_sqlite_backup(c->h, path, e);
+	db_release(db, c);
+	return rc;
+}

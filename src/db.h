@@ -1,0 +1,97 @@
+/* db.h: the one storage interface. Two backends sit behind it (db_sqlite.c, db_pg.c), like
+ * an event loop over epoll and kqueue; domain modules write portable SQL with `?` placeholders
+ * and never know which backend runs it. Every value travels as text. */
+#ifndef RENDA_DB_H
+#define RENDA_DB_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "util.h"
+
+enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
+
+struct db;      /* a pool of connections to one database */
+struct db_conn; /* one connection, held by one thread at a time */
+
+/* A query result: rows of text cells, NULL for SQL NULL. Owned by the caller: db_res_free(). */
+struct db_res {
+	int nrows, ncols;
+	char **cells; /* row-major, nrows * ncols */
+	size_t ncells, cap;
+};
+
+/* Parameters for one statement. Strings are not copied: they must outlive the call. */
+#define DB_MAX_PARAMS 24
+struct db_params {
+	int n;
+	const char *v[DB_MAX_PARAMS];
+	char is_int[DB_MAX_PARAMS];
+	char num[DB_MAX_PARAMS][24];
+};
+
+struct db_backend {
+	const char *name;
+	int (*connect)(const char *url, void **out, struct err *e);
+	void (*disconnect)(void *c);
+	int (*exec)(void *c, const char *sql, const struct db_params *p, struct db_res **out,
+		    int64_t *changes, struct err *e);
+	int (*script)(void *c, const char *sql, struct err *e);
+	const char *begin_write; /* the statement that starts a writing transaction */
+};
+
+extern const struct db_backend db_sqlite_backend;
+extern const struct db_backend db_pg_backend;
+
+/* Opens a pool of `size` connections to url ("sqlite:PATH" or "postgresql://..."). Does not
+ * migrate. On success *out is owned by the caller (db_close). */
+int db_open(const char *url, int size, struct db **out, struct err *e) WUR;
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+const char *db_url(const struct db *db);
+
+/* Applies every migration not yet applied, each in its own transaction. */
+int db_migrate(struct db *db, int *applied, struct err *e) WUR;
+/* The highest migration version compiled into this binary. */
+int db_schema_version(void);
+
+/* Borrows a connection (blocks while all are in use); give it back with db_release. */
+struct db_conn *db_acquire(struct db *db);
+void db_release(struct db *db, struct db_conn *c);
+enum db_kind db_conn_kind(const struct db_conn *c);
+
+/* Transactions: one domain operation is one transaction. */
+int db_begin(struct db_conn *c, struct err *e) WUR;       /* a writing transaction */
+int db_begin_read(struct db_conn *c, struct err *e) WUR;  /* a consistent read */
+int db_commit(struct db_conn *c, struct err *e) WUR;
+void db_rollback(struct db_conn *c);                      /* safe to call when none is open */
+
+/* Runs one statement. `out` may be NULL when no rows are wanted. Unique violations answer
+ * E_CONFLICT with code "duplicate", foreign-key violations E_CONFLICT "in_use". */
+int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struct db_res **out,
+	    struct err *e) WUR;
+/* Rows changed by the last db_exec on this connection. */
+int64_t db_changes(const struct db_conn *c);
+/* Runs several statements (migrations). */
+int db_script(struct db_conn *c, const char *sql, struct err *e) WUR;
+
+/* SQLite online backup of the whole database to a file. */
+int db_backup(struct db *db, const char *path, struct err *e) WUR;
+
+void db_params_init(struct db_params *p);
+void db_ps(struct db_params *p, const char *s); /* a text value, NULL for SQL NULL */
+void db_pi(struct db_params *p, int64_t v);     /* an integer value */
+
+void db_res_free(struct db_res *r);
+static inline const char *db_val(const struct db_res *r, int row, int col)
+{
+	return r->cells[row * r->ncols + col];
+}
+/* The cell as an integer; 0 for NULL or text. */
+int64_t db_int(const struct db_res *r, int row, int col);
+
+/* Builds a db_res by appending cells row by row (for the backends). */
+struct db_res *db_res_new(int ncols);
+void db_res_push(struct db_res *r, char *cell_owned);
+
+#endif

@@ -1,0 +1,281 @@
+#include "handler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+
+static const struct col cols[] = {
+	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
+	{"contact_person", COL_STR}, {"phone", COL_STR}, {"active", COL_BOOL},
+	{"created_at", COL_INT}, {"updated_at", COL_INT}, {NULL, 0}};
+
+#define SELECT                                                                              \
+	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active,"     \
+	" h.created_at, h.updated_at FROM handlers h JOIN regions r ON r.code = h.region_code"
+
+static int phone_ok(const char *s)
+{
+	for (; s && *s; s++)
+		if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == '+' || *s == ' '))
+			return 0;
+	return 1;
+}
+
+/* Loads one handler within the actor's scope; E_NOTFOUND when absent or outside. */
+static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	char pat[200];
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, pat);
+	if ((rc = db_exec(c, SELECT " WHERE h.id = ? AND r.path LIKE ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0)
+		rc = err_set(e, E_NOTFOUND, "not_found", "承办单位不存在");
+	else
+		*out = rows_object(r, 0, cols);
+	db_res_free(r);
+	return rc;
+}
+
+int handler_list(struct db *db, const struct actor *a, const char *region, int active,
+		 const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
+	struct buf sql = BUF_INIT_CAP(4096), where = BUF_INIT_CAP(1024);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char order[64], path[160], pat[200];
+	char *like = NULL;
+	int64_t total;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_HANDLER_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看承办单位");
+	if ((rc = rows_order(q->sort, sorts, "h.region_code, h.name", order, sizeof(order), e)))
+		return rc;
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	buf_adds(&where, " WHERE r.path LIKE ?");
+	db_ps(&p, pat);
+	if (q->q && *q->q) {
+		like = rows_like(q->q);
+		buf_adds(&where, " AND (h.name LIKE ? ESCAPE '\\' OR h.contact_person LIKE ? ESCAPE '\\')");
+		db_ps(&p, like);
+		db_ps(&p, like);
+	}
+	if (active >= 0) {
+		buf_adds(&where, " AND h.active = ?");
+		db_pi(&p, active);
+	}
+	if ((rc = db_begin_read(c, e)))
+		goto out;
+	buf_addf(&sql, "SELECT COUNT(*) FROM handlers h JOIN regions r ON r.code = h.region_code%s",
+		 where.data);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	total = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	buf_reset(&sql);
+	/* Sort keys are qualified with the table for the join; ties break on id for stable pages. */
+	buf_addf(&sql, SELECT "%s ORDER BY %s%s, h.id LIMIT ? OFFSET ?", where.data,
+		 strncmp(order, "h.", 2) ? "h." : "", order);
+	db_pi(&p, q->per_page);
+	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", rows_array(r, cols), "total",
+			 (json_int_t)total, "page", q->page, "per_page", q->per_page);
+out:
+	free(like);
+	db_res_free(r);
+	buf_release(&sql);
+	buf_release(&where);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_HANDLER_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看承办单位");
+	c = db_acquire(db);
+	if (!(rc = load(c, a, id, &o, e)))
+		*out = json_pack("{s:o}", "handler", o);
+	db_release(db, c);
+	return rc;
+}
+
+int handler_insert(struct db_conn *c, const char *region, const char *name, const char *contact,
+		   const char *phone, int64_t *id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	db_params_init(&p);
+	db_ps(&p, region);
+	db_ps(&p, name);
+	db_ps(&p, contact ? contact : "");
+	db_ps(&p, phone ? phone : "");
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
+			" created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id", &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有名为“%s”的承办单位", name);
+	if (!rc && id)
+		*id = db_int(r, 0, 0);
+	db_res_free(r);
+	return rc;
+}
+
+static int check_write(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_HANDLER_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护承办单位");
+	return 0;
+}
+
+int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "单位名称"},
+		{"contact_person", JF_STR, 0, 0, LIMIT_NAME_CHARS, "联系人"},
+		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	json_t *o = NULL;
+	int64_t id;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!phone_ok(jsonx_str(in, "phone")))
+		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e)) ||
+	    (rc = handler_insert(c, jsonx_str(in, "region_code"), jsonx_str(in, "name"),
+				 jsonx_str(in, "contact_person"), jsonx_str(in, "phone"), &id, e)) ||
+	    (rc = load(c, a, id, &o, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "handler.create", "handler", sid, NULL, o, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "handler", o);
+out:
+	json_decref(o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "单位名称"},
+		{"contact_person", JF_STR, 0, 0, LIMIT_NAME_CHARS, "联系人"},
+		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
+		{"active", JF_BOOL, 0, 0, 0, "启用状态"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!phone_ok(jsonx_str(in, "phone")))
+		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
+	db_ps(&p, jsonx_str(in, "contact_person") ? jsonx_str(in, "contact_person")
+						   : json_string_value(json_object_get(before, "contact_person")));
+	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : json_string_value(json_object_get(before, "phone")));
+	db_pi(&p, jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))));
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	rc = db_exec(c, "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?,"
+			" updated_at = ? WHERE id = ?", &p, NULL, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的承办单位");
+	if (rc || (rc = load(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "handler.update", "handler", sid, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "handler", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL;
+	char sid[24];
+	int rc;
+
+	if ((rc = check_write(a, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, id);
+	rc = db_exec(c, "DELETE FROM handlers WHERE id = ?", &p, NULL, e);
+	if (rc == E_CONFLICT)
+		rc = err_set(e, E_CONFLICT, "in_use", "该承办单位已有关联账号或业务，不能删除，可改为停用");
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if (rc || (rc = audit_write(c, a, "handler.delete", "handler", sid, before, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}

@@ -1,0 +1,387 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limit.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	http_handler fn;
+	void *app;
+	char *web_dir;
+	int access_log;
+	atomic_int in_flight;
+};
+
+/* Per-request state, from the first callback to the completion notice. */
+struct reqctx {
+	struct buf body;
+	int refuse_status; /* non-zero: answer this error without reading the body */
+	const char *refuse_code, *refuse_msg;
+	int64_t t0;
+	int counted;
+};
+
+void http_reply_header(struct http_reply *r, const char *name, const char *value)
+{
+	if (r->nheaders >= HTTP_MAX_HEADERS)
+		return;
+	r->headers[r->nheaders][0] = xstrdup(name);
+	r->headers[r->nheaders][1] = xstrdup(value);
+	r->nheaders++;
+}
+
+void http_reply_error(struct http_reply *r, const struct err *e)
+{
+	r->status = err_http_status(e->kind);
+	r->content_type = "application/json; charset=utf-8";
+	buf_reset(&r->body);
+	buf_adds(&r->body, "{\"error\":{\"code\":");
+	buf_add_json_str(&r->body, e->code[0] ? e->code : "internal");
+	buf_adds(&r->body, ",\"message\":");
+	buf_add_json_str(&r->body, e->msg[0] ? e->msg : "服务器内部错误");
+	if (e->field[0]) {
+		buf_adds(&r->body, ",\"field\":");
+		buf_add_json_str(&r->body, e->field);
+	}
+	buf_adds(&r->body, "}}");
+}
+
+const char *http_header(const struct http_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const struct http_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(const struct http_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);
+}
+
+static const char *mime_of(const char *path)
+{
+	static const char *const types[][2] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+		{".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+		{".jpg", "image/jpeg"}, {".ico", "image/x-icon"}, {".woff2", "font/woff2"},
+		{".woff", "font/woff"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
+		{".map", "application/json"}, {".webmanifest", "application/manifest+json"}};
+	const char *dot = strrchr(path, '.');
+	if (dot && !strchr(dot, '/'))
+		for (size_t i = 0; i < ARRAY_LEN(types); i++)
+			if (!strcmp(dot, types[i][0]))
+				return types[i][1];
+	return "application/octet-stream";
+}
+
+void http_static(const char *web_dir, const char *path, struct http_reply *r)
+{
+	char full[4096];
+	struct stat st;
+	const char *last;
+	int is_asset;
+
+	if (!web_dir || strstr(path, "..") || strchr(path, '\\') || path[0] != '/') {
+		struct err e;
+		err_set(&e, E_NOTFOUND, "not_found", "页面不存在");
+		http_reply_error(r, &e);
+		return;
+	}
+	snprintf(full, sizeof(full), "%s%s", web_dir, path);
+	last = strrchr(path, '/');
+	is_asset = strncmp(path, "/assets/", 8) == 0;
+	if (stat(full, &st) != 0 || S_ISDIR(st.st_mode)) {
+		/* Client-side routes (no file extension) get the application page. */
+		if (is_asset || (last && strchr(last, '.'))) {
+			struct err e;
+			err_set(&e, E_NOTFOUND, "not_found", "文件不存在");
+			http_reply_error(r, &e);
+			return;
+		}
+		snprintf(full, sizeof(full), "%s/index.html", web_dir);
+		if (stat(full, &st) != 0) {
+			struct err e;
+			err_set(&e, E_NOTFOUND, "not_found", "网页界面尚未构建");
+			http_reply_error(r, &e);
+			return;
+		}
+	}
+	r->status = 200;
+	r->content_type = mime_of(full);
+	r->file_path = xstrdup(full);
+	/* Built assets carry a content hash in their names: cache them for a year. */
+	http_reply_header(r, "Cache-Control",
+			  is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+	if (strstr(r->content_type, "text/html"))
+		http_reply_header(r, "Content-Security-Policy",
+				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+				  " frame-ancestors 'none'");
+}
+
+static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (!strcasecmp(key, "Content-Length"))
+		(*(int *)cls)++;
+	return MHD_YES;
+}
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)n);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, (socklen_t)n);
+}
+
+static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *conn,
+				  const char *method, const char *url, struct http_reply *r,
+				  int64_t t0)
+{
+	struct MHD_Response *resp = NULL;
+	enum MHD_Result ret;
+	size_t bytes = 0;
+
+	if (r->file_path) {
+		int fd = open(r->file_path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0) {
+			resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+			bytes = (size_t)st.st_size;
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		if (!resp) {
+			struct err e;
+			err_set(&e, E_NOTFOUND, "not_found", "文件不存在");
+			http_reply_error(r, &e);
+		}
+	}
+	if (!resp) {
+		size_t len;
+		char *data;
+		if (buf_failed(&r->body)) {
+			struct err e;
+			err_set(&e, E_INTERNAL, "internal", "响应过大");
+			http_reply_error(r, &e);
+		}
+		data = buf_detach(&r->body, &len);
+		bytes = len;
+		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	for (int i = 0; i < r->nheaders; i++) {
+		if (!strcasecmp(r->headers[i][0], "Cache-Control"))
+			MHD_del_response_header(resp, "Cache-Control", "no-store");
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	}
+	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	if (s->access_log) {
+		char addr[64], when[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		client_addr(conn, addr, sizeof(addr));
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%s %s %s %s %d %zu %lldus\n", when, addr, method, url, r->status, bytes,
+		       (long long)(util_mono_us() - t0));
+	}
+	return ret;
+}
+
+static void reply_release(struct http_reply *r)
+{
+	buf_release(&r->body);
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i][0]);
+		free(r->headers[i][1]);
+	}
+	free(r->file_path);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct reqctx *rc = *con_cls;
+	struct http_reply r = {0};
+	enum MHD_Result ret;
+	(void)version;
+
+	if (!rc) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+		int ncl = 0;
+
+		rc = xcalloc(1, sizeof(*rc));
+		buf_init(&rc->body, LIMIT_BODY_BYTES);
+		rc->t0 = util_mono_us();
+		rc->counted = 1;
+		atomic_fetch_add(&s->in_flight, 1);
+		*con_cls = rc;
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_cl, &ncl);
+		/* Request smuggling: one framing only. */
+		if (ncl > 1 || (cl && te)) {
+			rc->refuse_status = 400;
+			rc->refuse_code = "bad_request";
+			rc->refuse_msg = "请求同时带有多个长度声明，已拒绝";
+		} else if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY_BYTES) {
+			rc->refuse_status = 413;
+			rc->refuse_code = "payload_too_large";
+			rc->refuse_msg = "请求体过大";
+		} else if (strlen(url) > LIMIT_URL_BYTES) {
+			rc->refuse_status = 414;
+			rc->refuse_code = "uri_too_long";
+			rc->refuse_msg = "请求地址过长";
+		}
+		if (!rc->refuse_status)
+			return MHD_YES; /* queue on a later call so keep-alive works */
+	}
+	if (!rc->refuse_status && *upload_data_size) {
+		buf_add(&rc->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		if (buf_failed(&rc->body)) {
+			rc->refuse_status = 413;
+			rc->refuse_code = "payload_too_large";
+			rc->refuse_msg = "请求体过大";
+		}
+		return MHD_YES;
+	}
+	buf_init(&r.body, 64u << 20);
+	if (rc->refuse_status) {
+		struct err e;
+		err_set(&e, rc->refuse_status == 400 ? E_INVALID : E_TOOLARGE, rc->refuse_code, "%s",
+			rc->refuse_msg);
+		http_reply_error(&r, &e);
+		r.status = rc->refuse_status;
+	} else {
+		struct http_req q = {0};
+		const char *qm = strchr(url, '?');
+		char *path = qm ? xstrndup(url, (size_t)(qm - url)) : NULL;
+		q.conn = conn;
+		q.method = method;
+		q.path = path ? path : url;
+		q.body = rc->body.data;
+		q.body_len = rc->body.len;
+		client_addr(conn, q.client_addr, sizeof(q.client_addr));
+		s->fn(s->app, &q, &r);
+		free(path);
+		if (!r.status)
+			r.status = 200;
+	}
+	ret = send_reply(s, conn, method, url, &r, rc->t0);
+	reply_release(&r);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct reqctx *rc = *con_cls;
+	(void)conn;
+	(void)toe;
+	if (!rc)
+		return;
+	if (rc->counted)
+		atomic_fetch_sub(&s->in_flight, 1);
+	buf_release(&rc->body);
+	free(rc);
+	*con_cls = NULL;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("renda: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+int http_start(const struct http_config *cfg, http_handler fn, void *app,
+	       struct http_server **out, struct err *e)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_in addr = {0};
+
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
+		free(s);
+		return err_set(e, E_INVALID, "bad_listen", "监听地址“%s”无效，应为 IPv4 地址", cfg->host);
+	}
+	s->fn = fn;
+	s->app = app;
+	s->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
+	s->access_log = cfg->access_log;
+	s->d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+		NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_TOTAL,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_PER_IP,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_END);
+	if (!s->d) {
+		free(s->web_dir);
+		free(s);
+		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听（端口被占用？）",
+			       cfg->host, cfg->port);
+	}
+	*out = s;
+	return 0;
+}
+
+int http_port(const struct http_server *s)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : 0;
+}
+
+void http_stop(struct http_server *s)
+{
+	int64_t deadline = util_mono_us() + (int64_t)LIMIT_SHUTDOWN_WAIT_MS * 1000;
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&s->in_flight) > 0 && util_mono_us() < deadline)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	free(s->web_dir);
+	free(s);
+}

@@ -1,0 +1,65 @@
+/* http.h: the transport. A libmicrohttpd server with renda's limits, request bodies gathered
+ * under a cap, replies queued so that keep-alive works, static files, an access log, and a
+ * graceful stop. It knows nothing of the API: each complete request goes to one callback. */
+#ifndef RENDA_HTTP_H
+#define RENDA_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct MHD_Connection;
+
+struct http_req {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;        /* without the query string, percent-decoded by libmicrohttpd */
+	const char *body;        /* NUL-terminated; may be "" */
+	size_t body_len;
+	char client_addr[64];
+};
+
+#define HTTP_MAX_HEADERS 6
+struct http_reply {
+	int status;
+	const char *content_type;
+	struct buf body;
+	int nheaders;
+	char *headers[HTTP_MAX_HEADERS][2]; /* owned */
+	char *file_path;                    /* owned: send this file instead of body */
+};
+
+/* Reply helpers. */
+void http_reply_header(struct http_reply *r, const char *name, const char *value);
+void http_reply_error(struct http_reply *r, const struct err *e);
+
+/* Request accessors; the strings live as long as the request. */
+const char *http_header(const struct http_req *q, const char *name);
+const char *http_query(const struct http_req *q, const char *name);
+const char *http_cookie(const struct http_req *q, const char *name);
+
+typedef void (*http_handler)(void *app, const struct http_req *q, struct http_reply *r);
+
+struct http_config {
+	const char *host;  /* an IPv4 address */
+	int port;          /* 0 picks a free port */
+	int threads;
+	const char *web_dir; /* static files, or NULL */
+	int access_log;      /* 1: one line per request on stdout */
+};
+
+struct http_server;
+
+/* Starts serving; *out is owned by the caller (http_stop). */
+int http_start(const struct http_config *cfg, http_handler fn, void *app,
+	       struct http_server **out, struct err *e) WUR;
+int http_port(const struct http_server *s);
+/* Stops accepting, lets requests in flight finish (up to LIMIT_SHUTDOWN_WAIT_MS), then frees. */
+void http_stop(struct http_server *s);
+
+/* Serves the static file for path under web_dir into r (index.html for client-side routes). */
+void http_static(const char *web_dir, const char *path, struct http_reply *r);
+
+#endif

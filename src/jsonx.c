@@ -1,0 +1,146 @@
+#include "jsonx.h"
+
+#include <string.h>
+
+#include "limit.h"
+
+static int depth_ok(json_t *v, int depth)
+{
+	if (depth > LIMIT_JSON_DEPTH)
+		return 0;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			if (!depth_ok(x, depth + 1))
+				return 0;
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			if (!depth_ok(x, depth + 1))
+				return 0;
+	}
+	return 1;
+}
+
+int jsonx_parse(const char *body, size_t len, json_t **out, struct err *e)
+{
+	json_error_t je;
+	json_t *v;
+
+	*out = NULL;
+	if (len == 0)
+		return err_set(e, E_INVALID, "bad_json", "请求体为空，应为 JSON 对象");
+	if (!util_utf8_valid(body, len))
+		return err_set(e, E_INVALID, "bad_encoding", "请求体不是有效的 UTF-8 文本");
+	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		if (strstr(je.text, "duplicate"))
+			return err_set(e, E_INVALID, "duplicate_key", "JSON 中有重复的字段");
+		if (strstr(je.text, "\\u0000") || strstr(je.text, "NUL"))
+			return err_set(e, E_INVALID, "bad_json", "JSON 字符串中不允许 NUL 字符");
+		return err_set(e, E_INVALID, "bad_json", "JSON 格式错误（第%d行第%d列）", je.line,
+			       je.column);
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return err_set(e, E_INVALID, "bad_json", "请求体应为 JSON 对象");
+	}
+	if (!depth_ok(v, 0)) {
+		json_decref(v);
+		return err_set(e, E_INVALID, "bad_json", "JSON 嵌套层数过多");
+	}
+	*out = v;
+	return 0;
+}
+
+static const struct jfield *find(const struct jfield *spec, const char *name)
+{
+	for (; spec->name; spec++)
+		if (strcmp(spec->name, name) == 0)
+			return spec;
+	return NULL;
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(obj, k, v) {
+		if (!find(spec, k))
+			return err_field(e, E_INVALID, "unknown_field", k, "不支持的字段：%s", k);
+	}
+	for (const struct jfield *f = spec; f->name; f++) {
+		v = json_object_get(obj, f->name);
+		if (!v || json_is_null(v)) {
+			if (f->required)
+				return err_field(e, E_INVALID, "missing_field", f->name, "请填写%s",
+						 f->label);
+			continue;
+		}
+		switch (f->type) {
+		case JF_STR: {
+			size_t n;
+			if (!json_is_string(v))
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为文本",
+						 f->label);
+			if (strlen(json_string_value(v)) != json_string_length(v))
+				return err_field(e, E_INVALID, "bad_json", f->name,
+						 "%s中不允许 NUL 字符", f->label);
+			n = util_utf8_len(json_string_value(v));
+			if (f->min > 0 && (n < (size_t)f->min || blank(json_string_value(v))))
+				return err_field(e, E_INVALID, f->min == 1 ? "missing_field" : "too_short",
+						 f->name,
+						 f->min == 1 ? "请填写%s" : "%s至少%lld个字",
+						 f->label, f->min);
+			if (f->max > 0 && n > (size_t)f->max)
+				return err_field(e, E_INVALID, "too_long", f->name,
+						 "%s不能超过%lld个字", f->label, f->max);
+			break;
+		}
+		case JF_INT: {
+			long long n;
+			if (!json_is_integer(v))
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为整数",
+						 f->label);
+			n = json_integer_value(v);
+			if (n < f->min || n > f->max)
+				return err_field(e, E_INVALID, "out_of_range", f->name,
+						 "%s应在%lld到%lld之间", f->label, f->min, f->max);
+			break;
+		}
+		case JF_BOOL:
+			if (!json_is_boolean(v))
+				return err_field(e, E_INVALID, "wrong_type", f->name,
+						 "%s应为 true 或 false", f->label);
+			break;
+		}
+	}
+	return 0;
+}
+
+const char *jsonx_str(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+long long jsonx_int(json_t *obj, const char *name, long long dflt)
+{
+	json_t *v = json_object_get(obj, name);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return dflt;
+}

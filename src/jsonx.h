@@ -1,0 +1,36 @@
+/* jsonx.h: strict JSON input (jansson) and field validation shared by every handler. */
+#ifndef RENDA_JSONX_H
+#define RENDA_JSONX_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "util.h"
+
+enum jf_type { JF_STR, JF_INT, JF_BOOL };
+
+/* One accepted field of a request object. For strings min/max count characters (min 1 also
+ * refuses blanks); for integers they bound the value. */
+struct jfield {
+	const char *name;
+	enum jf_type type;
+	int required;
+	long long min, max;
+	const char *label; /* the field's Chinese name in messages */
+};
+
+/* Parses a request body: valid UTF-8, no NUL, no duplicate keys, an object, bounded depth.
+ * On success *out is a new reference owned by the caller. */
+int jsonx_parse(const char *body, size_t len, json_t **out, struct err *e) WUR;
+
+/* Checks obj against a spec ending with a {NULL} entry: unknown fields, missing required
+ * fields, wrong types, lengths and ranges are refused with the field named. */
+int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e) WUR;
+
+/* Borrowed string value of a field, or NULL when absent or null. */
+const char *jsonx_str(json_t *obj, const char *name);
+/* Integer value of a field, or dflt when absent. */
+long long jsonx_int(json_t *obj, const char *name, long long dflt);
+
+#endif

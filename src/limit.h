@@ -1,0 +1,42 @@
+/* limit.h: every limit renda enforces, in one place, each with the reason. */
+#ifndef RENDA_LIMIT_H
+#define RENDA_LIMIT_H
+
+/* HTTP transport */
+#define LIMIT_BODY_BYTES (1u << 20)        /* 1 MiB: the largest JSON a form sends; uploads get their own cap */
+#define LIMIT_HEADER_BYTES (32u * 1024)    /* libmicrohttpd's per-connection pool: headers and URL must fit */
+#define LIMIT_URL_BYTES 4096               /* longer URLs are attacks or bugs, not queries */
+#define LIMIT_CONN_TIMEOUT_S 30            /* a slow or half-sent request is cut after 30 s idle */
+#define LIMIT_CONN_TOTAL 1024              /* file descriptors stay well under the default ulimit */
+#define LIMIT_CONN_PER_IP 256              /* one office NAT shares an address; a bench uses 50 */
+#define LIMIT_SHUTDOWN_WAIT_MS 10000       /* SIGTERM: requests in flight get this long to finish */
+
+/* JSON and fields (counted in characters, not bytes) */
+#define LIMIT_JSON_DEPTH 16                /* no form nests deeper */
+#define LIMIT_NAME_CHARS 64                /* region, unit and handler names */
+#define LIMIT_SHORT_CHARS 128              /* addresses, contact persons, titles */
+#define LIMIT_TEXT_CHARS 5000              /* free text such as an opinion's body */
+#define LIMIT_USERNAME_MIN 3
+#define LIMIT_USERNAME_MAX 32
+#define LIMIT_PASSWORD_MIN 8               /* DOMAIN §35: at least 8 characters */
+#define LIMIT_PASSWORD_MAX 128             /* argon2 takes any length; bound the work */
+#define LIMIT_PHONE_CHARS 20
+
+/* Lists */
+#define LIMIT_PAGE_DEFAULT 20
+#define LIMIT_PAGE_MAX 100                 /* a page is for a person; exports are streamed separately */
+#define LIMIT_QUERY_CHARS 64               /* search boxes */
+
+/* Accounts and sessions (DOMAIN §35, 等保 level 3) */
+#define LIMIT_LOGIN_FAILURES 5             /* lockout after 5 failures */
+#define LIMIT_LOCKOUT_S (15 * 60)          /* ... for 15 minutes */
+#define LIMIT_SESSION_IDLE_S (30 * 60)     /* idle timeout at most 30 minutes */
+#define LIMIT_SESSION_TOUCH_S 30           /* last_seen is written at most this often per session */
+#define LIMIT_TOKEN_DAYS_MAX 3650          /* API tokens expire within ten years */
+
+/* Storage */
+#define LIMIT_DB_BUSY_MS 5000              /* SQLite waits this long for a writer before failing */
+#define LIMIT_DB_POOL 16                   /* connections; at least the HTTP thread count */
+#define LIMIT_STMT_CACHE 64                /* prepared statements cached per SQLite connection */
+
+#endif

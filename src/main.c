@@ -1,0 +1,369 @@
+/* main.c: the renda command line: serve, migrate, demo, user add, backup. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "actor.h"
+#include "api.h"
+#include "audit.h"
+#include "db.h"
+#include "demo.h"
+#include "http.h"
+#include "limit.h"
+#include "region.h"
+
+static const char usage[] =
+	"用法: renda <命令> [选项]\n"
+	"\n"
+	"命令:\n"
+	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--quiet]\n"
+	"           提供网页和 JSON API（默认 127.0.0.1:8080）\n"
+	"  migrate  --db URL              升级数据库结构\n"
+	"  demo     --db URL --size small|medium|large [--seed N]\n"
+	"           在空数据库中生成演示城市“示范市”\n"
+	"  user add --db URL --username NAME --role ROLE --region CODE [--name 姓名]\n"
+	"           新建账号，密码从标准输入读取\n"
+	"  backup   --db URL --to FILE    SQLite 在线备份\n"
+	"\n"
+	"数据库地址: sqlite:路径 或 postgresql://用户@主机/库名\n"
+	"每个命令都可加 --help 查看说明。\n";
+
+static const char *const cmd_help[][2] = {
+	{"serve", "用法: renda serve --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--quiet]\n"
+		  "  启动时自动升级数据库结构；收到 SIGTERM 后停止接收新连接，处理完进行中的请求再退出。\n"
+		  "  --listen   监听地址，默认 127.0.0.1:8080；端口 0 表示任选空闲端口\n"
+		  "  --web      网页文件目录，默认为程序旁的 ../web/dist\n"
+		  "  --threads  工作线程数，默认等于 CPU 核数\n"
+		  "  --quiet    不输出访问日志\n"},
+	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
+	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
+		 "  在空数据库中生成演示城市（同一种子生成相同数据）。\n"},
+	{"user", "用法: renda user add --db URL --username NAME --role ROLE --region CODE [--name 姓名]\n"
+		 "  密码从标准输入读取一行。角色: sysadmin secadmin auditor city_staff county_staff\n"
+		 "  unit_staff station_staff deputy handler\n"},
+	{"backup", "用法: renda backup --db URL --to FILE\n  用 SQLite 在线备份接口复制整个数据库，写入不受阻塞。\n"},
+};
+
+static int die2(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "renda: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 2;
+}
+
+struct opts {
+	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads;
+	int quiet;
+};
+
+/* Parses --key value pairs allowed for a command. Returns 0, 1 for --help, or 2 on error. */
+static int parse(int argc, char **argv, const char *allowed, struct opts *o)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		char key[32];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (strncmp(a, "--", 2) || strlen(a) > 20)
+			return die2("未知参数 %s（用 --help 查看用法）", a);
+		snprintf(key, sizeof(key), " %s ", a + 2);
+		if (!strstr(allowed, key))
+			return die2("该命令不支持参数 %s（用 --help 查看用法）", a);
+		if (!strcmp(a, "--quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+#define OPT(n) else if (!strcmp(a + 2, #n)) slot = &o->n
+		if (0) {}
+		OPT(db); OPT(listen); OPT(web); OPT(size); OPT(seed); OPT(username); OPT(role);
+		OPT(region); OPT(name); OPT(to); OPT(threads);
+#undef OPT
+		if (!slot)
+			return die2("未知参数 %s", a);
+		if (i + 1 >= argc)
+			return die2("参数 %s 缺少取值", a);
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static int need(const char *v, const char *name)
+{
+	if (!v) {
+		die2("缺少参数 --%s（用 --help 查看用法）", name);
+		return 2;
+	}
+	return 0;
+}
+
+static int open_db(const char *url, int pool, int migrate, struct db **db)
+{
+	struct err e = {0};
+	int applied = 0;
+	if (db_open(url, pool, db, &e)) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		return 1;
+	}
+	if (migrate && db_migrate(*db, &applied, &e)) {
+		fprintf(stderr, "renda: 数据库迁移失败: %s\n", e.msg);
+		db_close(*db);
+		return 1;
+	}
+	if (applied)
+		fprintf(stderr, "renda: 已应用 %d 个数据库迁移（结构版本 %d）\n", applied, db_schema_version());
+	return 0;
+}
+
+static char *default_web_dir(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return xstrdup("web/dist");
+	exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s/../web/dist", dirname(exe));
+	return xstrdup(dir);
+}
+
+static int cmd_serve(struct opts *o)
+{
+	struct http_config cfg = {0};
+	struct http_server *srv;
+	struct app app = {0};
+	struct err e = {0};
+	char host[64] = "127.0.0.1";
+	char *web = NULL;
+	int port = 8080, threads = (int)sysconf(_SC_NPROCESSORS_ONLN), sig;
+	sigset_t set;
+
+	if (need(o->db, "db"))
+		return 2;
+	if (o->listen) {
+		const char *colon = strrchr(o->listen, ':');
+		int64_t p;
+		if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof(host) ||
+		    util_parse_i64(colon + 1, &p) || p < 0 || p > 65535)
+			return die2("--listen 应为 HOST:PORT，例如 127.0.0.1:8080，而不是 %s", o->listen);
+		memcpy(host, o->listen, (size_t)(colon - o->listen));
+		host[colon - o->listen] = '\0';
+		port = (int)p;
+	}
+	if (o->threads) {
+		int64_t t;
+		if (util_parse_i64(o->threads, &t) || t < 1 || t > 64)
+			return die2("--threads 应为 1 到 64 之间的整数，而不是 %s", o->threads);
+		threads = (int)t;
+	}
+	if (threads < 1)
+		threads = 1;
+	/* Signals go to this thread only: block them before any other thread starts. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (open_db(o->db, threads + 2, 1, &app.db))
+		return 1;
+	web = o->web ? xstrdup(o->web) : default_web_dir();
+	app.web_dir = web;
+	cfg.host = host;
+	cfg.port = port;
+	cfg.threads = threads;
+	cfg.web_dir = web;
+	cfg.access_log = !o->quiet;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (http_start(&cfg, api_handle, &app, &srv, &e)) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		db_close(app.db);
+		free(web);
+		return 1;
+	}
+	printf("renda: listening on http://%s:%d\n", host, http_port(srv));
+	fflush(stdout);
+	sigwait(&set, &sig);
+	fprintf(stderr, "renda: 收到%s，停止接收新连接，等待进行中的请求完成\n",
+		sig == SIGTERM ? " SIGTERM" : " SIGINT");
+	http_stop(srv);
+	db_close(app.db);
+	free(web);
+	fprintf(stderr, "renda: 已停止\n");
+	return 0;
+}
+
+static int cmd_migrate(struct opts *o)
+{
+	struct db *db;
+	if (need(o->db, "db"))
+		return 2;
+	if (open_db(o->db, 1, 1, &db))
+		return 1;
+	printf("数据库结构版本 %d\n", db_schema_version());
+	db_close(db);
+	return 0;
+}
+
+static void progress_bar(int done, int total)
+{
+	int w = 30, filled = total ? done * w / total : w;
+	fprintf(stderr, "\r生成演示数据 [");
+	for (int i = 0; i < w; i++)
+		fputc(i < filled ? '#' : ' ', stderr);
+	fprintf(stderr, "] %3d%%", total ? done * 100 / total : 100);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int cmd_demo(struct opts *o)
+{
+	struct db *db;
+	struct err e = {0};
+	int64_t seed = 1;
+	int size;
+
+	if (need(o->db, "db") || need(o->size, "size"))
+		return 2;
+	if ((size = demo_size_parse(o->size)) < 0)
+		return die2("--size 应为 small、medium 或 large，而不是 %s", o->size);
+	if (o->seed && (util_parse_i64(o->seed, &seed) || seed < 0))
+		return die2("--seed 应为非负整数，而不是 %s", o->seed);
+	if (open_db(o->db, 1, 1, &db))
+		return 1;
+	if (demo_create(db, (enum demo_size)size, (unsigned long long)seed,
+			isatty(STDERR_FILENO) ? progress_bar : NULL, &e)) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	printf("已生成演示城市“示范市”（规模 %s，种子 %lld）\n", o->size, (long long)seed);
+	demo_print_accounts();
+	return 0;
+}
+
+static int cmd_user_add(struct opts *o)
+{
+	struct actor cli = {0};
+	struct db *db;
+	struct db_conn *c;
+	struct err e = {0};
+	char pw[LIMIT_PASSWORD_MAX * 4 + 2];
+	int64_t id;
+	int rc;
+
+	if (need(o->db, "db") || need(o->username, "username") || need(o->role, "role") ||
+	    need(o->region, "region"))
+		return 2;
+	if (!fgets(pw, sizeof(pw), stdin))
+		return die2("%s", "没有从标准输入读到密码");
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (open_db(o->db, 1, 1, &db))
+		return 1;
+	snprintf(cli.username, sizeof(cli.username), "(cli)");
+	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
+	c = db_acquire(db);
+	if (!(rc = db_begin(c, &e)) &&
+	    !(rc = account_insert(c, o->username, o->name ? o->name : o->username, o->role,
+				  o->region, 0, pw, &id, &e))) {
+		char sid[24];
+		json_t *after = json_pack("{s:s, s:s, s:s}", "username", o->username, "role", o->role,
+					  "region_code", o->region);
+		snprintf(sid, sizeof(sid), "%lld", (long long)id);
+		rc = audit_write(c, &cli, "account.create", "account", sid, NULL, after, &e);
+		json_decref(after);
+		if (!rc)
+			rc = db_commit(c, &e);
+	}
+	db_rollback(c);
+	db_release(db, c);
+	db_close(db);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		return 1;
+	}
+	printf("已创建账号 %s（%s，区划 %s）\n", o->username, o->role, o->region);
+	return 0;
+}
+
+static int cmd_backup(struct opts *o)
+{
+	struct db *db;
+	struct err e = {0};
+	if (need(o->db, "db") || need(o->to, "to"))
+		return 2;
+	if (open_db(o->db, 1, 0, &db))
+		return 1;
+	if (db_backup(db, o->to, &e)) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	printf("已备份到 %s\n", o->to);
+	return 0;
+}
+
+static int help_for(const char *cmd)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cmd_help); i++)
+		if (!strcmp(cmd_help[i][0], cmd)) {
+			fputs(cmd_help[i][1], stdout);
+			return 0;
+		}
+	fputs(usage, stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	const char *cmd;
+	int rc;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "renda: libsodium 初始化失败\n");
+		return 1;
+	}
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "serve")) {
+		rc = parse(argc - 2, argv + 2, " db listen web threads quiet ", &o);
+		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
+	}
+	if (!strcmp(cmd, "migrate")) {
+		rc = parse(argc - 2, argv + 2, " db ", &o);
+		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_migrate(&o);
+	}
+	if (!strcmp(cmd, "demo")) {
+		rc = parse(argc - 2, argv + 2, " db size seed ", &o);
+		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_demo(&o);
+	}
+	if (!strcmp(cmd, "backup")) {
+		rc = parse(argc - 2, argv + 2, " db to ", &o);
+		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_backup(&o);
+	}
+	if (!strcmp(cmd, "user")) {
+		if (argc < 3 || !strcmp(argv[2], "--help"))
+			return argc < 3 ? die2("%s", "用法: renda user add ...（用 --help 查看）") : help_for(cmd);
+		if (strcmp(argv[2], "add"))
+			return die2("未知子命令 user %s（只支持 user add）", argv[2]);
+		rc = parse(argc - 3, argv + 3, " db username role region name ", &o);
+		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_user_add(&o);
+	}
+	return die2("未知命令 %s（用 renda --help 查看用法）", cmd);
+}

@@ -1,0 +1,487 @@
+#include "region.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "role.h"
+#include "rows.h"
+
+static const char *const levels[] = {"city", "county", "district", "township", "street", "devzone", NULL};
+
+static int level_valid(const char *l)
+{
+	for (int i = 0; levels[i]; i++)
+		if (strcmp(levels[i], l) == 0)
+			return 1;
+	return 0;
+}
+
+static int level_is_grassroots(const char *l)
+{
+	return !strcmp(l, "township") || !strcmp(l, "street");
+}
+
+/* Which levels may sit under which. A development zone may manage townships and streets. */
+static int level_fits(const char *parent, const char *child)
+{
+	if (!strcmp(parent, "city"))
+		return !strcmp(child, "county") || !strcmp(child, "district") || !strcmp(child, "devzone");
+	if (!strcmp(parent, "county") || !strcmp(parent, "district") || !strcmp(parent, "devzone"))
+		return level_is_grassroots(child);
+	return 0;
+}
+
+/* The congress body each level has (DOMAIN glossary: unit). */
+static const char *unit_kind_for(const char *level)
+{
+	if (!strcmp(level, "township"))
+		return "presidium";
+	if (!strcmp(level, "street"))
+		return "street_committee";
+	if (!strcmp(level, "devzone"))
+		return "devzone_office";
+	return "standing_committee";
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int region_check_code(const char *code, const char *level, const char *parent_code,
+		      const char *parent_level, struct err *e)
+{
+	size_t want = level_is_grassroots(level) ? 9 : 6;
+	size_t sig;
+
+	if (!all_digits(code, want))
+		return err_field(e, E_INVALID, "bad_code", "code",
+				 "%s的区划代码应为%zu位数字", level_is_grassroots(level) ? "乡镇、街道" : "县级及以上区划",
+				 want);
+	if (!parent_code)
+		return 0;
+	if (!level_fits(parent_level, level))
+		return err_field(e, E_INVALID, "bad_level", "level", "该层级不能设在上级区划之下");
+	/* Significant digits of the parent: a prefecture 329900 → "3299", a county 329981 → all. */
+	sig = strlen(parent_code);
+	if (!strcmp(parent_level, "city"))
+		sig = 4;
+	if (strncmp(code, parent_code, sig) != 0 || !strcmp(code, parent_code))
+		return err_field(e, E_INVALID, "bad_code", "code", "区划代码应以上级区划代码“%.*s”开头",
+				 (int)sig, parent_code);
+	if (want == 9 && !strcmp(code + 6, "000"))
+		return err_field(e, E_INVALID, "bad_code", "code", "乡镇、街道代码后三位不能为000");
+	return 0;
+}
+
+int region_path_in_scope(const struct actor *a, const char *path)
+{
+	return path && strncmp(path, a->region_path, strlen(a->region_path)) == 0;
+}
+
+int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
+		 size_t pathlen, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_exec(c, "SELECT path FROM regions WHERE code = ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0)
+		rc = err_set(e, E_NOTFOUND, "not_found", "区划“%s”不存在", code);
+	else if (!region_path_in_scope(a, db_val(r, 0, 0)))
+		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "区划“%s”不在您的管理范围内", code);
+	else if (path)
+		snprintf(path, pathlen, "%s", db_val(r, 0, 0));
+	db_res_free(r);
+	return rc;
+}
+
+static const struct col region_cols[] = {
+	{"code", COL_STR}, {"name", COL_STR}, {"level", COL_STR}, {"parent_code", COL_STR}, {NULL, 0}};
+static const struct col unit_cols[] = {
+	{"id", COL_INT}, {"region_code", COL_STR}, {"name", COL_STR}, {"kind", COL_STR},
+	{"address", COL_STR}, {"phone", COL_STR}, {NULL, 0}};
+
+#define REGION_SELECT                                                                   \
+	"SELECT r.code, r.name, r.level, r.parent_code, u.id, u.region_code, u.name, u.kind," \
+	" u.address, u.phone FROM regions r LEFT JOIN units u ON u.region_code = r.code"
+
+/* A region object from a REGION_SELECT row, with its unit (or null). */
+static json_t *region_row(const struct db_res *r, int row)
+{
+	json_t *o = json_object();
+	for (int i = 0; region_cols[i].name; i++) {
+		const char *v = db_val(r, row, i);
+		json_object_set_new(o, region_cols[i].name, v ? json_string(v) : json_null());
+	}
+	if (db_val(r, row, 4)) {
+		json_t *u = json_object();
+		json_object_set_new(u, "id", json_integer(db_int(r, row, 4)));
+		for (int i = 1; unit_cols[i].name; i++)
+			json_object_set_new(u, unit_cols[i].name, json_string(db_val(r, row, 4 + i)));
+		json_object_set_new(o, "unit", u);
+	} else {
+		json_object_set_new(o, "unit", json_null());
+	}
+	return o;
+}
+
+int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *byCode = NULL, *roots = NULL;
+	char pat[200];
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_REGION_READ)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
+		goto out;
+	}
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_ps(&p, pat);
+	if ((rc = db_exec(c, REGION_SELECT " WHERE r.path LIKE ? ORDER BY r.path", &p, &r, e)))
+		goto out;
+	byCode = json_object();
+	roots = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		json_t *o = region_row(r, i);
+		json_t *parent = db_val(r, i, 3) ? json_object_get(byCode, db_val(r, i, 3)) : NULL;
+		json_object_set_new(o, "children", json_array());
+		json_object_set(byCode, db_val(r, i, 0), o);
+		if (parent)
+			json_array_append_new(json_object_get(parent, "children"), o);
+		else
+			json_array_append_new(roots, o);
+	}
+	*out = json_pack("{s:o}", "regions", roots);
+	roots = NULL;
+out:
+	json_decref(byCode);
+	json_decref(roots);
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+/* Loads one region object with its direct children; c may be inside a transaction. */
+static int load_region(struct db_conn *c, const char *code, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *o, *kids;
+	int rc;
+
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_exec(c, REGION_SELECT " WHERE r.code = ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0) {
+		db_res_free(r);
+		return err_set(e, E_NOTFOUND, "not_found", "区划“%s”不存在", code);
+	}
+	o = region_row(r, 0);
+	db_res_free(r);
+	if ((rc = db_exec(c, REGION_SELECT " WHERE r.parent_code = ? ORDER BY r.code", &p, &r, e))) {
+		json_decref(o);
+		return rc;
+	}
+	kids = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(kids, region_row(r, i));
+	json_object_set_new(o, "children", kids);
+	db_res_free(r);
+	*out = o;
+	return 0;
+}
+
+int region_get(struct db *db, const struct actor *a, const char *code, json_t **out,
+	       struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_REGION_READ))
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
+	else if (!(rc = region_scope(c, a, code, NULL, 0, e)) && !(rc = load_region(c, code, &o, e)))
+		*out = json_pack("{s:o}", "region", o);
+	db_release(db, c);
+	return rc;
+}
+
+int region_insert(struct db_conn *c, const char *code, const char *parent, const char *name,
+		  const char *level, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	char path[160];
+	int rc;
+
+	if (parent) {
+		db_params_init(&p);
+		db_ps(&p, parent);
+		if ((rc = db_exec(c, "SELECT path FROM regions WHERE code = ?", &p, &r, e)))
+			return rc;
+		if (r->nrows == 0) {
+			db_res_free(r);
+			return err_field(e, E_INVALID, "bad_parent", "parent_code", "上级区划“%s”不存在", parent);
+		}
+		snprintf(path, sizeof(path), "%s%s/", db_val(r, 0, 0), code);
+		db_res_free(r);
+	} else {
+		snprintf(path, sizeof(path), "/%s/", code);
+	}
+	db_params_init(&p);
+	db_ps(&p, code);
+	db_ps(&p, parent);
+	db_ps(&p, name);
+	db_ps(&p, level);
+	db_ps(&p, path);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)"
+			" VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate", "code", "区划代码“%s”已存在", code);
+	return rc;
+}
+
+int region_insert_unit(struct db_conn *c, const char *code, const char *name, const char *kind,
+		       const char *address, const char *phone, struct err *e)
+{
+	struct db_params p;
+	db_params_init(&p);
+	db_ps(&p, code);
+	db_ps(&p, name);
+	db_ps(&p, kind);
+	db_ps(&p, address ? address : "");
+	db_ps(&p, phone ? phone : "");
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	return db_exec(c, "INSERT INTO units (region_code, name, kind, address, phone, created_at, updated_at)"
+			  " VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+}
+
+int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		  struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"code", JF_STR, 1, 1, 9, "区划代码"},
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"},
+		{"level", JF_STR, 1, 1, 16, "层级"},
+		{"parent_code", JF_STR, 1, 1, 9, "上级区划"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c = NULL;
+	struct db_params p;
+	struct db_res *r = NULL;
+	const char *code, *level, *parent;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_REGION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	code = jsonx_str(in, "code");
+	level = jsonx_str(in, "level");
+	parent = jsonx_str(in, "parent_code");
+	if (!level_valid(level))
+		return err_field(e, E_INVALID, "bad_level", "level", "层级应为 city、county、district、township、street 或 devzone");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)))
+		goto out;
+	if ((rc = region_scope(c, a, parent, NULL, 0, e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_parent", "parent_code", "上级区划“%s”不存在", parent);
+		goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, parent);
+	if ((rc = db_exec(c, "SELECT level FROM regions WHERE code = ?", &p, &r, e)))
+		goto out;
+	if ((rc = region_check_code(code, level, parent, db_val(r, 0, 0), e)))
+		goto out;
+	if ((rc = region_insert(c, code, parent, jsonx_str(in, "name"), level, e)))
+		goto out;
+	if ((rc = load_region(c, code, &o, e)))
+		goto out;
+	if ((rc = audit_write(c, a, "region.create", "region", code, NULL, o, e)))
+		goto out;
+	if ((rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "region", o);
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in,
+		  json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_REGION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
+	    (rc = load_region(c, code, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "name"));
+	db_pi(&p, util_now());
+	db_ps(&p, code);
+	if ((rc = db_exec(c, "UPDATE regions SET name = ?, updated_at = ? WHERE code = ?", &p, NULL, e)) ||
+	    (rc = load_region(c, code, &after, e)) ||
+	    (rc = audit_write(c, a, "region.update", "region", code, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "region", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int region_delete(struct db *db, const struct actor *a, const char *code, struct err *e)
+{
+	static const char *const uses[][2] = {
+		{"SELECT COUNT(*) FROM regions WHERE parent_code = ?", "下级区划"},
+		{"SELECT COUNT(*) FROM units WHERE region_code = ?", "人大机构"},
+		{"SELECT COUNT(*) FROM handlers WHERE region_code = ?", "承办单位"},
+		{"SELECT COUNT(*) FROM accounts WHERE region_code = ?", "账号"},
+	};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *before = NULL;
+	int rc;
+
+	if (!role_can(a->role, PERM_REGION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
+	    (rc = load_region(c, code, &before, e)))
+		goto out;
+	if (!strcmp(code, a->region_code)) {
+		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划");
+		goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, code);
+	for (size_t i = 0; i < ARRAY_LEN(uses); i++) {
+		if ((rc = db_exec(c, uses[i][0], &p, &r, e)))
+			goto out;
+		if (db_int(r, 0, 0) > 0) {
+			rc = err_set(e, E_CONFLICT, "in_use", "该区划下还有%s，不能删除", uses[i][1]);
+			goto out;
+		}
+		db_res_free(r);
+		r = NULL;
+	}
+	if ((rc = db_exec(c, "DELETE FROM regions WHERE code = ?", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "region.delete", "region", code, before, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int region_set_unit(struct db *db, const struct actor *a, const char *code, json_t *in,
+		    json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "机构名称"},
+		{"kind", JF_STR, 1, 1, 32, "机构类型"},
+		{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},
+		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "电话"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *before = NULL, *after = NULL;
+	const char *kind;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_REGION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护人大机构");
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	kind = jsonx_str(in, "kind");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
+	    (rc = load_region(c, code, &before, e)))
+		goto out;
+	if (strcmp(kind, unit_kind_for(json_string_value(json_object_get(before, "level"))))) {
+		rc = err_field(e, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s",
+			       unit_kind_for(json_string_value(json_object_get(before, "level"))));
+		goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "name"));
+	db_ps(&p, kind);
+	db_ps(&p, jsonx_str(in, "address") ? jsonx_str(in, "address") : "");
+	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : "");
+	db_pi(&p, util_now());
+	db_ps(&p, code);
+	if ((rc = db_exec(c, "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"
+			     " WHERE region_code = ?", &p, NULL, e)))
+		goto out;
+	if (db_changes(c) == 0 &&
+	    (rc = region_insert_unit(c, code, jsonx_str(in, "name"), kind, jsonx_str(in, "address"),
+				     jsonx_str(in, "phone"), e)))
+		goto out;
+	if ((rc = load_region(c, code, &after, e)) ||
+	    (rc = audit_write(c, a, "unit.save", "unit", code, json_object_get(before, "unit"),
+			      json_object_get(after, "unit"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "unit", json_object_get(after, "unit"));
+out:
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+const char *region_unit_kind_for(const char *level)
+{
+	return unit_kind_for(level);
+}

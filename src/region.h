@@ -1,0 +1,48 @@
+/* region.h: the region tree (行政区划, GB/T 2260-style codes), the congress unit of each region
+ * (人大机构), and the scope check every other module uses. */
+#ifndef RENDA_REGION_H
+#define RENDA_REGION_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+
+/* Checks that region `code` exists and lies in the actor's subtree: E_NOTFOUND, or
+ * E_FORBIDDEN "out_of_scope". On success copies its path into path (may be NULL). */
+int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
+		 size_t pathlen, struct err *e) WUR;
+/* 1 if the stored path lies within the actor's subtree. */
+int region_path_in_scope(const struct actor *a, const char *path);
+
+/* The tree under the actor's region: a new {"regions":[...]} owned by the caller. */
+int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
+/* One region with its unit and direct children: a new {"region":{...}}. */
+int region_get(struct db *db, const struct actor *a, const char *code, json_t **out,
+	       struct err *e) WUR;
+/* Creates a region from {"code","name","level","parent_code"} (validated here). */
+int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		  struct err *e) WUR;
+int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in,
+		  json_t **out, struct err *e) WUR;
+/* Deletes a leaf region that nothing refers to; E_CONFLICT "in_use" otherwise. */
+int region_delete(struct db *db, const struct actor *a, const char *code, struct err *e) WUR;
+/* Creates or updates the region's congress unit from {"name","kind","address","phone"}. */
+int region_set_unit(struct db *db, const struct actor *a, const char *code, json_t *in,
+		    json_t **out, struct err *e) WUR;
+
+/* For the demo and the CLI: inserts a region with its path computed from the parent, inside
+ * the caller's transaction, without checks beyond the database's. */
+int region_insert(struct db_conn *c, const char *code, const char *parent, const char *name,
+		  const char *level, struct err *e) WUR;
+int region_insert_unit(struct db_conn *c, const char *code, const char *name, const char *kind,
+		       const char *address, const char *phone, struct err *e) WUR;
+
+/* The kind of congress unit a region of that level has. */
+const char *region_unit_kind_for(const char *level);
+
+/* Validates a region code for a level under a parent (pure; for tests and region_create). */
+int region_check_code(const char *code, const char *level, const char *parent_code,
+		      const char *parent_level, struct err *e) WUR;
+
+#endif

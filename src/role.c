@@ -1,0 +1,52 @@
+#include "role.h"
+
+#include <string.h>
+
+struct role {
+	const char *name;
+	const char *label;
+	unsigned perms;
+};
+
+/* The three administrators are separated (等保 三员分立): the system administrator shapes the
+ * region tree but manages no accounts, the security administrator manages accounts but no
+ * business data, and only the auditor reads the audit trail. */
+static const struct role roles[] = {
+	{"sysadmin", "系统管理员", PERM_REGION_READ | PERM_REGION_WRITE | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
+	{"secadmin", "安全管理员", PERM_REGION_READ | PERM_ACCOUNT_ADMIN | PERM_HANDLER_READ},
+	{"auditor", "安全审计员", PERM_AUDIT_READ},
+	{"city_staff", "市人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
+	{"county_staff", "县(区)人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
+	{"unit_staff", "基层人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
+	{"station_staff", "联络站工作人员", PERM_REGION_READ | PERM_HANDLER_READ},
+	{"deputy", "人大代表", PERM_REGION_READ},
+	{"handler", "承办单位", PERM_REGION_READ},
+};
+
+const char *const role_names[] = {"sysadmin", "secadmin", "auditor", "city_staff", "county_staff",
+				  "unit_staff", "station_staff", "deputy", "handler", NULL};
+
+static const struct role *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (name && strcmp(roles[i].name, name) == 0)
+			return &roles[i];
+	return NULL;
+}
+
+int role_valid(const char *name)
+{
+	return find(name) != NULL;
+}
+
+const char *role_label(const char *name)
+{
+	const struct role *r = find(name);
+	return r ? r->label : "";
+}
+
+int role_can(const char *name, unsigned perms)
+{
+	const struct role *r = find(name);
+	return r && (r->perms & perms) == perms;
+}

@@ -1,0 +1,24 @@
+/* role.h: the roles of DOMAIN §35 (three separated administrators plus the working roles)
+ * and what each may do. */
+#ifndef RENDA_ROLE_H
+#define RENDA_ROLE_H
+
+enum perm {
+	PERM_REGION_READ = 1 << 0,
+	PERM_REGION_WRITE = 1 << 1,  /* regions and congress units */
+	PERM_HANDLER_READ = 1 << 2,
+	PERM_HANDLER_WRITE = 1 << 3,
+	PERM_ACCOUNT_ADMIN = 1 << 4, /* accounts and API tokens */
+	PERM_AUDIT_READ = 1 << 5,
+};
+
+/* 1 if name is a known role. */
+int role_valid(const char *name);
+/* The role's Chinese name, or "" for an unknown role. */
+const char *role_label(const char *name);
+/* 1 if the role holds every permission in perms. */
+int role_can(const char *name, unsigned perms);
+/* NULL-terminated list of role identifiers. */
+extern const char *const role_names[];
+
+#endif

@@ -1,0 +1,39 @@
+/* rows.h: turns query rows into JSON objects by a column spec, one place for the type mapping. */
+#ifndef RENDA_ROWS_H
+#define RENDA_ROWS_H
+
+#include <jansson.h>
+
+#include <stddef.h>
+
+#include "db.h"
+
+enum col_type { COL_STR, COL_INT, COL_BOOL, COL_JSON };
+
+struct col {
+	const char *name;
+	enum col_type type;
+};
+
+/* A new JSON object from row `row` of r; spec has one entry per column, ending with {NULL}.
+ * NULL cells become JSON null. The caller owns the reference. */
+json_t *rows_object(const struct db_res *r, int row, const struct col *spec);
+/* A new JSON array with every row. */
+json_t *rows_array(const struct db_res *r, const struct col *spec);
+
+
+/* Paging, search and sort of a list request, already bounded by the HTTP layer. */
+struct listq {
+	int page, per_page; /* page from 1; per_page within LIMIT_PAGE_MAX */
+	const char *q;      /* search text or NULL */
+	const char *sort;   /* "name", "-name", ... or NULL */
+};
+
+/* "%text%" with %, _ and \ escaped for `LIKE ? ESCAPE '\'`; the caller frees it. */
+char *rows_like(const char *text);
+/* The ORDER BY clause for sort among `allowed` ("name", "created_at", ..., NULL-ended),
+ * or dflt when sort is absent. E_INVALID for a sort key that is not allowed. */
+int rows_order(const char *sort, const char *const *allowed, const char *dflt, char *out,
+	       size_t outlen, struct err *e) WUR;
+
+#endif

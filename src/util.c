@@ -1,0 +1,147 @@
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "renda: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom(nmemb * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static _Atomic int64_t fixed_now;
+
+int64_t util_now(void)
+{
+	int64_t t = atomic_load(&fixed_now);
+	return t ? t : (int64_t)time(NULL);
+}
+
+void util_set_now(int64_t t)
+{
+	atomic_store(&fixed_now, t);
+}
+
+int64_t util_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int util_parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+size_t util_utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+int util_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t need;
+		uint32_t cp;
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if ((size_t)(end - p) <= need)
+			return 0;
+		for (size_t i = 1; i <= need; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		p += need + 1;
+	}
+	return 1;
+}
+
+void util_random_hex(char *buf, size_t n)
+{
+	unsigned char raw[64];
+	if (n > sizeof(raw))
+		n = sizeof(raw);
+	randombytes_buf(raw, n);
+	sodium_bin2hex(buf, 2 * n + 1, raw, n);
+}

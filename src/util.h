@@ -1,0 +1,34 @@
+/* util.h: allocation that aborts on out-of-memory, checked arithmetic, time. */
+#ifndef RENDA_UTIL_H
+#define RENDA_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WUR __attribute__((warn_unused_result))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation wrappers: never return NULL; abort the process on out-of-memory. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Current time in Unix seconds; tests may override it with util_set_now(). */
+int64_t util_now(void);
+void util_set_now(int64_t t); /* 0 returns to the real clock */
+int64_t util_mono_us(void);
+
+/* Parses a whole decimal int64 from s; 0 on success, -1 on any junk or overflow. */
+int util_parse_i64(const char *s, int64_t *out) WUR;
+
+/* Number of UTF-8 characters in a valid UTF-8 string. */
+size_t util_utf8_len(const char *s);
+/* 1 if s (len bytes) is valid UTF-8 without NUL. */
+int util_utf8_valid(const char *s, size_t len);
+
+/* Fills buf with n random bytes hex-encoded (buf must hold 2n+1). */
+void util_random_hex(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,104 @@
+// Test harness for the HTTP suite: starts the real build/renda on a free loopback port with a
+// fresh demo database (SQLite by default, PostgreSQL when RENDA_PG_ADMIN names a test cluster),
+// and drives it with fetch or raw sockets.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export const PASSWORD = 'Renda@2024';
+const BIN = resolve(process.env.RENDA_BIN || 'build/renda');
+
+// A fresh database URL: a new SQLite file, or a new PostgreSQL database in the test cluster.
+export function freshDb() {
+  const admin = process.env.RENDA_PG_ADMIN;
+  if (admin) {
+    const name = 'rt_' + randomBytes(6).toString('hex');
+    execFileSync('psql', [admin, '-q', '-c', `CREATE DATABASE ${name}`]);
+    return { url: admin.replace('/postgres?', `/${name}?`), cleanup() {} };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'renda-http-'));
+  return { url: 'sqlite:' + join(dir, 'test.db'), cleanup() { rmSync(dir, { recursive: true, force: true }); } };
+}
+
+export function renda(args, input) {
+  return execFileSync(BIN, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+// Starts a server on a demo database; returns { url, db, proc, stop() }.
+export async function startServer({ size = 'small', demo = true, extraArgs = [] } = {}) {
+  const db = freshDb();
+  if (demo) renda(['demo', '--db', db.url, '--size', size, '--seed', '1']);
+  const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--quiet', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('server did not start: ' + stderr)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const exited = new Promise((ok) => proc.on('exit', (code, sig) => ok({ code, sig })));
+  return {
+    url, db, proc, exited,
+    stderr: () => stderr,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const r = await exited;
+      db.cleanup();
+      return r;
+    },
+  };
+}
+
+// One API call. opts: { body (object or raw string), session ({cookie, csrf}), headers, token }.
+export async function api(srv, method, path, opts = {}) {
+  const headers = { ...(opts.headers || {}) };
+  let body;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' || opts.body instanceof Uint8Array ? opts.body : JSON.stringify(opts.body);
+    if (!('Content-Type' in headers)) headers['Content-Type'] = 'application/json';
+  }
+  if (opts.session) {
+    headers.Cookie = opts.session.cookie;
+    if (method !== 'GET' && opts.csrf !== false) headers['X-CSRF-Token'] = opts.session.csrf;
+  }
+  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+  const res = await fetch(srv.url + path, { method, headers, body });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+// Logs in; returns { cookie, csrf, user }.
+export async function login(srv, username, password = PASSWORD) {
+  const r = await api(srv, 'POST', '/api/v1/session', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  return { cookie, csrf: r.json.csrf_token, user: r.json.user };
+}
+
+// Sends raw bytes on one connection; resolves with everything the server sent until it closed
+// or `waitMs` passed without data.
+export function raw(srv, payload, { waitMs = 1500 } = {}) {
+  const { hostname, port } = new URL(srv.url);
+  return new Promise((ok, fail) => {
+    const sock = net.connect(Number(port), hostname);
+    let data = '';
+    let timer;
+    const finish = () => { clearTimeout(timer); sock.destroy(); ok(data); };
+    const arm = () => { clearTimeout(timer); timer = setTimeout(finish, waitMs); };
+    sock.on('connect', () => { sock.write(payload); arm(); });
+    sock.on('data', (d) => { data += d; arm(); });
+    sock.on('end', finish);
+    sock.on('error', (e) => (data ? finish() : fail(e)));
+  });
+}

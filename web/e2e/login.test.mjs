@@ -1,0 +1,64 @@
+// 登录页、未登录跳转、404 页面。
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { launch, newPage, fillLogin, login, t, path } from './helpers.mjs'
+
+let browser
+before(async () => {
+  browser = await launch()
+})
+after(async () => {
+  await browser?.close()
+})
+
+test('a wrong password shows 用户名或密码错误 and stays on /login', async () => {
+  const page = await newPage(browser)
+  await fillLogin(page, 'station', 'Wrong@pass1')
+  const err = page.locator(t('login-error'))
+  await err.waitFor()
+  assert.match(await err.innerText(), /用户名或密码错误/)
+  await page.locator('.el-message--error', { hasText: '用户名或密码错误' }).waitFor()
+  assert.equal(path(page), '/login')
+  // a correct login afterwards works and lands on the workbench
+  await login(page, 'station')
+  assert.equal(path(page), '/')
+  await page.locator(t('welcome')).waitFor()
+  await page.context().close()
+})
+
+test('empty fields are refused by the form with Chinese messages', async () => {
+  const page = await newPage(browser)
+  await page.goto('/login')
+  await page.locator(t('login-submit')).click()
+  await page.locator('.el-form-item__error', { hasText: '请输入用户名' }).waitFor()
+  await page.locator('.el-form-item__error', { hasText: '请输入密码' }).waitFor()
+  assert.equal(path(page), '/login')
+  await page.context().close()
+})
+
+test('a protected page without a session goes to /login and back after login', async () => {
+  const page = await newPage(browser)
+  await page.goto('/regions')
+  await page.locator(t('login-form')).waitFor()
+  assert.equal(path(page), '/login')
+  assert.equal(new URL(page.url()).searchParams.get('redirect'), '/regions')
+  await page.locator(t('login-username') + ' input').fill('deputy')
+  await page.locator(t('login-password') + ' input').fill('Renda@2024')
+  await page.locator(t('login-submit')).click()
+  await page.locator(t('region-tree')).waitFor()
+  assert.equal(path(page), '/regions')
+  // the session survives a reload (GET /api/v1/session restores the user)
+  await page.reload()
+  await page.locator(t('user-name')).waitFor()
+  assert.equal(path(page), '/regions')
+  await page.context().close()
+})
+
+test('an unknown path shows the 404 page', async () => {
+  const page = await newPage(browser)
+  await page.goto('/no/such/page')
+  const nf = page.locator(t('not-found'))
+  await nf.waitFor()
+  assert.match(await nf.innerText(), /页面不存在/)
+  await page.context().close()
+})

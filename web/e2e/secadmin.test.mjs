@@ -1,0 +1,162 @@
+// 安全管理员：新建账号、密码策略、锁定/解锁、重置密码；新账号首次登录须修改密码；API 令牌。
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { launch, newPage, login, fillLogin, t, uniq, pickOption, pickRegion, confirmBox, message, row, path } from './helpers.mjs'
+
+const POLICY = '密码至少8位，并包含小写字母、大写字母、数字、符号中的至少三类'
+let browser
+before(async () => {
+  browser = await launch()
+})
+after(async () => {
+  await browser?.close()
+})
+
+async function openCreate(page) {
+  await page.locator(t('account-create')).click()
+  await page.locator(t('account-dialog') + ' ' + t('account-form-username') + ' input').waitFor()
+  return page.locator(t('account-dialog'))
+}
+
+async function fillAccount(page, dialog, { username, name, password }) {
+  await dialog.locator(t('account-form-username') + ' input').fill(username)
+  await dialog.locator(t('account-form-name') + ' input').fill(name)
+  await pickOption(page, 'account-form-role', '联络站工作人员')
+  await pickRegion(page, 'account-form-region', '329981')
+  await dialog.locator(t('account-form-password') + ' input').fill(password)
+  await dialog.locator(t('account-form-confirm') + ' input').fill(password)
+}
+
+async function findAccount(page, username) {
+  await page.locator(t('account-search') + ' input').fill(username)
+  await page.locator(t('account-search-btn')).click()
+  const r = row(page, 'account-table', username)
+  await r.waitFor()
+  return r
+}
+
+test('secadmin creates an account, locks it, the list shows it locked and it cannot log in; then unlocks it', async () => {
+  const page = await newPage(browser)
+  await login(page, 'secadmin')
+  await page.locator(t('menu-accounts')).click()
+  assert.equal(path(page), '/accounts')
+  await page.locator(t('account-table')).waitFor()
+
+  const username = 'e2e' + uniq()
+  const dialog = await openCreate(page)
+  await fillAccount(page, dialog, { username, name: '测试联络员', password: 'Station#2024' })
+  await dialog.locator(t('account-form-submit')).click()
+  await message(page, `已创建账号“${username}”`)
+
+  let r = await findAccount(page, username)
+  assert.match(await r.innerText(), /联络站工作人员/)
+  assert.match(await r.innerText(), /清河市/)
+  assert.match(await r.locator(t('account-status')).innerText(), /正常/)
+
+  await r.locator(t('account-lock')).click()
+  await confirmBox(page, '锁定')
+  await row(page, 'account-table', username).locator(t('account-status'), { hasText: '已锁定' }).waitFor()
+  await page.reload()
+  r = await findAccount(page, username)
+  await r.locator(t('account-status'), { hasText: '已锁定' }).waitFor()
+
+  // the locked account is refused at the login page with the server's message
+  const other = await newPage(browser)
+  await fillLogin(other, username, 'Station#2024')
+  await other.locator(t('login-error')).waitFor()
+  assert.equal(path(other), '/login')
+  assert.ok((await other.locator(t('login-error')).innerText()).length > 0)
+
+  await r.locator(t('account-unlock')).click()
+  await confirmBox(page, '解锁')
+  await row(page, 'account-table', username).locator(t('account-status'), { hasText: '正常' }).waitFor()
+
+  // unlocked, the new account logs in and must change its password first
+  await fillLogin(other, username, 'Station#2024')
+  await other.locator(t('password-form')).waitFor()
+  assert.equal(path(other), '/password')
+  await other.locator(t('must-change-notice')).waitFor()
+  // other pages are not reachable until the password is changed
+  await other.goto('/regions')
+  await other.locator(t('password-form')).waitFor()
+  assert.equal(path(other), '/password')
+  await other.locator(t('pw-old') + ' input').fill('Station#2024')
+  await other.locator(t('pw-new') + ' input').fill('weakpass')
+  await other.locator(t('pw-confirm') + ' input').fill('weakpass')
+  await other.locator(t('pw-submit')).click()
+  await other.locator('.el-form-item__error', { hasText: POLICY }).waitFor()
+  await other.locator(t('pw-new') + ' input').fill('Better#2025')
+  await other.locator(t('pw-confirm') + ' input').fill('Better#2025')
+  await other.locator(t('pw-submit')).click()
+  await message(other, '密码修改成功')
+  await other.locator(t('welcome')).waitFor()
+  assert.equal(path(other), '/')
+  await other.context().close()
+  await page.context().close()
+})
+
+test('a weak password is refused with the policy message, by the form and by the server', async () => {
+  const page = await newPage(browser)
+  await login(page, 'secadmin')
+  await page.goto('/accounts')
+  const username = 'e2eweak' + uniq()
+  const dialog = await openCreate(page)
+  await fillAccount(page, dialog, { username, name: '弱密码测试', password: 'abcdefgh' })
+  await dialog.locator(t('account-form-submit')).click()
+  await dialog.locator('.el-form-item__error', { hasText: POLICY }).waitFor()
+  assert.ok(await dialog.isVisible())
+
+  // the server applies the same policy (bypassing the form)
+  const res = await page.evaluate(async (u) => {
+    const s = await (await fetch('/api/v1/session')).json()
+    const r = await fetch('/api/v1/accounts', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      body: JSON.stringify({ username: u, display_name: '弱密码测试', role: 'station_staff', region_code: '329981', password: 'abcdefgh' }),
+    })
+    return { status: r.status, body: await r.json() }
+  }, username)
+  assert.equal(res.status, 400)
+  assert.match(res.body.error.message, /至少三类/)
+
+  await dialog.getByRole('button', { name: '取消' }).click()
+  await page.locator(t('account-search') + ' input').fill(username)
+  await page.locator(t('account-search-btn')).click()
+  await page.locator(t('account-table') + ' .el-table__empty-text').waitFor()
+  assert.equal(await row(page, 'account-table', username).count(), 0)
+  await page.context().close()
+})
+
+test('secadmin issues an API token, sees the secret once, and revokes it', async () => {
+  const page = await newPage(browser)
+  await login(page, 'secadmin')
+  await page.locator(t('menu-tokens')).click()
+  await page.locator(t('token-table')).waitFor()
+  const name = 'e2e对接令牌' + uniq()
+  await page.locator(t('token-create')).click()
+  const dialog = page.locator(t('token-dialog'))
+  await page.locator(t('token-form-account')).click()
+  await page.keyboard.type('city')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '（city）' }).first().click()
+  await dialog.locator(t('token-form-name') + ' input').fill(name)
+  await dialog.locator(t('token-form-submit')).click()
+  const secretDialog = page.locator(t('token-secret-dialog'))
+  await secretDialog.waitFor()
+  const secret = await secretDialog.locator(t('token-secret') + ' input').inputValue()
+  assert.match(secret, /^rnd_/)
+
+  // the token works as a bearer token
+  const health = await page.evaluate(async (s) => {
+    const r = await fetch('/api/v1/regions', { headers: { Authorization: 'Bearer ' + s }, credentials: 'omit' })
+    return r.status
+  }, secret)
+  assert.equal(health, 200)
+
+  await secretDialog.locator(t('token-secret-close')).click()
+  const r = row(page, 'token-table', name)
+  await r.locator(t('token-status'), { hasText: '有效' }).waitFor()
+  await r.locator(t('token-revoke')).click()
+  await confirmBox(page, '撤销')
+  await row(page, 'token-table', name).locator(t('token-status'), { hasText: '已撤销' }).waitFor()
+  await page.context().close()
+})

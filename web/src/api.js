@@ -1,0 +1,99 @@
+// JSON API client for /api/v1 (see docs/api.md).
+// Sends the session cookie, the CSRF token on state-changing requests, and turns
+// error bodies {"error":{"code","message","field"}} into ApiError.
+import { ElMessage } from 'element-plus'
+
+const BASE = '/api/v1'
+let csrfToken = null
+let onUnauthenticated = null
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null
+}
+
+// Called on a 401 from any request made with `auth` (the default).
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn
+}
+
+function query(params) {
+  if (!params) return ''
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue
+    q.append(k, String(v))
+  }
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+export async function request(method, path, { body, params, auth = true } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res
+  try {
+    res = await fetch(BASE + path + query(params), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    })
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
+  }
+  let data = null
+  if (res.status !== 204) {
+    const text = await res.text()
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = null
+      }
+    }
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {}
+    const err = new ApiError(
+      res.status,
+      e.code || 'http_' + res.status,
+      e.message || `请求失败（HTTP ${res.status}）`,
+      e.field,
+    )
+    if (res.status === 401 && auth && onUnauthenticated) onUnauthenticated(err)
+    throw err
+  }
+  return data
+}
+
+export const api = {
+  get: (path, params, opts = {}) => request('GET', path, { ...opts, params }),
+  post: (path, body, opts = {}) => request('POST', path, { ...opts, body: body ?? {} }),
+  put: (path, body, opts = {}) => request('PUT', path, { ...opts, body: body ?? {} }),
+  patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body: body ?? {} }),
+  del: (path, opts = {}) => request('DELETE', path, opts),
+}
+
+// Show a failed request's message (the server's Chinese text). A 401 is already handled
+// by the redirect to the login page, so it is not shown twice.
+export function showError(err) {
+  if (!err) return
+  if (err instanceof ApiError) {
+    if (err.status === 401 && err.code === 'unauthenticated') return
+    ElMessage.error({ message: err.message, grouping: true })
+  } else {
+    console.error(err)
+    ElMessage.error({ message: '操作失败：' + (err.message || String(err)), grouping: true })
+  }
+}
