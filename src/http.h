@@ -48,6 +48,7 @@ struct http_config {
 	int threads;
 	const char *web_dir; /* static files, or NULL */
 	int access_log;      /* 1: one line per request on stdout */
+	int timeout_s;       /* idle connection timeout; LIMIT_CONN_TIMEOUT_S by default */
 };
 
 struct http_server;

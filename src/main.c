@@ -25,7 +25,7 @@ static const char usage[] =
 	"用法: renda <命令> [选项]\n"
 	"\n"
 	"命令:\n"
-	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--quiet]\n"
+	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
 	"           提供网页和 JSON API（默认 127.0.0.1:8080）\n"
 	"  migrate  --db URL              升级数据库结构\n"
 	"  demo     --db URL --size small|medium|large [--seed N]\n"
@@ -38,11 +38,12 @@ static const char usage[] =
 	"每个命令都可加 --help 查看说明。\n";
 
 static const char *const cmd_help[][2] = {
-	{"serve", "用法: renda serve --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--quiet]\n"
+	{"serve", "用法: renda serve --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
 		  "  启动时自动升级数据库结构；收到 SIGTERM 后停止接收新连接，处理完进行中的请求再退出。\n"
 		  "  --listen   监听地址，默认 127.0.0.1:8080；端口 0 表示任选空闲端口\n"
 		  "  --web      网页文件目录，默认为程序旁的 ../web/dist\n"
 		  "  --threads  工作线程数，默认等于 CPU 核数\n"
+		  "  --timeout  连接空闲超时秒数，默认 30\n"
 		  "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
@@ -62,7 +63,7 @@ static int die2(const char *fmt, const char *arg)
 }
 
 struct opts {
-	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads;
+	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads, *timeout;
 	int quiet;
 };
 
@@ -87,7 +88,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 #define OPT(n) else if (!strcmp(a + 2, #n)) slot = &o->n
 		if (0) {}
 		OPT(db); OPT(listen); OPT(web); OPT(size); OPT(seed); OPT(username); OPT(role);
-		OPT(region); OPT(name); OPT(to); OPT(threads);
+		OPT(region); OPT(name); OPT(to); OPT(threads); OPT(timeout);
 #undef OPT
 		if (!slot)
 			return die2("未知参数 %s", a);
@@ -167,6 +168,13 @@ static int cmd_serve(struct opts *o)
 	}
 	if (threads < 1)
 		threads = 1;
+	cfg.timeout_s = LIMIT_CONN_TIMEOUT_S;
+	if (o->timeout) {
+		int64_t t;
+		if (util_parse_i64(o->timeout, &t) || t < 1 || t > 3600)
+			return die2("--timeout 应为 1 到 3600 之间的秒数，而不是 %s", o->timeout);
+		cfg.timeout_s = (int)t;
+	}
 	/* Signals go to this thread only: block them before any other thread starts. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -342,7 +350,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		rc = parse(argc - 2, argv + 2, " db listen web threads quiet ", &o);
+		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}
 	if (!strcmp(cmd, "migrate")) {
