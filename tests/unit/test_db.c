@@ -1,0 +1,122 @@
+/* Unit tests of the storage interface on SQLite: transactions, errors, migrations, backup. */
+#include "fixture.h"
+
+static void rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct db_conn *c = db_acquire(f->db);
+	struct db_params p;
+	struct err e = {0};
+	(void)state;
+
+	assert_int_equal(db_begin(c, &e), 0);
+	db_params_init(&p);
+	db_ps(&p, "329900");
+	db_ps(&p, "示范市");
+	assert_int_equal(db_exec(c, "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+				    " VALUES (?, ?, 'city', '/329900/', 0, 0)", &p, NULL, &e), 0);
+	db_rollback(c);
+	db_release(f->db, c);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 0);
+	fixture_close(f);
+}
+
+static void errors_are_classified(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct db_conn *c = db_acquire(f->db);
+	struct err e = {0};
+	(void)state;
+
+	assert_int_equal(db_exec(c, "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+				    " VALUES ('329900', 'x', 'city', '/x/', 0, 0)", NULL, NULL, &e), E_CONFLICT);
+	assert_string_equal(e.code, "duplicate");
+	assert_int_equal(db_exec(c, "INSERT INTO units (region_code, name, kind, created_at, updated_at)"
+				    " VALUES ('000000', 'x', 'presidium', 0, 0)", NULL, NULL, &e), E_CONFLICT);
+	assert_string_equal(e.code, "in_use");
+	assert_int_equal(db_exec(c, "SELECT nope FROM regions", NULL, NULL, &e), E_DB);
+	db_release(f->db, c);
+	fixture_close(f);
+}
+
+static void params_and_results(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct db_conn *c = db_acquire(f->db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct err e = {0};
+	(void)state;
+
+	db_params_init(&p);
+	db_pi(&p, 42);
+	db_ps(&p, "0523");  /* text keeps its leading zero */
+	db_ps(&p, NULL);
+	assert_int_equal(db_exec(c, "SELECT ? + 1, ?, ?", &p, &r, &e), 0);
+	assert_int_equal(r->nrows, 1);
+	assert_int_equal(db_int(r, 0, 0), 43);
+	assert_string_equal(db_val(r, 0, 1), "0523");
+	assert_null(db_val(r, 0, 2));
+	db_res_free(r);
+	db_release(f->db, c);
+	fixture_close(f);
+}
+
+static void migrate_is_idempotent(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct err e = {0};
+	int applied = -1;
+	(void)state;
+	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
+	assert_int_equal(applied, 0);
+	assert_int_equal(fixture_count(f, "SELECT MAX(version) FROM schema_migrations"), db_schema_version());
+	fixture_close(f);
+}
+
+static void backup_copies_everything(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct db *copy;
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	struct err e = {0};
+	char path[128], url[160];
+	int64_t n = fixture_count(f, "SELECT COUNT(*) FROM handlers");
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/copy.db", f->dir);
+	assert_int_equal(db_backup(f->db, path, &e), 0);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_int_equal(db_open(url, 1, &copy, &e), 0);
+	c = db_acquire(copy);
+	assert_int_equal(db_exec(c, "SELECT COUNT(*) FROM handlers", NULL, &r, &e), 0);
+	assert_int_equal(db_int(r, 0, 0), n);
+	assert_true(n > 0);
+	db_res_free(r);
+	db_release(copy, c);
+	db_close(copy);
+	fixture_close(f);
+}
+
+static void bad_url(void **state)
+{
+	struct db *db = NULL;
+	struct err e = {0};
+	(void)state;
+	assert_int_equal(db_open("mysql://x", 1, &db, &e), E_INVALID);
+	assert_null(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rollback_leaves_nothing),
+		cmocka_unit_test(errors_are_classified),
+		cmocka_unit_test(params_and_results),
+		cmocka_unit_test(migrate_is_idempotent),
+		cmocka_unit_test(backup_copies_everything),
+		cmocka_unit_test(bad_url),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}

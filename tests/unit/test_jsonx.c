@@ -1,0 +1,113 @@
+/* Unit tests of strict JSON input and field validation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "jsonx.h"
+
+static const struct jfield spec[] = {
+	{"name", JF_STR, 1, 1, 4, "名称"},
+	{"age", JF_INT, 0, 0, 150, "年龄"},
+	{"on", JF_BOOL, 0, 0, 0, "开关"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+static int parse_check(const char *text, struct err *e)
+{
+	json_t *v = NULL;
+	int rc = jsonx_parse(text, strlen(text), &v, e);
+	if (!rc)
+		rc = jsonx_check(v, spec, e);
+	json_decref(v);
+	return rc;
+}
+
+static void accepts_valid(void **state)
+{
+	struct err e = {0};
+	(void)state;
+	assert_int_equal(parse_check("{\"name\":\"张三\",\"age\":30,\"on\":true}", &e), 0);
+	/* four characters, twelve bytes: lengths count characters */
+	assert_int_equal(parse_check("{\"name\":\"基层人大\"}", &e), 0);
+}
+
+static void refuses_each_bad_class(void **state)
+{
+	static const struct {
+		const char *body, *code;
+	} cases[] = {
+		{"{\"name\":\"a\"", "bad_json"},
+		{"[1,2]", "bad_json"},
+		{"{\"name\":\"a\",\"name\":\"b\"}", "duplicate_key"},
+		{"{\"name\":\"a\\u0000b\"}", "bad_json"},
+		{"{\"name\":\"a\",\"x\":1}", "unknown_field"},
+		{"{\"age\":3}", "missing_field"},
+		{"{\"name\":\"  \"}", "missing_field"},
+		{"{\"name\":5}", "wrong_type"},
+		{"{\"name\":\"abcde\"}", "too_long"},
+		{"{\"name\":\"a\",\"age\":151}", "out_of_range"},
+		{"{\"name\":\"a\",\"age\":\"3\"}", "wrong_type"},
+		{"{\"name\":\"a\",\"on\":1}", "wrong_type"},
+		{"", "bad_json"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct err e = {0};
+		assert_int_equal(parse_check(cases[i].body, &e), E_INVALID);
+		assert_string_equal(e.code, cases[i].code);
+		assert_true(strlen(e.msg) > 0);
+	}
+}
+
+static void refuses_invalid_utf8(void **state)
+{
+	const char body[] = "{\"name\":\"\xff\xfe\"}";
+	struct err e = {0};
+	json_t *v = NULL;
+	(void)state;
+	assert_int_equal(jsonx_parse(body, sizeof(body) - 1, &v, &e), E_INVALID);
+	assert_string_equal(e.code, "bad_encoding");
+	assert_null(v);
+}
+
+static void refuses_deep_nesting(void **state)
+{
+	char body[256];
+	struct err e = {0};
+	json_t *v = NULL;
+	size_t n = 0;
+	(void)state;
+	body[n++] = '{';
+	memcpy(body + n, "\"a\":", 4);
+	n += 4;
+	for (int i = 0; i < 40; i++)
+		body[n++] = '[';
+	for (int i = 0; i < 40; i++)
+		body[n++] = ']';
+	body[n++] = '}';
+	assert_int_equal(jsonx_parse(body, n, &v, &e), E_INVALID);
+	assert_null(v);
+}
+
+static void names_the_field(void **state)
+{
+	struct err e = {0};
+	(void)state;
+	assert_int_equal(parse_check("{\"name\":\"abcdef\"}", &e), E_INVALID);
+	assert_string_equal(e.field, "name");
+	assert_non_null(strstr(e.msg, "名称"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accepts_valid),
+		cmocka_unit_test(refuses_each_bad_class),
+		cmocka_unit_test(refuses_invalid_utf8),
+		cmocka_unit_test(refuses_deep_nesting),
+		cmocka_unit_test(names_the_field),
+	};
+	return cmocka_run_group_tests_name("jsonx", tests, NULL, NULL);
+}
