@@ -253,7 +253,7 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		   struct err *e)
 {
 	static const struct jfield spec[] = {
-		{"username", JF_STR, 1, 1, LIMIT_USERNAME_MAX, "用户名"},
+		{"username", JF_STR, 1, 1, 2 * LIMIT_USERNAME_MAX, "用户名"}, /* the form is checked below */
 		{"display_name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "姓名"},
 		{"role", JF_STR, 1, 1, 24, "角色"},
 		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
@@ -375,6 +375,7 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if ((rc = audit_write(c, a, "account.update", "account", sid, before, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
+	auth_sessions_changed(db);
 	*out = json_pack("{s:O}", "account", after);
 out:
 	json_decref(before);
@@ -422,6 +423,7 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 			      after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
+	auth_sessions_changed(db);
 	*out = json_pack("{s:O}", "account", after);
 out:
 	json_decref(before);
@@ -464,7 +466,8 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)) ||
 	    (rc = audit_write(c, a, "account.password_reset", "account", sid, NULL, NULL, e)))
 		goto out;
-	rc = db_commit(c, e);
+	if (!(rc = db_commit(c, e)))
+		auth_sessions_changed(db);
 out:
 	json_decref(before);
 	db_rollback(c);

@@ -172,10 +172,14 @@ static void dispatch(struct call *c)
 		goto fail;
 	c->rep->status = c->status;
 	if (c->status != 204) {
-		char *s = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT);
 		c->rep->content_type = "application/json; charset=utf-8";
-		buf_adds(&c->rep->body, s);
-		free(s);
+		if (c->out_text) {
+			buf_adds(&c->rep->body, c->out_text);
+		} else {
+			char *s = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT);
+			buf_adds(&c->rep->body, s);
+			free(s);
+		}
 	}
 	return;
 fail:
@@ -212,4 +216,5 @@ void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
 	dispatch(&c);
 	json_decref(c.in);
 	json_decref(c.out);
+	free(c.out_text);
 }

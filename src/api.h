@@ -26,6 +26,7 @@ struct call {
 	char params[3][64];    /* path parameters in pattern order */
 	json_t *in;            /* the parsed body, for routes that take one */
 	json_t *out;           /* the reply body (owned; sent with status) */
+	char *out_text;        /* or the reply body as JSON text (owned), when the domain made it */
 	int status;            /* 200 unless the handler says 201 or 204 */
 	struct err err;
 };

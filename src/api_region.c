@@ -9,7 +9,7 @@ static int tree(struct call *c)
 
 static int get(struct call *c)
 {
-	return region_get(c->app->db, &c->actor, c->params[0], &c->out, &c->err);
+	return region_get(c->app->db, &c->actor, c->params[0], &c->out_text, &c->err);
 }
 
 static int create(struct call *c)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "cache.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "region.h"
@@ -116,7 +117,8 @@ json_t *auth_user_json(const struct actor *a)
 			 "must_change_password", a->must_change_password);
 }
 
-/* Records a failed login and, at the limit, locks the account. Returns the error to report. */
+/* Records a failed login and, at the limit, locks the account (id 0: an unknown username,
+ * which is audited but has nothing to lock). Returns the error to report. */
 static int login_failed(struct db *db, int64_t id, const char *username, const char *addr,
 			struct err *e)
 {
@@ -132,6 +134,8 @@ static int login_failed(struct db *db, int64_t id, const char *username, const c
 	who.account_id = id;
 	if (db_begin(c, &ignore))
 		goto out;
+	if (!id)
+		goto record;
 	db_params_init(&p);
 	db_pi(&p, id);
 	if (db_exec(c, "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
@@ -146,6 +150,7 @@ static int login_failed(struct db *db, int64_t id, const char *username, const c
 			goto out;
 		locked = 1;
 	}
+record:
 	if (audit_write(c, &who, locked ? "session.lockout" : "session.login_failed", "account",
 			NULL, NULL, NULL, &ignore))
 		goto out;
@@ -195,8 +200,9 @@ int auth_login(struct db *db, const char *username, const char *password,
 	if (r->nrows == 0) {
 		db_res_free(r);
 		pthread_once(&dummy_once, dummy_init);
-		(void)auth_verify_password(dummy_hash, password); /* same time as a real miss */
-		return err_set(e, E_UNAUTH, "bad_credentials", "用户名或密码错误");
+		if (auth_verify_password(dummy_hash, password)) /* same time as a real miss */
+			fprintf(stderr, "renda: unexpected match of the dummy hash\n");
+		return login_failed(db, 0, username, client_addr, e);
 	}
 	id = db_int(r, 0, 0);
 	locked_until = db_int(r, 0, 2);
@@ -247,19 +253,44 @@ out:
 	return rc;
 }
 
+/* What the session cache keeps: the resolved actor and when the database last saw it. */
+struct cached_session {
+	struct actor a;
+	int64_t last_seen;
+};
+
+void auth_sessions_changed(struct db *db)
+{
+	cache_clear(db_cache(db, CACHE_SESSIONS));
+}
+
 int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a,
 		 struct err *e)
 {
+	struct cache *cache = db_cache(db, CACHE_SESSIONS);
+	struct cached_session cs;
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
 	char hash[65];
 	int64_t now = util_now(), last, sid;
+	void *hit;
+	size_t hitlen;
 	int rc;
 
 	if (strlen(token) != AUTH_TOKEN_HEX)
 		return err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
 	secret_hash(token, hash);
+	/* A session seen within the touch interval is valid without asking the database. */
+	if (cache_get(cache, hash, &hit, &hitlen)) {
+		memcpy(&cs, hit, sizeof(cs));
+		free(hit);
+		if (hitlen == sizeof(cs) && now - cs.last_seen < LIMIT_SESSION_TOUCH_S && now >= cs.last_seen) {
+			*a = cs.a;
+			snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
+			return 0;
+		}
+	}
 	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
 	c = db_acquire(db);
 	db_params_init(&p);
@@ -290,8 +321,14 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 		db_params_init(&p);
 		db_pi(&p, now);
 		db_pi(&p, sid);
-		rc = db_exec(c, "UPDATE sessions SET last_seen = ? WHERE id = ?", &p, NULL, e);
+		if ((rc = db_exec(c, "UPDATE sessions SET last_seen = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+		last = now;
 	}
+	memset(&cs, 0, sizeof(cs));
+	cs.a = *a;
+	cs.last_seen = last;
+	cache_put(cache, hash, &cs, sizeof(cs));
 out:
 	db_res_free(r);
 	db_release(db, c);
@@ -313,6 +350,7 @@ int auth_logout(struct db *db, const struct actor *a, const char *token, struct 
 	    (rc = audit_write(c, a, "session.logout", "account", NULL, NULL, NULL, e)))
 		goto out;
 	rc = db_commit(c, e);
+	auth_sessions_changed(db);
 out:
 	db_rollback(c);
 	db_release(db, c);
@@ -409,6 +447,7 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 	    (rc = audit_write(c, a, "account.password_change", "account", NULL, NULL, NULL, e)))
 		goto out;
 	rc = db_commit(c, e);
+	auth_sessions_changed(db);
 out:
 	db_rollback(c);
 	db_release(db, c);

@@ -27,6 +27,8 @@ int auth_login(struct db *db, const char *username, const char *password,
 /* Resolves a session cookie into *a, expiring it after LIMIT_SESSION_IDLE_S idle. */
 int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a,
 		 struct err *e) WUR;
+/* Forgets cached sessions after a change to accounts or sessions, so it takes effect at once. */
+void auth_sessions_changed(struct db *db);
 /* Ends the session (idempotent) and audits the logout. */
 int auth_logout(struct db *db, const struct actor *a, const char *token, struct err *e) WUR;
 /* Resolves an API bearer secret into *a. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "limit.h"
 
 struct migration {
@@ -32,6 +33,7 @@ struct db {
 	struct db_conn *conns;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	struct cache *caches[CACHE_NSLOTS];
 };
 
 void db_params_init(struct db_params *p)
@@ -121,6 +123,8 @@ int db_open(const char *url, int size, struct db **out, struct err *e)
 	db->conns = xcalloc((size_t)size, sizeof(*db->conns));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
+	for (int i = 0; i < CACHE_NSLOTS; i++)
+		db->caches[i] = cache_new(4096, CACHE_TTL_MS);
 	for (int i = 0; i < size; i++) {
 		db->conns[i].be = be;
 		if (be->connect(url, &db->conns[i].h, e)) {
@@ -141,9 +145,16 @@ void db_close(struct db *db)
 			db->be->disconnect(db->conns[i].h);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
+	for (int i = 0; i < CACHE_NSLOTS; i++)
+		cache_free(db->caches[i]);
 	free(db->conns);
 	free(db->url);
 	free(db);
+}
+
+struct cache *db_cache(struct db *db, int slot)
+{
+	return db->caches[slot];
 }
 
 enum db_kind db_kind(const struct db *db)

@@ -50,6 +50,10 @@ void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 const char *db_url(const struct db *db);
 
+/* The database's cache for slot (enum cache_slot in cache.h): reads cached here are of this
+ * database only, and writes through this handle invalidate them. */
+struct cache *db_cache(struct db *db, int slot);
+
 /* Applies every migration not yet applied, each in its own transaction. */
 int db_migrate(struct db *db, int *applied, struct err *e) WUR;
 /* The highest migration version compiled into this binary. */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "audit.h"
+#include "buf.h"
+#include "cache.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "role.h"
@@ -210,20 +212,64 @@ static int load_region(struct db_conn *c, const char *code, json_t **out, struct
 	return 0;
 }
 
-int region_get(struct db *db, const struct actor *a, const char *code, json_t **out,
+int region_get(struct db *db, const struct actor *a, const char *code, char **out,
 	       struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	json_t *o = NULL;
+	struct cache *cache = db_cache(db, CACHE_REGIONS);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *o = NULL, *wrap;
+	char *text, *hit;
+	size_t hitlen, plen;
 	int rc;
 
 	*out = NULL;
 	if (!role_can(a->role, PERM_REGION_READ))
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
-	else if (!(rc = region_scope(c, a, code, NULL, 0, e)) && !(rc = load_region(c, code, &o, e)))
-		*out = json_pack("{s:o}", "region", o);
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
+	/* The cached value is the region's path, a NUL, and the reply's JSON. */
+	if (cache_get(cache, code, (void **)&hit, &hitlen)) {
+		plen = strlen(hit);
+		if (!region_path_in_scope(a, hit)) {
+			free(hit);
+			return err_set(e, E_FORBIDDEN, "out_of_scope", "区划“%s”不在您的管理范围内", code);
+		}
+		*out = xstrdup(hit + plen + 1);
+		free(hit);
+		return 0;
+	}
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_begin_read(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
+	    (rc = load_region(c, code, &o, e)) ||
+	    (rc = db_exec(c, "SELECT path FROM regions WHERE code = ?", &p, &r, e)))
+		goto out;
+	wrap = json_pack("{s:O}", "region", o);
+	text = json_dumps(wrap, JSON_COMPACT);
+	json_decref(wrap);
+	{
+		struct buf v = BUF_INIT_CAP(1u << 24);
+		buf_adds(&v, db_val(r, 0, 0));
+		buf_addc(&v, '\0');
+		buf_adds(&v, text);
+		if (!buf_failed(&v))
+			cache_put(cache, code, v.data, v.len);
+		buf_release(&v);
+	}
+	*out = text;
+out:
+	db_rollback(c);
+	json_decref(o);
+	db_res_free(r);
 	db_release(db, c);
 	return rc;
+}
+
+/* Every write to regions or units: cached reads are dropped. */
+static void changed(struct db *db)
+{
+	cache_clear(db_cache(db, CACHE_REGIONS));
 }
 
 int region_insert(struct db_conn *c, const char *code, const char *parent, const char *name,
@@ -283,7 +329,7 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 		  struct err *e)
 {
 	static const struct jfield spec[] = {
-		{"code", JF_STR, 1, 1, 9, "区划代码"},
+		{"code", JF_STR, 1, 1, 32, "区划代码"}, /* the form is checked by region_check_code */
 		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"},
 		{"level", JF_STR, 1, 1, 16, "层级"},
 		{"parent_code", JF_STR, 1, 1, 9, "上级区划"},
@@ -327,6 +373,7 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 		goto out;
 	if ((rc = db_commit(c, e)))
 		goto out;
+	changed(db);
 	*out = json_pack("{s:O}", "region", o);
 out:
 	json_decref(o);
@@ -364,6 +411,7 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 	    (rc = audit_write(c, a, "region.update", "region", code, before, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
+	changed(db);
 	*out = json_pack("{s:O}", "region", after);
 out:
 	json_decref(before);
@@ -412,7 +460,8 @@ int region_delete(struct db *db, const struct actor *a, const char *code, struct
 	if ((rc = db_exec(c, "DELETE FROM regions WHERE code = ?", &p, NULL, e)) ||
 	    (rc = audit_write(c, a, "region.delete", "region", code, before, NULL, e)))
 		goto out;
-	rc = db_commit(c, e);
+	if (!(rc = db_commit(c, e)))
+		changed(db);
 out:
 	json_decref(before);
 	db_res_free(r);
@@ -471,6 +520,7 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 			      json_object_get(after, "unit"), e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
+	changed(db);
 	*out = json_pack("{s:O}", "unit", json_object_get(after, "unit"));
 out:
 	json_decref(before);

@@ -17,8 +17,9 @@ int region_path_in_scope(const struct actor *a, const char *path);
 
 /* The tree under the actor's region: a new {"regions":[...]} owned by the caller. */
 int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
-/* One region with its unit and direct children: a new {"region":{...}}. */
-int region_get(struct db *db, const struct actor *a, const char *code, json_t **out,
+/* One region with its unit and direct children, as the JSON text {"region":{...}} (malloc'd,
+ * owned by the caller). Served from the region cache when it can be. */
+int region_get(struct db *db, const struct actor *a, const char *code, char **out,
 	       struct err *e) WUR;
 /* Creates a region from {"code","name","level","parent_code"} (validated here). */
 int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,

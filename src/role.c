@@ -18,7 +18,7 @@ static const struct role roles[] = {
 	{"city_staff", "市人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
 	{"county_staff", "县(区)人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
 	{"unit_staff", "基层人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
-	{"station_staff", "联络站工作人员", PERM_REGION_READ | PERM_HANDLER_READ},
+	{"station_staff", "联络站工作人员", PERM_REGION_READ},
 	{"deputy", "人大代表", PERM_REGION_READ},
 	{"handler", "承办单位", PERM_REGION_READ},
 };
