@@ -25,7 +25,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DB ?= var/renda.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps web run test unit clean format bench
+.PHONY: all deps web run test unit clean format bench fuzz
 all: $(BUILD)/renda $(UNIT_BIN)
 
 deps:
@@ -64,7 +64,7 @@ run: deps
 	./build/renda serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
 
 test: deps
-	$(MAKE) all web
+	$(MAKE) all web $(FUZZ_BIN)
 	sh scripts/test.sh
 
 unit: all
@@ -73,6 +73,18 @@ unit: all
 bench: deps
 	$(MAKE) all web
 	sh bench/regions.sh
+
+# libFuzzer targets (clang): build/fuzz/fuzz_*; `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 10
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/%: tests/fuzz/%.c $(SRC) $(wildcard src/*.h)
+	@mkdir -p build/fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
+		$(shell pkg-config --cflags jansson) -o $@ $< src/jsonx.c src/util.c src/err.c \
+		$(shell pkg-config --libs jansson libsodium)
+fuzz: $(FUZZ_BIN)
+	sh scripts/test.sh fuzz
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
 libsqlite3-dev sqlite3 libpq-dev postgresql libcmocka-dev chromium
-nginx-light wrk valgrind"
+nginx-light wrk valgrind clang libclang-rt-14-dev curl"
 
 missing=""
 for p in $PKGS; do

@@ -2,7 +2,7 @@
 # Runs renda's tests and ends with one summary line "N passed, N failed".
 #   scripts/test.sh            every suite: unit (under valgrind), HTTP on SQLite and on
 #                              PostgreSQL, browser (headless Chromium)
-#   scripts/test.sh unit|http|pg|browser   one suite
+#   scripts/test.sh unit|fuzz|http|pg|browser   one suite
 # Needs `make all web` first (make test does both).
 set -u
 cd "$(dirname "$0")/.."
@@ -91,13 +91,32 @@ run_browser() {
 	run_node browser web/e2e/ RENDA_BIN="$(pwd)/build/renda" RENDA_WEB="$(pwd)/web/dist"
 }
 
+# libFuzzer: each target runs FUZZ_SECONDS from its seed corpus; a crash or leak fails it.
+run_fuzz() {
+	for t in build/fuzz/fuzz_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		corpus="$log/corpus-$name"
+		mkdir -p "$corpus"
+		cp tests/fuzz/seeds/* "$corpus/" 2>/dev/null || true
+		if "$t" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 "$corpus" >"$log/$name" 2>&1; then
+			count "fuzz/$name" 1 0
+		else
+			tail -n 40 "$log/$name"
+			count "fuzz/$name" 0 1
+		fi
+	done
+}
+
 case $what in
 unit) run_unit ;;
+fuzz) run_fuzz ;;
 http) run_http_sqlite ;;
 pg) run_http_pg ;;
 browser) run_browser ;;
 all)
 	run_unit
+	run_fuzz
 	run_http_sqlite
 	run_http_pg
 	run_browser
