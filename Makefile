@@ -60,7 +60,9 @@ run: deps
 	@if [ ! -f $(DB) ]; then ./build/renda demo --db sqlite:$(DB) --size small --seed 1; \
 	else ./build/renda migrate --db sqlite:$(DB) >/dev/null; fi
 	@./build/renda --help >/dev/null
-	@echo "renda: 打开 http://$(LISTEN) ，演示账号见 README（密码 Renda@2024）"
+	@echo "renda: 打开 http://$(LISTEN)"
+	@echo "演示账号（密码均为 Renda@2024）: admin 系统管理员 · secadmin 安全管理员 · auditor 安全审计员 ·"
+	@echo "  city 市人大 · county 清河市人大 · unit 乡镇人大 · station 联络站 · deputy 代表 · handler 承办单位"
 	./build/renda serve --db sqlite:$(DB) --listen $(LISTEN) --web web/dist
 
 test: deps
