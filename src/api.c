@@ -125,7 +125,8 @@ static int read_body(struct call *c, const struct route *rt)
 		c->in = json_object();
 		return 0;
 	}
-	if (!ct || strncasecmp(ct, "application/json", 16))
+	if (!ct || strncasecmp(ct, "application/json", 16) ||
+	    (ct[16] && ct[16] != ';' && ct[16] != ' '))
 		return err_set(&c->err, E_INVALID, "bad_content_type",
 			       "请求体应为 JSON（Content-Type: application/json）");
 	return jsonx_parse(q->body, q->body_len, &c->in, &c->err);

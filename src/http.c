@@ -30,6 +30,7 @@ struct reqctx {
 	const char *refuse_code, *refuse_msg;
 	int64_t t0;
 	int counted;
+	size_t discarded; /* bytes of a refused body read and dropped */
 };
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
@@ -141,6 +142,22 @@ static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *
 	if (!strcasecmp(key, "Content-Length"))
 		(*(int *)cls)++;
 	return MHD_YES;
+}
+
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
+	return MHD_YES;
+}
+
+/* The length of the query string (decoded), which the url argument does not include. */
+static size_t query_len(struct MHD_Connection *conn)
+{
+	size_t n = 0;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_len, &n);
+	return n;
 }
 
 static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
@@ -258,7 +275,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			rc->refuse_status = 413;
 			rc->refuse_code = "payload_too_large";
 			rc->refuse_msg = "请求体过大";
-		} else if (strlen(url) > LIMIT_URL_BYTES) {
+		} else if (strlen(url) + query_len(conn) > LIMIT_URL_BYTES) {
 			rc->refuse_status = 414;
 			rc->refuse_code = "uri_too_long";
 			rc->refuse_msg = "请求地址过长";
@@ -266,13 +283,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!rc->refuse_status)
 			return MHD_YES; /* queue on a later call so keep-alive works */
 	}
-	if (!rc->refuse_status && *upload_data_size) {
+	if (*upload_data_size) {
+		/* libmicrohttpd lets a reply be queued only before or after the body: past the cap the
+		 * rest is read and dropped, up to a bound, so the client still gets its 413. */
+		if (rc->refuse_status) {
+			rc->discarded += *upload_data_size;
+			*upload_data_size = 0;
+			return rc->discarded > LIMIT_DISCARD_BYTES ? MHD_NO : MHD_YES;
+		}
 		buf_add(&rc->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		if (buf_failed(&rc->body)) {
 			rc->refuse_status = 413;
 			rc->refuse_code = "payload_too_large";
 			rc->refuse_msg = "请求体过大";
+			buf_release(&rc->body);
 		}
 		return MHD_YES;
 	}
@@ -345,6 +370,7 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 	s->d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
 		NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : LIMIT_CONN_TIMEOUT_S),
@@ -353,7 +379,6 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
 	if (!s->d) {

@@ -5,6 +5,7 @@
 /* HTTP transport */
 #define LIMIT_BODY_BYTES (1u << 20)        /* 1 MiB: the largest JSON a form sends; uploads get their own cap */
 #define LIMIT_HEADER_BYTES (32u * 1024)    /* libmicrohttpd's per-connection pool: headers and URL must fit */
+#define LIMIT_DISCARD_BYTES (8u << 20) /* past the body cap, read this much more to answer 413, then close */
 #define LIMIT_URL_BYTES 4096               /* longer URLs are attacks or bugs, not queries */
 #define LIMIT_CONN_TIMEOUT_S 30            /* a slow or half-sent request is cut after 30 s idle */
 #define LIMIT_CONN_TOTAL 1024              /* file descriptors stay well under the default ulimit */

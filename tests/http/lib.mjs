@@ -102,3 +102,56 @@ export function raw(srv, payload, { waitMs = 1500 } = {}) {
     sock.on('error', (e) => (data ? finish() : fail(e)));
   });
 }
+
+// Checks an error answer: the status and `error.code`; throws with the whole answer otherwise.
+export function expectError(r, status, code) {
+  if (r.status !== status || !r.json || !r.json.error || r.json.error.code !== code)
+    throw new Error(`expected ${status} ${code}, got ${r.status} ${r.text}`);
+  if (typeof r.json.error.message !== 'string' || !r.json.error.message)
+    throw new Error(`error without a message: ${r.text}`);
+}
+
+// Checks a success status; throws with the whole answer otherwise.
+export function expectStatus(r, status) {
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status} ${r.text}`);
+  return r.json;
+}
+
+// The id of an account by username, looked up with a secadmin session.
+export async function accountId(srv, sec, username) {
+  const r = await api(srv, 'GET', '/api/v1/accounts?per_page=100&q=' + encodeURIComponent(username), { session: sec });
+  expectStatus(r, 200);
+  const a = r.json.items.find((x) => x.username === username);
+  if (!a) throw new Error(`account ${username} not found: ${r.text}`);
+  return a.id;
+}
+
+// Sends raw bytes on one connection and waits up to waitMs in all; resolves with
+// { data, closed (the server ended the connection), ms (until it closed or the wait ended) }.
+export function rawConn(srv, payload, { waitMs = 1500 } = {}) {
+  const { hostname, port } = new URL(srv.url);
+  return new Promise((ok, fail) => {
+    const sock = net.connect(Number(port), hostname);
+    const t0 = Date.now();
+    let data = '';
+    let done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      ok({ data, closed, ms: Date.now() - t0 });
+    };
+    const timer = setTimeout(() => finish(false), waitMs);
+    sock.on('connect', () => { if (payload) sock.write(payload); });
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => finish(true));
+    sock.on('close', () => finish(true));
+    sock.on('error', (e) => (data || e.code === 'ECONNRESET' || e.code === 'EPIPE' ? finish(true) : fail(e)));
+  });
+}
+
+// The status codes of the HTTP responses in a raw answer, in order.
+export function statuses(out) {
+  return [...out.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
+}

@@ -1,0 +1,225 @@
+// Strict input: every malformed body or query is a 400 with its error code, and nothing is
+// stored (checked by listing afterwards).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, login, expectError, expectStatus } from './lib.mjs';
+
+let srv, admin, auditor, target;
+before(async () => {
+  srv = await startServer();
+  [admin, auditor] = await Promise.all([login(srv, 'admin'), login(srv, 'auditor')]);
+  const r = await api(srv, 'GET', '/api/v1/handlers?region=329981&per_page=1', { session: admin });
+  target = r.json.items[0];
+});
+after(async () => { await srv.stop(); });
+
+const post = (body, headers) => api(srv, 'POST', '/api/v1/handlers', { session: admin, body, headers });
+async function stored(marker) {
+  const r = await api(srv, 'GET', '/api/v1/handlers?per_page=100&q=' + encodeURIComponent(marker), { session: admin });
+  expectStatus(r, 200);
+  return r.json.total;
+}
+async function auditCount() {
+  const r = await api(srv, 'GET', '/api/v1/audit?object_type=handler&per_page=1', { session: auditor });
+  return r.json.total;
+}
+async function targetUnchanged() {
+  const r = await api(srv, 'GET', `/api/v1/handlers/${target.id}`, { session: admin });
+  assert.deepEqual(r.json.handler, target);
+}
+
+test('malformed JSON is 400 bad_json', async () => {
+  for (const body of ['{"region_code":"329981","name":"坏JSON一"', '{region_code:"329981",name:"坏JSON二"}',
+    "{'region_code':'329981','name':'坏JSON三'}", '{"region_code":"329981","name":"坏JSON四"} x',
+    '{"region_code":"329981","name":"坏JSON五",}', '']) {
+    const r = await post(body);
+    try { expectError(r, 400, 'bad_json'); } catch (e) { throw new Error(`${JSON.stringify(body)}: ${e.message}`); }
+  }
+  assert.equal(await stored('坏JSON'), 0);
+});
+
+test('a JSON array or scalar instead of an object is 400 bad_json', async () => {
+  for (const body of ['[{"region_code":"329981","name":"数组单位"}]', '"数组单位"', '42', 'null', 'true']) {
+    const r = await post(body);
+    try { expectError(r, 400, 'bad_json'); } catch (e) { throw new Error(`${body}: ${e.message}`); }
+  }
+  assert.equal(await stored('数组单位'), 0);
+});
+
+test('wrong types are 400 wrong_type', async () => {
+  const cases = [
+    { region_code: '329981', name: 12345 },
+    { region_code: 329981, name: '类型单位一' },
+    { region_code: '329981', name: ['类型单位二'] },
+    { region_code: '329981', name: { zh: '类型单位三' } },
+    { region_code: '329981', name: true },
+    { region_code: '329981', name: '类型单位四', phone: 88888888 },
+  ];
+  for (const body of cases) {
+    const r = await post(body);
+    try { expectError(r, 400, 'wrong_type'); } catch (e) { throw new Error(`${JSON.stringify(body)}: ${e.message}`); }
+    assert.ok(r.json.error.field, 'no field named');
+  }
+  let r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { active: 'false' } });
+  expectError(r, 400, 'wrong_type');
+  r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { active: 0 } });
+  expectError(r, 400, 'wrong_type');
+  assert.equal(await stored('类型单位'), 0);
+  assert.equal(await stored('12345'), 0);
+  await targetUnchanged();
+});
+
+test('unknown fields are 400 unknown_field naming the field', async () => {
+  let r = await post({ region_code: '329981', name: '未知字段单位', id: 1 });
+  expectError(r, 400, 'unknown_field');
+  assert.equal(r.json.error.field, 'id');
+  r = await post({ region_code: '329981', name: '未知字段单位', Name: 'x' });
+  expectError(r, 400, 'unknown_field');
+  r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { name: '未知字段单位', created_at: 0 } });
+  expectError(r, 400, 'unknown_field');
+  assert.equal(await stored('未知字段单位'), 0);
+  await targetUnchanged();
+});
+
+test('names are limited to 64 characters (not bytes): 65 is too_long', async () => {
+  const before = await auditCount();
+  let r = await post({ region_code: '329981', name: '长'.repeat(65) });
+  expectError(r, 400, 'too_long');
+  assert.equal(r.json.error.field, 'name');
+  r = await post({ region_code: '329981', name: 'a'.repeat(65) });
+  expectError(r, 400, 'too_long');
+  r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { name: '长'.repeat(65) } });
+  expectError(r, 400, 'too_long');
+  r = await post({ region_code: '329981', name: '长长单位', phone: '1'.repeat(21) });
+  expectError(r, 400, 'too_long');
+  assert.equal(await stored('长长'), 0);
+  assert.equal(await auditCount(), before);
+  await targetUnchanged();
+  // 64 characters of three bytes each are fine
+  r = await post({ region_code: '329981', name: '界'.repeat(64) });
+  expectStatus(r, 201);
+  assert.equal(r.json.handler.name, '界'.repeat(64));
+});
+
+test('invalid UTF-8 in the body is 400 bad_encoding', async () => {
+  const head = Buffer.from('{"region_code":"329981","name":"坏编码');
+  const tail = Buffer.from('单位"}');
+  for (const bad of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe5, 0x9d], [0xf8, 0x88, 0x80, 0x80, 0x80]]) {
+    const r = await post(new Uint8Array(Buffer.concat([head, Buffer.from(bad), tail])));
+    try { expectError(r, 400, 'bad_encoding'); } catch (e) { throw new Error(`bytes ${bad.map((b) => b.toString(16))}: ${e.message}`); }
+  }
+  assert.equal(await stored('坏编码'), 0);
+});
+
+test('invalid UTF-8 or over-long text in a query is 400 bad_param', async () => {
+  expectError(await api(srv, 'GET', '/api/v1/handlers?q=%ff', { session: admin }), 400, 'bad_param');
+  expectError(await api(srv, 'GET', '/api/v1/handlers?q=' + '%e9%95%bf'.repeat(65), { session: admin }), 400, 'bad_param');
+  expectStatus(await api(srv, 'GET', '/api/v1/handlers?q=' + '%e9%95%bf'.repeat(64), { session: admin }), 200);
+});
+
+test('NUL characters in strings are refused with 400', async () => {
+  let r = await post('{"region_code":"329981","name":"零字符\\u0000单位"}');
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.code, 'bad_json');
+  r = await post('{"region_code":"329981","name":"零字符单位","contact_person":"a\\u0000b"}');
+  assert.equal(r.status, 400, r.text);
+  r = await post(new Uint8Array(Buffer.from('{"region_code":"329981","name":"零字符\u0000单位"}')));
+  assert.equal(r.status, 400, r.text);
+  assert.equal(await stored('零字符'), 0);
+});
+
+test('lone surrogate escapes are refused with 400', async () => {
+  const r = await post('{"region_code":"329981","name":"代理项\\ud800单位"}');
+  assert.equal(r.status, 400, r.text);
+  assert.equal(await stored('代理项'), 0);
+});
+
+test('duplicate keys are 400 duplicate_key', async () => {
+  let r = await post('{"region_code":"329981","name":"重复键甲","name":"重复键乙"}');
+  expectError(r, 400, 'duplicate_key');
+  r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: '{"active":true,"active":false}' });
+  expectError(r, 400, 'duplicate_key');
+  assert.equal(await stored('重复键'), 0);
+  await targetUnchanged();
+});
+
+test('too deep nesting is refused with 400', async () => {
+  const deep = '['.repeat(40) + ']'.repeat(40);
+  const r = await post(`{"region_code":"329981","name":"嵌套单位","phone":${deep}}`);
+  assert.equal(r.status, 400, r.text);
+  assert.equal(await stored('嵌套单位'), 0);
+});
+
+test('missing or wrong Content-Type is 400 bad_content_type; a charset parameter is fine', async () => {
+  const body = JSON.stringify({ region_code: '329981', name: '类型头单位' });
+  // fetch sends text/plain for a string body; a byte body goes without any Content-Type
+  let r = await fetch(srv.url + '/api/v1/handlers', { method: 'POST', body: new Uint8Array(Buffer.from(body)),
+    headers: { Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf } });
+  const j = await r.json();
+  assert.equal(r.status, 400);
+  assert.equal(j.error.code, 'bad_content_type');
+  r = await post(JSON.stringify({ region_code: '329981', name: '字符集单位' }), { 'Content-Type': 'application/json; charset=utf-8' });
+  expectStatus(r, 201);
+  const wrong = [];
+  for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
+    'application/jsonp', 'application/json-seq']) {
+    r = await post(JSON.stringify({ region_code: '329981', name: '类型头单位' + ct }), { 'Content-Type': ct });
+    try { expectError(r, 400, 'bad_content_type'); } catch (e) { wrong.push(`${ct}: ${e.message}`); }
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(await stored('类型头单位'), 0);
+});
+
+test('missing, null and blank required fields are 400 missing_field', async () => {
+  for (const body of [{ region_code: '329981' }, { region_code: '329981', name: null }, { region_code: '329981', name: '' },
+    { region_code: '329981', name: ' \t ' }, {}]) {
+    const r = await post(body);
+    try { expectError(r, 400, 'missing_field'); } catch (e) { throw new Error(`${JSON.stringify(body)}: ${e.message}`); }
+  }
+  const r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { name: '' } });
+  assert.equal(r.status, 400, r.text);
+  await targetUnchanged();
+});
+
+test('a body where none is accepted is 400 and nothing happens', async () => {
+  const r = await api(srv, 'DELETE', `/api/v1/handlers/${target.id}`, { session: admin, body: { confirm: true } });
+  expectError(r, 400, 'unexpected_body');
+  await targetUnchanged();
+});
+
+test('paging parameters out of range are 400 bad_param', async () => {
+  for (const qs of ['per_page=1000', 'per_page=101', 'per_page=0', 'per_page=-5', 'page=abc', 'page=0', 'page=-1',
+    'page=1.5', 'per_page=20x', 'page=99999999999999999999', 'per_page=%20']) {
+    const r = await api(srv, 'GET', '/api/v1/handlers?' + qs, { session: admin });
+    try { expectError(r, 400, 'bad_param'); } catch (e) { throw new Error(`${qs}: ${e.message}`); }
+  }
+  let r = await api(srv, 'GET', '/api/v1/handlers?per_page=100', { session: admin });
+  expectStatus(r, 200);
+  assert.equal(r.json.per_page, 100);
+  for (const path of ['/api/v1/accounts?per_page=1000', '/api/v1/audit?page=abc']) {
+    const s = path.includes('audit') ? auditor : await login(srv, 'secadmin');
+    r = await api(srv, 'GET', path, { session: s });
+    expectError(r, 400, 'bad_param');
+  }
+});
+
+test('huge or malformed ids in the path are 404', async () => {
+  for (const id of ['99999999999999999999', '1e3', '0x10', '%201', '1%3BDROP', '1.0']) {
+    const r = await api(srv, 'GET', '/api/v1/handlers/' + id, { session: admin });
+    assert.ok(r.status === 404 || r.status === 400, `${id}: ${r.status} ${r.text}`);
+  }
+});
+
+test('an unknown method on a known path is 405', async () => {
+  const r = await api(srv, 'PUT', '/api/v1/handlers', { session: admin, body: {} });
+  expectError(r, 405, 'method_not_allowed');
+});
+
+test('nothing from the bad requests reached the database', async () => {
+  const r = await api(srv, 'GET', '/api/v1/audit?object_type=handler&action=handler.create&per_page=100', { session: auditor });
+  // (names from the Content-Type test are checked there)
+  const names = r.json.items.map((e) => e.after.name).filter((n) => !n.startsWith('类型头单位'));
+  assert.deepEqual(names.sort(), ['字符集单位', '界'.repeat(64)].sort());
+  const u = await api(srv, 'GET', '/api/v1/audit?object_type=handler&action=handler.update', { session: auditor });
+  assert.equal(u.json.total, 0);
+});
