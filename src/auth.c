@@ -185,7 +185,7 @@ int auth_login(struct db *db, const char *username, const char *password,
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct db_res *r = NULL;
-	char hash[65];
+	char hash[65], sid[24];
 	int64_t id, locked_until;
 	int rc;
 
@@ -225,6 +225,7 @@ int auth_login(struct db *db, const char *username, const char *password,
 
 	util_random_hex(token, AUTH_TOKEN_HEX / 2);
 	secret_hash(token, hash);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)) || (rc = auth_load_actor(c, id, a, e)))
 		goto out;
@@ -244,7 +245,7 @@ int auth_login(struct db *db, const char *username, const char *password,
 	db_pi(&p, util_now());
 	if ((rc = db_exec(c, "INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr,"
 			     " created_at, last_seen) VALUES (?,?,?,?,?,?)", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "session.login", "account", NULL, NULL, NULL, e)))
+	    (rc = audit_write(c, a, "session.login", "account", sid, NULL, NULL, e)))
 		goto out;
 	rc = db_commit(c, e);
 out:

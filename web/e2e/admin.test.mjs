@@ -1,25 +1,20 @@
 // 系统管理员：行政区划树、承办单位的新增与持久化、退出登录。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, t, uniq, pickRegion, message, row, path, confirmBox } from './helpers.mjs'
+import { setup, teardown, newPage, login, t, uniq, pickRegion, message, row, path, confirmBox } from './helpers.mjs'
 
-let browser
-before(async () => {
-  browser = await launch()
-})
-after(async () => {
-  await browser?.close()
-})
+before(setup)
+after(teardown)
 
 test('admin sees the header, the region tree and expands 清河市 to a township', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'admin')
   assert.equal(await page.locator(t('app-title')).textContent(), 'renda 基层人大工作平台')
   assert.equal(await page.locator(t('user-role')).innerText(), '系统管理员')
   assert.match(await page.locator(t('user-region')).innerText(), /示范市/)
 
   await page.locator(t('menu-regions')).click()
-  assert.equal(path(page), '/regions')
+  await page.waitForURL('**/regions')
   await page.locator(t('breadcrumb'), { hasText: '行政区划与人大机构' }).waitFor()
 
   const qinghe = page.locator(t('region-node-329981'))
@@ -36,7 +31,7 @@ test('admin sees the header, the region tree and expands 清河市 to a township
 })
 
 test('admin creates a handling unit, it is listed and persists after reload, then logs out', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'admin')
   await page.locator(t('menu-handlers')).click()
   await page.locator(t('handler-table')).waitFor()
@@ -44,16 +39,16 @@ test('admin creates a handling unit, it is listed and persists after reload, the
   const name = `e2e测试承办局${uniq()}`
   await page.locator(t('handler-create')).click()
   const dialog = page.locator(`${t('handler-dialog')}`)
-  await dialog.locator(t('handler-form-name') + ' input').waitFor()
+  await dialog.locator(t('handler-form-name')).waitFor()
   await pickRegion(page, 'handler-form-region', '329981')
-  await dialog.locator(t('handler-form-name') + ' input').fill(name)
-  await dialog.locator(t('handler-form-contact') + ' input').fill('张三')
-  await dialog.locator(t('handler-form-phone') + ' input').fill('0571-88886666')
+  await dialog.locator(t('handler-form-name')).fill(name)
+  await dialog.locator(t('handler-form-contact')).fill('张三')
+  await dialog.locator(t('handler-form-phone')).fill('0571-88886666')
   await dialog.locator(t('handler-form-submit')).click()
   await message(page, `已新增承办单位“${name}”`)
 
   const search = async () => {
-    await page.locator(t('handler-search') + ' input').fill(name)
+    await page.locator(t('handler-search')).fill(name)
     await page.locator(t('handler-search-btn')).click()
     const r = row(page, 'handler-table', name)
     await r.waitFor()
@@ -83,7 +78,7 @@ test('admin creates a handling unit, it is listed and persists after reload, the
 })
 
 test('a duplicate handling unit name in the same region shows the server message', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'admin')
   await page.goto('/handlers')
   const name = `e2e重复单位${uniq()}`
@@ -91,7 +86,7 @@ test('a duplicate handling unit name in the same region shows the server message
     await page.locator(t('handler-create')).click()
     const dialog = page.locator(t('handler-dialog'))
     await pickRegion(page, 'handler-form-region', '329981')
-    await dialog.locator(t('handler-form-name') + ' input').fill(name)
+    await dialog.locator(t('handler-form-name')).fill(name)
     await dialog.locator(t('handler-form-submit')).click()
     if (i === 0) {
       await message(page, `已新增承办单位“${name}”`)
@@ -104,7 +99,7 @@ test('a duplicate handling unit name in the same region shows the server message
 
   // delete it, after a confirmation
   await page.locator(t('handler-dialog')).getByRole('button', { name: '取消' }).click()
-  await page.locator(t('handler-search') + ' input').fill(name)
+  await page.locator(t('handler-search')).fill(name)
   await page.locator(t('handler-search-btn')).click()
   await row(page, 'handler-table', name).locator(t('handler-delete')).click()
   await confirmBox(page, '删除')

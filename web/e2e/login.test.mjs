@@ -1,18 +1,13 @@
 // 登录页、未登录跳转、404 页面。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, fillLogin, login, t, path } from './helpers.mjs'
+import { setup, teardown, newPage, fillLogin, login, t, path } from './helpers.mjs'
 
-let browser
-before(async () => {
-  browser = await launch()
-})
-after(async () => {
-  await browser?.close()
-})
+before(setup)
+after(teardown)
 
 test('a wrong password shows 用户名或密码错误 and stays on /login', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await fillLogin(page, 'station', 'Wrong@pass1')
   const err = page.locator(t('login-error'))
   await err.waitFor()
@@ -27,7 +22,7 @@ test('a wrong password shows 用户名或密码错误 and stays on /login', asyn
 })
 
 test('empty fields are refused by the form with Chinese messages', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await page.goto('/login')
   await page.locator(t('login-submit')).click()
   await page.locator('.el-form-item__error', { hasText: '请输入用户名' }).waitFor()
@@ -37,13 +32,13 @@ test('empty fields are refused by the form with Chinese messages', async () => {
 })
 
 test('a protected page without a session goes to /login and back after login', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await page.goto('/regions')
   await page.locator(t('login-form')).waitFor()
   assert.equal(path(page), '/login')
   assert.equal(new URL(page.url()).searchParams.get('redirect'), '/regions')
-  await page.locator(t('login-username') + ' input').fill('deputy')
-  await page.locator(t('login-password') + ' input').fill('Renda@2024')
+  await page.locator(t('login-username')).fill('deputy')
+  await page.locator(t('login-password')).fill('Renda@2024')
   await page.locator(t('login-submit')).click()
   await page.locator(t('region-tree')).waitFor()
   assert.equal(path(page), '/regions')
@@ -55,10 +50,29 @@ test('a protected page without a session goes to /login and back after login', a
 })
 
 test('an unknown path shows the 404 page', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await page.goto('/no/such/page')
   const nf = page.locator(t('not-found'))
   await nf.waitFor()
   assert.match(await nf.innerText(), /页面不存在/)
+  await page.context().close()
+})
+
+test('when the session ends elsewhere, the next request leads back to /login', async () => {
+  const page = await newPage()
+  await login(page, 'city')
+  await page.goto('/handlers')
+  await page.locator(t('handler-table')).waitFor()
+  // log out in a second tab of the same browser session
+  const tab = await page.context().newPage()
+  await tab.goto('/')
+  await tab.locator(t('menu-logout')).click()
+  await tab.locator(t('login-form')).waitFor()
+  // the first tab still shows the page; its next API call gets 401
+  await page.locator(t('handler-search-btn')).click()
+  await page.locator(t('login-form')).waitFor()
+  assert.equal(path(page), '/login')
+  assert.equal(new URL(page.url()).searchParams.get('redirect'), '/handlers')
+  await page.locator('.el-message', { hasText: '登录已失效，请重新登录' }).waitFor()
   await page.context().close()
 })

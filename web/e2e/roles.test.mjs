@@ -1,29 +1,24 @@
 // 角色与菜单：审计员看到管理员的操作记录；县级人员看不到账号管理。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, t, uniq, pickRegion, message, row, path } from './helpers.mjs'
+import { setup, teardown, newPage, login, t, uniq, pickRegion, message, row, path } from './helpers.mjs'
 
-let browser
-before(async () => {
-  browser = await launch()
-})
-after(async () => {
-  await browser?.close()
-})
+before(setup)
+after(teardown)
 
 test("auditor sees the admin's handling-unit creation in the audit log, with before/after", async () => {
   const name = `e2e审计单位${uniq()}`
-  const admin = await newPage(browser)
+  const admin = await newPage()
   await login(admin, 'admin')
   await admin.goto('/handlers')
   await admin.locator(t('handler-create')).click()
   await pickRegion(admin, 'handler-form-region', '329981')
-  await admin.locator(t('handler-form-name') + ' input').fill(name)
+  await admin.locator(t('handler-form-name')).fill(name)
   await admin.locator(t('handler-form-submit')).click()
   await message(admin, `已新增承办单位“${name}”`)
   await admin.context().close()
 
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'auditor')
   // the auditor's menu has the audit log and nothing of the other administrators
   await page.locator(t('menu-audit')).waitFor()
@@ -33,7 +28,7 @@ test("auditor sees the admin's handling-unit creation in the audit log, with bef
   await page.locator(t('menu-audit')).click()
   await page.locator(t('audit-table')).waitFor()
 
-  await page.locator(t('audit-filter-actor') + ' input').fill('admin')
+  await page.locator(t('audit-filter-actor')).fill('admin')
   await page.locator(t('audit-search')).click()
   const r = row(page, 'audit-table', name)
   await r.waitFor()
@@ -52,7 +47,7 @@ test("auditor sees the admin's handling-unit creation in the audit log, with bef
 })
 
 test('county staff has no 账号管理 in the menu and its URL shows 无权限', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'county')
   assert.equal(await page.locator(t('user-role')).innerText(), '县(区)人大工作人员')
   await page.locator(t('menu-regions')).waitFor()
@@ -69,7 +64,7 @@ test('county staff has no 账号管理 in the menu and its URL shows 无权限',
 })
 
 test("county staff's region tree starts at 清河市 and the handler list stays in scope", async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'county')
   await page.goto('/regions')
   await page.locator(t('region-node-329981')).waitFor()
@@ -85,7 +80,7 @@ test("county staff's region tree starts at 清河市 and the handler list stays 
 })
 
 test('station staff sees the regions but not the handling units', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'station')
   await page.locator(t('menu-regions')).waitFor()
   assert.equal(await page.locator(t('menu-handlers')).count(), 0)

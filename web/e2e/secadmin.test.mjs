@@ -1,34 +1,29 @@
 // 安全管理员：新建账号、密码策略、锁定/解锁、重置密码；新账号首次登录须修改密码；API 令牌。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { launch, newPage, login, fillLogin, t, uniq, pickOption, pickRegion, confirmBox, message, row, path } from './helpers.mjs'
+import { setup, teardown, newPage, login, fillLogin, t, uniq, pickOption, pickRegion, confirmBox, message, row, path } from './helpers.mjs'
 
 const POLICY = '密码至少8位，并包含小写字母、大写字母、数字、符号中的至少三类'
-let browser
-before(async () => {
-  browser = await launch()
-})
-after(async () => {
-  await browser?.close()
-})
+before(setup)
+after(teardown)
 
 async function openCreate(page) {
   await page.locator(t('account-create')).click()
-  await page.locator(t('account-dialog') + ' ' + t('account-form-username') + ' input').waitFor()
+  await page.locator(t('account-dialog') + ' ' + t('account-form-username')).waitFor()
   return page.locator(t('account-dialog'))
 }
 
 async function fillAccount(page, dialog, { username, name, password }) {
-  await dialog.locator(t('account-form-username') + ' input').fill(username)
-  await dialog.locator(t('account-form-name') + ' input').fill(name)
+  await dialog.locator(t('account-form-username')).fill(username)
+  await dialog.locator(t('account-form-name')).fill(name)
   await pickOption(page, 'account-form-role', '联络站工作人员')
   await pickRegion(page, 'account-form-region', '329981')
-  await dialog.locator(t('account-form-password') + ' input').fill(password)
-  await dialog.locator(t('account-form-confirm') + ' input').fill(password)
+  await dialog.locator(t('account-form-password')).fill(password)
+  await dialog.locator(t('account-form-confirm')).fill(password)
 }
 
 async function findAccount(page, username) {
-  await page.locator(t('account-search') + ' input').fill(username)
+  await page.locator(t('account-search')).fill(username)
   await page.locator(t('account-search-btn')).click()
   const r = row(page, 'account-table', username)
   await r.waitFor()
@@ -36,10 +31,10 @@ async function findAccount(page, username) {
 }
 
 test('secadmin creates an account, locks it, the list shows it locked and it cannot log in; then unlocks it', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'secadmin')
   await page.locator(t('menu-accounts')).click()
-  assert.equal(path(page), '/accounts')
+  await page.waitForURL('**/accounts')
   await page.locator(t('account-table')).waitFor()
 
   const username = 'e2e' + uniq()
@@ -61,11 +56,11 @@ test('secadmin creates an account, locks it, the list shows it locked and it can
   await r.locator(t('account-status'), { hasText: '已锁定' }).waitFor()
 
   // the locked account is refused at the login page with the server's message
-  const other = await newPage(browser)
+  const other = await newPage()
   await fillLogin(other, username, 'Station#2024')
   await other.locator(t('login-error')).waitFor()
   assert.equal(path(other), '/login')
-  assert.ok((await other.locator(t('login-error')).innerText()).length > 0)
+  assert.match(await other.locator(t('login-error')).innerText(), /锁定/)
 
   await r.locator(t('account-unlock')).click()
   await confirmBox(page, '解锁')
@@ -80,13 +75,13 @@ test('secadmin creates an account, locks it, the list shows it locked and it can
   await other.goto('/regions')
   await other.locator(t('password-form')).waitFor()
   assert.equal(path(other), '/password')
-  await other.locator(t('pw-old') + ' input').fill('Station#2024')
-  await other.locator(t('pw-new') + ' input').fill('weakpass')
-  await other.locator(t('pw-confirm') + ' input').fill('weakpass')
+  await other.locator(t('pw-old')).fill('Station#2024')
+  await other.locator(t('pw-new')).fill('weakpass')
+  await other.locator(t('pw-confirm')).fill('weakpass')
   await other.locator(t('pw-submit')).click()
   await other.locator('.el-form-item__error', { hasText: POLICY }).waitFor()
-  await other.locator(t('pw-new') + ' input').fill('Better#2025')
-  await other.locator(t('pw-confirm') + ' input').fill('Better#2025')
+  await other.locator(t('pw-new')).fill('Better#2025')
+  await other.locator(t('pw-confirm')).fill('Better#2025')
   await other.locator(t('pw-submit')).click()
   await message(other, '密码修改成功')
   await other.locator(t('welcome')).waitFor()
@@ -96,7 +91,7 @@ test('secadmin creates an account, locks it, the list shows it locked and it can
 })
 
 test('a weak password is refused with the policy message, by the form and by the server', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'secadmin')
   await page.goto('/accounts')
   const username = 'e2eweak' + uniq()
@@ -120,7 +115,7 @@ test('a weak password is refused with the policy message, by the form and by the
   assert.match(res.body.error.message, /至少三类/)
 
   await dialog.getByRole('button', { name: '取消' }).click()
-  await page.locator(t('account-search') + ' input').fill(username)
+  await page.locator(t('account-search')).fill(username)
   await page.locator(t('account-search-btn')).click()
   await page.locator(t('account-table') + ' .el-table__empty-text').waitFor()
   assert.equal(await row(page, 'account-table', username).count(), 0)
@@ -128,7 +123,7 @@ test('a weak password is refused with the policy message, by the form and by the
 })
 
 test('secadmin issues an API token, sees the secret once, and revokes it', async () => {
-  const page = await newPage(browser)
+  const page = await newPage()
   await login(page, 'secadmin')
   await page.locator(t('menu-tokens')).click()
   await page.locator(t('token-table')).waitFor()
@@ -138,11 +133,11 @@ test('secadmin issues an API token, sees the secret once, and revokes it', async
   await page.locator(t('token-form-account')).click()
   await page.keyboard.type('city')
   await page.locator('.el-select-dropdown__item:visible', { hasText: '（city）' }).first().click()
-  await dialog.locator(t('token-form-name') + ' input').fill(name)
+  await dialog.locator(t('token-form-name')).fill(name)
   await dialog.locator(t('token-form-submit')).click()
   const secretDialog = page.locator(t('token-secret-dialog'))
   await secretDialog.waitFor()
-  const secret = await secretDialog.locator(t('token-secret') + ' input').inputValue()
+  const secret = await secretDialog.locator(t('token-secret')).inputValue()
   assert.match(secret, /^rnd_/)
 
   // the token works as a bearer token
@@ -158,5 +153,55 @@ test('secadmin issues an API token, sees the secret once, and revokes it', async
   await r.locator(t('token-revoke')).click()
   await confirmBox(page, '撤销')
   await row(page, 'token-table', name).locator(t('token-status'), { hasText: '已撤销' }).waitFor()
+  await page.context().close()
+})
+
+test('secadmin creates a 承办单位 account bound to a handling unit, edits it and resets its password', async () => {
+  const page = await newPage()
+  await login(page, 'secadmin')
+  await page.goto('/accounts')
+  const username = 'e2eh' + uniq()
+  const dialog = await openCreate(page)
+  await dialog.locator(t('account-form-username')).fill(username)
+  await dialog.locator(t('account-form-name')).fill('承办联络人')
+  await pickOption(page, 'account-form-role', '承办单位')
+  await pickRegion(page, 'account-form-region', '329981')
+  await dialog.locator(t('account-form-password')).fill('Handler#2024')
+  await dialog.locator(t('account-form-confirm')).fill('Handler#2024')
+  // the handling unit is required for this role
+  await dialog.locator(t('account-form-submit')).click()
+  await dialog.locator('.el-form-item__error', { hasText: '承办单位角色须选择所属承办单位' }).waitFor()
+  await page.locator(t('account-form-handler')).click()
+  await page.locator('.el-select-dropdown__item:visible').first().click()
+  await dialog.locator(t('account-form-submit')).click()
+  await message(page, `已创建账号“${username}”`)
+
+  let r = await findAccount(page, username)
+  assert.match(await r.innerText(), /承办单位/)
+  await r.locator(t('account-edit')).click()
+  await dialog.locator(t('account-form-name')).fill('承办联络人（改）')
+  await dialog.locator(t('account-form-submit')).click()
+  await message(page, '账号信息已更新')
+  await row(page, 'account-table', '承办联络人（改）').waitFor()
+
+  r = row(page, 'account-table', username)
+  await r.locator(t('account-reset')).click()
+  const reset = page.locator(t('account-reset-dialog'))
+  await reset.locator(t('reset-password')).fill('short')
+  await reset.locator(t('reset-confirm')).fill('short')
+  await reset.locator(t('reset-submit')).click()
+  await reset.locator('.el-form-item__error', { hasText: POLICY }).waitFor()
+  await reset.locator(t('reset-password')).fill('Reset#2024x')
+  await reset.locator(t('reset-confirm')).fill('Reset#2024x')
+  await reset.locator(t('reset-submit')).click()
+  await confirmBox(page, '重置')
+  await message(page, '密码已重置')
+
+  // the user logs in with the new password and must change it first
+  const other = await newPage()
+  await fillLogin(other, username, 'Reset#2024x')
+  await other.locator(t('password-form')).waitFor()
+  assert.equal(path(other), '/password')
+  await other.context().close()
   await page.context().close()
 })
