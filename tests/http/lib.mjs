@@ -28,8 +28,8 @@ export function renda(args, input) {
 }
 
 // Starts a server on a demo database; returns { url, db, proc, stop() }.
-export async function startServer({ size = 'small', demo = true, extraArgs = [] } = {}) {
-  const db = freshDb();
+export async function startServer({ size = 'small', demo = true, extraArgs = [], dbUrl } = {}) {
+  const db = dbUrl ? { url: dbUrl, cleanup() {} } : freshDb();
   if (demo) renda(['demo', '--db', db.url, '--size', size, '--seed', '1']);
   const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--quiet', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,79 @@
+// The command line: help, argument errors (one line, exit 2), user add from standard input,
+// migrate, and the SQLite online backup.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freshDb, startServer, login } from './lib.mjs';
+
+const BIN = resolve(process.env.RENDA_BIN || 'build/renda');
+const run = (args, input) => spawnSync(BIN, args, { input, encoding: 'utf8' });
+
+test('--help explains each command', () => {
+  const top = run(['--help']);
+  assert.equal(top.status, 0);
+  for (const cmd of ['serve', 'migrate', 'demo', 'user add', 'backup']) assert.match(top.stdout, new RegExp(cmd));
+  for (const cmd of ['serve', 'migrate', 'demo', 'backup']) {
+    const r = run([cmd, '--help']);
+    assert.equal(r.status, 0, cmd);
+    assert.match(r.stdout, new RegExp(`renda ${cmd}`));
+  }
+});
+
+test('a wrong argument is one line on stderr and exit 2', () => {
+  for (const args of [['frobnicate'], ['serve', '--bogus', '1'], ['demo', '--db', 'sqlite:/tmp/x.db', '--size', 'huge'],
+    ['serve', '--db', 'sqlite:/tmp/x.db', '--listen', 'nohost'], ['migrate'], []]) {
+    const r = run(args);
+    assert.equal(r.status, 2, args.join(' '));
+    if (args.length) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test('user add reads the password from stdin, enforces the policy, and the account can log in', async () => {
+  const db = freshDb();
+  try {
+    assert.equal(run(['demo', '--db', db.url, '--size', 'small']).status, 0);
+    const weak = run(['user', 'add', '--db', db.url, '--username', 'clerk', '--role', 'unit_staff', '--region', '329981102'], 'short\n');
+    assert.equal(weak.status, 1);
+    assert.match(weak.stderr, /密码/);
+    const ok = run(['user', 'add', '--db', db.url, '--username', 'clerk', '--role', 'unit_staff', '--region', '329981102', '--name', '王文书'], 'Clerk#2024ok\n');
+    assert.equal(ok.status, 0, ok.stderr);
+    const dup = run(['user', 'add', '--db', db.url, '--username', 'clerk', '--role', 'unit_staff', '--region', '329981102'], 'Clerk#2024ok\n');
+    assert.equal(dup.status, 1);
+    assert.match(dup.stderr, /已被使用/);
+    const badRole = run(['user', 'add', '--db', db.url, '--username', 'x1', '--role', 'king', '--region', '329981102'], 'Clerk#2024ok\n');
+    assert.equal(badRole.status, 1);
+  } finally { db.cleanup(); }
+});
+
+test('demo refuses a database that already has data; migrate is idempotent', () => {
+  const db = freshDb();
+  try {
+    assert.equal(run(['demo', '--db', db.url, '--size', 'small']).status, 0);
+    const again = run(['demo', '--db', db.url, '--size', 'small']);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /已有数据/);
+    const m = run(['migrate', '--db', db.url]);
+    assert.equal(m.status, 0);
+    assert.match(m.stdout, /版本/);
+  } finally { db.cleanup(); }
+});
+
+test('backup copies a SQLite database that then serves', { skip: !!process.env.RENDA_PG_ADMIN }, async () => {
+  const db = freshDb();
+  const dir = mkdtempSync(join(tmpdir(), 'renda-backup-'));
+  try {
+    assert.equal(run(['demo', '--db', db.url, '--size', 'small']).status, 0);
+    const to = join(dir, 'copy.db');
+    const r = run(['backup', '--db', db.url, '--to', to]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(to));
+    const srv = await startServer({ demo: false, dbUrl: 'sqlite:' + to });
+    try {
+      const s = await login(srv, 'admin');
+      assert.equal(s.user.region_code, '329900');
+    } finally { await srv.stop(); }
+  } finally { db.cleanup(); rmSync(dir, { recursive: true, force: true }); }
+});
