@@ -43,7 +43,7 @@ $(BUILD)/obj/migrations.o: $(BUILD)/migrations.c
 $(BUILD)/renda: $(OBJ) $(BUILD)/obj/main.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(OBJ) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(OBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJ) $(LDLIBS) -lcmocka
 
 $(BUILD)/obj $(BUILD)/tests:

@@ -70,7 +70,7 @@ run_http_sqlite() { run_node http/sqlite tests/http/ RENDA_BIN=build/renda; }
 run_http_pg() {
 	pgdir=$(mktemp -d /tmp/renda-pg.XXXXXX)
 	if admin=$(sh scripts/pg.sh start "$pgdir"); then
-		run_node http/postgresql tests/http/ RENDA_BIN=build/renda RENDA_PG_ADMIN="$admin"
+		run_node http/postgresql tests/http/ RENDA_BIN=build/renda RENDA_PG_ADMIN="$admin" RENDA_KEY_FILE="$pgdir/renda.key"
 	else
 		count http/postgresql 0 1
 	fi

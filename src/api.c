@@ -11,8 +11,34 @@
 
 static const struct route *const tables[] = {
 	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
-	api_audit_routes,
+	api_audit_routes, api_deputy_routes, api_station_routes,
 };
+
+size_t api_body_cap(const char *path)
+{
+	return strncmp(path, "/api/v1/deputies/import", 23) == 0 ? LIMIT_UPLOAD_BYTES : LIMIT_BODY_BYTES;
+}
+
+void api_file(struct call *c, char *data, size_t len, const char *type, const char *filename)
+{
+	c->out_bytes = data;
+	c->out_len = len;
+	c->out_type = type;
+	if (filename) {
+		/* RFC 6266 with an RFC 5987 UTF-8 name, so Chinese file names survive. */
+		struct buf h = BUF_INIT_CAP(1024);
+		buf_adds(&h, "attachment; filename=\"download\"; filename*=UTF-8''");
+		for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '.' || *p == '-' || *p == '_')
+				buf_addc(&h, (char)*p);
+			else
+				buf_addf(&h, "%%%02X", *p);
+		}
+		http_reply_header(c->rep, "Content-Disposition", h.data);
+		buf_release(&h);
+	}
+}
 
 /* Matches path against pattern, capturing :params. 1 on match. */
 static int match(const char *pattern, const char *path, char params[][64], int nparams)
@@ -172,7 +198,10 @@ static void dispatch(struct call *c)
 	if ((rc = found->fn(c)))
 		goto fail;
 	c->rep->status = c->status;
-	if (c->status != 204) {
+	if (c->out_bytes) {
+		c->rep->content_type = c->out_type;
+		buf_add(&c->rep->body, c->out_bytes, c->out_len);
+	} else if (c->status != 204) {
 		c->rep->content_type = "application/json; charset=utf-8";
 		if (c->out_text) {
 			buf_adds(&c->rep->body, c->out_text);
@@ -218,4 +247,5 @@ void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
 	json_decref(c.in);
 	json_decref(c.out);
 	free(c.out_text);
+	free(c.out_bytes);
 }

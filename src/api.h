@@ -14,6 +14,7 @@
 struct app {
 	struct db *db;
 	const char *web_dir;
+	const char *public_url; /* where citizens reach this server: QR codes point here */
 };
 
 /* One API call in flight. */
@@ -27,6 +28,9 @@ struct call {
 	json_t *in;            /* the parsed body, for routes that take one */
 	json_t *out;           /* the reply body (owned; sent with status) */
 	char *out_text;        /* or the reply body as JSON text (owned), when the domain made it */
+	char *out_bytes;       /* or a file (owned): out_len bytes of out_type */
+	size_t out_len;
+	const char *out_type;
 	int status;            /* 200 unless the handler says 201 or 204 */
 	struct err err;
 };
@@ -50,9 +54,16 @@ extern const struct route api_region_routes[];
 extern const struct route api_handler_routes[];
 extern const struct route api_account_routes[];
 extern const struct route api_audit_routes[];
+extern const struct route api_deputy_routes[];
+extern const struct route api_station_routes[];
 
 /* The one request entry point, given to http_start. */
 void api_handle(void *app, const struct http_req *q, struct http_reply *r);
+
+/* The body cap for a request path: uploads get LIMIT_UPLOAD_BYTES, the rest LIMIT_BODY_BYTES. */
+size_t api_body_cap(const char *path);
+/* Replies with a file download: takes ownership of data. */
+void api_file(struct call *c, char *data, size_t len, const char *type, const char *filename);
 
 /* Reads paging, search and sort from the query string; E_INVALID on bad values. */
 int api_listq(struct call *c, struct listq *q) WUR;

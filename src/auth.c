@@ -69,7 +69,7 @@ static void secret_hash(const char *secret, char out[65])
 
 #define ACTOR_COLS                                                                            \
 	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path,"            \
-	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked"
+	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked, COALESCE(a.deputy_id, 0)"
 #define ACTOR_SELECT "SELECT " ACTOR_COLS " FROM accounts a JOIN regions r ON r.code = a.region_code"
 
 static void fill_actor(const struct db_res *r, int row, struct actor *a)
@@ -87,6 +87,7 @@ static void fill_actor(const struct db_res *r, int row, struct actor *a)
 	snprintf(a->region_path, sizeof(a->region_path), "%s", db_val(r, row, 6));
 	a->handler_id = db_int(r, row, 7);
 	a->must_change_password = (int)db_int(r, row, 8);
+	a->deputy_id = db_int(r, row, 10);
 }
 
 int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *e)
@@ -109,11 +110,12 @@ int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *
 
 json_t *auth_user_json(const struct actor *a)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:b}", "id",
 			 (json_int_t)a->account_id, "username", a->username, "display_name",
 			 a->display_name, "role", a->role, "role_name", role_label(a->role),
 			 "region_code", a->region_code, "region_name", a->region_name, "handler_id",
-			 a->handler_id ? json_integer(a->handler_id) : json_null(),
+			 a->handler_id ? json_integer(a->handler_id) : json_null(), "deputy_id",
+			 a->deputy_id ? json_integer(a->deputy_id) : json_null(),
 			 "must_change_password", a->must_change_password);
 }
 
@@ -305,8 +307,8 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 		rc = err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
 		goto out;
 	}
-	last = db_int(r, 0, 11);
-	sid = db_int(r, 0, 12);
+	last = db_int(r, 0, 12);
+	sid = db_int(r, 0, 13);
 	if (db_int(r, 0, 9) || now - last > LIMIT_SESSION_IDLE_S) {
 		/* Expired or locked by an administrator: the session ends here. */
 		db_params_init(&p);
@@ -317,7 +319,7 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 		goto out;
 	}
 	fill_actor(r, 0, a);
-	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, 10));
+	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, 11));
 	if (now - last >= LIMIT_SESSION_TOUCH_S) {
 		db_params_init(&p);
 		db_pi(&p, now);
@@ -380,17 +382,17 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 			     " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
 			  &p, &r, e)))
 		goto out;
-	if (r->nrows == 0 || db_val(r, 0, 12) || db_int(r, 0, 9) ||
-	    (db_val(r, 0, 11) && db_int(r, 0, 11) <= now)) {
+	if (r->nrows == 0 || db_val(r, 0, 13) || db_int(r, 0, 9) ||
+	    (db_val(r, 0, 12) && db_int(r, 0, 12) <= now)) {
 		rc = err_set(e, E_UNAUTH, "bad_token", "API 令牌无效、已过期或已吊销");
 		goto out;
 	}
 	fill_actor(r, 0, a);
 	a->via_token = 1;
-	if (now - db_int(r, 0, 13) >= LIMIT_SESSION_TOUCH_S) {
+	if (now - db_int(r, 0, 14) >= LIMIT_SESSION_TOUCH_S) {
 		db_params_init(&p);
 		db_pi(&p, now);
-		db_pi(&p, db_int(r, 0, 10));
+		db_pi(&p, db_int(r, 0, 11));
 		rc = db_exec(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", &p, NULL, e);
 	}
 out:

@@ -46,7 +46,23 @@ void db_ps(struct db_params *p, const char *s)
 	if (p->n >= DB_MAX_PARAMS)
 		abort(); /* a programming error: statements have fixed parameter counts */
 	p->is_int[p->n] = 0;
+	p->owned[p->n] = 0;
 	p->v[p->n++] = s;
+}
+
+void db_ps_own(struct db_params *p, char *s)
+{
+	db_ps(p, s);
+	p->owned[p->n - 1] = 1;
+}
+
+void db_params_release(struct db_params *p)
+{
+	for (int i = 0; i < p->n; i++)
+		if (p->owned[i]) {
+			free((char *)p->v[i]);
+			p->owned[i] = 0;
+		}
 }
 
 void db_pi(struct db_params *p, int64_t v)
@@ -55,6 +71,7 @@ void db_pi(struct db_params *p, int64_t v)
 		abort();
 	snprintf(p->num[p->n], sizeof(p->num[0]), "%lld", (long long)v);
 	p->is_int[p->n] = 1;
+	p->owned[p->n] = 0;
 	p->v[p->n] = p->num[p->n];
 	p->n++;
 }

@@ -27,6 +27,7 @@ struct db_params {
 	int n;
 	const char *v[DB_MAX_PARAMS];
 	char is_int[DB_MAX_PARAMS];
+	char owned[DB_MAX_PARAMS];
 	char num[DB_MAX_PARAMS][24];
 };
 
@@ -85,6 +86,8 @@ int db_backup(struct db *db, const char *path, struct err *e) WUR;
 void db_params_init(struct db_params *p);
 void db_ps(struct db_params *p, const char *s); /* a text value, NULL for SQL NULL */
 void db_pi(struct db_params *p, int64_t v);     /* an integer value */
+void db_ps_own(struct db_params *p, char *s);   /* a text value the params own (malloc'd) */
+void db_params_release(struct db_params *p);    /* frees the owned values */
 
 void db_res_free(struct db_res *r);
 static inline const char *db_val(const struct db_res *r, int row, int col)

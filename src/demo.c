@@ -3,9 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include <jansson.h>
+
 #include "account.h"
+#include "calendar.h"
+#include "crypto.h"
+#include "deputy.h"
 #include "handler.h"
 #include "region.h"
+#include "schedule.h"
+#include "station.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
 struct rng {
@@ -44,12 +53,14 @@ static const char *const street_depts[] = {"党政办公室", "城市管理办�
 
 struct plan {
 	int counties, towns_per_county, districts, streets_per_district, devzones;
+	int per_township, per_county, per_city; /* deputies of each congress */
 };
 
+/* About 300, 3,000 and 30,000 deputies. */
 static const struct plan plans[] = {
-	[DEMO_SMALL] = {1, 6, 1, 5, 1},
-	[DEMO_MEDIUM] = {3, 12, 2, 8, 2},
-	[DEMO_LARGE] = {6, 20, 4, 12, 3},
+	[DEMO_SMALL] = {1, 6, 1, 5, 1, 40, 30, 0},
+	[DEMO_MEDIUM] = {3, 12, 2, 8, 2, 70, 80, 80},
+	[DEMO_LARGE] = {6, 20, 4, 12, 3, 230, 200, 400},
 };
 
 int demo_size_parse(const char *s)
@@ -160,6 +171,323 @@ void demo_print_accounts(void)
 		       demo_accounts[i].region);
 }
 
+static const char *const employers[][2] = {
+	{"worker", "示范市机械制造有限公司"}, {"worker", "示范纺织集团"}, {"farmer", "%s农业专业合作社"},
+	{"farmer", "%s种植家庭农场"}, {"professional", "示范市第一人民医院"}, {"professional", "%s中心小学"},
+	{"professional", "示范律师事务所"}, {"official", "%s人民政府"}, {"official", "%s党委"},
+	{"other", "示范商贸有限公司"}, {"other", "%s社区居民委员会"}, {"military", "示范市人民武装部"}};
+static const char *const posts[] = {"职工", "技术员", "负责人", "教师", "医生", "主任", "社长", "经理", "党委书记", "村委会主任"};
+
+/* A valid resident ID number for the region, birth date and gender (GB 11643 checksum). */
+static void id_number(const char *region6, const char *birth, int male, unsigned seq, char *out)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	int sum = 0;
+	unsigned s3 = (seq % 500) * 2 + (male ? 1 : 0);
+	snprintf(out, 19, "%.6s%.4s%.2s%.2s%03u", region6, birth, birth + 5, birth + 8, s3 % 1000);
+	for (int i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = check[sum % 11];
+	out[18] = '\0';
+}
+
+struct demo_ctx {
+	struct db_conn *c;
+	struct rng *r;
+	struct actor a;
+	unsigned seq;
+	int32_t today;
+};
+
+/* One deputy homed in `home` with a mandate in congress `congress` (region, level, term). */
+static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_name,
+		       const char *congress, const char *level, int term, const char *started,
+		       int64_t *id, struct err *e)
+{
+	char name[32], birth[11], phone[16], idn[19];
+	const char *occ, *emp;
+	char employer[160];
+	int male = rnd(x->r, 100) < 72, rc = 0;
+	unsigned pick = rnd(x->r, ARRAY_LEN(employers));
+	json_t *in, *m;
+
+	person(x->r, name, sizeof(name));
+	cal_format(cal_from_ymd(1958 + (int)rnd(x->r, 40), 1 + (int)rnd(x->r, 12), 1 + (int)rnd(x->r, 28)), birth);
+	snprintf(phone, sizeof(phone), "13%01u%08u", rnd(x->r, 10), rnd(x->r, 100000000));
+	/* The sequence digits wrap: skip the rare number already given to someone else. */
+	for (;;) {
+		char idx[65];
+		struct db_params p;
+		struct db_res *r = NULL;
+		int taken;
+		id_number(home, birth, male, x->seq++, idn);
+		if ((rc = crypto_blind_index(idn, idx, e)))
+			return rc;
+		db_params_init(&p);
+		db_ps(&p, idx);
+		if ((rc = db_exec(x->c, "SELECT COUNT(*) FROM deputies WHERE id_number_idx = ?", &p, &r, e)))
+			return rc;
+		taken = db_int(r, 0, 0) > 0;
+		db_res_free(r);
+		if (!taken)
+			break;
+	}
+	occ = employers[pick][0];
+	emp = employers[pick][1];
+	snprintf(employer, sizeof(employer), emp, home_name);
+	m = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "level", level, "term", term, "region_code", congress,
+		      "constituency", "", "started_on", started, "kind", "elected");
+	{
+		char con[64];
+		snprintf(con, sizeof(con), "第%u选区", rnd(x->r, 30) + 1);
+		json_object_set_new(m, "constituency", json_string(con));
+	}
+	in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+		       "name", name, "gender", male ? "male" : "female",
+		       "ethnicity", rnd(x->r, 100) < 6 ? deputy_ethnicities[1 + rnd(x->r, 10)] : "汉族",
+		       "birth_date", birth,
+		       "party", rnd(x->r, 100) < 68 ? "中共党员" : deputy_parties[2 + rnd(x->r, 11)],
+		       "education", deputy_educations[rnd(x->r, 6)], "occupation", occ,
+		       "employer", employer, "post", posts[rnd(x->r, ARRAY_LEN(posts))], "phone", phone,
+		       "id_number", idn, "region_code", home, "mandate", m);
+	rc = deputy_insert(x->c, &x->a, in, id, e);
+	json_decref(in);
+	return rc;
+}
+
+/* Ends a mandate as of a date with an event, and by-elects a replacement. */
+static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, const char *date,
+		    struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	db_params_init(&p);
+	db_ps(&p, kind);
+	db_ps(&p, date);
+	db_pi(&p, deputy_id);
+	if ((rc = db_exec(x->c, "UPDATE mandates SET status = ?, ended_on = ? WHERE deputy_id = ? RETURNING id",
+			  &p, &r, e)))
+		return rc;
+	for (int i = 0; i < r->nrows && !rc; i++) {
+		db_params_init(&p);
+		db_pi(&p, db_int(r, i, 0));
+		db_ps(&p, kind);
+		db_ps(&p, date);
+		db_pi(&p, util_now());
+		rc = db_exec(x->c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
+				   " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)", &p, NULL, e);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* The congress of a township: its deputies, groups, stations with schedules and duty. */
+static int demo_grassroots(struct demo_ctx *x, const char *code, const char *name, int township,
+			   int n, struct err *e)
+{
+	int64_t *ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	int64_t station_id, home_id = 0, group_id;
+	char gname[96], sname[160], addr[200], date[11];
+	int rc = 0, groups = n / 10 + 1;
+
+	for (int i = 0; i < n && township; i++) {
+		if ((rc = demo_deputy(x, code, name, code, "township", 18, "2021-11-20", &ids[i], e)))
+			goto out;
+		/* A few changes in the term: some resign or die, and are replaced by by-election. */
+		if (rnd(x->r, 100) < 4) {
+			cal_format(cal_from_ymd(2023, 1 + (int)rnd(x->r, 12), 1 + (int)rnd(x->r, 28)), date);
+			if ((rc = demo_end(x, ids[i], rnd(x->r, 4) ? "resigned" : "deceased", date, e)) ||
+			    (rc = demo_deputy(x, code, name, code, "township", 18, "2024-03-15", &ids[i], e)))
+				goto out;
+			{
+				struct db_params p;
+				db_params_init(&p);
+				db_pi(&p, ids[i]);
+				if ((rc = db_exec(x->c, "UPDATE mandate_events SET kind = 'by_elected' WHERE mandate_id IN"
+						   " (SELECT id FROM mandates WHERE deputy_id = ?)", &p, NULL, e)))
+					goto out;
+			}
+		}
+	}
+	/* Deputy groups of about ten, each with a leader. */
+	for (int g = 0; g < groups && township; g++) {
+		struct db_params p;
+		struct db_res *r = NULL;
+		snprintf(gname, sizeof(gname), "第%d代表小组", g + 1);
+		db_params_init(&p);
+		db_ps(&p, code);
+		db_ps(&p, gname);
+		db_pi(&p, ids[g * 10 < n ? g * 10 : 0]);
+		db_pi(&p, util_now());
+		db_pi(&p, util_now());
+		if ((rc = db_exec(x->c, "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
+				   " VALUES (?,?,?,?,?) RETURNING id", &p, &r, e)))
+			goto out;
+		group_id = db_int(r, 0, 0);
+		db_res_free(r);
+		for (int i = g * 10; i < (g + 1) * 10 && i < n; i++) {
+			db_params_init(&p);
+			db_pi(&p, group_id);
+			db_pi(&p, ids[i]);
+			if ((rc = db_exec(x->c, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND status = 'active'",
+					  &p, NULL, e)))
+				goto out;
+		}
+	}
+	/* A liaison station in every township and street, and a deputies' home in townships. */
+	snprintf(sname, sizeof(sname), "%s人大代表联络站", name);
+	snprintf(addr, sizeof(addr), "%s便民服务中心二楼", name);
+	if ((rc = station_insert(x->c, code, sname, "station", addr, "工作日 8:30-17:00", "", &station_id, e)))
+		goto out;
+	if (township) {
+		snprintf(sname, sizeof(sname), "%s人大代表之家", name);
+		snprintf(addr, sizeof(addr), "%s人民路%u号", name, rnd(x->r, 90) + 10);
+		if ((rc = station_insert(x->c, code, sname, "home", addr, "每周二下午", "", &home_id, e)))
+			goto out;
+	}
+	if (township) {
+		/* A contact point in one of the township's villages, without a fixed schedule. */
+		snprintf(sname, sizeof(sname), "%s%s%s村代表联系点", name, syl1[rnd(x->r, ARRAY_LEN(syl1))],
+			 syl2[rnd(x->r, ARRAY_LEN(syl2))]);
+		if ((rc = station_insert(x->c, code, sname, "contact_point", "村民委员会办公室", "预约接待",
+					 "", NULL, e)))
+			goto out;
+	}
+	{
+		struct db_params p;
+		struct db_res *r = NULL;
+		int64_t sid[2] = {station_id, home_id};
+		static const char *const rule_sql[] = {
+			"INSERT INTO station_rules (station_id, kind, day, start_time, end_time, note, created_at)"
+			" VALUES (?, 'monthly_day', 10, '09:00', '11:30', '每月10日代表接待日', ?)",
+			"INSERT INTO station_rules (station_id, kind, weekday, start_time, end_time, note, created_at)"
+			" VALUES (?, 'weekly', 2, '14:30', '17:00', '每周二下午', ?)"};
+		for (int k = 0; k < 2; k++) {
+			if (!sid[k])
+				continue;
+			db_params_init(&p);
+			db_pi(&p, sid[k]);
+			db_pi(&p, util_now());
+			if ((rc = db_exec(x->c, rule_sql[k], &p, NULL, e)))
+				goto out;
+			/* Deputies homed here receive constituents at the station. */
+			db_params_init(&p);
+			db_pi(&p, sid[k]);
+			db_ps(&p, code);
+			if ((rc = db_exec(x->c, "INSERT INTO station_deputies (station_id, deputy_id) SELECT ?, d.id"
+					   " FROM deputies d WHERE d.region_code = ? AND EXISTS (SELECT 1 FROM mandates m"
+					   " WHERE m.deputy_id = d.id AND m.status = 'active')", &p, NULL, e)))
+				goto out;
+			/* Two or three on duty each reception day of the next two months. */
+			{
+				struct rule ru[1];
+				struct reception rec[80];
+				size_t nrec;
+				db_params_init(&p);
+				db_pi(&p, sid[k]);
+				if ((rc = db_exec(x->c, "SELECT deputy_id FROM station_deputies WHERE station_id = ?"
+						   " ORDER BY deputy_id", &p, &r, e)))
+					goto out;
+				memset(ru, 0, sizeof(ru));
+				ru[0].kind = k ? RULE_WEEKLY : RULE_MONTHLY_DAY;
+				ru[0].day = 10;
+				ru[0].weekday = 2;
+				nrec = schedule_expand(ru, 1, x->today - 30, x->today + 60, rec, 80);
+				for (size_t d = 0; d < nrec && r->nrows; d++) {
+					int on = 2 + (int)rnd(x->r, 2);
+					cal_format(rec[d].date, date);
+					for (int j = 0; j < on; j++) {
+						db_params_init(&p);
+						db_pi(&p, sid[k]);
+						db_ps(&p, date);
+						db_pi(&p, db_int(r, (int)rnd(x->r, (unsigned)r->nrows), 0));
+						if ((rc = db_exec(x->c, "INSERT INTO station_duty (station_id, on_date, deputy_id)"
+								   " VALUES (?,?,?) ON CONFLICT DO NOTHING", &p, NULL, e))) {
+							db_res_free(r);
+							goto out;
+						}
+					}
+				}
+				db_res_free(r);
+				r = NULL;
+			}
+		}
+	}
+out:
+	free(ids);
+	return rc;
+}
+
+/* Deputies of every congress, groups and stations, after the regions exist. */
+static int demo_people(struct db_conn *c, struct rng *r, const struct plan *pl,
+		       void (*progress)(int, int), int *done, int total, struct err *e)
+{
+	struct demo_ctx x = {0};
+	struct db_res *g = NULL, *kids = NULL;
+	struct db_params p;
+	char started[11];
+	int rc;
+
+	x.c = c;
+	x.r = r;
+	x.today = cal_today();
+	snprintf(x.a.username, sizeof(x.a.username), "(demo)");
+	snprintf(x.a.role, sizeof(x.a.role), "city_staff");
+	snprintf(x.a.region_code, sizeof(x.a.region_code), "329900");
+	snprintf(x.a.region_path, sizeof(x.a.region_path), "/329900/");
+	if ((rc = db_exec(c, "SELECT code, name, level FROM regions WHERE level IN ('township','street')"
+			     " ORDER BY code", NULL, &g, e)))
+		return rc;
+	for (int i = 0; i < g->nrows; i++) {
+		int town = !strcmp(db_val(g, i, 2), "township");
+		if ((rc = demo_grassroots(&x, db_val(g, i, 0), db_val(g, i, 1), town,
+					  town ? pl->per_township : 0, e)))
+			goto out;
+		if (progress)
+			progress(++*done, total);
+	}
+	db_res_free(g);
+	g = NULL;
+	/* County-level congresses: deputies homed in the county's townships and streets. */
+	if ((rc = db_exec(c, "SELECT code FROM regions WHERE level IN ('county','district') ORDER BY code",
+			  NULL, &g, e)))
+		goto out;
+	snprintf(started, sizeof(started), "2021-12-10");
+	for (int i = 0; i < g->nrows + 1; i++) {
+		const char *congress = i < g->nrows ? db_val(g, i, 0) : "329900";
+		int n = i < g->nrows ? pl->per_county : pl->per_city;
+		int64_t id;
+		db_params_init(&p);
+		if (i < g->nrows) {
+			db_ps(&p, congress);
+			rc = db_exec(c, "SELECT code, name FROM regions WHERE parent_code = ? ORDER BY code", &p, &kids, e);
+		} else {
+			rc = db_exec(c, "SELECT code, name FROM regions WHERE level IN ('township','street')"
+					" ORDER BY code", NULL, &kids, e);
+		}
+		if (rc)
+			goto out;
+		for (int k = 0; k < n && kids->nrows; k++) {
+			int h = (int)rnd(r, (unsigned)kids->nrows);
+			if ((rc = demo_deputy(&x, db_val(kids, h, 0), db_val(kids, h, 1), congress,
+					      i < g->nrows ? "county" : "city", i < g->nrows ? 18 : 17,
+					      i < g->nrows ? started : "2022-01-15", &id, e)))
+				goto out;
+		}
+		db_res_free(kids);
+		kids = NULL;
+		if (progress)
+			progress(++*done, total);
+	}
+out:
+	db_res_free(g);
+	db_res_free(kids);
+	return rc;
+}
+
 int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		void (*progress)(int done, int total), struct err *e)
 {
@@ -167,7 +495,9 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 	struct rng r = {seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *res = NULL;
-	int total = pl->counties + pl->districts + pl->devzones + (int)ARRAY_LEN(demo_accounts);
+	int total = pl->counties + pl->districts + pl->devzones + (int)ARRAY_LEN(demo_accounts) +
+		    pl->counties * pl->towns_per_county + pl->districts * pl->streets_per_district +
+		    pl->counties + pl->districts + 1;
 	int done = 0, rc;
 	int64_t first_handler = 0;
 
@@ -221,6 +551,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
+	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)))
+		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
 		int is_handler = !strcmp(demo_accounts[i].role, "handler");
 		if ((rc = account_insert(c, demo_accounts[i].username, demo_accounts[i].name,
@@ -230,6 +562,10 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
+	/* The demo deputy account is the first deputy of the first township. */
+	if ((rc = db_exec(c, "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
+			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)))
+		goto out;
 	rc = db_commit(c, e);
 out:
 	db_res_free(res);

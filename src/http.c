@@ -20,6 +20,7 @@ struct http_server {
 	void *app;
 	char *web_dir;
 	int access_log;
+	size_t (*body_cap)(const char *path);
 	atomic_int in_flight;
 };
 
@@ -31,6 +32,7 @@ struct reqctx {
 	int64_t t0;
 	int counted;
 	size_t discarded; /* bytes of a refused body read and dropped */
+	size_t cap;       /* this request's body cap */
 };
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
@@ -259,8 +261,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
 		int ncl = 0;
 
+		size_t cap = s->body_cap ? s->body_cap(url) : LIMIT_BODY_BYTES;
 		rc = xcalloc(1, sizeof(*rc));
-		buf_init(&rc->body, LIMIT_BODY_BYTES);
+		rc->cap = cap;
+		buf_init(&rc->body, cap);
 		rc->t0 = util_mono_us();
 		rc->counted = 1;
 		atomic_fetch_add(&s->in_flight, 1);
@@ -271,7 +275,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			rc->refuse_status = 400;
 			rc->refuse_code = "bad_request";
 			rc->refuse_msg = "请求同时带有多个长度声明，已拒绝";
-		} else if (cl && strtoull(cl, NULL, 10) > LIMIT_BODY_BYTES) {
+		} else if (cl && strtoull(cl, NULL, 10) > cap) {
 			rc->refuse_status = 413;
 			rc->refuse_code = "payload_too_large";
 			rc->refuse_msg = "请求体过大";
@@ -304,8 +308,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	buf_init(&r.body, 64u << 20);
 	if (rc->refuse_status) {
 		struct err e;
-		err_set(&e, rc->refuse_status == 400 ? E_INVALID : E_TOOLARGE, rc->refuse_code, "%s",
-			rc->refuse_msg);
+		if (rc->refuse_status == 413)
+			err_set(&e, E_TOOLARGE, rc->refuse_code, "%s（上限 %zu MB）", rc->refuse_msg,
+				rc->cap >> 20);
+		else
+			err_set(&e, rc->refuse_status == 400 ? E_INVALID : E_TOOLARGE, rc->refuse_code,
+				"%s", rc->refuse_msg);
 		http_reply_error(&r, &e);
 		r.status = rc->refuse_status;
 	} else {
@@ -367,6 +375,7 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 	s->app = app;
 	s->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
 	s->access_log = cfg->access_log;
+	s->body_cap = cfg->body_cap;
 	s->d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
 		NULL, NULL, on_request, s,

@@ -49,6 +49,7 @@ struct http_config {
 	const char *web_dir; /* static files, or NULL */
 	int access_log;      /* 1: one line per request on stdout */
 	int timeout_s;       /* idle connection timeout; LIMIT_CONN_TIMEOUT_S by default */
+	size_t (*body_cap)(const char *path); /* the body cap of a path; LIMIT_BODY_BYTES if NULL */
 };
 
 struct http_server;

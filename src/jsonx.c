@@ -124,6 +124,16 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
 				return err_field(e, E_INVALID, "wrong_type", f->name,
 						 "%s应为 true 或 false", f->label);
 			break;
+		case JF_OBJ:
+			if (!json_is_object(v))
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为对象",
+						 f->label);
+			break;
+		case JF_ARR:
+			if (!json_is_array(v) || (f->max > 0 && json_array_size(v) > (size_t)f->max))
+				return err_field(e, E_INVALID, "wrong_type", f->name,
+						 "%s应为不超过%lld项的数组", f->label, f->max);
+			break;
 		}
 	}
 	return 0;

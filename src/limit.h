@@ -4,6 +4,8 @@
 
 /* HTTP transport */
 #define LIMIT_BODY_BYTES (1u << 20)        /* 1 MiB: the largest JSON a form sends; uploads get their own cap */
+#define LIMIT_UPLOAD_BYTES (10u << 20)     /* 10 MiB: a spreadsheet of tens of thousands of deputies */
+#define LIMIT_IMPORT_ROWS 50000            /* rows of one import: a province's deputies of one level */
 #define LIMIT_HEADER_BYTES (32u * 1024)    /* libmicrohttpd's per-connection pool: headers and URL must fit */
 #define LIMIT_DISCARD_BYTES (8u << 20) /* past the body cap, read this much more to answer 413, then close */
 #define LIMIT_URL_BYTES 4096               /* longer URLs are attacks or bugs, not queries */

@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "http.h"
 #include "limit.h"
+#include "crypto.h"
 #include "region.h"
 
 static const char usage[] =
@@ -26,6 +27,7 @@ static const char usage[] =
 	"\n"
 	"命令:\n"
 	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
+	"           [--key-file FILE] [--public-url URL]\n"
 	"           提供网页和 JSON API（默认 127.0.0.1:8080）\n"
 	"  migrate  --db URL              升级数据库结构\n"
 	"  demo     --db URL --size small|medium|large [--seed N]\n"
@@ -44,6 +46,9 @@ static const char *const cmd_help[][2] = {
 		  "  --web      网页文件目录，默认为程序旁的 ../web/dist\n"
 		  "  --threads  工作线程数，默认等于 CPU 核数\n"
 		  "  --timeout  连接空闲超时秒数，默认 30\n"
+		  "  --key-file 个人信息加密密钥文件（默认：SQLite 数据库旁的 .key 文件；PostgreSQL 须指定，\n"
+		  "             或用环境变量 RENDA_KEY_FILE）\n"
+		  "  --public-url 群众访问本系统的地址，联络站二维码指向这里（默认为监听地址）\n"
 		  "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
@@ -64,6 +69,7 @@ static int die2(const char *fmt, const char *arg)
 
 struct opts {
 	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads, *timeout;
+	const char *key_file, *public_url;
 	int quiet;
 };
 
@@ -76,7 +82,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 		char key[32];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
-		if (strncmp(a, "--", 2) || strlen(a) > 20)
+		if (strncmp(a, "--", 2) || strlen(a) > 24)
 			return die2("未知参数 %s（用 --help 查看用法）", a);
 		snprintf(key, sizeof(key), " %s ", a + 2);
 		if (!strstr(allowed, key))
@@ -89,6 +95,8 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 		if (0) {}
 		OPT(db); OPT(listen); OPT(web); OPT(size); OPT(seed); OPT(username); OPT(role);
 		OPT(region); OPT(name); OPT(to); OPT(threads); OPT(timeout);
+		else if (!strcmp(a + 2, "key-file")) slot = &o->key_file;
+		else if (!strcmp(a + 2, "public-url")) slot = &o->public_url;
 #undef OPT
 		if (!slot)
 			return die2("未知参数 %s", a);
@@ -123,6 +131,29 @@ static int open_db(const char *url, int pool, int migrate, struct db **db)
 	}
 	if (applied)
 		fprintf(stderr, "renda: 已应用 %d 个数据库迁移（结构版本 %d）\n", applied, db_schema_version());
+	return 0;
+}
+
+/* Loads the personal-data key: --key-file, else $RENDA_KEY_FILE, else beside a SQLite
+ * database (PATH.key, created on first use). PostgreSQL needs it named. */
+static int load_key(const struct opts *o)
+{
+	struct err e = {0};
+	char path[4096];
+	const char *p = o->key_file ? o->key_file : getenv("RENDA_KEY_FILE");
+
+	if (!p) {
+		if (strncmp(o->db, "sqlite:", 7)) {
+			fprintf(stderr, "renda: PostgreSQL 数据库需要用 --key-file 或环境变量 RENDA_KEY_FILE 指定个人信息加密密钥文件\n");
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s.key", o->db + 7);
+		p = path;
+	}
+	if (crypto_load_key(p, 1, &e)) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		return 1;
+	}
 	return 0;
 }
 
@@ -181,15 +212,21 @@ static int cmd_serve(struct opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (open_db(o->db, threads + 2, 1, &app.db))
+	if (load_key(o) || open_db(o->db, threads + 2, 1, &app.db))
 		return 1;
 	web = o->web ? xstrdup(o->web) : default_web_dir();
 	app.web_dir = web;
+	{
+		static char url[512];
+		snprintf(url, sizeof(url), "%s", o->public_url ? o->public_url : "");
+		app.public_url = url;
+	}
 	cfg.host = host;
 	cfg.port = port;
 	cfg.threads = threads;
 	cfg.web_dir = web;
 	cfg.access_log = !o->quiet;
+	cfg.body_cap = api_body_cap;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (http_start(&cfg, api_handle, &app, &srv, &e)) {
 		fprintf(stderr, "renda: %s\n", e.msg);
@@ -197,6 +234,8 @@ static int cmd_serve(struct opts *o)
 		free(web);
 		return 1;
 	}
+	if (!o->public_url)
+		snprintf((char *)app.public_url, 512, "http://%s:%d", host, http_port(srv));
 	printf("renda: listening on http://%s:%d\n", host, http_port(srv));
 	fflush(stdout);
 	sigwait(&set, &sig);
@@ -246,7 +285,7 @@ static int cmd_demo(struct opts *o)
 		return die2("--size 应为 small、medium 或 large，而不是 %s", o->size);
 	if (o->seed && (util_parse_i64(o->seed, &seed) || seed < 0))
 		return die2("--seed 应为非负整数，而不是 %s", o->seed);
-	if (open_db(o->db, 1, 1, &db))
+	if (load_key(o) || open_db(o->db, 1, 1, &db))
 		return 1;
 	if (demo_create(db, (enum demo_size)size, (unsigned long long)seed,
 			isatty(STDERR_FILENO) ? progress_bar : NULL, &e)) {
@@ -350,7 +389,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet ", &o);
+		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}
 	if (!strcmp(cmd, "migrate")) {
@@ -358,7 +397,7 @@ int main(int argc, char **argv)
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_migrate(&o);
 	}
 	if (!strcmp(cmd, "demo")) {
-		rc = parse(argc - 2, argv + 2, " db size seed ", &o);
+		rc = parse(argc - 2, argv + 2, " db size seed key-file ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_demo(&o);
 	}
 	if (!strcmp(cmd, "backup")) {

@@ -11,14 +11,18 @@ struct role {
 /* The three administrators are separated (等保 三员分立): the system administrator shapes the
  * region tree but manages no accounts, the security administrator manages accounts but no
  * business data, and only the auditor reads the audit trail. */
+#define STAFF                                                                             \
+	(PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE | PERM_DEPUTY_READ |       \
+	 PERM_DEPUTY_WRITE | PERM_DEPUTY_PERSONAL | PERM_STATION_WRITE)
+
 static const struct role roles[] = {
 	{"sysadmin", "系统管理员", PERM_REGION_READ | PERM_REGION_WRITE | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
 	{"secadmin", "安全管理员", PERM_REGION_READ | PERM_ACCOUNT_ADMIN | PERM_HANDLER_READ},
 	{"auditor", "安全审计员", PERM_AUDIT_READ},
-	{"city_staff", "市人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
-	{"county_staff", "县(区)人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
-	{"unit_staff", "基层人大工作人员", PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
-	{"station_staff", "联络站工作人员", PERM_REGION_READ},
+	{"city_staff", "市人大工作人员", STAFF},
+	{"county_staff", "县(区)人大工作人员", STAFF},
+	{"unit_staff", "基层人大工作人员", STAFF},
+	{"station_staff", "联络站工作人员", PERM_REGION_READ | PERM_DEPUTY_READ | PERM_STATION_WRITE},
 	{"deputy", "人大代表", PERM_REGION_READ},
 	{"handler", "承办单位", PERM_REGION_READ},
 };

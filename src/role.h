@@ -10,6 +10,10 @@ enum perm {
 	PERM_HANDLER_WRITE = 1 << 3,
 	PERM_ACCOUNT_ADMIN = 1 << 4, /* accounts and API tokens */
 	PERM_AUDIT_READ = 1 << 5,
+	PERM_DEPUTY_READ = 1 << 6,     /* the registry within scope */
+	PERM_DEPUTY_WRITE = 1 << 7,
+	PERM_DEPUTY_PERSONAL = 1 << 8, /* deputies' phone numbers unmasked */
+	PERM_STATION_WRITE = 1 << 9,   /* stations, schedules, duty rosters */
 };
 
 /* 1 if name is a known role. */

@@ -35,12 +35,18 @@ int sheet_detect(const char *data, size_t len, enum sheet_format *fmt, struct er
  * "YYYY-MM-DD"; numbers as their shortest decimal text; shared and inline strings as text.
  * Limits: at most max_rows rows and 64 columns, cells of at most 4096 bytes, an
  * uncompressed sheet of at most 64 MiB; past them E_TOOLARGE / E_INVALID with a Chinese
- * message. Nothing is kept on error. */
+ * message naming the row as Excel numbers it (row 1 is the header). Nothing is kept on error.
+ * Row i of *out is spreadsheet row i+1: blank rows in between stay as rows with ncols 0;
+ * trailing blank cells and rows are dropped. A CSV cell that starts with an apostrophe before
+ * = + - @ (our own formula guard, see sheet_write) loses that one apostrophe. */
 int sheet_read(const char *data, size_t len, enum sheet_format fmt, size_t max_rows,
 	       struct sheet *out, struct err *e) WUR;
 
 /* Writes s as a new file into *out (malloc'd, owned by the caller) and *len. For xlsx the
- * first row is bold (a header) and sheet_name names the worksheet. */
+ * first row is bold (a header), frozen, columns sized to their text, and sheet_name (cleaned
+ * to Excel's rules; NULL for "Sheet1") names the worksheet; every cell is a string. CSV gets a
+ * UTF-8 BOM and CRLF, and a cell that would start a formula (= + - @ tab CR) gets a leading
+ * apostrophe. E_INVALID "bad_encoding" for a cell that is not UTF-8. */
 int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name,
 		char **out, size_t *len, struct err *e) WUR;
 

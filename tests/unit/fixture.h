@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "crypto.h"
 #include "db.h"
 #include "demo.h"
 
@@ -33,6 +34,10 @@ static inline struct fixture *fixture_open(int with_demo)
 	assert_true(sodium_init() >= 0);
 	/* Cheap hashing keeps the tests fast under valgrind; the algorithm is the same. */
 	auth_set_cost(1, 8192);
+	{
+		static const unsigned char key[32] = {42};
+		crypto_set_key(key);
+	}
 	snprintf(f->dir, sizeof(f->dir), "/tmp/renda-unit-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->url, sizeof(f->url), "sqlite:%s/t.db", f->dir);

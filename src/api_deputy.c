@@ -1,0 +1,137 @@
+/* api_deputy.c: deputies, mandates and their status history, rosters, composition statistics,
+ * deputy groups. */
+#include <string.h>
+
+#include "api.h"
+#include "deputy.h"
+
+static int read_filter(struct call *c, struct deputy_filter *f)
+{
+	int rc;
+	memset(f, 0, sizeof(*f));
+	if ((rc = api_qstr(c, "region", &f->region)) || (rc = api_qstr(c, "congress", &f->congress)) ||
+	    (rc = api_qstr(c, "level", &f->level)) || (rc = api_qstr(c, "term", &f->term)) ||
+	    (rc = api_qstr(c, "status", &f->status)) || (rc = api_qstr(c, "group", &f->group)) ||
+	    (rc = api_qstr(c, "station", &f->station)) || (rc = api_qstr(c, "gender", &f->gender)) ||
+	    (rc = api_qstr(c, "minority", &f->minority)) || (rc = api_qstr(c, "party", &f->party)) ||
+	    (rc = api_qstr(c, "occupation", &f->occupation)) ||
+	    (rc = api_qstr(c, "education", &f->education)) || (rc = api_qstr(c, "age_min", &f->age_min)) ||
+	    (rc = api_qstr(c, "age_max", &f->age_max)) || (rc = api_qstr(c, "date", &f->date)))
+		return rc;
+	return 0;
+}
+
+static int list(struct call *c)
+{
+	struct deputy_filter f;
+	struct listq q;
+	int rc;
+	if ((rc = api_listq(c, &q)) || (rc = read_filter(c, &f)))
+		return rc;
+	return deputy_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
+}
+
+static int stats(struct call *c)
+{
+	struct deputy_filter f;
+	int rc = read_filter(c, &f);
+	return rc ? rc : deputy_stats(c->app->db, &c->actor, &f, &c->out, &c->err);
+}
+
+static int roster(struct call *c)
+{
+	const char *congress, *level, *term, *date;
+	int rc;
+	if ((rc = api_qstr(c, "congress", &congress)) || (rc = api_qstr(c, "level", &level)) ||
+	    (rc = api_qstr(c, "term", &term)) || (rc = api_qstr(c, "date", &date)))
+		return rc;
+	return deputy_roster(c->app->db, &c->actor, congress, level, term, date, &c->out, &c->err);
+}
+
+static int get(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_get(c->app->db, &c->actor, id, &c->out, &c->err);
+}
+
+static int create(struct call *c)
+{
+	c->status = 201;
+	return deputy_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+static int update(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int add_mandate(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	c->status = 201;
+	return rc ? rc : deputy_add_mandate(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int mandate_event(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	c->status = 201;
+	return rc ? rc : deputy_mandate_event(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int groups(struct call *c)
+{
+	const char *region;
+	int rc = api_qstr(c, "region", &region);
+	return rc ? rc : deputy_group_list(c->app->db, &c->actor, region, &c->out, &c->err);
+}
+
+static int group_create(struct call *c)
+{
+	c->status = 201;
+	return deputy_group_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+static int group_update(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_group_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int group_delete(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	c->status = 204;
+	return rc ? rc : deputy_group_delete(c->app->db, &c->actor, id, &c->err);
+}
+
+static int group_members(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_group_members(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+const struct route api_deputy_routes[] = {
+	{"GET", "/api/v1/deputies", list, 0},
+	{"POST", "/api/v1/deputies", create, API_BODY},
+	{"GET", "/api/v1/deputies/stats", stats, 0},
+	{"GET", "/api/v1/deputies/:id", get, 0},
+	{"PATCH", "/api/v1/deputies/:id", update, API_BODY},
+	{"POST", "/api/v1/deputies/:id/mandates", add_mandate, API_BODY},
+	{"POST", "/api/v1/mandates/:id/events", mandate_event, API_BODY},
+	{"GET", "/api/v1/rosters", roster, 0},
+	{"GET", "/api/v1/groups", groups, 0},
+	{"POST", "/api/v1/groups", group_create, API_BODY},
+	{"PATCH", "/api/v1/groups/:id", group_update, API_BODY},
+	{"DELETE", "/api/v1/groups/:id", group_delete, 0},
+	{"PUT", "/api/v1/groups/:id/members", group_members, API_BODY},
+	{NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,25 @@
+/* calendar.h: civil dates as day numbers (days since 1970-01-01, proleptic Gregorian), parsed
+ * from and written as "YYYY-MM-DD". Pure functions; no time zones involved. */
+#ifndef RENDA_CALENDAR_H
+#define RENDA_CALENDAR_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+/* Parses "YYYY-MM-DD" (years 1900-2199) into a day number; -1 for anything else, including
+ * dates that do not exist (2023-02-29, 2024-04-31). */
+int cal_parse(const char *s, int32_t *day) WUR;
+/* Writes the day as "YYYY-MM-DD" into out (at least 11 bytes). */
+void cal_format(int32_t day, char *out);
+void cal_ymd(int32_t day, int *y, int *m, int *d);
+int32_t cal_from_ymd(int y, int m, int d); /* d may be past the month's end: it carries over */
+int cal_days_in_month(int y, int m);
+/* ISO weekday: 1 Monday ... 7 Sunday. */
+int cal_weekday(int32_t day);
+/* Whole years from birth to day (an age). */
+int cal_years_between(int32_t birth, int32_t day);
+/* Today in China Standard Time (UTC+8), from util_now(). */
+int32_t cal_today(void);
+
+#endif

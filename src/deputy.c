@@ -1,0 +1,1454 @@
+#include "deputy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "calendar.h"
+#include "crypto.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+
+const char *const deputy_ethnicities[] = {
+	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+	"满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
+	"佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
+	"达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",
+	"塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族",
+	"塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", NULL};
+const char *const deputy_parties[] = {
+	"中共党员", "中共预备党员", "共青团员", "民革党员", "民盟盟员", "民建会员", "民进会员",
+	"农工党党员", "致公党党员", "九三学社社员", "台盟盟员", "无党派人士", "群众", NULL};
+const char *const deputy_educations[] = {"研究生", "大学本科", "大学专科", "中等专科", "高中",
+					 "初中及以下", NULL};
+/* The official composition categories: workers, farmers, professionals, party and government
+ * officials, the military, and the rest. */
+const char *const deputy_occupations[] = {"worker", "farmer", "professional", "official",
+					  "military", "other", NULL};
+const char *const deputy_levels[] = {"township", "county", "city", "province", "national", NULL};
+static const char *const ending_events[] = {"resigned", "recalled", "terminated", "deceased", NULL};
+
+static int one_of(const char *v, const char *const *list)
+{
+	for (; v && *list; list++)
+		if (!strcmp(v, *list))
+			return 1;
+	return 0;
+}
+
+/* ---- validation ---- */
+
+static const struct jfield person_spec[] = {
+	{"name", JF_STR, 1, 1, 32, "姓名"},
+	{"gender", JF_STR, 1, 1, 8, "性别"},
+	{"ethnicity", JF_STR, 1, 1, 8, "民族"},
+	{"birth_date", JF_STR, 1, 1, 10, "出生日期"},
+	{"party", JF_STR, 1, 1, 16, "政治面貌"},
+	{"education", JF_STR, 0, 0, 16, "学历"},
+	{"occupation", JF_STR, 1, 1, 16, "代表构成类别"},
+	{"employer", JF_STR, 0, 0, LIMIT_NAME_CHARS, "工作单位"},
+	{"post", JF_STR, 0, 0, LIMIT_NAME_CHARS, "职务"},
+	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
+	{"id_number", JF_STR, 0, 0, 18, "身份证号码"},
+	{"region_code", JF_STR, 1, 1, 9, "所属区划"},
+	{"mandate", JF_OBJ, 0, 0, 0, "代表资格"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+static const struct jfield mandate_spec[] = {
+	{"level", JF_STR, 1, 1, 16, "代表层级"},
+	{"term", JF_INT, 1, 1, 99, "届次"},
+	{"region_code", JF_STR, 1, 1, 9, "人大所在区划"},
+	{"constituency", JF_STR, 0, 0, LIMIT_NAME_CHARS, "选区"},
+	{"started_on", JF_STR, 1, 1, 10, "当选日期"},
+	{"kind", JF_STR, 0, 1, 16, "当选方式"},
+	{"document", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "文件依据"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+int deputy_check_id_number(const char *id, const char *birth_date, const char *gender,
+			   struct err *e)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	int sum = 0;
+	char birth[11];
+	int32_t day;
+
+	if (strlen(id) != 18)
+		goto bad;
+	for (int i = 0; i < 17; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			goto bad;
+		sum += (id[i] - '0') * w[i];
+	}
+	if ((id[17] == 'x' ? 'X' : id[17]) != check[sum % 11])
+		return err_field(e, E_INVALID, "bad_id_number", "id_number", "身份证号码校验位不正确");
+	snprintf(birth, sizeof(birth), "%.4s-%.2s-%.2s", id + 6, id + 10, id + 12);
+	if (cal_parse(birth, &day))
+		return err_field(e, E_INVALID, "bad_id_number", "id_number", "身份证号码中的出生日期无效");
+	if (birth_date && strcmp(birth, birth_date))
+		return err_field(e, E_INVALID, "bad_id_number", "id_number",
+				 "身份证号码中的出生日期（%s）与填写的出生日期不一致", birth);
+	if (gender && (((id[16] - '0') % 2 == 1) != !strcmp(gender, "male")))
+		return err_field(e, E_INVALID, "bad_id_number", "id_number",
+				 "身份证号码中的性别与填写的性别不一致");
+	return 0;
+bad:
+	return err_field(e, E_INVALID, "bad_id_number", "id_number",
+			 "身份证号码应为18位（前17位为数字，末位为数字或X）");
+}
+
+static int check_phone(const char *s, struct err *e)
+{
+	size_t digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != ' ' && *p != '+')
+			goto bad;
+	}
+	if (*s && (digits < 7 || (s[0] == '1' && strlen(s) != 11 && !strchr(s, '-'))))
+		goto bad;
+	return 0;
+bad:
+	return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话格式不正确（手机号应为11位数字）");
+}
+
+static int check_mandate(json_t *m, struct err *e)
+{
+	const char *kind, *level;
+	int32_t day;
+	int rc;
+
+	if ((rc = jsonx_check(m, mandate_spec, e)))
+		return rc;
+	level = jsonx_str(m, "level");
+	if (!one_of(level, deputy_levels))
+		return err_field(e, E_INVALID, "bad_level", "level", "代表层级应为乡镇、县、市、省或全国");
+	kind = jsonx_str(m, "kind");
+	if (kind && strcmp(kind, "elected") && strcmp(kind, "by_elected"))
+		return err_field(e, E_INVALID, "bad_kind", "kind", "当选方式应为 elected（选举）或 by_elected（补选）");
+	if (cal_parse(jsonx_str(m, "started_on"), &day) || day > cal_today())
+		return err_field(e, E_INVALID, "bad_date", "started_on", "当选日期无效或晚于今天");
+	return 0;
+}
+
+int deputy_check_person(json_t *in, int partial, struct err *e)
+{
+	const char *v;
+	int32_t birth;
+	int rc;
+
+	if ((rc = jsonx_check(in, person_spec, e)))
+		return rc;
+	if (!partial)
+		for (const struct jfield *f = person_spec; f->name; f++)
+			if (f->required && !json_object_get(in, f->name))
+				return err_field(e, E_INVALID, "missing_field", f->name, "请填写%s", f->label);
+	if ((v = jsonx_str(in, "gender")) && strcmp(v, "male") && strcmp(v, "female"))
+		return err_field(e, E_INVALID, "bad_gender", "gender", "性别应为 male（男）或 female（女）");
+	if ((v = jsonx_str(in, "ethnicity")) && !one_of(v, deputy_ethnicities))
+		return err_field(e, E_INVALID, "bad_ethnicity", "ethnicity", "民族“%s”不在56个民族之列", v);
+	if ((v = jsonx_str(in, "party")) && !one_of(v, deputy_parties))
+		return err_field(e, E_INVALID, "bad_party", "party", "政治面貌“%s”无效", v);
+	if ((v = jsonx_str(in, "education")) && *v && !one_of(v, deputy_educations))
+		return err_field(e, E_INVALID, "bad_education", "education", "学历“%s”无效", v);
+	if ((v = jsonx_str(in, "occupation")) && !one_of(v, deputy_occupations))
+		return err_field(e, E_INVALID, "bad_occupation", "occupation",
+				 "代表构成类别应为 worker、farmer、professional、official、military 或 other");
+	if ((v = jsonx_str(in, "birth_date"))) {
+		if (cal_parse(v, &birth))
+			return err_field(e, E_INVALID, "bad_date", "birth_date", "出生日期“%s”不存在（格式为 YYYY-MM-DD）", v);
+		if (cal_years_between(birth, cal_today()) < 18)
+			return err_field(e, E_INVALID, "too_young", "birth_date", "人大代表须年满18周岁");
+	}
+	if ((v = jsonx_str(in, "phone")) && (rc = check_phone(v, e)))
+		return rc;
+	if ((v = jsonx_str(in, "id_number")) && *v &&
+	    (rc = deputy_check_id_number(v, jsonx_str(in, "birth_date"), jsonx_str(in, "gender"), e)))
+		return rc;
+	if (json_object_get(in, "mandate") && (rc = check_mandate(json_object_get(in, "mandate"), e))) {
+		char f[sizeof(e->field)];
+		memcpy(f, e->field, sizeof(f));
+		snprintf(e->field, sizeof(e->field), "mandate.%.24s", f);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---- access ---- */
+
+static int can_write(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_DEPUTY_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息");
+	return 0;
+}
+
+/* Reads region path and level; checks the actor's scope. */
+static int region_info(struct db_conn *c, const struct actor *a, const char *code, char *path,
+		       size_t plen, char *level, size_t llen, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	if ((rc = region_scope(c, a, code, path, plen, e)))
+		return rc;
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_exec(c, "SELECT level FROM regions WHERE code = ?", &p, &r, e)))
+		return rc;
+	snprintf(level, llen, "%s", db_val(r, 0, 0));
+	db_res_free(r);
+	return 0;
+}
+
+/* The region levels whose congress holds deputies of each level. */
+static int congress_fits(const char *level, const char *region_level)
+{
+	if (!strcmp(level, "township"))
+		return !strcmp(region_level, "township");
+	if (!strcmp(level, "county"))
+		return !strcmp(region_level, "county") || !strcmp(region_level, "district");
+	return !strcmp(region_level, "city"); /* city; province and national deputies are recorded at the city */
+}
+
+/* ---- writes ---- */
+
+static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t deputy_id, json_t *m,
+			  int64_t *mid, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	char path[160], level[16];
+	const char *region = jsonx_str(m, "region_code");
+	int rc;
+
+	if ((rc = region_info(c, a, region, path, sizeof(path), level, sizeof(level), e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_region", "mandate.region_code", "人大所在区划不存在");
+		return rc;
+	}
+	if (!congress_fits(jsonx_str(m, "level"), level))
+		return err_field(e, E_INVALID, "bad_level", "mandate.level",
+				 "该区划的人大不是这一层级（乡镇代表应在乡镇，县级代表在县或区，市级及以上在市）");
+	db_params_init(&p);
+	db_pi(&p, deputy_id);
+	db_ps(&p, jsonx_str(m, "level"));
+	db_pi(&p, jsonx_int(m, "term", 0));
+	db_ps(&p, region);
+	db_ps(&p, jsonx_str(m, "constituency") ? jsonx_str(m, "constituency") : "");
+	db_ps(&p, jsonx_str(m, "started_on"));
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO mandates (deputy_id, level, term, region_code, constituency, status,"
+			" started_on, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?) RETURNING id",
+		     &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		return err_field(e, E_CONFLICT, "duplicate", "mandate", "该代表在这一届人大已有代表资格");
+	if (rc)
+		return rc;
+	*mid = db_int(r, 0, 0);
+	db_res_free(r);
+	db_params_init(&p);
+	db_pi(&p, *mid);
+	db_ps(&p, jsonx_str(m, "kind") ? jsonx_str(m, "kind") : "elected");
+	db_ps(&p, jsonx_str(m, "started_on"));
+	db_ps(&p, jsonx_str(m, "document") ? jsonx_str(m, "document") : "");
+	if (a->account_id)
+		db_pi(&p, a->account_id);
+	else
+		db_ps(&p, NULL);
+	db_pi(&p, util_now());
+	return db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
+			  " created_by, created_at) VALUES (?,?,?,?,'',?,?)", &p, NULL, e);
+}
+
+/* Seals a personal field, or NULL for absent/empty. *out is owned by the caller. */
+static int seal_opt(const char *v, char **out, struct err *e)
+{
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	return crypto_seal(v, out, e);
+}
+
+int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t *id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	char path[160], level[16], idx[65];
+	char *phone = NULL, *idn = NULL;
+	const char *idnum = jsonx_str(in, "id_number");
+	int64_t mid;
+	int rc;
+
+	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), path, sizeof(path), level,
+			      sizeof(level), e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		return rc;
+	}
+	if ((rc = seal_opt(jsonx_str(in, "phone"), &phone, e)) || (rc = seal_opt(idnum, &idn, e)))
+		goto out;
+	if (idnum && *idnum) {
+		char upper[19];
+		snprintf(upper, sizeof(upper), "%s", idnum);
+		if (upper[17] == 'x')
+			upper[17] = 'X';
+		if ((rc = crypto_blind_index(upper, idx, e)))
+			goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "name"));
+	db_ps(&p, jsonx_str(in, "gender"));
+	db_ps(&p, jsonx_str(in, "ethnicity"));
+	db_ps(&p, jsonx_str(in, "birth_date"));
+	db_ps(&p, jsonx_str(in, "party"));
+	db_ps(&p, jsonx_str(in, "education") ? jsonx_str(in, "education") : "");
+	db_ps(&p, jsonx_str(in, "occupation"));
+	db_ps(&p, jsonx_str(in, "employer") ? jsonx_str(in, "employer") : "");
+	db_ps(&p, jsonx_str(in, "post") ? jsonx_str(in, "post") : "");
+	db_ps(&p, phone);
+	db_ps(&p, idn);
+	db_ps(&p, idn ? idx : NULL);
+	db_ps(&p, jsonx_str(in, "region_code"));
+	db_ps(&p, path);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO deputies (name, gender, ethnicity, birth_date, party, education,"
+			" occupation, employer, post, phone_enc, id_number_enc, id_number_idx, region_code,"
+			" region_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+			" RETURNING id", &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate")) {
+		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number",
+			       "该身份证号码已登记（与已有代表重复）");
+		goto out;
+	}
+	if (rc)
+		goto out;
+	*id = db_int(r, 0, 0);
+	if (json_object_get(in, "mandate"))
+		rc = insert_mandate(c, a, *id, json_object_get(in, "mandate"), &mid, e);
+out:
+	free(phone);
+	free(idn);
+	db_res_free(r);
+	return rc;
+}
+
+/* ---- reads ---- */
+
+#define PERSON_COLS                                                                             \
+	"d.id, d.name, d.gender, d.ethnicity, d.birth_date, d.party, d.education, d.occupation,"  \
+	" d.employer, d.post, d.phone_enc, d.id_number_enc, d.region_code, r.name, d.created_at,"\
+	" d.updated_at, d.region_path"
+#define PERSON_FROM " FROM deputies d JOIN regions r ON r.code = d.region_code"
+
+/* A person object from a PERSON_COLS row. full_phone: show the phone unmasked; no_phone: omit. */
+static json_t *person_json(const struct db_res *r, int row, int full_phone, int no_phone)
+{
+	static const char *const names[] = {"id", "name", "gender", "ethnicity", "birth_date",
+					    "party", "education", "occupation", "employer", "post"};
+	json_t *o = json_object();
+	int32_t birth;
+	char masked[48];
+
+	json_object_set_new(o, "id", json_integer(db_int(r, row, 0)));
+	for (int i = 1; i < 10; i++)
+		json_object_set_new(o, names[i], json_string(db_val(r, row, i)));
+	if (!cal_parse(db_val(r, row, 4), &birth))
+		json_object_set_new(o, "age", json_integer(cal_years_between(birth, cal_today())));
+	json_object_set_new(o, "phone", json_null());
+	json_object_set_new(o, "id_number", json_null());
+	if (!no_phone && db_val(r, row, 10)) {
+		char *plain = NULL;
+		struct err ignore;
+		if (!crypto_open(db_val(r, row, 10), &plain, &ignore)) {
+			if (full_phone) {
+				json_object_set_new(o, "phone", json_string(plain));
+			} else {
+				crypto_mask_phone(plain, masked, sizeof(masked));
+				json_object_set_new(o, "phone", json_string(masked));
+			}
+			free(plain);
+		}
+	}
+	if (!no_phone && db_val(r, row, 11)) {
+		char *plain = NULL;
+		struct err ignore;
+		if (!crypto_open(db_val(r, row, 11), &plain, &ignore)) {
+			crypto_mask_id(plain, masked, sizeof(masked));
+			json_object_set_new(o, "id_number", json_string(masked));
+			free(plain);
+		}
+	}
+	json_object_set_new(o, "region_code", json_string(db_val(r, row, 12)));
+	json_object_set_new(o, "region_name", json_string(db_val(r, row, 13)));
+	json_object_set_new(o, "created_at", json_integer(db_int(r, row, 14)));
+	json_object_set_new(o, "updated_at", json_integer(db_int(r, row, 15)));
+	return o;
+}
+
+/* May the actor read deputy `id` (whose record lies at path)? A deputy account reads its own
+ * record and those of its groups' members. */
+static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const char *path,
+		    int *own, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc, ok;
+
+	*own = 0;
+	if (role_can(a->role, PERM_DEPUTY_READ))
+		return region_path_in_scope(a, path) ? 0 : err_set(e, E_NOTFOUND, "not_found", "代表不存在");
+	if (strcmp(a->role, "deputy") || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表信息");
+	if (a->deputy_id == id) {
+		*own = 1;
+		return 0;
+	}
+	db_params_init(&p);
+	db_pi(&p, a->deputy_id);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates m1 JOIN mandates m2 ON m2.group_id = m1.group_id"
+			     " WHERE m1.deputy_id = ? AND m2.deputy_id = ? AND m1.group_id IS NOT NULL",
+			  &p, &r, e)))
+		return rc;
+	ok = db_int(r, 0, 0) > 0;
+	db_res_free(r);
+	return ok ? 0 : err_set(e, E_NOTFOUND, "not_found", "代表不存在");
+}
+
+static const struct col event_cols[] = {
+	{"id", COL_INT}, {"kind", COL_STR}, {"happened_on", COL_STR}, {"document", COL_STR},
+	{"note", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
+
+/* The deputy's full record inside c; E_NOTFOUND when absent or unreadable. */
+static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL, *ev = NULL;
+	json_t *o = NULL, *mandates;
+	int own, rc;
+
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id = ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "代表不存在");
+		goto out;
+	}
+	if ((rc = can_read(c, a, id, db_val(r, 0, 16), &own, e)))
+		goto out;
+	o = person_json(r, 0, own || role_can(a->role, PERM_DEPUTY_PERSONAL),
+			!own && !role_can(a->role, PERM_DEPUTY_READ));
+	db_res_free(r);
+	r = NULL;
+	if ((rc = db_exec(c, "SELECT m.id, m.level, m.term, m.region_code, g.name, m.constituency,"
+			     " m.group_id, m.status, m.started_on, m.ended_on, rg.name FROM mandates m"
+			     " JOIN regions rg ON rg.code = m.region_code"
+			     " LEFT JOIN deputy_groups g ON g.id = m.group_id WHERE m.deputy_id = ?"
+			     " ORDER BY m.started_on DESC, m.id DESC", &p, &r, e)))
+		goto out;
+	mandates = json_array();
+	json_object_set_new(o, "mandates", mandates);
+	for (int i = 0; i < r->nrows; i++) {
+		struct db_params q;
+		json_t *m = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}",
+				      "id", (json_int_t)db_int(r, i, 0), "level", db_val(r, i, 1),
+				      "term", (json_int_t)db_int(r, i, 2), "region_code", db_val(r, i, 3),
+				      "region_name", db_val(r, i, 10), "constituency", db_val(r, i, 5),
+				      "group_id", db_val(r, i, 6) ? json_integer(db_int(r, i, 6)) : json_null(),
+				      "group_name", db_val(r, i, 4) ? json_string(db_val(r, i, 4)) : json_null(),
+				      "status", db_val(r, i, 7), "started_on", db_val(r, i, 8),
+				      "ended_on", db_val(r, i, 9) ? json_string(db_val(r, i, 9)) : json_null());
+		db_params_init(&q);
+		db_pi(&q, db_int(r, i, 0));
+		if ((rc = db_exec(c, "SELECT id, kind, happened_on, document, note, created_at"
+				     " FROM mandate_events WHERE mandate_id = ? ORDER BY happened_on, id",
+				  &q, &ev, e))) {
+			json_decref(m);
+			goto out;
+		}
+		json_object_set_new(m, "events", rows_array(ev, event_cols));
+		db_res_free(ev);
+		ev = NULL;
+		json_array_append_new(mandates, m);
+	}
+	db_res_free(r);
+	r = NULL;
+	if ((rc = db_exec(c, "SELECT s.id, s.name FROM station_deputies sd JOIN stations s ON s.id = sd.station_id"
+			     " WHERE sd.deputy_id = ? ORDER BY s.name", &p, &r, e)))
+		goto out;
+	{
+		static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {NULL, 0}};
+		json_object_set_new(o, "stations", rows_array(r, cols));
+	}
+	*out = o;
+	o = NULL;
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_res_free(ev);
+	return rc;
+}
+
+int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = load(c, a, id, &o, e)))
+		*out = json_pack("{s:o}", "deputy", o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		  struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int64_t id;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = deputy_check_person(in, 0, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = deputy_insert(c, a, in, &id, e)) ||
+	    (rc = load(c, a, id, &o, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	/* The audit keeps the record as staff see it in lists: phone and ID number masked. */
+	if ((rc = audit_write(c, a, "deputy.create", "deputy", sid, NULL, o, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "deputy", o);
+out:
+	json_decref(o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		  struct err *e)
+{
+	static const char *const plain_fields[] = {"name", "gender", "ethnicity", "birth_date", "party",
+						   "education", "occupation", "employer", "post", NULL};
+	struct buf sql = BUF_INIT_CAP(4096);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *before = NULL, *after = NULL;
+	char *phone = NULL, *idn = NULL, idx[65], sid[24], path[160], level[16];
+	const char *v;
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = deputy_check_person(in, 1, e)))
+		return rc;
+	if (json_object_get(in, "mandate"))
+		return err_field(e, E_INVALID, "unknown_field", "mandate", "代表资格请通过“新增代表资格”维护");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+		goto out;
+	if (!role_can(a->role, PERM_DEPUTY_READ)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息");
+		goto out;
+	}
+	/* Cross-field checks against the stored values for what is not being changed. */
+	{
+		const char *birth = jsonx_str(in, "birth_date") ? jsonx_str(in, "birth_date")
+								: json_string_value(json_object_get(before, "birth_date"));
+		const char *gender = jsonx_str(in, "gender") ? jsonx_str(in, "gender")
+							     : json_string_value(json_object_get(before, "gender"));
+		if ((v = jsonx_str(in, "id_number")) && *v &&
+		    (rc = deputy_check_id_number(v, birth, gender, e)))
+			goto out;
+	}
+	db_params_init(&p);
+	buf_adds(&sql, "UPDATE deputies SET updated_at = ?");
+	db_pi(&p, util_now());
+	for (int i = 0; plain_fields[i]; i++) {
+		if ((v = jsonx_str(in, plain_fields[i]))) {
+			buf_addf(&sql, ", %s = ?", plain_fields[i]);
+			db_ps(&p, v);
+		}
+	}
+	if ((v = jsonx_str(in, "region_code"))) {
+		if ((rc = region_info(c, a, v, path, sizeof(path), level, sizeof(level), e))) {
+			if (rc == E_NOTFOUND)
+				rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+			goto out;
+		}
+		buf_adds(&sql, ", region_code = ?, region_path = ?");
+		db_ps(&p, v);
+		db_ps(&p, path);
+	}
+	if ((v = jsonx_str(in, "phone"))) {
+		if ((rc = seal_opt(v, &phone, e)))
+			goto out;
+		buf_adds(&sql, ", phone_enc = ?");
+		db_ps(&p, phone);
+	}
+	if ((v = jsonx_str(in, "id_number"))) {
+		char upper[19];
+		if ((rc = seal_opt(v, &idn, e)))
+			goto out;
+		snprintf(upper, sizeof(upper), "%s", v);
+		if (*v && upper[17] == 'x')
+			upper[17] = 'X';
+		if (*v && (rc = crypto_blind_index(upper, idx, e)))
+			goto out;
+		buf_adds(&sql, ", id_number_enc = ?, id_number_idx = ?");
+		db_ps(&p, idn);
+		db_ps(&p, *v ? idx : NULL);
+	}
+	buf_adds(&sql, " WHERE id = ?");
+	db_pi(&p, id);
+	rc = db_exec(c, sql.data, &p, NULL, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
+	if (rc || (rc = load(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "deputy.update", "deputy", sid, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "deputy", after);
+out:
+	free(phone);
+	free(idn);
+	buf_release(&sql);
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in,
+		       json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *before = NULL, *after = NULL;
+	int64_t mid;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = check_mandate(in, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)) ||
+	    (rc = insert_mandate(c, a, id, in, &mid, e)) || (rc = load(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "deputy.mandate_add", "deputy", sid, json_object_get(before, "mandates"),
+			      json_object_get(after, "mandates"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "deputy", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_id, json_t *in,
+			 json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"kind", JF_STR, 1, 1, 16, "变动类型"},
+		{"happened_on", JF_STR, 1, 1, 10, "变动日期"},
+		{"document", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "文件依据"},
+		{"note", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "备注"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *before = NULL, *after = NULL;
+	const char *kind, *date;
+	int64_t deputy_id;
+	int32_t day, start;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	kind = jsonx_str(in, "kind");
+	date = jsonx_str(in, "happened_on");
+	if (!one_of(kind, ending_events))
+		return err_field(e, E_INVALID, "bad_kind", "kind",
+				 "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）");
+	if (cal_parse(date, &day) || day > cal_today())
+		return err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期无效或晚于今天");
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, mandate_id);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = db_exec(c, "SELECT deputy_id, status, started_on FROM mandates WHERE id = ?", &p, &r, e)))
+		goto out;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "代表资格不存在");
+		goto out;
+	}
+	deputy_id = db_int(r, 0, 0);
+	if ((rc = load(c, a, deputy_id, &before, e)))
+		goto out;
+	if (strcmp(db_val(r, 0, 1), "active")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动");
+		goto out;
+	}
+	if (cal_parse(db_val(r, 0, 2), &start) == 0 && day < start) {
+		rc = err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 2));
+		goto out;
+	}
+	/* A death ends every current mandate of the person; other events end this one. */
+	db_params_init(&p);
+	db_ps(&p, kind);
+	db_ps(&p, date);
+	db_pi(&p, util_now());
+	if (!strcmp(kind, "deceased")) {
+		db_pi(&p, deputy_id);
+		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+				" WHERE deputy_id = ? AND status = 'active' RETURNING id", &p, &r, e);
+	} else {
+		db_pi(&p, mandate_id);
+		db_res_free(r);
+		r = NULL;
+		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ? WHERE id = ?"
+				" RETURNING id", &p, &r, e);
+	}
+	if (rc)
+		goto out;
+	for (int i = 0; i < r->nrows; i++) {
+		db_params_init(&p);
+		db_pi(&p, db_int(r, i, 0));
+		db_ps(&p, kind);
+		db_ps(&p, date);
+		db_ps(&p, jsonx_str(in, "document") ? jsonx_str(in, "document") : "");
+		db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
+		if (a->account_id)
+			db_pi(&p, a->account_id);
+		else
+			db_ps(&p, NULL);
+		db_pi(&p, util_now());
+		if ((rc = db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
+				     " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = load(c, a, deputy_id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)deputy_id);
+	if ((rc = audit_write(c, a, "deputy.status", "deputy", sid, json_object_get(before, "mandates"),
+			      json_object_get(after, "mandates"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "deputy", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- lists, rosters, statistics ---- */
+
+/* Appends the WHERE conditions of f (after "WHERE 1=1") with their parameters. The mandate
+ * conditions are one EXISTS, so a deputy with several mandates is listed once. */
+static int filter_sql(struct db_conn *c, const struct actor *a, const struct deputy_filter *f,
+		      struct buf *w, struct db_params *p, char *pat, size_t patlen, struct err *e)
+{
+	char path[160], date[11];
+	int32_t day;
+	int rc, need_mandate = 0;
+	const char *status = f->status && *f->status ? f->status : "active";
+
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+		return rc;
+	snprintf(pat, patlen, "%s%%", path);
+	buf_adds(w, " AND d.region_path LIKE ?");
+	db_ps(p, pat);
+	if (f->date && *f->date) {
+		if (cal_parse(f->date, &day))
+			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
+	} else {
+		day = cal_today();
+	}
+	cal_format(day, date);
+	if (f->gender && *f->gender) {
+		if (strcmp(f->gender, "male") && strcmp(f->gender, "female"))
+			return err_field(e, E_INVALID, "bad_param", "gender", "性别应为 male 或 female");
+		buf_adds(w, " AND d.gender = ?");
+		db_ps(p, f->gender);
+	}
+	if (f->minority && *f->minority) {
+		buf_adds(w, strcmp(f->minority, "1") ? " AND d.ethnicity = '汉族'" : " AND d.ethnicity <> '汉族'");
+	}
+	if (f->party && *f->party) {
+		if (!strcmp(f->party, "non_cpc")) {
+			buf_adds(w, " AND d.party NOT IN ('中共党员','中共预备党员')");
+		} else {
+			buf_adds(w, " AND d.party = ?");
+			db_ps(p, f->party);
+		}
+	}
+	if (f->occupation && *f->occupation) {
+		if (!one_of(f->occupation, deputy_occupations))
+			return err_field(e, E_INVALID, "bad_param", "occupation", "代表构成类别无效");
+		buf_adds(w, " AND d.occupation = ?");
+		db_ps(p, f->occupation);
+	}
+	if (f->education && *f->education) {
+		buf_adds(w, " AND d.education = ?");
+		db_ps(p, f->education);
+	}
+	/* Ages as of the date: born on or before date minus min years, after date minus max+1. */
+	if (f->age_min && *f->age_min) {
+		int64_t n;
+		int y, m, d;
+		char lim[11];
+		if (util_parse_i64(f->age_min, &n) || n < 0 || n > 150)
+			return err_field(e, E_INVALID, "bad_param", "age_min", "年龄应为0到150之间的整数");
+		cal_ymd(day, &y, &m, &d);
+		cal_format(cal_from_ymd(y - (int)n, m, m == 2 && d == 29 ? 28 : d), lim);
+		buf_adds(w, " AND d.birth_date <= ?");
+		db_ps_own(p, xstrdup(lim));
+	}
+	if (f->age_max && *f->age_max) {
+		int64_t n;
+		int y, m, d;
+		char lim[11];
+		if (util_parse_i64(f->age_max, &n) || n < 0 || n > 150)
+			return err_field(e, E_INVALID, "bad_param", "age_max", "年龄应为0到150之间的整数");
+		cal_ymd(day, &y, &m, &d);
+		cal_format(cal_from_ymd(y - (int)n - 1, m, m == 2 && d == 29 ? 28 : d), lim);
+		buf_adds(w, " AND d.birth_date > ?");
+		db_ps_own(p, xstrdup(lim));
+	}
+	if (f->station && *f->station) {
+		int64_t sid;
+		if (util_parse_i64(f->station, &sid))
+			return err_field(e, E_INVALID, "bad_param", "station", "联络站编号无效");
+		buf_adds(w, " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id AND sd.station_id = ?)");
+		db_pi(p, sid);
+	}
+	buf_adds(w, " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id");
+	if (f->congress && *f->congress) {
+		buf_adds(w, " AND m.region_code = ?");
+		db_ps(p, f->congress);
+		need_mandate = 1;
+	}
+	if (f->level && *f->level) {
+		if (!one_of(f->level, deputy_levels))
+			return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
+		buf_adds(w, " AND m.level = ?");
+		db_ps(p, f->level);
+	}
+	if (f->term && *f->term) {
+		int64_t t;
+		if (util_parse_i64(f->term, &t) || t < 1 || t > 99)
+			return err_field(e, E_INVALID, "bad_param", "term", "届次应为1到99之间的整数");
+		buf_adds(w, " AND m.term = ?");
+		db_pi(p, t);
+	}
+	if (f->group && *f->group) {
+		int64_t g;
+		if (util_parse_i64(f->group, &g))
+			return err_field(e, E_INVALID, "bad_param", "group", "代表小组编号无效");
+		buf_adds(w, " AND m.group_id = ?");
+		db_pi(p, g);
+	}
+	if (!strcmp(status, "active")) {
+		/* on the roster at the date */
+		buf_adds(w, " AND m.started_on <= ? AND (m.ended_on IS NULL OR m.ended_on > ?)");
+		db_ps_own(p, xstrdup(date));
+		db_ps_own(p, xstrdup(date));
+	} else if (strcmp(status, "all")) {
+		if (!one_of(status, ending_events))
+			return err_field(e, E_INVALID, "bad_param", "status", "状态应为 active、resigned、recalled、terminated、deceased 或 all");
+		buf_adds(w, " AND m.status = ?");
+		db_ps(p, status);
+	}
+	buf_adds(w, ")");
+	(void)need_mandate;
+	return 0;
+}
+
+
+int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter *f,
+		const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"name", "birth_date", "created_at", "id", NULL};
+	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL, *ms = NULL;
+	char order[64], pat[200];
+	char *like = NULL;
+	json_t *items = NULL, *byId = NULL;
+	int64_t total;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_DEPUTY_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表名册");
+	if ((rc = rows_order(q->sort, sorts, "name ASC", order, sizeof(order), e)))
+		return rc;
+	c = db_acquire(db);
+	db_params_init(&p);
+	buf_adds(&w, " WHERE 1=1");
+	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, f, &w, &p, pat, sizeof(pat), e)))
+		goto out;
+	if (q->q && *q->q) {
+		like = rows_like(q->q);
+		buf_adds(&w, " AND (d.name LIKE ? ESCAPE '\\' OR d.employer LIKE ? ESCAPE '\\')");
+		db_ps(&p, like);
+		db_ps(&p, like);
+	}
+	buf_addf(&sql, "SELECT COUNT(*) FROM deputies d%s", w.data);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	total = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT " PERSON_COLS PERSON_FROM "%s ORDER BY d.%s, d.id LIMIT ? OFFSET ?",
+		 w.data, order);
+	{
+		struct db_params pp = p;
+		for (int i = 0; i < pp.n; i++) {
+			if (pp.is_int[i])
+				pp.v[i] = pp.num[i]; /* the copy's numbers live in the copy */
+			pp.owned[i] = 0;      /* p keeps ownership */
+		}
+		db_pi(&pp, q->per_page);
+		db_pi(&pp, (int64_t)(q->page - 1) * q->per_page);
+		if ((rc = db_exec(c, sql.data, &pp, &r, e)))
+			goto out;
+	}
+	items = json_array();
+	byId = json_object();
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status FROM mandates m"
+		       " JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
+	for (int i = 0; i < r->nrows; i++) {
+		json_t *o = person_json(r, i, 0, 0);
+		json_object_set_new(o, "mandates", json_array());
+		json_array_append_new(items, o);
+		json_object_set(byId, db_val(r, i, 0), o);
+		buf_addf(&sql, ",%lld", (long long)db_int(r, i, 0));
+	}
+	buf_adds(&sql, ") ORDER BY m.started_on DESC");
+	if ((rc = db_exec(c, sql.data, NULL, &ms, e)))
+		goto out;
+	for (int i = 0; i < ms->nrows; i++) {
+		json_t *o = json_object_get(byId, db_val(ms, i, 0));
+		if (o)
+			json_array_append_new(json_object_get(o, "mandates"),
+					      json_pack("{s:s, s:I, s:s, s:s}", "level", db_val(ms, i, 1),
+							"term", (json_int_t)db_int(ms, i, 2), "region_name",
+							db_val(ms, i, 3), "status", db_val(ms, i, 4)));
+	}
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+			 "page", q->page, "per_page", q->per_page);
+out:
+	db_params_release(&p);
+	free(like);
+	json_decref(items);
+	json_decref(byId);
+	db_res_free(r);
+	db_res_free(ms);
+	buf_release(&w);
+	buf_release(&sql);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_roster_count(struct db_conn *c, const char *region, const char *level, int term,
+			const char *date, int64_t *count, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	db_params_init(&p);
+	db_ps(&p, region);
+	db_ps(&p, level);
+	db_ps(&p, date);
+	db_ps(&p, date);
+	if (term > 0)
+		db_pi(&p, term);
+	if ((rc = db_exec(c, term > 0 ? "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
+					" AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?) AND term = ?"
+				      : "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
+					" AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)",
+			  &p, &r, e)))
+		return rc;
+	*count = db_int(r, 0, 0);
+	db_res_free(r);
+	return 0;
+}
+
+int deputy_roster(struct db *db, const struct actor *a, const char *region, const char *level,
+		  const char *term, const char *date, json_t **out, struct err *e)
+{
+	struct deputy_filter f = {0};
+	struct listq q = {1, 100000, NULL, "name"};
+	char day[11];
+	int32_t d;
+	json_t *list = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!region || !*region || !level || !*level)
+		return err_set(e, E_INVALID, "missing_field", "请指定人大所在区划（congress）和代表层级（level）");
+	if (date && *date) {
+		if (cal_parse(date, &d))
+			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
+	} else {
+		d = cal_today();
+	}
+	cal_format(d, day);
+	f.congress = region;
+	f.level = level;
+	f.term = term;
+	f.date = day;
+	f.status = "active";
+	if ((rc = deputy_list(db, a, &f, &q, &list, e)))
+		return rc;
+	*out = json_pack("{s:s, s:s, s:s, s:O, s:O}", "congress", region, "level", level, "date", day,
+			 "count", json_object_get(list, "total"), "members", json_object_get(list, "items"));
+	json_decref(list);
+	return 0;
+}
+
+int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f,
+		 json_t **out, struct err *e)
+{
+	static const char *const bands[][3] = {
+		{"under_35", "35岁以下", NULL}, {"35_44", "35-44岁", NULL}, {"45_54", "45-54岁", NULL},
+		{"55_64", "55-64岁", NULL}, {"65_plus", "65岁及以上", NULL}};
+	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct deputy_filter ff = *f;
+	char pat[200], date[11], b35[11], b45[11], b55[11], b65[11];
+	int32_t day;
+	int y, m, d, rc;
+	json_t *o = NULL;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_DEPUTY_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表构成");
+	if (f->date && *f->date) {
+		if (cal_parse(f->date, &day))
+			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
+	} else {
+		day = cal_today();
+	}
+	cal_format(day, date);
+	ff.date = date;
+	ff.status = "active";
+	/* Birth-date limits of the age bands as of the date. */
+	cal_ymd(day, &y, &m, &d);
+	if (m == 2 && d == 29)
+		d = 28;
+	cal_format(cal_from_ymd(y - 35, m, d), b35);
+	cal_format(cal_from_ymd(y - 45, m, d), b45);
+	cal_format(cal_from_ymd(y - 55, m, d), b55);
+	cal_format(cal_from_ymd(y - 65, m, d), b65);
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, b35);
+	db_ps(&p, b35);
+	db_ps(&p, b45);
+	db_ps(&p, b45);
+	db_ps(&p, b55);
+	db_ps(&p, b55);
+	db_ps(&p, b65);
+	db_ps(&p, b65);
+	buf_adds(&w, " WHERE 1=1");
+	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, &ff, &w, &p, pat, sizeof(pat), e)))
+		goto out;
+	buf_addf(&sql,
+		 "SELECT COUNT(*),"
+		 " SUM(CASE WHEN gender = 'female' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN ethnicity <> '汉族' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'worker' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'farmer' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'professional' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'official' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'military' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN occupation = 'other' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN party NOT IN ('中共党员','中共预备党员') THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN birth_date > ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN birth_date <= ? THEN 1 ELSE 0 END)"
+		 " FROM deputies d%s", w.data);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	{
+		int64_t total = db_int(r, 0, 0);
+		const char *keys[] = {"women", "minorities", "workers", "farmers", "professionals",
+				      "officials", "military", "others", "non_cpc"};
+		json_t *counts = json_object(), *shares = json_object(), *ages = json_array();
+		for (int i = 0; i < 9; i++) {
+			int64_t n = db_int(r, 0, i + 1);
+			json_object_set_new(counts, keys[i], json_integer(n));
+			json_object_set_new(shares, keys[i], json_real(total ? (double)n / (double)total : 0));
+		}
+		json_object_set_new(counts, "workers_and_farmers",
+				    json_integer(db_int(r, 0, 3) + db_int(r, 0, 4)));
+		json_object_set_new(shares, "workers_and_farmers",
+				    json_real(total ? (double)(db_int(r, 0, 3) + db_int(r, 0, 4)) / (double)total : 0));
+		for (int i = 0; i < 5; i++)
+			json_array_append_new(ages, json_pack("{s:s, s:s, s:I}", "band", bands[i][0], "label",
+							       bands[i][1], "count", (json_int_t)db_int(r, 0, 10 + i)));
+		o = json_pack("{s:s, s:I, s:o, s:o, s:o}", "date", date, "total", (json_int_t)total,
+			      "counts", counts, "shares", shares, "age_bands", ages);
+	}
+	/* Breakdowns for the charts: party and education. */
+	{
+		static const char *const dims[] = {"party", "education", "ethnicity"};
+		json_t *bd = json_object();
+		/* the age-band parameters come first in p: take them off for these queries */
+		struct db_params q;
+		db_params_init(&q);
+		for (int i = 8; i < p.n; i++) {
+			if (p.is_int[i])
+				db_pi(&q, strtoll(p.v[i], NULL, 10));
+			else
+				db_ps(&q, p.v[i]);
+		}
+		for (size_t k = 0; k < ARRAY_LEN(dims); k++) {
+			db_res_free(r);
+			r = NULL;
+			buf_reset(&sql);
+			buf_addf(&sql, "SELECT %s, COUNT(*) FROM deputies d%s GROUP BY %s ORDER BY COUNT(*) DESC",
+				 dims[k], w.data, dims[k]);
+			if ((rc = db_exec(c, sql.data, &q, &r, e))) {
+				json_decref(bd);
+				goto out;
+			}
+			json_t *arr = json_array();
+			for (int i = 0; i < r->nrows; i++)
+				json_array_append_new(arr, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count",
+								     (json_int_t)db_int(r, i, 1)));
+			json_object_set_new(bd, dims[k], arr);
+		}
+		json_object_set_new(o, "breakdown", bd);
+	}
+	*out = json_pack("{s:O}", "stats", o);
+out:
+	db_params_release(&p);
+	json_decref(o);
+	db_res_free(r);
+	buf_release(&w);
+	buf_release(&sql);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- deputy groups ---- */
+
+static const struct col group_cols[] = {
+	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
+	{"leader_id", COL_INT}, {"leader_name", COL_STR}, {"member_count", COL_INT},
+	{"created_at", COL_INT}, {NULL, 0}};
+#define GROUP_SELECT                                                                            \
+	"SELECT g.id, g.region_code, r.name, g.name, g.leader_id, l.name,"                         \
+	" (SELECT COUNT(*) FROM mandates m WHERE m.group_id = g.id AND m.status = 'active'),"     \
+	" g.created_at FROM deputy_groups g JOIN regions r ON r.code = g.region_code"              \
+	" LEFT JOIN deputies l ON l.id = g.leader_id"
+
+static int group_load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out,
+		      struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	char pat[200];
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, pat);
+	if ((rc = db_exec(c, GROUP_SELECT " WHERE g.id = ? AND r.path LIKE ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0) {
+		db_res_free(r);
+		return err_set(e, E_NOTFOUND, "not_found", "代表小组不存在");
+	}
+	*out = rows_object(r, 0, group_cols);
+	db_res_free(r);
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
+			     " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
+			     " ORDER BY d.name", &p, &r, e)))
+		return rc;
+	{
+		static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {"gender", COL_STR},
+						  {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
+		json_object_set_new(*out, "members", rows_array(r, cols));
+	}
+	db_res_free(r);
+	return 0;
+}
+
+int deputy_group_list(struct db *db, const struct actor *a, const char *region, json_t **out,
+		      struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char path[160], pat[200];
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_DEPUTY_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	db_ps(&p, pat);
+	if (!(rc = db_exec(c, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name", &p, &r, e)))
+		*out = json_pack("{s:o}", "items", rows_array(r, group_cols));
+out:
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+/* The leader must hold a current mandate in the group's congress. */
+static int check_member(struct db_conn *c, const char *region, int64_t deputy_id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc, ok;
+
+	db_params_init(&p);
+	db_pi(&p, deputy_id);
+	db_ps(&p, region);
+	if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates WHERE deputy_id = ? AND region_code = ?"
+			     " AND status = 'active'", &p, &r, e)))
+		return rc;
+	ok = db_int(r, 0, 0) > 0;
+	db_res_free(r);
+	return ok ? 0 : err_set(e, E_INVALID, "not_member", "代表（编号%lld）不是该人大的现任代表",
+			       (long long)deputy_id);
+}
+
+int deputy_group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+			struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"region_code", JF_STR, 1, 1, 9, "所属人大区划"},
+		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "小组名称"},
+		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *o = NULL;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e)))
+		goto out;
+	if (json_object_get(in, "leader_id") &&
+	    (rc = check_member(c, jsonx_str(in, "region_code"), jsonx_int(in, "leader_id", 0), e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "region_code"));
+	db_ps(&p, jsonx_str(in, "name"));
+	if (json_object_get(in, "leader_id"))
+		db_pi(&p, jsonx_int(in, "leader_id", 0));
+	else
+		db_ps(&p, NULL);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
+			" VALUES (?,?,?,?,?) RETURNING id", &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
+	if (rc)
+		goto out;
+	snprintf(sid, sizeof(sid), "%s", db_val(r, 0, 0));
+	if ((rc = group_load(c, a, db_int(r, 0, 0), &o, e)) ||
+	    (rc = audit_write(c, a, "group.create", "deputy_group", sid, NULL, o, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "group", o);
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_group_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "小组名称"},
+		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
+		goto out;
+	if (json_object_get(in, "leader_id") &&
+	    (rc = check_member(c, json_string_value(json_object_get(before, "region_code")),
+			       jsonx_int(in, "leader_id", 0), e)))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
+	if (json_object_get(in, "leader_id"))
+		db_pi(&p, jsonx_int(in, "leader_id", 0));
+	else if (json_is_integer(json_object_get(before, "leader_id")))
+		db_pi(&p, json_integer_value(json_object_get(before, "leader_id")));
+	else
+		db_ps(&p, NULL);
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	rc = db_exec(c, "UPDATE deputy_groups SET name = ?, leader_id = ?, updated_at = ? WHERE id = ?",
+		     &p, NULL, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if (rc || (rc = group_load(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "group.update", "deputy_group", sid, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "group", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_group_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL;
+	char sid[24];
+	int rc;
+
+	if ((rc = can_write(a, e)))
+		return rc;
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, id);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)) ||
+	    (rc = db_exec(c, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", &p, NULL, e)) ||
+	    (rc = db_exec(c, "DELETE FROM deputy_groups WHERE id = ?", &p, NULL, e)) ||
+	    (rc = audit_write(c, a, "group.delete", "deputy_group", sid, before, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int deputy_group_members(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			 json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"deputy_ids", JF_ARR, 1, 0, 500, "小组成员"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL, *ids, *v;
+	const char *region;
+	char sid[24];
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	ids = json_object_get(in, "deputy_ids");
+	json_array_foreach(ids, i, v)
+		if (!json_is_integer(v))
+			return err_field(e, E_INVALID, "wrong_type", "deputy_ids", "小组成员应为代表编号数组");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
+		goto out;
+	region = json_string_value(json_object_get(before, "region_code"));
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", &p, NULL, e)))
+		goto out;
+	json_array_foreach(ids, i, v) {
+		if ((rc = check_member(c, region, json_integer_value(v), e)))
+			goto out;
+		db_params_init(&p);
+		db_pi(&p, id);
+		db_pi(&p, json_integer_value(v));
+		db_ps(&p, region);
+		if ((rc = db_exec(c, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND region_code = ?"
+				     " AND status = 'active'", &p, NULL, e)))
+			goto out;
+	}
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = group_load(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "group.members", "deputy_group", sid,
+			      json_object_get(before, "members"), json_object_get(after, "members"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "group", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}

@@ -1,0 +1,867 @@
+#include "station.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "calendar.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+#include "schedule.h"
+
+#define MAX_RULES 64        /* a station's schedule has a handful of rules */
+#define MAX_RECEPTIONS 400  /* a calendar spans at most a year and a day */
+#define UPCOMING_DAYS 60
+
+static const char *const kinds[] = {"station", "home", "contact_point", NULL};
+static const char *const kind_labels[] = {"代表联络站", "代表之家", "代表联系点"};
+
+static const char *kind_label(const char *k)
+{
+	for (int i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i], k))
+			return kind_labels[i];
+	return "";
+}
+
+static int can_read(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_DEPUTY_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看联络站");
+	return 0;
+}
+
+static int can_write(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_STATION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护联络站");
+	return 0;
+}
+
+static const struct col cols[] = {
+	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
+	{"kind", COL_STR}, {"address", COL_STR}, {"opening_hours", COL_STR}, {"phone", COL_STR},
+	{"public_code", COL_STR}, {"active", COL_BOOL}, {"deputy_count", COL_INT},
+	{"created_at", COL_INT}, {"updated_at", COL_INT}, {NULL, 0}};
+#define SELECT                                                                                  \
+	"SELECT s.id, s.region_code, r.name, s.name, s.kind, s.address, s.opening_hours, s.phone,"\
+	" s.public_code, s.active, (SELECT COUNT(*) FROM station_deputies sd WHERE sd.station_id = s.id),"\
+	" s.created_at, s.updated_at FROM stations s JOIN regions r ON r.code = s.region_code"
+
+static void add_label(json_t *o)
+{
+	json_object_set_new(o, "kind_name", json_string(kind_label(json_string_value(json_object_get(o, "kind")))));
+}
+
+/* Loads the station row within scope; E_NOTFOUND outside. */
+static int load_row(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	char pat[200];
+	int rc;
+
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, pat);
+	if ((rc = db_exec(c, SELECT " WHERE s.id = ? AND r.path LIKE ?", &p, &r, e)))
+		return rc;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "联络站不存在");
+	} else {
+		*out = rows_object(r, 0, cols);
+		add_label(*out);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* Reads the station's rules into rules[] (at most MAX_RULES); also as JSON when js != NULL. */
+static int load_rules(struct db_conn *c, int64_t id, struct rule *rules, size_t *n, json_t **js,
+		      struct err *e)
+{
+	static const struct col rcols[] = {
+		{"id", COL_INT}, {"kind", COL_STR}, {"day", COL_INT}, {"nth", COL_INT},
+		{"weekday", COL_INT}, {"date", COL_STR}, {"start_time", COL_STR},
+		{"end_time", COL_STR}, {"note", COL_STR}, {NULL, 0}};
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT id, kind, day, nth, weekday, on_date, start_time, end_time, note"
+			     " FROM station_rules WHERE station_id = ? ORDER BY id", &p, &r, e)))
+		return rc;
+	*n = 0;
+	for (int i = 0; i < r->nrows && *n < MAX_RULES; i++) {
+		struct rule *ru = &rules[*n];
+		int k = schedule_kind(db_val(r, i, 1));
+		if (k < 0)
+			continue;
+		memset(ru, 0, sizeof(*ru));
+		ru->kind = (enum rule_kind)k;
+		ru->day = (int)db_int(r, i, 2);
+		ru->nth = (int)db_int(r, i, 3);
+		ru->weekday = (int)db_int(r, i, 4);
+		if (db_val(r, i, 5) && cal_parse(db_val(r, i, 5), &ru->date))
+			continue;
+		snprintf(ru->start, sizeof(ru->start), "%s", db_val(r, i, 6));
+		snprintf(ru->end, sizeof(ru->end), "%s", db_val(r, i, 7));
+		(*n)++;
+	}
+	if (js)
+		*js = rows_array(r, rcols);
+	db_res_free(r);
+	return 0;
+}
+
+/* Receptions from..to with the deputies on duty (names, and ids when with_ids). */
+static int receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, int with_ids,
+		      json_t **out, struct err *e)
+{
+	struct rule rules[MAX_RULES];
+	struct reception *rec;
+	struct db_params p;
+	struct db_res *r = NULL;
+	size_t n, k;
+	char f[11], t[11];
+	json_t *arr, *byDate;
+	int rc;
+
+	if ((rc = load_rules(c, id, rules, &n, NULL, e)))
+		return rc;
+	rec = xcalloc(MAX_RECEPTIONS, sizeof(*rec));
+	k = schedule_expand(rules, n, from, to, rec, MAX_RECEPTIONS);
+	arr = json_array();
+	byDate = json_object();
+	for (size_t i = 0; i < k; i++) {
+		char d[11];
+		json_t *o;
+		cal_format(rec[i].date, d);
+		o = json_pack("{s:s, s:i, s:s, s:s, s:[]}", "date", d, "weekday", cal_weekday(rec[i].date),
+			      "start_time", rec[i].start, "end_time", rec[i].end, "duty");
+		json_array_append_new(arr, o);
+		json_object_set(byDate, d, o);
+	}
+	free(rec);
+	cal_format(from, f);
+	cal_format(to, t);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, f);
+	db_ps(&p, t);
+	if ((rc = db_exec(c, "SELECT sd.on_date, d.id, d.name FROM station_duty sd JOIN deputies d ON d.id = sd.deputy_id"
+			     " WHERE sd.station_id = ? AND sd.on_date >= ? AND sd.on_date <= ? ORDER BY d.name",
+			  &p, &r, e))) {
+		json_decref(arr);
+		json_decref(byDate);
+		return rc;
+	}
+	for (int i = 0; i < r->nrows; i++) {
+		json_t *o = json_object_get(byDate, db_val(r, i, 0));
+		if (!o)
+			continue; /* duty on a day no longer in the schedule is not shown */
+		json_array_append_new(json_object_get(o, "duty"),
+				      with_ids ? json_pack("{s:I, s:s}", "id", (json_int_t)db_int(r, i, 1),
+							   "name", db_val(r, i, 2))
+					       : json_pack("{s:s}", "name", db_val(r, i, 2)));
+	}
+	db_res_free(r);
+	json_decref(byDate);
+	*out = arr;
+	return 0;
+}
+
+static int load_full(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	static const struct col dcols[] = {{"id", COL_INT}, {"name", COL_STR}, {"gender", COL_STR},
+					   {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
+	struct rule rules[MAX_RULES];
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *o = NULL, *js = NULL, *up = NULL;
+	size_t n;
+	int rc;
+
+	if ((rc = load_row(c, a, id, &o, e)))
+		return rc;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT d.id, d.name, d.gender, d.employer, d.post FROM station_deputies sd"
+			     " JOIN deputies d ON d.id = sd.deputy_id WHERE sd.station_id = ? ORDER BY d.name",
+			  &p, &r, e)) ||
+	    (rc = load_rules(c, id, rules, &n, &js, e)) ||
+	    (rc = receptions(c, id, cal_today(), cal_today() + UPCOMING_DAYS, 1, &up, e))) {
+		json_decref(o);
+		json_decref(js);
+		db_res_free(r);
+		return rc;
+	}
+	json_object_set_new(o, "deputies", rows_array(r, dcols));
+	json_object_set_new(o, "rules", js);
+	json_object_set_new(o, "upcoming", up);
+	db_res_free(r);
+	*out = o;
+	return 0;
+}
+
+int station_list(struct db *db, const struct actor *a, const char *region, const char *kind,
+		 const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
+	struct buf sql = BUF_INIT_CAP(4096), w = BUF_INIT_CAP(1024);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	char order[64], path[160], pat[200];
+	char *like = NULL;
+	json_t *items;
+	int64_t total;
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_read(a, e)) || (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
+		return rc;
+	if (kind && *kind) {
+		int ok = 0;
+		for (int i = 0; kinds[i]; i++)
+			ok |= !strcmp(kinds[i], kind);
+		if (!ok)
+			return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
+	}
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	buf_adds(&w, " WHERE r.path LIKE ?");
+	db_ps(&p, pat);
+	if (kind && *kind) {
+		buf_adds(&w, " AND s.kind = ?");
+		db_ps(&p, kind);
+	}
+	if (q->q && *q->q) {
+		like = rows_like(q->q);
+		buf_adds(&w, " AND (s.name LIKE ? ESCAPE '\\' OR s.address LIKE ? ESCAPE '\\')");
+		db_ps(&p, like);
+		db_ps(&p, like);
+	}
+	if ((rc = db_begin_read(c, e)))
+		goto out;
+	buf_addf(&sql, "SELECT COUNT(*) FROM stations s JOIN regions r ON r.code = s.region_code%s", w.data);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	total = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	buf_reset(&sql);
+	buf_addf(&sql, SELECT "%s ORDER BY s.%s, s.id LIMIT ? OFFSET ?", w.data, order);
+	db_pi(&p, q->per_page);
+	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	items = rows_array(r, cols);
+	for (size_t i = 0; i < json_array_size(items); i++)
+		add_label(json_array_get(items, i));
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",
+			 q->page, "per_page", q->per_page);
+out:
+	free(like);
+	db_res_free(r);
+	buf_release(&sql);
+	buf_release(&w);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_read(a, e)))
+		return rc;
+	c = db_acquire(db);
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_full(c, a, id, &o, e)))
+		*out = json_pack("{s:o}", "station", o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
+		   const char *address, const char *hours, const char *phone, int64_t *id,
+		   struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	char code[17];
+	int rc;
+
+	util_random_hex(code, 8);
+	db_params_init(&p);
+	db_ps(&p, region);
+	db_ps(&p, name);
+	db_ps(&p, kind);
+	db_ps(&p, address ? address : "");
+	db_ps(&p, hours ? hours : "");
+	db_ps(&p, phone ? phone : "");
+	db_ps(&p, code);
+	db_pi(&p, util_now());
+	db_pi(&p, util_now());
+	rc = db_exec(c, "INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
+			" public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
+		     &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
+	if (!rc && id)
+		*id = db_int(r, 0, 0);
+	db_res_free(r);
+	return rc;
+}
+
+static const struct jfield station_spec[] = {
+	{"region_code", JF_STR, 1, 1, 9, "所属区划"},
+	{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "名称"},
+	{"kind", JF_STR, 1, 1, 16, "类型"},
+	{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},
+	{"opening_hours", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "开放时间"},
+	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
+	{"active", JF_BOOL, 0, 0, 0, "启用状态"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+static int check_kind(const char *k, struct err *e)
+{
+	for (int i = 0; k && kinds[i]; i++)
+		if (!strcmp(kinds[i], k))
+			return 0;
+	return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 station（代表联络站）、home（代表之家）或 contact_point（代表联系点）");
+}
+
+int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		   struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int64_t id;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec, e)) ||
+	    (rc = check_kind(jsonx_str(in, "kind"), e)))
+		return rc;
+	if (json_object_get(in, "active"))
+		return err_field(e, E_INVALID, "unknown_field", "active", "新建的联络站总是启用的");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)))
+		goto out;
+	if ((rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e))) {
+		if (rc == E_NOTFOUND)
+			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		goto out;
+	}
+	if ((rc = station_insert(c, jsonx_str(in, "region_code"), jsonx_str(in, "name"), jsonx_str(in, "kind"),
+				 jsonx_str(in, "address"), jsonx_str(in, "opening_hours"),
+				 jsonx_str(in, "phone"), &id, e)) ||
+	    (rc = load_full(c, a, id, &o, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "station.create", "station", sid, NULL, o, e)) || (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "station", o);
+out:
+	json_decref(o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const char *const fields[] = {"name", "kind", "address", "opening_hours", "phone", NULL};
+	struct buf sql = BUF_INIT_CAP(2048);
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	char sid[24];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec + 1, e)))
+		return rc;
+	if (jsonx_str(in, "kind") && (rc = check_kind(jsonx_str(in, "kind"), e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	buf_adds(&sql, "UPDATE stations SET updated_at = ?");
+	db_pi(&p, util_now());
+	for (int i = 0; fields[i]; i++)
+		if (jsonx_str(in, fields[i])) {
+			buf_addf(&sql, ", %s = ?", fields[i]);
+			db_ps(&p, jsonx_str(in, fields[i]));
+		}
+	if (json_object_get(in, "active")) {
+		buf_adds(&sql, ", active = ?");
+		db_pi(&p, json_is_true(json_object_get(in, "active")));
+	}
+	buf_adds(&sql, " WHERE id = ?");
+	db_pi(&p, id);
+	rc = db_exec(c, sql.data, &p, NULL, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if (rc || (rc = load_full(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "station.update", "station", sid, before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "station", after);
+out:
+	buf_release(&sql);
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL;
+	char sid[24];
+	int rc;
+
+	if ((rc = can_write(a, e)))
+		return rc;
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, id);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+		goto out;
+	rc = db_exec(c, "DELETE FROM stations WHERE id = ?", &p, NULL, e);
+	if (rc == E_CONFLICT)
+		rc = err_set(e, E_CONFLICT, "in_use", "该联络站已有业务记录，不能删除，可改为停用");
+	if (rc || (rc = audit_write(c, a, "station.delete", "station", sid, before, NULL, e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* Reads {"deputy_ids":[...]} into ids (at most max); each must be an integer. */
+static int read_ids(json_t *in, int64_t *ids, size_t max, size_t *n, struct err *e)
+{
+	static const struct jfield spec[] = {{"deputy_ids", JF_ARR, 1, 0, 500, "代表"},
+					     {NULL, 0, 0, 0, 0, NULL}};
+	json_t *arr, *v;
+	size_t i;
+	int rc;
+
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	arr = json_object_get(in, "deputy_ids");
+	if (json_array_size(arr) > max)
+		return err_field(e, E_INVALID, "too_long", "deputy_ids", "代表不能超过%zu人", max);
+	*n = 0;
+	json_array_foreach(arr, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return err_field(e, E_INVALID, "wrong_type", "deputy_ids", "代表应为代表编号数组");
+		ids[(*n)++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			 json_t **out, struct err *e)
+{
+	int64_t ids[500];
+	size_t n;
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *before = NULL, *after = NULL;
+	char sid[24], pat[200];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = read_ids(in, ids, 500, &n, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "DELETE FROM station_deputies WHERE station_id = ?", &p, NULL, e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	for (size_t i = 0; i < n; i++) {
+		/* The deputy must be one the actor can see, with a current mandate. */
+		db_params_init(&p);
+		db_pi(&p, ids[i]);
+		db_ps(&p, pat);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
+				     " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
+				  &p, &r, e)))
+			goto out;
+		if (db_int(r, 0, 0) == 0) {
+			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不存在、不在管理范围内或已不是现任代表",
+				       (long long)ids[i]);
+			goto out;
+		}
+		db_res_free(r);
+		r = NULL;
+		db_params_init(&p);
+		db_pi(&p, id);
+		db_pi(&p, ids[i]);
+		if ((rc = db_exec(c, "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
+				     " ON CONFLICT DO NOTHING", &p, NULL, e)))
+			goto out;
+	}
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = load_full(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "station.deputies", "station", sid, json_object_get(before, "deputies"),
+			      json_object_get(after, "deputies"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "station", after);
+out:
+	db_res_free(r);
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		     struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"kind", JF_STR, 1, 1, 20, "规则类型"},
+		{"day", JF_INT, 0, -1, 31, "日期（每月几号）"},
+		{"nth", JF_INT, 0, -1, 5, "第几个"},
+		{"weekday", JF_INT, 0, 1, 7, "星期几"},
+		{"date", JF_STR, 0, 1, 10, "日期"},
+		{"start_time", JF_STR, 0, 1, 5, "开始时间"},
+		{"end_time", JF_STR, 0, 1, 5, "结束时间"},
+		{"note", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "备注"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	const char *start, *end;
+	int32_t day = 0;
+	int kind, rc;
+	char sid[24];
+
+	*out = NULL;
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	kind = schedule_kind(jsonx_str(in, "kind"));
+	if (kind < 0)
+		return err_field(e, E_INVALID, "bad_kind", "kind",
+				 "规则类型应为 monthly_day（每月几号）、monthly_weekday（每月第几个星期几）、weekly（每周）、once（单次）或 cancel（取消某天）");
+	start = jsonx_str(in, "start_time");
+	end = jsonx_str(in, "end_time");
+	if (kind != RULE_CANCEL) {
+		if (!schedule_time_ok(start) || !schedule_time_ok(end) || strcmp(start, end) >= 0)
+			return err_field(e, E_INVALID, "bad_time", "start_time", "请填写有效的开始和结束时间（HH:MM，开始早于结束）");
+	}
+	if (kind == RULE_MONTHLY_DAY && (!json_object_get(in, "day") || jsonx_int(in, "day", 0) == 0))
+		return err_field(e, E_INVALID, "missing_field", "day", "请填写每月几号（1-31，-1 表示月末）");
+	if (kind == RULE_MONTHLY_WEEKDAY &&
+	    (!json_object_get(in, "nth") || jsonx_int(in, "nth", 0) == 0 || !json_object_get(in, "weekday")))
+		return err_field(e, E_INVALID, "missing_field", "nth", "请填写第几个（1-5，-1 表示最后一个）和星期几");
+	if (kind == RULE_WEEKLY && !json_object_get(in, "weekday"))
+		return err_field(e, E_INVALID, "missing_field", "weekday", "请填写星期几（1-7）");
+	if ((kind == RULE_ONCE || kind == RULE_CANCEL) &&
+	    (!jsonx_str(in, "date") || cal_parse(jsonx_str(in, "date"), &day)))
+		return err_field(e, E_INVALID, "bad_date", "date", "请填写有效的日期（YYYY-MM-DD）");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+		goto out;
+	if (json_array_size(json_object_get(before, "rules")) >= MAX_RULES) {
+		rc = err_set(e, E_INVALID, "too_many", "每个联络站最多%d条接待规则", MAX_RULES);
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, jsonx_str(in, "kind"));
+	if (kind == RULE_MONTHLY_DAY)
+		db_pi(&p, jsonx_int(in, "day", 0));
+	else
+		db_ps(&p, NULL);
+	if (kind == RULE_MONTHLY_WEEKDAY)
+		db_pi(&p, jsonx_int(in, "nth", 0));
+	else
+		db_ps(&p, NULL);
+	if (kind == RULE_MONTHLY_WEEKDAY || kind == RULE_WEEKLY)
+		db_pi(&p, jsonx_int(in, "weekday", 0));
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, (kind == RULE_ONCE || kind == RULE_CANCEL) ? jsonx_str(in, "date") : NULL);
+	db_ps(&p, kind == RULE_CANCEL ? "00:00" : start);
+	db_ps(&p, kind == RULE_CANCEL ? "00:00" : end);
+	db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
+	db_pi(&p, util_now());
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = db_exec(c, "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
+			     " start_time, end_time, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", &p, NULL, e)) ||
+	    (rc = load_full(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "station.rule_add", "station", sid, json_object_get(before, "rules"),
+			      json_object_get(after, "rules"), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "station", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id,
+			struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	json_t *before = NULL, *after = NULL;
+	char sid[24];
+	int rc;
+
+	if ((rc = can_write(a, e)))
+		return rc;
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, rule_id);
+	db_pi(&p, id);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)) ||
+	    (rc = db_exec(c, "DELETE FROM station_rules WHERE id = ? AND station_id = ?", &p, NULL, e)))
+		goto out;
+	if (db_changes(c) == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "接待规则不存在");
+		goto out;
+	}
+	if ((rc = load_full(c, a, id, &after, e)) ||
+	    (rc = audit_write(c, a, "station.rule_delete", "station", sid, json_object_get(before, "rules"),
+			      json_object_get(after, "rules"), e)))
+		goto out;
+	rc = db_commit(c, e);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+static int parse_range(const char *from, const char *to, int32_t *f, int32_t *t, struct err *e)
+{
+	*f = cal_today();
+	*t = *f + 30;
+	if (from && *from && cal_parse(from, f))
+		return err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
+	if (to && *to && cal_parse(to, t))
+		return err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
+	if (!(to && *to) && from && *from)
+		*t = *f + 30;
+	if (*t < *f || *t - *f > 366)
+		return err_field(e, E_INVALID, "bad_param", "to", "日期范围应在一年之内，且结束不早于开始");
+	return 0;
+}
+
+int station_calendar(struct db *db, const struct actor *a, int64_t id, const char *from,
+		     const char *to, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL, *days = NULL;
+	int32_t f, t;
+	char fs[11], ts[11];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_read(a, e)) || (rc = parse_range(from, to, &f, &t, e)))
+		return rc;
+	c = db_acquire(db);
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_row(c, a, id, &o, e)) &&
+	    !(rc = receptions(c, id, f, t, 1, &days, e))) {
+		cal_format(f, fs);
+		cal_format(t, ts);
+		*out = json_pack("{s:I, s:s, s:s, s:o}", "station_id", (json_int_t)id, "from", fs, "to", ts,
+				 "days", days);
+	}
+	json_decref(o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_set_duty(struct db *db, const struct actor *a, int64_t id, const char *date,
+		     json_t *in, json_t **out, struct err *e)
+{
+	int64_t ids[50];
+	size_t n;
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *row = NULL, *days = NULL, *day_obj = NULL;
+	int32_t d;
+	char sid[48];
+	int rc;
+
+	*out = NULL;
+	if ((rc = can_write(a, e)))
+		return rc;
+	if (cal_parse(date, &d))
+		return err_set(e, E_NOTFOUND, "not_found", "日期应为 YYYY-MM-DD");
+	if ((rc = read_ids(in, ids, 50, &n, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, a, id, &row, e)) ||
+	    (rc = receptions(c, id, d, d, 1, &days, e)))
+		goto out;
+	if (json_array_size(days) == 0) {
+		rc = err_set(e, E_INVALID, "not_reception_day", "%s 不是该联络站的接待日", date);
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, date);
+	if ((rc = db_exec(c, "DELETE FROM station_duty WHERE station_id = ? AND on_date = ?", &p, NULL, e)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		db_params_init(&p);
+		db_pi(&p, id);
+		db_pi(&p, ids[i]);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				  &p, &r, e)))
+			goto out;
+		if (db_int(r, 0, 0) == 0) {
+			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不是该联络站的进站代表",
+				       (long long)ids[i]);
+			goto out;
+		}
+		db_res_free(r);
+		r = NULL;
+		db_params_init(&p);
+		db_pi(&p, id);
+		db_ps(&p, date);
+		db_pi(&p, ids[i]);
+		if ((rc = db_exec(c, "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
+				     " ON CONFLICT DO NOTHING", &p, NULL, e)))
+			goto out;
+	}
+	json_decref(days);
+	days = NULL;
+	if ((rc = receptions(c, id, d, d, 1, &days, e)))
+		goto out;
+	day_obj = json_array_get(days, 0);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "station.duty", "station", sid, NULL, day_obj, e)) || (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "day", day_obj);
+out:
+	json_decref(row);
+	json_decref(days);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_public(struct db *db, const char *code, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	json_t *up = NULL;
+	int64_t id;
+	int rc;
+
+	*out = NULL;
+	if (strlen(code) != 16)
+		return err_set(e, E_NOTFOUND, "not_found", "联络站不存在");
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = db_exec(c, "SELECT s.id, s.name, s.kind, s.address, s.opening_hours, s.phone, r.name"
+			     " FROM stations s JOIN regions r ON r.code = s.region_code"
+			     " WHERE s.public_code = ? AND s.active = 1", &p, &r, e)))
+		goto out;
+	if (r->nrows == 0) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "联络站不存在或已停用");
+		goto out;
+	}
+	id = db_int(r, 0, 0);
+	if ((rc = receptions(c, id, cal_today(), cal_today() + UPCOMING_DAYS, 0, &up, e)))
+		goto out;
+	while (json_array_size(up) > 5)
+		json_array_remove(up, json_array_size(up) - 1);
+	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}}", "station", "name", db_val(r, 0, 1),
+			 "kind", db_val(r, 0, 2), "kind_name", kind_label(db_val(r, 0, 2)), "address",
+			 db_val(r, 0, 3), "opening_hours", db_val(r, 0, 4), "phone", db_val(r, 0, 5),
+			 "region_name", db_val(r, 0, 6), "upcoming", up);
+	up = NULL;
+	db_res_free(r);
+	r = NULL;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT d.name FROM station_deputies sd JOIN deputies d ON d.id = sd.deputy_id"
+			     " WHERE sd.station_id = ? ORDER BY d.name", &p, &r, e)))
+		goto out;
+	{
+		json_t *names = json_array();
+		for (int i = 0; i < r->nrows; i++)
+			json_array_append_new(names, json_string(db_val(r, i, 0)));
+		json_object_set_new(json_object_get(*out, "station"), "deputies", names);
+	}
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	json_decref(up);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n,
+			struct err *e)
+{
+	struct db_conn *c;
+	json_t *o = NULL;
+	int rc;
+
+	if ((rc = can_read(a, e)))
+		return rc;
+	c = db_acquire(db);
+	if (!(rc = load_row(c, a, id, &o, e)))
+		snprintf(code, n, "%s", json_string_value(json_object_get(o, "public_code")));
+	json_decref(o);
+	db_release(db, c);
+	return rc;
+}
