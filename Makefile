@@ -80,11 +80,15 @@ bench: deps
 FUZZ_SECONDS ?= 10
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+# Each target names the sources it needs beyond util.c and err.c.
+FUZZ_DEPS_fuzz_json := src/jsonx.c
+FUZZ_DEPS_fuzz_sheet := src/sheet.c src/buf.c
+FUZZ_PKGS := jansson libsodium minizip expat xlsxwriter zlib
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(wildcard src/*.h)
 	@mkdir -p build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
-		$(shell pkg-config --cflags jansson) -o $@ $< src/jsonx.c src/util.c src/err.c \
-		$(shell pkg-config --libs jansson libsodium)
+		$(shell pkg-config --cflags $(FUZZ_PKGS)) -o $@ $< $(FUZZ_DEPS_$*) src/util.c src/err.c \
+		$(shell pkg-config --libs $(FUZZ_PKGS))
 fuzz: $(FUZZ_BIN)
 	sh scripts/test.sh fuzz
 

@@ -190,7 +190,7 @@ static void dispatch(struct call *c)
 		goto fail;
 	if ((found->flags & (API_BODY | API_BODY_OPT)) && (rc = read_body(c, found)))
 		goto fail;
-	if (!(found->flags & (API_BODY | API_BODY_OPT)) && q->body_len) {
+	if (!(found->flags & (API_BODY | API_BODY_OPT | API_RAW)) && q->body_len) {
 		rc = err_set(&c->err, E_INVALID, "unexpected_body", "该接口不接受请求体");
 		goto fail;
 	}

@@ -40,6 +40,7 @@ struct call {
 #define API_BODY 2u     /* a JSON object body is required */
 #define API_BODY_OPT 4u /* a JSON body is optional (defaults to {}) */
 #define API_ANY_PW 8u   /* allowed while the password must still be changed */
+#define API_RAW 16u     /* the body is a file, passed as it came (req->body, req->body_len) */
 
 struct route {
 	const char *method;

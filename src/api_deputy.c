@@ -1,9 +1,11 @@
 /* api_deputy.c: deputies, mandates and their status history, rosters, composition statistics,
  * deputy groups. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "api.h"
 #include "deputy.h"
+#include "deputy_io.h"
 
 static int read_filter(struct call *c, struct deputy_filter *f)
 {
@@ -119,7 +121,99 @@ static int group_members(struct call *c)
 	return rc ? rc : deputy_group_members(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
 }
 
+static int format_param(struct call *c, enum sheet_format *fmt)
+{
+	const char *f;
+	int rc = api_qstr(c, "format", &f);
+	if (rc)
+		return rc;
+	if (!f || !strcmp(f, "xlsx"))
+		*fmt = SHEET_XLSX;
+	else if (!strcmp(f, "csv"))
+		*fmt = SHEET_CSV;
+	else
+		return err_field(&c->err, E_INVALID, "bad_param", "format", "格式应为 xlsx 或 csv");
+	return 0;
+}
+
+static void send_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base)
+{
+	char name[128];
+	snprintf(name, sizeof(name), "%s.%s", base, fmt == SHEET_XLSX ? "xlsx" : "csv");
+	api_file(c, data, len,
+		 fmt == SHEET_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				   : "text/csv; charset=utf-8",
+		 name);
+}
+
+static int export(struct call *c)
+{
+	struct deputy_filter f;
+	enum sheet_format fmt;
+	char *data;
+	size_t len;
+	int rc;
+	if ((rc = read_filter(c, &f)) || (rc = format_param(c, &fmt)) ||
+	    (rc = deputy_io_export(c->app->db, &c->actor, &f, fmt, &data, &len, &c->err)))
+		return rc;
+	send_sheet(c, fmt, data, len, "代表名册");
+	return 0;
+}
+
+static int export_stats(struct call *c)
+{
+	struct deputy_filter f;
+	enum sheet_format fmt;
+	char *data;
+	size_t len;
+	int rc;
+	if ((rc = read_filter(c, &f)) || (rc = format_param(c, &fmt)) ||
+	    (rc = deputy_io_export_stats(c->app->db, &c->actor, &f, fmt, &data, &len, &c->err)))
+		return rc;
+	send_sheet(c, fmt, data, len, "代表构成统计");
+	return 0;
+}
+
+static int template(struct call *c)
+{
+	enum sheet_format fmt;
+	char *data;
+	size_t len;
+	int rc;
+	if ((rc = format_param(c, &fmt)) || (rc = deputy_io_template(fmt, &data, &len, &c->err)))
+		return rc;
+	send_sheet(c, fmt, data, len, "代表导入模板");
+	return 0;
+}
+
+/* Reading a large workbook takes memory: at most two previews run at once. */
+static atomic_int previews;
+
+static int import_preview(struct call *c)
+{
+	int rc;
+	if (atomic_fetch_add(&previews, 1) >= 2) {
+		atomic_fetch_sub(&previews, 1);
+		return err_set(&c->err, E_UNAVAILABLE, "busy", "正在处理其他导入文件，请稍后再试");
+	}
+	rc = deputy_io_preview(c->app->db, &c->actor, c->req->body, c->req->body_len, NULL, &c->out, &c->err);
+	atomic_fetch_sub(&previews, 1);
+	return rc;
+}
+
+static int import_confirm(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_io_confirm(c->app->db, &c->actor, id, NULL, &c->out, &c->err);
+}
+
 const struct route api_deputy_routes[] = {
+	{"GET", "/api/v1/deputies/export", export, 0},
+	{"GET", "/api/v1/deputies/stats/export", export_stats, 0},
+	{"GET", "/api/v1/deputies/import/template", template, 0},
+	{"POST", "/api/v1/deputies/import", import_preview, API_RAW},
+	{"POST", "/api/v1/deputies/import/:id/confirm", import_confirm, 0},
 	{"GET", "/api/v1/deputies", list, 0},
 	{"POST", "/api/v1/deputies", create, API_BODY},
 	{"GET", "/api/v1/deputies/stats", stats, 0},

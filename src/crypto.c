@@ -122,7 +122,7 @@ int crypto_seal(const char *plain, char **out, struct err *e)
 	*out = NULL;
 	if (!have_key)
 		return err_set(e, E_INTERNAL, "no_key", "未加载个人信息加密密钥");
-	if (n > 4096)
+	if (n > (64u << 20))
 		return err_set(e, E_INVALID, "too_long", "加密内容过长");
 	raw = xmalloc(total);
 	if (RAND_bytes(raw, 16) != 1 || sm4_ctr(raw, (const unsigned char *)plain, (int)n, raw + 16) ||

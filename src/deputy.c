@@ -231,6 +231,8 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	if ((rc = region_info(c, a, region, path, sizeof(path), level, sizeof(level), e))) {
 		if (rc == E_NOTFOUND)
 			rc = err_field(e, E_INVALID, "bad_region", "mandate.region_code", "人大所在区划不存在");
+		else if (!e->field[0])
+			snprintf(e->field, sizeof(e->field), "mandate.region_code");
 		return rc;
 	}
 	if (!congress_fits(jsonx_str(m, "level"), level))
@@ -291,6 +293,8 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 			      sizeof(level), e))) {
 		if (rc == E_NOTFOUND)
 			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		else if (!e->field[0])
+			snprintf(e->field, sizeof(e->field), "region_code");
 		return rc;
 	}
 	if ((rc = seal_opt(jsonx_str(in, "phone"), &phone, e)) || (rc = seal_opt(idnum, &idn, e)))
