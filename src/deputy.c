@@ -42,21 +42,24 @@ static int one_of(const char *v, const char *const *list)
 
 /* ---- validation ---- */
 
-static const struct jfield person_spec[] = {
-	{"name", JF_STR, 1, 1, 32, "姓名"},
-	{"gender", JF_STR, 1, 1, 8, "性别"},
-	{"ethnicity", JF_STR, 1, 1, 8, "民族"},
-	{"birth_date", JF_STR, 1, 1, 10, "出生日期"},
-	{"party", JF_STR, 1, 1, 16, "政治面貌"},
-	{"education", JF_STR, 0, 0, 16, "学历"},
-	{"occupation", JF_STR, 1, 1, 16, "代表构成类别"},
-	{"employer", JF_STR, 0, 0, LIMIT_NAME_CHARS, "工作单位"},
-	{"post", JF_STR, 0, 0, LIMIT_NAME_CHARS, "职务"},
-	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
-	{"id_number", JF_STR, 0, 0, 18, "身份证号码"},
-	{"region_code", JF_STR, 1, 1, 9, "所属区划"},
-	{"mandate", JF_OBJ, 0, 0, 0, "代表资格"},
-	{NULL, 0, 0, 0, 0, NULL}};
+/* The person's fields; updates take the same fields, none of them required. */
+#define PERSON_FIELDS(R)                                                    \
+	{"name", JF_STR, R, 1, 32, "姓名"},                                 \
+	{"gender", JF_STR, R, 1, 8, "性别"},                                \
+	{"ethnicity", JF_STR, R, 1, 8, "民族"},                             \
+	{"birth_date", JF_STR, R, 1, 10, "出生日期"},                       \
+	{"party", JF_STR, R, 1, 16, "政治面貌"},                            \
+	{"education", JF_STR, 0, 0, 16, "学历"},                            \
+	{"occupation", JF_STR, R, 1, 16, "代表构成类别"},                   \
+	{"employer", JF_STR, 0, 0, LIMIT_NAME_CHARS, "工作单位"},           \
+	{"post", JF_STR, 0, 0, LIMIT_NAME_CHARS, "职务"},                   \
+	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},             \
+	{"id_number", JF_STR, 0, 0, 18, "身份证号码"},                      \
+	{"region_code", JF_STR, R, 1, 9, "所属区划"},                       \
+	{"mandate", JF_OBJ, 0, 0, 0, "代表资格"},                           \
+	{NULL, 0, 0, 0, 0, NULL}
+static const struct jfield person_spec[] = {PERSON_FIELDS(1)};
+static const struct jfield person_update_spec[] = {PERSON_FIELDS(0)};
 
 static const struct jfield mandate_spec[] = {
 	{"level", JF_STR, 1, 1, 16, "代表层级"},
@@ -142,12 +145,8 @@ int deputy_check_person(json_t *in, int partial, struct err *e)
 	int32_t birth;
 	int rc;
 
-	if ((rc = jsonx_check(in, person_spec, e)))
+	if ((rc = jsonx_check(in, partial ? person_update_spec : person_spec, e)))
 		return rc;
-	if (!partial)
-		for (const struct jfield *f = person_spec; f->name; f++)
-			if (f->required && !json_object_get(in, f->name))
-				return err_field(e, E_INVALID, "missing_field", f->name, "请填写%s", f->label);
 	if ((v = jsonx_str(in, "gender")) && strcmp(v, "male") && strcmp(v, "female"))
 		return err_field(e, E_INVALID, "bad_gender", "gender", "性别应为 male（男）或 female（女）");
 	if ((v = jsonx_str(in, "ethnicity")) && !one_of(v, deputy_ethnicities))
@@ -215,6 +214,20 @@ static int congress_fits(const char *level, const char *region_level)
 	if (!strcmp(level, "county"))
 		return !strcmp(region_level, "county") || !strcmp(region_level, "district");
 	return !strcmp(region_level, "city"); /* city; province and national deputies are recorded at the city */
+}
+
+/* The record as the audit keeps it: the phone masked whoever acted (the ID number is masked
+ * in every view already). A new reference. */
+static json_t *for_audit(json_t *o)
+{
+	json_t *c = json_deep_copy(o);
+	const char *ph = jsonx_str(c, "phone");
+	if (ph) {
+		char m[48];
+		crypto_mask_phone(ph, m, sizeof(m));
+		json_object_set_new(c, "phone", json_string(m));
+	}
+	return c;
 }
 
 /* ---- writes ---- */
@@ -535,8 +548,12 @@ int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 		goto out;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	/* The audit keeps the record as staff see it in lists: phone and ID number masked. */
-	if ((rc = audit_write(c, a, "deputy.create", "deputy", sid, NULL, o, e)) ||
-	    (rc = db_commit(c, e)))
+	{
+		json_t *masked = for_audit(o);
+		rc = audit_write(c, a, "deputy.create", "deputy", sid, NULL, masked, e);
+		json_decref(masked);
+	}
+	if (rc || (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "deputy", o);
 out:
@@ -628,8 +645,13 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	if (rc || (rc = load(c, a, id, &after, e)))
 		goto out;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "deputy.update", "deputy", sid, before, after, e)) ||
-	    (rc = db_commit(c, e)))
+	{
+		json_t *mb = for_audit(before), *ma = for_audit(after);
+		rc = audit_write(c, a, "deputy.update", "deputy", sid, mb, ma, e);
+		json_decref(mb);
+		json_decref(ma);
+	}
+	if (rc || (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "deputy", after);
 out:

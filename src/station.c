@@ -330,15 +330,17 @@ int station_insert(struct db_conn *c, const char *region, const char *name, cons
 	return rc;
 }
 
+#define STATION_FIELDS(R)                                                  \
+	{"name", JF_STR, R, 1, LIMIT_NAME_CHARS, "名称"},                   \
+	{"kind", JF_STR, R, 1, 16, "类型"},                                 \
+	{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},               \
+	{"opening_hours", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "开放时间"},     \
+	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"}
 static const struct jfield station_spec[] = {
-	{"region_code", JF_STR, 1, 1, 9, "所属区划"},
-	{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "名称"},
-	{"kind", JF_STR, 1, 1, 16, "类型"},
-	{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},
-	{"opening_hours", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "开放时间"},
-	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
-	{"active", JF_BOOL, 0, 0, 0, "启用状态"},
-	{NULL, 0, 0, 0, 0, NULL}};
+	{"region_code", JF_STR, 1, 1, 9, "所属区划"}, STATION_FIELDS(1), {NULL, 0, 0, 0, 0, NULL}};
+/* An update takes any of the fields, and the active flag; the region does not change. */
+static const struct jfield station_update_spec[] = {
+	STATION_FIELDS(0), {"active", JF_BOOL, 0, 0, 0, "启用状态"}, {NULL, 0, 0, 0, 0, NULL}};
 
 static int check_kind(const char *k, struct err *e)
 {
@@ -361,8 +363,6 @@ int station_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec, e)) ||
 	    (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;
-	if (json_object_get(in, "active"))
-		return err_field(e, E_INVALID, "unknown_field", "active", "新建的联络站总是启用的");
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)))
 		goto out;
@@ -399,7 +399,7 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec + 1, e)))
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_update_spec, e)))
 		return rc;
 	if (jsonx_str(in, "kind") && (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;
