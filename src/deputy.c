@@ -751,14 +751,14 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 	db_ps(&p, kind);
 	db_ps(&p, date);
 	db_pi(&p, util_now());
+	db_res_free(r);
+	r = NULL;
 	if (!strcmp(kind, "deceased")) {
 		db_pi(&p, deputy_id);
 		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
 				" WHERE deputy_id = ? AND status = 'active' RETURNING id", &p, &r, e);
 	} else {
 		db_pi(&p, mandate_id);
-		db_res_free(r);
-		r = NULL;
 		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ? WHERE id = ?"
 				" RETURNING id", &p, &r, e);
 	}
