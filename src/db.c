@@ -229,6 +229,13 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struc
 	return c->be->exec(c->h, sql, p ? p : &none, out, &c->changes, e);
 }
 
+int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
+	    void *ctx, struct err *e)
+{
+	static const struct db_params none;
+	return c->be->each(c->h, sql, p ? p : &none, fn, ctx, e);
+}
+
 int64_t db_changes(const struct db_conn *c)
 {
 	return c->changes;

@@ -31,6 +31,10 @@ struct db_params {
 	char num[DB_MAX_PARAMS][24];
 };
 
+/* Called for each row of a scan; cells are borrowed for the call only (NULL for SQL NULL).
+ * A non-zero return stops the scan. */
+typedef int (*db_row_fn)(void *ctx, int ncols, const char *const *cells);
+
 struct db_backend {
 	const char *name;
 	int (*connect)(const char *url, void **out, struct err *e);
@@ -38,6 +42,8 @@ struct db_backend {
 	int (*exec)(void *c, const char *sql, const struct db_params *p, struct db_res **out,
 		    int64_t *changes, struct err *e);
 	int (*script)(void *c, const char *sql, struct err *e);
+	int (*each)(void *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
+		    struct err *e);
 	const char *begin_write; /* the statement that starts a writing transaction */
 };
 
@@ -75,6 +81,10 @@ void db_rollback(struct db_conn *c);                      /* safe to call when n
  * E_CONFLICT with code "duplicate", foreign-key violations E_CONFLICT "in_use". */
 int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struct db_res **out,
 	    struct err *e) WUR;
+/* Runs a query and hands each row to fn without copying it: for scans over many rows
+ * (statistics), where a db_res would allocate every cell. At most 32 columns. */
+int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
+	    void *ctx, struct err *e) WUR;
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(const struct db_conn *c);
 /* Runs several statements (migrations). */

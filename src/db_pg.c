@@ -95,6 +95,33 @@ out:
 	return rc;
 }
 
+static int pg_each(void *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
+		   struct err *e)
+{
+	PGconn *h = c;
+	char *q = rewrite(sql);
+	PGresult *res = PQexecParams(h, q, p->n, NULL, p->v, NULL, NULL, 0);
+	const char *cells[32];
+	int rc = 0, rows, cols;
+
+	free(q);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = pg_error(res, h, e);
+		PQclear(res);
+		return rc;
+	}
+	rows = PQntuples(res);
+	cols = PQnfields(res) > 32 ? 32 : PQnfields(res);
+	for (int i = 0; i < rows; i++) {
+		for (int j = 0; j < cols; j++)
+			cells[j] = PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
+		if (fn(ctx, cols, cells))
+			break;
+	}
+	PQclear(res);
+	return 0;
+}
+
 static int pg_script(void *c, const char *sql, struct err *e)
 {
 	PGconn *h = c;
@@ -112,5 +139,6 @@ const struct db_backend db_pg_backend = {
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,
 	.script = pg_script,
+	.each = pg_each,
 	.begin_write = "BEGIN",
 };

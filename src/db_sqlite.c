@@ -51,7 +51,10 @@ static int sq_connect(const char *url, void **out, struct err *e)
 	sqlite3_busy_timeout(s->h, LIMIT_DB_BUSY_MS);
 	rc = sqlite3_exec(s->h,
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-			  "PRAGMA temp_store=MEMORY;",
+			  "PRAGMA temp_store=MEMORY;"
+			  /* LIKE 'prefix%' on region paths can then use their index, as in PostgreSQL
+			   * (where LIKE is case-sensitive too). */
+			  "PRAGMA case_sensitive_like=ON;",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		err_set(e, E_DB, "db_open", "无法设置数据库 %s: %s", path, msg ? msg : "?");
@@ -149,6 +152,50 @@ fail:
 	return rc;
 }
 
+static int sq_each(void *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
+		   struct err *e)
+{
+	struct sq *s = c;
+	const char *cells[32];
+	sqlite3_stmt *st;
+	int rc, ncols;
+
+	st = sq_prepare(s, sql, &rc);
+	if (!st)
+		return sq_error(s->h, rc, e);
+	for (int i = 0; i < p->n; i++) {
+		if (!p->v[i])
+			rc = sqlite3_bind_null(st, i + 1);
+		else if (p->is_int[i])
+			rc = sqlite3_bind_int64(st, i + 1, strtoll(p->v[i], NULL, 10));
+		else
+			rc = sqlite3_bind_text(st, i + 1, p->v[i], -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	ncols = sqlite3_column_count(st);
+	if (ncols > 32)
+		ncols = 32;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			cells[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn(ctx, ncols, cells)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return 0;
+fail:
+	rc = sq_error(s->h, rc, e);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 static int sq_script(void *c, const char *sql, struct err *e)
 {
 	struct sq *s = c;
@@ -204,5 +251,6 @@ const struct db_backend db_sqlite_backend = {
 	.disconnect = sq_disconnect,
 	.exec = sq_exec,
 	.script = sq_script,
+	.each = sq_each,
 	.begin_write = "BEGIN IMMEDIATE",
 };

@@ -281,7 +281,7 @@ static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, con
 				   " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)", &p, NULL, e);
 	}
 	db_res_free(r);
-	return rc;
+	return rc ? rc : deputy_recount(x->c, deputy_id, e);
 }
 
 /* The congress of a township: its deputies, groups, stations with schedules and duty. */
@@ -566,7 +566,10 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 	if ((rc = db_exec(c, "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
 			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)))
 		goto out;
-	rc = db_commit(c, e);
+	if ((rc = db_commit(c, e)))
+		goto out;
+	/* Fresh statistics for the query planner over what was just loaded. */
+	rc = db_exec(c, "ANALYZE", NULL, NULL, e);
 out:
 	db_res_free(res);
 	db_rollback(c);

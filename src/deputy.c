@@ -232,6 +232,34 @@ static json_t *for_audit(json_t *o)
 
 /* ---- writes ---- */
 
+/* The bit of a level in deputies.active_levels. */
+static int level_bit(const char *level)
+{
+	for (int i = 0; deputy_levels[i]; i++)
+		if (!strcmp(deputy_levels[i], level))
+			return 1 << i;
+	return 0;
+}
+
+int deputy_recount(struct db_conn *c, int64_t id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int bits = 0, rc;
+
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT level FROM mandates WHERE deputy_id = ? AND status = 'active'", &p, &r, e)))
+		return rc;
+	for (int i = 0; i < r->nrows; i++)
+		bits |= level_bit(db_val(r, i, 0));
+	db_res_free(r);
+	db_params_init(&p);
+	db_pi(&p, bits);
+	db_pi(&p, id);
+	return db_exec(c, "UPDATE deputies SET active_levels = ? WHERE id = ?", &p, NULL, e);
+}
+
 static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t deputy_id, json_t *m,
 			  int64_t *mid, struct err *e)
 {
@@ -269,6 +297,8 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 		return rc;
 	*mid = db_int(r, 0, 0);
 	db_res_free(r);
+	if ((rc = deputy_recount(c, deputy_id, e)))
+		return rc;
 	db_params_init(&p);
 	db_pi(&p, *mid);
 	db_ps(&p, jsonx_str(m, "kind") ? jsonx_str(m, "kind") : "elected");
@@ -780,7 +810,7 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 				     " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e)))
 			goto out;
 	}
-	if ((rc = load(c, a, deputy_id, &after, e)))
+	if ((rc = deputy_recount(c, deputy_id, e)) || (rc = load(c, a, deputy_id, &after, e)))
 		goto out;
 	snprintf(sid, sizeof(sid), "%lld", (long long)deputy_id);
 	if ((rc = audit_write(c, a, "deputy.status", "deputy", sid, json_object_get(before, "mandates"),
@@ -879,7 +909,25 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id AND sd.station_id = ?)");
 		db_pi(p, sid);
 	}
-	buf_adds(w, " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id");
+	/* Today's roster is what status 'active' says (ending events are never in the future), and
+	 * deputies.active_levels holds it: no join unless a congress is named. A past date reads
+	 * the mandates' dates. */
+	if (!strcmp(status, "active") && day == cal_today()) {
+		if (f->level && *f->level) {
+			if (!one_of(f->level, deputy_levels))
+				return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
+			buf_adds(w, " AND (d.active_levels & ?) <> 0");
+			db_pi(p, level_bit(f->level));
+		} else {
+			buf_adds(w, " AND d.active_levels > 0");
+		}
+		if (!(f->congress && *f->congress) && !(f->term && *f->term) && !(f->group && *f->group))
+			return 0;
+		buf_adds(w, " AND d.id IN (SELECT m.deputy_id FROM mandates m WHERE m.status = 'active'");
+		status = "current";
+	} else {
+		buf_adds(w, " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id");
+	}
 	if (f->congress && *f->congress) {
 		buf_adds(w, " AND m.region_code = ?");
 		db_ps(p, f->congress);
@@ -905,7 +953,9 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND m.group_id = ?");
 		db_pi(p, g);
 	}
-	if (!strcmp(status, "active")) {
+	if (!strcmp(status, "current")) {
+		/* already limited to active mandates */
+	} else if (!strcmp(status, "active")) {
 		/* on the roster at the date */
 		buf_adds(w, " AND m.started_on <= ? AND (m.ended_on IS NULL OR m.ended_on > ?)");
 		db_ps_own(p, xstrdup(date));
@@ -929,7 +979,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
 	struct db_conn *c;
 	struct db_params p;
-	struct db_res *r = NULL, *ms = NULL;
+	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
 	char order[64], pat[200];
 	char *like = NULL;
 	json_t *items = NULL, *byId = NULL;
@@ -958,9 +1008,9 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	total = db_int(r, 0, 0);
 	db_res_free(r);
 	r = NULL;
+	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
 	buf_reset(&sql);
-	buf_addf(&sql, "SELECT " PERSON_COLS PERSON_FROM "%s ORDER BY d.%s, d.id LIMIT ? OFFSET ?",
-		 w.data, order);
+	buf_addf(&sql, "SELECT d.id FROM deputies d%s ORDER BY d.%s, d.id LIMIT ? OFFSET ?", w.data, order);
 	{
 		struct db_params pp = p;
 		for (int i = 0; i < pp.n; i++) {
@@ -970,20 +1020,31 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		}
 		db_pi(&pp, q->per_page);
 		db_pi(&pp, (int64_t)(q->page - 1) * q->per_page);
-		if ((rc = db_exec(c, sql.data, &pp, &r, e)))
+		if ((rc = db_exec(c, sql.data, &pp, &ids, e)))
 			goto out;
 	}
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id IN (0");
+	for (int i = 0; i < ids->nrows; i++)
+		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
+	buf_adds(&sql, ")");
+	if ((rc = db_exec(c, sql.data, NULL, &r, e)))
+		goto out;
 	items = json_array();
 	byId = json_object();
-	buf_reset(&sql);
-	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status FROM mandates m"
-		       " JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
 	for (int i = 0; i < r->nrows; i++) {
 		json_t *o = person_json(r, i, 0, 0);
 		json_object_set_new(o, "mandates", json_array());
-		json_array_append_new(items, o);
-		json_object_set(byId, db_val(r, i, 0), o);
-		buf_addf(&sql, ",%lld", (long long)db_int(r, i, 0));
+		json_object_set_new(byId, db_val(r, i, 0), o);
+	}
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status FROM mandates m"
+		       " JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
+	for (int i = 0; i < ids->nrows; i++) {
+		json_t *o = json_object_get(byId, db_val(ids, i, 0));
+		if (o)
+			json_array_append(items, o); /* in the sorted order */
+		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
 	}
 	buf_adds(&sql, ") ORDER BY m.started_on DESC");
 	if ((rc = db_exec(c, sql.data, NULL, &ms, e)))
@@ -1005,6 +1066,7 @@ out:
 	json_decref(byId);
 	db_res_free(r);
 	db_res_free(ms);
+	db_res_free(ids);
 	buf_release(&w);
 	buf_release(&sql);
 	db_rollback(c);
@@ -1070,21 +1132,77 @@ int deputy_roster(struct db *db, const struct actor *a, const char *region, cons
 	return 0;
 }
 
+/* Tallies of one statistics scan. */
+struct tally {
+	const char *b35, *b45, *b55, *b65; /* birth-date limits of the age bands */
+	int64_t total, women, minorities, non_cpc, occ[6], ages[5];
+	int64_t party[16], education[8], ethnicity[64];
+};
+
+static int list_index(const char *v, const char *const *list)
+{
+	for (int i = 0; v && list[i]; i++)
+		if (!strcmp(list[i], v))
+			return i;
+	return -1;
+}
+
+static int tally_row(void *ctx, int n, const char *const *c)
+{
+	struct tally *t = ctx;
+	int i;
+	const char *birth = c[5] ? c[5] : "";
+	(void)n;
+	t->total++;
+	t->women += c[0] && !strcmp(c[0], "female");
+	t->minorities += c[1] && strcmp(c[1], "汉族") != 0;
+	if ((i = list_index(c[2], deputy_occupations)) >= 0)
+		t->occ[i]++;
+	if ((i = list_index(c[3], deputy_parties)) >= 0)
+		t->party[i]++;
+	t->non_cpc += !(c[3] && (!strcmp(c[3], "中共党员") || !strcmp(c[3], "中共预备党员")));
+	if ((i = list_index(c[4], deputy_educations)) >= 0)
+		t->education[i]++;
+	if ((i = list_index(c[1], deputy_ethnicities)) >= 0)
+		t->ethnicity[i]++;
+	if (strcmp(birth, t->b35) > 0)
+		t->ages[0]++;
+	else if (strcmp(birth, t->b45) > 0)
+		t->ages[1]++;
+	else if (strcmp(birth, t->b55) > 0)
+		t->ages[2]++;
+	else if (strcmp(birth, t->b65) > 0)
+		t->ages[3]++;
+	else
+		t->ages[4]++;
+	return 0;
+}
+
+static json_t *breakdown(const int64_t *counts, const char *const *names)
+{
+	json_t *arr = json_array();
+	for (int i = 0; names[i]; i++)
+		if (counts[i])
+			json_array_append_new(arr, json_pack("{s:s, s:I}", "name", names[i], "count", (json_int_t)counts[i]));
+	return arr;
+}
+
 int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f,
 		 json_t **out, struct err *e)
 {
-	static const char *const bands[][3] = {
-		{"under_35", "35岁以下", NULL}, {"35_44", "35-44岁", NULL}, {"45_54", "45-54岁", NULL},
-		{"55_64", "55-64岁", NULL}, {"65_plus", "65岁及以上", NULL}};
+	static const char *const bands[][2] = {{"under_35", "35岁以下"}, {"35_44", "35-44岁"},
+					       {"45_54", "45-54岁"}, {"55_64", "55-64岁"},
+					       {"65_plus", "65岁及以上"}};
+	static const char *const keys[] = {"workers", "farmers", "professionals", "officials", "military", "others"};
 	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
 	struct db_conn *c;
 	struct db_params p;
-	struct db_res *r = NULL;
 	struct deputy_filter ff = *f;
+	struct tally t;
 	char pat[200], date[11], b35[11], b45[11], b55[11], b65[11];
 	int32_t day;
 	int y, m, d, rc;
-	json_t *o = NULL;
+	json_t *counts, *shares, *ages, *bd;
 
 	*out = NULL;
 	if (!role_can(a->role, PERM_DEPUTY_READ))
@@ -1098,7 +1216,6 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	cal_format(day, date);
 	ff.date = date;
 	ff.status = "active";
-	/* Birth-date limits of the age bands as of the date. */
 	cal_ymd(day, &y, &m, &d);
 	if (m == 2 && d == 29)
 		d = 28;
@@ -1106,94 +1223,45 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	cal_format(cal_from_ymd(y - 45, m, d), b45);
 	cal_format(cal_from_ymd(y - 55, m, d), b55);
 	cal_format(cal_from_ymd(y - 65, m, d), b65);
+	memset(&t, 0, sizeof(t));
+	t.b35 = b35;
+	t.b45 = b45;
+	t.b55 = b55;
+	t.b65 = b65;
 	c = db_acquire(db);
 	db_params_init(&p);
-	db_ps(&p, b35);
-	db_ps(&p, b35);
-	db_ps(&p, b45);
-	db_ps(&p, b45);
-	db_ps(&p, b55);
-	db_ps(&p, b55);
-	db_ps(&p, b65);
-	db_ps(&p, b65);
 	buf_adds(&w, " WHERE 1=1");
 	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, &ff, &w, &p, pat, sizeof(pat), e)))
 		goto out;
-	buf_addf(&sql,
-		 "SELECT COUNT(*),"
-		 " SUM(CASE WHEN gender = 'female' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN ethnicity <> '汉族' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'worker' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'farmer' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'professional' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'official' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'military' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN occupation = 'other' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN party NOT IN ('中共党员','中共预备党员') THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN birth_date > ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN birth_date <= ? AND birth_date > ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN birth_date <= ? THEN 1 ELSE 0 END)"
-		 " FROM deputies d%s", w.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+	/* One pass over the covering index, tallied here: cheaper than an aggregate per measure. */
+	buf_addf(&sql, "SELECT d.gender, d.ethnicity, d.occupation, d.party, d.education, d.birth_date"
+		       " FROM deputies d%s", w.data);
+	if ((rc = db_each(c, sql.data, &p, tally_row, &t, e)))
 		goto out;
+	counts = json_pack("{s:I, s:I, s:I, s:I}", "women", (json_int_t)t.women, "minorities",
+			   (json_int_t)t.minorities, "non_cpc", (json_int_t)t.non_cpc, "workers_and_farmers",
+			   (json_int_t)(t.occ[0] + t.occ[1]));
+	for (int i = 0; i < 6; i++)
+		json_object_set_new(counts, keys[i], json_integer(t.occ[i]));
+	shares = json_object();
 	{
-		int64_t total = db_int(r, 0, 0);
-		const char *keys[] = {"women", "minorities", "workers", "farmers", "professionals",
-				      "officials", "military", "others", "non_cpc"};
-		json_t *counts = json_object(), *shares = json_object(), *ages = json_array();
-		for (int i = 0; i < 9; i++) {
-			int64_t n = db_int(r, 0, i + 1);
-			json_object_set_new(counts, keys[i], json_integer(n));
-			json_object_set_new(shares, keys[i], json_real(total ? (double)n / (double)total : 0));
-		}
-		json_object_set_new(counts, "workers_and_farmers",
-				    json_integer(db_int(r, 0, 3) + db_int(r, 0, 4)));
-		json_object_set_new(shares, "workers_and_farmers",
-				    json_real(total ? (double)(db_int(r, 0, 3) + db_int(r, 0, 4)) / (double)total : 0));
-		for (int i = 0; i < 5; i++)
-			json_array_append_new(ages, json_pack("{s:s, s:s, s:I}", "band", bands[i][0], "label",
-							       bands[i][1], "count", (json_int_t)db_int(r, 0, 10 + i)));
-		o = json_pack("{s:s, s:I, s:o, s:o, s:o}", "date", date, "total", (json_int_t)total,
-			      "counts", counts, "shares", shares, "age_bands", ages);
+		const char *k;
+		json_t *v;
+		json_object_foreach(counts, k, v)
+			json_object_set_new(shares, k, json_real(t.total ? (double)json_integer_value(v) / (double)t.total : 0));
 	}
-	/* Breakdowns for the charts: party and education. */
-	{
-		static const char *const dims[] = {"party", "education", "ethnicity"};
-		json_t *bd = json_object();
-		/* the age-band parameters come first in p: take them off for these queries */
-		struct db_params q;
-		db_params_init(&q);
-		for (int i = 8; i < p.n; i++) {
-			if (p.is_int[i])
-				db_pi(&q, strtoll(p.v[i], NULL, 10));
-			else
-				db_ps(&q, p.v[i]);
-		}
-		for (size_t k = 0; k < ARRAY_LEN(dims); k++) {
-			db_res_free(r);
-			r = NULL;
-			buf_reset(&sql);
-			buf_addf(&sql, "SELECT %s, COUNT(*) FROM deputies d%s GROUP BY %s ORDER BY COUNT(*) DESC",
-				 dims[k], w.data, dims[k]);
-			if ((rc = db_exec(c, sql.data, &q, &r, e))) {
-				json_decref(bd);
-				goto out;
-			}
-			json_t *arr = json_array();
-			for (int i = 0; i < r->nrows; i++)
-				json_array_append_new(arr, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count",
-								     (json_int_t)db_int(r, i, 1)));
-			json_object_set_new(bd, dims[k], arr);
-		}
-		json_object_set_new(o, "breakdown", bd);
-	}
-	*out = json_pack("{s:O}", "stats", o);
+	ages = json_array();
+	for (int i = 0; i < 5; i++)
+		json_array_append_new(ages, json_pack("{s:s, s:s, s:I}", "band", bands[i][0], "label", bands[i][1],
+						       "count", (json_int_t)t.ages[i]));
+	bd = json_pack("{s:o, s:o, s:o}", "party", breakdown(t.party, deputy_parties), "education",
+		       breakdown(t.education, deputy_educations), "ethnicity",
+		       breakdown(t.ethnicity, deputy_ethnicities));
+	*out = json_pack("{s:{s:s, s:I, s:o, s:o, s:o, s:o}}", "stats", "date", date, "total",
+			 (json_int_t)t.total, "counts", counts, "shares", shares, "age_bands", ages,
+			 "breakdown", bd);
 out:
 	db_params_release(&p);
-	json_decref(o);
-	db_res_free(r);
 	buf_release(&w);
 	buf_release(&sql);
 	db_rollback(c);

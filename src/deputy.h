@@ -83,6 +83,9 @@ int deputy_check_id_number(const char *id, const char *birth_date, const char *g
 int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t *id,
 		  struct err *e) WUR;
 
+/* Recounts a deputy's current mandates (deputies.active_mandates) after mandates change. */
+int deputy_recount(struct db_conn *c, int64_t id, struct err *e) WUR;
+
 extern const char *const deputy_ethnicities[]; /* the 56 recognised ethnic groups */
 extern const char *const deputy_parties[];
 extern const char *const deputy_educations[];

@@ -16,10 +16,12 @@ CREATE TABLE deputies (
 	id_number_idx TEXT UNIQUE,
 	region_code TEXT NOT NULL REFERENCES regions(code),
 	region_path TEXT NOT NULL,
+	active_levels INTEGER NOT NULL DEFAULT 0, -- a bit per level of the current mandates: today's roster without a join
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
-CREATE INDEX deputies_path ON deputies(region_path text_pattern_ops, name);
+-- Lists and statistics of a subtree read this index alone (it covers their columns).
+CREATE INDEX deputies_path ON deputies(region_path text_pattern_ops, active_levels, gender, ethnicity, occupation, party, education, birth_date, name);
 CREATE INDEX deputies_name ON deputies(name);
 
 CREATE TABLE deputy_groups (
