@@ -99,6 +99,13 @@ static int group_create(struct call *c)
 	return deputy_group_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
 }
 
+static int group_get(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : deputy_group_get(c->app->db, &c->actor, id, &c->out, &c->err);
+}
+
 static int group_update(struct call *c)
 {
 	int64_t id;
@@ -224,6 +231,7 @@ const struct route api_deputy_routes[] = {
 	{"GET", "/api/v1/rosters", roster, 0},
 	{"GET", "/api/v1/groups", groups, 0},
 	{"POST", "/api/v1/groups", group_create, API_BODY},
+	{"GET", "/api/v1/groups/:id", group_get, 0},
 	{"PATCH", "/api/v1/groups/:id", group_update, API_BODY},
 	{"DELETE", "/api/v1/groups/:id", group_delete, 0},
 	{"PUT", "/api/v1/groups/:id/members", group_members, API_BODY},

@@ -1316,6 +1316,45 @@ static int group_load(struct db_conn *c, const struct actor *a, int64_t id, json
 	return 0;
 }
 
+int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct actor scope = *a;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	c = db_acquire(db);
+	if (!role_can(a->role, PERM_DEPUTY_READ)) {
+		/* A deputy reads the groups they belong to. */
+		int member = 0;
+		if (!strcmp(a->role, "deputy") && a->deputy_id) {
+			db_params_init(&p);
+			db_pi(&p, id);
+			db_pi(&p, a->deputy_id);
+			if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates WHERE group_id = ? AND deputy_id = ?"
+					     " AND status = 'active'", &p, &r, e)))
+				goto out;
+			member = db_int(r, 0, 0) > 0;
+		}
+		if (!member) {
+			rc = err_set(e, strcmp(a->role, "deputy") ? E_FORBIDDEN : E_NOTFOUND,
+				     strcmp(a->role, "deputy") ? "forbidden" : "not_found",
+				     strcmp(a->role, "deputy") ? "您的角色不能查看代表小组" : "代表小组不存在");
+			goto out;
+		}
+		snprintf(scope.region_path, sizeof(scope.region_path), "/");
+	}
+	if (!(rc = group_load(c, &scope, id, &o, e)))
+		*out = json_pack("{s:o}", "group", o);
+out:
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
 int deputy_group_list(struct db *db, const struct actor *a, const char *region, json_t **out,
 		      struct err *e)
 {

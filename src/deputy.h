@@ -62,6 +62,9 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 /* Deputy groups. */
 int deputy_group_list(struct db *db, const struct actor *a, const char *region, json_t **out,
 		      struct err *e) WUR;
+/* One group with its members; a deputy account reads the groups it belongs to. */
+int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
+		     struct err *e) WUR;
 int deputy_group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 			struct err *e) WUR;
 int deputy_group_update(struct db *db, const struct actor *a, int64_t id, json_t *in,

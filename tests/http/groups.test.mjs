@@ -175,3 +175,23 @@ test('delete: 204; the members\' group is cleared', async () => {
   r = await api(srv, 'DELETE', `/api/v1/groups/${group.id}`, { session: unit });
   expectError(r, 404, 'not_found');
 });
+
+test('GET /groups/{id}: staff in scope read it with members; a deputy reads only its own groups', async () => {
+  let r = await api(srv, 'POST', '/api/v1/groups', { session: unit, body: { region_code: '329981101', name: '读取测试小组' } });
+  expectStatus(r, 201);
+  const mine = { group_id: r.json.group.id };
+  expectStatus(await api(srv, 'PUT', `/api/v1/groups/${mine.group_id}/members`,
+    { session: unit, body: { deputy_ids: [me, town[0]] } }), 200);
+  r = await api(srv, 'GET', `/api/v1/groups/${mine.group_id}`, { session: deputy });
+  expectStatus(r, 200);
+  assert.ok(r.json.group.members.some((d) => d.id === me));
+  assert.ok(r.json.group.members.every((d) => !('phone' in d)));
+  r = await api(srv, 'GET', `/api/v1/groups/${mine.group_id}`, { session: county });
+  expectStatus(r, 200);
+  assert.equal(r.json.group.member_count, r.json.group.members.length);
+  // another township's group: not the deputy's
+  const other = (await groups(county, '329981102'))[0];
+  expectError(await api(srv, 'GET', `/api/v1/groups/${other.id}`, { session: deputy }), 404, 'not_found');
+  expectError(await api(srv, 'GET', `/api/v1/groups/${other.id}`, { session: admin }), 403, 'forbidden');
+  expectError(await api(srv, 'GET', '/api/v1/groups/999999', { session: county }), 404, 'not_found');
+});
