@@ -94,3 +94,47 @@ int32_t cal_today(void)
 	int64_t t = util_now() + 8 * 3600;
 	return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 }
+
+static int in_sorted(const int32_t *a, size_t n, int32_t v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] == v)
+			return 1;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int cal_is_workday(const struct workcal *w, int32_t day)
+{
+	if (w && in_sorted(w->holidays, w->nholidays, day))
+		return 0;
+	if (cal_weekday(day) >= 6)
+		return w && in_sorted(w->workdays, w->nworkdays, day);
+	return 1;
+}
+
+int32_t cal_add_workdays(const struct workcal *w, int32_t from, int n)
+{
+	int32_t d = from;
+	/* A year of rest days at most stands between two working days. */
+	for (int left = n, guard = 0; left > 0 && guard < n * 7 + 400; guard++) {
+		d++;
+		if (cal_is_workday(w, d))
+			left--;
+	}
+	return d;
+}
+
+int cal_workdays_between(const struct workcal *w, int32_t a, int32_t b)
+{
+	int n = 0;
+	for (int32_t d = a + 1; d <= b && n < 100000; d++)
+		n += cal_is_workday(w, d);
+	return n;
+}

@@ -3,6 +3,7 @@
 #ifndef RENDA_CALENDAR_H
 #define RENDA_CALENDAR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -21,5 +22,20 @@ int cal_weekday(int32_t day);
 int cal_years_between(int32_t birth, int32_t day);
 /* Today in China Standard Time (UTC+8), from util_now(). */
 int32_t cal_today(void);
+
+/* A working calendar: weekends are rest days except the adjusted working days (调休), and
+ * public holidays are rest days. Both lists sorted ascending; borrowed, not owned. */
+struct workcal {
+	const int32_t *holidays;
+	size_t nholidays;
+	const int32_t *workdays; /* weekend days that are worked */
+	size_t nworkdays;
+};
+
+int cal_is_workday(const struct workcal *w, int32_t day);
+/* The day n working days after from (n > 0; from itself is not counted): a deadline. */
+int32_t cal_add_workdays(const struct workcal *w, int32_t from, int n);
+/* Working days after a up to and including b (0 when b <= a): how much time is left. */
+int cal_workdays_between(const struct workcal *w, int32_t a, int32_t b);
 
 #endif

@@ -1,0 +1,30 @@
+/* text.h: Chinese text for search and similarity. One tokenizer (CJK character bigrams plus
+ * lower-cased ASCII words) feeds both SQLite FTS5 and PostgreSQL's tsvector ('simple'), so a
+ * two-character query such as 路灯 is an index lookup on both backends; MinHash signatures over
+ * the same shingles find near-duplicate opinions. */
+#ifndef RENDA_TEXT_H
+#define RENDA_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define TEXT_MINHASH 32 /* signature length: estimates Jaccard similarity within about ±0.09 */
+
+/* Appends the tokens of s to out, separated by spaces: each pair of adjacent CJK characters,
+ * a lone CJK character as itself, and ASCII letters/digits as lower-case words. */
+void text_tokens(const char *s, struct buf *out);
+/* The query for the index: the tokens of q joined so that all must match (FTS5: "a" AND "b";
+ * tsquery: a & b). Returns the number of tokens (0: nothing to search). */
+size_t text_fts5_query(const char *q, struct buf *out);
+size_t text_tsquery(const char *q, struct buf *out);
+/* MinHash signature of the set of s's tokens. */
+void text_minhash(const char *s, uint32_t sig[TEXT_MINHASH]);
+/* Estimated Jaccard similarity of two signatures, 0..1. */
+double text_similarity(const uint32_t a[TEXT_MINHASH], const uint32_t b[TEXT_MINHASH]);
+/* Signature as 8*TEXT_MINHASH hex characters (out holds that plus NUL) and back. */
+void text_sig_hex(const uint32_t sig[TEXT_MINHASH], char *out);
+int text_sig_parse(const char *hex, uint32_t sig[TEXT_MINHASH]);
+
+#endif
