@@ -1038,8 +1038,8 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		json_object_set_new(byId, db_val(r, i, 0), o);
 	}
 	buf_reset(&sql);
-	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status FROM mandates m"
-		       " JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
+	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status, m.region_code, m.constituency,"
+		       " m.started_on FROM mandates m JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
 	for (int i = 0; i < ids->nrows; i++) {
 		json_t *o = json_object_get(byId, db_val(ids, i, 0));
 		if (o)
@@ -1053,9 +1053,11 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		json_t *o = json_object_get(byId, db_val(ms, i, 0));
 		if (o)
 			json_array_append_new(json_object_get(o, "mandates"),
-					      json_pack("{s:s, s:I, s:s, s:s}", "level", db_val(ms, i, 1),
+					      json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "level", db_val(ms, i, 1),
 							"term", (json_int_t)db_int(ms, i, 2), "region_name",
-							db_val(ms, i, 3), "status", db_val(ms, i, 4)));
+							db_val(ms, i, 3), "status", db_val(ms, i, 4), "region_code",
+							db_val(ms, i, 5), "constituency", db_val(ms, i, 6),
+							"started_on", db_val(ms, i, 7)));
 	}
 	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 			 "page", q->page, "per_page", q->per_page);

@@ -523,9 +523,9 @@ int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_f
 		row[C_REGION] = jsonx_str(o, "region_code");
 		row[C_LEVEL] = m ? label_of(jsonx_str(m, "level"), level_labels, ARRAY_LEN(level_labels)) : "";
 		row[C_TERM] = m ? term : "";
-		row[C_CONGRESS] = m ? jsonx_str(m, "region_name") : "";
-		row[C_CONSTITUENCY] = "";
-		row[C_STARTED] = "";
+		row[C_CONGRESS] = m ? jsonx_str(m, "region_code") : "";
+		row[C_CONSTITUENCY] = m ? jsonx_str(m, "constituency") : "";
+		row[C_STARTED] = m ? jsonx_str(m, "started_on") : "";
 		row[NCOLS] = m && !strcmp(jsonx_str(m, "status"), "active") ? "在任" : "已终止";
 		sheet_add_row(&s, row, NCOLS + 1);
 	}

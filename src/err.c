@@ -52,6 +52,7 @@ int err_http_status(int kind)
 	case E_TOOLARGE: return 413;
 	case E_LOCKED: return 423;
 	case E_UNAVAILABLE: return 503;
+	case E_RATE: return 429;
 	default: return 500;
 	}
 }

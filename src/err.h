@@ -15,6 +15,7 @@ enum err_kind {
 	E_DB = -8,        /* 500: the database failed */
 	E_INTERNAL = -9,  /* 500 */
 	E_UNAVAILABLE = -10, /* 503: shutting down, pool exhausted */
+	E_RATE = -11,     /* 429: too many requests from one address */
 };
 
 struct err {

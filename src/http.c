@@ -132,7 +132,7 @@ void http_static(const char *web_dir, const char *path, struct http_reply *r)
 			  is_asset ? "public, max-age=31536000, immutable" : "no-cache");
 	if (strstr(r->content_type, "text/html"))
 		http_reply_header(r, "Content-Security-Policy",
-				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
 				  " frame-ancestors 'none'");
 }
 

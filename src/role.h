@@ -14,6 +14,9 @@ enum perm {
 	PERM_DEPUTY_WRITE = 1 << 7,
 	PERM_DEPUTY_PERSONAL = 1 << 8, /* deputies' phone numbers unmasked */
 	PERM_STATION_WRITE = 1 << 9,   /* stations, schedules, duty rosters */
+	PERM_OPINION_READ = 1 << 10,   /* citizens' opinions within scope */
+	PERM_OPINION_INTAKE = 1 << 11, /* register what was raised, answer on the spot */
+	PERM_OPINION_MANAGE = 1 << 12, /* classify, assign, merge, close, decide extensions */
 };
 
 /* 1 if name is a known role. */

@@ -101,6 +101,22 @@ export async function newPage() {
   return page
 }
 
+// A fresh context the size of a phone (375×667, touch), for the public pages.
+export async function newPhonePage() {
+  const context = await browser.newContext({
+    baseURL: base,
+    locale: 'zh-CN',
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15000)
+  page.on('pageerror', (err) => console.error('[pageerror]', err.message))
+  return page
+}
+
 export const t = (name) => `[data-test="${name}"]`
 
 // A suffix that keeps names unique across runs against the same database.

@@ -26,7 +26,7 @@ export function setUnauthenticatedHandler(fn) {
   onUnauthenticated = fn
 }
 
-function query(params) {
+export function query(params) {
   if (!params) return ''
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) {
@@ -96,4 +96,85 @@ export function showError(err) {
     console.error(err)
     ElMessage.error({ message: '操作失败：' + (err.message || String(err)), grouping: true })
   }
+}
+
+function errorFrom(status, data) {
+  const e = (data && data.error) || {}
+  const err = new ApiError(status, e.code || 'http_' + status, e.message || `请求失败（HTTP ${status}）`, e.field)
+  if (status === 401 && onUnauthenticated) onUnauthenticated(err)
+  return err
+}
+
+// The file name in a Content-Disposition header (filename*=UTF-8'' first).
+function dispositionName(h) {
+  if (!h) return ''
+  let m = h.match(/filename\*\s*=\s*UTF-8''([^;]+)/i)
+  if (m) {
+    try {
+      return decodeURIComponent(m[1].trim())
+    } catch {
+      /* fall through */
+    }
+  }
+  m = h.match(/filename\s*=\s*"?([^";]+)"?/i)
+  return m ? m[1].trim() : ''
+}
+
+// Download a file the API generates (exports, templates): fetched with the session cookie so
+// that a refusal shows the server's message instead of a JSON page.
+export async function download(path, params, fallbackName) {
+  let res
+  try {
+    res = await fetch(BASE + path + query(params), { credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
+  }
+  if (!res.ok) {
+    let data = null
+    try {
+      data = await res.json()
+    } catch {
+      data = null
+    }
+    throw errorFrom(res.status, data)
+  }
+  const blob = await res.blob()
+  const name = dispositionName(res.headers.get('Content-Disposition')) || fallbackName
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
+  return name
+}
+
+// POST a file's bytes as the request body (Content-Type: the file's type), reporting upload
+// progress as a percentage. Resolves to the JSON answer.
+export function upload(path, file, type, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path)
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Content-Type', type)
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable && onProgress) onProgress(Math.round((ev.loaded / ev.total) * 100))
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'network', '无法连接服务器，请检查网络后重试'))
+    xhr.onload = () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data)
+      else reject(errorFrom(xhr.status, data))
+    }
+    xhr.send(file)
+  })
 }

@@ -1,12 +1,17 @@
 import { createApp } from 'vue'
 import ElementPlus, { ElMessage } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn.mjs'
+import dayjs from 'dayjs'
+import 'dayjs/locale/zh-cn'
 import 'element-plus/dist/index.css'
 import './styles.css'
 import App from './App.vue'
 import router from './router.js'
 import { setUnauthenticatedHandler } from './api.js'
 import { session, clearSession } from './session.js'
+
+// Weeks start on Monday in the calendars and date pickers, as on Chinese calendars.
+dayjs.locale('zh-cn')
 
 // Any 401 on an authenticated request: the session expired or was ended elsewhere.
 setUnauthenticatedHandler(() => {

@@ -3,6 +3,8 @@ import { session, restoreSession } from './session.js'
 import { PAGE_ROLES } from './meta.js'
 
 const AppLayout = () => import('./layouts/AppLayout.vue')
+const DEPUTIES = { title: '代表名册', path: '/deputies' }
+const STATIONS = { title: '联络站', path: '/stations' }
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -42,6 +44,72 @@ const routes = [
         meta: { title: '审计日志', group: '安全审计', roles: PAGE_ROLES.audit },
       },
       {
+        path: 'deputies',
+        name: 'deputies',
+        component: () => import('./views/DeputiesView.vue'),
+        meta: { title: '代表名册', group: '代表工作', roles: PAGE_ROLES.deputies },
+      },
+      {
+        path: 'deputies/new',
+        name: 'deputy-new',
+        component: () => import('./views/DeputyFormView.vue'),
+        meta: { title: '新增代表', group: '代表工作', parent: DEPUTIES, roles: PAGE_ROLES.deputyEdit },
+      },
+      {
+        path: 'deputies/import',
+        name: 'deputy-import',
+        component: () => import('./views/DeputyImportView.vue'),
+        meta: { title: '导入代表', group: '代表工作', parent: DEPUTIES, roles: PAGE_ROLES.deputyEdit },
+      },
+      {
+        path: 'deputies/:id(\\d+)',
+        name: 'deputy',
+        component: () => import('./views/DeputyDetailView.vue'),
+        meta: { title: '代表详情', group: '代表工作', parent: DEPUTIES, roles: PAGE_ROLES.deputies },
+      },
+      {
+        path: 'deputies/:id(\\d+)/edit',
+        name: 'deputy-edit',
+        component: () => import('./views/DeputyFormView.vue'),
+        meta: { title: '编辑代表信息', group: '代表工作', parent: DEPUTIES, roles: PAGE_ROLES.deputyEdit },
+      },
+      {
+        path: 'deputy-stats',
+        name: 'deputy-stats',
+        component: () => import('./views/DeputyStatsView.vue'),
+        meta: { title: '代表构成统计', group: '代表工作', roles: PAGE_ROLES.deputyStats },
+      },
+      {
+        path: 'groups',
+        name: 'groups',
+        component: () => import('./views/GroupsView.vue'),
+        meta: { title: '代表小组', group: '代表工作', roles: PAGE_ROLES.groups },
+      },
+      {
+        path: 'stations',
+        name: 'stations',
+        component: () => import('./views/StationsView.vue'),
+        meta: { title: '联络站', group: '代表工作', roles: PAGE_ROLES.stations },
+      },
+      {
+        path: 'stations/:id(\\d+)',
+        name: 'station',
+        component: () => import('./views/StationDetailView.vue'),
+        meta: { title: '联络站详情', group: '代表工作', parent: STATIONS, roles: PAGE_ROLES.stations },
+      },
+      {
+        path: 'stations/:id(\\d+)/poster',
+        name: 'station-poster',
+        component: () => import('./views/StationPosterView.vue'),
+        meta: { title: '二维码海报', group: '代表工作', parent: STATIONS, roles: PAGE_ROLES.stations },
+      },
+      {
+        path: 'me',
+        name: 'me',
+        component: () => import('./views/DeputyDetailView.vue'),
+        meta: { title: '我的履职信息', group: '个人中心', roles: PAGE_ROLES.me },
+      },
+      {
         path: 'password',
         name: 'password',
         component: () => import('./views/ChangePasswordView.vue'),
@@ -49,6 +117,13 @@ const routes = [
       },
       { path: '403', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: '无权限' } },
     ],
+  },
+  // The public page a station's QR code opens on a citizen's phone: no login.
+  {
+    path: '/s/:code',
+    name: 'public-station',
+    component: () => import('./views/PublicStationView.vue'),
+    meta: { public: true, bare: true, title: '代表联络站' },
   },
   {
     path: '/:pathMatch(.*)*',
@@ -65,6 +140,8 @@ const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
+  // Pages for the public (the station page a QR code opens) neither need nor ask for a session.
+  if (to.meta.bare) return true
   await restoreSession()
   const user = session.user
   if (to.name === 'login') {
@@ -85,6 +162,7 @@ router.beforeEach(async (to) => {
 
 router.afterEach((to) => {
   const t = to.meta.title
+  if (to.meta.bare) return // the page sets its own title
   document.title = t ? `${t} - renda 基层人大工作平台` : 'renda 基层人大工作平台'
 })
 

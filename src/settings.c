@@ -1,0 +1,230 @@
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "jsonx.h"
+#include "region.h"
+#include "role.h"
+#include "rows.h"
+
+/* Defaults: the national rules or common practice (DOMAIN.md), in working days unless named. */
+const struct setting_def settings_defs[] = {
+	{"opinion.reply_days", 15, 1, 120, "群众意见办理期限（工作日）"},
+	{"opinion.warn_days", 3, 0, 30, "到期前黄色提醒（工作日）"},
+	{"opinion.return_days", 5, 1, 30, "承办单位退回时限（工作日）"},
+	{"opinion.rehandle_days", 10, 1, 60, "不满意重新办理期限（工作日）"},
+	{"opinion.close_after_days", 15, 1, 120, "答复后未评价自动办结（工作日）"},
+	{"opinion.extension_max_days", 15, 1, 120, "单次延期上限（工作日）"},
+	{"opinion.public_per_10min", 5, 1, 100, "同一地址10分钟内可提交次数"},
+	{NULL, 0, 0, 0, NULL}};
+
+static const struct setting_def *def_of(const char *key)
+{
+	for (const struct setting_def *d = settings_defs; d->key; d++)
+		if (!strcmp(d->key, key))
+			return d;
+	return NULL;
+}
+
+int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value,
+		 struct err *e)
+{
+	const struct setting_def *d = def_of(key);
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+
+	if (!d)
+		return err_set(e, E_INTERNAL, "bad_setting", "未知的设置项 %s", key);
+	*value = d->dflt;
+	db_params_init(&p);
+	db_ps(&p, key);
+	db_ps(&p, region_path);
+	/* The deepest region on the path that sets it wins. */
+	if ((rc = db_exec(c, "SELECT s.value FROM settings s JOIN regions r ON r.code = s.region_code"
+			     " WHERE s.key = ? AND ? LIKE r.path || '%' ORDER BY LENGTH(r.path) DESC LIMIT 1",
+			  &p, &r, e)))
+		return rc;
+	if (r->nrows) {
+		int64_t v;
+		if (!util_parse_i64(db_val(r, 0, 0), &v))
+			*value = (int)v;
+	}
+	db_res_free(r);
+	return 0;
+}
+
+int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out,
+		  struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	char path[160];
+	json_t *items = json_array();
+	int rc;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	for (const struct setting_def *d = settings_defs; d->key; d++) {
+		int v;
+		if ((rc = settings_int(c, path, d->key, &v, e)))
+			goto out;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "key", d->key, "label",
+						       d->label, "value", v, "default", d->dflt, "min", d->min,
+						       "max", d->max));
+	}
+	*out = json_pack("{s:s, s:O}", "region_code", region && *region ? region : a->region_code, "items", items);
+	rc = 0;
+out:
+	json_decref(items);
+	db_release(db, c);
+	return rc;
+}
+
+int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in,
+		 json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	if (strcmp(a->role, "sysadmin") && strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员和市、县人大工作人员可以修改办理时限设置");
+	json_object_foreach(in, k, v) {
+		const struct setting_def *d = def_of(k);
+		if (!d)
+			return err_field(e, E_INVALID, "unknown_field", k, "未知的设置项 %s", k);
+		if (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)
+			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数", d->label, d->min, d->max);
+	}
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, region, NULL, 0, e)))
+		goto out;
+	json_object_foreach(in, k, v) {
+		struct db_params p;
+		char val[24];
+		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
+		db_params_init(&p);
+		db_ps(&p, region);
+		db_ps(&p, k);
+		db_ps(&p, val);
+		db_pi(&p, util_now());
+		if ((rc = db_exec(c, "INSERT INTO settings (region_code, key, value, updated_at) VALUES (?,?,?,?)"
+				     " ON CONFLICT (region_code, key) DO UPDATE SET value = excluded.value,"
+				     " updated_at = excluded.updated_at", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = audit_write(c, a, "settings.update", "region", region, NULL, in, e)) || (rc = db_commit(c, e)))
+		goto out;
+	db_release(db, c);
+	return settings_list(db, a, region, out, e);
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int holidays_load(struct db_conn *c, struct holidays *h, struct err *e)
+{
+	struct db_res *r;
+	size_t noff = 0, non = 0;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = db_exec(c, "SELECT day, kind FROM holidays ORDER BY day", NULL, &r, e)))
+		return rc;
+	h->off = xcalloc((size_t)r->nrows + 1, sizeof(int32_t));
+	h->on = xcalloc((size_t)r->nrows + 1, sizeof(int32_t));
+	for (int i = 0; i < r->nrows; i++) {
+		int32_t d;
+		if (cal_parse(db_val(r, i, 0), &d))
+			continue;
+		if (!strcmp(db_val(r, i, 1), "holiday"))
+			h->off[noff++] = d;
+		else
+			h->on[non++] = d;
+	}
+	db_res_free(r);
+	h->cal.holidays = h->off;
+	h->cal.nholidays = noff;
+	h->cal.workdays = h->on;
+	h->cal.nworkdays = non;
+	return 0;
+}
+
+void holidays_free(struct holidays *h)
+{
+	free(h->off);
+	free(h->on);
+	memset(h, 0, sizeof(*h));
+}
+
+int holidays_list(struct db *db, const char *year, json_t **out, struct err *e)
+{
+	static const struct col cols[] = {{"day", COL_STR}, {"kind", COL_STR}, {"name", COL_STR}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	char pat[16];
+	int rc;
+
+	*out = NULL;
+	db_params_init(&p);
+	snprintf(pat, sizeof(pat), "%.4s%%", year && *year ? year : "");
+	db_ps(&p, pat);
+	if (!(rc = db_exec(c, "SELECT day, kind, name FROM holidays WHERE day LIKE ? ORDER BY day", &p, &r, e)))
+		*out = json_pack("{s:o}", "items", rows_array(r, cols));
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"day", JF_STR, 1, 1, 10, "日期"},
+		{"kind", JF_STR, 1, 1, 10, "类型"},
+		{"name", JF_STR, 0, 0, 32, "名称"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	const char *kind;
+	int32_t d;
+	int rc;
+
+	*out = NULL;
+	if (strcmp(a->role, "sysadmin") && strcmp(a->role, "city_staff"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员和市人大工作人员可以维护节假日");
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (cal_parse(jsonx_str(in, "day"), &d))
+		return err_field(e, E_INVALID, "bad_date", "day", "日期无效（YYYY-MM-DD）");
+	kind = jsonx_str(in, "kind");
+	if (strcmp(kind, "holiday") && strcmp(kind, "workday") && strcmp(kind, "none"))
+		return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 holiday（放假）、workday（调休上班）或 none（恢复常规）");
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "day"));
+	if ((rc = db_begin(c, e)) || (rc = db_exec(c, "DELETE FROM holidays WHERE day = ?", &p, NULL, e)))
+		goto out;
+	if (strcmp(kind, "none")) {
+		db_ps(&p, kind);
+		db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
+		if ((rc = db_exec(c, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = audit_write(c, a, "holiday.put", "holiday", jsonx_str(in, "day"), NULL, in, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "holiday", in);
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
