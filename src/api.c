@@ -11,12 +11,16 @@
 
 static const struct route *const tables[] = {
 	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
-	api_audit_routes, api_deputy_routes, api_station_routes,
+	api_audit_routes, api_deputy_routes, api_station_routes, api_opinion_routes,
 };
 
 size_t api_body_cap(const char *path)
 {
-	return strncmp(path, "/api/v1/deputies/import", 23) == 0 ? LIMIT_UPLOAD_BYTES : LIMIT_BODY_BYTES;
+	if (strncmp(path, "/api/v1/deputies/import", 23) == 0)
+		return LIMIT_UPLOAD_BYTES;
+	if (!strcmp(path, "/api/v1/public/opinions") || !strcmp(path, "/api/v1/opinions"))
+		return LIMIT_OPINION_BYTES;
+	return LIMIT_BODY_BYTES;
 }
 
 void api_file(struct call *c, char *data, size_t len, const char *type, const char *filename)

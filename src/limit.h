@@ -37,6 +37,12 @@
 #define LIMIT_SESSION_TOUCH_S 30           /* last_seen is written at most this often per session */
 #define LIMIT_TOKEN_DAYS_MAX 3650          /* API tokens expire within ten years */
 
+/* Public forms (no login) */
+#define LIMIT_PUBLIC_WINDOW_S 600          /* bursts are counted over ten minutes ... */
+#define LIMIT_PUBLIC_SUBMITS 5             /* ... five opinions from one address is a person, more a script */
+#define LIMIT_PUBLIC_LOOKUPS 30            /* ... tracking look-ups: the last four phone digits must not be guessable */
+#define LIMIT_OPINION_BYTES (8u << 20)     /* an opinion with three photos of 2 MB, base64 */
+
 /* Storage */
 #define LIMIT_DB_BUSY_MS 5000              /* SQLite waits this long for a writer before failing */
 #define LIMIT_DB_POOL 16                   /* connections; at least the HTTP thread count */

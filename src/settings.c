@@ -18,7 +18,6 @@ const struct setting_def settings_defs[] = {
 	{"opinion.rehandle_days", 10, 1, 60, "不满意重新办理期限（工作日）"},
 	{"opinion.close_after_days", 15, 1, 120, "答复后未评价自动办结（工作日）"},
 	{"opinion.extension_max_days", 15, 1, 120, "单次延期上限（工作日）"},
-	{"opinion.public_per_10min", 5, 1, 100, "同一地址10分钟内可提交次数"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)

@@ -19,6 +19,11 @@ void text_tokens(const char *s, struct buf *out);
  * tsquery: a & b). Returns the number of tokens (0: nothing to search). */
 size_t text_fts5_query(const char *q, struct buf *out);
 size_t text_tsquery(const char *q, struct buf *out);
+/* Appends a full-text condition on table alias's search tokens for query q to sql, and sets
+ * *param (malloc'd, the caller frees) to its one parameter: FTS5's MATCH on SQLite (the table
+ * T has T_fts), a tsquery on PostgreSQL (T has search_tsv). Returns 0 when q has no token. */
+size_t text_match_sql(int pg, const char *table, const char *alias, const char *q,
+		      struct buf *sql, char **param);
 /* MinHash signature of the set of s's tokens. */
 void text_minhash(const char *s, uint32_t sig[TEXT_MINHASH]);
 /* Estimated Jaccard similarity of two signatures, 0..1. */

@@ -1,0 +1,201 @@
+/* api_opinion.c: citizens' opinions: the public form, tracking and rating (no login), the
+ * staff's inbox and actions, the handler's desk, deadlines board, hot topics, categories,
+ * notifications; the jurisdiction's settings and holiday calendar. */
+#include <pthread.h>
+#include <string.h>
+
+#include "api.h"
+#include "limit.h"
+#include "opinion.h"
+#include "ratelimit.h"
+#include "settings.h"
+
+static struct ratelimit *submits, *lookups;
+static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+
+static void limits_init(void)
+{
+	submits = ratelimit_new(LIMIT_PUBLIC_SUBMITS, LIMIT_PUBLIC_WINDOW_S);
+	lookups = ratelimit_new(LIMIT_PUBLIC_LOOKUPS, LIMIT_PUBLIC_WINDOW_S);
+}
+
+static int limited(struct call *c, struct ratelimit **r, const char *what)
+{
+	pthread_once(&limits_once, limits_init);
+	if (!ratelimit_take(*r, c->req->client_addr))
+		return err_set(&c->err, E_RATE, "rate_limited", "%s过于频繁，请%d分钟后再试", what,
+			       LIMIT_PUBLIC_WINDOW_S / 60);
+	return 0;
+}
+
+static int submit(struct call *c)
+{
+	int rc = limited(c, &submits, "提交");
+	c->status = 201;
+	return rc ? rc : opinion_submit(c->app->db, c->req->client_addr, c->in, &c->out, &c->err);
+}
+
+static int track(struct call *c)
+{
+	const char *phone4, *secret;
+	int rc;
+	if ((rc = limited(c, &lookups, "查询")) || (rc = api_qstr(c, "phone4", &phone4)) ||
+	    (rc = api_qstr(c, "secret", &secret)))
+		return rc;
+	return opinion_track(c->app->db, c->params[0], phone4, secret, &c->out, &c->err);
+}
+
+static int rate(struct call *c)
+{
+	int rc = limited(c, &lookups, "评价");
+	return rc ? rc : opinion_rate(c->app->db, c->params[0], c->in, &c->out, &c->err);
+}
+
+static int categories(struct call *c)
+{
+	return opinion_categories(c->app->db, &c->out, &c->err);
+}
+
+static int list(struct call *c)
+{
+	struct opinion_filter f = {0};
+	struct listq q;
+	int rc;
+	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "region", &f.region)) ||
+	    (rc = api_qstr(c, "state", &f.state)) || (rc = api_qstr(c, "category", &f.category)) ||
+	    (rc = api_qstr(c, "station", &f.station)) || (rc = api_qstr(c, "handler", &f.handler)) ||
+	    (rc = api_qstr(c, "due", &f.due)) || (rc = api_qstr(c, "from", &f.from)) ||
+	    (rc = api_qstr(c, "to", &f.to)) || (rc = api_qstr(c, "channel", &f.channel)))
+		return rc;
+	f.q = q.q;
+	q.q = NULL;
+	return opinion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
+}
+
+static int create(struct call *c)
+{
+	c->status = 201;
+	return opinion_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+static int get(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : opinion_get(c->app->db, &c->actor, id, &c->out, &c->err);
+}
+
+static int act(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : opinion_act(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int similar(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : opinion_similar(c->app->db, &c->actor, id, &c->out, &c->err);
+}
+
+static int photo(struct call *c)
+{
+	int64_t id, n;
+	char *data;
+	size_t len;
+	const char *mime;
+	int rc;
+	if ((rc = api_id(c, 0, &id)) || (rc = api_id(c, 1, &n)) ||
+	    (rc = opinion_photo(c->app->db, &c->actor, id, (int)n, &data, &len, &mime, &c->err)))
+		return rc;
+	api_file(c, data, len, mime, NULL);
+	return 0;
+}
+
+static int extension(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	c->status = 201;
+	return rc ? rc : opinion_extension_request(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int decide(struct call *c)
+{
+	int64_t id;
+	int rc = api_id(c, 0, &id);
+	return rc ? rc : opinion_extension_decide(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+}
+
+static int board(struct call *c)
+{
+	const char *region;
+	int rc = api_qstr(c, "region", &region);
+	return rc ? rc : opinion_due_board(c->app->db, &c->actor, region, &c->out, &c->err);
+}
+
+static int hot(struct call *c)
+{
+	const char *region, *from, *to;
+	int rc;
+	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "from", &from)) || (rc = api_qstr(c, "to", &to)))
+		return rc;
+	return opinion_hot(c->app->db, &c->actor, region, from, to, &c->out, &c->err);
+}
+
+static int notifications(struct call *c)
+{
+	return opinion_notifications(c->app->db, &c->actor, &c->out, &c->err);
+}
+
+static int settings_get(struct call *c)
+{
+	const char *region;
+	int rc = api_qstr(c, "region", &region);
+	return rc ? rc : settings_list(c->app->db, &c->actor, region, &c->out, &c->err);
+}
+
+static int settings_set(struct call *c)
+{
+	const char *region;
+	int rc = api_qstr(c, "region", &region);
+	if (!rc && !region)
+		return err_field(&c->err, E_INVALID, "missing_field", "region", "请指定区划（region）");
+	return rc ? rc : settings_put(c->app->db, &c->actor, region, c->in, &c->out, &c->err);
+}
+
+static int holidays_get(struct call *c)
+{
+	const char *year;
+	int rc = api_qstr(c, "year", &year);
+	return rc ? rc : holidays_list(c->app->db, year, &c->out, &c->err);
+}
+
+static int holidays_set(struct call *c)
+{
+	return holidays_put(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+const struct route api_opinion_routes[] = {
+	{"POST", "/api/v1/public/opinions", submit, API_PUBLIC | API_BODY},
+	{"GET", "/api/v1/public/opinions/:code", track, API_PUBLIC},
+	{"POST", "/api/v1/public/opinions/:code/rating", rate, API_PUBLIC | API_BODY},
+	{"GET", "/api/v1/public/categories", categories, API_PUBLIC},
+	{"GET", "/api/v1/opinions", list, 0},
+	{"POST", "/api/v1/opinions", create, API_BODY},
+	{"GET", "/api/v1/opinions/board", board, 0},
+	{"GET", "/api/v1/opinions/hot", hot, 0},
+	{"GET", "/api/v1/opinions/:id", get, 0},
+	{"POST", "/api/v1/opinions/:id/actions", act, API_BODY},
+	{"GET", "/api/v1/opinions/:id/similar", similar, 0},
+	{"GET", "/api/v1/opinions/:id/photos/:n", photo, 0},
+	{"POST", "/api/v1/opinions/:id/extensions", extension, API_BODY},
+	{"POST", "/api/v1/extensions/:id/decision", decide, API_BODY},
+	{"GET", "/api/v1/notifications", notifications, 0},
+	{"GET", "/api/v1/settings", settings_get, 0},
+	{"PUT", "/api/v1/settings", settings_set, API_BODY},
+	{"GET", "/api/v1/holidays", holidays_get, 0},
+	{"PUT", "/api/v1/holidays", holidays_set, API_BODY},
+	{NULL, NULL, NULL, 0},
+};

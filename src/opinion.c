@@ -1,0 +1,1852 @@
+#include "opinion.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "calendar.h"
+#include "crypto.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "region.h"
+#include "role.h"
+#include "settings.h"
+#include "text.h"
+
+#define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
+#define PHOTO_MAX 3
+#define SIMILAR_MIN 0.5            /* estimated Jaccard similarity of bigram sets */
+#define SIMILAR_WINDOW_DAYS 90
+
+/* ---- the state machine ---- */
+
+static const struct {
+	const char *state, *action, *next;
+} transitions[] = {
+	{"received", "classify", "classified"},
+	{"received", "assign", "assigned"},
+	{"received", "answer_on_spot", "closed"},
+	{"received", "not_accept", "not_accepted"},
+	{"received", "merge", "merged"},
+	{"received", "convert", "converted"},
+	{"classified", "assign", "assigned"},
+	{"classified", "answer_on_spot", "closed"},
+	{"classified", "not_accept", "not_accepted"},
+	{"classified", "merge", "merged"},
+	{"classified", "convert", "converted"},
+	{"assigned", "accept", "accepted"},
+	{"assigned", "return", "returned"},
+	{"accepted", "reply", "replied"},
+	{"returned", "assign", "assigned"},
+	{"returned", "not_accept", "not_accepted"},
+	{"returned", "answer_on_spot", "closed"},
+	{"replied", "rate_satisfied", "closed"},
+	{"replied", "rate_unsatisfied", "assigned"}, /* handled again by the same unit */
+	{"replied", "close", "closed"},
+	{"merged", "case_reply", "replied"},
+};
+
+static const char *const state_names[][2] = {
+	{"received", "已受理"}, {"classified", "已分类"}, {"assigned", "已交办"},
+	{"accepted", "办理中"}, {"returned", "已退回"}, {"replied", "已答复"},
+	{"closed", "已办结"}, {"not_accepted", "不予受理"}, {"converted", "已转为代表建议"},
+	{"merged", "已并案"}};
+
+static const char *const action_names[][2] = {
+	{"submit", "提交"}, {"register", "登记"}, {"classify", "分类"}, {"assign", "交办"},
+	{"answer_on_spot", "当场答复"}, {"not_accept", "不予受理"}, {"merge", "并案"},
+	{"convert", "转为代表建议"}, {"accept", "签收"}, {"return", "退回"}, {"reply", "答复"},
+	{"rate_satisfied", "评价"}, {"rate_unsatisfied", "评价不满意，重新办理"}, {"close", "办结"},
+	{"case_reply", "并案答复"}, {"extension", "延期"}};
+
+const char *opinion_next_state(const char *state, const char *action)
+{
+	for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
+		if (!strcmp(transitions[i].state, state) && !strcmp(transitions[i].action, action))
+			return transitions[i].next;
+	return NULL;
+}
+
+const char *opinion_state_name(const char *state)
+{
+	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
+		if (!strcmp(state_names[i][0], state))
+			return state_names[i][1];
+	return "";
+}
+
+static const char *action_name(const char *a)
+{
+	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
+		if (!strcmp(action_names[i][0], a))
+			return action_names[i][1];
+	return a;
+}
+
+static int is_open(const char *state)
+{
+	return strcmp(state, "closed") && strcmp(state, "not_accepted") && strcmp(state, "converted") &&
+	       strcmp(state, "merged");
+}
+
+/* ---- rows ---- */
+
+#define OP_COLS                                                                                 \
+	"o.id, o.tracking_code, o.region_code, r.name, o.station_id, s.name, o.channel,"          \
+	" o.category_id, c.name, o.body, o.place, o.citizen_name_enc, o.citizen_phone_enc,"       \
+	" o.state, o.handler_id, h.name, o.assigned_on, o.deadline, o.reply, o.replied_at,"       \
+	" o.rating, o.rating_comment, o.rated_at, o.reason, o.case_id, o.created_at,"             \
+	" o.updated_at, o.closed_at, o.region_path, o.signature,"                                \
+	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"                     \
+	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash"
+#define OP_FROM                                                                                 \
+	" FROM opinions o JOIN regions r ON r.code = o.region_code"                               \
+	" LEFT JOIN stations s ON s.id = o.station_id"                                           \
+	" LEFT JOIN opinion_categories c ON c.id = o.category_id"                                \
+	" LEFT JOIN handlers h ON h.id = o.handler_id"
+enum {
+	O_ID, O_CODE, O_REGION, O_REGION_NAME, O_STATION, O_STATION_NAME, O_CHANNEL, O_CATEGORY,
+	O_CATEGORY_NAME, O_BODY, O_PLACE, O_NAME, O_PHONE, O_STATE, O_HANDLER, O_HANDLER_NAME,
+	O_ASSIGNED, O_DEADLINE, O_REPLY, O_REPLIED_AT, O_RATING, O_RATING_COMMENT, O_RATED_AT,
+	O_REASON, O_CASE, O_CREATED, O_UPDATED, O_CLOSED, O_PATH, O_SIG, O_PHOTOS, O_MERGED,
+	O_CREATED_BY, O_SECRET
+};
+
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
+
+static json_t *jint(const struct db_res *r, int row, int col)
+{
+	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
+/* "ok", "warn" (within warn_days working days) or "overdue" for work in hand, else null. */
+static json_t *due_of(const char *state, const char *deadline, const struct workcal *w, int warn)
+{
+	int32_t d, today = cal_today();
+	if (!deadline || (strcmp(state, "assigned") && strcmp(state, "accepted")) || cal_parse(deadline, &d))
+		return json_null();
+	if (today > d)
+		return json_string("overdue");
+	return json_string(cal_workdays_between(w, today, d) <= warn ? "warn" : "ok");
+}
+
+/* Opens a sealed personal field and masks it for display, or shows it whole. */
+static json_t *personal(const char *sealed, int full, int phone)
+{
+	char *plain = NULL, m[64];
+	struct err ignore;
+	json_t *j;
+	if (!sealed || crypto_open(sealed, &plain, &ignore))
+		return json_null();
+	if (full) {
+		j = json_string(plain);
+	} else if (phone) {
+		crypto_mask_phone(plain, m, sizeof(m));
+		j = json_string(m);
+	} else {
+		/* a name: the family name and stars */
+		const char *p = plain;
+		size_t first = (*p & 0x80) ? ((*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4) : 1;
+		snprintf(m, sizeof(m), "%.*s**", (int)first, plain);
+		j = json_string(m);
+	}
+	free(plain);
+	return j;
+}
+
+static json_t *row_json(const struct db_res *r, int i, int full, const struct workcal *w, int warn)
+{
+	const char *state = db_val(r, i, O_STATE);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_int(r, i, O_ID)));
+	json_object_set_new(o, "tracking_code", json_string(db_val(r, i, O_CODE)));
+	json_object_set_new(o, "region_code", json_string(db_val(r, i, O_REGION)));
+	json_object_set_new(o, "region_name", json_string(db_val(r, i, O_REGION_NAME)));
+	json_object_set_new(o, "station_id", jint(r, i, O_STATION));
+	json_object_set_new(o, "station_name", jstr(db_val(r, i, O_STATION_NAME)));
+	json_object_set_new(o, "channel", json_string(db_val(r, i, O_CHANNEL)));
+	json_object_set_new(o, "category_id", jint(r, i, O_CATEGORY));
+	json_object_set_new(o, "category_name", jstr(db_val(r, i, O_CATEGORY_NAME)));
+	json_object_set_new(o, "body", json_string(db_val(r, i, O_BODY)));
+	json_object_set_new(o, "place", json_string(db_val(r, i, O_PLACE)));
+	json_object_set_new(o, "citizen_name", personal(db_val(r, i, O_NAME), full, 0));
+	json_object_set_new(o, "citizen_phone", personal(db_val(r, i, O_PHONE), full, 1));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "state_name", json_string(opinion_state_name(state)));
+	json_object_set_new(o, "handler_id", jint(r, i, O_HANDLER));
+	json_object_set_new(o, "handler_name", jstr(db_val(r, i, O_HANDLER_NAME)));
+	json_object_set_new(o, "assigned_on", jstr(db_val(r, i, O_ASSIGNED)));
+	json_object_set_new(o, "deadline", jstr(db_val(r, i, O_DEADLINE)));
+	json_object_set_new(o, "due", due_of(state, db_val(r, i, O_DEADLINE), w, warn));
+	json_object_set_new(o, "reply", jstr(db_val(r, i, O_REPLY)));
+	json_object_set_new(o, "replied_at", jint(r, i, O_REPLIED_AT));
+	json_object_set_new(o, "rating", jstr(db_val(r, i, O_RATING)));
+	json_object_set_new(o, "rating_comment", jstr(db_val(r, i, O_RATING_COMMENT)));
+	json_object_set_new(o, "rated_at", jint(r, i, O_RATED_AT));
+	json_object_set_new(o, "reason", jstr(db_val(r, i, O_REASON)));
+	json_object_set_new(o, "case_id", jint(r, i, O_CASE));
+	json_object_set_new(o, "merged_count", json_integer(db_int(r, i, O_MERGED)));
+	json_object_set_new(o, "photo_count", json_integer(db_int(r, i, O_PHOTOS)));
+	json_object_set_new(o, "created_at", json_integer(db_int(r, i, O_CREATED)));
+	json_object_set_new(o, "updated_at", json_integer(db_int(r, i, O_UPDATED)));
+	json_object_set_new(o, "closed_at", jint(r, i, O_CLOSED));
+	return o;
+}
+
+/* May the actor see this row? Staff by region scope, a handling unit its own items, a deputy
+ * those from the stations it serves and those it registered. */
+static int visible(struct db_conn *c, const struct actor *a, const struct db_res *r, int i, struct err *e)
+{
+	if (!strcmp(a->role, "handler"))
+		return a->handler_id && db_int(r, i, O_HANDLER) == a->handler_id
+			       ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+	if (!strcmp(a->role, "deputy")) {
+		struct db_params p;
+		struct db_res *s;
+		int ok, rc;
+		if (db_int(r, i, O_CREATED_BY) == a->account_id)
+			return 0;
+		db_params_init(&p);
+		db_pi(&p, db_int(r, i, O_STATION));
+		db_pi(&p, a->deputy_id);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				  &p, &s, e)))
+			return rc;
+		ok = db_int(s, 0, 0) > 0;
+		db_res_free(s);
+		return ok ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+	}
+	if (!role_can(a->role, PERM_OPINION_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看群众意见");
+	return region_path_in_scope(a, db_val(r, i, O_PATH)) ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+}
+
+static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err *e)
+{
+	struct db_params p;
+	int rc;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT " OP_COLS OP_FROM " WHERE o.id = ?", &p, r, e)))
+		return rc;
+	if ((*r)->nrows == 0) {
+		db_res_free(*r);
+		*r = NULL;
+		return err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+	}
+	return 0;
+}
+
+static int event(struct db_conn *c, int64_t id, const char *action, const char *from, const char *to,
+		 const char *actor, const char *note, struct err *e)
+{
+	struct db_params p;
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_ps(&p, action);
+	db_ps(&p, from);
+	db_ps(&p, to);
+	db_ps(&p, actor);
+	db_ps(&p, note ? note : "");
+	db_pi(&p, util_now());
+	return db_exec(c, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
+			  " created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+}
+
+/* In-app notice to a handling unit (handler_id) or to a region's staff. */
+static int notify(struct db_conn *c, int64_t handler_id, const char *region, const char *kind,
+		  const char *title, int64_t opinion_id, struct err *e)
+{
+	struct db_params p;
+	char link[48];
+	snprintf(link, sizeof(link), "/opinions/%lld", (long long)opinion_id);
+	db_params_init(&p);
+	if (handler_id)
+		db_pi(&p, handler_id);
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, handler_id ? NULL : region);
+	db_ps(&p, kind);
+	db_ps(&p, title);
+	db_ps(&p, link);
+	db_pi(&p, util_now());
+	return db_exec(c, "INSERT INTO notifications (handler_id, region_code, kind, title, link, created_at)"
+			  " VALUES (?,?,?,?,?,?)", &p, NULL, e);
+}
+
+/* ---- intake ---- */
+
+static const char code_chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no 0/O, 1/I */
+
+static void new_code(char out[13])
+{
+	int32_t today = cal_today();
+	int y, m, d;
+	unsigned char rnd[6];
+	char ymd[16];
+	cal_ymd(today, &y, &m, &d);
+	snprintf(ymd, sizeof(ymd), "%02d%02d%02d", y % 100, m % 100, d % 100);
+	memcpy(out, ymd, 6);
+	randombytes_buf(rnd, sizeof(rnd));
+	for (int i = 0; i < 6; i++)
+		out[6 + i] = code_chars[rnd[i] % 32];
+	out[12] = '\0';
+}
+
+static void secret_hash(const char *secret, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* Checks photos: base64 of JPEG or PNG by their first bytes, each within the cap. */
+static int check_photos(json_t *photos, struct err *e)
+{
+	size_t i;
+	json_t *v;
+	if (!photos)
+		return 0;
+	if (json_array_size(photos) > PHOTO_MAX)
+		return err_field(e, E_INVALID, "too_many", "photos", "照片最多%d张", PHOTO_MAX);
+	json_array_foreach(photos, i, v) {
+		const char *b64 = json_string_value(v);
+		unsigned char head[8];
+		size_t n = 0;
+		if (!b64 || strlen(b64) > (PHOTO_MAX_BYTES / 3 + 1) * 4)
+			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片过大（不超过2MB）", i + 1);
+		if (sodium_base642bin(head, sizeof(head), b64, strlen(b64) < 12 ? strlen(b64) : 12, NULL, &n, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) && n < 4)
+			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片不是有效的图片", i + 1);
+		if (!(n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) &&
+		    !(n >= 4 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G'))
+			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片不是 JPEG 或 PNG 图片", i + 1);
+		{
+			/* the whole string must decode */
+			size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
+			unsigned char *bin = xmalloc(cap);
+			int bad = sodium_base642bin(bin, cap, b64, strlen(b64), NULL, &len, NULL,
+						    sodium_base64_VARIANT_ORIGINAL) || len > PHOTO_MAX_BYTES;
+			free(bin);
+			if (bad)
+				return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片无效或过大", i + 1);
+		}
+	}
+	return 0;
+}
+
+struct intake {
+	const char *region, *path, *channel, *body, *place, *name, *phone, *reception_date, *state;
+	int64_t station, category, created_by;
+	json_t *photos;
+	int64_t created_at; /* 0: now */
+};
+
+/* Inserts an opinion inside the caller's transaction; *id and code (13 bytes) and secret
+ * (49 bytes) receive what the citizen keeps. */
+static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *code, char *secret,
+		  struct err *e)
+{
+	struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
+	struct db_params p;
+	struct db_res *r = NULL;
+	uint32_t sig[TEXT_MINHASH];
+	char sighex[8 * TEXT_MINHASH + 1], hash[65];
+	char *name = NULL, *phone = NULL;
+	int64_t now = x->created_at ? x->created_at : util_now();
+	int rc;
+
+	new_code(code);
+	util_random_hex(secret, 24);
+	secret_hash(secret, hash);
+	buf_adds(&text, x->body);
+	buf_addc(&text, ' ');
+	buf_adds(&text, x->place ? x->place : "");
+	text_tokens(text.data, &tok);
+	text_minhash(x->body, sig);
+	text_sig_hex(sig, sighex);
+	if ((x->name && *x->name && (rc = crypto_seal(x->name, &name, e))) ||
+	    (x->phone && *x->phone && (rc = crypto_seal(x->phone, &phone, e))))
+		goto out;
+	db_params_init(&p);
+	db_ps(&p, code);
+	db_ps(&p, hash);
+	db_ps(&p, x->region);
+	db_ps(&p, x->path);
+	if (x->station)
+		db_pi(&p, x->station);
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, x->reception_date);
+	db_ps(&p, x->channel);
+	if (x->category)
+		db_pi(&p, x->category);
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, x->body);
+	db_ps(&p, x->place ? x->place : "");
+	db_ps(&p, name);
+	db_ps(&p, phone);
+	db_ps(&p, x->state ? x->state : "received");
+	db_ps(&p, sighex);
+	db_ps(&p, tok.data);
+	if (x->created_by)
+		db_pi(&p, x->created_by);
+	else
+		db_ps(&p, NULL);
+	db_pi(&p, now);
+	db_pi(&p, now);
+	rc = db_exec(c, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
+			" reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
+			" state, signature, search_tokens, created_by, created_at, updated_at)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", &p, &r, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		rc = err_set(e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
+	if (rc)
+		goto out;
+	*id = db_int(r, 0, 0);
+	if (x->photos) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(x->photos, i, v) {
+			const char *b = json_string_value(v);
+			db_params_init(&p);
+			db_pi(&p, *id);
+			db_ps(&p, strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg");
+			db_ps(&p, b);
+			if ((rc = db_exec(c, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", &p, NULL, e)))
+				goto out;
+		}
+	}
+out:
+	free(name);
+	free(phone);
+	db_res_free(r);
+	buf_release(&tok);
+	buf_release(&text);
+	return rc;
+}
+
+static const struct jfield common_spec[] = {
+	{"station_code", JF_STR, 0, 1, 32, "联络站"},
+	{"station_id", JF_INT, 0, 1, INT64_MAX, "联络站"},
+	{"region_code", JF_STR, 0, 1, 9, "所属地区"},
+	{"category_id", JF_INT, 0, 1, INT64_MAX, "类别"},
+	{"body", JF_STR, 1, 5, LIMIT_TEXT_CHARS, "意见内容"},
+	{"place", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地点"},
+	{"name", JF_STR, 0, 0, 32, "姓名"},
+	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "手机号"},
+	{"consent", JF_BOOL, 0, 0, 0, "个人信息使用同意"},
+	{"photos", JF_ARR, 0, 0, PHOTO_MAX, "照片"},
+	{"channel", JF_STR, 0, 1, 16, "来源渠道"},
+	{"reception_date", JF_STR, 0, 1, 10, "接待日期"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+static int check_mobile(const char *s, struct err *e)
+{
+	if (!s || !*s)
+		return 0;
+	if (strlen(s) != 11 || s[0] != '1')
+		goto bad;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			goto bad;
+	return 0;
+bad:
+	return err_field(e, E_INVALID, "bad_phone", "phone", "手机号应为11位数字");
+}
+
+/* Resolves where the opinion belongs: a station (public code or id) or a region. */
+static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *region, char *path,
+			 struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	db_params_init(&p);
+	if (jsonx_str(in, "station_code")) {
+		db_ps(&p, jsonx_str(in, "station_code"));
+		rc = db_exec(c, "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
+				" WHERE s.public_code = ? AND s.active = 1", &p, &r, e);
+	} else if (json_object_get(in, "station_id")) {
+		db_pi(&p, jsonx_int(in, "station_id", 0));
+		rc = db_exec(c, "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
+				" WHERE s.id = ? AND s.active = 1", &p, &r, e);
+	} else if (jsonx_str(in, "region_code")) {
+		db_ps(&p, jsonx_str(in, "region_code"));
+		rc = db_exec(c, "SELECT NULL, code, path FROM regions WHERE code = ?", &p, &r, e);
+	} else {
+		return err_field(e, E_INVALID, "missing_field", "region_code", "请选择联络站或所属地区");
+	}
+	if (rc)
+		return rc;
+	if (r->nrows == 0) {
+		db_res_free(r);
+		return err_field(e, E_INVALID, "bad_place", jsonx_str(in, "region_code") ? "region_code" : "station_code",
+				 "联络站或地区不存在");
+	}
+	x->station = db_val(r, 0, 0) ? db_int(r, 0, 0) : 0;
+	snprintf(region, 16, "%s", db_val(r, 0, 1));
+	snprintf(path, 160, "%s", db_val(r, 0, 2));
+	x->region = region;
+	x->path = path;
+	db_res_free(r);
+	if (json_object_get(in, "category_id")) {
+		db_params_init(&p);
+		db_pi(&p, jsonx_int(in, "category_id", 0));
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", &p, &r, e)))
+			return rc;
+		rc = db_int(r, 0, 0) ? 0 : err_field(e, E_INVALID, "bad_category", "category_id", "意见类别不存在");
+		db_res_free(r);
+		if (rc)
+			return rc;
+		x->category = jsonx_int(in, "category_id", 0);
+	}
+	return 0;
+}
+
+int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
+{
+	struct intake x = {0};
+	struct db_conn *c;
+	char region[16], path[160], code[13], secret[49];
+	int64_t id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, common_spec, e)))
+		return rc;
+	if (jsonx_str(in, "channel") || jsonx_str(in, "reception_date") || json_object_get(in, "station_id"))
+		return err_set(e, E_INVALID, "unknown_field", "群众提交时不能指定来源渠道、接待日期或联络站编号");
+	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) || (rc = check_photos(json_object_get(in, "photos"), e)))
+		return rc;
+	/* Personal data is collected only with consent (DOMAIN §17). */
+	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) || (jsonx_str(in, "phone") && *jsonx_str(in, "phone"))) &&
+	    !json_is_true(json_object_get(in, "consent")))
+		return err_field(e, E_INVALID, "consent_required", "consent", "留下姓名或手机号，须同意个人信息使用说明");
+	x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
+	x.body = jsonx_str(in, "body");
+	x.place = jsonx_str(in, "place");
+	x.name = jsonx_str(in, "name");
+	x.phone = jsonx_str(in, "phone");
+	x.photos = json_object_get(in, "photos");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)) ||
+	    (rc = insert(c, &x, &id, code, secret, e)) ||
+	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
+	    (rc = notify(c, 0, region, "new_opinion", "收到新的群众意见", id, e)))
+		goto out;
+	{
+		struct actor citizen = {0};
+		char sid[24];
+		snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+		snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", client_addr);
+		snprintf(sid, sizeof(sid), "%lld", (long long)id);
+		if ((rc = audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e)))
+			goto out;
+	}
+	if ((rc = db_commit(c, e)))
+		goto out;
+	/* The reply says "stored" only after the commit is on disk. */
+	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", code, "secret", secret, "state", "received",
+			 "state_name", opinion_state_name("received"));
+out:
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	static const char *const channels[] = {"reception", "visit", "phone", "letter", NULL};
+	struct intake x = {0};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	char region[16], path[160], code[13], secret[49], sid[24];
+	const char *ch;
+	int64_t id;
+	int32_t d;
+	int rc, ok = 0;
+	json_t *o = NULL;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_OPINION_INTAKE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能登记群众意见");
+	if ((rc = jsonx_check(in, common_spec, e)))
+		return rc;
+	ch = jsonx_str(in, "channel") ? jsonx_str(in, "channel") : "reception";
+	for (int i = 0; channels[i]; i++)
+		ok |= !strcmp(channels[i], ch);
+	if (!ok)
+		return err_field(e, E_INVALID, "bad_channel", "channel", "来源渠道应为 reception（接待）、visit（走访）、phone（电话）或 letter（来信）");
+	if (jsonx_str(in, "reception_date") && (cal_parse(jsonx_str(in, "reception_date"), &d) || d > cal_today()))
+		return err_field(e, E_INVALID, "bad_date", "reception_date", "接待日期无效或晚于今天");
+	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) || (rc = check_photos(json_object_get(in, "photos"), e)))
+		return rc;
+	x.channel = ch;
+	x.body = jsonx_str(in, "body");
+	x.place = jsonx_str(in, "place");
+	x.name = jsonx_str(in, "name");
+	x.phone = jsonx_str(in, "phone");
+	x.photos = json_object_get(in, "photos");
+	x.reception_date = jsonx_str(in, "reception_date");
+	x.created_by = a->account_id;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)))
+		goto out;
+	/* Staff register within their scope; a deputy at the stations it serves. */
+	if (!strcmp(a->role, "deputy")) {
+		struct db_params p;
+		db_params_init(&p);
+		db_pi(&p, x.station);
+		db_pi(&p, a->deputy_id);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				  &p, &r, e)))
+			goto out;
+		if (!x.station || db_int(r, 0, 0) == 0) {
+			rc = err_field(e, E_FORBIDDEN, "out_of_scope", "station_id", "代表只能登记自己进站的联络站收到的意见");
+			goto out;
+		}
+	} else if (!region_path_in_scope(a, path)) {
+		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "该联络站或地区不在您的管理范围内");
+		goto out;
+	}
+	if ((rc = insert(c, &x, &id, code, secret, e)) ||
+	    (rc = event(c, id, "register", NULL, "received", a->display_name, "", e)))
+		goto out;
+	db_res_free(r);
+	r = NULL;
+	if ((rc = load_row(c, id, &r, e)))
+		goto out;
+	o = row_json(r, 0, 0, NULL, 0);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	if ((rc = audit_write(c, a, "opinion.register", "opinion", sid, NULL, o, e)) || (rc = db_commit(c, e)))
+		goto out;
+	json_object_set_new(o, "secret", json_string(secret));
+	*out = json_pack("{s:O}", "opinion", o);
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- the citizen's tracking ---- */
+
+/* Finds the opinion by code and proves the caller is its citizen. E_NOTFOUND for any mismatch,
+ * so a forged code or a guessed phone learns nothing. */
+static int citizen_row(struct db_conn *c, const char *code, const char *phone4, const char *secret,
+		       struct db_res **r, struct err *e)
+{
+	struct db_params p;
+	int rc, ok = 0;
+
+	*r = NULL;
+	if (!code || strlen(code) != 12)
+		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
+	db_params_init(&p);
+	db_ps(&p, code);
+	if ((rc = db_exec(c, "SELECT " OP_COLS OP_FROM " WHERE o.tracking_code = ?", &p, r, e)))
+		return rc;
+	if ((*r)->nrows) {
+		if (secret && *secret) {
+			char h[65];
+			secret_hash(secret, h);
+			ok = sodium_memcmp(h, db_val(*r, 0, O_SECRET), 64) == 0;
+		} else if (phone4 && strlen(phone4) == 4 && db_val(*r, 0, O_PHONE)) {
+			char *plain = NULL;
+			struct err ignore;
+			if (!crypto_open(db_val(*r, 0, O_PHONE), &plain, &ignore)) {
+				ok = strlen(plain) >= 4 && !strcmp(plain + strlen(plain) - 4, phone4);
+				free(plain);
+			}
+		}
+	}
+	if (!ok) {
+		db_res_free(*r);
+		*r = NULL;
+		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
+	}
+	return 0;
+}
+
+static json_t *public_view(struct db_conn *c, const struct db_res *r, struct err *e)
+{
+	const char *state = db_val(r, 0, O_STATE);
+	struct db_params p;
+	struct db_res *ev = NULL;
+	json_t *events = json_array(), *o;
+
+	db_params_init(&p);
+	db_pi(&p, db_int(r, 0, O_ID));
+	if (!db_exec(c, "SELECT action, to_state, created_at FROM opinion_events WHERE opinion_id = ? ORDER BY id", &p, &ev, e)) {
+		for (int i = 0; i < ev->nrows; i++)
+			json_array_append_new(events, json_pack("{s:s, s:s, s:I}", "action", action_name(db_val(ev, i, 0)),
+								"state_name", opinion_state_name(db_val(ev, i, 1)),
+								"at", (json_int_t)db_int(ev, i, 2)));
+		db_res_free(ev);
+	}
+	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:b, s:o}",
+		      "tracking_code", db_val(r, 0, O_CODE), "state", state, "state_name", opinion_state_name(state),
+		      "category_name", jstr(db_val(r, 0, O_CATEGORY_NAME)), "body", db_val(r, 0, O_BODY),
+		      "reply", jstr(db_val(r, 0, O_REPLY)), "replied_at", jint(r, 0, O_REPLIED_AT),
+		      "rating", jstr(db_val(r, 0, O_RATING)), "reason", jstr(db_val(r, 0, O_REASON)),
+		      "handler_name", jstr(db_val(r, 0, O_HANDLER_NAME)), "created_at", (json_int_t)db_int(r, 0, O_CREATED),
+		      "can_rate", !strcmp(state, "replied"), "events", events);
+	return o;
+}
+
+int opinion_track(struct db *db, const char *code, const char *phone4, const char *secret,
+		  json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!(rc = citizen_row(c, code, phone4, secret, &r, e)))
+		*out = json_pack("{s:o}", "opinion", public_view(c, r, e));
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+/* A deadline n working days from today on the jurisdiction's calendar. */
+static int deadline_in(struct db_conn *c, int n, char *out, struct err *e)
+{
+	struct holidays h;
+	int rc = holidays_load(c, &h, e);
+	if (rc)
+		return rc;
+	cal_format(cal_add_workdays(&h.cal, cal_today(), n), out);
+	holidays_free(&h);
+	return 0;
+}
+
+static int set_state(struct db_conn *c, int64_t id, const char *state, struct err *e)
+{
+	struct db_params p;
+	int final = !strcmp(state, "closed") || !strcmp(state, "not_accepted") || !strcmp(state, "converted");
+	db_params_init(&p);
+	db_ps(&p, state);
+	db_pi(&p, util_now());
+	if (final)
+		db_pi(&p, util_now());
+	db_pi(&p, id);
+	return db_exec(c, final ? "UPDATE opinions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?"
+			       : "UPDATE opinions SET state = ?, updated_at = ?, closed_at = NULL WHERE id = ?",
+		       &p, NULL, e);
+}
+
+int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"phone4", JF_STR, 0, 4, 4, "手机号后四位"},
+		{"secret", JF_STR, 0, 1, 64, "查询密钥"},
+		{"rating", JF_STR, 1, 1, 16, "评价"},
+		{"comment", JF_STR, 0, 0, 500, "评价意见"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	const char *rating, *next, *action;
+	int64_t id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	rating = jsonx_str(in, "rating");
+	if (strcmp(rating, "satisfied") && strcmp(rating, "basically") && strcmp(rating, "unsatisfied"))
+		return err_field(e, E_INVALID, "bad_rating", "rating", "评价应为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = citizen_row(c, code, jsonx_str(in, "phone4"), jsonx_str(in, "secret"), &r, e)))
+		goto out;
+	id = db_int(r, 0, O_ID);
+	action = strcmp(rating, "unsatisfied") ? "rate_satisfied" : "rate_unsatisfied";
+	if (!(next = opinion_next_state(db_val(r, 0, O_STATE), action))) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态（%s）不能评价，答复后才能评价",
+			     opinion_state_name(db_val(r, 0, O_STATE)));
+		goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, rating);
+	db_ps(&p, jsonx_str(in, "comment") ? jsonx_str(in, "comment") : "");
+	db_pi(&p, util_now());
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE opinions SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?", &p, NULL, e)) ||
+	    (rc = set_state(c, id, next, e)) ||
+	    (rc = event(c, id, action, "replied", next, "群众", jsonx_str(in, "comment"), e)))
+		goto out;
+	if (!strcmp(next, "assigned")) {
+		/* Not satisfied: handled again by the same unit with a new deadline (DOMAIN §3). */
+		char deadline[11], today[11];
+		int days;
+		if ((rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.rehandle_days", &days, e)) ||
+		    (rc = deadline_in(c, days, deadline, e)))
+			goto out;
+		cal_format(cal_today(), today);
+		db_params_init(&p);
+		db_ps(&p, today);
+		db_ps(&p, deadline);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", &p, NULL, e)) ||
+		    (rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理", id, e)))
+			goto out;
+	}
+	if ((rc = notify(c, 0, db_val(r, 0, O_REGION), "rating", "群众评价了答复", id, e)))
+		goto out;
+	{
+		struct actor citizen = {0};
+		char sid[24];
+		json_t *after = json_pack("{s:s, s:s}", "rating", rating, "state", next);
+		snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+		snprintf(sid, sizeof(sid), "%lld", (long long)id);
+		rc = audit_write(c, &citizen, "opinion.rate", "opinion", sid, NULL, after, e);
+		json_decref(after);
+		if (rc)
+			goto out;
+	}
+	if ((rc = db_commit(c, e)))
+		goto out;
+	db_res_free(r);
+	r = NULL;
+	if (!(rc = load_row(c, id, &r, e)))
+		*out = json_pack("{s:o}", "opinion", public_view(c, r, e));
+out:
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- staff reads ---- */
+
+/* Due limits: overdue before today; warned up to warn_days working days ahead. */
+static int warn_limit(struct db_conn *c, const char *path, char *limit, int *warn, struct workcal *w,
+		      struct holidays *h, struct err *e)
+{
+	int rc;
+	if ((rc = settings_int(c, path, "opinion.warn_days", warn, e)) || (rc = holidays_load(c, h, e)))
+		return rc;
+	*w = h->cal;
+	cal_format(*warn ? cal_add_workdays(w, cal_today(), *warn) : cal_today(), limit);
+	return 0;
+}
+
+int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
+		 const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", NULL};
+	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct holidays h = {0};
+	struct workcal wc = {0};
+	char order[64], path[160], pat[200], today[11], limit[11];
+	char *match = NULL;
+	int warn = 0, rc, full;
+	int64_t total;
+	json_t *items;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_OPINION_READ) && strcmp(a->role, "handler") && strcmp(a->role, "deputy"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看群众意见");
+	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
+		return rc;
+	full = role_can(a->role, PERM_OPINION_MANAGE);
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	buf_adds(&w, " WHERE o.region_path LIKE ?");
+	db_ps(&p, pat);
+	if (!strcmp(a->role, "handler")) {
+		buf_adds(&w, " AND o.handler_id = ?");
+		db_pi(&p, a->handler_id);
+	} else if (!strcmp(a->role, "deputy")) {
+		buf_adds(&w, " AND (o.created_by = ? OR o.station_id IN (SELECT station_id FROM station_deputies WHERE deputy_id = ?))");
+		db_pi(&p, a->account_id);
+		db_pi(&p, a->deputy_id);
+	}
+	if (f->state && *f->state) {
+		if (!*opinion_state_name(f->state)) {
+			rc = err_field(e, E_INVALID, "bad_param", "state", "状态无效");
+			goto out;
+		}
+		buf_adds(&w, " AND o.state = ?");
+		db_ps(&p, f->state);
+	}
+#define INT_FILTER(field, col, label)                                                   \
+	if (f->field && *f->field) {                                                    \
+		int64_t v;                                                              \
+		if (util_parse_i64(f->field, &v)) {                                     \
+			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
+			goto out;                                                       \
+		}                                                                       \
+		buf_adds(&w, " AND " col " = ?");                                      \
+		db_pi(&p, v);                                                           \
+	}
+	INT_FILTER(category, "o.category_id", "类别")
+	INT_FILTER(station, "o.station_id", "联络站")
+	INT_FILTER(handler, "o.handler_id", "承办单位")
+#undef INT_FILTER
+	if (f->channel && *f->channel) {
+		buf_adds(&w, " AND o.channel = ?");
+		db_ps(&p, f->channel);
+	}
+	if (f->from && *f->from) {
+		int32_t d;
+		if (cal_parse(f->from, &d)) {
+			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
+			goto out;
+		}
+		buf_adds(&w, " AND o.created_at >= ?");
+		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+	}
+	if (f->to && *f->to) {
+		int32_t d;
+		if (cal_parse(f->to, &d)) {
+			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
+			goto out;
+		}
+		buf_adds(&w, " AND o.created_at < ?");
+		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+	}
+	if ((rc = warn_limit(c, path, limit, &warn, &wc, &h, e)))
+		goto out;
+	cal_format(cal_today(), today);
+	if (f->due && *f->due) {
+		if (!strcmp(f->due, "overdue")) {
+			buf_adds(&w, " AND o.state IN ('assigned','accepted') AND o.deadline < ?");
+			db_ps(&p, today);
+		} else if (!strcmp(f->due, "warn")) {
+			buf_adds(&w, " AND o.state IN ('assigned','accepted') AND o.deadline >= ? AND o.deadline <= ?");
+			db_ps(&p, today);
+			db_ps(&p, limit);
+		} else if (!strcmp(f->due, "open")) {
+			buf_adds(&w, " AND o.state IN ('assigned','accepted')");
+		} else {
+			rc = err_field(e, E_INVALID, "bad_param", "due", "due 应为 warn、overdue 或 open");
+			goto out;
+		}
+	}
+	if (f->q && *f->q) {
+		if (!text_match_sql(db_conn_kind(c) == DB_PG, "opinions", "o", f->q, &w, &match)) {
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
+		db_ps(&p, match);
+	}
+	if ((rc = db_begin_read(c, e)))
+		goto out;
+	buf_addf(&sql, "SELECT COUNT(*) FROM opinions o%s", w.data);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	total = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT " OP_COLS OP_FROM "%s ORDER BY o.%s, o.id DESC LIMIT ? OFFSET ?", w.data, order);
+	db_pi(&p, q->per_page);
+	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+		goto out;
+	items = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(items, row_json(r, i, full, &wc, warn));
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", q->page,
+			 "per_page", q->per_page);
+out:
+	holidays_free(&h);
+	free(match);
+	db_res_free(r);
+	buf_release(&w);
+	buf_release(&sql);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+static int detail(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	static const struct col ecols[] = {{"id", COL_INT}, {"action", COL_STR}, {"from_state", COL_STR},
+					   {"to_state", COL_STR}, {"actor", COL_STR}, {"note", COL_STR},
+					   {"created_at", COL_INT}, {NULL, 0}};
+	static const struct col xcols[] = {{"id", COL_INT}, {"days", COL_INT}, {"reason", COL_STR},
+					   {"status", COL_STR}, {"created_at", COL_INT}, {"decided_at", COL_INT}, {NULL, 0}};
+	struct db_res *r = NULL, *ev = NULL;
+	struct db_params p;
+	struct holidays h = {0};
+	struct workcal wc = {0};
+	char limit[11];
+	int warn = 0, rc;
+	json_t *o;
+
+	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)) ||
+	    (rc = warn_limit(c, db_val(r, 0, O_PATH), limit, &warn, &wc, &h, e)))
+		goto out;
+	o = row_json(r, 0, role_can(a->role, PERM_OPINION_MANAGE), &wc, warn);
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT id, action, from_state, to_state, actor, note, created_at FROM opinion_events"
+			     " WHERE opinion_id = ? ORDER BY id", &p, &ev, e))) {
+		json_decref(o);
+		goto out;
+	}
+	json_object_set_new(o, "events", rows_array(ev, ecols));
+	db_res_free(ev);
+	if ((rc = db_exec(c, "SELECT id, days, reason, status, created_at, decided_at FROM extensions"
+			     " WHERE opinion_id = ? ORDER BY id", &p, &ev, e))) {
+		json_decref(o);
+		goto out;
+	}
+	json_object_set_new(o, "extensions", rows_array(ev, xcols));
+	db_res_free(ev);
+	if ((rc = db_exec(c, "SELECT id, tracking_code, state FROM opinions WHERE case_id = ? ORDER BY id", &p, &ev, e))) {
+		json_decref(o);
+		goto out;
+	}
+	{
+		static const struct col mcols[] = {{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {NULL, 0}};
+		json_object_set_new(o, "merged", rows_array(ev, mcols));
+	}
+	db_res_free(ev);
+	*out = o;
+out:
+	holidays_free(&h);
+	db_res_free(r);
+	return rc;
+}
+
+int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	json_t *o = NULL;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = detail(c, a, id, &o, e)))
+		*out = json_pack("{s:o}", "opinion", o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- actions ---- */
+
+static int need_text(json_t *in, const char *field, const char *label, int min, struct err *e)
+{
+	const char *v = jsonx_str(in, field);
+	if (!v || util_utf8_len(v) < (size_t)min)
+		return err_field(e, E_INVALID, "missing_field", field, "请填写%s（至少%d个字）", label, min);
+	return 0;
+}
+
+int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"action", JF_STR, 1, 1, 32, "操作"},
+		{"category_id", JF_INT, 0, 1, INT64_MAX, "类别"},
+		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
+		{"days", JF_INT, 0, 1, 120, "办理期限（工作日）"},
+		{"reply", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "答复内容"},
+		{"reason", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "理由"},
+		{"into", JF_INT, 0, 1, INT64_MAX, "并入的意见"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL, *x = NULL;
+	json_t *before = NULL, *after = NULL;
+	const char *action, *state, *next;
+	char sid[24], note[600] = "";
+	int rc, is_handler = !strcmp(a->role, "handler");
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	action = jsonx_str(in, "action");
+	if (!strcmp(action, "rate_satisfied") || !strcmp(action, "rate_unsatisfied") || !strcmp(action, "case_reply"))
+		return err_field(e, E_INVALID, "bad_action", "action", "该操作不能由工作人员执行");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	state = db_val(r, 0, O_STATE);
+	if (!(next = opinion_next_state(state, action))) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", opinion_state_name(state),
+			     action_name(action));
+		goto out;
+	}
+	/* Who may take which step. */
+	if (!strcmp(action, "accept") || !strcmp(action, "return") || !strcmp(action, "reply")) {
+		if (!is_handler || db_int(r, 0, O_HANDLER) != a->handler_id) {
+			rc = err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以签收、退回或答复");
+			goto out;
+		}
+	} else if (!strcmp(action, "answer_on_spot")) {
+		if (!role_can(a->role, PERM_OPINION_INTAKE)) {
+			rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能当场答复");
+			goto out;
+		}
+	} else if (!role_can(a->role, PERM_OPINION_MANAGE)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能执行“%s”", action_name(action));
+		goto out;
+	}
+	before = row_json(r, 0, 0, NULL, 0);
+	db_params_init(&p);
+	if (!strcmp(action, "classify")) {
+		int64_t cat = jsonx_int(in, "category_id", 0);
+		if (!cat) {
+			rc = err_field(e, E_INVALID, "missing_field", "category_id", "请选择意见类别");
+			goto out;
+		}
+		db_pi(&p, cat);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", &p, &x, e)))
+			goto out;
+		if (!db_int(x, 0, 0)) {
+			rc = err_field(e, E_INVALID, "bad_category", "category_id", "意见类别不存在");
+			goto out;
+		}
+		db_params_init(&p);
+		db_pi(&p, cat);
+		db_pi(&p, id);
+		rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e);
+	} else if (!strcmp(action, "assign")) {
+		int64_t hid = jsonx_int(in, "handler_id", 0);
+		int days = (int)jsonx_int(in, "days", 0);
+		char today[11], deadline[11], hpath[160];
+		if (!hid) {
+			rc = err_field(e, E_INVALID, "missing_field", "handler_id", "请选择承办单位");
+			goto out;
+		}
+		db_pi(&p, hid);
+		if ((rc = db_exec(c, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
+				     " WHERE h.id = ?", &p, &x, e)))
+			goto out;
+		/* A handling unit outside the assigning staff's scope cannot be given work. */
+		if (!x->nrows || !region_path_in_scope(a, db_val(x, 0, 0))) {
+			rc = err_field(e, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不在您的管理范围内");
+			goto out;
+		}
+		if (!db_int(x, 0, 1)) {
+			rc = err_field(e, E_INVALID, "bad_handler", "handler_id", "该承办单位已停用");
+			goto out;
+		}
+		snprintf(hpath, sizeof(hpath), "%s", db_val(x, 0, 0));
+		snprintf(note, sizeof(note), "交办给%s", db_val(x, 0, 2));
+		if (!days && (rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.reply_days", &days, e)))
+			goto out;
+		if ((rc = deadline_in(c, days, deadline, e)))
+			goto out;
+		cal_format(cal_today(), today);
+		db_params_init(&p);
+		db_pi(&p, hid);
+		db_ps(&p, today);
+		db_ps(&p, deadline);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", &p, NULL, e)) ||
+		    (rc = notify(c, hid, NULL, "assigned", "有新交办的群众意见", id, e)))
+			goto out;
+	} else if (!strcmp(action, "accept")) {
+		rc = 0;
+	} else if (!strcmp(action, "return")) {
+		struct holidays h;
+		int32_t on;
+		int window;
+		if ((rc = need_text(in, "reason", "退回理由", 2, e)) ||
+		    (rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.return_days", &window, e)) ||
+		    (rc = holidays_load(c, &h, e)))
+			goto out;
+		on = cal_today();
+		if (db_val(r, 0, O_ASSIGNED) && !cal_parse(db_val(r, 0, O_ASSIGNED), &on) &&
+		    cal_workdays_between(&h.cal, on, cal_today()) > window) {
+			holidays_free(&h);
+			rc = err_set(e, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
+			goto out;
+		}
+		holidays_free(&h);
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason"));
+		db_ps(&p, note);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", &p, NULL, e)) ||
+		    (rc = notify(c, 0, db_val(r, 0, O_REGION), "returned", "承办单位退回了一件群众意见", id, e)))
+			goto out;
+	} else if (!strcmp(action, "reply") || !strcmp(action, "answer_on_spot")) {
+		struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
+		if ((rc = need_text(in, "reply", "答复内容", 2, e)))
+			goto out;
+		buf_adds(&text, db_val(r, 0, O_BODY));
+		buf_addc(&text, ' ');
+		buf_adds(&text, db_val(r, 0, O_PLACE));
+		buf_addc(&text, ' ');
+		buf_adds(&text, jsonx_str(in, "reply"));
+		text_tokens(text.data, &tok);
+		db_ps(&p, jsonx_str(in, "reply"));
+		db_pi(&p, util_now());
+		db_ps(&p, tok.data);
+		db_pi(&p, id);
+		rc = db_exec(c, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?", &p, NULL, e);
+		buf_release(&tok);
+		buf_release(&text);
+		if (rc)
+			goto out;
+		if (!strcmp(action, "reply")) {
+			/* Every citizen whose report was merged into this case gets the answer. */
+			db_params_init(&p);
+			db_ps(&p, jsonx_str(in, "reply"));
+			db_pi(&p, util_now());
+			db_pi(&p, db_int(r, 0, O_HANDLER));
+			db_pi(&p, util_now());
+			db_pi(&p, id);
+			if ((rc = db_exec(c, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
+					     " updated_at = ? WHERE case_id = ? AND state = 'merged' RETURNING id", &p, NULL, e)) ||
+			    (rc = notify(c, 0, db_val(r, 0, O_REGION), "replied", "承办单位答复了一件群众意见", id, e)))
+				goto out;
+		}
+	} else if (!strcmp(action, "not_accept") || !strcmp(action, "convert")) {
+		if ((rc = need_text(in, "reason", !strcmp(action, "convert") ? "转办说明" : "不予受理的理由", 2, e)))
+			goto out;
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason"));
+		db_ps(&p, note);
+		db_pi(&p, id);
+		rc = db_exec(c, "UPDATE opinions SET reason = ? WHERE id = ?", &p, NULL, e);
+	} else if (!strcmp(action, "merge")) {
+		int64_t into = jsonx_int(in, "into", 0);
+		db_res_free(x);
+		x = NULL;
+		if (!into || into == id) {
+			rc = err_field(e, E_INVALID, "bad_case", "into", "请选择要并入的另一件意见");
+			goto out;
+		}
+		if ((rc = load_row(c, into, &x, e)) || (rc = visible(c, a, x, 0, e))) {
+			if (rc == E_NOTFOUND)
+				rc = err_field(e, E_INVALID, "bad_case", "into", "要并入的意见不存在");
+			goto out;
+		}
+		if (!is_open(db_val(x, 0, O_STATE)) || db_val(x, 0, O_CASE)) {
+			rc = err_field(e, E_CONFLICT, "bad_case", "into", "只能并入尚未办结、本身未被并案的意见");
+			goto out;
+		}
+		snprintf(note, sizeof(note), "并入 %s", db_val(x, 0, O_CODE));
+		db_pi(&p, into);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET case_id = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+		/* what was merged into this one follows it */
+		db_params_init(&p);
+		db_pi(&p, into);
+		db_pi(&p, id);
+		rc = db_exec(c, "UPDATE opinions SET case_id = ? WHERE case_id = ?", &p, NULL, e);
+	} else if (!strcmp(action, "close")) {
+		rc = 0;
+	} else {
+		rc = err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
+	}
+	if (rc || (rc = set_state(c, id, next, e)) ||
+	    (rc = event(c, id, action, state, next, a->display_name, note[0] ? note : jsonx_str(in, "reason"), e)))
+		goto out;
+	db_res_free(r);
+	r = NULL;
+	if ((rc = detail(c, a, id, &after, e)))
+		goto out;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	{
+		json_t *ab = json_pack("{s:O, s:O, s:O, s:O}", "state", json_object_get(after, "state"), "handler_id",
+				       json_object_get(after, "handler_id"), "deadline", json_object_get(after, "deadline"),
+				       "category_id", json_object_get(after, "category_id"));
+		json_t *bb = json_pack("{s:O, s:O, s:O, s:O}", "state", json_object_get(before, "state"), "handler_id",
+				       json_object_get(before, "handler_id"), "deadline", json_object_get(before, "deadline"),
+				       "category_id", json_object_get(before, "category_id"));
+		char act[48];
+		snprintf(act, sizeof(act), "opinion.%s", action);
+		rc = audit_write(c, a, act, "opinion", sid, bb, ab, e);
+		json_decref(ab);
+		json_decref(bb);
+	}
+	if (rc || (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "opinion", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- similar, extensions, board, hot topics, photos ---- */
+
+struct sim {
+	uint32_t sig[TEXT_MINHASH];
+	int64_t self;
+	json_t *found;
+};
+
+static int sim_row(void *ctx, int n, const char *const *cells)
+{
+	struct sim *s = ctx;
+	uint32_t other[TEXT_MINHASH];
+	double v;
+	(void)n;
+	if (strtoll(cells[0], NULL, 10) == s->self || text_sig_parse(cells[1], other))
+		return 0;
+	v = text_similarity(s->sig, other);
+	if (v >= SIMILAR_MIN)
+		json_array_append_new(s->found, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id",
+							  (json_int_t)strtoll(cells[0], NULL, 10), "tracking_code", cells[2],
+							  "state", cells[3], "body", cells[4], "similarity", v));
+	return 0;
+}
+
+static int by_similarity(const void *a, const void *b)
+{
+	double x = json_real_value(json_object_get(*(json_t *const *)a, "similarity"));
+	double y = json_real_value(json_object_get(*(json_t *const *)b, "similarity"));
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct sim s = {0};
+	char pat[200];
+	int rc;
+
+	*out = NULL;
+	s.found = json_array();
+	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	if (text_sig_parse(db_val(r, 0, O_SIG), s.sig)) {
+		rc = err_set(e, E_INTERNAL, "bad_signature", "意见的相似度签名损坏");
+		goto out;
+	}
+	s.self = id;
+	/* Open reports of the same township or street in the last 90 days. */
+	snprintf(pat, sizeof(pat), "%s%%", db_val(r, 0, O_PATH));
+	db_params_init(&p);
+	db_ps(&p, pat);
+	db_pi(&p, util_now() - SIMILAR_WINDOW_DAYS * 86400);
+	if ((rc = db_each(c, "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o"
+			     " WHERE o.region_path LIKE ? AND o.created_at >= ? AND o.case_id IS NULL"
+			     " AND o.state NOT IN ('closed','not_accepted','converted','merged')", &p, sim_row, &s, e)))
+		goto out;
+	{
+		size_t n = json_array_size(s.found);
+		json_t **v = xcalloc(n + 1, sizeof(*v)), *sorted = json_array();
+		for (size_t i = 0; i < n; i++)
+			v[i] = json_array_get(s.found, i);
+		qsort(v, n, sizeof(*v), by_similarity);
+		for (size_t i = 0; i < n && i < 10; i++)
+			json_array_append(sorted, v[i]);
+		free(v);
+		*out = json_pack("{s:o}", "items", sorted);
+	}
+out:
+	json_decref(s.found);
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			      json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"days", JF_INT, 1, 1, 120, "延期天数（工作日）"},
+		{"reason", JF_STR, 1, 2, LIMIT_SHORT_CHARS * 4, "延期理由"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL, *x = NULL;
+	int max, rc;
+	json_t *o = NULL;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	if (strcmp(a->role, "handler")) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
+		goto out;
+	}
+	if (strcmp(db_val(r, 0, O_STATE), "assigned") && strcmp(db_val(r, 0, O_STATE), "accepted")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
+		goto out;
+	}
+	if ((rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)))
+		goto out;
+	if (jsonx_int(in, "days", 0) > max) {
+		rc = err_field(e, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", &p, &x, e)))
+		goto out;
+	if (db_int(x, 0, 0)) {
+		rc = err_set(e, E_CONFLICT, "pending", "已有待审批的延期申请");
+		goto out;
+	}
+	db_pi(&p, jsonx_int(in, "days", 0));
+	db_ps(&p, jsonx_str(in, "reason"));
+	db_pi(&p, a->account_id);
+	db_pi(&p, util_now());
+	if ((rc = db_exec(c, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
+			     " VALUES (?,?,?,'pending',?,?)", &p, NULL, e)) ||
+	    (rc = event(c, id, "extension", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
+			jsonx_str(in, "reason"), e)) ||
+	    (rc = notify(c, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id, e)) ||
+	    (rc = audit_write(c, a, "opinion.extension_request", "opinion", db_val(r, 0, O_CODE), NULL, in, e)) ||
+	    (rc = detail(c, a, id, &o, e)) || (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "opinion", o);
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_id, json_t *in,
+			     json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"approve", JF_BOOL, 1, 0, 0, "是否同意"},
+					     {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *x = NULL, *r = NULL;
+	int64_t id;
+	int approve, rc;
+	json_t *o = NULL;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!role_can(a->role, PERM_OPINION_MANAGE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能审批延期");
+	approve = json_is_true(json_object_get(in, "approve"));
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_pi(&p, ext_id);
+	if ((rc = db_begin(c, e)) ||
+	    (rc = db_exec(c, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", &p, &x, e)))
+		goto out;
+	if (!x->nrows) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "延期申请不存在");
+		goto out;
+	}
+	id = db_int(x, 0, 0);
+	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	if (strcmp(db_val(x, 0, 2), "pending")) {
+		rc = err_set(e, E_CONFLICT, "decided", "该延期申请已经审批");
+		goto out;
+	}
+	db_params_init(&p);
+	db_ps(&p, approve ? "approved" : "refused");
+	db_pi(&p, a->account_id);
+	db_pi(&p, util_now());
+	db_pi(&p, ext_id);
+	if ((rc = db_exec(c, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?", &p, NULL, e)))
+		goto out;
+	if (approve && db_val(r, 0, O_DEADLINE)) {
+		struct holidays h;
+		int32_t d;
+		char nd[11];
+		if ((rc = holidays_load(c, &h, e)))
+			goto out;
+		if (cal_parse(db_val(r, 0, O_DEADLINE), &d))
+			d = cal_today();
+		cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
+		holidays_free(&h);
+		db_params_init(&p);
+		db_ps(&p, nd);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET deadline = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+	}
+	if ((rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id, e)) ||
+	    (rc = audit_write(c, a, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion",
+			      db_val(r, 0, O_CODE), NULL, in, e)) ||
+	    (rc = detail(c, a, id, &o, e)) || (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "opinion", o);
+out:
+	json_decref(o);
+	db_res_free(r);
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+struct board {
+	json_t *byHandler;
+	const struct workcal *w;
+	int warn;
+	int32_t today;
+	int64_t open, warned, overdue;
+};
+
+static int board_row(void *ctx, int n, const char *const *c)
+{
+	struct board *b = ctx;
+	json_t *h = json_object_get(b->byHandler, c[0]);
+	int32_t d;
+	(void)n;
+	if (!h) {
+		h = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "handler_id", (json_int_t)strtoll(c[0], NULL, 10),
+			      "handler_name", c[1] ? c[1] : "", "region_name", c[3] ? c[3] : "", "open", (json_int_t)0,
+			      "warn", (json_int_t)0, "overdue", (json_int_t)0);
+		json_object_set_new(b->byHandler, c[0], h);
+	}
+	json_object_set_new(h, "open", json_integer(json_integer_value(json_object_get(h, "open")) + 1));
+	b->open++;
+	if (c[2] && !cal_parse(c[2], &d)) {
+		if (b->today > d) {
+			json_object_set_new(h, "overdue", json_integer(json_integer_value(json_object_get(h, "overdue")) + 1));
+			b->overdue++;
+		} else if (cal_workdays_between(b->w, b->today, d) <= b->warn) {
+			json_object_set_new(h, "warn", json_integer(json_integer_value(json_object_get(h, "warn")) + 1));
+			b->warned++;
+		}
+	}
+	return 0;
+}
+
+int opinion_due_board(struct db *db, const struct actor *a, const char *region, json_t **out,
+		      struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct holidays h = {0};
+	struct workcal wc;
+	struct board b = {0};
+	char path[160], pat[200], limit[11];
+	int rc;
+	const char *k;
+	json_t *v, *items;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_OPINION_READ)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看督办看板");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	if ((rc = warn_limit(c, path, limit, &b.warn, &wc, &h, e)))
+		goto out;
+	b.w = &wc;
+	b.today = cal_today();
+	b.byHandler = json_object();
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	db_ps(&p, pat);
+	if ((rc = db_each(c, "SELECT o.handler_id, h.name, o.deadline, hr.name FROM opinions o"
+			     " JOIN handlers h ON h.id = o.handler_id JOIN regions hr ON hr.code = h.region_code"
+			     " WHERE o.region_path LIKE ? AND o.state IN ('assigned','accepted')", &p, board_row, &b, e)))
+		goto out;
+	items = json_array();
+	json_object_foreach(b.byHandler, k, v)
+		json_array_append(items, v);
+	*out = json_pack("{s:I, s:I, s:I, s:o}", "open", (json_int_t)b.open, "warn", (json_int_t)b.warned,
+			 "overdue", (json_int_t)b.overdue, "handlers", items);
+out:
+	json_decref(b.byHandler);
+	holidays_free(&h);
+	db_release(db, c);
+	return rc;
+}
+
+/* Words too common in citizens' reports to tell anything. */
+static const char *const stop_terms[] = {"希望", "问题", "反映", "建议", "我们", "一个", "没有", "解决",
+					 "情况", "群众", "政府", "相关", "部门", "进行", "可以", "存在",
+					 "影响", "及时", "尽快", "要求", "居民", "非常", "已经", "现在",
+					 "时候", "不是", "这个", "目前", NULL};
+
+struct terms {
+	json_t *counts;
+	int64_t rows;
+};
+
+static int term_row(void *ctx, int n, const char *const *c)
+{
+	struct terms *t = ctx;
+	const char *p = c[0];
+	(void)n;
+	if (!p || t->rows++ > 50000) /* a sample is enough for the most frequent terms */
+		return 0;
+	while (*p) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 6) { /* two CJK characters */
+			char tok[8];
+			int stop = 0;
+			memcpy(tok, p, len);
+			tok[len] = '\0';
+			for (int i = 0; stop_terms[i]; i++)
+				stop |= !strcmp(stop_terms[i], tok);
+			if (!stop)
+				json_object_set_new(t->counts, tok,
+						    json_integer(json_integer_value(json_object_get(t->counts, tok)) + 1));
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "count"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "count"));
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
+		const char *to, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct terms t = {json_object(), 0};
+	char path[160], pat[200];
+	int32_t f, tt;
+	int rc;
+	json_t *cats = NULL, *stations = NULL, *places = NULL, *terms;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_OPINION_READ) && strcmp(a->role, "deputy")) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看热点");
+		goto out;
+	}
+	tt = cal_today();
+	f = tt - 90;
+	if ((from && *from && cal_parse(from, &f)) || (to && *to && cal_parse(to, &tt)) || tt < f) {
+		rc = err_field(e, E_INVALID, "bad_param", "from", "时间范围无效（YYYY-MM-DD）");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		goto out;
+	snprintf(pat, sizeof(pat), "%s%%", path);
+	db_params_init(&p);
+	db_ps(&p, pat);
+	db_pi(&p, (int64_t)f * 86400 - 8 * 3600);
+	db_pi(&p, (int64_t)(tt + 1) * 86400 - 8 * 3600);
+#define PERIOD " o.region_path LIKE ? AND o.created_at >= ? AND o.created_at < ?"
+	if ((rc = db_exec(c, "SELECT COALESCE(c.name, '未分类'), COUNT(*) FROM opinions o LEFT JOIN opinion_categories c"
+			     " ON c.id = o.category_id WHERE" PERIOD " GROUP BY c.name ORDER BY COUNT(*) DESC", &p, &r, e)))
+		goto out;
+	cats = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(cats, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
+	db_res_free(r);
+	if ((rc = db_exec(c, "SELECT s.name, COUNT(*) FROM opinions o JOIN stations s ON s.id = o.station_id WHERE" PERIOD
+			     " GROUP BY s.name ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
+		goto out;
+	stations = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(stations, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
+	db_res_free(r);
+	if ((rc = db_exec(c, "SELECT o.place, COUNT(*) FROM opinions o WHERE" PERIOD " AND o.place <> ''"
+			     " GROUP BY o.place ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
+		goto out;
+	places = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(places, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
+	db_res_free(r);
+	r = NULL;
+	if ((rc = db_each(c, "SELECT o.search_tokens FROM opinions o WHERE" PERIOD " ORDER BY o.id DESC", &p, term_row, &t, e)))
+		goto out;
+#undef PERIOD
+	{
+		size_t n = json_object_size(t.counts), k = 0;
+		json_t **v = xcalloc(n + 1, sizeof(*v));
+		const char *key;
+		json_t *val;
+		json_object_foreach(t.counts, key, val)
+			v[k++] = json_pack("{s:s, s:O}", "term", key, "count", val);
+		qsort(v, k, sizeof(*v), by_count);
+		terms = json_array();
+		for (size_t i = 0; i < k; i++) {
+			if (i < 30)
+				json_array_append(terms, v[i]);
+			json_decref(v[i]);
+		}
+		free(v);
+	}
+	{
+		char fs[11], ts[11];
+		cal_format(f, fs);
+		cal_format(tt, ts);
+		*out = json_pack("{s:s, s:s, s:O, s:O, s:O, s:o}", "from", fs, "to", ts, "categories", cats, "stations",
+				 stations, "places", places, "terms", terms);
+	}
+out:
+	json_decref(cats);
+	json_decref(stations);
+	json_decref(places);
+	json_decref(t.counts);
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
+		  size_t *len, const char **mime, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL, *ph = NULL;
+	int rc;
+
+	*data = NULL;
+	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_pi(&p, n - 1);
+	if ((rc = db_exec(c, "SELECT mime, data FROM opinion_photos WHERE opinion_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+			  &p, &ph, e)))
+		goto out;
+	if (n < 1 || !ph->nrows) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "照片不存在");
+		goto out;
+	}
+	{
+		const char *b = db_val(ph, 0, 1);
+		size_t cap = strlen(b) / 4 * 3 + 3;
+		*data = xmalloc(cap);
+		if (sodium_base642bin((unsigned char *)*data, cap, b, strlen(b), NULL, len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL)) {
+			free(*data);
+			*data = NULL;
+			rc = err_set(e, E_INTERNAL, "bad_photo", "照片数据损坏");
+			goto out;
+		}
+		*mime = !strcmp(db_val(ph, 0, 0), "image/png") ? "image/png" : "image/jpeg";
+	}
+out:
+	db_res_free(r);
+	db_res_free(ph);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_categories(struct db *db, json_t **out, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_exec(c, "SELECT id, name FROM opinion_categories WHERE active = 1 ORDER BY sort, id", NULL, &r, e)))
+		*out = json_pack("{s:o}", "items", rows_array(r, cols));
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT}, {"kind", COL_STR}, {"title", COL_STR},
+					  {"link", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	char pat[200];
+	int rc;
+
+	*out = NULL;
+	db_params_init(&p);
+	if (!strcmp(a->role, "handler")) {
+		db_pi(&p, a->handler_id);
+		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE handler_id = ?"
+				" ORDER BY id DESC LIMIT 50", &p, &r, e);
+	} else {
+		/* Staff see their own region's notices (a unit's staff are those who act on them). */
+		snprintf(pat, sizeof(pat), "%s", a->region_code);
+		db_ps(&p, pat);
+		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE region_code = ?"
+				" ORDER BY id DESC LIMIT 50", &p, &r, e);
+	}
+	if (!rc)
+		*out = json_pack("{s:o}", "items", rows_array(r, cols));
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
+{
+	struct intake x = {0};
+	char code[13], secret[49];
+	int64_t id;
+	int rc;
+
+	x.region = jsonx_str(spec, "region_code");
+	x.path = jsonx_str(spec, "region_path");
+	x.station = jsonx_int(spec, "station_id", 0);
+	x.channel = jsonx_str(spec, "channel");
+	x.category = jsonx_int(spec, "category_id", 0);
+	x.body = jsonx_str(spec, "body");
+	x.place = jsonx_str(spec, "place");
+	x.phone = jsonx_str(spec, "phone");
+	x.name = jsonx_str(spec, "name");
+	x.state = jsonx_str(spec, "state");
+	x.created_at = jsonx_int(spec, "created_at", 0);
+	if ((rc = insert(c, &x, &id, code, secret, e)))
+		return rc;
+	{
+		struct db_params p;
+		db_params_init(&p);
+		if (jsonx_int(spec, "handler_id", 0))
+			db_pi(&p, jsonx_int(spec, "handler_id", 0));
+		else
+			db_ps(&p, NULL);
+		db_ps(&p, jsonx_str(spec, "assigned_on"));
+		db_ps(&p, jsonx_str(spec, "deadline"));
+		db_ps(&p, jsonx_str(spec, "reply"));
+		if (jsonx_str(spec, "reply"))
+			db_pi(&p, x.created_at + 5 * 86400);
+		else
+			db_ps(&p, NULL);
+		db_ps(&p, jsonx_str(spec, "rating"));
+		if (jsonx_str(spec, "rating"))
+			db_pi(&p, x.created_at + 8 * 86400);
+		else
+			db_ps(&p, NULL);
+		if (!strcmp(x.state, "closed"))
+			db_pi(&p, x.created_at + 8 * 86400);
+		else
+			db_ps(&p, NULL);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?,"
+				     " replied_at = ?, rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", &p, NULL, e)))
+			return rc;
+	}
+	return event(c, id, "submit", NULL, x.state, "演示数据", "", e);
+}

@@ -1,0 +1,69 @@
+/* opinion.h: citizens' opinions (民意), the closed loop of DOMAIN §3: intake from a station's
+ * QR page, the public site or a reception → classification → assignment to a handling unit with
+ * a deadline in working days → accepted or returned → replied → rated by the citizen → closed;
+ * not satisfied → handled again; not accepted with a reason; merged into one case when many
+ * report the same problem; converted into a deputy's suggestion. The state machine lives here. */
+#ifndef RENDA_OPINION_H
+#define RENDA_OPINION_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+#include "rows.h"
+
+/* The next state for an action taken in a state, or NULL when the law of the loop forbids it.
+ * Pure: the whole transition table, for the unit tests and the handlers. */
+const char *opinion_next_state(const char *state, const char *action);
+/* The Chinese name of a state ("" when unknown). */
+const char *opinion_state_name(const char *state);
+
+/* A citizen's submission (no login): {"station_code"|"region_code","category_id"?,"body",
+ * "place"?,"name"?,"phone"?,"consent":true,"photos"?:[base64 JPEG/PNG]}.
+ * *out: {"tracking_code","secret","state"}. */
+int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out,
+		   struct err *e) WUR;
+/* The citizen's view by tracking code with the last four digits of the phone or the secret. */
+int opinion_track(struct db *db, const char *code, const char *phone4, const char *secret,
+		  json_t **out, struct err *e) WUR;
+/* The citizen rates the answer {"phone4"|"secret","rating","comment"?}. */
+int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e) WUR;
+
+/* Staff or a deputy register what was raised at a reception, a visit, a call or a letter. */
+int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		   struct err *e) WUR;
+
+struct opinion_filter {
+	const char *region, *state, *category, *station, *handler, *due, *q, *from, *to, *channel;
+};
+int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
+		 const struct listq *q, json_t **out, struct err *e) WUR;
+int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
+/* One step of the loop: {"action", ...its fields}. Illegal steps are refused with the state. */
+int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		struct err *e) WUR;
+/* Open opinions that read like this one (MinHash over character bigrams). */
+int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out,
+		    struct err *e) WUR;
+/* A handling unit asks for more time {"days","reason"}; the assigning staff decide. */
+int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			      json_t **out, struct err *e) WUR;
+int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_id, json_t *in,
+			     json_t **out, struct err *e) WUR;
+/* What is due or overdue, per handling unit, within scope. */
+int opinion_due_board(struct db *db, const struct actor *a, const char *region, json_t **out,
+		      struct err *e) WUR;
+/* Hot topics of a period: counts by category, station and place, and frequent terms. */
+int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
+		const char *to, json_t **out, struct err *e) WUR;
+/* One photo of an opinion (n from 1): *data malloc'd. */
+int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
+		  size_t *len, const char **mime, struct err *e) WUR;
+int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
+/* In-app notifications for the actor (its handling unit's, or its region's). */
+int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
+
+/* For the demo: an opinion in the given state, inside the caller's transaction. */
+int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e) WUR;
+
+#endif
