@@ -14,6 +14,7 @@
 #include "handler.h"
 #include "region.h"
 #include "schedule.h"
+#include "opinion.h"
 #include "station.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
@@ -54,13 +55,14 @@ static const char *const street_depts[] = {"党政办公室", "城市管理办�
 struct plan {
 	int counties, towns_per_county, districts, streets_per_district, devzones;
 	int per_township, per_county, per_city; /* deputies of each congress */
+	int opinions;                           /* a year of citizens' opinions */
 };
 
 /* About 300, 3,000 and 30,000 deputies. */
 static const struct plan plans[] = {
-	[DEMO_SMALL] = {1, 6, 1, 5, 1, 40, 30, 0},
-	[DEMO_MEDIUM] = {3, 12, 2, 8, 2, 70, 80, 80},
-	[DEMO_LARGE] = {6, 20, 4, 12, 3, 230, 200, 400},
+	[DEMO_SMALL] = {1, 6, 1, 5, 1, 40, 30, 0, 1500},
+	[DEMO_MEDIUM] = {3, 12, 2, 8, 2, 70, 80, 80, 20000},
+	[DEMO_LARGE] = {6, 20, 4, 12, 3, 230, 200, 400, 1000000},
 };
 
 int demo_size_parse(const char *s)
@@ -421,6 +423,112 @@ out:
 	return rc;
 }
 
+/* What citizens raise, by category (the seeded categories' names), with {p} for the place. */
+static const char *const complaints[][2] = {
+	{"市政设施", "{p}的路灯坏了快两个月了，晚上出行很不方便，老人孩子容易摔倒，希望尽快修复。"},
+	{"市政设施", "{p}门口的下水道经常堵塞，一下雨就积水，请有关部门疏通。"},
+	{"道路交通", "{p}路口没有红绿灯，早晚高峰车辆多，行人过马路很危险，建议增设信号灯和斑马线。"},
+	{"道路交通", "{p}附近的道路坑洼不平，电动车经常摔倒，希望尽快修补路面。"},
+	{"噪声扰民", "{p}附近工地夜间施工噪音很大，严重影响居民休息，请核查施工许可。"},
+	{"噪声扰民", "{p}的广场舞音响声音太大，晚上十点以后还在跳，希望规范时间和音量。"},
+	{"环境保护", "{p}旁边的河道有异味，水面漂浮垃圾，夏天蚊虫很多，希望治理河道环境。"},
+	{"环境保护", "{p}附近的小作坊排放黑烟，气味刺鼻，怀疑没有环保手续。"},
+	{"教育", "{p}附近只有一所幼儿园，学位紧张，孩子入园难，建议新建公办幼儿园。"},
+	{"医疗卫生", "{p}卫生室只有一名医生，看病要排很久，希望增加医务人员。"},
+	{"养老服务", "{p}独居老人多，希望建设日间照料中心，提供助餐服务。"},
+	{"物业管理", "{p}小区的电梯经常坏，物业维修不及时，老人上下楼很困难。"},
+	{"供水供电供气", "{p}最近经常停水，水压也低，高层住户用水困难。"},
+	{"农业农村", "{p}的灌溉渠道年久失修，渗漏严重，影响春耕用水，希望列入维修计划。"},
+	{"公共交通", "{p}到镇上的公交车班次太少，一小时一班，学生和老人出行不便。"},
+	{"城市管理", "{p}一带占道经营严重，早市摊位占满人行道，影响通行和卫生。"},
+	{"社会保障", "{p}的困难家庭申请低保流程复杂，希望简化手续、上门服务。"},
+	{"生态绿化", "{p}的绿化带长期无人养护，杂草丛生，希望补种修剪。"},
+	{"公共安全", "{p}附近缺少监控探头，最近发生几起电动车被盗，希望加强巡逻。"},
+	{"文化体育", "{p}没有像样的健身场地，希望利用空地建设口袋公园和健身设施。"},
+};
+static const char *const places[] = {"幸福小区", "人民路", "中心小学", "农贸市场", "卫生院", "文化广场",
+				     "新村", "老街", "工业园", "汽车站"};
+static const char *const replies[] = {
+	"经现场核查，已安排施工队于本周完成维修，感谢您的监督。",
+	"已将该问题纳入今年民生实事计划，预计下季度完成，届时将告知办理结果。",
+	"已约谈相关单位负责人，责令限期整改，并将持续跟踪检查。",
+	"经研究，该事项涉及规划调整，已报上级部门研究，我们会及时反馈进展。"};
+
+/* A year of opinions across the townships, in every state of the loop. */
+static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl, struct err *e)
+{
+	struct db_res *towns = NULL, *cats = NULL, *hs = NULL;
+	int64_t now = util_now();
+	int rc;
+
+	if ((rc = db_exec(c, "SELECT r.code, r.name, r.path, r.parent_code, (SELECT MIN(s.id) FROM stations s"
+			     " WHERE s.region_code = r.code) FROM regions r WHERE r.level IN ('township','street')"
+			     " ORDER BY r.code", NULL, &towns, e)) ||
+	    (rc = db_exec(c, "SELECT id, name FROM opinion_categories", NULL, &cats, e)))
+		goto out;
+	for (int i = 0; i < pl->opinions && towns->nrows; i++) {
+		int t = (int)rnd(r, (unsigned)towns->nrows), k = (int)rnd(r, ARRAY_LEN(complaints));
+		int64_t created = now - (int64_t)rnd(r, 365 * 86400), hid = 0, cat = 0;
+		int64_t age_days = (now - created) / 86400;
+		char place[96], body[512], phone[16], dl[11], on[11];
+		const char *state;
+		const char *tmpl = complaints[k][1], *ph = strstr(tmpl, "{p}");
+		struct db_params p;
+		json_t *spec;
+		unsigned roll = rnd(r, 100);
+
+		snprintf(place, sizeof(place), "%s%s", db_val(towns, t, 1), places[rnd(r, ARRAY_LEN(places))]);
+		snprintf(body, sizeof(body), "%.*s%s%s", (int)(ph - tmpl), tmpl, place, ph + 3);
+		for (int j = 0; j < cats->nrows; j++)
+			if (!strcmp(db_val(cats, j, 1), complaints[k][0]))
+				cat = db_int(cats, j, 0);
+		/* Older reports are mostly done; recent ones are still on their way. */
+		if (age_days > 45)
+			state = roll < 80 ? "closed" : roll < 88 ? "replied" : roll < 94 ? "not_accepted" : "accepted";
+		else
+			state = roll < 15 ? "received" : roll < 25 ? "classified" : roll < 55 ? "assigned" : roll < 75 ? "accepted"
+				: roll < 90 ? "replied" : "closed";
+		if (strcmp(state, "received") && strcmp(state, "classified") && strcmp(state, "not_accepted") &&
+		    strcmp(state, "merged")) {
+			db_res_free(hs);
+			hs = NULL;
+			db_params_init(&p);
+			db_ps(&p, db_val(towns, t, 3));
+			if ((rc = db_exec(c, "SELECT id FROM handlers WHERE region_code = ? ORDER BY id", &p, &hs, e)))
+				goto out;
+			if (hs->nrows)
+				hid = db_int(hs, (int)rnd(r, (unsigned)hs->nrows), 0);
+		}
+		cal_format((int32_t)((created + 8 * 3600) / 86400), on);
+		cal_format((int32_t)((created + 8 * 3600) / 86400) + 21, dl);
+		snprintf(phone, sizeof(phone), "13%01u%08u", rnd(r, 10), rnd(r, 100000000));
+		spec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I}", "region_code", db_val(towns, t, 0),
+				 "region_path", db_val(towns, t, 2), "channel", rnd(r, 3) ? "qr" : "reception",
+				 "body", body, "category_id", (json_int_t)(strcmp(state, "received") ? cat : 0),
+				 "place", place, "state", state, "phone", phone, "created_at", (json_int_t)created);
+		if (db_val(towns, t, 4))
+			json_object_set_new(spec, "station_id", json_integer(db_int(towns, t, 4)));
+		if (hid) {
+			json_object_set_new(spec, "handler_id", json_integer(hid));
+			json_object_set_new(spec, "assigned_on", json_string(on));
+			json_object_set_new(spec, "deadline", json_string(dl));
+		}
+		if (!strcmp(state, "replied") || !strcmp(state, "closed"))
+			json_object_set_new(spec, "reply", json_string(replies[rnd(r, ARRAY_LEN(replies))]));
+		if (!strcmp(state, "closed"))
+			json_object_set_new(spec, "rating", json_string(rnd(r, 10) < 7 ? "satisfied" : rnd(r, 2) ? "basically" : "unsatisfied"));
+		rc = opinion_insert_demo(c, spec, e);
+		json_decref(spec);
+		if (rc)
+			goto out;
+	}
+out:
+	db_res_free(towns);
+	db_res_free(cats);
+	db_res_free(hs);
+	return rc;
+}
+
 /* Deputies of every congress, groups and stations, after the regions exist. */
 static int demo_people(struct db_conn *c, struct rng *r, const struct plan *pl,
 		       void (*progress)(int, int), int *done, int total, struct err *e)
@@ -551,7 +659,7 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
-	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)))
+	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
 		int is_handler = !strcmp(demo_accounts[i].role, "handler");

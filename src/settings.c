@@ -167,16 +167,19 @@ void holidays_free(struct holidays *h)
 int holidays_list(struct db *db, const char *year, json_t **out, struct err *e)
 {
 	static const struct col cols[] = {{"day", COL_STR}, {"kind", COL_STR}, {"name", COL_STR}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
+	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
 	char pat[16];
 	int rc;
 
 	*out = NULL;
+	if (year && *year && (strlen(year) != 4 || strspn(year, "0123456789") != 4))
+		return err_field(e, E_INVALID, "bad_param", "year", "年份应为4位数字");
 	db_params_init(&p);
 	snprintf(pat, sizeof(pat), "%.4s%%", year && *year ? year : "");
 	db_ps(&p, pat);
+	c = db_acquire(db);
 	if (!(rc = db_exec(c, "SELECT day, kind, name FROM holidays WHERE day LIKE ? ORDER BY day", &p, &r, e)))
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));
 	db_res_free(r);

@@ -1,0 +1,200 @@
+/* Unit tests of the opinion loop: every legal and illegal transition, the loop through the
+ * domain functions with deadlines, tracking proofs and personal data at rest. */
+#include "fixture.h"
+#include "opinion.h"
+
+static const char *const states[] = {"received", "classified", "assigned", "accepted", "returned",
+				     "replied", "closed", "not_accepted", "converted", "merged", NULL};
+static const char *const actions[] = {"classify", "assign", "answer_on_spot", "not_accept", "merge",
+				      "convert", "accept", "return", "reply", "rate_satisfied",
+				      "rate_unsatisfied", "close", "case_reply", "submit", NULL};
+
+/* The loop as DOMAIN §3 describes it, written out independently of the module's table. */
+static const char *expected(const char *s, const char *a)
+{
+	static const char *const legal[][3] = {
+		{"received", "classify", "classified"}, {"received", "assign", "assigned"},
+		{"received", "answer_on_spot", "closed"}, {"received", "not_accept", "not_accepted"},
+		{"received", "merge", "merged"}, {"received", "convert", "converted"},
+		{"classified", "assign", "assigned"}, {"classified", "answer_on_spot", "closed"},
+		{"classified", "not_accept", "not_accepted"}, {"classified", "merge", "merged"},
+		{"classified", "convert", "converted"},
+		{"assigned", "accept", "accepted"}, {"assigned", "return", "returned"},
+		{"accepted", "reply", "replied"},
+		{"returned", "assign", "assigned"}, {"returned", "not_accept", "not_accepted"},
+		{"returned", "answer_on_spot", "closed"},
+		{"replied", "rate_satisfied", "closed"}, {"replied", "rate_unsatisfied", "assigned"},
+		{"replied", "close", "closed"},
+		{"merged", "case_reply", "replied"},
+	};
+	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++)
+		if (!strcmp(legal[i][0], s) && !strcmp(legal[i][1], a))
+			return legal[i][2];
+	return NULL;
+}
+
+static void every_transition(void **state)
+{
+	int legal = 0, illegal = 0;
+	(void)state;
+	for (int i = 0; states[i]; i++)
+		for (int j = 0; actions[j]; j++) {
+			const char *want = expected(states[i], actions[j]);
+			const char *got = opinion_next_state(states[i], actions[j]);
+			if (want) {
+				assert_non_null(got);
+				assert_string_equal(got, want);
+				legal++;
+			} else {
+				if (got)
+					fail_msg("%s --%s--> %s should be refused", states[i], actions[j], got);
+				illegal++;
+			}
+		}
+	assert_int_equal(legal, 21);
+	assert_true(illegal > 100);
+	/* the terminal states go nowhere */
+	for (int j = 0; actions[j]; j++) {
+		assert_null(opinion_next_state("closed", actions[j]));
+		assert_null(opinion_next_state("not_accepted", actions[j]));
+		assert_null(opinion_next_state("converted", actions[j]));
+	}
+	assert_string_equal(opinion_state_name("replied"), "已答复");
+	assert_string_equal(opinion_state_name("nonsense"), "");
+}
+
+static struct actor staff(const char *role, int64_t handler)
+{
+	struct actor a = {0};
+	a.account_id = 5;
+	snprintf(a.username, sizeof(a.username), "t");
+	snprintf(a.display_name, sizeof(a.display_name), "测试");
+	snprintf(a.role, sizeof(a.role), "%s", role);
+	snprintf(a.region_code, sizeof(a.region_code), "329981");
+	snprintf(a.region_path, sizeof(a.region_path), "/329900/329981/");
+	a.handler_id = handler;
+	return a;
+}
+
+static json_t *act(struct fixture *f, const struct actor *a, int64_t id, const char *json, int want)
+{
+	json_t *in = json_loads(json, 0, NULL), *out = NULL;
+	struct err e = {0};
+	int rc = opinion_act(f->db, a, id, in, &out, &e);
+	json_decref(in);
+	if (rc != want)
+		fail_msg("%s: want %d got %d (%s)", json, want, rc, e.msg);
+	return out;
+}
+
+static void the_loop(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1), other = staff("handler", 2);
+	json_t *in, *out = NULL;
+	struct err e = {0};
+	char code[16], secret[64], sql[256];
+	int64_t id;
+	(void)state;
+
+	in = json_pack("{s:s, s:s, s:s, s:s, s:b}", "region_code", "329981101", "body",
+		       "幸福小区路灯坏了两个月，晚上出行不便。", "phone", "13912345678", "name", "张三", "consent", 1);
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
+	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(out, "tracking_code")));
+	snprintf(secret, sizeof(secret), "%s", json_string_value(json_object_get(out, "secret")));
+	json_decref(out);
+	json_decref(in);
+	id = fixture_count(f, "SELECT MAX(id) FROM opinions");
+	/* the phone and name are not stored in the clear */
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE citizen_phone_enc LIKE '%1391234%'"
+					  " OR citizen_name_enc LIKE '%张%'"), 0);
+	/* proofs: the last four digits or the secret; anything else is not found */
+	assert_int_equal(opinion_track(f->db, code, "5678", NULL, &out, &e), 0);
+	json_decref(out);
+	assert_int_equal(opinion_track(f->db, code, "5679", NULL, &out, &e), E_NOTFOUND);
+	assert_int_equal(opinion_track(f->db, code, NULL, secret, &out, &e), 0);
+	json_decref(out);
+	assert_int_equal(opinion_track(f->db, "000000AAAAAA", "5678", NULL, &out, &e), E_NOTFOUND);
+	/* rating before a reply */
+	in = json_pack("{s:s, s:s}", "phone4", "5678", "rating", "satisfied");
+	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), E_CONFLICT);
+	json_decref(in);
+
+	json_decref(act(f, &county, id, "{\"action\":\"classify\",\"category_id\":2}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", E_NOTFOUND)); /* not its item yet */
+	out = act(f, &county, id, "{\"action\":\"assign\",\"handler_id\":1,\"days\":5}", 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "due")), "ok");
+	json_decref(out);
+	json_decref(act(f, &other, id, "{\"action\":\"accept\"}", E_NOTFOUND));   /* another unit */
+	json_decref(act(f, &county, id, "{\"action\":\"accept\"}", E_FORBIDDEN)); /* staff do not sign */
+	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"好\"}", E_CONFLICT));
+	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已修复\"}", 0));
+	in = json_pack("{s:s, s:s}", "secret", secret, "rating", "unsatisfied");
+	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "assigned");
+	json_decref(out);
+	json_decref(in);
+	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"两盏路灯均已修复\"}", 0));
+	in = json_pack("{s:s, s:s}", "phone4", "5678", "rating", "satisfied");
+	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "closed");
+	json_decref(out);
+	json_decref(in);
+	json_decref(act(f, &county, id, "{\"action\":\"classify\",\"category_id\":3}", E_CONFLICT));
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld", (long long)id);
+	assert_int_equal(fixture_count(f, sql), 9); /* submit, classify, assign, accept, reply, rate, accept, reply, rate */
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit WHERE object_type = 'opinion' AND object_id = '%lld'", (long long)id);
+	assert_true(fixture_count(f, sql) >= 9);
+	fixture_close(f);
+}
+
+static void merged_cases_share_the_reply(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	json_t *in, *out = NULL;
+	struct err e = {0};
+	int64_t a, b;
+	char json[128];
+	(void)state;
+
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body", "中心小学门口没有人行横道，接送孩子很危险。", "channel", "visit");
+	county.account_id = 4;
+	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
+	a = json_integer_value(json_object_get(json_object_get(out, "opinion"), "id"));
+	json_decref(out);
+	json_decref(in);
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body", "中心小学门口没有人行横道，孩子上学过马路很危险。", "channel", "phone");
+	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
+	b = json_integer_value(json_object_get(json_object_get(out, "opinion"), "id"));
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(opinion_similar(f->db, &county, a, &out, &e), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0), "id")), b);
+	json_decref(out);
+	snprintf(json, sizeof(json), "{\"action\":\"merge\",\"into\":%lld}", (long long)a);
+	json_decref(act(f, &county, b, json, 0));
+	snprintf(json, sizeof(json), "{\"action\":\"merge\",\"into\":%lld}", (long long)b);
+	json_decref(act(f, &county, a, json, E_CONFLICT)); /* into a merged one */
+	json_decref(act(f, &county, a, "{\"action\":\"assign\",\"handler_id\":1}", 0));
+	json_decref(act(f, &handler, a, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, a, "{\"action\":\"reply\",\"reply\":\"已施划人行横道\"}", 0));
+	assert_int_equal(opinion_get(f->db, &county, b, &out, &e), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "replied");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "reply")), "已施划人行横道");
+	json_decref(out);
+	fixture_close(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_transition),
+		cmocka_unit_test(the_loop),
+		cmocka_unit_test(merged_cases_share_the_reply),
+	};
+	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
+}
