@@ -2,7 +2,7 @@
 # `make test` builds and runs every test on both database backends.
 
 CC ?= cc
-PKGS := libmicrohttpd jansson libsodium libcrypto sqlite3 libpq minizip expat xlsxwriter libqrencode libpng zlib
+PKGS := libmicrohttpd jansson libsodium libcrypto libcurl sqlite3 libpq minizip expat xlsxwriter libqrencode libpng zlib
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

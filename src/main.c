@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "deputy_io.h"
 #include "http.h"
+#include "jobs.h"
 #include "limit.h"
 #include "crypto.h"
 #include "region.h"
@@ -28,7 +29,7 @@ static const char usage[] =
 	"\n"
 	"命令:\n"
 	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
-	"           [--key-file FILE] [--public-url URL]\n"
+	"           [--key-file FILE] [--public-url URL] [--notify-webhook URL] [--jobs-interval S]\n"
 	"           提供网页和 JSON API（默认 127.0.0.1:8080）\n"
 	"  migrate  --db URL              升级数据库结构\n"
 	"  demo     --db URL --size small|medium|large [--seed N]\n"
@@ -51,6 +52,9 @@ static const char *const cmd_help[][2] = {
 		  "  --key-file 个人信息加密密钥文件（默认：SQLite 数据库旁的 .key 文件；PostgreSQL 须指定，\n"
 		  "             或用环境变量 RENDA_KEY_FILE）\n"
 		  "  --public-url 群众访问本系统的地址，联络站二维码指向这里（默认为监听地址）\n"
+		  "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
+		  "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
+		  "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
 		  "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
@@ -74,7 +78,7 @@ static int die2(const char *fmt, const char *arg)
 
 struct opts {
 	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads, *timeout;
-	const char *key_file, *public_url;
+	const char *key_file, *public_url, *notify_webhook, *jobs_interval, *retry_base;
 	int quiet;
 };
 
@@ -102,6 +106,9 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 		OPT(region); OPT(name); OPT(to); OPT(threads); OPT(timeout);
 		else if (!strcmp(a + 2, "key-file")) slot = &o->key_file;
 		else if (!strcmp(a + 2, "public-url")) slot = &o->public_url;
+		else if (!strcmp(a + 2, "notify-webhook")) slot = &o->notify_webhook;
+		else if (!strcmp(a + 2, "jobs-interval")) slot = &o->jobs_interval;
+		else if (!strcmp(a + 2, "retry-base")) slot = &o->retry_base;
 #undef OPT
 		if (!slot)
 			return die2("未知参数 %s", a);
@@ -176,6 +183,8 @@ static char *default_web_dir(void)
 static int cmd_serve(struct opts *o)
 {
 	struct http_config cfg = {0};
+	struct jobs_config jcfg = {0};
+	struct jobs *jobs = NULL;
 	struct http_server *srv;
 	struct app app = {0};
 	struct err e = {0};
@@ -241,12 +250,24 @@ static int cmd_serve(struct opts *o)
 	}
 	if (!o->public_url)
 		snprintf((char *)app.public_url, 512, "http://%s:%d", host, http_port(srv));
+	{
+		int64_t v;
+		jcfg.webhook = o->notify_webhook;
+		jcfg.interval_s = 60;
+		jcfg.retry_base_s = 30;
+		if (o->jobs_interval && !util_parse_i64(o->jobs_interval, &v) && v >= 1 && v <= 86400)
+			jcfg.interval_s = (int)v;
+		if (o->retry_base && !util_parse_i64(o->retry_base, &v) && v >= 1 && v <= 86400)
+			jcfg.retry_base_s = (int)v;
+		jobs = jobs_start(app.db, &jcfg);
+	}
 	printf("renda: listening on http://%s:%d\n", host, http_port(srv));
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "renda: 收到%s，停止接收新连接，等待进行中的请求完成\n",
 		sig == SIGTERM ? " SIGTERM" : " SIGINT");
 	http_stop(srv);
+	jobs_stop(jobs);
 	db_close(app.db);
 	free(web);
 	fprintf(stderr, "renda: 已停止\n");
@@ -492,7 +513,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url ", &o);
+		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}
 	if (!strcmp(cmd, "migrate")) {

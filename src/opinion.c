@@ -60,7 +60,7 @@ static const char *const action_names[][2] = {
 	{"answer_on_spot", "当场答复"}, {"not_accept", "不予受理"}, {"merge", "并案"},
 	{"convert", "转为代表建议"}, {"accept", "签收"}, {"return", "退回"}, {"reply", "答复"},
 	{"rate_satisfied", "评价"}, {"rate_unsatisfied", "评价不满意，重新办理"}, {"close", "办结"},
-	{"case_reply", "并案答复"}, {"extension", "延期"}};
+	{"case_reply", "并案答复"}, {"extension", "申请延期"}, {"extension_decision", "延期审批"}};
 
 const char *opinion_next_state(const char *state, const char *action)
 {
@@ -278,6 +278,42 @@ static int notify(struct db_conn *c, int64_t handler_id, const char *region, con
 	db_pi(&p, util_now());
 	return db_exec(c, "INSERT INTO notifications (handler_id, region_code, kind, title, link, created_at)"
 			  " VALUES (?,?,?,?,?,?)", &p, NULL, e);
+}
+
+/* Queues a text message to each citizen of the case who left a phone: the outbox keeps it
+ * until the gateway takes it (jobs.c), so nothing is lost while the gateway is down. */
+static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
+			     " AND citizen_phone_enc IS NOT NULL", &p, &r, e)))
+		return rc;
+	for (int i = 0; i < r->nrows && !rc; i++) {
+		char text[256];
+		json_t *payload;
+		char *s;
+		snprintf(text, sizeof(text), "您反映的问题（查询码 %s）已有答复，请凭查询码和手机号后四位查看并评价。",
+			 db_val(r, i, 1));
+		payload = json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "sms", "opinion_id",
+				    (json_int_t)db_int(r, i, 0), "tracking_code", db_val(r, i, 1), "phone_sealed",
+				    db_val(r, i, 2), "text", text);
+		s = json_dumps(payload, JSON_COMPACT);
+		db_params_init(&p);
+		db_ps(&p, s);
+		db_pi(&p, util_now());
+		db_pi(&p, util_now());
+		rc = db_exec(c, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)", &p, NULL, e);
+		free(s);
+		json_decref(payload);
+	}
+	db_res_free(r);
+	return rc;
 }
 
 /* ---- intake ---- */
@@ -960,7 +996,9 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	db_res_free(r);
 	r = NULL;
 	buf_reset(&sql);
-	buf_addf(&sql, "SELECT " OP_COLS OP_FROM "%s ORDER BY o.%s, o.id DESC LIMIT ? OFFSET ?", w.data, order);
+	/* Items without a deadline sort last on both backends. */
+	buf_addf(&sql, "SELECT " OP_COLS OP_FROM "%s ORDER BY %s o.%s, o.id DESC LIMIT ? OFFSET ?", w.data,
+		 strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL,", order);
 	db_pi(&p, q->per_page);
 	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
 	if ((rc = db_exec(c, sql.data, &p, &r, e)))
@@ -1084,6 +1122,13 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 	action = jsonx_str(in, "action");
 	if (!strcmp(action, "rate_satisfied") || !strcmp(action, "rate_unsatisfied") || !strcmp(action, "case_reply"))
 		return err_field(e, E_INVALID, "bad_action", "action", "该操作不能由工作人员执行");
+	{
+		int known = 0;
+		for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
+			known |= !strcmp(transitions[i].action, action);
+		if (!known)
+			return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
+	}
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
 		goto out;
@@ -1216,7 +1261,8 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 			db_pi(&p, id);
 			if ((rc = db_exec(c, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
 					     " updated_at = ? WHERE case_id = ? AND state = 'merged' RETURNING id", &p, NULL, e)) ||
-			    (rc = notify(c, 0, db_val(r, 0, O_REGION), "replied", "承办单位答复了一件群众意见", id, e)))
+			    (rc = notify(c, 0, db_val(r, 0, O_REGION), "replied", "承办单位答复了一件群众意见", id, e)) ||
+			    (rc = tell_citizens(c, id, e)))
 				goto out;
 		}
 	} else if (!strcmp(action, "not_accept") || !strcmp(action, "convert")) {
@@ -1418,7 +1464,7 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 	    (rc = event(c, id, "extension", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
 			jsonx_str(in, "reason"), e)) ||
 	    (rc = notify(c, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id, e)) ||
-	    (rc = audit_write(c, a, "opinion.extension_request", "opinion", db_val(r, 0, O_CODE), NULL, in, e)) ||
+	    (rc = audit_write(c, a, "opinion.extension_request", "opinion", db_val(r, 0, O_ID), NULL, in, e)) ||
 	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "opinion", o);
@@ -1490,8 +1536,10 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 			goto out;
 	}
 	if ((rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id, e)) ||
+	    (rc = event(c, id, "extension_decision", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
+			approve ? "同意延期" : "不同意延期", e)) ||
 	    (rc = audit_write(c, a, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion",
-			      db_val(r, 0, O_CODE), NULL, in, e)) ||
+			      db_val(r, 0, O_ID), NULL, in, e)) ||
 	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "opinion", o);
@@ -1790,12 +1838,17 @@ int opinion_notifications(struct db *db, const struct actor *a, json_t **out, st
 		db_pi(&p, a->handler_id);
 		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE handler_id = ?"
 				" ORDER BY id DESC LIMIT 50", &p, &r, e);
-	} else {
-		/* Staff see their own region's notices (a unit's staff are those who act on them). */
-		snprintf(pat, sizeof(pat), "%s", a->region_code);
+	} else if (role_can(a->role, PERM_OPINION_READ)) {
+		/* Staff see the notices of their whole subtree. */
+		snprintf(pat, sizeof(pat), "%s%%", a->region_path);
 		db_ps(&p, pat);
-		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE region_code = ?"
-				" ORDER BY id DESC LIMIT 50", &p, &r, e);
+		rc = db_exec(c, "SELECT n.id, n.kind, n.title, n.link, n.created_at FROM notifications n"
+				" JOIN regions r ON r.code = n.region_code WHERE r.path LIKE ?"
+				" ORDER BY n.id DESC LIMIT 50", &p, &r, e);
+	} else {
+		*out = json_pack("{s:[]}", "items"); /* deputies follow their stations' opinions in their list */
+		db_release(db, c);
+		return 0;
 	}
 	if (!rc)
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));

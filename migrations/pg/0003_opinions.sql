@@ -52,7 +52,8 @@ CREATE TABLE opinions (
 	created_by BIGINT REFERENCES accounts(id),
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL,
-	closed_at BIGINT
+	closed_at BIGINT,
+	warned_at BIGINT -- when the handling unit was told the deadline is near
 );
 CREATE INDEX opinions_path ON opinions(region_path, state, created_at);
 CREATE INDEX opinions_handler ON opinions(handler_id, state, deadline);

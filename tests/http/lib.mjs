@@ -155,3 +155,65 @@ export function rawConn(srv, payload, { waitMs = 1500 } = {}) {
 export function statuses(out) {
   return [...out.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
 }
+
+import http from 'node:http'; // (import declarations are hoisted)
+
+// One API call like api(), sent from a chosen loopback source address (127.0.0.2 …), so that
+// per-address limits (the public opinion form) can be tested and kept apart.
+export function apiFrom(srv, localAddress, method, path, opts = {}) {
+  const headers = { ...(opts.headers || {}) };
+  let body;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' || opts.body instanceof Uint8Array ? opts.body : JSON.stringify(opts.body);
+    if (!('Content-Type' in headers)) headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = Buffer.byteLength(body);
+  }
+  if (opts.session) {
+    headers.Cookie = opts.session.cookie;
+    if (method !== 'GET' && opts.csrf !== false) headers['X-CSRF-Token'] = opts.session.csrf;
+  }
+  const u = new URL(srv.url + path);
+  return new Promise((ok, fail) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, localAddress },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let json = null;
+          try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+          const h = new Headers();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+          ok({ status: res.statusCode, json, text, headers: h });
+        });
+      });
+    req.on('error', fail);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+// Adds n working days to a date (YYYY-MM-DD) on the server's holiday calendar, the way
+// deadlines are counted: weekends and holidays are skipped, adjusted workdays (调休) count.
+// Returns a function (ymd, n) → ymd; loads the calendar of `year` and the next.
+export async function workdayAdder(srv, session, year) {
+  const items = [];
+  for (const y of [year, year + 1]) {
+    const r = await api(srv, 'GET', `/api/v1/holidays?year=${y}`, { session });
+    expectStatus(r, 200);
+    items.push(...r.json.items);
+  }
+  const off = new Set(items.filter((i) => i.kind === 'holiday').map((i) => i.day));
+  const on = new Set(items.filter((i) => i.kind === 'workday').map((i) => i.day));
+  return (ymd, n) => {
+    const d = new Date(ymd + 'T00:00:00Z');
+    while (n > 0) {
+      d.setUTCDate(d.getUTCDate() + 1);
+      const day = d.toISOString().slice(0, 10);
+      const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
+      if (off.has(day) || (weekend && !on.has(day))) continue;
+      n--;
+    }
+    return d.toISOString().slice(0, 10);
+  };
+}

@@ -127,6 +127,17 @@ Object.assign(PAGE_ROLES, {
   me: ['deputy'],
 })
 
+// ---- 群众意见 (docs/api.md "Citizens' opinions"; names and steps in src/opinions.js) ----
+Object.assign(PAGE_ROLES, {
+  opinions: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'], // 民意受理
+  myOpinions: ['deputy'], // 我的联络站意见
+  desk: ['handler'], // 承办工作台
+  opinionDetail: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'],
+  opinionBoard: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'],
+  opinionHot: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy'],
+  notifications: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'],
+})
+
 export const GENDERS = [
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },

@@ -5,6 +5,13 @@ import { PAGE_ROLES } from './meta.js'
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
+// The opinion detail's parent is the list the role works from.
+const OPINION_LISTS = {
+  deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
+  handler: { title: '承办工作台', path: '/desk', group: '承办工作' },
+}
+const OPINION_LIST = { title: '民意受理', path: '/opinions', group: '群众意见' }
+const opinionParent = (user) => OPINION_LISTS[user?.role] || OPINION_LIST
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -104,6 +111,42 @@ const routes = [
         meta: { title: '二维码海报', group: '代表工作', parent: STATIONS, roles: PAGE_ROLES.stations },
       },
       {
+        path: 'opinions',
+        name: 'opinions',
+        component: () => import('./views/OpinionsView.vue'),
+        meta: { title: '民意受理', group: '群众意见', roles: PAGE_ROLES.opinions, mode: 'staff' },
+      },
+      {
+        path: 'my-opinions',
+        name: 'my-opinions',
+        component: () => import('./views/OpinionsView.vue'),
+        meta: { title: '我的联络站意见', group: '群众意见', roles: PAGE_ROLES.myOpinions, mode: 'deputy' },
+      },
+      {
+        path: 'desk',
+        name: 'desk',
+        component: () => import('./views/OpinionsView.vue'),
+        meta: { title: '承办工作台', group: '承办工作', roles: PAGE_ROLES.desk, mode: 'handler' },
+      },
+      {
+        path: 'opinions/:id(\\d+)',
+        name: 'opinion',
+        component: () => import('./views/OpinionDetailView.vue'),
+        meta: { title: '意见详情', group: (u) => opinionParent(u).group, parent: opinionParent, roles: PAGE_ROLES.opinionDetail },
+      },
+      {
+        path: 'opinions/board',
+        name: 'opinion-board',
+        component: () => import('./views/OpinionBoardView.vue'),
+        meta: { title: '督办看板', group: '群众意见', roles: PAGE_ROLES.opinionBoard },
+      },
+      {
+        path: 'opinions/hot',
+        name: 'opinion-hot',
+        component: () => import('./views/OpinionHotView.vue'),
+        meta: { title: '热点分析', group: '群众意见', roles: PAGE_ROLES.opinionHot },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -124,6 +167,25 @@ const routes = [
     name: 'public-station',
     component: () => import('./views/PublicStationView.vue'),
     meta: { public: true, bare: true, title: '代表联络站' },
+  },
+  // The citizen's opinion form (from a station's page), the page without a station, tracking.
+  {
+    path: '/s/:code/opinion',
+    name: 'public-opinion',
+    component: () => import('./views/PublicOpinionView.vue'),
+    meta: { public: true, bare: true, title: '反映意见' },
+  },
+  {
+    path: '/opinion',
+    name: 'public-opinion-start',
+    component: () => import('./views/PublicOpinionView.vue'),
+    meta: { public: true, bare: true, title: '反映意见' },
+  },
+  {
+    path: '/t/:code?',
+    name: 'public-track',
+    component: () => import('./views/PublicTrackView.vue'),
+    meta: { public: true, bare: true, title: '意见办理查询' },
   },
   {
     path: '/:pathMatch(.*)*',

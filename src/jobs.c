@@ -1,0 +1,283 @@
+#include "jobs.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "crypto.h"
+#include "settings.h"
+
+#define OUTBOX_BATCH 20
+#define BACKOFF_MAX_S (6 * 3600)
+
+struct jobs {
+	struct db *db;
+	struct jobs_config cfg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+};
+
+int64_t jobs_backoff(int attempts, int base_s)
+{
+	int64_t d = base_s > 0 ? base_s : 30;
+	for (int i = 1; i < attempts && d < BACKOFF_MAX_S; i++)
+		d *= 2;
+	return d > BACKOFF_MAX_S ? BACKOFF_MAX_S : d;
+}
+
+/* Closes replied opinions left unrated past opinion.close_after_days working days. */
+static int auto_close(struct db_conn *c, struct err *e)
+{
+	struct holidays h;
+	struct db_res *r = NULL;
+	int32_t today = cal_today();
+	int rc;
+
+	if ((rc = holidays_load(c, &h, e)))
+		return rc;
+	if ((rc = db_exec(c, "SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
+			     " AND replied_at IS NOT NULL ORDER BY id LIMIT 1000", NULL, &r, e)))
+		goto out;
+	for (int i = 0; i < r->nrows; i++) {
+		struct db_params p;
+		int days;
+		int32_t replied = (int32_t)((db_int(r, i, 2) + 8 * 3600) / 86400);
+		if ((rc = settings_int(c, db_val(r, i, 1), "opinion.close_after_days", &days, e)))
+			goto out;
+		if (cal_workdays_between(&h.cal, replied, today) <= days)
+			continue;
+		db_params_init(&p);
+		db_pi(&p, util_now());
+		db_pi(&p, util_now());
+		db_pi(&p, db_int(r, i, 0));
+		if ((rc = db_exec(c, "UPDATE opinions SET state = 'closed', updated_at = ?, closed_at = ? WHERE id = ?"
+				     " AND state = 'replied'", &p, NULL, e)))
+			goto out;
+		db_params_init(&p);
+		db_pi(&p, db_int(r, i, 0));
+		db_pi(&p, util_now());
+		if ((rc = db_exec(c, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
+				     " created_at) VALUES (?, 'close', 'replied', 'closed', '系统', '答复后逾期未评价，自动办结', ?)",
+				  &p, NULL, e)))
+			goto out;
+	}
+out:
+	db_res_free(r);
+	holidays_free(&h);
+	return rc;
+}
+
+/* Tells a handling unit once when an item's deadline is within opinion.warn_days. */
+static int warn_due(struct db_conn *c, struct err *e)
+{
+	struct holidays h;
+	struct db_res *r = NULL;
+	int32_t today = cal_today();
+	int rc;
+
+	if ((rc = holidays_load(c, &h, e)))
+		return rc;
+	if ((rc = db_exec(c, "SELECT id, region_path, deadline, handler_id FROM opinions WHERE state IN ('assigned','accepted')"
+			     " AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000", NULL, &r, e)))
+		goto out;
+	for (int i = 0; i < r->nrows; i++) {
+		struct db_params p;
+		int32_t d;
+		int warn;
+		char link[48];
+		if (cal_parse(db_val(r, i, 2), &d) ||
+		    (rc = settings_int(c, db_val(r, i, 1), "opinion.warn_days", &warn, e)))
+			continue;
+		if (today <= d && cal_workdays_between(&h.cal, today, d) > warn)
+			continue;
+		snprintf(link, sizeof(link), "/opinions/%lld", (long long)db_int(r, i, 0));
+		db_params_init(&p);
+		db_pi(&p, db_int(r, i, 3));
+		db_ps(&p, today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理");
+		db_ps(&p, link);
+		db_pi(&p, util_now());
+		if ((rc = db_exec(c, "INSERT INTO notifications (handler_id, kind, title, link, created_at)"
+				     " VALUES (?, 'due', ?, ?, ?)", &p, NULL, e)))
+			goto out;
+		db_params_init(&p);
+		db_pi(&p, util_now());
+		db_pi(&p, db_int(r, i, 0));
+		if ((rc = db_exec(c, "UPDATE opinions SET warned_at = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+	}
+out:
+	db_res_free(r);
+	holidays_free(&h);
+	return rc;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
+}
+
+/* POSTs one message; 0 on a 2xx answer, else an error text in err. */
+static int post(const char *url, const char *body, char *err, size_t errlen)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+	long status = 0;
+	CURLcode cc;
+
+	if (!h) {
+		snprintf(err, errlen, "curl init failed");
+		return -1;
+	}
+	hdr = curl_slist_append(hdr, "Content-Type: application/json; charset=utf-8");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	cc = curl_easy_perform(h);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	if (cc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(cc));
+		return -1;
+	}
+	if (status < 200 || status >= 300) {
+		snprintf(err, errlen, "HTTP %ld", status);
+		return -1;
+	}
+	return 0;
+}
+
+/* The message as the gateway receives it: the citizen's phone opened only now. */
+static char *message(const char *payload)
+{
+	json_t *o = json_loads(payload, 0, NULL);
+	const char *sealed = o ? json_string_value(json_object_get(o, "phone_sealed")) : NULL;
+	char *out, *phone = NULL;
+	struct err ignore;
+
+	if (!o)
+		return NULL;
+	if (sealed && !crypto_open(sealed, &phone, &ignore))
+		json_object_set_new(o, "to", json_string(phone));
+	json_object_del(o, "phone_sealed");
+	free(phone);
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
+}
+
+static int deliver(struct db_conn *c, const struct jobs_config *cfg, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	if (!cfg->webhook || !*cfg->webhook)
+		return 0; /* no gateway yet: messages wait in the outbox */
+	db_params_init(&p);
+	db_pi(&p, util_now());
+	if ((rc = db_exec(c, "SELECT id, payload, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
+			     " ORDER BY next_attempt_at, id LIMIT 20", &p, &r, e)))
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		char err[256] = "";
+		char *body = message(db_val(r, i, 1));
+		int ok = body && post(cfg->webhook, body, err, sizeof(err)) == 0;
+		int attempts = (int)db_int(r, i, 2) + 1;
+		free(body);
+		db_params_init(&p);
+		if (ok) {
+			db_pi(&p, attempts);
+			db_pi(&p, util_now());
+			db_pi(&p, db_int(r, i, 0));
+			rc = db_exec(c, "UPDATE outbox SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?", &p, NULL, e);
+		} else {
+			db_pi(&p, attempts);
+			db_pi(&p, util_now() + jobs_backoff(attempts, cfg->retry_base_s));
+			db_ps(&p, err[0] ? err : "bad payload");
+			db_pi(&p, db_int(r, i, 0));
+			rc = db_exec(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", &p, NULL, e);
+		}
+		if (rc)
+			break;
+	}
+	db_res_free(r);
+	return rc;
+}
+
+int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	int rc;
+	/* Each job is its own transaction; delivery commits row by row (a sent message stays sent). */
+	if (!(rc = db_begin(c, e)) && !(rc = auto_close(c, e)) && !(rc = warn_due(c, e)))
+		rc = db_commit(c, e);
+	db_rollback(c);
+	if (!rc)
+		rc = deliver(c, cfg, e);
+	db_release(db, c);
+	return rc;
+}
+
+static void *loop(void *arg)
+{
+	struct jobs *j = arg;
+	pthread_mutex_lock(&j->lock);
+	while (!j->stop) {
+		struct timespec until;
+		struct err e = {0};
+		pthread_mutex_unlock(&j->lock);
+		if (jobs_run_once(j->db, &j->cfg, &e))
+			fprintf(stderr, "renda: jobs: %s\n", e.msg);
+		pthread_mutex_lock(&j->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += j->cfg.interval_s > 0 ? j->cfg.interval_s : 60;
+		if (!j->stop)
+			pthread_cond_timedwait(&j->wake, &j->lock, &until);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+struct jobs *jobs_start(struct db *db, const struct jobs_config *cfg)
+{
+	struct jobs *j = xcalloc(1, sizeof(*j));
+	j->db = db;
+	j->cfg = *cfg;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->wake, NULL);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (pthread_create(&j->thread, NULL, loop, j)) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void jobs_stop(struct jobs *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	pthread_cond_signal(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->wake);
+	curl_global_cleanup();
+	free(j);
+}

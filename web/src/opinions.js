@@ -1,0 +1,212 @@
+// Citizens' opinions (docs/api.md "Citizens' opinions", DOMAIN §3): names, the state machine the
+// server enforces (so that a page offers only the steps it would accept), and photo resizing.
+import { api } from './api.js'
+
+export const OPINION_STATES = [
+  { value: 'received', label: '已受理', tag: 'primary' },
+  { value: 'classified', label: '已分类', tag: 'primary' },
+  { value: 'assigned', label: '已交办', tag: 'warning' },
+  { value: 'accepted', label: '办理中', tag: 'warning' },
+  { value: 'returned', label: '已退回', tag: 'danger' },
+  { value: 'replied', label: '已答复', tag: 'success' },
+  { value: 'closed', label: '已办结', tag: 'info' },
+  { value: 'not_accepted', label: '不予受理', tag: 'info' },
+  { value: 'converted', label: '已转为代表建议', tag: 'info' },
+  { value: 'merged', label: '已并案', tag: 'info' },
+]
+export const opinionStateName = (s) => OPINION_STATES.find((x) => x.value === s)?.label || s || '—'
+export const opinionStateTag = (s) => OPINION_STATES.find((x) => x.value === s)?.tag || 'info'
+export const OPEN_STATES = ['received', 'classified', 'assigned', 'accepted', 'returned', 'replied']
+
+export const CHANNELS = [
+  { value: 'reception', label: '接待' },
+  { value: 'visit', label: '走访' },
+  { value: 'phone', label: '电话' },
+  { value: 'letter', label: '来信' },
+  { value: 'qr', label: '扫码' },
+  { value: 'web', label: '网上' },
+]
+export const REGISTER_CHANNELS = CHANNELS.slice(0, 4)
+export const channelName = (c) => CHANNELS.find((x) => x.value === c)?.label || c || '—'
+
+export const RATINGS = [
+  { value: 'satisfied', label: '满意', tag: 'success' },
+  { value: 'basically', label: '基本满意', tag: 'primary' },
+  { value: 'unsatisfied', label: '不满意', tag: 'danger' },
+]
+export const ratingName = (r) => RATINGS.find((x) => x.value === r)?.label || r || '—'
+export const ratingTag = (r) => RATINGS.find((x) => x.value === r)?.tag || 'info'
+
+export const DUE = {
+  warn: { label: '即将到期', tag: 'warning' },
+  overdue: { label: '已逾期', tag: 'danger' },
+}
+
+export const EXTENSION_STATUS = {
+  pending: { label: '待审批', tag: 'warning' },
+  approved: { label: '已同意', tag: 'success' },
+  refused: { label: '未同意', tag: 'info' },
+}
+
+export const ACTION_NAMES = {
+  submit: '群众提交',
+  register: '登记',
+  classify: '分类',
+  assign: '交办',
+  answer_on_spot: '当场答复',
+  not_accept: '不予受理',
+  merge: '并案',
+  convert: '转为代表建议',
+  accept: '签收',
+  return: '退回',
+  reply: '答复',
+  rate_satisfied: '群众评价',
+  rate_unsatisfied: '群众评价不满意，重新办理',
+  close: '办结',
+  case_reply: '并案答复',
+  extension: '申请延期',
+}
+export const actionName = (a) => ACTION_NAMES[a] || a
+
+// The server's transitions (src/opinion.c): state → the actions taken from it.
+const TRANSITIONS = {
+  received: ['classify', 'assign', 'answer_on_spot', 'not_accept', 'merge', 'convert'],
+  classified: ['assign', 'answer_on_spot', 'not_accept', 'merge', 'convert'],
+  assigned: ['accept', 'return'],
+  accepted: ['reply'],
+  returned: ['assign', 'not_accept', 'answer_on_spot'],
+  replied: ['close'], // the citizen's rating moves it on too
+}
+export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
+export const INTAKE_ROLES = ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy']
+const HANDLER_ACTIONS = ['accept', 'return', 'reply']
+
+// The steps this user may take on this opinion now, in the order the buttons show.
+export function allowedActions(op, user) {
+  if (!op || !user) return []
+  const role = user.role
+  const out = []
+  for (const a of TRANSITIONS[op.state] || []) {
+    if (HANDLER_ACTIONS.includes(a)) {
+      if (role === 'handler' && op.handler_id === user.handler_id) out.push(a)
+    } else if (a === 'answer_on_spot') {
+      if (INTAKE_ROLES.includes(role)) out.push(a)
+    } else if (MANAGE_ROLES.includes(role)) {
+      out.push(a)
+    }
+  }
+  const pending = (op.extensions || []).some((x) => x.status === 'pending')
+  if (role === 'handler' && op.handler_id === user.handler_id && ['assigned', 'accepted'].includes(op.state) && !pending) {
+    out.push('extension')
+  }
+  return out
+}
+
+let categories = null
+// The opinion categories (public list; the same for staff).
+export async function fetchCategories() {
+  if (!categories) {
+    categories = api
+      .get('/public/categories', null, { auth: false })
+      .then((d) => d.items || [])
+      .catch((e) => {
+        categories = null
+        throw e
+      })
+  }
+  return categories
+}
+
+// ---- photos ----
+export const PHOTO_MAX = 3
+export const PHOTO_MAX_SIDE = 1600
+const PHOTO_MAX_BASE64 = Math.floor((2 * 1024 * 1024) / 3) * 4 // the server's 2 MB per photo
+
+function readAsDataURL(file) {
+  return new Promise((ok, fail) => {
+    const r = new FileReader()
+    r.onload = () => ok(r.result)
+    r.onerror = () => fail(r.error)
+    r.readAsDataURL(file)
+  })
+}
+
+// Decodes an image file. createImageBitmap needs no URL; the fallback loads a data: URL (the
+// server's Content-Security-Policy allows data: images but not blob:).
+async function decode(file) {
+  if (typeof createImageBitmap === 'function') {
+    try {
+      return await createImageBitmap(file, { imageOrientation: 'from-image' })
+    } catch {
+      /* fall back to an <img> */
+    }
+  }
+  const url = await readAsDataURL(file)
+  return new Promise((ok, fail) => {
+    const img = new Image()
+    img.onload = () => ok(img)
+    img.onerror = () => fail(new Error('无法读取该图片'))
+    img.src = url
+  })
+}
+
+// Resizes a photo in the browser to at most PHOTO_MAX_SIDE pixels on its longer side and encodes
+// it as JPEG. Resolves to {dataUrl, base64} (base64 without the "data:" prefix, as the API takes).
+export async function resizePhoto(file) {
+  const img = await decode(file)
+  const w0 = img.width || img.naturalWidth
+  const h0 = img.height || img.naturalHeight
+  if (!w0 || !h0) throw new Error('无法读取该图片')
+  const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(w0, h0))
+  const w = Math.max(1, Math.round(w0 * scale))
+  const h = Math.max(1, Math.round(h0 * scale))
+  const canvas = document.createElement('canvas')
+  canvas.width = w
+  canvas.height = h
+  const ctx = canvas.getContext('2d')
+  ctx.fillStyle = '#fff' // transparent PNG areas become white, not black
+  ctx.fillRect(0, 0, w, h)
+  ctx.drawImage(img, 0, 0, w, h)
+  if (typeof img.close === 'function') img.close()
+  let quality = 0.85
+  let dataUrl = canvas.toDataURL('image/jpeg', quality)
+  while (dataUrl.length - dataUrl.indexOf(',') - 1 > PHOTO_MAX_BASE64 && quality > 0.4) {
+    quality -= 0.15
+    dataUrl = canvas.toDataURL('image/jpeg', quality)
+  }
+  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1)
+  if (base64.length > PHOTO_MAX_BASE64) throw new Error('照片过大，请换一张')
+  return { dataUrl, base64, width: w, height: h }
+}
+
+// Copies text to the clipboard (the async API where allowed, else a hidden textarea).
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text)
+      return true
+    }
+  } catch {
+    /* fall through */
+  }
+  const ta = document.createElement('textarea')
+  ta.value = text
+  ta.setAttribute('readonly', '')
+  ta.style.position = 'fixed'
+  ta.style.opacity = '0'
+  document.body.appendChild(ta)
+  ta.select()
+  let ok = false
+  try {
+    ok = document.execCommand('copy')
+  } catch {
+    ok = false
+  }
+  ta.remove()
+  return ok
+}
+
+// The link a citizen keeps to follow the opinion without a phone number.
+export function secretLink(code, secret) {
+  return `${location.origin}/t/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`
+}
