@@ -1,6 +1,7 @@
 /* Unit tests of the opinion loop: every legal and illegal transition, the loop through the
  * domain functions with deadlines, tracking proofs and personal data at rest. */
 #include "fixture.h"
+#include "jobs.h"
 #include "opinion.h"
 
 static const char *const states[] = {"received", "classified", "assigned", "accepted", "returned",
@@ -189,12 +190,60 @@ static void merged_cases_share_the_reply(void **state)
 	fixture_close(f);
 }
 
+static void jobs_close_and_queue(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	struct jobs_config cfg = {NULL, 1, 1};
+	json_t *in, *out = NULL;
+	struct err e = {0};
+	int64_t id, t0 = util_now();
+	(void)state;
+
+	assert_int_equal(jobs_backoff(1, 30), 30);
+	assert_int_equal(jobs_backoff(2, 30), 60);
+	assert_int_equal(jobs_backoff(5, 30), 480);
+	assert_int_equal(jobs_backoff(40, 30), 6 * 3600); /* capped */
+
+	in = json_pack("{s:s, s:s, s:s, s:b}", "region_code", "329981101", "body", "村口桥梁栏杆松动，存在安全隐患。",
+		       "phone", "13955550123", "consent", 1);
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
+	json_decref(out);
+	json_decref(in);
+	id = fixture_count(f, "SELECT MAX(id) FROM opinions");
+	json_decref(act(f, &county, id, "{\"action\":\"assign\",\"handler_id\":1,\"days\":2}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已加固\"}", 0));
+	/* the reply queued a message for the citizen, the phone sealed */
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND payload LIKE '%s1:%'"
+					  " AND payload NOT LIKE '%13955550123%'"), 1);
+	/* without a gateway it waits; a day later nothing is closed yet */
+	util_set_now(t0 + 86400);
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), 1);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE id = (SELECT MAX(id) FROM opinions)"
+					  " AND state = 'replied'"), 1);
+	/* past opinion.close_after_days (15 working days) unrated: closed by the system */
+	util_set_now(t0 + 40 * 86400);
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	{
+		char sql[160];
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'", (long long)id);
+		assert_int_equal(fixture_count(f, sql), 1);
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND actor = '系统'", (long long)id);
+		assert_int_equal(fixture_count(f, sql), 1);
+	}
+	util_set_now(0);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_transition),
 		cmocka_unit_test(the_loop),
 		cmocka_unit_test(merged_cases_share_the_reply),
+		cmocka_unit_test(jobs_close_and_queue),
 	};
 	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
 }
