@@ -320,9 +320,9 @@ static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
 
 static const char code_chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no 0/O, 1/I */
 
-static void new_code(char out[13])
+static void new_code(char out[13], int64_t when)
 {
-	int32_t today = cal_today();
+	int32_t today = (int32_t)((when + 8 * 3600) / 86400);
 	int y, m, d;
 	unsigned char rnd[6];
 	char ymd[16];
@@ -399,7 +399,21 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	int64_t now = x->created_at ? x->created_at : util_now();
 	int rc;
 
-	new_code(code);
+	/* 32^6 codes a day: look before taking one, so that an insert never fails on it. */
+	for (int tries = 0;; tries++) {
+		struct db_params q;
+		struct db_res *taken = NULL;
+		int n;
+		new_code(code, now);
+		db_params_init(&q);
+		db_ps(&q, code);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinions WHERE tracking_code = ?", &q, &taken, e)))
+			goto out;
+		n = (int)db_int(taken, 0, 0);
+		db_res_free(taken);
+		if (!n || tries > 8)
+			break;
+	}
 	util_random_hex(secret, 24);
 	secret_hash(secret, hash);
 	buf_adds(&text, x->body);
