@@ -43,7 +43,8 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 		{"id", COL_INT}, {"at", COL_INT}, {"actor_id", COL_INT}, {"actor", COL_STR},
 		{"client_addr", COL_STR}, {"action", COL_STR}, {"object_type", COL_STR},
 		{"object_id", COL_STR}, {"before", COL_JSON}, {"after", COL_JSON}, {NULL, 0}};
-	struct buf where = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct buf where = BUF_INIT_CAP(4096);
+	struct listq q = {0};
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct db_conn *c;
@@ -79,29 +80,18 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 		buf_adds(&where, " AND at <= ?");
 		db_pi(&p, f->to);
 	}
+	q.page = f->page;
+	q.per_page = f->per_page;
 	c = db_acquire(db);
-	if ((rc = db_begin_read(c, e)))
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = rows_page(c, "audit", "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
+				       " before, after FROM audit", where.data, &p, "id DESC", &q, &total, &r, e)))
 		goto out;
-	buf_addf(&sql, "SELECT COUNT(*) FROM audit%s", where.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
-		       " before, after FROM audit%s ORDER BY id DESC LIMIT ? OFFSET ?", where.data);
-	db_pi(&p, f->per_page);
-	db_pi(&p, (int64_t)(f->page - 1) * f->per_page);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", rows_array(r, cols), "total",
-			 (json_int_t)total, "page", f->page, "per_page", f->per_page);
+	*out = rows_list_reply(rows_array(r, cols), total, &q);
 out:
 	db_rollback(c);
 	db_release(db, c);
 	db_res_free(r);
 	buf_release(&where);
-	buf_release(&sql);
 	return rc;
 }

@@ -54,11 +54,11 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
-	struct buf sql = BUF_INIT_CAP(4096), where = BUF_INIT_CAP(1024);
+	struct buf where = BUF_INIT_CAP(1024);
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], path[160], pat[200];
+	char order[64], full[96], path[160], pat[200];
 	char *like = NULL;
 	int64_t total;
 	int rc;
@@ -86,29 +86,16 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 		buf_adds(&where, " AND h.active = ?");
 		db_pi(&p, active);
 	}
-	if ((rc = db_begin_read(c, e)))
-		goto out;
-	buf_addf(&sql, "SELECT COUNT(*) FROM handlers h JOIN regions r ON r.code = h.region_code%s",
-		 where.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	buf_reset(&sql);
 	/* Sort keys are qualified with the table for the join; ties break on id for stable pages. */
-	buf_addf(&sql, SELECT "%s ORDER BY %s%s, h.id LIMIT ? OFFSET ?", where.data,
-		 strncmp(order, "h.", 2) ? "h." : "", order);
-	db_pi(&p, q->per_page);
-	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+	snprintf(full, sizeof(full), "%s%s, h.id", strncmp(order, "h.", 2) ? "h." : "", order);
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT, where.data, &p,
+			    full, q, &total, &r, e)))
 		goto out;
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", rows_array(r, cols), "total",
-			 (json_int_t)total, "page", q->page, "per_page", q->per_page);
+	*out = rows_list_reply(rows_array(r, cols), total, q);
 out:
 	free(like);
 	db_res_free(r);
-	buf_release(&sql);
 	buf_release(&where);
 	db_rollback(c);
 	db_release(db, c);

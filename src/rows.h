@@ -29,6 +29,15 @@ struct listq {
 	const char *sort;   /* "name", "-name", ... or NULL */
 };
 
+/* One page of a list: runs "SELECT COUNT(*) FROM <from><where>" for *total, then
+ * "<select><where> ORDER BY <order> LIMIT ? OFFSET ?" for *page (owned by the caller), with
+ * p's parameters (the paging ones are appended to p). */
+int rows_page(struct db_conn *c, const char *from, const char *select, const char *where,
+	      struct db_params *p, const char *order, const struct listq *q, int64_t *total,
+	      struct db_res **page, struct err *e) WUR;
+/* The list reply {"items","total","page","per_page"} (items is stolen). */
+json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
+
 /* "%text%" with %, _ and \ escaped for `LIKE ? ESCAPE '\'`; the caller frees it. */
 char *rows_like(const char *text);
 /* The ORDER BY clause for sort among `allowed` ("name", "created_at", ..., NULL-ended),

@@ -215,11 +215,11 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
-	struct buf sql = BUF_INIT_CAP(4096), w = BUF_INIT_CAP(1024);
+	struct buf w = BUF_INIT_CAP(1024);
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], path[160], pat[200];
+	char order[64], full[96], path[160], pat[200];
 	char *like = NULL;
 	json_t *items;
 	int64_t total;
@@ -253,29 +253,18 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 		db_ps(&p, like);
 		db_ps(&p, like);
 	}
-	if ((rc = db_begin_read(c, e)))
-		goto out;
-	buf_addf(&sql, "SELECT COUNT(*) FROM stations s JOIN regions r ON r.code = s.region_code%s", w.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	buf_reset(&sql);
-	buf_addf(&sql, SELECT "%s ORDER BY s.%s, s.id LIMIT ? OFFSET ?", w.data, order);
-	db_pi(&p, q->per_page);
-	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+	snprintf(full, sizeof(full), "s.%s, s.id", order);
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT, w.data, &p, full, q,
+			    &total, &r, e)))
 		goto out;
 	items = rows_array(r, cols);
 	for (size_t i = 0; i < json_array_size(items); i++)
 		add_label(json_array_get(items, i));
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",
-			 q->page, "per_page", q->per_page);
+	*out = rows_list_reply(items, total, q);
 out:
 	free(like);
 	db_res_free(r);
-	buf_release(&sql);
 	buf_release(&w);
 	db_rollback(c);
 	db_release(db, c);
