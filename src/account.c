@@ -19,17 +19,20 @@ static const struct col cols[] = {
 	{"locked", COL_BOOL}, {"locked_until", COL_INT}, {"failed_logins", COL_INT},
 	{"last_login_at", COL_INT}, {"created_at", COL_INT}, {NULL, 0}};
 
-/* `locked` is computed against the time bound as the first parameter. */
+/* `locked` starts as the administrator's lock; add_derived adds a failure lockout in force. */
 #define SELECT                                                                                \
 	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id,"\
-	" CASE WHEN a.admin_locked = 1 OR a.locked_until > ? THEN 1 ELSE 0 END, a.locked_until,"\
+	" a.admin_locked, a.locked_until,"                                                        \
 	" a.failed_logins, a.last_login_at, a.created_at"                                       \
 	" FROM accounts a JOIN regions r ON r.code = a.region_code"
 
-static void add_role_name(json_t *o)
+/* The fields computed from the row: the role's name, and whether any lock holds now. */
+static void add_derived(json_t *o)
 {
 	json_object_set_new(o, "role_name",
 			    json_string(role_label(json_string_value(json_object_get(o, "role")))));
+	if (json_integer_value(json_object_get(o, "locked_until")) > util_now())
+		json_object_set_new(o, "locked", json_true());
 }
 
 static int check_admin(const struct actor *a, struct err *e)
@@ -48,7 +51,6 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 
 	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
 	db_params_init(&p);
-	db_pi(&p, util_now());
 	db_pi(&p, id);
 	db_ps(&p, pat);
 	if ((rc = db_exec(c, SELECT " WHERE a.id = ? AND r.path LIKE ?", &p, &r, e)))
@@ -57,7 +59,7 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 		rc = err_set(e, E_NOTFOUND, "not_found", "账号不存在");
 	} else {
 		*out = rows_object(r, 0, cols);
-		add_role_name(*out);
+		add_derived(*out);
 	}
 	db_res_free(r);
 	return rc;
@@ -155,11 +157,11 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 {
 	static const char *const sorts[] = {"username", "display_name", "created_at", "role",
 					    "last_login_at", NULL};
-	struct buf sql = BUF_INIT_CAP(4096), where = BUF_INIT_CAP(1024);
+	struct buf where = BUF_INIT_CAP(1024);
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], path[160], pat[200];
+	char order[64], full[96], path[160], pat[200];
 	char *like = NULL;
 	int64_t total;
 	size_t i;
@@ -179,7 +181,6 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 		goto out;
 	snprintf(pat, sizeof(pat), "%s%%", path);
 	db_params_init(&p);
-	db_pi(&p, util_now());
 	buf_adds(&where, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
 	if (role && *role) {
@@ -192,41 +193,18 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 		db_ps(&p, like);
 		db_ps(&p, like);
 	}
-	if ((rc = db_begin_read(c, e)))
-		goto out;
-	/* The count has no time parameter: skip the first one by building its own list. */
-	{
-		struct db_params cp;
-		db_params_init(&cp);
-		for (int k = 1; k < p.n; k++) {
-			if (p.is_int[k])
-				db_pi(&cp, strtoll(p.v[k], NULL, 10));
-			else
-				db_ps(&cp, p.v[k]);
-		}
-		buf_addf(&sql, "SELECT COUNT(*) FROM accounts a JOIN regions r ON r.code = a.region_code%s",
-			 where.data);
-		if ((rc = db_exec(c, sql.data, &cp, &r, e)))
-			goto out;
-	}
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	buf_reset(&sql);
-	buf_addf(&sql, SELECT "%s ORDER BY a.%s, a.id LIMIT ? OFFSET ?", where.data, order);
-	db_pi(&p, q->per_page);
-	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+	snprintf(full, sizeof(full), "a.%s, a.id", order);
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT, where.data, &p, full,
+			    q, &total, &r, e)))
 		goto out;
 	items = rows_array(r, cols);
 	for (i = 0; i < json_array_size(items); i++)
-		add_role_name(json_array_get(items, i));
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-			 "page", q->page, "per_page", q->per_page);
+		add_derived(json_array_get(items, i));
+	*out = rows_list_reply(items, total, q);
 out:
 	free(like);
 	db_res_free(r);
-	buf_release(&sql);
 	buf_release(&where);
 	db_rollback(c);
 	db_release(db, c);

@@ -980,7 +980,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
-	char order[64], pat[200];
+	char order[64], full[96], pat[200];
 	char *like = NULL;
 	json_t *items = NULL, *byId = NULL;
 	int64_t total;
@@ -1002,27 +1002,10 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		db_ps(&p, like);
 		db_ps(&p, like);
 	}
-	buf_addf(&sql, "SELECT COUNT(*) FROM deputies d%s", w.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
 	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT d.id FROM deputies d%s ORDER BY d.%s, d.id LIMIT ? OFFSET ?", w.data, order);
-	{
-		struct db_params pp = p;
-		for (int i = 0; i < pp.n; i++) {
-			if (pp.is_int[i])
-				pp.v[i] = pp.num[i]; /* the copy's numbers live in the copy */
-			pp.owned[i] = 0;      /* p keeps ownership */
-		}
-		db_pi(&pp, q->per_page);
-		db_pi(&pp, (int64_t)(q->page - 1) * q->per_page);
-		if ((rc = db_exec(c, sql.data, &pp, &ids, e)))
-			goto out;
-	}
+	snprintf(full, sizeof(full), "d.%s, d.id", order);
+	if ((rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
+		goto out;
 	buf_reset(&sql);
 	buf_adds(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id IN (0");
 	for (int i = 0; i < ids->nrows; i++)

@@ -898,13 +898,13 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", NULL};
-	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct holidays h = {0};
 	struct workcal wc = {0};
-	char order[64], path[160], pat[200], today[11], limit[11];
+	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
 	char *match = NULL;
 	int warn = 0, rc, full;
 	int64_t total;
@@ -1003,31 +1003,19 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
-	buf_addf(&sql, "SELECT COUNT(*) FROM opinions o%s", w.data);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
-		goto out;
-	total = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	buf_reset(&sql);
 	/* Items without a deadline sort last on both backends. */
-	buf_addf(&sql, "SELECT " OP_COLS OP_FROM "%s ORDER BY %s o.%s, o.id DESC LIMIT ? OFFSET ?", w.data,
-		 strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL,", order);
-	db_pi(&p, q->per_page);
-	db_pi(&p, (int64_t)(q->page - 1) * q->per_page);
-	if ((rc = db_exec(c, sql.data, &p, &r, e)))
+	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
+	if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e)))
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++)
 		json_array_append_new(items, row_json(r, i, full, &wc, warn));
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", q->page,
-			 "per_page", q->per_page);
+	*out = rows_list_reply(items, total, q);
 out:
 	holidays_free(&h);
 	free(match);
 	db_res_free(r);
 	buf_release(&w);
-	buf_release(&sql);
 	db_rollback(c);
 	db_release(db, c);
 	return rc;
