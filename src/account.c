@@ -237,10 +237,11 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
 		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "初始密码"},
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
+		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "关联代表"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct db_conn *c;
 	json_t *o = NULL;
-	int64_t id;
+	int64_t id, deputy = 0;
 	char sid[24];
 	int rc;
 
@@ -259,6 +260,24 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 				 jsonx_str(in, "role"), jsonx_str(in, "region_code"),
 				 jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
 		goto out;
+	/* A deputy's account acts as that deputy: drafting, co-signing, rating, voting. */
+	if ((deputy = jsonx_int(in, "deputy_id", 0))) {
+		struct db_res *d = NULL;
+		if (strcmp(jsonx_str(in, "role"), "deputy")) {
+			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表");
+			goto out;
+		}
+		if ((rc = db_execv(c, &d, e, "SELECT region_path FROM deputies WHERE id = ?", "i", deputy)))
+			goto out;
+		if (!d->nrows || !region_path_in_scope(a, db_val(d, 0, 0))) {
+			db_res_free(d);
+			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "代表不存在或不在您的管理范围内");
+			goto out;
+		}
+		db_res_free(d);
+		if ((rc = db_execv(c, NULL, e, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id)))
+			goto out;
+	}
 	/* An initial password is known to the administrator: the user must replace it. */
 	{
 		struct db_params p;

@@ -11,7 +11,7 @@
 
 static const struct route *const tables[] = {
 	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
-	api_audit_routes, api_deputy_routes, api_station_routes, api_opinion_routes,
+	api_audit_routes, api_deputy_routes, api_station_routes, api_opinion_routes, api_suggestion_routes,
 };
 
 size_t api_body_cap(const char *path)
@@ -19,6 +19,9 @@ size_t api_body_cap(const char *path)
 	if (strncmp(path, "/api/v1/deputies/import", 23) == 0)
 		return LIMIT_UPLOAD_BYTES;
 	if (!strcmp(path, "/api/v1/public/opinions") || !strcmp(path, "/api/v1/opinions"))
+		return LIMIT_OPINION_BYTES;
+	/* Drafts with attachments and replies with the formal document. */
+	if (!strncmp(path, "/api/v1/suggestions", 19) || !strncmp(path, "/api/v1/motions", 15))
 		return LIMIT_OPINION_BYTES;
 	return LIMIT_BODY_BYTES;
 }
@@ -93,6 +96,31 @@ static int int_param(struct call *c, const char *name, int dflt, int lo, int hi,
 				 name, lo, hi);
 	*out = (int)n;
 	return 0;
+}
+
+int api_sheet_format(struct call *c, enum sheet_format *fmt)
+{
+	const char *f;
+	int rc = api_qstr(c, "format", &f);
+	if (rc)
+		return rc;
+	if (!f || !strcmp(f, "xlsx"))
+		*fmt = SHEET_XLSX;
+	else if (!strcmp(f, "csv"))
+		*fmt = SHEET_CSV;
+	else
+		return err_field(&c->err, E_INVALID, "bad_param", "format", "格式应为 xlsx 或 csv");
+	return 0;
+}
+
+void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base)
+{
+	char name[128];
+	snprintf(name, sizeof(name), "%s.%s", base, fmt == SHEET_XLSX ? "xlsx" : "csv");
+	api_file(c, data, len,
+		 fmt == SHEET_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				   : "text/csv; charset=utf-8",
+		 name);
 }
 
 int api_listq(struct call *c, struct listq *q)

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "http.h"
 #include "rows.h"
+#include "sheet.h"
 
 struct app {
 	struct db *db;
@@ -58,6 +59,7 @@ extern const struct route api_audit_routes[];
 extern const struct route api_deputy_routes[];
 extern const struct route api_station_routes[];
 extern const struct route api_opinion_routes[];
+extern const struct route api_suggestion_routes[];
 
 /* The one request entry point, given to http_start. */
 void api_handle(void *app, const struct http_req *q, struct http_reply *r);
@@ -67,6 +69,10 @@ size_t api_body_cap(const char *path);
 /* Replies with a file download: takes ownership of data. */
 void api_file(struct call *c, char *data, size_t len, const char *type, const char *filename);
 
+/* The ?format= of an export: xlsx (the default) or csv; E_INVALID otherwise. */
+int api_sheet_format(struct call *c, enum sheet_format *fmt) WUR;
+/* Replies with a spreadsheet download named base.xlsx or base.csv (takes data). */
+void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base);
 /* Reads paging, search and sort from the query string; E_INVALID on bad values. */
 int api_listq(struct call *c, struct listq *q) WUR;
 /* Reads a positive integer path parameter; E_NOTFOUND when it is not one. */

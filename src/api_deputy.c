@@ -128,31 +128,6 @@ static int group_members(struct call *c)
 	return rc ? rc : deputy_group_members(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
 }
 
-static int format_param(struct call *c, enum sheet_format *fmt)
-{
-	const char *f;
-	int rc = api_qstr(c, "format", &f);
-	if (rc)
-		return rc;
-	if (!f || !strcmp(f, "xlsx"))
-		*fmt = SHEET_XLSX;
-	else if (!strcmp(f, "csv"))
-		*fmt = SHEET_CSV;
-	else
-		return err_field(&c->err, E_INVALID, "bad_param", "format", "格式应为 xlsx 或 csv");
-	return 0;
-}
-
-static void send_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base)
-{
-	char name[128];
-	snprintf(name, sizeof(name), "%s.%s", base, fmt == SHEET_XLSX ? "xlsx" : "csv");
-	api_file(c, data, len,
-		 fmt == SHEET_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				   : "text/csv; charset=utf-8",
-		 name);
-}
-
 static int export(struct call *c)
 {
 	struct deputy_filter f;
@@ -160,10 +135,10 @@ static int export(struct call *c)
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = read_filter(c, &f)) || (rc = format_param(c, &fmt)) ||
+	if ((rc = read_filter(c, &f)) || (rc = api_sheet_format(c, &fmt)) ||
 	    (rc = deputy_io_export(c->app->db, &c->actor, &f, fmt, &data, &len, &c->err)))
 		return rc;
-	send_sheet(c, fmt, data, len, "代表名册");
+	api_sheet(c, fmt, data, len, "代表名册");
 	return 0;
 }
 
@@ -174,10 +149,10 @@ static int export_stats(struct call *c)
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = read_filter(c, &f)) || (rc = format_param(c, &fmt)) ||
+	if ((rc = read_filter(c, &f)) || (rc = api_sheet_format(c, &fmt)) ||
 	    (rc = deputy_io_export_stats(c->app->db, &c->actor, &f, fmt, &data, &len, &c->err)))
 		return rc;
-	send_sheet(c, fmt, data, len, "代表构成统计");
+	api_sheet(c, fmt, data, len, "代表构成统计");
 	return 0;
 }
 
@@ -187,9 +162,9 @@ static int template(struct call *c)
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = format_param(c, &fmt)) || (rc = deputy_io_template(fmt, &data, &len, &c->err)))
+	if ((rc = api_sheet_format(c, &fmt)) || (rc = deputy_io_template(fmt, &data, &len, &c->err)))
 		return rc;
-	send_sheet(c, fmt, data, len, "代表导入模板");
+	api_sheet(c, fmt, data, len, "代表导入模板");
 	return 0;
 }
 

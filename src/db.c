@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,29 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struc
 		*out = NULL;
 	c->changes = 0;
 	return c->be->exec(c->h, sql, p ? p : &none, out, &c->changes, e);
+}
+
+int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
+	     const char *types, ...)
+{
+	struct db_params p;
+	va_list ap;
+	db_params_init(&p);
+	va_start(ap, types);
+	for (const char *t = types; *t; t++) {
+		if (*t == 'i') {
+			db_pi(&p, va_arg(ap, int64_t));
+		} else if (*t == 'n') {
+			int64_t v = va_arg(ap, int64_t);
+			if (v)
+				db_pi(&p, v);
+			else
+				db_ps(&p, NULL);
+		} else
+			db_ps(&p, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	return db_exec(c, sql, &p, out, e);
 }
 
 int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,

@@ -83,6 +83,11 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struc
 	    struct err *e) WUR;
 /* Runs a query and hands each row to fn without copying it: for scans over many rows
  * (statistics), where a db_res would allocate every cell. At most 32 columns. */
+/* db_exec with the parameters given inline: types has one letter per value, 'i' an int64_t,
+ * 'n' an int64_t with 0 meaning SQL NULL (an optional reference), 's' a string (NULL for SQL
+ * NULL): db_execv(c, &r, e, "... WHERE id = ?", "i", id). */
+int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
+	     const char *types, ...) WUR;
 int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
 	    void *ctx, struct err *e) WUR;
 /* Rows changed by the last db_exec on this connection. */

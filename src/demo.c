@@ -15,6 +15,7 @@
 #include "region.h"
 #include "schedule.h"
 #include "opinion.h"
+#include "suggestion.h"
 #include "station.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
@@ -56,13 +57,14 @@ struct plan {
 	int counties, towns_per_county, districts, streets_per_district, devzones;
 	int per_township, per_county, per_city; /* deputies of each congress */
 	int opinions;                           /* a year of citizens' opinions */
+	int suggestions;                        /* two years of deputies' suggestions */
 };
 
 /* About 300, 3,000 and 30,000 deputies. */
 static const struct plan plans[] = {
-	[DEMO_SMALL] = {1, 6, 1, 5, 1, 40, 30, 0, 1500},
-	[DEMO_MEDIUM] = {3, 12, 2, 8, 2, 70, 80, 80, 20000},
-	[DEMO_LARGE] = {6, 20, 4, 12, 3, 230, 200, 400, 1000000},
+	[DEMO_SMALL] = {1, 6, 1, 5, 1, 40, 30, 0, 1500, 400},
+	[DEMO_MEDIUM] = {3, 12, 2, 8, 2, 70, 80, 80, 20000, 5000},
+	[DEMO_LARGE] = {6, 20, 4, 12, 3, 230, 200, 400, 1000000, 60000},
 };
 
 int demo_size_parse(const char *s)
@@ -672,7 +674,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 	}
 	/* The demo deputy account is the first deputy of the first township. */
 	if ((rc = db_exec(c, "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
-			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)))
+			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)) ||
+	    (rc = suggestion_demo(c, pl->suggestions, (unsigned)seed, e)))
 		goto out;
 	if ((rc = db_commit(c, e)))
 		goto out;

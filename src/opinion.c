@@ -1848,15 +1848,71 @@ int opinion_notifications(struct db *db, const struct actor *a, json_t **out, st
 				" JOIN regions r ON r.code = n.region_code WHERE r.path LIKE ?"
 				" ORDER BY n.id DESC LIMIT 50", &p, &r, e);
 	} else {
-		*out = json_pack("{s:[]}", "items"); /* deputies follow their stations' opinions in their list */
-		db_release(db, c);
-		return 0;
+		/* A deputy's own notices: suggestions' invitations, replies and decisions. */
+		db_pi(&p, a->account_id);
+		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE account_id = ?"
+				" ORDER BY id DESC LIMIT 50", &p, &r, e);
 	}
 	if (!rc)
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));
 	db_res_free(r);
 	db_release(db, c);
 	return rc;
+}
+
+int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_res *r = NULL;
+	int rc = load_row(c, id, &r, e);
+	if (!rc)
+		rc = visible(c, a, r, 0, e);
+	db_res_free(r);
+	return rc;
+}
+
+int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
+			   const char *suggestion_code, struct err *e)
+{
+	struct db_res *r = NULL;
+	const char *next;
+	char note[96];
+	int rc = load_row(c, id, &r, e);
+	if (rc)
+		return rc;
+	snprintf(note, sizeof(note), "转为代表建议 %s", suggestion_code);
+	next = opinion_next_state(db_val(r, 0, O_STATE), "convert");
+	if (next)
+		rc = set_state(c, id, next, e);
+	if (!rc)
+		rc = event(c, id, "convert", db_val(r, 0, O_STATE), next ? next : db_val(r, 0, O_STATE),
+			   a->display_name[0] ? a->display_name : a->username, note, e);
+	db_res_free(r);
+	return rc;
+}
+
+int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, const char *body,
+		  const char *suggestion_code, char *code, struct err *e)
+{
+	struct intake x = {0};
+	struct db_res *r = NULL;
+	char secret[49], path[160], note[96];
+	int64_t id;
+	int rc;
+	if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", region)))
+		return rc;
+	snprintf(path, sizeof(path), "%s", r->nrows ? db_val(r, 0, 0) : "/");
+	db_res_free(r);
+	x.region = region;
+	x.path = path;
+	x.channel = "letter";
+	x.body = body;
+	x.place = "";
+	x.created_by = a->account_id;
+	snprintf(note, sizeof(note), "由代表建议 %s 转来", suggestion_code);
+	if ((rc = insert(c, &x, &id, code, secret, e)) ||
+	    (rc = event(c, id, "register", NULL, "received", a->display_name[0] ? a->display_name : a->username, note, e)))
+		return rc;
+	return 0;
 }
 
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)

@@ -63,6 +63,18 @@ int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
 /* In-app notifications for the actor (its handling unit's, or its region's). */
 int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 
+/* For the suggestion module, inside the caller's transaction: */
+/* 0 if the actor may see opinion id, else E_NOTFOUND / E_FORBIDDEN. */
+int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e) WUR;
+/* A deputy's suggestion grew from this opinion: an open one becomes "converted", linked by the
+ * suggestion's code in its history; a closed one is left as it is. */
+int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
+			   const char *suggestion_code, struct err *e) WUR;
+/* A suggestion that is better handled as a citizen's opinion: registered as a letter in the
+ * suggestion's region; its tracking code in code (13 bytes). */
+int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, const char *body,
+		  const char *suggestion_code, char *code, struct err *e) WUR;
+
 /* For the demo: an opinion in the given state, inside the caller's transaction. */
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e) WUR;
 

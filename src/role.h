@@ -17,6 +17,8 @@ enum perm {
 	PERM_OPINION_READ = 1 << 10,   /* citizens' opinions within scope */
 	PERM_OPINION_INTAKE = 1 << 11, /* register what was raised, answer on the spot */
 	PERM_OPINION_MANAGE = 1 << 12, /* classify, assign, merge, close, decide extensions */
+	PERM_SUGGESTION_READ = 1 << 13,   /* deputies' suggestions and motions within scope */
+	PERM_SUGGESTION_MANAGE = 1 << 14, /* intake, assignment, key supervision, motions' agenda */
 };
 
 /* 1 if name is a known role. */

@@ -18,6 +18,16 @@ const struct setting_def settings_defs[] = {
 	{"opinion.rehandle_days", 10, 1, 60, "不满意重新办理期限（工作日）"},
 	{"opinion.close_after_days", 15, 1, 120, "答复后未评价自动办结（工作日）"},
 	{"opinion.extension_max_days", 15, 1, 120, "单次延期上限（工作日）"},
+	{"suggestion.intake_days", 7, 1, 30, "代表建议受理并告知代表时限（日）"},
+	{"suggestion.assign_days", 7, 1, 30, "代表建议交办时限（工作日）"},
+	{"suggestion.reply_months", 3, 1, 12, "代表建议答复期限（月）"},
+	{"suggestion.reply_months_difficult", 6, 1, 12, "涉及面广、难度大的建议答复期限（月）"},
+	{"suggestion.co_view_months", 1, 1, 6, "会办单位向主办单位提出意见时限（月）"},
+	{"suggestion.return_days", 10, 1, 30, "交办不当退回时限（工作日）"},
+	{"suggestion.rehandle_months", 1, 1, 6, "代表不满意重新办理答复期限（月）"},
+	{"suggestion.warn_days", 10, 0, 60, "代表建议到期前黄色提醒（工作日）"},
+	{"motion.min_deputies_township", 5, 2, 50, "乡镇人大代表联名提出议案的最少人数"},
+	{"motion.min_deputies", 10, 2, 100, "县级以上人大代表联名提出议案的最少人数"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)

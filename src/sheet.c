@@ -1579,3 +1579,60 @@ int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_
 		return xlsx_write(s, sheet_name, out, len, e);
 	return err_set(e, E_INVALID, "bad_format", "不支持的表格格式");
 }
+
+static void cell_text(json_t *v, const char *key, char *out, size_t n)
+{
+	size_t klen = strlen(key);
+	int pct = (klen >= 4 && !strcmp(key + klen - 4, "rate")) || (klen >= 5 && !strcmp(key + klen - 5, "share"));
+	*out = 0;
+	if (json_is_string(v)) {
+		snprintf(out, n, "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(out, n, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		if (pct)
+			snprintf(out, n, "%.1f%%", json_real_value(v) * 100.0);
+		else
+			snprintf(out, n, "%g", json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		snprintf(out, n, "%s", json_is_true(v) ? "是" : "否");
+	} else if (json_is_array(v)) {
+		size_t i, used = 0;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (!json_is_string(x) || used >= n)
+				continue;
+			used += (size_t)snprintf(out + used, n - used, "%s%s", i ? "、" : "", json_string_value(x));
+		}
+	}
+}
+
+int sheet_write_json(json_t *items, const struct sheet_col *cols, enum sheet_format fmt,
+		     const char *sheet_name, char **out, size_t *len, struct err *e)
+{
+	struct sheet s;
+	const char *row[64] = {0};
+	char *cells[64] = {0};
+	size_t n = 0, i;
+	json_t *o;
+	int rc;
+
+	for (n = 0; cols[n].key && n < 64; n++)
+		row[n] = cols[n].header;
+	sheet_init(&s);
+	sheet_add_row(&s, row, n);
+	for (size_t k = 0; k < n; k++)
+		cells[k] = xmalloc(8192);
+	json_array_foreach(items, i, o) {
+		for (size_t k = 0; k < n; k++) {
+			cell_text(json_object_get(o, cols[k].key), cols[k].key, cells[k], 8192);
+			row[k] = cells[k];
+		}
+		sheet_add_row(&s, row, n);
+	}
+	for (size_t k = 0; k < n; k++)
+		free(cells[k]);
+	rc = sheet_write(&s, fmt, sheet_name, out, len, e);
+	sheet_release(&s);
+	return rc;
+}

@@ -4,6 +4,7 @@
 #ifndef RENDA_SHEET_H
 #define RENDA_SHEET_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -49,5 +50,15 @@ int sheet_read(const char *data, size_t len, enum sheet_format fmt, size_t max_r
  * apostrophe. E_INVALID "bad_encoding" for a cell that is not UTF-8. */
 int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name,
 		char **out, size_t *len, struct err *e) WUR;
+
+/* One column of a report exported from JSON rows: the member's key and the header. */
+struct sheet_col {
+	const char *key, *header;
+};
+/* Writes JSON objects (items) as a sheet: a header row, then one row per item with each column's
+ * member as text (numbers as numbers print, reals as percentages when key ends in "rate" or
+ * "share", true/false as 是/否, arrays joined with "、"). */
+int sheet_write_json(json_t *items, const struct sheet_col *cols, enum sheet_format fmt,
+		     const char *sheet_name, char **out, size_t *len, struct err *e) WUR;
 
 #endif

@@ -1,0 +1,2248 @@
+#include "suggestion.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "calendar.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "opinion.h"
+#include "region.h"
+#include "role.h"
+#include "settings.h"
+#include "text.h"
+
+#define FILE_MAX_BYTES (4u << 20) /* a scanned reply document */
+#define FILES_MAX 5
+#define COSIGNERS_MAX 200
+#define SOURCES_MAX 50
+
+/* ---- the state machine ---- */
+
+static const struct {
+	const char *kind; /* "suggestion", "motion" or NULL for both */
+	const char *state, *action, *next;
+} transitions[] = {
+	{NULL, "draft", "submit", "submitted"},
+	{NULL, "returned", "submit", "submitted"},
+	{NULL, "draft", "withdraw", "withdrawn"},
+	{NULL, "returned", "withdraw", "withdrawn"},
+	{NULL, "submitted", "withdraw", "withdrawn"},
+	{NULL, "submitted", "return", "returned"},
+	{"suggestion", "accepted", "withdraw", "withdrawn"},
+	{"suggestion", "assigned", "withdraw", "withdrawn"},
+	{"suggestion", "submitted", "accept", "accepted"},
+	{"suggestion", "submitted", "refer", "referred"},
+	{"suggestion", "accepted", "assign", "assigned"},
+	{"suggestion", "assigned", "handler_return", "accepted"}, /* the lead unit was the wrong one */
+	{"suggestion", "assigned", "reply", "replied"},
+	{"suggestion", "solving", "reply", "replied"},            /* a B item's second reply */
+	{"suggestion", "replied", "rate_unsatisfied", "assigned"}, /* handled again */
+	{"suggestion", "replied", "rate_solving", "solving"},
+	{"suggestion", "replied", "rate_done", "closed"},
+	{"suggestion", "replied", "close", "closed"},
+	{"motion", "submitted", "agenda", "on_agenda"},
+	{"motion", "submitted", "reject", "not_on_agenda"},
+	{"motion", "submitted", "to_suggestion", "accepted"},
+};
+
+static const char *const state_names[][2] = {
+	{"draft", "草稿"}, {"submitted", "已提交"}, {"returned", "已退回代表"}, {"withdrawn", "已撤回"},
+	{"accepted", "已受理"}, {"referred", "已转群众意见"}, {"assigned", "办理中"}, {"replied", "已答复"},
+	{"solving", "正在解决"}, {"closed", "已办结"}, {"on_agenda", "列入会议议程"},
+	{"not_on_agenda", "不列入议程"}};
+
+static const char *const action_names[][2] = {
+	{"create", "起草"}, {"submit", "提交"}, {"withdraw", "撤回"}, {"return", "退回代表"},
+	{"accept", "受理"}, {"refer", "转为群众意见"}, {"assign", "交办"}, {"handler_return", "承办单位退回"},
+	{"view", "会办意见"}, {"reply", "答复"}, {"rate", "评价"}, {"rate_unsatisfied", "代表不满意，重新办理"},
+	{"rate_solving", "B类，继续办理"}, {"rate_done", "评价后办结"}, {"close", "办结"},
+	{"agenda", "列入会议议程"}, {"reject", "不列入议程"}, {"to_suggestion", "作为建议处理"},
+	{"supervise", "重点督办"}, {"progress", "督办进展"}, {"publish", "公开答复"}, {"cosign", "联名"},
+	{"edit", "修改"}};
+
+const char *suggestion_next_state(const char *kind, const char *state, const char *action)
+{
+	for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
+		if ((!transitions[i].kind || !strcmp(transitions[i].kind, kind)) &&
+		    !strcmp(transitions[i].state, state) && !strcmp(transitions[i].action, action))
+			return transitions[i].next;
+	return NULL;
+}
+
+const char *suggestion_state_name(const char *state)
+{
+	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
+		if (!strcmp(state_names[i][0], state))
+			return state_names[i][1];
+	return "";
+}
+
+static const char *action_name(const char *a)
+{
+	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
+		if (!strcmp(action_names[i][0], a))
+			return action_names[i][1];
+	return a;
+}
+
+const char *suggestion_rating_outcome(const char *grade, int unsatisfied_results)
+{
+	if (unsatisfied_results > 0)
+		return "rehandle";
+	return grade && !strcmp(grade, "B") ? "solving" : "closed";
+}
+
+int32_t suggestion_add_months(const struct workcal *w, int32_t day, int months)
+{
+	int y, m, d, dim;
+	int32_t out;
+	cal_ymd(day, &y, &m, &d);
+	m += months;
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	dim = cal_days_in_month(y, m);
+	out = cal_from_ymd(y, m, d > dim ? dim : d);
+	while (w && !cal_is_workday(w, out))
+		out++;
+	return out;
+}
+
+static int is_final(const char *state)
+{
+	return !strcmp(state, "closed") || !strcmp(state, "withdrawn") || !strcmp(state, "referred") ||
+	       !strcmp(state, "on_agenda") || !strcmp(state, "not_on_agenda");
+}
+
+/* ---- rows ---- */
+
+#define S_COLS                                                                                  \
+	"s.id, s.code, s.kind, s.region_code, r.name, s.level, s.term, s.deputy_id, d.name,"      \
+	" s.from_presidium, s.title, s.body, s.category_id, c.name, s.session_label,"              \
+	" s.during_session, s.state, s.difficult, s.round, s.grade, s.followed_up, s.rehandled,"   \
+	" s.key_supervised, s.supervisor, s.published, s.reason, s.submitted_at,"                  \
+	" s.intake_deadline, s.accepted_on, s.assigned_on, s.deadline, s.replied_at, s.closed_at," \
+	" s.created_by, s.created_at, s.updated_at, s.region_path,"                                \
+	" (SELECT h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"     \
+	"  WHERE sh.suggestion_id = s.id AND sh.role = 'lead' AND sh.status <> 'removed'"          \
+	"  ORDER BY sh.id DESC LIMIT 1),"                                                          \
+	" (SELECT COUNT(*) FROM suggestion_signers g WHERE g.suggestion_id = s.id"                 \
+	"  AND g.status = 'accepted')"
+#define S_FROM                                                                                  \
+	" FROM suggestions s JOIN regions r ON r.code = s.region_code"                            \
+	" LEFT JOIN deputies d ON d.id = s.deputy_id"                                              \
+	" LEFT JOIN opinion_categories c ON c.id = s.category_id"
+enum {
+	S_ID, S_CODE, S_KIND, S_REGION, S_REGION_NAME, S_LEVEL, S_TERM, S_DEPUTY, S_DEPUTY_NAME,
+	S_PRESIDIUM, S_TITLE, S_BODY, S_CATEGORY, S_CATEGORY_NAME, S_SESSION, S_DURING, S_STATE,
+	S_DIFFICULT, S_ROUND, S_GRADE, S_FOLLOWED, S_REHANDLED, S_KEY, S_SUPERVISOR, S_PUBLISHED,
+	S_REASON, S_SUBMITTED, S_INTAKE_DEADLINE, S_ACCEPTED, S_ASSIGNED, S_DEADLINE, S_REPLIED,
+	S_CLOSED, S_CREATED_BY, S_CREATED, S_UPDATED, S_PATH, S_LEAD, S_SIGNERS
+};
+
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
+
+
+/* Deadline colour of work in hand: "ok", "warn" or "overdue"; null when nothing is due. */
+static json_t *due_of(const struct db_res *r, int i, const char *today, const char *warn_limit)
+{
+	const char *state = db_val(r, i, S_STATE), *deadline = NULL;
+	if (!strcmp(state, "submitted"))
+		deadline = db_val(r, i, S_INTAKE_DEADLINE);
+	else if (!strcmp(state, "assigned"))
+		deadline = db_val(r, i, S_DEADLINE);
+	if (!deadline)
+		return json_null();
+	if (strcmp(deadline, today) < 0)
+		return json_string("overdue");
+	return json_string(strcmp(deadline, warn_limit) <= 0 ? "warn" : "ok");
+}
+
+static const struct col row_cols[] = {
+	{"id", COL_INT}, {"code", COL_STR}, {"kind", COL_STR}, {"region_code", COL_STR},
+	{"region_name", COL_STR}, {"level", COL_STR}, {"term", COL_INT}, {"deputy_id", COL_INT},
+	{"deputy_name", COL_STR}, {"from_presidium", COL_BOOL}, {"title", COL_STR}, {"body", COL_STR},
+	{"category_id", COL_INT}, {"category_name", COL_STR}, {"session_label", COL_STR},
+	{"during_session", COL_BOOL}, {"state", COL_STR}, {"difficult", COL_BOOL}, {"round", COL_INT},
+	{"grade", COL_STR}, {"followed_up", COL_BOOL}, {"rehandled", COL_INT}, {"key_supervised", COL_BOOL},
+	{"supervisor", COL_STR}, {"published", COL_BOOL}, {"reason", COL_STR}, {"submitted_at", COL_INT},
+	{"intake_deadline", COL_STR}, {"accepted_on", COL_STR}, {"assigned_on", COL_STR},
+	{"deadline", COL_STR}, {"replied_at", COL_INT}, {"closed_at", COL_INT}, {"created_by", COL_INT},
+	{"created_at", COL_INT}, {"updated_at", COL_INT}, {"region_path", COL_STR},
+	{"lead_handler", COL_STR}, {"signers", COL_INT}, {NULL, 0}};
+
+/* The item as JSON (S_COLS order), with its state's name and its deadline colour. */
+static json_t *row_json(const struct db_res *r, int i, const char *today, const char *warn_limit)
+{
+	json_t *o = rows_object(r, i, row_cols);
+	json_object_del(o, "region_path");
+	json_object_set_new(o, "state_name", json_string(suggestion_state_name(db_val(r, i, S_STATE))));
+	json_object_set_new(o, "due", *today ? due_of(r, i, today, warn_limit) : json_null());
+	return o;
+}
+
+static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err *e)
+{
+	int rc = db_execv(c, r, e, "SELECT " S_COLS S_FROM " WHERE s.id = ?", "i", id);
+	if (!rc && !(*r)->nrows) {
+		db_res_free(*r);
+		*r = NULL;
+		rc = err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
+	}
+	return rc;
+}
+
+/* Is the actor a signer (invited or not) of the item? Its status in *status (NULL if none). */
+static int signer_status(struct db_conn *c, int64_t id, int64_t deputy_id, char *status, size_t n,
+			 struct err *e)
+{
+	struct db_res *r = NULL;
+	int rc = db_execv(c, &r, e, "SELECT status FROM suggestion_signers WHERE suggestion_id = ? AND deputy_id = ?",
+			  "ii", id, deputy_id);
+	*status = 0;
+	if (!rc && r->nrows)
+		snprintf(status, n, "%s", db_val(r, 0, 0));
+	db_res_free(r);
+	return rc;
+}
+
+/* The handling unit's role on the item ("lead", "co") and its row, or "" when it has none. */
+static int handler_role(struct db_conn *c, int64_t id, int64_t handler_id, char *role, int64_t *row,
+			struct err *e)
+{
+	struct db_res *r = NULL;
+	int rc = db_execv(c, &r, e, "SELECT role, id FROM suggestion_handlers WHERE suggestion_id = ? AND handler_id = ?"
+				    " AND status NOT IN ('removed','returned') ORDER BY id DESC LIMIT 1", "ii", id, handler_id);
+	*role = 0;
+	*row = 0;
+	if (!rc && r->nrows) {
+		snprintf(role, 8, "%s", db_val(r, 0, 0));
+		*row = db_int(r, 0, 1);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* Who may see an item: staff of its region's scope, its signers, its handling units; published
+ * replies are public anyway. Everyone else gets 404, as if it did not exist. */
+static int visible(struct db_conn *c, const struct actor *a, const struct db_res *r, struct err *e)
+{
+	int64_t id = db_int(r, 0, S_ID), row;
+	char s[16];
+	int rc;
+	if (role_can(a->role, PERM_SUGGESTION_READ))
+		return region_path_in_scope(a, db_val(r, 0, S_PATH)) ? 0
+			: err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
+	if (!strcmp(a->role, "deputy") && a->deputy_id) {
+		if ((rc = signer_status(c, id, a->deputy_id, s, sizeof(s), e)))
+			return rc;
+		if (*s)
+			return 0;
+	}
+	if (!strcmp(a->role, "handler") && a->handler_id) {
+		if ((rc = handler_role(c, id, a->handler_id, s, &row, e)))
+			return rc;
+		if (*s && strcmp(db_val(r, 0, S_STATE), "withdrawn"))
+			return 0;
+	}
+	return err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
+}
+
+static int event(struct db_conn *c, int64_t id, const char *action, const char *from, const char *to,
+		 const struct actor *a, const char *note, struct err *e)
+{
+	return db_execv(c, NULL, e, "INSERT INTO suggestion_events (suggestion_id, action, from_state, to_state, actor,"
+				    " note, created_at) VALUES (?,?,?,?,?,?,?)", "isssssi", id, action, from, to,
+			a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
+}
+
+static void link_of(int64_t id, char *out, size_t n)
+{
+	snprintf(out, n, "/suggestions/%lld", (long long)id);
+}
+
+/* In-app notices: to a deputy's accounts, to a handling unit, or to a region's staff. */
+static int tell_deputy(struct db_conn *c, int64_t deputy_id, int64_t id, const char *title, struct err *e)
+{
+	char link[48];
+	link_of(id, link, sizeof(link));
+	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
+				    " SELECT id, 'suggestion', ?, ?, ? FROM accounts WHERE deputy_id = ?",
+			"ssii", title, link, util_now(), deputy_id);
+}
+
+static int tell_signers(struct db_conn *c, int64_t id, const char *title, struct err *e)
+{
+	char link[48];
+	link_of(id, link, sizeof(link));
+	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
+				    " SELECT a.id, 'suggestion', ?, ?, ? FROM accounts a JOIN suggestion_signers g"
+				    " ON g.deputy_id = a.deputy_id WHERE g.suggestion_id = ?"
+				    " AND g.status IN ('author','accepted')", "ssii", title, link, util_now(), id);
+}
+
+static int tell_handler(struct db_conn *c, int64_t handler_id, int64_t id, const char *title, struct err *e)
+{
+	char link[48];
+	link_of(id, link, sizeof(link));
+	return db_execv(c, NULL, e, "INSERT INTO notifications (handler_id, kind, title, link, created_at)"
+				    " VALUES (?, 'suggestion', ?, ?, ?)", "issi", handler_id, title, link, util_now());
+}
+
+static int tell_staff(struct db_conn *c, const char *region, int64_t id, const char *title, struct err *e)
+{
+	char link[48];
+	link_of(id, link, sizeof(link));
+	return db_execv(c, NULL, e, "INSERT INTO notifications (region_code, kind, title, link, created_at)"
+				    " VALUES (?, 'suggestion', ?, ?, ?)", "sssi", region, title, link, util_now());
+}
+
+static int set_state(struct db_conn *c, int64_t id, const char *state, struct err *e)
+{
+	int64_t now = util_now();
+	return is_final(state)
+		? db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+			   "siii", state, now, now, id)
+		: db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = NULL WHERE id = ?",
+			   "sii", state, now, id);
+}
+
+/* The search text: title, body and every reply, as CJK bigrams. */
+static int retokenize(struct db_conn *c, int64_t id, struct err *e)
+{
+	struct buf text = BUF_INIT_CAP(256 * 1024), tok = BUF_INIT_CAP(512 * 1024);
+	struct db_res *r = NULL;
+	int rc;
+	if ((rc = db_execv(c, &r, e, "SELECT title, body FROM suggestions WHERE id = ?", "i", id)))
+		goto out;
+	buf_adds(&text, db_val(r, 0, 0));
+	buf_addc(&text, ' ');
+	buf_adds(&text, db_val(r, 0, 1));
+	db_res_free(r);
+	r = NULL;
+	if ((rc = db_execv(c, &r, e, "SELECT body FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round", "i", id)))
+		goto out;
+	for (int i = 0; i < r->nrows; i++) {
+		buf_addc(&text, ' ');
+		buf_adds(&text, db_val(r, i, 0));
+	}
+	text_tokens(text.data ? text.data : "", &tok);
+	rc = db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si",
+		      tok.data ? tok.data : "", id);
+out:
+	db_res_free(r);
+	buf_release(&text);
+	buf_release(&tok);
+	return rc;
+}
+
+/* ---- calendar ---- */
+
+struct clock {
+	struct holidays h;
+	int32_t today;
+	char today_s[11], warn_s[11];
+};
+
+static int clock_load(struct db_conn *c, const char *path, struct clock *k, struct err *e)
+{
+	int warn = 0, rc;
+	memset(k, 0, sizeof(*k));
+	if ((rc = holidays_load(c, &k->h, e)) ||
+	    (rc = settings_int(c, path ? path : "/", "suggestion.warn_days", &warn, e)))
+		return rc;
+	k->today = cal_today();
+	cal_format(k->today, k->today_s);
+	cal_format(warn ? cal_add_workdays(&k->h.cal, k->today, warn) : k->today, k->warn_s);
+	return 0;
+}
+
+static void clock_free(struct clock *k)
+{
+	holidays_free(&k->h);
+}
+
+/* ---- drafting ---- */
+
+/* Checks attachments [{"name","data"(base64)}]: each a named file within the cap. */
+static int check_files(json_t *files, struct err *e)
+{
+	size_t i;
+	json_t *v;
+	if (!files)
+		return 0;
+	if (json_array_size(files) > FILES_MAX)
+		return err_field(e, E_INVALID, "too_many", "attachments", "附件最多 %d 个", FILES_MAX);
+	json_array_foreach(files, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *data = json_string_value(json_object_get(v, "data"));
+		size_t len = data ? strlen(data) : 0, n = 0;
+		unsigned char *bin;
+		int bad;
+		if (!json_is_object(v) || !name || !*name || strlen(name) > 200 || !data || !len)
+			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件缺少文件名或内容", i + 1);
+		if (len / 4 * 3 > FILE_MAX_BYTES + 3)
+			return err_field(e, E_TOOLARGE, "too_large", "attachments", "第 %zu 个附件超过 %u MB", i + 1,
+					 FILE_MAX_BYTES >> 20);
+		bin = xmalloc(len / 4 * 3 + 3);
+		bad = sodium_base642bin(bin, len / 4 * 3 + 3, data, len, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL);
+		free(bin);
+		if (bad || !n)
+			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件不是有效的 base64 内容", i + 1);
+	}
+	return 0;
+}
+
+static const char *mime_of(const char *name, const char *b64)
+{
+	const char *dot = strrchr(name, '.');
+	if (!strncmp(b64, "JVBER", 5))
+		return "application/pdf";
+	if (!strncmp(b64, "/9j/", 4))
+		return "image/jpeg";
+	if (!strncmp(b64, "iVBOR", 5))
+		return "image/png";
+	if (dot && !strcasecmp(dot, ".docx"))
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+	if (dot && !strcasecmp(dot, ".doc"))
+		return "application/msword";
+	return "application/octet-stream";
+}
+
+static int store_files(struct db_conn *c, int64_t id, int64_t reply_id, json_t *files, struct err *e)
+{
+	size_t i;
+	json_t *v;
+	int rc = 0;
+	json_array_foreach(files, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *data = json_string_value(json_object_get(v, "data"));
+		int64_t size = (int64_t)(strlen(data) / 4 * 3);
+		rc = db_execv(c, NULL, e, "INSERT INTO suggestion_files (suggestion_id, reply_id, name, mime, size, data,"
+					  " created_at) VALUES (?,?,?,?,?,?,?)", "inssisi", id, reply_id, name,
+			      mime_of(name, data), size, data, util_now());
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+/* The author's congress: the active mandate at `level` (or the only/lowest one). */
+static int author_mandate(struct db_conn *c, int64_t deputy_id, const char *level, char *region,
+			  char *lvl, int64_t *term, struct err *e)
+{
+	struct db_res *r = NULL;
+	int rc = db_execv(c, &r, e, "SELECT region_code, level, term FROM mandates WHERE deputy_id = ? AND status = 'active'"
+				    " AND ended_on IS NULL AND (CAST(? AS TEXT) IS NULL OR level = ?) ORDER BY CASE level"
+				    " WHEN 'township' THEN 1 WHEN 'county' THEN 2 WHEN 'city' THEN 3 WHEN 'province' THEN 4"
+				    " ELSE 5 END LIMIT 1", "iss", deputy_id, level, level);
+	if (!rc && !r->nrows)
+		rc = err_field(e, E_INVALID, "not_deputy", level ? "level" : "deputy_id",
+			       level ? "该代表在此级人大没有有效的代表资格" : "该代表没有有效的代表资格");
+	if (!rc) {
+		snprintf(region, 16, "%s", db_val(r, 0, 0));
+		snprintf(lvl, 16, "%s", db_val(r, 0, 1));
+		*term = db_int(r, 0, 2);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* Replaces the co-signers of a draft: each must be a deputy of the same congress today. */
+static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const char *region,
+			 const char *level, int64_t term, json_t *list, struct err *e)
+{
+	size_t i;
+	json_t *v;
+	int rc;
+	if (json_array_size(list) > COSIGNERS_MAX)
+		return err_field(e, E_INVALID, "too_many", "cosigners", "联名代表最多 %d 人", COSIGNERS_MAX);
+	if ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_signers WHERE suggestion_id = ? AND role = 'cosigner'"
+				       " AND status = 'invited'", "i", id)))
+		return rc;
+	json_array_foreach(list, i, v) {
+		struct db_res *r = NULL;
+		int64_t did = json_integer_value(v);
+		int ok;
+		if (!json_is_integer(v) || did <= 0)
+			return err_field(e, E_INVALID, "bad_cosigner", "cosigners", "联名代表应为代表编号");
+		if (did == author)
+			return err_field(e, E_INVALID, "bad_cosigner", "cosigners", "领衔代表不能同时作为联名代表");
+		if ((rc = db_execv(c, &r, e, "SELECT d.name, (SELECT COUNT(*) FROM mandates m WHERE m.deputy_id = d.id"
+					     " AND m.region_code = ? AND m.level = ? AND m.term = ? AND m.status = 'active'"
+					     " AND m.ended_on IS NULL) FROM deputies d WHERE d.id = ?",
+				   "ssii", region, level, term, did)))
+			return rc;
+		ok = r->nrows && db_int(r, 0, 1) > 0;
+		if (!ok) {
+			rc = err_field(e, E_INVALID, "bad_cosigner", "cosigners", "%s%s不是本级人大本届代表，不能联名",
+				       r->nrows ? "代表" : "编号为该值的代表", r->nrows ? db_val(r, 0, 0) : "");
+			db_res_free(r);
+			return rc;
+		}
+		db_res_free(r);
+		r = NULL;
+		if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND deputy_id = ?",
+				   "ii", id, did)))
+			return rc;
+		ok = !db_int(r, 0, 0);
+		db_res_free(r);
+		if (ok && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status)"
+						     " VALUES (?, ?, 'cosigner', 'invited')", "ii", id, did)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Links the opinions the suggestion grew from: each must be visible to the actor. */
+static int set_sources(struct db *db, struct db_conn *c, const struct actor *a, int64_t id, json_t *list,
+		       struct err *e)
+{
+	size_t i;
+	json_t *v;
+	int rc;
+	if (json_array_size(list) > SOURCES_MAX)
+		return err_field(e, E_INVALID, "too_many", "sources", "关联的群众意见最多 %d 条", SOURCES_MAX);
+	if ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_sources WHERE suggestion_id = ?", "i", id)))
+		return rc;
+	json_array_foreach(list, i, v) {
+		int64_t oid = json_integer_value(v);
+		if (!json_is_integer(v) || oid <= 0)
+			return err_field(e, E_INVALID, "bad_source", "sources", "关联的群众意见应为意见编号");
+		if ((rc = opinion_visible_in(c, a, oid, e))) {
+			if (rc == E_NOTFOUND)
+				rc = err_field(e, E_INVALID, "bad_source", "sources", "关联的群众意见 %lld 不存在或不在您的范围内",
+					       (long long)oid);
+			return rc;
+		}
+		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_sources (suggestion_id, opinion_id) VALUES (?, ?)"
+					       " ON CONFLICT DO NOTHING", "ii", id, oid)))
+			return rc;
+	}
+	(void)db;
+	return 0;
+}
+
+static const struct jfield draft_spec[] = {
+	{"title", JF_STR, 1, 4, LIMIT_SHORT_CHARS, "标题"},
+	{"body", JF_STR, 1, 10, LIMIT_TEXT_CHARS * 4, "内容"},
+	{"category_id", JF_INT, 0, 1, INT64_MAX, "类别"},
+	{"session_label", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "所属会议"},
+	{"during_session", JF_BOOL, 0, 0, 0, "会议期间提出"},
+	{"level", JF_STR, 0, 1, 16, "人大层级"},
+	{"deputy_id", JF_INT, 0, 1, INT64_MAX, "领衔代表"},
+	{"from_presidium", JF_BOOL, 0, 0, 0, "主席团提出"},
+	{"cosigners", JF_ARR, 0, 0, COSIGNERS_MAX, "联名代表"},
+	{"sources", JF_ARR, 0, 0, SOURCES_MAX, "关联的群众意见"},
+	{"attachments", JF_ARR, 0, 0, FILES_MAX, "附件"},
+	{NULL, 0, 0, 0, 0, NULL}};
+
+static int check_category(struct db_conn *c, json_t *in, struct err *e)
+{
+	struct db_res *r = NULL;
+	int64_t cat = jsonx_int(in, "category_id", 0);
+	int rc;
+	if (!cat)
+		return 0;
+	if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", "i", cat)))
+		return rc;
+	rc = db_int(r, 0, 0) ? 0 : err_field(e, E_INVALID, "bad_category", "category_id", "类别不存在");
+	db_res_free(r);
+	return rc;
+}
+
+static int detail(struct db_conn *c, const struct actor *a, int64_t id, int check, json_t **out,
+		  struct err *e);
+
+static const struct actor everywhere = {.region_path = "/"}; /* a scope that holds every region */
+
+int suggestion_create(struct db *db, const struct actor *a, const char *kind, json_t *in,
+		      json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	char region[16] = "", level[16] = "", path[160], code[32], tmp[40];
+	const char *lvl = jsonx_str(in, "level");
+	int64_t deputy = 0, term = 0, id = 0;
+	int presidium = json_is_true(json_object_get(in, "from_presidium"));
+	int staff = role_can(a->role, PERM_SUGGESTION_MANAGE);
+	json_t *after = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, draft_spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
+		return rc;
+	if (strcmp(kind, "motion") && presidium)
+		return err_field(e, E_INVALID, "bad_field", "from_presidium", "只有议案可以由主席团提出");
+	if (!strcmp(a->role, "deputy")) {
+		if (!a->deputy_id)
+			return err_set(e, E_FORBIDDEN, "forbidden", "您的账号未关联代表");
+		if (json_object_get(in, "deputy_id") || presidium)
+			return err_set(e, E_FORBIDDEN, "forbidden", "代表只能以本人名义提出");
+		deputy = a->deputy_id;
+	} else if (staff) {
+		deputy = jsonx_int(in, "deputy_id", 0);
+		if (!deputy && !presidium)
+			return err_field(e, E_INVALID, "missing_field", "deputy_id", "请选择领衔代表");
+	} else {
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能提出建议或议案");
+	}
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = check_category(c, in, e)))
+		goto out;
+	if (deputy) {
+		if ((rc = author_mandate(c, deputy, lvl, region, level, &term, e)))
+			goto out;
+	} else {
+		/* A presidium motion belongs to the staff's own township congress. */
+		snprintf(region, sizeof(region), "%s", a->region_code);
+		snprintf(level, sizeof(level), "%s", lvl ? lvl : "township");
+		if ((rc = db_execv(c, &r, e, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
+					     " AND status = 'active'", "ss", region, level)))
+			goto out;
+		term = db_int(r, 0, 0);
+		db_res_free(r);
+		r = NULL;
+		if (!term) {
+			rc = err_field(e, E_INVALID, "no_congress", "level", "本地区没有该级人大的在任代表");
+			goto out;
+		}
+	}
+	/* A deputy acts on their own mandate; staff only within their scope. */
+	if ((rc = staff ? region_scope(c, a, region, path, sizeof(path), e)
+			: region_scope(c, &everywhere, region, path, sizeof(path), e))) {
+		if (rc == E_FORBIDDEN)
+			rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
+		goto out;
+	}
+	util_random_hex(tmp, 16);
+	if ((rc = db_execv(c, &r, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
+				     " from_presidium, title, body, category_id, session_label, during_session, state,"
+				     " created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?)"
+				     " RETURNING id", "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy,
+			   (int64_t)presidium, jsonx_str(in, "title"), jsonx_str(in, "body"),
+			   (int64_t)jsonx_int(in, "category_id", 0),
+			   jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
+			   (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id,
+			   util_now(), util_now())))
+		goto out;
+	id = db_int(r, 0, 0);
+	db_res_free(r);
+	r = NULL;
+	/* 建议 JY, 议案 YA; the number is the row's, so two offices never race for one. */
+	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA",
+		 (int)(cal_today() / 365.2425 + 1970), (long long)id);
+	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id)) ||
+	    (deputy && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status,"
+						  " answered_at) VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy,
+				      util_now()))) ||
+	    (json_object_get(in, "cosigners") &&
+	     (rc = set_cosigners(c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
+	    (json_object_get(in, "attachments") && (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e))) ||
+	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "create", NULL, "draft", a, NULL, e)) ||
+	    (rc = detail(c, a, id, 0, &after, e)))
+		goto out;
+	if ((rc = db_execv(c, &r, e, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ? AND status = 'invited'",
+			   "i", id)))
+		goto out;
+	for (int i = 0; i < r->nrows && !rc; i++) {
+		char title[300];
+		snprintf(title, sizeof(title), "邀请您联名：%s", jsonx_str(in, "title"));
+		rc = tell_deputy(c, db_int(r, i, 0), id, title, e);
+	}
+	if (rc || (rc = audit_write(c, a, "suggestion.create", "suggestion", code, NULL, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "suggestion", after);
+out:
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* The first signer, or the staff who registered it, may change a draft or a returned item. */
+static int may_edit(const struct actor *a, const struct db_res *r, struct err *e)
+{
+	if (!strcmp(a->role, "deputy") && a->deputy_id && db_val(r, 0, S_DEPUTY) && db_int(r, 0, S_DEPUTY) == a->deputy_id)
+		return 0;
+	if (role_can(a->role, PERM_SUGGESTION_MANAGE) && db_val(r, 0, S_CREATED_BY) &&
+	    db_int(r, 0, S_CREATED_BY) == a->account_id)
+		return 0;
+	return err_set(e, E_FORBIDDEN, "forbidden", "只有领衔代表（或代为登记的工作人员）可以修改或提交");
+}
+
+int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		      struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"title", JF_STR, 0, 4, LIMIT_SHORT_CHARS, "标题"},
+		{"body", JF_STR, 0, 10, LIMIT_TEXT_CHARS * 4, "内容"},
+		{"category_id", JF_INT, 0, 1, INT64_MAX, "类别"},
+		{"session_label", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "所属会议"},
+		{"during_session", JF_BOOL, 0, 0, 0, "会议期间提出"},
+		{"cosigners", JF_ARR, 0, 0, COSIGNERS_MAX, "联名代表"},
+		{"sources", JF_ARR, 0, 0, SOURCES_MAX, "关联的群众意见"},
+		{"attachments", JF_ARR, 0, 0, FILES_MAX, "附件"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	json_t *before = NULL, *after = NULL;
+	const char *state;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
+	    (rc = may_edit(a, r, e)) || (rc = check_category(c, in, e)))
+		goto out;
+	state = db_val(r, 0, S_STATE);
+	if (strcmp(state, "draft") && strcmp(state, "returned")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state));
+		goto out;
+	}
+	if ((rc = detail(c, a, id, 0, &before, e)))
+		goto out;
+	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
+				       " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
+				       " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ?",
+			   "ssnssii", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+			   jsonx_str(in, "session_label"),
+			   json_object_get(in, "during_session")
+				   ? (json_is_true(json_object_get(in, "during_session")) ? "1" : "0") : NULL,
+			   util_now(), id)) ||
+	    (json_object_get(in, "cosigners") &&
+	     (rc = set_cosigners(c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
+				 db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
+	    (json_object_get(in, "attachments") &&
+	     ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id)) ||
+	      (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e)))) ||
+	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "edit", state, state, a, NULL, e)) ||
+	    (rc = detail(c, a, id, 0, &after, e)) ||
+	    (rc = audit_write(c, a, "suggestion.update", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "suggestion", after);
+out:
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
+		    const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", "submitted_at", NULL};
+	struct buf w = BUF_INIT_CAP(4096);
+	struct db_conn *c;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct clock k = {0};
+	char order[64], sort[128], path[160], pat[200];
+	char *match = NULL;
+	int64_t total;
+	int rc;
+	json_t *items;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_SUGGESTION_READ) && strcmp(a->role, "handler") && strcmp(a->role, "deputy"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
+	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
+		return rc;
+	c = db_acquire(db);
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+		goto out;
+	db_params_init(&p);
+	buf_adds(&w, " WHERE s.kind = ?");
+	db_ps(&p, f->kind && !strcmp(f->kind, "motion") ? "motion" : "suggestion");
+	if (!strcmp(a->role, "handler")) {
+		buf_adds(&w, " AND s.state <> 'withdrawn' AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+			     " WHERE handler_id = ? AND status <> 'removed')");
+		db_pi(&p, a->handler_id);
+	} else if (!strcmp(a->role, "deputy")) {
+		buf_adds(&w, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?)");
+		db_pi(&p, a->deputy_id);
+	} else {
+		snprintf(pat, sizeof(pat), "%s%%", path);
+		buf_adds(&w, " AND s.region_path LIKE ?");
+		db_ps(&p, pat);
+		/* Drafts are the deputies' own until submitted. */
+		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
+		db_pi(&p, a->account_id);
+	}
+	if (f->state && *f->state) {
+		if (!*suggestion_state_name(f->state)) {
+			rc = err_field(e, E_INVALID, "bad_param", "state", "状态无效");
+			goto out;
+		}
+		buf_adds(&w, " AND s.state = ?");
+		db_ps(&p, f->state);
+	}
+#define INT_FILTER(field, cond, label)                                                  \
+	if (f->field && *f->field) {                                                    \
+		int64_t v;                                                              \
+		if (util_parse_i64(f->field, &v)) {                                     \
+			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
+			goto out;                                                       \
+		}                                                                       \
+		buf_adds(&w, cond);                                                     \
+		db_pi(&p, v);                                                           \
+	}
+	INT_FILTER(category, " AND s.category_id = ?", "类别")
+	INT_FILTER(deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?"
+			   " AND status IN ('author','accepted'))", "代表")
+	INT_FILTER(handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers WHERE handler_id = ?"
+			    " AND status <> 'removed')", "承办单位")
+#undef INT_FILTER
+	if (f->session && *f->session) {
+		buf_adds(&w, " AND s.session_label = ?");
+		db_ps(&p, f->session);
+	}
+	if (f->key && !strcmp(f->key, "1"))
+		buf_adds(&w, " AND s.key_supervised = 1");
+	if (f->from && *f->from) {
+		int32_t d;
+		if (cal_parse(f->from, &d)) {
+			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
+			goto out;
+		}
+		buf_adds(&w, " AND s.created_at >= ?");
+		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+	}
+	if (f->to && *f->to) {
+		int32_t d;
+		if (cal_parse(f->to, &d)) {
+			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
+			goto out;
+		}
+		buf_adds(&w, " AND s.created_at < ?");
+		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+	}
+	if ((rc = clock_load(c, path, &k, e)))
+		goto out;
+	if (f->due && *f->due) {
+		if (!strcmp(f->due, "overdue")) {
+			buf_adds(&w, " AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))");
+			db_ps(&p, k.today_s);
+			db_ps(&p, k.today_s);
+		} else if (!strcmp(f->due, "warn")) {
+			buf_adds(&w, " AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?");
+			db_ps(&p, k.today_s);
+			db_ps(&p, k.warn_s);
+		} else if (!strcmp(f->due, "open")) {
+			buf_adds(&w, " AND s.state IN ('submitted','accepted','assigned','replied','solving')");
+		} else {
+			rc = err_field(e, E_INVALID, "bad_param", "due", "due 应为 warn、overdue 或 open");
+			goto out;
+		}
+	}
+	if (f->q && *f->q) {
+		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", f->q, &w, &match)) {
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
+		db_ps(&p, match);
+	}
+	if ((rc = db_begin_read(c, e)))
+		goto out;
+	snprintf(sort, sizeof(sort), "%ss.%s, s.id DESC", strncmp(order, "deadline", 8) ? "" : "s.deadline IS NULL, ", order);
+	if ((rc = rows_page(c, "suggestions s", "SELECT " S_COLS S_FROM, w.data, &p, sort, q, &total, &r, e)))
+		goto out;
+	items = json_array();
+	for (int i = 0; i < r->nrows; i++) {
+		json_array_append_new(items, row_json(r, i, k.today_s, k.warn_s));
+	}
+	*out = rows_list_reply(items, total, q);
+out:
+	clock_free(&k);
+	free(match);
+	db_res_free(r);
+	buf_release(&w);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+static int detail(struct db_conn *c, const struct actor *a, int64_t id, int check, json_t **out,
+		  struct err *e)
+{
+	static const struct col gcols[] = {{"deputy_id", COL_INT}, {"name", COL_STR}, {"role", COL_STR},
+					   {"status", COL_STR}, {"answered_at", COL_INT}, {NULL, 0}};
+	static const struct col hcols[] = {{"id", COL_INT}, {"handler_id", COL_INT}, {"name", COL_STR},
+					   {"role", COL_STR}, {"status", COL_STR}, {"assigned_on", COL_STR},
+					   {"deadline", COL_STR}, {"return_by", COL_STR}, {"view", COL_STR},
+					   {"answered_on", COL_STR}, {"reason", COL_STR}, {NULL, 0}};
+	static const struct col rcols[] = {{"id", COL_INT}, {"round", COL_INT}, {"handler_id", COL_INT},
+					   {"handler_name", COL_STR}, {"grade", COL_STR}, {"body", COL_STR},
+					   {"deadline", COL_STR}, {"on_time", COL_BOOL}, {"replied_on", COL_STR},
+					   {"created_at", COL_INT}, {NULL, 0}};
+	static const struct col tcols[] = {{"reply_id", COL_INT}, {"deputy_id", COL_INT}, {"name", COL_STR},
+					   {"attitude", COL_STR}, {"result", COL_STR}, {"comment", COL_STR},
+					   {"created_at", COL_INT}, {NULL, 0}};
+	static const struct col fcols[] = {{"id", COL_INT}, {"reply_id", COL_INT}, {"name", COL_STR},
+					   {"mime", COL_STR}, {"size", COL_INT}, {NULL, 0}};
+	static const struct col ocols[] = {{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR},
+					   {"body", COL_STR}, {NULL, 0}};
+	static const struct col ecols[] = {{"id", COL_INT}, {"action", COL_STR}, {"from_state", COL_STR},
+					   {"to_state", COL_STR}, {"actor", COL_STR}, {"note", COL_STR},
+					   {"created_at", COL_INT}, {NULL, 0}};
+	static const struct {
+		const char *key, *sql;
+		const struct col *cols;
+	} parts[] = {
+		{"signer_list", "SELECT g.deputy_id, d.name, g.role, g.status, g.answered_at FROM suggestion_signers g"
+				" JOIN deputies d ON d.id = g.deputy_id WHERE g.suggestion_id = ? ORDER BY g.role, d.name", gcols},
+		{"handlers", "SELECT sh.id, sh.handler_id, h.name, sh.role, sh.status, sh.assigned_on, sh.deadline,"
+			     " sh.return_by, sh.view, sh.answered_on, sh.reason FROM suggestion_handlers sh"
+			     " JOIN handlers h ON h.id = sh.handler_id WHERE sh.suggestion_id = ? ORDER BY sh.id", hcols},
+		{"replies", "SELECT p.id, p.round, p.handler_id, h.name, p.grade, p.body, p.deadline, p.on_time,"
+			    " p.replied_on, p.created_at FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
+			    " WHERE p.suggestion_id = ? ORDER BY p.round", rcols},
+		{"ratings", "SELECT t.reply_id, t.deputy_id, d.name, t.attitude, t.result, t.comment, t.created_at"
+			    " FROM suggestion_ratings t JOIN suggestion_replies p ON p.id = t.reply_id"
+			    " JOIN deputies d ON d.id = t.deputy_id WHERE p.suggestion_id = ? ORDER BY p.round, d.name", tcols},
+		{"files", "SELECT id, reply_id, name, mime, size FROM suggestion_files WHERE suggestion_id = ? ORDER BY id", fcols},
+		{"sources", "SELECT o.id, o.tracking_code, o.state, o.body FROM suggestion_sources x"
+			    " JOIN opinions o ON o.id = x.opinion_id WHERE x.suggestion_id = ? ORDER BY o.id", ocols},
+		{"events", "SELECT id, action, from_state, to_state, actor, note, created_at FROM suggestion_events"
+			   " WHERE suggestion_id = ? ORDER BY id", ecols},
+	};
+	struct db_res *r = NULL, *x = NULL;
+	struct clock k = {0};
+	json_t *o = NULL;
+	int rc;
+
+	if ((rc = load_row(c, id, &r, e)) || (check && (rc = visible(c, a, r, e))) ||
+	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
+		goto out;
+	o = row_json(r, 0, k.today_s, k.warn_s);
+	for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+		if ((rc = db_execv(c, &x, e, parts[i].sql, "i", id)))
+			goto out;
+		json_object_set_new(o, parts[i].key, rows_array(x, parts[i].cols));
+		db_res_free(x);
+		x = NULL;
+	}
+	/* What the actor may do next: the page shows the buttons that apply. */
+	{
+		char st[16] = "", hr[8] = "";
+		int64_t row = 0;
+		json_t *me = json_object();
+		if (a->deputy_id && (rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
+			goto out;
+		if (a->handler_id && (rc = handler_role(c, id, a->handler_id, hr, &row, e)))
+			goto out;
+		json_object_set_new(me, "signer", *st ? json_string(st) : json_null());
+		json_object_set_new(me, "handler_role", *hr ? json_string(hr) : json_null());
+		json_object_set_new(me, "staff", json_boolean(role_can(a->role, PERM_SUGGESTION_MANAGE) &&
+							      region_path_in_scope(a, db_val(r, 0, S_PATH))));
+		json_object_set_new(o, "me", me);
+	}
+	*out = o;
+	o = NULL;
+out:
+	json_decref(o);
+	clock_free(&k);
+	db_res_free(r);
+	return rc;
+}
+
+int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	json_t *o = NULL;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = detail(c, a, id, 1, &o, e)))
+		*out = json_pack("{s:o}", "suggestion", o);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- actions ---- */
+
+static int need_text(json_t *in, const char *field, const char *label, int min, struct err *e)
+{
+	const char *v = jsonx_str(in, field);
+	if (!v || (int)util_utf8_len(v) < min)
+		return err_field(e, E_INVALID, "missing_field", field, "请填写%s（至少 %d 个字）", label, min);
+	return 0;
+}
+
+/* A handling unit for an assignment: active and within the assigning staff's scope. */
+static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, const char *field,
+			 char *name, size_t n, struct err *e)
+{
+	struct db_res *x = NULL;
+	int rc = db_execv(c, &x, e, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
+				    " WHERE h.id = ?", "i", hid);
+	if (rc)
+		return rc;
+	if (!x->nrows || !region_path_in_scope(a, db_val(x, 0, 0)))
+		rc = err_field(e, E_INVALID, "bad_handler", field, "承办单位不存在或不在您的管理范围内");
+	else if (!db_int(x, 0, 1))
+		rc = err_field(e, E_INVALID, "bad_handler", field, "承办单位“%s”已停用", db_val(x, 0, 2));
+	else
+		snprintf(name, n, "%s", db_val(x, 0, 2));
+	db_res_free(x);
+	return rc;
+}
+
+static int do_assign(struct db_conn *c, const struct actor *a, const struct db_res *r, json_t *in,
+		     const struct clock *k, char *note, size_t nlen, struct err *e)
+{
+	int64_t id = db_int(r, 0, S_ID), lead = jsonx_int(in, "lead_handler_id", 0);
+	json_t *co = json_object_get(in, "co_handler_ids"), *v;
+	int difficult = json_object_get(in, "difficult") ? json_is_true(json_object_get(in, "difficult"))
+							 : (int)db_int(r, 0, S_DIFFICULT);
+	int months, co_months, ret_days, rc;
+	char name[200], lead_d[11], co_d[11], ret_d[11];
+	const char *path = db_val(r, 0, S_PATH);
+	size_t i, used;
+
+	if (!lead)
+		return err_field(e, E_INVALID, "missing_field", "lead_handler_id", "请选择主办单位");
+	if ((rc = settings_int(c, path, difficult ? "suggestion.reply_months_difficult" : "suggestion.reply_months",
+			       &months, e)) ||
+	    (rc = settings_int(c, path, "suggestion.co_view_months", &co_months, e)) ||
+	    (rc = settings_int(c, path, "suggestion.return_days", &ret_days, e)) ||
+	    (rc = check_handler(c, a, lead, "lead_handler_id", name, sizeof(name), e)))
+		return rc;
+	json_array_foreach(co, i, v) {
+		char cname[200];
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
+		if (json_integer_value(v) == lead)
+			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
+		for (size_t j = 0; j < i; j++)
+			if (json_integer_value(json_array_get(co, j)) == json_integer_value(v))
+				return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
+		if ((rc = check_handler(c, a, json_integer_value(v), "co_handler_ids", cname, sizeof(cname), e)))
+			return rc;
+	}
+	cal_format(suggestion_add_months(&k->h.cal, k->today, months), lead_d);
+	cal_format(suggestion_add_months(&k->h.cal, k->today, co_months), co_d);
+	cal_format(cal_add_workdays(&k->h.cal, k->today, ret_days), ret_d);
+	/* A re-assignment after a return replaces whatever was still in hand. */
+	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ?"
+				       " AND status = 'assigned'", "i", id)) ||
+	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
+				       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
+			   "iisssi", id, lead, k->today_s, lead_d, ret_d, util_now())) ||
+	    (rc = tell_handler(c, lead, id, "新交办的代表建议（主办）", e)))
+		return rc;
+	used = (size_t)snprintf(note, nlen, "主办：%s，%s前答复", name, lead_d);
+	json_array_foreach(co, i, v) {
+		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
+					       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
+				   "iisssi", id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now())) ||
+		    (rc = tell_handler(c, json_integer_value(v), id, "新交办的代表建议（会办）", e)))
+			return rc;
+	}
+	if (json_array_size(co) && used < nlen)
+		snprintf(note + used, nlen - used, "；会办单位 %zu 个，%s前向主办单位提出意见", json_array_size(co), co_d);
+	return db_execv(c, NULL, e, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?",
+			"ssii", k->today_s, lead_d, (int64_t)difficult, id);
+}
+
+static int do_reply(struct db_conn *c, const struct db_res *r, json_t *in, int64_t handler_id,
+		    int64_t row, const struct clock *k, char *note, size_t nlen, struct err *e)
+{
+	int64_t id = db_int(r, 0, S_ID), reply_id;
+	const char *grade = jsonx_str(in, "grade"), *deadline = db_val(r, 0, S_DEADLINE);
+	json_t *doc = json_object_get(in, "document");
+	struct db_res *x = NULL;
+	int round = (int)db_int(r, 0, S_ROUND) + 1, on_time, rc;
+
+	if (!grade || strlen(grade) != 1 || !strchr("ABCD", grade[0]))
+		return err_field(e, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
+									  " C 因条件限制需以后解决 / D 留作参考）");
+	if ((rc = need_text(in, "body", "答复内容", 10, e)))
+		return rc;
+	if (doc) {
+		json_t *arr = json_pack("[O]", doc);
+		rc = json_is_object(doc) ? check_files(arr, e)
+					 : err_field(e, E_INVALID, "bad_file", "document", "答复文件格式不正确");
+		json_decref(arr);
+		if (rc)
+			return rc;
+	}
+	/* A B item's follow-up reply has no new deadline: it is on time. */
+	on_time = !deadline || strcmp(db_val(r, 0, S_STATE), "assigned") || strcmp(k->today_s, deadline) <= 0;
+	if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
+				     " deadline, on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+			   "iiisssisi", id, (int64_t)round, handler_id, grade, jsonx_str(in, "body"),
+			   deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now())))
+		return rc;
+	reply_id = db_int(x, 0, 0);
+	db_res_free(x);
+	if (doc) {
+		json_t *arr = json_pack("[O]", doc);
+		rc = store_files(c, id, reply_id, arr, e);
+		json_decref(arr);
+		if (rc)
+			return rc;
+	}
+	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ?"
+				       " WHERE id = ?", "isi", util_now(), k->today_s, row)) ||
+	    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
+				       " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
+				       " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
+			   "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(in, "publish")), id)) ||
+	    (rc = retokenize(c, id, e)) || (rc = tell_signers(c, id, "您的建议已有答复，请评价", e)))
+		return rc;
+	snprintf(note, nlen, "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
+	return 0;
+}
+
+int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"action", JF_STR, 1, 1, 32, "操作"},
+		{"reason", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "理由"},
+		{"lead_handler_id", JF_INT, 0, 1, INT64_MAX, "主办单位"},
+		{"co_handler_ids", JF_ARR, 0, 0, 20, "会办单位"},
+		{"difficult", JF_BOOL, 0, 0, 0, "涉及面广、难度大"},
+		{"view", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "会办意见"},
+		{"grade", JF_STR, 0, 0, 1, "答复类别"},
+		{"body", JF_STR, 0, 0, LIMIT_TEXT_CHARS * 4, "答复内容"},
+		{"document", JF_OBJ, 0, 0, 0, "答复文件"},
+		{"publish", JF_BOOL, 0, 0, 0, "公开答复"},
+		{"on", JF_BOOL, 0, 0, 0, "开关"},
+		{"supervisor", JF_STR, 0, 0, 64, "督办领导"},
+		{"note", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "进展情况"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	static const char *const staff_actions[] = {"accept", "refer", "return", "assign", "close", "agenda",
+						    "reject", "to_suggestion", "supervise", NULL};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	struct clock k = {0};
+	json_t *before = NULL, *after = NULL;
+	const char *action, *state, *kind, *next;
+	char note[800] = "", hrole[8] = "", audit_action[64];
+	int64_t hrow = 0;
+	int staff, rc, i, known = 0;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	action = jsonx_str(in, "action");
+	for (size_t t = 0; t < ARRAY_LEN(transitions); t++)
+		known |= !strcmp(transitions[t].action, action) && strncmp(action, "rate_", 5);
+	known |= !strcmp(action, "view") || !strcmp(action, "supervise") || !strcmp(action, "progress") ||
+		 !strcmp(action, "publish");
+	if (!known)
+		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
+	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
+		goto out;
+	state = db_val(r, 0, S_STATE);
+	kind = db_val(r, 0, S_KIND);
+	staff = role_can(a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(a, db_val(r, 0, S_PATH));
+	if (a->handler_id && (rc = handler_role(c, id, a->handler_id, hrole, &hrow, e)))
+		goto out;
+
+	/* Who may take which step. */
+	for (i = 0; staff_actions[i] && strcmp(staff_actions[i], action); i++)
+		;
+	if (staff_actions[i] && !staff) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员可以%s", action_name(action));
+		goto out;
+	}
+	if (!strcmp(action, "submit") && (rc = may_edit(a, r, e)))
+		goto out;
+	if (!strcmp(action, "withdraw") && !staff && (rc = may_edit(a, r, e)))
+		goto out;
+	if ((!strcmp(action, "reply") && strcmp(hrole, "lead")) || (!strcmp(action, "view") && strcmp(hrole, "co")) ||
+	    (!strcmp(action, "handler_return") && !*hrole)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有%s可以%s",
+			     !strcmp(action, "view") ? "会办单位" : !strcmp(action, "reply") ? "主办单位" : "承办单位",
+			     action_name(action));
+		goto out;
+	}
+	if ((!strcmp(action, "progress") || !strcmp(action, "publish")) && !staff && strcmp(hrole, "lead")) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", action_name(action));
+		goto out;
+	}
+
+	/* Which steps the state allows. */
+	if (!strcmp(action, "view") || (!strcmp(action, "handler_return") && !strcmp(hrole, "co"))) {
+		next = !strcmp(state, "assigned") ? state : NULL;
+	} else if (!strcmp(action, "supervise") || !strcmp(action, "progress")) {
+		next = strcmp(state, "draft") && strcmp(state, "withdrawn") ? state : NULL;
+	} else if (!strcmp(action, "publish")) {
+		next = db_int(r, 0, S_ROUND) > 0 ? state : NULL;
+	} else {
+		next = suggestion_next_state(kind, state, action);
+	}
+	if (!next) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，不能%s", suggestion_state_name(state),
+			     action_name(action));
+		goto out;
+	}
+	if ((rc = detail(c, a, id, 0, &before, e)))
+		goto out;
+
+	if (!strcmp(action, "submit")) {
+		struct db_res *x = NULL;
+		int days, min = 0;
+		char lim[11];
+		if (!strcmp(kind, "motion") && !db_int(r, 0, S_PRESIDIUM)) {
+			if ((rc = settings_int(c, db_val(r, 0, S_PATH),
+					       !strcmp(db_val(r, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
+											 : "motion.min_deputies", &min, e)))
+				goto out;
+			if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ?"
+						     " AND status = 'accepted'", "i", id)))
+				goto out;
+			if (db_int(x, 0, 0) < min) {
+				rc = err_field(e, E_INVALID, "too_few_signers", "cosigners",
+					       "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min,
+					       (long long)db_int(x, 0, 0));
+				db_res_free(x);
+				goto out;
+			}
+			db_res_free(x);
+		}
+		if ((rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.intake_days", &days, e)))
+			goto out;
+		cal_format(k.today + days, lim);
+		/* Invitations not answered by now lapse: only those who agreed are signers. */
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = 'lapsed' WHERE suggestion_id = ?"
+					       " AND status = 'invited'", "i", id)) ||
+		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL"
+					       " WHERE id = ?", "isi", util_now(), lim, id)) ||
+		    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, !strcmp(kind, "motion") ? "新提交的议案" : "新提交的代表建议", e)))
+			goto out;
+		/* The opinions it grew from are now handled as this suggestion. */
+		if ((rc = db_execv(c, &x, e, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", id)))
+			goto out;
+		for (int j = 0; j < x->nrows && !rc; j++)
+			rc = opinion_mark_converted(c, a, db_int(x, j, 0), db_val(r, 0, S_CODE), e);
+		db_res_free(x);
+		if (rc)
+			goto out;
+		snprintf(note, sizeof(note), "%s前受理", lim);
+	} else if (!strcmp(action, "withdraw") || !strcmp(action, "return") || !strcmp(action, "reject") ||
+		   !strcmp(action, "refer") || (!strcmp(action, "handler_return"))) {
+		if (strcmp(action, "withdraw") && (rc = need_text(in, "reason", "理由", 2, e)))
+			goto out;
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
+		if (strcmp(action, "handler_return") &&
+		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET reason = ? WHERE id = ?", "si", note, id)))
+			goto out;
+		if (!strcmp(action, "refer")) {
+			char code[16];
+			struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 16);
+			buf_adds(&text, db_val(r, 0, S_TITLE));
+			buf_adds(&text, "：");
+			buf_adds(&text, db_val(r, 0, S_BODY));
+			rc = opinion_refer(c, a, db_val(r, 0, S_REGION), text.data, db_val(r, 0, S_CODE), code, e);
+			buf_release(&text);
+			if (rc)
+				goto out;
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "（转为群众意见 %s）", code);
+		}
+		if (!strcmp(action, "handler_return")) {
+			struct db_res *x = NULL;
+			if ((rc = db_execv(c, &x, e, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", hrow)))
+				goto out;
+			if (strcmp(k.today_s, db_val(x, 0, 0)) > 0) {
+				rc = err_set(e, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(x, 0, 0));
+				db_res_free(x);
+				goto out;
+			}
+			db_res_free(x);
+			if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?",
+					   "si", note, hrow)) ||
+			    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, "承办单位退回了代表建议，请重新交办", e)))
+				goto out;
+		} else if (strcmp(action, "reject") && strcmp(action, "withdraw") &&
+			   (rc = tell_signers(c, id, !strcmp(action, "refer") ? "您的建议已转为群众意见办理" : "您的建议被退回，请修改后重新提交", e))) {
+			goto out;
+		}
+		if (!strcmp(action, "reject") && (rc = tell_signers(c, id, "您的议案未列入会议议程", e)))
+			goto out;
+	} else if (!strcmp(action, "accept")) {
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", k.today_s, id)) ||
+		    (rc = tell_signers(c, id, "您的建议已受理", e)))
+			goto out;
+		if (db_val(r, 0, S_INTAKE_DEADLINE) && strcmp(k.today_s, db_val(r, 0, S_INTAKE_DEADLINE)) > 0)
+			snprintf(note, sizeof(note), "超过受理时限（%s）", db_val(r, 0, S_INTAKE_DEADLINE));
+	} else if (!strcmp(action, "assign")) {
+		if ((rc = do_assign(c, a, r, in, &k, note, sizeof(note), e)) || (rc = tell_signers(c, id, "您的建议已交办", e)))
+			goto out;
+	} else if (!strcmp(action, "view")) {
+		if ((rc = need_text(in, "view", "会办意见", 5, e)) ||
+		    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?,"
+					       " answered_on = ? WHERE id = ?", "sisi", jsonx_str(in, "view"), util_now(),
+				   k.today_s, hrow)))
+			goto out;
+		{
+			struct db_res *x = NULL;
+			if ((rc = db_execv(c, &x, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
+						     " AND role = 'lead' AND status = 'assigned'", "i", id)))
+				goto out;
+			for (int j = 0; j < x->nrows && !rc; j++)
+				rc = tell_handler(c, db_int(x, j, 0), id, "会办单位已提出会办意见", e);
+			db_res_free(x);
+			if (rc)
+				goto out;
+		}
+	} else if (!strcmp(action, "reply")) {
+		if ((rc = do_reply(c, r, in, a->handler_id, hrow, &k, note, sizeof(note), e)))
+			goto out;
+	} else if (!strcmp(action, "agenda") || !strcmp(action, "to_suggestion")) {
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
+		if (!strcmp(action, "to_suggestion") &&
+		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?",
+				   "si", k.today_s, id)))
+			goto out;
+		if ((rc = tell_signers(c, id, !strcmp(action, "agenda") ? "您的议案已列入会议议程" : "您的议案将作为建议办理", e)))
+			goto out;
+	} else if (!strcmp(action, "close")) {
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
+	} else if (!strcmp(action, "supervise")) {
+		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
+		const char *who = jsonx_str(in, "supervisor") ? jsonx_str(in, "supervisor") : "";
+		if (on && !*who) {
+			rc = err_field(e, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
+			goto out;
+		}
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?",
+				   "isi", (int64_t)on, on ? who : "", id)))
+			goto out;
+		snprintf(note, sizeof(note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
+	} else if (!strcmp(action, "progress")) {
+		if ((rc = need_text(in, "note", "进展情况", 4, e)))
+			goto out;
+		snprintf(note, sizeof(note), "%s", jsonx_str(in, "note"));
+	} else if (!strcmp(action, "publish")) {
+		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, id)))
+			goto out;
+		snprintf(note, sizeof(note), on ? "答复向社会公开" : "取消公开");
+	}
+	if (strcmp(next, state) && (rc = set_state(c, id, next, e)))
+		goto out;
+	if (!strcmp(next, state) && (rc = db_execv(c, NULL, e, "UPDATE suggestions SET updated_at = ? WHERE id = ?", "ii",
+						    util_now(), id)))
+		goto out;
+	snprintf(audit_action, sizeof(audit_action), "suggestion.%s", action);
+	if ((rc = event(c, id, action, state, next, a, note, e)) || (rc = detail(c, a, id, 0, &after, e)) ||
+	    (rc = audit_write(c, a, audit_action, "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "suggestion", after);
+out:
+	clock_free(&k);
+	json_decref(before);
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		      struct err *e)
+{
+	static const struct jfield spec[] = {{"accept", JF_BOOL, 1, 0, 0, "是否同意联名"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	json_t *after = NULL;
+	char st[16];
+	int accept, rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (strcmp(a->role, "deputy") || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
+	accept = json_is_true(json_object_get(in, "accept"));
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
+	    (rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
+		goto out;
+	if (strcmp(st, "invited")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请");
+		goto out;
+	}
+	if (strcmp(db_val(r, 0, S_STATE), "draft") && strcmp(db_val(r, 0, S_STATE), "returned")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "已提交，不能再联名");
+		goto out;
+	}
+	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
+				       " AND deputy_id = ?", "siii", accept ? "accepted" : "declined", util_now(), id,
+			   a->deputy_id)) ||
+	    (db_val(r, 0, S_DEPUTY) &&
+	     (rc = tell_deputy(c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
+	    (rc = event(c, id, "cosign", db_val(r, 0, S_STATE), db_val(r, 0, S_STATE), a, accept ? "同意联名" : "谢绝联名", e)) ||
+	    (rc = detail(c, a, id, 0, &after, e)) ||
+	    (rc = audit_write(c, a, "suggestion.cosign", "suggestion", db_val(r, 0, S_CODE), NULL, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "suggestion", after);
+out:
+	json_decref(after);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+static int valid_rating(const char *v)
+{
+	return v && (!strcmp(v, "satisfied") || !strcmp(v, "basically") || !strcmp(v, "unsatisfied"));
+}
+
+int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		    struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"attitude", JF_STR, 1, 1, 16, "办理态度评价"},
+		{"result", JF_STR, 1, 1, 16, "办理结果评价"},
+		{"comment", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "评价意见"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c;
+	struct db_res *r = NULL, *x = NULL;
+	struct clock k = {0};
+	json_t *before = NULL, *after = NULL;
+	const char *outcome, *next = NULL, *result;
+	char st[16], note[200];
+	int64_t reply_id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!valid_rating(jsonx_str(in, "attitude")))
+		return err_field(e, E_INVALID, "bad_rating", "attitude", "评价应为满意、基本满意或不满意");
+	if (!valid_rating(jsonx_str(in, "result")))
+		return err_field(e, E_INVALID, "bad_rating", "result", "评价应为满意、基本满意或不满意");
+	result = jsonx_str(in, "result");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)))
+		goto out;
+	/* Only the deputies who signed it rate it; to anyone else it does not exist. */
+	if (strcmp(a->role, "deputy") || !a->deputy_id) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
+		goto out;
+	}
+	if ((rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
+		goto out;
+	if (strcmp(st, "accepted")) {
+		rc = err_set(e, *st ? E_FORBIDDEN : E_NOTFOUND, *st ? "forbidden" : "not_found",
+			     *st ? "只能评价本人提出或联名的建议" : "建议或议案不存在");
+		goto out;
+	}
+	if (strcmp(db_val(r, 0, S_STATE), "replied")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，答复后才能评价", suggestion_state_name(db_val(r, 0, S_STATE)));
+		goto out;
+	}
+	if ((rc = db_execv(c, &x, e, "SELECT id FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
+			   "i", id)))
+		goto out;
+	reply_id = db_int(x, 0, 0);
+	db_res_free(x);
+	x = NULL;
+	if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = ? AND deputy_id = ?", "ii",
+			   reply_id, a->deputy_id)))
+		goto out;
+	if (db_int(x, 0, 0)) {
+		rc = err_set(e, E_CONFLICT, "already_rated", "您已评价过这次答复");
+		goto out;
+	}
+	db_res_free(x);
+	x = NULL;
+	if ((rc = detail(c, a, id, 0, &before, e)) ||
+	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment,"
+				       " created_at) VALUES (?,?,?,?,?,?)", "iisssi", reply_id, a->deputy_id,
+			   jsonx_str(in, "attitude"), result, jsonx_str(in, "comment") ? jsonx_str(in, "comment") : "",
+			   util_now())))
+		goto out;
+	snprintf(note, sizeof(note), "态度：%s；结果：%s",
+		 !strcmp(jsonx_str(in, "attitude"), "satisfied") ? "满意" : !strcmp(jsonx_str(in, "attitude"), "basically") ? "基本满意" : "不满意",
+		 !strcmp(result, "satisfied") ? "满意" : !strcmp(result, "basically") ? "基本满意" : "不满意");
+	if ((rc = event(c, id, "rate", "replied", "replied", a, note, e)))
+		goto out;
+	/* When every signer has rated, the ratings decide what happens next. */
+	if ((rc = db_execv(c, &x, e, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
+				     " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
+				     " FROM suggestion_ratings WHERE reply_id = ?", "ii", id, reply_id)))
+		goto out;
+	if (db_int(x, 0, 1) >= db_int(x, 0, 0)) {
+		outcome = suggestion_rating_outcome(db_val(r, 0, S_GRADE), (int)db_int(x, 0, 2));
+		if (!strcmp(outcome, "rehandle")) {
+			int months;
+			char d[11];
+			if ((rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)) ||
+			    (rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.rehandle_months", &months, e)))
+				goto out;
+			cal_format(suggestion_add_months(&k.h.cal, k.today, months), d);
+			next = suggestion_next_state("suggestion", "replied", "rate_unsatisfied");
+			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?",
+					   "si", d, id)) ||
+			    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ?"
+						       " WHERE suggestion_id = ? AND role = 'lead' AND status = 'answered'", "si", d, id)))
+				goto out;
+			{
+				struct db_res *h = NULL;
+				if ((rc = db_execv(c, &h, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
+							     " AND role = 'lead' AND status = 'assigned'", "i", id)))
+					goto out;
+				for (int j = 0; j < h->nrows && !rc; j++)
+					rc = tell_handler(c, db_int(h, j, 0), id, "代表对答复不满意，请重新办理并在一个月内答复", e);
+				db_res_free(h);
+				if (rc)
+					goto out;
+			}
+			snprintf(note, sizeof(note), "重新办理，%s前答复", d);
+			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, "rate_unsatisfied", "replied", next, a, note, e)))
+				goto out;
+		} else {
+			const char *act = !strcmp(outcome, "solving") ? "rate_solving" : "rate_done";
+			next = suggestion_next_state("suggestion", "replied", act);
+			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, act, "replied", next, a, NULL, e)))
+				goto out;
+		}
+	}
+	if ((rc = detail(c, a, id, 0, &after, e)) ||
+	    (rc = audit_write(c, a, "suggestion.rate", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	*out = json_pack("{s:O}", "suggestion", after);
+out:
+	clock_free(&k);
+	json_decref(before);
+	json_decref(after);
+	db_res_free(x);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t file_id, char **data,
+		    size_t *len, json_t **keep, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL, *f = NULL;
+	int rc;
+	*data = NULL;
+	*keep = NULL;
+	if ((rc = db_begin_read(c, e)) || (rc = load_row(c, id, &r, e)))
+		goto out;
+	/* A published reply's document is public; everything else follows the item's scope. */
+	if ((rc = db_execv(c, &f, e, "SELECT name, mime, data, reply_id FROM suggestion_files WHERE id = ? AND suggestion_id = ?",
+			   "ii", file_id, id)))
+		goto out;
+	if (!f->nrows) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "附件不存在");
+		goto out;
+	}
+	if (!(a == NULL ? db_int(r, 0, S_PUBLISHED) && db_val(f, 0, 3) : 1)) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "附件不存在");
+		goto out;
+	}
+	if (a && (rc = visible(c, a, r, e)))
+		goto out;
+	{
+		const char *b64 = db_val(f, 0, 2);
+		size_t cap = strlen(b64) / 4 * 3 + 3;
+		*data = xmalloc(cap);
+		if (sodium_base642bin((unsigned char *)*data, cap, b64, strlen(b64), NULL, len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL)) {
+			free(*data);
+			*data = NULL;
+			rc = err_set(e, E_INTERNAL, "bad_file", "附件已损坏");
+			goto out;
+		}
+		*keep = json_pack("{s:s, s:s}", "name", db_val(f, 0, 0), "mime", db_val(f, 0, 1));
+	}
+out:
+	db_res_free(f);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- boards and reports ---- */
+
+/* The scope pattern for a region filter: the actor's subtree, or a region within it. */
+static int scope_pattern(struct db_conn *c, const struct actor *a, const char *region, char *pat, size_t n,
+			 struct err *e)
+{
+	char path[160];
+	int rc;
+	snprintf(path, sizeof(path), "%s", a->region_path);
+	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+		return rc;
+	snprintf(pat, n, "%s%%", path);
+	return 0;
+}
+
+static int may_report(const struct actor *a, struct err *e)
+{
+	if (role_can(a->role, PERM_SUGGESTION_READ) || (!strcmp(a->role, "handler") && a->handler_id))
+		return 0;
+	return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看建议办理统计");
+}
+
+int suggestion_board(struct db *db, const struct actor *a, const char *region, json_t **out,
+		     struct err *e)
+{
+	static const struct col hcols[] = {{"handler_id", COL_INT}, {"name", COL_STR}, {"open", COL_INT},
+					   {"lead", COL_INT}, {"warn", COL_INT}, {"overdue", COL_INT}, {NULL, 0}};
+	static const struct col icols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
+					   {"handler_id", COL_INT}, {"handler_name", COL_STR}, {"role", COL_STR},
+					   {"deadline", COL_STR}, {"key_supervised", COL_BOOL}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *h = NULL, *x = NULL, *items = NULL;
+	struct clock k = {0};
+	char pat[200];
+	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = may_report(a, e)) || (rc = db_begin_read(c, e)) ||
+	    (rc = scope_pattern(c, a, hid ? NULL : region, pat, sizeof(pat), e)) ||
+	    (rc = clock_load(c, hid ? "/" : pat, &k, e)))
+		goto out;
+	if (hid)
+		snprintf(pat, sizeof(pat), "/%%");
+	/* Work in hand: the open rows of units whose item is still being handled. */
+	if ((rc = db_execv(c, &h, e, "SELECT sh.handler_id, h.name, COUNT(*),"
+				     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END)"
+				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+				     " JOIN handlers h ON h.id = sh.handler_id"
+				     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND s.region_path LIKE ?"
+				     " AND (? = 0 OR sh.handler_id = ?)"
+				     " GROUP BY sh.handler_id, h.name ORDER BY 6 DESC, 3 DESC, h.name",
+			   "ssssii", k.today_s, k.warn_s, k.today_s, pat, hid, hid)) ||
+	    (rc = db_execv(c, &items, e, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
+					 " s.key_supervised FROM suggestion_handlers sh"
+					 " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
+					 " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ?"
+					 " AND s.region_path LIKE ? AND (? = 0 OR sh.handler_id = ?)"
+					 " ORDER BY sh.deadline, s.id LIMIT 200", "ssii", k.today_s, pat, hid, hid)) ||
+	    (rc = db_execv(c, &x, e, "SELECT"
+				     " SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN key_supervised = 1 AND state IN ('assigned','replied','solving') THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
+				     " FROM suggestions WHERE region_path LIKE ? AND ? = 0"
+				     " AND state IN ('submitted','accepted','assigned','replied','solving')",
+			   "ssi", k.today_s, pat, hid)))
+		goto out;
+	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", k.today_s, "warn_until", k.warn_s,
+			 "handlers", rows_array(h, hcols), "overdue_items", rows_array(items, icols),
+			 "intake_overdue", (json_int_t)db_int(x, 0, 0), "to_accept", (json_int_t)db_int(x, 0, 1),
+			 "to_assign", (json_int_t)db_int(x, 0, 2), "key_open", (json_int_t)db_int(x, 0, 3),
+			 "solving", (json_int_t)db_int(x, 0, 4));
+out:
+	clock_free(&k);
+	db_res_free(h);
+	db_res_free(x);
+	db_res_free(items);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* The period of a report: from/to "YYYY-MM-DD", by default this calendar year. */
+static int period(const char *from, const char *to, char *f, char *t, struct err *e)
+{
+	int32_t d;
+	int y, m, dd;
+	cal_ymd(cal_today(), &y, &m, &dd);
+	if (from && *from) {
+		if (cal_parse(from, &d))
+			return err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
+		cal_format(d, f);
+	} else {
+		snprintf(f, 11, "%04d-01-01", y);
+	}
+	if (to && *to) {
+		if (cal_parse(to, &d))
+			return err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
+		cal_format(d, t);
+	} else {
+		snprintf(t, 11, "%04d-12-31", y);
+	}
+	if (strcmp(f, t) > 0)
+		return err_field(e, E_INVALID, "bad_param", "from", "开始日期不能晚于结束日期");
+	return 0;
+}
+
+static double ratio(int64_t a, int64_t b)
+{
+	return b ? (double)(a * 1000 / b) / 1000.0 : 0.0;
+}
+
+int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
+			       const char *from, const char *to, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *x = NULL, *p = NULL, *t = NULL;
+	char pat[200], f[11], tt[11], today[11];
+	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
+	json_t *rows = json_array(), *byid = json_object();
+	int rc;
+
+	*out = NULL;
+	cal_format(cal_today(), today);
+	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
+	    (rc = scope_pattern(c, a, hid ? NULL : region, pat, sizeof(pat), e)))
+		goto out;
+	if (hid)
+		snprintf(pat, sizeof(pat), "/%%");
+	/* Assignments made in the period, as lead or co-handler. */
+	if ((rc = db_execv(c, &x, e, "SELECT sh.handler_id, h.name, COUNT(*),"
+				     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'co' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'A' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'B' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'C' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'D' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'lead' AND s.rehandled > 0 THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' AND sh.answered_on <= sh.deadline THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' THEN 1 ELSE 0 END)"
+				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+				     " JOIN handlers h ON h.id = sh.handler_id"
+				     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered')"
+				     " AND s.region_path LIKE ? AND (? = 0 OR sh.handler_id = ?)"
+				     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name",
+			   "ssssii", today, f, tt, pat, hid, hid)) ||
+	    /* The lead's replies to those assignments, and their timeliness. */
+	    (rc = db_execv(c, &p, e, "SELECT sh.handler_id, COUNT(*), SUM(p.on_time),"
+				     " SUM(CASE WHEN p.round = 1 THEN 1 ELSE 0 END)"
+				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+				     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
+				     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
+				     " AND sh.status IN ('assigned','answered') AND s.region_path LIKE ?"
+				     " AND (? = 0 OR sh.handler_id = ?) GROUP BY sh.handler_id",
+			   "sssii", f, tt, pat, hid, hid)) ||
+	    /* The deputies' ratings of those replies. */
+	    (rc = db_execv(c, &t, e, "SELECT sh.handler_id, COUNT(*),"
+				     " SUM(CASE WHEN t.result = 'satisfied' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN t.result = 'basically' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN t.attitude IN ('satisfied','basically') THEN 1 ELSE 0 END)"
+				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+				     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
+				     " JOIN suggestion_ratings t ON t.reply_id = p.id"
+				     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
+				     " AND sh.status IN ('assigned','answered') AND s.region_path LIKE ?"
+				     " AND (? = 0 OR sh.handler_id = ?) GROUP BY sh.handler_id",
+			   "sssii", f, tt, pat, hid, hid)))
+		goto out;
+	for (int i = 0; i < x->nrows; i++) {
+		int64_t lead = db_int(x, i, 3), graded = 0;
+		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+				      " s:I, s:I, s:I, s:I, s:I, s:I}",
+				      "handler_id", (json_int_t)db_int(x, i, 0), "name", db_val(x, i, 1),
+				      "received", (json_int_t)db_int(x, i, 2), "lead", (json_int_t)lead,
+				      "co", (json_int_t)db_int(x, i, 4), "a", (json_int_t)db_int(x, i, 5),
+				      "b", (json_int_t)db_int(x, i, 6), "c", (json_int_t)db_int(x, i, 7),
+				      "d", (json_int_t)db_int(x, i, 8), "rehandled", (json_int_t)db_int(x, i, 9),
+				      "overdue", (json_int_t)db_int(x, i, 10), "co_on_time", (json_int_t)db_int(x, i, 11),
+				      "co_answered", (json_int_t)db_int(x, i, 12), "replies", (json_int_t)0,
+				      "on_time", (json_int_t)0, "rated", (json_int_t)0, "satisfied", (json_int_t)0,
+				      "basically", (json_int_t)0, "attitude_ok", (json_int_t)0);
+		for (int g = 5; g <= 8; g++)
+			graded += db_int(x, i, g);
+		json_object_set_new(o, "graded", json_integer(graded));
+		json_object_set(byid, db_val(x, i, 0), o);
+		json_array_append_new(rows, o);
+	}
+	for (int i = 0; i < p->nrows; i++) {
+		json_t *o = json_object_get(byid, db_val(p, i, 0));
+		if (o) {
+			json_object_set_new(o, "replies", json_integer(db_int(p, i, 1)));
+			json_object_set_new(o, "on_time", json_integer(db_int(p, i, 2)));
+		}
+	}
+	for (int i = 0; i < t->nrows; i++) {
+		json_t *o = json_object_get(byid, db_val(t, i, 0));
+		if (o) {
+			json_object_set_new(o, "rated", json_integer(db_int(t, i, 1)));
+			json_object_set_new(o, "satisfied", json_integer(db_int(t, i, 2)));
+			json_object_set_new(o, "basically", json_integer(db_int(t, i, 3)));
+			json_object_set_new(o, "attitude_ok", json_integer(db_int(t, i, 4)));
+		}
+	}
+	{
+		size_t i;
+		json_t *o;
+		json_array_foreach(rows, i, o) {
+#define N(k) json_integer_value(json_object_get(o, k))
+			json_object_set_new(o, "on_time_rate", json_real(ratio(N("on_time"), N("replies"))));
+			json_object_set_new(o, "a_share", json_real(ratio(N("a"), N("graded"))));
+			json_object_set_new(o, "b_share", json_real(ratio(N("b"), N("graded"))));
+			json_object_set_new(o, "c_share", json_real(ratio(N("c"), N("graded"))));
+			json_object_set_new(o, "d_share", json_real(ratio(N("d"), N("graded"))));
+			json_object_set_new(o, "satisfaction_rate", json_real(ratio(N("satisfied") + N("basically"), N("rated"))));
+#undef N
+		}
+	}
+	*out = json_pack("{s:s, s:s, s:O}", "from", f, "to", tt, "items", rows);
+out:
+	json_decref(rows);
+	json_decref(byid);
+	db_res_free(x);
+	db_res_free(p);
+	db_res_free(t);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
+			       const char *from, const char *to, json_t **out, struct err *e)
+{
+	static const struct col cols[] = {{"deputy_id", COL_INT}, {"name", COL_STR}, {"region_name", COL_STR},
+					  {"led", COL_INT}, {"cosigned", COL_INT}, {"open", COL_INT},
+					  {"replied", COL_INT}, {"closed", COL_INT}, {"a", COL_INT},
+					  {"b", COL_INT}, {"c", COL_INT}, {"d", COL_INT}, {"motions", COL_INT}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *x = NULL;
+	char pat[200], f[11], t[11];
+	int64_t lo, hi;
+	int32_t d;
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_SUGGESTION_READ)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议统计");
+		goto out;
+	}
+	if ((rc = period(from, to, f, t, e)) || (rc = db_begin_read(c, e)) ||
+	    (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)))
+		goto out;
+	lo = (cal_parse(f, &d) ? 0 : (int64_t)d * 86400) - 8 * 3600; /* both checked by period() */
+	hi = (cal_parse(t, &d) ? 0 : (int64_t)(d + 1) * 86400) - 8 * 3600;
+	if ((rc = db_execv(c, &x, e, "SELECT g.deputy_id, d.name, r.name,"
+				     " SUM(CASE WHEN g.role = 'author' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN g.role = 'cosigner' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.state IN ('submitted','accepted','assigned') THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.state IN ('replied','solving') THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.state = 'closed' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.grade = 'A' THEN 1 ELSE 0 END), SUM(CASE WHEN s.grade = 'B' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.grade = 'C' THEN 1 ELSE 0 END), SUM(CASE WHEN s.grade = 'D' THEN 1 ELSE 0 END),"
+				     " SUM(CASE WHEN s.kind = 'motion' THEN 1 ELSE 0 END)"
+				     " FROM suggestion_signers g JOIN suggestions s ON s.id = g.suggestion_id"
+				     " JOIN deputies d ON d.id = g.deputy_id JOIN regions r ON r.code = d.region_code"
+				     " WHERE g.status = 'accepted' AND s.state NOT IN ('draft','withdrawn')"
+				     " AND s.submitted_at >= ? AND s.submitted_at < ? AND s.region_path LIKE ?"
+				     " GROUP BY g.deputy_id, d.name, r.name ORDER BY 4 DESC, 5 DESC, d.name LIMIT 5000",
+			   "iis", lo, hi, pat)))
+		goto out;
+	*out = json_pack("{s:s, s:s, s:o}", "from", f, "to", t, "items", rows_array(x, cols));
+out:
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_compilation(struct db *db, const struct actor *a, const char *region,
+			   const char *session, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *x = NULL, *g = NULL, *p = NULL;
+	char pat[200];
+	json_t *items = json_array(), *byid = json_object();
+	int rc;
+
+	*out = NULL;
+	if (!role_can(a->role, PERM_SUGGESTION_READ)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能汇编代表建议");
+		goto out;
+	}
+	if (!session || !*session) {
+		rc = err_field(e, E_INVALID, "missing_field", "session", "请选择会议");
+		goto out;
+	}
+	if ((rc = db_begin_read(c, e)) || (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)) ||
+	    (rc = db_execv(c, &x, e, "SELECT " S_COLS S_FROM " WHERE s.region_path LIKE ? AND s.session_label = ?"
+				     " AND s.state NOT IN ('draft','withdrawn') ORDER BY s.kind, s.code LIMIT 3000",
+			   "ss", pat, session)) ||
+	    (rc = db_execv(c, &g, e, "SELECT g.suggestion_id, d.name, g.role FROM suggestion_signers g"
+				     " JOIN suggestions s ON s.id = g.suggestion_id JOIN deputies d ON d.id = g.deputy_id"
+				     " WHERE s.region_path LIKE ? AND s.session_label = ? AND g.status = 'accepted'"
+				     " ORDER BY g.suggestion_id, g.role, d.name", "ss", pat, session)) ||
+	    (rc = db_execv(c, &p, e, "SELECT p.suggestion_id, p.round, h.name, p.grade, p.body, p.replied_on"
+				     " FROM suggestion_replies p JOIN suggestions s ON s.id = p.suggestion_id"
+				     " JOIN handlers h ON h.id = p.handler_id"
+				     " WHERE s.region_path LIKE ? AND s.session_label = ? ORDER BY p.suggestion_id, p.round",
+			   "ss", pat, session)))
+		goto out;
+	for (int i = 0; i < x->nrows; i++) {
+		json_t *o = row_json(x, i, "", "");
+		json_object_set_new(o, "signer_names", json_array());
+		json_object_set_new(o, "replies", json_array());
+		json_object_set(byid, db_val(x, i, S_ID), o);
+		json_array_append_new(items, o);
+	}
+	for (int i = 0; i < g->nrows; i++) {
+		json_t *o = json_object_get(byid, db_val(g, i, 0));
+		if (o)
+			json_array_append_new(json_object_get(o, "signer_names"), json_string(db_val(g, i, 1)));
+	}
+	for (int i = 0; i < p->nrows; i++) {
+		json_t *o = json_object_get(byid, db_val(p, i, 0));
+		if (o)
+			json_array_append_new(json_object_get(o, "replies"),
+					      json_pack("{s:I, s:s, s:s, s:s, s:s}", "round", (json_int_t)db_int(p, i, 1),
+							"handler_name", db_val(p, i, 2), "grade", db_val(p, i, 3),
+							"body", db_val(p, i, 4), "replied_on", db_val(p, i, 5)));
+	}
+	*out = json_pack("{s:s, s:I, s:O}", "session", session, "total", (json_int_t)json_array_size(items), "items", items);
+out:
+	json_decref(items);
+	json_decref(byid);
+	db_res_free(x);
+	db_res_free(g);
+	db_res_free(p);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_sessions(struct db *db, const struct actor *a, const char *region, json_t **out,
+			struct err *e)
+{
+	static const struct col cols[] = {{"session_label", COL_STR}, {"count", COL_INT}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *x = NULL;
+	char pat[200];
+	int rc;
+	*out = NULL;
+	if (!role_can(a->role, PERM_SUGGESTION_READ) && strcmp(a->role, "deputy")) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
+		goto out;
+	}
+	if ((rc = db_begin_read(c, e)) || (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)) ||
+	    (rc = db_execv(c, &x, e, "SELECT session_label, COUNT(*) FROM suggestions WHERE region_path LIKE ?"
+				     " AND session_label <> '' AND state <> 'draft' GROUP BY session_label"
+				     " ORDER BY MAX(created_at) DESC LIMIT 200", "s", pat)))
+		goto out;
+	*out = json_pack("{s:o}", "items", rows_array(x, cols));
+out:
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- public disclosure ---- */
+
+int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,
+			   struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
+					  {"region_name", COL_STR}, {"deputy_name", COL_STR}, {"grade", COL_STR},
+					  {"state", COL_STR}, {"replied_at", COL_INT}, {"lead_handler", COL_STR}, {NULL, 0}};
+	struct buf w = BUF_INIT_CAP(1024);
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	char *match = NULL;
+	int64_t total;
+	int rc;
+
+	*out = NULL;
+	db_params_init(&p);
+	buf_adds(&w, " WHERE s.published = 1 AND s.round > 0");
+	if (q && *q) {
+		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", q, &w, &match)) {
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
+		db_ps(&p, match);
+	}
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = rows_page(c, "suggestions s",
+			    "SELECT s.id, s.code, s.title, r.name, d.name, s.grade, s.state, s.replied_at,"
+			    " (SELECT h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"
+			    "  WHERE sh.suggestion_id = s.id AND sh.role = 'lead' AND sh.status <> 'removed'"
+			    "  ORDER BY sh.id DESC LIMIT 1)"
+			    " FROM suggestions s JOIN regions r ON r.code = s.region_code LEFT JOIN deputies d ON d.id = s.deputy_id",
+			    w.data, &p, "s.replied_at DESC, s.id DESC", lq, &total, &r, e)))
+		goto out;
+	*out = rows_list_reply(rows_array(r, cols), total, lq);
+out:
+	free(match);
+	db_res_free(r);
+	buf_release(&w);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e)
+{
+	static const struct col rcols[] = {{"round", COL_INT}, {"handler_name", COL_STR}, {"grade", COL_STR},
+					   {"body", COL_STR}, {"replied_on", COL_STR}, {"file_id", COL_INT},
+					   {"file_name", COL_STR}, {NULL, 0}};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL, *x = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = db_begin_read(c, e)) || (rc = load_row(c, id, &r, e)))
+		goto out;
+	if (!db_int(r, 0, S_PUBLISHED) || !db_int(r, 0, S_ROUND)) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
+		goto out;
+	}
+	if ((rc = db_execv(c, &x, e, "SELECT p.round, h.name, p.grade, p.body, p.replied_on,"
+				     " (SELECT MIN(f.id) FROM suggestion_files f WHERE f.reply_id = p.id),"
+				     " (SELECT MIN(f.name) FROM suggestion_files f WHERE f.reply_id = p.id)"
+				     " FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
+				     " WHERE p.suggestion_id = ? ORDER BY p.round", "i", id)))
+		goto out;
+	*out = json_pack("{s:{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:o}}", "suggestion", "id", (json_int_t)id,
+			 "code", db_val(r, 0, S_CODE), "title", db_val(r, 0, S_TITLE), "body", db_val(r, 0, S_BODY),
+			 "deputy_name", jstr(db_val(r, 0, S_DEPUTY_NAME)), "region_name", db_val(r, 0, S_REGION_NAME),
+			 "grade", jstr(db_val(r, 0, S_GRADE)), "state", db_val(r, 0, S_STATE), "state_name",
+			 suggestion_state_name(db_val(r, 0, S_STATE)), "replies", rows_array(x, rcols));
+out:
+	db_res_free(r);
+	db_res_free(x);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- demo ---- */
+
+static unsigned demo_rand(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xffffff;
+}
+
+int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e)
+{
+	static const char *const places[] = {"镇区主干道", "中心小学门口", "农贸市场", "老旧小区", "村卫生室",
+					     "污水处理站", "集镇客运站", "敬老院", "工业园区", "河道沿岸"};
+	static const char *const problems[][2] = {
+		{"路灯损坏多年未修", "建议将路灯维修纳入年度市政养护计划，明确责任单位和完成时限"},
+		{"道路破损积水严重", "建议安排专项资金对路面进行整修，完善排水设施"},
+		{"上下学时段交通拥堵", "建议增设交通信号灯和护学岗，规划临时停车点"},
+		{"垃圾清运不及时", "建议增加清运频次，配齐分类收集设施"},
+		{"医疗服务能力不足", "建议通过医联体下沉专家门诊，充实基层医护力量"},
+		{"养老服务设施不足", "建议利用闲置校舍建设日间照料中心，引入专业机构运营"},
+		{"噪声扰民问题突出", "建议加强夜间施工审批和执法巡查"},
+		{"饮水安全存在隐患", "建议实施农村供水管网改造，建立水质定期检测公示制度"},
+		{"停车位严重不足", "建议挖潜建设公共停车场，推行错时共享停车"},
+		{"农田水利设施老化", "建议将灌溉渠系改造列入高标准农田建设项目"}};
+	static const char *const replies[] = {
+		"经研究，已将该事项列入本年度实施计划并完成整改，相关设施已投入使用。",
+		"该事项已列入明年项目计划，目前正在开展前期设计和资金测算，预计年内开工。",
+		"受资金和规划条件限制，目前暂不具备实施条件，待条件成熟后统筹解决。",
+		"代表提出的意见很有参考价值，我们将在今后工作中认真研究借鉴。"};
+	static const char *const grades[] = {"A", "B", "C", "D"};
+	static const char *const ratings[] = {"satisfied", "satisfied", "satisfied", "basically", "basically", "unsatisfied"};
+	struct db_res *m = NULL, *h = NULL, *cats = NULL, *x = NULL;
+	struct buf tok = BUF_INIT_CAP(64 * 1024);
+	struct holidays hol = {0};
+	unsigned s = seed * 2654435761u + 7;
+	int32_t today = cal_today();
+	int64_t demo_deputy = 0;
+	int rc;
+
+	if (n <= 0)
+		return 0;
+	if ((rc = holidays_load(c, &hol, e)) ||
+	    (rc = db_execv(c, &m, e, "SELECT m.deputy_id, m.region_code, m.level, m.term, r.path, r.name FROM mandates m"
+				     " JOIN regions r ON r.code = m.region_code WHERE m.status = 'active' AND m.level = 'township'"
+				     " ORDER BY m.region_code, m.deputy_id", "")) ||
+	    (rc = db_execv(c, &h, e, "SELECT h.id, r.path FROM handlers h JOIN regions r ON r.code = h.region_code"
+				     " WHERE h.active = 1 ORDER BY h.id", "")) ||
+	    (rc = db_execv(c, &cats, e, "SELECT id FROM opinion_categories ORDER BY sort", "")) ||
+	    (rc = db_execv(c, &x, e, "SELECT COALESCE(MAX(deputy_id), 0) FROM accounts WHERE username = 'deputy'", "")))
+		goto out;
+	demo_deputy = db_int(x, 0, 0);
+	db_res_free(x);
+	x = NULL;
+	if (!m->nrows || !h->nrows)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		int k = (int)(demo_rand(&s) % (unsigned)m->nrows), pr = (int)(demo_rand(&s) % ARRAY_LEN(problems));
+		const char *region = db_val(m, k, 1), *path = db_val(m, k, 4);
+		int64_t author = db_int(m, k, 0), id, lead = 0, co = 0, reply_id;
+		int32_t created = today - 730 + (int32_t)(demo_rand(&s) % 720), assigned;
+		int64_t at = (int64_t)created * 86400 - 8 * 3600 + 9 * 3600 + (int64_t)(demo_rand(&s) % 28800);
+		unsigned roll = demo_rand(&s) % 100;
+		const char *state = roll < 2 ? "draft" : roll < 6 ? "submitted" : roll < 7 ? "returned" : roll < 8 ? "withdrawn"
+			: roll < 10 ? "referred" : roll < 13 ? "accepted" : roll < 28 ? "assigned" : roll < 35 ? "replied"
+			: roll < 43 ? "solving" : "closed";
+		int year = 1970 + (int)(created / 365.2425), reached = 0, session = (int)(demo_rand(&s) % 3);
+		char title[300], body[1200], code[32], d0[11], dl[11], sess[128], ret[11];
+		const char *grade = grades[demo_rand(&s) % 4];
+
+		/* The demo deputy's own suggestions come first, so the account has something to show. */
+		if (i < 6 && demo_deputy) {
+			for (int j = 0; j < m->nrows; j++)
+				if (db_int(m, j, 0) == demo_deputy) {
+					k = j;
+					break;
+				}
+			region = db_val(m, k, 1);
+			path = db_val(m, k, 4);
+			author = db_int(m, k, 0);
+			state = (const char *[]){"draft", "submitted", "assigned", "replied", "solving", "closed"}[i];
+		}
+		snprintf(title, sizeof(title), "关于解决%s%s%s的建议", db_val(m, k, 5), places[pr % ARRAY_LEN(places)],
+			 problems[pr][0]);
+		snprintf(body, sizeof(body), "%s%s%s，群众多次向代表反映，意见较为集中。%s，切实回应群众关切。",
+			 db_val(m, k, 5), places[(pr + i) % ARRAY_LEN(places)], problems[pr][0], problems[pr][1]);
+		if (!strcmp(state, "closed") && !strcmp(grade, "B"))
+			grade = "A";
+		snprintf(sess, sizeof(sess), session ? "%s第%d次人民代表大会" : "%s", session ? db_val(m, k, 5) : "",
+			 year - 2021);
+		buf_reset(&tok);
+		text_tokens(title, &tok);
+		buf_addc(&tok, ' ');
+		text_tokens(body, &tok);
+		cal_format(created, d0);
+		snprintf(code, sizeof(code), "demo-%d", i);
+		if ((rc = db_execv(c, &x, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term,"
+					     " deputy_id, title, body, category_id, session_label, during_session, state,"
+					     " submitted_at, intake_deadline, search_tokens, created_at, updated_at)"
+					     " VALUES (?, 'suggestion', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				   "ssssiissisisnssii", code, region, path, db_val(m, k, 2), db_int(m, k, 3), author, title,
+				   body, db_int(cats, (int)(demo_rand(&s) % (unsigned)cats->nrows), 0),
+				   session ? sess : "", (int64_t)(session != 0), state,
+				   strcmp(state, "draft") ? at : (int64_t)0, d0, tok.data, at, at)))
+			goto out;
+		id = db_int(x, 0, 0);
+		db_res_free(x);
+		x = NULL;
+		snprintf(code, sizeof(code), "JY%d-%06lld", year, (long long)id);
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id)) ||
+		    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
+					       " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, author, at)))
+			goto out;
+		/* Co-signers from the same congress: the neighbours in the roster. */
+		for (int j = 1, cos = (int)(demo_rand(&s) % 4); j <= cos; j++) {
+			int q = k + j < m->nrows ? k + j : k - j;
+			if (q < 0 || strcmp(db_val(m, q, 1), region) || db_int(m, q, 0) == author)
+				continue;
+			if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status,"
+						       " answered_at) VALUES (?, ?, 'cosigner', ?, ?) ON CONFLICT DO NOTHING",
+					   "iisi", id, db_int(m, q, 0), strcmp(state, "draft") ? "accepted" : "invited", at)))
+				goto out;
+		}
+		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_events (suggestion_id, action, from_state, to_state,"
+					       " actor, note, created_at) VALUES (?, 'submit', 'draft', 'submitted', '（演示）', '', ?)",
+				   "ii", id, at)))
+			goto out;
+		reached = !strcmp(state, "assigned") || !strcmp(state, "replied") || !strcmp(state, "solving") ||
+			  !strcmp(state, "closed");
+		if (!reached && strcmp(state, "accepted"))
+			continue;
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", d0, id)))
+			goto out;
+		if (!reached)
+			continue;
+		/* A lead unit in the suggestion's region or above it; sometimes a co-handler. */
+		for (int tries = 0; tries < 40 && !lead; tries++) {
+			int q = (int)(demo_rand(&s) % (unsigned)h->nrows);
+			if (!strncmp(path, db_val(h, q, 1), strlen(db_val(h, q, 1))))
+				lead = db_int(h, q, 0);
+		}
+		for (int tries = 0; tries < 20 && !co && demo_rand(&s) % 3 == 0; tries++) {
+			int q = (int)(demo_rand(&s) % (unsigned)h->nrows);
+			if (!strncmp(path, db_val(h, q, 1), strlen(db_val(h, q, 1))) && db_int(h, q, 0) != lead)
+				co = db_int(h, q, 0);
+		}
+		if (!lead)
+			continue;
+		assigned = cal_add_workdays(&hol.cal, created, 5);
+		cal_format(assigned, d0);
+		cal_format(suggestion_add_months(&hol.cal, assigned, 3), dl);
+		cal_format(cal_add_workdays(&hol.cal, assigned, 10), ret);
+		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", d0, dl, id)) ||
+		    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
+					       " deadline, return_by, created_at) VALUES (?, ?, 'lead', ?, ?, ?, ?, ?)",
+				   "iissssi", id, lead, strcmp(state, "assigned") ? "answered" : "assigned", d0, dl, ret, at)) ||
+		    (co && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
+						      " assigned_on, deadline, return_by, view, answered_on, created_at)"
+						      " VALUES (?, ?, 'co', 'answered', ?, ?, ?, '同意主办单位意见，积极配合办理。', ?, ?)",
+					  "iissssi", id, co, d0, dl, ret, d0, at))))
+			goto out;
+		if (!strcmp(state, "assigned"))
+			continue;
+		{
+			int32_t replied = assigned + 20 + (int32_t)(demo_rand(&s) % 90);
+			const char *g = !strcmp(state, "solving") ? "B" : grade;
+			char rd[11];
+			if (replied > today)
+				replied = today;
+			cal_format(replied, rd);
+			buf_reset(&tok);
+			text_tokens(title, &tok);
+			buf_addc(&tok, ' ');
+			text_tokens(body, &tok);
+			buf_addc(&tok, ' ');
+			text_tokens(replies[g[0] - 'A'], &tok);
+			if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
+						     " deadline, on_time, replied_on, created_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)"
+						     " RETURNING id", "iisssisi", id, lead, g, replies[g[0] - 'A'], dl,
+					   (int64_t)(strcmp(rd, dl) <= 0), rd, (int64_t)replied * 86400)))
+				goto out;
+			reply_id = db_int(x, 0, 0);
+			db_res_free(x);
+			x = NULL;
+			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = 1, replied_at = ?, search_tokens = ?,"
+						       " published = ?, closed_at = ? WHERE id = ?", "sisini", g,
+					   (int64_t)replied * 86400, tok.data, (int64_t)(demo_rand(&s) % 2),
+					   !strcmp(state, "closed") ? (int64_t)replied * 86400 + 86400 * 10 : (int64_t)0, id)))
+				goto out;
+			if (!strcmp(state, "replied"))
+				continue;
+			if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result,"
+						       " comment, created_at) SELECT ?, deputy_id, ?, ?, '', ? FROM suggestion_signers"
+						       " WHERE suggestion_id = ? AND status = 'accepted'", "issii", reply_id,
+					   ratings[demo_rand(&s) % 5], ratings[demo_rand(&s) % 5], (int64_t)replied * 86400 + 86400 * 5,
+					   id)))
+				goto out;
+		}
+	}
+out:
+	holidays_free(&hol);
+	buf_release(&tok);
+	db_res_free(m);
+	db_res_free(h);
+	db_res_free(cats);
+	db_res_free(x);
+	return rc;
+}

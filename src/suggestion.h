@@ -1,0 +1,94 @@
+/* suggestion.h: deputies' suggestions (代表建议, DOMAIN §4) and motions (议案, §1.6).
+ *
+ * A suggestion is drafted by a deputy, who may invite co-signers of the same congress and link
+ * the citizens' opinions it grew from; submitted, it is accepted by the unit within the intake
+ * window, referred back as an opinion or returned; accepted, it is assigned to one lead unit
+ * (主办) and any co-handling units (会办), each with a deadline in the jurisdiction's rules; the
+ * co-handlers send their views to the lead, the lead replies once, graded A/B/C/D; every signer
+ * rates the reply; not satisfied → handled again within a month; a B item stays open until its
+ * second reply. A motion needs the presidium or enough deputies jointly; the presidium puts it on
+ * the agenda, refuses it, or has it handled as a suggestion. The state machine lives here. */
+#ifndef RENDA_SUGGESTION_H
+#define RENDA_SUGGESTION_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "calendar.h"
+#include "db.h"
+#include "rows.h"
+
+/* The next state for an action on an item of kind ("suggestion" or "motion") in state, or NULL
+ * when the rules forbid it. Pure: the whole transition table, for the tests and the handlers. */
+const char *suggestion_next_state(const char *kind, const char *state, const char *action);
+const char *suggestion_state_name(const char *state);
+
+/* The outcome of the signers' ratings of one reply: "rehandle" when any result is 不满意,
+ * "solving" when the reply is graded B, else "closed". Pure. */
+const char *suggestion_rating_outcome(const char *grade, int unsatisfied_results);
+
+/* A deadline `months` calendar months after day (clamped to the month's end: 11-30 + 3 → 02-28),
+ * moved to the next working day when it falls on a rest day. Pure. */
+int32_t suggestion_add_months(const struct workcal *w, int32_t day, int months);
+
+/* Draft {"title","body","category_id"?,"session_label"?,"during_session"?,"level"?,
+ * "deputy_id"? (staff registering a paper suggestion),"from_presidium"? (motions, staff),
+ * "cosigners"?:[deputy ids],"sources"?:[opinion ids],"attachments"?:[{"name","data"}]}.
+ * kind: "suggestion" or "motion". *out: {"suggestion":{...}}. */
+int suggestion_create(struct db *db, const struct actor *a, const char *kind, json_t *in,
+		      json_t **out, struct err *e) WUR;
+/* Edits a draft or a returned item (its first signer, or the staff who registered it). */
+int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		      struct err *e) WUR;
+
+struct suggestion_filter {
+	const char *kind, *region, *state, *deputy, *handler, *category, *session, *key, *due, *q,
+		*from, *to, *mine;
+};
+int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
+		    const struct listq *q, json_t **out, struct err *e) WUR;
+int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
+		   struct err *e) WUR;
+/* One step {"action", ...}: submit, withdraw, accept, refer, return, assign, handler_return,
+ * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish. */
+int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e) WUR;
+/* A co-signer answers the invitation {"accept": true|false}. */
+int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		      struct err *e) WUR;
+/* A signer rates the latest reply {"attitude","result","comment"?}. */
+int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		    struct err *e) WUR;
+/* An attachment or reply document: *data (decoded, malloc'd), *name and *mime borrowed from
+ * *keep (the caller frees it with json_decref). */
+int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t file_id,
+		    char **data, size_t *len, json_t **keep, struct err *e) WUR;
+
+/* The deadlines board within scope: per handling unit open, warn and overdue items, items past
+ * the intake window and accepted items not yet assigned. */
+int suggestion_board(struct db *db, const struct actor *a, const char *region, json_t **out,
+		     struct err *e) WUR;
+/* Handling units' scorecard for assignments made in [from, to]: received, on-time rate,
+ * A/B/C/D shares, satisfaction, re-handled, overdue. A handling unit sees its own row. */
+int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
+			       const char *from, const char *to, json_t **out, struct err *e) WUR;
+/* Per deputy: what they submitted or co-signed in [from, to] and how it ended. */
+int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
+			       const char *from, const char *to, json_t **out, struct err *e) WUR;
+/* The compilation (建议汇编) of a session's suggestions with their replies. */
+int suggestion_compilation(struct db *db, const struct actor *a, const char *region,
+			   const char *session, json_t **out, struct err *e) WUR;
+/* The sessions suggestions were submitted at, within scope. */
+int suggestion_sessions(struct db *db, const struct actor *a, const char *region, json_t **out,
+			struct err *e) WUR;
+
+/* Public disclosure: published replies, searchable (no login). */
+int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,
+			   struct err *e) WUR;
+int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e) WUR;
+
+/* For the demo: n suggestions over the two years before today, in every state, inside the
+ * caller's transaction. */
+int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e) WUR;
+
+#endif
