@@ -24,7 +24,11 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const DEFAULTS = { 'opinion.reply_days': 15, 'opinion.warn_days': 3, 'opinion.return_days': 5,
-  'opinion.rehandle_days': 10, 'opinion.close_after_days': 15, 'opinion.extension_max_days': 15 };
+  'opinion.rehandle_days': 10, 'opinion.close_after_days': 15, 'opinion.extension_max_days': 15,
+  'suggestion.intake_days': 7, 'suggestion.assign_days': 7, 'suggestion.reply_months': 3,
+  'suggestion.reply_months_difficult': 6, 'suggestion.co_view_months': 1, 'suggestion.return_days': 10,
+  'suggestion.rehandle_months': 1, 'suggestion.warn_days': 10, 'motion.min_deputies_township': 5,
+  'motion.min_deputies': 10 };
 const year = () => Number(today.slice(0, 4));
 async function settings(region, s = county) {
   const r = await api(srv, 'GET', '/api/v1/settings' + (region ? '?region=' + region : ''), { session: s });
