@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "limit.h"
 #include "suggestion.h"
 
 static int read_filter(struct call *c, struct suggestion_filter *f, struct listq *q)
@@ -22,13 +23,47 @@ static int read_filter(struct call *c, struct suggestion_filter *f, struct listq
 	return 0;
 }
 
+/* The list as JSON, or with ?format=xlsx|csv every matching item (up to LIMIT_EXPORT_ROWS) as a
+ * spreadsheet. */
 static int list_kind(struct call *c, const char *kind)
 {
+	static const struct sheet_col cols[] = {
+		{"code", "编号"}, {"title", "标题"}, {"deputy_name", "领衔代表"}, {"signers", "签名代表人数"},
+		{"region_name", "所属人大"}, {"category_name", "类别"}, {"session_label", "提出会议"},
+		{"state_name", "状态"}, {"lead_handler", "主办单位"}, {"deadline", "答复期限"},
+		{"grade", "答复类别"}, {"rehandled", "重新办理次数"}, {"key_supervised", "重点督办"}, {NULL, NULL}};
 	struct suggestion_filter f = {0};
 	struct listq q;
+	const char *format;
+	enum sheet_format fmt;
+	char *data;
+	size_t len;
 	int rc = read_filter(c, &f, &q);
 	f.kind = kind;
-	return rc ? rc : suggestion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
+	if (rc || (rc = api_qstr(c, "format", &format)))
+		return rc;
+	if (format) {
+		if ((rc = api_sheet_format(c, &fmt)))
+			return rc;
+		q.page = 1;
+		q.per_page = LIMIT_EXPORT_ROWS;
+	}
+	if ((rc = suggestion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err)) || !format)
+		return rc;
+	if ((rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, strcmp(kind, "motion") ? "代表建议" : "议案",
+				   &data, &len, &c->err)))
+		return rc;
+	json_decref(c->out);
+	c->out = NULL;
+	api_sheet(c, fmt, data, len, strcmp(kind, "motion") ? "代表建议" : "议案");
+	return 0;
+}
+
+static int peers(struct call *c)
+{
+	const char *q;
+	int rc = api_qstr(c, "q", &q);
+	return rc ? rc : suggestion_peers(c->app->db, &c->actor, q, &c->out, &c->err);
 }
 
 static int list(struct call *c)
@@ -230,6 +265,7 @@ const struct route api_suggestion_routes[] = {
 	{"GET", "/api/v1/suggestions/report/deputies", report_deputies, 0},
 	{"GET", "/api/v1/suggestions/compilation", compilation, 0},
 	{"GET", "/api/v1/suggestions/sessions", sessions, 0},
+	{"GET", "/api/v1/suggestions/peers", peers, 0},
 	{"GET", "/api/v1/suggestions/:id", get, 0},
 	{"PUT", "/api/v1/suggestions/:id", update, API_BODY},
 	{"POST", "/api/v1/suggestions/:id/actions", act, API_BODY},

@@ -28,6 +28,7 @@
 /* Lists */
 #define LIMIT_PAGE_DEFAULT 20
 #define LIMIT_PAGE_MAX 100                 /* a page is for a person; exports are streamed separately */
+#define LIMIT_EXPORT_ROWS 20000            /* a list exported as a spreadsheet: a year of a county's items */
 #define LIMIT_QUERY_CHARS 64               /* search boxes */
 
 /* Accounts and sessions (DOMAIN §35, 等保 level 3) */

@@ -868,7 +868,19 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {
-		json_array_append_new(items, row_json(r, i, k.today_s, k.warn_s));
+		json_t *o = row_json(r, i, k.today_s, k.warn_s);
+		/* A deputy's list says where they stand: first signer, co-signer, or still invited. */
+		if (!strcmp(a->role, "deputy")) {
+			char st[16];
+			if ((rc = signer_status(c, db_int(r, i, S_ID), a->deputy_id, st, sizeof(st), e))) {
+				json_decref(o);
+				json_decref(items);
+				goto out;
+			}
+			json_object_set_new(o, "my_status", *st ? json_string(st) : json_null());
+			json_object_set_new(o, "mine", json_boolean(db_val(r, i, S_DEPUTY) && db_int(r, i, S_DEPUTY) == a->deputy_id));
+		}
+		json_array_append_new(items, o);
 	}
 	*out = rows_list_reply(items, total, q);
 out:
@@ -1589,6 +1601,37 @@ out:
 	return rc;
 }
 
+int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
+		     struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {"employer", COL_STR},
+					  {"post", COL_STR}, {"level", COL_STR}, {"region_name", COL_STR}, {NULL, 0}};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	char *like = NULL;
+	int rc;
+
+	*out = NULL;
+	if (strcmp(a->role, "deputy") || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有代表可以查看可联名的代表");
+	like = rows_like(q && *q ? q : "");
+	c = db_acquire(db);
+	if (!(rc = db_begin_read(c, e)) &&
+	    !(rc = db_execv(c, &r, e, "SELECT DISTINCT d.id, d.name, d.employer, d.post, m.level, g.name FROM mandates mine"
+				      " JOIN mandates m ON m.region_code = mine.region_code AND m.level = mine.level"
+				      " AND m.term = mine.term AND m.status = 'active' AND m.ended_on IS NULL"
+				      " JOIN deputies d ON d.id = m.deputy_id JOIN regions g ON g.code = m.region_code"
+				      " WHERE mine.deputy_id = ? AND mine.status = 'active' AND mine.ended_on IS NULL"
+				      " AND d.id <> ? AND d.name LIKE ? ESCAPE '\\' ORDER BY m.level, d.name, d.id LIMIT 500",
+			    "iis", a->deputy_id, a->deputy_id, like)))
+		*out = json_pack("{s:o}", "items", rows_array(r, cols));
+	free(like);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
 /* ---- boards and reports ---- */
 
 /* The scope pattern for a region filter: the actor's subtree, or a region within it. */
@@ -1602,6 +1645,17 @@ static int scope_pattern(struct db_conn *c, const struct actor *a, const char *r
 		return rc;
 	snprintf(pat, n, "%s%%", path);
 	return 0;
+}
+
+/* The scope of a board or a scorecard as one condition: a handling unit's own rows (by the index
+ * on handler_id) or the items of a region subtree; *by is the SQL, *who its one value. */
+static void scope_by(int64_t hid, const char *pat, char *by, size_t bylen, char *who, size_t wholen)
+{
+	snprintf(by, bylen, "%s", hid ? "sh.handler_id = ?" : "s.region_path LIKE ?");
+	if (hid)
+		snprintf(who, wholen, "%lld", (long long)hid);
+	else
+		snprintf(who, wholen, "%s", pat);
 }
 
 static int may_report(const struct actor *a, struct err *e)
@@ -1621,8 +1675,9 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 					   {"deadline", COL_STR}, {"key_supervised", COL_BOOL}, {NULL, 0}};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *h = NULL, *x = NULL, *items = NULL;
+	struct buf q = BUF_INIT_CAP(4096);
 	struct clock k = {0};
-	char pat[200];
+	char pat[200], by[32], who[200];
 	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
 	int rc;
 
@@ -1633,31 +1688,34 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		goto out;
 	if (hid)
 		snprintf(pat, sizeof(pat), "/%%");
+	scope_by(hid, pat, by, sizeof(by), who, sizeof(who));
 	/* Work in hand: the open rows of units whose item is still being handled. */
-	if ((rc = db_execv(c, &h, e, "SELECT sh.handler_id, h.name, COUNT(*),"
-				     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END)"
-				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-				     " JOIN handlers h ON h.id = sh.handler_id"
-				     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND s.region_path LIKE ?"
-				     " AND (? = 0 OR sh.handler_id = ?)"
-				     " GROUP BY sh.handler_id, h.name ORDER BY 6 DESC, 3 DESC, h.name",
-			   "ssssii", k.today_s, k.warn_s, k.today_s, pat, hid, hid)) ||
-	    (rc = db_execv(c, &items, e, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
-					 " s.key_supervised FROM suggestion_handlers sh"
-					 " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
-					 " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ?"
-					 " AND s.region_path LIKE ? AND (? = 0 OR sh.handler_id = ?)"
-					 " ORDER BY sh.deadline, s.id LIMIT 200", "ssii", k.today_s, pat, hid, hid)) ||
+	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
+		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END)"
+		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+		     " JOIN handlers h ON h.id = sh.handler_id"
+		     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND %s"
+		     " GROUP BY sh.handler_id, h.name ORDER BY 6 DESC, 3 DESC, h.name", by);
+	if ((rc = db_execv(c, &h, e, q.data, "ssss", k.today_s, k.warn_s, k.today_s, who)))
+		goto out;
+	buf_reset(&q);
+	buf_addf(&q, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
+		     " s.key_supervised FROM suggestion_handlers sh"
+		     " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
+		     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? AND %s"
+		     " ORDER BY sh.deadline, s.id LIMIT 200", by);
+	if ((rc = db_execv(c, &items, e, q.data, "ss", k.today_s, who)) ||
+	    /* The office's own queues; a handling unit has none. */
 	    (rc = db_execv(c, &x, e, "SELECT"
 				     " SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
 				     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
 				     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
 				     " SUM(CASE WHEN key_supervised = 1 AND state IN ('assigned','replied','solving') THEN 1 ELSE 0 END),"
 				     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
-				     " FROM suggestions WHERE region_path LIKE ? AND ? = 0"
-				     " AND state IN ('submitted','accepted','assigned','replied','solving')",
+				     " FROM suggestions WHERE state IN ('submitted','accepted','assigned','replied','solving')"
+				     " AND region_path LIKE ? AND ? = 0",
 			   "ssi", k.today_s, pat, hid)))
 		goto out;
 	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", k.today_s, "warn_until", k.warn_s,
@@ -1666,6 +1724,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 			 "to_assign", (json_int_t)db_int(x, 0, 2), "key_open", (json_int_t)db_int(x, 0, 3),
 			 "solving", (json_int_t)db_int(x, 0, 4));
 out:
+	buf_release(&q);
 	clock_free(&k);
 	db_res_free(h);
 	db_res_free(x);
@@ -1710,7 +1769,8 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *x = NULL, *p = NULL, *t = NULL;
-	char pat[200], f[11], tt[11], today[11];
+	struct buf q = BUF_INIT_CAP(4096);
+	char pat[200], f[11], tt[11], today[11], by[32], who[200];
 	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
 	json_t *rows = json_array(), *byid = json_object();
 	int rc;
@@ -1722,45 +1782,46 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		goto out;
 	if (hid)
 		snprintf(pat, sizeof(pat), "/%%");
+	scope_by(hid, pat, by, sizeof(by), who, sizeof(who));
 	/* Assignments made in the period, as lead or co-handler. */
-	if ((rc = db_execv(c, &x, e, "SELECT sh.handler_id, h.name, COUNT(*),"
-				     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'co' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'A' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'B' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'C' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'D' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'lead' AND s.rehandled > 0 THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' AND sh.answered_on <= sh.deadline THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' THEN 1 ELSE 0 END)"
-				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-				     " JOIN handlers h ON h.id = sh.handler_id"
-				     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered')"
-				     " AND s.region_path LIKE ? AND (? = 0 OR sh.handler_id = ?)"
-				     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name",
-			   "ssssii", today, f, tt, pat, hid, hid)) ||
-	    /* The lead's replies to those assignments, and their timeliness. */
-	    (rc = db_execv(c, &p, e, "SELECT sh.handler_id, COUNT(*), SUM(p.on_time),"
-				     " SUM(CASE WHEN p.round = 1 THEN 1 ELSE 0 END)"
-				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-				     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
-				     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
-				     " AND sh.status IN ('assigned','answered') AND s.region_path LIKE ?"
-				     " AND (? = 0 OR sh.handler_id = ?) GROUP BY sh.handler_id",
-			   "sssii", f, tt, pat, hid, hid)) ||
-	    /* The deputies' ratings of those replies. */
-	    (rc = db_execv(c, &t, e, "SELECT sh.handler_id, COUNT(*),"
-				     " SUM(CASE WHEN t.result = 'satisfied' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN t.result = 'basically' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN t.attitude IN ('satisfied','basically') THEN 1 ELSE 0 END)"
-				     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-				     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
-				     " JOIN suggestion_ratings t ON t.reply_id = p.id"
-				     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
-				     " AND sh.status IN ('assigned','answered') AND s.region_path LIKE ?"
-				     " AND (? = 0 OR sh.handler_id = ?) GROUP BY sh.handler_id",
-			   "sssii", f, tt, pat, hid, hid)))
+	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
+		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'co' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'A' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'B' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'C' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'D' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'lead' AND s.rehandled > 0 THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' AND sh.answered_on <= sh.deadline THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' THEN 1 ELSE 0 END)"
+		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+		     " JOIN handlers h ON h.id = sh.handler_id"
+		     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered') AND %s"
+		     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name", by);
+	if ((rc = db_execv(c, &x, e, q.data, "ssss", today, f, tt, who)))
+		goto out;
+	/* The lead's replies to those assignments, and their timeliness. */
+	buf_reset(&q);
+	buf_addf(&q, "SELECT sh.handler_id, COUNT(*), SUM(p.on_time), SUM(CASE WHEN p.round = 1 THEN 1 ELSE 0 END)"
+		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+		     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
+		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
+		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
+	if ((rc = db_execv(c, &p, e, q.data, "sss", f, tt, who)))
+		goto out;
+	/* The deputies' ratings of those replies. */
+	buf_reset(&q);
+	buf_addf(&q, "SELECT sh.handler_id, COUNT(*),"
+		     " SUM(CASE WHEN t.result = 'satisfied' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN t.result = 'basically' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN t.attitude IN ('satisfied','basically') THEN 1 ELSE 0 END)"
+		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
+		     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
+		     " JOIN suggestion_ratings t ON t.reply_id = p.id"
+		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
+		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
+	if ((rc = db_execv(c, &t, e, q.data, "sss", f, tt, who)))
 		goto out;
 	for (int i = 0; i < x->nrows; i++) {
 		int64_t lead = db_int(x, i, 3), graded = 0;
@@ -1813,6 +1874,7 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 	}
 	*out = json_pack("{s:s, s:s, s:O}", "from", f, "to", tt, "items", rows);
 out:
+	buf_release(&q);
 	json_decref(rows);
 	json_decref(byid);
 	db_res_free(x);

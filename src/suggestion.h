@@ -43,7 +43,7 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 
 struct suggestion_filter {
 	const char *kind, *region, *state, *deputy, *handler, *category, *session, *key, *due, *q,
-		*from, *to, *mine;
+		*from, *to;
 };
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e) WUR;
@@ -63,6 +63,11 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
  * *keep (the caller frees it with json_decref). */
 int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t file_id,
 		    char **data, size_t *len, json_t **keep, struct err *e) WUR;
+
+/* The deputies who may co-sign the caller's suggestions: the deputies of the same congress
+ * (region, level and term of the caller's active mandates) today, q filtering by name. */
+int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
+		     struct err *e) WUR;
 
 /* The deadlines board within scope: per handling unit open, warn and overdue items, items past
  * the intake window and accepted items not yet assigned. */

@@ -43,6 +43,10 @@ CREATE INDEX suggestions_path ON suggestions(region_path, kind, state, created_a
 CREATE INDEX suggestions_deputy ON suggestions(deputy_id);
 CREATE INDEX suggestions_session ON suggestions(region_code, session_label);
 CREATE INDEX suggestions_published ON suggestions(published, replied_at);
+-- The facts the scorecard and the board read of each assigned item, without its long texts.
+CREATE INDEX suggestions_facts ON suggestions(id, region_path, state, grade, rehandled, key_supervised);
+CREATE INDEX suggestions_due ON suggestions(state, deadline);
+CREATE INDEX suggestions_intake ON suggestions(state, intake_deadline);
 
 CREATE VIRTUAL TABLE suggestions_fts USING fts5(search_tokens, content='suggestions', content_rowid='id');
 CREATE TRIGGER suggestions_fts_insert AFTER INSERT ON suggestions BEGIN

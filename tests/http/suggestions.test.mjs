@@ -69,6 +69,18 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   assert.equal(s.signers, 1, 'only the author has agreed so far');
   assert.deepEqual(s.signer_list.map((g) => g.status).sort(), ['accepted', 'invited', 'invited']);
   assert.equal(s.files.length, 1);
+  // the deputy finds co-signers among the deputies of the same congress, and only there
+  r = await api(srv, 'GET', '/api/v1/suggestions/peers', { session: deputy });
+  expectStatus(r, 200);
+  assert.ok(r.json.items.some((p) => p.id === peers[0].id));
+  assert.ok(!r.json.items.some((p) => p.id === stranger.id || p.id === me));
+  r = await api(srv, 'GET', `/api/v1/suggestions/peers?q=${encodeURIComponent(peers[0].name)}`, { session: deputy });
+  assert.ok(r.json.items.length >= 1 && r.json.items.every((p) => p.name.includes(peers[0].name)));
+  expectError(await api(srv, 'GET', '/api/v1/suggestions/peers', { session: unit }), 403, 'forbidden');
+  // the invited co-signer's list says it is an invitation
+  r = await api(srv, 'GET', '/api/v1/suggestions?per_page=100', { session: co });
+  assert.equal(r.json.items.find((x) => x.id === s.id).my_status, 'invited');
+  assert.equal(r.json.items.find((x) => x.id === s.id).mine, false);
   // the invited co-signer sees it and agrees; the staff do not see someone else's draft
   r = await api(srv, 'GET', '/api/v1/notifications', { session: co });
   assert.ok(r.json.items.some((n) => n.link === `/suggestions/${s.id}`), 'the co-signer is told');
@@ -300,7 +312,7 @@ test('key supervision, progress notes, the deadlines board, sessions and compila
   const closed = r.json.items.find((x) => x.state === 'closed');
   assert.ok(closed && closed.replies.length === 2 && closed.signer_names.length === 2);
   expectError(await api(srv, 'GET', '/api/v1/suggestions/compilation', { session: unit }), 400, 'missing_field');
-  for (const path of ['/api/v1/suggestions/report/handlers?format=xlsx', '/api/v1/suggestions/report/deputies?format=xlsx',
+  for (const path of ['/api/v1/suggestions/report/handlers?format=xlsx', '/api/v1/suggestions?format=xlsx&state=submitted', '/api/v1/suggestions/report/deputies?format=xlsx',
     `/api/v1/suggestions/compilation?format=xlsx&session=${encodeURIComponent('松岭镇第十八届人民代表大会第三次会议')}`]) {
     r = await api(srv, 'GET', path, { session: county });
     assert.equal(r.status, 200, path);

@@ -138,6 +138,14 @@ Object.assign(PAGE_ROLES, {
   notifications: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'],
 })
 
+// ---- 代表建议和议案 (docs/api.md "Deputies' suggestions"; names and steps in src/suggestions.js) ----
+Object.assign(PAGE_ROLES, {
+  suggestions: ['city_staff', 'county_staff', 'unit_staff'], // 建议和议案, 督办看板, 汇编
+  suggestionDetail: ['city_staff', 'county_staff', 'unit_staff', 'handler'],
+  suggestionReports: ['city_staff', 'county_staff', 'unit_staff', 'handler'],
+  mySuggestions: ['deputy'], // 我的建议 (phone pages)
+})
+
 export const GENDERS = [
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },

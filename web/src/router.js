@@ -12,6 +12,8 @@ const OPINION_LISTS = {
 }
 const OPINION_LIST = { title: '民意受理', path: '/opinions', group: '群众意见' }
 const opinionParent = (user) => OPINION_LISTS[user?.role] || OPINION_LIST
+const SUGGESTIONS = { title: '建议和议案', path: '/suggestions', group: '代表建议' }
+const suggestionParent = (user) => (user?.role === 'handler' ? OPINION_LISTS.handler : SUGGESTIONS)
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -125,7 +127,7 @@ const routes = [
       {
         path: 'desk',
         name: 'desk',
-        component: () => import('./views/OpinionsView.vue'),
+        component: () => import('./views/DeskView.vue'),
         meta: { title: '承办工作台', group: '承办工作', roles: PAGE_ROLES.desk, mode: 'handler' },
       },
       {
@@ -147,6 +149,36 @@ const routes = [
         meta: { title: '热点分析', group: '群众意见', roles: PAGE_ROLES.opinionHot },
       },
       {
+        path: 'suggestions',
+        name: 'suggestions',
+        component: () => import('./views/SuggestionsView.vue'),
+        meta: { title: '建议和议案', group: '代表建议', roles: PAGE_ROLES.suggestions },
+      },
+      {
+        path: 'suggestions/:id(\\d+)',
+        name: 'suggestion',
+        component: () => import('./views/SuggestionDetailView.vue'),
+        meta: { title: '建议详情', group: (u) => suggestionParent(u).group, parent: suggestionParent, roles: PAGE_ROLES.suggestionDetail },
+      },
+      {
+        path: 'suggestions/board',
+        name: 'suggestion-board',
+        component: () => import('./views/SuggestionBoardView.vue'),
+        meta: { title: '建议督办看板', group: '代表建议', roles: PAGE_ROLES.suggestions },
+      },
+      {
+        path: 'suggestions/reports',
+        name: 'suggestion-reports',
+        component: () => import('./views/SuggestionReportsView.vue'),
+        meta: { title: '建议办理统计', group: '代表建议', roles: PAGE_ROLES.suggestionReports },
+      },
+      {
+        path: 'suggestions/compilation',
+        name: 'suggestion-compilation',
+        component: () => import('./views/SuggestionCompilationView.vue'),
+        meta: { title: '建议汇编', group: '代表建议', roles: PAGE_ROLES.suggestions },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -160,6 +192,38 @@ const routes = [
       },
       { path: '403', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: '无权限' } },
     ],
+  },
+  // The deputy's suggestions: phone pages (Vant) outside the desktop shell, signed in.
+  {
+    path: '/my-suggestions',
+    name: 'my-suggestions',
+    component: () => import('./views/MySuggestionsView.vue'),
+    meta: { title: '我的建议', roles: PAGE_ROLES.mySuggestions },
+  },
+  {
+    path: '/my-suggestions/new',
+    name: 'my-suggestion-new',
+    component: () => import('./views/MySuggestionFormView.vue'),
+    meta: { title: '起草建议', roles: PAGE_ROLES.mySuggestions },
+  },
+  {
+    path: '/my-suggestions/:id(\\d+)',
+    name: 'my-suggestion',
+    component: () => import('./views/MySuggestionDetailView.vue'),
+    meta: { title: '建议详情', roles: PAGE_ROLES.mySuggestions },
+  },
+  {
+    path: '/my-suggestions/:id(\\d+)/edit',
+    name: 'my-suggestion-edit',
+    component: () => import('./views/MySuggestionFormView.vue'),
+    meta: { title: '修改建议', roles: PAGE_ROLES.mySuggestions },
+  },
+  // Published replies to deputies' suggestions: no login.
+  {
+    path: '/public/suggestions/:id(\\d+)?',
+    name: 'public-suggestions',
+    component: () => import('./views/PublicSuggestionsView.vue'),
+    meta: { public: true, bare: true, title: '代表建议办理答复公开' },
   },
   // The public page a station's QR code opens on a citizen's phone: no login.
   {

@@ -1,0 +1,143 @@
+// Deputies' suggestions (代表建议) and motions (议案) (docs/api.md "Deputies' suggestions", DOMAIN §1.6, §4):
+// names, the steps each state allows (so that a page offers only what the server would accept),
+// and reading a file as base64 for the API.
+
+export const SUGGESTION_STATES = [
+  { value: 'draft', label: '草稿', tag: 'info' },
+  { value: 'submitted', label: '已提交', tag: 'primary' },
+  { value: 'accepted', label: '已受理', tag: 'primary' },
+  { value: 'assigned', label: '办理中', tag: 'warning' },
+  { value: 'replied', label: '已答复', tag: 'success' },
+  { value: 'solving', label: '正在解决', tag: 'warning' },
+  { value: 'closed', label: '已办结', tag: 'info' },
+  { value: 'returned', label: '已退回代表', tag: 'danger' },
+  { value: 'referred', label: '已转群众意见', tag: 'info' },
+  { value: 'withdrawn', label: '已撤回', tag: 'info' },
+  { value: 'on_agenda', label: '列入会议议程', tag: 'success' },
+  { value: 'not_on_agenda', label: '不列入议程', tag: 'info' },
+]
+export const suggestionStateName = (s) => SUGGESTION_STATES.find((x) => x.value === s)?.label || s || '—'
+export const suggestionStateTag = (s) => SUGGESTION_STATES.find((x) => x.value === s)?.tag || 'info'
+
+export const KINDS = { suggestion: '建议', motion: '议案' }
+// The API path of a kind: /suggestions or /motions.
+export const kindPath = (kind) => (kind === 'motion' ? '/motions' : '/suggestions')
+
+export const GRADES = [
+  { value: 'A', label: 'A 类', desc: '所提问题已经解决或基本解决', tag: 'success' },
+  { value: 'B', label: 'B 类', desc: '所提问题正在解决或列入计划逐步解决', tag: 'primary' },
+  { value: 'C', label: 'C 类', desc: '所提问题因条件限制或其他原因需要以后解决', tag: 'warning' },
+  { value: 'D', label: 'D 类', desc: '所提问题因法律法规、政策或条件限制无法解决，作出解释说明', tag: 'info' },
+]
+export const gradeTag = (g) => GRADES.find((x) => x.value === g)?.tag || 'info'
+
+export const RATINGS = [
+  { value: 'satisfied', label: '满意', tag: 'success' },
+  { value: 'basically', label: '基本满意', tag: 'primary' },
+  { value: 'unsatisfied', label: '不满意', tag: 'danger' },
+]
+export const ratingName = (r) => RATINGS.find((x) => x.value === r)?.label || r || '—'
+export const ratingTag = (r) => RATINGS.find((x) => x.value === r)?.tag || 'info'
+
+export const SIGNER_STATUS = {
+  invited: { label: '待确认', tag: 'warning' },
+  accepted: { label: '已联名', tag: 'success' },
+  declined: { label: '已谢绝', tag: 'info' },
+  lapsed: { label: '已失效', tag: 'info' },
+}
+export const HANDLER_STATUS = {
+  assigned: { label: '办理中', tag: 'warning' },
+  returned: { label: '已退回', tag: 'danger' },
+  answered: { label: '已答复', tag: 'success' },
+  removed: { label: '已撤销', tag: 'info' },
+}
+
+export const DUE = {
+  warn: { label: '即将到期', tag: 'warning' },
+  overdue: { label: '已超期', tag: 'danger' },
+}
+
+export const ACTION_NAMES = {
+  create: '起草',
+  edit: '修改',
+  cosign: '联名答复',
+  submit: '提交',
+  withdraw: '撤回',
+  accept: '受理',
+  return: '退回代表',
+  refer: '转为群众意见',
+  assign: '交办',
+  close: '办结',
+  supervise: '重点督办',
+  progress: '督办进展',
+  publish: '公开',
+  agenda: '列入会议议程',
+  reject: '不列入议程',
+  to_suggestion: '作为建议办理',
+  view: '协办意见',
+  reply: '答复',
+  replied: '答复',
+  handler_return: '承办单位退回',
+  rate: '代表评价',
+  rate_unsatisfied: '代表不满意，重新办理',
+}
+export const actionName = (a) => ACTION_NAMES[a] || a
+
+export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
+
+// The staff's steps for an item (me.staff), by state and kind.
+export function staffActions(s) {
+  if (!s || !s.me?.staff) return []
+  const out = []
+  const st = s.state
+  if (s.kind === 'motion') {
+    if (st === 'submitted') out.push('agenda', 'reject', 'to_suggestion')
+  } else {
+    if (st === 'submitted') out.push('accept', 'return', 'refer')
+    if (st === 'accepted') out.push('assign', 'refer')
+    if (['replied', 'solving'].includes(st)) out.push('close')
+  }
+  if (['accepted', 'assigned', 'replied', 'solving'].includes(st)) out.push('supervise', 'progress')
+  if (['replied', 'solving', 'closed'].includes(st)) out.push('publish')
+  return out
+}
+
+// A handling unit's steps (me.handler_role) on an item assigned to it.
+export function handlerActions(s, user) {
+  if (!s || !s.me?.handler_role || user?.role !== 'handler') return []
+  const mine = (s.handlers || []).find((h) => h.handler_id === user.handler_id && h.status !== 'removed')
+  const out = []
+  if (s.state === 'assigned' && mine && mine.status === 'assigned') {
+    if (s.me.handler_role === 'lead') out.push('reply')
+    else out.push('view')
+    out.push('handler_return')
+  }
+  if (s.me.handler_role === 'lead' && ['assigned', 'replied', 'solving'].includes(s.state)) out.push('progress')
+  if (s.me.handler_role === 'lead' && ['replied', 'solving', 'closed'].includes(s.state)) out.push('publish')
+  return out
+}
+
+// The latest reply and whether the signer `deputyId` has rated it.
+export function latestReply(s) {
+  const r = s?.replies || []
+  return r.length ? r[r.length - 1] : null
+}
+export function hasRated(s, deputyId) {
+  const r = latestReply(s)
+  return !!r && (s.ratings || []).some((x) => x.reply_id === r.id && x.deputy_id === deputyId)
+}
+
+// A File as base64 (without the data: prefix), as the API takes attachments.
+export function fileBase64(file) {
+  return new Promise((ok, fail) => {
+    const r = new FileReader()
+    r.onload = () => {
+      const s = String(r.result)
+      ok(s.slice(s.indexOf(',') + 1))
+    }
+    r.onerror = () => fail(r.error)
+    r.readAsDataURL(file)
+  })
+}
+export const FILE_MAX = 5 * 1024 * 1024
+export const fmtSize = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB')
