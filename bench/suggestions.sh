@@ -45,7 +45,8 @@ year_ago=$(date -d '-365 days' +%F)
 today=$(date +%F)
 echo "suggestions: $(curl -s -H "Cookie: $city" "http://127.0.0.1:$port/api/v1/suggestions?per_page=1" | sed 's/.*"total":\([0-9]*\).*/\1/')"
 run "one handling unit's scorecard, a year" "$handler" "/api/v1/suggestions/report/handlers?from=$year_ago&to=$today"
-run "one handling unit's scorecard as the city sees it" "$city" "/api/v1/suggestions/report/handlers?region=329981&from=$year_ago&to=$today"
+run "one handling unit's scorecard as the city sees it" "$city" "/api/v1/suggestions/report/handlers?handler=1&from=$year_ago&to=$today"
+run "every unit's scorecard, one county, a year" "$city" "/api/v1/suggestions/report/handlers?region=329981&from=$year_ago&to=$today"
 run "every unit's scorecard, the whole city, a year" "$city" "/api/v1/suggestions/report/handlers?from=$year_ago&to=$today"
 run "deadlines board, the whole city" "$city" "/api/v1/suggestions/board"
 run "deadlines board, one handling unit" "$handler" "/api/v1/suggestions/board"

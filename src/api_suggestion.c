@@ -177,16 +177,17 @@ static int report(struct call *c, int deputies)
 		{"name", "代表"}, {"region_name", "所在地区"}, {"led", "领衔"}, {"cosigned", "联名"},
 		{"motions", "议案"}, {"open", "办理中"}, {"replied", "已答复"}, {"closed", "已办结"},
 		{"a", "A类"}, {"b", "B类"}, {"c", "C类"}, {"d", "D类"}, {NULL, NULL}};
-	const char *region, *from, *to, *format;
+	const char *region, *from, *to, *format, *handler;
 	enum sheet_format fmt;
 	char *data;
 	size_t len;
 	int rc;
 	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "from", &from)) ||
-	    (rc = api_qstr(c, "to", &to)) || (rc = api_qstr(c, "format", &format)))
+	    (rc = api_qstr(c, "to", &to)) || (rc = api_qstr(c, "format", &format)) ||
+	    (rc = api_qstr(c, "handler", &handler)))
 		return rc;
 	rc = deputies ? suggestion_report_deputies(c->app->db, &c->actor, region, from, to, &c->out, &c->err)
-		      : suggestion_report_handlers(c->app->db, &c->actor, region, from, to, &c->out, &c->err);
+		      : suggestion_report_handlers(c->app->db, &c->actor, region, handler, from, to, &c->out, &c->err);
 	if (rc || !format)
 		return rc;
 	if ((rc = api_sheet_format(c, &fmt)) ||

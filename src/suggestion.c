@@ -314,6 +314,17 @@ static int set_state(struct db_conn *c, int64_t id, const char *state, struct er
 			   "sii", state, now, id);
 }
 
+/* Keeps the board's copies on the item's handling rows: its region, and which rows are work in
+ * hand (the unit's part open while the item is being handled). After every step. */
+static int sync_in_hand(struct db_conn *c, int64_t id, struct err *e)
+{
+	return db_execv(c, NULL, e, "UPDATE suggestion_handlers SET"
+				    " region_path = (SELECT region_path FROM suggestions WHERE id = ?),"
+				    " in_hand = CASE WHEN status = 'assigned' AND"
+				    " (SELECT state FROM suggestions WHERE id = ?) = 'assigned' THEN 1 ELSE 0 END"
+				    " WHERE suggestion_id = ?", "iii", id, id, id);
+}
+
 /* The search text: title, body and every reply, as CJK bigrams. */
 static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 {
@@ -782,7 +793,10 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		db_pi(&p, a->deputy_id);
 	} else {
 		snprintf(pat, sizeof(pat), "%s%%", path);
-		buf_adds(&w, " AND s.region_path LIKE ?");
+		/* With a deadline filter the due indexes select better than a region prefix, which
+		 * SQLite's planner cannot size (see suggestion_board). */
+		buf_adds(&w, f->due && *f->due && db_conn_kind(c) != DB_PG ? " AND +s.region_path LIKE ?"
+									    : " AND s.region_path LIKE ?");
 		db_ps(&p, pat);
 		/* Drafts are the deputies' own until submitted. */
 		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
@@ -1362,7 +1376,8 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 						    util_now(), id)))
 		goto out;
 	snprintf(audit_action, sizeof(audit_action), "suggestion.%s", action);
-	if ((rc = event(c, id, action, state, next, a, note, e)) || (rc = detail(c, a, id, 0, &after, e)) ||
+	if ((rc = sync_in_hand(c, id, e)) || (rc = event(c, id, action, state, next, a, note, e)) ||
+	    (rc = detail(c, a, id, 0, &after, e)) ||
 	    (rc = audit_write(c, a, audit_action, "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
@@ -1540,7 +1555,7 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
 				goto out;
 		}
 	}
-	if ((rc = detail(c, a, id, 0, &after, e)) ||
+	if ((rc = sync_in_hand(c, id, e)) || (rc = detail(c, a, id, 0, &after, e)) ||
 	    (rc = audit_write(c, a, "suggestion.rate", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
@@ -1647,15 +1662,18 @@ static int scope_pattern(struct db_conn *c, const struct actor *a, const char *r
 	return 0;
 }
 
-/* The scope of a board or a scorecard as one condition: a handling unit's own rows (by the index
- * on handler_id) or the items of a region subtree; *by is the SQL, *who its one value. */
-static void scope_by(int64_t hid, const char *pat, char *by, size_t bylen, char *who, size_t wholen)
+/* The scope of a board or a scorecard as one condition: one handling unit's rows (by the index
+ * on handler_id) within a region subtree, or the whole subtree. *by is the SQL; its values are
+ * who (the unit) and pat, or pat alone: *types says which ("ss" or "s"), to be appended to the
+ * query's own. */
+static void scope_by(int64_t hid, const char *pat, char *by, size_t bylen, char *who, size_t wholen,
+		     const char **types)
 {
-	snprintf(by, bylen, "%s", hid ? "sh.handler_id = ?" : "s.region_path LIKE ?");
-	if (hid)
-		snprintf(who, wholen, "%lld", (long long)hid);
-	else
+	snprintf(by, bylen, "%s", hid ? "sh.handler_id = ? AND s.region_path LIKE ?" : "s.region_path LIKE ?");
+	snprintf(who, wholen, "%lld", (long long)hid);
+	if (!hid)
 		snprintf(who, wholen, "%s", pat);
+	*types = hid ? "ss" : "s";
 }
 
 static int may_report(const struct actor *a, struct err *e)
@@ -1677,7 +1695,8 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 	struct db_res *h = NULL, *x = NULL, *items = NULL;
 	struct buf q = BUF_INIT_CAP(4096);
 	struct clock k = {0};
-	char pat[200], by[32], who[200];
+	char pat[200], by[64], who[200];
+	const char *noidx;
 	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
 	int rc;
 
@@ -1688,15 +1707,20 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		goto out;
 	if (hid)
 		snprintf(pat, sizeof(pat), "/%%");
-	scope_by(hid, pat, by, sizeof(by), who, sizeof(who));
-	/* Work in hand: the open rows of units whose item is still being handled. */
+	/* SQLite's planner cannot tell that a city-wide prefix selects every row: a unary + keeps
+	 * it on the better index (PostgreSQL plans by its statistics and has no such operator). */
+	noidx = db_conn_kind(c) == DB_PG ? "" : "+";
+	/* Work in hand, read from the handling rows' own copies (sync_in_hand) by one index. */
+	snprintf(by, sizeof(by), "%s", hid ? "sh.handler_id = ?" : "sh.region_path LIKE ?");
+	snprintf(who, sizeof(who), "%lld", (long long)hid);
+	if (!hid)
+		snprintf(who, sizeof(who), "%s", pat);
 	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
 		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END)"
-		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-		     " JOIN handlers h ON h.id = sh.handler_id"
-		     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND %s"
+		     " FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"
+		     " WHERE sh.in_hand = 1 AND %s"
 		     " GROUP BY sh.handler_id, h.name ORDER BY 6 DESC, 3 DESC, h.name", by);
 	if ((rc = db_execv(c, &h, e, q.data, "ssss", k.today_s, k.warn_s, k.today_s, who)))
 		goto out;
@@ -1704,19 +1728,21 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 	buf_addf(&q, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
 		     " s.key_supervised FROM suggestion_handlers sh"
 		     " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
-		     " WHERE sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? AND %s"
-		     " ORDER BY sh.deadline, s.id LIMIT 200", by);
-	if ((rc = db_execv(c, &items, e, q.data, "ss", k.today_s, who)) ||
-	    /* The office's own queues; a handling unit has none. */
-	    (rc = db_execv(c, &x, e, "SELECT"
-				     " SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN key_supervised = 1 AND state IN ('assigned','replied','solving') THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
-				     " FROM suggestions WHERE state IN ('submitted','accepted','assigned','replied','solving')"
-				     " AND region_path LIKE ? AND ? = 0",
-			   "ssi", k.today_s, pat, hid)))
+		     " WHERE sh.in_hand = 1 AND sh.deadline < ? AND %s%s"
+		     " ORDER BY sh.deadline, s.id LIMIT 200", hid ? "" : noidx, by);
+	if ((rc = db_execv(c, &items, e, q.data, "ss", k.today_s, who)))
+		goto out;
+	/* The office's own queues (a handling unit has none), read from the state index: for a
+	 * whole city the region prefix would select every row. */
+	buf_reset(&q);
+	buf_addf(&q, "SELECT SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN key_supervised = 1 AND state IN ('assigned','replied','solving') THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
+		     " FROM suggestions WHERE state IN ('submitted','accepted','assigned','replied','solving')"
+		     " AND %sregion_path LIKE ? AND ? = 0", noidx);
+	if ((rc = db_execv(c, &x, e, q.data, "ssi", k.today_s, pat, hid)))
 		goto out;
 	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", k.today_s, "warn_until", k.warn_s,
 			 "handlers", rows_array(h, hcols), "overdue_items", rows_array(items, icols),
@@ -1765,24 +1791,31 @@ static double ratio(int64_t a, int64_t b)
 }
 
 int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
-			       const char *from, const char *to, json_t **out, struct err *e)
+			       const char *handler, const char *from, const char *to, json_t **out,
+			       struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *x = NULL, *p = NULL, *t = NULL;
 	struct buf q = BUF_INIT_CAP(4096);
-	char pat[200], f[11], tt[11], today[11], by[32], who[200];
+	char pat[200], f[11], tt[11], today[11], by[64], who[200], types[8];
+	const char *more;
 	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
 	json_t *rows = json_array(), *byid = json_object();
 	int rc;
 
 	*out = NULL;
 	cal_format(cal_today(), today);
-	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, hid ? NULL : region, pat, sizeof(pat), e)))
+	/* A handling unit sees its own row; staff one unit's (?handler=) or all within scope. */
+	if (!hid && handler && *handler && (util_parse_i64(handler, &hid) || hid <= 0)) {
+		rc = err_field(e, E_INVALID, "bad_param", "handler", "承办单位无效");
 		goto out;
-	if (hid)
+	}
+	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
+	    (rc = scope_pattern(c, a, !strcmp(a->role, "handler") ? NULL : region, pat, sizeof(pat), e)))
+		goto out;
+	if (!strcmp(a->role, "handler"))
 		snprintf(pat, sizeof(pat), "/%%");
-	scope_by(hid, pat, by, sizeof(by), who, sizeof(who));
+	scope_by(hid, pat, by, sizeof(by), who, sizeof(who), &more);
 	/* Assignments made in the period, as lead or co-handler. */
 	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
 		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
@@ -1799,7 +1832,8 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " JOIN handlers h ON h.id = sh.handler_id"
 		     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered') AND %s"
 		     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name", by);
-	if ((rc = db_execv(c, &x, e, q.data, "ssss", today, f, tt, who)))
+	snprintf(types, sizeof(types), "sss%s", more);
+	if ((rc = db_execv(c, &x, e, q.data, types, today, f, tt, who, pat)))
 		goto out;
 	/* The lead's replies to those assignments, and their timeliness. */
 	buf_reset(&q);
@@ -1808,7 +1842,8 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
 		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
 		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
-	if ((rc = db_execv(c, &p, e, q.data, "sss", f, tt, who)))
+	snprintf(types, sizeof(types), "ss%s", more);
+	if ((rc = db_execv(c, &p, e, q.data, types, f, tt, who, pat)))
 		goto out;
 	/* The deputies' ratings of those replies. */
 	buf_reset(&q);
@@ -1821,7 +1856,7 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " JOIN suggestion_ratings t ON t.reply_id = p.id"
 		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
 		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
-	if ((rc = db_execv(c, &t, e, q.data, "sss", f, tt, who)))
+	if ((rc = db_execv(c, &t, e, q.data, types, f, tt, who, pat)))
 		goto out;
 	for (int i = 0; i < x->nrows; i++) {
 		int64_t lead = db_int(x, i, 3), graded = 0;
@@ -2299,6 +2334,10 @@ int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e)
 				goto out;
 		}
 	}
+	rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET"
+				  " region_path = (SELECT region_path FROM suggestions s WHERE s.id = suggestion_id),"
+				  " in_hand = CASE WHEN status = 'assigned' AND (SELECT state FROM suggestions s"
+				  " WHERE s.id = suggestion_id) = 'assigned' THEN 1 ELSE 0 END", "");
 out:
 	holidays_free(&hol);
 	buf_release(&tok);

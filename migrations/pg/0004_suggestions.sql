@@ -45,8 +45,8 @@ CREATE INDEX suggestions_session ON suggestions(region_code, session_label);
 CREATE INDEX suggestions_published ON suggestions(published, replied_at);
 -- The facts the scorecard and the board read of each assigned item, without its long texts.
 CREATE INDEX suggestions_facts ON suggestions(id, region_path, state, grade, rehandled, key_supervised);
-CREATE INDEX suggestions_due ON suggestions(state, deadline);
-CREATE INDEX suggestions_intake ON suggestions(state, intake_deadline);
+CREATE INDEX suggestions_due ON suggestions(state, deadline, region_path);
+CREATE INDEX suggestions_intake ON suggestions(state, intake_deadline, region_path, key_supervised);
 ALTER TABLE suggestions ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED;
 CREATE INDEX suggestions_search ON suggestions USING GIN (search_tsv);
 
@@ -83,10 +83,17 @@ CREATE TABLE suggestion_handlers (
 	answered_at BIGINT,
 	answered_on TEXT,
 	reason TEXT,
+	-- copies kept by the suggestion module so that the board reads one index: the item's region,
+	-- and whether the row is work in hand (this unit's part is open and the item is being handled)
+	region_path TEXT NOT NULL DEFAULT '',
+	in_hand INTEGER NOT NULL DEFAULT 0,
 	created_at BIGINT NOT NULL
 );
 CREATE INDEX suggestion_handlers_handler ON suggestion_handlers(handler_id, assigned_on);
-CREATE INDEX suggestion_handlers_open ON suggestion_handlers(status, deadline);
+-- The board reads the rows in hand, the scorecard a period's rows, each from its index alone.
+CREATE INDEX suggestion_handlers_open ON suggestion_handlers(in_hand, region_path, handler_id, role, deadline);
+CREATE INDEX suggestion_handlers_late ON suggestion_handlers(in_hand, deadline, region_path);
+CREATE INDEX suggestion_handlers_period ON suggestion_handlers(assigned_on, status, role, handler_id, suggestion_id, deadline, answered_on);
 CREATE INDEX suggestion_handlers_suggestion ON suggestion_handlers(suggestion_id);
 
 -- Every reply the lead unit gave, graded; round 1 first, then re-handled or follow-up replies.
@@ -104,6 +111,7 @@ CREATE TABLE suggestion_replies (
 	UNIQUE (suggestion_id, round)
 );
 CREATE INDEX suggestion_replies_handler ON suggestion_replies(handler_id, replied_on);
+CREATE INDEX suggestion_replies_suggestion ON suggestion_replies(suggestion_id, handler_id, on_time, round);
 
 -- Each signer's rating of each reply: attitude and result (DOMAIN §4.22).
 CREATE TABLE suggestion_ratings (
@@ -115,6 +123,7 @@ CREATE TABLE suggestion_ratings (
 	created_at BIGINT NOT NULL,
 	PRIMARY KEY (reply_id, deputy_id)
 );
+CREATE INDEX suggestion_ratings_reply ON suggestion_ratings(reply_id, result, attitude);
 
 -- Attachments of the draft and the formal reply documents (base64, size-capped).
 CREATE TABLE suggestion_files (

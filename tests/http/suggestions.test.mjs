@@ -185,6 +185,11 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   const row = r.json.items[0];
   assert.equal(row.handler_id, H1.id);
   assert.ok(row.a >= 1 && row.rehandled >= 1 && row.replies >= 2 && row.rated >= 4);
+  // staff see the same unit's row by its id; another unit's row is not in it
+  r = await api(srv, 'GET', `/api/v1/suggestions/report/handlers?handler=${H1.id}`, { session: county });
+  assert.deepEqual(r.json.items.map((x) => x.handler_id), [H1.id]);
+  assert.equal(r.json.items[0].rehandled, row.rehandled);
+  expectError(await api(srv, 'GET', '/api/v1/suggestions/report/handlers?handler=x', { session: county }), 400, 'bad_param');
   // published: the public page finds it by a two-character word of the reply
   r = await api(srv, 'GET', `/api/v1/public/suggestions?q=${encodeURIComponent('节能')}`);
   expectStatus(r, 200);

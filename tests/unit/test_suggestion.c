@@ -187,11 +187,17 @@ static void the_path(void **state)
 	s = call(f, suggestion_act, &staff, id, "{\"action\":\"assign\",\"lead_handler_id\":1,\"co_handler_ids\":[2]}", 0);
 	assert_string_equal(str(s, "state"), "assigned");
 	json_decref(s);
+	/* the board's work in hand follows every step */
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM suggestion_handlers WHERE in_hand = 1 AND suggestion_id = %lld"
+				   " AND region_path = '/329900/329981/329981101/'", (long long)id);
+	assert_int_equal(fixture_count(f, sql), 2);
 	json_decref(call(f, suggestion_act, &helper, id, "{\"action\":\"view\",\"view\":\"同意主办单位意见，配合办理。\"}", 0));
+	assert_int_equal(fixture_count(f, sql), 1);
 	json_decref(call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"body\":\"没有类别的答复不能接受。\"}", E_INVALID));
 	s = call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"已列入明年修缮计划，正在筹措资金。\"}", 0);
 	assert_string_equal(str(s, "state"), "replied");
 	json_decref(s);
+	assert_int_equal(fixture_count(f, sql), 0);
 	/* a rating of someone else's suggestion is refused */
 	{
 		struct actor stranger = who("deputy", 0, me + 1000, county);
@@ -204,6 +210,7 @@ static void the_path(void **state)
 	assert_string_equal(str(s, "state"), "assigned"); /* one result not satisfied: handled again */
 	assert_int_equal(json_integer_value(json_object_get(s, "rehandled")), 1);
 	json_decref(s);
+	assert_int_equal(fixture_count(f, sql), 1); /* back in the lead unit's hands */
 	s = call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"资金已落实，明年一季度开工。\"}", 0);
 	json_decref(s);
 	json_decref(call(f, suggestion_rate, &dep, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0));
