@@ -17,6 +17,11 @@ enum perm {
 	PERM_OPINION_READ = 1 << 10,   /* citizens' opinions within scope */
 	PERM_OPINION_INTAKE = 1 << 11, /* register what was raised, answer on the spot */
 	PERM_OPINION_MANAGE = 1 << 12, /* classify, assign, merge, close, decide extensions */
+
+	/* Meetings (sessions, attendance, votes, elections): bits from 24 up, apart from the
+	 * other domains' block. */
+	PERM_MEETING_READ = 1 << 24, /* meetings of regions in scope */
+	PERM_MEETING_RUN = 1 << 25,  /* create and run meetings, check members in, enter tallies */
 };
 
 /* 1 if name is a known role. */

@@ -18,6 +18,11 @@ const struct setting_def settings_defs[] = {
 	{"opinion.rehandle_days", 10, 1, 60, "不满意重新办理期限（工作日）"},
 	{"opinion.close_after_days", 15, 1, 120, "答复后未评价自动办结（工作日）"},
 	{"opinion.extension_max_days", 15, 1, 120, "单次延期上限（工作日）"},
+	{"meeting.quorum_num", 2, 1, 100, "会议法定人数：全体组成人员的分子（默认三分之二）"},
+	{"meeting.quorum_den", 3, 1, 100, "会议法定人数：分母"},
+	{"meeting.notice_days", 7, 0, 60, "会议通知至少提前（日）"},
+	{"election.nominators_min", 10, 1, 100, "代表联名提名候选人最少人数"},
+	{"project.candidate_ratio_pct", 120, 101, 300, "民生实事候选项目数不少于票决数的百分比"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)
