@@ -1183,7 +1183,7 @@ static int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_
 	json_object_set_new(o, "basis", json_string(db_val(r, 0, V_BASIS)));
 	json_object_set_new(o, "threshold", json_string(db_val(r, 0, V_THRESHOLD)));
 	json_object_set_new(o, "state", json_string(state));
-	json_object_set_new(o, "state_name", json_string(state_name(state)));
+	json_object_set_new(o, "state_name", json_string(closed ? "已结束" : state_name(state)));
 	/* while open only the number of votes cast shows: a running tally sways the late voters */
 	json_object_set_new(o, "for", closed ? json_integer(f) : json_null());
 	json_object_set_new(o, "against", closed ? json_integer(ag) : json_null());
