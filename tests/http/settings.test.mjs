@@ -24,7 +24,9 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const DEFAULTS = { 'opinion.reply_days': 15, 'opinion.warn_days': 3, 'opinion.return_days': 5,
-  'opinion.rehandle_days': 10, 'opinion.close_after_days': 15, 'opinion.extension_max_days': 15 };
+  'opinion.rehandle_days': 10, 'opinion.close_after_days': 15, 'opinion.extension_max_days': 15,
+  'meeting.quorum_num': 2, 'meeting.quorum_den': 3, 'meeting.notice_days': 7, 'election.nominators_min': 10,
+  'project.candidate_ratio_pct': 120 };
 const year = () => Number(today.slice(0, 4));
 async function settings(region, s = county) {
   const r = await api(srv, 'GET', '/api/v1/settings' + (region ? '?region=' + region : ''), { session: s });
