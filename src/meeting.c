@@ -847,10 +847,10 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 	if ((rc = db_exec(c, "INSERT INTO meeting_items (meeting_id, seq, title, description, documents)"
 			     " VALUES (?, ?, ?, ?, ?) RETURNING id", &p, &r, e)))
 		goto out;
-	*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:O}}", "item", "id", (json_int_t)db_int(r, 0, 0), "seq",
+	*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:o}}", "item", "id", (json_int_t)db_int(r, 0, 0), "seq",
 			 (json_int_t)seq, "title", jsonx_str(in, "title"), "description",
 			 jsonx_str(in, "description") ? jsonx_str(in, "description") : "", "documents",
-			 docs ? docs : json_array());
+			 docs ? json_incref(docs) : json_array());
 	if ((rc = audit(c, a, "meeting.item", "meeting", id, json_deep_copy(in), e)) || (rc = db_commit(c, e)))
 		goto out;
 out:
@@ -2347,8 +2347,8 @@ static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **t
 		}
 	}
 	nc = json_object();
-	norm = json_pack("{s:I,s:I,s:o,s:O}", "returned", (json_int_t)returned, "invalid", (json_int_t)invalid,
-			 "candidates", nc, "write_ins", wi ? wi : json_object());
+	norm = json_pack("{s:I,s:I,s:o,s:o}", "returned", (json_int_t)returned, "invalid", (json_int_t)invalid,
+			 "candidates", nc, "write_ins", wi ? json_incref(wi) : json_object());
 	for (int j = 0; j < k->nrows; j++) {
 		json_t *one = json_object_get(cands, db_val(k, j, 0)), *o = json_object();
 		static const char *const f[] = {"for", "against", "abstain"};
