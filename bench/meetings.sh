@@ -45,7 +45,7 @@ with open(work + "/tokens", "w") as f:
         f.write(f"{tok} {csrf}\n")
 print("COMMIT;")
 PY
-./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --quiet >/dev/null 2>"$work/err.log" &
+./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads 32 --quiet >/dev/null 2>"$work/err.log" &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1; do sleep 0.01; done
 base="http://127.0.0.1:$port/api/v1"
@@ -59,7 +59,7 @@ j -d '{"action":"open_signin"}' "$base/meetings/$mid/actions" >/dev/null
 # everyone present (signing 3,000 in one by one is not what is measured here)
 kill "$pid"; wait "$pid" 2>/dev/null || true
 sqlite3 "$db" "UPDATE meeting_members SET status = 'present', via = 'staff', signed_in_at = strftime('%s','now') WHERE meeting_id = $mid;"
-./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --quiet >/dev/null 2>"$work/err.log" &
+./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads 32 --quiet >/dev/null 2>"$work/err.log" &
 pid=$!
 until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.01; done
 j -d '{"action":"open"}' "$base/meetings/$mid/actions" >/dev/null

@@ -1,5 +1,6 @@
 #include "meeting.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1457,29 +1458,34 @@ out:
 	return rc;
 }
 
-int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+/* One member's vote inside the caller's transaction: *meeting gets the meeting to announce. */
+static int cast_one(struct db_conn *c, const struct actor *a, int64_t id, const char *choice, int64_t *meeting,
+		    struct err *e)
 {
-	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"}, {NULL, 0, 0, 0, 0, NULL}};
-	static const char *const choices[] = {"for", "against", "abstain", NULL};
-	struct db_conn *c = NULL;
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct mtg m;
-	const char *choice;
 	int64_t present;
 	unsigned shard;
 	int rc;
-	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
-	choice = jsonx_str(in, "choice");
-	if (!one_of(choice, choices))
-		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
-	if (!a->deputy_id)
-		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_vote(c, id, 1, &r, &m, e)) || (rc = may(c, a, &m, 0, e)))
+	struct db_res *st = NULL;
+	if ((rc = load_vote(c, id, 1, &r, &m, e)))
 		goto out;
+	*meeting = m.id;
+	/* one look at the member's row answers both "a member?" (else the meeting is not theirs to
+	 * see) and "present?" */
+	db_params_init(&p);
+	db_pi(&p, m.id);
+	db_pi(&p, a->deputy_id);
+	if ((rc = db_exec(c, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", &p, &st, e)))
+		goto out;
+	present = st->nrows && !strcmp(db_val(st, 0, 0), "present");
+	if (!st->nrows) {
+		db_res_free(st);
+		rc = err_set(e, E_NOTFOUND, "not_found", "会议不存在");
+		goto out;
+	}
+	db_res_free(st);
 	if (strcmp(db_val(r, 0, V_STATE), "open")) {
 		rc = err_set(e, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(db_val(r, 0, V_STATE), "closed") ? "已结束" : "尚未开始");
 		goto out;
@@ -1488,12 +1494,6 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 		rc = err_set(e, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
 		goto out;
 	}
-	db_params_init(&p);
-	db_pi(&p, m.id);
-	db_pi(&p, a->deputy_id);
-	if ((rc = q_int(c, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ? AND status = 'present'",
-			&p, &present, e)))
-		goto out;
 	if (!present) {
 		rc = err_set(e, E_CONFLICT, "not_present", "请先签到再表决");
 		goto out;
@@ -1507,23 +1507,121 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 			rc = err_set(e, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
 		goto out;
 	}
-	shard = (unsigned)(util_mono_us() ^ (uint64_t)a->deputy_id * 2654435761u) % VOTE_SHARDS;
+	shard = (unsigned)(((uint64_t)util_mono_us() ^ (uint64_t)a->deputy_id * 2654435761u) % VOTE_SHARDS);
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_pi(&p, shard);
 	db_ps(&p, choice);
-	if ((rc = db_exec(c, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", &p, NULL, e)) ||
-	    (rc = audit(c, a, "vote.cast", "vote", id,
-			db_int(r, 0, V_RECORDED) ? json_pack("{s:s}", "choice", choice) : json_object(), e)) ||
-	    (rc = db_commit(c, e)))
+	if ((rc = db_exec(c, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", &p, NULL, e)))
 		goto out;
-	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
-	live_publish(m.id);
+	rc = audit(c, a, "vote.cast", "vote", id, db_int(r, 0, V_RECORDED) ? json_pack("{s:s}", "choice", choice) : json_object(), e);
 out:
 	db_res_free(r);
+	return rc;
+}
+
+/* Group commit: votes that arrive together are written in one transaction, each under its own
+ * savepoint (a refused vote leaves the others alone), and every voter is answered only after
+ * that commit. The first voter to find no batch running leads: it takes every waiting vote of
+ * its database, writes them, and wakes the rest. One fsync serves the whole batch. */
+struct pending_vote {
+	struct db *db;
+	const struct actor *a;
+	int64_t id, meeting;
+	const char *choice;
+	int rc, done;
+	struct err e;
+	struct pending_vote *next;
+};
+
+static pthread_mutex_t votes_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t votes_cv = PTHREAD_COND_INITIALIZER;
+static struct pending_vote *votes_queue;
+static int votes_leading;
+
+static void cast_batch(struct db *db, struct pending_vote *batch)
+{
+	struct db_conn *c = db_acquire(db);
+	struct err e = {0};
+	int rc = db_begin(c, &e);
+	for (struct pending_vote *v = batch; v && !rc; v = v->next) {
+		if ((rc = db_exec(c, "SAVEPOINT cast", NULL, NULL, &e)))
+			break;
+		if ((v->rc = cast_one(c, v->a, v->id, v->choice, &v->meeting, &v->e))) {
+			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT cast", NULL, NULL, &e)))
+				break;
+		}
+		rc = db_exec(c, "RELEASE SAVEPOINT cast", NULL, NULL, &e);
+	}
+	if (!rc)
+		rc = db_commit(c, &e);
 	db_rollback(c);
 	db_release(db, c);
-	return rc;
+	for (struct pending_vote *v = batch; v; v = v->next) {
+		if (rc) { /* nothing of the batch is stored */
+			v->rc = rc;
+			v->e = e;
+		} else if (!v->rc) {
+			live_publish(v->meeting);
+		}
+	}
+}
+
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const char *const choices[] = {"for", "against", "abstain", NULL};
+	struct pending_vote me = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!one_of(jsonx_str(in, "choice"), choices))
+		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+	if (!a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
+	me.db = db;
+	me.a = a;
+	me.id = id;
+	me.choice = jsonx_str(in, "choice");
+	pthread_mutex_lock(&votes_mu);
+	me.next = votes_queue;
+	votes_queue = &me;
+	while (!me.done) {
+		if (votes_leading) {
+			pthread_cond_wait(&votes_cv, &votes_mu);
+			continue;
+		}
+		/* lead: take this database's waiting votes, oldest first */
+		struct pending_vote *batch = NULL, **keep = &votes_queue;
+		while (*keep) {
+			struct pending_vote *v = *keep;
+			if (v->db == db) {
+				*keep = v->next;
+				v->next = batch;
+				batch = v;
+			} else {
+				keep = &v->next;
+			}
+		}
+		votes_leading = 1;
+		pthread_mutex_unlock(&votes_mu);
+		cast_batch(db, batch);
+		pthread_mutex_lock(&votes_mu);
+		for (struct pending_vote *v = batch, *next; v; v = next) {
+			next = v->next;
+			v->done = 1;
+		}
+		votes_leading = 0;
+		pthread_cond_broadcast(&votes_cv);
+	}
+	pthread_mutex_unlock(&votes_mu);
+	if (me.rc) {
+		*e = me.e;
+		return me.rc;
+	}
+	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
+	return 0;
 }
 
 int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
