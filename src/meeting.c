@@ -1545,13 +1545,13 @@ static void cast_batch(struct db *db, struct pending_vote *batch)
 	struct err e = {0};
 	int rc = db_begin(c, &e);
 	for (struct pending_vote *v = batch; v && !rc; v = v->next) {
-		if ((rc = db_exec(c, "SAVEPOINT cast", NULL, NULL, &e)))
+		if ((rc = db_exec(c, "SAVEPOINT one_vote", NULL, NULL, &e)))
 			break;
 		if ((v->rc = cast_one(c, v->a, v->id, v->choice, &v->meeting, &v->e))) {
-			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT cast", NULL, NULL, &e)))
+			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT one_vote", NULL, NULL, &e)))
 				break;
 		}
-		rc = db_exec(c, "RELEASE SAVEPOINT cast", NULL, NULL, &e);
+		rc = db_exec(c, "RELEASE SAVEPOINT one_vote", NULL, NULL, &e);
 	}
 	if (!rc)
 		rc = db_commit(c, &e);

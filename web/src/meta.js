@@ -138,6 +138,13 @@ Object.assign(PAGE_ROLES, {
   notifications: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'],
 })
 
+// ---- 会议 (docs/api.md "Meetings"; names and rules in src/meetings.js) ----
+Object.assign(PAGE_ROLES, {
+  meetings: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'], // 会议 (station staff read)
+  meetingRun: ['city_staff', 'county_staff', 'unit_staff'], // run meetings (PERM_MEETING_RUN)
+  myMeetings: ['deputy'], // 我的会议 (phone)
+})
+
 export const GENDERS = [
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },

@@ -5,6 +5,7 @@ import { PAGE_ROLES } from './meta.js'
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
+const MEETINGS = { title: '会议', path: '/meetings' }
 // The opinion detail's parent is the list the role works from.
 const OPINION_LISTS = {
   deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
@@ -147,6 +148,24 @@ const routes = [
         meta: { title: '热点分析', group: '群众意见', roles: PAGE_ROLES.opinionHot },
       },
       {
+        path: 'meetings',
+        name: 'meetings',
+        component: () => import('./views/MeetingsView.vue'),
+        meta: { title: '会议', group: '会议', roles: PAGE_ROLES.meetings },
+      },
+      {
+        path: 'meetings/:id(\\d+)',
+        name: 'meeting',
+        component: () => import('./views/MeetingDetailView.vue'),
+        meta: { title: '会议控制台', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
+      },
+      {
+        path: 'meetings/:id(\\d+)/record',
+        name: 'meeting-record',
+        component: () => import('./views/MeetingRecordView.vue'),
+        meta: { title: '会议记录', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -160,6 +179,33 @@ const routes = [
       },
       { path: '403', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: '无权限' } },
     ],
+  },
+  // The deputy's meeting pages, made for a phone (no side menu); they need the deputy's login.
+  {
+    path: '/my-meetings',
+    name: 'my-meetings',
+    component: () => import('./views/MyMeetingsView.vue'),
+    meta: { title: '我的会议', roles: PAGE_ROLES.myMeetings },
+  },
+  {
+    path: '/my-meetings/:id(\\d+)',
+    name: 'my-meeting',
+    component: () => import('./views/MyMeetingView.vue'),
+    meta: { title: '会议', roles: PAGE_ROLES.myMeetings },
+  },
+  // The QR code on the meeting room's door: ${public_url}/m/signin?t=${signin_token}.
+  {
+    path: '/m/signin',
+    name: 'meeting-signin',
+    component: () => import('./views/MeetingSigninView.vue'),
+    meta: { title: '会议签到', roles: PAGE_ROLES.myMeetings },
+  },
+  // The projector in the meeting room: no login, the meeting's screen token.
+  {
+    path: '/screen/:token',
+    name: 'meeting-screen',
+    component: () => import('./views/MeetingScreenView.vue'),
+    meta: { public: true, bare: true, title: '会议大屏' },
   },
   // The public page a station's QR code opens on a citizen's phone: no login.
   {
