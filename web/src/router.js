@@ -5,7 +5,7 @@ import { PAGE_ROLES } from './meta.js'
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
-const MEETINGS = { title: '会议', path: '/meetings' }
+const MEETINGS = { title: '会议管理', path: '/meetings' }
 // The opinion detail's parent is the list the role works from.
 const OPINION_LISTS = {
   deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
@@ -151,7 +151,7 @@ const routes = [
         path: 'meetings',
         name: 'meetings',
         component: () => import('./views/MeetingsView.vue'),
-        meta: { title: '会议', group: '会议', roles: PAGE_ROLES.meetings },
+        meta: { title: '会议管理', group: '会议', roles: PAGE_ROLES.meetings },
       },
       {
         path: 'meetings/:id(\\d+)',
