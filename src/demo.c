@@ -17,6 +17,7 @@
 #include "opinion.h"
 #include "suggestion.h"
 #include "station.h"
+#include "meeting.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
 struct rng {
@@ -598,6 +599,140 @@ out:
 	return rc;
 }
 
+
+/* ---- a term's session: attendance, two votes and an election with a further round ---- */
+
+static int64_t jid(json_t *o, const char *obj, const char *key)
+{
+	return json_integer_value(json_object_get(obj ? json_object_get(o, obj) : o, key));
+}
+
+#define TRY(call)                              \
+	do {                                   \
+		json_decref(out);              \
+		out = NULL;                    \
+		if ((rc = (call)))             \
+			goto done;             \
+	} while (0)
+
+static int demo_meetings(struct db *db, struct err *e)
+{
+	struct actor staff = {0}, dep = {0};
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	json_t *out = NULL, *in = NULL;
+	int64_t mid, vid, eid, rid, ids[64];
+	int rc, n;
+
+	snprintf(staff.role, sizeof(staff.role), "unit_staff");
+	snprintf(staff.username, sizeof(staff.username), "demo");
+	snprintf(staff.region_path, sizeof(staff.region_path), "/329900/329981/329981101/");
+	snprintf(dep.role, sizeof(dep.role), "deputy");
+	snprintf(dep.username, sizeof(dep.username), "demo");
+	rc = db_exec(c, "SELECT deputy_id FROM mandates WHERE region_code = '329981101' AND level = 'township'"
+			" AND term = 18 AND started_on <= '2026-01-10' AND (ended_on IS NULL OR ended_on > '2026-01-10')"
+			" ORDER BY deputy_id", NULL, &r, e);
+	db_release(db, c);
+	if (rc)
+		return rc;
+	n = r->nrows < 64 ? r->nrows : 64;
+	for (int i = 0; i < n; i++)
+		ids[i] = db_int(r, i, 0);
+	db_res_free(r);
+	if (n < 10)
+		return 0;
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "kind", "session", "title", "第十八届人民代表大会第五次会议",
+		       "region_code", "329981101", "level", "township", "term", 18, "starts_on", "2026-01-10",
+		       "starts_time", "09:00", "place", "镇政府大会议室", "notice_on", "2026-01-02");
+	TRY(meeting_create(db, &staff, in, &out, e));
+	json_decref(in);
+	in = NULL;
+	mid = jid(out, "meeting", "id");
+#define ACT(fn, id, ...)                                    \
+	do {                                                \
+		json_decref(in);                            \
+		in = json_pack(__VA_ARGS__);                \
+		TRY(fn(db, &staff, id, in, &out, e));       \
+	} while (0)
+	ACT(meeting_act, mid, "{s:s}", "action", "open_signin");
+	for (int i = 0; i < n; i++) {
+		if (i == n - 1 || i == n - 2)
+			ACT(meeting_attend, mid, "{s:s,s:I,s:s}", "action", "leave", "deputy_id", (json_int_t)ids[i], "reason", "因公出差");
+		else if (i < n - 4)
+			ACT(meeting_attend, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)ids[i]);
+	}
+	ACT(meeting_act, mid, "{s:s}", "action", "open");
+	ACT(meeting_item_add, mid, "{s:s,s:[{s:s,s:s}]}", "title", "审议政府工作报告", "documents", "name", "政府工作报告",
+	    "url", "/files/report.pdf");
+	ACT(vote_create, mid, "{s:s,s:I,s:b}", "title", "关于政府工作报告的决议", "item_id", (json_int_t)jid(out, "item", "id"),
+	    "recorded", 1);
+	vid = jid(out, "vote", "id");
+	ACT(vote_act, vid, "{s:s}", "action", "open");
+	for (int i = 0; i < n - 4; i++) {
+		dep.deputy_id = ids[i];
+		json_decref(in);
+		in = json_pack("{s:s}", "choice", i < n - 7 ? "for" : i < n - 5 ? "against" : "abstain");
+		TRY(vote_cast(db, &dep, vid, in, &out, e));
+	}
+	ACT(vote_act, vid, "{s:s}", "action", "close");
+	ACT(vote_create, mid, "{s:s,s:s}", "title", "关于本镇民生实事项目实施计划的决议", "mode", "tally");
+	vid = jid(out, "vote", "id");
+	ACT(vote_act, vid, "{s:s}", "action", "open");
+	ACT(vote_tally, vid, "{s:i,s:i,s:i}", "for", n - 8, "against", 2, "abstain", 2);
+	ACT(vote_act, vid, "{s:s}", "action", "close");
+	/* 副镇长 two seats: only one passes the first round, the second seat goes to a further round */
+	ACT(election_create, mid, "{s:s,s:s,s:i}", "office", "副镇长", "office_kind", "vice", "seats", 2);
+	eid = jid(out, "election", "id");
+	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	{
+		static const char *const names[] = {"王建国", "李秀英", "陈志强"};
+		int64_t cand[3];
+		for (int k = 0; k < 3; k++)
+			ACT(round_candidate_add, rid, "{s:s,s:s}", "name", names[k], "nominated_by", "presidium");
+		for (int k = 0; k < 3; k++)
+			cand[k] = json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates"), (size_t)k), "id"));
+		ACT(round_act, rid, "{s:s}", "action", "open");
+		for (int i = 0; i < n - 4; i++) {
+			char k0[24], k1[24], k2[24];
+			snprintf(k0, sizeof(k0), "%lld", (long long)cand[0]);
+			snprintf(k1, sizeof(k1), "%lld", (long long)cand[1]);
+			snprintf(k2, sizeof(k2), "%lld", (long long)cand[2]);
+			dep.deputy_id = ids[i];
+			json_decref(in);
+			in = json_pack("{s:{s:s,s:s,s:s}}", "marks", k0, "for", k1, i < 15 ? "for" : "against", k2,
+				       i >= 15 && i < 29 ? "for" : "against");
+			TRY(round_ballot(db, &dep, rid, in, &out, e));
+		}
+		ACT(round_act, rid, "{s:s}", "action", "count");
+	}
+	TRY(election_get(db, &staff, eid, &out, e));
+	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "id"));
+	if (rid) {
+		int64_t cand[2];
+		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "赵丽华", "nominated_by", "presidium");
+		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "孙海涛", "nominated_by", "presidium");
+		for (int k = 0; k < 2; k++)
+			cand[k] = json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "candidates"), (size_t)k), "id"));
+		ACT(round_act, rid, "{s:s}", "action", "open");
+		for (int i = 0; i < n - 4; i++) {
+			char k0[24], k1[24];
+			snprintf(k0, sizeof(k0), "%lld", (long long)cand[0]);
+			snprintf(k1, sizeof(k1), "%lld", (long long)cand[1]);
+			dep.deputy_id = ids[i];
+			json_decref(in);
+			in = json_pack("{s:{s:s,s:s}}", "marks", k0, i < 25 ? "for" : "against", k1, i < 25 ? "against" : "for");
+			TRY(round_ballot(db, &dep, rid, in, &out, e));
+		}
+		ACT(round_act, rid, "{s:s}", "action", "count");
+	}
+	ACT(meeting_update, mid, "{s:s}", "minutes", "会议听取并审议了政府工作报告，表决通过了有关决议，补选了副镇长。");
+	ACT(meeting_act, mid, "{s:s}", "action", "close");
+done:
+	json_decref(in);
+	json_decref(out);
+	return rc;
+}
+
 int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		void (*progress)(int done, int total), struct err *e)
 {
@@ -677,6 +812,13 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)) ||
 	    (rc = suggestion_demo(c, pl->suggestions, (unsigned)seed, e)))
 		goto out;
+	/* Every deputy of that township can log in as d<deputy id> (same password), to vote. */
+	if ((rc = db_exec(c, "INSERT INTO accounts (username, display_name, role, region_code, password_hash,"
+			     " must_change_password, password_changed_at, created_at, updated_at, deputy_id)"
+			     " SELECT 'd' || d.id, d.name, 'deputy', '329981101', a.password_hash, 0, a.password_changed_at,"
+			     " a.created_at, a.updated_at, d.id FROM deputies d, accounts a"
+			     " WHERE a.username = 'deputy' AND d.region_code = '329981101'", NULL, NULL, e)))
+		goto out;
 	if ((rc = db_commit(c, e)))
 		goto out;
 	/* Fresh statistics for the query planner over what was just loaded. */
@@ -685,5 +827,5 @@ out:
 	db_res_free(res);
 	db_rollback(c);
 	db_release(db, c);
-	return rc;
+	return rc ? rc : demo_meetings(db, e);
 }

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,7 +23,166 @@ struct http_server {
 	int access_log;
 	size_t (*body_cap)(const char *path);
 	atomic_int in_flight;
+	pthread_t ticker;
+	int ticker_running;
 };
+
+/* ---- streamed replies (server-sent events) ----
+ * MHD calls the reader when the socket can take more. With nothing new the reader suspends the
+ * connection (MHD_suspend_connection from the reader is allowed) and returns 0; a wake resumes
+ * it. `woken` closes the race between a fill that found nothing and a wake before the suspend.
+ * Every open stream is on one list so that the ticker can send keep-alive comments and stop
+ * can end them (MHD must not be stopped with suspended connections). */
+#define STREAM_PING_S 15 /* under the 30 s idle timeout of MHD and of common proxies */
+
+struct http_stream {
+	struct MHD_Connection *conn;
+	struct http_stream_src src;
+	pthread_mutex_t mu;
+	int suspended, woken, ping, ending;
+	struct buf pending;
+	size_t sent; /* bytes of pending already given to MHD */
+	struct http_stream *prev, *next;
+};
+
+static pthread_mutex_t streams_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t streams_cv = PTHREAD_COND_INITIALIZER;
+static struct http_stream *streams;
+static int nstreams, ticker_stop;
+
+int http_streams(void)
+{
+	int n;
+	pthread_mutex_lock(&streams_mu);
+	n = nstreams;
+	pthread_mutex_unlock(&streams_mu);
+	return n;
+}
+
+void http_stream_wake(struct http_stream *st)
+{
+	pthread_mutex_lock(&st->mu);
+	if (st->suspended) {
+		st->suspended = 0;
+		MHD_resume_connection(st->conn);
+	} else {
+		st->woken = 1;
+	}
+	pthread_mutex_unlock(&st->mu);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct http_stream *st = cls;
+	(void)pos;
+	for (;;) {
+		if (st->sent < st->pending.len) {
+			size_t n = st->pending.len - st->sent;
+			if (n > max)
+				n = max;
+			memcpy(out, st->pending.data + st->sent, n);
+			st->sent += n;
+			if (st->sent == st->pending.len) {
+				buf_reset(&st->pending);
+				st->sent = 0;
+			}
+			return (ssize_t)n;
+		}
+		pthread_mutex_lock(&st->mu);
+		int ending = st->ending, ping = st->ping;
+		st->woken = st->ping = 0;
+		pthread_mutex_unlock(&st->mu);
+		if (ending || st->src.fill(st->src.ctx, &st->pending) < 0 || buf_failed(&st->pending))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (st->pending.len)
+			continue;
+		if (ping) {
+			buf_adds(&st->pending, ": ping\n\n");
+			continue;
+		}
+		pthread_mutex_lock(&st->mu);
+		if (st->woken || st->ending || st->ping) {
+			pthread_mutex_unlock(&st->mu);
+			continue;
+		}
+		st->suspended = 1;
+		MHD_suspend_connection(st->conn);
+		pthread_mutex_unlock(&st->mu);
+		return 0;
+	}
+}
+
+static void stream_free(void *cls)
+{
+	struct http_stream *st = cls;
+	pthread_mutex_lock(&streams_mu);
+	if (st->prev)
+		st->prev->next = st->next;
+	else
+		streams = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
+	nstreams--;
+	pthread_mutex_unlock(&streams_mu);
+	st->src.close(st->src.ctx); /* after this no one wakes st */
+	pthread_mutex_destroy(&st->mu);
+	buf_release(&st->pending);
+	free(st);
+}
+
+static struct MHD_Response *stream_response(struct MHD_Connection *conn, struct http_stream_src *src)
+{
+	struct http_stream *st = xcalloc(1, sizeof(*st));
+	struct MHD_Response *resp;
+	st->conn = conn;
+	st->src = *src;
+	pthread_mutex_init(&st->mu, NULL);
+	buf_init(&st->pending, 4u << 20);
+	pthread_mutex_lock(&streams_mu);
+	st->next = streams;
+	if (streams)
+		streams->prev = st;
+	streams = st;
+	nstreams++;
+	pthread_mutex_unlock(&streams_mu);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, st, stream_free);
+	src->start(src->ctx, st);
+	return resp;
+}
+
+/* Every stream gets a keep-alive comment every STREAM_PING_S seconds; on stop, an end. */
+static void streams_poke(int end)
+{
+	pthread_mutex_lock(&streams_mu);
+	for (struct http_stream *st = streams; st; st = st->next) {
+		pthread_mutex_lock(&st->mu);
+		if (end)
+			st->ending = 1;
+		else
+			st->ping = 1;
+		pthread_mutex_unlock(&st->mu);
+		http_stream_wake(st);
+	}
+	pthread_mutex_unlock(&streams_mu);
+}
+
+static void *ticker(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&streams_mu);
+	while (!ticker_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += STREAM_PING_S;
+		if (pthread_cond_timedwait(&streams_cv, &streams_mu, &ts) == 0 || ticker_stop)
+			continue;
+		pthread_mutex_unlock(&streams_mu);
+		streams_poke(0);
+		pthread_mutex_lock(&streams_mu);
+	}
+	pthread_mutex_unlock(&streams_mu);
+	return NULL;
+}
 
 /* Per-request state, from the first callback to the completion notice. */
 struct reqctx {
@@ -198,6 +358,14 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
 			http_reply_error(r, &e);
 		}
 	}
+	if (!resp && r->stream) {
+		resp = stream_response(conn, r->stream);
+		free(r->stream);
+		r->stream = NULL;
+		r->content_type = "text/event-stream; charset=utf-8";
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	}
 	if (!resp) {
 		size_t len;
 		char *data;
@@ -244,6 +412,10 @@ static void reply_release(struct http_reply *r)
 		free(r->headers[i][1]);
 	}
 	free(r->file_path);
+	if (r->stream) { /* never started */
+		r->stream->close(r->stream->ctx);
+		free(r->stream);
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -377,7 +549,7 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 	s->access_log = cfg->access_log;
 	s->body_cap = cfg->body_cap;
 	s->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
 		NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -396,6 +568,10 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听（端口被占用？）",
 			       cfg->host, cfg->port);
 	}
+	pthread_mutex_lock(&streams_mu);
+	ticker_stop = 0;
+	pthread_mutex_unlock(&streams_mu);
+	s->ticker_running = pthread_create(&s->ticker, NULL, ticker, NULL) == 0;
 	*out = s;
 	return 0;
 }
@@ -413,6 +589,18 @@ void http_stop(struct http_server *s)
 
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	if (s->ticker_running) {
+		pthread_mutex_lock(&streams_mu);
+		ticker_stop = 1;
+		pthread_cond_broadcast(&streams_cv);
+		pthread_mutex_unlock(&streams_mu);
+		pthread_join(s->ticker, NULL);
+	}
+	/* End the live screens: suspended connections must be resumed before MHD stops. */
+	while (http_streams() > 0 && util_mono_us() < deadline) {
+		streams_poke(1);
+		usleep(10000);
+	}
 	while (atomic_load(&s->in_flight) > 0 && util_mono_us() < deadline)
 		usleep(10000);
 	MHD_stop_daemon(s->d);

@@ -21,6 +21,22 @@ struct http_req {
 	char client_addr[64];
 };
 
+/* A reply that goes on (server-sent events). The transport calls start once with the stream's
+ * handle, then fill whenever the connection can take more: fill appends what is new to out and
+ * returns 0 (nothing appended: the connection is suspended, costing no thread, until
+ * http_stream_wake), or -1 to end the reply. close releases ctx when the connection ends. */
+struct http_stream;
+struct http_stream_src {
+	void (*start)(void *ctx, struct http_stream *st);
+	int (*fill)(void *ctx, struct buf *out);
+	void (*close)(void *ctx);
+	void *ctx;
+};
+/* Something new for the stream: safe from any thread, at any time until close is called. */
+void http_stream_wake(struct http_stream *st);
+/* Streams open now. */
+int http_streams(void);
+
 #define HTTP_MAX_HEADERS 6
 struct http_reply {
 	int status;
@@ -29,6 +45,7 @@ struct http_reply {
 	int nheaders;
 	char *headers[HTTP_MAX_HEADERS][2]; /* owned */
 	char *file_path;                    /* owned: send this file instead of body */
+	struct http_stream_src *stream;     /* owned: stream this instead of body */
 };
 
 /* Reply helpers. */

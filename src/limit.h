@@ -10,8 +10,8 @@
 #define LIMIT_DISCARD_BYTES (8u << 20) /* past the body cap, read this much more to answer 413, then close */
 #define LIMIT_URL_BYTES 4096               /* longer URLs are attacks or bugs, not queries */
 #define LIMIT_CONN_TIMEOUT_S 30            /* a slow or half-sent request is cut after 30 s idle */
-#define LIMIT_CONN_TOTAL 1024              /* file descriptors stay well under the default ulimit */
-#define LIMIT_CONN_PER_IP 256              /* one office NAT shares an address; a bench uses 50 */
+#define LIMIT_CONN_TOTAL 4096              /* live screens hold a connection each; the service unit sets nofile >= 8192 */
+#define LIMIT_CONN_PER_IP 1024             /* one meeting hall behind a NAT: hundreds of screens and voting devices */
 #define LIMIT_SHUTDOWN_WAIT_MS 10000       /* SIGTERM: requests in flight get this long to finish */
 
 /* JSON and fields (counted in characters, not bytes) */

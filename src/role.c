@@ -14,7 +14,8 @@ struct role {
 #define STAFF                                                                             \
 	(PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE | PERM_DEPUTY_READ |       \
 	 PERM_DEPUTY_WRITE | PERM_DEPUTY_PERSONAL | PERM_STATION_WRITE | PERM_OPINION_READ |      \
-	 PERM_OPINION_INTAKE | PERM_OPINION_MANAGE | PERM_SUGGESTION_READ | PERM_SUGGESTION_MANAGE)
+	 PERM_OPINION_INTAKE | PERM_OPINION_MANAGE | PERM_SUGGESTION_READ | PERM_SUGGESTION_MANAGE | \
+	 PERM_MEETING_READ | PERM_MEETING_RUN)
 
 static const struct role roles[] = {
 	{"sysadmin", "系统管理员", PERM_REGION_READ | PERM_REGION_WRITE | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
@@ -24,7 +25,7 @@ static const struct role roles[] = {
 	{"county_staff", "县(区)人大工作人员", STAFF},
 	{"unit_staff", "基层人大工作人员", STAFF},
 	{"station_staff", "联络站工作人员", PERM_REGION_READ | PERM_DEPUTY_READ | PERM_STATION_WRITE |
-						 PERM_OPINION_READ | PERM_OPINION_INTAKE},
+						 PERM_OPINION_READ | PERM_OPINION_INTAKE | PERM_MEETING_READ},
 	{"deputy", "人大代表", PERM_REGION_READ | PERM_OPINION_INTAKE},
 	{"handler", "承办单位", PERM_REGION_READ},
 };

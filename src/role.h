@@ -19,6 +19,8 @@ enum perm {
 	PERM_OPINION_MANAGE = 1 << 12, /* classify, assign, merge, close, decide extensions */
 	PERM_SUGGESTION_READ = 1 << 13,   /* deputies' suggestions and motions within scope */
 	PERM_SUGGESTION_MANAGE = 1 << 14, /* intake, assignment, key supervision, motions' agenda */
+	PERM_MEETING_READ = 1 << 15,      /* meetings of regions in scope */
+	PERM_MEETING_RUN = 1 << 16,       /* create and run meetings, check members in, enter tallies */
 };
 
 /* 1 if name is a known role. */

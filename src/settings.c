@@ -28,6 +28,11 @@ const struct setting_def settings_defs[] = {
 	{"suggestion.warn_days", 10, 0, 60, "代表建议到期前黄色提醒（工作日）"},
 	{"motion.min_deputies_township", 5, 2, 50, "乡镇人大代表联名提出议案的最少人数"},
 	{"motion.min_deputies", 10, 2, 100, "县级以上人大代表联名提出议案的最少人数"},
+	{"meeting.quorum_num", 2, 1, 100, "会议法定人数：全体组成人员的分子（默认三分之二）"},
+	{"meeting.quorum_den", 3, 1, 100, "会议法定人数：分母"},
+	{"meeting.notice_days", 7, 0, 60, "会议通知至少提前（日）"},
+	{"election.nominators_min", 10, 1, 100, "代表联名提名候选人最少人数"},
+	{"project.candidate_ratio_pct", 120, 101, 300, "民生实事候选项目数不少于票决数的百分比"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)

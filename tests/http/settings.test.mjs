@@ -28,7 +28,9 @@ const DEFAULTS = { 'opinion.reply_days': 15, 'opinion.warn_days': 3, 'opinion.re
   'suggestion.intake_days': 7, 'suggestion.assign_days': 7, 'suggestion.reply_months': 3,
   'suggestion.reply_months_difficult': 6, 'suggestion.co_view_months': 1, 'suggestion.return_days': 10,
   'suggestion.rehandle_months': 1, 'suggestion.warn_days': 10, 'motion.min_deputies_township': 5,
-  'motion.min_deputies': 10 };
+  'motion.min_deputies': 10,
+  'meeting.quorum_num': 2, 'meeting.quorum_den': 3, 'meeting.notice_days': 7, 'election.nominators_min': 10,
+  'project.candidate_ratio_pct': 120 };
 const year = () => Number(today.slice(0, 4));
 async function settings(region, s = county) {
   const r = await api(srv, 'GET', '/api/v1/settings' + (region ? '?region=' + region : ''), { session: s });

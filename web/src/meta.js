@@ -146,6 +146,13 @@ Object.assign(PAGE_ROLES, {
   mySuggestions: ['deputy'], // 我的建议 (phone pages)
 })
 
+// ---- 会议 (docs/api.md "Meetings"; names and rules in src/meetings.js) ----
+Object.assign(PAGE_ROLES, {
+  meetings: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'], // 会议 (station staff read)
+  meetingRun: ['city_staff', 'county_staff', 'unit_staff'], // run meetings (PERM_MEETING_RUN)
+  myMeetings: ['deputy'], // 我的会议 (phone)
+})
+
 export const GENDERS = [
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },

@@ -5,6 +5,7 @@ import { PAGE_ROLES } from './meta.js'
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
+const MEETINGS = { title: '会议管理', path: '/meetings' }
 // The opinion detail's parent is the list the role works from.
 const OPINION_LISTS = {
   deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
@@ -179,6 +180,24 @@ const routes = [
         meta: { title: '建议汇编', group: '代表建议', roles: PAGE_ROLES.suggestions },
       },
       {
+        path: 'meetings',
+        name: 'meetings',
+        component: () => import('./views/MeetingsView.vue'),
+        meta: { title: '会议管理', group: '会议', roles: PAGE_ROLES.meetings },
+      },
+      {
+        path: 'meetings/:id(\\d+)',
+        name: 'meeting',
+        component: () => import('./views/MeetingDetailView.vue'),
+        meta: { title: '会议控制台', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
+      },
+      {
+        path: 'meetings/:id(\\d+)/record',
+        name: 'meeting-record',
+        component: () => import('./views/MeetingRecordView.vue'),
+        meta: { title: '会议记录', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -224,6 +243,33 @@ const routes = [
     name: 'public-suggestions',
     component: () => import('./views/PublicSuggestionsView.vue'),
     meta: { public: true, bare: true, title: '代表建议办理答复公开' },
+  },
+  // The deputy's meeting pages, made for a phone (no side menu); they need the deputy's login.
+  {
+    path: '/my-meetings',
+    name: 'my-meetings',
+    component: () => import('./views/MyMeetingsView.vue'),
+    meta: { title: '我的会议', roles: PAGE_ROLES.myMeetings },
+  },
+  {
+    path: '/my-meetings/:id(\\d+)',
+    name: 'my-meeting',
+    component: () => import('./views/MyMeetingView.vue'),
+    meta: { title: '会议', roles: PAGE_ROLES.myMeetings },
+  },
+  // The QR code on the meeting room's door: ${public_url}/m/signin?t=${signin_token}.
+  {
+    path: '/m/signin',
+    name: 'meeting-signin',
+    component: () => import('./views/MeetingSigninView.vue'),
+    meta: { title: '会议签到', roles: PAGE_ROLES.myMeetings },
+  },
+  // The projector in the meeting room: no login, the meeting's screen token.
+  {
+    path: '/screen/:token',
+    name: 'meeting-screen',
+    component: () => import('./views/MeetingScreenView.vue'),
+    meta: { public: true, bare: true, title: '会议大屏' },
   },
   // The public page a station's QR code opens on a citizen's phone: no login.
   {

@@ -1,0 +1,211 @@
+/* api_meeting.c: meetings, attendance, votes, elections, records and the live screen (SSE).
+ * Translation only: every rule is in meeting.c, the broadcast in live.c. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "live.h"
+#include "meeting.h"
+
+static int kinds_(struct call *c) { return meeting_kinds(&c->out, &c->err); }
+
+static int list(struct call *c)
+{
+	struct meeting_filter f = {0};
+	struct listq q;
+	int rc;
+	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "region", &f.region)) || (rc = api_qstr(c, "state", &f.state)) ||
+	    (rc = api_qstr(c, "kind", &f.kind)) || (rc = api_qstr(c, "from", &f.from)) || (rc = api_qstr(c, "to", &f.to)))
+		return rc;
+	return meeting_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
+}
+
+static int create(struct call *c)
+{
+	c->status = 201;
+	return meeting_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+/* The handlers of one id and a body or none: fn(db, actor, id, in, out, err). */
+#define BY_ID(name, fn, created)                                                                 \
+	static int name(struct call *c)                                                          \
+	{                                                                                        \
+		int64_t id;                                                                      \
+		int rc = api_id(c, 0, &id);                                                      \
+		if (created)                                                                     \
+			c->status = 201;                                                         \
+		return rc ? rc : fn(c->app->db, &c->actor, id, c->in, &c->out, &c->err);         \
+	}
+#define GET_ID(name, fn)                                                                         \
+	static int name(struct call *c)                                                          \
+	{                                                                                        \
+		int64_t id;                                                                      \
+		int rc = api_id(c, 0, &id);                                                      \
+		return rc ? rc : fn(c->app->db, &c->actor, id, &c->out, &c->err);                \
+	}
+
+GET_ID(get, meeting_get)
+BY_ID(update, meeting_update, 0)
+BY_ID(act, meeting_act, 0)
+BY_ID(item_add, meeting_item_add, 1)
+GET_ID(attendance, meeting_attendance)
+BY_ID(attend, meeting_attend, 0)
+BY_ID(vote_new, vote_create, 1)
+GET_ID(vote_one, vote_get)
+BY_ID(vote_action, vote_act, 0)
+BY_ID(vote_ballot, vote_cast, 0)
+BY_ID(vote_count, vote_tally, 0)
+BY_ID(election_new, election_create, 1)
+GET_ID(election_one, election_get)
+BY_ID(candidate, round_candidate_add, 1)
+BY_ID(round_action, round_act, 0)
+BY_ID(ballot, round_ballot, 0)
+BY_ID(paper_issued, round_paper_issued, 0)
+BY_ID(paper, round_paper, 0)
+GET_ID(record, meeting_record)
+
+static int signin(struct call *c)
+{
+	return meeting_signin(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
+static int export_(struct call *c)
+{
+	int64_t id;
+	char *data, name[64];
+	size_t len;
+	int rc;
+	if ((rc = api_id(c, 0, &id)) || (rc = meeting_export(c->app->db, &c->actor, id, &data, &len, &c->err)))
+		return rc;
+	snprintf(name, sizeof(name), "meeting-%lld.xlsx", (long long)id);
+	api_file(c, data, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+	return 0;
+}
+
+/* ---- the live screen ---- */
+
+static json_t *build(void *ctx, int64_t key)
+{
+	return meeting_live(ctx, key);
+}
+
+static pthread_once_t live_once = PTHREAD_ONCE_INIT;
+static struct db *live_db;
+static void live_init(void) { live_start(build, live_db); }
+
+struct screen {
+	int64_t meeting;
+	struct live_sub *sub;
+	int first;
+};
+
+static void wake(void *st) { http_stream_wake(st); }
+
+static void screen_start(void *ctx, struct http_stream *st)
+{
+	struct screen *s = ctx;
+	s->sub = live_subscribe(s->meeting, wake, st);
+}
+
+static int screen_fill(void *ctx, struct buf *out)
+{
+	struct screen *s = ctx;
+	char *text;
+	uint64_t seq;
+	if (s->first) {
+		/* tell the browser how soon to reconnect after a drop */
+		buf_adds(out, "retry: 2000\n\n");
+		s->first = 0;
+	}
+	if (live_read(s->sub, &text, &seq)) {
+		buf_addf(out, "id: %llu\nevent: state\ndata: %s\n\n", (unsigned long long)seq, text);
+		free(text);
+	}
+	return 0;
+}
+
+static void screen_close(void *ctx)
+{
+	struct screen *s = ctx;
+	live_unsubscribe(s->sub);
+	free(s);
+}
+
+static void stream(struct call *c, int64_t id)
+{
+	struct http_stream_src *src = xcalloc(1, sizeof(*src));
+	struct screen *s = xcalloc(1, sizeof(*s));
+	live_db = c->app->db;
+	pthread_once(&live_once, live_init);
+	s->meeting = id;
+	s->first = 1;
+	src->start = screen_start;
+	src->fill = screen_fill;
+	src->close = screen_close;
+	src->ctx = s;
+	c->rep->stream = src;
+}
+
+static int events(struct call *c)
+{
+	int64_t id;
+	int rc;
+	if ((rc = api_id(c, 0, &id)) || (rc = meeting_watch(c->app->db, &c->actor, id, &c->err)))
+		return rc;
+	stream(c, id);
+	return 0;
+}
+
+static int screen_events(struct call *c)
+{
+	int64_t id;
+	int rc = meeting_by_screen(c->app->db, c->params[0], &id, &c->err);
+	if (rc)
+		return rc;
+	stream(c, id);
+	return 0;
+}
+
+static int screen_now(struct call *c)
+{
+	int64_t id;
+	int rc = meeting_by_screen(c->app->db, c->params[0], &id, &c->err);
+	if (rc)
+		return rc;
+	if (!(c->out = meeting_live(c->app->db, id)))
+		return err_set(&c->err, E_NOTFOUND, "not_found", "会议不存在");
+	return 0;
+}
+
+const struct route api_meeting_routes[] = {
+	{"GET", "/api/v1/meeting-kinds", kinds_, 0},
+	{"GET", "/api/v1/meetings", list, 0},
+	{"POST", "/api/v1/meetings", create, API_BODY},
+	{"POST", "/api/v1/meetings/signin", signin, API_BODY},
+	{"GET", "/api/v1/meetings/:id", get, 0},
+	{"PATCH", "/api/v1/meetings/:id", update, API_BODY},
+	{"POST", "/api/v1/meetings/:id/actions", act, API_BODY},
+	{"POST", "/api/v1/meetings/:id/items", item_add, API_BODY},
+	{"GET", "/api/v1/meetings/:id/attendance", attendance, 0},
+	{"POST", "/api/v1/meetings/:id/attendance", attend, API_BODY},
+	{"POST", "/api/v1/meetings/:id/votes", vote_new, API_BODY},
+	{"POST", "/api/v1/meetings/:id/elections", election_new, API_BODY},
+	{"GET", "/api/v1/meetings/:id/record", record, 0},
+	{"GET", "/api/v1/meetings/:id/export", export_, 0},
+	{"GET", "/api/v1/meetings/:id/events", events, 0},
+	{"GET", "/api/v1/votes/:id", vote_one, 0},
+	{"POST", "/api/v1/votes/:id/actions", vote_action, API_BODY},
+	{"POST", "/api/v1/votes/:id/ballots", vote_ballot, API_BODY},
+	{"POST", "/api/v1/votes/:id/tally", vote_count, API_BODY},
+	{"GET", "/api/v1/elections/:id", election_one, 0},
+	{"POST", "/api/v1/rounds/:id/candidates", candidate, API_BODY},
+	{"POST", "/api/v1/rounds/:id/actions", round_action, API_BODY},
+	{"POST", "/api/v1/rounds/:id/ballots", ballot, API_BODY},
+	{"POST", "/api/v1/rounds/:id/paper-issued", paper_issued, API_BODY},
+	{"POST", "/api/v1/rounds/:id/paper", paper, API_BODY},
+	{"GET", "/api/v1/public/screens/:token", screen_now, API_PUBLIC},
+	{"GET", "/api/v1/public/screens/:token/events", screen_events, API_PUBLIC},
+	{NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,177 @@
+// Meetings, attendance, votes and elections (docs/api.md "Meetings (会议), attendance, votes and
+// elections", DOMAIN §1, §2, §5): names, the rules the server applies (so that a page can say
+// why a step is not available yet) and the live events of a meeting.
+import { onBeforeUnmount, ref } from 'vue'
+
+export const MEETING_STATES = [
+  { value: 'planned', label: '筹备中', tag: 'info' },
+  { value: 'signin_open', label: '签到中', tag: 'warning' },
+  { value: 'in_session', label: '会议进行中', tag: 'success' },
+  { value: 'closed', label: '已闭会', tag: 'primary' },
+  { value: 'cancelled', label: '已取消', tag: 'info' },
+]
+export const meetingStateName = (s) => MEETING_STATES.find((x) => x.value === s)?.label || s || '—'
+export const meetingStateTag = (s) => MEETING_STATES.find((x) => x.value === s)?.tag || 'info'
+
+export const ATTEND_STATUS = [
+  { value: 'present', label: '已签到', tag: 'success' },
+  { value: 'absent', label: '缺席', tag: 'danger' },
+  { value: 'leave', label: '请假', tag: 'warning' },
+  { value: 'left', label: '已签退', tag: 'info' },
+]
+export const attendName = (s) => ATTEND_STATUS.find((x) => x.value === s)?.label || s || '—'
+export const attendTag = (s) => ATTEND_STATUS.find((x) => x.value === s)?.tag || 'info'
+export const VIA = { staff: '工作人员代签', self: '本人签到', qr: '扫码签到' }
+
+export const VOTE_STATES = { draft: '未开始', open: '进行中', closed: '已结束' }
+export const VOTE_MODES = [
+  { value: 'device', label: '电子表决器（代表在手机上表决）' },
+  { value: 'tally', label: '举手或纸质表决（计票人录入票数）' },
+]
+export const voteModeName = (m) => (m === 'tally' ? '举手/纸质表决' : '电子表决')
+export const BASES = [
+  { value: 'all', label: '全体组成人员' },
+  { value: 'present', label: '出席人员' },
+  { value: 'cast', label: '投票人数' },
+]
+export const THRESHOLDS = [
+  { value: 'half', label: '过半数' },
+  { value: 'two_thirds', label: '三分之二以上' },
+]
+export const basisName = (b) => BASES.find((x) => x.value === b)?.label || b
+export const thresholdName = (t) => THRESHOLDS.find((x) => x.value === t)?.label || t
+export const ruleName = (v) => `${basisName(v.basis)}的${thresholdName(v.threshold)}`
+
+export const CHOICES = [
+  { value: 'for', label: '赞成' },
+  { value: 'against', label: '反对' },
+  { value: 'abstain', label: '弃权' },
+]
+export const choiceName = (c) => CHOICES.find((x) => x.value === c)?.label || c || '—'
+
+export const OFFICE_KINDS = [
+  { value: 'chair', label: '主席（人大主席）' },
+  { value: 'head', label: '乡镇长' },
+  { value: 'vice', label: '副职（副主席、副乡镇长）' },
+  { value: 'other', label: '其他职务' },
+  { value: 'project', label: '民生实事项目票决' },
+]
+export const officeKindName = (k) => OFFICE_KINDS.find((x) => x.value === k)?.label || k
+export const ROUND_KINDS = { regular: '正式选举', preliminary: '预选', runoff: '再次投票', further: '另行选举' }
+export const ROUND_STATES = { nominating: '提名中', open: '投票中', counted: '已计票', void: '无效' }
+export const CAND_STATUS = {
+  elected: { label: '当选', tag: 'success' },
+  not_elected: { label: '未当选', tag: 'info' },
+  tie: { label: '票数相等', tag: 'warning' },
+  advanced: { label: '进入正式选举', tag: 'primary' },
+}
+
+// The candidate count the server checks when a round opens (docs/api.md), as a sentence, or ''
+// when the count fits. `ratioPct`: project.candidate_ratio_pct (120).
+export function candidateProblem(kind, seats, n, ratioPct = 120) {
+  seats = Number(seats) || 0
+  if (!n) return '尚无候选人'
+  switch (kind) {
+    case 'chair':
+    case 'head':
+      if (n < seats || n > seats + 1) return `候选人数应等于应选人数或多 1 人（应选 ${seats} 人，现有 ${n} 名）`
+      return ''
+    case 'vice':
+      if (n < seats + 1) return `副职候选人应比应选人数多 1 至 3 人（差额选举）：应选 ${seats} 人，至少需要 ${seats + 1} 名候选人，现有 ${n} 名`
+      if (n > seats + 3) return `候选人多于应选人数 3 人以上（应选 ${seats} 人，现有 ${n} 名），将先进行预选`
+      return ''
+    case 'project': {
+      const min = Math.ceil((seats * ratioPct) / 100)
+      if (n < min) return `民生实事候选项目数应不少于应选数的 ${ratioPct}%（应选 ${seats} 项，至少 ${min} 项，现有 ${n} 项）`
+      return ''
+    }
+    default:
+      if (n < seats) return `候选人数不能少于应选人数（应选 ${seats} 人，现有 ${n} 名）`
+      return ''
+  }
+}
+
+// Why a vote (or a ballot round) cannot open now, or ''.
+export function openBlocker(meeting, att) {
+  if (!meeting) return ''
+  if (meeting.state !== 'in_session') return '会议尚未宣布开会，不能开始表决'
+  if (att && !att.quorum_met) return `出席人数未达法定人数（应到 ${att.members} 人，实到 ${att.present} 人，需 ${att.quorum_needed} 人）`
+  return ''
+}
+
+// The `state` events of a meeting (text/event-stream), reconnecting after an error with a growing
+// delay. `connected` is false while the stream is down.
+export function useMeetingEvents(url, onState) {
+  const connected = ref(false)
+  let es = null
+  let timer = null
+  let delay = 1000
+  let stopped = false
+  function open() {
+    if (stopped) return
+    const u = typeof url === 'function' ? url() : url
+    if (!u) return
+    es = new EventSource(u, { withCredentials: true })
+    es.addEventListener('state', (ev) => {
+      connected.value = true
+      delay = 1000
+      let data
+      try {
+        data = JSON.parse(ev.data)
+      } catch {
+        return
+      }
+      onState(data)
+    })
+    es.onopen = () => {
+      connected.value = true
+    }
+    es.onerror = () => {
+      connected.value = false
+      // The browser retries by itself while the stream is CONNECTING; a closed stream (an error
+      // answer, a server restart) is opened again here.
+      if (es && es.readyState === EventSource.CLOSED) {
+        es.close()
+        es = null
+        clearTimeout(timer)
+        timer = setTimeout(open, delay)
+        delay = Math.min(delay * 2, 15000)
+      }
+    }
+  }
+  function close() {
+    stopped = true
+    clearTimeout(timer)
+    es?.close()
+    es = null
+  }
+  function start() {
+    stopped = false
+    close()
+    stopped = false
+    open()
+  }
+  onBeforeUnmount(close)
+  return { connected, start, close }
+}
+
+// Calls fn at most once per `ms`, the last call always running.
+export function throttle(fn, ms = 300) {
+  let t = null
+  let again = false
+  return () => {
+    if (t) {
+      again = true
+      return
+    }
+    fn()
+    t = setTimeout(function tick() {
+      t = null
+      if (again) {
+        again = false
+        fn()
+        t = setTimeout(tick, ms)
+      }
+    }, ms)
+  }
+}
