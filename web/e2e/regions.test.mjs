@@ -54,12 +54,25 @@ test('admin adds a street under the development zone, renames it, sets its congr
   await page.context().close()
 })
 
+// Opens a region's detail from the tree. The tree may still re-render after its first paint on a
+// busy machine, which can swallow a click: click again until the detail shows (three tries).
+async function openNode(page, code, name) {
+  for (let i = 0; ; i++) {
+    await page.locator(t('region-node-' + code)).click()
+    try {
+      await page.locator(t('region-detail-name'), { hasText: name }).waitFor({ timeout: 5000 })
+      return
+    } catch (e) {
+      if (i === 2) throw e
+    }
+  }
+}
+
 test('deleting asks for confirmation; a region in use is refused with the server message', async () => {
   const page = await newPage()
   await login(page, 'admin')
   await page.goto('/regions')
-  await page.locator(t('region-node-329981')).click()
-  await page.locator(t('region-detail-name'), { hasText: '清河市' }).waitFor()
+  await openNode(page, '329981', '清河市')
 
   // cancelling keeps it
   await page.locator(t('region-delete')).click()
@@ -72,8 +85,7 @@ test('deleting asks for confirmation; a region in use is refused with the server
 
   // a new empty region can be deleted
   const tmp = '329971' + String(100 + Math.floor(Math.random() * 400))
-  await page.locator(t('region-node-329971')).click()
-  await page.locator(t('region-detail-name'), { hasText: '示范经济开发区' }).waitFor()
+  await openNode(page, '329971', '示范经济开发区')
   await page.locator(t('region-add-child')).click()
   const dialog = page.locator(t('region-create-dialog'))
   await dialog.getByText('街道', { exact: true }).click()
