@@ -1710,18 +1710,19 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 	/* SQLite's planner cannot tell that a city-wide prefix selects every row: a unary + keeps
 	 * it on the better index (PostgreSQL plans by its statistics and has no such operator). */
 	noidx = db_conn_kind(c) == DB_PG ? "" : "+";
-	/* Work in hand, read from the handling rows' own copies (sync_in_hand) by one index. */
+	/* Work in hand, read from the handling rows' own copies (sync_in_hand) by one index in
+	 * handling-unit order; the units' names are joined to the hundred or so groups only. */
 	snprintf(by, sizeof(by), "%s", hid ? "sh.handler_id = ?" : "sh.region_path LIKE ?");
 	snprintf(who, sizeof(who), "%lld", (long long)hid);
 	if (!hid)
 		snprintf(who, sizeof(who), "%s", pat);
-	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
-		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END)"
-		     " FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"
-		     " WHERE sh.in_hand = 1 AND %s"
-		     " GROUP BY sh.handler_id, h.name ORDER BY 6 DESC, 3 DESC, h.name", by);
+	buf_addf(&q, "SELECT g.handler_id, h.name, g.n, g.lead, g.warn, g.late FROM"
+		     " (SELECT sh.handler_id, COUNT(*) AS n, SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END) AS lead,"
+		     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END) AS warn,"
+		     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END) AS late"
+		     " FROM suggestion_handlers sh WHERE sh.in_hand = 1 AND %s%s GROUP BY sh.handler_id) g"
+		     " JOIN handlers h ON h.id = g.handler_id ORDER BY g.late DESC, g.n DESC, h.name",
+		 hid ? "" : noidx, by);
 	if ((rc = db_execv(c, &h, e, q.data, "ssss", k.today_s, k.warn_s, k.today_s, who)))
 		goto out;
 	buf_reset(&q);
@@ -1732,17 +1733,18 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		     " ORDER BY sh.deadline, s.id LIMIT 200", hid ? "" : noidx, by);
 	if ((rc = db_execv(c, &items, e, q.data, "ss", k.today_s, who)))
 		goto out;
-	/* The office's own queues (a handling unit has none), read from the state index: for a
-	 * whole city the region prefix would select every row. */
+	/* The office's own queues (a handling unit has none): the small states from the state
+	 * index, the key supervised items from their own. */
 	buf_reset(&q);
 	buf_addf(&q, "SELECT SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN key_supervised = 1 AND state IN ('assigned','replied','solving') THEN 1 ELSE 0 END),"
+		     " (SELECT COUNT(*) FROM suggestions k WHERE k.key_supervised = 1"
+		     "  AND k.state IN ('assigned','replied','solving') AND k.region_path LIKE ? AND ? = 0),"
 		     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
-		     " FROM suggestions WHERE state IN ('submitted','accepted','assigned','replied','solving')"
+		     " FROM suggestions WHERE state IN ('submitted','accepted','solving')"
 		     " AND %sregion_path LIKE ? AND ? = 0", noidx);
-	if ((rc = db_execv(c, &x, e, q.data, "ssi", k.today_s, pat, hid)))
+	if ((rc = db_execv(c, &x, e, q.data, "ssisi", k.today_s, pat, hid, pat, hid)))
 		goto out;
 	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", k.today_s, "warn_until", k.warn_s,
 			 "handlers", rows_array(h, hcols), "overdue_items", rows_array(items, icols),

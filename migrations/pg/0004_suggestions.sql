@@ -47,6 +47,7 @@ CREATE INDEX suggestions_published ON suggestions(published, replied_at);
 CREATE INDEX suggestions_facts ON suggestions(id, region_path, state, grade, rehandled, key_supervised);
 CREATE INDEX suggestions_due ON suggestions(state, deadline, region_path);
 CREATE INDEX suggestions_intake ON suggestions(state, intake_deadline, region_path, key_supervised);
+CREATE INDEX suggestions_key ON suggestions(key_supervised, state, region_path);
 ALTER TABLE suggestions ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED;
 CREATE INDEX suggestions_search ON suggestions USING GIN (search_tsv);
 
@@ -91,7 +92,7 @@ CREATE TABLE suggestion_handlers (
 );
 CREATE INDEX suggestion_handlers_handler ON suggestion_handlers(handler_id, assigned_on);
 -- The board reads the rows in hand, the scorecard a period's rows, each from its index alone.
-CREATE INDEX suggestion_handlers_open ON suggestion_handlers(in_hand, region_path, handler_id, role, deadline);
+CREATE INDEX suggestion_handlers_open ON suggestion_handlers(in_hand, handler_id, role, deadline, region_path);
 CREATE INDEX suggestion_handlers_late ON suggestion_handlers(in_hand, deadline, region_path);
 CREATE INDEX suggestion_handlers_period ON suggestion_handlers(assigned_on, status, role, handler_id, suggestion_id, deadline, answered_on);
 CREATE INDEX suggestion_handlers_suggestion ON suggestion_handlers(suggestion_id);

@@ -308,6 +308,11 @@ test('key supervision, progress notes, the deadlines board, sessions and compila
     assert.ok(k in r.json, k);
   assert.ok(r.json.to_accept >= 1);
   expectError(await api(srv, 'GET', '/api/v1/suggestions/board', { session: deputy }), 403, 'forbidden');
+  // a handling unit's board holds its own work and none of the office's queues
+  r = await api(srv, 'GET', '/api/v1/suggestions/board', { session: handler });
+  expectStatus(r, 200);
+  assert.ok(r.json.handlers.every((h) => h.handler_id === H1.id));
+  assert.deepEqual([r.json.intake_overdue, r.json.to_accept, r.json.to_assign, r.json.key_open, r.json.solving], [0, 0, 0, 0, 0]);
   r = await api(srv, 'GET', '/api/v1/suggestions/sessions', { session: unit });
   assert.ok(r.json.items.some((x) => x.session_label === '松岭镇第十八届人民代表大会第三次会议'));
   r = await api(srv, 'GET', `/api/v1/suggestions/compilation?session=${encodeURIComponent('松岭镇第十八届人民代表大会第三次会议')}`, { session: unit });
