@@ -290,7 +290,7 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL;
-	int rc, current = 0;
+	int rc, done;
 
 	if (applied)
 		*applied = 0;
@@ -307,12 +307,16 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 		if (db_kind(db) == DB_PG &&
 		    (rc = db_exec(c, "SELECT pg_advisory_xact_lock(72616)", NULL, NULL, e)))
 			goto fail;
-		if ((rc = db_exec(c, "SELECT COALESCE(MAX(version),0) FROM schema_migrations", NULL, &r, e)))
+		/* Each version is looked up on its own: versions written on other branches may land
+		 * later than a higher one, and every one not yet applied is applied. */
+		db_params_init(&p);
+		db_pi(&p, m->version);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", &p, &r, e)))
 			goto fail;
-		current = (int)db_int(r, 0, 0);
+		done = db_int(r, 0, 0) > 0;
 		db_res_free(r);
 		r = NULL;
-		if (m->version <= current) {
+		if (done) {
 			db_rollback(c);
 			continue;
 		}
