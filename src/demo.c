@@ -15,6 +15,7 @@
 #include "region.h"
 #include "schedule.h"
 #include "opinion.h"
+#include "opinion_stats.h"
 #include "station.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
@@ -659,7 +660,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
-	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)))
+	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)) ||
+	    (rc = opinion_stats_rebuild(c, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
 		int is_handler = !strcmp(demo_accounts[i].role, "handler");

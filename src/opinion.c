@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "opinion_stats.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
@@ -383,6 +384,7 @@ struct intake {
 	int64_t station, category, created_by;
 	json_t *photos;
 	int64_t created_at; /* 0: now */
+	int bulk;           /* the demo's load: the hot-topic aggregates are built once at the end */
 };
 
 /* Inserts an opinion inside the caller's transaction; *id and code (13 bytes) and secret
@@ -462,6 +464,11 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	if (rc)
 		goto out;
 	*id = db_int(r, 0, 0);
+	if (!x->bulk) {
+		struct opinion_stat_row row = {x->path, now, x->category, x->station, x->place};
+		if ((rc = opinion_stats_change(c, NULL, &row, e)))
+			goto out;
+	}
 	if (x->photos) {
 		size_t i;
 		json_t *v;
@@ -1173,7 +1180,16 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		db_params_init(&p);
 		db_pi(&p, cat);
 		db_pi(&p, id);
-		rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e);
+		if ((rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+		if (cat != db_int(r, 0, O_CATEGORY)) {
+			struct opinion_stat_row was = {db_val(r, 0, O_PATH), db_int(r, 0, O_CREATED),
+						       db_int(r, 0, O_CATEGORY), db_int(r, 0, O_STATION),
+						       db_val(r, 0, O_PLACE)};
+			struct opinion_stat_row now = was;
+			now.category = cat;
+			rc = opinion_stats_change(c, &was, &now, e);
+		}
 	} else if (!strcmp(action, "assign")) {
 		int64_t hid = jsonx_int(in, "handler_id", 0);
 		int days = (int)jsonx_int(in, "days", 0);
@@ -1639,33 +1655,79 @@ static const char *const stop_terms[] = {"希望", "问题", "反映", "建议",
 					 "影响", "及时", "尽快", "要求", "居民", "非常", "已经", "现在",
 					 "时候", "不是", "这个", "目前", NULL};
 
-struct terms {
-	json_t *counts;
-	int64_t rows;
+/* The frequent terms: two-character tokens of the newest opinions of the period, counted in an
+ * open-addressing table keyed by the token's six bytes. */
+#define TERMS_SAMPLE 20000 /* the newest opinions read: a sample is enough for the top terms */
+#define TERMS_SLOTS (1u << 18) /* at most 131,072 different terms */
+#define TERMS_TOP 30
+
+struct term_slot {
+	uint64_t key;   /* the token's six bytes; 0 for a free slot */
+	uint32_t count; /* UINT32_MAX marks a stop term, never counted */
+	uint32_t first; /* order of first sight, which breaks ties */
 };
+
+struct terms {
+	struct term_slot *slot;
+	uint32_t size, used; /* size a power of two, at most half used */
+};
+
+static uint64_t term_key(const char *p)
+{
+	uint64_t k = 0;
+	memcpy(&k, p, 6);
+	return k;
+}
+
+static struct term_slot *term_find(struct term_slot *slot, uint32_t size, uint64_t k)
+{
+	uint32_t h = (uint32_t)((k * 0x9E3779B97F4A7C15ULL) >> 32) & (size - 1);
+	while (slot[h].key && slot[h].key != k)
+		h = (h + 1) & (size - 1);
+	return &slot[h];
+}
+
+/* The slot of key, taken if new (the table doubles when half full); NULL past the cap. */
+static struct term_slot *term_slot(struct terms *t, uint64_t k)
+{
+	struct term_slot *s = term_find(t->slot, t->size, k);
+	if (s->key)
+		return s;
+	if (t->used >= t->size / 2) {
+		struct term_slot *old = t->slot;
+		uint32_t n = t->size;
+		if (n >= TERMS_SLOTS)
+			return NULL;
+		t->size *= 2;
+		t->slot = xcalloc(t->size, sizeof(*t->slot));
+		for (uint32_t i = 0; i < n; i++)
+			if (old[i].key)
+				*term_find(t->slot, t->size, old[i].key) = old[i];
+		free(old);
+		s = term_find(t->slot, t->size, k);
+	}
+	s->key = k;
+	s->first = t->used++;
+	return s;
+}
 
 static int term_row(void *ctx, int n, const char *const *c)
 {
 	struct terms *t = ctx;
 	const char *p = c[0];
 	(void)n;
-	if (!p || t->rows++ > 50000) /* a sample is enough for the most frequent terms */
+	if (!p)
 		return 0;
 	while (*p) {
-		const char *end = strchr(p, ' ');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 6) { /* two CJK characters */
-			char tok[8];
-			int stop = 0;
-			memcpy(tok, p, len);
-			tok[len] = '\0';
-			for (int i = 0; stop_terms[i]; i++)
-				stop |= !strcmp(stop_terms[i], tok);
-			if (!stop)
-				json_object_set_new(t->counts, tok,
-						    json_integer(json_integer_value(json_object_get(t->counts, tok)) + 1));
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		if (end - p == 6) { /* two CJK characters */
+			struct term_slot *s = term_slot(t, term_key(p));
+			if (s && s->count != UINT32_MAX)
+				s->count++;
 		}
-		p += len;
+		p = end;
 		while (*p == ' ')
 			p++;
 	}
@@ -1674,9 +1736,10 @@ static int term_row(void *ctx, int n, const char *const *c)
 
 static int by_count(const void *a, const void *b)
 {
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "count"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "count"));
-	return x < y ? 1 : x > y ? -1 : 0;
+	const struct term_slot *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
@@ -1684,8 +1747,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
-	struct db_res *r = NULL;
-	struct terms t = {json_object(), 0};
+	struct terms t = {0};
 	char path[160], pat[200];
 	int32_t f, tt;
 	int rc;
@@ -1705,52 +1767,40 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
+	/* Counts from the aggregates, within one consistent read. */
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_CATEGORY, f, tt, 0, &cats, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_STATION, f, tt, 10, &stations, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_PLACE, f, tt, 10, &places, e)))
+		goto out;
 	snprintf(pat, sizeof(pat), "%s%%", path);
 	db_params_init(&p);
 	db_ps(&p, pat);
 	db_pi(&p, (int64_t)f * 86400 - 8 * 3600);
 	db_pi(&p, (int64_t)(tt + 1) * 86400 - 8 * 3600);
-#define PERIOD " o.region_path LIKE ? AND o.created_at >= ? AND o.created_at < ?"
-	if ((rc = db_exec(c, "SELECT COALESCE(c.name, '未分类'), COUNT(*) FROM opinions o LEFT JOIN opinion_categories c"
-			     " ON c.id = o.category_id WHERE" PERIOD " GROUP BY c.name ORDER BY COUNT(*) DESC", &p, &r, e)))
+	db_pi(&p, TERMS_SAMPLE);
+	t.size = 1024;
+	t.slot = xcalloc(t.size, sizeof(*t.slot));
+	for (size_t i = 0; stop_terms[i]; i++)
+		term_slot(&t, term_key(stop_terms[i]))->count = UINT32_MAX;
+	/* Newest first by id (the order of creation), not through an index on the place or the
+	 * date (the `|| ''` and `+ 0`), which would sort the whole period before the first row. */
+	if ((rc = db_each(c, "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
+			     " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?", &p, term_row, &t, e)))
 		goto out;
-	cats = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(cats, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	if ((rc = db_exec(c, "SELECT s.name, COUNT(*) FROM opinions o JOIN stations s ON s.id = o.station_id WHERE" PERIOD
-			     " GROUP BY s.name ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
-		goto out;
-	stations = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(stations, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	if ((rc = db_exec(c, "SELECT o.place, COUNT(*) FROM opinions o WHERE" PERIOD " AND o.place <> ''"
-			     " GROUP BY o.place ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
-		goto out;
-	places = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(places, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	r = NULL;
-	if ((rc = db_each(c, "SELECT o.search_tokens FROM opinions o WHERE" PERIOD " ORDER BY o.id DESC", &p, term_row, &t, e)))
-		goto out;
-#undef PERIOD
 	{
-		size_t n = json_object_size(t.counts), k = 0;
-		json_t **v = xcalloc(n + 1, sizeof(*v));
-		const char *key;
-		json_t *val;
-		json_object_foreach(t.counts, key, val)
-			v[k++] = json_pack("{s:s, s:O}", "term", key, "count", val);
-		qsort(v, k, sizeof(*v), by_count);
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < t.size; i++)
+			if (t.slot[i].key && t.slot[i].count != UINT32_MAX)
+				t.slot[k++] = t.slot[i];
+		qsort(t.slot, k, sizeof(*t.slot), by_count);
 		terms = json_array();
-		for (size_t i = 0; i < k; i++) {
-			if (i < 30)
-				json_array_append(terms, v[i]);
-			json_decref(v[i]);
+		for (uint32_t i = 0; i < k && i < TERMS_TOP; i++) {
+			char tok[7];
+			memcpy(tok, &t.slot[i].key, 6);
+			tok[6] = '\0';
+			json_array_append_new(terms, json_pack("{s:s, s:I}", "term", tok, "count", (json_int_t)t.slot[i].count));
 		}
-		free(v);
 	}
 	{
 		char fs[11], ts[11];
@@ -1763,8 +1813,8 @@ out:
 	json_decref(cats);
 	json_decref(stations);
 	json_decref(places);
-	json_decref(t.counts);
-	db_res_free(r);
+	free(t.slot);
+	db_rollback(c);
 	db_release(db, c);
 	return rc;
 }
@@ -1877,6 +1927,7 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	x.name = jsonx_str(spec, "name");
 	x.state = jsonx_str(spec, "state");
 	x.created_at = jsonx_int(spec, "created_at", 0);
+	x.bulk = 1;
 	if ((rc = insert(c, &x, &id, code, secret, e)))
 		return rc;
 	{
