@@ -29,6 +29,7 @@
 #define LIMIT_PAGE_DEFAULT 20
 #define LIMIT_PAGE_MAX 100                 /* a page is for a person; exports are streamed separately */
 #define LIMIT_QUERY_CHARS 64               /* search boxes */
+#define LIMIT_SEARCH_COUNT 10000           /* a search counts this many matches, then says "10,000+" */
 
 /* Accounts and sessions (DOMAIN §35, 等保 level 3) */
 #define LIMIT_LOGIN_FAILURES 5             /* lockout after 5 failures */

@@ -103,8 +103,9 @@ static int is_open(const char *state)
 	" o.updated_at, o.closed_at, o.region_path, o.signature,"                                \
 	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"                     \
 	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash"
-#define OP_FROM                                                                                 \
-	" FROM opinions o JOIN regions r ON r.code = o.region_code"                               \
+#define OP_FROM " FROM opinions o" OP_JOINS
+#define OP_JOINS                                                                                \
+	" JOIN regions r ON r.code = o.region_code"                                               \
 	" LEFT JOIN stations s ON s.id = o.station_id"                                           \
 	" LEFT JOIN opinion_categories c ON c.id = o.category_id"                                \
 	" LEFT JOIN handlers h ON h.id = o.handler_id"
@@ -422,6 +423,7 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	buf_addc(&text, ' ');
 	buf_adds(&text, x->place ? x->place : "");
 	text_tokens(text.data, &tok);
+	text_scope_tokens(x->path, &tok);
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
 	if ((x->name && *x->name && (rc = crypto_seal(x->name, &name, e))) ||
@@ -913,7 +915,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct workcal wc = {0};
 	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
 	char *match = NULL;
-	int warn = 0, rc, full;
+	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
+	size_t base;
 	int64_t total;
 	json_t *items;
 
@@ -931,6 +934,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	db_params_init(&p);
 	buf_adds(&w, " WHERE o.region_path LIKE ?");
 	db_ps(&p, pat);
+	base = w.len;
 	if (!strcmp(a->role, "handler")) {
 		buf_adds(&w, " AND o.handler_id = ?");
 		db_pi(&p, a->handler_id);
@@ -1001,7 +1005,24 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 	}
-	if (f->q && *f->q) {
+	/* A search newest first walks the full-text index from its newest entry down and stops at
+	 * the page (ids follow the order of creation), with the region in the index query; its
+	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
+	newest = f->q && *f->q && (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
+	if (newest) {
+		int pg = db_conn_kind(c) == DB_PG;
+		struct buf m = BUF_INIT_CAP(4096);
+		if (!(pg ? text_tsquery(f->q, &m) : text_fts5_query(f->q, &m)) || buf_failed(&m)) {
+			buf_release(&m);
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
+		text_query_scope(pg, path, &m);
+		match = buf_detach(&m, NULL);
+		narrowed = w.len != base;
+		buf_adds(&w, pg ? " AND o.search_tsv @@ to_tsquery('simple', ?)" : " AND f.opinions_fts MATCH ?");
+		db_ps(&p, match);
+	} else if (f->q && *f->q) {
 		if (!text_match_sql(db_conn_kind(c) == DB_PG, "opinions", "o", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
@@ -1012,12 +1033,35 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		goto out;
 	/* Items without a deadline sort last on both backends. */
 	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
-	if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e)))
+	if (newest) {
+		int pg = db_conn_kind(c) == DB_PG;
+		struct buf count = BUF_INIT_CAP(8192);
+		struct db_params cp;
+		/* Without other filters the index alone counts: the region is in its query. */
+		db_params_init(&cp);
+		db_ps(&cp, match);
+		if (narrowed)
+			buf_addf(&count, "SELECT 1 FROM %s%s", pg ? "opinions o" : "opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid", w.data);
+		else
+			buf_adds(&count, pg ? "SELECT 1 FROM opinions o WHERE o.search_tsv @@ to_tsquery('simple', ?)"
+					    : "SELECT 1 FROM opinions_fts f WHERE f.opinions_fts MATCH ?");
+		rc = buf_failed(&count) ? err_set(e, E_INTERNAL, "internal", "查询过长")
+		     : rows_page_capped(c, count.data, narrowed ? &p : &cp,
+					pg ? "SELECT " OP_COLS OP_FROM
+					   : "SELECT " OP_COLS " FROM opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid" OP_JOINS,
+					w.data, &p, pg ? "o.id DESC" : "f.rowid DESC", q, LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
+		buf_release(&count);
+		if (rc)
+			goto out;
+	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e))) {
 		goto out;
+	}
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++)
 		json_array_append_new(items, row_json(r, i, full, &wc, warn));
 	*out = rows_list_reply(items, total, q);
+	/* With a capped count, total is a lower bound ("10,000+"). */
+	json_object_set_new(*out, "total_capped", json_boolean(capped));
 out:
 	holidays_free(&h);
 	free(match);
@@ -1260,6 +1304,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		buf_addc(&text, ' ');
 		buf_adds(&text, jsonx_str(in, "reply"));
 		text_tokens(text.data, &tok);
+		text_scope_tokens(db_val(r, 0, O_PATH), &tok);
 		db_ps(&p, jsonx_str(in, "reply"));
 		db_pi(&p, util_now());
 		db_ps(&p, tok.data);
