@@ -47,6 +47,7 @@
 /* Storage */
 #define LIMIT_DB_BUSY_MS 5000              /* SQLite waits this long for a writer before failing */
 #define LIMIT_DB_POOL 16                   /* connections; at least the HTTP thread count */
+#define LIMIT_DB_GROUP 256                 /* submissions committed together: one fsync, a short transaction */
 #define LIMIT_STMT_CACHE 64                /* prepared statements cached per SQLite connection */
 
 #endif

@@ -572,12 +572,36 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 	return 0;
 }
 
+/* One public submission, as a member of a group commit (db_group). */
+struct submission {
+	json_t *in;
+	const char *client_addr;
+	struct intake x;
+	char region[16], path[160], code[13], secret[49];
+};
+
+static int submit_one(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct submission *s = ctx;
+	struct actor citizen = {0};
+	char sid[24];
+	int64_t id;
+	int rc;
+
+	if ((rc = resolve_place(c, s->in, &s->x, s->region, s->path, e)) ||
+	    (rc = insert(c, &s->x, &id, s->code, s->secret, e)) ||
+	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
+	    (rc = notify(c, 0, s->region, "new_opinion", "收到新的群众意见", id, e)))
+		return rc;
+	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	return audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e);
+}
+
 int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
 {
-	struct intake x = {0};
-	struct db_conn *c;
-	char region[16], path[160], code[13], secret[49];
-	int64_t id;
+	struct submission s = {0};
 	int rc;
 
 	*out = NULL;
@@ -591,36 +615,21 @@ int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **
 	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) || (jsonx_str(in, "phone") && *jsonx_str(in, "phone"))) &&
 	    !json_is_true(json_object_get(in, "consent")))
 		return err_field(e, E_INVALID, "consent_required", "consent", "留下姓名或手机号，须同意个人信息使用说明");
-	x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
-	x.body = jsonx_str(in, "body");
-	x.place = jsonx_str(in, "place");
-	x.name = jsonx_str(in, "name");
-	x.phone = jsonx_str(in, "phone");
-	x.photos = json_object_get(in, "photos");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)) ||
-	    (rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
-	    (rc = notify(c, 0, region, "new_opinion", "收到新的群众意见", id, e)))
-		goto out;
-	{
-		struct actor citizen = {0};
-		char sid[24];
-		snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
-		snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", client_addr);
-		snprintf(sid, sizeof(sid), "%lld", (long long)id);
-		if ((rc = audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e)))
-			goto out;
-	}
-	if ((rc = db_commit(c, e)))
-		goto out;
-	/* The reply says "stored" only after the commit is on disk. */
-	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", code, "secret", secret, "state", "received",
+	s.in = in;
+	s.client_addr = client_addr;
+	s.x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
+	s.x.body = jsonx_str(in, "body");
+	s.x.place = jsonx_str(in, "place");
+	s.x.name = jsonx_str(in, "name");
+	s.x.phone = jsonx_str(in, "phone");
+	s.x.photos = json_object_get(in, "photos");
+	/* Submissions that arrive together share one transaction and one fsync; the reply says
+	 * "stored" only after that commit is on disk. */
+	if ((rc = db_group(db, submit_one, &s, e)))
+		return rc;
+	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", s.code, "secret", s.secret, "state", "received",
 			 "state_name", opinion_state_name("received"));
-out:
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return 0;
 }
 
 int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
