@@ -7,6 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-5}
+bin=${RENDA_BIN:-./build/renda} # RENDA_BIN=another build, to compare
 work=$(mktemp -d /tmp/renda-bench.XXXXXX)
 db=${2:-}
 port=18183
@@ -20,14 +21,14 @@ trap cleanup EXIT INT TERM
 if [ -z "$db" ]; then
 	db="$work/b.db"
 	t0=$(date +%s%N)
-	./build/renda demo --db "sqlite:$db" --size large --seed 1 >/dev/null 2>&1
+	"$bin" demo --db "sqlite:$db" --size large --seed 1 >/dev/null 2>&1
 	echo "large demo created in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 fi
 case $db in
 *://*) url=$db ;;
 *) url="sqlite:$db" ;;
 esac
-./build/renda serve --db "$url" --listen 127.0.0.1:$port >>"$work/access.log" 2>"$work/err.log" &
+"$bin" serve --db "$url" --listen 127.0.0.1:$port >>"$work/access.log" 2>"$work/err.log" &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1; do sleep 0.01; done
 cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \

@@ -92,21 +92,25 @@ int opinion_stats_change(struct db_conn *c, const struct opinion_stat_row *old,
 
 int opinion_stats_rebuild(struct db_conn *c, struct err *e)
 {
+	static const char *const key[] = {"", "COALESCE(CAST(o.category_id AS TEXT), '')",
+					  "CAST(o.station_id AS TEXT)", "o.place"};
+	static const char *const cond[] = {"", "", " AND o.station_id IS NOT NULL", " AND o.place <> ''"};
 	int rc = db_exec(c, "DELETE FROM opinion_stats", NULL, NULL, e);
-	if (rc)
-		return rc;
-	/* The same statement as migration 6. */
-	return db_exec(c, "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
-			  " WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d"
-			  " JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)"
-			  " SELECT anc.scope, k.kind, g.grain, ((o.created_at + 28800) / 86400) / g.grain,"
-			  " CASE k.kind WHEN 1 THEN COALESCE(CAST(o.category_id AS TEXT), '')"
-			  " WHEN 2 THEN CAST(o.station_id AS TEXT) ELSE o.place END, COUNT(*)"
-			  " FROM opinions o JOIN anc ON anc.leaf = o.region_path"
-			  " CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3) k"
-			  " CROSS JOIN (SELECT 1 AS grain UNION ALL SELECT 8 UNION ALL SELECT 64) g"
-			  " WHERE k.kind = 1 OR (k.kind = 2 AND o.station_id IS NOT NULL) OR (k.kind = 3 AND o.place <> '')"
-			  " GROUP BY 1, 2, 3, 4, 5", NULL, NULL, e);
+
+	/* The statements of migration 6: one kind and grain at a time, a smaller sort each. */
+	for (int k = OPINION_STAT_CATEGORY; k <= OPINION_STAT_PLACE && !rc; k++)
+		for (size_t g = 0; g < ARRAY_LEN(grains) && !rc; g++) {
+			char sql[1024];
+			snprintf(sql, sizeof(sql),
+				 "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
+				 " WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d"
+				 " JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)"
+				 " SELECT anc.scope, %d, %d, ((o.created_at + 28800) / 86400) / %d, %s, COUNT(*)"
+				 " FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1%s"
+				 " GROUP BY 1, 2, 3, 4, 5", k, grains[g], grains[g], key[k], cond[k]);
+			rc = db_exec(c, sql, NULL, NULL, e);
+		}
+	return rc;
 }
 
 /* The periods that cover [from, to] exactly, largest blocks first, as runs of one grain:

@@ -14,20 +14,66 @@ CREATE TABLE opinion_stats (
 	PRIMARY KEY (scope, kind, grain, period, key)
 ) WITHOUT ROWID;
 
--- The opinions already stored: each region path with the paths of the regions above it.
+-- The opinions already stored: each region path with the paths of the regions above it, one
+-- kind and grain at a time (a smaller sort each).
 INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
 WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
              JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
-SELECT anc.scope, k.kind, g.grain, ((o.created_at + 28800) / 86400) / g.grain,
-       CASE k.kind WHEN 1 THEN COALESCE(CAST(o.category_id AS TEXT), '') WHEN 2 THEN CAST(o.station_id AS TEXT)
-       ELSE o.place END, COUNT(*)
-FROM opinions o
-JOIN anc ON anc.leaf = o.region_path
-CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2 UNION ALL SELECT 3) k
-CROSS JOIN (SELECT 1 AS grain UNION ALL SELECT 8 UNION ALL SELECT 64) g
-WHERE k.kind = 1 OR (k.kind = 2 AND o.station_id IS NOT NULL) OR (k.kind = 3 AND o.place <> '')
+SELECT anc.scope, 1, 1, ((o.created_at + 28800) / 86400) / 1, COALESCE(CAST(o.category_id AS TEXT), ''), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 1, 8, ((o.created_at + 28800) / 86400) / 8, COALESCE(CAST(o.category_id AS TEXT), ''), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 1, 64, ((o.created_at + 28800) / 86400) / 64, COALESCE(CAST(o.category_id AS TEXT), ''), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 2, 1, ((o.created_at + 28800) / 86400) / 1, CAST(o.station_id AS TEXT), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.station_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 2, 8, ((o.created_at + 28800) / 86400) / 8, CAST(o.station_id AS TEXT), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.station_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 2, 64, ((o.created_at + 28800) / 86400) / 64, CAST(o.station_id AS TEXT), COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.station_id IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 3, 1, ((o.created_at + 28800) / 86400) / 1, o.place, COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.place <> ''
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 3, 8, ((o.created_at + 28800) / 86400) / 8, o.place, COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.place <> ''
+GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO opinion_stats (scope, kind, grain, period, key, n)
+WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d
+             JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)
+SELECT anc.scope, 3, 64, ((o.created_at + 28800) / 86400) / 64, o.place, COUNT(*)
+FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1 AND o.place <> ''
 GROUP BY 1, 2, 3, 4, 5;
 
 -- Search within a region: each opinion's tokens carry its regions (" r329900 r329981 ..."), so
 -- a search in a county intersects two index entries instead of reading every match's row.
 UPDATE opinions SET search_tokens = search_tokens || rtrim(replace(region_path, '/', ' r'), ' r');
+
+-- A list shows each opinion's number of photos.
+CREATE INDEX opinion_photos_opinion ON opinion_photos(opinion_id);

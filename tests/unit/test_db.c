@@ -83,7 +83,8 @@ static void migrate_fills_a_gap(void **state)
 	struct err e = {0};
 	int applied = -1;
 	(void)state;
-	assert_int_equal(db_script(c, "DROP TABLE opinion_stats; DELETE FROM schema_migrations WHERE version = 6;"
+	assert_int_equal(db_script(c, "DROP TABLE opinion_stats; DROP INDEX opinion_photos_opinion;"
+				      "DELETE FROM schema_migrations WHERE version = 6;"
 				      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'later', 0)", &e), 0);
 	db_release(f->db, c);
 	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
