@@ -1026,7 +1026,23 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
-		text_query_scope(pg, path, &m);
+		/* The region narrows the index query, unless it is the one region at the top, which
+		 * every opinion is in (its token's entries would only be read through). */
+		{
+			struct db_res *top = NULL;
+			const char *second = strchr(path + 1, '/');
+			int whole = 0;
+			if (second && !second[1]) {
+				if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e))) {
+					buf_release(&m);
+					goto out;
+				}
+				whole = db_int(top, 0, 0) == 1;
+				db_res_free(top);
+			}
+			if (!whole)
+				text_query_scope(pg, path, &m);
+		}
 		match = buf_detach(&m, NULL);
 		narrowed = w.len != base;
 		buf_adds(&w, pg ? " AND o.search_tsv @@ to_tsquery('simple', ?)" : " AND f.opinions_fts MATCH ?");
