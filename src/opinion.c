@@ -1855,8 +1855,14 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 		term_slot(&t, term_key(stop_terms[i]))->count = UINT32_MAX;
 	/* Newest first by id (the order of creation), not through an index on the place or the
 	 * date (the `|| ''` and `+ 0`), which would sort the whole period before the first row. */
-	if ((rc = db_each(c, "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
-			     " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?", &p, term_row, &t, e)))
+	if ((rc = db_each(c, db_conn_kind(c) == DB_PG
+				     /* PostgreSQL estimates the plain conditions and walks the primary key
+				      * backwards by itself; it would misjudge the disguised ones */
+				     ? "SELECT o.search_tokens FROM opinions o WHERE o.region_path LIKE ?"
+				       " AND o.created_at >= ? AND o.created_at < ? ORDER BY o.id DESC LIMIT ?"
+				     : "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
+				       " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?",
+			  &p, term_row, &t, e)))
 		goto out;
 	{
 		uint32_t k = 0;
