@@ -16,6 +16,7 @@ struct app {
 	struct db *db;
 	const char *web_dir;
 	const char *public_url; /* where citizens reach this server: QR codes point here */
+	int submit_rate;        /* public submissions per address and window; 0: LIMIT_PUBLIC_SUBMITS */
 };
 
 /* One API call in flight. */

@@ -11,17 +11,32 @@
 #include "settings.h"
 
 static struct ratelimit *submits, *lookups;
-static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+static int submit_max = LIMIT_PUBLIC_SUBMITS;
 
 static void limits_init(void)
 {
-	submits = ratelimit_new(LIMIT_PUBLIC_SUBMITS, LIMIT_PUBLIC_WINDOW_S);
+	submits = ratelimit_new(submit_max, LIMIT_PUBLIC_WINDOW_S);
 	lookups = ratelimit_new(LIMIT_PUBLIC_LOOKUPS, LIMIT_PUBLIC_WINDOW_S);
+}
+
+static void limits_configure(const struct app *app)
+{
+	if (app->submit_rate > 0)
+		submit_max = app->submit_rate; /* `serve --submit-rate`, for load tests */
+	limits_init();
 }
 
 static int limited(struct call *c, struct ratelimit **r, const char *what)
 {
-	pthread_once(&limits_once, limits_init);
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	static int ready;
+	/* The first call sets the limits up from the server's options (they do not change). */
+	pthread_mutex_lock(&once);
+	if (!ready) {
+		limits_configure(c->app);
+		ready = 1;
+	}
+	pthread_mutex_unlock(&once);
 	if (!ratelimit_take(*r, c->req->client_addr))
 		return err_set(&c->err, E_RATE, "rate_limited", "%s过于频繁，请%d分钟后再试", what,
 			       LIMIT_PUBLIC_WINDOW_S / 60);

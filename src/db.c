@@ -26,6 +26,15 @@ struct db_conn {
 	int busy;
 };
 
+/* A caller waiting in a group commit. */
+struct group_item {
+	db_group_fn fn;
+	void *ctx;
+	struct err *e;
+	int rc, done;
+	struct group_item *next;
+};
+
 struct db {
 	const struct db_backend *be;
 	enum db_kind kind;
@@ -35,6 +44,11 @@ struct db {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct cache *caches[CACHE_NSLOTS];
+	/* group commit: callers queue here; one of them at a time commits a group */
+	pthread_mutex_t group_lock;
+	pthread_cond_t group_done;
+	struct group_item *queue, **queue_tail;
+	int committing;
 };
 
 void db_params_init(struct db_params *p)
@@ -141,6 +155,9 @@ int db_open(const char *url, int size, struct db **out, struct err *e)
 	db->conns = xcalloc((size_t)size, sizeof(*db->conns));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
+	pthread_mutex_init(&db->group_lock, NULL);
+	pthread_cond_init(&db->group_done, NULL);
+	db->queue_tail = &db->queue;
 	for (int i = 0; i < CACHE_NSLOTS; i++)
 		db->caches[i] = cache_new(4096, CACHE_TTL_MS);
 	for (int i = 0; i < size; i++) {
@@ -163,6 +180,8 @@ void db_close(struct db *db)
 			db->be->disconnect(db->conns[i].h);
 	pthread_mutex_destroy(&db->lock);
 	pthread_cond_destroy(&db->freed);
+	pthread_mutex_destroy(&db->group_lock);
+	pthread_cond_destroy(&db->group_done);
 	for (int i = 0; i < CACHE_NSLOTS; i++)
 		cache_free(db->caches[i]);
 	free(db->conns);
@@ -305,6 +324,74 @@ void db_rollback(struct db_conn *c)
 	c->in_tx = 0;
 }
 
+/* Runs a group in one transaction, each member in its own savepoint. */
+static void group_run(struct db *db, struct group_item *group)
+{
+	struct db_conn *c = db_acquire(db);
+	struct err ge = {0};
+	int rc = db_begin(c, &ge);
+
+	for (struct group_item *it = group; it && !rc; it = it->next) {
+		if ((rc = db_exec(c, "SAVEPOINT member", NULL, NULL, &ge)))
+			break;
+		it->rc = it->fn(c, it->ctx, it->e);
+		if (it->rc)
+			rc = db_exec(c, "ROLLBACK TO SAVEPOINT member", NULL, NULL, &ge);
+		if (!rc)
+			rc = db_exec(c, "RELEASE SAVEPOINT member", NULL, NULL, &ge);
+	}
+	if (!rc)
+		rc = db_commit(c, &ge);
+	db_rollback(c);
+	db_release(db, c);
+	if (rc) /* nothing of the group is stored: every member fails */
+		for (struct group_item *it = group; it; it = it->next)
+			if (!it->rc) {
+				it->rc = rc;
+				if (it->e)
+					*it->e = ge;
+			}
+}
+
+int db_group(struct db *db, db_group_fn fn, void *ctx, struct err *e)
+{
+	struct group_item self = {fn, ctx, e, 0, 0, NULL};
+
+	pthread_mutex_lock(&db->group_lock);
+	*db->queue_tail = &self;
+	db->queue_tail = &self.next;
+	while (!self.done) {
+		if (!db->committing) {
+			/* Lead: take everyone queued (this caller among them) and commit them together;
+			 * those who arrive meanwhile form the next group. */
+			struct group_item *group = db->queue;
+			int n = 0;
+			for (struct group_item *it = group; it && n < LIMIT_DB_GROUP; it = it->next)
+				if (++n == LIMIT_DB_GROUP || !it->next) {
+					db->queue = it->next;
+					it->next = NULL;
+					break;
+				}
+			if (!db->queue)
+				db->queue_tail = &db->queue;
+			db->committing = 1;
+			pthread_mutex_unlock(&db->group_lock);
+			group_run(db, group);
+			pthread_mutex_lock(&db->group_lock);
+			for (struct group_item *it = group, *next; it; it = next) {
+				next = it->next;
+				it->done = 1;
+			}
+			db->committing = 0;
+			pthread_cond_broadcast(&db->group_done);
+		} else {
+			pthread_cond_wait(&db->group_done, &db->group_lock);
+		}
+	}
+	pthread_mutex_unlock(&db->group_lock);
+	return self.rc;
+}
+
 int db_schema_version(void)
 {
 	return db_migration_count ? db_migrations[db_migration_count - 1].version : 0;
@@ -314,7 +401,7 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL;
-	int rc, current = 0;
+	int rc, done;
 
 	if (applied)
 		*applied = 0;
@@ -331,12 +418,16 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 		if (db_kind(db) == DB_PG &&
 		    (rc = db_exec(c, "SELECT pg_advisory_xact_lock(72616)", NULL, NULL, e)))
 			goto fail;
-		if ((rc = db_exec(c, "SELECT COALESCE(MAX(version),0) FROM schema_migrations", NULL, &r, e)))
+		/* Each version is looked up on its own: versions written on other branches may land
+		 * later than a higher one, and every one not yet applied is applied. */
+		db_params_init(&p);
+		db_pi(&p, m->version);
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", &p, &r, e)))
 			goto fail;
-		current = (int)db_int(r, 0, 0);
+		done = db_int(r, 0, 0) > 0;
 		db_res_free(r);
 		r = NULL;
-		if (m->version <= current) {
+		if (done) {
 			db_rollback(c);
 			continue;
 		}

@@ -77,6 +77,15 @@ int db_begin_read(struct db_conn *c, struct err *e) WUR;  /* a consistent read *
 int db_commit(struct db_conn *c, struct err *e) WUR;
 void db_rollback(struct db_conn *c);                      /* safe to call when none is open */
 
+/* Group commit: runs fn(c, ctx, e) in a savepoint of one writing transaction shared with the
+ * callers that arrive while the previous group is committing, and returns only after that
+ * transaction committed (its fsync covers the whole group). fn's failure rolls back its own
+ * savepoint alone and is returned with its error in e; a failed commit fails every member.
+ * fn must not begin, commit or roll back. For many small concurrent writes (public
+ * submissions), whose throughput one fsync per request would bound. */
+typedef int (*db_group_fn)(struct db_conn *c, void *ctx, struct err *e);
+int db_group(struct db *db, db_group_fn fn, void *ctx, struct err *e) WUR;
+
 /* Runs one statement. `out` may be NULL when no rows are wanted. Unique violations answer
  * E_CONFLICT with code "duplicate", foreign-key violations E_CONFLICT "in_use". */
 int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struct db_res **out,

@@ -16,6 +16,7 @@
 #include "schedule.h"
 #include "opinion.h"
 #include "suggestion.h"
+#include "opinion_stats.h"
 #include "station.h"
 #include "meeting.h"
 
@@ -471,7 +472,11 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		goto out;
 	for (int i = 0; i < pl->opinions && towns->nrows; i++) {
 		int t = (int)rnd(r, (unsigned)towns->nrows), k = (int)rnd(r, ARRAY_LEN(complaints));
-		int64_t created = now - (int64_t)rnd(r, 365 * 86400), hid = 0, cat = 0;
+		/* In date order, as a live system stores them: a later opinion has a larger id,
+		 * which newest-first search pages rely on. */
+		int64_t slot = 365 * 86400 / pl->opinions > 1 ? 365 * 86400 / pl->opinions : 1;
+		int64_t created = now - 365 * 86400 + (int64_t)i * 365 * 86400 / pl->opinions +
+				  (int64_t)rnd(r, 365 * 86400) % slot, hid = 0, cat = 0;
 		int64_t age_days = (now - created) / 86400;
 		char place[96], body[512], phone[16], dl[11], on[11];
 		const char *state;
@@ -796,7 +801,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
-	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)))
+	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)) ||
+	    (rc = opinion_stats_rebuild(c, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
 		int is_handler = !strcmp(demo_accounts[i].role, "handler");

@@ -30,6 +30,7 @@
 #define LIMIT_PAGE_MAX 100                 /* a page is for a person; exports are streamed separately */
 #define LIMIT_EXPORT_ROWS 20000            /* a list exported as a spreadsheet: a year of a county's items */
 #define LIMIT_QUERY_CHARS 64               /* search boxes */
+#define LIMIT_SEARCH_COUNT 10000           /* a search counts this many matches, then says "10,000+" */
 
 /* Accounts and sessions (DOMAIN §35, 等保 level 3) */
 #define LIMIT_LOGIN_FAILURES 5             /* lockout after 5 failures */
@@ -47,6 +48,7 @@
 /* Storage */
 #define LIMIT_DB_BUSY_MS 5000              /* SQLite waits this long for a writer before failing */
 #define LIMIT_DB_POOL 16                   /* connections; at least the HTTP thread count */
+#define LIMIT_DB_GROUP 256                 /* submissions committed together: one fsync, a short transaction */
 #define LIMIT_STMT_CACHE 64                /* prepared statements cached per SQLite connection */
 
 #endif

@@ -55,6 +55,7 @@ static const char *const cmd_help[][2] = {
 		  "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
 		  "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
 		  "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
+		  "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
 		  "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
@@ -78,7 +79,7 @@ static int die2(const char *fmt, const char *arg)
 
 struct opts {
 	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads, *timeout;
-	const char *key_file, *public_url, *notify_webhook, *jobs_interval, *retry_base;
+	const char *key_file, *public_url, *notify_webhook, *jobs_interval, *retry_base, *submit_rate;
 	int quiet;
 };
 
@@ -106,6 +107,7 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 		OPT(region); OPT(name); OPT(to); OPT(threads); OPT(timeout);
 		else if (!strcmp(a + 2, "key-file")) slot = &o->key_file;
 		else if (!strcmp(a + 2, "public-url")) slot = &o->public_url;
+		else if (!strcmp(a + 2, "submit-rate")) slot = &o->submit_rate;
 		else if (!strcmp(a + 2, "notify-webhook")) slot = &o->notify_webhook;
 		else if (!strcmp(a + 2, "jobs-interval")) slot = &o->jobs_interval;
 		else if (!strcmp(a + 2, "retry-base")) slot = &o->retry_base;
@@ -213,6 +215,12 @@ static int cmd_serve(struct opts *o)
 	}
 	if (threads < 1)
 		threads = 1;
+	if (o->submit_rate) {
+		int64_t v;
+		if (util_parse_i64(o->submit_rate, &v) || v < 1 || v > 1000000)
+			return die2("--submit-rate 应为 1 到 1000000 之间的整数，而不是 %s", o->submit_rate);
+		app.submit_rate = (int)v;
+	}
 	cfg.timeout_s = LIMIT_CONN_TIMEOUT_S;
 	if (o->timeout) {
 		int64_t t;
@@ -513,7 +521,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base ", &o);
+		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base submit-rate ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}
 	if (!strcmp(cmd, "migrate")) {

@@ -1,6 +1,5 @@
 #include "meeting.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1520,51 +1519,19 @@ out:
 	return rc;
 }
 
-/* Group commit: votes that arrive together are written in one transaction, each under its own
- * savepoint (a refused vote leaves the others alone), and every voter is answered only after
- * that commit. The first voter to find no batch running leads: it takes every waiting vote of
- * its database, writes them, and wakes the rest. One fsync serves the whole batch. */
+/* One vote as a member of a group commit (db_group): votes that arrive together share one
+ * transaction and one fsync, each under its own savepoint, and every voter is answered only after
+ * that commit. */
 struct pending_vote {
-	struct db *db;
 	const struct actor *a;
 	int64_t id, meeting;
 	const char *choice;
-	int rc, done;
-	struct err e;
-	struct pending_vote *next;
 };
 
-static pthread_mutex_t votes_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t votes_cv = PTHREAD_COND_INITIALIZER;
-static struct pending_vote *votes_queue;
-static int votes_leading;
-
-static void cast_batch(struct db *db, struct pending_vote *batch)
+static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	struct err e = {0};
-	int rc = db_begin(c, &e);
-	for (struct pending_vote *v = batch; v && !rc; v = v->next) {
-		if ((rc = db_exec(c, "SAVEPOINT one_vote", NULL, NULL, &e)))
-			break;
-		if ((v->rc = cast_one(c, v->a, v->id, v->choice, &v->meeting, &v->e))) {
-			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT one_vote", NULL, NULL, &e)))
-				break;
-		}
-		rc = db_exec(c, "RELEASE SAVEPOINT one_vote", NULL, NULL, &e);
-	}
-	if (!rc)
-		rc = db_commit(c, &e);
-	db_rollback(c);
-	db_release(db, c);
-	for (struct pending_vote *v = batch; v; v = v->next) {
-		if (rc) { /* nothing of the batch is stored */
-			v->rc = rc;
-			v->e = e;
-		} else if (!v->rc) {
-			live_publish(v->meeting);
-		}
-	}
+	struct pending_vote *v = ctx;
+	return cast_one(c, v->a, v->id, v->choice, &v->meeting, e);
 }
 
 int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -1580,46 +1547,12 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
-	me.db = db;
 	me.a = a;
 	me.id = id;
 	me.choice = jsonx_str(in, "choice");
-	pthread_mutex_lock(&votes_mu);
-	me.next = votes_queue;
-	votes_queue = &me;
-	while (!me.done) {
-		if (votes_leading) {
-			pthread_cond_wait(&votes_cv, &votes_mu);
-			continue;
-		}
-		/* lead: take this database's waiting votes, oldest first */
-		struct pending_vote *batch = NULL, **keep = &votes_queue;
-		while (*keep) {
-			struct pending_vote *v = *keep;
-			if (v->db == db) {
-				*keep = v->next;
-				v->next = batch;
-				batch = v;
-			} else {
-				keep = &v->next;
-			}
-		}
-		votes_leading = 1;
-		pthread_mutex_unlock(&votes_mu);
-		cast_batch(db, batch);
-		pthread_mutex_lock(&votes_mu);
-		for (struct pending_vote *v = batch, *next; v; v = next) {
-			next = v->next;
-			v->done = 1;
-		}
-		votes_leading = 0;
-		pthread_cond_broadcast(&votes_cv);
-	}
-	pthread_mutex_unlock(&votes_mu);
-	if (me.rc) {
-		*e = me.e;
-		return me.rc;
-	}
+	if ((rc = db_group(db, cast_member, &me, e)))
+		return rc;
+	live_publish(me.meeting);
 	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
 	return 0;
 }

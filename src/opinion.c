@@ -11,6 +11,7 @@
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "opinion_stats.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
@@ -102,8 +103,9 @@ static int is_open(const char *state)
 	" o.updated_at, o.closed_at, o.region_path, o.signature,"                                \
 	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"                     \
 	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash"
-#define OP_FROM                                                                                 \
-	" FROM opinions o JOIN regions r ON r.code = o.region_code"                               \
+#define OP_FROM " FROM opinions o" OP_JOINS
+#define OP_JOINS                                                                                \
+	" JOIN regions r ON r.code = o.region_code"                                               \
 	" LEFT JOIN stations s ON s.id = o.station_id"                                           \
 	" LEFT JOIN opinion_categories c ON c.id = o.category_id"                                \
 	" LEFT JOIN handlers h ON h.id = o.handler_id"
@@ -383,6 +385,7 @@ struct intake {
 	int64_t station, category, created_by;
 	json_t *photos;
 	int64_t created_at; /* 0: now */
+	int bulk;           /* the demo's load: the hot-topic aggregates are built once at the end */
 };
 
 /* Inserts an opinion inside the caller's transaction; *id and code (13 bytes) and secret
@@ -420,6 +423,7 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	buf_addc(&text, ' ');
 	buf_adds(&text, x->place ? x->place : "");
 	text_tokens(text.data, &tok);
+	text_scope_tokens(x->path, &tok);
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
 	if ((x->name && *x->name && (rc = crypto_seal(x->name, &name, e))) ||
@@ -462,6 +466,11 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	if (rc)
 		goto out;
 	*id = db_int(r, 0, 0);
+	if (!x->bulk) {
+		struct opinion_stat_row row = {x->path, now, x->category, x->station, x->place};
+		if ((rc = opinion_stats_change(c, NULL, &row, e)))
+			goto out;
+	}
 	if (x->photos) {
 		size_t i;
 		json_t *v;
@@ -563,12 +572,36 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 	return 0;
 }
 
+/* One public submission, as a member of a group commit (db_group). */
+struct submission {
+	json_t *in;
+	const char *client_addr;
+	struct intake x;
+	char region[16], path[160], code[13], secret[49];
+};
+
+static int submit_one(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct submission *s = ctx;
+	struct actor citizen = {0};
+	char sid[24];
+	int64_t id;
+	int rc;
+
+	if ((rc = resolve_place(c, s->in, &s->x, s->region, s->path, e)) ||
+	    (rc = insert(c, &s->x, &id, s->code, s->secret, e)) ||
+	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
+	    (rc = notify(c, 0, s->region, "new_opinion", "收到新的群众意见", id, e)))
+		return rc;
+	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	return audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e);
+}
+
 int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
 {
-	struct intake x = {0};
-	struct db_conn *c;
-	char region[16], path[160], code[13], secret[49];
-	int64_t id;
+	struct submission s = {0};
 	int rc;
 
 	*out = NULL;
@@ -582,36 +615,21 @@ int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **
 	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) || (jsonx_str(in, "phone") && *jsonx_str(in, "phone"))) &&
 	    !json_is_true(json_object_get(in, "consent")))
 		return err_field(e, E_INVALID, "consent_required", "consent", "留下姓名或手机号，须同意个人信息使用说明");
-	x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
-	x.body = jsonx_str(in, "body");
-	x.place = jsonx_str(in, "place");
-	x.name = jsonx_str(in, "name");
-	x.phone = jsonx_str(in, "phone");
-	x.photos = json_object_get(in, "photos");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)) ||
-	    (rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
-	    (rc = notify(c, 0, region, "new_opinion", "收到新的群众意见", id, e)))
-		goto out;
-	{
-		struct actor citizen = {0};
-		char sid[24];
-		snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
-		snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", client_addr);
-		snprintf(sid, sizeof(sid), "%lld", (long long)id);
-		if ((rc = audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e)))
-			goto out;
-	}
-	if ((rc = db_commit(c, e)))
-		goto out;
-	/* The reply says "stored" only after the commit is on disk. */
-	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", code, "secret", secret, "state", "received",
+	s.in = in;
+	s.client_addr = client_addr;
+	s.x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
+	s.x.body = jsonx_str(in, "body");
+	s.x.place = jsonx_str(in, "place");
+	s.x.name = jsonx_str(in, "name");
+	s.x.phone = jsonx_str(in, "phone");
+	s.x.photos = json_object_get(in, "photos");
+	/* Submissions that arrive together share one transaction and one fsync; the reply says
+	 * "stored" only after that commit is on disk. */
+	if ((rc = db_group(db, submit_one, &s, e)))
+		return rc;
+	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", s.code, "secret", s.secret, "state", "received",
 			 "state_name", opinion_state_name("received"));
-out:
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return 0;
 }
 
 int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
@@ -906,7 +924,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct workcal wc = {0};
 	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
 	char *match = NULL;
-	int warn = 0, rc, full;
+	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
+	size_t base;
 	int64_t total;
 	json_t *items;
 
@@ -924,6 +943,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	db_params_init(&p);
 	buf_adds(&w, " WHERE o.region_path LIKE ?");
 	db_ps(&p, pat);
+	base = w.len;
 	if (!strcmp(a->role, "handler")) {
 		buf_adds(&w, " AND o.handler_id = ?");
 		db_pi(&p, a->handler_id);
@@ -994,7 +1014,40 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 	}
-	if (f->q && *f->q) {
+	/* A search newest first walks the full-text index from its newest entry down and stops at
+	 * the page (ids follow the order of creation), with the region in the index query; its
+	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
+	newest = f->q && *f->q && (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
+	if (newest) {
+		int pg = db_conn_kind(c) == DB_PG;
+		struct buf m = BUF_INIT_CAP(4096);
+		if (!(pg ? text_tsquery(f->q, &m) : text_fts5_query(f->q, &m)) || buf_failed(&m)) {
+			buf_release(&m);
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
+		/* The region narrows the index query, unless it is the one region at the top, which
+		 * every opinion is in (its token's entries would only be read through). */
+		{
+			struct db_res *top = NULL;
+			const char *second = strchr(path + 1, '/');
+			int whole = 0;
+			if (second && !second[1]) {
+				if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e))) {
+					buf_release(&m);
+					goto out;
+				}
+				whole = db_int(top, 0, 0) == 1;
+				db_res_free(top);
+			}
+			if (!whole)
+				text_query_scope(pg, path, &m);
+		}
+		match = buf_detach(&m, NULL);
+		narrowed = w.len != base;
+		buf_adds(&w, pg ? " AND o.search_tsv @@ to_tsquery('simple', ?)" : " AND f.opinions_fts MATCH ?");
+		db_ps(&p, match);
+	} else if (f->q && *f->q) {
 		if (!text_match_sql(db_conn_kind(c) == DB_PG, "opinions", "o", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
@@ -1005,12 +1058,35 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		goto out;
 	/* Items without a deadline sort last on both backends. */
 	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
-	if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e)))
+	if (newest) {
+		int pg = db_conn_kind(c) == DB_PG;
+		struct buf count = BUF_INIT_CAP(8192);
+		struct db_params cp;
+		/* Without other filters the index alone counts: the region is in its query. */
+		db_params_init(&cp);
+		db_ps(&cp, match);
+		if (narrowed)
+			buf_addf(&count, "SELECT 1 FROM %s%s", pg ? "opinions o" : "opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid", w.data);
+		else
+			buf_adds(&count, pg ? "SELECT 1 FROM opinions o WHERE o.search_tsv @@ to_tsquery('simple', ?)"
+					    : "SELECT 1 FROM opinions_fts f WHERE f.opinions_fts MATCH ?");
+		rc = buf_failed(&count) ? err_set(e, E_INTERNAL, "internal", "查询过长")
+		     : rows_page_capped(c, count.data, narrowed ? &p : &cp,
+					pg ? "SELECT " OP_COLS OP_FROM
+					   : "SELECT " OP_COLS " FROM opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid" OP_JOINS,
+					w.data, &p, pg ? "o.id DESC" : "f.rowid DESC", q, LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
+		buf_release(&count);
+		if (rc)
+			goto out;
+	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e))) {
 		goto out;
+	}
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++)
 		json_array_append_new(items, row_json(r, i, full, &wc, warn));
 	*out = rows_list_reply(items, total, q);
+	/* With a capped count, total is a lower bound ("10,000+"). */
+	json_object_set_new(*out, "total_capped", json_boolean(capped));
 out:
 	holidays_free(&h);
 	free(match);
@@ -1173,7 +1249,16 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		db_params_init(&p);
 		db_pi(&p, cat);
 		db_pi(&p, id);
-		rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e);
+		if ((rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+		if (cat != db_int(r, 0, O_CATEGORY)) {
+			struct opinion_stat_row was = {db_val(r, 0, O_PATH), db_int(r, 0, O_CREATED),
+						       db_int(r, 0, O_CATEGORY), db_int(r, 0, O_STATION),
+						       db_val(r, 0, O_PLACE)};
+			struct opinion_stat_row now = was;
+			now.category = cat;
+			rc = opinion_stats_change(c, &was, &now, e);
+		}
 	} else if (!strcmp(action, "assign")) {
 		int64_t hid = jsonx_int(in, "handler_id", 0);
 		int days = (int)jsonx_int(in, "days", 0);
@@ -1244,6 +1329,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		buf_addc(&text, ' ');
 		buf_adds(&text, jsonx_str(in, "reply"));
 		text_tokens(text.data, &tok);
+		text_scope_tokens(db_val(r, 0, O_PATH), &tok);
 		db_ps(&p, jsonx_str(in, "reply"));
 		db_pi(&p, util_now());
 		db_ps(&p, tok.data);
@@ -1639,33 +1725,79 @@ static const char *const stop_terms[] = {"希望", "问题", "反映", "建议",
 					 "影响", "及时", "尽快", "要求", "居民", "非常", "已经", "现在",
 					 "时候", "不是", "这个", "目前", NULL};
 
-struct terms {
-	json_t *counts;
-	int64_t rows;
+/* The frequent terms: two-character tokens of the newest opinions of the period, counted in an
+ * open-addressing table keyed by the token's six bytes. */
+#define TERMS_SAMPLE 20000 /* the newest opinions read: a sample is enough for the top terms */
+#define TERMS_SLOTS (1u << 18) /* at most 131,072 different terms */
+#define TERMS_TOP 30
+
+struct term_slot {
+	uint64_t key;   /* the token's six bytes; 0 for a free slot */
+	uint32_t count; /* UINT32_MAX marks a stop term, never counted */
+	uint32_t first; /* order of first sight, which breaks ties */
 };
+
+struct terms {
+	struct term_slot *slot;
+	uint32_t size, used; /* size a power of two, at most half used */
+};
+
+static uint64_t term_key(const char *p)
+{
+	uint64_t k = 0;
+	memcpy(&k, p, 6);
+	return k;
+}
+
+static struct term_slot *term_find(struct term_slot *slot, uint32_t size, uint64_t k)
+{
+	uint32_t h = (uint32_t)((k * 0x9E3779B97F4A7C15ULL) >> 32) & (size - 1);
+	while (slot[h].key && slot[h].key != k)
+		h = (h + 1) & (size - 1);
+	return &slot[h];
+}
+
+/* The slot of key, taken if new (the table doubles when half full); NULL past the cap. */
+static struct term_slot *term_slot(struct terms *t, uint64_t k)
+{
+	struct term_slot *s = term_find(t->slot, t->size, k);
+	if (s->key)
+		return s;
+	if (t->used >= t->size / 2) {
+		struct term_slot *old = t->slot;
+		uint32_t n = t->size;
+		if (n >= TERMS_SLOTS)
+			return NULL;
+		t->size *= 2;
+		t->slot = xcalloc(t->size, sizeof(*t->slot));
+		for (uint32_t i = 0; i < n; i++)
+			if (old[i].key)
+				*term_find(t->slot, t->size, old[i].key) = old[i];
+		free(old);
+		s = term_find(t->slot, t->size, k);
+	}
+	s->key = k;
+	s->first = t->used++;
+	return s;
+}
 
 static int term_row(void *ctx, int n, const char *const *c)
 {
 	struct terms *t = ctx;
 	const char *p = c[0];
 	(void)n;
-	if (!p || t->rows++ > 50000) /* a sample is enough for the most frequent terms */
+	if (!p)
 		return 0;
 	while (*p) {
-		const char *end = strchr(p, ' ');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 6) { /* two CJK characters */
-			char tok[8];
-			int stop = 0;
-			memcpy(tok, p, len);
-			tok[len] = '\0';
-			for (int i = 0; stop_terms[i]; i++)
-				stop |= !strcmp(stop_terms[i], tok);
-			if (!stop)
-				json_object_set_new(t->counts, tok,
-						    json_integer(json_integer_value(json_object_get(t->counts, tok)) + 1));
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		if (end - p == 6) { /* two CJK characters */
+			struct term_slot *s = term_slot(t, term_key(p));
+			if (s && s->count != UINT32_MAX)
+				s->count++;
 		}
-		p += len;
+		p = end;
 		while (*p == ' ')
 			p++;
 	}
@@ -1674,9 +1806,10 @@ static int term_row(void *ctx, int n, const char *const *c)
 
 static int by_count(const void *a, const void *b)
 {
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "count"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "count"));
-	return x < y ? 1 : x > y ? -1 : 0;
+	const struct term_slot *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
@@ -1684,8 +1817,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
-	struct db_res *r = NULL;
-	struct terms t = {json_object(), 0};
+	struct terms t = {0};
 	char path[160], pat[200];
 	int32_t f, tt;
 	int rc;
@@ -1705,52 +1837,46 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
+	/* Counts from the aggregates, within one consistent read. */
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_CATEGORY, f, tt, 0, &cats, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_STATION, f, tt, 10, &stations, e)) ||
+	    (rc = opinion_stats_read(c, path, OPINION_STAT_PLACE, f, tt, 10, &places, e)))
+		goto out;
 	snprintf(pat, sizeof(pat), "%s%%", path);
 	db_params_init(&p);
 	db_ps(&p, pat);
 	db_pi(&p, (int64_t)f * 86400 - 8 * 3600);
 	db_pi(&p, (int64_t)(tt + 1) * 86400 - 8 * 3600);
-#define PERIOD " o.region_path LIKE ? AND o.created_at >= ? AND o.created_at < ?"
-	if ((rc = db_exec(c, "SELECT COALESCE(c.name, '未分类'), COUNT(*) FROM opinions o LEFT JOIN opinion_categories c"
-			     " ON c.id = o.category_id WHERE" PERIOD " GROUP BY c.name ORDER BY COUNT(*) DESC", &p, &r, e)))
+	db_pi(&p, TERMS_SAMPLE);
+	t.size = 1024;
+	t.slot = xcalloc(t.size, sizeof(*t.slot));
+	for (size_t i = 0; stop_terms[i]; i++)
+		term_slot(&t, term_key(stop_terms[i]))->count = UINT32_MAX;
+	/* Newest first by id (the order of creation), not through an index on the place or the
+	 * date (the `|| ''` and `+ 0`), which would sort the whole period before the first row. */
+	if ((rc = db_each(c, db_conn_kind(c) == DB_PG
+				     /* PostgreSQL estimates the plain conditions and walks the primary key
+				      * backwards by itself; it would misjudge the disguised ones */
+				     ? "SELECT o.search_tokens FROM opinions o WHERE o.region_path LIKE ?"
+				       " AND o.created_at >= ? AND o.created_at < ? ORDER BY o.id DESC LIMIT ?"
+				     : "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
+				       " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?",
+			  &p, term_row, &t, e)))
 		goto out;
-	cats = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(cats, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	if ((rc = db_exec(c, "SELECT s.name, COUNT(*) FROM opinions o JOIN stations s ON s.id = o.station_id WHERE" PERIOD
-			     " GROUP BY s.name ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
-		goto out;
-	stations = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(stations, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	if ((rc = db_exec(c, "SELECT o.place, COUNT(*) FROM opinions o WHERE" PERIOD " AND o.place <> ''"
-			     " GROUP BY o.place ORDER BY COUNT(*) DESC LIMIT 10", &p, &r, e)))
-		goto out;
-	places = json_array();
-	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(places, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count", (json_int_t)db_int(r, i, 1)));
-	db_res_free(r);
-	r = NULL;
-	if ((rc = db_each(c, "SELECT o.search_tokens FROM opinions o WHERE" PERIOD " ORDER BY o.id DESC", &p, term_row, &t, e)))
-		goto out;
-#undef PERIOD
 	{
-		size_t n = json_object_size(t.counts), k = 0;
-		json_t **v = xcalloc(n + 1, sizeof(*v));
-		const char *key;
-		json_t *val;
-		json_object_foreach(t.counts, key, val)
-			v[k++] = json_pack("{s:s, s:O}", "term", key, "count", val);
-		qsort(v, k, sizeof(*v), by_count);
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < t.size; i++)
+			if (t.slot[i].key && t.slot[i].count != UINT32_MAX)
+				t.slot[k++] = t.slot[i];
+		qsort(t.slot, k, sizeof(*t.slot), by_count);
 		terms = json_array();
-		for (size_t i = 0; i < k; i++) {
-			if (i < 30)
-				json_array_append(terms, v[i]);
-			json_decref(v[i]);
+		for (uint32_t i = 0; i < k && i < TERMS_TOP; i++) {
+			char tok[7];
+			memcpy(tok, &t.slot[i].key, 6);
+			tok[6] = '\0';
+			json_array_append_new(terms, json_pack("{s:s, s:I}", "term", tok, "count", (json_int_t)t.slot[i].count));
 		}
-		free(v);
 	}
 	{
 		char fs[11], ts[11];
@@ -1763,8 +1889,8 @@ out:
 	json_decref(cats);
 	json_decref(stations);
 	json_decref(places);
-	json_decref(t.counts);
-	db_res_free(r);
+	free(t.slot);
+	db_rollback(c);
 	db_release(db, c);
 	return rc;
 }
@@ -1933,6 +2059,7 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	x.name = jsonx_str(spec, "name");
 	x.state = jsonx_str(spec, "state");
 	x.created_at = jsonx_int(spec, "created_at", 0);
+	x.bulk = 1;
 	if ((rc = insert(c, &x, &id, code, secret, e)))
 		return rc;
 	{

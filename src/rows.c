@@ -102,6 +102,37 @@ out:
 	return rc;
 }
 
+int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_params *cp,
+		     const char *select, const char *where, struct db_params *p, const char *order,
+		     const struct listq *q, int64_t cap, int64_t *total, int *capped,
+		     struct db_res **page, struct err *e)
+{
+	struct buf sql = BUF_INIT_CAP(16 * 1024);
+	struct db_res *r = NULL;
+	int rc;
+
+	*page = NULL;
+	buf_addf(&sql, "SELECT COUNT(*) FROM (%s LIMIT %lld) t", count_sql, (long long)cap + 1);
+	if ((rc = db_exec(c, sql.data, cp, &r, e)))
+		goto out;
+	*total = db_int(r, 0, 0);
+	*capped = *total > cap;
+	if (*capped)
+		*total = cap;
+	buf_reset(&sql);
+	buf_addf(&sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", select, where, order);
+	db_pi(p, q->per_page);
+	db_pi(p, (int64_t)(q->page - 1) * q->per_page);
+	if (buf_failed(&sql))
+		rc = err_set(e, E_INTERNAL, "internal", "查询过长");
+	else
+		rc = db_exec(c, sql.data, p, page, e);
+out:
+	db_res_free(r);
+	buf_release(&sql);
+	return rc;
+}
+
 json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q)
 {
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",

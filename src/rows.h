@@ -35,6 +35,13 @@ struct listq {
 int rows_page(struct db_conn *c, const char *from, const char *select, const char *where,
 	      struct db_params *p, const char *order, const struct listq *q, int64_t *total,
 	      struct db_res **page, struct err *e) WUR;
+/* One page where an exact count would cost more than the page: *total counts at most cap rows
+ * of "<count_sql> LIMIT cap+1" (its parameters cp; a cheaper form of the same rows, such as a
+ * full-text index alone), and *capped says there are more. The page as rows_page. */
+int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_params *cp,
+		     const char *select, const char *where, struct db_params *p, const char *order,
+		     const struct listq *q, int64_t cap, int64_t *total, int *capped,
+		     struct db_res **page, struct err *e) WUR;
 /* The list reply {"items","total","page","per_page"} (items is stolen). */
 json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
 

@@ -152,6 +152,30 @@ size_t text_tsquery(const char *q, struct buf *out)
 	return x.n;
 }
 
+void text_scope_tokens(const char *path, struct buf *out)
+{
+	for (const char *p = path; p && *p; p++) {
+		const char *end = strchr(p + 1, '/');
+		if (*p != '/' || !end)
+			continue;
+		if (end > p + 1) {
+			buf_adds(out, " r");
+			buf_add(out, p + 1, (size_t)(end - p - 1));
+		}
+	}
+}
+
+void text_query_scope(int pg, const char *path, struct buf *query)
+{
+	size_t len = path ? strlen(path) : 0;
+	const char *code;
+	if (len < 2 || path[len - 1] != '/')
+		return;
+	for (code = path + len - 2; code > path && code[-1] != '/'; code--)
+		;
+	buf_addf(query, pg ? " & 'r%.*s'" : " AND \"r%.*s\"", (int)(path + len - 1 - code), code);
+}
+
 static uint32_t fnv(const char *s, size_t n, uint32_t seed)
 {
 	uint32_t h = 2166136261u ^ seed;

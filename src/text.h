@@ -24,6 +24,12 @@ size_t text_tsquery(const char *q, struct buf *out);
  * T has T_fts), a tsquery on PostgreSQL (T has search_tsv). Returns 0 when q has no token. */
 size_t text_match_sql(int pg, const char *table, const char *alias, const char *q,
 		      struct buf *sql, char **param);
+/* Appends a token for each region on a path ("/329900/329981/" gives " r329900 r329981"):
+ * stored with an opinion's tokens, so a search within a region is one index lookup. */
+void text_scope_tokens(const char *path, struct buf *out);
+/* Narrows a query made by text_fts5_query or text_tsquery to the region whose path is given
+ * (its last code). */
+void text_query_scope(int pg, const char *path, struct buf *query);
 /* MinHash signature of the set of s's tokens. */
 void text_minhash(const char *s, uint32_t sig[TEXT_MINHASH]);
 /* Estimated Jaccard similarity of two signatures, 0..1. */

@@ -3,6 +3,8 @@
 #include "fixture.h"
 #include "jobs.h"
 #include "opinion.h"
+#include "opinion_stats.h"
+#include "calendar.h"
 
 static const char *const states[] = {"received", "classified", "assigned", "accepted", "returned",
 				     "replied", "closed", "not_accepted", "converted", "merged", NULL};
@@ -237,6 +239,115 @@ static void jobs_close_and_queue(void **state)
 	fixture_close(f);
 }
 
+static void run_sql(struct fixture *f, const char *sql)
+{
+	struct db_conn *c = db_acquire(f->db);
+	struct err e = {0};
+	if (db_script(c, sql, &e))
+		fail_msg("%s: %s", sql, e.msg);
+	db_release(f->db, c);
+}
+
+static void submit_json(struct fixture *f, const char *json)
+{
+	json_t *in = json_loads(json, 0, NULL), *out = NULL;
+	struct err e = {0};
+	if (opinion_submit(f->db, "127.0.0.1", in, &out, &e))
+		fail_msg("%s: %s", json, e.msg);
+	json_decref(in);
+	json_decref(out);
+}
+
+/* The hot-topic aggregates, kept on each write, equal a count of the opinions themselves after
+ * submissions at a station and in a region, a registration, classifications, a merge and a
+ * refused submission; and hot topics report what a direct count finds. */
+static void stats_agree_with_counts(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0);
+	struct db_conn *c;
+	struct err e = {0};
+	json_t *in, *out = NULL, *cats;
+	char json[512], sql[512];
+	int64_t first, last, cat;
+	(void)state;
+
+	first = fixture_count(f, "SELECT MAX(id) FROM opinions") + 1;
+	cat = fixture_count(f, "SELECT id FROM opinion_categories WHERE name = '市政设施'");
+	for (int i = 0; i < 6; i++) {
+		snprintf(json, sizeof(json), "{\"region_code\":\"%s\",\"body\":\"幸福小区第%d栋楼下的路灯坏了，晚上很黑。\","
+			 "\"place\":\"%s\"%s}", i % 2 ? "329981101" : "329981102", i, i % 3 ? "幸福小区" : "",
+			 i == 4 ? ",\"category_id\":3" : "");
+		submit_json(f, json);
+	}
+	{
+		/* at a station, by its public code */
+		struct db_conn *k = db_acquire(f->db);
+		struct db_res *r = NULL;
+		assert_int_equal(db_exec(k, "SELECT public_code FROM stations WHERE active = 1 ORDER BY id LIMIT 1", NULL, &r, &e), 0);
+		snprintf(json, sizeof(json), "{\"station_code\":\"%s\",\"body\":\"联络站门口的道路积水严重，雨天无法通行。\","
+			 "\"place\":\"人民路\"}", db_val(r, 0, 0));
+		db_res_free(r);
+		db_release(f->db, k);
+		submit_json(f, json);
+	}
+	/* refused: nothing of it may be counted */
+	in = json_pack("{s:s, s:s}", "station_code", "NOSUCH", "body", "不存在的联络站收到的意见。");
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), E_INVALID);
+	json_decref(in);
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981103", "body", "走访中群众反映村道破损。", "channel", "visit");
+	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
+	json_decref(in);
+	json_decref(out);
+	last = fixture_count(f, "SELECT MAX(id) FROM opinions");
+	snprintf(json, sizeof(json), "{\"action\":\"classify\",\"category_id\":%lld}", (long long)cat);
+	json_decref(act(f, &county, first, json, 0));
+	json_decref(act(f, &county, first + 1, json, 0));
+	json_decref(act(f, &county, last, "{\"action\":\"classify\",\"category_id\":1}", 0));
+	snprintf(json, sizeof(json), "{\"action\":\"merge\",\"into\":%lld}", (long long)first);
+	json_decref(act(f, &county, first + 2, json, 0));
+
+	/* the maintained aggregates against a count from scratch */
+	run_sql(f, "CREATE TABLE stats_kept AS SELECT scope, kind, grain, period, key, n FROM opinion_stats WHERE n <> 0");
+	c = db_acquire(f->db);
+	assert_int_equal(db_begin(c, &e), 0);
+	assert_int_equal(opinion_stats_rebuild(c, &e), 0);
+	assert_int_equal(db_commit(c, &e), 0);
+	db_release(f->db, c);
+	assert_true(fixture_count(f, "SELECT COUNT(*) FROM stats_kept") > 100);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM (SELECT scope, kind, grain, period, key, n FROM stats_kept"
+					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM opinion_stats)"), 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM (SELECT scope, kind, grain, period, key, n FROM opinion_stats"
+					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM stats_kept)"), 0);
+
+	/* hot topics of the county for the last 400 days against a direct count */
+	assert_int_equal(opinion_hot(f->db, &county, NULL, NULL, NULL, &out, &e), 0);
+	json_decref(out);
+	{
+		char from[11];
+		cal_format(cal_today() - 400, from);
+		assert_int_equal(opinion_hot(f->db, &county, NULL, from, NULL, &out, &e), 0);
+	}
+	cats = json_object_get(out, "categories");
+	assert_true(json_array_size(cats) > 1);
+	for (size_t i = 0; i < json_array_size(cats); i++) {
+		json_t *one = json_array_get(cats, i);
+		const char *name = json_string_value(json_object_get(one, "name"));
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions o LEFT JOIN opinion_categories c ON c.id = o.category_id"
+			 " WHERE o.region_path LIKE '/329900/329981/%%' AND COALESCE(c.name, '未分类') = '%s'", name);
+		assert_int_equal(json_integer_value(json_object_get(one, "count")), fixture_count(f, sql));
+	}
+	{
+		json_t *places = json_object_get(out, "places");
+		json_t *top = json_array_get(places, 0);
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE region_path LIKE '/329900/329981/%%' AND place = '%s'",
+			 json_string_value(json_object_get(top, "name")));
+		assert_int_equal(json_integer_value(json_object_get(top, "count")), fixture_count(f, sql));
+	}
+	json_decref(out);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +355,7 @@ int main(void)
 		cmocka_unit_test(the_loop),
 		cmocka_unit_test(merged_cases_share_the_reply),
 		cmocka_unit_test(jobs_close_and_queue),
+		cmocka_unit_test(stats_agree_with_counts),
 	};
 	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
 }
