@@ -15,6 +15,7 @@
 #include "region.h"
 #include "role.h"
 #include "settings.h"
+#include "suggestion.h"
 #include "text.h"
 
 #define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
@@ -1144,6 +1145,15 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 		json_object_set_new(o, "merged", rows_array(ev, mcols));
 	}
 	db_res_free(ev);
+	/* converted: the deputies' suggestions it became part of */
+	{
+		json_t *sg = NULL;
+		if ((rc = suggestion_of_opinion(c, id, &sg, e))) {
+			json_decref(o);
+			goto out;
+		}
+		json_object_set_new(o, "suggestions", sg);
+	}
 	*out = o;
 out:
 	holidays_free(&h);

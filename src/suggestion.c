@@ -1647,6 +1647,26 @@ int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t
 	return rc;
 }
 
+int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
+					  {"state", COL_STR}, {NULL, 0}};
+	struct db_res *r = NULL;
+	size_t i;
+	json_t *o;
+	int rc = db_execv(c, &r, e, "SELECT s.id, s.code, s.title, s.state FROM suggestion_sources x"
+				    " JOIN suggestions s ON s.id = x.suggestion_id WHERE x.opinion_id = ?"
+				    " AND s.state <> 'draft' ORDER BY s.id", "i", opinion_id);
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = rows_array(r, cols);
+	json_array_foreach(*out, i, o)
+		json_object_set_new(o, "state_name", json_string(suggestion_state_name(json_string_value(json_object_get(o, "state")))));
+	db_res_free(r);
+	return 0;
+}
+
 /* ---- boards and reports ---- */
 
 /* The scope pattern for a region filter: the actor's subtree, or a region within it. */

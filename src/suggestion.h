@@ -94,6 +94,10 @@ int suggestion_public_list(struct db *db, const char *q, const struct listq *lq,
 			   struct err *e) WUR;
 int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e) WUR;
 
+/* The suggestions an opinion grew into, inside the caller's transaction: a new array of
+ * {"id","code","title","state","state_name"} (excluding drafts). */
+int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e) WUR;
+
 /* For the demo: n suggestions over the two years before today, in every state, inside the
  * caller's transaction. */
 int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e) WUR;

@@ -101,6 +101,7 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   r = await api(srv, 'GET', `/api/v1/opinions/${op.id}`, { session: unit });
   assert.equal(r.json.opinion.state, 'converted');
   assert.ok(r.json.opinion.events.some((ev) => ev.note.includes(s.code)));
+  assert.deepEqual(r.json.opinion.suggestions.map((x) => x.code), [s.code], 'the opinion links to the suggestion');
   // a deputy cannot accept; staff can; assignment outside scope is refused
   expectError(await act(deputy, s.id, { action: 'accept' }), 403, 'forbidden');
   expectStatus(await act(unit, s.id, { action: 'accept' }), 200);
