@@ -916,8 +916,23 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 	int rc;
 	*out = NULL;
 	if (!(rc = db_begin_read(c, e)) && !(rc = load(c, id, &m, e)) && !(rc = may(c, a, &m, 0, e)) &&
-	    !(rc = att_count(c, &m, &t, e)) && !(rc = members_json(c, &m, &items, e)))
-		*out = json_pack("{s:o,s:o}", "attendance", att_json(&t, &m), "items", items);
+	    !(rc = att_count(c, &m, &t, e)) && !(rc = members_json(c, &m, &items, e))) {
+		json_t *me = json_null(), *x;
+		size_t i;
+		/* A member sees who is present, and their own entry whole; the reasons other members
+		 * gave for their leave are for the staff only. */
+		if (!role_can(a->role, PERM_MEETING_READ)) {
+			json_array_foreach(items, i, x) {
+				if (json_integer_value(json_object_get(x, "deputy_id")) == a->deputy_id) {
+					json_decref(me);
+					me = json_incref(x);
+				} else {
+					json_object_set_new(x, "leave_reason", json_string(""));
+				}
+			}
+		}
+		*out = json_pack("{s:o,s:o,s:o}", "attendance", att_json(&t, &m), "items", items, "me", me);
+	}
 	db_rollback(c);
 	db_release(db, c);
 	return rc;

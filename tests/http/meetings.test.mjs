@@ -76,6 +76,14 @@ test('a session: members from the roster, quorum, sign-in by staff and by QR cod
   assert.match(r.json.error.message, /未达法定人数/);
   // the first member arrives late and scans the door's QR code with their own account
   const d0 = await login(srv, 'd' + members[0]);
+  // a member reads the attendance with its own entry, but not the others' leave reasons
+  r = await get(d0, `/api/v1/meetings/${mid}/attendance`);
+  expect200(r);
+  assert.equal(r.json.me.deputy_id, members[0]);
+  assert.equal(r.json.items.find((x) => x.deputy_id === members[total - 1]).status, 'leave');
+  assert.equal(r.json.items.find((x) => x.deputy_id === members[total - 1]).leave_reason, '');
+  r = await get(unit, `/api/v1/meetings/${mid}/attendance`);
+  assert.equal(r.json.items.find((x) => x.deputy_id === members[total - 1]).leave_reason, '住院');
   r = await post(d0, '/api/v1/meetings/signin', { token: 'nope' });
   expectError(r, 404, 'not_found');
   r = await post(d0, '/api/v1/meetings/signin', { token: sess.signin_token });
