@@ -154,3 +154,11 @@ long long jsonx_int(json_t *obj, const char *name, long long dflt)
 		return json_is_true(v);
 	return dflt;
 }
+
+int jsonx_need_text(json_t *obj, const char *name, const char *label, int min, struct err *e)
+{
+	const char *v = jsonx_str(obj, name);
+	if (!v || util_utf8_len(v) < (size_t)min)
+		return err_field(e, E_INVALID, "missing_field", name, "请填写%s（至少 %d 个字）", label, min);
+	return 0;
+}

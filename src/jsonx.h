@@ -30,6 +30,9 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e) WUR;
 
 /* Borrowed string value of a field, or NULL when absent or null. */
 const char *jsonx_str(json_t *obj, const char *name);
+/* A text the step needs: present with at least min characters, else E_INVALID "missing_field"
+ * naming the field ("请填写<label>（至少 N 个字）"). */
+int jsonx_need_text(json_t *obj, const char *name, const char *label, int min, struct err *e) WUR;
 /* Integer value of a field, or dflt when absent. */
 long long jsonx_int(json_t *obj, const char *name, long long dflt);
 

@@ -1176,14 +1176,6 @@ int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 
 /* ---- actions ---- */
 
-static int need_text(json_t *in, const char *field, const char *label, int min, struct err *e)
-{
-	const char *v = jsonx_str(in, field);
-	if (!v || util_utf8_len(v) < (size_t)min)
-		return err_field(e, E_INVALID, "missing_field", field, "请填写%s（至少%d个字）", label, min);
-	return 0;
-}
-
 int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		struct err *e)
 {
@@ -1311,7 +1303,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		struct holidays h;
 		int32_t on;
 		int window;
-		if ((rc = need_text(in, "reason", "退回理由", 2, e)) ||
+		if ((rc = jsonx_need_text(in, "reason", "退回理由", 2, e)) ||
 		    (rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.return_days", &window, e)) ||
 		    (rc = holidays_load(c, &h, e)))
 			goto out;
@@ -1331,7 +1323,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 			goto out;
 	} else if (!strcmp(action, "reply") || !strcmp(action, "answer_on_spot")) {
 		struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
-		if ((rc = need_text(in, "reply", "答复内容", 2, e)))
+		if ((rc = jsonx_need_text(in, "reply", "答复内容", 2, e)))
 			goto out;
 		buf_adds(&text, db_val(r, 0, O_BODY));
 		buf_addc(&text, ' ');
@@ -1364,7 +1356,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 				goto out;
 		}
 	} else if (!strcmp(action, "not_accept") || !strcmp(action, "convert")) {
-		if ((rc = need_text(in, "reason", !strcmp(action, "convert") ? "转办说明" : "不予受理的理由", 2, e)))
+		if ((rc = jsonx_need_text(in, "reason", !strcmp(action, "convert") ? "转办说明" : "不予受理的理由", 2, e)))
 			goto out;
 		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason"));
 		db_ps(&p, note);

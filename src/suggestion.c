@@ -1006,14 +1006,6 @@ int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **ou
 
 /* ---- actions ---- */
 
-static int need_text(json_t *in, const char *field, const char *label, int min, struct err *e)
-{
-	const char *v = jsonx_str(in, field);
-	if (!v || (int)util_utf8_len(v) < min)
-		return err_field(e, E_INVALID, "missing_field", field, "请填写%s（至少 %d 个字）", label, min);
-	return 0;
-}
-
 /* A handling unit for an assignment: active and within the assigning staff's scope. */
 static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, const char *field,
 			 char *name, size_t n, struct err *e)
@@ -1102,7 +1094,7 @@ static int do_reply(struct db_conn *c, const struct db_res *r, json_t *in, int64
 	if (!grade || strlen(grade) != 1 || !strchr("ABCD", grade[0]))
 		return err_field(e, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
 									  " C 因条件限制需以后解决 / D 留作参考）");
-	if ((rc = need_text(in, "body", "答复内容", 10, e)))
+	if ((rc = jsonx_need_text(in, "body", "答复内容", 10, e)))
 		return rc;
 	if (doc) {
 		json_t *arr = json_pack("[O]", doc);
@@ -1272,7 +1264,7 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		snprintf(note, sizeof(note), "%s前受理", lim);
 	} else if (!strcmp(action, "withdraw") || !strcmp(action, "return") || !strcmp(action, "reject") ||
 		   !strcmp(action, "refer") || (!strcmp(action, "handler_return"))) {
-		if (strcmp(action, "withdraw") && (rc = need_text(in, "reason", "理由", 2, e)))
+		if (strcmp(action, "withdraw") && (rc = jsonx_need_text(in, "reason", "理由", 2, e)))
 			goto out;
 		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
 		if (strcmp(action, "handler_return") &&
@@ -1320,7 +1312,7 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		if ((rc = do_assign(c, a, r, in, &k, note, sizeof(note), e)) || (rc = tell_signers(c, id, "您的建议已交办", e)))
 			goto out;
 	} else if (!strcmp(action, "view")) {
-		if ((rc = need_text(in, "view", "会办意见", 5, e)) ||
+		if ((rc = jsonx_need_text(in, "view", "会办意见", 5, e)) ||
 		    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?,"
 					       " answered_on = ? WHERE id = ?", "sisi", jsonx_str(in, "view"), util_now(),
 				   k.today_s, hrow)))
@@ -1361,7 +1353,7 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 			goto out;
 		snprintf(note, sizeof(note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
 	} else if (!strcmp(action, "progress")) {
-		if ((rc = need_text(in, "note", "进展情况", 4, e)))
+		if ((rc = jsonx_need_text(in, "note", "进展情况", 4, e)))
 			goto out;
 		snprintf(note, sizeof(note), "%s", jsonx_str(in, "note"));
 	} else if (!strcmp(action, "publish")) {
