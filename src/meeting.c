@@ -59,10 +59,7 @@ const char *round_next_state(const char *s, const char *a) { NEXT(round_tr, s, a
 
 static const char *state_name(const char *s)
 {
-	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
-		if (!strcmp(state_names[i][0], s))
-			return state_names[i][1];
-	return "";
+	return UTIL_LABEL(state_names, s, "");
 }
 
 static int kind_index(const char *k)

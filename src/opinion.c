@@ -74,18 +74,12 @@ const char *opinion_next_state(const char *state, const char *action)
 
 const char *opinion_state_name(const char *state)
 {
-	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
-		if (!strcmp(state_names[i][0], state))
-			return state_names[i][1];
-	return "";
+	return UTIL_LABEL(state_names, state, "");
 }
 
 static const char *action_name(const char *a)
 {
-	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
-		if (!strcmp(action_names[i][0], a))
-			return action_names[i][1];
-	return a;
+	return UTIL_LABEL(action_names, a, a);
 }
 
 static int is_open(const char *state)

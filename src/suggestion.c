@@ -76,18 +76,12 @@ const char *suggestion_next_state(const char *kind, const char *state, const cha
 
 const char *suggestion_state_name(const char *state)
 {
-	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
-		if (!strcmp(state_names[i][0], state))
-			return state_names[i][1];
-	return "";
+	return UTIL_LABEL(state_names, state, "");
 }
 
 static const char *action_name(const char *a)
 {
-	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
-		if (!strcmp(action_names[i][0], a))
-			return action_names[i][1];
-	return a;
+	return UTIL_LABEL(action_names, a, a);
 }
 
 const char *suggestion_rating_outcome(const char *grade, int unsatisfied_results)

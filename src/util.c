@@ -145,3 +145,11 @@ void util_random_hex(char *buf, size_t n)
 	randombytes_buf(raw, n);
 	sodium_bin2hex(buf, 2 * n + 1, raw, n);
 }
+
+const char *util_label(const char *const (*pairs)[2], size_t n, const char *key, const char *dflt)
+{
+	for (size_t i = 0; key && i < n; i++)
+		if (!strcmp(pairs[i][0], key))
+			return pairs[i][1];
+	return dflt;
+}

@@ -7,6 +7,9 @@
 
 #define WUR __attribute__((warn_unused_result))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* The second member of the pair whose first is key ({code, label} tables), or dflt. */
+const char *util_label(const char *const (*pairs)[2], size_t n, const char *key, const char *dflt);
+#define UTIL_LABEL(table, key, dflt) util_label((table), ARRAY_LEN(table), (key), (dflt))
 
 /* Allocation wrappers: never return NULL; abort the process on out-of-memory. */
 void *xmalloc(size_t n);
