@@ -89,10 +89,20 @@ int cal_years_between(int32_t birth, int32_t day)
 	return y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
 }
 
+int32_t cal_day_of(int64_t unix_time)
+{
+	int64_t t = unix_time + CAL_TZ_SECONDS;
+	return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+}
+
+int64_t cal_day_start(int32_t day)
+{
+	return (int64_t)day * 86400 - CAL_TZ_SECONDS;
+}
+
 int32_t cal_today(void)
 {
-	int64_t t = util_now() + 8 * 3600;
-	return (int32_t)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+	return cal_day_of(util_now());
 }
 
 static int in_sorted(const int32_t *a, size_t n, int32_t v)

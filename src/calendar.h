@@ -20,7 +20,14 @@ int cal_days_in_month(int y, int m);
 int cal_weekday(int32_t day);
 /* Whole years from birth to day (an age). */
 int cal_years_between(int32_t birth, int32_t day);
-/* Today in China Standard Time (UTC+8), from util_now(). */
+/* China Standard Time (UTC+8): the one time zone renda keeps days in. Every conversion
+ * between a Unix time and a civil day goes through the three functions below. */
+#define CAL_TZ_SECONDS (8 * 3600)
+/* The civil day in China of a Unix time. */
+int32_t cal_day_of(int64_t unix_time);
+/* The Unix time of 00:00 China time on day; the day's end is cal_day_start(day + 1). */
+int64_t cal_day_start(int32_t day);
+/* Today in China, from util_now(). */
 int32_t cal_today(void);
 
 /* A working calendar: weekends are rest days except the adjusted working days (调休), and

@@ -8,6 +8,7 @@
 
 #include "cache.h"
 #include "limit.h"
+#include "text.h"
 
 struct migration {
 	int version;
@@ -249,6 +250,22 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struc
 	return c->be->exec(c->h, sql, p ? p : &none, out, &c->changes, e);
 }
 
+void db_params_vadd(struct db_params *p, const char *types, va_list ap)
+{
+	for (const char *t = types; *t; t++) {
+		if (*t == 'i') {
+			db_pi(p, va_arg(ap, int64_t));
+		} else if (*t == 'n') {
+			int64_t v = va_arg(ap, int64_t);
+			if (v)
+				db_pi(p, v);
+			else
+				db_ps(p, NULL);
+		} else
+			db_ps(p, va_arg(ap, const char *));
+	}
+}
+
 int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
 	     const char *types, ...)
 {
@@ -256,20 +273,37 @@ int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *
 	va_list ap;
 	db_params_init(&p);
 	va_start(ap, types);
-	for (const char *t = types; *t; t++) {
-		if (*t == 'i') {
-			db_pi(&p, va_arg(ap, int64_t));
-		} else if (*t == 'n') {
-			int64_t v = va_arg(ap, int64_t);
-			if (v)
-				db_pi(&p, v);
-			else
-				db_ps(&p, NULL);
-		} else
-			db_ps(&p, va_arg(ap, const char *));
-	}
+	db_params_vadd(&p, types, ap);
 	va_end(ap);
 	return db_exec(c, sql, &p, out, e);
+}
+
+const char *db_lock_clause(const struct db_conn *c, int exclusive)
+{
+	return exclusive ? c->be->lock_update : c->be->lock_share;
+}
+
+size_t db_text_match(const struct db_conn *c, const char *table, const char *alias, const char *q,
+		     struct buf *sql, char **param)
+{
+	return text_match_sql(c->be == &db_pg_backend, table, alias, q, sql, param);
+}
+
+const char *db_noindex(const struct db_conn *c)
+{
+	return c->be->noindex;
+}
+
+int db_lock_row(struct db_conn *c, const char *table, int64_t id, int *found, struct err *e)
+{
+	struct db_res *r = NULL;
+	char sql[160];
+	int rc;
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = ?%s", table, c->be->lock_update);
+	rc = db_execv(c, &r, e, sql, "i", id);
+	*found = !rc && r->nrows > 0;
+	db_res_free(r);
+	return rc;
 }
 
 int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,

@@ -4,6 +4,7 @@
 #ifndef RENDA_DB_H
 #define RENDA_DB_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -45,6 +46,9 @@ struct db_backend {
 	int (*each)(void *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
 		    struct err *e);
 	const char *begin_write; /* the statement that starts a writing transaction */
+	const char *lock_update; /* appended to a SELECT to lock its rows for writing, or "" */
+	const char *lock_share;  /* the same for reading them stable, or "" */
+	const char *noindex;     /* put before a column to keep the planner off its index, or "" */
 };
 
 extern const struct db_backend db_sqlite_backend;
@@ -97,6 +101,22 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_params *p, struc
  * NULL): db_execv(c, &r, e, "... WHERE id = ?", "i", id). */
 int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
 	     const char *types, ...) WUR;
+void db_params_vadd(struct db_params *p, const char *types, va_list ap);
+/* Locks the row table.id for writing until the transaction ends; *found says whether it
+ * exists. table is the caller's constant, never input. */
+int db_lock_row(struct db_conn *c, const char *table, int64_t id, int *found, struct err *e) WUR;
+/* " FOR UPDATE" / " FOR SHARE" where the backend locks rows, "" where its writing
+ * transaction already excludes other writers (SQLite). */
+const char *db_lock_clause(const struct db_conn *c, int exclusive);
+/* Appends to sql the condition that alias (a row of table) matches the search text q, from
+ * the backend's full-text index (SQLite: <table>_fts with FTS5; PostgreSQL: alias.search_tsv),
+ * as text_match_sql in text.h: returns the number of terms (0: nothing searchable, nothing
+ * appended) and sets *param to the one parameter to bind (malloc'd, the caller's). */
+struct buf;
+size_t db_text_match(const struct db_conn *c, const char *table, const char *alias, const char *q,
+		     struct buf *sql, char **param);
+/* "+" where the backend's planner is told to skip an index that way (SQLite), else "". */
+const char *db_noindex(const struct db_conn *c);
 int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
 	    void *ctx, struct err *e) WUR;
 /* Rows changed by the last db_exec on this connection. */

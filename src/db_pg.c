@@ -141,4 +141,7 @@ const struct db_backend db_pg_backend = {
 	.script = pg_script,
 	.each = pg_each,
 	.begin_write = "BEGIN",
+	.lock_update = " FOR UPDATE",
+	.lock_share = " FOR SHARE",
+	.noindex = "",
 };

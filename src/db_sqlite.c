@@ -256,4 +256,7 @@ const struct db_backend db_sqlite_backend = {
 	.script = sq_script,
 	.each = sq_each,
 	.begin_write = "BEGIN IMMEDIATE",
+	.lock_update = "",
+	.lock_share = "",
+	.noindex = "+",
 };

@@ -1,0 +1,129 @@
+#include "tx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "audit.h"
+
+void tx_begin(struct tx *t, struct db *db, const struct actor *a, struct err *e)
+{
+	t->db = db;
+	t->a = a;
+	t->e = e;
+	t->c = db_acquire(db);
+	t->rc = db_begin(t->c, e);
+}
+
+void tx_join(struct tx *t, struct db_conn *c, const struct actor *a, struct err *e)
+{
+	t->db = NULL;
+	t->a = a;
+	t->e = e;
+	t->c = c;
+	t->rc = 0;
+}
+
+int tx_check(struct tx *t, int rc)
+{
+	if (!t->rc && rc)
+		t->rc = rc;
+	return t->rc;
+}
+
+static int vfail(struct tx *t, int kind, const char *code, const char *field, const char *fmt, va_list ap)
+{
+	char msg[sizeof(t->e->msg)];
+	if (t->rc)
+		return t->rc;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (field)
+		t->rc = err_field(t->e, kind, code, field, "%s", msg);
+	else
+		t->rc = err_set(t->e, kind, code, "%s", msg);
+	return t->rc;
+}
+
+int tx_fail(struct tx *t, int kind, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(t, kind, code, NULL, fmt, ap);
+	va_end(ap);
+	return t->rc;
+}
+
+int tx_fail_field(struct tx *t, int kind, const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(t, kind, code, field, fmt, ap);
+	va_end(ap);
+	return t->rc;
+}
+
+int tx_exec(struct tx *t, struct db_res **out, const char *sql, const char *types, ...)
+{
+	struct db_params p;
+	va_list ap;
+	if (out)
+		*out = NULL;
+	if (t->rc)
+		return t->rc;
+	db_params_init(&p);
+	va_start(ap, types);
+	db_params_vadd(&p, types, ap);
+	va_end(ap);
+	t->rc = db_exec(t->c, sql, &p, out, t->e);
+	db_params_release(&p);
+	return t->rc;
+}
+
+int tx_lock(struct tx *t, const char *table, int64_t id, const char *what)
+{
+	int found;
+	if (t->rc)
+		return t->rc;
+	if ((t->rc = db_lock_row(t->c, table, id, &found, t->e)))
+		return t->rc;
+	if (!found)
+		t->rc = err_set(t->e, E_NOTFOUND, "not_found", "%s不存在", what);
+	return t->rc;
+}
+
+int tx_expect_one(struct tx *t)
+{
+	if (!t->rc && db_changes(t->c) != 1)
+		t->rc = err_set(t->e, E_CONFLICT, "stale", "该事项刚被其他人处理过，请刷新后再试");
+	return t->rc;
+}
+
+int tx_audit(struct tx *t, const char *action, const char *object_type, int64_t id, json_t *before,
+	     json_t *after)
+{
+	char sid[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	return tx_audit_s(t, action, object_type, sid, before, after);
+}
+
+int tx_audit_s(struct tx *t, const char *action, const char *object_type, const char *object_id,
+	       json_t *before, json_t *after)
+{
+	if (t->rc)
+		return t->rc;
+	t->rc = audit_write(t->c, t->a, action, object_type, object_id, before, after, t->e);
+	return t->rc;
+}
+
+int tx_end(struct tx *t)
+{
+	if (!t->c)
+		return t->rc;
+	if (t->db) {
+		if (!t->rc)
+			t->rc = db_commit(t->c, t->e);
+		db_rollback(t->c);
+		db_release(t->db, t->c);
+	}
+	t->c = NULL;
+	return t->rc;
+}
