@@ -62,6 +62,7 @@ extern const struct route api_station_routes[];
 extern const struct route api_opinion_routes[];
 extern const struct route api_suggestion_routes[];
 extern const struct route api_meeting_routes[];
+extern const struct route api_labels_routes[];
 
 /* The one request entry point, given to http_start. */
 void api_handle(void *app, const struct http_req *q, struct http_reply *r);

@@ -131,12 +131,13 @@ static int group_members(struct call *c)
 static int export(struct call *c)
 {
 	struct deputy_filter f;
+	struct listq q;
 	enum sheet_format fmt;
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = read_filter(c, &f)) || (rc = api_sheet_format(c, &fmt)) ||
-	    (rc = deputy_io_export(c->app->db, &c->actor, &f, fmt, &data, &len, &c->err)))
+	if ((rc = api_listq(c, &q)) || (rc = read_filter(c, &f)) || (rc = api_sheet_format(c, &fmt)) ||
+	    (rc = deputy_io_export(c->app->db, &c->actor, &f, &q, fmt, &data, &len, &c->err)))
 		return rc;
 	api_sheet(c, fmt, data, len, "代表名册");
 	return 0;

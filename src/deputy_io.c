@@ -487,10 +487,11 @@ out:
 	return rc;
 }
 
-int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_filter *f,
+int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_filter *f, const struct listq *lq,
 		     enum sheet_format fmt, char **out, size_t *len, struct err *e)
 {
-	struct listq q = {1, 200000, NULL, "name"};
+	/* The same rows as the list on screen, all of them. */
+	struct listq q = {1, 200000, lq ? lq->q : NULL, lq && lq->sort ? lq->sort : "name"};
 	struct sheet s;
 	json_t *list = NULL, *o;
 	const char *row[NCOLS + 1];

@@ -2727,3 +2727,28 @@ out:
 	db_release(db, c);
 	return o;
 }
+
+/* ---- labels ---- */
+
+/* The states of one transition table, in the order they are first left, then first reached. */
+#define TABLE_STATES(obj, table)                                                                  \
+	do {                                                                                      \
+		for (size_t i = 0; i < ARRAY_LEN(table); i++)                                      \
+			if (!json_object_get(obj, table[i].state))                                 \
+				json_object_set_new(obj, table[i].state, json_string(state_name(table[i].state))); \
+		for (size_t i = 0; i < ARRAY_LEN(table); i++)                                      \
+			if (!json_object_get(obj, table[i].next))                                  \
+				json_object_set_new(obj, table[i].next, json_string(state_name(table[i].next))); \
+	} while (0)
+
+json_t *meeting_labels(void)
+{
+	json_t *meeting = json_object(), *vote = json_object(), *round = json_object();
+	TABLE_STATES(meeting, meeting_tr);
+	TABLE_STATES(vote, vote_tr);
+	TABLE_STATES(round, round_tr);
+	/* A vote that is over is 已结束, as the vote's own JSON names it (a meeting's closed is 已闭会). */
+	json_object_set_new(vote, "closed", json_string("已结束"));
+	return json_pack("{s:{s:o}, s:{s:o}, s:{s:o}}", "meeting", "states", meeting, "vote", "states", vote, "round",
+			 "states", round);
+}

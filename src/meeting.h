@@ -18,6 +18,9 @@
 const char *meeting_next_state(const char *state, const char *action);
 const char *vote_next_state(const char *state, const char *action);
 const char *round_next_state(const char *state, const char *action);
+/* The state names of the three machines: {"meeting":{"states":{code:name}},"vote":{...},
+ * "round":{...}}, each in the order of its transition table, a new object owned by the caller. */
+json_t *meeting_labels(void);
 
 /* Every function below: *out is a new JSON object owned by the caller, set only on success;
  * errors are E_INVALID (input), E_FORBIDDEN, E_NOTFOUND (also for meetings out of scope),

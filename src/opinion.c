@@ -2088,3 +2088,15 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	}
 	return event(c, id, "submit", NULL, x.state, "演示数据", "", e);
 }
+
+/* ---- labels ---- */
+
+json_t *opinion_labels(void)
+{
+	json_t *states = json_object(), *actions = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
+		json_object_set_new(states, state_names[i][0], json_string(state_names[i][1]));
+	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
+		json_object_set_new(actions, action_names[i][0], json_string(action_names[i][1]));
+	return json_pack("{s:o, s:o}", "states", states, "actions", actions);
+}

@@ -17,6 +17,9 @@
 const char *opinion_next_state(const char *state, const char *action);
 /* The Chinese name of a state ("" when unknown). */
 const char *opinion_state_name(const char *state);
+/* The names of the states and of the actions (the history's steps): {"states":{code:name},
+ * "actions":{code:name}} in the tables' order, a new object owned by the caller. */
+json_t *opinion_labels(void);
 
 /* A citizen's submission (no login): {"station_code"|"region_code","category_id"?,"body",
  * "place"?,"name"?,"phone"?,"consent":true,"photos"?:[base64 JPEG/PNG]}.

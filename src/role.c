@@ -57,3 +57,11 @@ int role_can(const char *name, unsigned perms)
 	const struct role *r = find(name);
 	return r && (r->perms & perms) == perms;
 }
+
+json_t *role_labels(void)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		json_object_set_new(o, roles[i].name, json_string(roles[i].label));
+	return o;
+}

@@ -3,6 +3,8 @@
 #ifndef RENDA_ROLE_H
 #define RENDA_ROLE_H
 
+#include <jansson.h>
+
 enum perm {
 	PERM_REGION_READ = 1 << 0,
 	PERM_REGION_WRITE = 1 << 1,  /* regions and congress units */
@@ -31,5 +33,7 @@ const char *role_label(const char *name);
 int role_can(const char *name, unsigned perms);
 /* NULL-terminated list of role identifiers. */
 extern const char *const role_names[];
+/* {role: Chinese name} for every role, in the roles' order: a new object owned by the caller. */
+json_t *role_labels(void);
 
 #endif

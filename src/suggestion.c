@@ -2355,3 +2355,15 @@ out:
 	db_res_free(x);
 	return rc;
 }
+
+/* ---- labels ---- */
+
+json_t *suggestion_labels(void)
+{
+	json_t *states = json_object(), *actions = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
+		json_object_set_new(states, state_names[i][0], json_string(state_names[i][1]));
+	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
+		json_object_set_new(actions, action_names[i][0], json_string(action_names[i][1]));
+	return json_pack("{s:o, s:o}", "states", states, "actions", actions);
+}

@@ -22,6 +22,9 @@
  * when the rules forbid it. Pure: the whole transition table, for the tests and the handlers. */
 const char *suggestion_next_state(const char *kind, const char *state, const char *action);
 const char *suggestion_state_name(const char *state);
+/* The names of the states and of the actions of suggestions and motions (one machine for both):
+ * {"states":{code:name},"actions":{code:name}}, a new object owned by the caller. */
+json_t *suggestion_labels(void);
 
 /* The outcome of the signers' ratings of one reply: "rehandle" when any result is 不满意,
  * "solving" when the reply is graded B, else "closed". Pure. */

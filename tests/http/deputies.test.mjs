@@ -575,3 +575,34 @@ test('stats: county scope vs city scope', async () => {
   assert.equal(u.total, await total(county, 'region=329981101'));
   assert.ok(u.total < c.total);
 });
+
+// ---- export ----
+
+// One column of a CSV export, in file order.
+const exportColumn = async (s, qs, header) => {
+  const r = await api(srv, 'GET', '/api/v1/deputies/export?format=csv&' + qs, { session: s });
+  expectStatus(r, 200);
+  const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const col = lines[0].split(',').indexOf(header);
+  assert.ok(col >= 0, `the export has a ${header} column`);
+  return lines.slice(1).map((l) => l.split(',')[col]);
+};
+const sorted = (a) => [...a].sort();
+
+test('export: the same rows as the list, the keyword and the sort included', async () => {
+  const byEmployer = await all(county, 'q=' + q('律师事务所'));
+  assert.ok(byEmployer.length > 0 && byEmployer.length < await total(county));
+  const names = await exportColumn(county, 'q=' + q('律师事务所'), '姓名');
+  assert.equal(names.length, byEmployer.length);
+  assert.deepEqual(sorted(names), sorted(byEmployer.map((d) => d.name)));
+  assert.deepEqual(await exportColumn(county, 'q=' + q('不存在的代表名'), '姓名'), []);
+
+  // the list's order: by name by default, youngest first with sort=-birth_date
+  const byName = await exportColumn(county, 'gender=female', '出生日期');
+  const desc = await exportColumn(county, 'gender=female&sort=-birth_date', '出生日期');
+  assert.equal(desc.length, await total(county, 'gender=female'));
+  for (let i = 1; i < desc.length; i++) assert.ok(desc[i - 1] >= desc[i], `${desc[i - 1]} before ${desc[i]}`);
+  assert.notDeepEqual(byName, desc);
+  assert.deepEqual(sorted(byName), sorted(desc));
+  expectError(await api(srv, 'GET', '/api/v1/deputies/export?format=csv&sort=phone', { session: county }), 400, 'bad_sort');
+});

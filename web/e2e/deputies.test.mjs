@@ -64,6 +64,45 @@ test('filtering the roster by gender shows only women, keeps the filter in the a
   await page.context().close()
 })
 
+test('a keyword search is kept in the address and after the back button, and the export holds exactly the rows found', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  await page.goto('/deputies')
+  await rows(page).first().waitFor()
+  const all = await total(page)
+
+  await page.locator(t('deputy-filter-q')).fill('律师事务所')
+  await page.locator(t('deputy-search')).click()
+  const found = await totalChanges(page, all)
+  assert.ok(found > 0 && found < all, `${found} of ${all}`)
+  assert.equal(new URL(page.url()).searchParams.get('q'), '律师事务所')
+
+  // a deputy's page and back: the same search, the same rows
+  const names = await page.locator(`${t('deputy-table')} .el-table__body-wrapper ${t('deputy-name')}`).allInnerTexts()
+  await rows(page).first().locator(t('deputy-name')).click()
+  await page.locator(t('deputy-detail-name')).waitFor()
+  await page.goBack()
+  await rows(page).first().waitFor()
+  await page.waitForFunction((sel) => !document.querySelector(sel), `${t('deputy-table')} .el-loading-mask`)
+  assert.equal(await total(page), found)
+  assert.equal(await page.locator(t('deputy-filter-q')).inputValue(), '律师事务所')
+  assert.deepEqual(await page.locator(`${t('deputy-table')} .el-table__body-wrapper ${t('deputy-name')}`).allInnerTexts(), names)
+
+  // 导出 CSV: only the deputies found, each of them matching the keyword
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(t('deputy-export-csv')).click()])
+  const csv = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+  const header = csv[0].split(',')
+  const name = header.indexOf('姓名')
+  const employer = header.indexOf('工作单位')
+  assert.ok(name >= 0 && employer >= 0)
+  assert.equal(csv.length - 1, found)
+  for (const line of csv.slice(1)) {
+    const cells = line.split(',')
+    assert.ok(cells[name].includes('律师事务所') || cells[employer].includes('律师事务所'), line)
+  }
+  await page.context().close()
+})
+
 test('editing a deputy checks the form and the new post persists after a reload', async () => {
   const page = await newPage()
   await login(page, 'county')

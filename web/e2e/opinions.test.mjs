@@ -273,3 +273,23 @@ test('the form checks its fields and shows the server refusing (rate limit); /op
   await phone.locator(t('track-error'), { hasText: '查询码或验证信息不正确' }).waitFor()
   await phone.context().close()
 })
+
+test('the state filter offers the server\'s names of the states, and the list and the address follow it', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  const labels = await (await page.request.get('/api/v1/labels')).json()
+  await page.locator(t('menu-opinions')).click()
+  await page.locator(`${t('opinion-table')} ${t('opinion-code')}`).first().waitFor()
+
+  await page.locator(t('opinion-filter-state')).click()
+  const offered = await page.locator('.el-select-dropdown__item:visible').allInnerTexts()
+  assert.deepEqual(offered.map((x) => x.trim()), Object.values(labels.opinion.states))
+  await page.locator('.el-select-dropdown__item:visible', { hasText: labels.opinion.states.assigned }).first().click()
+  await page.locator(t('opinion-search')).click()
+  await page.waitForURL(/[?&]state=assigned/)
+  await page.waitForFunction((sel) => !document.querySelector(sel), `${t('opinion-table')} .el-loading-mask`)
+  const states = await page.locator(`${t('opinion-table')} ${t('opinion-state')}`).allInnerTexts()
+  assert.ok(states.length > 0)
+  assert.deepEqual([...new Set(states.map((x) => x.trim()))], ['已交办'])
+  await page.context().close()
+})

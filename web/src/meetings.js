@@ -1,17 +1,15 @@
 // Meetings, attendance, votes and elections (docs/api.md "Meetings (会议), attendance, votes and
 // elections", DOMAIN §1, §2, §5): names, the rules the server applies (so that a page can say
 // why a step is not available yet) and the live events of a meeting.
+// The names of the states of meetings, votes and rounds are the server's (src/labels.js).
 import { onBeforeUnmount, ref } from 'vue'
+import { stateName } from './labels.js'
 
-export const MEETING_STATES = [
-  { value: 'planned', label: '筹备中', tag: 'info' },
-  { value: 'signin_open', label: '签到中', tag: 'warning' },
-  { value: 'in_session', label: '会议进行中', tag: 'success' },
-  { value: 'closed', label: '已闭会', tag: 'primary' },
-  { value: 'cancelled', label: '已取消', tag: 'info' },
-]
-export const meetingStateName = (s) => MEETING_STATES.find((x) => x.value === s)?.label || s || '—'
-export const meetingStateTag = (s) => MEETING_STATES.find((x) => x.value === s)?.tag || 'info'
+export const meetingStateName = (s) => stateName('meeting', s)
+export const voteStateName = (s) => stateName('vote', s)
+export const roundStateName = (s) => stateName('round', s)
+const STATE_TAG = { signin_open: 'warning', in_session: 'success', closed: 'primary' }
+export const meetingStateTag = (s) => STATE_TAG[s] || 'info'
 
 export const ATTEND_STATUS = [
   { value: 'present', label: '已签到', tag: 'success' },
@@ -23,7 +21,6 @@ export const attendName = (s) => ATTEND_STATUS.find((x) => x.value === s)?.label
 export const attendTag = (s) => ATTEND_STATUS.find((x) => x.value === s)?.tag || 'info'
 export const VIA = { staff: '工作人员代签', self: '本人签到', qr: '扫码签到' }
 
-export const VOTE_STATES = { draft: '未开始', open: '进行中', closed: '已结束' }
 export const VOTE_MODES = [
   { value: 'device', label: '电子表决器（代表在手机上表决）' },
   { value: 'tally', label: '举手或纸质表决（计票人录入票数）' },
@@ -58,7 +55,6 @@ export const OFFICE_KINDS = [
 ]
 export const officeKindName = (k) => OFFICE_KINDS.find((x) => x.value === k)?.label || k
 export const ROUND_KINDS = { regular: '正式选举', preliminary: '预选', runoff: '再次投票', further: '另行选举' }
-export const ROUND_STATES = { nominating: '提名中', open: '投票中', counted: '已计票', void: '无效' }
 export const CAND_STATUS = {
   elected: { label: '当选', tag: 'success' },
   not_elected: { label: '未当选', tag: 'info' },

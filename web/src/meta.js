@@ -1,17 +1,5 @@
-// Names and rules shared by the pages (docs/api.md, docs/DOMAIN vocabulary).
-
-export const ROLES = [
-  { value: 'sysadmin', label: '系统管理员' },
-  { value: 'secadmin', label: '安全管理员' },
-  { value: 'auditor', label: '安全审计员' },
-  { value: 'city_staff', label: '市人大工作人员' },
-  { value: 'county_staff', label: '县(区)人大工作人员' },
-  { value: 'unit_staff', label: '基层人大工作人员' },
-  { value: 'station_staff', label: '联络站工作人员' },
-  { value: 'deputy', label: '人大代表' },
-  { value: 'handler', label: '承办单位' },
-]
-export const roleName = (r) => ROLES.find((x) => x.value === r)?.label || r
+// Names and rules shared by the pages (docs/api.md, docs/DOMAIN vocabulary). The names of roles,
+// states and actions come from the server: src/labels.js.
 
 // Who may open which page (mirrors the API's role rules).
 export const PAGE_ROLES = {

@@ -1,21 +1,20 @@
-// Citizens' opinions (docs/api.md "Citizens' opinions", DOMAIN §3): names, the state machine the
-// server enforces (so that a page offers only the steps it would accept), and photo resizing.
+// Citizens' opinions (docs/api.md "Citizens' opinions", DOMAIN §3): the state machine the server
+// enforces (so that a page offers only the steps it would accept), the states' colours, and photo
+// resizing. The names of states and steps are the server's (src/labels.js).
 import { api } from './api.js'
+import { actionName, stateName } from './labels.js'
 
-export const OPINION_STATES = [
-  { value: 'received', label: '已受理', tag: 'primary' },
-  { value: 'classified', label: '已分类', tag: 'primary' },
-  { value: 'assigned', label: '已交办', tag: 'warning' },
-  { value: 'accepted', label: '办理中', tag: 'warning' },
-  { value: 'returned', label: '已退回', tag: 'danger' },
-  { value: 'replied', label: '已答复', tag: 'success' },
-  { value: 'closed', label: '已办结', tag: 'info' },
-  { value: 'not_accepted', label: '不予受理', tag: 'info' },
-  { value: 'converted', label: '已转为代表建议', tag: 'info' },
-  { value: 'merged', label: '已并案', tag: 'info' },
-]
-export const opinionStateName = (s) => OPINION_STATES.find((x) => x.value === s)?.label || s || '—'
-export const opinionStateTag = (s) => OPINION_STATES.find((x) => x.value === s)?.tag || 'info'
+export const opinionStateName = (s) => stateName('opinion', s)
+export const opinionActionName = (a) => actionName('opinion', a)
+const STATE_TAG = {
+  received: 'primary',
+  classified: 'primary',
+  assigned: 'warning',
+  accepted: 'warning',
+  returned: 'danger',
+  replied: 'success',
+}
+export const opinionStateTag = (s) => STATE_TAG[s] || 'info'
 export const OPEN_STATES = ['received', 'classified', 'assigned', 'accepted', 'returned', 'replied']
 
 export const CHANNELS = [
@@ -47,26 +46,6 @@ export const EXTENSION_STATUS = {
   approved: { label: '已同意', tag: 'success' },
   refused: { label: '未同意', tag: 'info' },
 }
-
-export const ACTION_NAMES = {
-  submit: '群众提交',
-  register: '登记',
-  classify: '分类',
-  assign: '交办',
-  answer_on_spot: '当场答复',
-  not_accept: '不予受理',
-  merge: '并案',
-  convert: '转为代表建议',
-  accept: '签收',
-  return: '退回',
-  reply: '答复',
-  rate_satisfied: '群众评价',
-  rate_unsatisfied: '群众评价不满意，重新办理',
-  close: '办结',
-  case_reply: '并案答复',
-  extension: '申请延期',
-}
-export const actionName = (a) => ACTION_NAMES[a] || a
 
 // The server's transitions (src/opinion.c): state → the actions taken from it.
 const TRANSITIONS = {

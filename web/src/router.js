@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, restoreSession } from './session.js'
+import { loadLabels } from './labels.js'
 import { PAGE_ROLES } from './meta.js'
 
 const AppLayout = () => import('./layouts/AppLayout.vue')
@@ -325,6 +326,7 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (user.must_change_password && to.name !== 'password') return { name: 'password' }
+  await loadLabels() // the server's names of roles, states and actions: once per visit
   const roles = to.meta.roles
   if (roles && !roles.includes(user.role)) {
     return { name: 'forbidden', query: { from: to.fullPath } }

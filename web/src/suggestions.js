@@ -1,23 +1,21 @@
 // Deputies' suggestions (代表建议) and motions (议案) (docs/api.md "Deputies' suggestions", DOMAIN §1.6, §4):
-// names, the steps each state allows (so that a page offers only what the server would accept),
-// and reading a file as base64 for the API.
+// the steps each state allows (so that a page offers only what the server would accept), the
+// colours of states, and reading a file as base64 for the API. The names of states and steps are
+// the server's (src/labels.js); suggestions and motions share one machine.
+import { actionName, stateName } from './labels.js'
 
-export const SUGGESTION_STATES = [
-  { value: 'draft', label: '草稿', tag: 'info' },
-  { value: 'submitted', label: '已提交', tag: 'primary' },
-  { value: 'accepted', label: '已受理', tag: 'primary' },
-  { value: 'assigned', label: '办理中', tag: 'warning' },
-  { value: 'replied', label: '已答复', tag: 'success' },
-  { value: 'solving', label: '正在解决', tag: 'warning' },
-  { value: 'closed', label: '已办结', tag: 'info' },
-  { value: 'returned', label: '已退回代表', tag: 'danger' },
-  { value: 'referred', label: '已转群众意见', tag: 'info' },
-  { value: 'withdrawn', label: '已撤回', tag: 'info' },
-  { value: 'on_agenda', label: '列入会议议程', tag: 'success' },
-  { value: 'not_on_agenda', label: '不列入议程', tag: 'info' },
-]
-export const suggestionStateName = (s) => SUGGESTION_STATES.find((x) => x.value === s)?.label || s || '—'
-export const suggestionStateTag = (s) => SUGGESTION_STATES.find((x) => x.value === s)?.tag || 'info'
+export const suggestionStateName = (s) => stateName('suggestion', s)
+export const suggestionActionName = (a) => actionName('suggestion', a)
+const STATE_TAG = {
+  submitted: 'primary',
+  accepted: 'primary',
+  assigned: 'warning',
+  replied: 'success',
+  solving: 'warning',
+  returned: 'danger',
+  on_agenda: 'success',
+}
+export const suggestionStateTag = (s) => STATE_TAG[s] || 'info'
 
 export const KINDS = { suggestion: '建议', motion: '议案' }
 // The API path of a kind: /suggestions or /motions.
@@ -56,32 +54,6 @@ export const DUE = {
   warn: { label: '即将到期', tag: 'warning' },
   overdue: { label: '已超期', tag: 'danger' },
 }
-
-export const ACTION_NAMES = {
-  create: '起草',
-  edit: '修改',
-  cosign: '联名答复',
-  submit: '提交',
-  withdraw: '撤回',
-  accept: '受理',
-  return: '退回代表',
-  refer: '转为群众意见',
-  assign: '交办',
-  close: '办结',
-  supervise: '重点督办',
-  progress: '督办进展',
-  publish: '公开',
-  agenda: '列入会议议程',
-  reject: '不列入议程',
-  to_suggestion: '作为建议办理',
-  view: '协办意见',
-  reply: '答复',
-  replied: '答复',
-  handler_return: '承办单位退回',
-  rate: '代表评价',
-  rate_unsatisfied: '代表不满意，重新办理',
-}
-export const actionName = (a) => ACTION_NAMES[a] || a
 
 export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
 
