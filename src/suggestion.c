@@ -14,6 +14,7 @@
 #include "region.h"
 #include "role.h"
 #include "settings.h"
+#include "step.h"
 #include "text.h"
 
 #define FILE_MAX_BYTES (4u << 20) /* a scanned reply document */
@@ -21,34 +22,7 @@
 #define COSIGNERS_MAX 200
 #define SOURCES_MAX 50
 
-/* ---- the state machine ---- */
-
-static const struct {
-	const char *kind; /* "suggestion", "motion" or NULL for both */
-	const char *state, *action, *next;
-} transitions[] = {
-	{NULL, "draft", "submit", "submitted"},
-	{NULL, "returned", "submit", "submitted"},
-	{NULL, "draft", "withdraw", "withdrawn"},
-	{NULL, "returned", "withdraw", "withdrawn"},
-	{NULL, "submitted", "withdraw", "withdrawn"},
-	{NULL, "submitted", "return", "returned"},
-	{"suggestion", "accepted", "withdraw", "withdrawn"},
-	{"suggestion", "assigned", "withdraw", "withdrawn"},
-	{"suggestion", "submitted", "accept", "accepted"},
-	{"suggestion", "submitted", "refer", "referred"},
-	{"suggestion", "accepted", "assign", "assigned"},
-	{"suggestion", "assigned", "handler_return", "accepted"}, /* the lead unit was the wrong one */
-	{"suggestion", "assigned", "reply", "replied"},
-	{"suggestion", "solving", "reply", "replied"},            /* a B item's second reply */
-	{"suggestion", "replied", "rate_unsatisfied", "assigned"}, /* handled again */
-	{"suggestion", "replied", "rate_solving", "solving"},
-	{"suggestion", "replied", "rate_done", "closed"},
-	{"suggestion", "replied", "close", "closed"},
-	{"motion", "submitted", "agenda", "on_agenda"},
-	{"motion", "submitted", "reject", "not_on_agenda"},
-	{"motion", "submitted", "to_suggestion", "accepted"},
-};
+/* ---- the states (the steps between them: suggestion_steps, motion_steps) ---- */
 
 static const char *const state_names[][2] = {
 	{"draft", "草稿"}, {"submitted", "已提交"}, {"returned", "已退回代表"}, {"withdrawn", "已撤回"},
@@ -56,32 +30,9 @@ static const char *const state_names[][2] = {
 	{"solving", "正在解决"}, {"closed", "已办结"}, {"on_agenda", "列入会议议程"},
 	{"not_on_agenda", "不列入议程"}};
 
-static const char *const action_names[][2] = {
-	{"create", "起草"}, {"submit", "提交"}, {"withdraw", "撤回"}, {"return", "退回代表"},
-	{"accept", "受理"}, {"refer", "转为群众意见"}, {"assign", "交办"}, {"handler_return", "承办单位退回"},
-	{"view", "会办意见"}, {"reply", "答复"}, {"rate", "评价"}, {"rate_unsatisfied", "代表不满意，重新办理"},
-	{"rate_solving", "B类，继续办理"}, {"rate_done", "评价后办结"}, {"close", "办结"},
-	{"agenda", "列入会议议程"}, {"reject", "不列入议程"}, {"to_suggestion", "作为建议处理"},
-	{"supervise", "重点督办"}, {"progress", "督办进展"}, {"publish", "公开答复"}, {"cosign", "联名"},
-	{"edit", "修改"}};
-
-const char *suggestion_next_state(const char *kind, const char *state, const char *action)
-{
-	for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
-		if ((!transitions[i].kind || !strcmp(transitions[i].kind, kind)) &&
-		    !strcmp(transitions[i].state, state) && !strcmp(transitions[i].action, action))
-			return transitions[i].next;
-	return NULL;
-}
-
 const char *suggestion_state_name(const char *state)
 {
 	return UTIL_LABEL(state_names, state, "");
-}
-
-static const char *action_name(const char *a)
-{
-	return UTIL_LABEL(action_names, a, a);
 }
 
 const char *suggestion_rating_outcome(const char *grade, int unsatisfied_results)
@@ -296,16 +247,6 @@ static int tell_staff(struct db_conn *c, const char *region, int64_t id, const c
 	link_of(id, link, sizeof(link));
 	return db_execv(c, NULL, e, "INSERT INTO notifications (region_code, kind, title, link, created_at)"
 				    " VALUES (?, 'suggestion', ?, ?, ?)", "sssi", region, title, link, util_now());
-}
-
-static int set_state(struct db_conn *c, int64_t id, const char *state, struct err *e)
-{
-	int64_t now = util_now();
-	return is_final(state)
-		? db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?",
-			   "siii", state, now, now, id)
-		: db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = NULL WHERE id = ?",
-			   "sii", state, now, id);
 }
 
 /* Keeps the board's copies on the item's handling rows: its region, and which rows are work in
@@ -663,7 +604,8 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		snprintf(title, sizeof(title), "邀请您联名：%s", jsonx_str(in, "title"));
 		rc = tell_deputy(c, db_int(r, i, 0), id, title, e);
 	}
-	if (rc || (rc = audit_write(c, a, "suggestion.create", "suggestion", code, NULL, after, e)) ||
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
+	if (rc || (rc = audit_write(c, a, "suggestion.create", "suggestion", tmp, NULL, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "suggestion", after);
@@ -736,7 +678,7 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 	      (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e)))) ||
 	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "edit", state, state, a, NULL, e)) ||
 	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.update", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
+	    (rc = audit_write(c, a, "suggestion.update", "suggestion", db_val(r, 0, S_ID), before, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "suggestion", after);
@@ -998,7 +940,284 @@ int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **ou
 	return rc;
 }
 
-/* ---- actions ---- */
+/* ---- the steps ---- */
+
+/* What the rules of one step share, loaded under the item's row lock by load_item. */
+struct act {
+	char kind[16];        /* the machine's kind: "suggestion" or "motion" */
+	struct clock k;
+	char hrole[8];        /* the acting handling unit's part: "lead", "co", or "" */
+	int64_t hrow;         /* its suggestion_handlers row */
+	int staff;            /* congress staff with the item in their scope */
+	const char *outcome;  /* a rating that decided: "rate_unsatisfied", "rate_solving" or "rate_done" */
+	char rated[200];      /* the rating's own event note */
+};
+
+/* Where the signers' ratings of a reply send the item (DOMAIN §4.22). */
+static const char *const rating_outcomes[][2] = {
+	{"rate_unsatisfied", "assigned"}, {"rate_solving", "solving"}, {"rate_done", "closed"}};
+
+static const char *const rating_names[][2] = {
+	{"satisfied", "满意"}, {"basically", "基本满意"}, {"unsatisfied", "不满意"}};
+
+/* The item, locked: who may see it (404 otherwise), the actor's part in it, the clock of its
+ * region, and the item as it was (the audit's "before"). */
+static int load_item(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	if (tx_check(t, load_row(t->c, s->id, &s->row, t->e)) || tx_check(t, visible(t->c, s->a, s->row, t->e)))
+		return t->rc;
+	s->state = db_val(s->row, 0, S_STATE);
+	/* The kind was read before the lock; only a motion becomes a suggestion, and then it is
+	 * no longer where a motion's step starts. */
+	if (strcmp(db_val(s->row, 0, S_KIND), x->kind))
+		return tx_fail(t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", suggestion_state_name(s->state),
+			       s->step->label);
+	x->staff = role_can(s->a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(s->a, db_val(s->row, 0, S_PATH));
+	if (tx_check(t, clock_load(t->c, db_val(s->row, 0, S_PATH), &x->k, t->e)) ||
+	    (s->a->handler_id && tx_check(t, handler_role(t->c, s->id, s->a->handler_id, x->hrole, &x->hrow, t->e))))
+		return t->rc;
+	return tx_check(t, detail(t->c, s->a, s->id, 0, &s->before, t->e));
+}
+
+/* A final state stamps closed_at; any other clears it. */
+static int set_item_state(struct step_run *s)
+{
+	int64_t now = util_now();
+	return tx_exec(&s->t, NULL, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ? AND state = ?",
+		       "sinis", s->to, now, is_final(s->to) ? now : (int64_t)0, s->id, s->from);
+}
+
+/* The step's history row (a rating that decided writes two: the rating, then its outcome),
+ * and what every step keeps up to date: the item's time and the board's copies. */
+static int item_event(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const char *action = s->step->name;
+	if (!strcmp(action, "rate")) {
+		if (tx_check(t, event(t->c, s->id, "rate", s->from, s->from, s->a, x->rated, t->e)))
+			return t->rc;
+		action = x->outcome;
+	}
+	if (action && tx_check(t, event(t->c, s->id, action, s->from, s->to, s->a, s->note, t->e)))
+		return t->rc;
+	if (!strcmp(s->to, s->from) &&
+	    tx_exec(t, NULL, "UPDATE suggestions SET updated_at = ? WHERE id = ?", "ii", util_now(), s->id))
+		return t->rc;
+	return tx_check(t, sync_in_hand(t->c, s->id, t->e));
+}
+
+static int item_after(struct step_run *s)
+{
+	return tx_check(&s->t, detail(s->t.c, s->a, s->id, 0, &s->after, s->t.e));
+}
+
+/* ---- who may ---- */
+
+static int may_staff(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return x->staff ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有人大工作人员可以%s", s->step->label);
+}
+
+/* Submitting: the first signer, or the staff who registered it. */
+static int may_author(struct step_run *s)
+{
+	return tx_check(&s->t, may_edit(s->a, s->row, s->t.e));
+}
+
+/* Withdrawing: the author, or the staff at any stage. */
+static int may_withdraw(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return x->staff ? 0 : may_author(s);
+}
+
+static int may_lead(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return !strcmp(x->hrole, "lead") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有主办单位可以%s", s->step->label);
+}
+
+static int may_co(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return !strcmp(x->hrole, "co") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有会办单位可以%s", s->step->label);
+}
+
+/* Either handling unit, lead or co-handler. */
+static int may_unit(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return *x->hrole ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有承办单位可以%s", s->step->label);
+}
+
+static int may_staff_or_lead(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	if (x->staff || !strcmp(x->hrole, "lead"))
+		return 0;
+	return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", s->step->label);
+}
+
+/* Only the deputies who signed it rate it; to anyone else it does not exist. */
+static int may_rate(struct step_run *s)
+{
+	char st[16] = "";
+	if (strcmp(s->a->role, "deputy") || !s->a->deputy_id)
+		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
+	if (tx_check(&s->t, signer_status(s->t.c, s->id, s->a->deputy_id, st, sizeof(st), s->t.e)) ||
+	    !strcmp(st, "accepted"))
+		return s->t.rc;
+	return *st ? tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议")
+		   : tx_fail(&s->t, E_NOTFOUND, "not_found", "建议或议案不存在");
+}
+
+/* ---- what each step writes ---- */
+
+/* The reason into the event's note; required: at least two characters. */
+static int take_reason(struct step_run *s, int required)
+{
+	const char *why = jsonx_str(s->in, "reason");
+	if (required && tx_check(&s->t, jsonx_need_text(s->in, "reason", "理由", 2, s->t.e)))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), "%s", why ? why : "");
+	return 0;
+}
+
+/* ... and on the item, as why it was sent back, refused or withdrawn. */
+static int keep_reason(struct step_run *s, int required)
+{
+	return take_reason(s, required) ||
+	       tx_exec(&s->t, NULL, "UPDATE suggestions SET reason = ? WHERE id = ?", "si", s->note, s->id);
+}
+
+/* A motion needs the presidium or enough deputies jointly (DOMAIN §1.6): the signers who
+ * agreed, the first signer included. */
+static int check_motion_signers(struct step_run *s)
+{
+	struct tx *t = &s->t;
+	struct db_res *n = NULL;
+	int min = 0;
+	if (strcmp(db_val(s->row, 0, S_KIND), "motion") || db_int(s->row, 0, S_PRESIDIUM))
+		return 0;
+	if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH),
+				     !strcmp(db_val(s->row, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
+										 : "motion.min_deputies", &min, t->e)) ||
+	    tx_exec(t, &n, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'", "i", s->id))
+		return t->rc;
+	if (db_int(n, 0, 0) < min)
+		tx_fail_field(t, E_INVALID, "too_few_signers", "cosigners",
+			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min, (long long)db_int(n, 0, 0));
+	db_res_free(n);
+	return t->rc;
+}
+
+/* Submitted: the intake window opens, unanswered invitations lapse, the office is told, and the
+ * opinions it grew from are handled as this suggestion from now on. */
+static int run_submit(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *src = NULL;
+	int days = 0;
+	char lim[11];
+	if (check_motion_signers(s) ||
+	    tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH), "suggestion.intake_days", &days, t->e)))
+		return t->rc;
+	cal_format(x->k.today + days, lim);
+	if (tx_exec(t, NULL, "UPDATE suggestion_signers SET status = 'lapsed' WHERE suggestion_id = ? AND status = 'invited'",
+		    "i", s->id) ||
+	    tx_exec(t, NULL, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL WHERE id = ?",
+		    "isi", util_now(), lim, s->id) ||
+	    tx_check(t, tell_staff(t->c, db_val(s->row, 0, S_REGION), s->id,
+				   !strcmp(x->kind, "motion") ? "新提交的议案" : "新提交的代表建议", t->e)) ||
+	    tx_exec(t, &src, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", s->id))
+		return t->rc;
+	for (int j = 0; j < src->nrows && !t->rc; j++)
+		tx_check(t, opinion_mark_converted(t->c, s->a, db_int(src, j, 0), db_val(s->row, 0, S_CODE), t->e));
+	db_res_free(src);
+	snprintf(s->note, sizeof(s->note), "%s前受理", lim);
+	return t->rc;
+}
+
+static int run_withdraw(struct step_run *s)
+{
+	return keep_reason(s, 0);
+}
+
+static int run_return(struct step_run *s)
+{
+	return keep_reason(s, 1) ||
+	       tx_check(&s->t, tell_signers(s->t.c, s->id, "您的建议被退回，请修改后重新提交", s->t.e));
+}
+
+static int run_reject(struct step_run *s)
+{
+	return keep_reason(s, 1) || tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案未列入会议议程", s->t.e));
+}
+
+/* Referred: handled as a citizens' opinion instead, registered as a letter. */
+static int run_refer(struct step_run *s)
+{
+	struct tx *t = &s->t;
+	struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 16);
+	char code[16];
+	size_t used;
+	if (keep_reason(s, 1))
+		return t->rc;
+	buf_adds(&text, db_val(s->row, 0, S_TITLE));
+	buf_adds(&text, "：");
+	buf_adds(&text, db_val(s->row, 0, S_BODY));
+	if (buf_failed(&text))
+		tx_fail(t, E_TOOLARGE, "too_large", "建议内容过长，不能转为群众意见");
+	else
+		tx_check(t, opinion_refer(t->c, s->a, db_val(s->row, 0, S_REGION), text.data, db_val(s->row, 0, S_CODE),
+					  code, t->e));
+	buf_release(&text);
+	if (t->rc)
+		return t->rc;
+	used = strlen(s->note);
+	snprintf(s->note + used, sizeof(s->note) - used, "（转为群众意见 %s）", code);
+	return tx_check(t, tell_signers(t->c, s->id, "您的建议已转为群众意见办理", t->e));
+}
+
+/* A handling unit sends back a wrong assignment within the return window (DOMAIN §4.20). The
+ * lead's return sends the item back to be assigned again; a co-handler's leaves it in hand. */
+static int run_handler_return(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *h = NULL;
+	if (take_reason(s, 1) || tx_exec(t, &h, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", x->hrow))
+		return t->rc;
+	if (strcmp(x->k.today_s, db_val(h, 0, 0)) > 0)
+		tx_fail(t, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(h, 0, 0));
+	db_res_free(h);
+	if (t->rc ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?", "si", s->note,
+		    x->hrow) ||
+	    tx_check(t, tell_staff(t->c, db_val(s->row, 0, S_REGION), s->id, "承办单位退回了代表建议，请重新交办", t->e)))
+		return t->rc;
+	if (strcmp(x->hrole, "lead"))
+		s->to = s->from;
+	return 0;
+}
+
+/* Accepted: the deputy is told; past the intake window it is noted as late. */
+static int run_accept(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	const char *lim = db_val(s->row, 0, S_INTAKE_DEADLINE);
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", x->k.today_s, s->id) ||
+	    tx_check(&s->t, tell_signers(s->t.c, s->id, "您的建议已受理", s->t.e)))
+		return s->t.rc;
+	if (lim && strcmp(x->k.today_s, lim) > 0)
+		snprintf(s->note, sizeof(s->note), "超过受理时限（%s）", lim);
+	return 0;
+}
 
 /* A handling unit for an assignment: active and within the assigning staff's scope. */
 static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, const char *field,
@@ -1019,111 +1238,344 @@ static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, 
 	return rc;
 }
 
-static int do_assign(struct db_conn *c, const struct actor *a, const struct db_res *r, json_t *in,
-		     const struct clock *k, char *note, size_t nlen, struct err *e)
+/* The co-handling units of an assignment: distinct units, none of them the lead. */
+static int check_co_handlers(struct step_run *s, int64_t lead, json_t *co)
 {
-	int64_t id = db_int(r, 0, S_ID), lead = jsonx_int(in, "lead_handler_id", 0);
-	json_t *co = json_object_get(in, "co_handler_ids"), *v;
-	int difficult = json_object_get(in, "difficult") ? json_is_true(json_object_get(in, "difficult"))
-							 : (int)db_int(r, 0, S_DIFFICULT);
-	int months, co_months, ret_days, rc;
-	char name[200], lead_d[11], co_d[11], ret_d[11];
-	const char *path = db_val(r, 0, S_PATH);
-	size_t i, used;
-
-	if (!lead)
-		return err_field(e, E_INVALID, "missing_field", "lead_handler_id", "请选择主办单位");
-	if ((rc = settings_int(c, path, difficult ? "suggestion.reply_months_difficult" : "suggestion.reply_months",
-			       &months, e)) ||
-	    (rc = settings_int(c, path, "suggestion.co_view_months", &co_months, e)) ||
-	    (rc = settings_int(c, path, "suggestion.return_days", &ret_days, e)) ||
-	    (rc = check_handler(c, a, lead, "lead_handler_id", name, sizeof(name), e)))
-		return rc;
+	size_t i;
+	json_t *v;
 	json_array_foreach(co, i, v) {
 		char cname[200];
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
 		if (json_integer_value(v) == lead)
-			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
 		for (size_t j = 0; j < i; j++)
 			if (json_integer_value(json_array_get(co, j)) == json_integer_value(v))
-				return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
-		if ((rc = check_handler(c, a, json_integer_value(v), "co_handler_ids", cname, sizeof(cname), e)))
-			return rc;
+				return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
+		if (tx_check(&s->t, check_handler(s->t.c, s->a, json_integer_value(v), "co_handler_ids", cname,
+						  sizeof(cname), s->t.e)))
+			return s->t.rc;
 	}
+	return 0;
+}
+
+/* Assigned to one lead unit and any co-handlers, each with its deadline in calendar months moved
+ * to the next working day, and the window to send a wrong assignment back (DOMAIN §4.19-20). */
+static int run_assign(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const struct clock *k = &x->k;
+	int64_t lead = jsonx_int(s->in, "lead_handler_id", 0);
+	json_t *co = json_object_get(s->in, "co_handler_ids"), *v;
+	int difficult = json_object_get(s->in, "difficult") ? json_is_true(json_object_get(s->in, "difficult"))
+							    : (int)db_int(s->row, 0, S_DIFFICULT);
+	int months = 0, co_months = 0, ret_days = 0;
+	char name[200], lead_d[11], co_d[11], ret_d[11];
+	const char *path = db_val(s->row, 0, S_PATH);
+	size_t i, used;
+
+	if (!lead)
+		return tx_fail_field(t, E_INVALID, "missing_field", "lead_handler_id", "请选择主办单位");
+	if (tx_check(t, settings_int(t->c, path, difficult ? "suggestion.reply_months_difficult" : "suggestion.reply_months",
+				     &months, t->e)) ||
+	    tx_check(t, settings_int(t->c, path, "suggestion.co_view_months", &co_months, t->e)) ||
+	    tx_check(t, settings_int(t->c, path, "suggestion.return_days", &ret_days, t->e)) ||
+	    tx_check(t, check_handler(t->c, s->a, lead, "lead_handler_id", name, sizeof(name), t->e)) ||
+	    check_co_handlers(s, lead, co))
+		return t->rc;
 	cal_format(suggestion_add_months(&k->h.cal, k->today, months), lead_d);
 	cal_format(suggestion_add_months(&k->h.cal, k->today, co_months), co_d);
 	cal_format(cal_add_workdays(&k->h.cal, k->today, ret_days), ret_d);
 	/* A re-assignment after a return replaces whatever was still in hand. */
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ?"
-				       " AND status = 'assigned'", "i", id)) ||
-	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
-				       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
-			   "iisssi", id, lead, k->today_s, lead_d, ret_d, util_now())) ||
-	    (rc = tell_handler(c, lead, id, "新交办的代表建议（主办）", e)))
-		return rc;
-	used = (size_t)snprintf(note, nlen, "主办：%s，%s前答复", name, lead_d);
+	if (tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ? AND status = 'assigned'",
+		    "i", s->id) ||
+	    tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on, deadline,"
+			     " return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
+		    "iisssi", s->id, lead, k->today_s, lead_d, ret_d, util_now()) ||
+	    tx_check(t, tell_handler(t->c, lead, s->id, "新交办的代表建议（主办）", t->e)))
+		return t->rc;
+	used = (size_t)snprintf(s->note, sizeof(s->note), "主办：%s，%s前答复", name, lead_d);
 	json_array_foreach(co, i, v) {
-		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
-					       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
-				   "iisssi", id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now())) ||
-		    (rc = tell_handler(c, json_integer_value(v), id, "新交办的代表建议（会办）", e)))
-			return rc;
+		if (tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
+				     " deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
+			    "iisssi", s->id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now()) ||
+		    tx_check(t, tell_handler(t->c, json_integer_value(v), s->id, "新交办的代表建议（会办）", t->e)))
+			return t->rc;
 	}
-	if (json_array_size(co) && used < nlen)
-		snprintf(note + used, nlen - used, "；会办单位 %zu 个，%s前向主办单位提出意见", json_array_size(co), co_d);
-	return db_execv(c, NULL, e, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?",
-			"ssii", k->today_s, lead_d, (int64_t)difficult, id);
+	if (json_array_size(co) && used < sizeof(s->note))
+		snprintf(s->note + used, sizeof(s->note) - used, "；会办单位 %zu 个，%s前向主办单位提出意见",
+			 json_array_size(co), co_d);
+	return tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
+		       k->today_s, lead_d, (int64_t)difficult, s->id) ||
+	       tx_check(t, tell_signers(t->c, s->id, "您的建议已交办", t->e));
 }
 
-static int do_reply(struct db_conn *c, const struct db_res *r, json_t *in, int64_t handler_id,
-		    int64_t row, const struct clock *k, char *note, size_t nlen, struct err *e)
+/* A co-handler's view goes to the lead unit. */
+static int run_view(struct step_run *s)
 {
-	int64_t id = db_int(r, 0, S_ID), reply_id;
-	const char *grade = jsonx_str(in, "grade"), *deadline = db_val(r, 0, S_DEADLINE);
-	json_t *doc = json_object_get(in, "document");
-	struct db_res *x = NULL;
-	int round = (int)db_int(r, 0, S_ROUND) + 1, on_time, rc;
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *h = NULL;
+	if (tx_check(t, jsonx_need_text(s->in, "view", "会办意见", 5, t->e)) ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?, answered_on = ?"
+			     " WHERE id = ?", "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow) ||
+	    tx_exec(t, &h, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+			   " AND status = 'assigned'", "i", s->id))
+		return t->rc;
+	for (int j = 0; j < h->nrows && !t->rc; j++)
+		tx_check(t, tell_handler(t->c, db_int(h, j, 0), s->id, "会办单位已提出会办意见", t->e));
+	db_res_free(h);
+	return t->rc;
+}
+
+/* The lead unit's reply, graded A/B/C/D (DOMAIN §4.21), with its formal document; on time when
+ * given by the deadline. The signers are asked to rate it. */
+static int run_reply(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const struct clock *k = &x->k;
+	const char *grade = jsonx_str(s->in, "grade"), *deadline = db_val(s->row, 0, S_DEADLINE);
+	json_t *doc = json_object_get(s->in, "document"), *docs = doc ? json_pack("[O]", doc) : NULL;
+	struct db_res *r = NULL;
+	int round = (int)db_int(s->row, 0, S_ROUND) + 1, on_time;
+	int64_t reply_id = 0;
 
 	if (!grade || strlen(grade) != 1 || !strchr("ABCD", grade[0]))
-		return err_field(e, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
-									  " C 因条件限制需以后解决 / D 留作参考）");
-	if ((rc = jsonx_need_text(in, "body", "答复内容", 10, e)))
-		return rc;
-	if (doc) {
-		json_t *arr = json_pack("[O]", doc);
-		rc = json_is_object(doc) ? check_files(arr, e)
-					 : err_field(e, E_INVALID, "bad_file", "document", "答复文件格式不正确");
-		json_decref(arr);
-		if (rc)
-			return rc;
-	}
+		tx_fail_field(t, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
+								      " C 因条件限制需以后解决 / D 留作参考）");
+	else if (!tx_check(t, jsonx_need_text(s->in, "body", "答复内容", 10, t->e)) && doc)
+		tx_check(t, json_is_object(doc) ? check_files(docs, t->e)
+					       : err_field(t->e, E_INVALID, "bad_file", "document", "答复文件格式不正确"));
 	/* A B item's follow-up reply has no new deadline: it is on time. */
-	on_time = !deadline || strcmp(db_val(r, 0, S_STATE), "assigned") || strcmp(k->today_s, deadline) <= 0;
-	if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
-				     " deadline, on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-			   "iiisssisi", id, (int64_t)round, handler_id, grade, jsonx_str(in, "body"),
-			   deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now())))
-		return rc;
-	reply_id = db_int(x, 0, 0);
-	db_res_free(x);
-	if (doc) {
-		json_t *arr = json_pack("[O]", doc);
-		rc = store_files(c, id, reply_id, arr, e);
-		json_decref(arr);
-		if (rc)
-			return rc;
-	}
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ?"
-				       " WHERE id = ?", "isi", util_now(), k->today_s, row)) ||
-	    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
-				       " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
-				       " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
-			   "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(in, "publish")), id)) ||
-	    (rc = retokenize(c, id, e)) || (rc = tell_signers(c, id, "您的建议已有答复，请评价", e)))
-		return rc;
-	snprintf(note, nlen, "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
+	on_time = !deadline || strcmp(s->from, "assigned") || strcmp(k->today_s, deadline) <= 0;
+	if (!tx_exec(t, &r, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body, deadline,"
+			    " on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+		     "iiisssisi", s->id, (int64_t)round, s->a->handler_id, grade, jsonx_str(s->in, "body"),
+		     deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now()))
+		reply_id = db_int(r, 0, 0);
+	db_res_free(r);
+	if ((doc && tx_check(t, store_files(t->c, s->id, reply_id, docs, t->e))) ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ? WHERE id = ?",
+		    "isi", util_now(), k->today_s, x->hrow) ||
+	    tx_exec(t, NULL, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
+			     " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
+			     " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
+		    "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(s->in, "publish")), s->id) ||
+	    tx_check(t, retokenize(t->c, s->id, t->e)) ||
+	    tx_check(t, tell_signers(t->c, s->id, "您的建议已有答复，请评价", t->e)))
+		goto out;
+	snprintf(s->note, sizeof(s->note), "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
+out:
+	json_decref(docs);
+	return t->rc;
+}
+
+static int run_agenda(struct step_run *s)
+{
+	return take_reason(s, 0) || tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案已列入会议议程", s->t.e));
+}
+
+/* The presidium has a motion handled as a suggestion: accepted as one today. */
+static int run_to_suggestion(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return take_reason(s, 0) ||
+	       tx_exec(&s->t, NULL, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?", "si",
+		       x->k.today_s, s->id) ||
+	       tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案将作为建议处理", s->t.e));
+}
+
+static int run_close(struct step_run *s)
+{
+	return take_reason(s, 0);
+}
+
+/* Key supervision (DOMAIN §4.23) on, with the leader who supervises, or off. */
+static int run_supervise(struct step_run *s)
+{
+	int on = !json_object_get(s->in, "on") || json_is_true(json_object_get(s->in, "on"));
+	const char *who = jsonx_str(s->in, "supervisor") ? jsonx_str(s->in, "supervisor") : "";
+	if (on && !*who)
+		return tx_fail_field(&s->t, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?", "isi",
+		    (int64_t)on, on ? who : "", s->id))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
 	return 0;
+}
+
+static int run_progress(struct step_run *s)
+{
+	if (tx_check(&s->t, jsonx_need_text(s->in, "note", "进展情况", 4, s->t.e)))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), "%s", jsonx_str(s->in, "note"));
+	return 0;
+}
+
+/* The replies made public, or withdrawn from the public page: once there is a reply. */
+static int run_publish(struct step_run *s)
+{
+	int on = !json_object_get(s->in, "on") || json_is_true(json_object_get(s->in, "on"));
+	if (db_int(s->row, 0, S_ROUND) <= 0)
+		return tx_fail(&s->t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”",
+			       suggestion_state_name(s->from), s->step->label);
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, s->id))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), on ? "答复向社会公开" : "取消公开");
+	return 0;
+}
+
+/* One signer rates the latest reply. When every signer has rated, the ratings decide
+ * (suggestion_rating_outcome): handled again within rehandle_months, kept open as B, or closed. */
+static int run_rate(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *r = NULL;
+	const char *attitude = jsonx_str(s->in, "attitude"), *result = jsonx_str(s->in, "result"), *comment;
+	int64_t reply_id, rated = 0, signers = 0, unsatisfied = 0;
+	int months = 0;
+	char d[11];
+
+	comment = jsonx_str(s->in, "comment") ? jsonx_str(s->in, "comment") : "";
+	if (tx_exec(t, &r, "SELECT id, (SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = p.id AND deputy_id = ?)"
+			   " FROM suggestion_replies p WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
+		    "ii", s->a->deputy_id, s->id))
+		return t->rc;
+	reply_id = r->nrows ? db_int(r, 0, 0) : 0;
+	if (!r->nrows)
+		tx_fail(t, E_CONFLICT, "bad_state", "还没有可评价的答复");
+	else if (db_int(r, 0, 1))
+		tx_fail(t, E_CONFLICT, "already_rated", "您已评价过这次答复");
+	db_res_free(r);
+	if (tx_exec(t, NULL, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment, created_at)"
+			     " VALUES (?,?,?,?,?,?)", "iisssi", reply_id, s->a->deputy_id, attitude, result, comment, util_now()) ||
+	    tx_exec(t, &r, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
+			   " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
+			   " FROM suggestion_ratings WHERE reply_id = ?", "ii", s->id, reply_id))
+		return t->rc;
+	signers = db_int(r, 0, 0);
+	rated = db_int(r, 0, 1);
+	unsatisfied = db_int(r, 0, 2);
+	db_res_free(r);
+	snprintf(x->rated, sizeof(x->rated), "态度：%s；结果：%s", UTIL_LABEL(rating_names, attitude, ""),
+		 UTIL_LABEL(rating_names, result, ""));
+	if (rated < signers)
+		return 0;
+	if (!strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), (int)unsatisfied), "rehandle")) {
+		x->outcome = "rate_unsatisfied";
+		if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH), "suggestion.rehandle_months", &months, t->e)))
+			return t->rc;
+		cal_format(suggestion_add_months(&x->k.h.cal, x->k.today, months), d);
+		if (tx_exec(t, NULL, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?", "si", d, s->id) ||
+		    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ? WHERE suggestion_id = ?"
+				     " AND role = 'lead' AND status = 'answered'", "si", d, s->id) ||
+		    tx_exec(t, &r, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+				   " AND status = 'assigned'", "i", s->id))
+			return t->rc;
+		for (int j = 0; j < r->nrows && !t->rc; j++)
+			tx_check(t, tell_handler(t->c, db_int(r, j, 0), s->id, "代表对答复不满意，请重新办理并在一个月内答复", t->e));
+		db_res_free(r);
+		snprintf(s->note, sizeof(s->note), "重新办理，%s前答复", d);
+	} else {
+		x->outcome = !strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), 0), "solving") ? "rate_solving"
+													  : "rate_done";
+	}
+	s->to = UTIL_LABEL(rating_outcomes, x->outcome, s->from);
+	return t->rc;
+}
+
+/* ---- the tables ---- */
+
+/* Every state but a draft and a withdrawn item: where supervision and progress notes apply. */
+#define SUGGESTION_SEEN "submitted returned accepted referred assigned replied solving closed"
+#define MOTION_SEEN "submitted returned on_agenda not_on_agenda"
+
+/* A suggestion (DOMAIN §4). A step whose from is "" is never taken by this kind. */
+static const struct step suggestion_steps[] = {
+	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
+	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn", may_withdraw, run_withdraw},
+	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
+	{"accept", "受理", "submitted", "accepted", may_staff, run_accept},
+	{"refer", "转为群众意见", "submitted", "referred", may_staff, run_refer},
+	{"assign", "交办", "accepted", "assigned", may_staff, run_assign},
+	{"handler_return", "承办单位退回", "assigned", "accepted", may_unit, run_handler_return},
+	{"view", "会办意见", "assigned", NULL, may_co, run_view},
+	{"reply", "答复", "assigned solving", "replied", may_lead, run_reply}, /* solving: a B item's second reply */
+	{"rate", "评价", "replied", NULL, may_rate, run_rate},                 /* to: what the ratings decide */
+	{"close", "办结", "replied", "closed", may_staff, run_close},
+	{"agenda", "列入会议议程", "", "on_agenda", may_staff, run_agenda},
+	{"reject", "不列入议程", "", "not_on_agenda", may_staff, run_reject},
+	{"to_suggestion", "作为建议处理", "", "accepted", may_staff, run_to_suggestion},
+	{"supervise", "重点督办", SUGGESTION_SEEN, NULL, may_staff, run_supervise},
+	{"progress", "督办进展", SUGGESTION_SEEN, NULL, may_staff_or_lead, run_progress},
+	{"publish", "公开答复", NULL, NULL, may_staff_or_lead, run_publish},
+};
+
+/* A motion (DOMAIN §1.6): the presidium puts it on the agenda, refuses it, or has it handled as
+ * a suggestion (it then follows the suggestion's steps). */
+static const struct step motion_steps[] = {
+	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
+	{"withdraw", "撤回", "draft returned submitted", "withdrawn", may_withdraw, run_withdraw},
+	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
+	{"accept", "受理", "", "accepted", may_staff, run_accept},
+	{"refer", "转为群众意见", "", "referred", may_staff, run_refer},
+	{"assign", "交办", "", "assigned", may_staff, run_assign},
+	{"handler_return", "承办单位退回", "", "accepted", may_unit, run_handler_return},
+	{"view", "会办意见", "", NULL, may_co, run_view},
+	{"reply", "答复", "", "replied", may_lead, run_reply},
+	{"rate", "评价", "", NULL, may_rate, run_rate},
+	{"close", "办结", "", "closed", may_staff, run_close},
+	{"agenda", "列入会议议程", "submitted", "on_agenda", may_staff, run_agenda},
+	{"reject", "不列入议程", "submitted", "not_on_agenda", may_staff, run_reject},
+	{"to_suggestion", "作为建议处理", "submitted", "accepted", may_staff, run_to_suggestion},
+	{"supervise", "重点督办", MOTION_SEEN, NULL, may_staff, run_supervise},
+	{"progress", "督办进展", MOTION_SEEN, NULL, may_staff_or_lead, run_progress},
+	{"publish", "公开答复", NULL, NULL, may_staff_or_lead, run_publish},
+};
+
+static const struct step_machine suggestion_machine = {
+	"suggestion", "suggestions", "建议或议案", suggestion_steps, ARRAY_LEN(suggestion_steps),
+	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+static const struct step_machine motion_machine = {
+	"suggestion", "suggestions", "建议或议案", motion_steps, ARRAY_LEN(motion_steps),
+	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+
+static const struct step_machine *machine_of(const char *kind)
+{
+	return !strcmp(kind, "motion") ? &motion_machine : &suggestion_machine;
+}
+
+const char *suggestion_next_state(const char *kind, const char *state, const char *action)
+{
+	const struct step_machine *m = machine_of(kind);
+	const char *outcome = UTIL_LABEL(rating_outcomes, action, NULL);
+	if (outcome)
+		return step_next(m, state, "rate") ? outcome : NULL;
+	return step_next(m, state, action);
+}
+
+/* Runs one step on the item: its kind, read first, picks the machine. */
+static int run_step(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	struct act x;
+	json_t *after = NULL;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	rc = db_execv(c, &r, e, "SELECT kind FROM suggestions WHERE id = ?", "i", id);
+	/* An item that does not exist is answered by the runner's lock. */
+	snprintf(x.kind, sizeof(x.kind), "%s", !rc && r->nrows ? db_val(r, 0, 0) : "suggestion");
+	db_res_free(r);
+	db_release(db, c);
+	if (!rc && !(rc = step_run(db, machine_of(x.kind), a, id, in, &x, &after, e)))
+		*out = json_pack("{s:o}", "suggestion", after);
+	clock_free(&x.k);
+	return rc;
 }
 
 int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -1144,238 +1596,15 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"supervisor", JF_STR, 0, 0, 64, "督办领导"},
 		{"note", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "进展情况"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	static const char *const staff_actions[] = {"accept", "refer", "return", "assign", "close", "agenda",
-						    "reject", "to_suggestion", "supervise", NULL};
-	struct db_conn *c;
-	struct db_res *r = NULL;
-	struct clock k = {0};
-	json_t *before = NULL, *after = NULL;
-	const char *action, *state, *kind, *next;
-	char note[800] = "", hrole[8] = "", audit_action[64];
-	int64_t hrow = 0;
-	int staff, rc, i, known = 0;
+	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	for (size_t t = 0; t < ARRAY_LEN(transitions); t++)
-		known |= !strcmp(transitions[t].action, action) && strncmp(action, "rate_", 5);
-	known |= !strcmp(action, "view") || !strcmp(action, "supervise") || !strcmp(action, "progress") ||
-		 !strcmp(action, "publish");
-	if (!known)
-		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
-		goto out;
-	state = db_val(r, 0, S_STATE);
-	kind = db_val(r, 0, S_KIND);
-	staff = role_can(a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(a, db_val(r, 0, S_PATH));
-	if (a->handler_id && (rc = handler_role(c, id, a->handler_id, hrole, &hrow, e)))
-		goto out;
-
-	/* Who may take which step. */
-	for (i = 0; staff_actions[i] && strcmp(staff_actions[i], action); i++)
-		;
-	if (staff_actions[i] && !staff) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员可以%s", action_name(action));
-		goto out;
-	}
-	if (!strcmp(action, "submit") && (rc = may_edit(a, r, e)))
-		goto out;
-	if (!strcmp(action, "withdraw") && !staff && (rc = may_edit(a, r, e)))
-		goto out;
-	if ((!strcmp(action, "reply") && strcmp(hrole, "lead")) || (!strcmp(action, "view") && strcmp(hrole, "co")) ||
-	    (!strcmp(action, "handler_return") && !*hrole)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有%s可以%s",
-			     !strcmp(action, "view") ? "会办单位" : !strcmp(action, "reply") ? "主办单位" : "承办单位",
-			     action_name(action));
-		goto out;
-	}
-	if ((!strcmp(action, "progress") || !strcmp(action, "publish")) && !staff && strcmp(hrole, "lead")) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", action_name(action));
-		goto out;
-	}
-
-	/* Which steps the state allows. */
-	if (!strcmp(action, "view") || (!strcmp(action, "handler_return") && !strcmp(hrole, "co"))) {
-		next = !strcmp(state, "assigned") ? state : NULL;
-	} else if (!strcmp(action, "supervise") || !strcmp(action, "progress")) {
-		next = strcmp(state, "draft") && strcmp(state, "withdrawn") ? state : NULL;
-	} else if (!strcmp(action, "publish")) {
-		next = db_int(r, 0, S_ROUND) > 0 ? state : NULL;
-	} else {
-		next = suggestion_next_state(kind, state, action);
-	}
-	if (!next) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，不能%s", suggestion_state_name(state),
-			     action_name(action));
-		goto out;
-	}
-	if ((rc = detail(c, a, id, 0, &before, e)))
-		goto out;
-
-	if (!strcmp(action, "submit")) {
-		struct db_res *x = NULL;
-		int days, min = 0;
-		char lim[11];
-		if (!strcmp(kind, "motion") && !db_int(r, 0, S_PRESIDIUM)) {
-			if ((rc = settings_int(c, db_val(r, 0, S_PATH),
-					       !strcmp(db_val(r, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
-											 : "motion.min_deputies", &min, e)))
-				goto out;
-			if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ?"
-						     " AND status = 'accepted'", "i", id)))
-				goto out;
-			if (db_int(x, 0, 0) < min) {
-				rc = err_field(e, E_INVALID, "too_few_signers", "cosigners",
-					       "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min,
-					       (long long)db_int(x, 0, 0));
-				db_res_free(x);
-				goto out;
-			}
-			db_res_free(x);
-		}
-		if ((rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.intake_days", &days, e)))
-			goto out;
-		cal_format(k.today + days, lim);
-		/* Invitations not answered by now lapse: only those who agreed are signers. */
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = 'lapsed' WHERE suggestion_id = ?"
-					       " AND status = 'invited'", "i", id)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL"
-					       " WHERE id = ?", "isi", util_now(), lim, id)) ||
-		    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, !strcmp(kind, "motion") ? "新提交的议案" : "新提交的代表建议", e)))
-			goto out;
-		/* The opinions it grew from are now handled as this suggestion. */
-		if ((rc = db_execv(c, &x, e, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", id)))
-			goto out;
-		for (int j = 0; j < x->nrows && !rc; j++)
-			rc = opinion_mark_converted(c, a, db_int(x, j, 0), db_val(r, 0, S_CODE), e);
-		db_res_free(x);
-		if (rc)
-			goto out;
-		snprintf(note, sizeof(note), "%s前受理", lim);
-	} else if (!strcmp(action, "withdraw") || !strcmp(action, "return") || !strcmp(action, "reject") ||
-		   !strcmp(action, "refer") || (!strcmp(action, "handler_return"))) {
-		if (strcmp(action, "withdraw") && (rc = jsonx_need_text(in, "reason", "理由", 2, e)))
-			goto out;
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-		if (strcmp(action, "handler_return") &&
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET reason = ? WHERE id = ?", "si", note, id)))
-			goto out;
-		if (!strcmp(action, "refer")) {
-			char code[16];
-			struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 16);
-			buf_adds(&text, db_val(r, 0, S_TITLE));
-			buf_adds(&text, "：");
-			buf_adds(&text, db_val(r, 0, S_BODY));
-			rc = opinion_refer(c, a, db_val(r, 0, S_REGION), text.data, db_val(r, 0, S_CODE), code, e);
-			buf_release(&text);
-			if (rc)
-				goto out;
-			snprintf(note + strlen(note), sizeof(note) - strlen(note), "（转为群众意见 %s）", code);
-		}
-		if (!strcmp(action, "handler_return")) {
-			struct db_res *x = NULL;
-			if ((rc = db_execv(c, &x, e, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", hrow)))
-				goto out;
-			if (strcmp(k.today_s, db_val(x, 0, 0)) > 0) {
-				rc = err_set(e, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(x, 0, 0));
-				db_res_free(x);
-				goto out;
-			}
-			db_res_free(x);
-			if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?",
-					   "si", note, hrow)) ||
-			    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, "承办单位退回了代表建议，请重新交办", e)))
-				goto out;
-		} else if (strcmp(action, "reject") && strcmp(action, "withdraw") &&
-			   (rc = tell_signers(c, id, !strcmp(action, "refer") ? "您的建议已转为群众意见办理" : "您的建议被退回，请修改后重新提交", e))) {
-			goto out;
-		}
-		if (!strcmp(action, "reject") && (rc = tell_signers(c, id, "您的议案未列入会议议程", e)))
-			goto out;
-	} else if (!strcmp(action, "accept")) {
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", k.today_s, id)) ||
-		    (rc = tell_signers(c, id, "您的建议已受理", e)))
-			goto out;
-		if (db_val(r, 0, S_INTAKE_DEADLINE) && strcmp(k.today_s, db_val(r, 0, S_INTAKE_DEADLINE)) > 0)
-			snprintf(note, sizeof(note), "超过受理时限（%s）", db_val(r, 0, S_INTAKE_DEADLINE));
-	} else if (!strcmp(action, "assign")) {
-		if ((rc = do_assign(c, a, r, in, &k, note, sizeof(note), e)) || (rc = tell_signers(c, id, "您的建议已交办", e)))
-			goto out;
-	} else if (!strcmp(action, "view")) {
-		if ((rc = jsonx_need_text(in, "view", "会办意见", 5, e)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?,"
-					       " answered_on = ? WHERE id = ?", "sisi", jsonx_str(in, "view"), util_now(),
-				   k.today_s, hrow)))
-			goto out;
-		{
-			struct db_res *x = NULL;
-			if ((rc = db_execv(c, &x, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
-						     " AND role = 'lead' AND status = 'assigned'", "i", id)))
-				goto out;
-			for (int j = 0; j < x->nrows && !rc; j++)
-				rc = tell_handler(c, db_int(x, j, 0), id, "会办单位已提出会办意见", e);
-			db_res_free(x);
-			if (rc)
-				goto out;
-		}
-	} else if (!strcmp(action, "reply")) {
-		if ((rc = do_reply(c, r, in, a->handler_id, hrow, &k, note, sizeof(note), e)))
-			goto out;
-	} else if (!strcmp(action, "agenda") || !strcmp(action, "to_suggestion")) {
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-		if (!strcmp(action, "to_suggestion") &&
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?",
-				   "si", k.today_s, id)))
-			goto out;
-		if ((rc = tell_signers(c, id, !strcmp(action, "agenda") ? "您的议案已列入会议议程" : "您的议案将作为建议办理", e)))
-			goto out;
-	} else if (!strcmp(action, "close")) {
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-	} else if (!strcmp(action, "supervise")) {
-		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
-		const char *who = jsonx_str(in, "supervisor") ? jsonx_str(in, "supervisor") : "";
-		if (on && !*who) {
-			rc = err_field(e, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
-			goto out;
-		}
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?",
-				   "isi", (int64_t)on, on ? who : "", id)))
-			goto out;
-		snprintf(note, sizeof(note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
-	} else if (!strcmp(action, "progress")) {
-		if ((rc = jsonx_need_text(in, "note", "进展情况", 4, e)))
-			goto out;
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "note"));
-	} else if (!strcmp(action, "publish")) {
-		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, id)))
-			goto out;
-		snprintf(note, sizeof(note), on ? "答复向社会公开" : "取消公开");
-	}
-	if (strcmp(next, state) && (rc = set_state(c, id, next, e)))
-		goto out;
-	if (!strcmp(next, state) && (rc = db_execv(c, NULL, e, "UPDATE suggestions SET updated_at = ? WHERE id = ?", "ii",
-						    util_now(), id)))
-		goto out;
-	snprintf(audit_action, sizeof(audit_action), "suggestion.%s", action);
-	if ((rc = sync_in_hand(c, id, e)) || (rc = event(c, id, action, state, next, a, note, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, audit_action, "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
-out:
-	clock_free(&k);
-	json_decref(before);
-	json_decref(after);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	/* A rating has its own call, with its own fields (suggestion_rate). */
+	if (!strcmp(jsonx_str(in, "action"), "rate"))
+		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", jsonx_str(in, "action"));
+	return run_step(db, a, id, in, out, e);
 }
 
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -1413,7 +1642,7 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	     (rc = tell_deputy(c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
 	    (rc = event(c, id, "cosign", db_val(r, 0, S_STATE), db_val(r, 0, S_STATE), a, accept ? "同意联名" : "谢绝联名", e)) ||
 	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.cosign", "suggestion", db_val(r, 0, S_CODE), NULL, after, e)) ||
+	    (rc = audit_write(c, a, "suggestion.cosign", "suggestion", db_val(r, 0, S_ID), NULL, after, e)) ||
 	    (rc = db_commit(c, e)))
 		goto out;
 	*out = json_pack("{s:O}", "suggestion", after);
@@ -1425,10 +1654,6 @@ out:
 	return rc;
 }
 
-static int valid_rating(const char *v)
-{
-	return v && (!strcmp(v, "satisfied") || !strcmp(v, "basically") || !strcmp(v, "unsatisfied"));
-}
 
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		    struct err *e)
@@ -1438,122 +1663,20 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
 		{"result", JF_STR, 1, 1, 16, "办理结果评价"},
 		{"comment", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "评价意见"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_res *r = NULL, *x = NULL;
-	struct clock k = {0};
-	json_t *before = NULL, *after = NULL;
-	const char *outcome, *next = NULL, *result;
-	char st[16], note[200];
-	int64_t reply_id;
+	json_t *step;
 	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!valid_rating(jsonx_str(in, "attitude")))
+	if (!UTIL_LABEL(rating_names, jsonx_str(in, "attitude"), NULL))
 		return err_field(e, E_INVALID, "bad_rating", "attitude", "评价应为满意、基本满意或不满意");
-	if (!valid_rating(jsonx_str(in, "result")))
+	if (!UTIL_LABEL(rating_names, jsonx_str(in, "result"), NULL))
 		return err_field(e, E_INVALID, "bad_rating", "result", "评价应为满意、基本满意或不满意");
-	result = jsonx_str(in, "result");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)))
-		goto out;
-	/* Only the deputies who signed it rate it; to anyone else it does not exist. */
-	if (strcmp(a->role, "deputy") || !a->deputy_id) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
-		goto out;
-	}
-	if ((rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
-		goto out;
-	if (strcmp(st, "accepted")) {
-		rc = err_set(e, *st ? E_FORBIDDEN : E_NOTFOUND, *st ? "forbidden" : "not_found",
-			     *st ? "只能评价本人提出或联名的建议" : "建议或议案不存在");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, S_STATE), "replied")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，答复后才能评价", suggestion_state_name(db_val(r, 0, S_STATE)));
-		goto out;
-	}
-	if ((rc = db_execv(c, &x, e, "SELECT id FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
-			   "i", id)))
-		goto out;
-	reply_id = db_int(x, 0, 0);
-	db_res_free(x);
-	x = NULL;
-	if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = ? AND deputy_id = ?", "ii",
-			   reply_id, a->deputy_id)))
-		goto out;
-	if (db_int(x, 0, 0)) {
-		rc = err_set(e, E_CONFLICT, "already_rated", "您已评价过这次答复");
-		goto out;
-	}
-	db_res_free(x);
-	x = NULL;
-	if ((rc = detail(c, a, id, 0, &before, e)) ||
-	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment,"
-				       " created_at) VALUES (?,?,?,?,?,?)", "iisssi", reply_id, a->deputy_id,
-			   jsonx_str(in, "attitude"), result, jsonx_str(in, "comment") ? jsonx_str(in, "comment") : "",
-			   util_now())))
-		goto out;
-	snprintf(note, sizeof(note), "态度：%s；结果：%s",
-		 !strcmp(jsonx_str(in, "attitude"), "satisfied") ? "满意" : !strcmp(jsonx_str(in, "attitude"), "basically") ? "基本满意" : "不满意",
-		 !strcmp(result, "satisfied") ? "满意" : !strcmp(result, "basically") ? "基本满意" : "不满意");
-	if ((rc = event(c, id, "rate", "replied", "replied", a, note, e)))
-		goto out;
-	/* When every signer has rated, the ratings decide what happens next. */
-	if ((rc = db_execv(c, &x, e, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
-				     " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
-				     " FROM suggestion_ratings WHERE reply_id = ?", "ii", id, reply_id)))
-		goto out;
-	if (db_int(x, 0, 1) >= db_int(x, 0, 0)) {
-		outcome = suggestion_rating_outcome(db_val(r, 0, S_GRADE), (int)db_int(x, 0, 2));
-		if (!strcmp(outcome, "rehandle")) {
-			int months;
-			char d[11];
-			if ((rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)) ||
-			    (rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.rehandle_months", &months, e)))
-				goto out;
-			cal_format(suggestion_add_months(&k.h.cal, k.today, months), d);
-			next = suggestion_next_state("suggestion", "replied", "rate_unsatisfied");
-			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?",
-					   "si", d, id)) ||
-			    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ?"
-						       " WHERE suggestion_id = ? AND role = 'lead' AND status = 'answered'", "si", d, id)))
-				goto out;
-			{
-				struct db_res *h = NULL;
-				if ((rc = db_execv(c, &h, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
-							     " AND role = 'lead' AND status = 'assigned'", "i", id)))
-					goto out;
-				for (int j = 0; j < h->nrows && !rc; j++)
-					rc = tell_handler(c, db_int(h, j, 0), id, "代表对答复不满意，请重新办理并在一个月内答复", e);
-				db_res_free(h);
-				if (rc)
-					goto out;
-			}
-			snprintf(note, sizeof(note), "重新办理，%s前答复", d);
-			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, "rate_unsatisfied", "replied", next, a, note, e)))
-				goto out;
-		} else {
-			const char *act = !strcmp(outcome, "solving") ? "rate_solving" : "rate_done";
-			next = suggestion_next_state("suggestion", "replied", act);
-			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, act, "replied", next, a, NULL, e)))
-				goto out;
-		}
-	}
-	if ((rc = sync_in_hand(c, id, e)) || (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.rate", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
-out:
-	clock_free(&k);
-	json_decref(before);
-	json_decref(after);
-	db_res_free(x);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
+	step = json_copy(in);
+	json_object_set_new(step, "action", json_string("rate"));
+	rc = run_step(db, a, id, step, out, e);
+	json_decref(step);
 	return rc;
 }
 

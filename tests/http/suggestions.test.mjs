@@ -176,7 +176,7 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   const actions = s.events.map((e) => e.action);
   for (const a of ['create', 'cosign', 'submit', 'accept', 'assign', 'view', 'reply', 'rate', 'rate_unsatisfied', 'rate_done'])
     assert.ok(actions.includes(a), a);
-  r = await api(srv, 'GET', `/api/v1/audit?object_type=suggestion&object_id=${s.code}&per_page=100`, { session: auditor });
+  r = await api(srv, 'GET', `/api/v1/audit?object_type=suggestion&object_id=${s.id}&per_page=100`, { session: auditor });
   expectStatus(r, 200);
   assert.ok(r.json.items.length >= 10);
   // the handler's scorecard shows it
