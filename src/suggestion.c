@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion.h"
 #include "region.h"
 #include "role.h"
@@ -249,6 +249,16 @@ static int tell_staff(struct db_conn *c, const char *region, int64_t id, const c
 				    " VALUES (?, 'suggestion', ?, ?, ?)", "sssi", region, title, link, util_now());
 }
 
+/* Each invited co-signer is asked to sign. */
+static int tell_invited(struct db_conn *c, int64_t id, const char *title, struct err *e)
+{
+	char line[300], link[48];
+	snprintf(line, sizeof(line), "邀请您联名：%s", title);
+	notice_link("suggestions", id, link, sizeof(link));
+	return notice_deputies(c, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ? AND status = 'invited'",
+			       id, "suggestion", line, link, e);
+}
+
 /* Keeps the board's copies on the item's handling rows: its region, and which rows are work in
  * hand (the unit's part open while the item is being handled). After every step. */
 static int sync_in_hand(struct db_conn *c, int64_t id, struct err *e)
@@ -448,8 +458,7 @@ static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const ch
 }
 
 /* Links the opinions the suggestion grew from: each must be visible to the actor. */
-static int set_sources(struct db *db, struct db_conn *c, const struct actor *a, int64_t id, json_t *list,
-		       struct err *e)
+static int set_sources(struct db_conn *c, const struct actor *a, int64_t id, json_t *list, struct err *e)
 {
 	size_t i;
 	json_t *v;
@@ -472,7 +481,6 @@ static int set_sources(struct db *db, struct db_conn *c, const struct actor *a, 
 					       " ON CONFLICT DO NOTHING", "ii", id, oid)))
 			return rc;
 	}
-	(void)db;
 	return 0;
 }
 
@@ -512,7 +520,7 @@ static const struct actor everywhere = {.region_path = "/"}; /* a scope that hol
 int suggestion_create(struct db *db, const struct actor *a, const char *kind, json_t *in,
 		      json_t **out, struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
 	char region[16] = "", level[16] = "", path[160], code[32], tmp[40];
 	const char *lvl = jsonx_str(in, "level");
@@ -540,80 +548,60 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	} else {
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能提出建议或议案");
 	}
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = check_category(c, in, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) || tx_check(&t, check_category(t.c, in, e)))
 		goto out;
 	if (deputy) {
-		if ((rc = author_mandate(c, deputy, lvl, region, level, &term, e)))
+		if (tx_check(&t, author_mandate(t.c, deputy, lvl, region, level, &term, e)))
 			goto out;
 	} else {
 		/* A presidium motion belongs to the staff's own township congress. */
 		snprintf(region, sizeof(region), "%s", a->region_code);
 		snprintf(level, sizeof(level), "%s", lvl ? lvl : "township");
-		if ((rc = db_execv(c, &r, e, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
-					     " AND status = 'active'", "ss", region, level)))
+		if (tx_exec(&t, &r, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
+				    " AND status = 'active'", "ss", region, level))
 			goto out;
 		term = db_int(r, 0, 0);
 		db_res_free(r);
 		r = NULL;
-		if (!term) {
-			rc = err_field(e, E_INVALID, "no_congress", "level", "本地区没有该级人大的在任代表");
+		if (!term && tx_fail_field(&t, E_INVALID, "no_congress", "level", "本地区没有该级人大的在任代表"))
 			goto out;
-		}
 	}
 	/* A deputy acts on their own mandate; staff only within their scope. */
-	if ((rc = staff ? region_scope(c, a, region, path, sizeof(path), e)
-			: region_scope(c, &everywhere, region, path, sizeof(path), e))) {
-		if (rc == E_FORBIDDEN)
-			rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
-		goto out;
-	}
+	rc = region_scope(t.c, staff ? a : &everywhere, region, path, sizeof(path), e);
+	if (rc == E_FORBIDDEN)
+		rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
 	util_random_hex(tmp, 16);
-	if ((rc = db_execv(c, &r, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
-				     " from_presidium, title, body, category_id, session_label, during_session, state,"
-				     " created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?)"
-				     " RETURNING id", "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy,
-			   (int64_t)presidium, jsonx_str(in, "title"), jsonx_str(in, "body"),
-			   (int64_t)jsonx_int(in, "category_id", 0),
-			   jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
-			   (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id,
-			   util_now(), util_now())))
+	if (tx_check(&t, rc) ||
+	    tx_exec(&t, &r, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
+			    " from_presidium, title, body, category_id, session_label, during_session, state, created_by,"
+			    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?) RETURNING id",
+		    "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy, (int64_t)presidium,
+		    jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+		    jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
+		    (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id, util_now(), util_now()))
 		goto out;
 	id = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
 	/* 建议 JY, 议案 YA; the number is the row's, so two offices never race for one. */
 	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA",
 		 (int)(cal_today() / 365.2425 + 1970), (long long)id);
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id)) ||
-	    (deputy && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status,"
-						  " answered_at) VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy,
-				      util_now()))) ||
+	if (tx_exec(&t, NULL, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id) ||
+	    (deputy && tx_exec(&t, NULL, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
+					 " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy, util_now())) ||
 	    (json_object_get(in, "cosigners") &&
-	     (rc = set_cosigners(c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
-	    (json_object_get(in, "attachments") && (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e))) ||
-	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "create", NULL, "draft", a, NULL, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)))
+	     tx_check(&t, set_cosigners(t.c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
+	    (json_object_get(in, "attachments") &&
+	     tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e))) ||
+	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "create", NULL, "draft", a, NULL, e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)) || tx_check(&t, tell_invited(t.c, id, jsonx_str(in, "title"), e)))
 		goto out;
-	if ((rc = db_execv(c, &r, e, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ? AND status = 'invited'",
-			   "i", id)))
-		goto out;
-	for (int i = 0; i < r->nrows && !rc; i++) {
-		char title[300];
-		snprintf(title, sizeof(title), "邀请您联名：%s", jsonx_str(in, "title"));
-		rc = tell_deputy(c, db_int(r, i, 0), id, title, e);
-	}
-	snprintf(tmp, sizeof(tmp), "%lld", (long long)id);
-	if (rc || (rc = audit_write(c, a, "suggestion.create", "suggestion", tmp, NULL, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.create", "suggestion", id, NULL, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -641,53 +629,48 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 		{"sources", JF_ARR, 0, 0, SOURCES_MAX, "关联的群众意见"},
 		{"attachments", JF_ARR, 0, 0, FILES_MAX, "附件"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
-	json_t *before = NULL, *after = NULL;
-	const char *state;
+	json_t *before = NULL, *after = NULL, *during = json_object_get(in, "during_session");
+	const char *state = "";
 	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = may_edit(a, r, e)) || (rc = check_category(c, in, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
+	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, may_edit(a, r, e)) || tx_check(&t, check_category(t.c, in, e)))
 		goto out;
 	state = db_val(r, 0, S_STATE);
-	if (strcmp(state, "draft") && strcmp(state, "returned")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state));
+	if (strcmp(state, "draft") && strcmp(state, "returned") &&
+	    tx_fail(&t, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state)))
 		goto out;
-	}
-	if ((rc = detail(c, a, id, 0, &before, e)))
-		goto out;
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
-				       " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
-				       " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ?",
-			   "ssnssii", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
-			   jsonx_str(in, "session_label"),
-			   json_object_get(in, "during_session")
-				   ? (json_is_true(json_object_get(in, "during_session")) ? "1" : "0") : NULL,
-			   util_now(), id)) ||
+	if (tx_check(&t, detail(t.c, a, id, 0, &before, e)) ||
+	    tx_exec(&t, NULL, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
+			      " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
+			      " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ? AND state = ?",
+		    "ssnssiis", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+		    jsonx_str(in, "session_label"), during ? (json_is_true(during) ? "1" : "0") : NULL, util_now(), id,
+		    state) ||
+	    tx_expect_one(&t) ||
 	    (json_object_get(in, "cosigners") &&
-	     (rc = set_cosigners(c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
-				 db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
+	     tx_check(&t, set_cosigners(t.c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
+					db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
 	    (json_object_get(in, "attachments") &&
-	     ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id)) ||
-	      (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e)))) ||
-	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "edit", state, state, a, NULL, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.update", "suggestion", db_val(r, 0, S_ID), before, after, e)) ||
-	    (rc = db_commit(c, e)))
+	     (tx_exec(&t, NULL, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id) ||
+	      tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e)))) ||
+	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "edit", state, state, a, NULL, e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.update", "suggestion", id, before, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(before);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -1611,10 +1594,11 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 		      struct err *e)
 {
 	static const struct jfield spec[] = {{"accept", JF_BOOL, 1, 0, 0, "是否同意联名"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *after = NULL;
-	char st[16];
+	const char *state;
+	char st[16] = "";
 	int accept, rc;
 
 	*out = NULL;
@@ -1623,37 +1607,32 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	if (strcmp(a->role, "deputy") || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
 	accept = json_is_true(json_object_get(in, "accept"));
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
+	tx_begin(&t, db, a, e);
+	/* Under the item's lock: a submission, which lapses open invitations, waits for this. */
+	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
+	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, signer_status(t.c, id, a->deputy_id, st, sizeof(st), e)))
 		goto out;
-	if (strcmp(st, "invited")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, S_STATE), "draft") && strcmp(db_val(r, 0, S_STATE), "returned")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "已提交，不能再联名");
-		goto out;
-	}
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
-				       " AND deputy_id = ?", "siii", accept ? "accepted" : "declined", util_now(), id,
-			   a->deputy_id)) ||
+	state = db_val(r, 0, S_STATE);
+	if ((strcmp(st, "invited") &&
+	     tx_fail(&t, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请")) ||
+	    (strcmp(state, "draft") && strcmp(state, "returned") && tx_fail(&t, E_CONFLICT, "bad_state", "已提交，不能再联名")) ||
+	    tx_exec(&t, NULL, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
+			      " AND deputy_id = ? AND status = 'invited'", "siii", accept ? "accepted" : "declined", util_now(),
+		    id, a->deputy_id) ||
+	    tx_expect_one(&t) ||
 	    (db_val(r, 0, S_DEPUTY) &&
-	     (rc = tell_deputy(c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
-	    (rc = event(c, id, "cosign", db_val(r, 0, S_STATE), db_val(r, 0, S_STATE), a, accept ? "同意联名" : "谢绝联名", e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.cosign", "suggestion", db_val(r, 0, S_ID), NULL, after, e)) ||
-	    (rc = db_commit(c, e)))
+	     tx_check(&t, tell_deputy(t.c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
+	    tx_check(&t, event(t.c, id, "cosign", state, state, a, accept ? "同意联名" : "谢绝联名", e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.cosign", "suggestion", id, NULL, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		    struct err *e)
