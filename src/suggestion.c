@@ -208,47 +208,6 @@ static int event(struct db_conn *c, int64_t id, const char *action, const char *
 			a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
 }
 
-static void link_of(int64_t id, char *out, size_t n)
-{
-	snprintf(out, n, "/suggestions/%lld", (long long)id);
-}
-
-/* In-app notices: to a deputy's accounts, to a handling unit, or to a region's staff. */
-static int tell_deputy(struct db_conn *c, int64_t deputy_id, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
-				    " SELECT id, 'suggestion', ?, ?, ? FROM accounts WHERE deputy_id = ?",
-			"ssii", title, link, util_now(), deputy_id);
-}
-
-static int tell_signers(struct db_conn *c, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
-				    " SELECT a.id, 'suggestion', ?, ?, ? FROM accounts a JOIN suggestion_signers g"
-				    " ON g.deputy_id = a.deputy_id WHERE g.suggestion_id = ?"
-				    " AND g.status IN ('author','accepted')", "ssii", title, link, util_now(), id);
-}
-
-static int tell_handler(struct db_conn *c, int64_t handler_id, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (handler_id, kind, title, link, created_at)"
-				    " VALUES (?, 'suggestion', ?, ?, ?)", "issi", handler_id, title, link, util_now());
-}
-
-static int tell_staff(struct db_conn *c, const char *region, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (region_code, kind, title, link, created_at)"
-				    " VALUES (?, 'suggestion', ?, ?, ?)", "sssi", region, title, link, util_now());
-}
-
 /* Each invited co-signer is asked to sign. */
 static int tell_invited(struct db_conn *c, int64_t id, const char *title, struct err *e)
 {
@@ -934,6 +893,7 @@ struct act {
 	int staff;            /* congress staff with the item in their scope */
 	const char *outcome;  /* a rating that decided: "rate_unsatisfied", "rate_solving" or "rate_done" */
 	char rated[200];      /* the rating's own event note */
+	char link[48];        /* the item's page, for the notices */
 };
 
 /* Where the signers' ratings of a reply send the item (DOMAIN §4.22). */
@@ -958,6 +918,7 @@ static int load_item(struct step_run *s)
 		return tx_fail(t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", suggestion_state_name(s->state),
 			       s->step->label);
 	x->staff = role_can(s->a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(s->a, db_val(s->row, 0, S_PATH));
+	notice_link("suggestions", s->id, x->link, sizeof(x->link));
 	if (tx_check(t, clock_load(t->c, db_val(s->row, 0, S_PATH), &x->k, t->e)) ||
 	    (s->a->handler_id && tx_check(t, handler_role(t->c, s->id, s->a->handler_id, x->hrole, &x->hrow, t->e))))
 		return t->rc;
@@ -1060,6 +1021,27 @@ static int may_rate(struct step_run *s)
 
 /* ---- what each step writes ---- */
 
+/* A step's notices (notice.h), each linking to the item's page: to the deputies who signed it,
+ * to a handling unit, or to the staff of the item's region. */
+static int tell_signers(struct step_run *s, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_deputies(s->t.c, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ?"
+							" AND status IN ('author','accepted')", s->id, "suggestion", title, x->link, s->t.e));
+}
+
+static int tell_unit(struct step_run *s, int64_t handler_id, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_handler(s->t.c, handler_id, "suggestion", title, x->link, s->t.e));
+}
+
+static int tell_office(struct step_run *s, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_region(s->t.c, db_val(s->row, 0, S_REGION), "suggestion", title, x->link, s->t.e));
+}
+
 /* The reason into the event's note; required: at least two characters. */
 static int take_reason(struct step_run *s, int required)
 {
@@ -1115,8 +1097,7 @@ static int run_submit(struct step_run *s)
 		    "i", s->id) ||
 	    tx_exec(t, NULL, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL WHERE id = ?",
 		    "isi", util_now(), lim, s->id) ||
-	    tx_check(t, tell_staff(t->c, db_val(s->row, 0, S_REGION), s->id,
-				   !strcmp(x->kind, "motion") ? "新提交的议案" : "新提交的代表建议", t->e)) ||
+	    tell_office(s, !strcmp(x->kind, "motion") ? "新提交的议案" : "新提交的代表建议") ||
 	    tx_exec(t, &src, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", s->id))
 		return t->rc;
 	for (int j = 0; j < src->nrows && !t->rc; j++)
@@ -1134,12 +1115,12 @@ static int run_withdraw(struct step_run *s)
 static int run_return(struct step_run *s)
 {
 	return keep_reason(s, 1) ||
-	       tx_check(&s->t, tell_signers(s->t.c, s->id, "您的建议被退回，请修改后重新提交", s->t.e));
+	       tell_signers(s, "您的建议被退回，请修改后重新提交");
 }
 
 static int run_reject(struct step_run *s)
 {
-	return keep_reason(s, 1) || tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案未列入会议议程", s->t.e));
+	return keep_reason(s, 1) || tell_signers(s, "您的议案未列入会议议程");
 }
 
 /* Referred: handled as a citizens' opinion instead, registered as a letter. */
@@ -1164,7 +1145,7 @@ static int run_refer(struct step_run *s)
 		return t->rc;
 	used = strlen(s->note);
 	snprintf(s->note + used, sizeof(s->note) - used, "（转为群众意见 %s）", code);
-	return tx_check(t, tell_signers(t->c, s->id, "您的建议已转为群众意见办理", t->e));
+	return tell_signers(s, "您的建议已转为群众意见办理");
 }
 
 /* A handling unit sends back a wrong assignment within the return window (DOMAIN §4.20). The
@@ -1182,7 +1163,7 @@ static int run_handler_return(struct step_run *s)
 	if (t->rc ||
 	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?", "si", s->note,
 		    x->hrow) ||
-	    tx_check(t, tell_staff(t->c, db_val(s->row, 0, S_REGION), s->id, "承办单位退回了代表建议，请重新交办", t->e)))
+	    tell_office(s, "承办单位退回了代表建议，请重新交办"))
 		return t->rc;
 	if (strcmp(x->hrole, "lead"))
 		s->to = s->from;
@@ -1195,7 +1176,7 @@ static int run_accept(struct step_run *s)
 	struct act *x = s->ctx;
 	const char *lim = db_val(s->row, 0, S_INTAKE_DEADLINE);
 	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", x->k.today_s, s->id) ||
-	    tx_check(&s->t, tell_signers(s->t.c, s->id, "您的建议已受理", s->t.e)))
+	    tell_signers(s, "您的建议已受理"))
 		return s->t.rc;
 	if (lim && strcmp(x->k.today_s, lim) > 0)
 		snprintf(s->note, sizeof(s->note), "超过受理时限（%s）", lim);
@@ -1276,14 +1257,14 @@ static int run_assign(struct step_run *s)
 	    tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on, deadline,"
 			     " return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
 		    "iisssi", s->id, lead, k->today_s, lead_d, ret_d, util_now()) ||
-	    tx_check(t, tell_handler(t->c, lead, s->id, "新交办的代表建议（主办）", t->e)))
+	    tell_unit(s, lead, "新交办的代表建议（主办）"))
 		return t->rc;
 	used = (size_t)snprintf(s->note, sizeof(s->note), "主办：%s，%s前答复", name, lead_d);
 	json_array_foreach(co, i, v) {
 		if (tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
 				     " deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
 			    "iisssi", s->id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now()) ||
-		    tx_check(t, tell_handler(t->c, json_integer_value(v), s->id, "新交办的代表建议（会办）", t->e)))
+		    tell_unit(s, json_integer_value(v), "新交办的代表建议（会办）"))
 			return t->rc;
 	}
 	if (json_array_size(co) && used < sizeof(s->note))
@@ -1291,7 +1272,7 @@ static int run_assign(struct step_run *s)
 			 json_array_size(co), co_d);
 	return tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
 		       k->today_s, lead_d, (int64_t)difficult, s->id) ||
-	       tx_check(t, tell_signers(t->c, s->id, "您的建议已交办", t->e));
+	       tell_signers(s, "您的建议已交办");
 }
 
 /* A co-handler's view goes to the lead unit. */
@@ -1307,7 +1288,7 @@ static int run_view(struct step_run *s)
 			   " AND status = 'assigned'", "i", s->id))
 		return t->rc;
 	for (int j = 0; j < h->nrows && !t->rc; j++)
-		tx_check(t, tell_handler(t->c, db_int(h, j, 0), s->id, "会办单位已提出会办意见", t->e));
+		tell_unit(s, db_int(h, j, 0), "会办单位已提出会办意见");
 	db_res_free(h);
 	return t->rc;
 }
@@ -1347,7 +1328,7 @@ static int run_reply(struct step_run *s)
 			     " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
 		    "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(s->in, "publish")), s->id) ||
 	    tx_check(t, retokenize(t->c, s->id, t->e)) ||
-	    tx_check(t, tell_signers(t->c, s->id, "您的建议已有答复，请评价", t->e)))
+	    tell_signers(s, "您的建议已有答复，请评价"))
 		goto out;
 	snprintf(s->note, sizeof(s->note), "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
 out:
@@ -1357,7 +1338,7 @@ out:
 
 static int run_agenda(struct step_run *s)
 {
-	return take_reason(s, 0) || tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案已列入会议议程", s->t.e));
+	return take_reason(s, 0) || tell_signers(s, "您的议案已列入会议议程");
 }
 
 /* The presidium has a motion handled as a suggestion: accepted as one today. */
@@ -1367,7 +1348,7 @@ static int run_to_suggestion(struct step_run *s)
 	return take_reason(s, 0) ||
 	       tx_exec(&s->t, NULL, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?", "si",
 		       x->k.today_s, s->id) ||
-	       tx_check(&s->t, tell_signers(s->t.c, s->id, "您的议案将作为建议处理", s->t.e));
+	       tell_signers(s, "您的议案将作为建议处理");
 }
 
 static int run_close(struct step_run *s)
@@ -1459,7 +1440,7 @@ static int run_rate(struct step_run *s)
 				   " AND status = 'assigned'", "i", s->id))
 			return t->rc;
 		for (int j = 0; j < r->nrows && !t->rc; j++)
-			tx_check(t, tell_handler(t->c, db_int(r, j, 0), s->id, "代表对答复不满意，请重新办理并在一个月内答复", t->e));
+			tell_unit(s, db_int(r, j, 0), "代表对答复不满意，请重新办理并在一个月内答复");
 		db_res_free(r);
 		snprintf(s->note, sizeof(s->note), "重新办理，%s前答复", d);
 	} else {
@@ -1598,7 +1579,7 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	struct db_res *r = NULL;
 	json_t *after = NULL;
 	const char *state;
-	char st[16] = "";
+	char st[16] = "", link[48];
 	int accept, rc;
 
 	*out = NULL;
@@ -1607,6 +1588,7 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	if (strcmp(a->role, "deputy") || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
 	accept = json_is_true(json_object_get(in, "accept"));
+	notice_link("suggestions", id, link, sizeof(link));
 	tx_begin(&t, db, a, e);
 	/* Under the item's lock: a submission, which lapses open invitations, waits for this. */
 	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
@@ -1621,7 +1603,8 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 		    id, a->deputy_id) ||
 	    tx_expect_one(&t) ||
 	    (db_val(r, 0, S_DEPUTY) &&
-	     tx_check(&t, tell_deputy(t.c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
+	     tx_check(&t, notice_deputy(t.c, db_int(r, 0, S_DEPUTY), "suggestion", accept ? "代表同意联名" : "代表谢绝联名",
+					link, e))) ||
 	    tx_check(&t, event(t.c, id, "cosign", state, state, a, accept ? "同意联名" : "谢绝联名", e)) ||
 	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
