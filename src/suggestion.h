@@ -69,37 +69,23 @@ int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t fi
 int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
 		     struct err *e) WUR;
 
-/* The deadlines board within scope: per handling unit open, warn and overdue items, items past
- * the intake window and accepted items not yet assigned. */
-int suggestion_board(struct db *db, const struct actor *a, const char *region, json_t **out,
-		     struct err *e) WUR;
-/* Handling units' scorecard for assignments made in [from, to]: received, on-time rate,
- * A/B/C/D shares, satisfaction, re-handled, overdue. A handling unit sees its own row; staff
- * every unit's within scope, or one unit's (handler, an id). */
-int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
-			       const char *handler, const char *from, const char *to, json_t **out,
-			       struct err *e) WUR;
-/* Per deputy: what they submitted or co-signed in [from, to] and how it ended. */
-int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
-			       const char *from, const char *to, json_t **out, struct err *e) WUR;
-/* The compilation (建议汇编) of a session's suggestions with their replies. */
-int suggestion_compilation(struct db *db, const struct actor *a, const char *region,
-			   const char *session, json_t **out, struct err *e) WUR;
-/* The sessions suggestions were submitted at, within scope. */
-int suggestion_sessions(struct db *db, const struct actor *a, const char *region, json_t **out,
-			struct err *e) WUR;
-
 /* Public disclosure: published replies, searchable (no login). */
 int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,
 			   struct err *e) WUR;
 int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e) WUR;
 
+/* For the reports (suggestion_report.h), inside the caller's transaction. Today and the last
+ * day of the deadline warning (suggestion.warn_days working days on) of the region at path, as
+ * "YYYY-MM-DD" into today and warn (11 bytes each). */
+int suggestion_warn_window(struct db_conn *c, const char *path, char *today, char *warn, struct err *e) WUR;
+/* A session's items within the region pattern pat ("/329900/%"), drafts and withdrawn ones left
+ * out, as the list shows them (without the deadline colour), by kind and code: a new array owned
+ * by the caller. */
+int suggestion_of_session(struct db_conn *c, const char *pat, const char *session, json_t **out,
+			  struct err *e) WUR;
+
 /* The suggestions an opinion grew into, inside the caller's transaction: a new array of
  * {"id","code","title","state","state_name"} (excluding drafts). */
 int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e) WUR;
-
-/* For the demo: n suggestions over the two years before today, in every state, inside the
- * caller's transaction. */
-int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e) WUR;
 
 #endif
