@@ -74,9 +74,11 @@ int demo_suggestions(struct db_conn *c, int n, unsigned seed, struct err *e)
 		const char *state = roll < 2 ? "draft" : roll < 6 ? "submitted" : roll < 7 ? "returned" : roll < 8 ? "withdrawn"
 			: roll < 10 ? "referred" : roll < 13 ? "accepted" : roll < 28 ? "assigned" : roll < 35 ? "replied"
 			: roll < 43 ? "solving" : "closed";
-		int year = 1970 + (int)(created / 365.2425), reached = 0, session = (int)(demo_rand(&s) % 3);
+		int year, month, mday, reached = 0, session = (int)(demo_rand(&s) % 3);
 		char title[300], body[1200], code[32], d0[11], dl[11], sess[128], ret[11];
 		const char *grade = grades[demo_rand(&s) % 4];
+
+		cal_ymd(created, &year, &month, &mday);
 
 		/* The demo deputy's own suggestions come first, so the account has something to show. */
 		if (i < 6 && demo_deputy) {

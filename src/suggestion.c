@@ -486,6 +486,7 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	int64_t deputy = 0, term = 0, id = 0;
 	int presidium = json_is_true(json_object_get(in, "from_presidium"));
 	int staff = role_can(a->role, PERM_SUGGESTION_MANAGE);
+	int year, month, day;
 	json_t *after = NULL;
 	int rc;
 
@@ -541,9 +542,10 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		    (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id, util_now(), util_now()))
 		goto out;
 	id = db_int(r, 0, 0);
-	/* 建议 JY, 议案 YA; the number is the row's, so two offices never race for one. */
-	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA",
-		 (int)(cal_today() / 365.2425 + 1970), (long long)id);
+	/* 建议 JY, 议案 YA, the year of the day in China; the number is the row's, so two offices
+	 * never race for one. */
+	cal_ymd(cal_today(), &year, &month, &day);
+	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA", year, (long long)id);
 	if (tx_exec(&t, NULL, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id) ||
 	    (deputy && tx_exec(&t, NULL, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
 					 " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy, util_now())) ||

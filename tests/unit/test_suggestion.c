@@ -286,6 +286,39 @@ static void returns_and_motions(void **state)
 	fixture_close(f);
 }
 
+/* Creates a draft as the deputy and answers its code. */
+static void draft_code(struct fixture *f, const struct actor *dep, char *code, size_t n)
+{
+	json_t *in = json_pack("{s:s, s:s}", "title", "关于年初编号的建议", "body", "编号应带提出当天的年份，元旦也不例外。"), *out = NULL;
+	struct err e = {0};
+	assert_int_equal(suggestion_create(f->db, dep, "suggestion", in, &out, &e), 0);
+	snprintf(code, n, "%s", json_string_value(json_object_get(json_object_get(out, "suggestion"), "code")));
+	json_decref(in);
+	json_decref(out);
+}
+
+/* The code carries the year of the day in China: on 1 January 2028 (00:00 China time) it is
+ * 2028, a minute before it 2027 (dividing days by 365.2425 gave 2027 on that 1 January). */
+static void code_year(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	int64_t me = fixture_count(f, "SELECT deputy_id FROM accounts WHERE username = 'deputy'");
+	int64_t acc = fixture_count(f, "SELECT id FROM accounts WHERE username = 'deputy'");
+	struct actor dep = who("deputy", 0, me, acc);
+	int64_t new_year = cal_day_start(cal_from_ymd(2028, 1, 1));
+	char code[48];
+	(void)state;
+
+	util_set_now(new_year);
+	draft_code(f, &dep, code, sizeof(code));
+	assert_int_equal(strncmp(code, "JY2028-", 7), 0);
+	util_set_now(new_year - 60);
+	draft_code(f, &dep, code, sizeof(code));
+	assert_int_equal(strncmp(code, "JY2027-", 7), 0);
+	util_set_now(0);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +327,7 @@ int main(void)
 		cmocka_unit_test(month_deadlines),
 		cmocka_unit_test(the_path),
 		cmocka_unit_test(returns_and_motions),
+		cmocka_unit_test(code_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
