@@ -69,7 +69,8 @@ int demo_suggestions(struct db_conn *c, int n, unsigned seed, struct err *e)
 		const char *region = db_val(m, k, 1), *path = db_val(m, k, 4);
 		int64_t author = db_int(m, k, 0), id, lead = 0, co = 0, reply_id;
 		int32_t created = today - 730 + (int32_t)(demo_rand(&s) % 720), assigned;
-		int64_t at = (int64_t)created * 86400 - 8 * 3600 + 9 * 3600 + (int64_t)(demo_rand(&s) % 28800);
+		/* submitted between 9:00 and 17:00 */
+		int64_t at = cal_day_start(created) + 9 * 3600 + (int64_t)(demo_rand(&s) % ((17 - 9) * 3600));
 		unsigned roll = demo_rand(&s) % 100;
 		const char *state = roll < 2 ? "draft" : roll < 6 ? "submitted" : roll < 7 ? "returned" : roll < 8 ? "withdrawn"
 			: roll < 10 ? "referred" : roll < 13 ? "accepted" : roll < 28 ? "assigned" : roll < 35 ? "replied"
@@ -106,7 +107,8 @@ int demo_suggestions(struct db_conn *c, int n, unsigned seed, struct err *e)
 		text_tokens(body, &tok);
 		cal_format(created, d0);
 		snprintf(code, sizeof(code), "demo-%d", i);
-		if ((rc = db_execv(c, &x, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term,"
+		if ((buf_failed(&tok) && (rc = err_set(e, E_INTERNAL, "internal", "演示建议的检索文字过长"))) ||
+		    (rc = db_execv(c, &x, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term,"
 					     " deputy_id, title, body, category_id, session_label, during_session, state,"
 					     " submitted_at, intake_deadline, search_tokens, created_at, updated_at)"
 					     " VALUES (?, 'suggestion', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -177,8 +179,10 @@ int demo_suggestions(struct db_conn *c, int n, unsigned seed, struct err *e)
 			int32_t replied = assigned + 20 + (int32_t)(demo_rand(&s) % 90);
 			const char *g = !strcmp(state, "solving") ? "B" : grade;
 			char rd[11];
+			int64_t replied_at;
 			if (replied > today)
 				replied = today;
+			replied_at = cal_day_start(replied) + 10 * 3600; /* 10:00 */
 			cal_format(replied, rd);
 			buf_reset(&tok);
 			text_tokens(title, &tok);
@@ -186,25 +190,26 @@ int demo_suggestions(struct db_conn *c, int n, unsigned seed, struct err *e)
 			text_tokens(body, &tok);
 			buf_addc(&tok, ' ');
 			text_tokens(replies[g[0] - 'A'], &tok);
-			if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
+			if ((buf_failed(&tok) && (rc = err_set(e, E_INTERNAL, "internal", "演示建议的检索文字过长"))) ||
+			    (rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
 						     " deadline, on_time, replied_on, created_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)"
 						     " RETURNING id", "iisssisi", id, lead, g, replies[g[0] - 'A'], dl,
-					   (int64_t)(strcmp(rd, dl) <= 0), rd, (int64_t)replied * 86400)))
+					   (int64_t)(strcmp(rd, dl) <= 0), rd, replied_at)))
 				goto out;
 			reply_id = db_int(x, 0, 0);
 			db_res_free(x);
 			x = NULL;
 			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = 1, replied_at = ?, search_tokens = ?,"
 						       " published = ?, closed_at = ? WHERE id = ?", "sisini", g,
-					   (int64_t)replied * 86400, tok.data, (int64_t)(demo_rand(&s) % 2),
-					   !strcmp(state, "closed") ? (int64_t)replied * 86400 + 86400 * 10 : (int64_t)0, id)))
+					   replied_at, tok.data, (int64_t)(demo_rand(&s) % 2),
+					   !strcmp(state, "closed") ? replied_at + 86400 * 10 : (int64_t)0, id)))
 				goto out;
 			if (!strcmp(state, "replied"))
 				continue;
 			if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result,"
 						       " comment, created_at) SELECT ?, deputy_id, ?, ?, '', ? FROM suggestion_signers"
 						       " WHERE suggestion_id = ? AND status = 'accepted'", "issii", reply_id,
-					   ratings[demo_rand(&s) % 5], ratings[demo_rand(&s) % 5], (int64_t)replied * 86400 + 86400 * 5,
+					   ratings[demo_rand(&s) % 5], ratings[demo_rand(&s) % 5], replied_at + 86400 * 5,
 					   id)))
 				goto out;
 		}

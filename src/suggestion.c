@@ -229,10 +229,13 @@ static int sync_in_hand(struct db_conn *c, int64_t id, struct err *e)
 				    " WHERE suggestion_id = ?", "iii", id, id, id);
 }
 
-/* The search text: title, body and every reply, as CJK bigrams. */
+/* The search text: title, body and every reply, as CJK bigrams. The caps hold the title, the
+ * body and about fifteen replies of the longest kind (a bigram and its space take at most three
+ * times the text's bytes); past them the item is refused rather than indexed in part. */
+#define SEARCH_TEXT_MAX (1u << 20)
 static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 {
-	struct buf text = BUF_INIT_CAP(256 * 1024), tok = BUF_INIT_CAP(512 * 1024);
+	struct buf text = BUF_INIT_CAP(SEARCH_TEXT_MAX), tok = BUF_INIT_CAP(3 * SEARCH_TEXT_MAX);
 	struct db_res *r = NULL;
 	int rc;
 	if ((rc = db_execv(c, &r, e, "SELECT title, body FROM suggestions WHERE id = ?", "i", id)))
@@ -248,9 +251,10 @@ static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 		buf_addc(&text, ' ');
 		buf_adds(&text, db_val(r, i, 0));
 	}
-	text_tokens(text.data ? text.data : "", &tok);
-	rc = db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si",
-		      tok.data ? tok.data : "", id);
+	text_tokens(text.data, &tok);
+	rc = buf_failed(&text) || buf_failed(&tok)
+		? err_set(e, E_TOOLARGE, "too_large", "建议和答复的文字合计过长，无法建立检索")
+		: db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si", tok.data, id);
 out:
 	db_res_free(r);
 	buf_release(&text);
@@ -675,8 +679,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		snprintf(pat, sizeof(pat), "%s%%", path);
 		/* With a deadline filter the due indexes select better than a region prefix, which
 		 * SQLite's planner cannot size (see suggestion_board). */
-		buf_adds(&w, f->due && *f->due && db_conn_kind(c) != DB_PG ? " AND +s.region_path LIKE ?"
-									    : " AND s.region_path LIKE ?");
+		buf_addf(&w, " AND %ss.region_path LIKE ?", f->due && *f->due ? db_noindex(c) : "");
 		db_ps(&p, pat);
 		/* Drafts are the deputies' own until submitted. */
 		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
@@ -719,7 +722,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 			goto out;
 		}
 		buf_adds(&w, " AND s.created_at >= ?");
-		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d));
 	}
 	if (f->to && *f->to) {
 		int32_t d;
@@ -728,7 +731,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 			goto out;
 		}
 		buf_adds(&w, " AND s.created_at < ?");
-		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d + 1));
 	}
 	if ((rc = clock_load(c, path, &k, e)))
 		goto out;
@@ -749,11 +752,15 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		}
 	}
 	if (f->q && *f->q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", f->q, &w, &match)) {
+		if (!db_text_match(c, "suggestions", "s", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_set(e, E_INVALID, "bad_param", "筛选条件过多");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
@@ -1789,11 +1796,15 @@ int suggestion_public_list(struct db *db, const char *q, const struct listq *lq,
 	db_params_init(&p);
 	buf_adds(&w, " WHERE s.published = 1 AND s.round > 0");
 	if (q && *q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", q, &w, &match)) {
+		if (!db_text_match(c, "suggestions", "s", q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_field(e, E_INVALID, "bad_param", "q", "搜索的文字过长");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)) ||
 	    (rc = rows_page(c, "suggestions s",

@@ -40,6 +40,12 @@ static void scope_by(int64_t hid, const char *pat, char *by, size_t bylen, char 
 	*types = hid ? "ss" : "s";
 }
 
+/* A query built in a capped buffer is run only whole. */
+static int built(const struct buf *q, struct err *e)
+{
+	return buf_failed(q) ? err_set(e, E_INTERNAL, "internal", "统计查询过长") : 0;
+}
+
 static int may_report(const struct actor *a, struct err *e)
 {
 	if (role_can(a->role, PERM_SUGGESTION_READ) || (!strcmp(a->role, "handler") && a->handler_id))
@@ -72,7 +78,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		snprintf(pat, sizeof(pat), "/%%");
 	/* SQLite's planner cannot tell that a city-wide prefix selects every row: a unary + keeps
 	 * it on the better index (PostgreSQL plans by its statistics and has no such operator). */
-	noidx = db_conn_kind(c) == DB_PG ? "" : "+";
+	noidx = db_noindex(c);
 	/* Work in hand, read from the handling rows' own copies (sync_in_hand) by one index in
 	 * handling-unit order; the units' names are joined to the hundred or so groups only. */
 	snprintf(by, sizeof(by), "%s", hid ? "sh.handler_id = ?" : "sh.region_path LIKE ?");
@@ -86,7 +92,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		     " FROM suggestion_handlers sh WHERE sh.in_hand = 1 AND %s%s GROUP BY sh.handler_id) g"
 		     " JOIN handlers h ON h.id = g.handler_id ORDER BY g.late DESC, g.n DESC, h.name",
 		 hid ? "" : noidx, by);
-	if ((rc = db_execv(c, &h, e, q.data, "ssss", today, warn, today, who)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &h, e, q.data, "ssss", today, warn, today, who)))
 		goto out;
 	buf_reset(&q);
 	buf_addf(&q, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
@@ -94,7 +100,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		     " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
 		     " WHERE sh.in_hand = 1 AND sh.deadline < ? AND %s%s"
 		     " ORDER BY sh.deadline, s.id LIMIT 200", hid ? "" : noidx, by);
-	if ((rc = db_execv(c, &items, e, q.data, "ss", today, who)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &items, e, q.data, "ss", today, who)))
 		goto out;
 	/* The office's own queues (a handling unit has none): the small states from the state
 	 * index, the key supervised items from their own. */
@@ -107,7 +113,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 		     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
 		     " FROM suggestions WHERE state IN ('submitted','accepted','solving')"
 		     " AND %sregion_path LIKE ? AND ? = 0", noidx);
-	if ((rc = db_execv(c, &x, e, q.data, "ssisi", today, pat, hid, pat, hid)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &x, e, q.data, "ssisi", today, pat, hid, pat, hid)))
 		goto out;
 	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", today, "warn_until", warn,
 			 "handlers", rows_array(h, hcols), "overdue_items", rows_array(items, icols),
@@ -197,7 +203,7 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered') AND %s"
 		     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name", by);
 	snprintf(types, sizeof(types), "sss%s", more);
-	if ((rc = db_execv(c, &x, e, q.data, types, today, f, tt, who, pat)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &x, e, q.data, types, today, f, tt, who, pat)))
 		goto out;
 	/* The lead's replies to those assignments, and their timeliness. */
 	buf_reset(&q);
@@ -207,7 +213,7 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
 		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
 	snprintf(types, sizeof(types), "ss%s", more);
-	if ((rc = db_execv(c, &p, e, q.data, types, f, tt, who, pat)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &p, e, q.data, types, f, tt, who, pat)))
 		goto out;
 	/* The deputies' ratings of those replies. */
 	buf_reset(&q);
@@ -220,7 +226,7 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		     " JOIN suggestion_ratings t ON t.reply_id = p.id"
 		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
 		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
-	if ((rc = db_execv(c, &t, e, q.data, types, f, tt, who, pat)))
+	if ((rc = built(&q, e)) || (rc = db_execv(c, &t, e, q.data, types, f, tt, who, pat)))
 		goto out;
 	for (int i = 0; i < x->nrows; i++) {
 		int64_t lead = db_int(x, i, 3), graded = 0;
@@ -306,8 +312,8 @@ int suggestion_report_deputies(struct db *db, const struct actor *a, const char 
 	if ((rc = period(from, to, f, t, e)) || (rc = db_begin_read(c, e)) ||
 	    (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)))
 		goto out;
-	lo = (cal_parse(f, &d) ? 0 : (int64_t)d * 86400) - 8 * 3600; /* both checked by period() */
-	hi = (cal_parse(t, &d) ? 0 : (int64_t)(d + 1) * 86400) - 8 * 3600;
+	lo = cal_parse(f, &d) ? 0 : cal_day_start(d); /* both checked by period() */
+	hi = cal_parse(t, &d) ? 0 : cal_day_start(d + 1);
 	if ((rc = db_execv(c, &x, e, "SELECT g.deputy_id, d.name, r.name,"
 				     " SUM(CASE WHEN g.role = 'author' THEN 1 ELSE 0 END),"
 				     " SUM(CASE WHEN g.role = 'cosigner' THEN 1 ELSE 0 END),"
