@@ -1232,6 +1232,23 @@ static int check_co_handlers(struct step_run *s, int64_t lead, json_t *co)
 	return 0;
 }
 
+/* Whether this is a first assignment made later than suggestion.assign_days working days after
+ * the item was accepted (DOMAIN §4.18); *lim is that last day. An assignment again after a unit's
+ * return is not measured against it. */
+static int late_assignment(struct step_run *s, char *lim)
+{
+	struct act *x = s->ctx;
+	const char *accepted = db_val(s->row, 0, S_ACCEPTED);
+	int32_t day;
+	int days = 0;
+	*lim = 0;
+	if (db_val(s->row, 0, S_ASSIGNED) || !accepted || cal_parse(accepted, &day) ||
+	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, S_PATH), "suggestion.assign_days", &days, s->t.e)))
+		return 0;
+	cal_format(cal_add_workdays(&x->k.h.cal, day, days), lim);
+	return strcmp(x->k.today_s, lim) > 0;
+}
+
 /* Assigned to one lead unit and any co-handlers, each with its deadline in calendar months moved
  * to the next working day, and the window to send a wrong assignment back (DOMAIN §4.19-20). */
 static int run_assign(struct step_run *s)
@@ -1244,7 +1261,7 @@ static int run_assign(struct step_run *s)
 	int difficult = json_object_get(s->in, "difficult") ? json_is_true(json_object_get(s->in, "difficult"))
 							    : (int)db_int(s->row, 0, S_DIFFICULT);
 	int months = 0, co_months = 0, ret_days = 0;
-	char name[200], lead_d[11], co_d[11], ret_d[11];
+	char name[200], lead_d[11], co_d[11], ret_d[11], lim[11];
 	const char *path = db_val(s->row, 0, S_PATH);
 	size_t i, used;
 
@@ -1277,9 +1294,12 @@ static int run_assign(struct step_run *s)
 			return t->rc;
 	}
 	if (json_array_size(co) && used < sizeof(s->note))
-		snprintf(s->note + used, sizeof(s->note) - used, "；会办单位 %zu 个，%s前向主办单位提出意见",
-			 json_array_size(co), co_d);
-	return tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
+		used += (size_t)snprintf(s->note + used, sizeof(s->note) - used, "；会办单位 %zu 个，%s前向主办单位提出意见",
+					 json_array_size(co), co_d);
+	if (late_assignment(s, lim) && used < sizeof(s->note))
+		snprintf(s->note + used, sizeof(s->note) - used, "；超过交办时限（%s）", lim);
+	return t->rc ||
+	       tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
 		       k->today_s, lead_d, (int64_t)difficult, s->id) ||
 	       tell_signers(s, "您的建议已交办");
 }
