@@ -97,7 +97,13 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   assert.equal(s.state, 'submitted');
   assert.equal(s.signers, 2);
   assert.ok(s.signer_list.some((g) => g.status === 'lapsed'));
-  assert.ok(s.intake_deadline >= s.events.at(-1).note.slice(0, 10) || s.intake_deadline);
+  // to be accepted within suggestion.intake_days of the day it was submitted (China time)
+  r = await api(srv, 'GET', '/api/v1/settings?region=329981101', { session: county });
+  expectStatus(r, 200);
+  const intakeDays = r.json.items.find((i) => i.key === 'suggestion.intake_days').value;
+  const submittedOn = new Date((s.submitted_at + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  assert.equal(s.intake_deadline, new Date(Date.parse(submittedOn) + intakeDays * 864e5).toISOString().slice(0, 10));
+  assert.equal(s.events.at(-1).note, `${s.intake_deadline}前受理`);
   r = await api(srv, 'GET', `/api/v1/opinions/${op.id}`, { session: unit });
   assert.equal(r.json.opinion.state, 'converted');
   assert.ok(r.json.opinion.events.some((ev) => ev.note.includes(s.code)));
