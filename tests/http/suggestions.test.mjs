@@ -340,6 +340,20 @@ test('key supervision, progress notes, the deadlines board, sessions and compila
   expectError(await api(srv, 'GET', '/api/v1/suggestions/report/handlers?from=2026-13-01', { session: county }), 400, 'bad_param');
 });
 
+test('two conflicting steps on one item at once: exactly one applies, the other gets 409', async () => {
+  for (let i = 0; i < 10; i++) {
+    const s = await draft({ title: `关于并发受理测试的第${i + 1}件建议` });
+    expectStatus(await act(deputy, s.id, { action: 'submit' }), 200);
+    const rs = await Promise.all([act(unit, s.id, { action: 'accept' }),
+      act(county, s.id, { action: 'return', reason: '请补充具体地点后再提交' })]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join(' | '));
+    assert.ok(['bad_state', 'stale'].includes(rs.find((r) => r.status === 409).json.error.code));
+    const after = await get(unit, s.id);
+    assert.equal(after.state, rs[0].status === 200 ? 'accepted' : 'returned');
+    assert.equal(after.events.filter((e) => e.action === 'accept' || e.action === 'return').length, 1);
+  }
+});
+
 test('bad input stores nothing; scope and roles are enforced', async () => {
   const before = (await api(srv, 'GET', '/api/v1/suggestions?per_page=1', { session: deputy })).json.total;
   expectError(await api(srv, 'POST', '/api/v1/suggestions', { session: deputy, body: { title: '短', body: '内容太短' } }), 400, 'too_short');
