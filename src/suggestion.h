@@ -7,7 +7,8 @@
  * co-handlers send their views to the lead, the lead replies once, graded A/B/C/D; every signer
  * rates the reply; not satisfied → handled again within a month; a B item stays open until its
  * second reply. A motion needs the presidium or enough deputies jointly; the presidium puts it on
- * the agenda, refuses it, or has it handled as a suggestion. The state machine lives here. */
+ * the agenda, refuses it, or has it handled as a suggestion. The state machine lives here (one
+ * step table per kind in suggestion.c); the reports are in suggestion_report.h. */
 #ifndef RENDA_SUGGESTION_H
 #define RENDA_SUGGESTION_H
 
@@ -18,8 +19,10 @@
 #include "db.h"
 #include "rows.h"
 
-/* The next state for an action on an item of kind ("suggestion" or "motion") in state, or NULL
- * when the rules forbid it. Pure: the whole transition table, for the tests and the handlers. */
+/* The next state for an action on an item of kind ("suggestion" or "motion") in state (the state
+ * itself for a step that keeps it: view, supervise, progress, publish), or NULL when the rules
+ * forbid it; "rate_unsatisfied", "rate_solving" and "rate_done" are where the signers' ratings
+ * send a replied item. Pure: the step tables as a function, for the tests and the pages. */
 const char *suggestion_next_state(const char *kind, const char *state, const char *action);
 const char *suggestion_state_name(const char *state);
 
@@ -50,13 +53,15 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
 		   struct err *e) WUR;
 /* One step {"action", ...}: submit, withdraw, accept, refer, return, assign, handler_return,
- * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish. */
+ * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish; each a named
+ * rule of the kind's step table run by step_run (step.h). *out: {"suggestion":{...}}. */
 int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 /* A co-signer answers the invitation {"accept": true|false}. */
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		      struct err *e) WUR;
-/* A signer rates the latest reply {"attitude","result","comment"?}. */
+/* A signer rates the latest reply {"attitude","result","comment"?}: the step "rate", whose
+ * outcome, once every signer has rated, moves the item on. */
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		    struct err *e) WUR;
 /* An attachment or reply document: *data (decoded, malloc'd), *name and *mime borrowed from
