@@ -1341,6 +1341,8 @@ static int run_reply(struct step_run *s)
 	else if (!tx_check(t, jsonx_need_text(s->in, "body", "答复内容", 10, t->e)) && doc)
 		tx_check(t, json_is_object(doc) ? check_files(docs, t->e)
 					       : err_field(t->e, E_INVALID, "bad_file", "document", "答复文件格式不正确"));
+	if (t->rc)
+		goto out;
 	/* A B item's follow-up reply has no new deadline: it is on time. */
 	on_time = !deadline || strcmp(s->from, "assigned") || strcmp(k->today_s, deadline) <= 0;
 	if (!tx_exec(t, &r, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body, deadline,"
