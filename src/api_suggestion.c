@@ -7,6 +7,7 @@
 #include "api.h"
 #include "limit.h"
 #include "suggestion.h"
+#include "suggestion_report.h"
 
 static int read_filter(struct call *c, struct suggestion_filter *f, struct listq *q)
 {

@@ -15,7 +15,7 @@
 #include "region.h"
 #include "schedule.h"
 #include "opinion.h"
-#include "suggestion.h"
+#include "demo_suggestion.h"
 #include "opinion_stats.h"
 #include "station.h"
 #include "meeting.h"
@@ -816,7 +816,7 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 	/* The demo deputy account is the first deputy of the first township. */
 	if ((rc = db_exec(c, "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
 			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)) ||
-	    (rc = suggestion_demo(c, pl->suggestions, (unsigned)seed, e)))
+	    (rc = demo_suggestions(c, pl->suggestions, (unsigned)seed, e)))
 		goto out;
 	/* Every deputy of that township can log in as d<deputy id> (same password), to vote. */
 	if ((rc = db_exec(c, "INSERT INTO accounts (username, display_name, role, region_code, password_hash,"

@@ -5,15 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
+#include "step.h"
 #include "text.h"
 
 #define FILE_MAX_BYTES (4u << 20) /* a scanned reply document */
@@ -21,34 +22,7 @@
 #define COSIGNERS_MAX 200
 #define SOURCES_MAX 50
 
-/* ---- the state machine ---- */
-
-static const struct {
-	const char *kind; /* "suggestion", "motion" or NULL for both */
-	const char *state, *action, *next;
-} transitions[] = {
-	{NULL, "draft", "submit", "submitted"},
-	{NULL, "returned", "submit", "submitted"},
-	{NULL, "draft", "withdraw", "withdrawn"},
-	{NULL, "returned", "withdraw", "withdrawn"},
-	{NULL, "submitted", "withdraw", "withdrawn"},
-	{NULL, "submitted", "return", "returned"},
-	{"suggestion", "accepted", "withdraw", "withdrawn"},
-	{"suggestion", "assigned", "withdraw", "withdrawn"},
-	{"suggestion", "submitted", "accept", "accepted"},
-	{"suggestion", "submitted", "refer", "referred"},
-	{"suggestion", "accepted", "assign", "assigned"},
-	{"suggestion", "assigned", "handler_return", "accepted"}, /* the lead unit was the wrong one */
-	{"suggestion", "assigned", "reply", "replied"},
-	{"suggestion", "solving", "reply", "replied"},            /* a B item's second reply */
-	{"suggestion", "replied", "rate_unsatisfied", "assigned"}, /* handled again */
-	{"suggestion", "replied", "rate_solving", "solving"},
-	{"suggestion", "replied", "rate_done", "closed"},
-	{"suggestion", "replied", "close", "closed"},
-	{"motion", "submitted", "agenda", "on_agenda"},
-	{"motion", "submitted", "reject", "not_on_agenda"},
-	{"motion", "submitted", "to_suggestion", "accepted"},
-};
+/* ---- the states (the steps between them: suggestion_steps, motion_steps) ---- */
 
 static const char *const state_names[][2] = {
 	{"draft", "草稿"}, {"submitted", "已提交"}, {"returned", "已退回代表"}, {"withdrawn", "已撤回"},
@@ -56,32 +30,9 @@ static const char *const state_names[][2] = {
 	{"solving", "正在解决"}, {"closed", "已办结"}, {"on_agenda", "列入会议议程"},
 	{"not_on_agenda", "不列入议程"}};
 
-static const char *const action_names[][2] = {
-	{"create", "起草"}, {"submit", "提交"}, {"withdraw", "撤回"}, {"return", "退回代表"},
-	{"accept", "受理"}, {"refer", "转为群众意见"}, {"assign", "交办"}, {"handler_return", "承办单位退回"},
-	{"view", "会办意见"}, {"reply", "答复"}, {"rate", "评价"}, {"rate_unsatisfied", "代表不满意，重新办理"},
-	{"rate_solving", "B类，继续办理"}, {"rate_done", "评价后办结"}, {"close", "办结"},
-	{"agenda", "列入会议议程"}, {"reject", "不列入议程"}, {"to_suggestion", "作为建议处理"},
-	{"supervise", "重点督办"}, {"progress", "督办进展"}, {"publish", "公开答复"}, {"cosign", "联名"},
-	{"edit", "修改"}};
-
-const char *suggestion_next_state(const char *kind, const char *state, const char *action)
-{
-	for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
-		if ((!transitions[i].kind || !strcmp(transitions[i].kind, kind)) &&
-		    !strcmp(transitions[i].state, state) && !strcmp(transitions[i].action, action))
-			return transitions[i].next;
-	return NULL;
-}
-
 const char *suggestion_state_name(const char *state)
 {
 	return UTIL_LABEL(state_names, state, "");
-}
-
-static const char *action_name(const char *a)
-{
-	return UTIL_LABEL(action_names, a, a);
 }
 
 const char *suggestion_rating_outcome(const char *grade, int unsatisfied_results)
@@ -257,55 +208,14 @@ static int event(struct db_conn *c, int64_t id, const char *action, const char *
 			a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
 }
 
-static void link_of(int64_t id, char *out, size_t n)
+/* Each invited co-signer is asked to sign. */
+static int tell_invited(struct db_conn *c, int64_t id, const char *title, struct err *e)
 {
-	snprintf(out, n, "/suggestions/%lld", (long long)id);
-}
-
-/* In-app notices: to a deputy's accounts, to a handling unit, or to a region's staff. */
-static int tell_deputy(struct db_conn *c, int64_t deputy_id, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
-				    " SELECT id, 'suggestion', ?, ?, ? FROM accounts WHERE deputy_id = ?",
-			"ssii", title, link, util_now(), deputy_id);
-}
-
-static int tell_signers(struct db_conn *c, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (account_id, kind, title, link, created_at)"
-				    " SELECT a.id, 'suggestion', ?, ?, ? FROM accounts a JOIN suggestion_signers g"
-				    " ON g.deputy_id = a.deputy_id WHERE g.suggestion_id = ?"
-				    " AND g.status IN ('author','accepted')", "ssii", title, link, util_now(), id);
-}
-
-static int tell_handler(struct db_conn *c, int64_t handler_id, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (handler_id, kind, title, link, created_at)"
-				    " VALUES (?, 'suggestion', ?, ?, ?)", "issi", handler_id, title, link, util_now());
-}
-
-static int tell_staff(struct db_conn *c, const char *region, int64_t id, const char *title, struct err *e)
-{
-	char link[48];
-	link_of(id, link, sizeof(link));
-	return db_execv(c, NULL, e, "INSERT INTO notifications (region_code, kind, title, link, created_at)"
-				    " VALUES (?, 'suggestion', ?, ?, ?)", "sssi", region, title, link, util_now());
-}
-
-static int set_state(struct db_conn *c, int64_t id, const char *state, struct err *e)
-{
-	int64_t now = util_now();
-	return is_final(state)
-		? db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?",
-			   "siii", state, now, now, id)
-		: db_execv(c, NULL, e, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = NULL WHERE id = ?",
-			   "sii", state, now, id);
+	char line[300], link[48];
+	snprintf(line, sizeof(line), "邀请您联名：%s", title);
+	notice_link("suggestions", id, link, sizeof(link));
+	return notice_deputies(c, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ? AND status = 'invited'",
+			       id, "suggestion", line, link, e);
 }
 
 /* Keeps the board's copies on the item's handling rows: its region, and which rows are work in
@@ -319,10 +229,13 @@ static int sync_in_hand(struct db_conn *c, int64_t id, struct err *e)
 				    " WHERE suggestion_id = ?", "iii", id, id, id);
 }
 
-/* The search text: title, body and every reply, as CJK bigrams. */
+/* The search text: title, body and every reply, as CJK bigrams. The caps hold the title, the
+ * body and about fifteen replies of the longest kind (a bigram and its space take at most three
+ * times the text's bytes); past them the item is refused rather than indexed in part. */
+#define SEARCH_TEXT_MAX (1u << 20)
 static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 {
-	struct buf text = BUF_INIT_CAP(256 * 1024), tok = BUF_INIT_CAP(512 * 1024);
+	struct buf text = BUF_INIT_CAP(SEARCH_TEXT_MAX), tok = BUF_INIT_CAP(3 * SEARCH_TEXT_MAX);
 	struct db_res *r = NULL;
 	int rc;
 	if ((rc = db_execv(c, &r, e, "SELECT title, body FROM suggestions WHERE id = ?", "i", id)))
@@ -338,9 +251,10 @@ static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 		buf_addc(&text, ' ');
 		buf_adds(&text, db_val(r, i, 0));
 	}
-	text_tokens(text.data ? text.data : "", &tok);
-	rc = db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si",
-		      tok.data ? tok.data : "", id);
+	text_tokens(text.data, &tok);
+	rc = buf_failed(&text) || buf_failed(&tok)
+		? err_set(e, E_TOOLARGE, "too_large", "建议和答复的文字合计过长，无法建立检索")
+		: db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si", tok.data, id);
 out:
 	db_res_free(r);
 	buf_release(&text);
@@ -507,8 +421,7 @@ static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const ch
 }
 
 /* Links the opinions the suggestion grew from: each must be visible to the actor. */
-static int set_sources(struct db *db, struct db_conn *c, const struct actor *a, int64_t id, json_t *list,
-		       struct err *e)
+static int set_sources(struct db_conn *c, const struct actor *a, int64_t id, json_t *list, struct err *e)
 {
 	size_t i;
 	json_t *v;
@@ -531,7 +444,6 @@ static int set_sources(struct db *db, struct db_conn *c, const struct actor *a, 
 					       " ON CONFLICT DO NOTHING", "ii", id, oid)))
 			return rc;
 	}
-	(void)db;
 	return 0;
 }
 
@@ -571,13 +483,14 @@ static const struct actor everywhere = {.region_path = "/"}; /* a scope that hol
 int suggestion_create(struct db *db, const struct actor *a, const char *kind, json_t *in,
 		      json_t **out, struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
 	char region[16] = "", level[16] = "", path[160], code[32], tmp[40];
 	const char *lvl = jsonx_str(in, "level");
 	int64_t deputy = 0, term = 0, id = 0;
 	int presidium = json_is_true(json_object_get(in, "from_presidium"));
 	int staff = role_can(a->role, PERM_SUGGESTION_MANAGE);
+	int year, month, day;
 	json_t *after = NULL;
 	int rc;
 
@@ -599,79 +512,61 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	} else {
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能提出建议或议案");
 	}
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = check_category(c, in, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) || tx_check(&t, check_category(t.c, in, e)))
 		goto out;
 	if (deputy) {
-		if ((rc = author_mandate(c, deputy, lvl, region, level, &term, e)))
+		if (tx_check(&t, author_mandate(t.c, deputy, lvl, region, level, &term, e)))
 			goto out;
 	} else {
 		/* A presidium motion belongs to the staff's own township congress. */
 		snprintf(region, sizeof(region), "%s", a->region_code);
 		snprintf(level, sizeof(level), "%s", lvl ? lvl : "township");
-		if ((rc = db_execv(c, &r, e, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
-					     " AND status = 'active'", "ss", region, level)))
+		if (tx_exec(&t, &r, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
+				    " AND status = 'active'", "ss", region, level))
 			goto out;
 		term = db_int(r, 0, 0);
 		db_res_free(r);
 		r = NULL;
-		if (!term) {
-			rc = err_field(e, E_INVALID, "no_congress", "level", "本地区没有该级人大的在任代表");
+		if (!term && tx_fail_field(&t, E_INVALID, "no_congress", "level", "本地区没有该级人大的在任代表"))
 			goto out;
-		}
 	}
 	/* A deputy acts on their own mandate; staff only within their scope. */
-	if ((rc = staff ? region_scope(c, a, region, path, sizeof(path), e)
-			: region_scope(c, &everywhere, region, path, sizeof(path), e))) {
-		if (rc == E_FORBIDDEN)
-			rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
-		goto out;
-	}
+	rc = region_scope(t.c, staff ? a : &everywhere, region, path, sizeof(path), e);
+	if (rc == E_FORBIDDEN)
+		rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
 	util_random_hex(tmp, 16);
-	if ((rc = db_execv(c, &r, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
-				     " from_presidium, title, body, category_id, session_label, during_session, state,"
-				     " created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?)"
-				     " RETURNING id", "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy,
-			   (int64_t)presidium, jsonx_str(in, "title"), jsonx_str(in, "body"),
-			   (int64_t)jsonx_int(in, "category_id", 0),
-			   jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
-			   (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id,
-			   util_now(), util_now())))
+	if (tx_check(&t, rc) ||
+	    tx_exec(&t, &r, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
+			    " from_presidium, title, body, category_id, session_label, during_session, state, created_by,"
+			    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?) RETURNING id",
+		    "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy, (int64_t)presidium,
+		    jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+		    jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
+		    (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id, util_now(), util_now()))
 		goto out;
 	id = db_int(r, 0, 0);
-	db_res_free(r);
-	r = NULL;
-	/* 建议 JY, 议案 YA; the number is the row's, so two offices never race for one. */
-	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA",
-		 (int)(cal_today() / 365.2425 + 1970), (long long)id);
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id)) ||
-	    (deputy && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status,"
-						  " answered_at) VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy,
-				      util_now()))) ||
+	/* 建议 JY, 议案 YA, the year of the day in China; the number is the row's, so two offices
+	 * never race for one. */
+	cal_ymd(cal_today(), &year, &month, &day);
+	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA", year, (long long)id);
+	if (tx_exec(&t, NULL, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id) ||
+	    (deputy && tx_exec(&t, NULL, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
+					 " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy, util_now())) ||
 	    (json_object_get(in, "cosigners") &&
-	     (rc = set_cosigners(c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
-	    (json_object_get(in, "attachments") && (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e))) ||
-	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "create", NULL, "draft", a, NULL, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)))
+	     tx_check(&t, set_cosigners(t.c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
+	    (json_object_get(in, "attachments") &&
+	     tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e))) ||
+	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "create", NULL, "draft", a, NULL, e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)) || tx_check(&t, tell_invited(t.c, id, jsonx_str(in, "title"), e)))
 		goto out;
-	if ((rc = db_execv(c, &r, e, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ? AND status = 'invited'",
-			   "i", id)))
-		goto out;
-	for (int i = 0; i < r->nrows && !rc; i++) {
-		char title[300];
-		snprintf(title, sizeof(title), "邀请您联名：%s", jsonx_str(in, "title"));
-		rc = tell_deputy(c, db_int(r, i, 0), id, title, e);
-	}
-	if (rc || (rc = audit_write(c, a, "suggestion.create", "suggestion", code, NULL, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.create", "suggestion", id, NULL, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -699,53 +594,48 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 		{"sources", JF_ARR, 0, 0, SOURCES_MAX, "关联的群众意见"},
 		{"attachments", JF_ARR, 0, 0, FILES_MAX, "附件"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
-	json_t *before = NULL, *after = NULL;
-	const char *state;
+	json_t *before = NULL, *after = NULL, *during = json_object_get(in, "during_session");
+	const char *state = "";
 	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = may_edit(a, r, e)) || (rc = check_category(c, in, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
+	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, may_edit(a, r, e)) || tx_check(&t, check_category(t.c, in, e)))
 		goto out;
 	state = db_val(r, 0, S_STATE);
-	if (strcmp(state, "draft") && strcmp(state, "returned")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state));
+	if (strcmp(state, "draft") && strcmp(state, "returned") &&
+	    tx_fail(&t, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state)))
 		goto out;
-	}
-	if ((rc = detail(c, a, id, 0, &before, e)))
-		goto out;
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
-				       " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
-				       " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ?",
-			   "ssnssii", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
-			   jsonx_str(in, "session_label"),
-			   json_object_get(in, "during_session")
-				   ? (json_is_true(json_object_get(in, "during_session")) ? "1" : "0") : NULL,
-			   util_now(), id)) ||
+	if (tx_check(&t, detail(t.c, a, id, 0, &before, e)) ||
+	    tx_exec(&t, NULL, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
+			      " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
+			      " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ? AND state = ?",
+		    "ssnssiis", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+		    jsonx_str(in, "session_label"), during ? (json_is_true(during) ? "1" : "0") : NULL, util_now(), id,
+		    state) ||
+	    tx_expect_one(&t) ||
 	    (json_object_get(in, "cosigners") &&
-	     (rc = set_cosigners(c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
-				 db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && (rc = set_sources(db, c, a, id, json_object_get(in, "sources"), e))) ||
+	     tx_check(&t, set_cosigners(t.c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
+					db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
 	    (json_object_get(in, "attachments") &&
-	     ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id)) ||
-	      (rc = store_files(c, id, 0, json_object_get(in, "attachments"), e)))) ||
-	    (rc = retokenize(c, id, e)) || (rc = event(c, id, "edit", state, state, a, NULL, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.update", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
-	    (rc = db_commit(c, e)))
+	     (tx_exec(&t, NULL, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id) ||
+	      tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e)))) ||
+	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "edit", state, state, a, NULL, e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.update", "suggestion", id, before, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(before);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -789,8 +679,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		snprintf(pat, sizeof(pat), "%s%%", path);
 		/* With a deadline filter the due indexes select better than a region prefix, which
 		 * SQLite's planner cannot size (see suggestion_board). */
-		buf_adds(&w, f->due && *f->due && db_conn_kind(c) != DB_PG ? " AND +s.region_path LIKE ?"
-									    : " AND s.region_path LIKE ?");
+		buf_addf(&w, " AND %ss.region_path LIKE ?", f->due && *f->due ? db_noindex(c) : "");
 		db_ps(&p, pat);
 		/* Drafts are the deputies' own until submitted. */
 		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
@@ -833,7 +722,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 			goto out;
 		}
 		buf_adds(&w, " AND s.created_at >= ?");
-		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d));
 	}
 	if (f->to && *f->to) {
 		int32_t d;
@@ -842,7 +731,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 			goto out;
 		}
 		buf_adds(&w, " AND s.created_at < ?");
-		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d + 1));
 	}
 	if ((rc = clock_load(c, path, &k, e)))
 		goto out;
@@ -863,11 +752,15 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		}
 	}
 	if (f->q && *f->q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", f->q, &w, &match)) {
+		if (!db_text_match(c, "suggestions", "s", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_set(e, E_INVALID, "bad_param", "筛选条件过多");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
@@ -998,7 +891,306 @@ int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **ou
 	return rc;
 }
 
-/* ---- actions ---- */
+/* ---- the steps ---- */
+
+/* What the rules of one step share, loaded under the item's row lock by load_item. */
+struct act {
+	char kind[16];        /* the machine's kind: "suggestion" or "motion" */
+	struct clock k;
+	char hrole[8];        /* the acting handling unit's part: "lead", "co", or "" */
+	int64_t hrow;         /* its suggestion_handlers row */
+	int staff;            /* congress staff with the item in their scope */
+	const char *outcome;  /* a rating that decided: "rate_unsatisfied", "rate_solving" or "rate_done" */
+	char rated[200];      /* the rating's own event note */
+	char link[48];        /* the item's page, for the notices */
+};
+
+/* Where the signers' ratings of a reply send the item (DOMAIN §4.22). */
+static const char *const rating_outcomes[][2] = {
+	{"rate_unsatisfied", "assigned"}, {"rate_solving", "solving"}, {"rate_done", "closed"}};
+
+static const char *const rating_names[][2] = {
+	{"satisfied", "满意"}, {"basically", "基本满意"}, {"unsatisfied", "不满意"}};
+
+/* The item, locked: who may see it (404 otherwise), the actor's part in it, the clock of its
+ * region, and the item as it was (the audit's "before"). */
+static int load_item(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	if (tx_check(t, load_row(t->c, s->id, &s->row, t->e)) || tx_check(t, visible(t->c, s->a, s->row, t->e)))
+		return t->rc;
+	s->state = db_val(s->row, 0, S_STATE);
+	/* The kind was read before the lock; only a motion becomes a suggestion, and then it is
+	 * no longer where a motion's step starts. */
+	if (strcmp(db_val(s->row, 0, S_KIND), x->kind))
+		return tx_fail(t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", suggestion_state_name(s->state),
+			       s->step->label);
+	x->staff = role_can(s->a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(s->a, db_val(s->row, 0, S_PATH));
+	notice_link("suggestions", s->id, x->link, sizeof(x->link));
+	if (tx_check(t, clock_load(t->c, db_val(s->row, 0, S_PATH), &x->k, t->e)) ||
+	    (s->a->handler_id && tx_check(t, handler_role(t->c, s->id, s->a->handler_id, x->hrole, &x->hrow, t->e))))
+		return t->rc;
+	return tx_check(t, detail(t->c, s->a, s->id, 0, &s->before, t->e));
+}
+
+/* A final state stamps closed_at; any other clears it. */
+static int set_item_state(struct step_run *s)
+{
+	int64_t now = util_now();
+	return tx_exec(&s->t, NULL, "UPDATE suggestions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ? AND state = ?",
+		       "sinis", s->to, now, is_final(s->to) ? now : (int64_t)0, s->id, s->from);
+}
+
+/* The step's history row (a rating that decided writes two: the rating, then its outcome),
+ * and what every step keeps up to date: the item's time and the board's copies. */
+static int item_event(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const char *action = s->step->name;
+	if (!strcmp(action, "rate")) {
+		if (tx_check(t, event(t->c, s->id, "rate", s->from, s->from, s->a, x->rated, t->e)))
+			return t->rc;
+		action = x->outcome;
+	}
+	if (action && tx_check(t, event(t->c, s->id, action, s->from, s->to, s->a, s->note, t->e)))
+		return t->rc;
+	if (!strcmp(s->to, s->from) &&
+	    tx_exec(t, NULL, "UPDATE suggestions SET updated_at = ? WHERE id = ?", "ii", util_now(), s->id))
+		return t->rc;
+	return tx_check(t, sync_in_hand(t->c, s->id, t->e));
+}
+
+static int item_after(struct step_run *s)
+{
+	return tx_check(&s->t, detail(s->t.c, s->a, s->id, 0, &s->after, s->t.e));
+}
+
+/* ---- who may ---- */
+
+static int may_staff(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return x->staff ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有人大工作人员可以%s", s->step->label);
+}
+
+/* Submitting: the first signer, or the staff who registered it. */
+static int may_author(struct step_run *s)
+{
+	return tx_check(&s->t, may_edit(s->a, s->row, s->t.e));
+}
+
+/* Withdrawing: the author, or the staff at any stage. */
+static int may_withdraw(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return x->staff ? 0 : may_author(s);
+}
+
+static int may_lead(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return !strcmp(x->hrole, "lead") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有主办单位可以%s", s->step->label);
+}
+
+static int may_co(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return !strcmp(x->hrole, "co") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有会办单位可以%s", s->step->label);
+}
+
+/* Either handling unit, lead or co-handler. */
+static int may_unit(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return *x->hrole ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有承办单位可以%s", s->step->label);
+}
+
+static int may_staff_or_lead(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	if (x->staff || !strcmp(x->hrole, "lead"))
+		return 0;
+	return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", s->step->label);
+}
+
+/* Only the deputies who signed it rate it; to anyone else it does not exist. */
+static int may_rate(struct step_run *s)
+{
+	char st[16] = "";
+	if (strcmp(s->a->role, "deputy") || !s->a->deputy_id)
+		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
+	if (tx_check(&s->t, signer_status(s->t.c, s->id, s->a->deputy_id, st, sizeof(st), s->t.e)) ||
+	    !strcmp(st, "accepted"))
+		return s->t.rc;
+	return *st ? tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议")
+		   : tx_fail(&s->t, E_NOTFOUND, "not_found", "建议或议案不存在");
+}
+
+/* ---- what each step writes ---- */
+
+/* A step's notices (notice.h), each linking to the item's page: to the deputies who signed it,
+ * to a handling unit, or to the staff of the item's region. */
+static int tell_signers(struct step_run *s, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_deputies(s->t.c, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ?"
+							" AND status IN ('author','accepted')", s->id, "suggestion", title, x->link, s->t.e));
+}
+
+static int tell_unit(struct step_run *s, int64_t handler_id, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_handler(s->t.c, handler_id, "suggestion", title, x->link, s->t.e));
+}
+
+static int tell_office(struct step_run *s, const char *title)
+{
+	struct act *x = s->ctx;
+	return tx_check(&s->t, notice_region(s->t.c, db_val(s->row, 0, S_REGION), "suggestion", title, x->link, s->t.e));
+}
+
+/* The reason into the event's note; required: at least two characters. */
+static int take_reason(struct step_run *s, int required)
+{
+	const char *why = jsonx_str(s->in, "reason");
+	if (required && tx_check(&s->t, jsonx_need_text(s->in, "reason", "理由", 2, s->t.e)))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), "%s", why ? why : "");
+	return 0;
+}
+
+/* ... and on the item, as why it was sent back, refused or withdrawn. */
+static int keep_reason(struct step_run *s, int required)
+{
+	return take_reason(s, required) ||
+	       tx_exec(&s->t, NULL, "UPDATE suggestions SET reason = ? WHERE id = ?", "si", s->note, s->id);
+}
+
+/* A motion needs the presidium or enough deputies jointly (DOMAIN §1.6): the signers who
+ * agreed, the first signer included. */
+static int check_motion_signers(struct step_run *s)
+{
+	struct tx *t = &s->t;
+	struct db_res *n = NULL;
+	int min = 0;
+	if (strcmp(db_val(s->row, 0, S_KIND), "motion") || db_int(s->row, 0, S_PRESIDIUM))
+		return 0;
+	if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH),
+				     !strcmp(db_val(s->row, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
+										 : "motion.min_deputies", &min, t->e)) ||
+	    tx_exec(t, &n, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'", "i", s->id))
+		return t->rc;
+	if (db_int(n, 0, 0) < min)
+		tx_fail_field(t, E_INVALID, "too_few_signers", "cosigners",
+			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min, (long long)db_int(n, 0, 0));
+	db_res_free(n);
+	return t->rc;
+}
+
+/* Submitted: the intake window opens, unanswered invitations lapse, the office is told, and the
+ * opinions it grew from are handled as this suggestion from now on. */
+static int run_submit(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *src = NULL;
+	int days = 0;
+	char lim[11];
+	if (check_motion_signers(s) ||
+	    tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH), "suggestion.intake_days", &days, t->e)))
+		return t->rc;
+	cal_format(x->k.today + days, lim);
+	if (tx_exec(t, NULL, "UPDATE suggestion_signers SET status = 'lapsed' WHERE suggestion_id = ? AND status = 'invited'",
+		    "i", s->id) ||
+	    tx_exec(t, NULL, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL WHERE id = ?",
+		    "isi", util_now(), lim, s->id) ||
+	    tell_office(s, !strcmp(x->kind, "motion") ? "新提交的议案" : "新提交的代表建议") ||
+	    tx_exec(t, &src, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", s->id))
+		return t->rc;
+	for (int j = 0; j < src->nrows && !t->rc; j++)
+		tx_check(t, opinion_mark_converted(t->c, s->a, db_int(src, j, 0), db_val(s->row, 0, S_CODE), t->e));
+	db_res_free(src);
+	snprintf(s->note, sizeof(s->note), "%s前受理", lim);
+	return t->rc;
+}
+
+static int run_withdraw(struct step_run *s)
+{
+	return keep_reason(s, 0);
+}
+
+static int run_return(struct step_run *s)
+{
+	return keep_reason(s, 1) ||
+	       tell_signers(s, "您的建议被退回，请修改后重新提交");
+}
+
+static int run_reject(struct step_run *s)
+{
+	return keep_reason(s, 1) || tell_signers(s, "您的议案未列入会议议程");
+}
+
+/* Referred: handled as a citizens' opinion instead, registered as a letter. */
+static int run_refer(struct step_run *s)
+{
+	struct tx *t = &s->t;
+	struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 16);
+	char code[16];
+	size_t used;
+	if (keep_reason(s, 1))
+		return t->rc;
+	buf_adds(&text, db_val(s->row, 0, S_TITLE));
+	buf_adds(&text, "：");
+	buf_adds(&text, db_val(s->row, 0, S_BODY));
+	if (buf_failed(&text))
+		tx_fail(t, E_TOOLARGE, "too_large", "建议内容过长，不能转为群众意见");
+	else
+		tx_check(t, opinion_refer(t->c, s->a, db_val(s->row, 0, S_REGION), text.data, db_val(s->row, 0, S_CODE),
+					  code, t->e));
+	buf_release(&text);
+	if (t->rc)
+		return t->rc;
+	used = strlen(s->note);
+	snprintf(s->note + used, sizeof(s->note) - used, "（转为群众意见 %s）", code);
+	return tell_signers(s, "您的建议已转为群众意见办理");
+}
+
+/* A handling unit sends back a wrong assignment within the return window (DOMAIN §4.20). The
+ * lead's return sends the item back to be assigned again; a co-handler's leaves it in hand. */
+static int run_handler_return(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *h = NULL;
+	if (take_reason(s, 1) || tx_exec(t, &h, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", x->hrow))
+		return t->rc;
+	if (strcmp(x->k.today_s, db_val(h, 0, 0)) > 0)
+		tx_fail(t, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(h, 0, 0));
+	db_res_free(h);
+	if (t->rc ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?", "si", s->note,
+		    x->hrow) ||
+	    tell_office(s, "承办单位退回了代表建议，请重新交办"))
+		return t->rc;
+	if (strcmp(x->hrole, "lead"))
+		s->to = s->from;
+	return 0;
+}
+
+/* Accepted: the deputy is told; past the intake window it is noted as late. */
+static int run_accept(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	const char *lim = db_val(s->row, 0, S_INTAKE_DEADLINE);
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", x->k.today_s, s->id) ||
+	    tell_signers(s, "您的建议已受理"))
+		return s->t.rc;
+	if (lim && strcmp(x->k.today_s, lim) > 0)
+		snprintf(s->note, sizeof(s->note), "超过受理时限（%s）", lim);
+	return 0;
+}
 
 /* A handling unit for an assignment: active and within the assigning staff's scope. */
 static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, const char *field,
@@ -1019,111 +1211,366 @@ static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, 
 	return rc;
 }
 
-static int do_assign(struct db_conn *c, const struct actor *a, const struct db_res *r, json_t *in,
-		     const struct clock *k, char *note, size_t nlen, struct err *e)
+/* The co-handling units of an assignment: distinct units, none of them the lead. */
+static int check_co_handlers(struct step_run *s, int64_t lead, json_t *co)
 {
-	int64_t id = db_int(r, 0, S_ID), lead = jsonx_int(in, "lead_handler_id", 0);
-	json_t *co = json_object_get(in, "co_handler_ids"), *v;
-	int difficult = json_object_get(in, "difficult") ? json_is_true(json_object_get(in, "difficult"))
-							 : (int)db_int(r, 0, S_DIFFICULT);
-	int months, co_months, ret_days, rc;
-	char name[200], lead_d[11], co_d[11], ret_d[11];
-	const char *path = db_val(r, 0, S_PATH);
-	size_t i, used;
-
-	if (!lead)
-		return err_field(e, E_INVALID, "missing_field", "lead_handler_id", "请选择主办单位");
-	if ((rc = settings_int(c, path, difficult ? "suggestion.reply_months_difficult" : "suggestion.reply_months",
-			       &months, e)) ||
-	    (rc = settings_int(c, path, "suggestion.co_view_months", &co_months, e)) ||
-	    (rc = settings_int(c, path, "suggestion.return_days", &ret_days, e)) ||
-	    (rc = check_handler(c, a, lead, "lead_handler_id", name, sizeof(name), e)))
-		return rc;
+	size_t i;
+	json_t *v;
 	json_array_foreach(co, i, v) {
 		char cname[200];
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
 		if (json_integer_value(v) == lead)
-			return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
 		for (size_t j = 0; j < i; j++)
 			if (json_integer_value(json_array_get(co, j)) == json_integer_value(v))
-				return err_field(e, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
-		if ((rc = check_handler(c, a, json_integer_value(v), "co_handler_ids", cname, sizeof(cname), e)))
-			return rc;
+				return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
+		if (tx_check(&s->t, check_handler(s->t.c, s->a, json_integer_value(v), "co_handler_ids", cname,
+						  sizeof(cname), s->t.e)))
+			return s->t.rc;
 	}
+	return 0;
+}
+
+/* Whether this is a first assignment made later than suggestion.assign_days working days after
+ * the item was accepted (DOMAIN §4.18); *lim is that last day. An assignment again after a unit's
+ * return is not measured against it. */
+static int late_assignment(struct step_run *s, char *lim)
+{
+	struct act *x = s->ctx;
+	const char *accepted = db_val(s->row, 0, S_ACCEPTED);
+	int32_t day;
+	int days = 0;
+	*lim = 0;
+	if (db_val(s->row, 0, S_ASSIGNED) || !accepted || cal_parse(accepted, &day) ||
+	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, S_PATH), "suggestion.assign_days", &days, s->t.e)))
+		return 0;
+	cal_format(cal_add_workdays(&x->k.h.cal, day, days), lim);
+	return strcmp(x->k.today_s, lim) > 0;
+}
+
+/* Assigned to one lead unit and any co-handlers, each with its deadline in calendar months moved
+ * to the next working day, and the window to send a wrong assignment back (DOMAIN §4.19-20). */
+static int run_assign(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const struct clock *k = &x->k;
+	int64_t lead = jsonx_int(s->in, "lead_handler_id", 0);
+	json_t *co = json_object_get(s->in, "co_handler_ids"), *v;
+	int difficult = json_object_get(s->in, "difficult") ? json_is_true(json_object_get(s->in, "difficult"))
+							    : (int)db_int(s->row, 0, S_DIFFICULT);
+	int months = 0, co_months = 0, ret_days = 0;
+	char name[200], lead_d[11], co_d[11], ret_d[11], lim[11];
+	const char *path = db_val(s->row, 0, S_PATH);
+	size_t i, used;
+
+	if (!lead)
+		return tx_fail_field(t, E_INVALID, "missing_field", "lead_handler_id", "请选择主办单位");
+	if (tx_check(t, settings_int(t->c, path, difficult ? "suggestion.reply_months_difficult" : "suggestion.reply_months",
+				     &months, t->e)) ||
+	    tx_check(t, settings_int(t->c, path, "suggestion.co_view_months", &co_months, t->e)) ||
+	    tx_check(t, settings_int(t->c, path, "suggestion.return_days", &ret_days, t->e)) ||
+	    tx_check(t, check_handler(t->c, s->a, lead, "lead_handler_id", name, sizeof(name), t->e)) ||
+	    check_co_handlers(s, lead, co))
+		return t->rc;
 	cal_format(suggestion_add_months(&k->h.cal, k->today, months), lead_d);
 	cal_format(suggestion_add_months(&k->h.cal, k->today, co_months), co_d);
 	cal_format(cal_add_workdays(&k->h.cal, k->today, ret_days), ret_d);
 	/* A re-assignment after a return replaces whatever was still in hand. */
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ?"
-				       " AND status = 'assigned'", "i", id)) ||
-	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
-				       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
-			   "iisssi", id, lead, k->today_s, lead_d, ret_d, util_now())) ||
-	    (rc = tell_handler(c, lead, id, "新交办的代表建议（主办）", e)))
-		return rc;
-	used = (size_t)snprintf(note, nlen, "主办：%s，%s前答复", name, lead_d);
+	if (tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ? AND status = 'assigned'",
+		    "i", s->id) ||
+	    tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on, deadline,"
+			     " return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
+		    "iisssi", s->id, lead, k->today_s, lead_d, ret_d, util_now()) ||
+	    tell_unit(s, lead, "新交办的代表建议（主办）"))
+		return t->rc;
+	used = (size_t)snprintf(s->note, sizeof(s->note), "主办：%s，%s前答复", name, lead_d);
 	json_array_foreach(co, i, v) {
-		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
-					       " assigned_on, deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
-				   "iisssi", id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now())) ||
-		    (rc = tell_handler(c, json_integer_value(v), id, "新交办的代表建议（会办）", e)))
-			return rc;
+		if (tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
+				     " deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
+			    "iisssi", s->id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now()) ||
+		    tell_unit(s, json_integer_value(v), "新交办的代表建议（会办）"))
+			return t->rc;
 	}
-	if (json_array_size(co) && used < nlen)
-		snprintf(note + used, nlen - used, "；会办单位 %zu 个，%s前向主办单位提出意见", json_array_size(co), co_d);
-	return db_execv(c, NULL, e, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?",
-			"ssii", k->today_s, lead_d, (int64_t)difficult, id);
+	if (json_array_size(co) && used < sizeof(s->note))
+		used += (size_t)snprintf(s->note + used, sizeof(s->note) - used, "；会办单位 %zu 个，%s前向主办单位提出意见",
+					 json_array_size(co), co_d);
+	if (late_assignment(s, lim) && used < sizeof(s->note))
+		snprintf(s->note + used, sizeof(s->note) - used, "；超过交办时限（%s）", lim);
+	return t->rc ||
+	       tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
+		       k->today_s, lead_d, (int64_t)difficult, s->id) ||
+	       tell_signers(s, "您的建议已交办");
 }
 
-static int do_reply(struct db_conn *c, const struct db_res *r, json_t *in, int64_t handler_id,
-		    int64_t row, const struct clock *k, char *note, size_t nlen, struct err *e)
+/* A co-handler's view goes to the lead unit. */
+static int run_view(struct step_run *s)
 {
-	int64_t id = db_int(r, 0, S_ID), reply_id;
-	const char *grade = jsonx_str(in, "grade"), *deadline = db_val(r, 0, S_DEADLINE);
-	json_t *doc = json_object_get(in, "document");
-	struct db_res *x = NULL;
-	int round = (int)db_int(r, 0, S_ROUND) + 1, on_time, rc;
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *h = NULL;
+	if (tx_check(t, jsonx_need_text(s->in, "view", "会办意见", 5, t->e)) ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?, answered_on = ?"
+			     " WHERE id = ?", "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow) ||
+	    tx_exec(t, &h, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+			   " AND status = 'assigned'", "i", s->id))
+		return t->rc;
+	for (int j = 0; j < h->nrows && !t->rc; j++)
+		tell_unit(s, db_int(h, j, 0), "会办单位已提出会办意见");
+	db_res_free(h);
+	return t->rc;
+}
+
+/* The lead unit's reply, graded A/B/C/D (DOMAIN §4.21), with its formal document; on time when
+ * given by the deadline. The signers are asked to rate it. */
+static int run_reply(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	const struct clock *k = &x->k;
+	const char *grade = jsonx_str(s->in, "grade"), *deadline = db_val(s->row, 0, S_DEADLINE);
+	json_t *doc = json_object_get(s->in, "document"), *docs = doc ? json_pack("[O]", doc) : NULL;
+	struct db_res *r = NULL;
+	int round = (int)db_int(s->row, 0, S_ROUND) + 1, on_time;
+	int64_t reply_id = 0;
 
 	if (!grade || strlen(grade) != 1 || !strchr("ABCD", grade[0]))
-		return err_field(e, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
-									  " C 因条件限制需以后解决 / D 留作参考）");
-	if ((rc = jsonx_need_text(in, "body", "答复内容", 10, e)))
-		return rc;
-	if (doc) {
-		json_t *arr = json_pack("[O]", doc);
-		rc = json_is_object(doc) ? check_files(arr, e)
-					 : err_field(e, E_INVALID, "bad_file", "document", "答复文件格式不正确");
-		json_decref(arr);
-		if (rc)
-			return rc;
-	}
+		tx_fail_field(t, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
+								      " C 因条件限制需以后解决 / D 留作参考）");
+	else if (!tx_check(t, jsonx_need_text(s->in, "body", "答复内容", 10, t->e)) && doc)
+		tx_check(t, json_is_object(doc) ? check_files(docs, t->e)
+					       : err_field(t->e, E_INVALID, "bad_file", "document", "答复文件格式不正确"));
+	if (t->rc)
+		goto out;
 	/* A B item's follow-up reply has no new deadline: it is on time. */
-	on_time = !deadline || strcmp(db_val(r, 0, S_STATE), "assigned") || strcmp(k->today_s, deadline) <= 0;
-	if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
-				     " deadline, on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-			   "iiisssisi", id, (int64_t)round, handler_id, grade, jsonx_str(in, "body"),
-			   deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now())))
-		return rc;
-	reply_id = db_int(x, 0, 0);
-	db_res_free(x);
-	if (doc) {
-		json_t *arr = json_pack("[O]", doc);
-		rc = store_files(c, id, reply_id, arr, e);
-		json_decref(arr);
-		if (rc)
-			return rc;
-	}
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ?"
-				       " WHERE id = ?", "isi", util_now(), k->today_s, row)) ||
-	    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
-				       " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
-				       " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
-			   "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(in, "publish")), id)) ||
-	    (rc = retokenize(c, id, e)) || (rc = tell_signers(c, id, "您的建议已有答复，请评价", e)))
-		return rc;
-	snprintf(note, nlen, "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
+	on_time = !deadline || strcmp(s->from, "assigned") || strcmp(k->today_s, deadline) <= 0;
+	if (!tx_exec(t, &r, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body, deadline,"
+			    " on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+		     "iiisssisi", s->id, (int64_t)round, s->a->handler_id, grade, jsonx_str(s->in, "body"),
+		     deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now()))
+		reply_id = db_int(r, 0, 0);
+	db_res_free(r);
+	if ((doc && tx_check(t, store_files(t->c, s->id, reply_id, docs, t->e))) ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ? WHERE id = ?",
+		    "isi", util_now(), k->today_s, x->hrow) ||
+	    tx_exec(t, NULL, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
+			     " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
+			     " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
+		    "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(s->in, "publish")), s->id) ||
+	    tx_check(t, retokenize(t->c, s->id, t->e)) ||
+	    tell_signers(s, "您的建议已有答复，请评价"))
+		goto out;
+	snprintf(s->note, sizeof(s->note), "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
+out:
+	json_decref(docs);
+	return t->rc;
+}
+
+static int run_agenda(struct step_run *s)
+{
+	return take_reason(s, 0) || tell_signers(s, "您的议案已列入会议议程");
+}
+
+/* The presidium has a motion handled as a suggestion: accepted as one today. */
+static int run_to_suggestion(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	return take_reason(s, 0) ||
+	       tx_exec(&s->t, NULL, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?", "si",
+		       x->k.today_s, s->id) ||
+	       tell_signers(s, "您的议案将作为建议处理");
+}
+
+static int run_close(struct step_run *s)
+{
+	return take_reason(s, 0);
+}
+
+/* Key supervision (DOMAIN §4.23) on, with the leader who supervises, or off. */
+static int run_supervise(struct step_run *s)
+{
+	int on = !json_object_get(s->in, "on") || json_is_true(json_object_get(s->in, "on"));
+	const char *who = jsonx_str(s->in, "supervisor") ? jsonx_str(s->in, "supervisor") : "";
+	if (on && !*who)
+		return tx_fail_field(&s->t, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?", "isi",
+		    (int64_t)on, on ? who : "", s->id))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
 	return 0;
+}
+
+static int run_progress(struct step_run *s)
+{
+	if (tx_check(&s->t, jsonx_need_text(s->in, "note", "进展情况", 4, s->t.e)))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), "%s", jsonx_str(s->in, "note"));
+	return 0;
+}
+
+/* The replies made public, or withdrawn from the public page: once there is a reply. */
+static int run_publish(struct step_run *s)
+{
+	int on = !json_object_get(s->in, "on") || json_is_true(json_object_get(s->in, "on"));
+	if (db_int(s->row, 0, S_ROUND) <= 0)
+		return tx_fail(&s->t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”",
+			       suggestion_state_name(s->from), s->step->label);
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, s->id))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), on ? "答复向社会公开" : "取消公开");
+	return 0;
+}
+
+/* One signer rates the latest reply. When every signer has rated, the ratings decide
+ * (suggestion_rating_outcome): handled again within rehandle_months, kept open as B, or closed. */
+static int run_rate(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	struct db_res *r = NULL;
+	const char *attitude = jsonx_str(s->in, "attitude"), *result = jsonx_str(s->in, "result"), *comment;
+	int64_t reply_id, rated = 0, signers = 0, unsatisfied = 0;
+	int months = 0;
+	char d[11];
+
+	comment = jsonx_str(s->in, "comment") ? jsonx_str(s->in, "comment") : "";
+	if (tx_exec(t, &r, "SELECT id, (SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = p.id AND deputy_id = ?)"
+			   " FROM suggestion_replies p WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
+		    "ii", s->a->deputy_id, s->id))
+		return t->rc;
+	reply_id = r->nrows ? db_int(r, 0, 0) : 0;
+	if (!r->nrows)
+		tx_fail(t, E_CONFLICT, "bad_state", "还没有可评价的答复");
+	else if (db_int(r, 0, 1))
+		tx_fail(t, E_CONFLICT, "already_rated", "您已评价过这次答复");
+	db_res_free(r);
+	if (tx_exec(t, NULL, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment, created_at)"
+			     " VALUES (?,?,?,?,?,?)", "iisssi", reply_id, s->a->deputy_id, attitude, result, comment, util_now()) ||
+	    tx_exec(t, &r, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
+			   " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
+			   " FROM suggestion_ratings WHERE reply_id = ?", "ii", s->id, reply_id))
+		return t->rc;
+	signers = db_int(r, 0, 0);
+	rated = db_int(r, 0, 1);
+	unsatisfied = db_int(r, 0, 2);
+	db_res_free(r);
+	snprintf(x->rated, sizeof(x->rated), "态度：%s；结果：%s", UTIL_LABEL(rating_names, attitude, ""),
+		 UTIL_LABEL(rating_names, result, ""));
+	if (rated < signers)
+		return 0;
+	if (!strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), (int)unsatisfied), "rehandle")) {
+		x->outcome = "rate_unsatisfied";
+		if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH), "suggestion.rehandle_months", &months, t->e)))
+			return t->rc;
+		cal_format(suggestion_add_months(&x->k.h.cal, x->k.today, months), d);
+		if (tx_exec(t, NULL, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?", "si", d, s->id) ||
+		    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ? WHERE suggestion_id = ?"
+				     " AND role = 'lead' AND status = 'answered'", "si", d, s->id) ||
+		    tx_exec(t, &r, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+				   " AND status = 'assigned'", "i", s->id))
+			return t->rc;
+		for (int j = 0; j < r->nrows && !t->rc; j++)
+			tell_unit(s, db_int(r, j, 0), "代表对答复不满意，请重新办理并在一个月内答复");
+		db_res_free(r);
+		snprintf(s->note, sizeof(s->note), "重新办理，%s前答复", d);
+	} else {
+		x->outcome = !strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), 0), "solving") ? "rate_solving"
+													  : "rate_done";
+	}
+	s->to = UTIL_LABEL(rating_outcomes, x->outcome, s->from);
+	return t->rc;
+}
+
+/* ---- the tables ---- */
+
+/* Every state but a draft and a withdrawn item: where supervision and progress notes apply. */
+#define SUGGESTION_SEEN "submitted returned accepted referred assigned replied solving closed"
+#define MOTION_SEEN "submitted returned on_agenda not_on_agenda"
+
+/* A suggestion (DOMAIN §4). A step whose from is "" is never taken by this kind. */
+static const struct step suggestion_steps[] = {
+	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
+	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn", may_withdraw, run_withdraw},
+	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
+	{"accept", "受理", "submitted", "accepted", may_staff, run_accept},
+	{"refer", "转为群众意见", "submitted", "referred", may_staff, run_refer},
+	{"assign", "交办", "accepted", "assigned", may_staff, run_assign},
+	{"handler_return", "承办单位退回", "assigned", "accepted", may_unit, run_handler_return},
+	{"view", "会办意见", "assigned", NULL, may_co, run_view},
+	{"reply", "答复", "assigned solving", "replied", may_lead, run_reply}, /* solving: a B item's second reply */
+	{"rate", "评价", "replied", NULL, may_rate, run_rate},                 /* to: what the ratings decide */
+	{"close", "办结", "replied", "closed", may_staff, run_close},
+	{"agenda", "列入会议议程", "", "on_agenda", may_staff, run_agenda},
+	{"reject", "不列入议程", "", "not_on_agenda", may_staff, run_reject},
+	{"to_suggestion", "作为建议处理", "", "accepted", may_staff, run_to_suggestion},
+	{"supervise", "重点督办", SUGGESTION_SEEN, NULL, may_staff, run_supervise},
+	{"progress", "督办进展", SUGGESTION_SEEN, NULL, may_staff_or_lead, run_progress},
+	{"publish", "公开答复", NULL, NULL, may_staff_or_lead, run_publish},
+};
+
+/* A motion (DOMAIN §1.6): the presidium puts it on the agenda, refuses it, or has it handled as
+ * a suggestion (it then follows the suggestion's steps). */
+static const struct step motion_steps[] = {
+	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
+	{"withdraw", "撤回", "draft returned submitted", "withdrawn", may_withdraw, run_withdraw},
+	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
+	{"accept", "受理", "", "accepted", may_staff, run_accept},
+	{"refer", "转为群众意见", "", "referred", may_staff, run_refer},
+	{"assign", "交办", "", "assigned", may_staff, run_assign},
+	{"handler_return", "承办单位退回", "", "accepted", may_unit, run_handler_return},
+	{"view", "会办意见", "", NULL, may_co, run_view},
+	{"reply", "答复", "", "replied", may_lead, run_reply},
+	{"rate", "评价", "", NULL, may_rate, run_rate},
+	{"close", "办结", "", "closed", may_staff, run_close},
+	{"agenda", "列入会议议程", "submitted", "on_agenda", may_staff, run_agenda},
+	{"reject", "不列入议程", "submitted", "not_on_agenda", may_staff, run_reject},
+	{"to_suggestion", "作为建议处理", "submitted", "accepted", may_staff, run_to_suggestion},
+	{"supervise", "重点督办", MOTION_SEEN, NULL, may_staff, run_supervise},
+	{"progress", "督办进展", MOTION_SEEN, NULL, may_staff_or_lead, run_progress},
+	{"publish", "公开答复", NULL, NULL, may_staff_or_lead, run_publish},
+};
+
+static const struct step_machine suggestion_machine = {
+	"suggestion", "suggestions", "建议或议案", suggestion_steps, ARRAY_LEN(suggestion_steps),
+	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+static const struct step_machine motion_machine = {
+	"suggestion", "suggestions", "建议或议案", motion_steps, ARRAY_LEN(motion_steps),
+	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+
+static const struct step_machine *machine_of(const char *kind)
+{
+	return !strcmp(kind, "motion") ? &motion_machine : &suggestion_machine;
+}
+
+const char *suggestion_next_state(const char *kind, const char *state, const char *action)
+{
+	const struct step_machine *m = machine_of(kind);
+	const char *outcome = UTIL_LABEL(rating_outcomes, action, NULL);
+	if (outcome)
+		return step_next(m, state, "rate") ? outcome : NULL;
+	return step_next(m, state, action);
+}
+
+/* Runs one step on the item: its kind, read first, picks the machine. */
+static int run_step(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	struct act x;
+	json_t *after = NULL;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	rc = db_execv(c, &r, e, "SELECT kind FROM suggestions WHERE id = ?", "i", id);
+	/* An item that does not exist is answered by the runner's lock. */
+	snprintf(x.kind, sizeof(x.kind), "%s", !rc && r->nrows ? db_val(r, 0, 0) : "suggestion");
+	db_res_free(r);
+	db_release(db, c);
+	if (!rc && !(rc = step_run(db, machine_of(x.kind), a, id, in, &x, &after, e)))
+		*out = json_pack("{s:o}", "suggestion", after);
+	clock_free(&x.k);
+	return rc;
 }
 
 int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -1144,248 +1591,26 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"supervisor", JF_STR, 0, 0, 64, "督办领导"},
 		{"note", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "进展情况"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	static const char *const staff_actions[] = {"accept", "refer", "return", "assign", "close", "agenda",
-						    "reject", "to_suggestion", "supervise", NULL};
-	struct db_conn *c;
-	struct db_res *r = NULL;
-	struct clock k = {0};
-	json_t *before = NULL, *after = NULL;
-	const char *action, *state, *kind, *next;
-	char note[800] = "", hrole[8] = "", audit_action[64];
-	int64_t hrow = 0;
-	int staff, rc, i, known = 0;
+	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	for (size_t t = 0; t < ARRAY_LEN(transitions); t++)
-		known |= !strcmp(transitions[t].action, action) && strncmp(action, "rate_", 5);
-	known |= !strcmp(action, "view") || !strcmp(action, "supervise") || !strcmp(action, "progress") ||
-		 !strcmp(action, "publish");
-	if (!known)
-		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
-		goto out;
-	state = db_val(r, 0, S_STATE);
-	kind = db_val(r, 0, S_KIND);
-	staff = role_can(a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(a, db_val(r, 0, S_PATH));
-	if (a->handler_id && (rc = handler_role(c, id, a->handler_id, hrole, &hrow, e)))
-		goto out;
-
-	/* Who may take which step. */
-	for (i = 0; staff_actions[i] && strcmp(staff_actions[i], action); i++)
-		;
-	if (staff_actions[i] && !staff) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员可以%s", action_name(action));
-		goto out;
-	}
-	if (!strcmp(action, "submit") && (rc = may_edit(a, r, e)))
-		goto out;
-	if (!strcmp(action, "withdraw") && !staff && (rc = may_edit(a, r, e)))
-		goto out;
-	if ((!strcmp(action, "reply") && strcmp(hrole, "lead")) || (!strcmp(action, "view") && strcmp(hrole, "co")) ||
-	    (!strcmp(action, "handler_return") && !*hrole)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有%s可以%s",
-			     !strcmp(action, "view") ? "会办单位" : !strcmp(action, "reply") ? "主办单位" : "承办单位",
-			     action_name(action));
-		goto out;
-	}
-	if ((!strcmp(action, "progress") || !strcmp(action, "publish")) && !staff && strcmp(hrole, "lead")) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", action_name(action));
-		goto out;
-	}
-
-	/* Which steps the state allows. */
-	if (!strcmp(action, "view") || (!strcmp(action, "handler_return") && !strcmp(hrole, "co"))) {
-		next = !strcmp(state, "assigned") ? state : NULL;
-	} else if (!strcmp(action, "supervise") || !strcmp(action, "progress")) {
-		next = strcmp(state, "draft") && strcmp(state, "withdrawn") ? state : NULL;
-	} else if (!strcmp(action, "publish")) {
-		next = db_int(r, 0, S_ROUND) > 0 ? state : NULL;
-	} else {
-		next = suggestion_next_state(kind, state, action);
-	}
-	if (!next) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，不能%s", suggestion_state_name(state),
-			     action_name(action));
-		goto out;
-	}
-	if ((rc = detail(c, a, id, 0, &before, e)))
-		goto out;
-
-	if (!strcmp(action, "submit")) {
-		struct db_res *x = NULL;
-		int days, min = 0;
-		char lim[11];
-		if (!strcmp(kind, "motion") && !db_int(r, 0, S_PRESIDIUM)) {
-			if ((rc = settings_int(c, db_val(r, 0, S_PATH),
-					       !strcmp(db_val(r, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
-											 : "motion.min_deputies", &min, e)))
-				goto out;
-			if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ?"
-						     " AND status = 'accepted'", "i", id)))
-				goto out;
-			if (db_int(x, 0, 0) < min) {
-				rc = err_field(e, E_INVALID, "too_few_signers", "cosigners",
-					       "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min,
-					       (long long)db_int(x, 0, 0));
-				db_res_free(x);
-				goto out;
-			}
-			db_res_free(x);
-		}
-		if ((rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.intake_days", &days, e)))
-			goto out;
-		cal_format(k.today + days, lim);
-		/* Invitations not answered by now lapse: only those who agreed are signers. */
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = 'lapsed' WHERE suggestion_id = ?"
-					       " AND status = 'invited'", "i", id)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET submitted_at = ?, intake_deadline = ?, reason = NULL"
-					       " WHERE id = ?", "isi", util_now(), lim, id)) ||
-		    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, !strcmp(kind, "motion") ? "新提交的议案" : "新提交的代表建议", e)))
-			goto out;
-		/* The opinions it grew from are now handled as this suggestion. */
-		if ((rc = db_execv(c, &x, e, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", id)))
-			goto out;
-		for (int j = 0; j < x->nrows && !rc; j++)
-			rc = opinion_mark_converted(c, a, db_int(x, j, 0), db_val(r, 0, S_CODE), e);
-		db_res_free(x);
-		if (rc)
-			goto out;
-		snprintf(note, sizeof(note), "%s前受理", lim);
-	} else if (!strcmp(action, "withdraw") || !strcmp(action, "return") || !strcmp(action, "reject") ||
-		   !strcmp(action, "refer") || (!strcmp(action, "handler_return"))) {
-		if (strcmp(action, "withdraw") && (rc = jsonx_need_text(in, "reason", "理由", 2, e)))
-			goto out;
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-		if (strcmp(action, "handler_return") &&
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET reason = ? WHERE id = ?", "si", note, id)))
-			goto out;
-		if (!strcmp(action, "refer")) {
-			char code[16];
-			struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 16);
-			buf_adds(&text, db_val(r, 0, S_TITLE));
-			buf_adds(&text, "：");
-			buf_adds(&text, db_val(r, 0, S_BODY));
-			rc = opinion_refer(c, a, db_val(r, 0, S_REGION), text.data, db_val(r, 0, S_CODE), code, e);
-			buf_release(&text);
-			if (rc)
-				goto out;
-			snprintf(note + strlen(note), sizeof(note) - strlen(note), "（转为群众意见 %s）", code);
-		}
-		if (!strcmp(action, "handler_return")) {
-			struct db_res *x = NULL;
-			if ((rc = db_execv(c, &x, e, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", hrow)))
-				goto out;
-			if (strcmp(k.today_s, db_val(x, 0, 0)) > 0) {
-				rc = err_set(e, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(x, 0, 0));
-				db_res_free(x);
-				goto out;
-			}
-			db_res_free(x);
-			if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?",
-					   "si", note, hrow)) ||
-			    (rc = tell_staff(c, db_val(r, 0, S_REGION), id, "承办单位退回了代表建议，请重新交办", e)))
-				goto out;
-		} else if (strcmp(action, "reject") && strcmp(action, "withdraw") &&
-			   (rc = tell_signers(c, id, !strcmp(action, "refer") ? "您的建议已转为群众意见办理" : "您的建议被退回，请修改后重新提交", e))) {
-			goto out;
-		}
-		if (!strcmp(action, "reject") && (rc = tell_signers(c, id, "您的议案未列入会议议程", e)))
-			goto out;
-	} else if (!strcmp(action, "accept")) {
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", k.today_s, id)) ||
-		    (rc = tell_signers(c, id, "您的建议已受理", e)))
-			goto out;
-		if (db_val(r, 0, S_INTAKE_DEADLINE) && strcmp(k.today_s, db_val(r, 0, S_INTAKE_DEADLINE)) > 0)
-			snprintf(note, sizeof(note), "超过受理时限（%s）", db_val(r, 0, S_INTAKE_DEADLINE));
-	} else if (!strcmp(action, "assign")) {
-		if ((rc = do_assign(c, a, r, in, &k, note, sizeof(note), e)) || (rc = tell_signers(c, id, "您的建议已交办", e)))
-			goto out;
-	} else if (!strcmp(action, "view")) {
-		if ((rc = jsonx_need_text(in, "view", "会办意见", 5, e)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?,"
-					       " answered_on = ? WHERE id = ?", "sisi", jsonx_str(in, "view"), util_now(),
-				   k.today_s, hrow)))
-			goto out;
-		{
-			struct db_res *x = NULL;
-			if ((rc = db_execv(c, &x, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
-						     " AND role = 'lead' AND status = 'assigned'", "i", id)))
-				goto out;
-			for (int j = 0; j < x->nrows && !rc; j++)
-				rc = tell_handler(c, db_int(x, j, 0), id, "会办单位已提出会办意见", e);
-			db_res_free(x);
-			if (rc)
-				goto out;
-		}
-	} else if (!strcmp(action, "reply")) {
-		if ((rc = do_reply(c, r, in, a->handler_id, hrow, &k, note, sizeof(note), e)))
-			goto out;
-	} else if (!strcmp(action, "agenda") || !strcmp(action, "to_suggestion")) {
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-		if (!strcmp(action, "to_suggestion") &&
-		    (rc = db_execv(c, NULL, e, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?",
-				   "si", k.today_s, id)))
-			goto out;
-		if ((rc = tell_signers(c, id, !strcmp(action, "agenda") ? "您的议案已列入会议议程" : "您的议案将作为建议办理", e)))
-			goto out;
-	} else if (!strcmp(action, "close")) {
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason") ? jsonx_str(in, "reason") : "");
-	} else if (!strcmp(action, "supervise")) {
-		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
-		const char *who = jsonx_str(in, "supervisor") ? jsonx_str(in, "supervisor") : "";
-		if (on && !*who) {
-			rc = err_field(e, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
-			goto out;
-		}
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?",
-				   "isi", (int64_t)on, on ? who : "", id)))
-			goto out;
-		snprintf(note, sizeof(note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
-	} else if (!strcmp(action, "progress")) {
-		if ((rc = jsonx_need_text(in, "note", "进展情况", 4, e)))
-			goto out;
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "note"));
-	} else if (!strcmp(action, "publish")) {
-		int on = !json_object_get(in, "on") || json_is_true(json_object_get(in, "on"));
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, id)))
-			goto out;
-		snprintf(note, sizeof(note), on ? "答复向社会公开" : "取消公开");
-	}
-	if (strcmp(next, state) && (rc = set_state(c, id, next, e)))
-		goto out;
-	if (!strcmp(next, state) && (rc = db_execv(c, NULL, e, "UPDATE suggestions SET updated_at = ? WHERE id = ?", "ii",
-						    util_now(), id)))
-		goto out;
-	snprintf(audit_action, sizeof(audit_action), "suggestion.%s", action);
-	if ((rc = sync_in_hand(c, id, e)) || (rc = event(c, id, action, state, next, a, note, e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, audit_action, "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
-out:
-	clock_free(&k);
-	json_decref(before);
-	json_decref(after);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	/* A rating has its own call, with its own fields (suggestion_rate). */
+	if (!strcmp(jsonx_str(in, "action"), "rate"))
+		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", jsonx_str(in, "action"));
+	return run_step(db, a, id, in, out, e);
 }
 
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		      struct err *e)
 {
 	static const struct jfield spec[] = {{"accept", JF_BOOL, 1, 0, 0, "是否同意联名"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *after = NULL;
-	char st[16];
+	const char *state;
+	char st[16] = "", link[48];
 	int accept, rc;
 
 	*out = NULL;
@@ -1394,40 +1619,33 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	if (strcmp(a->role, "deputy") || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
 	accept = json_is_true(json_object_get(in, "accept"));
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, e)) ||
-	    (rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
+	notice_link("suggestions", id, link, sizeof(link));
+	tx_begin(&t, db, a, e);
+	/* Under the item's lock: a submission, which lapses open invitations, waits for this. */
+	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
+	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, signer_status(t.c, id, a->deputy_id, st, sizeof(st), e)))
 		goto out;
-	if (strcmp(st, "invited")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, S_STATE), "draft") && strcmp(db_val(r, 0, S_STATE), "returned")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "已提交，不能再联名");
-		goto out;
-	}
-	if ((rc = db_execv(c, NULL, e, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
-				       " AND deputy_id = ?", "siii", accept ? "accepted" : "declined", util_now(), id,
-			   a->deputy_id)) ||
+	state = db_val(r, 0, S_STATE);
+	if ((strcmp(st, "invited") &&
+	     tx_fail(&t, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请")) ||
+	    (strcmp(state, "draft") && strcmp(state, "returned") && tx_fail(&t, E_CONFLICT, "bad_state", "已提交，不能再联名")) ||
+	    tx_exec(&t, NULL, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
+			      " AND deputy_id = ? AND status = 'invited'", "siii", accept ? "accepted" : "declined", util_now(),
+		    id, a->deputy_id) ||
+	    tx_expect_one(&t) ||
 	    (db_val(r, 0, S_DEPUTY) &&
-	     (rc = tell_deputy(c, db_int(r, 0, S_DEPUTY), id, accept ? "代表同意联名" : "代表谢绝联名", e))) ||
-	    (rc = event(c, id, "cosign", db_val(r, 0, S_STATE), db_val(r, 0, S_STATE), a, accept ? "同意联名" : "谢绝联名", e)) ||
-	    (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.cosign", "suggestion", db_val(r, 0, S_CODE), NULL, after, e)) ||
-	    (rc = db_commit(c, e)))
+	     tx_check(&t, notice_deputy(t.c, db_int(r, 0, S_DEPUTY), "suggestion", accept ? "代表同意联名" : "代表谢绝联名",
+					link, e))) ||
+	    tx_check(&t, event(t.c, id, "cosign", state, state, a, accept ? "同意联名" : "谢绝联名", e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
+	tx_audit(&t, "suggestion.cosign", "suggestion", id, NULL, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
-}
-
-static int valid_rating(const char *v)
-{
-	return v && (!strcmp(v, "satisfied") || !strcmp(v, "basically") || !strcmp(v, "unsatisfied"));
 }
 
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -1438,122 +1656,20 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
 		{"result", JF_STR, 1, 1, 16, "办理结果评价"},
 		{"comment", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "评价意见"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_res *r = NULL, *x = NULL;
-	struct clock k = {0};
-	json_t *before = NULL, *after = NULL;
-	const char *outcome, *next = NULL, *result;
-	char st[16], note[200];
-	int64_t reply_id;
+	json_t *step;
 	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!valid_rating(jsonx_str(in, "attitude")))
+	if (!UTIL_LABEL(rating_names, jsonx_str(in, "attitude"), NULL))
 		return err_field(e, E_INVALID, "bad_rating", "attitude", "评价应为满意、基本满意或不满意");
-	if (!valid_rating(jsonx_str(in, "result")))
+	if (!UTIL_LABEL(rating_names, jsonx_str(in, "result"), NULL))
 		return err_field(e, E_INVALID, "bad_rating", "result", "评价应为满意、基本满意或不满意");
-	result = jsonx_str(in, "result");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)))
-		goto out;
-	/* Only the deputies who signed it rate it; to anyone else it does not exist. */
-	if (strcmp(a->role, "deputy") || !a->deputy_id) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
-		goto out;
-	}
-	if ((rc = signer_status(c, id, a->deputy_id, st, sizeof(st), e)))
-		goto out;
-	if (strcmp(st, "accepted")) {
-		rc = err_set(e, *st ? E_FORBIDDEN : E_NOTFOUND, *st ? "forbidden" : "not_found",
-			     *st ? "只能评价本人提出或联名的建议" : "建议或议案不存在");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, S_STATE), "replied")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，答复后才能评价", suggestion_state_name(db_val(r, 0, S_STATE)));
-		goto out;
-	}
-	if ((rc = db_execv(c, &x, e, "SELECT id FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
-			   "i", id)))
-		goto out;
-	reply_id = db_int(x, 0, 0);
-	db_res_free(x);
-	x = NULL;
-	if ((rc = db_execv(c, &x, e, "SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = ? AND deputy_id = ?", "ii",
-			   reply_id, a->deputy_id)))
-		goto out;
-	if (db_int(x, 0, 0)) {
-		rc = err_set(e, E_CONFLICT, "already_rated", "您已评价过这次答复");
-		goto out;
-	}
-	db_res_free(x);
-	x = NULL;
-	if ((rc = detail(c, a, id, 0, &before, e)) ||
-	    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment,"
-				       " created_at) VALUES (?,?,?,?,?,?)", "iisssi", reply_id, a->deputy_id,
-			   jsonx_str(in, "attitude"), result, jsonx_str(in, "comment") ? jsonx_str(in, "comment") : "",
-			   util_now())))
-		goto out;
-	snprintf(note, sizeof(note), "态度：%s；结果：%s",
-		 !strcmp(jsonx_str(in, "attitude"), "satisfied") ? "满意" : !strcmp(jsonx_str(in, "attitude"), "basically") ? "基本满意" : "不满意",
-		 !strcmp(result, "satisfied") ? "满意" : !strcmp(result, "basically") ? "基本满意" : "不满意");
-	if ((rc = event(c, id, "rate", "replied", "replied", a, note, e)))
-		goto out;
-	/* When every signer has rated, the ratings decide what happens next. */
-	if ((rc = db_execv(c, &x, e, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
-				     " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
-				     " FROM suggestion_ratings WHERE reply_id = ?", "ii", id, reply_id)))
-		goto out;
-	if (db_int(x, 0, 1) >= db_int(x, 0, 0)) {
-		outcome = suggestion_rating_outcome(db_val(r, 0, S_GRADE), (int)db_int(x, 0, 2));
-		if (!strcmp(outcome, "rehandle")) {
-			int months;
-			char d[11];
-			if ((rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)) ||
-			    (rc = settings_int(c, db_val(r, 0, S_PATH), "suggestion.rehandle_months", &months, e)))
-				goto out;
-			cal_format(suggestion_add_months(&k.h.cal, k.today, months), d);
-			next = suggestion_next_state("suggestion", "replied", "rate_unsatisfied");
-			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?",
-					   "si", d, id)) ||
-			    (rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ?"
-						       " WHERE suggestion_id = ? AND role = 'lead' AND status = 'answered'", "si", d, id)))
-				goto out;
-			{
-				struct db_res *h = NULL;
-				if ((rc = db_execv(c, &h, e, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ?"
-							     " AND role = 'lead' AND status = 'assigned'", "i", id)))
-					goto out;
-				for (int j = 0; j < h->nrows && !rc; j++)
-					rc = tell_handler(c, db_int(h, j, 0), id, "代表对答复不满意，请重新办理并在一个月内答复", e);
-				db_res_free(h);
-				if (rc)
-					goto out;
-			}
-			snprintf(note, sizeof(note), "重新办理，%s前答复", d);
-			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, "rate_unsatisfied", "replied", next, a, note, e)))
-				goto out;
-		} else {
-			const char *act = !strcmp(outcome, "solving") ? "rate_solving" : "rate_done";
-			next = suggestion_next_state("suggestion", "replied", act);
-			if ((rc = set_state(c, id, next, e)) || (rc = event(c, id, act, "replied", next, a, NULL, e)))
-				goto out;
-		}
-	}
-	if ((rc = sync_in_hand(c, id, e)) || (rc = detail(c, a, id, 0, &after, e)) ||
-	    (rc = audit_write(c, a, "suggestion.rate", "suggestion", db_val(r, 0, S_CODE), before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "suggestion", after);
-out:
-	clock_free(&k);
-	json_decref(before);
-	json_decref(after);
-	db_res_free(x);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
+	step = json_copy(in);
+	json_object_set_new(step, "action", json_string("rate"));
+	rc = run_step(db, a, id, step, out, e);
+	json_decref(step);
 	return rc;
 }
 
@@ -1653,416 +1769,32 @@ int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, s
 	return 0;
 }
 
-/* ---- boards and reports ---- */
-
-/* The scope pattern for a region filter: the actor's subtree, or a region within it. */
-static int scope_pattern(struct db_conn *c, const struct actor *a, const char *region, char *pat, size_t n,
-			 struct err *e)
+int suggestion_warn_window(struct db_conn *c, const char *path, char *today, char *warn, struct err *e)
 {
-	char path[160];
-	int rc;
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
-		return rc;
-	snprintf(pat, n, "%s%%", path);
-	return 0;
-}
-
-/* The scope of a board or a scorecard as one condition: one handling unit's rows (by the index
- * on handler_id) within a region subtree, or the whole subtree. *by is the SQL; its values are
- * who (the unit) and pat, or pat alone: *types says which ("ss" or "s"), to be appended to the
- * query's own. */
-static void scope_by(int64_t hid, const char *pat, char *by, size_t bylen, char *who, size_t wholen,
-		     const char **types)
-{
-	snprintf(by, bylen, "%s", hid ? "sh.handler_id = ? AND s.region_path LIKE ?" : "s.region_path LIKE ?");
-	snprintf(who, wholen, "%lld", (long long)hid);
-	if (!hid)
-		snprintf(who, wholen, "%s", pat);
-	*types = hid ? "ss" : "s";
-}
-
-static int may_report(const struct actor *a, struct err *e)
-{
-	if (role_can(a->role, PERM_SUGGESTION_READ) || (!strcmp(a->role, "handler") && a->handler_id))
-		return 0;
-	return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看建议办理统计");
-}
-
-int suggestion_board(struct db *db, const struct actor *a, const char *region, json_t **out,
-		     struct err *e)
-{
-	static const struct col hcols[] = {{"handler_id", COL_INT}, {"name", COL_STR}, {"open", COL_INT},
-					   {"lead", COL_INT}, {"warn", COL_INT}, {"overdue", COL_INT}, {NULL, 0}};
-	static const struct col icols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
-					   {"handler_id", COL_INT}, {"handler_name", COL_STR}, {"role", COL_STR},
-					   {"deadline", COL_STR}, {"key_supervised", COL_BOOL}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
-	struct db_res *h = NULL, *x = NULL, *items = NULL;
-	struct buf q = BUF_INIT_CAP(4096);
-	struct clock k = {0};
-	char pat[200], by[64], who[200];
-	const char *noidx;
-	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
-	int rc;
-
-	*out = NULL;
-	if ((rc = may_report(a, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, hid ? NULL : region, pat, sizeof(pat), e)) ||
-	    (rc = clock_load(c, hid ? "/" : pat, &k, e)))
-		goto out;
-	if (hid)
-		snprintf(pat, sizeof(pat), "/%%");
-	/* SQLite's planner cannot tell that a city-wide prefix selects every row: a unary + keeps
-	 * it on the better index (PostgreSQL plans by its statistics and has no such operator). */
-	noidx = db_conn_kind(c) == DB_PG ? "" : "+";
-	/* Work in hand, read from the handling rows' own copies (sync_in_hand) by one index in
-	 * handling-unit order; the units' names are joined to the hundred or so groups only. */
-	snprintf(by, sizeof(by), "%s", hid ? "sh.handler_id = ?" : "sh.region_path LIKE ?");
-	snprintf(who, sizeof(who), "%lld", (long long)hid);
-	if (!hid)
-		snprintf(who, sizeof(who), "%s", pat);
-	buf_addf(&q, "SELECT g.handler_id, h.name, g.n, g.lead, g.warn, g.late FROM"
-		     " (SELECT sh.handler_id, COUNT(*) AS n, SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END) AS lead,"
-		     " SUM(CASE WHEN sh.deadline >= ? AND sh.deadline <= ? THEN 1 ELSE 0 END) AS warn,"
-		     " SUM(CASE WHEN sh.deadline < ? THEN 1 ELSE 0 END) AS late"
-		     " FROM suggestion_handlers sh WHERE sh.in_hand = 1 AND %s%s GROUP BY sh.handler_id) g"
-		     " JOIN handlers h ON h.id = g.handler_id ORDER BY g.late DESC, g.n DESC, h.name",
-		 hid ? "" : noidx, by);
-	if ((rc = db_execv(c, &h, e, q.data, "ssss", k.today_s, k.warn_s, k.today_s, who)))
-		goto out;
-	buf_reset(&q);
-	buf_addf(&q, "SELECT s.id, s.code, s.title, sh.handler_id, h.name, sh.role, sh.deadline,"
-		     " s.key_supervised FROM suggestion_handlers sh"
-		     " JOIN suggestions s ON s.id = sh.suggestion_id JOIN handlers h ON h.id = sh.handler_id"
-		     " WHERE sh.in_hand = 1 AND sh.deadline < ? AND %s%s"
-		     " ORDER BY sh.deadline, s.id LIMIT 200", hid ? "" : noidx, by);
-	if ((rc = db_execv(c, &items, e, q.data, "ss", k.today_s, who)))
-		goto out;
-	/* The office's own queues (a handling unit has none): the small states from the state
-	 * index, the key supervised items from their own. */
-	buf_reset(&q);
-	buf_addf(&q, "SELECT SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
-		     " (SELECT COUNT(*) FROM suggestions k WHERE k.key_supervised = 1"
-		     "  AND k.state IN ('assigned','replied','solving') AND k.region_path LIKE ? AND ? = 0),"
-		     " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
-		     " FROM suggestions WHERE state IN ('submitted','accepted','solving')"
-		     " AND %sregion_path LIKE ? AND ? = 0", noidx);
-	if ((rc = db_execv(c, &x, e, q.data, "ssisi", k.today_s, pat, hid, pat, hid)))
-		goto out;
-	*out = json_pack("{s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "today", k.today_s, "warn_until", k.warn_s,
-			 "handlers", rows_array(h, hcols), "overdue_items", rows_array(items, icols),
-			 "intake_overdue", (json_int_t)db_int(x, 0, 0), "to_accept", (json_int_t)db_int(x, 0, 1),
-			 "to_assign", (json_int_t)db_int(x, 0, 2), "key_open", (json_int_t)db_int(x, 0, 3),
-			 "solving", (json_int_t)db_int(x, 0, 4));
-out:
-	buf_release(&q);
+	struct clock k;
+	int rc = clock_load(c, path, &k, e);
+	if (!rc) {
+		snprintf(today, 11, "%s", k.today_s);
+		snprintf(warn, 11, "%s", k.warn_s);
+	}
 	clock_free(&k);
-	db_res_free(h);
-	db_res_free(x);
-	db_res_free(items);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
-/* The period of a report: from/to "YYYY-MM-DD", by default this calendar year. */
-static int period(const char *from, const char *to, char *f, char *t, struct err *e)
+int suggestion_of_session(struct db_conn *c, const char *pat, const char *session, json_t **out,
+			  struct err *e)
 {
-	int32_t d;
-	int y, m, dd;
-	cal_ymd(cal_today(), &y, &m, &dd);
-	if (from && *from) {
-		if (cal_parse(from, &d))
-			return err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
-		cal_format(d, f);
-	} else {
-		snprintf(f, 11, "%04d-01-01", y);
-	}
-	if (to && *to) {
-		if (cal_parse(to, &d))
-			return err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
-		cal_format(d, t);
-	} else {
-		snprintf(t, 11, "%04d-12-31", y);
-	}
-	if (strcmp(f, t) > 0)
-		return err_field(e, E_INVALID, "bad_param", "from", "开始日期不能晚于结束日期");
-	return 0;
-}
-
-static double ratio(int64_t a, int64_t b)
-{
-	return b ? (double)(a * 1000 / b) / 1000.0 : 0.0;
-}
-
-int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
-			       const char *handler, const char *from, const char *to, json_t **out,
-			       struct err *e)
-{
-	struct db_conn *c = db_acquire(db);
-	struct db_res *x = NULL, *p = NULL, *t = NULL;
-	struct buf q = BUF_INIT_CAP(4096);
-	char pat[200], f[11], tt[11], today[11], by[64], who[200], types[8];
-	const char *more;
-	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
-	json_t *rows = json_array(), *byid = json_object();
-	int rc;
-
+	struct db_res *r = NULL;
+	int rc = db_execv(c, &r, e, "SELECT " S_COLS S_FROM " WHERE s.region_path LIKE ? AND s.session_label = ?"
+				    " AND s.state NOT IN ('draft','withdrawn') ORDER BY s.kind, s.code LIMIT 3000",
+			  "ss", pat, session);
 	*out = NULL;
-	cal_format(cal_today(), today);
-	/* A handling unit sees its own row; staff one unit's (?handler=) or all within scope. */
-	if (!hid && handler && *handler && (util_parse_i64(handler, &hid) || hid <= 0)) {
-		rc = err_field(e, E_INVALID, "bad_param", "handler", "承办单位无效");
-		goto out;
+	if (!rc) {
+		*out = json_array();
+		for (int i = 0; i < r->nrows; i++)
+			json_array_append_new(*out, row_json(r, i, "", ""));
 	}
-	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, !strcmp(a->role, "handler") ? NULL : region, pat, sizeof(pat), e)))
-		goto out;
-	if (!strcmp(a->role, "handler"))
-		snprintf(pat, sizeof(pat), "/%%");
-	scope_by(hid, pat, by, sizeof(by), who, sizeof(who), &more);
-	/* Assignments made in the period, as lead or co-handler. */
-	buf_addf(&q, "SELECT sh.handler_id, h.name, COUNT(*),"
-		     " SUM(CASE WHEN sh.role = 'lead' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'co' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'A' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'B' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'C' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'lead' AND s.grade = 'D' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'lead' AND s.rehandled > 0 THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.status = 'assigned' AND s.state = 'assigned' AND sh.deadline < ? THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' AND sh.answered_on <= sh.deadline THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN sh.role = 'co' AND sh.status = 'answered' THEN 1 ELSE 0 END)"
-		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-		     " JOIN handlers h ON h.id = sh.handler_id"
-		     " WHERE sh.assigned_on >= ? AND sh.assigned_on <= ? AND sh.status IN ('assigned','answered') AND %s"
-		     " GROUP BY sh.handler_id, h.name ORDER BY 3 DESC, h.name", by);
-	snprintf(types, sizeof(types), "sss%s", more);
-	if ((rc = db_execv(c, &x, e, q.data, types, today, f, tt, who, pat)))
-		goto out;
-	/* The lead's replies to those assignments, and their timeliness. */
-	buf_reset(&q);
-	buf_addf(&q, "SELECT sh.handler_id, COUNT(*), SUM(p.on_time), SUM(CASE WHEN p.round = 1 THEN 1 ELSE 0 END)"
-		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-		     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
-		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
-		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
-	snprintf(types, sizeof(types), "ss%s", more);
-	if ((rc = db_execv(c, &p, e, q.data, types, f, tt, who, pat)))
-		goto out;
-	/* The deputies' ratings of those replies. */
-	buf_reset(&q);
-	buf_addf(&q, "SELECT sh.handler_id, COUNT(*),"
-		     " SUM(CASE WHEN t.result = 'satisfied' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN t.result = 'basically' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN t.attitude IN ('satisfied','basically') THEN 1 ELSE 0 END)"
-		     " FROM suggestion_handlers sh JOIN suggestions s ON s.id = sh.suggestion_id"
-		     " JOIN suggestion_replies p ON p.suggestion_id = sh.suggestion_id AND p.handler_id = sh.handler_id"
-		     " JOIN suggestion_ratings t ON t.reply_id = p.id"
-		     " WHERE sh.role = 'lead' AND sh.assigned_on >= ? AND sh.assigned_on <= ?"
-		     " AND sh.status IN ('assigned','answered') AND %s GROUP BY sh.handler_id", by);
-	if ((rc = db_execv(c, &t, e, q.data, types, f, tt, who, pat)))
-		goto out;
-	for (int i = 0; i < x->nrows; i++) {
-		int64_t lead = db_int(x, i, 3), graded = 0;
-		json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-				      " s:I, s:I, s:I, s:I, s:I, s:I}",
-				      "handler_id", (json_int_t)db_int(x, i, 0), "name", db_val(x, i, 1),
-				      "received", (json_int_t)db_int(x, i, 2), "lead", (json_int_t)lead,
-				      "co", (json_int_t)db_int(x, i, 4), "a", (json_int_t)db_int(x, i, 5),
-				      "b", (json_int_t)db_int(x, i, 6), "c", (json_int_t)db_int(x, i, 7),
-				      "d", (json_int_t)db_int(x, i, 8), "rehandled", (json_int_t)db_int(x, i, 9),
-				      "overdue", (json_int_t)db_int(x, i, 10), "co_on_time", (json_int_t)db_int(x, i, 11),
-				      "co_answered", (json_int_t)db_int(x, i, 12), "replies", (json_int_t)0,
-				      "on_time", (json_int_t)0, "rated", (json_int_t)0, "satisfied", (json_int_t)0,
-				      "basically", (json_int_t)0, "attitude_ok", (json_int_t)0);
-		for (int g = 5; g <= 8; g++)
-			graded += db_int(x, i, g);
-		json_object_set_new(o, "graded", json_integer(graded));
-		json_object_set(byid, db_val(x, i, 0), o);
-		json_array_append_new(rows, o);
-	}
-	for (int i = 0; i < p->nrows; i++) {
-		json_t *o = json_object_get(byid, db_val(p, i, 0));
-		if (o) {
-			json_object_set_new(o, "replies", json_integer(db_int(p, i, 1)));
-			json_object_set_new(o, "on_time", json_integer(db_int(p, i, 2)));
-		}
-	}
-	for (int i = 0; i < t->nrows; i++) {
-		json_t *o = json_object_get(byid, db_val(t, i, 0));
-		if (o) {
-			json_object_set_new(o, "rated", json_integer(db_int(t, i, 1)));
-			json_object_set_new(o, "satisfied", json_integer(db_int(t, i, 2)));
-			json_object_set_new(o, "basically", json_integer(db_int(t, i, 3)));
-			json_object_set_new(o, "attitude_ok", json_integer(db_int(t, i, 4)));
-		}
-	}
-	{
-		size_t i;
-		json_t *o;
-		json_array_foreach(rows, i, o) {
-#define N(k) json_integer_value(json_object_get(o, k))
-			json_object_set_new(o, "on_time_rate", json_real(ratio(N("on_time"), N("replies"))));
-			json_object_set_new(o, "a_share", json_real(ratio(N("a"), N("graded"))));
-			json_object_set_new(o, "b_share", json_real(ratio(N("b"), N("graded"))));
-			json_object_set_new(o, "c_share", json_real(ratio(N("c"), N("graded"))));
-			json_object_set_new(o, "d_share", json_real(ratio(N("d"), N("graded"))));
-			json_object_set_new(o, "satisfaction_rate", json_real(ratio(N("satisfied") + N("basically"), N("rated"))));
-#undef N
-		}
-	}
-	*out = json_pack("{s:s, s:s, s:O}", "from", f, "to", tt, "items", rows);
-out:
-	buf_release(&q);
-	json_decref(rows);
-	json_decref(byid);
-	db_res_free(x);
-	db_res_free(p);
-	db_res_free(t);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
-			       const char *from, const char *to, json_t **out, struct err *e)
-{
-	static const struct col cols[] = {{"deputy_id", COL_INT}, {"name", COL_STR}, {"region_name", COL_STR},
-					  {"led", COL_INT}, {"cosigned", COL_INT}, {"open", COL_INT},
-					  {"replied", COL_INT}, {"closed", COL_INT}, {"a", COL_INT},
-					  {"b", COL_INT}, {"c", COL_INT}, {"d", COL_INT}, {"motions", COL_INT}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
-	struct db_res *x = NULL;
-	char pat[200], f[11], t[11];
-	int64_t lo, hi;
-	int32_t d;
-	int rc;
-
-	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议统计");
-		goto out;
-	}
-	if ((rc = period(from, to, f, t, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)))
-		goto out;
-	lo = (cal_parse(f, &d) ? 0 : (int64_t)d * 86400) - 8 * 3600; /* both checked by period() */
-	hi = (cal_parse(t, &d) ? 0 : (int64_t)(d + 1) * 86400) - 8 * 3600;
-	if ((rc = db_execv(c, &x, e, "SELECT g.deputy_id, d.name, r.name,"
-				     " SUM(CASE WHEN g.role = 'author' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN g.role = 'cosigner' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.state IN ('submitted','accepted','assigned') THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.state IN ('replied','solving') THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.state = 'closed' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.grade = 'A' THEN 1 ELSE 0 END), SUM(CASE WHEN s.grade = 'B' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.grade = 'C' THEN 1 ELSE 0 END), SUM(CASE WHEN s.grade = 'D' THEN 1 ELSE 0 END),"
-				     " SUM(CASE WHEN s.kind = 'motion' THEN 1 ELSE 0 END)"
-				     " FROM suggestion_signers g JOIN suggestions s ON s.id = g.suggestion_id"
-				     " JOIN deputies d ON d.id = g.deputy_id JOIN regions r ON r.code = d.region_code"
-				     " WHERE g.status = 'accepted' AND s.state NOT IN ('draft','withdrawn')"
-				     " AND s.submitted_at >= ? AND s.submitted_at < ? AND s.region_path LIKE ?"
-				     " GROUP BY g.deputy_id, d.name, r.name ORDER BY 4 DESC, 5 DESC, d.name LIMIT 5000",
-			   "iis", lo, hi, pat)))
-		goto out;
-	*out = json_pack("{s:s, s:s, s:o}", "from", f, "to", t, "items", rows_array(x, cols));
-out:
-	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int suggestion_compilation(struct db *db, const struct actor *a, const char *region,
-			   const char *session, json_t **out, struct err *e)
-{
-	struct db_conn *c = db_acquire(db);
-	struct db_res *x = NULL, *g = NULL, *p = NULL;
-	char pat[200];
-	json_t *items = json_array(), *byid = json_object();
-	int rc;
-
-	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能汇编代表建议");
-		goto out;
-	}
-	if (!session || !*session) {
-		rc = err_field(e, E_INVALID, "missing_field", "session", "请选择会议");
-		goto out;
-	}
-	if ((rc = db_begin_read(c, e)) || (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)) ||
-	    (rc = db_execv(c, &x, e, "SELECT " S_COLS S_FROM " WHERE s.region_path LIKE ? AND s.session_label = ?"
-				     " AND s.state NOT IN ('draft','withdrawn') ORDER BY s.kind, s.code LIMIT 3000",
-			   "ss", pat, session)) ||
-	    (rc = db_execv(c, &g, e, "SELECT g.suggestion_id, d.name, g.role FROM suggestion_signers g"
-				     " JOIN suggestions s ON s.id = g.suggestion_id JOIN deputies d ON d.id = g.deputy_id"
-				     " WHERE s.region_path LIKE ? AND s.session_label = ? AND g.status = 'accepted'"
-				     " ORDER BY g.suggestion_id, g.role, d.name", "ss", pat, session)) ||
-	    (rc = db_execv(c, &p, e, "SELECT p.suggestion_id, p.round, h.name, p.grade, p.body, p.replied_on"
-				     " FROM suggestion_replies p JOIN suggestions s ON s.id = p.suggestion_id"
-				     " JOIN handlers h ON h.id = p.handler_id"
-				     " WHERE s.region_path LIKE ? AND s.session_label = ? ORDER BY p.suggestion_id, p.round",
-			   "ss", pat, session)))
-		goto out;
-	for (int i = 0; i < x->nrows; i++) {
-		json_t *o = row_json(x, i, "", "");
-		json_object_set_new(o, "signer_names", json_array());
-		json_object_set_new(o, "replies", json_array());
-		json_object_set(byid, db_val(x, i, S_ID), o);
-		json_array_append_new(items, o);
-	}
-	for (int i = 0; i < g->nrows; i++) {
-		json_t *o = json_object_get(byid, db_val(g, i, 0));
-		if (o)
-			json_array_append_new(json_object_get(o, "signer_names"), json_string(db_val(g, i, 1)));
-	}
-	for (int i = 0; i < p->nrows; i++) {
-		json_t *o = json_object_get(byid, db_val(p, i, 0));
-		if (o)
-			json_array_append_new(json_object_get(o, "replies"),
-					      json_pack("{s:I, s:s, s:s, s:s, s:s}", "round", (json_int_t)db_int(p, i, 1),
-							"handler_name", db_val(p, i, 2), "grade", db_val(p, i, 3),
-							"body", db_val(p, i, 4), "replied_on", db_val(p, i, 5)));
-	}
-	*out = json_pack("{s:s, s:I, s:O}", "session", session, "total", (json_int_t)json_array_size(items), "items", items);
-out:
-	json_decref(items);
-	json_decref(byid);
-	db_res_free(x);
-	db_res_free(g);
-	db_res_free(p);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int suggestion_sessions(struct db *db, const struct actor *a, const char *region, json_t **out,
-			struct err *e)
-{
-	static const struct col cols[] = {{"session_label", COL_STR}, {"count", COL_INT}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
-	struct db_res *x = NULL;
-	char pat[200];
-	int rc;
-	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ) && strcmp(a->role, "deputy")) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
-		goto out;
-	}
-	if ((rc = db_begin_read(c, e)) || (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)) ||
-	    (rc = db_execv(c, &x, e, "SELECT session_label, COUNT(*) FROM suggestions WHERE region_path LIKE ?"
-				     " AND session_label <> '' AND state <> 'draft' GROUP BY session_label"
-				     " ORDER BY MAX(created_at) DESC LIMIT 200", "s", pat)))
-		goto out;
-	*out = json_pack("{s:o}", "items", rows_array(x, cols));
-out:
-	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
+	db_res_free(r);
 	return rc;
 }
 
@@ -2086,11 +1818,15 @@ int suggestion_public_list(struct db *db, const char *q, const struct listq *lq,
 	db_params_init(&p);
 	buf_adds(&w, " WHERE s.published = 1 AND s.round > 0");
 	if (q && *q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "suggestions", "s", q, &w, &match)) {
+		if (!db_text_match(c, "suggestions", "s", q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_field(e, E_INVALID, "bad_param", "q", "搜索的文字过长");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)) ||
 	    (rc = rows_page(c, "suggestions s",
@@ -2144,226 +1880,20 @@ out:
 	db_release(db, c);
 	return rc;
 }
-
-/* ---- demo ---- */
-
-static unsigned demo_rand(unsigned *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
-}
-
-int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e)
-{
-	static const char *const places[] = {"镇区主干道", "中心小学门口", "农贸市场", "老旧小区", "村卫生室",
-					     "污水处理站", "集镇客运站", "敬老院", "工业园区", "河道沿岸"};
-	static const char *const problems[][2] = {
-		{"路灯损坏多年未修", "建议将路灯维修纳入年度市政养护计划，明确责任单位和完成时限"},
-		{"道路破损积水严重", "建议安排专项资金对路面进行整修，完善排水设施"},
-		{"上下学时段交通拥堵", "建议增设交通信号灯和护学岗，规划临时停车点"},
-		{"垃圾清运不及时", "建议增加清运频次，配齐分类收集设施"},
-		{"医疗服务能力不足", "建议通过医联体下沉专家门诊，充实基层医护力量"},
-		{"养老服务设施不足", "建议利用闲置校舍建设日间照料中心，引入专业机构运营"},
-		{"噪声扰民问题突出", "建议加强夜间施工审批和执法巡查"},
-		{"饮水安全存在隐患", "建议实施农村供水管网改造，建立水质定期检测公示制度"},
-		{"停车位严重不足", "建议挖潜建设公共停车场，推行错时共享停车"},
-		{"农田水利设施老化", "建议将灌溉渠系改造列入高标准农田建设项目"}};
-	static const char *const replies[] = {
-		"经研究，已将该事项列入本年度实施计划并完成整改，相关设施已投入使用。",
-		"该事项已列入明年项目计划，目前正在开展前期设计和资金测算，预计年内开工。",
-		"受资金和规划条件限制，目前暂不具备实施条件，待条件成熟后统筹解决。",
-		"代表提出的意见很有参考价值，我们将在今后工作中认真研究借鉴。"};
-	static const char *const grades[] = {"A", "B", "C", "D"};
-	static const char *const ratings[] = {"satisfied", "satisfied", "satisfied", "basically", "basically", "unsatisfied"};
-	struct db_res *m = NULL, *h = NULL, *cats = NULL, *x = NULL;
-	struct buf tok = BUF_INIT_CAP(64 * 1024);
-	struct holidays hol = {0};
-	unsigned s = seed * 2654435761u + 7;
-	int32_t today = cal_today();
-	int64_t demo_deputy = 0;
-	int rc;
-
-	if (n <= 0)
-		return 0;
-	if ((rc = holidays_load(c, &hol, e)) ||
-	    (rc = db_execv(c, &m, e, "SELECT m.deputy_id, m.region_code, m.level, m.term, r.path, r.name FROM mandates m"
-				     " JOIN regions r ON r.code = m.region_code WHERE m.status = 'active' AND m.level = 'township'"
-				     " ORDER BY m.region_code, m.deputy_id", "")) ||
-	    (rc = db_execv(c, &h, e, "SELECT h.id, r.path FROM handlers h JOIN regions r ON r.code = h.region_code"
-				     " WHERE h.active = 1 ORDER BY h.id", "")) ||
-	    (rc = db_execv(c, &cats, e, "SELECT id FROM opinion_categories ORDER BY sort", "")) ||
-	    (rc = db_execv(c, &x, e, "SELECT COALESCE(MAX(deputy_id), 0) FROM accounts WHERE username = 'deputy'", "")))
-		goto out;
-	demo_deputy = db_int(x, 0, 0);
-	db_res_free(x);
-	x = NULL;
-	if (!m->nrows || !h->nrows)
-		goto out;
-	for (int i = 0; i < n; i++) {
-		int k = (int)(demo_rand(&s) % (unsigned)m->nrows), pr = (int)(demo_rand(&s) % ARRAY_LEN(problems));
-		const char *region = db_val(m, k, 1), *path = db_val(m, k, 4);
-		int64_t author = db_int(m, k, 0), id, lead = 0, co = 0, reply_id;
-		int32_t created = today - 730 + (int32_t)(demo_rand(&s) % 720), assigned;
-		int64_t at = (int64_t)created * 86400 - 8 * 3600 + 9 * 3600 + (int64_t)(demo_rand(&s) % 28800);
-		unsigned roll = demo_rand(&s) % 100;
-		const char *state = roll < 2 ? "draft" : roll < 6 ? "submitted" : roll < 7 ? "returned" : roll < 8 ? "withdrawn"
-			: roll < 10 ? "referred" : roll < 13 ? "accepted" : roll < 28 ? "assigned" : roll < 35 ? "replied"
-			: roll < 43 ? "solving" : "closed";
-		int year = 1970 + (int)(created / 365.2425), reached = 0, session = (int)(demo_rand(&s) % 3);
-		char title[300], body[1200], code[32], d0[11], dl[11], sess[128], ret[11];
-		const char *grade = grades[demo_rand(&s) % 4];
-
-		/* The demo deputy's own suggestions come first, so the account has something to show. */
-		if (i < 6 && demo_deputy) {
-			for (int j = 0; j < m->nrows; j++)
-				if (db_int(m, j, 0) == demo_deputy) {
-					k = j;
-					break;
-				}
-			region = db_val(m, k, 1);
-			path = db_val(m, k, 4);
-			author = db_int(m, k, 0);
-			state = (const char *[]){"draft", "submitted", "assigned", "replied", "solving", "closed"}[i];
-		}
-		snprintf(title, sizeof(title), "关于解决%s%s%s的建议", db_val(m, k, 5), places[pr % ARRAY_LEN(places)],
-			 problems[pr][0]);
-		snprintf(body, sizeof(body), "%s%s%s，群众多次向代表反映，意见较为集中。%s，切实回应群众关切。",
-			 db_val(m, k, 5), places[(pr + i) % ARRAY_LEN(places)], problems[pr][0], problems[pr][1]);
-		if (!strcmp(state, "closed") && !strcmp(grade, "B"))
-			grade = "A";
-		snprintf(sess, sizeof(sess), session ? "%s第%d次人民代表大会" : "%s", session ? db_val(m, k, 5) : "",
-			 year - 2021);
-		buf_reset(&tok);
-		text_tokens(title, &tok);
-		buf_addc(&tok, ' ');
-		text_tokens(body, &tok);
-		cal_format(created, d0);
-		snprintf(code, sizeof(code), "demo-%d", i);
-		if ((rc = db_execv(c, &x, e, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term,"
-					     " deputy_id, title, body, category_id, session_label, during_session, state,"
-					     " submitted_at, intake_deadline, search_tokens, created_at, updated_at)"
-					     " VALUES (?, 'suggestion', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				   "ssssiissisisnssii", code, region, path, db_val(m, k, 2), db_int(m, k, 3), author, title,
-				   body, db_int(cats, (int)(demo_rand(&s) % (unsigned)cats->nrows), 0),
-				   session ? sess : "", (int64_t)(session != 0), state,
-				   strcmp(state, "draft") ? at : (int64_t)0, d0, tok.data, at, at)))
-			goto out;
-		id = db_int(x, 0, 0);
-		db_res_free(x);
-		x = NULL;
-		snprintf(code, sizeof(code), "JY%d-%06lld", year, (long long)id);
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id)) ||
-		    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
-					       " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, author, at)))
-			goto out;
-		/* Co-signers from the same congress: the neighbours in the roster. */
-		for (int j = 1, cos = (int)(demo_rand(&s) % 4); j <= cos; j++) {
-			int q = k + j < m->nrows ? k + j : k - j;
-			if (q < 0 || strcmp(db_val(m, q, 1), region) || db_int(m, q, 0) == author)
-				continue;
-			if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status,"
-						       " answered_at) VALUES (?, ?, 'cosigner', ?, ?) ON CONFLICT DO NOTHING",
-					   "iisi", id, db_int(m, q, 0), strcmp(state, "draft") ? "accepted" : "invited", at)))
-				goto out;
-		}
-		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_events (suggestion_id, action, from_state, to_state,"
-					       " actor, note, created_at) VALUES (?, 'submit', 'draft', 'submitted', '（演示）', '', ?)",
-				   "ii", id, at)))
-			goto out;
-		reached = !strcmp(state, "assigned") || !strcmp(state, "replied") || !strcmp(state, "solving") ||
-			  !strcmp(state, "closed");
-		if (!reached && strcmp(state, "accepted"))
-			continue;
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", d0, id)))
-			goto out;
-		if (!reached)
-			continue;
-		/* A lead unit in the suggestion's region or above it; sometimes a co-handler. */
-		for (int tries = 0; tries < 40 && !lead; tries++) {
-			int q = (int)(demo_rand(&s) % (unsigned)h->nrows);
-			if (!strncmp(path, db_val(h, q, 1), strlen(db_val(h, q, 1))))
-				lead = db_int(h, q, 0);
-		}
-		for (int tries = 0; tries < 20 && !co && demo_rand(&s) % 3 == 0; tries++) {
-			int q = (int)(demo_rand(&s) % (unsigned)h->nrows);
-			if (!strncmp(path, db_val(h, q, 1), strlen(db_val(h, q, 1))) && db_int(h, q, 0) != lead)
-				co = db_int(h, q, 0);
-		}
-		if (!lead)
-			continue;
-		assigned = cal_add_workdays(&hol.cal, created, 5);
-		cal_format(assigned, d0);
-		cal_format(suggestion_add_months(&hol.cal, assigned, 3), dl);
-		cal_format(cal_add_workdays(&hol.cal, assigned, 10), ret);
-		if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", d0, dl, id)) ||
-		    (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
-					       " deadline, return_by, created_at) VALUES (?, ?, 'lead', ?, ?, ?, ?, ?)",
-				   "iissssi", id, lead, strcmp(state, "assigned") ? "answered" : "assigned", d0, dl, ret, at)) ||
-		    (co && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status,"
-						      " assigned_on, deadline, return_by, view, answered_on, created_at)"
-						      " VALUES (?, ?, 'co', 'answered', ?, ?, ?, '同意主办单位意见，积极配合办理。', ?, ?)",
-					  "iissssi", id, co, d0, dl, ret, d0, at))))
-			goto out;
-		if (!strcmp(state, "assigned"))
-			continue;
-		{
-			int32_t replied = assigned + 20 + (int32_t)(demo_rand(&s) % 90);
-			const char *g = !strcmp(state, "solving") ? "B" : grade;
-			char rd[11];
-			if (replied > today)
-				replied = today;
-			cal_format(replied, rd);
-			buf_reset(&tok);
-			text_tokens(title, &tok);
-			buf_addc(&tok, ' ');
-			text_tokens(body, &tok);
-			buf_addc(&tok, ' ');
-			text_tokens(replies[g[0] - 'A'], &tok);
-			if ((rc = db_execv(c, &x, e, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body,"
-						     " deadline, on_time, replied_on, created_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)"
-						     " RETURNING id", "iisssisi", id, lead, g, replies[g[0] - 'A'], dl,
-					   (int64_t)(strcmp(rd, dl) <= 0), rd, (int64_t)replied * 86400)))
-				goto out;
-			reply_id = db_int(x, 0, 0);
-			db_res_free(x);
-			x = NULL;
-			if ((rc = db_execv(c, NULL, e, "UPDATE suggestions SET grade = ?, round = 1, replied_at = ?, search_tokens = ?,"
-						       " published = ?, closed_at = ? WHERE id = ?", "sisini", g,
-					   (int64_t)replied * 86400, tok.data, (int64_t)(demo_rand(&s) % 2),
-					   !strcmp(state, "closed") ? (int64_t)replied * 86400 + 86400 * 10 : (int64_t)0, id)))
-				goto out;
-			if (!strcmp(state, "replied"))
-				continue;
-			if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result,"
-						       " comment, created_at) SELECT ?, deputy_id, ?, ?, '', ? FROM suggestion_signers"
-						       " WHERE suggestion_id = ? AND status = 'accepted'", "issii", reply_id,
-					   ratings[demo_rand(&s) % 5], ratings[demo_rand(&s) % 5], (int64_t)replied * 86400 + 86400 * 5,
-					   id)))
-				goto out;
-		}
-	}
-	rc = db_execv(c, NULL, e, "UPDATE suggestion_handlers SET"
-				  " region_path = (SELECT region_path FROM suggestions s WHERE s.id = suggestion_id),"
-				  " in_hand = CASE WHEN status = 'assigned' AND (SELECT state FROM suggestions s"
-				  " WHERE s.id = suggestion_id) = 'assigned' THEN 1 ELSE 0 END", "");
-out:
-	holidays_free(&hol);
-	buf_release(&tok);
-	db_res_free(m);
-	db_res_free(h);
-	db_res_free(cats);
-	db_res_free(x);
-	return rc;
-}
-
 /* ---- labels ---- */
 
 json_t *suggestion_labels(void)
 {
+	/* Actions recorded in the history that are not steps of their own. */
+	static const char *const event_names[][2] = {
+		{"create", "起草"}, {"edit", "修改"}, {"cosign", "联名"}, {"rate_unsatisfied", "代表不满意，重新办理"},
+		{"rate_solving", "B类，继续办理"}, {"rate_done", "评价后办结"}};
 	json_t *states = json_object(), *actions = json_object();
 	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
 		json_object_set_new(states, state_names[i][0], json_string(state_names[i][1]));
-	for (size_t i = 0; i < ARRAY_LEN(action_names); i++)
-		json_object_set_new(actions, action_names[i][0], json_string(action_names[i][1]));
+	for (size_t i = 0; i < ARRAY_LEN(suggestion_steps); i++)
+		json_object_set_new(actions, suggestion_steps[i].name, json_string(suggestion_steps[i].label));
+	for (size_t i = 0; i < ARRAY_LEN(event_names); i++)
+		json_object_set_new(actions, event_names[i][0], json_string(event_names[i][1]));
 	return json_pack("{s:o, s:o}", "states", states, "actions", actions);
 }

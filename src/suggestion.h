@@ -7,7 +7,8 @@
  * co-handlers send their views to the lead, the lead replies once, graded A/B/C/D; every signer
  * rates the reply; not satisfied → handled again within a month; a B item stays open until its
  * second reply. A motion needs the presidium or enough deputies jointly; the presidium puts it on
- * the agenda, refuses it, or has it handled as a suggestion. The state machine lives here. */
+ * the agenda, refuses it, or has it handled as a suggestion. The state machine lives here (one
+ * step table per kind in suggestion.c); the reports are in suggestion_report.h. */
 #ifndef RENDA_SUGGESTION_H
 #define RENDA_SUGGESTION_H
 
@@ -18,8 +19,10 @@
 #include "db.h"
 #include "rows.h"
 
-/* The next state for an action on an item of kind ("suggestion" or "motion") in state, or NULL
- * when the rules forbid it. Pure: the whole transition table, for the tests and the handlers. */
+/* The next state for an action on an item of kind ("suggestion" or "motion") in state (the state
+ * itself for a step that keeps it: view, supervise, progress, publish), or NULL when the rules
+ * forbid it; "rate_unsatisfied", "rate_solving" and "rate_done" are where the signers' ratings
+ * send a replied item. Pure: the step tables as a function, for the tests and the pages. */
 const char *suggestion_next_state(const char *kind, const char *state, const char *action);
 const char *suggestion_state_name(const char *state);
 /* The names of the states and of the actions of suggestions and motions (one machine for both):
@@ -53,13 +56,15 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
 		   struct err *e) WUR;
 /* One step {"action", ...}: submit, withdraw, accept, refer, return, assign, handler_return,
- * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish. */
+ * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish; each a named
+ * rule of the kind's step table run by step_run (step.h). *out: {"suggestion":{...}}. */
 int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 /* A co-signer answers the invitation {"accept": true|false}. */
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		      struct err *e) WUR;
-/* A signer rates the latest reply {"attitude","result","comment"?}. */
+/* A signer rates the latest reply {"attitude","result","comment"?}: the step "rate", whose
+ * outcome, once every signer has rated, moves the item on. */
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		    struct err *e) WUR;
 /* An attachment or reply document: *data (decoded, malloc'd), *name and *mime borrowed from
@@ -72,37 +77,23 @@ int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t fi
 int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
 		     struct err *e) WUR;
 
-/* The deadlines board within scope: per handling unit open, warn and overdue items, items past
- * the intake window and accepted items not yet assigned. */
-int suggestion_board(struct db *db, const struct actor *a, const char *region, json_t **out,
-		     struct err *e) WUR;
-/* Handling units' scorecard for assignments made in [from, to]: received, on-time rate,
- * A/B/C/D shares, satisfaction, re-handled, overdue. A handling unit sees its own row; staff
- * every unit's within scope, or one unit's (handler, an id). */
-int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
-			       const char *handler, const char *from, const char *to, json_t **out,
-			       struct err *e) WUR;
-/* Per deputy: what they submitted or co-signed in [from, to] and how it ended. */
-int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
-			       const char *from, const char *to, json_t **out, struct err *e) WUR;
-/* The compilation (建议汇编) of a session's suggestions with their replies. */
-int suggestion_compilation(struct db *db, const struct actor *a, const char *region,
-			   const char *session, json_t **out, struct err *e) WUR;
-/* The sessions suggestions were submitted at, within scope. */
-int suggestion_sessions(struct db *db, const struct actor *a, const char *region, json_t **out,
-			struct err *e) WUR;
-
 /* Public disclosure: published replies, searchable (no login). */
 int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,
 			   struct err *e) WUR;
 int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e) WUR;
 
+/* For the reports (suggestion_report.h), inside the caller's transaction. Today and the last
+ * day of the deadline warning (suggestion.warn_days working days on) of the region at path, as
+ * "YYYY-MM-DD" into today and warn (11 bytes each). */
+int suggestion_warn_window(struct db_conn *c, const char *path, char *today, char *warn, struct err *e) WUR;
+/* A session's items within the region pattern pat ("/329900/%"), drafts and withdrawn ones left
+ * out, as the list shows them (without the deadline colour), by kind and code: a new array owned
+ * by the caller. */
+int suggestion_of_session(struct db_conn *c, const char *pat, const char *session, json_t **out,
+			  struct err *e) WUR;
+
 /* The suggestions an opinion grew into, inside the caller's transaction: a new array of
  * {"id","code","title","state","state_name"} (excluding drafts). */
 int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e) WUR;
-
-/* For the demo: n suggestions over the two years before today, in every state, inside the
- * caller's transaction. */
-int suggestion_demo(struct db_conn *c, int n, unsigned seed, struct err *e) WUR;
 
 #endif

@@ -97,7 +97,13 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   assert.equal(s.state, 'submitted');
   assert.equal(s.signers, 2);
   assert.ok(s.signer_list.some((g) => g.status === 'lapsed'));
-  assert.ok(s.intake_deadline >= s.events.at(-1).note.slice(0, 10) || s.intake_deadline);
+  // to be accepted within suggestion.intake_days of the day it was submitted (China time)
+  r = await api(srv, 'GET', '/api/v1/settings?region=329981101', { session: county });
+  expectStatus(r, 200);
+  const intakeDays = r.json.items.find((i) => i.key === 'suggestion.intake_days').value;
+  const submittedOn = new Date((s.submitted_at + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  assert.equal(s.intake_deadline, new Date(Date.parse(submittedOn) + intakeDays * 864e5).toISOString().slice(0, 10));
+  assert.equal(s.events.at(-1).note, `${s.intake_deadline}前受理`);
   r = await api(srv, 'GET', `/api/v1/opinions/${op.id}`, { session: unit });
   assert.equal(r.json.opinion.state, 'converted');
   assert.ok(r.json.opinion.events.some((ev) => ev.note.includes(s.code)));
@@ -176,7 +182,7 @@ test('a suggestion from draft to each co-signer\'s rating: B, not satisfied, re-
   const actions = s.events.map((e) => e.action);
   for (const a of ['create', 'cosign', 'submit', 'accept', 'assign', 'view', 'reply', 'rate', 'rate_unsatisfied', 'rate_done'])
     assert.ok(actions.includes(a), a);
-  r = await api(srv, 'GET', `/api/v1/audit?object_type=suggestion&object_id=${s.code}&per_page=100`, { session: auditor });
+  r = await api(srv, 'GET', `/api/v1/audit?object_type=suggestion&object_id=${s.id}&per_page=100`, { session: auditor });
   expectStatus(r, 200);
   assert.ok(r.json.items.length >= 10);
   // the handler's scorecard shows it
@@ -332,6 +338,20 @@ test('key supervision, progress notes, the deadlines board, sessions and compila
   r = await api(srv, 'GET', '/api/v1/suggestions/report/deputies', { session: county });
   assert.ok(r.json.items.some((x) => x.deputy_id === me && x.led >= 1));
   expectError(await api(srv, 'GET', '/api/v1/suggestions/report/handlers?from=2026-13-01', { session: county }), 400, 'bad_param');
+});
+
+test('two conflicting steps on one item at once: exactly one applies, the other gets 409', async () => {
+  for (let i = 0; i < 10; i++) {
+    const s = await draft({ title: `关于并发受理测试的第${i + 1}件建议` });
+    expectStatus(await act(deputy, s.id, { action: 'submit' }), 200);
+    const rs = await Promise.all([act(unit, s.id, { action: 'accept' }),
+      act(county, s.id, { action: 'return', reason: '请补充具体地点后再提交' })]);
+    assert.deepEqual(rs.map((r) => r.status).sort(), [200, 409], rs.map((r) => r.text).join(' | '));
+    assert.ok(['bad_state', 'stale'].includes(rs.find((r) => r.status === 409).json.error.code));
+    const after = await get(unit, s.id);
+    assert.equal(after.state, rs[0].status === 200 ? 'accepted' : 'returned');
+    assert.equal(after.events.filter((e) => e.action === 'accept' || e.action === 'return').length, 1);
+  }
 });
 
 test('bad input stores nothing; scope and roles are enforced', async () => {
