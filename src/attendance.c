@@ -1,0 +1,548 @@
+#include "attendance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "live.h"
+#include "region.h"
+#include "role.h"
+#include "tally.h"
+
+static const struct meeting_kind kinds[] = {
+	{"session", "乡镇人民代表大会会议", 1},
+	{"presidium", "主席团会议", 0},
+	{"deliberation", "开发区议政代表会", 1},
+	{"voter_rep", "街道选民代表议政会", 0},
+	{"other", "其他会议", 0},
+};
+
+static const char *const state_names[][2] = {
+	{"planned", "筹备中"}, {"signin_open", "签到中"}, {"in_session", "会议进行中"},
+	{"closed", "已闭会"}, {"cancelled", "已取消"}};
+
+const struct meeting_kind *meeting_kind_of(const char *kind)
+{
+	for (size_t i = 0; kind && i < ARRAY_LEN(kinds); i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return &kinds[i];
+	return NULL;
+}
+
+const struct meeting_kind *meeting_kind_list(size_t *n)
+{
+	*n = ARRAY_LEN(kinds);
+	return kinds;
+}
+
+const char *meeting_state_label(const char *state)
+{
+	return UTIL_LABEL(state_names, state, "");
+}
+
+int meeting_one_of(const char *v, const char *const *allowed)
+{
+	for (; v && *allowed; allowed++)
+		if (!strcmp(v, *allowed))
+			return 1;
+	return 0;
+}
+
+static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jint(const struct db_res *r, int row, int col)
+{
+	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
+int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...)
+{
+	struct db_params p;
+	struct db_res *r;
+	va_list ap;
+	int rc;
+	*v = 0;
+	db_params_init(&p);
+	va_start(ap, types);
+	db_params_vadd(&p, types, ap);
+	va_end(ap);
+	rc = db_exec(c, sql, &p, &r, e);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	*v = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	return 0;
+}
+
+static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
+{
+	struct db_res *r;
+	int rc = db_exec(c, sql, p, &r, e);
+	if (rc)
+		return rc;
+	*v = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	return 0;
+}
+
+static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
+		 int64_t id, json_t *after, struct err *e)
+{
+	char s[24];
+	int rc;
+	snprintf(s, sizeof(s), "%lld", (long long)id);
+	rc = audit_write(c, a, action, type, s, NULL, after, e);
+	json_decref(after);
+	return rc;
+}
+
+/* ---- the meeting row ---- */
+
+int meeting_load(struct db_conn *c, int64_t id, struct meeting *m, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	const struct meeting_kind *k;
+	int rc;
+	db_params_init(&p);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "SELECT m.id, m.kind, m.region_code, m.region_path, m.level, m.term,"
+			     " m.starts_on, m.state, m.quorum_num, m.quorum_den FROM meetings m WHERE m.id = ?",
+			  &p, &r, e)))
+		return rc;
+	if (!r->nrows) {
+		db_res_free(r);
+		return err_set(e, E_NOTFOUND, "not_found", "会议不存在");
+	}
+	memset(m, 0, sizeof(*m));
+	m->id = db_int(r, 0, 0);
+	snprintf(m->kind, sizeof(m->kind), "%s", db_val(r, 0, 1));
+	snprintf(m->region, sizeof(m->region), "%s", db_val(r, 0, 2));
+	snprintf(m->path, sizeof(m->path), "%s", db_val(r, 0, 3));
+	snprintf(m->level, sizeof(m->level), "%s", db_val(r, 0, 4));
+	m->term = (int)db_int(r, 0, 5);
+	snprintf(m->starts_on, sizeof(m->starts_on), "%s", db_val(r, 0, 6));
+	snprintf(m->state, sizeof(m->state), "%s", db_val(r, 0, 7));
+	m->qn = (int)db_int(r, 0, 8);
+	m->qd = (int)db_int(r, 0, 9);
+	k = meeting_kind_of(m->kind);
+	m->roster = k && k->roster;
+	db_res_free(r);
+	return 0;
+}
+
+/* Before sign-in opens a roster meeting's members are the roster of its congress on its date. */
+static int members_taken(const struct meeting *m)
+{
+	return !m->roster || strcmp(m->state, "planned");
+}
+
+static void roster_sql(const struct meeting *m, const char *select, struct buf *sql, struct db_params *p)
+{
+	buf_addf(sql, "%s FROM mandates WHERE region_code = ? AND level = ? AND started_on <= ?"
+		      " AND (ended_on IS NULL OR ended_on > ?)%s", select, m->term > 0 ? " AND term = ?" : "");
+	db_ps(p, m->region);
+	db_ps(p, m->level);
+	db_ps(p, m->starts_on);
+	db_ps(p, m->starts_on);
+	if (m->term > 0)
+		db_pi(p, m->term);
+}
+
+int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes, struct err *e)
+{
+	struct db_params p;
+	int64_t n;
+	int rc;
+	db_params_init(&p);
+	if (members_taken(m)) {
+		db_pi(&p, m->id);
+		db_pi(&p, deputy);
+		rc = q_int(c, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", &p, &n, e);
+	} else {
+		struct buf sql = BUF_INIT_CAP(1024);
+		roster_sql(m, "SELECT COUNT(*)", &sql, &p);
+		buf_adds(&sql, " AND deputy_id = ?");
+		db_pi(&p, deputy);
+		rc = q_int(c, sql.data, &p, &n, e);
+		buf_release(&sql);
+	}
+	*yes = n > 0;
+	return rc;
+}
+
+int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *m, int run, struct err *e)
+{
+	int in_scope = region_path_in_scope(a, m->path), member = 0, rc;
+	if (in_scope && role_can(a->role, PERM_MEETING_RUN))
+		return 0;
+	if (in_scope && role_can(a->role, PERM_MEETING_READ))
+		return run ? err_set(e, E_FORBIDDEN, "forbidden", "无权组织会议") : 0;
+	if (a->deputy_id && !run) {
+		if ((rc = meeting_is_member(c, m, a->deputy_id, &member, e)))
+			return rc;
+		if (member)
+			return 0;
+	}
+	if (a->deputy_id && run && in_scope)
+		return err_set(e, E_FORBIDDEN, "forbidden", "代表不能组织会议");
+	return err_set(e, E_NOTFOUND, "not_found", "会议不存在");
+}
+
+int meeting_can_run(const struct actor *a, const struct meeting *m)
+{
+	return region_path_in_scope(a, m->path) && role_can(a->role, PERM_MEETING_RUN);
+}
+
+int meeting_take_roster(struct db_conn *c, const struct meeting *m, struct err *e)
+{
+	struct buf sql = BUF_INIT_CAP(1024);
+	struct db_params p;
+	int rc;
+	db_params_init(&p);
+	db_pi(&p, m->id);
+	roster_sql(m, "INSERT INTO meeting_members (meeting_id, deputy_id) SELECT ?, deputy_id", &sql, &p);
+	rc = db_exec(c, sql.data, &p, NULL, e);
+	buf_release(&sql);
+	return rc;
+}
+
+int meeting_set_members(struct db_conn *c, const struct meeting *m, json_t *ids, struct err *e)
+{
+	struct db_params p;
+	size_t i;
+	json_t *v;
+	int rc;
+	if (!json_is_array(ids) || !json_array_size(ids))
+		return err_field(e, E_INVALID, "missing_field", "member_ids", "请选择参会人员（member_ids）");
+	if (json_array_size(ids) > 2000)
+		return err_field(e, E_INVALID, "too_long", "member_ids", "参会人员过多");
+	db_params_init(&p);
+	db_pi(&p, m->id);
+	if ((rc = db_exec(c, "DELETE FROM meeting_members WHERE meeting_id = ?", &p, NULL, e)))
+		return rc;
+	json_array_foreach(ids, i, v) {
+		int64_t ok;
+		if (!json_is_integer(v))
+			return err_field(e, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
+		db_params_init(&p);
+		db_pi(&p, json_integer_value(v));
+		db_ps(&p, m->path);
+		if ((rc = q_int(c, "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
+				   " WHERE d.id = ? AND r.path LIKE ? || '%'", &p, &ok, e)))
+			return rc;
+		if (!ok)
+			return err_field(e, E_INVALID, "bad_member", "member_ids", "代表 %lld 不存在或不属于本地区",
+					 (long long)json_integer_value(v));
+		db_params_init(&p);
+		db_pi(&p, m->id);
+		db_pi(&p, json_integer_value(v));
+		if ((rc = db_exec(c, "INSERT INTO meeting_members (meeting_id, deputy_id) VALUES (?, ?)", &p, NULL, e))) {
+			if (!strcmp(e->code, "duplicate"))
+				return err_field(e, E_INVALID, "duplicate_member", "member_ids", "参会人员重复");
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- attendance ---- */
+
+int attendance_count(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+	memset(t, 0, sizeof(*t));
+	db_params_init(&p);
+	if (!members_taken(m)) {
+		struct buf sql = BUF_INIT_CAP(1024);
+		roster_sql(m, "SELECT COUNT(*)", &sql, &p);
+		rc = q_int(c, sql.data, &p, &t->members, e);
+		buf_release(&sql);
+		t->absent = t->members;
+		return rc;
+	}
+	db_pi(&p, m->id);
+	if ((rc = db_exec(c, "SELECT status, COUNT(*) FROM meeting_members WHERE meeting_id = ? GROUP BY status",
+			  &p, &r, e)))
+		return rc;
+	for (int i = 0; i < r->nrows; i++) {
+		const char *s = db_val(r, i, 0);
+		int64_t n = db_int(r, i, 1);
+		t->members += n;
+		if (!strcmp(s, "present"))
+			t->present = n;
+		else if (!strcmp(s, "leave"))
+			t->leave = n;
+		else if (!strcmp(s, "left"))
+			t->left = n;
+		else
+			t->absent = n;
+	}
+	db_res_free(r);
+	return 0;
+}
+
+json_t *attendance_json(const struct attendance *t, const struct meeting *m)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "members", (json_int_t)t->members, "present",
+			 (json_int_t)t->present, "leave", (json_int_t)t->leave, "absent",
+			 (json_int_t)t->absent, "left", (json_int_t)t->left, "quorum_needed",
+			 (json_int_t)tally_quorum_needed(t->members, m->qn, m->qd), "quorum_met",
+			 tally_quorum(t->present, t->members, m->qn, m->qd));
+}
+
+int attendance_quorum(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e)
+{
+	int rc = attendance_count(c, m, t, e);
+	if (rc)
+		return rc;
+	if (!tally_quorum(t->present, t->members, m->qn, m->qd))
+		return err_set(e, E_CONFLICT, "no_quorum",
+			       "出席人数未达法定人数（应到 %lld 人，实到 %lld 人，需 %lld 人）",
+			       (long long)t->members, (long long)t->present,
+			       (long long)tally_quorum_needed(t->members, m->qn, m->qd));
+	return 0;
+}
+
+static json_t *member_json(const struct db_res *r, int i)
+{
+	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s}", "deputy_id", (json_int_t)db_int(r, i, 0), "name",
+			 db_val(r, i, 1), "status", db_val(r, i, 2), "signed_in_at", jint(r, i, 3),
+			 "signed_out_at", jint(r, i, 4), "via", jstr(db_val(r, i, 5)), "leave_reason",
+			 db_val(r, i, 6));
+}
+
+#define MEMBER_SQL                                                                              \
+	"SELECT x.deputy_id, d.name, x.status, x.signed_in_at, x.signed_out_at, x.via, x.leave_reason" \
+	" FROM meeting_members x JOIN deputies d ON d.id = x.deputy_id WHERE x.meeting_id = ?"
+
+int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r;
+	int rc;
+	db_params_init(&p);
+	if (members_taken(m)) {
+		db_pi(&p, m->id);
+		rc = db_exec(c, MEMBER_SQL " ORDER BY d.name, d.id", &p, &r, e);
+	} else {
+		struct buf sql = BUF_INIT_CAP(2048);
+		roster_sql(m, "SELECT deputy_id", &sql, &p);
+		struct buf q = BUF_INIT_CAP(2048);
+		buf_addf(&q, "SELECT d.id, d.name, 'absent', NULL, NULL, NULL, '' FROM deputies d WHERE d.id IN (%s)"
+			     " ORDER BY d.name, d.id", sql.data);
+		rc = db_exec(c, q.data, &p, &r, e);
+		buf_release(&sql);
+		buf_release(&q);
+	}
+	if (rc)
+		return rc;
+	*out = json_array();
+	for (int i = 0; i < r->nrows; i++)
+		json_array_append_new(*out, member_json(r, i));
+	db_res_free(r);
+	return 0;
+}
+
+int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct meeting m;
+	struct attendance t;
+	json_t *items = NULL;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
+	    !(rc = attendance_count(c, &m, &t, e)) && !(rc = meeting_members_json(c, &m, &items, e))) {
+		json_t *me = json_null(), *x;
+		size_t i;
+		/* A member sees who is present, and their own entry whole; the reasons other members
+		 * gave for their leave are for the staff only. */
+		if (!role_can(a->role, PERM_MEETING_READ)) {
+			json_array_foreach(items, i, x) {
+				if (json_integer_value(json_object_get(x, "deputy_id")) == a->deputy_id) {
+					json_decref(me);
+					me = json_incref(x);
+				} else {
+					json_object_set_new(x, "leave_reason", json_string(""));
+				}
+			}
+		}
+		*out = json_pack("{s:o,s:o,s:o}", "attendance", attendance_json(&t, &m), "items", items, "me", me);
+	}
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* One attendance step inside the caller's transaction; *out gets {attendance, member}. */
+static int attend(struct db_conn *c, const struct actor *a, const struct meeting *m, int64_t deputy,
+		  const char *action, const char *reason, const char *via, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct attendance t;
+	const char *status;
+	int rc;
+	if (!strcmp(m->state, "planned") || !strcmp(m->state, "closed") || !strcmp(m->state, "cancelled"))
+		return err_set(e, E_CONFLICT, "bad_state", "会议当前为“%s”，不能签到或请假", meeting_state_label(m->state));
+	db_params_init(&p);
+	db_pi(&p, m->id);
+	db_pi(&p, deputy);
+	if ((rc = db_exec(c, MEMBER_SQL " AND x.deputy_id = ?", &p, &r, e)))
+		return rc;
+	if (!r->nrows) {
+		db_res_free(r);
+		return err_set(e, E_FORBIDDEN, "not_member", "该代表不是本次会议的组成人员");
+	}
+	status = db_val(r, 0, 2);
+	db_params_init(&p);
+	if (!strcmp(action, "sign_in")) {
+		if (!strcmp(status, "present")) {
+			db_res_free(r);
+			return err_set(e, E_CONFLICT, "already_present", "已经签到，无需重复签到");
+		}
+		db_ps(&p, "present");
+		db_ps(&p, via);
+		db_pi(&p, util_now());
+		db_pi(&p, m->id);
+		db_pi(&p, deputy);
+		rc = db_exec(c, "UPDATE meeting_members SET status = ?, via = ?, signed_in_at = ?, signed_out_at = NULL,"
+				" leave_reason = '' WHERE meeting_id = ? AND deputy_id = ?", &p, NULL, e);
+	} else if (!strcmp(action, "sign_out")) {
+		if (strcmp(status, "present")) {
+			db_res_free(r);
+			return err_set(e, E_CONFLICT, "not_present", "尚未签到，不能签退");
+		}
+		db_pi(&p, util_now());
+		db_pi(&p, m->id);
+		db_pi(&p, deputy);
+		rc = db_exec(c, "UPDATE meeting_members SET status = 'left', signed_out_at = ? WHERE meeting_id = ? AND deputy_id = ?",
+			     &p, NULL, e);
+	} else if (!strcmp(action, "leave")) {
+		if (!reason || !*reason) {
+			db_res_free(r);
+			return err_field(e, E_INVALID, "missing_field", "reason", "请假须说明理由");
+		}
+		if (!strcmp(status, "present")) {
+			db_res_free(r);
+			return err_set(e, E_CONFLICT, "already_present", "已签到的代表请先签退");
+		}
+		db_ps(&p, reason);
+		db_pi(&p, m->id);
+		db_pi(&p, deputy);
+		rc = db_exec(c, "UPDATE meeting_members SET status = 'leave', leave_reason = ? WHERE meeting_id = ? AND deputy_id = ?",
+			     &p, NULL, e);
+	} else if (!strcmp(action, "cancel_leave")) {
+		if (strcmp(status, "leave")) {
+			db_res_free(r);
+			return err_set(e, E_CONFLICT, "bad_state", "该代表没有请假");
+		}
+		db_pi(&p, m->id);
+		db_pi(&p, deputy);
+		rc = db_exec(c, "UPDATE meeting_members SET status = 'absent', leave_reason = '' WHERE meeting_id = ? AND deputy_id = ?",
+			     &p, NULL, e);
+	} else {
+		rc = err_field(e, E_INVALID, "bad_action", "action", "未知的签到操作");
+	}
+	db_res_free(r);
+	r = NULL;
+	if (rc)
+		return rc;
+	db_params_init(&p);
+	db_pi(&p, m->id);
+	db_pi(&p, deputy);
+	if ((rc = db_exec(c, MEMBER_SQL " AND x.deputy_id = ?", &p, &r, e)) || (rc = attendance_count(c, m, &t, e))) {
+		db_res_free(r);
+		return rc;
+	}
+	*out = json_pack("{s:o,s:o}", "attendance", attendance_json(&t, m), "member", member_json(r, 0));
+	db_res_free(r);
+	return audit(c, a, "meeting.attendance", "meeting", m->id,
+		     json_pack("{s:I,s:s,s:s}", "deputy_id", (json_int_t)deputy, "action", action, "via", via), e);
+}
+
+int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"action", JF_STR, 1, 1, 20, "操作"},
+		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "代表"},
+		{"reason", JF_STR, 0, 1, LIMIT_SHORT_CHARS, "请假理由"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c = NULL;
+	struct meeting m;
+	int64_t deputy;
+	int rc, staff;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, id, &m, e)) || (rc = meeting_may(c, a, &m, 0, e)))
+		goto out;
+	staff = meeting_can_run(a, &m);
+	deputy = jsonx_int(in, "deputy_id", 0);
+	if (!staff) {
+		if (!a->deputy_id || (deputy && deputy != a->deputy_id)) {
+			rc = err_set(e, E_FORBIDDEN, "forbidden", "只能为本人签到或请假");
+			goto out;
+		}
+		deputy = a->deputy_id;
+	} else if (!deputy) {
+		rc = err_field(e, E_INVALID, "missing_field", "deputy_id", "请指定代表（deputy_id）");
+		goto out;
+	}
+	if ((rc = attend(c, a, &m, deputy, jsonx_str(in, "action"), jsonx_str(in, "reason"), staff ? "staff" : "self", out, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	live_publish(id);
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"token", JF_STR, 1, 1, 64, "签到码"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c = NULL;
+	struct db_params p;
+	struct meeting m;
+	int64_t id;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号扫码签到");
+	c = db_acquire(db);
+	db_params_init(&p);
+	db_ps(&p, jsonx_str(in, "token"));
+	if ((rc = db_begin(c, e)) || (rc = q_int(c, "SELECT id FROM meetings WHERE signin_token = ?", &p, &id, e)))
+		goto out;
+	if (!id) {
+		rc = err_set(e, E_NOTFOUND, "not_found", "签到码无效");
+		goto out;
+	}
+	if ((rc = meeting_load(c, id, &m, e)) || (rc = attend(c, a, &m, a->deputy_id, "sign_in", NULL, "qr", out, e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	json_object_set_new(*out, "meeting_id", json_integer(id));
+	live_publish(id);
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}

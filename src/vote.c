@@ -1,0 +1,618 @@
+#include "vote.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "audit.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "live.h"
+#include "tally.h"
+
+#define VOTE_SHARDS 16 /* rows each device vote's counters are spread over */
+
+static const struct {
+	const char *state, *action, *next;
+} vote_tr[] = {
+	{"draft", "open", "open"}, {"open", "close", "closed"},
+};
+
+static const char *const state_names[][2] = {{"draft", "未开始"}, {"open", "进行中"}, {"closed", "已结束"}};
+
+const char *vote_next_state(const char *s, const char *a)
+{
+	for (size_t i = 0; i < ARRAY_LEN(vote_tr); i++)
+		if (!strcmp(vote_tr[i].state, s) && !strcmp(vote_tr[i].action, a))
+			return vote_tr[i].next;
+	return NULL;
+}
+
+static const char *state_name(const char *s)
+{
+	return UTIL_LABEL(state_names, s, "");
+}
+
+static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jint(const struct db_res *r, int row, int col)
+{
+	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
+static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
+{
+	struct db_res *r;
+	int rc = db_exec(c, sql, p, &r, e);
+	if (rc)
+		return rc;
+	*v = r->nrows ? db_int(r, 0, 0) : 0;
+	db_res_free(r);
+	return 0;
+}
+
+static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
+		 int64_t id, json_t *after, struct err *e)
+{
+	char s[24];
+	int rc;
+	snprintf(s, sizeof(s), "%lld", (long long)id);
+	rc = audit_write(c, a, action, type, s, NULL, after, e);
+	json_decref(after);
+	return rc;
+}
+
+#define V_COLS                                                                                  \
+	"id, meeting_id, item_id, title, mode, recorded, basis, threshold, state, n_for, n_against," \
+	" n_abstain, members, present, passed, rule, opened_at, closed_at"
+enum { V_ID, V_MEETING, V_ITEM, V_TITLE, V_MODE, V_RECORDED, V_BASIS, V_THRESHOLD, V_STATE, V_FOR,
+       V_AGAINST, V_ABSTAIN, V_MEMBERS, V_PRESENT, V_PASSED, V_RULE, V_OPENED, V_CLOSED };
+
+static struct tally_rule rule_of(const char *threshold)
+{
+	return !strcmp(threshold, "two_thirds") ? TALLY_TWO_THIRDS : TALLY_HALF;
+}
+
+static const char *basis_name(const char *b)
+{
+	return !strcmp(b, "present") ? "出席人员" : !strcmp(b, "cast") ? "投票人员" : "全体组成人员";
+}
+
+static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r, struct meeting *m, struct err *e)
+{
+	struct db_params p;
+	char sql[400];
+	int rc;
+	db_params_init(&p);
+	db_pi(&p, id);
+	/* a voter holds the vote row shared, so that a close (which updates it) waits for votes in
+	 * flight and no vote lands after the count (PostgreSQL; SQLite writers are serial) */
+	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s",
+		 lock && db_conn_kind(c) == DB_PG ? " FOR SHARE" : "");
+	if ((rc = db_exec(c, sql, &p, r, e)))
+		return rc;
+	if (!(*r)->nrows) {
+		db_res_free(*r);
+		*r = NULL;
+		return err_set(e, E_NOTFOUND, "not_found", "表决不存在");
+	}
+	if ((rc = meeting_load(c, db_int(*r, 0, V_MEETING), m, e))) {
+		db_res_free(*r);
+		*r = NULL;
+	}
+	return rc;
+}
+
+int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL, *b = NULL;
+	struct meeting m;
+	int64_t cast = 0, voted = 0, base, members, present, f, ag, ab;
+	const char *state;
+	int rc, closed;
+	json_t *o;
+
+	if ((rc = load_vote(c, id, 0, &r, &m, e)))
+		return rc;
+	state = db_val(r, 0, V_STATE);
+	closed = !strcmp(state, "closed");
+	f = db_int(r, 0, V_FOR);
+	ag = db_int(r, 0, V_AGAINST);
+	ab = db_int(r, 0, V_ABSTAIN);
+	db_params_init(&p);
+	db_pi(&p, id);
+	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
+		if ((rc = q_int(c, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", &p, &cast, e)))
+			goto out;
+	} else {
+		cast = f + ag + ab;
+	}
+	if (a && a->deputy_id) {
+		db_pi(&p, a->deputy_id);
+		if ((rc = q_int(c, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ? AND deputy_id = ?", &p, &voted, e)))
+			goto out;
+	}
+	members = db_int(r, 0, V_MEMBERS);
+	present = db_int(r, 0, V_PRESENT);
+	if (!closed) {
+		struct attendance t;
+		if ((rc = attendance_count(c, &m, &t, e)))
+			goto out;
+		members = t.members;
+		present = t.present;
+	}
+	base = !strcmp(db_val(r, 0, V_BASIS), "present") ? present : !strcmp(db_val(r, 0, V_BASIS), "cast") ? cast : members;
+	o = json_object();
+	json_object_set_new(o, "id", json_integer(id));
+	json_object_set_new(o, "meeting_id", json_integer(m.id));
+	json_object_set_new(o, "item_id", jint(r, 0, V_ITEM));
+	json_object_set_new(o, "title", json_string(db_val(r, 0, V_TITLE)));
+	json_object_set_new(o, "mode", json_string(db_val(r, 0, V_MODE)));
+	json_object_set_new(o, "recorded", json_boolean(db_int(r, 0, V_RECORDED)));
+	json_object_set_new(o, "basis", json_string(db_val(r, 0, V_BASIS)));
+	json_object_set_new(o, "threshold", json_string(db_val(r, 0, V_THRESHOLD)));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "state_name", json_string(closed ? "已结束" : state_name(state)));
+	/* while open only the number of votes cast shows: a running tally sways the late voters */
+	json_object_set_new(o, "for", closed ? json_integer(f) : json_null());
+	json_object_set_new(o, "against", closed ? json_integer(ag) : json_null());
+	json_object_set_new(o, "abstain", closed ? json_integer(ab) : json_null());
+	json_object_set_new(o, "cast", json_integer(cast));
+	json_object_set_new(o, "not_voting", json_integer(present > cast ? present - cast : 0));
+	json_object_set_new(o, "members", json_integer(members));
+	json_object_set_new(o, "present", json_integer(present));
+	json_object_set_new(o, "base", json_integer(base));
+	json_object_set_new(o, "needed", json_integer(tally_needed(base, rule_of(db_val(r, 0, V_THRESHOLD)))));
+	json_object_set_new(o, "passed", db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
+	json_object_set_new(o, "rule", json_string(db_val(r, 0, V_RULE)));
+	json_object_set_new(o, "opened_at", jint(r, 0, V_OPENED));
+	json_object_set_new(o, "closed_at", jint(r, 0, V_CLOSED));
+	json_object_set_new(o, "voted", json_boolean(voted > 0));
+	if (closed && db_int(r, 0, V_RECORDED)) {
+		json_t *list = json_array();
+		db_params_init(&p);
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d ON d.id = v.deputy_id"
+				     " WHERE v.vote_id = ? ORDER BY d.name, d.id", &p, &b, e))) {
+			json_decref(list);
+			json_decref(o);
+			goto out;
+		}
+		for (int i = 0; i < b->nrows; i++)
+			json_array_append_new(list, json_pack("{s:I,s:s,s:o}", "deputy_id", (json_int_t)db_int(b, i, 0),
+							      "name", db_val(b, i, 1), "choice", jstr(db_val(b, i, 2))));
+		json_object_set_new(o, "ballots", list);
+	}
+	*out = o;
+out:
+	db_res_free(r);
+	db_res_free(b);
+	return rc;
+}
+
+static int reply_vote(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	json_t *v;
+	int rc = vote_json(c, a, id, &v, e);
+	if (!rc)
+		*out = json_pack("{s:o}", "vote", v);
+	return rc;
+}
+
+int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "表决事项"},
+		{"item_id", JF_INT, 0, 1, INT64_MAX, "议程"},
+		{"mode", JF_STR, 0, 1, 10, "表决方式"},
+		{"recorded", JF_BOOL, 0, 0, 0, "记名"},
+		{"basis", JF_STR, 0, 1, 10, "计算基数"},
+		{"threshold", JF_STR, 0, 1, 12, "通过比例"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	static const char *const modes[] = {"device", "tally", NULL}, *const bases[] = {"all", "present", "cast", NULL},
+			  *const thresholds[] = {"half", "two_thirds", NULL};
+	const char *mode = jsonx_str(in, "mode") ? jsonx_str(in, "mode") : "device";
+	const char *basis = jsonx_str(in, "basis") ? jsonx_str(in, "basis") : "all";
+	const char *threshold = jsonx_str(in, "threshold") ? jsonx_str(in, "threshold") : "half";
+	struct db_conn *c = NULL;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct meeting m;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!meeting_one_of(mode, modes))
+		return err_field(e, E_INVALID, "bad_value", "mode", "表决方式应为 device（电子表决器）或 tally（举手/纸质计数）");
+	if (!meeting_one_of(basis, bases))
+		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
+	if (!meeting_one_of(threshold, thresholds))
+		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, meeting_id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
+		goto out;
+	if (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
+		goto out;
+	}
+	if (json_object_get(in, "item_id")) {
+		int64_t ok;
+		db_params_init(&p);
+		db_pi(&p, jsonx_int(in, "item_id", 0));
+		db_pi(&p, meeting_id);
+		if ((rc = q_int(c, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", &p, &ok, e)))
+			goto out;
+		if (!ok) {
+			rc = err_field(e, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
+			goto out;
+		}
+	}
+	db_params_init(&p);
+	db_pi(&p, meeting_id);
+	if (json_object_get(in, "item_id"))
+		db_pi(&p, jsonx_int(in, "item_id", 0));
+	else
+		db_ps(&p, NULL);
+	db_ps(&p, jsonx_str(in, "title"));
+	db_ps(&p, mode);
+	db_pi(&p, json_is_true(json_object_get(in, "recorded")));
+	db_ps(&p, basis);
+	db_ps(&p, threshold);
+	db_pi(&p, util_now());
+	if ((rc = db_exec(c, "INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id", &p, &r, e)) ||
+	    (rc = reply_vote(c, a, db_int(r, 0, 0), out, e)) ||
+	    (rc = audit(c, a, "vote.create", "vote", db_int(r, 0, 0), json_deep_copy(in), e)) || (rc = db_commit(c, e)))
+		goto out;
+	live_publish(meeting_id);
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	struct meeting m;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_vote(c, id, 0, &r, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+		rc = reply_vote(c, a, id, out, e);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* The result of a vote at its close: the counts, the base the rule counts against, whether it
+ * passed and the sentence that says why. */
+static int vote_close(struct db_conn *c, const struct meeting *m, const struct db_res *v, struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct attendance t;
+	int64_t f = db_int(v, 0, V_FOR), ag = db_int(v, 0, V_AGAINST), ab = db_int(v, 0, V_ABSTAIN), base, need;
+	const char *basis = db_val(v, 0, V_BASIS), *threshold = db_val(v, 0, V_THRESHOLD);
+	struct tally_rule rule = rule_of(threshold);
+	char text[400];
+	int rc, passed;
+
+	if ((rc = attendance_count(c, m, &t, e)))
+		return rc;
+	db_params_init(&p);
+	db_pi(&p, db_int(v, 0, V_ID));
+	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
+		if ((rc = db_exec(c, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice", &p, &r, e)))
+			return rc;
+		f = ag = ab = 0;
+		for (int i = 0; i < r->nrows; i++) {
+			const char *ch = db_val(r, i, 0);
+			int64_t n = db_int(r, i, 1);
+			if (!strcmp(ch, "for"))
+				f = n;
+			else if (!strcmp(ch, "against"))
+				ag = n;
+			else
+				ab = n;
+		}
+		db_res_free(r);
+	}
+	base = !strcmp(basis, "present") ? t.present : !strcmp(basis, "cast") ? f + ag + ab : t.members;
+	passed = tally_passes(f, base, rule);
+	need = tally_needed(base, rule);
+	snprintf(text, sizeof(text), "赞成 %lld 票，%s%s %lld 人的%s（至少 %lld 票），%s", (long long)f,
+		 passed ? (rule.strict ? "超过" : "达到") : (rule.strict ? "未超过" : "未达到"), basis_name(basis),
+		 (long long)base, rule.strict ? "半数" : "三分之二", (long long)need, passed ? "通过" : "未通过");
+	db_params_init(&p);
+	db_pi(&p, f);
+	db_pi(&p, ag);
+	db_pi(&p, ab);
+	db_pi(&p, t.members);
+	db_pi(&p, t.present);
+	db_pi(&p, passed);
+	db_ps(&p, text);
+	db_pi(&p, util_now());
+	db_pi(&p, db_int(v, 0, V_ID));
+	return db_exec(c, "UPDATE votes SET state = 'closed', n_for = ?, n_against = ?, n_abstain = ?, members = ?,"
+			  " present = ?, passed = ?, rule = ?, closed_at = ? WHERE id = ?", &p, NULL, e);
+}
+
+int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c = NULL;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct meeting m;
+	struct attendance t;
+	const char *action, *next;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	action = jsonx_str(in, "action");
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_vote(c, id, 0, &r, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
+		goto out;
+	if (!(next = vote_next_state(db_val(r, 0, V_STATE), action))) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "表决当前为“%s”，不能执行该操作", state_name(db_val(r, 0, V_STATE)));
+		goto out;
+	}
+	if (!strcmp(action, "open")) {
+		int64_t open;
+		if (strcmp(m.state, "in_session")) {
+			rc = err_set(e, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始表决");
+			goto out;
+		}
+		if ((rc = attendance_quorum(c, &m, &t, e)))
+			goto out;
+		db_params_init(&p);
+		db_pi(&p, m.id);
+		if ((rc = q_int(c, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'", &p, &open, e)))
+			goto out;
+		if (open) {
+			rc = err_set(e, E_CONFLICT, "vote_open", "已有一项表决正在进行");
+			goto out;
+		}
+		/* the counters' rows exist before the first vote, so a vote only updates */
+		for (int s = 0; s < VOTE_SHARDS; s++)
+			for (int k = 0; k < 3; k++) {
+				static const char *const ch[] = {"for", "against", "abstain"};
+				db_params_init(&p);
+				db_pi(&p, id);
+				db_pi(&p, s);
+				db_ps(&p, ch[k]);
+				if ((rc = db_exec(c, "INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)", &p, NULL, e)))
+					goto out;
+			}
+		db_params_init(&p);
+		db_pi(&p, t.members);
+		db_pi(&p, t.present);
+		db_pi(&p, util_now());
+		db_pi(&p, id);
+		if ((rc = db_exec(c, "UPDATE votes SET state = 'open', members = ?, present = ?, opened_at = ? WHERE id = ?", &p, NULL, e)))
+			goto out;
+	} else if ((rc = vote_close(c, &m, r, e))) {
+		goto out;
+	}
+	if ((rc = reply_vote(c, a, id, out, e)) ||
+	    (rc = audit(c, a, "vote.action", "vote", id, json_pack("{s:s}", "action", action), e)) ||
+	    (rc = db_commit(c, e)))
+		goto out;
+	live_publish(m.id);
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* One member's vote inside the caller's transaction: *meeting gets the meeting to announce. */
+static int cast_one(struct db_conn *c, const struct actor *a, int64_t id, const char *choice, int64_t *meeting,
+		    struct err *e)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct meeting m;
+	int64_t present;
+	unsigned shard;
+	int rc;
+	struct db_res *st = NULL;
+	if ((rc = load_vote(c, id, 1, &r, &m, e)))
+		goto out;
+	*meeting = m.id;
+	/* one look at the member's row answers both "a member?" (else the meeting is not theirs to
+	 * see) and "present?" */
+	db_params_init(&p);
+	db_pi(&p, m.id);
+	db_pi(&p, a->deputy_id);
+	if ((rc = db_exec(c, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", &p, &st, e)))
+		goto out;
+	present = st->nrows && !strcmp(db_val(st, 0, 0), "present");
+	if (!st->nrows) {
+		db_res_free(st);
+		rc = err_set(e, E_NOTFOUND, "not_found", "会议不存在");
+		goto out;
+	}
+	db_res_free(st);
+	if (strcmp(db_val(r, 0, V_STATE), "open")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(db_val(r, 0, V_STATE), "closed") ? "已结束" : "尚未开始");
+		goto out;
+	}
+	if (strcmp(db_val(r, 0, V_MODE), "device")) {
+		rc = err_set(e, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
+		goto out;
+	}
+	if (!present) {
+		rc = err_set(e, E_CONFLICT, "not_present", "请先签到再表决");
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_pi(&p, a->deputy_id);
+	db_ps(&p, db_int(r, 0, V_RECORDED) ? choice : NULL);
+	if ((rc = db_exec(c, "INSERT INTO vote_casts (vote_id, deputy_id, choice) VALUES (?, ?, ?)", &p, NULL, e))) {
+		if (!strcmp(e->code, "duplicate"))
+			rc = err_set(e, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
+		goto out;
+	}
+	shard = (unsigned)(((uint64_t)util_mono_us() ^ (uint64_t)a->deputy_id * 2654435761u) % VOTE_SHARDS);
+	db_params_init(&p);
+	db_pi(&p, id);
+	db_pi(&p, shard);
+	db_ps(&p, choice);
+	if ((rc = db_exec(c, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", &p, NULL, e)))
+		goto out;
+	rc = audit(c, a, "vote.cast", "vote", id, db_int(r, 0, V_RECORDED) ? json_pack("{s:s}", "choice", choice) : json_object(), e);
+out:
+	db_res_free(r);
+	return rc;
+}
+
+/* One vote as a member of a group commit (db_group): votes that arrive together share one
+ * transaction and one fsync, each under its own savepoint, and every voter is answered only after
+ * that commit. */
+struct pending_vote {
+	const struct actor *a;
+	int64_t id, meeting;
+	const char *choice;
+};
+
+static int cast_member(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct pending_vote *v = ctx;
+	return cast_one(c, v->a, v->id, v->choice, &v->meeting, e);
+}
+
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const char *const choices[] = {"for", "against", "abstain", NULL};
+	struct pending_vote me = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!meeting_one_of(jsonx_str(in, "choice"), choices))
+		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+	if (!a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
+	me.a = a;
+	me.id = id;
+	me.choice = jsonx_str(in, "choice");
+	if ((rc = db_group(db, cast_member, &me, e)))
+		return rc;
+	live_publish(me.meeting);
+	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
+	return 0;
+}
+
+int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"for", JF_INT, 1, 0, 100000, "赞成票"},
+		{"against", JF_INT, 1, 0, 100000, "反对票"},
+		{"abstain", JF_INT, 1, 0, 100000, "弃权票"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct db_conn *c = NULL;
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct meeting m;
+	struct attendance t;
+	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0), ab = jsonx_int(in, "abstain", 0);
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	f = jsonx_int(in, "for", 0);
+	ag = jsonx_int(in, "against", 0);
+	ab = jsonx_int(in, "abstain", 0);
+	c = db_acquire(db);
+	if ((rc = db_begin(c, e)) || (rc = load_vote(c, id, 0, &r, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
+		goto out;
+	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally")) {
+		rc = err_set(e, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
+		goto out;
+	}
+	if ((rc = attendance_count(c, &m, &t, e)))
+		goto out;
+	if (f + ag + ab > t.present) {
+		rc = err_set(e, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld", (long long)(f + ag + ab),
+			     (long long)t.present);
+		goto out;
+	}
+	db_params_init(&p);
+	db_pi(&p, f);
+	db_pi(&p, ag);
+	db_pi(&p, ab);
+	db_pi(&p, id);
+	if ((rc = db_exec(c, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?", &p, NULL, e)) ||
+	    (rc = reply_vote(c, a, id, out, e)) ||
+	    (rc = audit(c, a, "vote.tally", "vote", id, json_deep_copy(in), e)) || (rc = db_commit(c, e)))
+		goto out;
+	live_publish(m.id);
+out:
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)
+{
+	struct db_res *l = NULL;
+	json_t *votes = json_array();
+	int rc = db_execv(c, &l, e, "SELECT id FROM votes WHERE meeting_id = ? ORDER BY id", "i", meeting_id);
+	for (int i = 0; !rc && i < l->nrows; i++) {
+		json_t *v;
+		if (!(rc = vote_json(c, a, db_int(l, i, 0), &v, e)))
+			json_array_append_new(votes, v);
+	}
+	db_res_free(l);
+	if (rc) {
+		json_decref(votes);
+		votes = NULL;
+	}
+	*out = votes;
+	return rc;
+}
+
+int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struct err *e)
+{
+	int64_t vid;
+	int rc;
+	*out = json_null();
+	if ((rc = meeting_q_int(c, &vid, e, "SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
+				  " ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
+				  "i", meeting_id)))
+		return rc;
+	if (vid) {
+		json_decref(*out);
+		*out = NULL;
+		rc = vote_json(c, NULL, vid, out, e);
+		if (rc)
+			*out = json_null();
+	}
+	return rc;
+}
+
+int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
+{
+	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'", "i", meeting_id);
+}
