@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
+#include "buf.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "live.h"
@@ -77,41 +77,47 @@ int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql,
 	return 0;
 }
 
-static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
+int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...)
 {
+	struct db_params p;
 	struct db_res *r;
-	int rc = db_exec(c, sql, p, &r, e);
-	if (rc)
-		return rc;
+	va_list ap;
+	*v = 0;
+	if (t->rc)
+		return t->rc;
+	db_params_init(&p);
+	va_start(ap, types);
+	db_params_vadd(&p, types, ap);
+	va_end(ap);
+	tx_check(t, db_exec(t->c, sql, &p, &r, t->e));
+	db_params_release(&p);
+	if (t->rc)
+		return t->rc;
 	*v = r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
 	return 0;
 }
 
-static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
-		 int64_t id, json_t *after, struct err *e)
+/* A statement built in a capped buffer is used only whole. */
+static int sql_whole(const struct buf *sql, struct err *e)
 {
-	char s[24];
-	int rc;
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	rc = audit_write(c, a, action, type, s, NULL, after, e);
-	json_decref(after);
-	return rc;
+	if (buf_failed(sql))
+		return err_set(e, E_INTERNAL, "internal", "服务器内部错误");
+	return 0;
 }
 
 /* ---- the meeting row ---- */
 
-int meeting_load(struct db_conn *c, int64_t id, struct meeting *m, struct err *e)
+int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	const struct meeting_kind *k;
+	char sql[200];
 	int rc;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT m.id, m.kind, m.region_code, m.region_path, m.level, m.term,"
-			     " m.starts_on, m.state, m.quorum_num, m.quorum_den FROM meetings m WHERE m.id = ?",
-			  &p, &r, e)))
+	snprintf(sql, sizeof(sql), "SELECT m.id, m.kind, m.region_code, m.region_path, m.level, m.term, m.starts_on,"
+				   " m.state, m.quorum_num, m.quorum_den FROM meetings m WHERE m.id = ?%s",
+		 lock ? db_lock_clause(c, 0) : "");
+	if ((rc = db_execv(c, &r, e, sql, "i", id)))
 		return rc;
 	if (!r->nrows) {
 		db_res_free(r);
@@ -130,6 +136,26 @@ int meeting_load(struct db_conn *c, int64_t id, struct meeting *m, struct err *e
 	m->qd = (int)db_int(r, 0, 9);
 	k = meeting_kind_of(m->kind);
 	m->roster = k && k->roster;
+	db_res_free(r);
+	return 0;
+}
+
+int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m)
+{
+	if (!t->rc && !tx_check(t, meeting_load(t->c, id, lock, m, t->e)))
+		tx_check(t, meeting_may(t->c, t->a, m, run, t->e));
+	return t->rc;
+}
+
+/* The first cell of a query whose parameters were built apart (the roster's). */
+static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
+{
+	struct db_res *r;
+	int rc = db_exec(c, sql, p, &r, e);
+	*v = 0;
+	if (rc)
+		return rc;
+	*v = r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
 	return 0;
 }
@@ -154,22 +180,22 @@ static void roster_sql(const struct meeting *m, const char *select, struct buf *
 
 int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes, struct err *e)
 {
+	struct buf sql = BUF_INIT_CAP(1024);
 	struct db_params p;
-	int64_t n;
+	int64_t n = 0;
 	int rc;
 	db_params_init(&p);
 	if (members_taken(m)) {
-		db_pi(&p, m->id);
-		db_pi(&p, deputy);
-		rc = q_int(c, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", &p, &n, e);
+		rc = meeting_q_int(c, &n, e, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?",
+				   "ii", m->id, deputy);
 	} else {
-		struct buf sql = BUF_INIT_CAP(1024);
 		roster_sql(m, "SELECT COUNT(*)", &sql, &p);
 		buf_adds(&sql, " AND deputy_id = ?");
 		db_pi(&p, deputy);
-		rc = q_int(c, sql.data, &p, &n, e);
-		buf_release(&sql);
+		if (!(rc = sql_whole(&sql, e)))
+			rc = q_int(c, sql.data, &p, &n, e);
 	}
+	buf_release(&sql);
 	*yes = n > 0;
 	return rc;
 }
@@ -197,56 +223,45 @@ int meeting_can_run(const struct actor *a, const struct meeting *m)
 	return region_path_in_scope(a, m->path) && role_can(a->role, PERM_MEETING_RUN);
 }
 
-int meeting_take_roster(struct db_conn *c, const struct meeting *m, struct err *e)
+int meeting_take_roster(struct tx *t, const struct meeting *m)
 {
 	struct buf sql = BUF_INIT_CAP(1024);
 	struct db_params p;
-	int rc;
 	db_params_init(&p);
 	db_pi(&p, m->id);
 	roster_sql(m, "INSERT INTO meeting_members (meeting_id, deputy_id) SELECT ?, deputy_id", &sql, &p);
-	rc = db_exec(c, sql.data, &p, NULL, e);
+	if (!t->rc && !tx_check(t, sql_whole(&sql, t->e)))
+		tx_check(t, db_exec(t->c, sql.data, &p, NULL, t->e));
 	buf_release(&sql);
-	return rc;
+	return t->rc;
 }
 
-int meeting_set_members(struct db_conn *c, const struct meeting *m, json_t *ids, struct err *e)
+int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids)
 {
-	struct db_params p;
 	size_t i;
 	json_t *v;
-	int rc;
 	if (!json_is_array(ids) || !json_array_size(ids))
-		return err_field(e, E_INVALID, "missing_field", "member_ids", "请选择参会人员（member_ids）");
+		return tx_fail_field(t, E_INVALID, "missing_field", "member_ids", "请选择参会人员（member_ids）");
 	if (json_array_size(ids) > 2000)
-		return err_field(e, E_INVALID, "too_long", "member_ids", "参会人员过多");
-	db_params_init(&p);
-	db_pi(&p, m->id);
-	if ((rc = db_exec(c, "DELETE FROM meeting_members WHERE meeting_id = ?", &p, NULL, e)))
-		return rc;
+		return tx_fail_field(t, E_INVALID, "too_long", "member_ids", "参会人员过多");
+	tx_exec(t, NULL, "DELETE FROM meeting_members WHERE meeting_id = ?", "i", m->id);
 	json_array_foreach(ids, i, v) {
 		int64_t ok;
 		if (!json_is_integer(v))
-			return err_field(e, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
-		db_params_init(&p);
-		db_pi(&p, json_integer_value(v));
-		db_ps(&p, m->path);
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
-				   " WHERE d.id = ? AND r.path LIKE ? || '%'", &p, &ok, e)))
-			return rc;
+			return tx_fail_field(t, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
+		if (meeting_tx_int(t, &ok, "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
+					   " WHERE d.id = ? AND r.path LIKE ? || '%'", "is", (int64_t)json_integer_value(v), m->path))
+			return t->rc;
 		if (!ok)
-			return err_field(e, E_INVALID, "bad_member", "member_ids", "代表 %lld 不存在或不属于本地区",
-					 (long long)json_integer_value(v));
-		db_params_init(&p);
-		db_pi(&p, m->id);
-		db_pi(&p, json_integer_value(v));
-		if ((rc = db_exec(c, "INSERT INTO meeting_members (meeting_id, deputy_id) VALUES (?, ?)", &p, NULL, e))) {
-			if (!strcmp(e->code, "duplicate"))
-				return err_field(e, E_INVALID, "duplicate_member", "member_ids", "参会人员重复");
-			return rc;
-		}
+			return tx_fail_field(t, E_INVALID, "bad_member", "member_ids", "代表 %lld 不存在或不属于本地区",
+					     (long long)json_integer_value(v));
+		if (tx_exec(t, NULL, "INSERT INTO meeting_members (meeting_id, deputy_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			    "ii", m->id, (int64_t)json_integer_value(v)))
+			return t->rc;
+		if (db_changes(t->c) != 1)
+			return tx_fail_field(t, E_INVALID, "duplicate_member", "member_ids", "参会人员重复");
 	}
-	return 0;
+	return t->rc;
 }
 
 /* ---- attendance ---- */
@@ -261,14 +276,14 @@ int attendance_count(struct db_conn *c, const struct meeting *m, struct attendan
 	if (!members_taken(m)) {
 		struct buf sql = BUF_INIT_CAP(1024);
 		roster_sql(m, "SELECT COUNT(*)", &sql, &p);
-		rc = q_int(c, sql.data, &p, &t->members, e);
+		if (!(rc = sql_whole(&sql, e)))
+			rc = q_int(c, sql.data, &p, &t->members, e);
 		buf_release(&sql);
 		t->absent = t->members;
 		return rc;
 	}
-	db_pi(&p, m->id);
-	if ((rc = db_exec(c, "SELECT status, COUNT(*) FROM meeting_members WHERE meeting_id = ? GROUP BY status",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, "SELECT status, COUNT(*) FROM meeting_members WHERE meeting_id = ? GROUP BY status",
+			   "i", m->id)))
 		return rc;
 	for (int i = 0; i < r->nrows; i++) {
 		const char *s = db_val(r, i, 0);
@@ -323,23 +338,22 @@ static json_t *member_json(const struct db_res *r, int i)
 
 int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **out, struct err *e)
 {
+	struct buf sql = BUF_INIT_CAP(2048), q = BUF_INIT_CAP(2048);
 	struct db_params p;
-	struct db_res *r;
+	struct db_res *r = NULL;
 	int rc;
 	db_params_init(&p);
 	if (members_taken(m)) {
-		db_pi(&p, m->id);
-		rc = db_exec(c, MEMBER_SQL " ORDER BY d.name, d.id", &p, &r, e);
+		rc = db_execv(c, &r, e, MEMBER_SQL " ORDER BY d.name, d.id", "i", m->id);
 	} else {
-		struct buf sql = BUF_INIT_CAP(2048);
 		roster_sql(m, "SELECT deputy_id", &sql, &p);
-		struct buf q = BUF_INIT_CAP(2048);
 		buf_addf(&q, "SELECT d.id, d.name, 'absent', NULL, NULL, NULL, '' FROM deputies d WHERE d.id IN (%s)"
 			     " ORDER BY d.name, d.id", sql.data);
-		rc = db_exec(c, q.data, &p, &r, e);
-		buf_release(&sql);
-		buf_release(&q);
+		if (!(rc = sql_whole(&sql, e)) && !(rc = sql_whole(&q, e)))
+			rc = db_exec(c, q.data, &p, &r, e);
 	}
+	buf_release(&sql);
+	buf_release(&q);
 	if (rc)
 		return rc;
 	*out = json_array();
@@ -357,7 +371,7 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 	json_t *items = NULL;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
 	    !(rc = attendance_count(c, &m, &t, e)) && !(rc = meeting_members_json(c, &m, &items, e))) {
 		json_t *me = json_null(), *x;
 		size_t i;
@@ -380,91 +394,79 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 	return rc;
 }
 
-/* One attendance step inside the caller's transaction; *out gets {attendance, member}. */
-static int attend(struct db_conn *c, const struct actor *a, const struct meeting *m, int64_t deputy,
-		  const char *action, const char *reason, const char *via, json_t **out, struct err *e)
+/* The change of one member's attendance by action from status; the update carries the status it
+ * was read in, so that a second concurrent step on the same member is a conflict. */
+static int attend_step(struct tx *t, const struct meeting *m, int64_t deputy, const char *status, const char *action,
+		       const char *reason, const char *via)
 {
-	struct db_params p;
-	struct db_res *r = NULL;
-	struct attendance t;
-	const char *status;
-	int rc;
-	if (!strcmp(m->state, "planned") || !strcmp(m->state, "closed") || !strcmp(m->state, "cancelled"))
-		return err_set(e, E_CONFLICT, "bad_state", "会议当前为“%s”，不能签到或请假", meeting_state_label(m->state));
-	db_params_init(&p);
-	db_pi(&p, m->id);
-	db_pi(&p, deputy);
-	if ((rc = db_exec(c, MEMBER_SQL " AND x.deputy_id = ?", &p, &r, e)))
-		return rc;
-	if (!r->nrows) {
-		db_res_free(r);
-		return err_set(e, E_FORBIDDEN, "not_member", "该代表不是本次会议的组成人员");
-	}
-	status = db_val(r, 0, 2);
-	db_params_init(&p);
 	if (!strcmp(action, "sign_in")) {
-		if (!strcmp(status, "present")) {
-			db_res_free(r);
-			return err_set(e, E_CONFLICT, "already_present", "已经签到，无需重复签到");
-		}
-		db_ps(&p, "present");
-		db_ps(&p, via);
-		db_pi(&p, util_now());
-		db_pi(&p, m->id);
-		db_pi(&p, deputy);
-		rc = db_exec(c, "UPDATE meeting_members SET status = ?, via = ?, signed_in_at = ?, signed_out_at = NULL,"
-				" leave_reason = '' WHERE meeting_id = ? AND deputy_id = ?", &p, NULL, e);
+		if (!strcmp(status, "present"))
+			return tx_fail(t, E_CONFLICT, "already_present", "已经签到，无需重复签到");
+		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'present', via = ?, signed_in_at = ?, signed_out_at = NULL,"
+				 " leave_reason = '' WHERE meeting_id = ? AND deputy_id = ? AND status = ?",
+			"siiis", via, util_now(), m->id, deputy, status);
 	} else if (!strcmp(action, "sign_out")) {
-		if (strcmp(status, "present")) {
-			db_res_free(r);
-			return err_set(e, E_CONFLICT, "not_present", "尚未签到，不能签退");
-		}
-		db_pi(&p, util_now());
-		db_pi(&p, m->id);
-		db_pi(&p, deputy);
-		rc = db_exec(c, "UPDATE meeting_members SET status = 'left', signed_out_at = ? WHERE meeting_id = ? AND deputy_id = ?",
-			     &p, NULL, e);
+		if (strcmp(status, "present"))
+			return tx_fail(t, E_CONFLICT, "not_present", "尚未签到，不能签退");
+		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'left', signed_out_at = ? WHERE meeting_id = ?"
+				 " AND deputy_id = ? AND status = ?", "iiis", util_now(), m->id, deputy, status);
 	} else if (!strcmp(action, "leave")) {
-		if (!reason || !*reason) {
-			db_res_free(r);
-			return err_field(e, E_INVALID, "missing_field", "reason", "请假须说明理由");
-		}
-		if (!strcmp(status, "present")) {
-			db_res_free(r);
-			return err_set(e, E_CONFLICT, "already_present", "已签到的代表请先签退");
-		}
-		db_ps(&p, reason);
-		db_pi(&p, m->id);
-		db_pi(&p, deputy);
-		rc = db_exec(c, "UPDATE meeting_members SET status = 'leave', leave_reason = ? WHERE meeting_id = ? AND deputy_id = ?",
-			     &p, NULL, e);
+		if (!reason || !*reason)
+			return tx_fail_field(t, E_INVALID, "missing_field", "reason", "请假须说明理由");
+		if (!strcmp(status, "present"))
+			return tx_fail(t, E_CONFLICT, "already_present", "已签到的代表请先签退");
+		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'leave', leave_reason = ? WHERE meeting_id = ?"
+				 " AND deputy_id = ? AND status = ?", "siis", reason, m->id, deputy, status);
 	} else if (!strcmp(action, "cancel_leave")) {
-		if (strcmp(status, "leave")) {
-			db_res_free(r);
-			return err_set(e, E_CONFLICT, "bad_state", "该代表没有请假");
-		}
-		db_pi(&p, m->id);
-		db_pi(&p, deputy);
-		rc = db_exec(c, "UPDATE meeting_members SET status = 'absent', leave_reason = '' WHERE meeting_id = ? AND deputy_id = ?",
-			     &p, NULL, e);
+		if (strcmp(status, "leave"))
+			return tx_fail(t, E_CONFLICT, "bad_state", "该代表没有请假");
+		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'absent', leave_reason = '' WHERE meeting_id = ?"
+				 " AND deputy_id = ? AND status = ?", "iis", m->id, deputy, status);
 	} else {
-		rc = err_field(e, E_INVALID, "bad_action", "action", "未知的签到操作");
+		return tx_fail_field(t, E_INVALID, "bad_action", "action", "未知的签到操作");
 	}
+	return tx_expect_one(t);
+}
+
+/* One attendance step inside t on a meeting held shared; *out gets {attendance, member}. */
+static int attend(struct tx *t, const struct meeting *m, int64_t deputy, const char *action, const char *reason,
+		  const char *via, json_t **out)
+{
+	struct db_res *r = NULL;
+	struct attendance n;
+	json_t *after;
+	if (!strcmp(m->state, "planned") || !strcmp(m->state, "closed") || !strcmp(m->state, "cancelled"))
+		return tx_fail(t, E_CONFLICT, "bad_state", "会议当前为“%s”，不能签到或请假", meeting_state_label(m->state));
+	if (tx_exec(t, &r, MEMBER_SQL " AND x.deputy_id = ?", "ii", m->id, deputy))
+		return t->rc;
+	if (!r->nrows)
+		tx_fail(t, E_FORBIDDEN, "not_member", "该代表不是本次会议的组成人员");
+	else
+		attend_step(t, m, deputy, db_val(r, 0, 2), action, reason, via);
 	db_res_free(r);
-	r = NULL;
-	if (rc)
-		return rc;
-	db_params_init(&p);
-	db_pi(&p, m->id);
-	db_pi(&p, deputy);
-	if ((rc = db_exec(c, MEMBER_SQL " AND x.deputy_id = ?", &p, &r, e)) || (rc = attendance_count(c, m, &t, e))) {
+	if (tx_exec(t, &r, MEMBER_SQL " AND x.deputy_id = ?", "ii", m->id, deputy) ||
+	    tx_check(t, attendance_count(t->c, m, &n, t->e))) {
 		db_res_free(r);
-		return rc;
+		return t->rc;
 	}
-	*out = json_pack("{s:o,s:o}", "attendance", attendance_json(&t, m), "member", member_json(r, 0));
+	*out = json_pack("{s:o,s:o}", "attendance", attendance_json(&n, m), "member", member_json(r, 0));
 	db_res_free(r);
-	return audit(c, a, "meeting.attendance", "meeting", m->id,
-		     json_pack("{s:I,s:s,s:s}", "deputy_id", (json_int_t)deputy, "action", action, "via", via), e);
+	after = json_pack("{s:I,s:s,s:s}", "deputy_id", (json_int_t)deputy, "action", action, "via", via);
+	tx_audit(t, "meeting.attendance", "meeting", m->id, NULL, after);
+	json_decref(after);
+	return t->rc;
+}
+
+int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out)
+{
+	int rc = tx_end(t);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	} else if (meeting) {
+		live_publish(meeting);
+	}
+	return rc;
 }
 
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -474,47 +476,31 @@ int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "代表"},
 		{"reason", JF_STR, 0, 1, LIMIT_SHORT_CHARS, "请假理由"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
+	struct tx t;
 	struct meeting m;
-	int64_t deputy;
+	int64_t deputy = jsonx_int(in, "deputy_id", 0);
 	int rc, staff;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, id, &m, e)) || (rc = meeting_may(c, a, &m, 0, e)))
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (meeting_tx_load(&t, id, 1, 0, &m))
+		return tx_end(&t);
 	staff = meeting_can_run(a, &m);
-	deputy = jsonx_int(in, "deputy_id", 0);
-	if (!staff) {
-		if (!a->deputy_id || (deputy && deputy != a->deputy_id)) {
-			rc = err_set(e, E_FORBIDDEN, "forbidden", "只能为本人签到或请假");
-			goto out;
-		}
-		deputy = a->deputy_id;
-	} else if (!deputy) {
-		rc = err_field(e, E_INVALID, "missing_field", "deputy_id", "请指定代表（deputy_id）");
-		goto out;
-	}
-	if ((rc = attend(c, a, &m, deputy, jsonx_str(in, "action"), jsonx_str(in, "reason"), staff ? "staff" : "self", out, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	live_publish(id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	if (!staff && (!a->deputy_id || (deputy && deputy != a->deputy_id)))
+		tx_fail(&t, E_FORBIDDEN, "forbidden", "只能为本人签到或请假");
+	else if (staff && !deputy)
+		tx_fail_field(&t, E_INVALID, "missing_field", "deputy_id", "请指定代表（deputy_id）");
+	else
+		attend(&t, &m, staff ? deputy : a->deputy_id, jsonx_str(in, "action"), jsonx_str(in, "reason"),
+		       staff ? "staff" : "self", out);
+	return meeting_tx_end(&t, id, out);
 }
 
 int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {{"token", JF_STR, 1, 1, 64, "签到码"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	struct tx t;
 	struct meeting m;
 	int64_t id;
 	int rc;
@@ -523,26 +509,12 @@ int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return rc;
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号扫码签到");
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "token"));
-	if ((rc = db_begin(c, e)) || (rc = q_int(c, "SELECT id FROM meetings WHERE signin_token = ?", &p, &id, e)))
-		goto out;
-	if (!id) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "签到码无效");
-		goto out;
-	}
-	if ((rc = meeting_load(c, id, &m, e)) || (rc = attend(c, a, &m, a->deputy_id, "sign_in", NULL, "qr", out, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	json_object_set_new(*out, "meeting_id", json_integer(id));
-	live_publish(id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	tx_begin(&t, db, a, e);
+	if (meeting_tx_int(&t, &id, "SELECT id FROM meetings WHERE signin_token = ?", "s", jsonx_str(in, "token")))
+		return tx_end(&t);
+	if (!id)
+		tx_fail(&t, E_NOTFOUND, "not_found", "签到码无效");
+	else if (!tx_check(&t, meeting_load(t.c, id, 1, &m, e)) && !attend(&t, &m, a->deputy_id, "sign_in", NULL, "qr", out))
+		json_object_set_new(*out, "meeting_id", json_integer(id));
+	return meeting_tx_end(&t, id, out);
 }

@@ -8,8 +8,8 @@
 #include <jansson.h>
 
 #include "actor.h"
-#include "buf.h"
 #include "db.h"
+#include "tx.h"
 
 /* A kind of meeting and whose members it has: the congress roster on the date, or a list. */
 struct meeting_kind {
@@ -30,20 +30,24 @@ struct meeting {
 	int roster; /* members come from the roster (session, deliberation meeting) */
 };
 
-/* Loads meeting id; E_NOTFOUND "会议不存在" when absent. */
-int meeting_load(struct db_conn *c, int64_t id, struct meeting *m, struct err *e) WUR;
+/* Loads meeting id; E_NOTFOUND "会议不存在" when absent. With lock (inside a writing
+ * transaction) the row is held shared until the transaction ends: the meeting's state cannot
+ * change under the write, and a change of it waits for the write (and the other way round). */
+int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, struct err *e) WUR;
 /* Reading (run 0): staff in scope, or a deputy who is a member. Running (run 1): staff who run
  * meetings in scope (E_FORBIDDEN). Anything else is E_NOTFOUND, so that meetings do not leak. */
 int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *m, int run,
 		struct err *e) WUR;
 int meeting_can_run(const struct actor *a, const struct meeting *m);
+/* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */
+int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m);
 /* *yes: deputy is a member (before sign-in opens, of the roster on the meeting's date). */
 int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes,
 		      struct err *e) WUR;
 /* Takes the roster on the meeting's date as its members (at the opening of sign-in). */
-int meeting_take_roster(struct db_conn *c, const struct meeting *m, struct err *e) WUR;
+int meeting_take_roster(struct tx *t, const struct meeting *m);
 /* Sets the members of a list meeting: each a deputy of the meeting's region subtree. */
-int meeting_set_members(struct db_conn *c, const struct meeting *m, json_t *ids, struct err *e) WUR;
+int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids);
 /* The members with their attendance, a new array in *out. */
 int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **out, struct err *e) WUR;
 
@@ -58,8 +62,12 @@ json_t *attendance_json(const struct attendance *t, const struct meeting *m);
 int attendance_quorum(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e) WUR;
 
 /* The first cell of a one-row query as an integer, 0 when there is no row; the parameters as
- * db_execv's. */
+ * db_execv's. The second inside t: nothing after a failure, and returns t->rc. */
 int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...) WUR;
+int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...);
+/* Ends t (tx_end): after a commit announces meeting (when not 0) to its live screens; after a
+ * failure drops *out (the reply built inside t). Returns the transaction's result. */
+int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out) WUR;
 
 /* Attendance: the list, one step {"action":"sign_in|sign_out|leave|cancel_leave",
  * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. *out is a new

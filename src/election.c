@@ -5,30 +5,17 @@
 #include <string.h>
 
 #include "attendance.h"
-#include "audit.h"
 #include "buf.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "live.h"
 #include "settings.h"
+#include "step.h"
 #include "tally.h"
-
-static const struct {
-	const char *state, *action, *next;
-} round_tr[] = {
-	{"nominating", "open", "open"}, {"open", "count", "counted"}, {"open", "void", "void"},
-};
+#include "tx.h"
 
 static const char *const state_names[][2] = {
 	{"nominating", "提名中"}, {"open", "进行中"}, {"counted", "已计票"}, {"void", "无效"}};
-
-const char *round_next_state(const char *s, const char *a)
-{
-	for (size_t i = 0; i < ARRAY_LEN(round_tr); i++)
-		if (!strcmp(round_tr[i].state, s) && !strcmp(round_tr[i].action, a))
-			return round_tr[i].next;
-	return NULL;
-}
 
 const char *round_state_label(const char *s)
 {
@@ -41,28 +28,6 @@ static json_t *jint(const struct db_res *r, int row, int col)
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
 }
 
-static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
-{
-	struct db_res *r;
-	int rc = db_exec(c, sql, p, &r, e);
-	if (rc)
-		return rc;
-	*v = r->nrows ? db_int(r, 0, 0) : 0;
-	db_res_free(r);
-	return 0;
-}
-
-static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
-		 int64_t id, json_t *after, struct err *e)
-{
-	char s[24];
-	int rc;
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	rc = audit_write(c, a, action, type, s, NULL, after, e);
-	json_decref(after);
-	return rc;
-}
-
 struct elc {
 	int64_t id, meeting_id;
 	char office[200], kind[12], state[8];
@@ -72,6 +37,12 @@ struct rnd {
 	int64_t id, issued, returned, invalid, members;
 	char kind[16], state[16];
 	int no, seats, paper_entered;
+};
+/* A round with its election and meeting, as a write on the round reads them. */
+struct round_ctx {
+	struct rnd d;
+	struct elc l;
+	struct meeting m;
 };
 
 static const char *const office_kinds[] = {"chair", "head", "vice", "other", "project", NULL};
@@ -84,12 +55,10 @@ static enum tally_office office_of(const char *k)
 
 static int load_election(struct db_conn *c, int64_t id, struct elc *l, struct meeting *m, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, meeting_id, office, office_kind, seats, state FROM elections WHERE id = ?", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, "SELECT id, meeting_id, office, office_kind, seats, state FROM elections WHERE id = ?",
+			   "i", id)))
 		return rc;
 	if (!r->nrows) {
 		db_res_free(r);
@@ -102,14 +71,16 @@ static int load_election(struct db_conn *c, int64_t id, struct elc *l, struct me
 	l->seats = (int)db_int(r, 0, 4);
 	snprintf(l->state, sizeof(l->state), "%s", db_val(r, 0, 5));
 	db_res_free(r);
-	return meeting_load(c, l->meeting_id, m, e);
+	return meeting_load(c, l->meeting_id, 0, m, e);
 }
 
-static int load_round(struct db_conn *c, int64_t id, int lock, struct rnd *d, struct elc *l, struct meeting *m,
-		      struct err *e)
+/* Loads round id with its election and meeting; with lock (inside a writing transaction) the
+ * round's row is held until the transaction ends, so that writes on one round take turns. */
+static int load_round(struct db_conn *c, int64_t id, int lock, struct round_ctx *x, struct err *e)
 {
 	struct db_params p;
 	struct db_res *r;
+	struct rnd *d = &x->d;
 	char sql[300];
 	int64_t eid;
 	int rc;
@@ -136,7 +107,16 @@ static int load_round(struct db_conn *c, int64_t id, int lock, struct rnd *d, st
 	d->members = db_int(r, 0, 9);
 	d->paper_entered = (int)db_int(r, 0, 10);
 	db_res_free(r);
-	return load_election(c, eid, l, m, e);
+	return load_election(c, eid, &x->l, &x->m, e);
+}
+
+/* Inside t: the round held (load_round with lock) and t's actor allowed to run its meeting
+ * (run) or take part in it. Returns t->rc. */
+static int round_enter(struct tx *t, int64_t id, int run, struct round_ctx *x)
+{
+	if (!t->rc && !tx_check(t, load_round(t->c, id, 1, x, t->e)))
+		tx_check(t, meeting_may(t->c, t->a, &x->m, run, t->e));
+	return t->rc;
 }
 
 int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
@@ -176,13 +156,12 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 			json_decref(wins);
 			goto out;
 		}
-		if (a && a->deputy_id) {
-			db_pi(&p, a->deputy_id);
-			if ((rc = q_int(c, "SELECT COUNT(*) FROM round_voters WHERE round_id = ? AND deputy_id = ?", &p, &voted, e))) {
-				json_decref(cands);
-				json_decref(wins);
-				goto out;
-			}
+		if (a && a->deputy_id &&
+		    (rc = meeting_q_int(c, &voted, e, "SELECT COUNT(*) FROM round_voters WHERE round_id = ? AND deputy_id = ?",
+					"ii", rid, a->deputy_id))) {
+			json_decref(cands);
+			json_decref(wins);
+			goto out;
 		}
 		for (int j = 0; j < k->nrows; j++) {
 			const char *st = db_val(k, j, 8);
@@ -235,42 +214,30 @@ static int reply_election(struct db_conn *c, const struct actor *a, int64_t id, 
 	return rc;
 }
 
-static int new_round(struct db_conn *c, int64_t election_id, const char *kind, int seats, int64_t *id, struct err *e)
+/* A new round of election_id, nominating; *id its id. */
+static int new_round(struct tx *t, int64_t election_id, const char *kind, int seats, int64_t *id)
 {
-	struct db_params p;
 	struct db_res *r;
-	int rc;
-	db_params_init(&p);
-	db_pi(&p, election_id);
-	db_pi(&p, election_id);
-	db_ps(&p, kind);
-	db_pi(&p, seats);
-	if ((rc = db_exec(c, "INSERT INTO election_rounds (election_id, no, kind, seats, state)"
-			     " VALUES (?, (SELECT COALESCE(MAX(no), 0) + 1 FROM election_rounds WHERE election_id = ?), ?, ?, 'nominating')"
-			     " RETURNING id", &p, &r, e)))
-		return rc;
+	if (tx_exec(t, &r, "INSERT INTO election_rounds (election_id, no, kind, seats, state)"
+			   " VALUES (?, (SELECT COALESCE(MAX(no), 0) + 1 FROM election_rounds WHERE election_id = ?), ?, ?,"
+			   " 'nominating') RETURNING id", "iisi", election_id, election_id, kind, (int64_t)seats))
+		return t->rc;
 	*id = db_int(r, 0, 0);
 	db_res_free(r);
 	return 0;
 }
 
-/* Copies the candidates of round `from` with status `status` (NULL: all) into round `to`. */
-static int copy_candidates(struct db_conn *c, int64_t from, int64_t to, const char *status, const char *by, struct err *e)
+/* Copies the candidates of round `from` with status `status` (NULL: all) into round `to`, as
+ * nominated by `by` (NULL: as before). */
+static int copy_candidates(struct tx *t, int64_t from, int64_t to, const char *status, const char *by)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_pi(&p, to);
-	db_ps(&p, by);
-	db_pi(&p, from);
 	if (status)
-		db_ps(&p, status);
-	return db_exec(c, status ? "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-				   " SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
-				   " WHERE round_id = ? AND status = ?"
-				 : "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-				   " SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
-				   " WHERE round_id = ?",
-		       &p, NULL, e);
+		return tx_exec(t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+					" SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
+					" WHERE round_id = ? AND status = ?", "isis", to, by, from, status);
+	return tx_exec(t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+				" SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
+				" WHERE round_id = ?", "isi", to, by, from);
 }
 
 int election_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out, struct err *e)
@@ -281,51 +248,29 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 		{"seats", JF_INT, 1, 1, 100, "应选人数"},
 		{"item_id", JF_INT, 0, 1, INT64_MAX, "议程"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	int64_t seats = jsonx_int(in, "seats", 1), lid = 0, rid;
+	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m;
-	int64_t rid;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!meeting_one_of(jsonx_str(in, "office_kind"), office_kinds))
 		return err_field(e, E_INVALID, "bad_value", "office_kind", "职务类别应为 chair、head、vice、other 或 project");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, meeting_id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "会议已结束，不能再增加选举");
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, meeting_id);
-	if (json_object_get(in, "item_id"))
-		db_pi(&p, jsonx_int(in, "item_id", 0));
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, jsonx_str(in, "office"));
-	db_ps(&p, jsonx_str(in, "office_kind"));
-	db_pi(&p, jsonx_int(in, "seats", 1));
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
-			     " VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id", &p, &r, e)) ||
-	    (rc = new_round(c, db_int(r, 0, 0), "regular", (int)jsonx_int(in, "seats", 1), &rid, e)) ||
-	    (rc = reply_election(c, a, db_int(r, 0, 0), out, e)) ||
-	    (rc = audit(c, a, "election.create", "election", db_int(r, 0, 0), json_deep_copy(in), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	live_publish(meeting_id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	tx_begin(&t, db, a, e);
+	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加选举");
+	tx_exec(&t, &r, "INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
+			" VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id", "inssii", meeting_id,
+		(int64_t)jsonx_int(in, "item_id", 0), jsonx_str(in, "office"), jsonx_str(in, "office_kind"), seats, util_now());
+	if (tx_ok(&t))
+		lid = db_int(r, 0, 0);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	if (!new_round(&t, lid, "regular", (int)seats, &rid))
+		tx_check(&t, reply_election(t.c, a, lid, out, e));
+	tx_audit(&t, "election.create", "election", lid, NULL, in);
+	return meeting_tx_end(&t, meeting_id, out);
 }
 
 int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
@@ -342,25 +287,36 @@ int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
 	return rc;
 }
 
-/* Opens a write transaction on a round the actor may run (run) or take part in. */
-#define ROUND_BEGIN(lock, run)                                                                   \
-	c = db_acquire(db);                                                                      \
-	if ((rc = db_begin(c, e)) || (rc = load_round(c, round_id, lock, &d, &l, &m, e)) ||       \
-	    (rc = meeting_may(c, a, &m, run, e)))                                                        \
-		goto out;
+/* ---- nominations ---- */
 
-#define ROUND_END(publish, cleanup)                                                              \
-	if (!rc && (rc = db_commit(c, e)) == 0 && publish)                                       \
-		live_publish(m.id);                                                              \
-out:                                                                                             \
-	cleanup;                                                                                 \
-	if (rc) {                                                                                \
-		json_decref(*out);                                                               \
-		*out = NULL;                                                                     \
-	}                                                                                        \
-	db_rollback(c);                                                                          \
-	db_release(db, c);                                                                       \
-	return rc;
+/* A joint nomination (DOMAIN §2.8): distinct members of this meeting, at least
+ * election.nominators_min of them; *n how many. */
+static int joint_nomination(struct tx *t, const struct meeting *m, json_t *ids, int64_t *n)
+{
+	size_t i;
+	json_t *v;
+	int need, yes;
+	*n = 0;
+	if (tx_check(t, settings_int(t->c, m->path, "election.nominators_min", &need, t->e)))
+		return t->rc;
+	json_array_foreach(ids, i, v) {
+		if (!json_is_integer(v))
+			return tx_fail_field(t, E_INVALID, "wrong_type", "nominator_ids", "联名代表应为代表编号");
+		for (size_t j = 0; j < i; j++)
+			if (json_integer_value(json_array_get(ids, j)) == json_integer_value(v))
+				return tx_fail_field(t, E_INVALID, "duplicate_member", "nominator_ids", "联名代表重复");
+		if (tx_check(t, meeting_is_member(t->c, m, json_integer_value(v), &yes, t->e)))
+			return t->rc;
+		if (!yes)
+			return tx_fail_field(t, E_INVALID, "not_member", "nominator_ids", "联名人 %lld 不是本次会议的代表",
+					     (long long)json_integer_value(v));
+		(*n)++;
+	}
+	if (*n < need)
+		return tx_fail_field(t, E_INVALID, "too_few_nominators", "nominator_ids",
+				     "代表联名提名须有 %d 名以上代表（现有 %lld 名）", need, (long long)*n);
+	return 0;
+}
 
 int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
 {
@@ -371,77 +327,33 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 		{"nominator_ids", JF_ARR, 0, 0, 0, "联名代表"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	static const char *const bys[] = {"presidium", "deputies", NULL};
-	struct db_conn *c = NULL;
-	struct db_params p;
-	struct rnd d;
-	struct elc l;
-	struct meeting m;
-	json_t *ids = json_object_get(in, "nominator_ids"), *v;
-	size_t i;
-	int64_t nominators = 0;
-	int rc, need;
+	int64_t deputy = jsonx_int(in, "deputy_id", 0), nominators = 0, known = 1;
+	struct tx t;
+	struct round_ctx x = {0};
+	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!meeting_one_of(jsonx_str(in, "nominated_by"), bys))
 		return err_field(e, E_INVALID, "bad_value", "nominated_by", "提名方式应为 presidium（主席团）或 deputies（代表联名）");
-	ROUND_BEGIN(0, 1)
-	if (strcmp(d.state, "nominating") || !strcmp(d.kind, "runoff")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "本轮选举已不接受提名");
-		goto out;
-	}
-	if (!strcmp(jsonx_str(in, "nominated_by"), "deputies")) {
-		/* joint nominations: distinct members of this meeting, at least election.nominators_min */
-		if ((rc = settings_int(c, m.path, "election.nominators_min", &need, e)))
-			goto out;
-		json_array_foreach(ids, i, v) {
-			int yes;
-			if (!json_is_integer(v)) {
-				rc = err_field(e, E_INVALID, "wrong_type", "nominator_ids", "联名代表应为代表编号");
-				goto out;
-			}
-			for (size_t j = 0; j < i; j++)
-				if (json_integer_value(json_array_get(ids, j)) == json_integer_value(v)) {
-					rc = err_field(e, E_INVALID, "duplicate_member", "nominator_ids", "联名代表重复");
-					goto out;
-				}
-			if ((rc = meeting_is_member(c, &m, json_integer_value(v), &yes, e)))
-				goto out;
-			if (!yes) {
-				rc = err_field(e, E_INVALID, "not_member", "nominator_ids", "联名人 %lld 不是本次会议的代表",
-					       (long long)json_integer_value(v));
-				goto out;
-			}
-			nominators++;
-		}
-		if (nominators < need) {
-			rc = err_field(e, E_INVALID, "too_few_nominators", "nominator_ids",
-				       "代表联名提名须有 %d 名以上代表（现有 %lld 名）", need, (long long)nominators);
-			goto out;
-		}
-	}
-	db_params_init(&p);
-	db_pi(&p, round_id);
-	db_ps(&p, jsonx_str(in, "name"));
-	if (json_object_get(in, "deputy_id"))
-		db_pi(&p, jsonx_int(in, "deputy_id", 0));
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, jsonx_str(in, "nominated_by"));
-	db_pi(&p, nominators);
-	if ((rc = db_exec(c, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-			     " VALUES (?, ?, ?, ?, ?)", &p, NULL, e))) {
-		if (!strcmp(e->code, "duplicate"))
-			rc = err_field(e, E_CONFLICT, "duplicate", "name", "候选人“%s”已被提名", jsonx_str(in, "name"));
-		else if (!strcmp(e->code, "in_use"))
-			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "代表不存在");
-		goto out;
-	}
-	if ((rc = reply_election(c, a, l.id, out, e)) ||
-	    (rc = audit(c, a, "election.candidate", "election", l.id, json_deep_copy(in), e)))
-		goto out;
-	ROUND_END(1, (void)0)
+	tx_begin(&t, db, a, e);
+	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "nominating") || !strcmp(x.d.kind, "runoff")))
+		tx_fail(&t, E_CONFLICT, "bad_state", "本轮选举已不接受提名");
+	if (tx_ok(&t) && !strcmp(jsonx_str(in, "nominated_by"), "deputies"))
+		joint_nomination(&t, &x.m, json_object_get(in, "nominator_ids"), &nominators);
+	if (deputy && !meeting_tx_int(&t, &known, "SELECT COUNT(*) FROM deputies WHERE id = ?", "i", deputy) && !known)
+		tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在");
+	if (!tx_exec(&t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+			       " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", "isnsi", round_id, jsonx_str(in, "name"),
+		     deputy, jsonx_str(in, "nominated_by"), nominators) && db_changes(t.c) != 1)
+		tx_fail_field(&t, E_CONFLICT, "duplicate", "name", "候选人“%s”已被提名", jsonx_str(in, "name"));
+	if (tx_ok(&t))
+		tx_check(&t, reply_election(t.c, a, x.l.id, out, e));
+	tx_audit(&t, "election.candidate", "election", x.l.id, NULL, in);
+	return meeting_tx_end(&t, x.m.id, out);
 }
+
+/* ---- the state machine of a round: its steps run by step_run (step.h) ---- */
 
 static const char *count_rule_text(enum tally_office o)
 {
@@ -464,184 +376,269 @@ static int marks_allowed(const struct rnd *d, const struct elc *l, int ratio)
 	return max;
 }
 
-static int round_open(struct db_conn *c, const struct actor *a, struct rnd *d, const struct elc *l,
-		      const struct meeting *m, struct err *e)
+/* Running a round: staff who run the meeting. s->ctx is the round's struct round_ctx. */
+static int may_run(struct step_run *s)
 {
-	struct db_params p;
+	struct round_ctx *x = s->ctx;
+	return tx_check(&s->t, meeting_may(s->t.c, s->a, &x->m, 1, s->t.e));
+}
+
+/* Voting opens while the meeting sits with its quorum (the meeting's row held shared, so that
+ * it does not close meanwhile) and with as many candidates as the office's rule allows; more
+ * than that makes the round a preliminary vote. */
+static int round_open(struct step_run *s)
+{
+	struct round_ctx *x = s->ctx;
+	struct rnd *d = &x->d;
 	struct attendance t;
 	int64_t n;
-	int rc, ratio, check;
-	(void)a;
-	if (strcmp(m->state, "in_session"))
-		return err_set(e, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始投票");
-	if ((rc = attendance_quorum(c, m, &t, e)) || (rc = settings_int(c, m->path, "project.candidate_ratio_pct", &ratio, e)))
-		return rc;
-	db_params_init(&p);
-	db_pi(&p, d->id);
-	if ((rc = q_int(c, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?", &p, &n, e)))
-		return rc;
-	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0) : tally_candidates_check(office_of(l->kind), d->seats, (int)n, ratio);
+	int ratio, check;
+	if (tx_check(&s->t, meeting_load(s->t.c, x->m.id, 1, &x->m, s->t.e)))
+		return s->t.rc;
+	if (strcmp(x->m.state, "in_session"))
+		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始投票");
+	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) ||
+	    tx_check(&s->t, settings_int(s->t.c, x->m.path, "project.candidate_ratio_pct", &ratio, s->t.e)) ||
+	    meeting_tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?", "i", d->id))
+		return s->t.rc;
+	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0)
+					   : tally_candidates_check(office_of(x->l.kind), d->seats, (int)n, ratio);
 	if (check < 0) {
 		int min, max;
-		tally_candidate_range(office_of(l->kind), d->seats, ratio, &min, &max);
-		return err_set(e, E_CONFLICT, "candidate_count", "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名",
-			       count_rule_text(office_of(l->kind)), d->seats, min, (long long)n);
+		tally_candidate_range(office_of(x->l.kind), d->seats, ratio, &min, &max);
+		return tx_fail(&s->t, E_CONFLICT, "candidate_count", "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名",
+			       count_rule_text(office_of(x->l.kind)), d->seats, min, (long long)n);
 	}
-	db_params_init(&p);
-	db_ps(&p, check > 0 ? "preliminary" : d->kind);
-	db_pi(&p, t.present);
-	db_pi(&p, t.members);
-	db_pi(&p, util_now());
-	db_pi(&p, d->id);
-	return db_exec(c, "UPDATE election_rounds SET state = 'open', kind = ?, issued = ?, members = ?, opened_at = ?"
-			  " WHERE id = ?", &p, NULL, e);
+	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET kind = ?, issued = ?, members = ?, opened_at = ? WHERE id = ?",
+		       "siiii", check > 0 ? "preliminary" : d->kind, t.present, t.members, util_now(), d->id);
 }
 
-static int set_status(struct db_conn *c, int64_t cand, const char *status, struct err *e)
+static int set_status(struct tx *t, int64_t cand, const char *status)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_ps(&p, status);
-	db_pi(&p, cand);
-	return db_exec(c, "UPDATE election_candidates SET status = ? WHERE id = ?", &p, NULL, e);
+	return tx_exec(t, NULL, "UPDATE election_candidates SET status = ? WHERE id = ?", "si", status, cand);
 }
 
-static int round_result(struct db_conn *c, int64_t rid, const char *text, const char *state, struct err *e)
+/* The round's written result; the state is the runner's. */
+static int round_result(struct tx *t, int64_t rid, const struct buf *text)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_ps(&p, state);
-	db_ps(&p, text);
-	db_pi(&p, util_now());
-	db_pi(&p, rid);
-	return db_exec(c, "UPDATE election_rounds SET state = ?, result = ?, counted_at = ? WHERE id = ?", &p, NULL, e);
+	if (buf_failed(text))
+		return tx_fail(t, E_INTERNAL, "internal", "服务器内部错误");
+	return tx_exec(t, NULL, "UPDATE election_rounds SET result = ?, counted_at = ? WHERE id = ?", "sii", text->data,
+		       util_now(), rid);
 }
 
-/* Counts a round: void, preliminary, or elected / tie / unfilled with the round that follows. */
-static int round_count(struct db_conn *c, struct rnd *d, const struct elc *l, const struct meeting *m, struct err *e)
+/* A preliminary vote: the most supported advance to the formal vote, as many as it allows; a
+ * tie across that line is voted again. tc holds the candidates (n). */
+static int count_preliminary(struct step_run *s, struct tally_candidate *tc, int n, struct buf *text)
 {
-	struct db_params p;
-	struct db_res *r = NULL;
-	struct tally_candidate *tc = NULL;
-	struct buf text = BUF_INIT_CAP(4096);
+	struct round_ctx *x = s->ctx;
+	int64_t next;
+	int min, max, ratio, elected, tied;
+	if (tx_check(&s->t, settings_int(s->t.c, x->m.path, "project.candidate_ratio_pct", &ratio, s->t.e)))
+		return s->t.rc;
+	tally_candidate_range(office_of(x->l.kind), x->d.seats, ratio, &min, &max);
+	tally_round(tc, n, n, 0, &elected, &tied); /* only sorts */
+	if (max < n && tc[max - 1].votes == tc[max].votes) {
+		buf_adds(text, "预选中得票相同，无法确定正式候选人，应再次预选");
+		if (!round_result(&s->t, x->d.id, text) && !new_round(&s->t, x->l.id, "preliminary", x->d.seats, &next))
+			copy_candidates(&s->t, x->d.id, next, NULL, NULL);
+		return s->t.rc;
+	}
+	buf_adds(text, "预选结果，按得票多少确定正式候选人：");
+	for (int i = 0; i < n; i++)
+		set_status(&s->t, tc[i].id, i < max ? "advanced" : "not_elected");
+	buf_addf(text, "前 %d 名进入正式选举", max);
+	if (!round_result(&s->t, x->d.id, text) && !new_round(&s->t, x->l.id, "regular", x->d.seats, &next))
+		copy_candidates(&s->t, x->d.id, next, "advanced", NULL);
+	return s->t.rc;
+}
+
+/* A formal vote: elected, tied for the last seats (a runoff among them follows) or unfilled
+ * seats (a further round follows); the election is done when every seat is filled. */
+static int count_formal(struct step_run *s, const struct db_res *r, struct tally_candidate *tc, int n,
+			struct buf *text)
+{
+	struct round_ctx *x = s->ctx;
+	const struct rnd *d = &x->d;
 	int64_t next, total_elected;
-	int rc, n, elected, tied, tie_seats, ratio;
-
-	if (!tally_round_valid(d->issued, d->returned)) {
-		buf_addf(&text, "收回选票 %lld 张，多于发出的 %lld 张，本轮选举无效，应重新投票", (long long)d->returned,
-			 (long long)d->issued);
-		if ((rc = round_result(c, d->id, text.data, "void", e)) || (rc = new_round(c, l->id, d->kind, d->seats, &next, e)) ||
-		    (rc = copy_candidates(c, d->id, next, NULL, NULL, e)))
-			goto out;
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, d->id);
-	if ((rc = db_exec(c, "SELECT id, name, n_for FROM election_candidates WHERE round_id = ?", &p, &r, e)))
-		goto out;
-	n = r->nrows;
-	tc = xcalloc((size_t)n + 1, sizeof(*tc));
-	for (int i = 0; i < n; i++) {
-		tc[i].id = db_int(r, i, 0);
-		tc[i].votes = db_int(r, i, 2);
-	}
-	if (!strcmp(d->kind, "preliminary")) {
-		/* the most supported advance, as many as the formal vote allows */
-		int min, max;
-		if ((rc = settings_int(c, m->path, "project.candidate_ratio_pct", &ratio, e)))
-			goto out;
-		tally_candidate_range(office_of(l->kind), d->seats, ratio, &min, &max);
-		tally_round(tc, n, n, 0, &elected, &tied); /* only sorts */
-		if (max < n && tc[max - 1].votes == tc[max].votes) {
-			buf_adds(&text, "预选中得票相同，无法确定正式候选人，应再次预选");
-			if ((rc = round_result(c, d->id, text.data, "counted", e)) ||
-			    (rc = new_round(c, l->id, "preliminary", d->seats, &next, e)) ||
-			    (rc = copy_candidates(c, d->id, next, NULL, NULL, e)))
-				goto out;
-			goto out;
-		}
-		buf_adds(&text, "预选结果，按得票多少确定正式候选人：");
-		for (int i = 0; i < n; i++) {
-			if ((rc = set_status(c, tc[i].id, i < max ? "advanced" : "not_elected", e)))
-				goto out;
-		}
-		buf_addf(&text, "前 %d 名进入正式选举", max);
-		if ((rc = round_result(c, d->id, text.data, "counted", e)) ||
-		    (rc = new_round(c, l->id, "regular", d->seats, &next, e)) ||
-		    (rc = copy_candidates(c, d->id, next, "advanced", NULL, e)))
-			goto out;
-		goto out;
-	}
-	tie_seats = tally_round(tc, n, d->seats, d->members, &elected, &tied);
-	buf_addf(&text, "应到 %lld 人，发出 %lld 张，收回 %lld 张，有效 %lld 张；当选需超过全体代表半数（至少 %lld 票）。",
+	int elected, tied, tie_seats = tally_round(tc, n, d->seats, d->members, &elected, &tied);
+	buf_addf(text, "应到 %lld 人，发出 %lld 张，收回 %lld 张，有效 %lld 张；当选需超过全体代表半数（至少 %lld 票）。",
 		 (long long)d->members, (long long)d->issued, (long long)d->returned,
 		 (long long)(d->returned - d->invalid), (long long)tally_needed(d->members, TALLY_HALF));
 	for (int i = 0; i < n; i++) {
 		const char *st = tc[i].outcome == OUT_ELECTED ? "elected" : tc[i].outcome == OUT_TIE ? "tie" : "not_elected";
 		for (int j = 0; j < r->nrows; j++)
 			if (db_int(r, j, 0) == tc[i].id)
-				buf_addf(&text, "%s %lld 票%s；", db_val(r, j, 1), (long long)tc[i].votes,
+				buf_addf(text, "%s %lld 票%s；", db_val(r, j, 1), (long long)tc[i].votes,
 					 tc[i].outcome == OUT_ELECTED ? "，当选" : tc[i].outcome == OUT_TIE ? "，票数相同" : "，未当选");
-		if ((rc = set_status(c, tc[i].id, st, e)))
-			goto out;
+		set_status(&s->t, tc[i].id, st);
 	}
-	db_params_init(&p);
-	db_pi(&p, l->id);
-	if ((rc = q_int(c, "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r ON r.id = k.round_id"
-			   " WHERE r.election_id = ? AND k.status = 'elected'", &p, &total_elected, e)))
-		goto out;
+	if (meeting_tx_int(&s->t, &total_elected, "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r"
+						  " ON r.id = k.round_id WHERE r.election_id = ? AND k.status = 'elected'",
+			   "i", x->l.id))
+		return s->t.rc;
 	if (tie_seats) {
-		buf_addf(&text, "得票相同者就剩余 %d 个名额再次投票", tie_seats);
-		if ((rc = round_result(c, d->id, text.data, "counted", e)) ||
-		    (rc = new_round(c, l->id, "runoff", tie_seats, &next, e)) ||
-		    (rc = copy_candidates(c, d->id, next, "tie", "runoff", e)))
-			goto out;
-	} else if (total_elected < l->seats && strcmp(l->kind, "project")) {
-		buf_addf(&text, "尚缺 %lld 名，应另行选举%s", (long long)(l->seats - total_elected),
-			 !strcmp(l->kind, "vice") ? "（仍实行差额选举）" : "");
-		if ((rc = round_result(c, d->id, text.data, "counted", e)) ||
-		    (rc = new_round(c, l->id, "further", (int)(l->seats - total_elected), &next, e)))
-			goto out;
-	} else {
-		db_params_init(&p);
-		db_pi(&p, l->id);
-		if ((rc = round_result(c, d->id, text.data, "counted", e)) ||
-		    (rc = db_exec(c, "UPDATE elections SET state = 'done' WHERE id = ?", &p, NULL, e)))
-			goto out;
+		buf_addf(text, "得票相同者就剩余 %d 个名额再次投票", tie_seats);
+		if (!round_result(&s->t, d->id, text) && !new_round(&s->t, x->l.id, "runoff", tie_seats, &next))
+			copy_candidates(&s->t, d->id, next, "tie", "runoff");
+	} else if (total_elected < x->l.seats && strcmp(x->l.kind, "project")) {
+		buf_addf(text, "尚缺 %lld 名，应另行选举%s", (long long)(x->l.seats - total_elected),
+			 !strcmp(x->l.kind, "vice") ? "（仍实行差额选举）" : "");
+		if (!round_result(&s->t, d->id, text))
+			new_round(&s->t, x->l.id, "further", (int)(x->l.seats - total_elected), &next);
+	} else if (!round_result(&s->t, d->id, text)) {
+		tx_exec(&s->t, NULL, "UPDATE elections SET state = 'done' WHERE id = ?", "i", x->l.id);
 	}
-out:
+	return s->t.rc;
+}
+
+/* Counts a round: void when more ballots came back than were issued (voted again), else a
+ * preliminary or a formal count. */
+static int round_count(struct step_run *s)
+{
+	struct round_ctx *x = s->ctx;
+	const struct rnd *d = &x->d;
+	struct db_res *r = NULL;
+	struct tally_candidate *tc;
+	struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 4);
+	int64_t next;
+
+	if (!tally_round_valid(d->issued, d->returned)) {
+		s->to = "void";
+		buf_addf(&text, "收回选票 %lld 张，多于发出的 %lld 张，本轮选举无效，应重新投票", (long long)d->returned,
+			 (long long)d->issued);
+		if (!round_result(&s->t, d->id, &text) && !new_round(&s->t, x->l.id, d->kind, d->seats, &next))
+			copy_candidates(&s->t, d->id, next, NULL, NULL);
+		buf_release(&text);
+		return s->t.rc;
+	}
+	if (tx_exec(&s->t, &r, "SELECT id, name, n_for FROM election_candidates WHERE round_id = ?", "i", d->id)) {
+		buf_release(&text);
+		return s->t.rc;
+	}
+	tc = xcalloc((size_t)r->nrows + 1, sizeof(*tc));
+	for (int i = 0; i < r->nrows; i++) {
+		tc[i].id = db_int(r, i, 0);
+		tc[i].votes = db_int(r, i, 2);
+	}
+	if (!strcmp(d->kind, "preliminary"))
+		count_preliminary(s, tc, r->nrows, &text);
+	else
+		count_formal(s, r, tc, r->nrows, &text);
 	free(tc);
 	db_res_free(r);
 	buf_release(&text);
-	return rc;
+	return s->t.rc;
+}
+
+static const struct step round_steps[] = {
+	{"open", "开始投票", "nominating", "open", may_run, round_open},
+	{"count", "计票", "open", "counted", may_run, round_count},
+};
+
+/* The round with its election and meeting under the runner's lock, seen by the actor. */
+static int step_load(struct step_run *s)
+{
+	struct round_ctx *x = s->ctx;
+	if (!tx_check(&s->t, load_round(s->t.c, s->id, 0, x, s->t.e)) &&
+	    !tx_check(&s->t, meeting_may(s->t.c, s->a, &x->m, 0, s->t.e)))
+		s->state = x->d.state;
+	return s->t.rc;
+}
+
+static int step_set_state(struct step_run *s)
+{
+	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET state = ? WHERE id = ? AND state = ?", "sis", s->to, s->id,
+		       s->from);
+}
+
+static int step_after(struct step_run *s)
+{
+	struct round_ctx *x = s->ctx;
+	return tx_check(&s->t, reply_election(s->t.c, s->a, x->l.id, &s->after, s->t.e));
+}
+
+/* The trail records a round's steps on its election: "election.round" with the round and step. */
+static int step_audit(struct step_run *s)
+{
+	struct round_ctx *x = s->ctx;
+	json_t *after = json_pack("{s:I,s:s}", "round_id", (json_int_t)s->id, "action", s->step->name);
+	tx_audit(&s->t, "election.round", "election", x->l.id, NULL, after);
+	json_decref(after);
+	return s->t.rc;
+}
+
+static const struct step_machine round_machine = {
+	.object_type = "election",
+	.table = "election_rounds",
+	.what = "选举轮次",
+	.steps = round_steps,
+	.nsteps = ARRAY_LEN(round_steps),
+	.load = step_load,
+	.set_state = step_set_state,
+	.after = step_after,
+	.state_label = round_state_label,
+	.audit = step_audit,
+};
+
+const char *round_next_state(const char *state, const char *action)
+{
+	return step_next(&round_machine, state, action);
 }
 
 int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct rnd d;
-	struct elc l;
-	struct meeting m;
-	const char *action;
+	struct round_ctx x = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &round_machine, a, round_id, in, &x, out, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	ROUND_BEGIN(1, 1)
-	if (!round_next_state(d.state, action) || !strcmp(action, "void")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "本轮选举当前为“%s”，不能执行该操作", round_state_label(d.state));
-		goto out;
+	live_publish(x.m.id);
+	return 0;
+}
+
+/* ---- ballots ---- */
+
+/* *present: the deputy is a member of the meeting who has signed in. */
+static int is_present(struct tx *t, const struct meeting *m, int64_t deputy, int64_t *present)
+{
+	return meeting_tx_int(t, present, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?"
+					  " AND status = 'present'", "ii", m->id, deputy);
+}
+
+/* Every mark names a candidate of the round (k: their ids). */
+static int marks_known(struct tx *t, json_t *marks, const struct db_res *k)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(marks, key, v) {
+		int found = 0;
+		for (int j = 0; j < k->nrows; j++)
+			found |= !strcmp(db_val(k, j, 0), key);
+		if (!found)
+			return tx_fail_field(t, E_INVALID, "bad_candidate", "marks", "选票上没有编号为 %s 的候选人", key);
 	}
-	if (!strcmp(action, "open"))
-		rc = round_open(c, a, &d, &l, &m, e);
-	else
-		rc = round_count(c, &d, &l, &m, e);
-	if (rc || (rc = reply_election(c, a, l.id, out, e)) ||
-	    (rc = audit(c, a, "election.round", "election", l.id, json_pack("{s:I,s:s}", "round_id", (json_int_t)round_id, "action", action), e)))
-		goto out;
-	ROUND_END(1, (void)0)
+	return t->rc;
+}
+
+/* A valid ballot's marks into the counters of the round's candidates (k) and write-ins. */
+static int count_ballot(struct tx *t, int64_t round_id, json_t *marks, json_t *wi, const struct db_res *k)
+{
+	size_t i;
+	json_t *v;
+	for (int j = 0; j < k->nrows; j++) {
+		const char *s = json_string_value(json_object_get(marks, db_val(k, j, 0)));
+		const char *col = !s || !strcmp(s, "abstain") ? "n_abstain" : !strcmp(s, "for") ? "n_for" : "n_against";
+		char sql[96];
+		snprintf(sql, sizeof(sql), "UPDATE election_candidates SET %s = %s + 1 WHERE id = ?", col, col);
+		tx_exec(t, NULL, sql, "i", db_int(k, j, 0));
+	}
+	json_array_foreach(wi, i, v)
+		tx_exec(t, NULL, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, 1)"
+				 " ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + 1",
+			"is", round_id, json_string_value(v));
+	return t->rc;
 }
 
 /* Takes a member's ballot into the round: the member is recorded as having voted, the marks go
@@ -652,17 +649,14 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 		{"marks", JF_OBJ, 1, 0, 0, "选票"},
 		{"write_ins", JF_ARR, 0, 0, 0, "另选他人"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	json_t *marks = json_object_get(in, "marks"), *wi = json_object_get(in, "write_ins"), *v, *after;
+	struct tx t;
 	struct db_res *k = NULL;
-	struct rnd d;
-	struct elc l;
-	struct meeting m;
-	json_t *marks = json_object_get(in, "marks"), *wi = json_object_get(in, "write_ins"), *v;
+	struct round_ctx x = {0};
 	const char *key;
 	size_t i;
 	int64_t present;
-	int rc, fors = 0, valid, ratio;
+	int rc, fors = 0, valid = 0, ratio;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
@@ -679,133 +673,71 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 			return err_field(e, E_INVALID, "bad_value", "write_ins", "另选人姓名无效");
 		fors++;
 	}
-	ROUND_BEGIN(1, 0)
-	if (strcmp(d.state, "open")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "本轮投票%s", !strcmp(d.state, "nominating") ? "尚未开始" : "已结束");
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, m.id);
-	db_pi(&p, a->deputy_id);
-	if ((rc = q_int(c, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ? AND status = 'present'",
-			&p, &present, e)))
-		goto out;
-	if (!present) {
-		rc = err_set(e, E_CONFLICT, "not_present", "请先签到再投票");
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, round_id);
-	if ((rc = db_exec(c, "SELECT id FROM election_candidates WHERE round_id = ?", &p, &k, e)))
-		goto out;
-	json_object_foreach(marks, key, v) {
-		int found = 0;
-		for (int j = 0; j < k->nrows; j++)
-			found |= !strcmp(db_val(k, j, 0), key);
-		if (!found) {
-			rc = err_field(e, E_INVALID, "bad_candidate", "marks", "选票上没有编号为 %s 的候选人", key);
-			goto out;
-		}
-	}
-	db_params_init(&p);
-	db_pi(&p, round_id);
-	db_pi(&p, a->deputy_id);
-	if ((rc = db_exec(c, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')", &p, NULL, e))) {
-		if (!strcmp(e->code, "duplicate"))
-			rc = err_set(e, E_CONFLICT, "already_voted", "您已领取或投出本轮选票，不能重复投票");
-		goto out;
-	}
-	if ((rc = settings_int(c, m.path, "project.candidate_ratio_pct", &ratio, e)))
-		goto out;
-	valid = tally_ballot_valid(fors, marks_allowed(&d, &l, ratio));
-	db_params_init(&p);
-	db_pi(&p, valid ? 0 : 1);
-	db_pi(&p, round_id);
-	if ((rc = db_exec(c, "UPDATE election_rounds SET returned = returned + 1, invalid = invalid + ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	for (int j = 0; valid && j < k->nrows; j++) {
-		const char *s = json_string_value(json_object_get(marks, db_val(k, j, 0)));
-		const char *col = !s || !strcmp(s, "abstain") ? "n_abstain" : !strcmp(s, "for") ? "n_for" : "n_against";
-		char sql[96];
-		snprintf(sql, sizeof(sql), "UPDATE election_candidates SET %s = %s + 1 WHERE id = ?", col, col);
-		db_params_init(&p);
-		db_pi(&p, db_int(k, j, 0));
-		if ((rc = db_exec(c, sql, &p, NULL, e)))
-			goto out;
-	}
-	json_array_foreach(wi, i, v) {
-		if (!valid)
-			break;
-		db_params_init(&p);
-		db_pi(&p, round_id);
-		db_ps(&p, json_string_value(v));
-		if ((rc = db_exec(c, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, 1)"
-				     " ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + 1", &p, NULL, e)))
-			goto out;
-	}
+	tx_begin(&t, db, a, e);
+	if (!round_enter(&t, round_id, 0, &x) && strcmp(x.d.state, "open"))
+		tx_fail(&t, E_CONFLICT, "bad_state", "本轮投票%s", !strcmp(x.d.state, "nominating") ? "尚未开始" : "已结束");
+	if (!is_present(&t, &x.m, a->deputy_id, &present) && !present)
+		tx_fail(&t, E_CONFLICT, "not_present", "请先签到再投票");
+	if (!tx_exec(&t, &k, "SELECT id FROM election_candidates WHERE round_id = ?", "i", round_id))
+		marks_known(&t, marks, k);
+	if (!tx_exec(&t, NULL, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')"
+			       " ON CONFLICT DO NOTHING", "ii", round_id, a->deputy_id) && db_changes(t.c) != 1)
+		tx_fail(&t, E_CONFLICT, "already_voted", "您已领取或投出本轮选票，不能重复投票");
+	if (!tx_check(&t, settings_int(t.c, x.m.path, "project.candidate_ratio_pct", &ratio, e)))
+		valid = tally_ballot_valid(fors, marks_allowed(&x.d, &x.l, ratio));
+	tx_exec(&t, NULL, "UPDATE election_rounds SET returned = returned + 1, invalid = invalid + ? WHERE id = ?", "ii",
+		(int64_t)!valid, round_id);
+	if (valid)
+		count_ballot(&t, round_id, marks, wi, k);
 	/* the audit says that the member voted in this round, never how */
-	if ((rc = audit(c, a, "election.ballot", "election", l.id, json_pack("{s:I}", "round_id", (json_int_t)round_id), e)))
-		goto out;
-	*out = json_pack("{s:b,s:b}", "ok", 1, "valid", valid);
-	ROUND_END(1, db_res_free(k))
+	after = json_pack("{s:I}", "round_id", (json_int_t)round_id);
+	tx_audit(&t, "election.ballot", "election", x.l.id, NULL, after);
+	json_decref(after);
+	db_res_free(k);
+	if (tx_ok(&t))
+		*out = json_pack("{s:b,s:b}", "ok", 1, "valid", valid);
+	return meeting_tx_end(&t, x.m.id, out);
 }
 
 int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {{"deputy_ids", JF_ARR, 1, 0, 0, "领取纸质选票的代表"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
-	struct rnd d;
-	struct elc l;
-	struct meeting m;
 	json_t *ids = json_object_get(in, "deputy_ids"), *v;
+	struct tx t;
+	struct round_ctx x = {0};
 	size_t i;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	ROUND_BEGIN(1, 1)
-	if (strcmp(d.state, "open")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "本轮投票未在进行中");
-		goto out;
-	}
+	tx_begin(&t, db, a, e);
+	if (!round_enter(&t, round_id, 1, &x) && strcmp(x.d.state, "open"))
+		tx_fail(&t, E_CONFLICT, "bad_state", "本轮投票未在进行中");
 	json_array_foreach(ids, i, v) {
-		int64_t present;
+		int64_t deputy = json_integer_value(v), present;
+		if (!tx_ok(&t))
+			break;
 		if (!json_is_integer(v)) {
-			rc = err_field(e, E_INVALID, "wrong_type", "deputy_ids", "应为代表编号");
-			goto out;
+			tx_fail_field(&t, E_INVALID, "wrong_type", "deputy_ids", "应为代表编号");
+			break;
 		}
-		db_params_init(&p);
-		db_pi(&p, m.id);
-		db_pi(&p, json_integer_value(v));
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ? AND status = 'present'",
-				&p, &present, e)))
-			goto out;
-		if (!present) {
-			rc = err_field(e, E_CONFLICT, "not_present", "deputy_ids", "代表 %lld 不是本次会议已签到的代表",
-				       (long long)json_integer_value(v));
-			goto out;
-		}
-		db_params_init(&p);
-		db_pi(&p, round_id);
-		db_pi(&p, json_integer_value(v));
-		if ((rc = db_exec(c, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'paper')", &p, NULL, e))) {
-			if (!strcmp(e->code, "duplicate"))
-				rc = err_field(e, E_CONFLICT, "already_voted", "deputy_ids", "代表 %lld 已领取或投出本轮选票",
-					       (long long)json_integer_value(v));
-			goto out;
-		}
+		if (!is_present(&t, &x.m, deputy, &present) && !present)
+			tx_fail_field(&t, E_CONFLICT, "not_present", "deputy_ids", "代表 %lld 不是本次会议已签到的代表",
+				      (long long)deputy);
+		if (!tx_exec(&t, NULL, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'paper')"
+				       " ON CONFLICT DO NOTHING", "ii", round_id, deputy) && db_changes(t.c) != 1)
+			tx_fail_field(&t, E_CONFLICT, "already_voted", "deputy_ids", "代表 %lld 已领取或投出本轮选票",
+				      (long long)deputy);
 	}
-	if ((rc = reply_election(c, a, l.id, out, e)) ||
-	    (rc = audit(c, a, "election.paper_issued", "election", l.id, json_deep_copy(in), e)))
-		goto out;
-	ROUND_END(0, (void)0)
+	if (tx_ok(&t))
+		tx_check(&t, reply_election(t.c, a, x.l.id, out, e));
+	tx_audit(&t, "election.paper_issued", "election", x.l.id, NULL, in);
+	return meeting_tx_end(&t, 0, out);
 }
 
 /* A teller's entry in one canonical text, so that two entries compare as strings. */
 static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **text, struct err *e)
 {
-	struct db_params p;
 	struct db_res *k = NULL;
 	json_t *cands = json_object_get(in, "candidates"), *wi = json_object_get(in, "write_ins"), *v, *norm = NULL, *nc;
 	int64_t returned = jsonx_int(in, "returned", 0), invalid = jsonx_int(in, "invalid", 0);
@@ -813,9 +745,7 @@ static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **t
 	int rc;
 	if (invalid > returned)
 		return err_field(e, E_INVALID, "bad_count", "invalid", "无效票不能多于收回的选票");
-	db_params_init(&p);
-	db_pi(&p, round_id);
-	if ((rc = db_exec(c, "SELECT id, name FROM election_candidates WHERE round_id = ? ORDER BY id", &p, &k, e)))
+	if ((rc = db_execv(c, &k, e, "SELECT id, name FROM election_candidates WHERE round_id = ? ORDER BY id", "i", round_id)))
 		return rc;
 	json_object_foreach(cands, key, v) {
 		int found = 0;
@@ -831,6 +761,7 @@ static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **t
 			 "candidates", nc, "write_ins", wi ? json_incref(wi) : json_object());
 	for (int j = 0; j < k->nrows; j++) {
 		json_t *one = json_object_get(cands, db_val(k, j, 0)), *o = json_object();
+		json_object_set_new(nc, db_val(k, j, 0), o);
 		static const char *const f[] = {"for", "against", "abstain"};
 		int64_t sum = 0;
 		for (int x = 0; x < 3; x++) {
@@ -847,7 +778,6 @@ static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **t
 				       db_val(k, j, 1), (long long)sum, (long long)(returned - invalid));
 			goto out;
 		}
-		json_object_set_new(nc, db_val(k, j, 0), o);
 	}
 	json_object_foreach(wi, key, v)
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || util_utf8_len(key) > LIMIT_NAME_CHARS) {
@@ -862,11 +792,10 @@ out:
 }
 
 /* Names the first difference between two tellers' entries. */
-static void paper_diff(struct db_conn *c, const char *a_text, const char *b_text, char *out, size_t n)
+static void paper_diff(const char *a_text, const char *b_text, char *out, size_t n)
 {
 	json_t *x = json_loads(a_text, 0, NULL), *y = json_loads(b_text, 0, NULL), *v;
 	const char *key;
-	(void)c;
 	snprintf(out, n, "请核对");
 	if (!x || !y)
 		goto done;
@@ -897,6 +826,36 @@ done:
 	json_decref(y);
 }
 
+/* The first teller's entry waits for the second's (the same teller may correct it). */
+static int teller_wait(struct tx *t, int64_t round_id, int64_t account, const char *counts)
+{
+	tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ? AND account_id = ?", "ii", round_id, account);
+	return tx_exec(t, NULL, "INSERT INTO round_tellers (round_id, account_id, counts) VALUES (?, ?, ?)", "iis",
+		       round_id, account, counts);
+}
+
+/* Two tellers agree: the paper counts (their canonical entry) join the device counts, once. */
+static int paper_join(struct tx *t, int64_t round_id, const char *counts)
+{
+	json_t *x = json_loads(counts, 0, NULL), *v;
+	const char *key;
+	tx_exec(t, NULL, "UPDATE election_rounds SET returned = returned + ?, invalid = invalid + ?, paper_entered = 1"
+			 " WHERE id = ?", "iii", (int64_t)json_integer_value(json_object_get(x, "returned")),
+		(int64_t)json_integer_value(json_object_get(x, "invalid")), round_id);
+	json_object_foreach(json_object_get(x, "candidates"), key, v)
+		tx_exec(t, NULL, "UPDATE election_candidates SET n_for = n_for + ?, n_against = n_against + ?,"
+				 " n_abstain = n_abstain + ? WHERE id = ?", "iiis",
+			(int64_t)json_integer_value(json_object_get(v, "for")),
+			(int64_t)json_integer_value(json_object_get(v, "against")),
+			(int64_t)json_integer_value(json_object_get(v, "abstain")), key);
+	json_object_foreach(json_object_get(x, "write_ins"), key, v)
+		tx_exec(t, NULL, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, ?)"
+				 " ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + ?", "isii",
+			round_id, key, (int64_t)json_integer_value(v), (int64_t)json_integer_value(v));
+	json_decref(x);
+	return tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ?", "i", round_id);
+}
+
 int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
@@ -905,90 +864,42 @@ int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *
 		{"candidates", JF_OBJ, 1, 0, 0, "候选人得票"},
 		{"write_ins", JF_OBJ, 0, 0, 0, "另选他人得票"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
-	struct db_res *t = NULL;
-	struct rnd d;
-	struct elc l;
-	struct meeting m;
-	char *mine = NULL;
+	struct tx t;
+	struct db_res *other = NULL;
+	struct round_ctx x = {0};
+	char *mine = NULL, diff[200];
+	json_t *after;
 	int rc, agreed = 0;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	ROUND_BEGIN(1, 1)
-	if (strcmp(d.state, "open") || d.paper_entered) {
-		rc = err_set(e, E_CONFLICT, "bad_state", d.paper_entered ? "纸质选票已经计入，不能重复录入" : "本轮投票未在进行中");
-		goto out;
-	}
-	if ((rc = paper_entry(c, round_id, in, &mine, e)))
-		goto out;
-	db_params_init(&p);
-	db_pi(&p, round_id);
-	db_pi(&p, a->account_id);
-	if ((rc = db_exec(c, "SELECT account_id, counts FROM round_tellers WHERE round_id = ? AND account_id <> ?", &p, &t, e)))
-		goto out;
-	if (!t->nrows) {
-		/* the first teller's entry waits for the second (the same teller may correct it) */
-		db_params_init(&p);
-		db_pi(&p, round_id);
-		db_pi(&p, a->account_id);
-		if ((rc = db_exec(c, "DELETE FROM round_tellers WHERE round_id = ? AND account_id = ?", &p, NULL, e)))
-			goto out;
-		db_ps(&p, mine);
-		if ((rc = db_exec(c, "INSERT INTO round_tellers (round_id, account_id, counts) VALUES (?, ?, ?)", &p, NULL, e)))
-			goto out;
-	} else if (strcmp(db_val(t, 0, 1), mine)) {
-		char diff[200];
-		paper_diff(c, db_val(t, 0, 1), mine, diff, sizeof(diff));
-		rc = err_set(e, E_CONFLICT, "tellers_disagree", "两名计票人录入的票数不一致（%s），本次录入未计入，请核对后重新录入", diff);
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "open") || x.d.paper_entered))
+		tx_fail(&t, E_CONFLICT, "bad_state", "%s", x.d.paper_entered ? "纸质选票已经计入，不能重复录入" : "本轮投票未在进行中");
+	if (tx_ok(&t))
+		tx_check(&t, paper_entry(t.c, round_id, in, &mine, e));
+	if (tx_exec(&t, &other, "SELECT account_id, counts FROM round_tellers WHERE round_id = ? AND account_id <> ?", "ii",
+		    round_id, a->account_id)) {
+		/* nothing more */
+	} else if (!other->nrows) {
+		teller_wait(&t, round_id, a->account_id, mine);
+	} else if (strcmp(db_val(other, 0, 1), mine)) {
+		paper_diff(db_val(other, 0, 1), mine, diff, sizeof(diff));
+		tx_fail(&t, E_CONFLICT, "tellers_disagree", "两名计票人录入的票数不一致（%s），本次录入未计入，请核对后重新录入", diff);
 	} else {
-		/* agreed: the paper counts join the device counts, once */
-		json_t *x = json_loads(mine, 0, NULL), *v;
-		const char *key;
 		agreed = 1;
-		db_params_init(&p);
-		db_pi(&p, jsonx_int(in, "returned", 0));
-		db_pi(&p, jsonx_int(in, "invalid", 0));
-		db_pi(&p, round_id);
-		rc = db_exec(c, "UPDATE election_rounds SET returned = returned + ?, invalid = invalid + ?, paper_entered = 1"
-				" WHERE id = ?", &p, NULL, e);
-		json_object_foreach(json_object_get(x, "candidates"), key, v) {
-			if (rc)
-				break;
-			db_params_init(&p);
-			db_pi(&p, json_integer_value(json_object_get(v, "for")));
-			db_pi(&p, json_integer_value(json_object_get(v, "against")));
-			db_pi(&p, json_integer_value(json_object_get(v, "abstain")));
-			db_ps(&p, key);
-			rc = db_exec(c, "UPDATE election_candidates SET n_for = n_for + ?, n_against = n_against + ?,"
-					" n_abstain = n_abstain + ? WHERE id = ?", &p, NULL, e);
-		}
-		json_object_foreach(json_object_get(x, "write_ins"), key, v) {
-			if (rc)
-				break;
-			db_params_init(&p);
-			db_pi(&p, round_id);
-			db_ps(&p, key);
-			db_pi(&p, json_integer_value(v));
-			db_pi(&p, json_integer_value(v));
-			rc = db_exec(c, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, ?)"
-					" ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + ?", &p, NULL, e);
-		}
-		json_decref(x);
-		if (rc)
-			goto out;
-		db_params_init(&p);
-		db_pi(&p, round_id);
-		if ((rc = db_exec(c, "DELETE FROM round_tellers WHERE round_id = ?", &p, NULL, e)))
-			goto out;
+		paper_join(&t, round_id, mine);
 	}
-	if ((rc = reply_election(c, a, l.id, out, e)) ||
-	    (rc = audit(c, a, "election.paper", "election", l.id, json_pack("{s:I,s:b}", "round_id", (json_int_t)round_id, "agreed", agreed), e)))
-		goto out;
-	json_object_set_new(*out, "agreed", json_boolean(agreed));
-	ROUND_END(agreed, (free(mine), db_res_free(t)))
+	if (tx_ok(&t))
+		tx_check(&t, reply_election(t.c, a, x.l.id, out, e));
+	after = json_pack("{s:I,s:b}", "round_id", (json_int_t)round_id, "agreed", agreed);
+	tx_audit(&t, "election.paper", "election", x.l.id, NULL, after);
+	json_decref(after);
+	if (tx_ok(&t))
+		json_object_set_new(*out, "agreed", json_boolean(agreed));
+	free(mine);
+	db_res_free(other);
+	return meeting_tx_end(&t, agreed ? x.m.id : 0, out);
 }
 
 int election_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "attendance.h"
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "election.h"
@@ -16,24 +15,9 @@
 #include "role.h"
 #include "settings.h"
 #include "sheet.h"
+#include "step.h"
+#include "tx.h"
 #include "vote.h"
-
-/* ---- the state machine ---- */
-
-static const struct {
-	const char *state, *action, *next;
-} meeting_tr[] = {
-	{"planned", "open_signin", "signin_open"}, {"planned", "cancel", "cancelled"},
-	{"signin_open", "open", "in_session"},     {"in_session", "close", "closed"},
-};
-
-const char *meeting_next_state(const char *s, const char *a)
-{
-	for (size_t i = 0; i < ARRAY_LEN(meeting_tr); i++)
-		if (!strcmp(meeting_tr[i].state, s) && !strcmp(meeting_tr[i].action, a))
-			return meeting_tr[i].next;
-	return NULL;
-}
 
 int meeting_kinds(json_t **out, struct err *e)
 {
@@ -50,17 +34,6 @@ int meeting_kinds(json_t **out, struct err *e)
 }
 
 static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
-
-static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
-		 int64_t id, json_t *after, struct err *e)
-{
-	char s[24];
-	int rc;
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	rc = audit_write(c, a, action, type, s, NULL, after, e);
-	json_decref(after);
-	return rc;
-}
 
 #define M_COLS                                                                                  \
 	"m.id, m.kind, m.title, m.region_code, r.name, m.level, m.term, m.starts_on, m.starts_time," \
@@ -172,13 +145,13 @@ out:
 	return rc;
 }
 
-/* Runs fn inside one read transaction on a loaded, readable meeting and wraps the result. */
+/* {"meeting": the whole meeting} as the actor sees it, in the caller's transaction. */
 static int reply_meeting(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct meeting m;
 	json_t *o;
 	int rc;
-	if ((rc = meeting_load(c, id, &m, e)) || (rc = meeting_json(c, a, &m, 1, &o, e)))
+	if ((rc = meeting_load(c, id, 0, &m, e)) || (rc = meeting_json(c, a, &m, 1, &o, e)))
 		return rc;
 	*out = json_pack("{s:o}", "meeting", o);
 	return 0;
@@ -213,14 +186,13 @@ static const struct jfield meeting_spec[] = {
 
 int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
-	struct db_conn *c = NULL;
-	struct db_params p;
+	const struct meeting_kind *k;
+	const char *level = jsonx_str(in, "level") ? jsonx_str(in, "level") : "township";
+	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m = {0};
 	char path[160], signin[33], screen[33];
-	const struct meeting_kind *k;
 	int qn, qd, rc;
-	const char *level = jsonx_str(in, "level") ? jsonx_str(in, "level") : "township";
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, meeting_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
@@ -230,66 +202,37 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return err_field(e, E_INVALID, "bad_kind", "kind", "会议类型无效");
 	if (!role_can(a->role, PERM_MEETING_RUN))
 		return err_set(e, E_FORBIDDEN, "forbidden", "无权组织会议");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = region_scope(c, a, jsonx_str(in, "region_code"), path, sizeof(path), e)) ||
-	    (rc = settings_int(c, path, "meeting.quorum_num", &qn, e)) ||
-	    (rc = settings_int(c, path, "meeting.quorum_den", &qd, e)))
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (tx_check(&t, region_scope(t.c, a, jsonx_str(in, "region_code"), path, sizeof(path), e)) ||
+	    tx_check(&t, settings_int(t.c, path, "meeting.quorum_num", &qn, e)) ||
+	    tx_check(&t, settings_int(t.c, path, "meeting.quorum_den", &qd, e)))
+		return tx_end(&t);
 	qn = (int)jsonx_int(in, "quorum_num", qn);
 	qd = (int)jsonx_int(in, "quorum_den", qd);
-	if (qn > qd) {
-		rc = err_field(e, E_INVALID, "bad_quorum", "quorum_num", "法定人数比例不能超过全体");
-		goto out;
-	}
-	if (!k->roster && !json_object_get(in, "member_ids")) {
-		rc = err_field(e, E_INVALID, "missing_field", "member_ids", "%s须列出参会人员（member_ids）", k->name);
-		goto out;
-	}
+	if (qn > qd)
+		tx_fail_field(&t, E_INVALID, "bad_quorum", "quorum_num", "法定人数比例不能超过全体");
+	else if (!k->roster && !json_object_get(in, "member_ids"))
+		tx_fail_field(&t, E_INVALID, "missing_field", "member_ids", "%s须列出参会人员（member_ids）", k->name);
 	util_random_hex(signin, 16);
 	util_random_hex(screen, 16);
-	db_params_init(&p);
-	db_ps(&p, k->kind);
-	db_ps(&p, jsonx_str(in, "title"));
-	db_ps(&p, jsonx_str(in, "region_code"));
-	db_ps(&p, path);
-	db_ps(&p, level);
-	db_pi(&p, jsonx_int(in, "term", 0));
-	db_ps(&p, jsonx_str(in, "starts_on"));
-	db_ps(&p, jsonx_str(in, "starts_time") ? jsonx_str(in, "starts_time") : "");
-	db_ps(&p, jsonx_str(in, "ends_on"));
-	db_ps(&p, jsonx_str(in, "place") ? jsonx_str(in, "place") : "");
-	db_ps(&p, jsonx_str(in, "notice_on"));
-	db_pi(&p, qn);
-	db_pi(&p, qd);
-	db_ps(&p, signin);
-	db_ps(&p, screen);
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO meetings (kind, title, region_code, region_path, level, term, starts_on,"
-			     " starts_time, ends_on, place, notice_on, state, quorum_num, quorum_den, signin_token,"
-			     " screen_token, created_by, created_at, updated_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  &p, &r, e)))
-		goto out;
-	if ((rc = meeting_load(c, db_int(r, 0, 0), &m, e)))
-		goto out;
-	if (!k->roster && (rc = meeting_set_members(c, &m, json_object_get(in, "member_ids"), e)))
-		goto out;
-	if ((rc = reply_meeting(c, a, m.id, out, e)) ||
-	    (rc = audit(c, a, "meeting.create", "meeting", m.id, json_deep_copy(in), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	tx_exec(&t, &r, "INSERT INTO meetings (kind, title, region_code, region_path, level, term, starts_on, starts_time,"
+			" ends_on, place, notice_on, state, quorum_num, quorum_den, signin_token, screen_token, created_by,"
+			" created_at, updated_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"sssssisssssiissiii", k->kind, jsonx_str(in, "title"), jsonx_str(in, "region_code"), path, level,
+		(int64_t)jsonx_int(in, "term", 0), jsonx_str(in, "starts_on"),
+		jsonx_str(in, "starts_time") ? jsonx_str(in, "starts_time") : "", jsonx_str(in, "ends_on"),
+		jsonx_str(in, "place") ? jsonx_str(in, "place") : "", jsonx_str(in, "notice_on"), (int64_t)qn, (int64_t)qd,
+		signin, screen, a->account_id, util_now(), util_now());
+	if (tx_ok(&t))
+		tx_check(&t, meeting_load(t.c, db_int(r, 0, 0), 0, &m, e));
+	if (tx_ok(&t) && !k->roster)
+		meeting_set_members(&t, &m, json_object_get(in, "member_ids"));
+	if (tx_ok(&t))
+		tx_check(&t, reply_meeting(t.c, a, m.id, out, e));
+	tx_audit(&t, "meeting.create", "meeting", m.id, NULL, in);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return meeting_tx_end(&t, 0, out);
 }
 
 int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
@@ -298,7 +241,7 @@ int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_meeting(c, a, id, out, e);
 	db_rollback(c);
 	db_release(db, c);
@@ -366,7 +309,7 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	for (int i = 0; i < r->nrows; i++) {
 		struct meeting m;
 		json_t *o;
-		if ((rc = meeting_load(c, db_int(r, i, M_ID), &m, e)) || (rc = meeting_json(c, a, &m, 0, &o, e))) {
+		if ((rc = meeting_load(c, db_int(r, i, M_ID), 0, &m, e)) || (rc = meeting_json(c, a, &m, 0, &o, e))) {
 			json_decref(items);
 			goto out;
 		}
@@ -395,110 +338,129 @@ static const struct jfield update_spec[] = {
 int meeting_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const char *const cols[] = {"title", "starts_on", "starts_time", "ends_on", "place", "notice_on", "minutes"};
-	struct db_conn *c = NULL;
+	json_t *members = json_object_get(in, "member_ids");
+	struct tx t;
 	struct meeting m;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, update_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
 	    (rc = check_date(in, "ends_on", "闭会日期", e)) || (rc = check_date(in, "notice_on", "通知日期", e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (strcmp(m.state, "planned") &&
-	    (json_object_get(in, "starts_on") || json_object_get(in, "member_ids"))) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "会议已开始签到，不能再改日期或参会人员（当前：%s）", meeting_state_label(m.state));
-		goto out;
-	}
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "meetings", id, "会议") || meeting_tx_load(&t, id, 0, 1, &m))
+		return tx_end(&t);
+	if (strcmp(m.state, "planned") && (json_object_get(in, "starts_on") || members))
+		tx_fail(&t, E_CONFLICT, "bad_state", "会议已开始签到，不能再改日期或参会人员（当前：%s）",
+			meeting_state_label(m.state));
 	for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
-		struct db_params p;
 		char sql[128];
 		if (!json_object_get(in, cols[i]))
 			continue;
-		db_params_init(&p);
-		db_ps(&p, jsonx_str(in, cols[i]) ? jsonx_str(in, cols[i]) : "");
-		db_pi(&p, util_now());
-		db_pi(&p, id);
 		snprintf(sql, sizeof(sql), "UPDATE meetings SET %s = ?, updated_at = ? WHERE id = ?", cols[i]);
-		if ((rc = db_exec(c, sql, &p, NULL, e)))
-			goto out;
+		tx_exec(&t, NULL, sql, "sii", jsonx_str(in, cols[i]) ? jsonx_str(in, cols[i]) : "", util_now(), id);
 	}
-	if (json_object_get(in, "member_ids")) {
-		if (m.roster) {
-			rc = err_field(e, E_INVALID, "bad_member", "member_ids", "该类会议的参会人员为本届代表名册，不能指定");
-			goto out;
-		}
-		if ((rc = meeting_set_members(c, &m, json_object_get(in, "member_ids"), e)))
-			goto out;
-	}
-	if ((rc = meeting_load(c, id, &m, e)) || (rc = reply_meeting(c, a, id, out, e)) ||
-	    (rc = audit(c, a, "meeting.update", "meeting", id, json_deep_copy(in), e)) || (rc = db_commit(c, e)))
-		goto out;
-	live_publish(id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	if (members && m.roster)
+		tx_fail_field(&t, E_INVALID, "bad_member", "member_ids", "该类会议的参会人员为本届代表名册，不能指定");
+	else if (members && tx_ok(&t))
+		meeting_set_members(&t, &m, members);
+	if (tx_ok(&t))
+		tx_check(&t, reply_meeting(t.c, a, id, out, e));
+	tx_audit(&t, "meeting.update", "meeting", id, NULL, in);
+	return meeting_tx_end(&t, id, out);
+}
+
+/* ---- the state machine of a meeting: its steps run by step_run (step.h) ---- */
+
+/* Running a meeting: staff who run meetings in its scope. */
+static int may_run(struct step_run *s)
+{
+	return tx_check(&s->t, meeting_may(s->t.c, s->a, s->ctx, 1, s->t.e));
+}
+
+/* At the opening of sign-in a roster meeting takes the congress's roster on its date. */
+static int take_members(struct step_run *s)
+{
+	const struct meeting *m = s->ctx;
+	return m->roster ? meeting_take_roster(&s->t, m) : 0;
+}
+
+/* A session opens only with the quorum present (DOMAIN §1.2). */
+static int need_quorum(struct step_run *s)
+{
+	struct attendance t;
+	return tx_check(&s->t, attendance_quorum(s->t.c, s->ctx, &t, s->t.e));
+}
+
+/* A meeting closes only when none of its votes and rounds is open. */
+static int nothing_open(struct step_run *s)
+{
+	int64_t votes, rounds;
+	if (tx_check(&s->t, vote_open_count(s->t.c, s->id, &votes, s->t.e)) ||
+	    tx_check(&s->t, round_open_count(s->t.c, s->id, &rounds, s->t.e)))
+		return s->t.rc;
+	if (votes + rounds)
+		return tx_fail(&s->t, E_CONFLICT, "vote_open", "仍有表决或选举正在进行，请先结束");
+	return 0;
+}
+
+static const struct step meeting_steps[] = {
+	{"open_signin", "开始签到", "planned", "signin_open", may_run, take_members},
+	{"open", "宣布开会", "signin_open", "in_session", may_run, need_quorum},
+	{"close", "宣布闭会", "in_session", "closed", may_run, nothing_open},
+	{"cancel", "取消会议", "planned", "cancelled", may_run, NULL},
+};
+
+/* The meeting under the runner's lock, seen by the actor; s->ctx is its struct meeting. */
+static int step_load(struct step_run *s)
+{
+	struct meeting *m = s->ctx;
+	if (!tx_check(&s->t, meeting_load(s->t.c, s->id, 0, m, s->t.e)) &&
+	    !tx_check(&s->t, meeting_may(s->t.c, s->a, m, 0, s->t.e)))
+		s->state = m->state;
+	return s->t.rc;
+}
+
+static int step_after(struct step_run *s)
+{
+	return tx_check(&s->t, reply_meeting(s->t.c, s->a, s->id, &s->after, s->t.e));
+}
+
+/* The trail keeps its name for every step of a meeting: "meeting.action" with the step. */
+static int step_audit(struct step_run *s)
+{
+	json_t *after = json_pack("{s:s,s:s}", "action", s->step->name, "state", s->to);
+	tx_audit(&s->t, "meeting.action", "meeting", s->id, NULL, after);
+	json_decref(after);
+	return s->t.rc;
+}
+
+static const struct step_machine meeting_machine = {
+	.object_type = "meeting",
+	.table = "meetings",
+	.what = "会议",
+	.steps = meeting_steps,
+	.nsteps = ARRAY_LEN(meeting_steps),
+	.load = step_load,
+	.after = step_after,
+	.state_label = meeting_state_label,
+	.audit = step_audit,
+};
+
+const char *meeting_next_state(const char *state, const char *action)
+{
+	return step_next(&meeting_machine, state, action);
 }
 
 int meeting_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
 	struct meeting m;
-	struct attendance t;
-	const char *action, *next;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &meeting_machine, a, id, in, &m, out, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (!(next = meeting_next_state(m.state, action))) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "会议当前为“%s”，不能执行该操作", meeting_state_label(m.state));
-		goto out;
-	}
-	if (!strcmp(action, "open_signin") && m.roster) {
-		/* the members are the congress's roster on the meeting's date, taken now */
-		if ((rc = meeting_take_roster(c, &m, e)))
-			goto out;
-	}
-	if (!strcmp(action, "open") && (rc = attendance_quorum(c, &m, &t, e)))
-		goto out;
-	if (!strcmp(action, "close")) {
-		int64_t votes, rounds;
-		if ((rc = vote_open_count(c, id, &votes, e)) || (rc = round_open_count(c, id, &rounds, e)))
-			goto out;
-		if (votes + rounds) {
-			rc = err_set(e, E_CONFLICT, "vote_open", "仍有表决或选举正在进行，请先结束");
-			goto out;
-		}
-	}
-	db_params_init(&p);
-	db_ps(&p, next);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE meetings SET state = ?, updated_at = ? WHERE id = ?", &p, NULL, e)) ||
-	    (rc = meeting_load(c, id, &m, e)) || (rc = reply_meeting(c, a, id, out, e)) ||
-	    (rc = audit(c, a, "meeting.action", "meeting", id, json_pack("{s:s,s:s}", "action", action, "state", next), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
 	live_publish(id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return 0;
 }
 
 int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -512,14 +474,14 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 		{"name", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "文件名称"},
 		{"url", JF_STR, 1, 1, 1000, "文件地址"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	const char *desc = jsonx_str(in, "description") ? jsonx_str(in, "description") : "";
+	json_t *docs = json_object_get(in, "documents"), *d;
+	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m;
-	json_t *docs = json_object_get(in, "documents"), *d;
 	size_t i;
 	int64_t seq;
-	char *docs_text = NULL;
+	char *docs_text;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
@@ -530,41 +492,23 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 		if ((rc = jsonx_check(d, doc_spec, e)))
 			return rc;
 	}
-	docs_text = json_dumps(docs ? docs : json_array(), JSON_COMPACT);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "会议已结束，不能再增加议程");
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = meeting_q_int(c, &seq, e, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?", "i", id)))
-		goto out;
-	db_pi(&p, seq);
-	db_ps(&p, jsonx_str(in, "title"));
-	db_ps(&p, jsonx_str(in, "description") ? jsonx_str(in, "description") : "");
-	db_ps(&p, docs_text);
-	if ((rc = db_exec(c, "INSERT INTO meeting_items (meeting_id, seq, title, description, documents)"
-			     " VALUES (?, ?, ?, ?, ?) RETURNING id", &p, &r, e)))
-		goto out;
-	*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:o}}", "item", "id", (json_int_t)db_int(r, 0, 0), "seq",
-			 (json_int_t)seq, "title", jsonx_str(in, "title"), "description",
-			 jsonx_str(in, "description") ? jsonx_str(in, "description") : "", "documents",
-			 docs ? json_incref(docs) : json_array());
-	if ((rc = audit(c, a, "meeting.item", "meeting", id, json_deep_copy(in), e)) || (rc = db_commit(c, e)))
-		goto out;
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	tx_begin(&t, db, a, e);
+	/* the meeting's row is held while the next number is taken */
+	if (!tx_lock(&t, "meetings", id, "会议") && !meeting_tx_load(&t, id, 0, 1, &m) &&
+	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加议程");
+	meeting_tx_int(&t, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?", "i", id);
+	docs_text = docs ? json_dumps(docs, JSON_COMPACT) : NULL;
+	tx_exec(&t, &r, "INSERT INTO meeting_items (meeting_id, seq, title, description, documents) VALUES (?, ?, ?, ?, ?)"
+			" RETURNING id", "iisss", id, seq, jsonx_str(in, "title"), desc, docs_text ? docs_text : "[]");
 	free(docs_text);
+	if (tx_ok(&t))
+		*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:o}}", "item", "id", (json_int_t)db_int(r, 0, 0), "seq",
+				 (json_int_t)seq, "title", jsonx_str(in, "title"), "description", desc, "documents",
+				 docs ? json_incref(docs) : json_array());
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	tx_audit(&t, "meeting.item", "meeting", id, NULL, in);
+	return meeting_tx_end(&t, 0, out);
 }
 
 /* ---- records ---- */
@@ -576,7 +520,7 @@ int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **ou
 	json_t *mj = NULL, *members = NULL;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
 	    !(rc = meeting_json(c, a, &m, 1, &mj, e)) && !(rc = meeting_members_json(c, &m, &members, e))) {
 		*out = json_pack("{s:O,s:o,s:O,s:O}", "meeting", mj, "attendance", members, "votes",
 				 json_object_get(mj, "votes"), "elections", json_object_get(mj, "elections"));
@@ -663,7 +607,7 @@ int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *
 	struct db_conn *c = db_acquire(db);
 	struct meeting m;
 	int rc;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, &m, e)))
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)))
 		rc = meeting_may(c, a, &m, 0, e);
 	db_rollback(c);
 	db_release(db, c);
@@ -689,7 +633,7 @@ json_t *meeting_live(struct db *db, int64_t id)
 	struct attendance t;
 	json_t *o = NULL, *vote = NULL, *round = NULL;
 
-	if (db_begin_read(c, &e) || meeting_load(c, id, &m, &e) || attendance_count(c, &m, &t, &e) ||
+	if (db_begin_read(c, &e) || meeting_load(c, id, 0, &m, &e) || attendance_count(c, &m, &t, &e) ||
 	    vote_current_json(c, id, &vote, &e) || round_current_json(c, id, &round, &e) ||
 	    db_execv(c, &r, &e, "SELECT title FROM meetings WHERE id = ?", "i", id))
 		goto out;

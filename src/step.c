@@ -69,6 +69,8 @@ static int run_steps(struct step_run *s)
 		return s->t.rc;
 	if (tx_check(&s->t, m->after(s)))
 		return s->t.rc;
+	if (m->audit)
+		return tx_check(&s->t, m->audit(s));
 	snprintf(audit_action, sizeof(audit_action), "%s.%s", m->object_type, s->step->name);
 	return tx_audit(&s->t, audit_action, m->object_type, s->id, s->before, s->after);
 }

@@ -45,6 +45,10 @@ struct step_machine {
 	/* Fills s->after, the item as the caller now sees it (the reply and the audit's "after"). */
 	int (*after)(struct step_run *s);
 	const char *(*state_label)(const char *state);
+	/* Writes the step's audit record itself, for a module that keeps its own action names or
+	 * audits another object (tx_audit on s->t); NULL: "<object_type>.<step>" on the item with
+	 * s->before and s->after. */
+	int (*audit)(struct step_run *s);
 };
 
 struct step_run {

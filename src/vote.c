@@ -5,29 +5,16 @@
 #include <string.h>
 
 #include "attendance.h"
-#include "audit.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "live.h"
+#include "step.h"
 #include "tally.h"
+#include "tx.h"
 
 #define VOTE_SHARDS 16 /* rows each device vote's counters are spread over */
 
-static const struct {
-	const char *state, *action, *next;
-} vote_tr[] = {
-	{"draft", "open", "open"}, {"open", "close", "closed"},
-};
-
 static const char *const state_names[][2] = {{"draft", "未开始"}, {"open", "进行中"}, {"closed", "已结束"}};
-
-const char *vote_next_state(const char *s, const char *a)
-{
-	for (size_t i = 0; i < ARRAY_LEN(vote_tr); i++)
-		if (!strcmp(vote_tr[i].state, s) && !strcmp(vote_tr[i].action, a))
-			return vote_tr[i].next;
-	return NULL;
-}
 
 static const char *state_name(const char *s)
 {
@@ -38,28 +25,6 @@ static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
 static json_t *jint(const struct db_res *r, int row, int col)
 {
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
-}
-
-static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
-{
-	struct db_res *r;
-	int rc = db_exec(c, sql, p, &r, e);
-	if (rc)
-		return rc;
-	*v = r->nrows ? db_int(r, 0, 0) : 0;
-	db_res_free(r);
-	return 0;
-}
-
-static int audit(struct db_conn *c, const struct actor *a, const char *action, const char *type,
-		 int64_t id, json_t *after, struct err *e)
-{
-	char s[24];
-	int rc;
-	snprintf(s, sizeof(s), "%lld", (long long)id);
-	rc = audit_write(c, a, action, type, s, NULL, after, e);
-	json_decref(after);
-	return rc;
 }
 
 #define V_COLS                                                                                  \
@@ -96,7 +61,7 @@ static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r,
 		*r = NULL;
 		return err_set(e, E_NOTFOUND, "not_found", "表决不存在");
 	}
-	if ((rc = meeting_load(c, db_int(*r, 0, V_MEETING), m, e))) {
+	if ((rc = meeting_load(c, db_int(*r, 0, V_MEETING), 0, m, e))) {
 		db_res_free(*r);
 		*r = NULL;
 	}
@@ -105,7 +70,6 @@ static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r,
 
 int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL, *b = NULL;
 	struct meeting m;
 	int64_t cast = 0, voted = 0, base, members, present, f, ag, ab;
@@ -120,19 +84,15 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	f = db_int(r, 0, V_FOR);
 	ag = db_int(r, 0, V_AGAINST);
 	ab = db_int(r, 0, V_ABSTAIN);
-	db_params_init(&p);
-	db_pi(&p, id);
 	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", &p, &cast, e)))
+		if ((rc = meeting_q_int(c, &cast, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
 			goto out;
 	} else {
 		cast = f + ag + ab;
 	}
-	if (a && a->deputy_id) {
-		db_pi(&p, a->deputy_id);
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ? AND deputy_id = ?", &p, &voted, e)))
-			goto out;
-	}
+	if (a && a->deputy_id && (rc = meeting_q_int(c, &voted, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
+							   " AND deputy_id = ?", "ii", id, a->deputy_id)))
+		goto out;
 	members = db_int(r, 0, V_MEMBERS);
 	present = db_int(r, 0, V_PRESENT);
 	if (!closed) {
@@ -171,10 +131,8 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
 	if (closed && db_int(r, 0, V_RECORDED)) {
 		json_t *list = json_array();
-		db_params_init(&p);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d ON d.id = v.deputy_id"
-				     " WHERE v.vote_id = ? ORDER BY d.name, d.id", &p, &b, e))) {
+		if ((rc = db_execv(c, &b, e, "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"
+					     " ON d.id = v.deputy_id WHERE v.vote_id = ? ORDER BY d.name, d.id", "i", id))) {
 			json_decref(list);
 			json_decref(o);
 			goto out;
@@ -215,8 +173,8 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	const char *mode = jsonx_str(in, "mode") ? jsonx_str(in, "mode") : "device";
 	const char *basis = jsonx_str(in, "basis") ? jsonx_str(in, "basis") : "all";
 	const char *threshold = jsonx_str(in, "threshold") ? jsonx_str(in, "threshold") : "half";
-	struct db_conn *c = NULL;
-	struct db_params p;
+	int64_t item = jsonx_int(in, "item_id", 0), ok = 1, vid = 0;
+	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m;
 	int rc;
@@ -229,52 +187,23 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
 	if (!meeting_one_of(threshold, thresholds))
 		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = meeting_load(c, meeting_id, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
+	if (item && !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", "ii",
+				    item, meeting_id) && !ok)
+		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
+	tx_exec(&t, &r, "INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id", "inssissi", meeting_id, item,
+		jsonx_str(in, "title"), mode, (int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold,
+		util_now());
+	if (tx_ok(&t)) {
+		vid = db_int(r, 0, 0);
+		tx_check(&t, reply_vote(t.c, a, vid, out, e));
 	}
-	if (json_object_get(in, "item_id")) {
-		int64_t ok;
-		db_params_init(&p);
-		db_pi(&p, jsonx_int(in, "item_id", 0));
-		db_pi(&p, meeting_id);
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", &p, &ok, e)))
-			goto out;
-		if (!ok) {
-			rc = err_field(e, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
-			goto out;
-		}
-	}
-	db_params_init(&p);
-	db_pi(&p, meeting_id);
-	if (json_object_get(in, "item_id"))
-		db_pi(&p, jsonx_int(in, "item_id", 0));
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, jsonx_str(in, "title"));
-	db_ps(&p, mode);
-	db_pi(&p, json_is_true(json_object_get(in, "recorded")));
-	db_ps(&p, basis);
-	db_ps(&p, threshold);
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id", &p, &r, e)) ||
-	    (rc = reply_vote(c, a, db_int(r, 0, 0), out, e)) ||
-	    (rc = audit(c, a, "vote.create", "vote", db_int(r, 0, 0), json_deep_copy(in), e)) || (rc = db_commit(c, e)))
-		goto out;
-	live_publish(meeting_id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	tx_audit(&t, "vote.create", "vote", vid, NULL, in);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return meeting_tx_end(&t, meeting_id, out);
 }
 
 int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
@@ -292,26 +221,58 @@ int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, str
 	return rc;
 }
 
+/* ---- the state machine of a vote: its steps run by step_run (step.h) ---- */
+
+/* Running a vote: staff who run the meeting. s->ctx is the vote's struct meeting. */
+static int may_run(struct step_run *s)
+{
+	return tx_check(&s->t, meeting_may(s->t.c, s->a, s->ctx, 1, s->t.e));
+}
+
+/* A vote opens while the meeting sits with its quorum, one vote at a time (the meeting's row is
+ * held meanwhile, so neither a second vote nor the close comes between); the counters' rows
+ * exist before the first ballot, so that a ballot only updates. */
+static int vote_open(struct step_run *s)
+{
+	static const char *const choices[] = {"for", "against", "abstain"};
+	struct meeting *m = s->ctx;
+	struct attendance t;
+	int64_t open;
+	if (tx_lock(&s->t, "meetings", m->id, "会议") || tx_check(&s->t, meeting_load(s->t.c, m->id, 0, m, s->t.e)))
+		return s->t.rc;
+	if (strcmp(m->state, "in_session"))
+		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始表决");
+	if (tx_check(&s->t, attendance_quorum(s->t.c, m, &t, s->t.e)) ||
+	    tx_check(&s->t, vote_open_count(s->t.c, m->id, &open, s->t.e)))
+		return s->t.rc;
+	if (open)
+		return tx_fail(&s->t, E_CONFLICT, "vote_open", "已有一项表决正在进行");
+	for (int64_t shard = 0; shard < VOTE_SHARDS; shard++)
+		for (size_t k = 0; k < ARRAY_LEN(choices); k++)
+			tx_exec(&s->t, NULL, "INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)", "iis",
+				s->id, shard, choices[k]);
+	return tx_exec(&s->t, NULL, "UPDATE votes SET members = ?, present = ?, opened_at = ? WHERE id = ?", "iiii",
+		       t.members, t.present, util_now(), s->id);
+}
+
 /* The result of a vote at its close: the counts, the base the rule counts against, whether it
  * passed and the sentence that says why. */
-static int vote_close(struct db_conn *c, const struct meeting *m, const struct db_res *v, struct err *e)
+static int vote_close(struct step_run *s)
 {
-	struct db_params p;
+	const struct db_res *v = s->row;
 	struct db_res *r = NULL;
 	struct attendance t;
 	int64_t f = db_int(v, 0, V_FOR), ag = db_int(v, 0, V_AGAINST), ab = db_int(v, 0, V_ABSTAIN), base, need;
-	const char *basis = db_val(v, 0, V_BASIS), *threshold = db_val(v, 0, V_THRESHOLD);
-	struct tally_rule rule = rule_of(threshold);
+	const char *basis = db_val(v, 0, V_BASIS);
+	struct tally_rule rule = rule_of(db_val(v, 0, V_THRESHOLD));
 	char text[400];
-	int rc, passed;
+	int passed;
 
-	if ((rc = attendance_count(c, m, &t, e)))
-		return rc;
-	db_params_init(&p);
-	db_pi(&p, db_int(v, 0, V_ID));
+	if (tx_check(&s->t, attendance_count(s->t.c, s->ctx, &t, s->t.e)))
+		return s->t.rc;
 	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
-		if ((rc = db_exec(c, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice", &p, &r, e)))
-			return rc;
+		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice", "i", s->id))
+			return s->t.rc;
 		f = ag = ab = 0;
 		for (int i = 0; i < r->nrows; i++) {
 			const char *ch = db_val(r, i, 0);
@@ -331,154 +292,97 @@ static int vote_close(struct db_conn *c, const struct meeting *m, const struct d
 	snprintf(text, sizeof(text), "赞成 %lld 票，%s%s %lld 人的%s（至少 %lld 票），%s", (long long)f,
 		 passed ? (rule.strict ? "超过" : "达到") : (rule.strict ? "未超过" : "未达到"), basis_name(basis),
 		 (long long)base, rule.strict ? "半数" : "三分之二", (long long)need, passed ? "通过" : "未通过");
-	db_params_init(&p);
-	db_pi(&p, f);
-	db_pi(&p, ag);
-	db_pi(&p, ab);
-	db_pi(&p, t.members);
-	db_pi(&p, t.present);
-	db_pi(&p, passed);
-	db_ps(&p, text);
-	db_pi(&p, util_now());
-	db_pi(&p, db_int(v, 0, V_ID));
-	return db_exec(c, "UPDATE votes SET state = 'closed', n_for = ?, n_against = ?, n_abstain = ?, members = ?,"
-			  " present = ?, passed = ?, rule = ?, closed_at = ? WHERE id = ?", &p, NULL, e);
+	return tx_exec(&s->t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ?, members = ?, present = ?,"
+				    " passed = ?, rule = ?, closed_at = ? WHERE id = ?",
+		       "iiiiiisii", f, ag, ab, t.members, t.present, (int64_t)passed, text, util_now(), s->id);
+}
+
+static const struct step vote_steps[] = {
+	{"open", "开始表决", "draft", "open", may_run, vote_open},
+	{"close", "结束表决", "open", "closed", may_run, vote_close},
+};
+
+/* The vote (s->row) and its meeting under the runner's lock, seen by the actor. */
+static int step_load(struct step_run *s)
+{
+	if (!tx_check(&s->t, load_vote(s->t.c, s->id, 0, &s->row, s->ctx, s->t.e)) &&
+	    !tx_check(&s->t, meeting_may(s->t.c, s->a, s->ctx, 0, s->t.e)))
+		s->state = db_val(s->row, 0, V_STATE);
+	return s->t.rc;
+}
+
+static int step_set_state(struct step_run *s)
+{
+	return tx_exec(&s->t, NULL, "UPDATE votes SET state = ? WHERE id = ? AND state = ?", "sis", s->to, s->id, s->from);
+}
+
+static int step_after(struct step_run *s)
+{
+	return tx_check(&s->t, reply_vote(s->t.c, s->a, s->id, &s->after, s->t.e));
+}
+
+/* The trail keeps its name for every step of a vote: "vote.action" with the step. */
+static int step_audit(struct step_run *s)
+{
+	json_t *after = json_pack("{s:s}", "action", s->step->name);
+	tx_audit(&s->t, "vote.action", "vote", s->id, NULL, after);
+	json_decref(after);
+	return s->t.rc;
+}
+
+static const struct step_machine vote_machine = {
+	.object_type = "vote",
+	.table = "votes",
+	.what = "表决",
+	.steps = vote_steps,
+	.nsteps = ARRAY_LEN(vote_steps),
+	.load = step_load,
+	.set_state = step_set_state,
+	.after = step_after,
+	.state_label = state_name,
+	.audit = step_audit,
+};
+
+const char *vote_next_state(const char *state, const char *action)
+{
+	return step_next(&vote_machine, state, action);
 }
 
 int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
-	struct db_res *r = NULL;
 	struct meeting m;
-	struct attendance t;
-	const char *action, *next;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &vote_machine, a, id, in, &m, out, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_vote(c, id, 0, &r, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
-		goto out;
-	if (!(next = vote_next_state(db_val(r, 0, V_STATE), action))) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "表决当前为“%s”，不能执行该操作", state_name(db_val(r, 0, V_STATE)));
-		goto out;
-	}
-	if (!strcmp(action, "open")) {
-		int64_t open;
-		if (strcmp(m.state, "in_session")) {
-			rc = err_set(e, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始表决");
-			goto out;
-		}
-		if ((rc = attendance_quorum(c, &m, &t, e)))
-			goto out;
-		db_params_init(&p);
-		db_pi(&p, m.id);
-		if ((rc = q_int(c, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'", &p, &open, e)))
-			goto out;
-		if (open) {
-			rc = err_set(e, E_CONFLICT, "vote_open", "已有一项表决正在进行");
-			goto out;
-		}
-		/* the counters' rows exist before the first vote, so a vote only updates */
-		for (int s = 0; s < VOTE_SHARDS; s++)
-			for (int k = 0; k < 3; k++) {
-				static const char *const ch[] = {"for", "against", "abstain"};
-				db_params_init(&p);
-				db_pi(&p, id);
-				db_pi(&p, s);
-				db_ps(&p, ch[k]);
-				if ((rc = db_exec(c, "INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)", &p, NULL, e)))
-					goto out;
-			}
-		db_params_init(&p);
-		db_pi(&p, t.members);
-		db_pi(&p, t.present);
-		db_pi(&p, util_now());
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE votes SET state = 'open', members = ?, present = ?, opened_at = ? WHERE id = ?", &p, NULL, e)))
-			goto out;
-	} else if ((rc = vote_close(c, &m, r, e))) {
-		goto out;
-	}
-	if ((rc = reply_vote(c, a, id, out, e)) ||
-	    (rc = audit(c, a, "vote.action", "vote", id, json_pack("{s:s}", "action", action), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
 	live_publish(m.id);
-out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return 0;
 }
 
-/* One member's vote inside the caller's transaction: *meeting gets the meeting to announce. */
-static int cast_one(struct db_conn *c, const struct actor *a, int64_t id, const char *choice, int64_t *meeting,
-		    struct err *e)
+/* ---- ballots ---- */
+
+/* A device ballot needs an open device vote and a member who is present; to one who is not a
+ * member the meeting does not exist. */
+static int check_voter(struct tx *t, const struct db_res *v, const struct meeting *m, int64_t deputy)
 {
-	struct db_params p;
-	struct db_res *r = NULL;
-	struct meeting m;
-	int64_t present;
-	unsigned shard;
-	int rc;
+	const char *state = db_val(v, 0, V_STATE);
 	struct db_res *st = NULL;
-	if ((rc = load_vote(c, id, 1, &r, &m, e)))
-		goto out;
-	*meeting = m.id;
-	/* one look at the member's row answers both "a member?" (else the meeting is not theirs to
-	 * see) and "present?" */
-	db_params_init(&p);
-	db_pi(&p, m.id);
-	db_pi(&p, a->deputy_id);
-	if ((rc = db_exec(c, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", &p, &st, e)))
-		goto out;
-	present = st->nrows && !strcmp(db_val(st, 0, 0), "present");
-	if (!st->nrows) {
-		db_res_free(st);
-		rc = err_set(e, E_NOTFOUND, "not_found", "会议不存在");
-		goto out;
-	}
+	int member, present;
+	if (tx_exec(t, &st, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", "ii", m->id, deputy))
+		return t->rc;
+	member = st->nrows > 0;
+	present = member && !strcmp(db_val(st, 0, 0), "present");
 	db_res_free(st);
-	if (strcmp(db_val(r, 0, V_STATE), "open")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(db_val(r, 0, V_STATE), "closed") ? "已结束" : "尚未开始");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, V_MODE), "device")) {
-		rc = err_set(e, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
-		goto out;
-	}
-	if (!present) {
-		rc = err_set(e, E_CONFLICT, "not_present", "请先签到再表决");
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_pi(&p, a->deputy_id);
-	db_ps(&p, db_int(r, 0, V_RECORDED) ? choice : NULL);
-	if ((rc = db_exec(c, "INSERT INTO vote_casts (vote_id, deputy_id, choice) VALUES (?, ?, ?)", &p, NULL, e))) {
-		if (!strcmp(e->code, "duplicate"))
-			rc = err_set(e, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
-		goto out;
-	}
-	shard = (unsigned)(((uint64_t)util_mono_us() ^ (uint64_t)a->deputy_id * 2654435761u) % VOTE_SHARDS);
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_pi(&p, shard);
-	db_ps(&p, choice);
-	if ((rc = db_exec(c, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", &p, NULL, e)))
-		goto out;
-	rc = audit(c, a, "vote.cast", "vote", id, db_int(r, 0, V_RECORDED) ? json_pack("{s:s}", "choice", choice) : json_object(), e);
-out:
-	db_res_free(r);
-	return rc;
+	if (!member)
+		return tx_fail(t, E_NOTFOUND, "not_found", "会议不存在");
+	if (strcmp(state, "open"))
+		return tx_fail(t, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(state, "closed") ? "已结束" : "尚未开始");
+	if (strcmp(db_val(v, 0, V_MODE), "device"))
+		return tx_fail(t, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
+	if (!present)
+		return tx_fail(t, E_CONFLICT, "not_present", "请先签到再表决");
+	return 0;
 }
 
 /* One vote as a member of a group commit (db_group): votes that arrive together share one
@@ -490,10 +394,35 @@ struct pending_vote {
 	const char *choice;
 };
 
+/* One member's ballot inside the group's transaction (tx_join): the vote row is held shared, so
+ * that a close waits for the ballots in flight and none lands after the count. */
 static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 {
 	struct pending_vote *v = ctx;
-	return cast_one(c, v->a, v->id, v->choice, &v->meeting, e);
+	struct tx t;
+	struct db_res *r = NULL;
+	struct meeting m;
+	int64_t shard = (int64_t)(((uint64_t)util_mono_us() ^ (uint64_t)v->a->deputy_id * 2654435761u) % VOTE_SHARDS);
+	json_t *after;
+	int recorded;
+
+	tx_join(&t, c, v->a, e);
+	if (tx_check(&t, load_vote(c, v->id, 1, &r, &m, e)))
+		return tx_end(&t);
+	v->meeting = m.id;
+	recorded = (int)db_int(r, 0, V_RECORDED);
+	check_voter(&t, r, &m, v->a->deputy_id);
+	tx_exec(&t, NULL, "INSERT INTO vote_casts (vote_id, deputy_id, choice) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		"iis", v->id, v->a->deputy_id, recorded ? v->choice : NULL);
+	if (tx_ok(&t) && db_changes(c) != 1)
+		tx_fail(&t, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
+	tx_exec(&t, NULL, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", "iis", v->id,
+		shard, v->choice);
+	after = recorded ? json_pack("{s:s}", "choice", v->choice) : json_object();
+	tx_audit(&t, "vote.cast", "vote", v->id, NULL, after);
+	json_decref(after);
+	db_res_free(r);
+	return tx_end(&t);
 }
 
 int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -526,52 +455,31 @@ int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, jso
 		{"against", JF_INT, 1, 0, 100000, "反对票"},
 		{"abstain", JF_INT, 1, 0, 100000, "弃权票"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
-	struct db_res *r = NULL;
-	struct meeting m;
-	struct attendance t;
 	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0), ab = jsonx_int(in, "abstain", 0);
+	struct tx t;
+	struct db_res *r = NULL;
+	struct meeting m = {0};
+	struct attendance n;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	f = jsonx_int(in, "for", 0);
-	ag = jsonx_int(in, "against", 0);
-	ab = jsonx_int(in, "abstain", 0);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_vote(c, id, 0, &r, &m, e)) || (rc = meeting_may(c, a, &m, 1, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "votes", id, "表决") || tx_check(&t, load_vote(t.c, id, 0, &r, &m, e)) ||
+	    tx_check(&t, meeting_may(t.c, a, &m, 1, e)))
 		goto out;
-	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
-		goto out;
-	}
-	if ((rc = attendance_count(c, &m, &t, e)))
-		goto out;
-	if (f + ag + ab > t.present) {
-		rc = err_set(e, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld", (long long)(f + ag + ab),
-			     (long long)t.present);
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, f);
-	db_pi(&p, ag);
-	db_pi(&p, ab);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?", &p, NULL, e)) ||
-	    (rc = reply_vote(c, a, id, out, e)) ||
-	    (rc = audit(c, a, "vote.tally", "vote", id, json_deep_copy(in), e)) || (rc = db_commit(c, e)))
-		goto out;
-	live_publish(m.id);
+	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally"))
+		tx_fail(&t, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
+	else if (!tx_check(&t, attendance_count(t.c, &m, &n, e)) && f + ag + ab > n.present)
+		tx_fail(&t, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld", (long long)(f + ag + ab),
+			(long long)n.present);
+	tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?", "iiii", f, ag, ab, id);
+	if (tx_ok(&t))
+		tx_check(&t, reply_vote(t.c, a, id, out, e));
+	tx_audit(&t, "vote.tally", "vote", id, NULL, in);
 out:
-	if (rc) {
-		json_decref(*out);
-		*out = NULL;
-	}
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return meeting_tx_end(&t, m.id, out);
 }
 
 int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)
