@@ -78,18 +78,15 @@ static int load_election(struct db_conn *c, int64_t id, struct elc *l, struct me
  * round's row is held until the transaction ends, so that writes on one round take turns. */
 static int load_round(struct db_conn *c, int64_t id, int lock, struct round_ctx *x, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	struct rnd *d = &x->d;
 	char sql[300];
 	int64_t eid;
 	int rc;
-	db_params_init(&p);
-	db_pi(&p, id);
 	snprintf(sql, sizeof(sql), "SELECT id, election_id, no, kind, seats, state, issued, returned, invalid, members,"
 				   " paper_entered FROM election_rounds WHERE id = ?%s",
-		 lock && db_conn_kind(c) == DB_PG ? " FOR UPDATE" : "");
-	if ((rc = db_exec(c, sql, &p, &r, e)))
+		 lock ? db_lock_clause(c, 1) : "");
+	if ((rc = db_execv(c, &r, e, sql, "i", id)))
 		return rc;
 	if (!r->nrows) {
 		db_res_free(r);

@@ -45,16 +45,13 @@ static const char *basis_name(const char *b)
 
 static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r, struct meeting *m, struct err *e)
 {
-	struct db_params p;
 	char sql[400];
 	int rc;
-	db_params_init(&p);
-	db_pi(&p, id);
 	/* a voter holds the vote row shared, so that a close (which updates it) waits for votes in
-	 * flight and no vote lands after the count (PostgreSQL; SQLite writers are serial) */
-	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s",
-		 lock && db_conn_kind(c) == DB_PG ? " FOR SHARE" : "");
-	if ((rc = db_exec(c, sql, &p, r, e)))
+	 * flight and no vote lands after the count (where the backend locks rows; SQLite's writers
+	 * are serial) */
+	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s", lock ? db_lock_clause(c, 0) : "");
+	if ((rc = db_execv(c, r, e, sql, "i", id)))
 		return rc;
 	if (!(*r)->nrows) {
 		db_res_free(*r);
