@@ -47,12 +47,6 @@ struct round_ctx {
 
 static const char *const office_kinds[] = {"chair", "head", "vice", "other", "project", NULL};
 
-static enum tally_office office_of(const char *k)
-{
-	return !strcmp(k, "chair") ? OFFICE_CHAIR : !strcmp(k, "head") ? OFFICE_HEAD : !strcmp(k, "vice") ? OFFICE_VICE
-	       : !strcmp(k, "project") ? OFFICE_PROJECT : OFFICE_OTHER;
-}
-
 static int load_election(struct db_conn *c, int64_t id, struct elc *l, struct meeting *m, struct err *e)
 {
 	struct db_res *r;
@@ -352,24 +346,59 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 
 /* ---- the state machine of a round: its steps run by step_run (step.h) ---- */
 
-static const char *count_rule_text(enum tally_office o)
+/* The candidate-count rule of an office kind, with its numbers from the jurisdiction's
+ * settings (DOMAIN §2.9: chair and head, vice posts; §5.24: livelihood projects). A maximum set
+ * below the minimum counts as the minimum, so that some count is always allowed. */
+static int candidate_rule(struct tx *t, const struct meeting *m, const char *office_kind, struct tally_cand_rule *r)
 {
-	switch (o) {
-	case OFFICE_CHAIR:
-	case OFFICE_HEAD: return "主席、乡镇长候选人数应等于应选人数或多一人";
-	case OFFICE_VICE: return "副职候选人应比应选人数多 1 至 3 人（差额选举）";
-	case OFFICE_PROJECT: return "候选项目数应多于票决项目数，且不少于规定比例";
-	default: return "候选人数不得少于应选人数";
-	}
+	static const struct {
+		const char *kind, *extra_min, *extra_max, *ratio_pct;
+	} keys[] = {
+		{"chair", "election.head_extra_min", "election.head_extra_max", NULL},
+		{"head", "election.head_extra_min", "election.head_extra_max", NULL},
+		{"vice", "election.vice_extra_min", "election.vice_extra_max", NULL},
+		{"project", "election.project_extra_min", NULL, "project.candidate_ratio_pct"},
+		{"other", "election.other_extra_min", NULL, NULL},
+	};
+	size_t i = 0;
+	while (i + 1 < ARRAY_LEN(keys) && strcmp(keys[i].kind, office_kind))
+		i++;
+	r->extra_max = -1;
+	r->ratio_pct = 0;
+	if (tx_check(t, settings_int(t->c, m->path, keys[i].extra_min, &r->extra_min, t->e)) ||
+	    (keys[i].extra_max && tx_check(t, settings_int(t->c, m->path, keys[i].extra_max, &r->extra_max, t->e))) ||
+	    (keys[i].ratio_pct && tx_check(t, settings_int(t->c, m->path, keys[i].ratio_pct, &r->ratio_pct, t->e))))
+		return t->rc;
+	if (keys[i].extra_max && r->extra_max < r->extra_min)
+		r->extra_max = r->extra_min;
+	return 0;
 }
 
-/* How many "for" marks a ballot of this round may carry. */
-static int marks_allowed(const struct rnd *d, const struct elc *l, int ratio)
+/* The rule in words, with the jurisdiction's numbers. */
+static void candidate_rule_text(const char *office_kind, struct tally_cand_rule r, char *out, size_t n)
+{
+	if ((!strcmp(office_kind, "chair") || !strcmp(office_kind, "head")) && !r.extra_min)
+		snprintf(out, n, "主席、乡镇长候选人数应等于应选人数，或比应选人数多 %d 人以内", r.extra_max);
+	else if (!strcmp(office_kind, "chair") || !strcmp(office_kind, "head"))
+		snprintf(out, n, "主席、乡镇长候选人数应比应选人数多 %d 至 %d 人", r.extra_min, r.extra_max);
+	else if (!strcmp(office_kind, "vice"))
+		snprintf(out, n, "副职候选人应比应选人数多 %d 至 %d 人（差额选举）", r.extra_min, r.extra_max);
+	else if (!strcmp(office_kind, "project"))
+		snprintf(out, n, "候选项目数应比票决项目数至少多 %d 个，且不少于票决项目数的 %d%%", r.extra_min, r.ratio_pct);
+	else if (r.extra_min)
+		snprintf(out, n, "候选人数应比应选人数至少多 %d 人", r.extra_min);
+	else
+		snprintf(out, n, "候选人数不得少于应选人数");
+}
+
+/* How many "for" marks a ballot of this round may carry: the seats, or in a preliminary vote as
+ * many as the formal vote takes. */
+static int marks_allowed(const struct rnd *d, struct tally_cand_rule rule)
 {
 	int min, max;
 	if (strcmp(d->kind, "preliminary"))
 		return d->seats;
-	tally_candidate_range(office_of(l->kind), d->seats, ratio, &min, &max);
+	tally_candidate_range(rule, d->seats, &min, &max);
 	return max;
 }
 
@@ -387,24 +416,25 @@ static int round_open(struct step_run *s)
 {
 	struct round_ctx *x = s->ctx;
 	struct rnd *d = &x->d;
+	struct tally_cand_rule rule;
 	struct attendance t;
 	int64_t n;
-	int ratio, check;
+	int check, min, max;
+	char text[200];
 	if (tx_check(&s->t, meeting_load(s->t.c, x->m.id, 1, &x->m, s->t.e)))
 		return s->t.rc;
 	if (strcmp(x->m.state, "in_session"))
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始投票");
-	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) ||
-	    tx_check(&s->t, settings_int(s->t.c, x->m.path, "project.candidate_ratio_pct", &ratio, s->t.e)) ||
+	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) || candidate_rule(&s->t, &x->m, x->l.kind, &rule) ||
 	    meeting_tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?", "i", d->id))
 		return s->t.rc;
-	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0)
-					   : tally_candidates_check(office_of(x->l.kind), d->seats, (int)n, ratio);
+	/* a runoff is among the tied, who are at least two */
+	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0) : tally_candidates_check(rule, d->seats, (int)n);
 	if (check < 0) {
-		int min, max;
-		tally_candidate_range(office_of(x->l.kind), d->seats, ratio, &min, &max);
-		return tx_fail(&s->t, E_CONFLICT, "candidate_count", "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名",
-			       count_rule_text(office_of(x->l.kind)), d->seats, min, (long long)n);
+		tally_candidate_range(rule, d->seats, &min, &max);
+		candidate_rule_text(x->l.kind, rule, text, sizeof(text));
+		return tx_fail(&s->t, E_CONFLICT, "candidate_count", "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名", text,
+			       d->seats, !strcmp(d->kind, "runoff") ? 2 : min, (long long)n);
 	}
 	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET kind = ?, issued = ?, members = ?, opened_at = ? WHERE id = ?",
 		       "siiii", check > 0 ? "preliminary" : d->kind, t.present, t.members, util_now(), d->id);
@@ -429,11 +459,12 @@ static int round_result(struct tx *t, int64_t rid, const struct buf *text)
 static int count_preliminary(struct step_run *s, struct tally_candidate *tc, int n, struct buf *text)
 {
 	struct round_ctx *x = s->ctx;
+	struct tally_cand_rule rule;
 	int64_t next;
-	int min, max, ratio, elected, tied;
-	if (tx_check(&s->t, settings_int(s->t.c, x->m.path, "project.candidate_ratio_pct", &ratio, s->t.e)))
+	int min, max, elected, tied;
+	if (candidate_rule(&s->t, &x->m, x->l.kind, &rule))
 		return s->t.rc;
-	tally_candidate_range(office_of(x->l.kind), x->d.seats, ratio, &min, &max);
+	tally_candidate_range(rule, x->d.seats, &min, &max);
 	tally_round(tc, n, n, 0, &elected, &tied); /* only sorts */
 	if (max < n && tc[max - 1].votes == tc[max].votes) {
 		buf_adds(text, "预选中得票相同，无法确定正式候选人，应再次预选");
@@ -652,8 +683,9 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	struct round_ctx x = {0};
 	const char *key;
 	size_t i;
+	struct tally_cand_rule rule;
 	int64_t present;
-	int rc, fors = 0, valid = 0, ratio;
+	int rc, fors = 0, valid = 0;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
@@ -680,8 +712,8 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	if (!tx_exec(&t, NULL, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')"
 			       " ON CONFLICT DO NOTHING", "ii", round_id, a->deputy_id) && db_changes(t.c) != 1)
 		tx_fail(&t, E_CONFLICT, "already_voted", "您已领取或投出本轮选票，不能重复投票");
-	if (!tx_check(&t, settings_int(t.c, x.m.path, "project.candidate_ratio_pct", &ratio, e)))
-		valid = tally_ballot_valid(fors, marks_allowed(&x.d, &x.l, ratio));
+	if (!candidate_rule(&t, &x.m, x.l.kind, &rule))
+		valid = tally_ballot_valid(fors, marks_allowed(&x.d, rule));
 	tx_exec(&t, NULL, "UPDATE election_rounds SET returned = returned + 1, invalid = invalid + ? WHERE id = ?", "ii",
 		(int64_t)!valid, round_id);
 	if (valid)

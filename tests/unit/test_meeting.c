@@ -36,17 +36,26 @@ static void passing(void **state)
 
 static void candidates(void **state)
 {
+	/* the arithmetic of a rule, on example rules (the rules themselves: settings_defaults) */
+	const struct tally_cand_rule head = {0, 1, 0}, vice = {1, 3, 0}, project = {1, -1, 120};
+	int min, max;
 	(void)state;
-	assert_int_equal(tally_candidates_check(OFFICE_CHAIR, 1, 1, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_HEAD, 1, 2, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_HEAD, 1, 3, 120), 1);  /* preliminary */
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 2, 120), -1); /* must be contested */
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 3, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 5, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 6, 120), 1);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 1, 1, 120), -1); /* a further round too */
-	assert_int_equal(tally_candidates_check(OFFICE_PROJECT, 10, 11, 120), -1);
-	assert_int_equal(tally_candidates_check(OFFICE_PROJECT, 10, 12, 120), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 1), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 2), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 3), 1);  /* preliminary */
+	assert_int_equal(tally_candidates_check(vice, 2, 2), -1); /* must be contested */
+	assert_int_equal(tally_candidates_check(vice, 2, 3), 0);
+	assert_int_equal(tally_candidates_check(vice, 2, 5), 0);
+	assert_int_equal(tally_candidates_check(vice, 2, 6), 1);
+	assert_int_equal(tally_candidates_check(vice, 1, 1), -1); /* a further round too */
+	assert_int_equal(tally_candidates_check(project, 10, 11), -1);
+	assert_int_equal(tally_candidates_check(project, 10, 12), 0);
+	assert_int_equal(tally_candidates_check(project, 10, 1000), 0); /* no upper bound */
+	tally_candidate_range(project, 1, &min, &max); /* 120% of one is two: rounded up */
+	assert_int_equal(min, 2);
+	assert_int_equal(max, TALLY_NO_MAX);
+	tally_candidate_range((struct tally_cand_rule){3, -1, 120}, 10, &min, &max); /* the larger minimum wins */
+	assert_int_equal(min, 13);
 	assert_true(tally_ballot_valid(2, 2));
 	assert_false(tally_ballot_valid(3, 2)); /* more "for" marks than seats */
 	assert_true(tally_round_valid(36, 36));
