@@ -239,7 +239,7 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 		{"seats", JF_INT, 1, 1, 100, "应选人数"},
 		{"item_id", JF_INT, 0, 1, INT64_MAX, "议程"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	int64_t seats = jsonx_int(in, "seats", 1), lid = 0, rid;
+	int64_t seats = jsonx_int(in, "seats", 1), item = jsonx_int(in, "item_id", 0), ok = 1, lid = 0, rid;
 	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m;
@@ -252,9 +252,12 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	tx_begin(&t, db, a, e);
 	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加选举");
+	if (item && !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", "ii",
+				    item, meeting_id) && !ok)
+		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
 	tx_exec(&t, &r, "INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
-			" VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id", "inssii", meeting_id,
-		(int64_t)jsonx_int(in, "item_id", 0), jsonx_str(in, "office"), jsonx_str(in, "office_kind"), seats, util_now());
+			" VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id", "inssii", meeting_id, item, jsonx_str(in, "office"),
+		jsonx_str(in, "office_kind"), seats, util_now());
 	if (tx_ok(&t))
 		lid = db_int(r, 0, 0);
 	db_res_free(r);
@@ -361,6 +364,8 @@ static int candidate_rule(struct tx *t, const struct meeting *m, const char *off
 		{"other", "election.other_extra_min", NULL, NULL},
 	};
 	size_t i = 0;
+	if (t->rc)
+		return t->rc;
 	while (i + 1 < ARRAY_LEN(keys) && strcmp(keys[i].kind, office_kind))
 		i++;
 	r->extra_max = -1;
@@ -528,7 +533,7 @@ static int round_count(struct step_run *s)
 	const struct rnd *d = &x->d;
 	struct db_res *r = NULL;
 	struct tally_candidate *tc;
-	struct buf text = BUF_INIT_CAP(LIMIT_TEXT_CHARS * 4);
+	struct buf text = BUF_INIT_CAP(1 << 20); /* a line per candidate: thousands of them */
 	int64_t next;
 
 	if (!tally_round_valid(d->issued, d->returned)) {

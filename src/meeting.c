@@ -302,6 +302,10 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 		buf_adds(&where, " AND m.starts_on <= ?");
 		db_ps(&p, f->to);
 	}
+	if (buf_failed(&where)) {
+		rc = err_set(e, E_INTERNAL, "internal", "服务器内部错误");
+		goto out;
+	}
 	if ((rc = rows_page(c, "meetings m", "SELECT " M_COLS M_FROM, where.data, &p, "m.starts_on DESC, m.id DESC",
 			    q, &total, &r, e)))
 		goto out;

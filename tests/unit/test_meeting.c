@@ -214,6 +214,10 @@ static void domain(void **state)
 	DO(E_CONFLICT, vote_cast, &dep, vid, "{s:s}", "choice", "for"); /* after close */
 	assert_string_equal(e.code, "bad_state");
 
+	/* an election on an agenda item of another meeting is refused by name */
+	DO(E_INVALID, election_create, &st, mid, "{s:s,s:s,s:i,s:I}", "office", "副主席", "office_kind", "vice", "seats", 1,
+	   "item_id", (json_int_t)999999);
+	assert_string_equal(e.code, "bad_item");
 	/* an election: too few candidates for a vice post, then a ballot with too many marks */
 	DO(0, election_create, &st, mid, "{s:s,s:s,s:i}", "office", "副主席", "office_kind", "vice", "seats", 1);
 	eid = json_integer_value(json_object_get(json_object_get(out, "election"), "id"));
