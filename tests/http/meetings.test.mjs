@@ -259,6 +259,24 @@ test('denials: a deputy of another township, a non-member, a meeting out of scop
   assert.ok(!r.json.items.some((m) => m.id === pm || m.id === other));
 });
 
+test('two conflicting steps on one meeting at the same time: exactly one applies, the other is a 409', async () => {
+  const auditor = await login(srv, 'auditor');
+  for (let i = 0; i < 8; i++) {
+    let r = await post(unit, '/api/v1/meetings', { kind: 'presidium', title: `并发 ${i}`, region_code: '329981101',
+      starts_on: '2026-07-01', member_ids: members.slice(0, 3) });
+    expectStatus(r, 201);
+    const id = r.json.meeting.id;
+    const both = await Promise.all([{ action: 'cancel' }, { action: i % 2 ? 'cancel' : 'open_signin' }]
+      .map((body) => post(unit, `/api/v1/meetings/${id}/actions`, body)));
+    assert.deepEqual(both.map((x) => x.status).sort(), [200, 409], JSON.stringify(both.map((x) => x.json)));
+    const lost = both.find((x) => x.status === 409);
+    assert.ok(['bad_state', 'stale'].includes(lost.json.error.code));
+    r = await get(auditor, '/api/v1/audit?object_type=meeting&object_id=' + id);
+    expectStatus(r, 200);
+    assert.equal(r.json.items.filter((x) => x.action === 'meeting.action').length, 1);
+  }
+});
+
 test('records: the printable JSON, the spreadsheet, the screen, the close', async () => {
   let r = await get(unit, `/api/v1/meetings/${mid}/record`);
   expectStatus(r, 200);
