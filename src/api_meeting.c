@@ -1,6 +1,6 @@
 /* api_meeting.c: meetings, attendance, votes, elections, records and the live screen (SSE).
- * Translation only: every rule is in meeting.c, the broadcast in live.c. */
-#include <pthread.h>
+ * Translation only: every rule is in meeting.c, attendance.c, vote.c and election.c, the
+ * broadcast in live.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,9 +91,6 @@ static json_t *build(void *ctx, int64_t key)
 	return meeting_live(ctx, key);
 }
 
-static pthread_once_t live_once = PTHREAD_ONCE_INIT;
-static struct db *live_db;
-static void live_init(void) { live_start(build, live_db); }
 
 struct screen {
 	int64_t meeting;
@@ -137,8 +134,9 @@ static void stream(struct call *c, int64_t id)
 {
 	struct http_stream_src *src = xcalloc(1, sizeof(*src));
 	struct screen *s = xcalloc(1, sizeof(*s));
-	live_db = c->app->db;
-	pthread_once(&live_once, live_init);
+	/* the broadcast thread starts with the first screen; later calls find it running (live_start
+	 * decides that under its own lock, so no request writes shared state here) */
+	live_start(build, c->app->db);
 	s->meeting = id;
 	s->first = 1;
 	src->start = screen_start;

@@ -14,7 +14,9 @@
 /* Builds the snapshot of channel key: a new JSON object, or NULL when it is gone. */
 typedef json_t *(*live_build_fn)(void *ctx, int64_t key);
 
-/* Starts the thread; live_publish before live_start or after live_stop does nothing. */
+/* Starts the thread, once: a call while it runs does nothing (safe from any thread, so that
+ * the first watcher may start it). live_publish before live_start or after live_stop does
+ * nothing. */
 void live_start(live_build_fn build, void *ctx);
 void live_stop(void);
 /* Something in channel key changed (cheap: marks it dirty when it has subscribers). */

@@ -1,25 +1,26 @@
 /* meeting.h: meetings (DOMAIN §1): township congress sessions, presidium meetings, development
- * zone deliberation meetings, street voter-representative meetings; their members (the roster
- * on the meeting's date, or a list), attendance and quorum, agenda items, votes on items, and
- * secret-ballot elections with preliminary, runoff and further rounds (DOMAIN §2), which also
- * choose livelihood projects (DOMAIN §5). Owns the state machines of meeting, vote and round;
- * the arithmetic of the law is in tally.h. Every write is one transaction with its audit
- * record, and is announced to the live screens (live.h) after its commit. */
+ * zone deliberation meetings, street voter-representative meetings; their agenda items, the
+ * state machine of a meeting, the whole record with its votes and elections, and the live
+ * screen's snapshot. Members, attendance and quorum are in attendance.h, votes on items in
+ * vote.h, elections in election.h; the arithmetic of the law in tally.h. Every write is one
+ * transaction with its audit record, and is announced to the live screens (live.h) after its
+ * commit. This header also brings the other three for the callers that run a whole meeting. */
 #ifndef RENDA_MEETING_H
 #define RENDA_MEETING_H
 
 #include <jansson.h>
 
 #include "actor.h"
+#include "attendance.h"
 #include "db.h"
+#include "election.h"
 #include "rows.h"
+#include "vote.h"
 
 /* The next state for an action, or NULL when not allowed (pure, for the tests). */
 const char *meeting_next_state(const char *state, const char *action);
-const char *vote_next_state(const char *state, const char *action);
-const char *round_next_state(const char *state, const char *action);
 /* The state names of the three machines: {"meeting":{"states":{code:name}},"vote":{...},
- * "round":{...}}, each in the order of its transition table, a new object owned by the caller. */
+ * "round":{...}}, each in the order of its step table, a new object owned by the caller. */
 json_t *meeting_labels(void);
 
 /* Every function below: *out is a new JSON object owned by the caller, set only on success;
@@ -41,43 +42,6 @@ int meeting_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		struct err *e) WUR;
 int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		     struct err *e) WUR;
-
-/* Attendance: the list, one step {"action":"sign_in|sign_out|leave|cancel_leave",
- * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. */
-int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		       struct err *e) WUR;
-int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		   struct err *e) WUR;
-int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
-
-/* Votes on agenda items. */
-int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
-		json_t **out, struct err *e) WUR;
-int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
-int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	     struct err *e) WUR;
-int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	      struct err *e) WUR;
-int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	       struct err *e) WUR;
-
-/* Elections and livelihood-project votes. */
-int election_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
-		    json_t **out, struct err *e) WUR;
-int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		 struct err *e) WUR;
-int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-			json_t **out, struct err *e) WUR;
-/* {"action":"open|count"} */
-int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
-	      struct err *e) WUR;
-int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-		 json_t **out, struct err *e) WUR;
-int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-		       json_t **out, struct err *e) WUR;
-int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-		json_t **out, struct err *e) WUR;
 
 /* Records: the printable whole, and the .xlsx (*data malloc'd, owned by the caller). */
 int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out,

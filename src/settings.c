@@ -32,6 +32,12 @@ const struct setting_def settings_defs[] = {
 	{"meeting.quorum_den", 3, 1, 100, "会议法定人数：分母"},
 	{"meeting.notice_days", 7, 0, 60, "会议通知至少提前（日）"},
 	{"election.nominators_min", 10, 1, 100, "代表联名提名候选人最少人数"},
+	{"election.head_extra_min", 0, 0, 5, "主席、乡镇长候选人数至少比应选人数多（人，0 即可等额选举）"},
+	{"election.head_extra_max", 1, 0, 5, "主席、乡镇长候选人数至多比应选人数多（人，更多须先预选）"},
+	{"election.vice_extra_min", 1, 0, 10, "副职候选人数至少比应选人数多（人，差额选举）"},
+	{"election.vice_extra_max", 3, 0, 10, "副职候选人数至多比应选人数多（人，更多须先预选）"},
+	{"election.other_extra_min", 0, 0, 10, "其他职务候选人数至少比应选人数多（人）"},
+	{"election.project_extra_min", 1, 1, 50, "民生实事候选项目数至少比票决项目数多（个）"},
 	{"project.candidate_ratio_pct", 120, 101, 300, "民生实事候选项目数不少于票决数的百分比"},
 	{NULL, 0, 0, 0, NULL}};
 

@@ -35,6 +35,36 @@ const char *step_next(const struct step_machine *m, const char *state, const cha
 	return NULL;
 }
 
+static void add_state(const struct step_machine *m, json_t *states, const char *state, size_t n)
+{
+	char code[32];
+	if (!n || n >= sizeof(code))
+		return;
+	memcpy(code, state, n);
+	code[n] = '\0';
+	if (!json_object_get(states, code))
+		json_object_set_new(states, code, json_string(m->state_label ? m->state_label(code) : code));
+}
+
+json_t *step_labels(const struct step_machine *m, const char *const *extra_states)
+{
+	json_t *states = json_object(), *actions = json_object();
+	for (size_t i = 0; i < m->nsteps; i++) {
+		for (const char *p = m->steps[i].from; p && *p;) {
+			size_t n = strcspn(p, " ");
+			add_state(m, states, p, n);
+			p += n + (p[n] == ' ');
+		}
+		json_object_set_new(actions, m->steps[i].name, json_string(m->steps[i].label));
+	}
+	for (size_t i = 0; i < m->nsteps; i++)
+		if (m->steps[i].to)
+			add_state(m, states, m->steps[i].to, strlen(m->steps[i].to));
+	for (size_t i = 0; extra_states && extra_states[i]; i++)
+		add_state(m, states, extra_states[i], strlen(extra_states[i]));
+	return json_pack("{s:o, s:o}", "states", states, "actions", actions);
+}
+
 static int set_state(struct step_run *s)
 {
 	char sql[160];
@@ -69,6 +99,8 @@ static int run_steps(struct step_run *s)
 		return s->t.rc;
 	if (tx_check(&s->t, m->after(s)))
 		return s->t.rc;
+	if (m->audit)
+		return tx_check(&s->t, m->audit(s));
 	snprintf(audit_action, sizeof(audit_action), "%s.%s", m->object_type, s->step->name);
 	return tx_audit(&s->t, audit_action, m->object_type, s->id, s->before, s->after);
 }

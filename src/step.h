@@ -45,6 +45,10 @@ struct step_machine {
 	/* Fills s->after, the item as the caller now sees it (the reply and the audit's "after"). */
 	int (*after)(struct step_run *s);
 	const char *(*state_label)(const char *state);
+	/* Writes the step's audit record itself, for a module that keeps its own action names or
+	 * audits another object (tx_audit on s->t); NULL: "<object_type>.<step>" on the item with
+	 * s->before and s->after. */
+	int (*audit)(struct step_run *s);
 };
 
 struct step_run {
@@ -70,6 +74,12 @@ int step_starts_from(const struct step *st, const char *state);
 /* The state after action from state, or NULL when the machine has no such step: the
  * transition table as a function, for tests and the pages' labels. */
 const char *step_next(const struct step_machine *m, const char *state, const char *action);
+
+/* The machine's names for the pages: {"states": {code: name}, "actions": {step: label}}, the
+ * states in the order the steps first leave, then first reach them, then extra_states (a
+ * NULL-terminated list of states only a run reaches, may be NULL), named by m->state_label.
+ * A new object owned by the caller. */
+json_t *step_labels(const struct step_machine *m, const char *const *extra_states);
 
 /* Runs the step named by the request's "action" on item id, as described above. On success
  * *out is the item after the step (owned by the caller); ctx is handed to the module's

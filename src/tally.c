@@ -33,34 +33,19 @@ int64_t tally_needed(int64_t base, struct tally_rule r)
 	return (base * r.num + r.den - 1) / r.den;
 }
 
-void tally_candidate_range(enum tally_office o, int seats, int ratio_pct, int *min, int *max)
+void tally_candidate_range(struct tally_cand_rule r, int seats, int *min, int *max)
 {
-	switch (o) {
-	case OFFICE_CHAIR:
-	case OFFICE_HEAD: /* one more than seats, or as many */
-		*min = seats;
-		*max = seats + 1;
-		break;
-	case OFFICE_VICE: /* contested by one to three */
-		*min = seats + 1;
-		*max = seats + 3;
-		break;
-	case OFFICE_PROJECT: /* a list at least ratio_pct % of the seats, and longer than them */
-		*min = (seats * ratio_pct + 99) / 100;
-		if (*min <= seats)
-			*min = seats + 1;
-		*max = 1 << 20;
-		break;
-	default:
-		*min = seats;
-		*max = 1 << 20;
-	}
+	int by_ratio = r.ratio_pct > 0 ? (seats * r.ratio_pct + 99) / 100 : 0; /* ceil(seats * ratio_pct / 100) */
+	*min = seats + r.extra_min;
+	if (by_ratio > *min)
+		*min = by_ratio;
+	*max = r.extra_max >= 0 ? seats + r.extra_max : TALLY_NO_MAX;
 }
 
-int tally_candidates_check(enum tally_office o, int seats, int n, int ratio_pct)
+int tally_candidates_check(struct tally_cand_rule r, int seats, int n)
 {
 	int min, max;
-	tally_candidate_range(o, seats, ratio_pct, &min, &max);
+	tally_candidate_range(r, seats, &min, &max);
 	return n < min ? -1 : n > max ? 1 : 0;
 }
 

@@ -24,14 +24,18 @@ int tally_passes(int64_t votes_for, int64_t base, struct tally_rule rule);
 /* The smallest number of votes that passes over base. */
 int64_t tally_needed(int64_t base, struct tally_rule rule);
 
-/* Offices of an election and their candidate-count rules (DOMAIN §2.9, §5.24). */
-enum tally_office { OFFICE_CHAIR, OFFICE_HEAD, OFFICE_VICE, OFFICE_OTHER, OFFICE_PROJECT };
-/* The allowed candidate counts for seats: [*min, *max]. ratio_pct is the project list's
- * minimum length in percent of seats (120). */
-void tally_candidate_range(enum tally_office o, int seats, int ratio_pct, int *min, int *max);
+/* A candidate-count rule (DOMAIN §2.9, §5.24), its numbers from the jurisdiction's settings:
+ * at least seats + extra_min candidates and, when ratio_pct > 0, at least ratio_pct percent of
+ * the seats (rounded up); at most seats + extra_max (extra_max < 0: no upper bound). */
+struct tally_cand_rule {
+	int extra_min, extra_max, ratio_pct;
+};
+#define TALLY_NO_MAX (1 << 20) /* the upper bound of a rule without one */
+/* The allowed candidate counts for seats under rule r: [*min, *max]. */
+void tally_candidate_range(struct tally_cand_rule r, int seats, int *min, int *max);
 /* 0 when n candidates may stand; 1 when there are too many (a preliminary vote is needed);
  * -1 when there are too few. */
-int tally_candidates_check(enum tally_office o, int seats, int n, int ratio_pct);
+int tally_candidates_check(struct tally_cand_rule r, int seats, int n);
 
 /* A ballot is valid for an office when its "for" marks (write-ins included) do not exceed the
  * seats. */

@@ -26,7 +26,8 @@ test('the shape: roles and the states and actions of each machine, all in Chines
   assert.deepEqual(Object.keys(labels.roles),
     ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler']);
   for (const m of ['opinion', 'suggestion', 'motion']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
-  for (const m of ['meeting', 'vote', 'round']) assert.deepEqual(Object.keys(labels[m]), ['states'], m);
+  for (const m of ['meeting', 'vote', 'round']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
+  assert.equal(labels.round.actions.count, '计票');
   const names = [labels.roles, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round']
     .flatMap((m) => [labels[m].states, labels[m].actions].filter(Boolean))];
   for (const o of names) {

@@ -8,10 +8,14 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, api, login, expectError, expectStatus } from './lib.mjs';
 
-let srv, unit, county, station, members, mid, sess;
+let srv, unit, county, station, members, mid, sess, setting;
 before(async () => {
   srv = await startServer();
   [unit, county, station] = await Promise.all(['unit', 'county', 'station'].map((u) => login(srv, u)));
+  // the legal numbers as they apply to the township (the rules are checked against these)
+  const r = await api(srv, 'GET', '/api/v1/settings?region=329981101', { session: unit });
+  expectStatus(r, 200);
+  setting = Object.fromEntries(r.json.items.map((i) => [i.key, i.value]));
 });
 after(async () => { await srv.stop(); });
 
@@ -48,7 +52,7 @@ test('a session: members from the roster, quorum, sign-in by staff and by QR cod
   expectStatus(r, 201);
   mid = r.json.meeting.id;
   assert.equal(r.json.meeting.state, 'planned');
-  assert.match(r.json.meeting.warnings[0], /不足 7 日/);
+  assert.match(r.json.meeting.warnings[0], new RegExp(`不足 ${setting['meeting.notice_days']} 日`));
   // the projector view needs no login
   sess = r.json.meeting;
   r = await post(unit, `/api/v1/meetings/${mid}/actions`, { action: 'open' });
@@ -60,7 +64,7 @@ test('a session: members from the roster, quorum, sign-in by staff and by QR cod
   const total = r.json.attendance.members;
   assert.equal(members.length, total);
   const needed = r.json.attendance.quorum_needed;
-  assert.equal(needed, Math.ceil(total * 2 / 3));
+  assert.equal(needed, Math.ceil(total * setting['meeting.quorum_num'] / setting['meeting.quorum_den']));
   for (const id of members.slice(1, needed)) {
     r = await post(unit, `/api/v1/meetings/${mid}/attendance`, { action: 'sign_in', deputy_id: id });
     expectStatus(r, 200);
@@ -177,10 +181,14 @@ test('an election: candidate counts, an invalid ballot, tellers who disagree, th
   r = await post(unit, `/api/v1/rounds/${rid}/actions`, { action: 'open' });
   expectError(r, 409, 'candidate_count');
   assert.match(r.json.error.message, /差额/);
-  r = await post(unit, `/api/v1/rounds/${rid}/candidates`, { name: '吴芳', nominated_by: 'deputies', nominator_ids: members.slice(0, 3) });
+  // a joint nomination: one deputy short of election.nominators_min refused, exactly that many accepted
+  const need = setting['election.nominators_min'];
+  assert.ok(members.length >= need);
+  r = await post(unit, `/api/v1/rounds/${rid}/candidates`, { name: '吴芳', nominated_by: 'deputies', nominator_ids: members.slice(0, need - 1) });
   expectError(r, 400, 'too_few_nominators');
-  r = await post(unit, `/api/v1/rounds/${rid}/candidates`, { name: '吴芳', nominated_by: 'deputies', nominator_ids: members.slice(0, 10) });
+  r = await post(unit, `/api/v1/rounds/${rid}/candidates`, { name: '吴芳', nominated_by: 'deputies', nominator_ids: members.slice(0, need) });
   expectStatus(r, 201);
+  assert.equal(r.json.election.rounds[0].candidates.find((c) => c.name === '吴芳').nominators, need);
   const [c1, c2] = r.json.election.rounds[0].candidates.map((c) => String(c.id));
   r = await post(unit, `/api/v1/rounds/${rid}/actions`, { action: 'open' });
   expectStatus(r, 200);
@@ -249,6 +257,24 @@ test('denials: a deputy of another township, a non-member, a meeting out of scop
   r = await get(d0, '/api/v1/meetings');
   assert.ok(r.json.items.some((m) => m.id === mid));
   assert.ok(!r.json.items.some((m) => m.id === pm || m.id === other));
+});
+
+test('two conflicting steps on one meeting at the same time: exactly one applies, the other is a 409', async () => {
+  const auditor = await login(srv, 'auditor');
+  for (let i = 0; i < 8; i++) {
+    let r = await post(unit, '/api/v1/meetings', { kind: 'presidium', title: `并发 ${i}`, region_code: '329981101',
+      starts_on: '2026-07-01', member_ids: members.slice(0, 3) });
+    expectStatus(r, 201);
+    const id = r.json.meeting.id;
+    const both = await Promise.all([{ action: 'cancel' }, { action: i % 2 ? 'cancel' : 'open_signin' }]
+      .map((body) => post(unit, `/api/v1/meetings/${id}/actions`, body)));
+    assert.deepEqual(both.map((x) => x.status).sort(), [200, 409], JSON.stringify(both.map((x) => x.json)));
+    const lost = both.find((x) => x.status === 409);
+    assert.ok(['bad_state', 'stale'].includes(lost.json.error.code));
+    r = await get(auditor, '/api/v1/audit?object_type=meeting&object_id=' + id);
+    expectStatus(r, 200);
+    assert.equal(r.json.items.filter((x) => x.action === 'meeting.action').length, 1);
+  }
 });
 
 test('records: the printable JSON, the spreadsheet, the screen, the close', async () => {

@@ -1,8 +1,12 @@
 /* Unit tests of meetings: the legal arithmetic (quorum, passing rules, candidate counts, ballot
  * and round validity, ties and further rounds), the state machines, and the domain on a demo
- * database: bad input refused, nothing counted twice, and no stored path from ballot to voter. */
+ * database: bad input refused, nothing counted twice, and no stored path from ballot to voter.
+ * The legal numbers are pinned twice: their defaults against DOMAIN.md, and each rule at its
+ * boundary (one short refused, exactly met accepted) with the number read from the settings. */
+#include "calendar.h"
 #include "fixture.h"
 #include "meeting.h"
+#include "settings.h"
 #include "tally.h"
 
 static void quorum(void **state)
@@ -36,17 +40,26 @@ static void passing(void **state)
 
 static void candidates(void **state)
 {
+	/* the arithmetic of a rule, on example rules (the rules themselves: settings_defaults) */
+	const struct tally_cand_rule head = {0, 1, 0}, vice = {1, 3, 0}, project = {1, -1, 120};
+	int min, max;
 	(void)state;
-	assert_int_equal(tally_candidates_check(OFFICE_CHAIR, 1, 1, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_HEAD, 1, 2, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_HEAD, 1, 3, 120), 1);  /* preliminary */
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 2, 120), -1); /* must be contested */
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 3, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 5, 120), 0);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 2, 6, 120), 1);
-	assert_int_equal(tally_candidates_check(OFFICE_VICE, 1, 1, 120), -1); /* a further round too */
-	assert_int_equal(tally_candidates_check(OFFICE_PROJECT, 10, 11, 120), -1);
-	assert_int_equal(tally_candidates_check(OFFICE_PROJECT, 10, 12, 120), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 1), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 2), 0);
+	assert_int_equal(tally_candidates_check(head, 1, 3), 1);  /* preliminary */
+	assert_int_equal(tally_candidates_check(vice, 2, 2), -1); /* must be contested */
+	assert_int_equal(tally_candidates_check(vice, 2, 3), 0);
+	assert_int_equal(tally_candidates_check(vice, 2, 5), 0);
+	assert_int_equal(tally_candidates_check(vice, 2, 6), 1);
+	assert_int_equal(tally_candidates_check(vice, 1, 1), -1); /* a further round too */
+	assert_int_equal(tally_candidates_check(project, 10, 11), -1);
+	assert_int_equal(tally_candidates_check(project, 10, 12), 0);
+	assert_int_equal(tally_candidates_check(project, 10, 1000), 0); /* no upper bound */
+	tally_candidate_range(project, 1, &min, &max); /* 120% of one is two: rounded up */
+	assert_int_equal(min, 2);
+	assert_int_equal(max, TALLY_NO_MAX);
+	tally_candidate_range((struct tally_cand_rule){3, -1, 120}, 10, &min, &max); /* the larger minimum wins */
+	assert_int_equal(min, 13);
 	assert_true(tally_ballot_valid(2, 2));
 	assert_false(tally_ballot_valid(3, 2)); /* more "for" marks than seats */
 	assert_true(tally_round_valid(36, 36));
@@ -201,6 +214,10 @@ static void domain(void **state)
 	DO(E_CONFLICT, vote_cast, &dep, vid, "{s:s}", "choice", "for"); /* after close */
 	assert_string_equal(e.code, "bad_state");
 
+	/* an election on an agenda item of another meeting is refused by name */
+	DO(E_INVALID, election_create, &st, mid, "{s:s,s:s,s:i,s:I}", "office", "副主席", "office_kind", "vice", "seats", 1,
+	   "item_id", (json_int_t)999999);
+	assert_string_equal(e.code, "bad_item");
 	/* an election: too few candidates for a vice post, then a ballot with too many marks */
 	DO(0, election_create, &st, mid, "{s:s,s:s,s:i}", "office", "副主席", "office_kind", "vice", "seats", 1);
 	eid = json_integer_value(json_object_get(json_object_get(out, "election"), "id"));
@@ -330,12 +347,324 @@ static void tellers(void **state)
 	fixture_close(f);
 }
 
+/* ---- the legal numbers: defaults, and each rule at its boundary ---- */
+
+#define TOWNSHIP_PATH "/329900/329981/329981101/"
+
+/* The setting as it applies to the demo township. */
+static int setting(struct fixture *f, const char *key)
+{
+	struct db_conn *c = db_acquire(f->db);
+	struct err e = {0};
+	int v = -1;
+	assert_int_equal(settings_int(c, TOWNSHIP_PATH, key, &v, &e), 0);
+	db_release(f->db, c);
+	return v;
+}
+
+/* The defaults are the national numbers of DOMAIN.md, and nothing on the demo's path changes
+ * them (so that the boundary tests below run on the defaults). */
+static void settings_defaults(void **state)
+{
+	static const struct {
+		const char *key;
+		int value;
+	} legal[] = {
+		{"meeting.quorum_num", 2},          /* §1.2: a session opens with ≥ 2/3 of all deputies */
+		{"meeting.quorum_den", 3},
+		{"meeting.notice_days", 7},         /* §1.7: notice to deputies 7 days before */
+		{"election.nominators_min", 10},    /* §2.8: ≥ 10 deputies jointly */
+		{"election.head_extra_min", 0},     /* §2.9: chair and head: a single candidate too */
+		{"election.head_extra_max", 1},     /* §2.9: … or one more than seats */
+		{"election.vice_extra_min", 1},     /* §2.9: vice posts exceed seats by 1 … */
+		{"election.vice_extra_max", 3},     /* … to 3 */
+		{"election.other_extra_min", 0},    /* other offices: no fewer than seats */
+		{"election.project_extra_min", 1},  /* §5.24: a list longer than the number to choose */
+		{"project.candidate_ratio_pct", 120}, /* §5.24: default ≥ 1.2 × */
+	};
+	struct fixture *f = fixture_open(1);
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(legal); i++) {
+		const struct setting_def *d = settings_defs;
+		while (d->key && strcmp(d->key, legal[i].key))
+			d++;
+		if (!d->key)
+			fail_msg("no setting %s", legal[i].key);
+		if (d->dflt != legal[i].value || setting(f, legal[i].key) != legal[i].value)
+			fail_msg("%s: default %d, in force %d, the law says %d", legal[i].key, d->dflt,
+				 setting(f, legal[i].key), legal[i].value);
+		assert_true(d->min <= d->dflt && d->dflt <= d->max);
+	}
+	fixture_close(f);
+}
+
+/* The first n deputies of the demo township, by id. */
+static void township_deputies(struct fixture *f, int64_t *ids, int n)
+{
+	struct db_conn *c = db_acquire(f->db);
+	struct db_res *r;
+	struct err e = {0};
+	assert_int_equal(db_exec(c, "SELECT id FROM deputies WHERE region_code = '329981101' ORDER BY id", NULL, &r, &e), 0);
+	if (r->nrows < n)
+		fail_msg("the demo township has %d deputies, the test needs %d", r->nrows, n);
+	for (int i = 0; i < n; i++)
+		ids[i] = db_int(r, i, 0);
+	db_res_free(r);
+	db_release(f->db, c);
+}
+
+/* Quorum (meeting.quorum_num/den of all members): a meeting of a size whose quorum is met
+ * exactly opens with that many present and not with one fewer. */
+static void quorum_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor st = staff();
+	struct err e = {0};
+	json_t *out = NULL, *in, *ids;
+	int qn = setting(f, "meeting.quorum_num"), qd = setting(f, "meeting.quorum_den");
+	int members = 3 * qd, needed = 0; /* members * qn / qd is whole: the quorum is met exactly */
+	int64_t dep[300], mid;
+	(void)state;
+	assert_true(members <= 300);
+	while ((int64_t)needed * qd < (int64_t)members * qn)
+		needed++;
+	assert_true(needed >= 1 && (int64_t)needed * qd == (int64_t)members * qn);
+	township_deputies(f, dep, members);
+	ids = json_array();
+	for (int i = 0; i < members; i++)
+		json_array_append_new(ids, json_integer(dep[i]));
+	in = json_pack("{s:s,s:s,s:s,s:s,s:o}", "kind", "presidium", "title", "法定人数", "region_code", "329981101",
+		       "starts_on", "2026-02-01", "member_ids", ids);
+	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
+	json_decref(in);
+	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "meeting"), "quorum_num")), qn);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "meeting"), "quorum_den")), qd);
+	json_decref(out);
+	DO(0, meeting_act, &st, mid, "{s:s}", "action", "open_signin");
+	json_decref(out);
+	for (int i = 0; i < needed - 1; i++) {
+		DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)dep[i]);
+		assert_false(json_is_true(json_object_get(json_object_get(out, "attendance"), "quorum_met")));
+		json_decref(out);
+	}
+	DO(E_CONFLICT, meeting_act, &st, mid, "{s:s}", "action", "open"); /* one short */
+	assert_string_equal(e.code, "no_quorum");
+	DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)dep[needed - 1]);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "attendance"), "quorum_needed")), needed);
+	json_decref(out);
+	DO(0, meeting_act, &st, mid, "{s:s}", "action", "open"); /* exactly met */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "meeting"), "state")), "in_session");
+	json_decref(out);
+	fixture_close(f);
+}
+
+/* Notice (meeting.notice_days): given that many days before the session, no warning; a day
+ * later, the warning. */
+static void notice_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor st = staff();
+	struct err e = {0};
+	json_t *out = NULL, *in, *w;
+	int days = setting(f, "meeting.notice_days");
+	int32_t starts;
+	char start[11], on_time[11], late[11];
+	(void)state;
+	assert_int_equal(cal_parse("2026-06-10", &starts), 0);
+	cal_format(starts, start);
+	cal_format(starts - days, on_time);
+	cal_format(starts - (days - 1), late);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "kind", "session", "title", "按时通知", "region_code", "329981101",
+		       "starts_on", start, "term", 18, "notice_on", on_time);
+	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(out, "meeting"), "warnings")), 0);
+	json_decref(out);
+	json_object_set_new(in, "notice_on", json_string(late));
+	json_object_set_new(in, "title", json_string("通知晚了一天"));
+	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
+	w = json_object_get(json_object_get(out, "meeting"), "warnings");
+	assert_int_equal(json_array_size(w), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(w, 0)), "不足"));
+	json_decref(out);
+	json_decref(in);
+	fixture_close(f);
+}
+
+/* The demo township's 18th congress in session on day with every member present: its id, and
+ * *members (a new array of deputy ids). */
+static int64_t sitting_session(struct fixture *f, struct actor *st, const char *day, json_t **members)
+{
+	struct err e = {0};
+	json_t *out = NULL, *in, *list = NULL, *m;
+	int64_t mid;
+	size_t i;
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "session", "title", "选举会议", "region_code", "329981101",
+		       "starts_on", day, "term", 18);
+	call(0, meeting_create(f->db, st, in, &out, &e), out, &e);
+	json_decref(in);
+	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
+	json_decref(out);
+	DO(0, meeting_act, st, mid, "{s:s}", "action", "open_signin");
+	json_decref(out);
+	call(0, meeting_attendance(f->db, st, mid, &list, &e), list, &e);
+	*members = json_array();
+	json_array_foreach(json_object_get(list, "items"), i, m) {
+		json_array_append(*members, json_object_get(m, "deputy_id"));
+		DO(0, meeting_attend, st, mid, "{s:s,s:O}", "action", "sign_in", "deputy_id", json_object_get(m, "deputy_id"));
+		json_decref(out);
+	}
+	json_decref(list);
+	DO(0, meeting_act, st, mid, "{s:s}", "action", "open");
+	json_decref(out);
+	return mid;
+}
+
+/* A new election at meeting mid: its first round's id. */
+static int64_t new_election(struct fixture *f, struct actor *st, int64_t mid, const char *kind, int seats)
+{
+	struct err e = {0};
+	json_t *out = NULL, *in;
+	int64_t rid;
+	DO(0, election_create, st, mid, "{s:s,s:s,s:i}", "office", kind, "office_kind", kind, "seats", seats);
+	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	json_decref(out);
+	return rid;
+}
+
+/* Nominates candidates from..to-1 of round rid by the presidium. */
+static void nominate(struct fixture *f, struct actor *st, int64_t rid, int from, int to)
+{
+	struct err e = {0};
+	json_t *out = NULL, *in;
+	for (int i = from; i < to; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "候选人%03d", i);
+		DO(0, round_candidate_add, st, rid, "{s:s,s:s}", "name", name, "nominated_by", "presidium");
+		json_decref(out);
+	}
+}
+
+/* Opens round rid: want 0 and the round's kind afterwards, or E_CONFLICT candidate_count. */
+static void open_round(struct fixture *f, struct actor *st, int64_t rid, int want, const char *kind)
+{
+	struct err e = {0};
+	json_t *out = NULL, *in, *r;
+	size_t i;
+	DO(want, round_act, st, rid, "{s:s}", "action", "open");
+	if (want) {
+		assert_string_equal(e.code, "candidate_count");
+		return;
+	}
+	json_array_foreach(json_object_get(json_object_get(out, "election"), "rounds"), i, r)
+		if (json_integer_value(json_object_get(r, "id")) == rid)
+			assert_string_equal(json_string_value(json_object_get(r, "kind")), kind);
+	json_decref(out);
+}
+
+/* A joint nomination (election.nominators_min): one deputy short refused, exactly that many
+ * accepted. */
+static void nominators_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor st = staff();
+	struct err e = {0};
+	json_t *out = NULL, *in, *members, *ids;
+	int need = setting(f, "election.nominators_min");
+	int64_t mid, rid;
+	(void)state;
+	mid = sitting_session(f, &st, "2026-03-01", &members);
+	assert_true((int)json_array_size(members) >= need && need >= 1);
+	rid = new_election(f, &st, mid, "vice", 1);
+	ids = json_array();
+	for (int i = 0; i < need - 1; i++)
+		json_array_append(ids, json_array_get(members, (size_t)i));
+	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
+	   "nominator_ids", ids);
+	assert_string_equal(e.code, "too_few_nominators");
+	json_array_append(ids, json_array_get(members, (size_t)need - 1));
+	DO(0, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
+	   "nominator_ids", ids);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(
+				 json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates"), 0), "nominators")),
+			 need);
+	json_decref(out);
+	json_decref(ids);
+	json_decref(members);
+	fixture_close(f);
+}
+
+/* The candidate counts of each office (election.*_extra_*, project.candidate_ratio_pct), at
+ * their boundaries: one short of the minimum refused, the minimum and the maximum a regular
+ * round, one over the maximum a preliminary vote. */
+static void candidate_boundaries(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor st = staff();
+	json_t *members;
+	int head_min = 1 + setting(f, "election.head_extra_min"), head_max = 1 + setting(f, "election.head_extra_max");
+	int vice_min = 2 + setting(f, "election.vice_extra_min"), vice_max = 2 + setting(f, "election.vice_extra_max");
+	int other_min = 2 + setting(f, "election.other_extra_min");
+	int ratio = setting(f, "project.candidate_ratio_pct"), project_min = 11 + setting(f, "election.project_extra_min");
+	int64_t mid, rid;
+	(void)state;
+	/* 11 projects: the ratio's share, rounded up, when it asks for more than the plain minimum */
+	if ((11 * ratio + 99) / 100 > project_min)
+		project_min = (11 * ratio + 99) / 100;
+	assert_true(head_min <= head_max && vice_min <= vice_max);
+	mid = sitting_session(f, &st, "2026-03-02", &members);
+
+	/* a township head, one seat */
+	rid = new_election(f, &st, mid, "head", 1);
+	nominate(f, &st, rid, 0, head_min - 1);
+	open_round(f, &st, rid, E_CONFLICT, NULL);
+	nominate(f, &st, rid, head_min - 1, head_min);
+	open_round(f, &st, rid, 0, "regular");
+	rid = new_election(f, &st, mid, "head", 1);
+	nominate(f, &st, rid, 0, head_max);
+	open_round(f, &st, rid, 0, "regular");
+	rid = new_election(f, &st, mid, "head", 1);
+	nominate(f, &st, rid, 0, head_max + 1);
+	open_round(f, &st, rid, 0, "preliminary");
+
+	/* vice posts, two seats */
+	rid = new_election(f, &st, mid, "vice", 2);
+	nominate(f, &st, rid, 0, vice_min - 1);
+	open_round(f, &st, rid, E_CONFLICT, NULL);
+	nominate(f, &st, rid, vice_min - 1, vice_min);
+	open_round(f, &st, rid, 0, "regular");
+	rid = new_election(f, &st, mid, "vice", 2);
+	nominate(f, &st, rid, 0, vice_max);
+	open_round(f, &st, rid, 0, "regular");
+	rid = new_election(f, &st, mid, "vice", 2);
+	nominate(f, &st, rid, 0, vice_max + 1);
+	open_round(f, &st, rid, 0, "preliminary");
+
+	/* another office, two seats: no upper bound */
+	rid = new_election(f, &st, mid, "other", 2);
+	nominate(f, &st, rid, 0, other_min - 1);
+	open_round(f, &st, rid, E_CONFLICT, NULL);
+	nominate(f, &st, rid, other_min - 1, other_min + 20);
+	open_round(f, &st, rid, 0, "regular");
+
+	/* livelihood projects, eleven to choose */
+	rid = new_election(f, &st, mid, "project", 11);
+	nominate(f, &st, rid, 0, project_min - 1);
+	open_round(f, &st, rid, E_CONFLICT, NULL);
+	nominate(f, &st, rid, project_min - 1, project_min);
+	open_round(f, &st, rid, 0, "regular");
+	json_decref(members);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quorum),   cmocka_unit_test(passing), cmocka_unit_test(candidates),
 		cmocka_unit_test(rounds),   cmocka_unit_test(machines), cmocka_unit_test(domain),
-		cmocka_unit_test(tellers),
+		cmocka_unit_test(tellers),  cmocka_unit_test(settings_defaults),
+		cmocka_unit_test(quorum_boundary), cmocka_unit_test(notice_boundary),
+		cmocka_unit_test(nominators_boundary), cmocka_unit_test(candidate_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

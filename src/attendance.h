@@ -1,0 +1,85 @@
+/* attendance.h: a meeting's members and who is present (DOMAIN §1.2): the meeting row as the
+ * rules read it, who may see or run a meeting, its members (the roster of its congress on its
+ * date, or a list), sign-in, sign-out and leave, and the quorum. The floor that meeting.c,
+ * vote.c and election.c stand on; it knows none of them. */
+#ifndef RENDA_ATTENDANCE_H
+#define RENDA_ATTENDANCE_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+#include "tx.h"
+
+/* A kind of meeting and whose members it has: the congress roster on the date, or a list. */
+struct meeting_kind {
+	const char *kind, *name;
+	int roster;
+};
+/* The kind named kind, or NULL; the whole table in *n entries. */
+const struct meeting_kind *meeting_kind_of(const char *kind);
+const struct meeting_kind *meeting_kind_list(size_t *n);
+/* The Chinese name of a meeting's state ("" when unknown). */
+const char *meeting_state_label(const char *state);
+
+/* A meeting as its rules read it. */
+struct meeting {
+	int64_t id;
+	char kind[16], region[16], path[160], level[16], starts_on[16], state[16];
+	int term, qn, qd;
+	int roster; /* members come from the roster (session, deliberation meeting) */
+};
+
+/* Loads meeting id; E_NOTFOUND "会议不存在" when absent. With lock (inside a writing
+ * transaction) the row is held shared until the transaction ends: the meeting's state cannot
+ * change under the write, and a change of it waits for the write (and the other way round). */
+int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, struct err *e) WUR;
+/* Reading (run 0): staff in scope, or a deputy who is a member. Running (run 1): staff who run
+ * meetings in scope (E_FORBIDDEN). Anything else is E_NOTFOUND, so that meetings do not leak. */
+int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *m, int run,
+		struct err *e) WUR;
+int meeting_can_run(const struct actor *a, const struct meeting *m);
+/* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */
+int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m);
+/* *yes: deputy is a member (before sign-in opens, of the roster on the meeting's date). */
+int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes,
+		      struct err *e) WUR;
+/* Takes the roster on the meeting's date as its members (at the opening of sign-in). */
+int meeting_take_roster(struct tx *t, const struct meeting *m);
+/* Sets the members of a list meeting: each a deputy of the meeting's region subtree. */
+int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids);
+/* The members with their attendance, a new array in *out. */
+int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **out, struct err *e) WUR;
+
+/* Counts of a meeting's members by attendance. */
+struct attendance {
+	int64_t members, present, leave, absent, left;
+};
+int attendance_count(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e) WUR;
+/* A new object: the counts, the quorum needed and whether it is met. */
+json_t *attendance_json(const struct attendance *t, const struct meeting *m);
+/* Counts into *t and answers E_CONFLICT "no_quorum" when the present do not reach the quorum. */
+int attendance_quorum(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e) WUR;
+
+/* The first cell of a one-row query as an integer, 0 when there is no row; the parameters as
+ * db_execv's. The second inside t: nothing after a failure, and returns t->rc. */
+int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...) WUR;
+int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...);
+/* Ends t (tx_end): after a commit announces meeting (when not 0) to its live screens; after a
+ * failure drops *out (the reply built inside t). Returns the transaction's result. */
+int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out) WUR;
+
+/* Attendance: the list, one step {"action":"sign_in|sign_out|leave|cancel_leave",
+ * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. *out is a new
+ * object owned by the caller, set only on success. */
+int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out,
+		       struct err *e) WUR;
+int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		   struct err *e) WUR;
+int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out,
+		   struct err *e) WUR;
+
+/* Whether v is one of the NULL-terminated allowed values. */
+int meeting_one_of(const char *v, const char *const *allowed);
+
+#endif

@@ -1,0 +1,531 @@
+#include "vote.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance.h"
+#include "jsonx.h"
+#include "limit.h"
+#include "live.h"
+#include "step.h"
+#include "tally.h"
+#include "tx.h"
+
+#define VOTE_SHARDS 16 /* rows each device vote's counters are spread over */
+
+static const char *const state_names[][2] = {{"draft", "未开始"}, {"open", "进行中"}, {"closed", "已结束"}};
+
+static const char *state_name(const char *s)
+{
+	return UTIL_LABEL(state_names, s, "");
+}
+
+static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jint(const struct db_res *r, int row, int col)
+{
+	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
+#define V_COLS                                                                                  \
+	"id, meeting_id, item_id, title, mode, recorded, basis, threshold, state, n_for, n_against," \
+	" n_abstain, members, present, passed, rule, opened_at, closed_at"
+enum { V_ID, V_MEETING, V_ITEM, V_TITLE, V_MODE, V_RECORDED, V_BASIS, V_THRESHOLD, V_STATE, V_FOR,
+       V_AGAINST, V_ABSTAIN, V_MEMBERS, V_PRESENT, V_PASSED, V_RULE, V_OPENED, V_CLOSED };
+
+static struct tally_rule rule_of(const char *threshold)
+{
+	return !strcmp(threshold, "two_thirds") ? TALLY_TWO_THIRDS : TALLY_HALF;
+}
+
+static const char *basis_name(const char *b)
+{
+	return !strcmp(b, "present") ? "出席人员" : !strcmp(b, "cast") ? "投票人员" : "全体组成人员";
+}
+
+static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r, struct meeting *m, struct err *e)
+{
+	char sql[400];
+	int rc;
+	/* a voter holds the vote row shared, so that a close (which updates it) waits for votes in
+	 * flight and no vote lands after the count (where the backend locks rows; SQLite's writers
+	 * are serial) */
+	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s", lock ? db_lock_clause(c, 0) : "");
+	if ((rc = db_execv(c, r, e, sql, "i", id)))
+		return rc;
+	if (!(*r)->nrows) {
+		db_res_free(*r);
+		*r = NULL;
+		return err_set(e, E_NOTFOUND, "not_found", "表决不存在");
+	}
+	if ((rc = meeting_load(c, db_int(*r, 0, V_MEETING), 0, m, e))) {
+		db_res_free(*r);
+		*r = NULL;
+	}
+	return rc;
+}
+
+int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_res *r = NULL, *b = NULL;
+	struct meeting m;
+	int64_t cast = 0, voted = 0, base, members, present, f, ag, ab;
+	const char *state;
+	int rc, closed;
+	json_t *o;
+
+	if ((rc = load_vote(c, id, 0, &r, &m, e)))
+		return rc;
+	state = db_val(r, 0, V_STATE);
+	closed = !strcmp(state, "closed");
+	f = db_int(r, 0, V_FOR);
+	ag = db_int(r, 0, V_AGAINST);
+	ab = db_int(r, 0, V_ABSTAIN);
+	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
+		if ((rc = meeting_q_int(c, &cast, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
+			goto out;
+	} else {
+		cast = f + ag + ab;
+	}
+	if (a && a->deputy_id && (rc = meeting_q_int(c, &voted, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
+							   " AND deputy_id = ?", "ii", id, a->deputy_id)))
+		goto out;
+	members = db_int(r, 0, V_MEMBERS);
+	present = db_int(r, 0, V_PRESENT);
+	if (!closed) {
+		struct attendance t;
+		if ((rc = attendance_count(c, &m, &t, e)))
+			goto out;
+		members = t.members;
+		present = t.present;
+	}
+	base = !strcmp(db_val(r, 0, V_BASIS), "present") ? present : !strcmp(db_val(r, 0, V_BASIS), "cast") ? cast : members;
+	o = json_object();
+	json_object_set_new(o, "id", json_integer(id));
+	json_object_set_new(o, "meeting_id", json_integer(m.id));
+	json_object_set_new(o, "item_id", jint(r, 0, V_ITEM));
+	json_object_set_new(o, "title", json_string(db_val(r, 0, V_TITLE)));
+	json_object_set_new(o, "mode", json_string(db_val(r, 0, V_MODE)));
+	json_object_set_new(o, "recorded", json_boolean(db_int(r, 0, V_RECORDED)));
+	json_object_set_new(o, "basis", json_string(db_val(r, 0, V_BASIS)));
+	json_object_set_new(o, "threshold", json_string(db_val(r, 0, V_THRESHOLD)));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "state_name", json_string(closed ? "已结束" : state_name(state)));
+	/* while open only the number of votes cast shows: a running tally sways the late voters */
+	json_object_set_new(o, "for", closed ? json_integer(f) : json_null());
+	json_object_set_new(o, "against", closed ? json_integer(ag) : json_null());
+	json_object_set_new(o, "abstain", closed ? json_integer(ab) : json_null());
+	json_object_set_new(o, "cast", json_integer(cast));
+	json_object_set_new(o, "not_voting", json_integer(present > cast ? present - cast : 0));
+	json_object_set_new(o, "members", json_integer(members));
+	json_object_set_new(o, "present", json_integer(present));
+	json_object_set_new(o, "base", json_integer(base));
+	json_object_set_new(o, "needed", json_integer(tally_needed(base, rule_of(db_val(r, 0, V_THRESHOLD)))));
+	json_object_set_new(o, "passed", db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
+	json_object_set_new(o, "rule", json_string(db_val(r, 0, V_RULE)));
+	json_object_set_new(o, "opened_at", jint(r, 0, V_OPENED));
+	json_object_set_new(o, "closed_at", jint(r, 0, V_CLOSED));
+	json_object_set_new(o, "voted", json_boolean(voted > 0));
+	if (closed && db_int(r, 0, V_RECORDED)) {
+		json_t *list = json_array();
+		if ((rc = db_execv(c, &b, e, "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"
+					     " ON d.id = v.deputy_id WHERE v.vote_id = ? ORDER BY d.name, d.id", "i", id))) {
+			json_decref(list);
+			json_decref(o);
+			goto out;
+		}
+		for (int i = 0; i < b->nrows; i++)
+			json_array_append_new(list, json_pack("{s:I,s:s,s:o}", "deputy_id", (json_int_t)db_int(b, i, 0),
+							      "name", db_val(b, i, 1), "choice", jstr(db_val(b, i, 2))));
+		json_object_set_new(o, "ballots", list);
+	}
+	*out = o;
+out:
+	db_res_free(r);
+	db_res_free(b);
+	return rc;
+}
+
+static int reply_vote(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	json_t *v;
+	int rc = vote_json(c, a, id, &v, e);
+	if (!rc)
+		*out = json_pack("{s:o}", "vote", v);
+	return rc;
+}
+
+int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "表决事项"},
+		{"item_id", JF_INT, 0, 1, INT64_MAX, "议程"},
+		{"mode", JF_STR, 0, 1, 10, "表决方式"},
+		{"recorded", JF_BOOL, 0, 0, 0, "记名"},
+		{"basis", JF_STR, 0, 1, 10, "计算基数"},
+		{"threshold", JF_STR, 0, 1, 12, "通过比例"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	static const char *const modes[] = {"device", "tally", NULL}, *const bases[] = {"all", "present", "cast", NULL},
+			  *const thresholds[] = {"half", "two_thirds", NULL};
+	const char *mode = jsonx_str(in, "mode") ? jsonx_str(in, "mode") : "device";
+	const char *basis = jsonx_str(in, "basis") ? jsonx_str(in, "basis") : "all";
+	const char *threshold = jsonx_str(in, "threshold") ? jsonx_str(in, "threshold") : "half";
+	int64_t item = jsonx_int(in, "item_id", 0), ok = 1, vid = 0;
+	struct tx t;
+	struct db_res *r = NULL;
+	struct meeting m;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!meeting_one_of(mode, modes))
+		return err_field(e, E_INVALID, "bad_value", "mode", "表决方式应为 device（电子表决器）或 tally（举手/纸质计数）");
+	if (!meeting_one_of(basis, bases))
+		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
+	if (!meeting_one_of(threshold, thresholds))
+		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
+	tx_begin(&t, db, a, e);
+	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
+	if (item && !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", "ii",
+				    item, meeting_id) && !ok)
+		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
+	tx_exec(&t, &r, "INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id", "inssissi", meeting_id, item,
+		jsonx_str(in, "title"), mode, (int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold,
+		util_now());
+	if (tx_ok(&t)) {
+		vid = db_int(r, 0, 0);
+		tx_check(&t, reply_vote(t.c, a, vid, out, e));
+	}
+	tx_audit(&t, "vote.create", "vote", vid, NULL, in);
+	db_res_free(r);
+	return meeting_tx_end(&t, meeting_id, out);
+}
+
+int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_res *r = NULL;
+	struct meeting m;
+	int rc;
+	*out = NULL;
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_vote(c, id, 0, &r, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+		rc = reply_vote(c, a, id, out, e);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
+/* ---- the state machine of a vote: its steps run by step_run (step.h) ---- */
+
+/* Running a vote: staff who run the meeting. s->ctx is the vote's struct meeting. */
+static int may_run(struct step_run *s)
+{
+	return tx_check(&s->t, meeting_may(s->t.c, s->a, s->ctx, 1, s->t.e));
+}
+
+/* A vote opens while the meeting sits with its quorum, one vote at a time (the meeting's row is
+ * held meanwhile, so neither a second vote nor the close comes between); the counters' rows
+ * exist before the first ballot, so that a ballot only updates. */
+static int vote_open(struct step_run *s)
+{
+	static const char *const choices[] = {"for", "against", "abstain"};
+	struct meeting *m = s->ctx;
+	struct attendance t;
+	int64_t open;
+	if (tx_lock(&s->t, "meetings", m->id, "会议") || tx_check(&s->t, meeting_load(s->t.c, m->id, 0, m, s->t.e)))
+		return s->t.rc;
+	if (strcmp(m->state, "in_session"))
+		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始表决");
+	if (tx_check(&s->t, attendance_quorum(s->t.c, m, &t, s->t.e)) ||
+	    tx_check(&s->t, vote_open_count(s->t.c, m->id, &open, s->t.e)))
+		return s->t.rc;
+	if (open)
+		return tx_fail(&s->t, E_CONFLICT, "vote_open", "已有一项表决正在进行");
+	for (int64_t shard = 0; shard < VOTE_SHARDS; shard++)
+		for (size_t k = 0; k < ARRAY_LEN(choices); k++)
+			tx_exec(&s->t, NULL, "INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)", "iis",
+				s->id, shard, choices[k]);
+	return tx_exec(&s->t, NULL, "UPDATE votes SET members = ?, present = ?, opened_at = ? WHERE id = ?", "iiii",
+		       t.members, t.present, util_now(), s->id);
+}
+
+/* The result of a vote at its close: the counts, the base the rule counts against, whether it
+ * passed and the sentence that says why. */
+static int vote_close(struct step_run *s)
+{
+	const struct db_res *v = s->row;
+	struct db_res *r = NULL;
+	struct attendance t;
+	int64_t f = db_int(v, 0, V_FOR), ag = db_int(v, 0, V_AGAINST), ab = db_int(v, 0, V_ABSTAIN), base, need;
+	const char *basis = db_val(v, 0, V_BASIS);
+	struct tally_rule rule = rule_of(db_val(v, 0, V_THRESHOLD));
+	char text[400];
+	int passed;
+
+	if (tx_check(&s->t, attendance_count(s->t.c, s->ctx, &t, s->t.e)))
+		return s->t.rc;
+	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
+		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice", "i", s->id))
+			return s->t.rc;
+		f = ag = ab = 0;
+		for (int i = 0; i < r->nrows; i++) {
+			const char *ch = db_val(r, i, 0);
+			int64_t n = db_int(r, i, 1);
+			if (!strcmp(ch, "for"))
+				f = n;
+			else if (!strcmp(ch, "against"))
+				ag = n;
+			else
+				ab = n;
+		}
+		db_res_free(r);
+	}
+	base = !strcmp(basis, "present") ? t.present : !strcmp(basis, "cast") ? f + ag + ab : t.members;
+	passed = tally_passes(f, base, rule);
+	need = tally_needed(base, rule);
+	snprintf(text, sizeof(text), "赞成 %lld 票，%s%s %lld 人的%s（至少 %lld 票），%s", (long long)f,
+		 passed ? (rule.strict ? "超过" : "达到") : (rule.strict ? "未超过" : "未达到"), basis_name(basis),
+		 (long long)base, rule.strict ? "半数" : "三分之二", (long long)need, passed ? "通过" : "未通过");
+	return tx_exec(&s->t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ?, members = ?, present = ?,"
+				    " passed = ?, rule = ?, closed_at = ? WHERE id = ?",
+		       "iiiiiisii", f, ag, ab, t.members, t.present, (int64_t)passed, text, util_now(), s->id);
+}
+
+static const struct step vote_steps[] = {
+	{"open", "开始表决", "draft", "open", may_run, vote_open},
+	{"close", "结束表决", "open", "closed", may_run, vote_close},
+};
+
+/* The vote (s->row) and its meeting under the runner's lock, seen by the actor. */
+static int step_load(struct step_run *s)
+{
+	if (!tx_check(&s->t, load_vote(s->t.c, s->id, 0, &s->row, s->ctx, s->t.e)) &&
+	    !tx_check(&s->t, meeting_may(s->t.c, s->a, s->ctx, 0, s->t.e)))
+		s->state = db_val(s->row, 0, V_STATE);
+	return s->t.rc;
+}
+
+static int step_set_state(struct step_run *s)
+{
+	return tx_exec(&s->t, NULL, "UPDATE votes SET state = ? WHERE id = ? AND state = ?", "sis", s->to, s->id, s->from);
+}
+
+static int step_after(struct step_run *s)
+{
+	return tx_check(&s->t, reply_vote(s->t.c, s->a, s->id, &s->after, s->t.e));
+}
+
+/* The trail keeps its name for every step of a vote: "vote.action" with the step. */
+static int step_audit(struct step_run *s)
+{
+	json_t *after = json_pack("{s:s}", "action", s->step->name);
+	tx_audit(&s->t, "vote.action", "vote", s->id, NULL, after);
+	json_decref(after);
+	return s->t.rc;
+}
+
+static const struct step_machine vote_machine = {
+	.object_type = "vote",
+	.table = "votes",
+	.what = "表决",
+	.steps = vote_steps,
+	.nsteps = ARRAY_LEN(vote_steps),
+	.load = step_load,
+	.set_state = step_set_state,
+	.after = step_after,
+	.state_label = state_name,
+	.audit = step_audit,
+};
+
+const char *vote_next_state(const char *state, const char *action)
+{
+	return step_next(&vote_machine, state, action);
+}
+
+int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
+	struct meeting m;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &vote_machine, a, id, in, &m, out, e)))
+		return rc;
+	live_publish(m.id);
+	return 0;
+}
+
+/* ---- ballots ---- */
+
+/* A device ballot needs an open device vote and a member who is present; to one who is not a
+ * member the meeting does not exist. */
+static int check_voter(struct tx *t, const struct db_res *v, const struct meeting *m, int64_t deputy)
+{
+	const char *state = db_val(v, 0, V_STATE);
+	struct db_res *st = NULL;
+	int member, present;
+	if (tx_exec(t, &st, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", "ii", m->id, deputy))
+		return t->rc;
+	member = st->nrows > 0;
+	present = member && !strcmp(db_val(st, 0, 0), "present");
+	db_res_free(st);
+	if (!member)
+		return tx_fail(t, E_NOTFOUND, "not_found", "会议不存在");
+	if (strcmp(state, "open"))
+		return tx_fail(t, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(state, "closed") ? "已结束" : "尚未开始");
+	if (strcmp(db_val(v, 0, V_MODE), "device"))
+		return tx_fail(t, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
+	if (!present)
+		return tx_fail(t, E_CONFLICT, "not_present", "请先签到再表决");
+	return 0;
+}
+
+/* One vote as a member of a group commit (db_group): votes that arrive together share one
+ * transaction and one fsync, each under its own savepoint, and every voter is answered only after
+ * that commit. */
+struct pending_vote {
+	const struct actor *a;
+	int64_t id, meeting;
+	const char *choice;
+};
+
+/* One member's ballot inside the group's transaction (tx_join): the vote row is held shared, so
+ * that a close waits for the ballots in flight and none lands after the count. */
+static int cast_member(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct pending_vote *v = ctx;
+	struct tx t;
+	struct db_res *r = NULL;
+	struct meeting m;
+	int64_t shard = (int64_t)(((uint64_t)util_mono_us() ^ (uint64_t)v->a->deputy_id * 2654435761u) % VOTE_SHARDS);
+	json_t *after;
+	int recorded;
+
+	tx_join(&t, c, v->a, e);
+	if (tx_check(&t, load_vote(c, v->id, 1, &r, &m, e)))
+		return tx_end(&t);
+	v->meeting = m.id;
+	recorded = (int)db_int(r, 0, V_RECORDED);
+	check_voter(&t, r, &m, v->a->deputy_id);
+	tx_exec(&t, NULL, "INSERT INTO vote_casts (vote_id, deputy_id, choice) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		"iis", v->id, v->a->deputy_id, recorded ? v->choice : NULL);
+	if (tx_ok(&t) && db_changes(c) != 1)
+		tx_fail(&t, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
+	tx_exec(&t, NULL, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", "iis", v->id,
+		shard, v->choice);
+	after = recorded ? json_pack("{s:s}", "choice", v->choice) : json_object();
+	tx_audit(&t, "vote.cast", "vote", v->id, NULL, after);
+	json_decref(after);
+	db_res_free(r);
+	return tx_end(&t);
+}
+
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const char *const choices[] = {"for", "against", "abstain", NULL};
+	struct pending_vote me = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!meeting_one_of(jsonx_str(in, "choice"), choices))
+		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+	if (!a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
+	me.a = a;
+	me.id = id;
+	me.choice = jsonx_str(in, "choice");
+	if ((rc = db_group(db, cast_member, &me, e)))
+		return rc;
+	live_publish(me.meeting);
+	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
+	return 0;
+}
+
+int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"for", JF_INT, 1, 0, 100000, "赞成票"},
+		{"against", JF_INT, 1, 0, 100000, "反对票"},
+		{"abstain", JF_INT, 1, 0, 100000, "弃权票"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0), ab = jsonx_int(in, "abstain", 0);
+	struct tx t;
+	struct db_res *r = NULL;
+	struct meeting m = {0};
+	struct attendance n;
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "votes", id, "表决") || tx_check(&t, load_vote(t.c, id, 0, &r, &m, e)) ||
+	    tx_check(&t, meeting_may(t.c, a, &m, 1, e)))
+		goto out;
+	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally"))
+		tx_fail(&t, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
+	else if (!tx_check(&t, attendance_count(t.c, &m, &n, e)) && f + ag + ab > n.present)
+		tx_fail(&t, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld", (long long)(f + ag + ab),
+			(long long)n.present);
+	tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?", "iiii", f, ag, ab, id);
+	if (tx_ok(&t))
+		tx_check(&t, reply_vote(t.c, a, id, out, e));
+	tx_audit(&t, "vote.tally", "vote", id, NULL, in);
+out:
+	db_res_free(r);
+	return meeting_tx_end(&t, m.id, out);
+}
+
+int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)
+{
+	struct db_res *l = NULL;
+	json_t *votes = json_array();
+	int rc = db_execv(c, &l, e, "SELECT id FROM votes WHERE meeting_id = ? ORDER BY id", "i", meeting_id);
+	for (int i = 0; !rc && i < l->nrows; i++) {
+		json_t *v;
+		if (!(rc = vote_json(c, a, db_int(l, i, 0), &v, e)))
+			json_array_append_new(votes, v);
+	}
+	db_res_free(l);
+	if (rc) {
+		json_decref(votes);
+		votes = NULL;
+	}
+	*out = votes;
+	return rc;
+}
+
+int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struct err *e)
+{
+	int64_t vid;
+	int rc;
+	*out = json_null();
+	if ((rc = meeting_q_int(c, &vid, e, "SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
+				  " ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
+				  "i", meeting_id)))
+		return rc;
+	if (vid) {
+		json_decref(*out);
+		*out = NULL;
+		rc = vote_json(c, NULL, vid, out, e);
+		if (rc)
+			*out = json_null();
+	}
+	return rc;
+}
+
+int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
+{
+	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'", "i", meeting_id);
+}
+
+json_t *vote_labels(void)
+{
+	json_t *l = step_labels(&vote_machine, NULL);
+	/* A vote that is over is 已结束, as the vote's own JSON names it (a meeting's closed is 已闭会). */
+	json_object_set_new(json_object_get(l, "states"), "closed", json_string("已结束"));
+	return l;
+}

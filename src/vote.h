@@ -1,0 +1,44 @@
+/* vote.h: votes on a meeting's agenda items (DOMAIN §1.3): by electronic device, one ballot per
+ * present member, counted in shards and grouped into shared commits, or by show of hands or
+ * paper with the count entered by staff; passed against all members, those present or the votes
+ * cast, by more than half or two-thirds (tally.h). Owns the state machine of a vote. Every write
+ * is one transaction with its audit record, announced to the live screens after its commit. */
+#ifndef RENDA_VOTE_H
+#define RENDA_VOTE_H
+
+#include <jansson.h>
+
+#include "actor.h"
+#include "db.h"
+
+/* The next state for an action, or NULL when not allowed (pure, for the tests). */
+const char *vote_next_state(const char *state, const char *action);
+/* {"states": {...}, "actions": {...}} of the vote's steps (step_labels), owned by the caller. */
+json_t *vote_labels(void);
+
+/* Every function below: *out is a new JSON object owned by the caller, set only on success;
+ * errors are E_INVALID (input), E_FORBIDDEN, E_NOTFOUND (also for meetings out of scope),
+ * E_CONFLICT (state, quorum, a second ballot) with a Chinese message. */
+int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
+		json_t **out, struct err *e) WUR;
+int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
+/* {"action":"open|close"} */
+int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+	     struct err *e) WUR;
+/* A member's device ballot {"choice":"for|against|abstain"}: answered after its commit. */
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+	      struct err *e) WUR;
+/* The show-of-hands or paper count {"for","against","abstain"} of an open vote. */
+int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+	       struct err *e) WUR;
+
+/* For the meeting's views, inside the caller's transaction (a NULL actor sees no "voted"):
+ * one vote; the meeting's votes (a new array); the vote a live screen shows (a new object, or
+ * JSON null when none has opened); and how many of the meeting's votes are open. */
+int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
+int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out,
+		   struct err *e) WUR;
+int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struct err *e) WUR;
+int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e) WUR;
+
+#endif
