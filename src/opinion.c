@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion_stats.h"
 #include "region.h"
 #include "role.h"
@@ -207,58 +207,37 @@ static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err
 	return 0;
 }
 
-static int event(struct db_conn *c, int64_t id, const char *action, const char *from, const char *to,
-		 const char *actor, const char *note, struct err *e)
+/* The opinion's history: one row per step, named by who took it. */
+static int event(struct tx *t, int64_t id, const char *action, const char *from, const char *to, const char *note)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, action);
-	db_ps(&p, from);
-	db_ps(&p, to);
-	db_ps(&p, actor);
-	db_ps(&p, note ? note : "");
-	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
-			  " created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+	const struct actor *a = t->a;
+	return tx_exec(t, NULL, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
+			       " created_at) VALUES (?,?,?,?,?,?,?)", "isssssi", id, action, from, to,
+		       a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
 }
 
 /* In-app notice to a handling unit (handler_id) or to a region's staff. */
-static int notify(struct db_conn *c, int64_t handler_id, const char *region, const char *kind,
-		  const char *title, int64_t opinion_id, struct err *e)
+static int notify(struct tx *t, int64_t handler_id, const char *region, const char *kind, const char *title,
+		  int64_t opinion_id)
 {
-	struct db_params p;
 	char link[48];
-	snprintf(link, sizeof(link), "/opinions/%lld", (long long)opinion_id);
-	db_params_init(&p);
-	if (handler_id)
-		db_pi(&p, handler_id);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, handler_id ? NULL : region);
-	db_ps(&p, kind);
-	db_ps(&p, title);
-	db_ps(&p, link);
-	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO notifications (handler_id, region_code, kind, title, link, created_at)"
-			  " VALUES (?,?,?,?,?,?)", &p, NULL, e);
+	if (!tx_ok(t))
+		return t->rc;
+	notice_link("opinions", opinion_id, link, sizeof(link));
+	return tx_check(t, handler_id ? notice_handler(t->c, handler_id, kind, title, link, t->e)
+				      : notice_region(t->c, region, kind, title, link, t->e));
 }
 
 /* Queues a text message to each citizen of the case who left a phone: the outbox keeps it
  * until the gateway takes it (jobs.c), so nothing is lost while the gateway is down. */
-static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
+static int tell_citizens(struct tx *t, int64_t id)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
-	int rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
-			     " AND citizen_phone_enc IS NOT NULL", &p, &r, e)))
-		return rc;
-	for (int i = 0; i < r->nrows && !rc; i++) {
+	if (tx_exec(t, &r, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
+			   " AND citizen_phone_enc IS NOT NULL", "ii", id, id))
+		return t->rc;
+	for (int i = 0; i < r->nrows && tx_ok(t); i++) {
 		char text[256];
 		json_t *payload;
 		char *s;
@@ -268,16 +247,13 @@ static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
 				    (json_int_t)db_int(r, i, 0), "tracking_code", db_val(r, i, 1), "phone_sealed",
 				    db_val(r, i, 2), "text", text);
 		s = json_dumps(payload, JSON_COMPACT);
-		db_params_init(&p);
-		db_ps(&p, s);
-		db_pi(&p, util_now());
-		db_pi(&p, util_now());
-		rc = db_exec(c, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)", &p, NULL, e);
+		tx_exec(t, NULL, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
+			"sii", s, util_now(), util_now());
 		free(s);
 		json_decref(payload);
 	}
 	db_res_free(r);
-	return rc;
+	return t->rc;
 }
 
 /* ---- intake ---- */
@@ -350,30 +326,25 @@ struct intake {
 	int bulk;           /* the demo's load: the hot-topic aggregates are built once at the end */
 };
 
-/* Inserts an opinion inside the caller's transaction; *id and code (13 bytes) and secret
- * (49 bytes) receive what the citizen keeps. */
-static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *code, char *secret,
-		  struct err *e)
+/* Inserts an opinion in the transaction; *id and code (13 bytes) and secret (49 bytes) receive
+ * what the citizen keeps. */
+static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code, char *secret)
 {
 	struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
-	struct db_params p;
 	struct db_res *r = NULL;
 	uint32_t sig[TEXT_MINHASH];
 	char sighex[8 * TEXT_MINHASH + 1], hash[65];
 	char *name = NULL, *phone = NULL;
 	int64_t now = x->created_at ? x->created_at : util_now();
-	int rc;
 
+	*id = 0;
 	/* 32^6 codes a day: look before taking one, so that an insert never fails on it. */
-	for (int tries = 0;; tries++) {
-		struct db_params q;
+	for (int tries = 0; tx_ok(t); tries++) {
 		struct db_res *taken = NULL;
 		int n;
 		new_code(code, now);
-		db_params_init(&q);
-		db_ps(&q, code);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinions WHERE tracking_code = ?", &q, &taken, e)))
-			goto out;
+		if (tx_exec(t, &taken, "SELECT COUNT(*) FROM opinions WHERE tracking_code = ?", "s", code))
+			break;
 		n = (int)db_int(taken, 0, 0);
 		db_res_free(taken);
 		if (!n || tries > 8)
@@ -388,71 +359,42 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	text_scope_tokens(x->path, &tok);
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
-	if ((x->name && *x->name && (rc = crypto_seal(x->name, &name, e))) ||
-	    (x->phone && *x->phone && (rc = crypto_seal(x->phone, &phone, e))))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, code);
-	db_ps(&p, hash);
-	db_ps(&p, x->region);
-	db_ps(&p, x->path);
-	if (x->station)
-		db_pi(&p, x->station);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, x->reception_date);
-	db_ps(&p, x->channel);
-	if (x->category)
-		db_pi(&p, x->category);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, x->body);
-	db_ps(&p, x->place ? x->place : "");
-	db_ps(&p, name);
-	db_ps(&p, phone);
-	db_ps(&p, x->state ? x->state : "received");
-	db_ps(&p, sighex);
-	db_ps(&p, tok.data);
-	if (x->created_by)
-		db_pi(&p, x->created_by);
-	else
-		db_ps(&p, NULL);
-	db_pi(&p, now);
-	db_pi(&p, now);
-	rc = db_exec(c, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
-			" reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
-			" state, signature, search_tokens, created_by, created_at, updated_at)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", &p, &r, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_set(e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
-	if (rc)
-		goto out;
-	*id = db_int(r, 0, 0);
-	if (!x->bulk) {
+	if (buf_failed(&text) || buf_failed(&tok))
+		tx_fail_field(t, E_INVALID, "too_long", "body", "意见内容过长");
+	if (tx_ok(t) && x->name && *x->name)
+		tx_check(t, crypto_seal(x->name, &name, t->e));
+	if (tx_ok(t) && x->phone && *x->phone)
+		tx_check(t, crypto_seal(x->phone, &phone, t->e));
+	tx_exec(t, &r, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
+		       " reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
+		       " state, signature, search_tokens, created_by, created_at, updated_at)"
+		       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+		"ssssnssnsssssssnii", code, hash, x->region, x->path, x->station, x->reception_date, x->channel,
+		x->category, x->body, x->place ? x->place : "", name, phone, x->state ? x->state : "received", sighex,
+		tok.data, x->created_by, now, now);
+	if (t->rc == E_CONFLICT && !strcmp(t->e->code, "duplicate"))
+		t->rc = err_set(t->e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
+	if (tx_ok(t))
+		*id = db_int(r, 0, 0);
+	if (tx_ok(t) && !x->bulk) {
 		struct opinion_stat_row row = {x->path, now, x->category, x->station, x->place};
-		if ((rc = opinion_stats_change(c, NULL, &row, e)))
-			goto out;
+		tx_check(t, opinion_stats_change(t->c, NULL, &row, t->e));
 	}
-	if (x->photos) {
+	if (tx_ok(t) && x->photos) {
 		size_t i;
 		json_t *v;
 		json_array_foreach(x->photos, i, v) {
 			const char *b = json_string_value(v);
-			db_params_init(&p);
-			db_pi(&p, *id);
-			db_ps(&p, strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg");
-			db_ps(&p, b);
-			if ((rc = db_exec(c, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", &p, NULL, e)))
-				goto out;
+			tx_exec(t, NULL, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", "iss", *id,
+				strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg", b);
 		}
 	}
-out:
 	free(name);
 	free(phone);
 	db_res_free(r);
 	buf_release(&tok);
 	buf_release(&text);
-	return rc;
+	return t->rc;
 }
 
 static const struct jfield common_spec[] = {
@@ -546,19 +488,19 @@ static int submit_one(struct db_conn *c, void *ctx, struct err *e)
 {
 	struct submission *s = ctx;
 	struct actor citizen = {0};
-	char sid[24];
-	int64_t id;
-	int rc;
+	struct tx t;
+	int64_t id = 0;
 
-	if ((rc = resolve_place(c, s->in, &s->x, s->region, s->path, e)) ||
-	    (rc = insert(c, &s->x, &id, s->code, s->secret, e)) ||
-	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
-	    (rc = notify(c, 0, s->region, "new_opinion", "收到新的群众意见", id, e)))
-		return rc;
 	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+	snprintf(citizen.display_name, sizeof(citizen.display_name), "群众");
 	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	return audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e);
+	tx_join(&t, c, &citizen, e);
+	tx_check(&t, resolve_place(c, s->in, &s->x, s->region, s->path, e));
+	insert(&t, &s->x, &id, s->code, s->secret);
+	event(&t, id, "submit", NULL, "received", "");
+	notify(&t, 0, s->region, "new_opinion", "收到新的群众意见", id);
+	tx_audit(&t, "opinion.submit", "opinion", id, NULL, NULL);
+	return tx_end(&t);
 }
 
 int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
@@ -598,11 +540,11 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 {
 	static const char *const channels[] = {"reception", "visit", "phone", "letter", NULL};
 	struct intake x = {0};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
-	char region[16], path[160], code[13], secret[49], sid[24];
+	char region[16], path[160], code[13], secret[49];
 	const char *ch;
-	int64_t id;
+	int64_t id = 0;
 	int32_t d;
 	int rc, ok = 0;
 	json_t *o = NULL;
@@ -629,44 +571,32 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	x.photos = json_object_get(in, "photos");
 	x.reception_date = jsonx_str(in, "reception_date");
 	x.created_by = a->account_id;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)))
-		goto out;
-	/* Staff register within their scope; a deputy at the stations it serves. */
-	if (!strcmp(a->role, "deputy")) {
-		struct db_params p;
-		db_params_init(&p);
-		db_pi(&p, x.station);
-		db_pi(&p, a->deputy_id);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
-				  &p, &r, e)))
-			goto out;
-		if (!x.station || db_int(r, 0, 0) == 0) {
-			rc = err_field(e, E_FORBIDDEN, "out_of_scope", "station_id", "代表只能登记自己进站的联络站收到的意见");
-			goto out;
+	tx_begin(&t, db, a, e);
+	if (!tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
+		/* Staff register within their scope; a deputy at the stations it serves. */
+		if (!strcmp(a->role, "deputy")) {
+			if (!tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				     "ii", x.station, a->deputy_id) &&
+			    (!x.station || db_int(r, 0, 0) == 0))
+				tx_fail_field(&t, E_FORBIDDEN, "out_of_scope", "station_id",
+					      "代表只能登记自己进站的联络站收到的意见");
+			db_res_free(r);
+			r = NULL;
+		} else if (!region_path_in_scope(a, path)) {
+			tx_fail(&t, E_FORBIDDEN, "out_of_scope", "该联络站或地区不在您的管理范围内");
 		}
-	} else if (!region_path_in_scope(a, path)) {
-		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "该联络站或地区不在您的管理范围内");
-		goto out;
 	}
-	if ((rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "register", NULL, "received", a->display_name, "", e)))
-		goto out;
-	db_res_free(r);
-	r = NULL;
-	if ((rc = load_row(c, id, &r, e)))
-		goto out;
-	o = row_json(r, 0, 0, NULL, 0);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "opinion.register", "opinion", sid, NULL, o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	json_object_set_new(o, "secret", json_string(secret));
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	insert(&t, &x, &id, code, secret);
+	event(&t, id, "register", NULL, "received", "");
+	if (tx_ok(&t) && !tx_check(&t, load_row(t.c, id, &r, e)))
+		o = row_json(r, 0, 0, NULL, 0);
+	tx_audit(&t, "opinion.register", "opinion", id, NULL, o);
+	if (!(rc = tx_end(&t))) {
+		json_object_set_new(o, "secret", json_string(secret));
+		*out = json_pack("{s:O}", "opinion", o);
+	}
 	json_decref(o);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -1177,10 +1107,9 @@ static int run_assign(struct step_run *s)
 	    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
 		return s->t.rc;
 	cal_format(cal_today(), today);
-	if (tx_exec(&s->t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", "issi",
-		    hid, today, deadline, s->id))
-		return s->t.rc;
-	return tx_check(&s->t, notify(s->t.c, hid, NULL, "assigned", "有新交办的群众意见", s->id, s->t.e));
+	tx_exec(&s->t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", "issi", hid,
+		today, deadline, s->id);
+	return notify(&s->t, hid, NULL, "assigned", "有新交办的群众意见", s->id);
 }
 
 /* A wrongly assigned unit gives the opinion back within opinion.return_days working days of
@@ -1199,11 +1128,9 @@ static int run_return(struct step_run *s)
 	    cal_workdays_between(&h.cal, on, cal_today()) > window)
 		tx_fail(&s->t, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
 	holidays_free(&h);
-	if (tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", "si",
-		    jsonx_str(s->in, "reason"), s->id))
-		return s->t.rc;
-	return tx_check(&s->t, notify(s->t.c, 0, db_val(s->row, 0, O_REGION), "returned", "承办单位退回了一件群众意见",
-				      s->id, s->t.e));
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", "si",
+		jsonx_str(s->in, "reason"), s->id);
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "returned", "承办单位退回了一件群众意见", s->id);
 }
 
 /* The answer, searchable with the opinion's own words. */
@@ -1238,15 +1165,12 @@ static int run_answer_on_spot(struct step_run *s)
  * into this case; each who left a phone gets a text message through the outbox. */
 static int run_reply(struct step_run *s)
 {
-	if (write_answer(s) ||
-	    tx_exec(&s->t, NULL, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
-				 " updated_at = ? WHERE case_id = ? AND state = 'merged'", "siiii", jsonx_str(s->in, "reply"),
-		    util_now(), db_int(s->row, 0, O_HANDLER), util_now(), s->id))
-		return s->t.rc;
-	if (tx_check(&s->t, notify(s->t.c, 0, db_val(s->row, 0, O_REGION), "replied", "承办单位答复了一件群众意见", s->id,
-				   s->t.e)))
-		return s->t.rc;
-	return tx_check(&s->t, tell_citizens(s->t.c, s->id, s->t.e));
+	write_answer(s);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
+			     " updated_at = ? WHERE case_id = ? AND state = 'merged'", "siiii", jsonx_str(s->in, "reply"),
+		util_now(), db_int(s->row, 0, O_HANDLER), util_now(), s->id);
+	notify(&s->t, 0, db_val(s->row, 0, O_REGION), "replied", "承办单位答复了一件群众意见", s->id);
+	return tell_citizens(&s->t, s->id);
 }
 
 /* Not accepted (a matter in litigation or arbitration, DOMAIN §3) or converted into a deputy's
@@ -1316,13 +1240,11 @@ static int run_rate(struct step_run *s)
 		    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
 			return s->t.rc;
 		cal_format(cal_today(), today);
-		if (tx_exec(&s->t, NULL, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", today,
-			    deadline, s->id) ||
-		    tx_check(&s->t, notify(s->t.c, db_int(s->row, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理",
-					   s->id, s->t.e)))
-			return s->t.rc;
+		tx_exec(&s->t, NULL, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", today, deadline,
+			s->id);
+		notify(&s->t, db_int(s->row, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理", s->id);
 	}
-	return tx_check(&s->t, notify(s->t.c, 0, db_val(s->row, 0, O_REGION), "rating", "群众评价了答复", s->id, s->t.e));
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "rating", "群众评价了答复", s->id);
 }
 
 /* The job closes a reply nobody rated (jobs.c decides when); the history calls it a close. */
@@ -1359,8 +1281,7 @@ static int event_step(struct step_run *s)
 {
 	const struct act *x = s->ctx;
 	const char *note = s->note[0] ? s->note : x->event_note ? x->event_note : jsonx_str(s->in, "reason");
-	return tx_check(&s->t, event(s->t.c, s->id, x->event_action ? x->event_action : s->step->name, s->from, s->to,
-				     s->a->display_name, note, s->t.e));
+	return event(&s->t, s->id, x->event_action ? x->event_action : s->step->name, s->from, s->to, note);
 }
 
 /* The audit's "after" and the caller's reply: the detail for staff (unchecked: a unit that
@@ -1609,59 +1530,43 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 		{"days", JF_INT, 1, 1, 120, "延期天数（工作日）"},
 		{"reason", JF_STR, 1, 2, LIMIT_SHORT_CHARS * 4, "延期理由"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL, *x = NULL;
-	int max, rc;
+	int max = 0, rc;
 	json_t *o = NULL;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
-		goto out;
-	if (strcmp(a->role, "handler")) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
-		goto out;
+	tx_begin(&t, db, a, e);
+	/* The opinion's lock makes the one-pending-request rule hold under concurrent requests. */
+	if (!tx_lock(&t, "opinions", id, "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
+	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+		const char *state = db_val(r, 0, O_STATE);
+		if (strcmp(a->role, "handler"))
+			tx_fail(&t, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
+		else if (strcmp(state, "assigned") && strcmp(state, "accepted"))
+			tx_fail(&t, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
+		else if (!tx_check(&t, settings_int(t.c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)) &&
+			 jsonx_int(in, "days", 0) > max)
+			tx_fail_field(&t, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
+		if (!tx_exec(&t, &x, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", "i", id) &&
+		    db_int(x, 0, 0))
+			tx_fail(&t, E_CONFLICT, "pending", "已有待审批的延期申请");
+		tx_exec(&t, NULL, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
+				  " VALUES (?,?,?,'pending',?,?)", "iisii", id, (int64_t)jsonx_int(in, "days", 0),
+			jsonx_str(in, "reason"), a->account_id, util_now());
+		event(&t, id, "extension", state, state, jsonx_str(in, "reason"));
+		notify(&t, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id);
+		tx_audit(&t, "opinion.extension_request", "opinion", id, NULL, in);
+		if (tx_ok(&t))
+			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	if (strcmp(db_val(r, 0, O_STATE), "assigned") && strcmp(db_val(r, 0, O_STATE), "accepted")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
-		goto out;
-	}
-	if ((rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)))
-		goto out;
-	if (jsonx_int(in, "days", 0) > max) {
-		rc = err_field(e, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", &p, &x, e)))
-		goto out;
-	if (db_int(x, 0, 0)) {
-		rc = err_set(e, E_CONFLICT, "pending", "已有待审批的延期申请");
-		goto out;
-	}
-	db_pi(&p, jsonx_int(in, "days", 0));
-	db_ps(&p, jsonx_str(in, "reason"));
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
-			     " VALUES (?,?,?,'pending',?,?)", &p, NULL, e)) ||
-	    (rc = event(c, id, "extension", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
-			jsonx_str(in, "reason"), e)) ||
-	    (rc = notify(c, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id, e)) ||
-	    (rc = audit_write(c, a, "opinion.extension_request", "opinion", db_val(r, 0, O_ID), NULL, in, e)) ||
-	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "opinion", o);
 	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -1670,8 +1575,7 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 {
 	static const struct jfield spec[] = {{"approve", JF_BOOL, 1, 0, 0, "是否同意"},
 					     {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *x = NULL, *r = NULL;
 	int64_t id;
 	int approve, rc;
@@ -1683,60 +1587,42 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 	if (!role_can(a->role, PERM_OPINION_MANAGE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能审批延期");
 	approve = json_is_true(json_object_get(in, "approve"));
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, ext_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", &p, &x, e)))
-		goto out;
-	if (!x->nrows) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "延期申请不存在");
-		goto out;
+	tx_begin(&t, db, a, e);
+	/* The request and its opinion locked: a request is decided once. */
+	if (!tx_lock(&t, "extensions", ext_id, "延期申请") &&
+	    !tx_exec(&t, &x, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", "i", ext_id) &&
+	    !tx_lock(&t, "opinions", (id = db_int(x, 0, 0)), "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
+	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+		const char *state = db_val(r, 0, O_STATE);
+		if (strcmp(db_val(x, 0, 2), "pending"))
+			tx_fail(&t, E_CONFLICT, "decided", "该延期申请已经审批");
+		tx_exec(&t, NULL, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?"
+				  " AND status = 'pending'", "siii", approve ? "approved" : "refused", a->account_id,
+			util_now(), ext_id);
+		tx_expect_one(&t);
+		if (tx_ok(&t) && approve && db_val(r, 0, O_DEADLINE)) {
+			struct holidays h;
+			int32_t d;
+			char nd[11];
+			if (!tx_check(&t, holidays_load(t.c, &h, e))) {
+				if (cal_parse(db_val(r, 0, O_DEADLINE), &d))
+					d = cal_today();
+				cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
+				holidays_free(&h);
+				tx_exec(&t, NULL, "UPDATE opinions SET deadline = ? WHERE id = ?", "si", nd, id);
+			}
+		}
+		notify(&t, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id);
+		event(&t, id, "extension_decision", state, state, approve ? "同意延期" : "不同意延期");
+		tx_audit(&t, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion", id, NULL, in);
+		if (tx_ok(&t))
+			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	id = db_int(x, 0, 0);
-	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
-		goto out;
-	if (strcmp(db_val(x, 0, 2), "pending")) {
-		rc = err_set(e, E_CONFLICT, "decided", "该延期申请已经审批");
-		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, approve ? "approved" : "refused");
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	db_pi(&p, ext_id);
-	if ((rc = db_exec(c, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	if (approve && db_val(r, 0, O_DEADLINE)) {
-		struct holidays h;
-		int32_t d;
-		char nd[11];
-		if ((rc = holidays_load(c, &h, e)))
-			goto out;
-		if (cal_parse(db_val(r, 0, O_DEADLINE), &d))
-			d = cal_today();
-		cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
-		holidays_free(&h);
-		db_params_init(&p);
-		db_ps(&p, nd);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET deadline = ? WHERE id = ?", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id, e)) ||
-	    (rc = event(c, id, "extension_decision", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
-			approve ? "同意延期" : "不同意延期", e)) ||
-	    (rc = audit_write(c, a, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion",
-			      db_val(r, 0, O_ID), NULL, in, e)) ||
-	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "opinion", o);
 	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -2109,9 +1995,7 @@ int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
 		const char *state = db_val(r, 0, O_STATE), *next = step_next(&machine, state, "convert");
 		if (next)
 			change_state(&t, id, state, next);
-		if (tx_ok(&t))
-			tx_check(&t, event(c, id, "convert", state, next ? next : state,
-					   a->display_name[0] ? a->display_name : a->username, note, e));
+		event(&t, id, "convert", state, next ? next : state, note);
 	}
 	db_res_free(r);
 	return tx_end(&t);
@@ -2121,13 +2005,14 @@ int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, 
 		  const char *suggestion_code, char *code, struct err *e)
 {
 	struct intake x = {0};
+	struct tx t;
 	struct db_res *r = NULL;
 	char secret[49], path[160], note[96];
-	int64_t id;
-	int rc;
-	if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", region)))
-		return rc;
-	snprintf(path, sizeof(path), "%s", r->nrows ? db_val(r, 0, 0) : "/");
+	int64_t id = 0;
+
+	tx_join(&t, c, a, e);
+	if (!tx_exec(&t, &r, "SELECT path FROM regions WHERE code = ?", "s", region))
+		snprintf(path, sizeof(path), "%s", r->nrows ? db_val(r, 0, 0) : "/");
 	db_res_free(r);
 	x.region = region;
 	x.path = path;
@@ -2136,19 +2021,20 @@ int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, 
 	x.place = "";
 	x.created_by = a->account_id;
 	snprintf(note, sizeof(note), "由代表建议 %s 转来", suggestion_code);
-	if ((rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "register", NULL, "received", a->display_name[0] ? a->display_name : a->username, note, e)))
-		return rc;
-	return 0;
+	insert(&t, &x, &id, code, secret);
+	event(&t, id, "register", NULL, "received", note);
+	return tx_end(&t);
 }
 
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 {
+	struct actor demo = {0};
 	struct intake x = {0};
+	struct tx t;
 	char code[13], secret[49];
-	int64_t id;
-	int rc;
+	int64_t id = 0, at;
 
+	snprintf(demo.display_name, sizeof(demo.display_name), "演示数据");
 	x.region = jsonx_str(spec, "region_code");
 	x.path = jsonx_str(spec, "region_path");
 	x.station = jsonx_int(spec, "station_id", 0);
@@ -2161,35 +2047,15 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	x.state = jsonx_str(spec, "state");
 	x.created_at = jsonx_int(spec, "created_at", 0);
 	x.bulk = 1;
-	if ((rc = insert(c, &x, &id, code, secret, e)))
-		return rc;
-	{
-		struct db_params p;
-		db_params_init(&p);
-		if (jsonx_int(spec, "handler_id", 0))
-			db_pi(&p, jsonx_int(spec, "handler_id", 0));
-		else
-			db_ps(&p, NULL);
-		db_ps(&p, jsonx_str(spec, "assigned_on"));
-		db_ps(&p, jsonx_str(spec, "deadline"));
-		db_ps(&p, jsonx_str(spec, "reply"));
-		if (jsonx_str(spec, "reply"))
-			db_pi(&p, x.created_at + 5 * 86400);
-		else
-			db_ps(&p, NULL);
-		db_ps(&p, jsonx_str(spec, "rating"));
-		if (jsonx_str(spec, "rating"))
-			db_pi(&p, x.created_at + 8 * 86400);
-		else
-			db_ps(&p, NULL);
-		if (!strcmp(x.state, "closed"))
-			db_pi(&p, x.created_at + 8 * 86400);
-		else
-			db_ps(&p, NULL);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?,"
-				     " replied_at = ?, rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", &p, NULL, e)))
-			return rc;
-	}
-	return event(c, id, "submit", NULL, x.state, "演示数据", "", e);
+	at = x.created_at;
+	tx_join(&t, c, &demo, e);
+	insert(&t, &x, &id, code, secret);
+	tx_exec(&t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?, replied_at = ?,"
+			  " rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", "nsssnsnni",
+		(int64_t)jsonx_int(spec, "handler_id", 0), jsonx_str(spec, "assigned_on"), jsonx_str(spec, "deadline"),
+		jsonx_str(spec, "reply"), jsonx_str(spec, "reply") ? at + 5 * 86400 : (int64_t)0, jsonx_str(spec, "rating"),
+		jsonx_str(spec, "rating") ? at + 8 * 86400 : (int64_t)0, !strcmp(x.state, "closed") ? at + 8 * 86400 : (int64_t)0,
+		id);
+	event(&t, id, "submit", NULL, x.state, "");
+	return tx_end(&t);
 }
