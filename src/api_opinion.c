@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion.h"
 #include "ratelimit.h"
 #include "settings.h"
@@ -161,7 +162,7 @@ static int hot(struct call *c)
 
 static int notifications(struct call *c)
 {
-	return opinion_notifications(c->app->db, &c->actor, &c->out, &c->err);
+	return notice_list(c->app->db, &c->actor, &c->out, &c->err);
 }
 
 static int settings_get(struct call *c)

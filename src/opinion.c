@@ -1936,42 +1936,6 @@ int opinion_categories(struct db *db, json_t **out, struct err *e)
 	return rc;
 }
 
-int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e)
-{
-	static const struct col cols[] = {{"id", COL_INT}, {"kind", COL_STR}, {"title", COL_STR},
-					  {"link", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
-	struct db_params p;
-	struct db_res *r = NULL;
-	char pat[200];
-	int rc;
-
-	*out = NULL;
-	db_params_init(&p);
-	if (!strcmp(a->role, "handler")) {
-		db_pi(&p, a->handler_id);
-		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE handler_id = ?"
-				" ORDER BY id DESC LIMIT 50", &p, &r, e);
-	} else if (role_can(a->role, PERM_OPINION_READ)) {
-		/* Staff see the notices of their whole subtree. */
-		snprintf(pat, sizeof(pat), "%s%%", a->region_path);
-		db_ps(&p, pat);
-		rc = db_exec(c, "SELECT n.id, n.kind, n.title, n.link, n.created_at FROM notifications n"
-				" JOIN regions r ON r.code = n.region_code WHERE r.path LIKE ?"
-				" ORDER BY n.id DESC LIMIT 50", &p, &r, e);
-	} else {
-		/* A deputy's own notices: suggestions' invitations, replies and decisions. */
-		db_pi(&p, a->account_id);
-		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE account_id = ?"
-				" ORDER BY id DESC LIMIT 50", &p, &r, e);
-	}
-	if (!rc)
-		*out = json_pack("{s:o}", "items", rows_array(r, cols));
-	db_res_free(r);
-	db_release(db, c);
-	return rc;
-}
-
 int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e)
 {
 	struct db_res *r = NULL;

@@ -60,8 +60,6 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
 		  size_t *len, const char **mime, struct err *e) WUR;
 int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
-/* In-app notifications for the actor (its handling unit's, or its region's). */
-int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 
 /* For the suggestion module, inside the caller's transaction: */
 /* 0 if the actor may see opinion id, else E_NOTFOUND / E_FORBIDDEN. */
