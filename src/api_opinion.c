@@ -1,6 +1,6 @@
 /* api_opinion.c: citizens' opinions: the public form, tracking and rating (no login), the
  * staff's inbox and actions, the handler's desk, deadlines board, hot topics, categories,
- * notifications; the jurisdiction's settings and holiday calendar. */
+ * notifications. */
 #include <pthread.h>
 #include <string.h>
 
@@ -9,7 +9,6 @@
 #include "notice.h"
 #include "opinion.h"
 #include "ratelimit.h"
-#include "settings.h"
 
 static struct ratelimit *submits, *lookups;
 static int submit_max = LIMIT_PUBLIC_SUBMITS;
@@ -165,34 +164,6 @@ static int notifications(struct call *c)
 	return notice_list(c->app->db, &c->actor, &c->out, &c->err);
 }
 
-static int settings_get(struct call *c)
-{
-	const char *region;
-	int rc = api_qstr(c, "region", &region);
-	return rc ? rc : settings_list(c->app->db, &c->actor, region, &c->out, &c->err);
-}
-
-static int settings_set(struct call *c)
-{
-	const char *region;
-	int rc = api_qstr(c, "region", &region);
-	if (!rc && !region)
-		return err_field(&c->err, E_INVALID, "missing_field", "region", "请指定区划（region）");
-	return rc ? rc : settings_put(c->app->db, &c->actor, region, c->in, &c->out, &c->err);
-}
-
-static int holidays_get(struct call *c)
-{
-	const char *year;
-	int rc = api_qstr(c, "year", &year);
-	return rc ? rc : holidays_list(c->app->db, year, &c->out, &c->err);
-}
-
-static int holidays_set(struct call *c)
-{
-	return holidays_put(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
 const struct route api_opinion_routes[] = {
 	{"POST", "/api/v1/public/opinions", submit, API_PUBLIC | API_BODY},
 	{"GET", "/api/v1/public/opinions/:code", track, API_PUBLIC},
@@ -209,9 +180,5 @@ const struct route api_opinion_routes[] = {
 	{"POST", "/api/v1/opinions/:id/extensions", extension, API_BODY},
 	{"POST", "/api/v1/extensions/:id/decision", decide, API_BODY},
 	{"GET", "/api/v1/notifications", notifications, 0},
-	{"GET", "/api/v1/settings", settings_get, 0},
-	{"PUT", "/api/v1/settings", settings_set, API_BODY},
-	{"GET", "/api/v1/holidays", holidays_get, 0},
-	{"PUT", "/api/v1/holidays", holidays_set, API_BODY},
 	{NULL, NULL, NULL, 0},
 };
