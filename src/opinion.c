@@ -262,7 +262,7 @@ static const char code_chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no 0/O, 
 
 static void new_code(char out[13], int64_t when)
 {
-	int32_t today = (int32_t)((when + 8 * 3600) / 86400);
+	int32_t today = cal_day_of(when);
 	int y, m, d;
 	unsigned char rnd[6];
 	char ymd[16];
@@ -716,6 +716,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct db_res *r = NULL;
 	struct holidays h = {0};
 	struct workcal wc = {0};
+	struct db_text_walk walk;
 	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
 	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
@@ -779,7 +780,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 		buf_adds(&w, " AND o.created_at >= ?");
-		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d));
 	}
 	if (f->to && *f->to) {
 		int32_t d;
@@ -788,7 +789,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 		buf_adds(&w, " AND o.created_at < ?");
-		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d + 1));
 	}
 	if ((rc = warn_limit(c, path, limit, &warn, &wc, &h, e)))
 		goto out;
@@ -813,63 +814,56 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
 	newest = f->q && *f->q && (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
 	if (newest) {
-		int pg = db_conn_kind(c) == DB_PG;
-		struct buf m = BUF_INIT_CAP(4096);
-		if (!(pg ? text_tsquery(f->q, &m) : text_fts5_query(f->q, &m)) || buf_failed(&m)) {
-			buf_release(&m);
-			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
-			goto out;
-		}
 		/* The region narrows the index query, unless it is the one region at the top, which
 		 * every opinion is in (its token's entries would only be read through). */
-		{
-			struct db_res *top = NULL;
-			const char *second = strchr(path + 1, '/');
-			int whole = 0;
-			if (second && !second[1]) {
-				if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e))) {
-					buf_release(&m);
-					goto out;
-				}
-				whole = db_int(top, 0, 0) == 1;
-				db_res_free(top);
-			}
-			if (!whole)
-				text_query_scope(pg, path, &m);
+		struct db_res *top = NULL;
+		const char *second = strchr(path + 1, '/');
+		int whole = 0;
+		if (second && !second[1]) {
+			if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e)))
+				goto out;
+			whole = db_int(top, 0, 0) == 1;
+			db_res_free(top);
 		}
-		match = buf_detach(&m, NULL);
+		if (!db_text_walk(c, "opinions", "o", f->q, whole ? NULL : path, &walk, &match)) {
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
 		narrowed = w.len != base;
-		buf_adds(&w, pg ? " AND o.search_tsv @@ to_tsquery('simple', ?)" : " AND f.opinions_fts MATCH ?");
+		buf_adds(&w, walk.match);
 		db_ps(&p, match);
 	} else if (f->q && *f->q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "opinions", "o", f->q, &w, &match)) {
+		if (!db_text_match(c, "opinions", "o", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_field(e, E_INVALID, "bad_param", "q", "查询条件过长");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
 	/* Items without a deadline sort last on both backends. */
 	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
 	if (newest) {
-		int pg = db_conn_kind(c) == DB_PG;
-		struct buf count = BUF_INIT_CAP(8192);
+		struct buf count = BUF_INIT_CAP(8192), select = BUF_INIT_CAP(8192);
 		struct db_params cp;
 		/* Without other filters the index alone counts: the region is in its query. */
 		db_params_init(&cp);
 		db_ps(&cp, match);
 		if (narrowed)
-			buf_addf(&count, "SELECT 1 FROM %s%s", pg ? "opinions o" : "opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid", w.data);
+			buf_addf(&count, "SELECT 1 FROM %s%s", walk.from, w.data);
 		else
-			buf_adds(&count, pg ? "SELECT 1 FROM opinions o WHERE o.search_tsv @@ to_tsquery('simple', ?)"
-					    : "SELECT 1 FROM opinions_fts f WHERE f.opinions_fts MATCH ?");
-		rc = buf_failed(&count) ? err_set(e, E_INTERNAL, "internal", "查询过长")
-		     : rows_page_capped(c, count.data, narrowed ? &p : &cp,
-					pg ? "SELECT " OP_COLS OP_FROM
-					   : "SELECT " OP_COLS " FROM opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid" OP_JOINS,
-					w.data, &p, pg ? "o.id DESC" : "f.rowid DESC", q, LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
+			buf_adds(&count, walk.count);
+		buf_addf(&select, "SELECT " OP_COLS " FROM %s" OP_JOINS, walk.from);
+		rc = buf_failed(&count) || buf_failed(&select)
+			     ? err_set(e, E_INTERNAL, "internal", "查询过长")
+			     : rows_page_capped(c, count.data, narrowed ? &p : &cp, select.data, w.data, &p, walk.order, q,
+						LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
 		buf_release(&count);
+		buf_release(&select);
 		if (rc)
 			goto out;
 	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e))) {
@@ -1804,7 +1798,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct terms t = {0};
-	char path[160], pat[200];
+	char path[160], pat[200], sql[256];
 	int32_t f, tt;
 	int rc;
 	json_t *cats = NULL, *stations = NULL, *places = NULL, *terms;
@@ -1832,23 +1826,20 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	snprintf(pat, sizeof(pat), "%s%%", path);
 	db_params_init(&p);
 	db_ps(&p, pat);
-	db_pi(&p, (int64_t)f * 86400 - 8 * 3600);
-	db_pi(&p, (int64_t)(tt + 1) * 86400 - 8 * 3600);
+	db_pi(&p, cal_day_start(f));
+	db_pi(&p, cal_day_start(tt + 1));
 	db_pi(&p, TERMS_SAMPLE);
 	t.size = 1024;
 	t.slot = xcalloc(t.size, sizeof(*t.slot));
 	for (size_t i = 0; stop_terms[i]; i++)
 		term_slot(&t, term_key(stop_terms[i]))->count = UINT32_MAX;
 	/* Newest first by id (the order of creation), not through an index on the place or the
-	 * date (the `|| ''` and `+ 0`), which would sort the whole period before the first row. */
-	if ((rc = db_each(c, db_conn_kind(c) == DB_PG
-				     /* PostgreSQL estimates the plain conditions and walks the primary key
-				      * backwards by itself; it would misjudge the disguised ones */
-				     ? "SELECT o.search_tokens FROM opinions o WHERE o.region_path LIKE ?"
-				       " AND o.created_at >= ? AND o.created_at < ? ORDER BY o.id DESC LIMIT ?"
-				     : "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
-				       " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?",
-			  &p, term_row, &t, e)))
+	 * date, which would sort the whole period before the first row; PostgreSQL estimates the
+	 * plain conditions and walks the primary key backwards by itself. */
+	snprintf(sql, sizeof(sql), "SELECT o.search_tokens FROM opinions o WHERE %so.region_path LIKE ?"
+				   " AND %so.created_at >= ? AND %so.created_at < ? ORDER BY o.id DESC LIMIT ?",
+		 db_noindex(c), db_noindex(c), db_noindex(c));
+	if ((rc = db_each(c, sql, &p, term_row, &t, e)))
 		goto out;
 	{
 		uint32_t k = 0;
