@@ -338,6 +338,8 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 	int64_t now = x->created_at ? x->created_at : util_now();
 
 	*id = 0;
+	if (!tx_ok(t))
+		return t->rc;
 	/* 32^6 codes a day: look before taking one, so that an insert never fails on it. */
 	for (int tries = 0; tx_ok(t); tries++) {
 		struct db_res *taken = NULL;
@@ -355,8 +357,10 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 	buf_adds(&text, x->body);
 	buf_addc(&text, ' ');
 	buf_adds(&text, x->place ? x->place : "");
-	text_tokens(text.data, &tok);
-	text_scope_tokens(x->path, &tok);
+	if (!buf_failed(&text)) {
+		text_tokens(text.data, &tok);
+		text_scope_tokens(x->path, &tok);
+	}
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
 	if (buf_failed(&text) || buf_failed(&tok))
@@ -572,7 +576,7 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	x.reception_date = jsonx_str(in, "reception_date");
 	x.created_by = a->account_id;
 	tx_begin(&t, db, a, e);
-	if (!tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
+	if (tx_ok(&t) && !tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
 		/* Staff register within their scope; a deputy at the stations it serves. */
 		if (!strcmp(a->role, "deputy")) {
 			if (!tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
@@ -1139,8 +1143,10 @@ static int write_answer(struct step_run *s)
 	buf_adds(&text, db_val(s->row, 0, O_PLACE));
 	buf_addc(&text, ' ');
 	buf_adds(&text, jsonx_str(s->in, "reply"));
-	text_tokens(text.data, &tok);
-	text_scope_tokens(db_val(s->row, 0, O_PATH), &tok);
+	if (!buf_failed(&text)) {
+		text_tokens(text.data, &tok);
+		text_scope_tokens(db_val(s->row, 0, O_PATH), &tok);
+	}
 	if (buf_failed(&text) || buf_failed(&tok))
 		tx_fail_field(&s->t, E_INVALID, "too_long", "reply", "答复内容过长");
 	tx_exec(&s->t, NULL, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?", "sisi",
