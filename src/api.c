@@ -12,7 +12,7 @@
 static const struct route *const tables[] = {
 	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
 	api_audit_routes, api_deputy_routes, api_station_routes, api_opinion_routes, api_suggestion_routes,
-	api_meeting_routes, api_labels_routes,
+	api_meeting_routes, api_labels_routes, api_settings_routes,
 };
 
 size_t api_body_cap(const char *path)

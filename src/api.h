@@ -60,6 +60,7 @@ extern const struct route api_audit_routes[];
 extern const struct route api_deputy_routes[];
 extern const struct route api_station_routes[];
 extern const struct route api_opinion_routes[];
+extern const struct route api_settings_routes[];
 extern const struct route api_suggestion_routes[];
 extern const struct route api_meeting_routes[];
 extern const struct route api_labels_routes[];

@@ -1,14 +1,15 @@
 /* api_opinion.c: citizens' opinions: the public form, tracking and rating (no login), the
  * staff's inbox and actions, the handler's desk, deadlines board, hot topics, categories,
- * notifications; the jurisdiction's settings and holiday calendar. */
+ * notifications. */
 #include <pthread.h>
 #include <string.h>
 
 #include "api.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion.h"
 #include "ratelimit.h"
-#include "settings.h"
+#include "suggestion.h"
 
 static struct ratelimit *submits, *lookups;
 static int submit_max = LIMIT_PUBLIC_SUBMITS;
@@ -93,18 +94,35 @@ static int create(struct call *c)
 	return opinion_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
 }
 
+/* The opinion in c->out gains the deputies' suggestions it became part of ("suggestions"). */
+static int with_suggestions(struct call *c, int64_t id)
+{
+	json_t *o = json_object_get(c->out, "opinion"), *sg = NULL;
+	int rc;
+	if (!o)
+		return 0;
+	if ((rc = suggestion_of_opinion_read(c->app->db, id, &sg, &c->err)))
+		return rc;
+	json_object_set_new(o, "suggestions", sg);
+	return 0;
+}
+
 static int get(struct call *c)
 {
 	int64_t id;
 	int rc = api_id(c, 0, &id);
-	return rc ? rc : opinion_get(c->app->db, &c->actor, id, &c->out, &c->err);
+	if (!rc)
+		rc = opinion_get(c->app->db, &c->actor, id, &c->out, &c->err);
+	return rc ? rc : with_suggestions(c, id);
 }
 
 static int act(struct call *c)
 {
 	int64_t id;
 	int rc = api_id(c, 0, &id);
-	return rc ? rc : opinion_act(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+	if (!rc)
+		rc = opinion_act(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
+	return rc ? rc : with_suggestions(c, id);
 }
 
 static int similar(struct call *c)
@@ -161,35 +179,7 @@ static int hot(struct call *c)
 
 static int notifications(struct call *c)
 {
-	return opinion_notifications(c->app->db, &c->actor, &c->out, &c->err);
-}
-
-static int settings_get(struct call *c)
-{
-	const char *region;
-	int rc = api_qstr(c, "region", &region);
-	return rc ? rc : settings_list(c->app->db, &c->actor, region, &c->out, &c->err);
-}
-
-static int settings_set(struct call *c)
-{
-	const char *region;
-	int rc = api_qstr(c, "region", &region);
-	if (!rc && !region)
-		return err_field(&c->err, E_INVALID, "missing_field", "region", "请指定区划（region）");
-	return rc ? rc : settings_put(c->app->db, &c->actor, region, c->in, &c->out, &c->err);
-}
-
-static int holidays_get(struct call *c)
-{
-	const char *year;
-	int rc = api_qstr(c, "year", &year);
-	return rc ? rc : holidays_list(c->app->db, year, &c->out, &c->err);
-}
-
-static int holidays_set(struct call *c)
-{
-	return holidays_put(c->app->db, &c->actor, c->in, &c->out, &c->err);
+	return notice_list(c->app->db, &c->actor, &c->out, &c->err);
 }
 
 const struct route api_opinion_routes[] = {
@@ -208,9 +198,5 @@ const struct route api_opinion_routes[] = {
 	{"POST", "/api/v1/opinions/:id/extensions", extension, API_BODY},
 	{"POST", "/api/v1/extensions/:id/decision", decide, API_BODY},
 	{"GET", "/api/v1/notifications", notifications, 0},
-	{"GET", "/api/v1/settings", settings_get, 0},
-	{"PUT", "/api/v1/settings", settings_set, API_BODY},
-	{"GET", "/api/v1/holidays", holidays_get, 0},
-	{"PUT", "/api/v1/holidays", holidays_set, API_BODY},
 	{NULL, NULL, NULL, 0},
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "limit.h"
 #include "text.h"
@@ -292,6 +293,42 @@ size_t db_text_match(const struct db_conn *c, const char *table, const char *ali
 const char *db_noindex(const struct db_conn *c)
 {
 	return c->be->noindex;
+}
+
+size_t db_text_walk(const struct db_conn *c, const char *table, const char *alias, const char *q,
+		    const char *scope_path, struct db_text_walk *w, char **param)
+{
+	int pg = c->be == &db_pg_backend;
+	struct buf m = BUF_INIT_CAP(4096);
+	size_t n = pg ? text_tsquery(q, &m) : text_fts5_query(q, &m);
+
+	*param = NULL;
+	if (n && scope_path)
+		text_query_scope(pg, scope_path, &m);
+	if (!n || buf_failed(&m)) {
+		buf_release(&m);
+		return 0;
+	}
+	*param = buf_detach(&m, NULL);
+	if (pg) {
+		snprintf(w->from, sizeof(w->from), "%s %s", table, alias);
+		snprintf(w->match, sizeof(w->match), " AND %s.search_tsv @@ to_tsquery('simple', ?)", alias);
+		snprintf(w->order, sizeof(w->order), "%s.id DESC", alias);
+		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s %s WHERE %s.search_tsv @@ to_tsquery('simple', ?)",
+			 table, alias, alias);
+	} else {
+		snprintf(w->from, sizeof(w->from), "%s_fts CROSS JOIN %s %s ON %s.id = %s_fts.rowid", table, table, alias,
+			 alias, table);
+		snprintf(w->match, sizeof(w->match), " AND %s_fts MATCH ?", table);
+		snprintf(w->order, sizeof(w->order), "%s_fts.rowid DESC", table);
+		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s_fts WHERE %s_fts MATCH ?", table, table);
+	}
+	return n;
+}
+
+const char *db_json_elements(const struct db_conn *c)
+{
+	return c->be == &db_pg_backend ? "json_array_elements(CAST(? AS json))" : "json_each(?)";
 }
 
 int db_lock_row(struct db_conn *c, const char *table, int64_t id, int *found, struct err *e)

@@ -117,6 +117,21 @@ size_t db_text_match(const struct db_conn *c, const char *table, const char *ali
 		     struct buf *sql, char **param);
 /* "+" where the backend's planner is told to skip an index that way (SQLite), else "". */
 const char *db_noindex(const struct db_conn *c);
+/* A search newest first that walks table's full-text index from its newest entry down and stops
+ * at the page (ids follow the order of creation), as SQL of this backend with alias naming the
+ * table's rows: from joins the index to the rows, match is the condition (" AND ...", one ?),
+ * order the index's order, count counts the matches from the index alone (one ?). *param
+ * (malloc'd, the caller's) is the index query of q with every term required, narrowed to the
+ * rows that carry the token of scope_path (text_scope_tokens) unless scope_path is NULL.
+ * Returns the number of terms (0: nothing searchable, *param NULL). */
+struct db_text_walk {
+	char from[160], match[128], order[64], count[224];
+};
+size_t db_text_walk(const struct db_conn *c, const char *table, const char *alias, const char *q,
+		    const char *scope_path, struct db_text_walk *w, char **param);
+/* The FROM item of the elements of one JSON array parameter (one ?), a row each with the
+ * element in column value; both backends read its parts with "value ->> n". */
+const char *db_json_elements(const struct db_conn *c);
 int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
 	    void *ctx, struct err *e) WUR;
 /* Rows changed by the last db_exec on this connection. */

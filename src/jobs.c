@@ -9,6 +9,8 @@
 
 #include "calendar.h"
 #include "crypto.h"
+#include "notice.h"
+#include "opinion.h"
 #include "settings.h"
 
 #define OUTBOX_BATCH 20
@@ -31,7 +33,9 @@ int64_t jobs_backoff(int attempts, int base_s)
 	return d > BACKOFF_MAX_S ? BACKOFF_MAX_S : d;
 }
 
-/* Closes replied opinions left unrated past opinion.close_after_days working days. */
+/* Closes replied opinions left unrated past opinion.close_after_days working days, the oldest
+ * replies first: each through the opinion's step "auto_close" in a transaction of its own,
+ * audited as the system's. One rated or closed meanwhile is left as it is. */
 static int auto_close(struct db_conn *c, struct err *e)
 {
 	struct holidays h;
@@ -42,30 +46,19 @@ static int auto_close(struct db_conn *c, struct err *e)
 	if ((rc = holidays_load(c, &h, e)))
 		return rc;
 	if ((rc = db_exec(c, "SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
-			     " AND replied_at IS NOT NULL ORDER BY id LIMIT 1000", NULL, &r, e)))
+			     " AND replied_at IS NOT NULL ORDER BY replied_at, id LIMIT 1000", NULL, &r, e)))
 		goto out;
-	for (int i = 0; i < r->nrows; i++) {
-		struct db_params p;
+	for (int i = 0; i < r->nrows && !rc; i++) {
 		int days;
-		int32_t replied = (int32_t)((db_int(r, i, 2) + 8 * 3600) / 86400);
 		if ((rc = settings_int(c, db_val(r, i, 1), "opinion.close_after_days", &days, e)))
-			goto out;
-		if (cal_workdays_between(&h.cal, replied, today) <= days)
+			break;
+		if (cal_workdays_between(&h.cal, cal_day_of(db_int(r, i, 2)), today) <= days)
 			continue;
-		db_params_init(&p);
-		db_pi(&p, util_now());
-		db_pi(&p, util_now());
-		db_pi(&p, db_int(r, i, 0));
-		if ((rc = db_exec(c, "UPDATE opinions SET state = 'closed', updated_at = ?, closed_at = ? WHERE id = ?"
-				     " AND state = 'replied'", &p, NULL, e)))
-			goto out;
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, 0));
-		db_pi(&p, util_now());
-		if ((rc = db_exec(c, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
-				     " created_at) VALUES (?, 'close', 'replied', 'closed', '系统', '答复后逾期未评价，自动办结', ?)",
-				  &p, NULL, e)))
-			goto out;
+		if (!(rc = db_begin(c, e)) && !(rc = opinion_auto_close(c, db_int(r, i, 0), e)))
+			rc = db_commit(c, e);
+		db_rollback(c);
+		if (rc == E_CONFLICT)
+			rc = 0; /* its citizen rated it meanwhile, or staff closed it */
 	}
 out:
 	db_res_free(r);
@@ -87,7 +80,6 @@ static int warn_due(struct db_conn *c, struct err *e)
 			     " AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000", NULL, &r, e)))
 		goto out;
 	for (int i = 0; i < r->nrows; i++) {
-		struct db_params p;
 		int32_t d;
 		int warn;
 		char link[48];
@@ -96,19 +88,11 @@ static int warn_due(struct db_conn *c, struct err *e)
 			continue;
 		if (today <= d && cal_workdays_between(&h.cal, today, d) > warn)
 			continue;
-		snprintf(link, sizeof(link), "/opinions/%lld", (long long)db_int(r, i, 0));
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, 3));
-		db_ps(&p, today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理");
-		db_ps(&p, link);
-		db_pi(&p, util_now());
-		if ((rc = db_exec(c, "INSERT INTO notifications (handler_id, kind, title, link, created_at)"
-				     " VALUES (?, 'due', ?, ?, ?)", &p, NULL, e)))
-			goto out;
-		db_params_init(&p);
-		db_pi(&p, util_now());
-		db_pi(&p, db_int(r, i, 0));
-		if ((rc = db_exec(c, "UPDATE opinions SET warned_at = ? WHERE id = ?", &p, NULL, e)))
+		notice_link("opinions", db_int(r, i, 0), link, sizeof(link));
+		if ((rc = notice_handler(c, db_int(r, i, 3), "due",
+					 today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理", link, e)) ||
+		    (rc = db_execv(c, NULL, e, "UPDATE opinions SET warned_at = ? WHERE id = ?", "ii", util_now(),
+				   db_int(r, i, 0))))
 			goto out;
 	}
 out:
@@ -222,8 +206,9 @@ int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	int rc;
-	/* Each job is its own transaction; delivery commits row by row (a sent message stays sent). */
-	if (!(rc = db_begin(c, e)) && !(rc = auto_close(c, e)) && !(rc = warn_due(c, e)))
+	/* Each closure is a transaction of its own, the notices of deadlines one more; delivery
+	 * commits row by row (a sent message stays sent). */
+	if (!(rc = auto_close(c, e)) && !(rc = db_begin(c, e)) && !(rc = warn_due(c, e)))
 		rc = db_commit(c, e);
 	db_rollback(c);
 	if (!rc)

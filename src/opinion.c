@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
+#include "notice.h"
 #include "opinion_stats.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
-#include "suggestion.h"
+#include "step.h"
 #include "text.h"
 
 #define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
@@ -24,32 +24,6 @@
 #define SIMILAR_WINDOW_DAYS 90
 
 /* ---- the state machine ---- */
-
-static const struct {
-	const char *state, *action, *next;
-} transitions[] = {
-	{"received", "classify", "classified"},
-	{"received", "assign", "assigned"},
-	{"received", "answer_on_spot", "closed"},
-	{"received", "not_accept", "not_accepted"},
-	{"received", "merge", "merged"},
-	{"received", "convert", "converted"},
-	{"classified", "assign", "assigned"},
-	{"classified", "answer_on_spot", "closed"},
-	{"classified", "not_accept", "not_accepted"},
-	{"classified", "merge", "merged"},
-	{"classified", "convert", "converted"},
-	{"assigned", "accept", "accepted"},
-	{"assigned", "return", "returned"},
-	{"accepted", "reply", "replied"},
-	{"returned", "assign", "assigned"},
-	{"returned", "not_accept", "not_accepted"},
-	{"returned", "answer_on_spot", "closed"},
-	{"replied", "rate_satisfied", "closed"},
-	{"replied", "rate_unsatisfied", "assigned"}, /* handled again by the same unit */
-	{"replied", "close", "closed"},
-	{"merged", "case_reply", "replied"},
-};
 
 static const char *const state_names[][2] = {
 	{"received", "已受理"}, {"classified", "已分类"}, {"assigned", "已交办"},
@@ -63,14 +37,6 @@ static const char *const action_names[][2] = {
 	{"convert", "转为代表建议"}, {"accept", "签收"}, {"return", "退回"}, {"reply", "答复"},
 	{"rate_satisfied", "评价"}, {"rate_unsatisfied", "评价不满意，重新办理"}, {"close", "办结"},
 	{"case_reply", "并案答复"}, {"extension", "申请延期"}, {"extension_decision", "延期审批"}};
-
-const char *opinion_next_state(const char *state, const char *action)
-{
-	for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
-		if (!strcmp(transitions[i].state, state) && !strcmp(transitions[i].action, action))
-			return transitions[i].next;
-	return NULL;
-}
 
 const char *opinion_state_name(const char *state)
 {
@@ -240,58 +206,37 @@ static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err
 	return 0;
 }
 
-static int event(struct db_conn *c, int64_t id, const char *action, const char *from, const char *to,
-		 const char *actor, const char *note, struct err *e)
+/* The opinion's history: one row per step, named by who took it. */
+static int event(struct tx *t, int64_t id, const char *action, const char *from, const char *to, const char *note)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, action);
-	db_ps(&p, from);
-	db_ps(&p, to);
-	db_ps(&p, actor);
-	db_ps(&p, note ? note : "");
-	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
-			  " created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+	const struct actor *a = t->a;
+	return tx_exec(t, NULL, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
+			       " created_at) VALUES (?,?,?,?,?,?,?)", "isssssi", id, action, from, to,
+		       a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
 }
 
 /* In-app notice to a handling unit (handler_id) or to a region's staff. */
-static int notify(struct db_conn *c, int64_t handler_id, const char *region, const char *kind,
-		  const char *title, int64_t opinion_id, struct err *e)
+static int notify(struct tx *t, int64_t handler_id, const char *region, const char *kind, const char *title,
+		  int64_t opinion_id)
 {
-	struct db_params p;
 	char link[48];
-	snprintf(link, sizeof(link), "/opinions/%lld", (long long)opinion_id);
-	db_params_init(&p);
-	if (handler_id)
-		db_pi(&p, handler_id);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, handler_id ? NULL : region);
-	db_ps(&p, kind);
-	db_ps(&p, title);
-	db_ps(&p, link);
-	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO notifications (handler_id, region_code, kind, title, link, created_at)"
-			  " VALUES (?,?,?,?,?,?)", &p, NULL, e);
+	if (!tx_ok(t))
+		return t->rc;
+	notice_link("opinions", opinion_id, link, sizeof(link));
+	return tx_check(t, handler_id ? notice_handler(t->c, handler_id, kind, title, link, t->e)
+				      : notice_region(t->c, region, kind, title, link, t->e));
 }
 
 /* Queues a text message to each citizen of the case who left a phone: the outbox keeps it
  * until the gateway takes it (jobs.c), so nothing is lost while the gateway is down. */
-static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
+static int tell_citizens(struct tx *t, int64_t id)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
-	int rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
-			     " AND citizen_phone_enc IS NOT NULL", &p, &r, e)))
-		return rc;
-	for (int i = 0; i < r->nrows && !rc; i++) {
+	if (tx_exec(t, &r, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
+			   " AND citizen_phone_enc IS NOT NULL", "ii", id, id))
+		return t->rc;
+	for (int i = 0; i < r->nrows && tx_ok(t); i++) {
 		char text[256];
 		json_t *payload;
 		char *s;
@@ -301,16 +246,13 @@ static int tell_citizens(struct db_conn *c, int64_t id, struct err *e)
 				    (json_int_t)db_int(r, i, 0), "tracking_code", db_val(r, i, 1), "phone_sealed",
 				    db_val(r, i, 2), "text", text);
 		s = json_dumps(payload, JSON_COMPACT);
-		db_params_init(&p);
-		db_ps(&p, s);
-		db_pi(&p, util_now());
-		db_pi(&p, util_now());
-		rc = db_exec(c, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)", &p, NULL, e);
+		tx_exec(t, NULL, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
+			"sii", s, util_now(), util_now());
 		free(s);
 		json_decref(payload);
 	}
 	db_res_free(r);
-	return rc;
+	return t->rc;
 }
 
 /* ---- intake ---- */
@@ -319,7 +261,7 @@ static const char code_chars[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no 0/O, 
 
 static void new_code(char out[13], int64_t when)
 {
-	int32_t today = (int32_t)((when + 8 * 3600) / 86400);
+	int32_t today = cal_day_of(when);
 	int y, m, d;
 	unsigned char rnd[6];
 	char ymd[16];
@@ -383,30 +325,27 @@ struct intake {
 	int bulk;           /* the demo's load: the hot-topic aggregates are built once at the end */
 };
 
-/* Inserts an opinion inside the caller's transaction; *id and code (13 bytes) and secret
- * (49 bytes) receive what the citizen keeps. */
-static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *code, char *secret,
-		  struct err *e)
+/* Inserts an opinion in the transaction; *id and code (13 bytes) and secret (49 bytes) receive
+ * what the citizen keeps. */
+static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code, char *secret)
 {
 	struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
-	struct db_params p;
 	struct db_res *r = NULL;
 	uint32_t sig[TEXT_MINHASH];
 	char sighex[8 * TEXT_MINHASH + 1], hash[65];
 	char *name = NULL, *phone = NULL;
 	int64_t now = x->created_at ? x->created_at : util_now();
-	int rc;
 
+	*id = 0;
+	if (!tx_ok(t))
+		return t->rc;
 	/* 32^6 codes a day: look before taking one, so that an insert never fails on it. */
-	for (int tries = 0;; tries++) {
-		struct db_params q;
+	for (int tries = 0; tx_ok(t); tries++) {
 		struct db_res *taken = NULL;
 		int n;
 		new_code(code, now);
-		db_params_init(&q);
-		db_ps(&q, code);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinions WHERE tracking_code = ?", &q, &taken, e)))
-			goto out;
+		if (tx_exec(t, &taken, "SELECT COUNT(*) FROM opinions WHERE tracking_code = ?", "s", code))
+			break;
 		n = (int)db_int(taken, 0, 0);
 		db_res_free(taken);
 		if (!n || tries > 8)
@@ -417,75 +356,48 @@ static int insert(struct db_conn *c, const struct intake *x, int64_t *id, char *
 	buf_adds(&text, x->body);
 	buf_addc(&text, ' ');
 	buf_adds(&text, x->place ? x->place : "");
-	text_tokens(text.data, &tok);
-	text_scope_tokens(x->path, &tok);
+	if (!buf_failed(&text)) {
+		text_tokens(text.data, &tok);
+		text_scope_tokens(x->path, &tok);
+	}
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
-	if ((x->name && *x->name && (rc = crypto_seal(x->name, &name, e))) ||
-	    (x->phone && *x->phone && (rc = crypto_seal(x->phone, &phone, e))))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, code);
-	db_ps(&p, hash);
-	db_ps(&p, x->region);
-	db_ps(&p, x->path);
-	if (x->station)
-		db_pi(&p, x->station);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, x->reception_date);
-	db_ps(&p, x->channel);
-	if (x->category)
-		db_pi(&p, x->category);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, x->body);
-	db_ps(&p, x->place ? x->place : "");
-	db_ps(&p, name);
-	db_ps(&p, phone);
-	db_ps(&p, x->state ? x->state : "received");
-	db_ps(&p, sighex);
-	db_ps(&p, tok.data);
-	if (x->created_by)
-		db_pi(&p, x->created_by);
-	else
-		db_ps(&p, NULL);
-	db_pi(&p, now);
-	db_pi(&p, now);
-	rc = db_exec(c, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
-			" reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
-			" state, signature, search_tokens, created_by, created_at, updated_at)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", &p, &r, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_set(e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
-	if (rc)
-		goto out;
-	*id = db_int(r, 0, 0);
-	if (!x->bulk) {
+	if (buf_failed(&text) || buf_failed(&tok))
+		tx_fail_field(t, E_INVALID, "too_long", "body", "意见内容过长");
+	if (tx_ok(t) && x->name && *x->name)
+		tx_check(t, crypto_seal(x->name, &name, t->e));
+	if (tx_ok(t) && x->phone && *x->phone)
+		tx_check(t, crypto_seal(x->phone, &phone, t->e));
+	tx_exec(t, &r, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
+		       " reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
+		       " state, signature, search_tokens, created_by, created_at, updated_at)"
+		       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+		"ssssnssnsssssssnii", code, hash, x->region, x->path, x->station, x->reception_date, x->channel,
+		x->category, x->body, x->place ? x->place : "", name, phone, x->state ? x->state : "received", sighex,
+		tok.data, x->created_by, now, now);
+	if (t->rc == E_CONFLICT && !strcmp(t->e->code, "duplicate"))
+		t->rc = err_set(t->e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
+	if (tx_ok(t))
+		*id = db_int(r, 0, 0);
+	if (tx_ok(t) && !x->bulk) {
 		struct opinion_stat_row row = {x->path, now, x->category, x->station, x->place};
-		if ((rc = opinion_stats_change(c, NULL, &row, e)))
-			goto out;
+		tx_check(t, opinion_stats_change(t->c, NULL, &row, t->e));
 	}
-	if (x->photos) {
+	if (tx_ok(t) && x->photos) {
 		size_t i;
 		json_t *v;
 		json_array_foreach(x->photos, i, v) {
 			const char *b = json_string_value(v);
-			db_params_init(&p);
-			db_pi(&p, *id);
-			db_ps(&p, strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg");
-			db_ps(&p, b);
-			if ((rc = db_exec(c, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", &p, NULL, e)))
-				goto out;
+			tx_exec(t, NULL, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", "iss", *id,
+				strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg", b);
 		}
 	}
-out:
 	free(name);
 	free(phone);
 	db_res_free(r);
 	buf_release(&tok);
 	buf_release(&text);
-	return rc;
+	return t->rc;
 }
 
 static const struct jfield common_spec[] = {
@@ -579,19 +491,19 @@ static int submit_one(struct db_conn *c, void *ctx, struct err *e)
 {
 	struct submission *s = ctx;
 	struct actor citizen = {0};
-	char sid[24];
-	int64_t id;
-	int rc;
+	struct tx t;
+	int64_t id = 0;
 
-	if ((rc = resolve_place(c, s->in, &s->x, s->region, s->path, e)) ||
-	    (rc = insert(c, &s->x, &id, s->code, s->secret, e)) ||
-	    (rc = event(c, id, "submit", NULL, "received", "群众", "", e)) ||
-	    (rc = notify(c, 0, s->region, "new_opinion", "收到新的群众意见", id, e)))
-		return rc;
 	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+	snprintf(citizen.display_name, sizeof(citizen.display_name), "群众");
 	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	return audit_write(c, &citizen, "opinion.submit", "opinion", sid, NULL, NULL, e);
+	tx_join(&t, c, &citizen, e);
+	tx_check(&t, resolve_place(c, s->in, &s->x, s->region, s->path, e));
+	insert(&t, &s->x, &id, s->code, s->secret);
+	event(&t, id, "submit", NULL, "received", "");
+	notify(&t, 0, s->region, "new_opinion", "收到新的群众意见", id);
+	tx_audit(&t, "opinion.submit", "opinion", id, NULL, NULL);
+	return tx_end(&t);
 }
 
 int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
@@ -631,11 +543,11 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 {
 	static const char *const channels[] = {"reception", "visit", "phone", "letter", NULL};
 	struct intake x = {0};
-	struct db_conn *c;
+	struct tx t;
 	struct db_res *r = NULL;
-	char region[16], path[160], code[13], secret[49], sid[24];
+	char region[16], path[160], code[13], secret[49];
 	const char *ch;
-	int64_t id;
+	int64_t id = 0;
 	int32_t d;
 	int rc, ok = 0;
 	json_t *o = NULL;
@@ -662,44 +574,32 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	x.photos = json_object_get(in, "photos");
 	x.reception_date = jsonx_str(in, "reception_date");
 	x.created_by = a->account_id;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = resolve_place(c, in, &x, region, path, e)))
-		goto out;
-	/* Staff register within their scope; a deputy at the stations it serves. */
-	if (!strcmp(a->role, "deputy")) {
-		struct db_params p;
-		db_params_init(&p);
-		db_pi(&p, x.station);
-		db_pi(&p, a->deputy_id);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
-				  &p, &r, e)))
-			goto out;
-		if (!x.station || db_int(r, 0, 0) == 0) {
-			rc = err_field(e, E_FORBIDDEN, "out_of_scope", "station_id", "代表只能登记自己进站的联络站收到的意见");
-			goto out;
+	tx_begin(&t, db, a, e);
+	if (tx_ok(&t) && !tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
+		/* Staff register within their scope; a deputy at the stations it serves. */
+		if (!strcmp(a->role, "deputy")) {
+			if (!tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				     "ii", x.station, a->deputy_id) &&
+			    (!x.station || db_int(r, 0, 0) == 0))
+				tx_fail_field(&t, E_FORBIDDEN, "out_of_scope", "station_id",
+					      "代表只能登记自己进站的联络站收到的意见");
+			db_res_free(r);
+			r = NULL;
+		} else if (!region_path_in_scope(a, path)) {
+			tx_fail(&t, E_FORBIDDEN, "out_of_scope", "该联络站或地区不在您的管理范围内");
 		}
-	} else if (!region_path_in_scope(a, path)) {
-		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "该联络站或地区不在您的管理范围内");
-		goto out;
 	}
-	if ((rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "register", NULL, "received", a->display_name, "", e)))
-		goto out;
-	db_res_free(r);
-	r = NULL;
-	if ((rc = load_row(c, id, &r, e)))
-		goto out;
-	o = row_json(r, 0, 0, NULL, 0);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "opinion.register", "opinion", sid, NULL, o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	json_object_set_new(o, "secret", json_string(secret));
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	insert(&t, &x, &id, code, secret);
+	event(&t, id, "register", NULL, "received", "");
+	if (tx_ok(&t) && !tx_check(&t, load_row(t.c, id, &r, e)))
+		o = row_json(r, 0, 0, NULL, 0);
+	tx_audit(&t, "opinion.register", "opinion", id, NULL, o);
+	if (!(rc = tx_end(&t))) {
+		json_object_set_new(o, "secret", json_string(secret));
+		*out = json_pack("{s:O}", "opinion", o);
+	}
 	json_decref(o);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -795,104 +695,6 @@ static int deadline_in(struct db_conn *c, int n, char *out, struct err *e)
 	return 0;
 }
 
-static int set_state(struct db_conn *c, int64_t id, const char *state, struct err *e)
-{
-	struct db_params p;
-	int final = !strcmp(state, "closed") || !strcmp(state, "not_accepted") || !strcmp(state, "converted");
-	db_params_init(&p);
-	db_ps(&p, state);
-	db_pi(&p, util_now());
-	if (final)
-		db_pi(&p, util_now());
-	db_pi(&p, id);
-	return db_exec(c, final ? "UPDATE opinions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ?"
-			       : "UPDATE opinions SET state = ?, updated_at = ?, closed_at = NULL WHERE id = ?",
-		       &p, NULL, e);
-}
-
-int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e)
-{
-	static const struct jfield spec[] = {
-		{"phone4", JF_STR, 0, 4, 4, "手机号后四位"},
-		{"secret", JF_STR, 0, 1, 64, "查询密钥"},
-		{"rating", JF_STR, 1, 1, 16, "评价"},
-		{"comment", JF_STR, 0, 0, 500, "评价意见"},
-		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	const char *rating, *next, *action;
-	int64_t id;
-	int rc;
-
-	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
-	rating = jsonx_str(in, "rating");
-	if (strcmp(rating, "satisfied") && strcmp(rating, "basically") && strcmp(rating, "unsatisfied"))
-		return err_field(e, E_INVALID, "bad_rating", "rating", "评价应为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = citizen_row(c, code, jsonx_str(in, "phone4"), jsonx_str(in, "secret"), &r, e)))
-		goto out;
-	id = db_int(r, 0, O_ID);
-	action = strcmp(rating, "unsatisfied") ? "rate_satisfied" : "rate_unsatisfied";
-	if (!(next = opinion_next_state(db_val(r, 0, O_STATE), action))) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态（%s）不能评价，答复后才能评价",
-			     opinion_state_name(db_val(r, 0, O_STATE)));
-		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, rating);
-	db_ps(&p, jsonx_str(in, "comment") ? jsonx_str(in, "comment") : "");
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE opinions SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?", &p, NULL, e)) ||
-	    (rc = set_state(c, id, next, e)) ||
-	    (rc = event(c, id, action, "replied", next, "群众", jsonx_str(in, "comment"), e)))
-		goto out;
-	if (!strcmp(next, "assigned")) {
-		/* Not satisfied: handled again by the same unit with a new deadline (DOMAIN §3). */
-		char deadline[11], today[11];
-		int days;
-		if ((rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.rehandle_days", &days, e)) ||
-		    (rc = deadline_in(c, days, deadline, e)))
-			goto out;
-		cal_format(cal_today(), today);
-		db_params_init(&p);
-		db_ps(&p, today);
-		db_ps(&p, deadline);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", &p, NULL, e)) ||
-		    (rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理", id, e)))
-			goto out;
-	}
-	if ((rc = notify(c, 0, db_val(r, 0, O_REGION), "rating", "群众评价了答复", id, e)))
-		goto out;
-	{
-		struct actor citizen = {0};
-		char sid[24];
-		json_t *after = json_pack("{s:s, s:s}", "rating", rating, "state", next);
-		snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
-		snprintf(sid, sizeof(sid), "%lld", (long long)id);
-		rc = audit_write(c, &citizen, "opinion.rate", "opinion", sid, NULL, after, e);
-		json_decref(after);
-		if (rc)
-			goto out;
-	}
-	if ((rc = db_commit(c, e)))
-		goto out;
-	db_res_free(r);
-	r = NULL;
-	if (!(rc = load_row(c, id, &r, e)))
-		*out = json_pack("{s:o}", "opinion", public_view(c, r, e));
-out:
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
 /* ---- staff reads ---- */
 
 /* Due limits: overdue before today; warned up to warn_days working days ahead. */
@@ -917,6 +719,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct db_res *r = NULL;
 	struct holidays h = {0};
 	struct workcal wc = {0};
+	struct db_text_walk walk;
 	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
 	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
@@ -980,7 +783,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 		buf_adds(&w, " AND o.created_at >= ?");
-		db_pi(&p, (int64_t)d * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d));
 	}
 	if (f->to && *f->to) {
 		int32_t d;
@@ -989,7 +792,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			goto out;
 		}
 		buf_adds(&w, " AND o.created_at < ?");
-		db_pi(&p, (int64_t)(d + 1) * 86400 - 8 * 3600);
+		db_pi(&p, cal_day_start(d + 1));
 	}
 	if ((rc = warn_limit(c, path, limit, &warn, &wc, &h, e)))
 		goto out;
@@ -1014,63 +817,56 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
 	newest = f->q && *f->q && (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
 	if (newest) {
-		int pg = db_conn_kind(c) == DB_PG;
-		struct buf m = BUF_INIT_CAP(4096);
-		if (!(pg ? text_tsquery(f->q, &m) : text_fts5_query(f->q, &m)) || buf_failed(&m)) {
-			buf_release(&m);
-			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
-			goto out;
-		}
 		/* The region narrows the index query, unless it is the one region at the top, which
 		 * every opinion is in (its token's entries would only be read through). */
-		{
-			struct db_res *top = NULL;
-			const char *second = strchr(path + 1, '/');
-			int whole = 0;
-			if (second && !second[1]) {
-				if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e))) {
-					buf_release(&m);
-					goto out;
-				}
-				whole = db_int(top, 0, 0) == 1;
-				db_res_free(top);
-			}
-			if (!whole)
-				text_query_scope(pg, path, &m);
+		struct db_res *top = NULL;
+		const char *second = strchr(path + 1, '/');
+		int whole = 0;
+		if (second && !second[1]) {
+			if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e)))
+				goto out;
+			whole = db_int(top, 0, 0) == 1;
+			db_res_free(top);
 		}
-		match = buf_detach(&m, NULL);
+		if (!db_text_walk(c, "opinions", "o", f->q, whole ? NULL : path, &walk, &match)) {
+			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+			goto out;
+		}
 		narrowed = w.len != base;
-		buf_adds(&w, pg ? " AND o.search_tsv @@ to_tsquery('simple', ?)" : " AND f.opinions_fts MATCH ?");
+		buf_adds(&w, walk.match);
 		db_ps(&p, match);
 	} else if (f->q && *f->q) {
-		if (!text_match_sql(db_conn_kind(c) == DB_PG, "opinions", "o", f->q, &w, &match)) {
+		if (!db_text_match(c, "opinions", "o", f->q, &w, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		db_ps(&p, match);
+	}
+	if (buf_failed(&w)) {
+		rc = err_field(e, E_INVALID, "bad_param", "q", "查询条件过长");
+		goto out;
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
 	/* Items without a deadline sort last on both backends. */
 	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
 	if (newest) {
-		int pg = db_conn_kind(c) == DB_PG;
-		struct buf count = BUF_INIT_CAP(8192);
+		struct buf count = BUF_INIT_CAP(8192), select = BUF_INIT_CAP(8192);
 		struct db_params cp;
 		/* Without other filters the index alone counts: the region is in its query. */
 		db_params_init(&cp);
 		db_ps(&cp, match);
 		if (narrowed)
-			buf_addf(&count, "SELECT 1 FROM %s%s", pg ? "opinions o" : "opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid", w.data);
+			buf_addf(&count, "SELECT 1 FROM %s%s", walk.from, w.data);
 		else
-			buf_adds(&count, pg ? "SELECT 1 FROM opinions o WHERE o.search_tsv @@ to_tsquery('simple', ?)"
-					    : "SELECT 1 FROM opinions_fts f WHERE f.opinions_fts MATCH ?");
-		rc = buf_failed(&count) ? err_set(e, E_INTERNAL, "internal", "查询过长")
-		     : rows_page_capped(c, count.data, narrowed ? &p : &cp,
-					pg ? "SELECT " OP_COLS OP_FROM
-					   : "SELECT " OP_COLS " FROM opinions_fts f CROSS JOIN opinions o ON o.id = f.rowid" OP_JOINS,
-					w.data, &p, pg ? "o.id DESC" : "f.rowid DESC", q, LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
+			buf_adds(&count, walk.count);
+		buf_addf(&select, "SELECT " OP_COLS " FROM %s" OP_JOINS, walk.from);
+		rc = buf_failed(&count) || buf_failed(&select)
+			     ? err_set(e, E_INTERNAL, "internal", "查询过长")
+			     : rows_page_capped(c, count.data, narrowed ? &p : &cp, select.data, w.data, &p, walk.order, q,
+						LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
 		buf_release(&count);
+		buf_release(&select);
 		if (rc)
 			goto out;
 	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e))) {
@@ -1139,15 +935,6 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 		json_object_set_new(o, "merged", rows_array(ev, mcols));
 	}
 	db_res_free(ev);
-	/* converted: the deputies' suggestions it became part of */
-	{
-		json_t *sg = NULL;
-		if ((rc = suggestion_of_opinion(c, id, &sg, e))) {
-			json_decref(o);
-			goto out;
-		}
-		json_object_set_new(o, "suggestions", sg);
-	}
 	*out = o;
 out:
 	holidays_free(&h);
@@ -1168,7 +955,396 @@ int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	return rc;
 }
 
-/* ---- actions ---- */
+/* ---- the steps of the loop ---- */
+
+/* Who takes a step: staff through the API, the citizen with the tracking code's proof, or the
+ * background job. The citizen and the system are proved by their caller, not by a scope. */
+enum act_by { BY_STAFF, BY_CITIZEN, BY_SYSTEM };
+
+/* The module's part of a step run (s->ctx). */
+struct act {
+	enum act_by by;
+	const char *event_action; /* the history's name for the step, when not the step's own */
+	const char *event_note;   /* the history's note, when neither s->note nor the request's reason */
+	json_t *out;              /* the reply: staff's detail or the citizen's view (owned) */
+	char state[32];           /* the state read under the lock */
+};
+
+/* What the audit keeps of an opinion before and after a step. */
+static json_t *audit_view(const struct db_res *r)
+{
+	return json_pack("{s:s, s:o, s:o, s:o}", "state", db_val(r, 0, O_STATE), "handler_id", jint(r, 0, O_HANDLER),
+			 "deadline", jstr(db_val(r, 0, O_DEADLINE)), "category_id", jint(r, 0, O_CATEGORY));
+}
+
+static int is_final(const char *state)
+{
+	return !strcmp(state, "closed") || !strcmp(state, "not_accepted") || !strcmp(state, "converted");
+}
+
+/* The state change, guarded by the state it was read in: a second concurrent step finds no row
+ * (E_CONFLICT "stale"). */
+static int change_state(struct tx *t, int64_t id, const char *from, const char *to)
+{
+	int64_t now = util_now();
+	tx_exec(t, NULL, "UPDATE opinions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ? AND state = ?", "sinis",
+		to, now, is_final(to) ? now : (int64_t)0, id, from);
+	return tx_expect_one(t);
+}
+
+/* -- who may -- */
+
+/* The handling unit the opinion is assigned to signs for it, returns it and replies. */
+static int may_handler(struct step_run *s)
+{
+	if (strcmp(s->a->role, "handler") || db_int(s->row, 0, O_HANDLER) != s->a->handler_id)
+		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有承办单位可以签收、退回或答复");
+	return 0;
+}
+
+/* Whoever registers opinions may answer one on the spot. */
+static int may_intake(struct step_run *s)
+{
+	if (!role_can(s->a->role, PERM_OPINION_INTAKE))
+		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "您的角色不能当场答复");
+	return 0;
+}
+
+/* Staff who manage opinions classify, assign, refuse, merge, convert and close. */
+static int may_manage(struct step_run *s)
+{
+	if (!role_can(s->a->role, PERM_OPINION_MANAGE))
+		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "您的角色不能执行“%s”", s->step->label);
+	return 0;
+}
+
+/* Only the citizen who raised it rates the answer. */
+static int may_citizen(struct step_run *s)
+{
+	const struct act *x = s->ctx;
+	return x->by == BY_CITIZEN ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有提出意见的群众可以评价答复");
+}
+
+/* Steps of the background job. */
+static int may_system(struct step_run *s)
+{
+	const struct act *x = s->ctx;
+	return x->by == BY_SYSTEM ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "该操作由系统自动执行");
+}
+
+/* A merged report is answered with its case's reply (run_reply), never on its own. */
+static int may_nobody(struct step_run *s)
+{
+	return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "并案的意见随主案一并答复");
+}
+
+/* -- what each step writes -- */
+
+static int run_classify(struct step_run *s)
+{
+	int64_t cat = jsonx_int(s->in, "category_id", 0);
+	struct db_res *x = NULL;
+	int known;
+
+	if (!cat)
+		return tx_fail_field(&s->t, E_INVALID, "missing_field", "category_id", "请选择意见类别");
+	if (tx_exec(&s->t, &x, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", "i", cat))
+		return s->t.rc;
+	known = db_int(x, 0, 0) > 0;
+	db_res_free(x);
+	if (!known)
+		return tx_fail_field(&s->t, E_INVALID, "bad_category", "category_id", "意见类别不存在");
+	if (tx_exec(&s->t, NULL, "UPDATE opinions SET category_id = ? WHERE id = ?", "ii", cat, s->id))
+		return s->t.rc;
+	if (cat != db_int(s->row, 0, O_CATEGORY)) {
+		/* the hot topics count it under its new category */
+		struct opinion_stat_row was = {db_val(s->row, 0, O_PATH), db_int(s->row, 0, O_CREATED),
+					       db_int(s->row, 0, O_CATEGORY), db_int(s->row, 0, O_STATION),
+					       db_val(s->row, 0, O_PLACE)};
+		struct opinion_stat_row now = was;
+		now.category = cat;
+		tx_check(&s->t, opinion_stats_change(s->t.c, &was, &now, s->t.e));
+	}
+	return s->t.rc;
+}
+
+/* To a handling unit in the staff's scope, with a deadline of opinion.reply_days working days
+ * unless the staff give the days. */
+static int run_assign(struct step_run *s)
+{
+	int64_t hid = jsonx_int(s->in, "handler_id", 0);
+	int days = (int)jsonx_int(s->in, "days", 0);
+	struct db_res *x = NULL;
+	char today[11], deadline[11];
+
+	if (!hid)
+		return tx_fail_field(&s->t, E_INVALID, "missing_field", "handler_id", "请选择承办单位");
+	if (tx_exec(&s->t, &x, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
+			       " WHERE h.id = ?", "i", hid))
+		return s->t.rc;
+	/* A handling unit outside the assigning staff's scope cannot be given work. */
+	if (!x->nrows || !region_path_in_scope(s->a, db_val(x, 0, 0)))
+		tx_fail_field(&s->t, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不在您的管理范围内");
+	else if (!db_int(x, 0, 1))
+		tx_fail_field(&s->t, E_INVALID, "bad_handler", "handler_id", "该承办单位已停用");
+	else
+		snprintf(s->note, sizeof(s->note), "交办给%s", db_val(x, 0, 2));
+	db_res_free(x);
+	if (!tx_ok(&s->t) ||
+	    (!days && tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.reply_days", &days, s->t.e))) ||
+	    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
+		return s->t.rc;
+	cal_format(cal_today(), today);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", "issi", hid,
+		today, deadline, s->id);
+	return notify(&s->t, hid, NULL, "assigned", "有新交办的群众意见", s->id);
+}
+
+/* A wrongly assigned unit gives the opinion back within opinion.return_days working days of
+ * the assignment (the day it was assigned not counted), with its reason. */
+static int run_return(struct step_run *s)
+{
+	struct holidays h = {0};
+	int32_t on = cal_today();
+	int window = 0;
+
+	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", "退回理由", 2, s->t.e)) ||
+	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.return_days", &window, s->t.e)) ||
+	    tx_check(&s->t, holidays_load(s->t.c, &h, s->t.e)))
+		return s->t.rc;
+	if (db_val(s->row, 0, O_ASSIGNED) && !cal_parse(db_val(s->row, 0, O_ASSIGNED), &on) &&
+	    cal_workdays_between(&h.cal, on, cal_today()) > window)
+		tx_fail(&s->t, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
+	holidays_free(&h);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", "si",
+		jsonx_str(s->in, "reason"), s->id);
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "returned", "承办单位退回了一件群众意见", s->id);
+}
+
+/* The answer, searchable with the opinion's own words. */
+static int write_answer(struct step_run *s)
+{
+	struct buf tok = BUF_INIT_CAP(256 * 1024), text = BUF_INIT_CAP(64 * 1024);
+
+	if (tx_check(&s->t, jsonx_need_text(s->in, "reply", "答复内容", 2, s->t.e)))
+		return s->t.rc;
+	buf_adds(&text, db_val(s->row, 0, O_BODY));
+	buf_addc(&text, ' ');
+	buf_adds(&text, db_val(s->row, 0, O_PLACE));
+	buf_addc(&text, ' ');
+	buf_adds(&text, jsonx_str(s->in, "reply"));
+	if (!buf_failed(&text)) {
+		text_tokens(text.data, &tok);
+		text_scope_tokens(db_val(s->row, 0, O_PATH), &tok);
+	}
+	if (buf_failed(&text) || buf_failed(&tok))
+		tx_fail_field(&s->t, E_INVALID, "too_long", "reply", "答复内容过长");
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?", "sisi",
+		jsonx_str(s->in, "reply"), util_now(), tok.data, s->id);
+	buf_release(&tok);
+	buf_release(&text);
+	return s->t.rc;
+}
+
+static int run_answer_on_spot(struct step_run *s)
+{
+	return write_answer(s);
+}
+
+/* The handling unit's reply goes to the citizen and to every citizen whose report was merged
+ * into this case; each who left a phone gets a text message through the outbox. */
+static int run_reply(struct step_run *s)
+{
+	write_answer(s);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
+			     " updated_at = ? WHERE case_id = ? AND state = 'merged'", "siiii", jsonx_str(s->in, "reply"),
+		util_now(), db_int(s->row, 0, O_HANDLER), util_now(), s->id);
+	notify(&s->t, 0, db_val(s->row, 0, O_REGION), "replied", "承办单位答复了一件群众意见", s->id);
+	return tell_citizens(&s->t, s->id);
+}
+
+/* Not accepted (a matter in litigation or arbitration, DOMAIN §3) or converted into a deputy's
+ * suggestion: the reason is kept and told to the citizen. */
+static int keep_reason(struct step_run *s, const char *label)
+{
+	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", label, 2, s->t.e)))
+		return s->t.rc;
+	return tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ? WHERE id = ?", "si", jsonx_str(s->in, "reason"), s->id);
+}
+
+static int run_not_accept(struct step_run *s)
+{
+	return keep_reason(s, "不予受理的理由");
+}
+
+static int run_convert(struct step_run *s)
+{
+	return keep_reason(s, "转办说明");
+}
+
+/* Into another open opinion that is not itself merged; what was merged into this one follows
+ * it. The case is locked too, so that two merges cannot make a loop. */
+static int run_merge(struct step_run *s)
+{
+	int64_t into = jsonx_int(s->in, "into", 0);
+	struct db_res *x = NULL;
+	int found = 0, rc;
+
+	if (!into || into == s->id)
+		return tx_fail_field(&s->t, E_INVALID, "bad_case", "into", "请选择要并入的另一件意见");
+	rc = db_lock_row(s->t.c, "opinions", into, &found, s->t.e);
+	if (!rc)
+		rc = found ? load_row(s->t.c, into, &x, s->t.e) : E_NOTFOUND;
+	if (!rc)
+		rc = visible(s->t.c, s->a, x, 0, s->t.e);
+	if (rc == E_NOTFOUND)
+		rc = err_field(s->t.e, E_INVALID, "bad_case", "into", "要并入的意见不存在");
+	if (!tx_check(&s->t, rc) && (!is_open(db_val(x, 0, O_STATE)) || db_val(x, 0, O_CASE)))
+		tx_fail_field(&s->t, E_CONFLICT, "bad_case", "into", "只能并入尚未办结、本身未被并案的意见");
+	if (tx_ok(&s->t))
+		snprintf(s->note, sizeof(s->note), "并入 %s", db_val(x, 0, O_CODE));
+	db_res_free(x);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET case_id = ? WHERE id = ?", "ii", into, s->id);
+	return tx_exec(&s->t, NULL, "UPDATE opinions SET case_id = ? WHERE case_id = ?", "ii", into, s->id);
+}
+
+/* The citizen's rating: satisfied or basically satisfied closes the loop; not satisfied hands
+ * it back to the same unit with a new deadline of opinion.rehandle_days working days. The
+ * history names the outcome (rate_satisfied, rate_unsatisfied). */
+static int run_rate(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	const char *rating = jsonx_str(s->in, "rating"), *comment = jsonx_str(s->in, "comment");
+	int unsatisfied = !strcmp(rating, "unsatisfied");
+
+	x->event_action = unsatisfied ? "rate_unsatisfied" : "rate_satisfied";
+	x->event_note = comment;
+	if (tx_exec(&s->t, NULL, "UPDATE opinions SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?", "ssii",
+		    rating, comment ? comment : "", util_now(), s->id))
+		return s->t.rc;
+	if (unsatisfied) {
+		char deadline[11], today[11];
+		int days = 0;
+		s->to = "assigned";
+		if (tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.rehandle_days", &days, s->t.e)) ||
+		    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
+			return s->t.rc;
+		cal_format(cal_today(), today);
+		tx_exec(&s->t, NULL, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", today, deadline,
+			s->id);
+		notify(&s->t, db_int(s->row, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理", s->id);
+	}
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "rating", "群众评价了答复", s->id);
+}
+
+/* The job closes a reply nobody rated (jobs.c decides when); the history calls it a close. */
+static int run_auto_close(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	x->event_action = "close";
+	snprintf(s->note, sizeof(s->note), "答复后逾期未评价，自动办结");
+	return 0;
+}
+
+/* -- the machine's hooks -- */
+
+/* The opinion under the lock; staff must see it (a handling unit only its own). */
+static int load_step(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	if (tx_check(&s->t, load_row(s->t.c, s->id, &s->row, s->t.e)) ||
+	    (x->by == BY_STAFF && tx_check(&s->t, visible(s->t.c, s->a, s->row, 0, s->t.e))))
+		return s->t.rc;
+	s->state = db_val(s->row, 0, O_STATE);
+	snprintf(x->state, sizeof(x->state), "%s", s->state);
+	/* a rating is audited with its outcome alone */
+	s->before = x->by == BY_CITIZEN ? NULL : audit_view(s->row);
+	return 0;
+}
+
+static int set_state_step(struct step_run *s)
+{
+	return change_state(&s->t, s->id, s->from, s->to);
+}
+
+static int event_step(struct step_run *s)
+{
+	const struct act *x = s->ctx;
+	const char *note = s->note[0] ? s->note : x->event_note ? x->event_note : jsonx_str(s->in, "reason");
+	return event(&s->t, s->id, x->event_action ? x->event_action : s->step->name, s->from, s->to, note);
+}
+
+/* The audit's "after" and the caller's reply: the detail for staff (unchecked: a unit that
+ * returned the opinion no longer sees it), the public view for the citizen. */
+static int after_step(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct db_res *r = NULL;
+
+	if (tx_check(&s->t, load_row(s->t.c, s->id, &r, s->t.e)))
+		return s->t.rc;
+	if (x->by == BY_CITIZEN) {
+		s->after = json_pack("{s:s, s:s}", "rating", jsonx_str(s->in, "rating"), "state", s->to);
+		x->out = public_view(s->t.c, r, s->t.e);
+	} else {
+		s->after = audit_view(r);
+		if (x->by == BY_STAFF)
+			tx_check(&s->t, detail(s->t.c, s->a, s->id, 0, &x->out, s->t.e));
+	}
+	db_res_free(r);
+	return s->t.rc;
+}
+
+/* The closed loop of DOMAIN §3. */
+static const struct step steps[] = {
+	{"classify", "分类", "received", "classified", may_manage, run_classify},
+	{"assign", "交办", "received classified returned", "assigned", may_manage, run_assign},
+	{"answer_on_spot", "当场答复", "received classified returned", "closed", may_intake, run_answer_on_spot},
+	{"not_accept", "不予受理", "received classified returned", "not_accepted", may_manage, run_not_accept},
+	{"merge", "并案", "received classified", "merged", may_manage, run_merge},
+	{"convert", "转为代表建议", "received classified", "converted", may_manage, run_convert},
+	{"accept", "签收", "assigned", "accepted", may_handler, NULL},
+	{"return", "退回", "assigned", "returned", may_handler, run_return},
+	{"reply", "答复", "accepted", "replied", may_handler, run_reply},
+	/* closed, or back to "assigned" when not satisfied (run_rate) */
+	{"rate", "评价", "replied", "closed", may_citizen, run_rate},
+	{"close", "办结", "replied", "closed", may_manage, NULL},
+	{"auto_close", "自动办结", "replied", "closed", may_system, run_auto_close},
+	{"case_reply", "并案答复", "merged", "replied", may_nobody, NULL},
+};
+
+static const struct step_machine machine = {
+	.object_type = "opinion",
+	.table = "opinions",
+	.what = "意见",
+	.steps = steps,
+	.nsteps = ARRAY_LEN(steps),
+	.load = load_step,
+	.set_state = set_state_step,
+	.event = event_step,
+	.after = after_step,
+	.state_label = opinion_state_name,
+};
+
+const char *opinion_next_state(const char *state, const char *action)
+{
+	/* The rating is one step whose outcome picks the state: the table names both outcomes. */
+	if (!strcmp(action, "rate_satisfied"))
+		return step_next(&machine, state, "rate");
+	if (!strcmp(action, "rate_unsatisfied"))
+		return step_next(&machine, state, "rate") ? "assigned" : NULL;
+	if (!strcmp(action, "rate"))
+		return NULL;
+	return step_next(&machine, state, action);
+}
+
+/* A step staff may ask for; the citizen's rating and the system's steps are not. */
+static int staff_step(const char *action)
+{
+	const struct step *st = step_find(&machine, action);
+	return !(st && (st->may == may_citizen || st->may == may_system || st->may == may_nobody)) &&
+	       strcmp(action, "rate_satisfied") && strcmp(action, "rate_unsatisfied");
+}
 
 int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		struct err *e)
@@ -1182,243 +1358,82 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		{"reason", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "理由"},
 		{"into", JF_INT, 0, 1, INT64_MAX, "并入的意见"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL, *x = NULL;
-	json_t *before = NULL, *after = NULL;
-	const char *action, *state, *next;
-	char sid[24], note[600] = "";
-	int rc, is_handler = !strcmp(a->role, "handler");
+	struct act x = {BY_STAFF, NULL, NULL, NULL, ""};
+	json_t *audited = NULL;
+	int rc;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	action = jsonx_str(in, "action");
-	if (!strcmp(action, "rate_satisfied") || !strcmp(action, "rate_unsatisfied") || !strcmp(action, "case_reply"))
+	if (!staff_step(jsonx_str(in, "action")))
 		return err_field(e, E_INVALID, "bad_action", "action", "该操作不能由工作人员执行");
-	{
-		int known = 0;
-		for (size_t i = 0; i < ARRAY_LEN(transitions); i++)
-			known |= !strcmp(transitions[i].action, action);
-		if (!known)
-			return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
-	}
+	if (!(rc = step_run(db, &machine, a, id, in, &x, &audited, e)))
+		*out = json_pack("{s:O}", "opinion", x.out);
+	json_decref(audited);
+	json_decref(x.out);
+	return rc;
+}
+
+int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {
+		{"phone4", JF_STR, 0, 4, 4, "手机号后四位"},
+		{"secret", JF_STR, 0, 1, 64, "查询密钥"},
+		{"rating", JF_STR, 1, 1, 16, "评价"},
+		{"comment", JF_STR, 0, 0, 500, "评价意见"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	struct actor citizen = {0};
+	struct act x = {BY_CITIZEN, NULL, NULL, NULL, ""};
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	const char *rating;
+	json_t *step = NULL, *audited = NULL;
+	int64_t id = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)))
+		return rc;
+	rating = jsonx_str(in, "rating");
+	if (strcmp(rating, "satisfied") && strcmp(rating, "basically") && strcmp(rating, "unsatisfied"))
+		return err_field(e, E_INVALID, "bad_rating", "rating", "评价应为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）");
+	/* The proof names the opinion: its code with the phone's last digits or the secret. */
 	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
-		goto out;
-	state = db_val(r, 0, O_STATE);
-	if (!(next = opinion_next_state(state, action))) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", opinion_state_name(state),
-			     action_name(action));
-		goto out;
-	}
-	/* Who may take which step. */
-	if (!strcmp(action, "accept") || !strcmp(action, "return") || !strcmp(action, "reply")) {
-		if (!is_handler || db_int(r, 0, O_HANDLER) != a->handler_id) {
-			rc = err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以签收、退回或答复");
-			goto out;
-		}
-	} else if (!strcmp(action, "answer_on_spot")) {
-		if (!role_can(a->role, PERM_OPINION_INTAKE)) {
-			rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能当场答复");
-			goto out;
-		}
-	} else if (!role_can(a->role, PERM_OPINION_MANAGE)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能执行“%s”", action_name(action));
-		goto out;
-	}
-	before = row_json(r, 0, 0, NULL, 0);
-	db_params_init(&p);
-	if (!strcmp(action, "classify")) {
-		int64_t cat = jsonx_int(in, "category_id", 0);
-		if (!cat) {
-			rc = err_field(e, E_INVALID, "missing_field", "category_id", "请选择意见类别");
-			goto out;
-		}
-		db_pi(&p, cat);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", &p, &x, e)))
-			goto out;
-		if (!db_int(x, 0, 0)) {
-			rc = err_field(e, E_INVALID, "bad_category", "category_id", "意见类别不存在");
-			goto out;
-		}
-		db_params_init(&p);
-		db_pi(&p, cat);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET category_id = ? WHERE id = ?", &p, NULL, e)))
-			goto out;
-		if (cat != db_int(r, 0, O_CATEGORY)) {
-			struct opinion_stat_row was = {db_val(r, 0, O_PATH), db_int(r, 0, O_CREATED),
-						       db_int(r, 0, O_CATEGORY), db_int(r, 0, O_STATION),
-						       db_val(r, 0, O_PLACE)};
-			struct opinion_stat_row now = was;
-			now.category = cat;
-			rc = opinion_stats_change(c, &was, &now, e);
-		}
-	} else if (!strcmp(action, "assign")) {
-		int64_t hid = jsonx_int(in, "handler_id", 0);
-		int days = (int)jsonx_int(in, "days", 0);
-		char today[11], deadline[11], hpath[160];
-		if (!hid) {
-			rc = err_field(e, E_INVALID, "missing_field", "handler_id", "请选择承办单位");
-			goto out;
-		}
-		db_pi(&p, hid);
-		if ((rc = db_exec(c, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
-				     " WHERE h.id = ?", &p, &x, e)))
-			goto out;
-		/* A handling unit outside the assigning staff's scope cannot be given work. */
-		if (!x->nrows || !region_path_in_scope(a, db_val(x, 0, 0))) {
-			rc = err_field(e, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不在您的管理范围内");
-			goto out;
-		}
-		if (!db_int(x, 0, 1)) {
-			rc = err_field(e, E_INVALID, "bad_handler", "handler_id", "该承办单位已停用");
-			goto out;
-		}
-		snprintf(hpath, sizeof(hpath), "%s", db_val(x, 0, 0));
-		snprintf(note, sizeof(note), "交办给%s", db_val(x, 0, 2));
-		if (!days && (rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.reply_days", &days, e)))
-			goto out;
-		if ((rc = deadline_in(c, days, deadline, e)))
-			goto out;
-		cal_format(cal_today(), today);
-		db_params_init(&p);
-		db_pi(&p, hid);
-		db_ps(&p, today);
-		db_ps(&p, deadline);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", &p, NULL, e)) ||
-		    (rc = notify(c, hid, NULL, "assigned", "有新交办的群众意见", id, e)))
-			goto out;
-	} else if (!strcmp(action, "accept")) {
-		rc = 0;
-	} else if (!strcmp(action, "return")) {
-		struct holidays h;
-		int32_t on;
-		int window;
-		if ((rc = jsonx_need_text(in, "reason", "退回理由", 2, e)) ||
-		    (rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.return_days", &window, e)) ||
-		    (rc = holidays_load(c, &h, e)))
-			goto out;
-		on = cal_today();
-		if (db_val(r, 0, O_ASSIGNED) && !cal_parse(db_val(r, 0, O_ASSIGNED), &on) &&
-		    cal_workdays_between(&h.cal, on, cal_today()) > window) {
-			holidays_free(&h);
-			rc = err_set(e, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
-			goto out;
-		}
-		holidays_free(&h);
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason"));
-		db_ps(&p, note);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", &p, NULL, e)) ||
-		    (rc = notify(c, 0, db_val(r, 0, O_REGION), "returned", "承办单位退回了一件群众意见", id, e)))
-			goto out;
-	} else if (!strcmp(action, "reply") || !strcmp(action, "answer_on_spot")) {
-		struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
-		if ((rc = jsonx_need_text(in, "reply", "答复内容", 2, e)))
-			goto out;
-		buf_adds(&text, db_val(r, 0, O_BODY));
-		buf_addc(&text, ' ');
-		buf_adds(&text, db_val(r, 0, O_PLACE));
-		buf_addc(&text, ' ');
-		buf_adds(&text, jsonx_str(in, "reply"));
-		text_tokens(text.data, &tok);
-		text_scope_tokens(db_val(r, 0, O_PATH), &tok);
-		db_ps(&p, jsonx_str(in, "reply"));
-		db_pi(&p, util_now());
-		db_ps(&p, tok.data);
-		db_pi(&p, id);
-		rc = db_exec(c, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?", &p, NULL, e);
-		buf_release(&tok);
-		buf_release(&text);
-		if (rc)
-			goto out;
-		if (!strcmp(action, "reply")) {
-			/* Every citizen whose report was merged into this case gets the answer. */
-			db_params_init(&p);
-			db_ps(&p, jsonx_str(in, "reply"));
-			db_pi(&p, util_now());
-			db_pi(&p, db_int(r, 0, O_HANDLER));
-			db_pi(&p, util_now());
-			db_pi(&p, id);
-			if ((rc = db_exec(c, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
-					     " updated_at = ? WHERE case_id = ? AND state = 'merged' RETURNING id", &p, NULL, e)) ||
-			    (rc = notify(c, 0, db_val(r, 0, O_REGION), "replied", "承办单位答复了一件群众意见", id, e)) ||
-			    (rc = tell_citizens(c, id, e)))
-				goto out;
-		}
-	} else if (!strcmp(action, "not_accept") || !strcmp(action, "convert")) {
-		if ((rc = jsonx_need_text(in, "reason", !strcmp(action, "convert") ? "转办说明" : "不予受理的理由", 2, e)))
-			goto out;
-		snprintf(note, sizeof(note), "%s", jsonx_str(in, "reason"));
-		db_ps(&p, note);
-		db_pi(&p, id);
-		rc = db_exec(c, "UPDATE opinions SET reason = ? WHERE id = ?", &p, NULL, e);
-	} else if (!strcmp(action, "merge")) {
-		int64_t into = jsonx_int(in, "into", 0);
-		db_res_free(x);
-		x = NULL;
-		if (!into || into == id) {
-			rc = err_field(e, E_INVALID, "bad_case", "into", "请选择要并入的另一件意见");
-			goto out;
-		}
-		if ((rc = load_row(c, into, &x, e)) || (rc = visible(c, a, x, 0, e))) {
-			if (rc == E_NOTFOUND)
-				rc = err_field(e, E_INVALID, "bad_case", "into", "要并入的意见不存在");
-			goto out;
-		}
-		if (!is_open(db_val(x, 0, O_STATE)) || db_val(x, 0, O_CASE)) {
-			rc = err_field(e, E_CONFLICT, "bad_case", "into", "只能并入尚未办结、本身未被并案的意见");
-			goto out;
-		}
-		snprintf(note, sizeof(note), "并入 %s", db_val(x, 0, O_CODE));
-		db_pi(&p, into);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET case_id = ? WHERE id = ?", &p, NULL, e)))
-			goto out;
-		/* what was merged into this one follows it */
-		db_params_init(&p);
-		db_pi(&p, into);
-		db_pi(&p, id);
-		rc = db_exec(c, "UPDATE opinions SET case_id = ? WHERE case_id = ?", &p, NULL, e);
-	} else if (!strcmp(action, "close")) {
-		rc = 0;
-	} else {
-		rc = err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", action);
-	}
-	if (rc || (rc = set_state(c, id, next, e)) ||
-	    (rc = event(c, id, action, state, next, a->display_name, note[0] ? note : jsonx_str(in, "reason"), e)))
-		goto out;
+	if (!(rc = citizen_row(c, code, jsonx_str(in, "phone4"), jsonx_str(in, "secret"), &r, e)))
+		id = db_int(r, 0, O_ID);
 	db_res_free(r);
-	r = NULL;
-	if ((rc = detail(c, a, id, 0, &after, e)))
-		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	{
-		json_t *ab = json_pack("{s:O, s:O, s:O, s:O}", "state", json_object_get(after, "state"), "handler_id",
-				       json_object_get(after, "handler_id"), "deadline", json_object_get(after, "deadline"),
-				       "category_id", json_object_get(after, "category_id"));
-		json_t *bb = json_pack("{s:O, s:O, s:O, s:O}", "state", json_object_get(before, "state"), "handler_id",
-				       json_object_get(before, "handler_id"), "deadline", json_object_get(before, "deadline"),
-				       "category_id", json_object_get(before, "category_id"));
-		char act[48];
-		snprintf(act, sizeof(act), "opinion.%s", action);
-		rc = audit_write(c, a, act, "opinion", sid, bb, ab, e);
-		json_decref(ab);
-		json_decref(bb);
-	}
-	if (rc || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "opinion", after);
-out:
-	json_decref(before);
-	json_decref(after);
-	db_res_free(r);
-	db_res_free(x);
-	db_rollback(c);
 	db_release(db, c);
+	if (rc)
+		return rc;
+	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
+	snprintf(citizen.display_name, sizeof(citizen.display_name), "群众");
+	step = json_copy(in);
+	json_object_set_new(step, "action", json_string("rate"));
+	rc = step_run(db, &machine, &citizen, id, step, &x, &audited, e);
+	if (rc == E_CONFLICT && !strcmp(e->code, "bad_state"))
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态（%s）不能评价，答复后才能评价", opinion_state_name(x.state));
+	if (!rc)
+		*out = json_pack("{s:O}", "opinion", x.out);
+	json_decref(step);
+	json_decref(audited);
+	json_decref(x.out);
+	return rc;
+}
+
+/* For the background job: the system closes a reply left unrated. */
+int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e)
+{
+	struct actor sys = {0};
+	struct act x = {BY_SYSTEM, NULL, NULL, NULL, ""};
+	json_t *in = json_pack("{s:s}", "action", "auto_close"), *audited = NULL;
+	int rc;
+
+	snprintf(sys.username, sizeof(sys.username), "(system)");
+	snprintf(sys.display_name, sizeof(sys.display_name), "系统");
+	rc = step_run_in(c, &machine, &sys, id, in, &x, &audited, e);
+	json_decref(in);
+	json_decref(audited);
+	json_decref(x.out);
 	return rc;
 }
 
@@ -1505,59 +1520,43 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 		{"days", JF_INT, 1, 1, 120, "延期天数（工作日）"},
 		{"reason", JF_STR, 1, 2, LIMIT_SHORT_CHARS * 4, "延期理由"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL, *x = NULL;
-	int max, rc;
+	int max = 0, rc;
 	json_t *o = NULL;
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
-		goto out;
-	if (strcmp(a->role, "handler")) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
-		goto out;
+	tx_begin(&t, db, a, e);
+	/* The opinion's lock makes the one-pending-request rule hold under concurrent requests. */
+	if (!tx_lock(&t, "opinions", id, "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
+	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+		const char *state = db_val(r, 0, O_STATE);
+		if (strcmp(a->role, "handler"))
+			tx_fail(&t, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
+		else if (strcmp(state, "assigned") && strcmp(state, "accepted"))
+			tx_fail(&t, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
+		else if (!tx_check(&t, settings_int(t.c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)) &&
+			 jsonx_int(in, "days", 0) > max)
+			tx_fail_field(&t, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
+		if (!tx_exec(&t, &x, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", "i", id) &&
+		    db_int(x, 0, 0))
+			tx_fail(&t, E_CONFLICT, "pending", "已有待审批的延期申请");
+		tx_exec(&t, NULL, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
+				  " VALUES (?,?,?,'pending',?,?)", "iisii", id, (int64_t)jsonx_int(in, "days", 0),
+			jsonx_str(in, "reason"), a->account_id, util_now());
+		event(&t, id, "extension", state, state, jsonx_str(in, "reason"));
+		notify(&t, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id);
+		tx_audit(&t, "opinion.extension_request", "opinion", id, NULL, in);
+		if (tx_ok(&t))
+			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	if (strcmp(db_val(r, 0, O_STATE), "assigned") && strcmp(db_val(r, 0, O_STATE), "accepted")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
-		goto out;
-	}
-	if ((rc = settings_int(c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)))
-		goto out;
-	if (jsonx_int(in, "days", 0) > max) {
-		rc = err_field(e, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", &p, &x, e)))
-		goto out;
-	if (db_int(x, 0, 0)) {
-		rc = err_set(e, E_CONFLICT, "pending", "已有待审批的延期申请");
-		goto out;
-	}
-	db_pi(&p, jsonx_int(in, "days", 0));
-	db_ps(&p, jsonx_str(in, "reason"));
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
-			     " VALUES (?,?,?,'pending',?,?)", &p, NULL, e)) ||
-	    (rc = event(c, id, "extension", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
-			jsonx_str(in, "reason"), e)) ||
-	    (rc = notify(c, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id, e)) ||
-	    (rc = audit_write(c, a, "opinion.extension_request", "opinion", db_val(r, 0, O_ID), NULL, in, e)) ||
-	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "opinion", o);
 	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -1566,8 +1565,7 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 {
 	static const struct jfield spec[] = {{"approve", JF_BOOL, 1, 0, 0, "是否同意"},
 					     {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *x = NULL, *r = NULL;
 	int64_t id;
 	int approve, rc;
@@ -1579,60 +1577,42 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 	if (!role_can(a->role, PERM_OPINION_MANAGE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能审批延期");
 	approve = json_is_true(json_object_get(in, "approve"));
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, ext_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", &p, &x, e)))
-		goto out;
-	if (!x->nrows) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "延期申请不存在");
-		goto out;
+	tx_begin(&t, db, a, e);
+	/* The request and its opinion locked: a request is decided once. */
+	if (!tx_lock(&t, "extensions", ext_id, "延期申请") &&
+	    !tx_exec(&t, &x, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", "i", ext_id) &&
+	    !tx_lock(&t, "opinions", (id = db_int(x, 0, 0)), "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
+	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+		const char *state = db_val(r, 0, O_STATE);
+		if (strcmp(db_val(x, 0, 2), "pending"))
+			tx_fail(&t, E_CONFLICT, "decided", "该延期申请已经审批");
+		tx_exec(&t, NULL, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?"
+				  " AND status = 'pending'", "siii", approve ? "approved" : "refused", a->account_id,
+			util_now(), ext_id);
+		tx_expect_one(&t);
+		if (tx_ok(&t) && approve && db_val(r, 0, O_DEADLINE)) {
+			struct holidays h;
+			int32_t d;
+			char nd[11];
+			if (!tx_check(&t, holidays_load(t.c, &h, e))) {
+				if (cal_parse(db_val(r, 0, O_DEADLINE), &d))
+					d = cal_today();
+				cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
+				holidays_free(&h);
+				tx_exec(&t, NULL, "UPDATE opinions SET deadline = ? WHERE id = ?", "si", nd, id);
+			}
+		}
+		notify(&t, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id);
+		event(&t, id, "extension_decision", state, state, approve ? "同意延期" : "不同意延期");
+		tx_audit(&t, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion", id, NULL, in);
+		if (tx_ok(&t))
+			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	id = db_int(x, 0, 0);
-	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
-		goto out;
-	if (strcmp(db_val(x, 0, 2), "pending")) {
-		rc = err_set(e, E_CONFLICT, "decided", "该延期申请已经审批");
-		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, approve ? "approved" : "refused");
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	db_pi(&p, ext_id);
-	if ((rc = db_exec(c, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	if (approve && db_val(r, 0, O_DEADLINE)) {
-		struct holidays h;
-		int32_t d;
-		char nd[11];
-		if ((rc = holidays_load(c, &h, e)))
-			goto out;
-		if (cal_parse(db_val(r, 0, O_DEADLINE), &d))
-			d = cal_today();
-		cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
-		holidays_free(&h);
-		db_params_init(&p);
-		db_ps(&p, nd);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET deadline = ? WHERE id = ?", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = notify(c, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id, e)) ||
-	    (rc = event(c, id, "extension_decision", db_val(r, 0, O_STATE), db_val(r, 0, O_STATE), a->display_name,
-			approve ? "同意延期" : "不同意延期", e)) ||
-	    (rc = audit_write(c, a, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion",
-			      db_val(r, 0, O_ID), NULL, in, e)) ||
-	    (rc = detail(c, a, id, 0, &o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "opinion", o);
-out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "opinion", o);
 	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -1814,7 +1794,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct terms t = {0};
-	char path[160], pat[200];
+	char path[160], pat[200], sql[256];
 	int32_t f, tt;
 	int rc;
 	json_t *cats = NULL, *stations = NULL, *places = NULL, *terms;
@@ -1842,23 +1822,20 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	snprintf(pat, sizeof(pat), "%s%%", path);
 	db_params_init(&p);
 	db_ps(&p, pat);
-	db_pi(&p, (int64_t)f * 86400 - 8 * 3600);
-	db_pi(&p, (int64_t)(tt + 1) * 86400 - 8 * 3600);
+	db_pi(&p, cal_day_start(f));
+	db_pi(&p, cal_day_start(tt + 1));
 	db_pi(&p, TERMS_SAMPLE);
 	t.size = 1024;
 	t.slot = xcalloc(t.size, sizeof(*t.slot));
 	for (size_t i = 0; stop_terms[i]; i++)
 		term_slot(&t, term_key(stop_terms[i]))->count = UINT32_MAX;
 	/* Newest first by id (the order of creation), not through an index on the place or the
-	 * date (the `|| ''` and `+ 0`), which would sort the whole period before the first row. */
-	if ((rc = db_each(c, db_conn_kind(c) == DB_PG
-				     /* PostgreSQL estimates the plain conditions and walks the primary key
-				      * backwards by itself; it would misjudge the disguised ones */
-				     ? "SELECT o.search_tokens FROM opinions o WHERE o.region_path LIKE ?"
-				       " AND o.created_at >= ? AND o.created_at < ? ORDER BY o.id DESC LIMIT ?"
-				     : "SELECT o.search_tokens FROM opinions o WHERE o.region_path || '' LIKE ?"
-				       " AND o.created_at + 0 >= ? AND o.created_at + 0 < ? ORDER BY o.id DESC LIMIT ?",
-			  &p, term_row, &t, e)))
+	 * date, which would sort the whole period before the first row; PostgreSQL estimates the
+	 * plain conditions and walks the primary key backwards by itself. */
+	snprintf(sql, sizeof(sql), "SELECT o.search_tokens FROM opinions o WHERE %so.region_path LIKE ?"
+				   " AND %so.created_at >= ? AND %so.created_at < ? ORDER BY o.id DESC LIMIT ?",
+		 db_noindex(c), db_noindex(c), db_noindex(c));
+	if ((rc = db_each(c, sql, &p, term_row, &t, e)))
 		goto out;
 	{
 		uint32_t k = 0;
@@ -1946,42 +1923,6 @@ int opinion_categories(struct db *db, json_t **out, struct err *e)
 	return rc;
 }
 
-int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e)
-{
-	static const struct col cols[] = {{"id", COL_INT}, {"kind", COL_STR}, {"title", COL_STR},
-					  {"link", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
-	struct db_conn *c = db_acquire(db);
-	struct db_params p;
-	struct db_res *r = NULL;
-	char pat[200];
-	int rc;
-
-	*out = NULL;
-	db_params_init(&p);
-	if (!strcmp(a->role, "handler")) {
-		db_pi(&p, a->handler_id);
-		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE handler_id = ?"
-				" ORDER BY id DESC LIMIT 50", &p, &r, e);
-	} else if (role_can(a->role, PERM_OPINION_READ)) {
-		/* Staff see the notices of their whole subtree. */
-		snprintf(pat, sizeof(pat), "%s%%", a->region_path);
-		db_ps(&p, pat);
-		rc = db_exec(c, "SELECT n.id, n.kind, n.title, n.link, n.created_at FROM notifications n"
-				" JOIN regions r ON r.code = n.region_code WHERE r.path LIKE ?"
-				" ORDER BY n.id DESC LIMIT 50", &p, &r, e);
-	} else {
-		/* A deputy's own notices: suggestions' invitations, replies and decisions. */
-		db_pi(&p, a->account_id);
-		rc = db_exec(c, "SELECT id, kind, title, link, created_at FROM notifications WHERE account_id = ?"
-				" ORDER BY id DESC LIMIT 50", &p, &r, e);
-	}
-	if (!rc)
-		*out = json_pack("{s:o}", "items", rows_array(r, cols));
-	db_res_free(r);
-	db_release(db, c);
-	return rc;
-}
-
 int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e)
 {
 	struct db_res *r = NULL;
@@ -1995,34 +1936,34 @@ int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, str
 int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
 			   const char *suggestion_code, struct err *e)
 {
+	struct tx t;
 	struct db_res *r = NULL;
-	const char *next;
 	char note[96];
-	int rc = load_row(c, id, &r, e);
-	if (rc)
-		return rc;
+
 	snprintf(note, sizeof(note), "转为代表建议 %s", suggestion_code);
-	next = opinion_next_state(db_val(r, 0, O_STATE), "convert");
-	if (next)
-		rc = set_state(c, id, next, e);
-	if (!rc)
-		rc = event(c, id, "convert", db_val(r, 0, O_STATE), next ? next : db_val(r, 0, O_STATE),
-			   a->display_name[0] ? a->display_name : a->username, note, e);
+	tx_join(&t, c, a, e);
+	if (!tx_lock(&t, "opinions", id, "意见") && !tx_check(&t, load_row(c, id, &r, e))) {
+		const char *state = db_val(r, 0, O_STATE), *next = step_next(&machine, state, "convert");
+		if (next)
+			change_state(&t, id, state, next);
+		event(&t, id, "convert", state, next ? next : state, note);
+	}
 	db_res_free(r);
-	return rc;
+	return tx_end(&t);
 }
 
 int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, const char *body,
 		  const char *suggestion_code, char *code, struct err *e)
 {
 	struct intake x = {0};
+	struct tx t;
 	struct db_res *r = NULL;
 	char secret[49], path[160], note[96];
-	int64_t id;
-	int rc;
-	if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", region)))
-		return rc;
-	snprintf(path, sizeof(path), "%s", r->nrows ? db_val(r, 0, 0) : "/");
+	int64_t id = 0;
+
+	tx_join(&t, c, a, e);
+	if (!tx_exec(&t, &r, "SELECT path FROM regions WHERE code = ?", "s", region))
+		snprintf(path, sizeof(path), "%s", r->nrows ? db_val(r, 0, 0) : "/");
 	db_res_free(r);
 	x.region = region;
 	x.path = path;
@@ -2031,19 +1972,20 @@ int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, 
 	x.place = "";
 	x.created_by = a->account_id;
 	snprintf(note, sizeof(note), "由代表建议 %s 转来", suggestion_code);
-	if ((rc = insert(c, &x, &id, code, secret, e)) ||
-	    (rc = event(c, id, "register", NULL, "received", a->display_name[0] ? a->display_name : a->username, note, e)))
-		return rc;
-	return 0;
+	insert(&t, &x, &id, code, secret);
+	event(&t, id, "register", NULL, "received", note);
+	return tx_end(&t);
 }
 
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 {
+	struct actor demo = {0};
 	struct intake x = {0};
+	struct tx t;
 	char code[13], secret[49];
-	int64_t id;
-	int rc;
+	int64_t id = 0, at;
 
+	snprintf(demo.display_name, sizeof(demo.display_name), "演示数据");
 	x.region = jsonx_str(spec, "region_code");
 	x.path = jsonx_str(spec, "region_path");
 	x.station = jsonx_int(spec, "station_id", 0);
@@ -2056,37 +1998,17 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	x.state = jsonx_str(spec, "state");
 	x.created_at = jsonx_int(spec, "created_at", 0);
 	x.bulk = 1;
-	if ((rc = insert(c, &x, &id, code, secret, e)))
-		return rc;
-	{
-		struct db_params p;
-		db_params_init(&p);
-		if (jsonx_int(spec, "handler_id", 0))
-			db_pi(&p, jsonx_int(spec, "handler_id", 0));
-		else
-			db_ps(&p, NULL);
-		db_ps(&p, jsonx_str(spec, "assigned_on"));
-		db_ps(&p, jsonx_str(spec, "deadline"));
-		db_ps(&p, jsonx_str(spec, "reply"));
-		if (jsonx_str(spec, "reply"))
-			db_pi(&p, x.created_at + 5 * 86400);
-		else
-			db_ps(&p, NULL);
-		db_ps(&p, jsonx_str(spec, "rating"));
-		if (jsonx_str(spec, "rating"))
-			db_pi(&p, x.created_at + 8 * 86400);
-		else
-			db_ps(&p, NULL);
-		if (!strcmp(x.state, "closed"))
-			db_pi(&p, x.created_at + 8 * 86400);
-		else
-			db_ps(&p, NULL);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?,"
-				     " replied_at = ?, rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", &p, NULL, e)))
-			return rc;
-	}
-	return event(c, id, "submit", NULL, x.state, "演示数据", "", e);
+	at = x.created_at;
+	tx_join(&t, c, &demo, e);
+	insert(&t, &x, &id, code, secret);
+	tx_exec(&t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?, replied_at = ?,"
+			  " rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", "nsssnsnni",
+		(int64_t)jsonx_int(spec, "handler_id", 0), jsonx_str(spec, "assigned_on"), jsonx_str(spec, "deadline"),
+		jsonx_str(spec, "reply"), jsonx_str(spec, "reply") ? at + 5 * 86400 : (int64_t)0, jsonx_str(spec, "rating"),
+		jsonx_str(spec, "rating") ? at + 8 * 86400 : (int64_t)0, !strcmp(x.state, "closed") ? at + 8 * 86400 : (int64_t)0,
+		id);
+	event(&t, id, "submit", NULL, x.state, "");
+	return tx_end(&t);
 }
 
 /* ---- labels ---- */

@@ -63,8 +63,6 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
 		  size_t *len, const char **mime, struct err *e) WUR;
 int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
-/* In-app notifications for the actor (its handling unit's, or its region's). */
-int opinion_notifications(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 
 /* For the suggestion module, inside the caller's transaction: */
 /* 0 if the actor may see opinion id, else E_NOTFOUND / E_FORBIDDEN. */
@@ -77,6 +75,11 @@ int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
  * suggestion's region; its tracking code in code (13 bytes). */
 int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, const char *body,
 		  const char *suggestion_code, char *code, struct err *e) WUR;
+
+/* For the background job, inside its transaction: the system closes opinion id, a reply left
+ * unrated (the step "auto_close", with its event and audit record); E_CONFLICT when it is no
+ * longer a reply awaiting its rating. */
+int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e) WUR;
 
 /* For the demo: an opinion in the given state, inside the caller's transaction. */
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e) WUR;

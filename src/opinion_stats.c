@@ -4,20 +4,16 @@
 #include <string.h>
 
 #include "buf.h"
+#include "calendar.h"
 
 /* Period sizes in days, largest first: a year reads at most 7 days, 7 blocks of 8 days at
  * each end and 5 blocks of 64 (about 35 periods), and a write touches 3 periods per region. */
 static const int grains[] = {64, 8, 1};
 
-static int32_t day_of(int64_t created_at)
-{
-	return (int32_t)((created_at + 8 * 3600) / 86400); /* the day in China time, as cal.h */
-}
-
 /* Appends [scope, kind, grain, period, key, delta] for every region above and at row's. */
 static void add_rows(struct buf *b, const struct opinion_stat_row *row, int sign)
 {
-	int32_t day = day_of(row->created_at);
+	int32_t day = cal_day_of(row->created_at);
 	const char *path = row->path, *p;
 	char cat[24], st[24];
 
@@ -56,7 +52,7 @@ int opinion_stats_change(struct db_conn *c, const struct opinion_stat_row *old,
 			 const struct opinion_stat_row *now, struct err *e)
 {
 	struct buf b = BUF_INIT_CAP(256 * 1024);
-	struct db_params p;
+	char sql[512];
 	int rc;
 
 	buf_addc(&b, '[');
@@ -69,23 +65,14 @@ int opinion_stats_change(struct db_conn *c, const struct opinion_stat_row *old,
 		buf_release(&b);
 		return err_set(e, E_INTERNAL, "internal", "统计数据过长");
 	}
-	db_params_init(&p);
-	db_ps(&p, b.data);
 	/* One statement for all the rows; equal keys (a change to the same period) are summed
 	 * first, as an upsert may touch a row only once. */
-	if (db_conn_kind(c) == DB_PG)
-		rc = db_exec(c, "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
-				" SELECT x->>0, (x->>1)::int, (x->>2)::int, (x->>3)::int, x->>4, SUM((x->>5)::int)"
-				" FROM json_array_elements(?::json) x GROUP BY 1, 2, 3, 4, 5"
-				" ON CONFLICT (scope, kind, grain, period, key) DO UPDATE SET n = opinion_stats.n + excluded.n",
-			     &p, NULL, e);
-	else
-		rc = db_exec(c, "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
-				" SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-				" json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),"
-				" SUM(json_extract(value, '$[5]')) FROM json_each(?) GROUP BY 1, 2, 3, 4, 5"
-				" ON CONFLICT (scope, kind, grain, period, key) DO UPDATE SET n = n + excluded.n",
-			     &p, NULL, e);
+	snprintf(sql, sizeof(sql), "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
+				   " SELECT value ->> 0, CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER),"
+				   " CAST(value ->> 3 AS INTEGER), value ->> 4, SUM(CAST(value ->> 5 AS INTEGER))"
+				   " FROM %s GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (scope, kind, grain, period, key)"
+				   " DO UPDATE SET n = opinion_stats.n + excluded.n", db_json_elements(c));
+	rc = db_execv(c, NULL, e, sql, "s", b.data);
 	buf_release(&b);
 	return rc;
 }
@@ -105,9 +92,9 @@ int opinion_stats_rebuild(struct db_conn *c, struct err *e)
 				 "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
 				 " WITH anc AS (SELECT d.path AS leaf, a.path AS scope FROM regions d"
 				 " JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)"
-				 " SELECT anc.scope, %d, %d, ((o.created_at + 28800) / 86400) / %d, %s, COUNT(*)"
+				 " SELECT anc.scope, %d, %d, ((o.created_at + %d) / 86400) / %d, %s, COUNT(*)"
 				 " FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1%s"
-				 " GROUP BY 1, 2, 3, 4, 5", k, grains[g], grains[g], key[k], cond[k]);
+				 " GROUP BY 1, 2, 3, 4, 5", k, grains[g], CAL_TZ_SECONDS, grains[g], key[k], cond[k]);
 			rc = db_exec(c, sql, NULL, NULL, e);
 		}
 	return rc;

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "jsonx.h"
 #include "region.h"
 #include "role.h"
 #include "rows.h"
+#include "tx.h"
 
 /* Defaults: the national rules or common practice (DOMAIN.md), in working days unless named. */
 const struct setting_def settings_defs[] = {
@@ -108,7 +108,7 @@ out:
 int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in,
 		 json_t **out, struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	const char *k;
 	json_t *v;
 	int rc;
@@ -123,31 +123,20 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 		if (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)
 			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数", d->label, d->min, d->max);
 	}
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, region, NULL, 0, e)))
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (tx_ok(&t))
+		tx_check(&t, region_scope(t.c, a, region, NULL, 0, e));
 	json_object_foreach(in, k, v) {
-		struct db_params p;
 		char val[24];
 		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
-		db_params_init(&p);
-		db_ps(&p, region);
-		db_ps(&p, k);
-		db_ps(&p, val);
-		db_pi(&p, util_now());
-		if ((rc = db_exec(c, "INSERT INTO settings (region_code, key, value, updated_at) VALUES (?,?,?,?)"
-				     " ON CONFLICT (region_code, key) DO UPDATE SET value = excluded.value,"
-				     " updated_at = excluded.updated_at", &p, NULL, e)))
-			goto out;
+		tx_exec(&t, NULL, "INSERT INTO settings (region_code, key, value, updated_at) VALUES (?,?,?,?)"
+				  " ON CONFLICT (region_code, key) DO UPDATE SET value = excluded.value,"
+				  " updated_at = excluded.updated_at", "sssi", region, k, val, util_now());
 	}
-	if ((rc = audit_write(c, a, "settings.update", "region", region, NULL, in, e)) || (rc = db_commit(c, e)))
-		goto out;
-	db_release(db, c);
+	tx_audit_s(&t, "settings.update", "region", region, NULL, in);
+	if ((rc = tx_end(&t)))
+		return rc;
 	return settings_list(db, a, region, out, e);
-out:
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
 }
 
 int holidays_load(struct db_conn *c, struct holidays *h, struct err *e)
@@ -215,9 +204,8 @@ int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		{"kind", JF_STR, 1, 1, 10, "类型"},
 		{"name", JF_STR, 0, 0, 32, "名称"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	const char *kind;
+	struct tx t;
+	const char *kind, *day;
 	int32_t d;
 	int rc;
 
@@ -226,28 +214,19 @@ int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员和市人大工作人员可以维护节假日");
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (cal_parse(jsonx_str(in, "day"), &d))
+	day = jsonx_str(in, "day");
+	if (cal_parse(day, &d))
 		return err_field(e, E_INVALID, "bad_date", "day", "日期无效（YYYY-MM-DD）");
 	kind = jsonx_str(in, "kind");
 	if (strcmp(kind, "holiday") && strcmp(kind, "workday") && strcmp(kind, "none"))
 		return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 holiday（放假）、workday（调休上班）或 none（恢复常规）");
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "day"));
-	if ((rc = db_begin(c, e)) || (rc = db_exec(c, "DELETE FROM holidays WHERE day = ?", &p, NULL, e)))
-		goto out;
-	if (strcmp(kind, "none")) {
-		db_ps(&p, kind);
-		db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
-		if ((rc = db_exec(c, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = audit_write(c, a, "holiday.put", "holiday", jsonx_str(in, "day"), NULL, in, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "holiday", in);
-out:
-	db_rollback(c);
-	db_release(db, c);
+	tx_begin(&t, db, a, e);
+	tx_exec(&t, NULL, "DELETE FROM holidays WHERE day = ?", "s", day);
+	if (strcmp(kind, "none"))
+		tx_exec(&t, NULL, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", "sss", day, kind,
+			jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
+	tx_audit_s(&t, "holiday.put", "holiday", day, NULL, in);
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "holiday", in);
 	return rc;
 }

@@ -1769,6 +1769,14 @@ int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, s
 	return 0;
 }
 
+int suggestion_of_opinion_read(struct db *db, int64_t opinion_id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	int rc = suggestion_of_opinion(c, opinion_id, out, e);
+	db_release(db, c);
+	return rc;
+}
+
 int suggestion_warn_window(struct db_conn *c, const char *path, char *today, char *warn, struct err *e)
 {
 	struct clock k;

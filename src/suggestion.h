@@ -95,5 +95,8 @@ int suggestion_of_session(struct db_conn *c, const char *pat, const char *sessio
 /* The suggestions an opinion grew into, inside the caller's transaction: a new array of
  * {"id","code","title","state","state_name"} (excluding drafts). */
 int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e) WUR;
+/* The same on a connection of its own: for the handlers that show an opinion with the
+ * suggestions it grew into (opinions know nothing of suggestions). */
+int suggestion_of_opinion_read(struct db *db, int64_t opinion_id, json_t **out, struct err *e) WUR;
 
 #endif

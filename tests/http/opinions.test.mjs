@@ -194,6 +194,7 @@ test('the loop: classify, assign with a deadline; only the assigned handling uni
   assert.equal(j.items[0].citizen_phone, '139****5678');
   assert.equal(j.items[0].citizen_name, '陈**');
   const all = await api(srv, 'GET', '/api/v1/opinions?per_page=100', { session: handler });
+  assert.ok(all.json.items.some((x) => x.id === loop.id), all.text);
   assert.ok(all.json.items.every((x) => x.handler_id === H1.id));
   assert.equal((await find(town, '琵琶')).total, 0);
   expectError(await api(srv, 'GET', `/api/v1/opinions/${loop.id}`, { session: town }), 404, 'not_found');
@@ -352,6 +353,8 @@ test('illegal steps from every state are 409 bad_state naming it; nothing change
   // the citizen's steps are not staff actions
   expectError(await tryAct(county, RP.id, 'rate_satisfied'), 400, 'bad_action');
   expectError(await tryAct(county, RP.id, 'case_reply'), 400, 'bad_action');
+  expectError(await tryAct(county, RP.id, 'rate_unsatisfied'), 400, 'bad_action');
+  expectError(await tryAct(county, RP.id, 'auto_close'), 400, 'bad_action'); // the background job's step
   expectError(await tryAct(county, R.id, 'classify', { category_id: cat['道路交通'], color: 'red' }), 400, 'unknown_field');
   expectError(await tryAct(county, 999999, 'classify', { category_id: cat['道路交通'] }), 404, 'not_found');
   assert.equal((await get(county, R.id)).state, 'received');
@@ -607,8 +610,10 @@ test('due: a deadline within opinion.warn_days is warn; filters; the board count
   assert.deepEqual(await ids(`&handler=${H1.id}`), [o.id]);
   assert.deepEqual(await ids(`&handler=${H2.id}`), []);
   const warned = (await api(srv, 'GET', '/api/v1/opinions?due=warn&per_page=100', { session: county })).json.items;
+  assert.ok(warned.some((i) => i.id === o.id));
   assert.ok(warned.every((i) => i.due === 'warn' && ['assigned', 'accepted'].includes(i.state)));
   const over = (await api(srv, 'GET', '/api/v1/opinions?due=overdue&per_page=100', { session: county })).json.items;
+  assert.ok(over.length > 0, 'the demo has work past its deadline');
   assert.ok(over.every((i) => i.due === 'overdue' && i.deadline < today));
   expectError(await api(srv, 'GET', '/api/v1/opinions?due=soon', { session: county }), 400, 'bad_param');
   // a 15-day assignment is not warned

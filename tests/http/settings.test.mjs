@@ -262,6 +262,7 @@ test('holidays: the city maintains the calendar; deadlines skip a new holiday an
   assert.deepEqual(await inYear(sat), { day: sat, kind: 'workday', name: '临时调休' });
   const d2 = (await workdayAdder(srv, county, y))(today, 5);
   if (sat <= d0) assert.ok(d2 < d0, `${d2} before ${d0}`);
+  else assert.equal(d2, d0, `${sat} is after ${d0}: the deadline stays`);
   assert.equal((await assigned(st9.id, { days: 5 })).deadline, d2);
   expectStatus(await hol(city, { day: sat, kind: 'none' }), 200);
   assert.equal((await assigned(st9.id, { days: 5 })).deadline, d0);

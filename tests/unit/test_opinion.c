@@ -5,12 +5,13 @@
 #include "opinion.h"
 #include "opinion_stats.h"
 #include "calendar.h"
+#include "settings.h"
 
 static const char *const states[] = {"received", "classified", "assigned", "accepted", "returned",
 				     "replied", "closed", "not_accepted", "converted", "merged", NULL};
 static const char *const actions[] = {"classify", "assign", "answer_on_spot", "not_accept", "merge",
 				      "convert", "accept", "return", "reply", "rate_satisfied",
-				      "rate_unsatisfied", "close", "case_reply", "submit", NULL};
+				      "rate_unsatisfied", "close", "auto_close", "case_reply", "submit", NULL};
 
 /* The loop as DOMAIN §3 describes it, written out independently of the module's table. */
 static const char *expected(const char *s, const char *a)
@@ -27,7 +28,7 @@ static const char *expected(const char *s, const char *a)
 		{"returned", "assign", "assigned"}, {"returned", "not_accept", "not_accepted"},
 		{"returned", "answer_on_spot", "closed"},
 		{"replied", "rate_satisfied", "closed"}, {"replied", "rate_unsatisfied", "assigned"},
-		{"replied", "close", "closed"},
+		{"replied", "close", "closed"}, {"replied", "auto_close", "closed"},
 		{"merged", "case_reply", "replied"},
 	};
 	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++)
@@ -54,7 +55,7 @@ static void every_transition(void **state)
 				illegal++;
 			}
 		}
-	assert_int_equal(legal, 21);
+	assert_int_equal(legal, 22);
 	assert_true(illegal > 100);
 	/* the terminal states go nowhere */
 	for (int j = 0; actions[j]; j++) {
@@ -149,7 +150,7 @@ static void the_loop(void **state)
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld", (long long)id);
 	assert_int_equal(fixture_count(f, sql), 9); /* submit, classify, assign, accept, reply, rate, accept, reply, rate */
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit WHERE object_type = 'opinion' AND object_id = '%lld'", (long long)id);
-	assert_true(fixture_count(f, sql) >= 9);
+	assert_int_equal(fixture_count(f, sql), 9); /* one record per step taken; none for the refused ones */
 	fixture_close(f);
 }
 
@@ -348,6 +349,271 @@ static void stats_agree_with_counts(void **state)
 	fixture_close(f);
 }
 
+/* ---- the legal numbers at their boundaries ---- */
+
+/* The defaults are the common practice the jurisdiction settings start from (settings.c,
+ * DOMAIN: every deadline is a setting whose default is the national value or common practice):
+ * the one place these numbers are written in a test. */
+static void defaults_are_the_legal_numbers(void **state)
+{
+	static const struct {
+		const char *key;
+		int value;
+	} legal[] = {{"opinion.reply_days", 15}, {"opinion.warn_days", 3}, {"opinion.return_days", 5},
+		     {"opinion.rehandle_days", 10}, {"opinion.close_after_days", 15},
+		     {"opinion.extension_max_days", 15}};
+	struct fixture *f = fixture_open(0);
+	struct db_conn *c = db_acquire(f->db);
+	struct err e = {0};
+	(void)state;
+	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++) {
+		const struct setting_def *d = settings_defs;
+		int v = -1;
+		while (d->key && strcmp(d->key, legal[i].key))
+			d++;
+		if (!d->key)
+			fail_msg("no setting %s", legal[i].key);
+		assert_int_equal(d->dflt, legal[i].value);
+		/* and it is what a township without settings of its own gets */
+		assert_int_equal(settings_int(c, "/329900/329981/329981101/", legal[i].key, &v, &e), 0);
+		assert_int_equal(v, legal[i].value);
+	}
+	db_release(f->db, c);
+	fixture_close(f);
+}
+
+static const char *const TOWN = "/329900/329981/329981101/"; /* 松岭镇, where the opinions below are */
+
+static int setting(struct fixture *f, const char *key)
+{
+	struct db_conn *c = db_acquire(f->db);
+	struct err e = {0};
+	int v = -1;
+	assert_int_equal(settings_int(c, TOWN, key, &v, &e), 0);
+	db_release(f->db, c);
+	return v;
+}
+
+/* The day n working days after day on the database's holiday calendar. */
+static int32_t workdays_after(struct fixture *f, int32_t day, int n)
+{
+	struct db_conn *c = db_acquire(f->db);
+	struct holidays h;
+	struct err e = {0};
+	int32_t d;
+	assert_int_equal(holidays_load(c, &h, &e), 0);
+	d = n > 0 ? cal_add_workdays(&h.cal, day, n) : day;
+	holidays_free(&h);
+	db_release(f->db, c);
+	return d;
+}
+
+/* The clock at ten in the morning of day in China. */
+static void at_day(int32_t day)
+{
+	util_set_now(cal_day_start(day) + 10 * 3600);
+}
+
+static void ymd(int32_t day, char out[11])
+{
+	cal_format(day, out);
+}
+
+/* A new opinion of 松岭镇 registered by county; its id, and its tracking code and secret. */
+static int64_t registered(struct fixture *f, const struct actor *county, char *code, char *secret)
+{
+	json_t *in = json_pack("{s:s, s:s, s:s}", "region_code", "329981101", "channel", "visit", "body",
+			       "边界测试：松岭镇石桥的栏杆松动，行人经过有危险。");
+	json_t *out = NULL, *o;
+	struct err e = {0};
+	int64_t id;
+	if (opinion_create(f->db, county, in, &out, &e))
+		fail_msg("register: %s", e.msg);
+	o = json_object_get(out, "opinion");
+	id = json_integer_value(json_object_get(o, "id"));
+	if (code)
+		snprintf(code, 16, "%s", json_string_value(json_object_get(o, "tracking_code")));
+	if (secret)
+		snprintf(secret, 64, "%s", json_string_value(json_object_get(o, "secret")));
+	json_decref(out);
+	json_decref(in);
+	return id;
+}
+
+/* A step that must be refused with code. */
+static void refused(struct fixture *f, const struct actor *a, int64_t id, const char *json, int want, const char *code)
+{
+	json_t *in = json_loads(json, 0, NULL), *out = NULL;
+	struct err e = {0};
+	int rc = opinion_act(f->db, a, id, in, &out, &e);
+	json_decref(in);
+	json_decref(out);
+	if (rc != want || strcmp(e.code, code))
+		fail_msg("%s: want %d %s, got %d %s (%s)", json, want, code, rc, e.code, e.msg);
+}
+
+static const char *field(json_t *out, const char *name)
+{
+	return json_string_value(json_object_get(json_object_get(out, "opinion"), name));
+}
+
+static int64_t count_of(struct fixture *f, const char *fmt, int64_t id)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql), fmt, (long long)id);
+	return fixture_count(f, sql);
+}
+
+/* A handling unit may return an opinion up to opinion.return_days working days after it was
+ * assigned (that day not counted): on the last day it may, the day after it may not. */
+static void return_window_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	int32_t day0 = cal_from_ymd(2026, 9, 21); /* across 中秋节 and 国庆节 */
+	int window;
+	int64_t a, b;
+	(void)state;
+
+	window = setting(f, "opinion.return_days");
+	at_day(day0);
+	a = registered(f, &county, NULL, NULL);
+	b = registered(f, &county, NULL, NULL);
+	json_decref(act(f, &county, a, "{\"action\":\"assign\",\"handler_id\":1}", 0));
+	json_decref(act(f, &county, b, "{\"action\":\"assign\",\"handler_id\":1}", 0));
+	at_day(workdays_after(f, day0, window));
+	json_decref(act(f, &handler, a, "{\"action\":\"return\",\"reason\":\"不属于本单位职责\"}", 0));
+	at_day(workdays_after(f, day0, window + 1));
+	refused(f, &handler, b, "{\"action\":\"return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT, "return_window");
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'assigned'", b), 1);
+	util_set_now(0);
+	fixture_close(f);
+}
+
+/* Deadlines in working days from the settings: assignment (opinion.reply_days), handling again
+ * after a citizen is not satisfied (opinion.rehandle_days); within opinion.warn_days working
+ * days a deadline is "warn" and the unit is told once, one day more is "ok" and it is not. */
+static void deadlines_and_warnings(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	struct jobs_config cfg = {NULL, 1, 1};
+	int32_t day0 = cal_from_ymd(2026, 9, 21);
+	char want[11], code[16], secret[64], json[128];
+	int reply_days, rehandle_days, warn;
+	int64_t a, b, c;
+	json_t *out, *in;
+	struct err e = {0};
+	(void)state;
+
+	reply_days = setting(f, "opinion.reply_days");
+	rehandle_days = setting(f, "opinion.rehandle_days");
+	warn = setting(f, "opinion.warn_days");
+	at_day(day0);
+	a = registered(f, &county, code, secret);
+	out = act(f, &county, a, "{\"action\":\"assign\",\"handler_id\":1}", 0);
+	ymd(workdays_after(f, day0, reply_days), want);
+	assert_string_equal(field(out, "deadline"), want);
+	assert_string_equal(field(out, "due"), "ok");
+	json_decref(out);
+	json_decref(act(f, &handler, a, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, a, "{\"action\":\"reply\",\"reply\":\"已紧固栏杆\"}", 0));
+	in = json_pack("{s:s, s:s}", "secret", secret, "rating", "unsatisfied");
+	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), 0);
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(opinion_get(f->db, &county, a, &out, &e), 0);
+	ymd(workdays_after(f, day0, rehandle_days), want);
+	assert_string_equal(field(out, "deadline"), want);
+	assert_string_equal(field(out, "state"), "assigned");
+	json_decref(out);
+
+	b = registered(f, &county, NULL, NULL);
+	snprintf(json, sizeof(json), "{\"action\":\"assign\",\"handler_id\":1,\"days\":%d}", warn);
+	out = act(f, &county, b, json, 0);
+	assert_string_equal(field(out, "due"), "warn");
+	json_decref(out);
+	c = registered(f, &county, NULL, NULL);
+	snprintf(json, sizeof(json), "{\"action\":\"assign\",\"handler_id\":1,\"days\":%d}", warn + 1);
+	out = act(f, &county, c, json, 0);
+	assert_string_equal(field(out, "due"), "ok");
+	json_decref(out);
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", b), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", c), 0);
+	/* told once */
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", b), 1);
+	util_set_now(0);
+	fixture_close(f);
+}
+
+/* One extension asks for at most opinion.extension_max_days working days. */
+static void extension_max_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	struct err e = {0};
+	json_t *in, *out = NULL;
+	int max;
+	int64_t id;
+	(void)state;
+
+	max = setting(f, "opinion.extension_max_days");
+	id = registered(f, &county, NULL, NULL);
+	json_decref(act(f, &county, id, "{\"action\":\"assign\",\"handler_id\":1}", 0));
+	in = json_pack("{s:i, s:s}", "days", max + 1, "reason", "工程量大，需要更多时间");
+	assert_int_equal(opinion_extension_request(f->db, &handler, id, in, &out, &e), E_INVALID);
+	assert_string_equal(e.field, "days");
+	json_decref(in);
+	in = json_pack("{s:i, s:s}", "days", max, "reason", "工程量大，需要更多时间");
+	assert_int_equal(opinion_extension_request(f->db, &handler, id, in, &out, &e), 0);
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM extensions WHERE opinion_id = %lld AND status = 'pending'", id), 1);
+	fixture_close(f);
+}
+
+/* A reply nobody rated is closed by the system after opinion.close_after_days working days:
+ * still open on the last of them, closed the day after, through the state machine (its event
+ * and an audit record). */
+static void close_after_days_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1);
+	struct jobs_config cfg = {NULL, 1, 1};
+	int32_t day0 = cal_from_ymd(2026, 9, 21);
+	struct err e = {0};
+	int n;
+	int64_t id;
+	(void)state;
+
+	n = setting(f, "opinion.close_after_days");
+	at_day(day0);
+	id = registered(f, &county, NULL, NULL);
+	json_decref(act(f, &county, id, "{\"action\":\"assign\",\"handler_id\":1}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
+	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已紧固栏杆\"}", 0));
+	at_day(workdays_after(f, day0, n));
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'replied'", id), 1);
+	at_day(workdays_after(f, day0, n + 1));
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'"
+				     " AND closed_at IS NOT NULL", id), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND action = 'close'"
+				     " AND from_state = 'replied' AND to_state = 'closed' AND actor = '系统'"
+				     " AND note = '答复后逾期未评价，自动办结'", id), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_type = 'opinion'"
+				     " AND object_id = '%lld' AND actor = '(system)' AND before LIKE '%%\"state\":\"replied\"%%'"
+				     " AND after LIKE '%%\"state\":\"closed\"%%'", id), 1);
+	/* a second pass has nothing more to do */
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_id = '%lld'", id), 1);
+	util_set_now(0);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +622,11 @@ int main(void)
 		cmocka_unit_test(merged_cases_share_the_reply),
 		cmocka_unit_test(jobs_close_and_queue),
 		cmocka_unit_test(stats_agree_with_counts),
+		cmocka_unit_test(defaults_are_the_legal_numbers),
+		cmocka_unit_test(return_window_boundary),
+		cmocka_unit_test(deadlines_and_warnings),
+		cmocka_unit_test(extension_max_boundary),
+		cmocka_unit_test(close_after_days_boundary),
 	};
 	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
 }
