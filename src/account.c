@@ -30,7 +30,7 @@ static const struct col cols[] = {
 static void add_derived(json_t *o)
 {
 	json_object_set_new(o, "role_name",
-			    json_string(role_label(json_string_value(json_object_get(o, "role")))));
+			    json_string(role_label(jsonx_str(o, "role"))));
 	if (json_integer_value(json_object_get(o, "locked_until")) > util_now())
 		json_object_set_new(o, "locked", json_true());
 }
@@ -46,10 +46,10 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -88,7 +88,7 @@ static int check_handler(struct db_conn *c, const char *role, const char *region
 	struct db_res *r;
 	int rc;
 
-	if (strcmp(role, "handler") != 0) {
+	if (!role_is_handler(role)) {
 		if (handler_id)
 			return err_field(e, E_INVALID, "bad_handler", "handler_id",
 					 "只有承办单位角色可以关联承办单位");
@@ -161,7 +161,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	int64_t total;
 	size_t i;
@@ -179,7 +179,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&where, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -263,7 +263,7 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	/* A deputy's account acts as that deputy: drafting, co-signing, rating, voting. */
 	if ((deputy = jsonx_int(in, "deputy_id", 0))) {
 		struct db_res *d = NULL;
-		if (strcmp(jsonx_str(in, "role"), "deputy")) {
+		if (!role_is_deputy(jsonx_str(in, "role"))) {
 			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表");
 			goto out;
 		}
@@ -323,13 +323,11 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
 		goto out;
-	name = jsonx_str(in, "display_name") ? jsonx_str(in, "display_name")
-					     : json_string_value(json_object_get(before, "display_name"));
-	role = jsonx_str(in, "role") ? jsonx_str(in, "role") : json_string_value(json_object_get(before, "role"));
-	region = jsonx_str(in, "region_code") ? jsonx_str(in, "region_code")
-					      : json_string_value(json_object_get(before, "region_code"));
+	name = jsonx_str_or(in, "display_name", jsonx_str(before, "display_name"));
+	role = jsonx_str_or(in, "role", jsonx_str(before, "role"));
+	region = jsonx_str_or(in, "region_code", jsonx_str(before, "region_code"));
 	handler_id = json_object_get(in, "handler_id") ? jsonx_int(in, "handler_id", 0)
-			: (!strcmp(role, "handler") ? json_integer_value(json_object_get(before, "handler_id")) : 0);
+			: (role_is_handler(role) ? json_integer_value(json_object_get(before, "handler_id")) : 0);
 	if (!role_valid(role)) {
 		rc = err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
 		goto out;
@@ -359,8 +357,8 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 			     " handler_id = ?, updated_at = ? WHERE id = ?", &p, NULL, e)))
 		goto out;
 	/* A change of role or scope takes effect at once: end the account's sessions. */
-	if (strcmp(role, json_string_value(json_object_get(before, "role"))) ||
-	    strcmp(region, json_string_value(json_object_get(before, "region_code")))) {
+	if (strcmp(role, jsonx_str(before, "role")) ||
+	    strcmp(region, jsonx_str(before, "region_code"))) {
 		db_params_init(&p);
 		db_pi(&p, id);
 		if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)))

@@ -478,13 +478,13 @@ int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct e
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
 	if ((rc = check_admin(a, e)))
 		return rc;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	c = db_acquire(db);
@@ -568,13 +568,13 @@ int auth_token_revoke(struct db *db, const struct actor *a, int64_t id, struct e
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char pat[200], sid[24];
+	char pat[REGION_PATTERN_MAX], sid[24];
 	json_t *before = NULL;
 	int rc;
 
 	if ((rc = check_admin(a, e)))
 		return rc;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	c = db_acquire(db);
 	db_params_init(&p);

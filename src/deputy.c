@@ -32,14 +32,6 @@ const char *const deputy_occupations[] = {"worker", "farmer", "professional", "o
 const char *const deputy_levels[] = {"township", "county", "city", "province", "national", NULL};
 static const char *const ending_events[] = {"resigned", "recalled", "terminated", "deceased", NULL};
 
-static int one_of(const char *v, const char *const *list)
-{
-	for (; v && *list; list++)
-		if (!strcmp(v, *list))
-			return 1;
-	return 0;
-}
-
 /* ---- validation ---- */
 
 /* The person's fields; updates take the same fields, none of them required. */
@@ -129,7 +121,7 @@ static int check_mandate(json_t *m, struct err *e)
 	if ((rc = jsonx_check(m, mandate_spec, e)))
 		return rc;
 	level = jsonx_str(m, "level");
-	if (!one_of(level, deputy_levels))
+	if (!util_one_of(level, deputy_levels))
 		return err_field(e, E_INVALID, "bad_level", "level", "代表层级应为乡镇、县、市、省或全国");
 	kind = jsonx_str(m, "kind");
 	if (kind && strcmp(kind, "elected") && strcmp(kind, "by_elected"))
@@ -149,13 +141,13 @@ int deputy_check_person(json_t *in, int partial, struct err *e)
 		return rc;
 	if ((v = jsonx_str(in, "gender")) && strcmp(v, "male") && strcmp(v, "female"))
 		return err_field(e, E_INVALID, "bad_gender", "gender", "性别应为 male（男）或 female（女）");
-	if ((v = jsonx_str(in, "ethnicity")) && !one_of(v, deputy_ethnicities))
+	if ((v = jsonx_str(in, "ethnicity")) && !util_one_of(v, deputy_ethnicities))
 		return err_field(e, E_INVALID, "bad_ethnicity", "ethnicity", "民族“%s”不在56个民族之列", v);
-	if ((v = jsonx_str(in, "party")) && !one_of(v, deputy_parties))
+	if ((v = jsonx_str(in, "party")) && !util_one_of(v, deputy_parties))
 		return err_field(e, E_INVALID, "bad_party", "party", "政治面貌“%s”无效", v);
-	if ((v = jsonx_str(in, "education")) && *v && !one_of(v, deputy_educations))
+	if ((v = jsonx_str(in, "education")) && *v && !util_one_of(v, deputy_educations))
 		return err_field(e, E_INVALID, "bad_education", "education", "学历“%s”无效", v);
-	if ((v = jsonx_str(in, "occupation")) && !one_of(v, deputy_occupations))
+	if ((v = jsonx_str(in, "occupation")) && !util_one_of(v, deputy_occupations))
 		return err_field(e, E_INVALID, "bad_occupation", "occupation",
 				 "代表构成类别应为 worker、farmer、professional、official、military 或 other");
 	if ((v = jsonx_str(in, "birth_date"))) {
@@ -235,10 +227,8 @@ static json_t *for_audit(json_t *o)
 /* The bit of a level in deputies.active_levels. */
 static int level_bit(const char *level)
 {
-	for (int i = 0; deputy_levels[i]; i++)
-		if (!strcmp(deputy_levels[i], level))
-			return 1 << i;
-	return 0;
+	int i = util_index_of(level, deputy_levels);
+	return i < 0 ? 0 : 1 << i;
 }
 
 int deputy_recount(struct db_conn *c, int64_t id, struct err *e)
@@ -284,7 +274,7 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	db_ps(&p, jsonx_str(m, "level"));
 	db_pi(&p, jsonx_int(m, "term", 0));
 	db_ps(&p, region);
-	db_ps(&p, jsonx_str(m, "constituency") ? jsonx_str(m, "constituency") : "");
+	db_ps(&p, jsonx_str_or(m, "constituency", ""));
 	db_ps(&p, jsonx_str(m, "started_on"));
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
@@ -301,9 +291,9 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 		return rc;
 	db_params_init(&p);
 	db_pi(&p, *mid);
-	db_ps(&p, jsonx_str(m, "kind") ? jsonx_str(m, "kind") : "elected");
+	db_ps(&p, jsonx_str_or(m, "kind", "elected"));
 	db_ps(&p, jsonx_str(m, "started_on"));
-	db_ps(&p, jsonx_str(m, "document") ? jsonx_str(m, "document") : "");
+	db_ps(&p, jsonx_str_or(m, "document", ""));
 	if (a->account_id)
 		db_pi(&p, a->account_id);
 	else
@@ -356,10 +346,10 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 	db_ps(&p, jsonx_str(in, "ethnicity"));
 	db_ps(&p, jsonx_str(in, "birth_date"));
 	db_ps(&p, jsonx_str(in, "party"));
-	db_ps(&p, jsonx_str(in, "education") ? jsonx_str(in, "education") : "");
+	db_ps(&p, jsonx_str_or(in, "education", ""));
 	db_ps(&p, jsonx_str(in, "occupation"));
-	db_ps(&p, jsonx_str(in, "employer") ? jsonx_str(in, "employer") : "");
-	db_ps(&p, jsonx_str(in, "post") ? jsonx_str(in, "post") : "");
+	db_ps(&p, jsonx_str_or(in, "employer", ""));
+	db_ps(&p, jsonx_str_or(in, "post", ""));
 	db_ps(&p, phone);
 	db_ps(&p, idn);
 	db_ps(&p, idn ? idx : NULL);
@@ -453,7 +443,7 @@ static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const 
 	*own = 0;
 	if (role_can(a->role, PERM_DEPUTY_READ))
 		return region_path_in_scope(a, path) ? 0 : err_set(e, E_NOTFOUND, "not_found", "代表不存在");
-	if (strcmp(a->role, "deputy") || !a->deputy_id)
+	if (!role_is_deputy(a->role) || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表信息");
 	if (a->deputy_id == id) {
 		*own = 1;
@@ -621,10 +611,8 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	}
 	/* Cross-field checks against the stored values for what is not being changed. */
 	{
-		const char *birth = jsonx_str(in, "birth_date") ? jsonx_str(in, "birth_date")
-								: json_string_value(json_object_get(before, "birth_date"));
-		const char *gender = jsonx_str(in, "gender") ? jsonx_str(in, "gender")
-							     : json_string_value(json_object_get(before, "gender"));
+		const char *birth = jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date"));
+		const char *gender = jsonx_str_or(in, "gender", jsonx_str(before, "gender"));
 		if ((v = jsonx_str(in, "id_number")) && *v &&
 		    (rc = deputy_check_id_number(v, birth, gender, e)))
 			goto out;
@@ -750,7 +738,7 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 		return rc;
 	kind = jsonx_str(in, "kind");
 	date = jsonx_str(in, "happened_on");
-	if (!one_of(kind, ending_events))
+	if (!util_one_of(kind, ending_events))
 		return err_field(e, E_INVALID, "bad_kind", "kind",
 				 "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）");
 	if (cal_parse(date, &day) || day > cal_today())
@@ -799,8 +787,8 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 		db_pi(&p, db_int(r, i, 0));
 		db_ps(&p, kind);
 		db_ps(&p, date);
-		db_ps(&p, jsonx_str(in, "document") ? jsonx_str(in, "document") : "");
-		db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
+		db_ps(&p, jsonx_str_or(in, "document", ""));
+		db_ps(&p, jsonx_str_or(in, "note", ""));
 		if (a->account_id)
 			db_pi(&p, a->account_id);
 		else
@@ -842,7 +830,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
 		return rc;
-	snprintf(pat, patlen, "%s%%", path);
+	region_like_pattern(path, pat, patlen);
 	buf_adds(w, " AND d.region_path LIKE ?");
 	db_ps(p, pat);
 	if (f->date && *f->date) {
@@ -870,7 +858,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		}
 	}
 	if (f->occupation && *f->occupation) {
-		if (!one_of(f->occupation, deputy_occupations))
+		if (!util_one_of(f->occupation, deputy_occupations))
 			return err_field(e, E_INVALID, "bad_param", "occupation", "代表构成类别无效");
 		buf_adds(w, " AND d.occupation = ?");
 		db_ps(p, f->occupation);
@@ -914,7 +902,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	 * the mandates' dates. */
 	if (!strcmp(status, "active") && day == cal_today()) {
 		if (f->level && *f->level) {
-			if (!one_of(f->level, deputy_levels))
+			if (!util_one_of(f->level, deputy_levels))
 				return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
 			buf_adds(w, " AND (d.active_levels & ?) <> 0");
 			db_pi(p, level_bit(f->level));
@@ -934,7 +922,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		need_mandate = 1;
 	}
 	if (f->level && *f->level) {
-		if (!one_of(f->level, deputy_levels))
+		if (!util_one_of(f->level, deputy_levels))
 			return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
 		buf_adds(w, " AND m.level = ?");
 		db_ps(p, f->level);
@@ -961,7 +949,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		db_ps_own(p, xstrdup(date));
 		db_ps_own(p, xstrdup(date));
 	} else if (strcmp(status, "all")) {
-		if (!one_of(status, ending_events))
+		if (!util_one_of(status, ending_events))
 			return err_field(e, E_INVALID, "bad_param", "status", "状态应为 active、resigned、recalled、terminated、deceased 或 all");
 		buf_adds(w, " AND m.status = ?");
 		db_ps(p, status);
@@ -980,7 +968,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
-	char order[64], full[96], pat[200];
+	char order[64], full[96], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	json_t *items = NULL, *byId = NULL;
 	int64_t total;
@@ -1124,14 +1112,6 @@ struct tally {
 	int64_t party[16], education[8], ethnicity[64];
 };
 
-static int list_index(const char *v, const char *const *list)
-{
-	for (int i = 0; v && list[i]; i++)
-		if (!strcmp(list[i], v))
-			return i;
-	return -1;
-}
-
 static int tally_row(void *ctx, int n, const char *const *c)
 {
 	struct tally *t = ctx;
@@ -1141,14 +1121,14 @@ static int tally_row(void *ctx, int n, const char *const *c)
 	t->total++;
 	t->women += c[0] && !strcmp(c[0], "female");
 	t->minorities += c[1] && strcmp(c[1], "汉族") != 0;
-	if ((i = list_index(c[2], deputy_occupations)) >= 0)
+	if ((i = util_index_of(c[2], deputy_occupations)) >= 0)
 		t->occ[i]++;
-	if ((i = list_index(c[3], deputy_parties)) >= 0)
+	if ((i = util_index_of(c[3], deputy_parties)) >= 0)
 		t->party[i]++;
 	t->non_cpc += !(c[3] && (!strcmp(c[3], "中共党员") || !strcmp(c[3], "中共预备党员")));
-	if ((i = list_index(c[4], deputy_educations)) >= 0)
+	if ((i = util_index_of(c[4], deputy_educations)) >= 0)
 		t->education[i]++;
-	if ((i = list_index(c[1], deputy_ethnicities)) >= 0)
+	if ((i = util_index_of(c[1], deputy_ethnicities)) >= 0)
 		t->ethnicity[i]++;
 	if (strcmp(birth, t->b35) > 0)
 		t->ages[0]++;
@@ -1184,7 +1164,7 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	struct db_params p;
 	struct deputy_filter ff = *f;
 	struct tally t;
-	char pat[200], date[11], b35[11], b45[11], b55[11], b65[11];
+	char pat[REGION_PATTERN_MAX], date[11], b35[11], b45[11], b55[11], b65[11];
 	int32_t day;
 	int y, m, d, rc;
 	json_t *counts, *shares, *ages, *bd;
@@ -1271,10 +1251,10 @@ static int group_load(struct db_conn *c, const struct actor *a, int64_t id, json
 {
 	struct db_params p;
 	struct db_res *r = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -1315,7 +1295,7 @@ int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **
 	if (!role_can(a->role, PERM_DEPUTY_READ)) {
 		/* A deputy reads the groups they belong to. */
 		int member = 0;
-		if (!strcmp(a->role, "deputy") && a->deputy_id) {
+		if (role_is_deputy(a->role) && a->deputy_id) {
 			db_params_init(&p);
 			db_pi(&p, id);
 			db_pi(&p, a->deputy_id);
@@ -1325,9 +1305,10 @@ int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **
 			member = db_int(r, 0, 0) > 0;
 		}
 		if (!member) {
-			rc = err_set(e, strcmp(a->role, "deputy") ? E_FORBIDDEN : E_NOTFOUND,
-				     strcmp(a->role, "deputy") ? "forbidden" : "not_found",
-				     strcmp(a->role, "deputy") ? "您的角色不能查看代表小组" : "代表小组不存在");
+			if (role_is_deputy(a->role))
+				rc = err_set(e, E_NOTFOUND, "not_found", "代表小组不存在");
+			else
+				rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
 			goto out;
 		}
 		snprintf(scope.region_path, sizeof(scope.region_path), "/");
@@ -1346,7 +1327,7 @@ int deputy_group_list(struct db *db, const struct actor *a, const char *region, 
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char path[160], pat[200];
+	char path[160], pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
@@ -1356,7 +1337,7 @@ int deputy_group_list(struct db *db, const struct actor *a, const char *region, 
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	if (!(rc = db_exec(c, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name", &p, &r, e)))
@@ -1459,11 +1440,11 @@ int deputy_group_update(struct db *db, const struct actor *a, int64_t id, json_t
 	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
 		goto out;
 	if (json_object_get(in, "leader_id") &&
-	    (rc = check_member(c, json_string_value(json_object_get(before, "region_code")),
+	    (rc = check_member(c, jsonx_str(before, "region_code"),
 			       jsonx_int(in, "leader_id", 0), e)))
 		goto out;
 	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
+	db_ps(&p, jsonx_str_or(in, "name", jsonx_str(before, "name")));
 	if (json_object_get(in, "leader_id"))
 		db_pi(&p, jsonx_int(in, "leader_id", 0));
 	else if (json_is_integer(json_object_get(before, "leader_id")))
@@ -1540,7 +1521,7 @@ int deputy_group_members(struct db *db, const struct actor *a, int64_t id, json_
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
 		goto out;
-	region = json_string_value(json_object_get(before, "region_code"));
+	region = jsonx_str(before, "region_code");
 	db_params_init(&p);
 	db_pi(&p, id);
 	if ((rc = db_exec(c, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", &p, NULL, e)))

@@ -459,7 +459,7 @@ int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id,
 		/* Something changed since the preview (another import, an edit): nothing is kept. */
 		json_t *first = json_array_get(re.list, 0);
 		rc = err_set(e, E_CONFLICT, "import_conflict", "导入失败，数据自预览后已发生变化：%s，请重新上传预览",
-			     json_string_value(json_object_get(first, "message")));
+			     jsonx_str(first, "message"));
 		goto out;
 	}
 	db_params_init(&p);
@@ -518,8 +518,8 @@ int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_f
 		row[C_OCCUPATION] = label_of(jsonx_str(o, "occupation"), occupation_labels, ARRAY_LEN(occupation_labels));
 		row[C_EMPLOYER] = jsonx_str(o, "employer");
 		row[C_POST] = jsonx_str(o, "post");
-		row[C_PHONE] = jsonx_str(o, "phone") ? jsonx_str(o, "phone") : "";
-		row[C_ID] = jsonx_str(o, "id_number") ? jsonx_str(o, "id_number") : "";
+		row[C_PHONE] = jsonx_str_or(o, "phone", "");
+		row[C_ID] = jsonx_str_or(o, "id_number", "");
 		row[C_REGION] = jsonx_str(o, "region_code");
 		row[C_LEVEL] = m ? label_of(jsonx_str(m, "level"), level_labels, ARRAY_LEN(level_labels)) : "";
 		row[C_TERM] = m ? term : "";

@@ -33,10 +33,10 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -58,7 +58,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	int64_t total;
 	int rc;
@@ -72,7 +72,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&where, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -212,10 +212,9 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
 		goto out;
 	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
-	db_ps(&p, jsonx_str(in, "contact_person") ? jsonx_str(in, "contact_person")
-						   : json_string_value(json_object_get(before, "contact_person")));
-	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : json_string_value(json_object_get(before, "phone")));
+	db_ps(&p, jsonx_str_or(in, "name", jsonx_str(before, "name")));
+	db_ps(&p, jsonx_str_or(in, "contact_person", jsonx_str(before, "contact_person")));
+	db_ps(&p, jsonx_str_or(in, "phone", jsonx_str(before, "phone")));
 	db_pi(&p, jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))));
 	db_pi(&p, util_now());
 	db_pi(&p, id);

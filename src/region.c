@@ -13,14 +13,6 @@
 
 static const char *const levels[] = {"city", "county", "district", "township", "street", "devzone", NULL};
 
-static int level_valid(const char *l)
-{
-	for (int i = 0; levels[i]; i++)
-		if (strcmp(levels[i], l) == 0)
-			return 1;
-	return 0;
-}
-
 static int level_is_grassroots(const char *l)
 {
 	return !strcmp(l, "township") || !strcmp(l, "street");
@@ -89,6 +81,21 @@ int region_path_in_scope(const struct actor *a, const char *path)
 	return path && strncmp(path, a->region_path, strlen(a->region_path)) == 0;
 }
 
+const char *region_like_pattern(const char *path, char *pat, size_t n)
+{
+	size_t len = strlen(path);
+	if (n == 0)
+		return pat;
+	if (len + 2 > n) {
+		pat[0] = '\0';
+		return pat;
+	}
+	memcpy(pat, path, len);
+	pat[len] = '%';
+	pat[len + 1] = '\0';
+	return pat;
+}
+
 int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
 		 size_t pathlen, struct err *e)
 {
@@ -146,7 +153,7 @@ int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *
 	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *byCode = NULL, *roots = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
@@ -154,7 +161,7 @@ int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
 		goto out;
 	}
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	if ((rc = db_exec(c, REGION_SELECT " WHERE r.path LIKE ? ORDER BY r.path", &p, &r, e)))
@@ -349,7 +356,7 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	code = jsonx_str(in, "code");
 	level = jsonx_str(in, "level");
 	parent = jsonx_str(in, "parent_code");
-	if (!level_valid(level))
+	if (!util_one_of(level, levels))
 		return err_field(e, E_INVALID, "bad_level", "level", "层级应为 city、county、district、township、street 或 devzone");
 	c = db_acquire(db);
 	if ((rc = db_begin(c, e)))
@@ -496,16 +503,16 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
 	    (rc = load_region(c, code, &before, e)))
 		goto out;
-	if (strcmp(kind, unit_kind_for(json_string_value(json_object_get(before, "level"))))) {
+	if (strcmp(kind, unit_kind_for(jsonx_str(before, "level")))) {
 		rc = err_field(e, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s",
-			       unit_kind_for(json_string_value(json_object_get(before, "level"))));
+			       unit_kind_for(jsonx_str(before, "level")));
 		goto out;
 	}
 	db_params_init(&p);
 	db_ps(&p, jsonx_str(in, "name"));
 	db_ps(&p, kind);
-	db_ps(&p, jsonx_str(in, "address") ? jsonx_str(in, "address") : "");
-	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : "");
+	db_ps(&p, jsonx_str_or(in, "address", ""));
+	db_ps(&p, jsonx_str_or(in, "phone", ""));
 	db_pi(&p, util_now());
 	db_ps(&p, code);
 	if ((rc = db_exec(c, "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"

@@ -57,3 +57,13 @@ int role_can(const char *name, unsigned perms)
 	const struct role *r = find(name);
 	return r && (r->perms & perms) == perms;
 }
+
+int role_is_handler(const char *name)
+{
+	return name && !strcmp(name, "handler");
+}
+
+int role_is_deputy(const char *name)
+{
+	return name && !strcmp(name, "deputy");
+}

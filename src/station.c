@@ -22,10 +22,8 @@ static const char *const kind_labels[] = {"代表联络站", "代表之家", "�
 
 static const char *kind_label(const char *k)
 {
-	for (int i = 0; kinds[i]; i++)
-		if (!strcmp(kinds[i], k))
-			return kind_labels[i];
-	return "";
+	int i = util_index_of(k, kinds);
+	return i < 0 ? "" : kind_labels[i];
 }
 
 static int can_read(const struct actor *a, struct err *e)
@@ -54,7 +52,7 @@ static const struct col cols[] = {
 
 static void add_label(json_t *o)
 {
-	json_object_set_new(o, "kind_name", json_string(kind_label(json_string_value(json_object_get(o, "kind")))));
+	json_object_set_new(o, "kind_name", json_string(kind_label(jsonx_str(o, "kind"))));
 }
 
 /* Loads the station row within scope; E_NOTFOUND outside. */
@@ -62,10 +60,10 @@ static int load_row(struct db_conn *c, const struct actor *a, int64_t id, json_t
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -219,7 +217,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	json_t *items;
 	int64_t total;
@@ -228,18 +226,13 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	*out = NULL;
 	if ((rc = can_read(a, e)) || (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
 		return rc;
-	if (kind && *kind) {
-		int ok = 0;
-		for (int i = 0; kinds[i]; i++)
-			ok |= !strcmp(kinds[i], kind);
-		if (!ok)
-			return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
-	}
+	if (kind && *kind && !util_one_of(kind, kinds))
+		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
 	c = db_acquire(db);
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&w, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -333,9 +326,8 @@ static const struct jfield station_update_spec[] = {
 
 static int check_kind(const char *k, struct err *e)
 {
-	for (int i = 0; k && kinds[i]; i++)
-		if (!strcmp(kinds[i], k))
-			return 0;
+	if (util_one_of(k, kinds))
+		return 0;
 	return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 station（代表联络站）、home（代表之家）或 contact_point（代表联系点）");
 }
 
@@ -488,7 +480,7 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *before = NULL, *after = NULL;
-	char sid[24], pat[200];
+	char sid[24], pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
@@ -501,7 +493,7 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 	db_pi(&p, id);
 	if ((rc = db_exec(c, "DELETE FROM station_deputies WHERE station_id = ?", &p, NULL, e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	for (size_t i = 0; i < n; i++) {
 		/* The deputy must be one the actor can see, with a current mandate. */
 		db_params_init(&p);
@@ -610,7 +602,7 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	db_ps(&p, (kind == RULE_ONCE || kind == RULE_CANCEL) ? jsonx_str(in, "date") : NULL);
 	db_ps(&p, kind == RULE_CANCEL ? "00:00" : start);
 	db_ps(&p, kind == RULE_CANCEL ? "00:00" : end);
-	db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
+	db_ps(&p, jsonx_str_or(in, "note", ""));
 	db_pi(&p, util_now());
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	if ((rc = db_exec(c, "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
@@ -849,7 +841,7 @@ int station_public_code(struct db *db, const struct actor *a, int64_t id, char *
 		return rc;
 	c = db_acquire(db);
 	if (!(rc = load_row(c, a, id, &o, e)))
-		snprintf(code, n, "%s", json_string_value(json_object_get(o, "public_code")));
+		snprintf(code, n, "%s", jsonx_str(o, "public_code"));
 	json_decref(o);
 	db_release(db, c);
 	return rc;
