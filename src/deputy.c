@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
@@ -12,6 +11,7 @@
 #include "limit.h"
 #include "region.h"
 #include "role.h"
+#include "tx.h"
 
 const char *const deputy_ethnicities[] = {
 	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -179,19 +179,16 @@ static int can_write(const struct actor *a, struct err *e)
 	return 0;
 }
 
-/* Reads region path and level; checks the actor's scope. */
-static int region_info(struct db_conn *c, const struct actor *a, const char *code, char *path,
-		       size_t plen, char *level, size_t llen, struct err *e)
+/* Reads region path and level; checks the actor's scope. An absent region is E_INVALID
+ * "bad_region" naming the request's field ("<label>不存在"). */
+static int region_info(struct db_conn *c, const struct actor *a, const char *code, const char *field,
+		       const char *label, char *path, size_t plen, char *level, size_t llen, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
-	if ((rc = region_scope(c, a, code, path, plen, e)))
-		return rc;
-	db_params_init(&p);
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "SELECT level FROM regions WHERE code = ?", &p, &r, e)))
+	if ((rc = region_scope_field(c, a, code, field, label, path, plen, e)) ||
+	    (rc = db_execv(c, &r, e, "SELECT level FROM regions WHERE code = ?", "s", code)))
 		return rc;
 	snprintf(level, llen, "%s", db_val(r, 0, 0));
 	db_res_free(r);
@@ -259,10 +256,9 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	const char *region = jsonx_str(m, "region_code");
 	int rc;
 
-	if ((rc = region_info(c, a, region, path, sizeof(path), level, sizeof(level), e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "mandate.region_code", "人大所在区划不存在");
-		else if (!e->field[0])
+	if ((rc = region_info(c, a, region, "mandate.region_code", "人大所在区划", path, sizeof(path), level,
+			      sizeof(level), e))) {
+		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "mandate.region_code");
 		return rc;
 	}
@@ -303,6 +299,16 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 			  " created_by, created_at) VALUES (?,?,?,?,'',?,?)", &p, NULL, e);
 }
 
+/* The blind index of a checked ID number (an 'x' check digit counts as 'X'): idx holds 65 bytes. */
+static int id_index(const char *idnum, char *idx, struct err *e)
+{
+	char upper[19];
+	snprintf(upper, sizeof(upper), "%s", idnum);
+	if (upper[17] == 'x')
+		upper[17] = 'X';
+	return crypto_blind_index(upper, idx, e);
+}
+
 /* Seals a personal field, or NULL for absent/empty. *out is owned by the caller. */
 static int seal_opt(const char *v, char **out, struct err *e)
 {
@@ -322,24 +328,16 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 	int64_t mid;
 	int rc;
 
-	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), path, sizeof(path), level,
-			      sizeof(level), e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
-		else if (!e->field[0])
+	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", path, sizeof(path),
+			      level, sizeof(level), e))) {
+		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "region_code");
 		return rc;
 	}
 	if ((rc = seal_opt(jsonx_str(in, "phone"), &phone, e)) || (rc = seal_opt(idnum, &idn, e)))
 		goto out;
-	if (idnum && *idnum) {
-		char upper[19];
-		snprintf(upper, sizeof(upper), "%s", idnum);
-		if (upper[17] == 'x')
-			upper[17] = 'X';
-		if ((rc = crypto_blind_index(upper, idx, e)))
-			goto out;
-	}
+	if (idnum && *idnum && (rc = id_index(idnum, idx, e)))
+		goto out;
 	db_params_init(&p);
 	db_ps(&p, jsonx_str(in, "name"));
 	db_ps(&p, jsonx_str(in, "gender"));
@@ -553,47 +551,37 @@ int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, s
 int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		  struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
-	int64_t id;
-	char sid[24];
+	struct tx t;
+	json_t *o = NULL, *masked = NULL;
+	int64_t id = 0;
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = deputy_check_person(in, 0, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = deputy_insert(c, a, in, &id, e)) ||
-	    (rc = load(c, a, id, &o, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) || tx_check(&t, deputy_insert(t.c, a, in, &id, e)) || tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	/* The audit keeps the record as staff see it in lists: phone and ID number masked. */
-	{
-		json_t *masked = for_audit(o);
-		rc = audit_write(c, a, "deputy.create", "deputy", sid, NULL, masked, e);
-		json_decref(masked);
-	}
-	if (rc || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", o);
+	masked = for_audit(o);
+	tx_audit(&t, "deputy.create", "deputy", id, NULL, masked);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", o);
+	json_decref(masked);
 	json_decref(o);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		  struct err *e)
 {
 	static const char *const plain_fields[] = {"name", "gender", "ethnicity", "birth_date", "party",
 						   "education", "occupation", "employer", "post", NULL};
 	struct buf sql = BUF_INIT_CAP(4096);
-	struct db_conn *c;
+	struct tx t;
 	struct db_params p;
-	struct db_res *r = NULL;
-	json_t *before = NULL, *after = NULL;
-	char *phone = NULL, *idn = NULL, idx[65], sid[24], path[160], level[16];
+	json_t *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
+	char *phone = NULL, *idn = NULL, idx[65], path[160], level[16];
 	const char *v;
 	int rc;
 
@@ -602,22 +590,16 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		return rc;
 	if (json_object_get(in, "mandate"))
 		return err_field(e, E_INVALID, "unknown_field", "mandate", "代表资格请通过“新增代表资格”维护");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
-		goto out;
-	if (!role_can(a->role, PERM_DEPUTY_READ)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息");
-		goto out;
-	}
-	/* Cross-field checks against the stored values for what is not being changed. */
-	{
-		const char *birth = jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date"));
-		const char *gender = jsonx_str_or(in, "gender", jsonx_str(before, "gender"));
-		if ((v = jsonx_str(in, "id_number")) && *v &&
-		    (rc = deputy_check_id_number(v, birth, gender, e)))
-			goto out;
-	}
 	db_params_init(&p);
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	    (!role_can(a->role, PERM_DEPUTY_READ) && tx_fail(&t, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息")))
+		goto out;
+	/* Cross-field checks against the stored values for what is not being changed. */
+	if ((v = jsonx_str(in, "id_number")) && *v &&
+	    tx_check(&t, deputy_check_id_number(v, jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date")),
+						jsonx_str_or(in, "gender", jsonx_str(before, "gender")), e)))
+		goto out;
 	buf_adds(&sql, "UPDATE deputies SET updated_at = ?");
 	db_pi(&p, util_now());
 	for (int i = 0; plain_fields[i]; i++) {
@@ -627,29 +609,21 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		}
 	}
 	if ((v = jsonx_str(in, "region_code"))) {
-		if ((rc = region_info(c, a, v, path, sizeof(path), level, sizeof(level), e))) {
-			if (rc == E_NOTFOUND)
-				rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		if (tx_check(&t, region_info(t.c, a, v, "region_code", "所属区划", path, sizeof(path), level,
+					     sizeof(level), e)))
 			goto out;
-		}
 		buf_adds(&sql, ", region_code = ?, region_path = ?");
 		db_ps(&p, v);
 		db_ps(&p, path);
 	}
 	if ((v = jsonx_str(in, "phone"))) {
-		if ((rc = seal_opt(v, &phone, e)))
+		if (tx_check(&t, seal_opt(v, &phone, e)))
 			goto out;
 		buf_adds(&sql, ", phone_enc = ?");
 		db_ps(&p, phone);
 	}
 	if ((v = jsonx_str(in, "id_number"))) {
-		char upper[19];
-		if ((rc = seal_opt(v, &idn, e)))
-			goto out;
-		snprintf(upper, sizeof(upper), "%s", v);
-		if (*v && upper[17] == 'x')
-			upper[17] = 'X';
-		if (*v && (rc = crypto_blind_index(upper, idx, e)))
+		if (tx_check(&t, seal_opt(v, &idn, e)) || (*v && tx_check(&t, id_index(v, idx, e))))
 			goto out;
 		buf_adds(&sql, ", id_number_enc = ?, id_number_idx = ?");
 		db_ps(&p, idn);
@@ -657,63 +631,52 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	}
 	buf_adds(&sql, " WHERE id = ?");
 	db_pi(&p, id);
-	rc = db_exec(c, sql.data, &p, NULL, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
-	if (rc || (rc = load(c, a, id, &after, e)))
+	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	{
-		json_t *mb = for_audit(before), *ma = for_audit(after);
-		rc = audit_write(c, a, "deputy.update", "deputy", sid, mb, ma, e);
-		json_decref(mb);
-		json_decref(ma);
-	}
-	if (rc || (rc = db_commit(c, e)))
+	if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
+	if (!tx_ok(&t) || tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	mb = for_audit(before);
+	ma = for_audit(after);
+	tx_audit(&t, "deputy.update", "deputy", id, mb, ma);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	free(phone);
 	free(idn);
 	buf_release(&sql);
 	json_decref(before);
 	json_decref(after);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
+	json_decref(mb);
+	json_decref(ma);
 	return rc;
 }
-
 int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		       json_t **out, struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	int64_t mid;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = check_mandate(in, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)) ||
-	    (rc = insert_mandate(c, a, id, in, &mid, e)) || (rc = load(c, a, id, &after, e)))
+	/* Every change of a deputy's mandates holds the deputy's row (see deputy_mandate_event). */
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	    tx_check(&t, insert_mandate(t.c, a, id, in, &mid, e)) || tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "deputy.mandate_add", "deputy", sid, json_object_get(before, "mandates"),
-			      json_object_get(after, "mandates"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	tx_audit(&t, "deputy.mandate_add", "deputy", id, json_object_get(before, "mandates"),
+		 json_object_get(after, "mandates"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_id, json_t *in,
 			 json_t **out, struct err *e)
 {
@@ -723,14 +686,12 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 		{"document", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "文件依据"},
 		{"note", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "备注"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *before = NULL, *after = NULL;
 	const char *kind, *date;
 	int64_t deputy_id;
 	int32_t day, start;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
@@ -743,78 +704,50 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 				 "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）");
 	if (cal_parse(date, &day) || day > cal_today())
 		return err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期无效或晚于今天");
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, mandate_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "SELECT deputy_id, status, started_on FROM mandates WHERE id = ?", &p, &r, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_exec(&t, &r, "SELECT deputy_id FROM mandates WHERE id = ?", "i", mandate_id) ||
+	    (r->nrows == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "代表资格不存在")))
 		goto out;
-	if (r->nrows == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "代表资格不存在");
-		goto out;
-	}
 	deputy_id = db_int(r, 0, 0);
-	if ((rc = load(c, a, deputy_id, &before, e)))
-		goto out;
-	if (strcmp(db_val(r, 0, 1), "active")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动");
-		goto out;
-	}
-	if (cal_parse(db_val(r, 0, 2), &start) == 0 && day < start) {
-		rc = err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 2));
-		goto out;
-	}
-	/* A death ends every current mandate of the person; other events end this one. */
-	db_params_init(&p);
-	db_ps(&p, kind);
-	db_ps(&p, date);
-	db_pi(&p, util_now());
 	db_res_free(r);
 	r = NULL;
-	if (!strcmp(kind, "deceased")) {
-		db_pi(&p, deputy_id);
-		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
-				" WHERE deputy_id = ? AND status = 'active' RETURNING id", &p, &r, e);
-	} else {
-		db_pi(&p, mandate_id);
-		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ? WHERE id = ?"
-				" RETURNING id", &p, &r, e);
-	}
-	if (rc)
+	/* The deputy's row first: a death ends all of the deputy's mandates, so two events on the
+	 * mandates of one deputy are ordered by it, not by the mandates' rows. */
+	if (tx_lock(&t, "deputies", deputy_id, "代表") ||
+	    tx_exec(&t, &r, "SELECT status, started_on FROM mandates WHERE id = ?", "i", mandate_id) ||
+	    tx_check(&t, load(t.c, a, deputy_id, &before, e)) ||
+	    (strcmp(db_val(r, 0, 0), "active") &&
+	     tx_fail(&t, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动")) ||
+	    (cal_parse(db_val(r, 0, 1), &start) == 0 && day < start &&
+	     tx_fail_field(&t, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 1))))
 		goto out;
-	for (int i = 0; i < r->nrows; i++) {
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, 0));
-		db_ps(&p, kind);
-		db_ps(&p, date);
-		db_ps(&p, jsonx_str_or(in, "document", ""));
-		db_ps(&p, jsonx_str_or(in, "note", ""));
-		if (a->account_id)
-			db_pi(&p, a->account_id);
-		else
-			db_ps(&p, NULL);
-		db_pi(&p, util_now());
-		if ((rc = db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
-				     " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = deputy_recount(c, deputy_id, e)) || (rc = load(c, a, deputy_id, &after, e)))
+	db_res_free(r);
+	r = NULL;
+	/* A death ends every current mandate of the person; other events end this one. */
+	if (!strcmp(kind, "deceased"))
+		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+				" WHERE deputy_id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(),
+			deputy_id);
+	else
+		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+				" WHERE id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(), mandate_id);
+	for (int i = 0; tx_ok(&t) && i < r->nrows; i++)
+		tx_exec(&t, NULL, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
+				  " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", "issssni", db_int(r, i, 0), kind,
+			date, jsonx_str_or(in, "document", ""), jsonx_str_or(in, "note", ""), a->account_id, util_now());
+	if (!tx_ok(&t) || tx_check(&t, deputy_recount(t.c, deputy_id, e)) ||
+	    tx_check(&t, load(t.c, a, deputy_id, &after, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)deputy_id);
-	if ((rc = audit_write(c, a, "deputy.status", "deputy", sid, json_object_get(before, "mandates"),
-			      json_object_get(after, "mandates"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	tx_audit(&t, "deputy.status", "deputy", deputy_id, json_object_get(before, "mandates"),
+		 json_object_get(after, "mandates"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 /* ---- lists, rosters, statistics ---- */
 
 /* Appends the WHERE conditions of f (after "WHERE 1=1") with their parameters. The mandate
