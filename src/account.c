@@ -195,6 +195,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	}
 	snprintf(full, sizeof(full), "a.%s, a.id", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT, where.data, &p, full,
 			    q, &total, &r, e)))
 		goto out;

@@ -897,7 +897,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "birth_date", "created_at", "id", NULL};
-	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct buf w = BUF_INIT_CAP(4096), sql;
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
@@ -914,6 +914,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		return rc;
 	c = db_acquire(db);
 	db_params_init(&p);
+	buf_init(&sql, 0);
 	buf_adds(&w, " WHERE 1=1");
 	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, f, &w, &p, pat, sizeof(pat), e)))
 		goto out;
@@ -925,14 +926,17 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	}
 	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
 	snprintf(full, sizeof(full), "d.%s, d.id", order);
-	if ((rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
+	if ((buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
+	    (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
 		goto out;
-	buf_reset(&sql);
+	/* The id lists below hold the whole page (an export's page is the whole roster). */
+	buf_init(&sql, 1024 + (size_t)ids->nrows * 24);
 	buf_adds(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id IN (0");
 	for (int i = 0; i < ids->nrows; i++)
 		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
 	buf_adds(&sql, ")");
-	if ((rc = db_exec(c, sql.data, NULL, &r, e)))
+	if ((buf_failed(&sql) && (rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长"))) ||
+	    (rc = db_exec(c, sql.data, NULL, &r, e)))
 		goto out;
 	items = json_array();
 	byId = json_object();
@@ -951,7 +955,8 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
 	}
 	buf_adds(&sql, ") ORDER BY m.started_on DESC");
-	if ((rc = db_exec(c, sql.data, NULL, &ms, e)))
+	if ((buf_failed(&sql) && (rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长"))) ||
+	    (rc = db_exec(c, sql.data, NULL, &ms, e)))
 		goto out;
 	for (int i = 0; i < ms->nrows; i++) {
 		json_t *o = json_object_get(byId, db_val(ms, i, 0));
@@ -1134,6 +1139,8 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	/* One pass over the covering index, tallied here: cheaper than an aggregate per measure. */
 	buf_addf(&sql, "SELECT d.gender, d.ethnicity, d.occupation, d.party, d.education, d.birth_date"
 		       " FROM deputies d%s", w.data);
+	if ((buf_failed(&w) || buf_failed(&sql)) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长")))
+		goto out;
 	if ((rc = db_each(c, sql.data, &p, tally_row, &t, e)))
 		goto out;
 	counts = json_pack("{s:I, s:I, s:I, s:I}", "women", (json_int_t)t.women, "minorities",

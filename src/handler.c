@@ -89,6 +89,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	/* Sort keys are qualified with the table for the join; ties break on id for stable pages. */
 	snprintf(full, sizeof(full), "%s%s, h.id", strncmp(order, "h.", 2) ? "h." : "", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT, where.data, &p,
 			    full, q, &total, &r, e)))
 		goto out;

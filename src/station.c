@@ -248,6 +248,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	}
 	snprintf(full, sizeof(full), "s.%s, s.id", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT, w.data, &p, full, q,
 			    &total, &r, e)))
 		goto out;
@@ -391,9 +392,9 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
 		goto out;
-	if (buf_failed(&sql))
-		tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长");
-	else if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
+		goto out;
+	if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
 	if (tx_ok(&t) && !tx_check(&t, load_full(t.c, a, id, &after, e)))
 		tx_audit(&t, "station.update", "station", id, before, after);
