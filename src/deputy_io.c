@@ -290,8 +290,11 @@ static int insert_rows(struct db_conn *c, const struct actor *a, json_t *people,
 				*e = re1;
 				return re1.kind;
 			}
+			/* A constraint's text is the database's (tables, columns): the row says only that
+			 * its data does not fit. */
 			add_error(re, (size_t)json_integer_value(json_array_get(rownos, i)),
-				  column_for_field(re1.field), re1.msg);
+				  column_for_field(re1.field),
+				  strcmp(re1.code, "constraint") ? re1.msg : "该行数据不符合要求，请检查后重试");
 			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT import_row", NULL, NULL, e)))
 				return rc;
 		}
