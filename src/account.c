@@ -228,6 +228,21 @@ int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	return rc;
 }
 
+/* A deputy's account acts as that deputy (drafting, co-signing, rating, voting): links account id
+ * to a deputy within the actor's scope. */
+static int link_deputy(struct tx *t, const struct actor *a, int64_t id, const char *role, int64_t deputy)
+{
+	struct db_res *d = NULL;
+
+	if (!role_is_deputy(role))
+		return tx_fail_field(t, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表");
+	if (!tx_exec(t, &d, "SELECT region_path FROM deputies WHERE id = ?", "i", deputy) &&
+	    (!d->nrows || !region_path_in_scope(a, db_val(d, 0, 0))))
+		tx_fail_field(t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在或不在您的管理范围内");
+	db_res_free(d);
+	return tx_exec(t, NULL, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id);
+}
+
 int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		   struct err *e)
 {
@@ -241,7 +256,6 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "关联代表"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
-	struct db_res *d = NULL;
 	json_t *o = NULL;
 	int64_t id = 0, deputy = (int64_t)jsonx_int(in, "deputy_id", 0);
 	int rc;
@@ -256,14 +270,7 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 					jsonx_str(in, "role"), jsonx_str(in, "region_code"),
 					jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
 		goto out;
-	/* A deputy's account acts as that deputy: drafting, co-signing, rating, voting. */
-	if (deputy &&
-	    ((!role_is_deputy(jsonx_str(in, "role")) &&
-	      tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表")) ||
-	     tx_exec(&t, &d, "SELECT region_path FROM deputies WHERE id = ?", "i", deputy) ||
-	     ((!d->nrows || !region_path_in_scope(a, db_val(d, 0, 0))) &&
-	      tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在或不在您的管理范围内")) ||
-	     tx_exec(&t, NULL, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id)))
+	if (deputy && link_deputy(&t, a, id, jsonx_str(in, "role"), deputy))
 		goto out;
 	/* An initial password is known to the administrator: the user must replace it. */
 	if (tx_exec(&t, NULL, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", "i", id) ||
@@ -274,7 +281,6 @@ out:
 	if (!(rc = tx_end(&t)))
 		*out = json_pack("{s:O}", "account", o);
 	json_decref(o);
-	db_res_free(d);
 	return rc;
 }
 
