@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "buf.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "region.h"
 #include "role.h"
+#include "tx.h"
 
 static const struct col cols[] = {
 	{"id", COL_INT}, {"username", COL_STR}, {"display_name", COL_STR}, {"role", COL_STR},
@@ -30,7 +30,7 @@ static const struct col cols[] = {
 static void add_derived(json_t *o)
 {
 	json_object_set_new(o, "role_name",
-			    json_string(role_label(json_string_value(json_object_get(o, "role")))));
+			    json_string(role_label(jsonx_str(o, "role"))));
 	if (json_integer_value(json_object_get(o, "locked_until")) > util_now())
 		json_object_set_new(o, "locked", json_true());
 }
@@ -46,10 +46,10 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -88,7 +88,7 @@ static int check_handler(struct db_conn *c, const char *role, const char *region
 	struct db_res *r;
 	int rc;
 
-	if (strcmp(role, "handler") != 0) {
+	if (!role_is_handler(role)) {
 		if (handler_id)
 			return err_field(e, E_INVALID, "bad_handler", "handler_id",
 					 "只有承办单位角色可以关联承办单位");
@@ -161,7 +161,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	int64_t total;
 	size_t i;
@@ -179,7 +179,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&where, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -195,6 +195,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	}
 	snprintf(full, sizeof(full), "a.%s, a.id", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT, where.data, &p, full,
 			    q, &total, &r, e)))
 		goto out;
@@ -227,6 +228,21 @@ int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	return rc;
 }
 
+/* A deputy's account acts as that deputy (drafting, co-signing, rating, voting): links account id
+ * to a deputy within the actor's scope. */
+static int link_deputy(struct tx *t, const struct actor *a, int64_t id, const char *role, int64_t deputy)
+{
+	struct db_res *d = NULL;
+
+	if (!role_is_deputy(role))
+		return tx_fail_field(t, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表");
+	if (!tx_exec(t, &d, "SELECT region_path FROM deputies WHERE id = ?", "i", deputy) &&
+	    (!d->nrows || !region_path_in_scope(a, db_val(d, 0, 0))))
+		tx_fail_field(t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在或不在您的管理范围内");
+	db_res_free(d);
+	return tx_exec(t, NULL, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id);
+}
+
 int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		   struct err *e)
 {
@@ -239,64 +255,32 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
 		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "关联代表"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	json_t *o = NULL;
-	int64_t id, deputy = 0;
-	char sid[24];
+	int64_t id = 0, deputy = (int64_t)jsonx_int(in, "deputy_id", 0);
 	int rc;
 
 	*out = NULL;
 	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) ||
+	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", NULL, 0, e)) ||
+	    tx_check(&t, account_insert(t.c, jsonx_str(in, "username"), jsonx_str(in, "display_name"),
+					jsonx_str(in, "role"), jsonx_str(in, "region_code"),
+					jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
 		goto out;
-	if ((rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+	if (deputy && link_deputy(&t, a, id, jsonx_str(in, "role"), deputy))
 		goto out;
-	}
-	if ((rc = account_insert(c, jsonx_str(in, "username"), jsonx_str(in, "display_name"),
-				 jsonx_str(in, "role"), jsonx_str(in, "region_code"),
-				 jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
-		goto out;
-	/* A deputy's account acts as that deputy: drafting, co-signing, rating, voting. */
-	if ((deputy = jsonx_int(in, "deputy_id", 0))) {
-		struct db_res *d = NULL;
-		if (strcmp(jsonx_str(in, "role"), "deputy")) {
-			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "只有代表账号可以关联代表");
-			goto out;
-		}
-		if ((rc = db_execv(c, &d, e, "SELECT region_path FROM deputies WHERE id = ?", "i", deputy)))
-			goto out;
-		if (!d->nrows || !region_path_in_scope(a, db_val(d, 0, 0))) {
-			db_res_free(d);
-			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_id", "代表不存在或不在您的管理范围内");
-			goto out;
-		}
-		db_res_free(d);
-		if ((rc = db_execv(c, NULL, e, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id)))
-			goto out;
-	}
 	/* An initial password is known to the administrator: the user must replace it. */
-	{
-		struct db_params p;
-		db_params_init(&p);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = load(c, a, id, &o, e)))
+	if (tx_exec(&t, NULL, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", "i", id) ||
+	    tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "account.create", "account", sid, NULL, o, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "account", o);
+	tx_audit(&t, "account.create", "account", id, NULL, o);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "account", o);
 	json_decref(o);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -309,86 +293,53 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"region_code", JF_STR, 0, 1, 9, "所属区划"},
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	const char *name, *role, *region;
 	int64_t handler_id;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
 	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	name = jsonx_str(in, "display_name") ? jsonx_str(in, "display_name")
-					     : json_string_value(json_object_get(before, "display_name"));
-	role = jsonx_str(in, "role") ? jsonx_str(in, "role") : json_string_value(json_object_get(before, "role"));
-	region = jsonx_str(in, "region_code") ? jsonx_str(in, "region_code")
-					      : json_string_value(json_object_get(before, "region_code"));
+	name = jsonx_str_or(in, "display_name", jsonx_str(before, "display_name"));
+	role = jsonx_str_or(in, "role", jsonx_str(before, "role"));
+	region = jsonx_str_or(in, "region_code", jsonx_str(before, "region_code"));
 	handler_id = json_object_get(in, "handler_id") ? jsonx_int(in, "handler_id", 0)
-			: (!strcmp(role, "handler") ? json_integer_value(json_object_get(before, "handler_id")) : 0);
-	if (!role_valid(role)) {
-		rc = err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
-		goto out;
-	}
-	if (id == a->account_id && strcmp(role, a->role)) {
-		rc = err_field(e, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色");
-		goto out;
-	}
-	if ((rc = region_scope(c, a, region, NULL, 0, e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
-		goto out;
-	}
-	if ((rc = check_handler(c, role, region, handler_id, e)))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, name);
-	db_ps(&p, role);
-	db_ps(&p, region);
-	if (handler_id)
-		db_pi(&p, handler_id);
-	else
-		db_ps(&p, NULL);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
-			     " handler_id = ?, updated_at = ? WHERE id = ?", &p, NULL, e)))
+			: (role_is_handler(role) ? jsonx_int(before, "handler_id", 0) : 0);
+	if ((!role_valid(role) && tx_fail_field(&t, E_INVALID, "bad_role", "role", "未知的角色“%s”", role)) ||
+	    (id == a->account_id && strcmp(role, a->role) &&
+	     tx_fail_field(&t, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色")) ||
+	    tx_check(&t, region_scope_field(t.c, a, region, "region_code", "所属区划", NULL, 0, e)) ||
+	    tx_check(&t, check_handler(t.c, role, region, handler_id, e)) ||
+	    tx_exec(&t, NULL, "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
+			      " handler_id = ?, updated_at = ? WHERE id = ?", "sssnii", name, role, region, handler_id,
+		    util_now(), id))
 		goto out;
 	/* A change of role or scope takes effect at once: end the account's sessions. */
-	if (strcmp(role, json_string_value(json_object_get(before, "role"))) ||
-	    strcmp(region, json_string_value(json_object_get(before, "region_code")))) {
-		db_params_init(&p);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = load(c, a, id, &after, e)))
+	if ((strcmp(role, jsonx_str(before, "role")) || strcmp(region, jsonx_str(before, "region_code"))) &&
+	    tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "account.update", "account", sid, before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	auth_sessions_changed(db);
-	*out = json_pack("{s:O}", "account", after);
+	if (!tx_check(&t, load(t.c, a, id, &after, e)))
+		tx_audit(&t, "account.update", "account", id, before, after);
 out:
+	if (!(rc = tx_end(&t))) {
+		auth_sessions_changed(db);
+		*out = json_pack("{s:O}", "account", after);
+	}
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
 int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock, json_t **out,
 		     struct err *e)
 {
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
@@ -396,37 +347,22 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 		return rc;
 	if (lock && id == a->account_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "不能锁定自己的账号");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	    tx_exec(&t, NULL, lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
+				   : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
+				     " updated_at = ? WHERE id = ?", "iii", (int64_t)lock, util_now(), id) ||
+	    (lock && tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id)) ||
+	    tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
-	db_params_init(&p);
-	db_pi(&p, lock);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
-				  : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
-				    " updated_at = ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	if (lock) {
-		db_params_init(&p);
-		db_pi(&p, id);
-		if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = load(c, a, id, &after, e)))
-		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, lock ? "account.lock" : "account.unlock", "account", sid, before,
-			      after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	auth_sessions_changed(db);
-	*out = json_pack("{s:O}", "account", after);
+	tx_audit(&t, lock ? "account.lock" : "account.unlock", "account", id, before, after);
 out:
+	if (!(rc = tx_end(&t))) {
+		auth_sessions_changed(db);
+		*out = json_pack("{s:O}", "account", after);
+	}
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -435,9 +371,8 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 {
 	static const struct jfield spec[] = {
 		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"}, {NULL, 0, 0, 0, 0, NULL}};
-	char hash[crypto_pwhash_STRBYTES], sid[24];
-	struct db_conn *c;
-	struct db_params p;
+	char hash[crypto_pwhash_STRBYTES];
+	struct tx t;
 	json_t *before = NULL;
 	int rc;
 
@@ -445,29 +380,17 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	    (rc = auth_password_policy(jsonx_str(in, "password"), e)) ||
 	    (rc = auth_hash_password(jsonx_str(in, "password"), hash, sizeof(hash), e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	db_params_init(&p);
-	db_ps(&p, hash);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE accounts SET password_hash = ?, must_change_password = 1,"
-			     " failed_logins = 0, locked_until = 0, password_changed_at = ?,"
-			     " updated_at = ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	db_params_init(&p);
-	db_pi(&p, id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = db_exec(c, "DELETE FROM sessions WHERE account_id = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "account.password_reset", "account", sid, NULL, NULL, e)))
-		goto out;
-	if (!(rc = db_commit(c, e)))
-		auth_sessions_changed(db);
+	tx_exec(&t, NULL, "UPDATE accounts SET password_hash = ?, must_change_password = 1,"
+			  " failed_logins = 0, locked_until = 0, password_changed_at = ?,"
+			  " updated_at = ? WHERE id = ?", "siii", hash, util_now(), util_now(), id);
+	tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id);
+	tx_audit(&t, "account.password_reset", "account", id, NULL, NULL);
 out:
+	if (!(rc = tx_end(&t)))
+		auth_sessions_changed(db);
 	json_decref(before);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }

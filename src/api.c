@@ -11,8 +11,8 @@
 
 static const struct route *const tables[] = {
 	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
-	api_audit_routes, api_deputy_routes, api_station_routes, api_opinion_routes, api_suggestion_routes,
-	api_meeting_routes, api_labels_routes, api_settings_routes,
+	api_audit_routes, api_deputy_routes, api_group_routes, api_station_routes, api_opinion_routes,
+	api_suggestion_routes, api_meeting_routes, api_labels_routes, api_settings_routes,
 };
 
 size_t api_body_cap(const char *path)
@@ -252,6 +252,10 @@ fail:
 		/* Log the detail for operators; tell the user only that it failed. */
 		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
 		snprintf(c->err.msg, sizeof(c->err.msg), "服务器内部错误，请稍后重试");
+	} else if (!strcmp(c->err.code, "constraint")) {
+		/* A constraint no domain check caught: the backend's text names tables and columns. */
+		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
+		snprintf(c->err.msg, sizeof(c->err.msg), "提交的数据不符合要求，请检查后重试");
 	}
 	http_reply_error(c->rep, &c->err);
 }

@@ -58,6 +58,7 @@ extern const struct route api_handler_routes[];
 extern const struct route api_account_routes[];
 extern const struct route api_audit_routes[];
 extern const struct route api_deputy_routes[];
+extern const struct route api_group_routes[];
 extern const struct route api_station_routes[];
 extern const struct route api_opinion_routes[];
 extern const struct route api_settings_routes[];

@@ -1,5 +1,5 @@
 /* api_deputy.c: deputies, mandates and their status history, rosters, composition statistics,
- * deputy groups. */
+ * imports and exports (deputy groups are in api_group.c). */
 #include <stdatomic.h>
 #include <string.h>
 
@@ -86,48 +86,6 @@ static int mandate_event(struct call *c)
 	return rc ? rc : deputy_mandate_event(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
 }
 
-static int groups(struct call *c)
-{
-	const char *region;
-	int rc = api_qstr(c, "region", &region);
-	return rc ? rc : deputy_group_list(c->app->db, &c->actor, region, &c->out, &c->err);
-}
-
-static int group_create(struct call *c)
-{
-	c->status = 201;
-	return deputy_group_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int group_get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : deputy_group_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int group_update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : deputy_group_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int group_delete(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 204;
-	return rc ? rc : deputy_group_delete(c->app->db, &c->actor, id, &c->err);
-}
-
-static int group_members(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : deputy_group_members(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
 static int export(struct call *c)
 {
 	struct deputy_filter f;
@@ -205,11 +163,5 @@ const struct route api_deputy_routes[] = {
 	{"POST", "/api/v1/deputies/:id/mandates", add_mandate, API_BODY},
 	{"POST", "/api/v1/mandates/:id/events", mandate_event, API_BODY},
 	{"GET", "/api/v1/rosters", roster, 0},
-	{"GET", "/api/v1/groups", groups, 0},
-	{"POST", "/api/v1/groups", group_create, API_BODY},
-	{"GET", "/api/v1/groups/:id", group_get, 0},
-	{"PATCH", "/api/v1/groups/:id", group_update, API_BODY},
-	{"DELETE", "/api/v1/groups/:id", group_delete, 0},
-	{"PUT", "/api/v1/groups/:id/members", group_members, API_BODY},
 	{NULL, NULL, NULL, 0},
 };

@@ -84,6 +84,7 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	q.per_page = f->per_page;
 	c = db_acquire(db);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "audit", "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
 				       " before, after FROM audit", where.data, &p, "id DESC", &q, &total, &r, e)))
 		goto out;

@@ -3,15 +3,16 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "cache.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "region.h"
 #include "role.h"
 #include "rows.h"
+#include "tx.h"
 
 static unsigned long long pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 static size_t pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -124,50 +125,31 @@ json_t *auth_user_json(const struct actor *a)
 static int login_failed(struct db *db, int64_t id, const char *username, const char *addr,
 			struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	struct actor who = {0};
 	struct err ignore;
-	int locked = 0, rc;
+	int locked = 0;
 
 	snprintf(who.username, sizeof(who.username), "%s", username);
 	snprintf(who.client_addr, sizeof(who.client_addr), "%s", addr);
 	who.account_id = id;
-	if (db_begin(c, &ignore))
-		goto out;
-	if (!id)
-		goto record;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if (db_exec(c, "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
-		       " RETURNING failed_logins", &p, &r, &ignore))
-		goto out;
-	if (r->nrows && db_int(r, 0, 0) >= LIMIT_LOGIN_FAILURES) {
-		db_params_init(&p);
-		db_pi(&p, util_now() + LIMIT_LOCKOUT_S);
-		db_pi(&p, id);
-		if (db_exec(c, "UPDATE accounts SET failed_logins = 0, locked_until = ? WHERE id = ?",
-			    &p, NULL, &ignore))
-			goto out;
-		locked = 1;
-	}
-record:
-	if (audit_write(c, &who, locked ? "session.lockout" : "session.login_failed", "account",
-			NULL, NULL, NULL, &ignore))
-		goto out;
-	if (db_commit(c, &ignore))
+	tx_begin(&t, db, &who, &ignore);
+	if (id && !tx_exec(&t, &r, "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
+				   " RETURNING failed_logins", "i", id) &&
+	    r->nrows && db_int(r, 0, 0) >= LIMIT_LOGIN_FAILURES)
+		locked = !tx_exec(&t, NULL, "UPDATE accounts SET failed_logins = 0, locked_until = ? WHERE id = ?", "ii",
+				  util_now() + LIMIT_LOCKOUT_S, id);
+	tx_audit_s(&t, locked ? "session.lockout" : "session.login_failed", "account", NULL, NULL, NULL);
+	if (tx_end(&t)) {
+		locked = 0;
 		fprintf(stderr, "renda: failed login not recorded: %s\n", ignore.msg);
-out:
+	}
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	if (locked)
-		rc = err_set(e, E_LOCKED, "account_locked", "连续%d次登录失败，账号已锁定%d分钟",
-			     LIMIT_LOGIN_FAILURES, LIMIT_LOCKOUT_S / 60);
-	else
-		rc = err_set(e, E_UNAUTH, "bad_credentials", "用户名或密码错误");
-	return rc;
+		return err_set(e, E_LOCKED, "account_locked", "连续%d次登录失败，账号已锁定%d分钟",
+			       LIMIT_LOGIN_FAILURES, LIMIT_LOCKOUT_S / 60);
+	return err_set(e, E_UNAUTH, "bad_credentials", "用户名或密码错误");
 }
 
 /* A real hash to verify against for unknown usernames, so that a miss takes as long as a
@@ -185,17 +167,15 @@ int auth_login(struct db *db, const char *username, const char *password,
 	       const char *client_addr, struct actor *a, char *token, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
-	struct db_params p;
 	struct db_res *r = NULL;
-	char hash[65], sid[24];
+	struct tx t;
+	char hash[65];
 	int64_t id, locked_until;
 	int rc;
 
 	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
-	db_params_init(&p);
-	db_ps(&p, username);
-	rc = db_exec(c, "SELECT id, password_hash, locked_until, admin_locked FROM accounts"
-			" WHERE username = ?", &p, &r, e);
+	rc = db_execv(c, &r, e, "SELECT id, password_hash, locked_until, admin_locked FROM accounts WHERE username = ?",
+		      "s", username);
 	db_release(db, c);
 	if (rc)
 		return rc;
@@ -227,33 +207,16 @@ int auth_login(struct db *db, const char *username, const char *password,
 
 	util_random_hex(token, AUTH_TOKEN_HEX / 2);
 	secret_hash(token, hash);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = auth_load_actor(c, id, a, e)))
-		goto out;
+	tx_begin(&t, db, a, e);
+	if (tx_ok(&t))
+		tx_check(&t, auth_load_actor(t.c, id, a, e));
 	util_random_hex(a->csrf_token, 24);
-	db_params_init(&p);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE accounts SET failed_logins = 0, locked_until = 0,"
-			     " last_login_at = ? WHERE id = ?", &p, NULL, e)))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, hash);
-	db_pi(&p, id);
-	db_ps(&p, a->csrf_token);
-	db_ps(&p, client_addr);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr,"
-			     " created_at, last_seen) VALUES (?,?,?,?,?,?)", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "session.login", "account", sid, NULL, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
-out:
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	tx_exec(&t, NULL, "UPDATE accounts SET failed_logins = 0, locked_until = 0, last_login_at = ? WHERE id = ?",
+		"ii", util_now(), id);
+	tx_exec(&t, NULL, "INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr, created_at, last_seen)"
+			  " VALUES (?,?,?,?,?,?)", "sissii", hash, id, a->csrf_token, client_addr, util_now(), util_now());
+	tx_audit(&t, "session.login", "account", id, NULL, NULL);
+	return tx_end(&t);
 }
 
 /* What the session cache keeps: the resolved actor and when the database last saw it. */
@@ -340,23 +303,16 @@ out:
 
 int auth_logout(struct db *db, const struct actor *a, const char *token, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	struct db_params p;
+	struct tx t;
 	char hash[65];
 	int rc;
 
 	secret_hash(token, hash);
-	db_params_init(&p);
-	db_ps(&p, hash);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "DELETE FROM sessions WHERE token_hash = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "session.logout", "account", NULL, NULL, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
-	auth_sessions_changed(db);
-out:
-	db_rollback(c);
-	db_release(db, c);
+	tx_begin(&t, db, a, e);
+	tx_exec(&t, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", hash);
+	tx_audit_s(&t, "session.logout", "account", NULL, NULL, NULL);
+	if (!(rc = tx_end(&t)))
+		auth_sessions_changed(db);
 	return rc;
 }
 
@@ -408,9 +364,9 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 		{"new_password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct db_conn *c;
-	struct db_params p;
 	struct db_res *r = NULL;
-	char hash[crypto_pwhash_STRBYTES];
+	struct tx t;
+	char hash[crypto_pwhash_STRBYTES], *old_hash;
 	const char *oldpw, *newpw;
 	int rc;
 
@@ -424,10 +380,10 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 	}
 	if (!strcmp(oldpw, newpw))
 		return err_field(e, E_INVALID, "password_reused", "new_password", "新密码不能与原密码相同");
+	/* The slow hashing happens outside the transaction; the update then requires the hash that
+	 * was verified, so a change made meanwhile is not silently overwritten. */
 	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, a->account_id);
-	rc = db_exec(c, "SELECT password_hash FROM accounts WHERE id = ?", &p, &r, e);
+	rc = db_execv(c, &r, e, "SELECT password_hash FROM accounts WHERE id = ?", "i", a->account_id);
 	db_release(db, c);
 	if (rc)
 		return rc;
@@ -435,25 +391,21 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 		db_res_free(r);
 		return err_field(e, E_INVALID, "bad_password", "old_password", "原密码不正确");
 	}
+	old_hash = xstrdup(db_val(r, 0, 0));
 	db_res_free(r);
-	if ((rc = auth_hash_password(newpw, hash, sizeof(hash), e)))
+	if ((rc = auth_hash_password(newpw, hash, sizeof(hash), e))) {
+		free(old_hash);
 		return rc;
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_ps(&p, hash);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	db_pi(&p, a->account_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "UPDATE accounts SET password_hash = ?, must_change_password = 0,"
-			     " password_changed_at = ?, updated_at = ? WHERE id = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "account.password_change", "account", NULL, NULL, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
-	auth_sessions_changed(db);
-out:
-	db_rollback(c);
-	db_release(db, c);
+	}
+	tx_begin(&t, db, a, e);
+	tx_exec(&t, NULL, "UPDATE accounts SET password_hash = ?, must_change_password = 0,"
+			  " password_changed_at = ?, updated_at = ? WHERE id = ? AND password_hash = ?", "siiis",
+		hash, util_now(), util_now(), a->account_id, old_hash);
+	tx_expect_one(&t);
+	tx_audit_s(&t, "account.password_change", "account", NULL, NULL, NULL);
+	if (!(rc = tx_end(&t)))
+		auth_sessions_changed(db);
+	free(old_hash);
 	return rc;
 }
 
@@ -478,13 +430,13 @@ int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct e
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
 	if ((rc = check_admin(a, e)))
 		return rc;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	c = db_acquire(db);
@@ -503,12 +455,11 @@ int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t *
 		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "令牌名称"},
 		{"expires_days", JF_INT, 0, 1, LIMIT_TOKEN_DAYS_MAX, "有效天数"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	struct actor owner = {0};
-	char secret[4 + AUTH_TOKEN_HEX + 1], hash[65], prefix[16], sid[24];
-	long long days;
+	char secret[4 + AUTH_TOKEN_HEX + 1], hash[65], prefix[16];
+	int64_t days, id = 0;
 	json_t *o = NULL;
 	int rc;
 
@@ -519,87 +470,53 @@ int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t *
 	util_random_hex(secret + 4, AUTH_TOKEN_HEX / 2);
 	secret_hash(secret, hash);
 	snprintf(prefix, sizeof(prefix), "%.12s", secret);
-	days = jsonx_int(in, "expires_days", 0);
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)))
+	days = (int64_t)jsonx_int(in, "expires_days", 0);
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t))
 		goto out;
-	if ((rc = auth_load_actor(c, jsonx_int(in, "account_id", 0), &owner, e)) ||
-	    !region_path_in_scope(a, owner.region_path)) {
-		rc = err_field(e, E_INVALID, "bad_account", "account_id", "账号不存在或不在管理范围内");
+	if (auth_load_actor(t.c, jsonx_int(in, "account_id", 0), &owner, e) || !region_path_in_scope(a, owner.region_path))
+		tx_check(&t, err_field(e, E_INVALID, "bad_account", "account_id", "账号不存在或不在管理范围内"));
+	if (tx_exec(&t, &r, "INSERT INTO api_tokens (account_id, name, token_hash, prefix, created_by, created_at, expires_at)"
+			    " VALUES (?,?,?,?,?,?,?) RETURNING id", "isssiin", owner.account_id, jsonx_str(in, "name"),
+		    hash, prefix, a->account_id, util_now(), days ? util_now() + days * 86400 : 0))
 		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, owner.account_id);
-	db_ps(&p, jsonx_str(in, "name"));
-	db_ps(&p, hash);
-	db_ps(&p, prefix);
-	db_pi(&p, a->account_id);
-	db_pi(&p, util_now());
-	if (days)
-		db_pi(&p, util_now() + days * 86400);
-	else
-		db_ps(&p, NULL);
-	if ((rc = db_exec(c, "INSERT INTO api_tokens (account_id, name, token_hash, prefix, created_by,"
-			     " created_at, expires_at) VALUES (?,?,?,?,?,?,?) RETURNING id", &p, &r, e)))
-		goto out;
-	snprintf(sid, sizeof(sid), "%s", db_val(r, 0, 0));
+	id = db_int(r, 0, 0);
 	db_res_free(r);
-	r = NULL;
-	db_params_init(&p);
-	db_ps(&p, sid);
-	if ((rc = db_exec(c, TOKEN_SELECT " WHERE t.id = ?", &p, &r, e)))
+	if (tx_exec(&t, &r, TOKEN_SELECT " WHERE t.id = ?", "i", id))
 		goto out;
 	o = rows_object(r, 0, token_cols);
-	if ((rc = audit_write(c, a, "token.create", "api_token", sid, NULL, o, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O, s:s}", "token", o, "secret", secret);
+	tx_audit(&t, "token.create", "api_token", id, NULL, o);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O, s:s}", "token", o, "secret", secret);
 	sodium_memzero(secret, sizeof(secret));
 	json_decref(o);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
 int auth_token_revoke(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
-	char pat[200], sid[24];
+	char pat[REGION_PATTERN_MAX];
 	json_t *before = NULL;
 	int rc;
 
 	if ((rc = check_admin(a, e)))
 		return rc;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, pat);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, TOKEN_SELECT " WHERE t.id = ? AND r.path LIKE ?", &p, &r, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "api_tokens", id, "令牌") ||
+	    tx_exec(&t, &r, TOKEN_SELECT " WHERE t.id = ? AND r.path LIKE ?", "is", id,
+		    region_like_pattern(a->region_path, pat, sizeof(pat))) ||
+	    (r->nrows == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "令牌不存在")))
 		goto out;
-	if (r->nrows == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "令牌不存在");
-		goto out;
-	}
 	before = rows_object(r, 0, token_cols);
-	db_params_init(&p);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
-			  &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "token.revoke", "api_token", sid, before, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
+	tx_exec(&t, NULL, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", "ii", util_now(), id);
+	tx_audit(&t, "token.revoke", "api_token", id, before, NULL);
 out:
+	rc = tx_end(&t);
 	json_decref(before);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }

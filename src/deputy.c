@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
@@ -12,6 +11,7 @@
 #include "limit.h"
 #include "region.h"
 #include "role.h"
+#include "tx.h"
 
 const char *const deputy_ethnicities[] = {
 	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -31,14 +31,6 @@ const char *const deputy_occupations[] = {"worker", "farmer", "professional", "o
 					  "military", "other", NULL};
 const char *const deputy_levels[] = {"township", "county", "city", "province", "national", NULL};
 static const char *const ending_events[] = {"resigned", "recalled", "terminated", "deceased", NULL};
-
-static int one_of(const char *v, const char *const *list)
-{
-	for (; v && *list; list++)
-		if (!strcmp(v, *list))
-			return 1;
-	return 0;
-}
 
 /* ---- validation ---- */
 
@@ -129,7 +121,7 @@ static int check_mandate(json_t *m, struct err *e)
 	if ((rc = jsonx_check(m, mandate_spec, e)))
 		return rc;
 	level = jsonx_str(m, "level");
-	if (!one_of(level, deputy_levels))
+	if (!util_one_of(level, deputy_levels))
 		return err_field(e, E_INVALID, "bad_level", "level", "代表层级应为乡镇、县、市、省或全国");
 	kind = jsonx_str(m, "kind");
 	if (kind && strcmp(kind, "elected") && strcmp(kind, "by_elected"))
@@ -149,13 +141,13 @@ int deputy_check_person(json_t *in, int partial, struct err *e)
 		return rc;
 	if ((v = jsonx_str(in, "gender")) && strcmp(v, "male") && strcmp(v, "female"))
 		return err_field(e, E_INVALID, "bad_gender", "gender", "性别应为 male（男）或 female（女）");
-	if ((v = jsonx_str(in, "ethnicity")) && !one_of(v, deputy_ethnicities))
+	if ((v = jsonx_str(in, "ethnicity")) && !util_one_of(v, deputy_ethnicities))
 		return err_field(e, E_INVALID, "bad_ethnicity", "ethnicity", "民族“%s”不在56个民族之列", v);
-	if ((v = jsonx_str(in, "party")) && !one_of(v, deputy_parties))
+	if ((v = jsonx_str(in, "party")) && !util_one_of(v, deputy_parties))
 		return err_field(e, E_INVALID, "bad_party", "party", "政治面貌“%s”无效", v);
-	if ((v = jsonx_str(in, "education")) && *v && !one_of(v, deputy_educations))
+	if ((v = jsonx_str(in, "education")) && *v && !util_one_of(v, deputy_educations))
 		return err_field(e, E_INVALID, "bad_education", "education", "学历“%s”无效", v);
-	if ((v = jsonx_str(in, "occupation")) && !one_of(v, deputy_occupations))
+	if ((v = jsonx_str(in, "occupation")) && !util_one_of(v, deputy_occupations))
 		return err_field(e, E_INVALID, "bad_occupation", "occupation",
 				 "代表构成类别应为 worker、farmer、professional、official、military 或 other");
 	if ((v = jsonx_str(in, "birth_date"))) {
@@ -187,19 +179,16 @@ static int can_write(const struct actor *a, struct err *e)
 	return 0;
 }
 
-/* Reads region path and level; checks the actor's scope. */
-static int region_info(struct db_conn *c, const struct actor *a, const char *code, char *path,
-		       size_t plen, char *level, size_t llen, struct err *e)
+/* Reads region path and level; checks the actor's scope. An absent region is E_INVALID
+ * "bad_region" naming the request's field ("<label>不存在"). */
+static int region_info(struct db_conn *c, const struct actor *a, const char *code, const char *field,
+		       const char *label, char *path, size_t plen, char *level, size_t llen, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
-	if ((rc = region_scope(c, a, code, path, plen, e)))
-		return rc;
-	db_params_init(&p);
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "SELECT level FROM regions WHERE code = ?", &p, &r, e)))
+	if ((rc = region_scope_field(c, a, code, field, label, path, plen, e)) ||
+	    (rc = db_execv(c, &r, e, "SELECT level FROM regions WHERE code = ?", "s", code)))
 		return rc;
 	snprintf(level, llen, "%s", db_val(r, 0, 0));
 	db_res_free(r);
@@ -235,10 +224,8 @@ static json_t *for_audit(json_t *o)
 /* The bit of a level in deputies.active_levels. */
 static int level_bit(const char *level)
 {
-	for (int i = 0; deputy_levels[i]; i++)
-		if (!strcmp(deputy_levels[i], level))
-			return 1 << i;
-	return 0;
+	int i = util_index_of(level, deputy_levels);
+	return i < 0 ? 0 : 1 << i;
 }
 
 int deputy_recount(struct db_conn *c, int64_t id, struct err *e)
@@ -269,10 +256,9 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	const char *region = jsonx_str(m, "region_code");
 	int rc;
 
-	if ((rc = region_info(c, a, region, path, sizeof(path), level, sizeof(level), e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "mandate.region_code", "人大所在区划不存在");
-		else if (!e->field[0])
+	if ((rc = region_info(c, a, region, "mandate.region_code", "人大所在区划", path, sizeof(path), level,
+			      sizeof(level), e))) {
+		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "mandate.region_code");
 		return rc;
 	}
@@ -284,7 +270,7 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	db_ps(&p, jsonx_str(m, "level"));
 	db_pi(&p, jsonx_int(m, "term", 0));
 	db_ps(&p, region);
-	db_ps(&p, jsonx_str(m, "constituency") ? jsonx_str(m, "constituency") : "");
+	db_ps(&p, jsonx_str_or(m, "constituency", ""));
 	db_ps(&p, jsonx_str(m, "started_on"));
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
@@ -301,9 +287,9 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 		return rc;
 	db_params_init(&p);
 	db_pi(&p, *mid);
-	db_ps(&p, jsonx_str(m, "kind") ? jsonx_str(m, "kind") : "elected");
+	db_ps(&p, jsonx_str_or(m, "kind", "elected"));
 	db_ps(&p, jsonx_str(m, "started_on"));
-	db_ps(&p, jsonx_str(m, "document") ? jsonx_str(m, "document") : "");
+	db_ps(&p, jsonx_str_or(m, "document", ""));
 	if (a->account_id)
 		db_pi(&p, a->account_id);
 	else
@@ -311,6 +297,16 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	db_pi(&p, util_now());
 	return db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
 			  " created_by, created_at) VALUES (?,?,?,?,'',?,?)", &p, NULL, e);
+}
+
+/* The blind index of a checked ID number (an 'x' check digit counts as 'X'): idx holds 65 bytes. */
+static int id_index(const char *idnum, char *idx, struct err *e)
+{
+	char upper[19];
+	snprintf(upper, sizeof(upper), "%s", idnum);
+	if (upper[17] == 'x')
+		upper[17] = 'X';
+	return crypto_blind_index(upper, idx, e);
 }
 
 /* Seals a personal field, or NULL for absent/empty. *out is owned by the caller. */
@@ -332,34 +328,26 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 	int64_t mid;
 	int rc;
 
-	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), path, sizeof(path), level,
-			      sizeof(level), e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
-		else if (!e->field[0])
+	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", path, sizeof(path),
+			      level, sizeof(level), e))) {
+		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "region_code");
 		return rc;
 	}
 	if ((rc = seal_opt(jsonx_str(in, "phone"), &phone, e)) || (rc = seal_opt(idnum, &idn, e)))
 		goto out;
-	if (idnum && *idnum) {
-		char upper[19];
-		snprintf(upper, sizeof(upper), "%s", idnum);
-		if (upper[17] == 'x')
-			upper[17] = 'X';
-		if ((rc = crypto_blind_index(upper, idx, e)))
-			goto out;
-	}
+	if (idnum && *idnum && (rc = id_index(idnum, idx, e)))
+		goto out;
 	db_params_init(&p);
 	db_ps(&p, jsonx_str(in, "name"));
 	db_ps(&p, jsonx_str(in, "gender"));
 	db_ps(&p, jsonx_str(in, "ethnicity"));
 	db_ps(&p, jsonx_str(in, "birth_date"));
 	db_ps(&p, jsonx_str(in, "party"));
-	db_ps(&p, jsonx_str(in, "education") ? jsonx_str(in, "education") : "");
+	db_ps(&p, jsonx_str_or(in, "education", ""));
 	db_ps(&p, jsonx_str(in, "occupation"));
-	db_ps(&p, jsonx_str(in, "employer") ? jsonx_str(in, "employer") : "");
-	db_ps(&p, jsonx_str(in, "post") ? jsonx_str(in, "post") : "");
+	db_ps(&p, jsonx_str_or(in, "employer", ""));
+	db_ps(&p, jsonx_str_or(in, "post", ""));
 	db_ps(&p, phone);
 	db_ps(&p, idn);
 	db_ps(&p, idn ? idx : NULL);
@@ -453,7 +441,7 @@ static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const 
 	*own = 0;
 	if (role_can(a->role, PERM_DEPUTY_READ))
 		return region_path_in_scope(a, path) ? 0 : err_set(e, E_NOTFOUND, "not_found", "代表不存在");
-	if (strcmp(a->role, "deputy") || !a->deputy_id)
+	if (!role_is_deputy(a->role) || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表信息");
 	if (a->deputy_id == id) {
 		*own = 1;
@@ -563,47 +551,37 @@ int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, s
 int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		  struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
-	int64_t id;
-	char sid[24];
+	struct tx t;
+	json_t *o = NULL, *masked = NULL;
+	int64_t id = 0;
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = deputy_check_person(in, 0, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = deputy_insert(c, a, in, &id, e)) ||
-	    (rc = load(c, a, id, &o, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) || tx_check(&t, deputy_insert(t.c, a, in, &id, e)) || tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	/* The audit keeps the record as staff see it in lists: phone and ID number masked. */
-	{
-		json_t *masked = for_audit(o);
-		rc = audit_write(c, a, "deputy.create", "deputy", sid, NULL, masked, e);
-		json_decref(masked);
-	}
-	if (rc || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", o);
+	masked = for_audit(o);
+	tx_audit(&t, "deputy.create", "deputy", id, NULL, masked);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", o);
+	json_decref(masked);
 	json_decref(o);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		  struct err *e)
 {
 	static const char *const plain_fields[] = {"name", "gender", "ethnicity", "birth_date", "party",
 						   "education", "occupation", "employer", "post", NULL};
 	struct buf sql = BUF_INIT_CAP(4096);
-	struct db_conn *c;
+	struct tx t;
 	struct db_params p;
-	struct db_res *r = NULL;
-	json_t *before = NULL, *after = NULL;
-	char *phone = NULL, *idn = NULL, idx[65], sid[24], path[160], level[16];
+	json_t *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
+	char *phone = NULL, *idn = NULL, idx[65], path[160], level[16];
 	const char *v;
 	int rc;
 
@@ -612,24 +590,16 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		return rc;
 	if (json_object_get(in, "mandate"))
 		return err_field(e, E_INVALID, "unknown_field", "mandate", "代表资格请通过“新增代表资格”维护");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
-		goto out;
-	if (!role_can(a->role, PERM_DEPUTY_READ)) {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息");
-		goto out;
-	}
-	/* Cross-field checks against the stored values for what is not being changed. */
-	{
-		const char *birth = jsonx_str(in, "birth_date") ? jsonx_str(in, "birth_date")
-								: json_string_value(json_object_get(before, "birth_date"));
-		const char *gender = jsonx_str(in, "gender") ? jsonx_str(in, "gender")
-							     : json_string_value(json_object_get(before, "gender"));
-		if ((v = jsonx_str(in, "id_number")) && *v &&
-		    (rc = deputy_check_id_number(v, birth, gender, e)))
-			goto out;
-	}
 	db_params_init(&p);
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	    (!role_can(a->role, PERM_DEPUTY_READ) && tx_fail(&t, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息")))
+		goto out;
+	/* Cross-field checks against the stored values for what is not being changed. */
+	if ((v = jsonx_str(in, "id_number")) && *v &&
+	    tx_check(&t, deputy_check_id_number(v, jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date")),
+						jsonx_str_or(in, "gender", jsonx_str(before, "gender")), e)))
+		goto out;
 	buf_adds(&sql, "UPDATE deputies SET updated_at = ?");
 	db_pi(&p, util_now());
 	for (int i = 0; plain_fields[i]; i++) {
@@ -639,29 +609,21 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		}
 	}
 	if ((v = jsonx_str(in, "region_code"))) {
-		if ((rc = region_info(c, a, v, path, sizeof(path), level, sizeof(level), e))) {
-			if (rc == E_NOTFOUND)
-				rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
+		if (tx_check(&t, region_info(t.c, a, v, "region_code", "所属区划", path, sizeof(path), level,
+					     sizeof(level), e)))
 			goto out;
-		}
 		buf_adds(&sql, ", region_code = ?, region_path = ?");
 		db_ps(&p, v);
 		db_ps(&p, path);
 	}
 	if ((v = jsonx_str(in, "phone"))) {
-		if ((rc = seal_opt(v, &phone, e)))
+		if (tx_check(&t, seal_opt(v, &phone, e)))
 			goto out;
 		buf_adds(&sql, ", phone_enc = ?");
 		db_ps(&p, phone);
 	}
 	if ((v = jsonx_str(in, "id_number"))) {
-		char upper[19];
-		if ((rc = seal_opt(v, &idn, e)))
-			goto out;
-		snprintf(upper, sizeof(upper), "%s", v);
-		if (*v && upper[17] == 'x')
-			upper[17] = 'X';
-		if (*v && (rc = crypto_blind_index(upper, idx, e)))
+		if (tx_check(&t, seal_opt(v, &idn, e)) || (*v && tx_check(&t, id_index(v, idx, e))))
 			goto out;
 		buf_adds(&sql, ", id_number_enc = ?, id_number_idx = ?");
 		db_ps(&p, idn);
@@ -669,63 +631,52 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	}
 	buf_adds(&sql, " WHERE id = ?");
 	db_pi(&p, id);
-	rc = db_exec(c, sql.data, &p, NULL, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
-	if (rc || (rc = load(c, a, id, &after, e)))
+	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	{
-		json_t *mb = for_audit(before), *ma = for_audit(after);
-		rc = audit_write(c, a, "deputy.update", "deputy", sid, mb, ma, e);
-		json_decref(mb);
-		json_decref(ma);
-	}
-	if (rc || (rc = db_commit(c, e)))
+	if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
+	if (!tx_ok(&t) || tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	mb = for_audit(before);
+	ma = for_audit(after);
+	tx_audit(&t, "deputy.update", "deputy", id, mb, ma);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	free(phone);
 	free(idn);
 	buf_release(&sql);
 	json_decref(before);
 	json_decref(after);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
+	json_decref(mb);
+	json_decref(ma);
 	return rc;
 }
-
 int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		       json_t **out, struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	int64_t mid;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = check_mandate(in, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)) ||
-	    (rc = insert_mandate(c, a, id, in, &mid, e)) || (rc = load(c, a, id, &after, e)))
+	/* Every change of a deputy's mandates holds the deputy's row (see deputy_mandate_event). */
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	    tx_check(&t, insert_mandate(t.c, a, id, in, &mid, e)) || tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "deputy.mandate_add", "deputy", sid, json_object_get(before, "mandates"),
-			      json_object_get(after, "mandates"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	tx_audit(&t, "deputy.mandate_add", "deputy", id, json_object_get(before, "mandates"),
+		 json_object_get(after, "mandates"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_id, json_t *in,
 			 json_t **out, struct err *e)
 {
@@ -735,14 +686,12 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 		{"document", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "文件依据"},
 		{"note", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "备注"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *before = NULL, *after = NULL;
 	const char *kind, *date;
 	int64_t deputy_id;
 	int32_t day, start;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
@@ -750,83 +699,55 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 		return rc;
 	kind = jsonx_str(in, "kind");
 	date = jsonx_str(in, "happened_on");
-	if (!one_of(kind, ending_events))
+	if (!util_one_of(kind, ending_events))
 		return err_field(e, E_INVALID, "bad_kind", "kind",
 				 "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）");
 	if (cal_parse(date, &day) || day > cal_today())
 		return err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期无效或晚于今天");
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, mandate_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "SELECT deputy_id, status, started_on FROM mandates WHERE id = ?", &p, &r, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_exec(&t, &r, "SELECT deputy_id FROM mandates WHERE id = ?", "i", mandate_id) ||
+	    (r->nrows == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "代表资格不存在")))
 		goto out;
-	if (r->nrows == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "代表资格不存在");
-		goto out;
-	}
 	deputy_id = db_int(r, 0, 0);
-	if ((rc = load(c, a, deputy_id, &before, e)))
-		goto out;
-	if (strcmp(db_val(r, 0, 1), "active")) {
-		rc = err_set(e, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动");
-		goto out;
-	}
-	if (cal_parse(db_val(r, 0, 2), &start) == 0 && day < start) {
-		rc = err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 2));
-		goto out;
-	}
-	/* A death ends every current mandate of the person; other events end this one. */
-	db_params_init(&p);
-	db_ps(&p, kind);
-	db_ps(&p, date);
-	db_pi(&p, util_now());
 	db_res_free(r);
 	r = NULL;
-	if (!strcmp(kind, "deceased")) {
-		db_pi(&p, deputy_id);
-		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
-				" WHERE deputy_id = ? AND status = 'active' RETURNING id", &p, &r, e);
-	} else {
-		db_pi(&p, mandate_id);
-		rc = db_exec(c, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ? WHERE id = ?"
-				" RETURNING id", &p, &r, e);
-	}
-	if (rc)
+	/* The deputy's row first: a death ends all of the deputy's mandates, so two events on the
+	 * mandates of one deputy are ordered by it, not by the mandates' rows. */
+	if (tx_lock(&t, "deputies", deputy_id, "代表") ||
+	    tx_exec(&t, &r, "SELECT status, started_on FROM mandates WHERE id = ?", "i", mandate_id) ||
+	    tx_check(&t, load(t.c, a, deputy_id, &before, e)) ||
+	    (strcmp(db_val(r, 0, 0), "active") &&
+	     tx_fail(&t, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动")) ||
+	    (cal_parse(db_val(r, 0, 1), &start) == 0 && day < start &&
+	     tx_fail_field(&t, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 1))))
 		goto out;
-	for (int i = 0; i < r->nrows; i++) {
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, 0));
-		db_ps(&p, kind);
-		db_ps(&p, date);
-		db_ps(&p, jsonx_str(in, "document") ? jsonx_str(in, "document") : "");
-		db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
-		if (a->account_id)
-			db_pi(&p, a->account_id);
-		else
-			db_ps(&p, NULL);
-		db_pi(&p, util_now());
-		if ((rc = db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
-				     " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", &p, NULL, e)))
-			goto out;
-	}
-	if ((rc = deputy_recount(c, deputy_id, e)) || (rc = load(c, a, deputy_id, &after, e)))
+	db_res_free(r);
+	r = NULL;
+	/* A death ends every current mandate of the person; other events end this one. */
+	if (!strcmp(kind, "deceased"))
+		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+				" WHERE deputy_id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(),
+			deputy_id);
+	else
+		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+				" WHERE id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(), mandate_id);
+	for (int i = 0; tx_ok(&t) && i < r->nrows; i++)
+		tx_exec(&t, NULL, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
+				  " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", "issssni", db_int(r, i, 0), kind,
+			date, jsonx_str_or(in, "document", ""), jsonx_str_or(in, "note", ""), a->account_id, util_now());
+	if (!tx_ok(&t) || tx_check(&t, deputy_recount(t.c, deputy_id, e)) ||
+	    tx_check(&t, load(t.c, a, deputy_id, &after, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)deputy_id);
-	if ((rc = audit_write(c, a, "deputy.status", "deputy", sid, json_object_get(before, "mandates"),
-			      json_object_get(after, "mandates"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "deputy", after);
+	tx_audit(&t, "deputy.status", "deputy", deputy_id, json_object_get(before, "mandates"),
+		 json_object_get(after, "mandates"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
 	json_decref(after);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
-
 /* ---- lists, rosters, statistics ---- */
 
 /* Appends the WHERE conditions of f (after "WHERE 1=1") with their parameters. The mandate
@@ -842,7 +763,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
 		return rc;
-	snprintf(pat, patlen, "%s%%", path);
+	region_like_pattern(path, pat, patlen);
 	buf_adds(w, " AND d.region_path LIKE ?");
 	db_ps(p, pat);
 	if (f->date && *f->date) {
@@ -870,7 +791,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		}
 	}
 	if (f->occupation && *f->occupation) {
-		if (!one_of(f->occupation, deputy_occupations))
+		if (!util_one_of(f->occupation, deputy_occupations))
 			return err_field(e, E_INVALID, "bad_param", "occupation", "代表构成类别无效");
 		buf_adds(w, " AND d.occupation = ?");
 		db_ps(p, f->occupation);
@@ -914,7 +835,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	 * the mandates' dates. */
 	if (!strcmp(status, "active") && day == cal_today()) {
 		if (f->level && *f->level) {
-			if (!one_of(f->level, deputy_levels))
+			if (!util_one_of(f->level, deputy_levels))
 				return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
 			buf_adds(w, " AND (d.active_levels & ?) <> 0");
 			db_pi(p, level_bit(f->level));
@@ -934,7 +855,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		need_mandate = 1;
 	}
 	if (f->level && *f->level) {
-		if (!one_of(f->level, deputy_levels))
+		if (!util_one_of(f->level, deputy_levels))
 			return err_field(e, E_INVALID, "bad_param", "level", "代表层级无效");
 		buf_adds(w, " AND m.level = ?");
 		db_ps(p, f->level);
@@ -961,7 +882,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		db_ps_own(p, xstrdup(date));
 		db_ps_own(p, xstrdup(date));
 	} else if (strcmp(status, "all")) {
-		if (!one_of(status, ending_events))
+		if (!util_one_of(status, ending_events))
 			return err_field(e, E_INVALID, "bad_param", "status", "状态应为 active、resigned、recalled、terminated、deceased 或 all");
 		buf_adds(w, " AND m.status = ?");
 		db_ps(p, status);
@@ -976,11 +897,11 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "birth_date", "created_at", "id", NULL};
-	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
+	struct buf w = BUF_INIT_CAP(4096), sql;
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
-	char order[64], full[96], pat[200];
+	char order[64], full[96], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	json_t *items = NULL, *byId = NULL;
 	int64_t total;
@@ -993,6 +914,7 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		return rc;
 	c = db_acquire(db);
 	db_params_init(&p);
+	buf_init(&sql, 0);
 	buf_adds(&w, " WHERE 1=1");
 	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, f, &w, &p, pat, sizeof(pat), e)))
 		goto out;
@@ -1004,14 +926,17 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	}
 	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
 	snprintf(full, sizeof(full), "d.%s, d.id", order);
-	if ((rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
+	if ((buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
+	    (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
 		goto out;
-	buf_reset(&sql);
+	/* The id lists below hold the whole page (an export's page is the whole roster). */
+	buf_init(&sql, 1024 + (size_t)ids->nrows * 24);
 	buf_adds(&sql, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id IN (0");
 	for (int i = 0; i < ids->nrows; i++)
 		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
 	buf_adds(&sql, ")");
-	if ((rc = db_exec(c, sql.data, NULL, &r, e)))
+	if ((buf_failed(&sql) && (rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长"))) ||
+	    (rc = db_exec(c, sql.data, NULL, &r, e)))
 		goto out;
 	items = json_array();
 	byId = json_object();
@@ -1030,7 +955,8 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
 	}
 	buf_adds(&sql, ") ORDER BY m.started_on DESC");
-	if ((rc = db_exec(c, sql.data, NULL, &ms, e)))
+	if ((buf_failed(&sql) && (rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长"))) ||
+	    (rc = db_exec(c, sql.data, NULL, &ms, e)))
 		goto out;
 	for (int i = 0; i < ms->nrows; i++) {
 		json_t *o = json_object_get(byId, db_val(ms, i, 0));
@@ -1124,14 +1050,6 @@ struct tally {
 	int64_t party[16], education[8], ethnicity[64];
 };
 
-static int list_index(const char *v, const char *const *list)
-{
-	for (int i = 0; v && list[i]; i++)
-		if (!strcmp(list[i], v))
-			return i;
-	return -1;
-}
-
 static int tally_row(void *ctx, int n, const char *const *c)
 {
 	struct tally *t = ctx;
@@ -1141,14 +1059,14 @@ static int tally_row(void *ctx, int n, const char *const *c)
 	t->total++;
 	t->women += c[0] && !strcmp(c[0], "female");
 	t->minorities += c[1] && strcmp(c[1], "汉族") != 0;
-	if ((i = list_index(c[2], deputy_occupations)) >= 0)
+	if ((i = util_index_of(c[2], deputy_occupations)) >= 0)
 		t->occ[i]++;
-	if ((i = list_index(c[3], deputy_parties)) >= 0)
+	if ((i = util_index_of(c[3], deputy_parties)) >= 0)
 		t->party[i]++;
 	t->non_cpc += !(c[3] && (!strcmp(c[3], "中共党员") || !strcmp(c[3], "中共预备党员")));
-	if ((i = list_index(c[4], deputy_educations)) >= 0)
+	if ((i = util_index_of(c[4], deputy_educations)) >= 0)
 		t->education[i]++;
-	if ((i = list_index(c[1], deputy_ethnicities)) >= 0)
+	if ((i = util_index_of(c[1], deputy_ethnicities)) >= 0)
 		t->ethnicity[i]++;
 	if (strcmp(birth, t->b35) > 0)
 		t->ages[0]++;
@@ -1184,7 +1102,7 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	struct db_params p;
 	struct deputy_filter ff = *f;
 	struct tally t;
-	char pat[200], date[11], b35[11], b45[11], b55[11], b65[11];
+	char pat[REGION_PATTERN_MAX], date[11], b35[11], b45[11], b55[11], b65[11];
 	int32_t day;
 	int y, m, d, rc;
 	json_t *counts, *shares, *ages, *bd;
@@ -1221,6 +1139,8 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	/* One pass over the covering index, tallied here: cheaper than an aggregate per measure. */
 	buf_addf(&sql, "SELECT d.gender, d.ethnicity, d.occupation, d.party, d.education, d.birth_date"
 		       " FROM deputies d%s", w.data);
+	if ((buf_failed(&w) || buf_failed(&sql)) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长")))
+		goto out;
 	if ((rc = db_each(c, sql.data, &p, tally_row, &t, e)))
 		goto out;
 	counts = json_pack("{s:I, s:I, s:I, s:I}", "women", (json_int_t)t.women, "minorities",
@@ -1249,323 +1169,6 @@ out:
 	db_params_release(&p);
 	buf_release(&w);
 	buf_release(&sql);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-/* ---- deputy groups ---- */
-
-static const struct col group_cols[] = {
-	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
-	{"leader_id", COL_INT}, {"leader_name", COL_STR}, {"member_count", COL_INT},
-	{"created_at", COL_INT}, {NULL, 0}};
-#define GROUP_SELECT                                                                            \
-	"SELECT g.id, g.region_code, r.name, g.name, g.leader_id, l.name,"                         \
-	" (SELECT COUNT(*) FROM mandates m WHERE m.group_id = g.id AND m.status = 'active'),"     \
-	" g.created_at FROM deputy_groups g JOIN regions r ON r.code = g.region_code"              \
-	" LEFT JOIN deputies l ON l.id = g.leader_id"
-
-static int group_load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out,
-		      struct err *e)
-{
-	struct db_params p;
-	struct db_res *r = NULL;
-	char pat[200];
-	int rc;
-
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, pat);
-	if ((rc = db_exec(c, GROUP_SELECT " WHERE g.id = ? AND r.path LIKE ?", &p, &r, e)))
-		return rc;
-	if (r->nrows == 0) {
-		db_res_free(r);
-		return err_set(e, E_NOTFOUND, "not_found", "代表小组不存在");
-	}
-	*out = rows_object(r, 0, group_cols);
-	db_res_free(r);
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
-			     " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
-			     " ORDER BY d.name", &p, &r, e)))
-		return rc;
-	{
-		static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {"gender", COL_STR},
-						  {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
-		json_object_set_new(*out, "members", rows_array(r, cols));
-	}
-	db_res_free(r);
-	return 0;
-}
-
-int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
-{
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	struct actor scope = *a;
-	json_t *o = NULL;
-	int rc;
-
-	*out = NULL;
-	c = db_acquire(db);
-	if (!role_can(a->role, PERM_DEPUTY_READ)) {
-		/* A deputy reads the groups they belong to. */
-		int member = 0;
-		if (!strcmp(a->role, "deputy") && a->deputy_id) {
-			db_params_init(&p);
-			db_pi(&p, id);
-			db_pi(&p, a->deputy_id);
-			if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates WHERE group_id = ? AND deputy_id = ?"
-					     " AND status = 'active'", &p, &r, e)))
-				goto out;
-			member = db_int(r, 0, 0) > 0;
-		}
-		if (!member) {
-			rc = err_set(e, strcmp(a->role, "deputy") ? E_FORBIDDEN : E_NOTFOUND,
-				     strcmp(a->role, "deputy") ? "forbidden" : "not_found",
-				     strcmp(a->role, "deputy") ? "您的角色不能查看代表小组" : "代表小组不存在");
-			goto out;
-		}
-		snprintf(scope.region_path, sizeof(scope.region_path), "/");
-	}
-	if (!(rc = group_load(c, &scope, id, &o, e)))
-		*out = json_pack("{s:o}", "group", o);
-out:
-	db_res_free(r);
-	db_release(db, c);
-	return rc;
-}
-
-int deputy_group_list(struct db *db, const struct actor *a, const char *region, json_t **out,
-		      struct err *e)
-{
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	char path[160], pat[200];
-	int rc;
-
-	*out = NULL;
-	if (!role_can(a->role, PERM_DEPUTY_READ))
-		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
-	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
-		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
-	db_params_init(&p);
-	db_ps(&p, pat);
-	if (!(rc = db_exec(c, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name", &p, &r, e)))
-		*out = json_pack("{s:o}", "items", rows_array(r, group_cols));
-out:
-	db_res_free(r);
-	db_release(db, c);
-	return rc;
-}
-
-/* The leader must hold a current mandate in the group's congress. */
-static int check_member(struct db_conn *c, const char *region, int64_t deputy_id, struct err *e)
-{
-	struct db_params p;
-	struct db_res *r;
-	int rc, ok;
-
-	db_params_init(&p);
-	db_pi(&p, deputy_id);
-	db_ps(&p, region);
-	if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates WHERE deputy_id = ? AND region_code = ?"
-			     " AND status = 'active'", &p, &r, e)))
-		return rc;
-	ok = db_int(r, 0, 0) > 0;
-	db_res_free(r);
-	return ok ? 0 : err_set(e, E_INVALID, "not_member", "代表（编号%lld）不是该人大的现任代表",
-			       (long long)deputy_id);
-}
-
-int deputy_group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-			struct err *e)
-{
-	static const struct jfield spec[] = {
-		{"region_code", JF_STR, 1, 1, 9, "所属人大区划"},
-		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "小组名称"},
-		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
-		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	json_t *o = NULL;
-	char sid[24];
-	int rc;
-
-	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
-		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e)))
-		goto out;
-	if (json_object_get(in, "leader_id") &&
-	    (rc = check_member(c, jsonx_str(in, "region_code"), jsonx_int(in, "leader_id", 0), e)))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "region_code"));
-	db_ps(&p, jsonx_str(in, "name"));
-	if (json_object_get(in, "leader_id"))
-		db_pi(&p, jsonx_int(in, "leader_id", 0));
-	else
-		db_ps(&p, NULL);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
-			" VALUES (?,?,?,?,?) RETURNING id", &p, &r, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
-	if (rc)
-		goto out;
-	snprintf(sid, sizeof(sid), "%s", db_val(r, 0, 0));
-	if ((rc = group_load(c, a, db_int(r, 0, 0), &o, e)) ||
-	    (rc = audit_write(c, a, "group.create", "deputy_group", sid, NULL, o, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "group", o);
-out:
-	json_decref(o);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int deputy_group_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			json_t **out, struct err *e)
-{
-	static const struct jfield spec[] = {
-		{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "小组名称"},
-		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
-		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	json_t *before = NULL, *after = NULL;
-	char sid[24];
-	int rc;
-
-	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
-		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
-		goto out;
-	if (json_object_get(in, "leader_id") &&
-	    (rc = check_member(c, json_string_value(json_object_get(before, "region_code")),
-			       jsonx_int(in, "leader_id", 0), e)))
-		goto out;
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
-	if (json_object_get(in, "leader_id"))
-		db_pi(&p, jsonx_int(in, "leader_id", 0));
-	else if (json_is_integer(json_object_get(before, "leader_id")))
-		db_pi(&p, json_integer_value(json_object_get(before, "leader_id")));
-	else
-		db_ps(&p, NULL);
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	rc = db_exec(c, "UPDATE deputy_groups SET name = ?, leader_id = ?, updated_at = ? WHERE id = ?",
-		     &p, NULL, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if (rc || (rc = group_load(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "group.update", "deputy_group", sid, before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "group", after);
-out:
-	json_decref(before);
-	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int deputy_group_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
-{
-	struct db_conn *c;
-	struct db_params p;
-	json_t *before = NULL;
-	char sid[24];
-	int rc;
-
-	if ((rc = can_write(a, e)))
-		return rc;
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)) ||
-	    (rc = db_exec(c, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", &p, NULL, e)) ||
-	    (rc = db_exec(c, "DELETE FROM deputy_groups WHERE id = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "group.delete", "deputy_group", sid, before, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
-out:
-	json_decref(before);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
-}
-
-int deputy_group_members(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			 json_t **out, struct err *e)
-{
-	static const struct jfield spec[] = {
-		{"deputy_ids", JF_ARR, 1, 0, 500, "小组成员"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	json_t *before = NULL, *after = NULL, *ids, *v;
-	const char *region;
-	char sid[24];
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
-		return rc;
-	ids = json_object_get(in, "deputy_ids");
-	json_array_foreach(ids, i, v)
-		if (!json_is_integer(v))
-			return err_field(e, E_INVALID, "wrong_type", "deputy_ids", "小组成员应为代表编号数组");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = group_load(c, a, id, &before, e)))
-		goto out;
-	region = json_string_value(json_object_get(before, "region_code"));
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", &p, NULL, e)))
-		goto out;
-	json_array_foreach(ids, i, v) {
-		if ((rc = check_member(c, region, json_integer_value(v), e)))
-			goto out;
-		db_params_init(&p);
-		db_pi(&p, id);
-		db_pi(&p, json_integer_value(v));
-		db_ps(&p, region);
-		if ((rc = db_exec(c, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND region_code = ?"
-				     " AND status = 'active'", &p, NULL, e)))
-			goto out;
-	}
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = group_load(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "group.members", "deputy_group", sid,
-			      json_object_get(before, "members"), json_object_get(after, "members"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "group", after);
-out:
-	json_decref(before);
-	json_decref(after);
 	db_rollback(c);
 	db_release(db, c);
 	return rc;

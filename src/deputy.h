@@ -1,6 +1,6 @@
 /* deputy.h: the deputy registry (人大代表): people, their mandates at each level and term with
  * a status history (elected, by-elected, resigned, recalled, terminated, deceased), the roster
- * of a congress on any date, composition statistics, and deputy groups (代表小组).
+ * of a congress on any date, composition statistics (deputy groups are in group.h).
  * Phones and ID numbers are personal data: sealed at rest (crypto.h), masked for display. */
 #ifndef RENDA_DEPUTY_H
 #define RENDA_DEPUTY_H
@@ -58,21 +58,6 @@ int deputy_roster_count(struct db_conn *c, const char *region, const char *level
  * workers and farmers, professionals, officials, non-CPC members, age bands, and breakdowns. */
 int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f,
 		 json_t **out, struct err *e) WUR;
-
-/* Deputy groups. */
-int deputy_group_list(struct db *db, const struct actor *a, const char *region, json_t **out,
-		      struct err *e) WUR;
-/* One group with its members; a deputy account reads the groups it belongs to. */
-int deputy_group_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		     struct err *e) WUR;
-int deputy_group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-			struct err *e) WUR;
-int deputy_group_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			json_t **out, struct err *e) WUR;
-int deputy_group_delete(struct db *db, const struct actor *a, int64_t id, struct err *e) WUR;
-/* Sets the members {"deputy_ids":[...]}: each needs a current mandate in the group's congress. */
-int deputy_group_members(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			 json_t **out, struct err *e) WUR;
 
 /* Validation shared with the importer: checks and normalises one person object (the create
  * fields) and its optional mandate; partial=1 for updates. */

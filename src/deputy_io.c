@@ -1,16 +1,17 @@
 #include "deputy_io.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "role.h"
 #include "rows.h"
+#include "tx.h"
 
 /* The columns an office's roster has, in the template's order. */
 enum column {
@@ -289,8 +290,11 @@ static int insert_rows(struct db_conn *c, const struct actor *a, json_t *people,
 				*e = re1;
 				return re1.kind;
 			}
+			/* A constraint's text is the database's (tables, columns): the row says only that
+			 * its data does not fit. */
 			add_error(re, (size_t)json_integer_value(json_array_get(rownos, i)),
-				  column_for_field(re1.field), re1.msg);
+				  column_for_field(re1.field),
+				  strcmp(re1.code, "constraint") ? re1.msg : "该行数据不符合要求，请检查后重试");
 			if ((rc = db_exec(c, "ROLLBACK TO SAVEPOINT import_row", NULL, NULL, e)))
 				return rc;
 		}
@@ -308,8 +312,7 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 	enum sheet_format fmt;
 	struct sheet s;
 	struct rowerr re = {json_array(), 0, 0, 0};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	struct db_conn *c;
 	struct db_res *r = NULL;
 	json_t *people = json_array(), *rownos = json_array(), *shown = json_array(), *import_id = json_null();
 	char *text = NULL, *sealed = NULL;
@@ -350,27 +353,24 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 	/* A dry run inside a transaction that is rolled back finds what only the database knows:
 	 * unknown or out-of-scope regions, ID numbers already registered or repeated in the file. */
 	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = insert_rows(c, a, people, rownos, &re, progress, e)))
-		goto out;
+	rc = db_begin(c, e);
+	if (!rc)
+		rc = insert_rows(c, a, people, rownos, &re, progress, e);
 	db_rollback(c);
+	db_release(db, c);
+	if (rc)
+		goto out;
+	/* Nothing was kept: the sealed rows wait for the confirmation as an import batch. */
 	if (re.count == 0) {
+		struct tx t;
 		text = json_dumps(people, JSON_COMPACT);
 		if ((rc = crypto_seal(text, &sealed, e)))
 			goto out;
-		db_params_init(&p);
-		db_ps(&p, a->region_code);
-		if (a->account_id)
-			db_pi(&p, a->account_id);
-		else
-			db_ps(&p, NULL);
-		db_pi(&p, util_now());
-		db_pi(&p, (int64_t)json_array_size(people));
-		db_ps(&p, sealed);
-		if ((rc = db_begin(c, e)) ||
-		    (rc = db_exec(c, "INSERT INTO imports (kind, region_code, created_by, created_at, status,"
-				     " row_count, payload) VALUES ('deputies',?,?,?,'preview',?,?) RETURNING id",
-				  &p, &r, e)) ||
-		    (rc = db_commit(c, e)))
+		tx_begin(&t, db, a, e);
+		tx_exec(&t, &r, "INSERT INTO imports (kind, region_code, created_by, created_at, status, row_count, payload)"
+				" VALUES ('deputies',?,?,?,'preview',?,?) RETURNING id", "sniis", a->region_code,
+			a->account_id, util_now(), (int64_t)json_array_size(people), sealed);
+		if ((rc = tx_end(&t)))
 			goto out;
 		json_decref(import_id);
 		import_id = json_integer(db_int(r, 0, 0));
@@ -395,10 +395,6 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 			 (json_int_t)total, "valid", (json_int_t)(total - (size_t)re.bad_rows),
 			 "error_count", (json_int_t)re.count, "errors", re.list, "rows", shown);
 out:
-	if (c) {
-		db_rollback(c);
-		db_release(db, c);
-	}
 	sheet_release(&s);
 	free(text);
 	free(sealed);
@@ -415,11 +411,10 @@ int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id,
 		      io_progress progress, json_t **out, struct err *e)
 {
 	struct rowerr re = {json_array(), 0, 0, 0};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *people = NULL, *rownos = NULL, *summary = NULL;
-	char *text = NULL, sid[24];
+	char *text = NULL;
 	int rc;
 
 	*out = NULL;
@@ -427,54 +422,41 @@ int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id,
 		json_decref(re.list);
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能导入代表");
 	}
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, import_id);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = db_exec(c, "SELECT created_by, status, payload, row_count FROM imports WHERE id = ? AND kind = 'deputies'",
-			  &p, &r, e)))
-		goto out;
-	/* Only the account that previewed the file may import it. */
-	if (r->nrows == 0 || db_int(r, 0, 0) != a->account_id) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "导入批次不存在");
-		goto out;
-	}
-	if (strcmp(db_val(r, 0, 1), "preview")) {
-		rc = err_set(e, E_CONFLICT, "already_imported", "该批次已经导入，不能重复导入");
-		goto out;
-	}
-	if ((rc = crypto_open(db_val(r, 0, 2), &text, e)))
+	/* The batch's row is locked: a second confirmation waits, then finds it imported. */
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "imports", import_id, "导入批次") ||
+	    tx_exec(&t, &r, "SELECT created_by, status, payload, row_count FROM imports WHERE id = ? AND kind = 'deputies'",
+		    "i", import_id) ||
+	    /* Only the account that previewed the file may import it. */
+	    ((r->nrows == 0 || db_int(r, 0, 0) != a->account_id) &&
+	     tx_fail(&t, E_NOTFOUND, "not_found", "导入批次不存在")) ||
+	    (strcmp(db_val(r, 0, 1), "preview") &&
+	     tx_fail(&t, E_CONFLICT, "already_imported", "该批次已经导入，不能重复导入")) ||
+	    tx_check(&t, crypto_open(db_val(r, 0, 2), &text, e)))
 		goto out;
 	people = json_loads(text, 0, NULL);
-	if (!json_is_array(people)) {
-		rc = err_set(e, E_INTERNAL, "bad_import", "导入批次数据损坏");
+	if (!json_is_array(people) && tx_fail(&t, E_INTERNAL, "bad_import", "导入批次数据损坏"))
 		goto out;
-	}
 	rownos = json_array();
 	for (size_t i = 0; i < json_array_size(people); i++)
 		json_array_append_new(rownos, json_integer((json_int_t)i + 1));
-	if ((rc = insert_rows(c, a, people, rownos, &re, progress, e)))
+	if (tx_check(&t, insert_rows(t.c, a, people, rownos, &re, progress, e)))
 		goto out;
-	if (re.count) {
-		/* Something changed since the preview (another import, an edit): nothing is kept. */
-		json_t *first = json_array_get(re.list, 0);
-		rc = err_set(e, E_CONFLICT, "import_conflict", "导入失败，数据自预览后已发生变化：%s，请重新上传预览",
-			     json_string_value(json_object_get(first, "message")));
+	/* Something changed since the preview (another import, an edit): nothing is kept. */
+	if (re.count && tx_fail(&t, E_CONFLICT, "import_conflict", "导入失败，数据自预览后已发生变化：%s，请重新上传预览",
+				 jsonx_str(json_array_get(re.list, 0), "message")))
 		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, import_id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)import_id);
 	summary = json_pack("{s:I, s:I}", "import_id", (json_int_t)import_id, "rows",
 			    (json_int_t)json_array_size(people));
-	if ((rc = db_exec(c, "UPDATE imports SET status = 'done', payload = '' WHERE id = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "deputy.import", "import", sid, NULL, summary, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:I}", "imported", (json_int_t)json_array_size(people));
+	tx_exec(&t, NULL, "UPDATE imports SET status = 'done', payload = '' WHERE id = ? AND status = 'preview'", "i",
+		import_id);
+	tx_expect_one(&t);
+	tx_audit(&t, "deputy.import", "import", import_id, NULL, summary);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:I}", "imported", (json_int_t)json_array_size(people));
 	if (text) {
-		memset(text, 0, strlen(text));
+		sodium_memzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(summary);
@@ -482,8 +464,6 @@ out:
 	json_decref(rownos);
 	json_decref(re.list);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -519,8 +499,8 @@ int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_f
 		row[C_OCCUPATION] = label_of(jsonx_str(o, "occupation"), occupation_labels, ARRAY_LEN(occupation_labels));
 		row[C_EMPLOYER] = jsonx_str(o, "employer");
 		row[C_POST] = jsonx_str(o, "post");
-		row[C_PHONE] = jsonx_str(o, "phone") ? jsonx_str(o, "phone") : "";
-		row[C_ID] = jsonx_str(o, "id_number") ? jsonx_str(o, "id_number") : "";
+		row[C_PHONE] = jsonx_str_or(o, "phone", "");
+		row[C_ID] = jsonx_str_or(o, "id_number", "");
 		row[C_REGION] = jsonx_str(o, "region_code");
 		row[C_LEVEL] = m ? label_of(jsonx_str(m, "level"), level_labels, ARRAY_LEN(level_labels)) : "";
 		row[C_TERM] = m ? term : "";

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "region.h"
 #include "role.h"
+#include "tx.h"
 
 static const struct col cols[] = {
 	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
@@ -33,10 +33,10 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -58,7 +58,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	int64_t total;
 	int rc;
@@ -72,7 +72,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&where, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -89,6 +89,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	/* Sort keys are qualified with the table for the join; ties break on id for stable pages. */
 	snprintf(full, sizeof(full), "%s%s, h.id", strncmp(order, "h.", 2) ? "h." : "", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT, where.data, &p,
 			    full, q, &total, &r, e)))
 		goto out;
@@ -158,10 +159,9 @@ int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"contact_person", JF_STR, 0, 0, LIMIT_NAME_CHARS, "联系人"},
 		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
+	struct tx t;
 	json_t *o = NULL;
-	int64_t id;
-	char sid[24];
+	int64_t id = 0;
 	int rc;
 
 	*out = NULL;
@@ -169,22 +169,17 @@ int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return rc;
 	if (!phone_ok(jsonx_str(in, "phone")))
 		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) ||
-	    (rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e)) ||
-	    (rc = handler_insert(c, jsonx_str(in, "region_code"), jsonx_str(in, "name"),
-				 jsonx_str(in, "contact_person"), jsonx_str(in, "phone"), &id, e)) ||
-	    (rc = load(c, a, id, &o, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) || tx_check(&t, region_scope(t.c, a, jsonx_str(in, "region_code"), NULL, 0, e)) ||
+	    tx_check(&t, handler_insert(t.c, jsonx_str(in, "region_code"), jsonx_str(in, "name"),
+					jsonx_str(in, "contact_person"), jsonx_str(in, "phone"), &id, e)) ||
+	    tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "handler.create", "handler", sid, NULL, o, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "handler", o);
+	tx_audit(&t, "handler.create", "handler", id, NULL, o);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "handler", o);
 	json_decref(o);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -197,10 +192,8 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},
 		{"active", JF_BOOL, 0, 0, 0, "启用状态"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
@@ -208,61 +201,42 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		return rc;
 	if (!phone_ok(jsonx_str(in, "phone")))
 		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "handlers", id, "承办单位") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name") ? jsonx_str(in, "name") : json_string_value(json_object_get(before, "name")));
-	db_ps(&p, jsonx_str(in, "contact_person") ? jsonx_str(in, "contact_person")
-						   : json_string_value(json_object_get(before, "contact_person")));
-	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : json_string_value(json_object_get(before, "phone")));
-	db_pi(&p, jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))));
-	db_pi(&p, util_now());
-	db_pi(&p, id);
-	rc = db_exec(c, "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?,"
-			" updated_at = ? WHERE id = ?", &p, NULL, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的承办单位");
-	if (rc || (rc = load(c, a, id, &after, e)))
-		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "handler.update", "handler", sid, before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "handler", after);
+	if (tx_exec(&t, NULL, "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?, updated_at = ?"
+			      " WHERE id = ?", "sssiii", jsonx_str_or(in, "name", jsonx_str(before, "name")),
+		    jsonx_str_or(in, "contact_person", jsonx_str(before, "contact_person")),
+		    jsonx_str_or(in, "phone", jsonx_str(before, "phone")),
+		    (int64_t)jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))), util_now(),
+		    id) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的承办单位");
+	if (tx_ok(&t) && !tx_check(&t, load(t.c, a, id, &after, e)))
+		tx_audit(&t, "handler.update", "handler", id, before, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "handler", after);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
 int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL;
-	char sid[24];
 	int rc;
 
 	if ((rc = check_write(a, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "handlers", id, "承办单位") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	db_params_init(&p);
-	db_pi(&p, id);
-	rc = db_exec(c, "DELETE FROM handlers WHERE id = ?", &p, NULL, e);
-	if (rc == E_CONFLICT)
-		rc = err_set(e, E_CONFLICT, "in_use", "该承办单位已有关联账号或业务，不能删除，可改为停用");
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if (rc || (rc = audit_write(c, a, "handler.delete", "handler", sid, before, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
+	if (tx_exec(&t, NULL, "DELETE FROM handlers WHERE id = ?", "i", id) == E_CONFLICT)
+		err_set(e, E_CONFLICT, "in_use", "该承办单位已有关联账号或业务，不能删除，可改为停用");
+	tx_audit(&t, "handler.delete", "handler", id, before, NULL);
 out:
+	rc = tx_end(&t);
 	json_decref(before);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }

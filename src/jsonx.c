@@ -145,6 +145,12 @@ const char *jsonx_str(json_t *obj, const char *name)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+const char *jsonx_str_or(json_t *obj, const char *name, const char *dflt)
+{
+	const char *v = jsonx_str(obj, name);
+	return v ? v : dflt;
+}
+
 long long jsonx_int(json_t *obj, const char *name, long long dflt)
 {
 	json_t *v = json_object_get(obj, name);

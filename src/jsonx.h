@@ -30,6 +30,9 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e) WUR;
 
 /* Borrowed string value of a field, or NULL when absent or null. */
 const char *jsonx_str(json_t *obj, const char *name);
+/* The same, or dflt when absent or null: a field's default ("" for an optional text), or on an
+ * update the stored value (jsonx_str_or(in, "name", jsonx_str(before, "name"))). */
+const char *jsonx_str_or(json_t *obj, const char *name, const char *dflt);
 /* A text the step needs: present with at least min characters, else E_INVALID "missing_field"
  * naming the field ("请填写<label>（至少 N 个字）"). */
 int jsonx_need_text(json_t *obj, const char *name, const char *label, int min, struct err *e) WUR;

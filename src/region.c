@@ -3,23 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "cache.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "role.h"
 #include "rows.h"
+#include "tx.h"
 
 static const char *const levels[] = {"city", "county", "district", "township", "street", "devzone", NULL};
-
-static int level_valid(const char *l)
-{
-	for (int i = 0; levels[i]; i++)
-		if (strcmp(levels[i], l) == 0)
-			return 1;
-	return 0;
-}
 
 static int level_is_grassroots(const char *l)
 {
@@ -89,6 +81,21 @@ int region_path_in_scope(const struct actor *a, const char *path)
 	return path && strncmp(path, a->region_path, strlen(a->region_path)) == 0;
 }
 
+const char *region_like_pattern(const char *path, char *pat, size_t n)
+{
+	size_t len = strlen(path);
+	if (n == 0)
+		return pat;
+	if (len + 2 > n) {
+		pat[0] = '\0';
+		return pat;
+	}
+	memcpy(pat, path, len);
+	pat[len] = '%';
+	pat[len + 1] = '\0';
+	return pat;
+}
+
 int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
 		 size_t pathlen, struct err *e)
 {
@@ -107,6 +114,15 @@ int region_scope(struct db_conn *c, const struct actor *a, const char *code, cha
 	else if (path)
 		snprintf(path, pathlen, "%s", db_val(r, 0, 0));
 	db_res_free(r);
+	return rc;
+}
+
+int region_scope_field(struct db_conn *c, const struct actor *a, const char *code, const char *field,
+		       const char *label, char *path, size_t pathlen, struct err *e)
+{
+	int rc = region_scope(c, a, code, path, pathlen, e);
+	if (rc == E_NOTFOUND)
+		rc = err_field(e, E_INVALID, "bad_region", field, "%s不存在", label);
 	return rc;
 }
 
@@ -146,7 +162,7 @@ int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *
 	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *byCode = NULL, *roots = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
@@ -154,7 +170,7 @@ int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看区划");
 		goto out;
 	}
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	if ((rc = db_exec(c, REGION_SELECT " WHERE r.path LIKE ? ORDER BY r.path", &p, &r, e)))
@@ -325,6 +341,15 @@ int region_insert_unit(struct db_conn *c, const char *code, const char *name, co
 			  " VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
 }
 
+/* Locks the region's row until the transaction ends (regions are keyed by their code). A region
+ * that does not exist is left to region_scope to report. */
+static int lock_region(struct tx *t, const char *code)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT code FROM regions WHERE code = ?%s", db_lock_clause(t->c, 1));
+	return tx_exec(t, NULL, sql, "s", code);
+}
+
 int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		  struct err *e)
 {
@@ -334,8 +359,7 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 		{"level", JF_STR, 1, 1, 16, "层级"},
 		{"parent_code", JF_STR, 1, 1, 9, "上级区划"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c = NULL;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	const char *code, *level, *parent;
 	json_t *o = NULL;
@@ -349,37 +373,26 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	code = jsonx_str(in, "code");
 	level = jsonx_str(in, "level");
 	parent = jsonx_str(in, "parent_code");
-	if (!level_valid(level))
+	if (!util_one_of(level, levels))
 		return err_field(e, E_INVALID, "bad_level", "level", "层级应为 city、county、district、township、street 或 devzone");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t))
 		goto out;
-	if ((rc = region_scope(c, a, parent, NULL, 0, e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_parent", "parent_code", "上级区划“%s”不存在", parent);
+	if ((rc = region_scope(t.c, a, parent, NULL, 0, e)) == E_NOTFOUND)
+		rc = err_field(e, E_INVALID, "bad_parent", "parent_code", "上级区划“%s”不存在", parent);
+	if (tx_check(&t, rc) || tx_exec(&t, &r, "SELECT level FROM regions WHERE code = ?", "s", parent) ||
+	    tx_check(&t, region_check_code(code, level, parent, db_val(r, 0, 0), e)) ||
+	    tx_check(&t, region_insert(t.c, code, parent, jsonx_str(in, "name"), level, e)) ||
+	    tx_check(&t, load_region(t.c, code, &o, e)))
 		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, parent);
-	if ((rc = db_exec(c, "SELECT level FROM regions WHERE code = ?", &p, &r, e)))
-		goto out;
-	if ((rc = region_check_code(code, level, parent, db_val(r, 0, 0), e)))
-		goto out;
-	if ((rc = region_insert(c, code, parent, jsonx_str(in, "name"), level, e)))
-		goto out;
-	if ((rc = load_region(c, code, &o, e)))
-		goto out;
-	if ((rc = audit_write(c, a, "region.create", "region", code, NULL, o, e)))
-		goto out;
-	if ((rc = db_commit(c, e)))
-		goto out;
-	changed(db);
-	*out = json_pack("{s:O}", "region", o);
+	tx_audit_s(&t, "region.create", "region", code, NULL, o);
 out:
+	if (!(rc = tx_end(&t))) {
+		changed(db);
+		*out = json_pack("{s:O}", "region", o);
+	}
 	json_decref(o);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -388,8 +401,7 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 {
 	static const struct jfield spec[] = {
 		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	int rc;
 
@@ -398,26 +410,21 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
-	    (rc = load_region(c, code, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
+	    tx_check(&t, load_region(t.c, code, &before, e)) ||
+	    tx_exec(&t, NULL, "UPDATE regions SET name = ?, updated_at = ? WHERE code = ?", "sis",
+		    jsonx_str(in, "name"), util_now(), code) ||
+	    tx_check(&t, load_region(t.c, code, &after, e)))
 		goto out;
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name"));
-	db_pi(&p, util_now());
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "UPDATE regions SET name = ?, updated_at = ? WHERE code = ?", &p, NULL, e)) ||
-	    (rc = load_region(c, code, &after, e)) ||
-	    (rc = audit_write(c, a, "region.update", "region", code, before, after, e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	changed(db);
-	*out = json_pack("{s:O}", "region", after);
+	tx_audit_s(&t, "region.update", "region", code, before, after);
 out:
+	if (!(rc = tx_end(&t))) {
+		changed(db);
+		*out = json_pack("{s:O}", "region", after);
+	}
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -429,44 +436,32 @@ int region_delete(struct db *db, const struct actor *a, const char *code, struct
 		{"SELECT COUNT(*) FROM handlers WHERE region_code = ?", "承办单位"},
 		{"SELECT COUNT(*) FROM accounts WHERE region_code = ?", "账号"},
 	};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *before = NULL;
 	int rc;
 
 	if (!role_can(a->role, PERM_REGION_WRITE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
-	    (rc = load_region(c, code, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
+	    tx_check(&t, load_region(t.c, code, &before, e)) ||
+	    (!strcmp(code, a->region_code) && tx_fail(&t, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划")))
 		goto out;
-	if (!strcmp(code, a->region_code)) {
-		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划");
-		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, code);
 	for (size_t i = 0; i < ARRAY_LEN(uses); i++) {
-		if ((rc = db_exec(c, uses[i][0], &p, &r, e)))
+		if (tx_exec(&t, &r, uses[i][0], "s", code) ||
+		    (db_int(r, 0, 0) > 0 && tx_fail(&t, E_CONFLICT, "in_use", "该区划下还有%s，不能删除", uses[i][1])))
 			goto out;
-		if (db_int(r, 0, 0) > 0) {
-			rc = err_set(e, E_CONFLICT, "in_use", "该区划下还有%s，不能删除", uses[i][1]);
-			goto out;
-		}
 		db_res_free(r);
 		r = NULL;
 	}
-	if ((rc = db_exec(c, "DELETE FROM regions WHERE code = ?", &p, NULL, e)) ||
-	    (rc = audit_write(c, a, "region.delete", "region", code, before, NULL, e)))
-		goto out;
-	if (!(rc = db_commit(c, e)))
-		changed(db);
+	tx_exec(&t, NULL, "DELETE FROM regions WHERE code = ?", "s", code);
+	tx_audit_s(&t, "region.delete", "region", code, before, NULL);
 out:
+	if (!(rc = tx_end(&t)))
+		changed(db);
 	json_decref(before);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -479,11 +474,9 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 		{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},
 		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "电话"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
-	const char *kind;
+	const char *kind, *name, *address, *phone, *want;
 	int rc;
 
 	*out = NULL;
@@ -492,42 +485,29 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	kind = jsonx_str(in, "kind");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = region_scope(c, a, code, NULL, 0, e)) ||
-	    (rc = load_region(c, code, &before, e)))
+	name = jsonx_str(in, "name");
+	address = jsonx_str_or(in, "address", "");
+	phone = jsonx_str_or(in, "phone", "");
+	/* The region's lock also orders two first saves of its unit (update, else insert). */
+	tx_begin(&t, db, a, e);
+	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
+	    tx_check(&t, load_region(t.c, code, &before, e)))
 		goto out;
-	if (strcmp(kind, unit_kind_for(json_string_value(json_object_get(before, "level"))))) {
-		rc = err_field(e, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s",
-			       unit_kind_for(json_string_value(json_object_get(before, "level"))));
+	want = unit_kind_for(jsonx_str(before, "level"));
+	if ((strcmp(kind, want) && tx_fail_field(&t, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s", want)) ||
+	    tx_exec(&t, NULL, "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"
+			      " WHERE region_code = ?", "ssssis", name, kind, address, phone, util_now(), code) ||
+	    (db_changes(t.c) == 0 && tx_check(&t, region_insert_unit(t.c, code, name, kind, address, phone, e))) ||
+	    tx_check(&t, load_region(t.c, code, &after, e)))
 		goto out;
-	}
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name"));
-	db_ps(&p, kind);
-	db_ps(&p, jsonx_str(in, "address") ? jsonx_str(in, "address") : "");
-	db_ps(&p, jsonx_str(in, "phone") ? jsonx_str(in, "phone") : "");
-	db_pi(&p, util_now());
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"
-			     " WHERE region_code = ?", &p, NULL, e)))
-		goto out;
-	if (db_changes(c) == 0 &&
-	    (rc = region_insert_unit(c, code, jsonx_str(in, "name"), kind, jsonx_str(in, "address"),
-				     jsonx_str(in, "phone"), e)))
-		goto out;
-	if ((rc = load_region(c, code, &after, e)) ||
-	    (rc = audit_write(c, a, "unit.save", "unit", code, json_object_get(before, "unit"),
-			      json_object_get(after, "unit"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	changed(db);
-	*out = json_pack("{s:O}", "unit", json_object_get(after, "unit"));
+	tx_audit_s(&t, "unit.save", "unit", code, json_object_get(before, "unit"), json_object_get(after, "unit"));
 out:
+	if (!(rc = tx_end(&t))) {
+		changed(db);
+		*out = json_pack("{s:O}", "unit", json_object_get(after, "unit"));
+	}
 	json_decref(before);
 	json_decref(after);
-	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 

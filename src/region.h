@@ -12,8 +12,17 @@
  * E_FORBIDDEN "out_of_scope". On success copies its path into path (may be NULL). */
 int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
 		 size_t pathlen, struct err *e) WUR;
+/* region_scope for a region a request names in one of its fields: an absent region is E_INVALID
+ * "bad_region" "<label>不存在" naming the field, not E_NOTFOUND (the request is wrong, not the URL). */
+int region_scope_field(struct db_conn *c, const struct actor *a, const char *code, const char *field,
+		       const char *label, char *path, size_t pathlen, struct err *e) WUR;
 /* 1 if the stored path lies within the actor's subtree. */
 int region_path_in_scope(const struct actor *a, const char *path);
+/* The LIKE pattern of the subtree under a region path ("/329900/329981/" → "/329900/329981/%")
+ * into pat (n bytes, REGION_PATTERN_MAX is enough for any path). A path that does not fit gives
+ * "", which matches no region, so a cut-off pattern can never widen a scope. Returns pat. */
+#define REGION_PATTERN_MAX 200
+const char *region_like_pattern(const char *path, char *pat, size_t n);
 
 /* The tree under the actor's region: a new {"regions":[...]} owned by the caller. */
 int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;

@@ -65,3 +65,13 @@ json_t *role_labels(void)
 		json_object_set_new(o, roles[i].name, json_string(roles[i].label));
 	return o;
 }
+
+int role_is_handler(const char *name)
+{
+	return name && !strcmp(name, "handler");
+}
+
+int role_is_deputy(const char *name)
+{
+	return name && !strcmp(name, "deputy");
+}

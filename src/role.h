@@ -31,6 +31,10 @@ int role_valid(const char *name);
 const char *role_label(const char *name);
 /* 1 if the role holds every permission in perms. */
 int role_can(const char *name, unsigned perms);
+/* The roles whose accounts act for someone: a handling unit's staff (the account's handler_id)
+ * and a deputy (its deputy_id). What they see is decided by whom they act for, not by scope. */
+int role_is_handler(const char *name);
+int role_is_deputy(const char *name);
 /* NULL-terminated list of role identifiers. */
 extern const char *const role_names[];
 /* {role: Chinese name} for every role, in the roles' order: a new object owned by the caller. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "jsonx.h"
@@ -12,6 +11,7 @@
 #include "region.h"
 #include "role.h"
 #include "schedule.h"
+#include "tx.h"
 
 #define MAX_RULES 64        /* a station's schedule has a handful of rules */
 #define MAX_RECEPTIONS 400  /* a calendar spans at most a year and a day */
@@ -22,10 +22,8 @@ static const char *const kind_labels[] = {"代表联络站", "代表之家", "�
 
 static const char *kind_label(const char *k)
 {
-	for (int i = 0; kinds[i]; i++)
-		if (!strcmp(kinds[i], k))
-			return kind_labels[i];
-	return "";
+	int i = util_index_of(k, kinds);
+	return i < 0 ? "" : kind_labels[i];
 }
 
 static int can_read(const struct actor *a, struct err *e)
@@ -54,7 +52,7 @@ static const struct col cols[] = {
 
 static void add_label(json_t *o)
 {
-	json_object_set_new(o, "kind_name", json_string(kind_label(json_string_value(json_object_get(o, "kind")))));
+	json_object_set_new(o, "kind_name", json_string(kind_label(jsonx_str(o, "kind"))));
 }
 
 /* Loads the station row within scope; E_NOTFOUND outside. */
@@ -62,10 +60,10 @@ static int load_row(struct db_conn *c, const struct actor *a, int64_t id, json_t
 {
 	struct db_params p;
 	struct db_res *r;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+	region_like_pattern(a->region_path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_pi(&p, id);
 	db_ps(&p, pat);
@@ -219,7 +217,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[200];
+	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
 	char *like = NULL;
 	json_t *items;
 	int64_t total;
@@ -228,18 +226,13 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	*out = NULL;
 	if ((rc = can_read(a, e)) || (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
 		return rc;
-	if (kind && *kind) {
-		int ok = 0;
-		for (int i = 0; kinds[i]; i++)
-			ok |= !strcmp(kinds[i], kind);
-		if (!ok)
-			return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
-	}
+	if (kind && *kind && !util_one_of(kind, kinds))
+		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
 	c = db_acquire(db);
 	snprintf(path, sizeof(path), "%s", a->region_path);
 	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&w, " WHERE r.path LIKE ?");
 	db_ps(&p, pat);
@@ -255,6 +248,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	}
 	snprintf(full, sizeof(full), "s.%s, s.id", order);
 	if ((rc = db_begin_read(c, e)) ||
+	    (buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
 	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT, w.data, &p, full, q,
 			    &total, &r, e)))
 		goto out;
@@ -333,46 +327,36 @@ static const struct jfield station_update_spec[] = {
 
 static int check_kind(const char *k, struct err *e)
 {
-	for (int i = 0; k && kinds[i]; i++)
-		if (!strcmp(kinds[i], k))
-			return 0;
+	if (util_one_of(k, kinds))
+		return 0;
 	return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 station（代表联络站）、home（代表之家）或 contact_point（代表联系点）");
 }
 
 int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		   struct err *e)
 {
-	struct db_conn *c;
+	struct tx t;
 	json_t *o = NULL;
-	int64_t id;
-	char sid[24];
+	int64_t id = 0;
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec, e)) ||
 	    (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)))
+	tx_begin(&t, db, a, e);
+	if (!tx_ok(&t) ||
+	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", NULL, 0, e)) ||
+	    tx_check(&t, station_insert(t.c, jsonx_str(in, "region_code"), jsonx_str(in, "name"), jsonx_str(in, "kind"),
+					jsonx_str(in, "address"), jsonx_str(in, "opening_hours"),
+					jsonx_str(in, "phone"), &id, e)) ||
+	    tx_check(&t, load_full(t.c, a, id, &o, e)))
 		goto out;
-	if ((rc = region_scope(c, a, jsonx_str(in, "region_code"), NULL, 0, e))) {
-		if (rc == E_NOTFOUND)
-			rc = err_field(e, E_INVALID, "bad_region", "region_code", "所属区划不存在");
-		goto out;
-	}
-	if ((rc = station_insert(c, jsonx_str(in, "region_code"), jsonx_str(in, "name"), jsonx_str(in, "kind"),
-				 jsonx_str(in, "address"), jsonx_str(in, "opening_hours"),
-				 jsonx_str(in, "phone"), &id, e)) ||
-	    (rc = load_full(c, a, id, &o, e)))
-		goto out;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "station.create", "station", sid, NULL, o, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "station", o);
+	tx_audit(&t, "station.create", "station", id, NULL, o);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "station", o);
 	json_decref(o);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -381,10 +365,9 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 {
 	static const char *const fields[] = {"name", "kind", "address", "opening_hours", "phone", NULL};
 	struct buf sql = BUF_INIT_CAP(2048);
-	struct db_conn *c;
+	struct tx t;
 	struct db_params p;
 	json_t *before = NULL, *after = NULL;
-	char sid[24];
 	int rc;
 
 	*out = NULL;
@@ -392,9 +375,6 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		return rc;
 	if (jsonx_str(in, "kind") && (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
-		goto out;
 	db_params_init(&p);
 	buf_adds(&sql, "UPDATE stations SET updated_at = ?");
 	db_pi(&p, util_now());
@@ -409,50 +389,41 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	}
 	buf_adds(&sql, " WHERE id = ?");
 	db_pi(&p, id);
-	rc = db_exec(c, sql.data, &p, NULL, e);
-	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		rc = err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if (rc || (rc = load_full(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "station.update", "station", sid, before, after, e)) ||
-	    (rc = db_commit(c, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
 		goto out;
-	*out = json_pack("{s:O}", "station", after);
+	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
+		goto out;
+	if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
+	if (tx_ok(&t) && !tx_check(&t, load_full(t.c, a, id, &after, e)))
+		tx_audit(&t, "station.update", "station", id, before, after);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "station", after);
 	buf_release(&sql);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
 int station_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL;
-	char sid[24];
 	int rc;
 
 	if ((rc = can_write(a, e)))
 		return rc;
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
 		goto out;
-	rc = db_exec(c, "DELETE FROM stations WHERE id = ?", &p, NULL, e);
-	if (rc == E_CONFLICT)
-		rc = err_set(e, E_CONFLICT, "in_use", "该联络站已有业务记录，不能删除，可改为停用");
-	if (rc || (rc = audit_write(c, a, "station.delete", "station", sid, before, NULL, e)))
-		goto out;
-	rc = db_commit(c, e);
+	if (tx_exec(&t, NULL, "DELETE FROM stations WHERE id = ?", "i", id) == E_CONFLICT)
+		err_set(e, E_CONFLICT, "in_use", "该联络站已有业务记录，不能删除，可改为停用");
+	tx_audit(&t, "station.delete", "station", id, before, NULL);
 out:
+	rc = tx_end(&t);
 	json_decref(before);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -484,60 +455,44 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 {
 	int64_t ids[500];
 	size_t n;
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *before = NULL, *after = NULL;
-	char sid[24], pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = read_ids(in, ids, 500, &n, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+	region_like_pattern(a->region_path, pat, sizeof(pat));
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)) ||
+	    tx_exec(&t, NULL, "DELETE FROM station_deputies WHERE station_id = ?", "i", id))
 		goto out;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "DELETE FROM station_deputies WHERE station_id = ?", &p, NULL, e)))
-		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", a->region_path);
 	for (size_t i = 0; i < n; i++) {
 		/* The deputy must be one the actor can see, with a current mandate. */
-		db_params_init(&p);
-		db_pi(&p, ids[i]);
-		db_ps(&p, pat);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
-				     " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
-				  &p, &r, e)))
+		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
+				    " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
+			    "is", ids[i], pat) ||
+		    (db_int(r, 0, 0) == 0 &&
+		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
+				   "代表（编号%lld）不存在、不在管理范围内或已不是现任代表", (long long)ids[i])))
 			goto out;
-		if (db_int(r, 0, 0) == 0) {
-			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不存在、不在管理范围内或已不是现任代表",
-				       (long long)ids[i]);
-			goto out;
-		}
 		db_res_free(r);
 		r = NULL;
-		db_params_init(&p);
-		db_pi(&p, id);
-		db_pi(&p, ids[i]);
-		if ((rc = db_exec(c, "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
-				     " ON CONFLICT DO NOTHING", &p, NULL, e)))
+		if (tx_exec(&t, NULL, "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
+				      " ON CONFLICT DO NOTHING", "ii", id, ids[i]))
 			goto out;
 	}
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = load_full(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "station.deputies", "station", sid, json_object_get(before, "deputies"),
-			      json_object_get(after, "deputies"), e)) ||
-	    (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "station", after);
+	if (!tx_check(&t, load_full(t.c, a, id, &after, e)))
+		tx_audit(&t, "station.deputies", "station", id, json_object_get(before, "deputies"),
+			 json_object_get(after, "deputies"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "station", after);
 	db_res_free(r);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -554,13 +509,11 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 		{"end_time", JF_STR, 0, 1, 5, "结束时间"},
 		{"note", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "备注"},
 		{NULL, 0, 0, 0, 0, NULL}};
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	const char *start, *end;
 	int32_t day = 0;
 	int kind, rc;
-	char sid[24];
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
@@ -585,83 +538,53 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	if ((kind == RULE_ONCE || kind == RULE_CANCEL) &&
 	    (!jsonx_str(in, "date") || cal_parse(jsonx_str(in, "date"), &day)))
 		return err_field(e, E_INVALID, "bad_date", "date", "请填写有效的日期（YYYY-MM-DD）");
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
 		goto out;
-	if (json_array_size(json_object_get(before, "rules")) >= MAX_RULES) {
-		rc = err_set(e, E_INVALID, "too_many", "每个联络站最多%d条接待规则", MAX_RULES);
+	if (json_array_size(json_object_get(before, "rules")) >= MAX_RULES &&
+	    tx_fail(&t, E_INVALID, "too_many", "每个联络站最多%d条接待规则", MAX_RULES))
 		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, jsonx_str(in, "kind"));
-	if (kind == RULE_MONTHLY_DAY)
-		db_pi(&p, jsonx_int(in, "day", 0));
-	else
-		db_ps(&p, NULL);
-	if (kind == RULE_MONTHLY_WEEKDAY)
-		db_pi(&p, jsonx_int(in, "nth", 0));
-	else
-		db_ps(&p, NULL);
-	if (kind == RULE_MONTHLY_WEEKDAY || kind == RULE_WEEKLY)
-		db_pi(&p, jsonx_int(in, "weekday", 0));
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, (kind == RULE_ONCE || kind == RULE_CANCEL) ? jsonx_str(in, "date") : NULL);
-	db_ps(&p, kind == RULE_CANCEL ? "00:00" : start);
-	db_ps(&p, kind == RULE_CANCEL ? "00:00" : end);
-	db_ps(&p, jsonx_str(in, "note") ? jsonx_str(in, "note") : "");
-	db_pi(&p, util_now());
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = db_exec(c, "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
-			     " start_time, end_time, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", &p, NULL, e)) ||
-	    (rc = load_full(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "station.rule_add", "station", sid, json_object_get(before, "rules"),
-			      json_object_get(after, "rules"), e)) ||
-	    (rc = db_commit(c, e)))
+	if (tx_exec(&t, NULL, "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
+			      " start_time, end_time, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", "isnnnssssi",
+		    id, jsonx_str(in, "kind"), (int64_t)(kind == RULE_MONTHLY_DAY ? jsonx_int(in, "day", 0) : 0),
+		    (int64_t)(kind == RULE_MONTHLY_WEEKDAY ? jsonx_int(in, "nth", 0) : 0),
+		    (int64_t)(kind == RULE_MONTHLY_WEEKDAY || kind == RULE_WEEKLY ? jsonx_int(in, "weekday", 0) : 0),
+		    (kind == RULE_ONCE || kind == RULE_CANCEL) ? jsonx_str(in, "date") : NULL,
+		    kind == RULE_CANCEL ? "00:00" : start, kind == RULE_CANCEL ? "00:00" : end,
+		    jsonx_str_or(in, "note", ""), util_now()) ||
+	    tx_check(&t, load_full(t.c, a, id, &after, e)))
 		goto out;
-	*out = json_pack("{s:O}", "station", after);
+	tx_audit(&t, "station.rule_add", "station", id, json_object_get(before, "rules"),
+		 json_object_get(after, "rules"));
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "station", after);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
 int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id,
 			struct err *e)
 {
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	json_t *before = NULL, *after = NULL;
-	char sid[24];
 	int rc;
 
 	if ((rc = can_write(a, e)))
 		return rc;
-	c = db_acquire(db);
-	db_params_init(&p);
-	db_pi(&p, rule_id);
-	db_pi(&p, id);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = db_begin(c, e)) || (rc = load_full(c, a, id, &before, e)) ||
-	    (rc = db_exec(c, "DELETE FROM station_rules WHERE id = ? AND station_id = ?", &p, NULL, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)) ||
+	    tx_exec(&t, NULL, "DELETE FROM station_rules WHERE id = ? AND station_id = ?", "ii", rule_id, id) ||
+	    (db_changes(t.c) == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "接待规则不存在")) ||
+	    tx_check(&t, load_full(t.c, a, id, &after, e)))
 		goto out;
-	if (db_changes(c) == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "接待规则不存在");
-		goto out;
-	}
-	if ((rc = load_full(c, a, id, &after, e)) ||
-	    (rc = audit_write(c, a, "station.rule_delete", "station", sid, json_object_get(before, "rules"),
-			      json_object_get(after, "rules"), e)))
-		goto out;
-	rc = db_commit(c, e);
+	tx_audit(&t, "station.rule_delete", "station", id, json_object_get(before, "rules"),
+		 json_object_get(after, "rules"));
 out:
+	rc = tx_end(&t);
 	json_decref(before);
 	json_decref(after);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -711,12 +634,10 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 {
 	int64_t ids[50];
 	size_t n;
-	struct db_conn *c;
-	struct db_params p;
+	struct tx t;
 	struct db_res *r = NULL;
 	json_t *row = NULL, *days = NULL, *day_obj = NULL;
 	int32_t d;
-	char sid[48];
 	int rc;
 
 	*out = NULL;
@@ -726,56 +647,38 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 		return err_set(e, E_NOTFOUND, "not_found", "日期应为 YYYY-MM-DD");
 	if ((rc = read_ids(in, ids, 50, &n, e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = db_begin(c, e)) || (rc = load_row(c, a, id, &row, e)) ||
-	    (rc = receptions(c, id, d, d, 1, &days, e)))
-		goto out;
-	if (json_array_size(days) == 0) {
-		rc = err_set(e, E_INVALID, "not_reception_day", "%s 不是该联络站的接待日", date);
-		goto out;
-	}
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, date);
-	if ((rc = db_exec(c, "DELETE FROM station_duty WHERE station_id = ? AND on_date = ?", &p, NULL, e)))
+	tx_begin(&t, db, a, e);
+	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_row(t.c, a, id, &row, e)) ||
+	    tx_check(&t, receptions(t.c, id, d, d, 1, &days, e)) ||
+	    (json_array_size(days) == 0 &&
+	     tx_fail(&t, E_INVALID, "not_reception_day", "%s 不是该联络站的接待日", date)) ||
+	    tx_exec(&t, NULL, "DELETE FROM station_duty WHERE station_id = ? AND on_date = ?", "is", id, date))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		db_params_init(&p);
-		db_pi(&p, id);
-		db_pi(&p, ids[i]);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
-				  &p, &r, e)))
+		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?", "ii",
+			    id, ids[i]) ||
+		    (db_int(r, 0, 0) == 0 &&
+		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不是该联络站的进站代表",
+				   (long long)ids[i])))
 			goto out;
-		if (db_int(r, 0, 0) == 0) {
-			rc = err_field(e, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不是该联络站的进站代表",
-				       (long long)ids[i]);
-			goto out;
-		}
 		db_res_free(r);
 		r = NULL;
-		db_params_init(&p);
-		db_pi(&p, id);
-		db_ps(&p, date);
-		db_pi(&p, ids[i]);
-		if ((rc = db_exec(c, "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
-				     " ON CONFLICT DO NOTHING", &p, NULL, e)))
+		if (tx_exec(&t, NULL, "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
+				      " ON CONFLICT DO NOTHING", "isi", id, date, ids[i]))
 			goto out;
 	}
 	json_decref(days);
 	days = NULL;
-	if ((rc = receptions(c, id, d, d, 1, &days, e)))
+	if (tx_check(&t, receptions(t.c, id, d, d, 1, &days, e)))
 		goto out;
 	day_obj = json_array_get(days, 0);
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = audit_write(c, a, "station.duty", "station", sid, NULL, day_obj, e)) || (rc = db_commit(c, e)))
-		goto out;
-	*out = json_pack("{s:O}", "day", day_obj);
+	tx_audit(&t, "station.duty", "station", id, NULL, day_obj);
 out:
+	if (!(rc = tx_end(&t)))
+		*out = json_pack("{s:O}", "day", day_obj);
 	json_decref(row);
 	json_decref(days);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
 }
 
@@ -849,7 +752,7 @@ int station_public_code(struct db *db, const struct actor *a, int64_t id, char *
 		return rc;
 	c = db_acquire(db);
 	if (!(rc = load_row(c, a, id, &o, e)))
-		snprintf(code, n, "%s", json_string_value(json_object_get(o, "public_code")));
+		snprintf(code, n, "%s", jsonx_str(o, "public_code"));
 	json_decref(o);
 	db_release(db, c);
 	return rc;

@@ -153,3 +153,33 @@ const char *util_label(const char *const (*pairs)[2], size_t n, const char *key,
 			return pairs[i][1];
 	return dflt;
 }
+
+int util_index_of(const char *s, const char *const *list)
+{
+	for (int i = 0; s && list[i]; i++)
+		if (!strcmp(list[i], s))
+			return i;
+	return -1;
+}
+
+int util_base64_decode(const char *b64, size_t max, unsigned char **out, size_t *len)
+{
+	size_t n = strlen(b64), cap = n / 4 * 3 + 3;
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (n / 4 * 3 > max + 3)
+		return -2;
+	*out = xmalloc(cap);
+	if (sodium_base642bin(*out, cap, b64, n, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) || !*len)
+		rc = -1;
+	else if (*len > max)
+		rc = -2;
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
+	return rc;
+}

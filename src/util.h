@@ -10,6 +10,13 @@
 /* The second member of the pair whose first is key ({code, label} tables), or dflt. */
 const char *util_label(const char *const (*pairs)[2], size_t n, const char *key, const char *dflt);
 #define UTIL_LABEL(table, key, dflt) util_label((table), ARRAY_LEN(table), (key), (dflt))
+/* The index of s in a NULL-terminated list of strings, or -1 (also for a NULL s). */
+int util_index_of(const char *s, const char *const *list);
+/* 1 if s is in the NULL-terminated list: the check of a code against its allowed values. */
+static inline int util_one_of(const char *s, const char *const *list)
+{
+	return util_index_of(s, list) >= 0;
+}
 
 /* Allocation wrappers: never return NULL; abort the process on out-of-memory. */
 void *xmalloc(size_t n);
@@ -30,6 +37,11 @@ int util_parse_i64(const char *s, int64_t *out) WUR;
 size_t util_utf8_len(const char *s);
 /* 1 if s (len bytes) is valid UTF-8 without NUL. */
 int util_utf8_valid(const char *s, size_t len);
+
+/* Decodes standard padded base64 (an attachment, a photo) of at most max decoded bytes into a
+ * new buffer *out (malloc'd, the caller's; NULL on failure). 0 on success, -1 when b64 is not
+ * base64 or decodes to nothing, -2 when it is longer than max allows (checked before decoding). */
+int util_base64_decode(const char *b64, size_t max, unsigned char **out, size_t *len) WUR;
 
 /* Fills buf with n random bytes hex-encoded (buf must hold 2n+1). */
 void util_random_hex(char *buf, size_t n);

@@ -108,6 +108,22 @@ test('create validation: weak password, bad username, duplicate, handler without
   assert.equal(await total('q=newuser'), 0);
 });
 
+test('a deputy account acts as a deputy of the registry; other roles and unknown deputies are 400 bad_deputy', async () => {
+  const d = expectStatus(await api(srv, 'GET', '/api/v1/deputies?region=329981&per_page=1', { session: county }), 200).items[0];
+  let r = await createAccount(newAccount({ username: 'linkstaff', role: 'county_staff', deputy_id: d.id }));
+  expectError(r, 400, 'bad_deputy');
+  assert.equal(r.json.error.field, 'deputy_id');
+  r = await createAccount(newAccount({ username: 'linkghost', role: 'deputy', deputy_id: 99999999 }));
+  expectError(r, 400, 'bad_deputy');
+  assert.equal(r.json.error.field, 'deputy_id');
+  assert.equal(await total('q=link'), 0);
+  r = await createAccount(newAccount({ username: 'linkdeputy', role: 'deputy', deputy_id: d.id }));
+  expectStatus(r, 201);
+  const s = await login(srv, 'linkdeputy', 'Start#2024a');
+  assert.equal(s.user.deputy_id, d.id);
+  assert.equal(s.user.role, 'deputy');
+});
+
 test('a new account must change its password before anything else', async () => {
   const t0 = Math.floor(Date.now() / 1000) - 5;
   let r = await createAccount(newAccount({ username: 'qh.staff-1', display_name: '清河测试员' }));

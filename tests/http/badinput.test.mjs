@@ -215,6 +215,37 @@ test('an unknown method on a known path is 405', async () => {
   expectError(r, 405, 'method_not_allowed');
 });
 
+// What the database says about a refused write names tables, columns and constraints; the user
+// reads a Chinese sentence naming the field instead, on every path a duplicate can take.
+test('a duplicate answers 409 in Chinese naming the field, with no database words', async () => {
+  const dbWords = /unique|constraint|check|not null|foreign|insert|update|select|sql|relation|violat|duplicate key|detail|error:|handlers|accounts|stations|regions|deputy_groups|mandates|[a-z_]+\.[a-z_]+/i;
+  const [city, secadmin] = await Promise.all([login(srv, 'city'), login(srv, 'secadmin')]);
+  const same = (await api(srv, 'GET', '/api/v1/handlers?region=329981&per_page=100', { session: admin })).json.items
+    .find((h) => h.region_code === target.region_code && h.id !== target.id);
+  assert.ok(same, 'a second handling unit in the same region');
+  const station = (await api(srv, 'GET', '/api/v1/stations?per_page=1', { session: city })).json.items[0];
+  const group = (await api(srv, 'GET', '/api/v1/groups', { session: city })).json.items[0];
+  const cases = [
+    [admin, 'POST', '/api/v1/handlers', { region_code: target.region_code, name: target.name }, 'name'],
+    [admin, 'PATCH', `/api/v1/handlers/${same.id}`, { name: target.name }, 'name'],
+    [admin, 'POST', '/api/v1/regions', { code: '329981101', name: '重复乡镇', level: 'township', parent_code: '329981' }, 'code'],
+    [secadmin, 'POST', '/api/v1/accounts', { username: 'admin', display_name: '重复账号', role: 'city_staff',
+      region_code: '329900', password: 'Renda@2024x' }, 'username'],
+    [city, 'POST', '/api/v1/stations', { region_code: station.region_code, name: station.name, kind: station.kind }, 'name'],
+    [city, 'POST', '/api/v1/groups', { region_code: group.region_code, name: group.name }, 'name'],
+  ];
+  for (const [session, method, path, body, field] of cases) {
+    const r = await api(srv, method, path, { session, body });
+    try {
+      expectError(r, 409, 'duplicate');
+      assert.equal(r.json.error.field, field);
+      assert.match(r.json.error.message, /[\u4e00-\u9fff]/);
+      assert.doesNotMatch(r.json.error.message, dbWords);
+    } catch (e) { throw new Error(`${method} ${path}: ${e.message}`); }
+  }
+  assert.equal((await api(srv, 'GET', `/api/v1/handlers/${same.id}`, { session: admin })).json.handler.name, same.name);
+});
+
 test('nothing from the bad requests reached the database', async () => {
   const r = await api(srv, 'GET', '/api/v1/audit?object_type=handler&action=handler.create&per_page=100', { session: auditor });
   // (names from the Content-Type test are checked there)

@@ -606,3 +606,42 @@ test('export: the same rows as the list, the keyword and the sort included', asy
   assert.deepEqual(sorted(byName), sorted(desc));
   expectError(await api(srv, 'GET', '/api/v1/deputies/export?format=csv&sort=phone', { session: county }), 400, 'bad_sort');
 });
+
+// ---- concurrency: the deputy's row orders the changes of its mandates ----
+
+test('two status events sent at once on one mandate: exactly one applies, the other is 409 bad_state', async () => {
+  const members = (await roster('329981105', 'township', today)).members.slice(0, 8);
+  assert.equal(members.length, 8);
+  for (const m of members) {
+    const mandate = (await getDeputy(county, m.id)).mandates.find((x) => x.region_code === '329981105' && x.status === 'active');
+    const rs = await Promise.all(['resigned', 'recalled'].map((kind) => api(srv, 'POST', `/api/v1/mandates/${mandate.id}/events`,
+      { session: county, body: { kind, happened_on: today } })));
+    const ok = rs.filter((r) => r.status === 201);
+    assert.equal(ok.length, 1, rs.map((r) => r.text).join('\n'));
+    expectError(rs.find((r) => r.status !== 201), 409, 'bad_state');
+    const after = (await getDeputy(county, m.id)).mandates.find((x) => x.id === mandate.id);
+    const ending = after.events.filter((e) => e.kind === 'resigned' || e.kind === 'recalled');
+    assert.equal(ending.length, 1, JSON.stringify(after.events));
+    assert.equal(after.status, ending[0].kind);
+  }
+});
+
+test('an import batch confirmed three times at once is imported once', async () => {
+  const header = ['姓名', '性别', '民族', '出生日期', '政治面貌', '代表构成类别', '所属区划代码', '代表层级', '届次',
+    '人大所在区划代码', '当选日期'];
+  // enough rows that the confirmations overlap
+  const rows = Array.from({ length: 300 }, (_, i) => [`并发导入${i}`, '男', '汉族', '1970-01-01', '群众', '农民', '329981104',
+    '乡镇', '18', '329981104', '2021-11-20']);
+  const csv = [header, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  let r = await api(srv, 'POST', '/api/v1/deputies/import', { session: county, body: csv, headers: { 'Content-Type': 'text/csv' } });
+  expectStatus(r, 200);
+  assert.equal(r.json.preview.error_count, 0, r.text);
+  const id = r.json.preview.import_id;
+  assert.ok(id, r.text);
+  const rs = await Promise.all([1, 2, 3].map(() => api(srv, 'POST', `/api/v1/deputies/import/${id}/confirm`, { session: county })));
+  assert.equal(rs.filter((x) => x.status === 200).length, 1, rs.map((x) => x.text).join('\n'));
+  for (const x of rs.filter((y) => y.status !== 200))
+    expectError(x, 409, 'already_imported');
+  assert.equal(rs.find((x) => x.status === 200).json.imported, rows.length);
+  assert.equal(await total(county, 'q=' + q('并发导入')), rows.length);
+});

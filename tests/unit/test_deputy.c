@@ -227,6 +227,34 @@ static void stats_match_lists(void **state)
 	fixture_close(f);
 }
 
+/* An export lists the whole roster in one page: its id lists must not be cut off by a buffer
+ * sized for a screen's page (more than a thousand ids did not fit). */
+static void whole_roster_in_one_page(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor a = staff();
+	struct deputy_filter flt = {0};
+	struct listq q = {1, 200000, NULL, "name"};
+	struct db_conn *c;
+	struct err e = {0};
+	json_t *list = NULL;
+	int64_t before;
+	(void)state;
+	before = fixture_count(f, "SELECT COUNT(*) FROM deputies WHERE active_levels > 0 AND region_path LIKE '/329900/329981/%'");
+	c = db_acquire(f->db);
+	assert_int_equal(db_exec(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+				    " INSERT INTO deputies (name, gender, ethnicity, birth_date, party, occupation, region_code,"
+				    " region_path, active_levels, created_at, updated_at) SELECT '代表' || i, 'male', '汉族',"
+				    " '1970-01-01', '群众', 'farmer', '329981101', '/329900/329981/329981101/', 1, 0, 0 FROM n",
+				 NULL, NULL, &e), 0);
+	db_release(f->db, c);
+	assert_int_equal(deputy_list(f->db, &a, &flt, &q, &list, &e), 0);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), before + 2000);
+	assert_int_equal(json_array_size(json_object_get(list, "items")), before + 2000);
+	json_decref(list);
+	fixture_close(f);
+}
+
 static void import_all_or_nothing(void **state)
 {
 	struct fixture *f = fixture_open(1);
@@ -278,6 +306,7 @@ int main(void)
 		cmocka_unit_test(roster_at_a_past_date),
 		cmocka_unit_test(personal_data_at_rest),
 		cmocka_unit_test(stats_match_lists),
+		cmocka_unit_test(whole_roster_in_one_page),
 		cmocka_unit_test(import_all_or_nothing),
 	};
 	return cmocka_run_group_tests_name("deputy", tests, NULL, NULL);

@@ -100,6 +100,18 @@ static void names_the_field(void **state)
 	assert_non_null(strstr(e.msg, "名称"));
 }
 
+static void str_or(void **state)
+{
+	json_t *o = json_pack("{s:s, s:n, s:i}", "name", "甲", "phone", "age", 3);
+	(void)state;
+	assert_string_equal(jsonx_str_or(o, "name", "x"), "甲");
+	assert_string_equal(jsonx_str_or(o, "phone", ""), "");  /* null: the default */
+	assert_string_equal(jsonx_str_or(o, "post", "无"), "无"); /* absent: the default */
+	assert_string_equal(jsonx_str_or(o, "age", "-"), "-");   /* not a string: the default */
+	assert_null(jsonx_str_or(o, "post", NULL));
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +120,7 @@ int main(void)
 		cmocka_unit_test(refuses_invalid_utf8),
 		cmocka_unit_test(refuses_deep_nesting),
 		cmocka_unit_test(names_the_field),
+		cmocka_unit_test(str_or),
 	};
 	return cmocka_run_group_tests_name("jsonx", tests, NULL, NULL);
 }

@@ -32,6 +32,17 @@ static void code_rules(void **state)
 	assert_int_equal(region_check_code("3299a1", "county", NULL, NULL, &e), E_INVALID);
 }
 
+static void like_pattern(void **state)
+{
+	char pat[REGION_PATTERN_MAX], small[8];
+	(void)state;
+	assert_string_equal(region_like_pattern("/329900/329981/", pat, sizeof(pat)), "/329900/329981/%");
+	assert_string_equal(region_like_pattern("/", pat, sizeof(pat)), "/%");
+	/* a path that does not fit matches nothing rather than a wider subtree */
+	assert_string_equal(region_like_pattern("/329900/", small, sizeof(small)), "");
+	assert_string_equal(region_like_pattern("/3299/", small, sizeof(small)), "/3299/%"); /* 8 bytes exactly */
+}
+
 static void scope(void **state)
 {
 	struct fixture *f = fixture_open(1);
@@ -132,6 +143,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(code_rules),
+		cmocka_unit_test(like_pattern),
 		cmocka_unit_test(scope),
 		cmocka_unit_test(create_is_atomic_and_audited),
 		cmocka_unit_test(audit_is_append_only),
