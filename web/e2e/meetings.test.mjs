@@ -29,6 +29,20 @@ function tomorrow() {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }
 
+// The jurisdiction settings as they apply to a region (the actor's own without one): key → value.
+async function settingsOf(page, region) {
+  const res = await page.request.get('/api/v1/settings' + (region ? '?region=' + region : ''))
+  assert.ok(res.ok(), `settings: ${res.status()}`)
+  return Object.fromEntries((await res.json()).items.map((x) => [x.key, x.value]))
+}
+
+// Changes settings of a region with the page's session (the CSRF token from GET /session).
+async function putSettings(page, region, body) {
+  const s = await (await page.request.get('/api/v1/session')).json()
+  const res = await page.request.put('/api/v1/settings?region=' + region, { data: body, headers: { 'X-CSRF-Token': s.csrf_token } })
+  assert.ok(res.ok(), `settings: ${res.status()} ${await res.text()}`)
+}
+
 // A deputy logs in on a phone straight to a page (the login form takes ?redirect=).
 async function phoneLogin(username, to) {
   const page = await newPhonePage()
@@ -48,11 +62,13 @@ test('ten deputies sign in and vote on phones while the projector follows the co
   await staff.locator(t('meeting-create')).click()
   const title = '第十八届人民代表大会临时会议' + uniq()
   await input(staff, 'meeting-form-title').fill(title)
-  // the meeting is tomorrow and the notice goes out today: less than the 7 days' notice
+  // the meeting is tomorrow and the notice goes out today: less than the region's notice period
+  const noticeDays = (await settingsOf(staff))['meeting.notice_days']
+  assert.ok(noticeDays > 1, 'the notice period is longer than a day')
   const starts = input(staff, 'meeting-form-starts')
   await starts.fill(tomorrow())
   await starts.press('Enter')
-  await staff.locator(t('meeting-form-notice-warning'), { hasText: '不足 7 日' }).waitFor()
+  await staff.locator(t('meeting-form-notice-warning'), { hasText: `不足 ${noticeDays} 日` }).waitFor()
   await input(staff, 'meeting-form-place').fill('镇政府大会议室')
   await staff.locator(t('meeting-form-submit')).click()
   await staff.waitForURL(/\/meetings\/\d+$/)
@@ -137,7 +153,13 @@ test('ten deputies sign in and vote on phones while the projector follows the co
     await textIs(staff.locator(t('count-present')), String(present + 1))
   }
   const present = Number(await text(staff.locator(t('count-present'))))
-  assert.equal(present * 3 >= members * 2, true)
+  // the quorum the meeting was created with (the region's meeting.quorum_num/den)
+  const q = (await (await staff.request.get(`/api/v1/meetings/${meetingId}`)).json()).meeting
+  const settings = await settingsOf(staff, q.region_code)
+  assert.deepEqual([q.quorum_num, q.quorum_den], [settings['meeting.quorum_num'], settings['meeting.quorum_den']])
+  assert.equal(present * q.quorum_den >= members * q.quorum_num, true)
+  // staff signed deputies in one at a time until it was met: one fewer did not meet it
+  if (present > ids.length) assert.equal((present - 1) * q.quorum_den >= members * q.quorum_num, false)
   await screen.locator(t('screen-quorum'), { hasText: '达到法定人数' }).filter({ hasNotText: '未达到' }).waitFor()
   await textIs(screen.locator(t('screen-present')), String(present))
 
@@ -200,6 +222,9 @@ test('a secret ballot with more "for" marks than seats is stopped on the phone; 
   await input(staff, 'election-form-office').fill('副镇长')
   await staff.locator(t('election-form-submit')).click()
   const election = staff.locator(t('election'), { hasText: '副镇长' })
+  const meeting = (await (await staff.request.get(`/api/v1/meetings/${meetingId}`)).json()).meeting
+  const viceMin = 1 + (await settingsOf(staff, meeting.region_code))['election.vice_extra_min']
+  assert.equal(viceMin, 2, 'two candidates for one vice post are a contested vote in this region')
   for (const name of ['王志远', '李春梅']) {
     await election.locator(t('candidate-add')).click()
     await input(staff, 'candidate-form-name').fill(name)
@@ -207,7 +232,7 @@ test('a secret ballot with more "for" marks than seats is stopped on the phone; 
     await election.locator(t('candidate-name'), { hasText: name }).waitFor()
     if (name === '王志远') {
       // one candidate for one vice post: not contested, the round cannot open
-      await election.locator(t('candidate-check'), { hasText: '至少需要 2 名候选人' }).waitFor()
+      await election.locator(t('candidate-check'), { hasText: `至少需要 ${viceMin} 名候选人` }).waitFor()
       assert.equal(await election.locator(t('round-open')).isDisabled(), true)
     }
   }
@@ -263,4 +288,51 @@ test('a secret ballot with more "for" marks than seats is stopped on the phone; 
   await textIs(election.locator(t('round-state')), '已计票')
   await election.locator(t('round-result'), { hasText: '应到' }).waitFor()
   await page.locator(t('mm-round-result'), { hasText: '副镇长' }).waitFor()
+})
+
+test("the candidate-count and joint-nomination hints follow the region's settings", async () => {
+  assert.ok(meetingId && staff, 'the first test ran')
+  const region = (await (await staff.request.get(`/api/v1/meetings/${meetingId}`)).json()).meeting.region_code
+  const before = await settingsOf(staff, region)
+  const extraMin = before['election.vice_extra_min'] + 1
+  const nominators = before['election.nominators_min'] + 1
+  assert.ok(extraMin < before['election.vice_extra_max'], 'the new minimum keeps a range')
+  const county = await newPage()
+  await login(county, 'county')
+  await putSettings(county, region, { 'election.vice_extra_min': extraMin, 'election.nominators_min': nominators })
+  try {
+    await staff.reload()
+    await staff.locator('#tab-elections').click()
+    const office = '副职' + uniq()
+    await staff.locator(t('election-add')).click()
+    await input(staff, 'election-form-office').fill(office)
+    // the rule in the dialog is the region's
+    await staff.locator(t('election-form-rule'), { hasText: `多 ${extraMin} 至 ${before['election.vice_extra_max']} 人` }).waitFor()
+    await staff.locator(t('election-form-submit')).click()
+    const election = staff.locator(t('election'), { hasText: office })
+    // n − 1 candidates: refused; n: the round may open
+    for (let n = 1; n <= 1 + extraMin; n++) {
+      await election.locator(t('candidate-add')).click()
+      await input(staff, 'candidate-form-name').fill('候选人' + n)
+      await staff.locator(t('candidate-form-submit')).click()
+      await election.locator(t('candidate-name'), { hasText: '候选人' + n }).waitFor()
+      if (n === extraMin) {
+        await election.locator(t('candidate-check'), { hasText: `至少需要 ${1 + extraMin} 名候选人，现有 ${n} 名` }).waitFor()
+        assert.equal(await election.locator(t('round-open')).isDisabled(), true)
+      }
+    }
+    await election.locator(t('candidate-check')).waitFor({ state: 'detached' })
+    assert.equal(await election.locator(t('round-open')).isDisabled(), false)
+    // a joint nomination needs the region's number of deputies
+    await election.locator(t('candidate-add')).click()
+    await staff.locator(t('candidate-form-by')).getByText('代表联名提名').click()
+    await staff.locator(t('candidate-form-nominators-hint'), { hasText: `须有 ${nominators} 名以上代表` }).waitFor()
+    await staff.locator(t('candidate-dialog')).getByRole('button', { name: '取消' }).click()
+  } finally {
+    await putSettings(county, region, {
+      'election.vice_extra_min': before['election.vice_extra_min'],
+      'election.nominators_min': before['election.nominators_min'],
+    })
+    await county.context().close()
+  }
 })

@@ -134,6 +134,13 @@ test('a deputy drafts with a co-signer, staff assign, the unit replies B, is re-
   await confirmBox(staff, '受理')
   await staffState(staff, '已受理')
   await staff.locator(t('sg-act-assign')).click()
+  // the longer period of a difficult suggestion is the region's setting
+  const sid = new URL(staff.url()).pathname.split('/').pop()
+  const region = (await (await staff.request.get('/api/v1/suggestions/' + sid)).json()).suggestion.region_code
+  const months = (await (await staff.request.get('/api/v1/settings?region=' + region)).json()).items.find(
+    (x) => x.key === 'suggestion.reply_months_difficult',
+  ).value
+  await staff.locator(t('sg-assign-difficult'), { hasText: `办理期限延长至 ${months} 个月` }).waitFor()
   await pickOption(staff, 'sg-assign-lead', HANDLER)
   await staff.locator(t('sg-action-submit')).click()
   await message(staff, '已交办')

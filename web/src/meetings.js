@@ -62,29 +62,75 @@ export const CAND_STATUS = {
   advanced: { label: '进入正式选举', tag: 'primary' },
 }
 
-// The candidate count the server checks when a round opens (docs/api.md), as a sentence, or ''
-// when the count fits. `ratioPct`: project.candidate_ratio_pct (120).
-export function candidateProblem(kind, seats, n, ratioPct = 120) {
-  seats = Number(seats) || 0
-  if (!n) return '尚无候选人'
+// The candidate-count rule of an election, from the jurisdiction settings `s` (useSettings().of):
+// the candidates are the seats plus extraMin … extraMax (null: no upper bound), and for livelihood
+// projects at least ratioPct % of the seats, as the server applies it (src/election.c
+// candidate_rule); an unknown kind takes the rule of other offices. null while `s` is not known.
+const RULE_KEYS = {
+  chair: ['election.head_extra_min', 'election.head_extra_max', null],
+  head: ['election.head_extra_min', 'election.head_extra_max', null],
+  vice: ['election.vice_extra_min', 'election.vice_extra_max', null],
+  project: ['election.project_extra_min', null, 'project.candidate_ratio_pct'],
+  other: ['election.other_extra_min', null, null],
+}
+export function candidateRule(kind, s) {
+  const [kmin, kmax, kratio] = RULE_KEYS[kind] || RULE_KEYS.other
+  if (!s || [kmin, kmax, kratio].some((k) => k && !Number.isFinite(s[k]))) return null
+  const extraMin = s[kmin]
+  return { extraMin, extraMax: kmax ? Math.max(s[kmax], extraMin) : null, ratioPct: kratio ? s[kratio] : 0 }
+}
+
+// The smallest and largest candidate count (max null: no bound) for `seats` under `rule`.
+export function candidateRange(rule, seats) {
+  let min = seats + rule.extraMin
+  if (rule.ratioPct > 0) min = Math.max(min, Math.ceil((seats * rule.ratioPct) / 100))
+  return { min, max: rule.extraMax === null ? null : seats + rule.extraMax }
+}
+
+// "候选人数……" in words, with the jurisdiction's numbers.
+function countPhrase({ extraMin: lo, extraMax: hi }) {
+  if (hi === null) return lo ? `应比应选人数至少多 ${lo} 人` : '不得少于应选人数'
+  if (hi === lo) return lo ? `应比应选人数多 ${lo} 人` : '应等于应选人数'
+  if (!lo) return `可以等于应选人数，或比应选人数多出不超过 ${hi} 人`
+  return `应比应选人数多 ${lo} 至 ${hi} 人`
+}
+
+// The rule of an office kind in words, without the preliminary vote.
+function ruleHead(kind, rule) {
   switch (kind) {
     case 'chair':
     case 'head':
-      if (n < seats || n > seats + 1) return `候选人数应等于应选人数或多 1 人（应选 ${seats} 人，现有 ${n} 名）`
-      return ''
+      return `${kind === 'chair' ? '人大主席' : '乡镇长'}的候选人数${countPhrase(rule)}`
     case 'vice':
-      if (n < seats + 1) return `副职候选人应比应选人数多 1 至 3 人（差额选举）：应选 ${seats} 人，至少需要 ${seats + 1} 名候选人，现有 ${n} 名`
-      if (n > seats + 3) return `候选人多于应选人数 3 人以上（应选 ${seats} 人，现有 ${n} 名），将先进行预选`
-      return ''
-    case 'project': {
-      const min = Math.ceil((seats * ratioPct) / 100)
-      if (n < min) return `民生实事候选项目数应不少于应选数的 ${ratioPct}%（应选 ${seats} 项，至少 ${min} 项，现有 ${n} 项）`
-      return ''
-    }
+      return `副职${rule.extraMin > 0 ? '实行差额选举' : '选举'}：候选人数${countPhrase(rule)}`
+    case 'project':
+      return `民生实事候选项目数应比票决项目数至少多 ${rule.extraMin} 个，且不少于票决项目数的 ${rule.ratioPct}%`
     default:
-      if (n < seats) return `候选人数不能少于应选人数（应选 ${seats} 人，现有 ${n} 名）`
-      return ''
+      return `候选人数${countPhrase(rule)}`
   }
+}
+
+// The rule of an office kind as a sentence for the page ('' while the settings are not known).
+export function candidateRuleText(kind, rule, seats) {
+  if (!rule) return ''
+  if (kind === 'project') return `${ruleHead(kind, rule)}；每张选票至多选 ${seats} 项。`
+  return `${ruleHead(kind, rule)}${rule.extraMax === null ? '' : '；多于此数的先进行预选'}。`
+}
+
+// The candidate count the server checks when a round opens (docs/api.md), or null when it fits:
+// { text, blocks } where `blocks` is true when the round cannot open (too few) and false when it
+// opens as a preliminary vote (too many). A runoff is among the tied, whom the server chose.
+export function candidateProblem(kind, seats, n, rule, roundKind = 'regular') {
+  seats = Number(seats) || 0
+  const [unit, what] = kind === 'project' ? ['项', '候选项目'] : ['名', '候选人']
+  if (!n) return { text: `尚无${what}`, blocks: true }
+  if (!rule || roundKind === 'runoff') return null
+  const { min, max } = candidateRange(rule, seats)
+  if (n < min)
+    return { text: `${ruleHead(kind, rule)}（应选 ${seats} ${unit}，至少需要 ${min} ${unit}${what}，现有 ${n} ${unit}）`, blocks: true }
+  if (max !== null && n > max && roundKind !== 'preliminary')
+    return { text: `候选人多于 ${max} 名（应选 ${seats} 名，现有 ${n} 名），将先进行预选`, blocks: false }
+  return null
 }
 
 // Why a vote (or a ballot round) cannot open now, or ''.
