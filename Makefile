@@ -25,7 +25,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DB ?= var/renda.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps web run test unit clean format bench fuzz
+.PHONY: all deps web run test unit clean format format-check banned-check mutants bench fuzz
 all: $(BUILD)/renda $(UNIT_BIN)
 
 deps:
@@ -94,6 +94,10 @@ fuzz: $(FUZZ_BIN)
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+# src/banned.h: each banned call fails to compile, the replacements compile, every file is clean.
+banned-check:
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh scripts/banned-check.sh
 
 clean:
 	rm -rf build web/dist

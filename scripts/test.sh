@@ -48,6 +48,19 @@ run_unit() {
 	done
 }
 
+# src/banned.h: banned calls must not compile (scripts/banned-check.sh, through make for CFLAGS).
+run_banned() {
+	make -s --no-print-directory banned-check >"$log/banned" 2>&1
+	rc=$?
+	p=$(sed -n 's/^banned: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log/banned" | tail -n 1)
+	f=$(sed -n 's/^banned: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log/banned" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	[ "$f" -gt 0 ] && cat "$log/banned"
+	count banned "$p" "$f"
+}
+
 # node's test runner (TAP) ends with "# pass N" and "# fail N".
 run_node() { # suite, dir, env...
 	suite=$1
@@ -110,13 +123,17 @@ run_fuzz() {
 }
 
 case $what in
-unit) run_unit ;;
+unit)
+	run_unit
+	run_banned
+	;;
 fuzz) run_fuzz ;;
 http) run_http_sqlite ;;
 pg) run_http_pg ;;
 browser) run_browser ;;
 all)
 	run_unit
+	run_banned
 	run_fuzz
 	run_http_sqlite
 	run_http_pg

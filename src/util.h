@@ -34,4 +34,7 @@ int util_utf8_valid(const char *s, size_t len);
 /* Fills buf with n random bytes hex-encoded (buf must hold 2n+1). */
 void util_random_hex(char *buf, size_t n);
 
+/* Last: sprintf, strcpy, atoi, gmtime... become compile errors (banned.h says why and what instead). */
+#include "banned.h"
+
 #endif
