@@ -95,6 +95,12 @@ fuzz: $(FUZZ_BIN)
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c
 
+# Mutation check of the rule functions in tests/mutants.list (scripts/mutants.mjs);
+# `make mutants ONLY=tally_passes` checks one function.
+mutants: $(OBJ)
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" LDLIBS="$(LDLIBS)" OBJ="$(OBJ)" BUILD="$(BUILD)" \
+		node scripts/mutants.mjs $(if $(ONLY),--only $(ONLY))
+
 # src/banned.h: each banned call fails to compile, the replacements compile, every file is clean.
 banned-check:
 	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh scripts/banned-check.sh
