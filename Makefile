@@ -93,7 +93,11 @@ fuzz: $(FUZZ_BIN)
 	sh scripts/test.sh fuzz
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+# Lists the files that differ from .clang-format; exit 1 if any (-d in the script shows how).
+format-check:
+	@sh scripts/format-check.sh
 
 # Mutation check of the rule functions in tests/mutants.list (scripts/mutants.mjs);
 # `make mutants ONLY=tally_passes` checks one function.
