@@ -25,7 +25,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DB ?= var/renda.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps web run test unit clean format bench fuzz
+.PHONY: all deps web run test unit clean format format-check banned-check mutants bench fuzz
 all: $(BUILD)/renda $(UNIT_BIN)
 
 deps:
@@ -93,7 +93,21 @@ fuzz: $(FUZZ_BIN)
 	sh scripts/test.sh fuzz
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+# Lists the files that differ from .clang-format; exit 1 if any (-d in the script shows how).
+format-check:
+	@sh scripts/format-check.sh
+
+# Mutation check of the rule functions in tests/mutants.list (scripts/mutants.mjs);
+# `make mutants ONLY=tally_passes` checks one function.
+mutants: $(OBJ)
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" LDLIBS="$(LDLIBS)" OBJ="$(OBJ)" BUILD="$(BUILD)" \
+		node scripts/mutants.mjs $(if $(ONLY),--only $(ONLY))
+
+# src/banned.h: each banned call fails to compile, the replacements compile, every file is clean.
+banned-check:
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" sh scripts/banned-check.sh
 
 clean:
 	rm -rf build web/dist

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
 libsqlite3-dev sqlite3 libpq-dev postgresql libcmocka-dev chromium
-nginx-light wrk valgrind clang libclang-rt-14-dev curl
+nginx-light wrk valgrind clang libclang-rt-14-dev clang-format curl
 libssl-dev libcurl4-openssl-dev libqrencode-dev libxlsxwriter-dev libminizip-dev libexpat1-dev libpng-dev zlib1g-dev
 fonts-wqy-microhei"
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs renda's tests and ends with one summary line "N passed, N failed".
-#   scripts/test.sh            every suite: unit (under valgrind), HTTP on SQLite and on
-#                              PostgreSQL, browser (headless Chromium)
-#   scripts/test.sh unit|fuzz|http|pg|browser   one suite
+#   scripts/test.sh            every suite: unit (under valgrind) with the banned.h check,
+#                              mutants, fuzz, HTTP on SQLite and on PostgreSQL, browser (headless
+#                              Chromium)
+#   scripts/test.sh unit|mutants|fuzz|http|pg|browser   one suite
 # Needs `make all web` first (make test does both).
 set -u
 cd "$(dirname "$0")/.."
@@ -46,6 +47,34 @@ run_unit() {
 		[ "$f" -gt 0 ] && cat "$log/$name"
 		count "unit/$name" "$p" "$f"
 	done
+}
+
+# src/banned.h: banned calls must not compile (scripts/banned-check.sh, through make for CFLAGS).
+run_banned() {
+	make -s --no-print-directory banned-check >"$log/banned" 2>&1
+	rc=$?
+	p=$(sed -n 's/^banned: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log/banned" | tail -n 1)
+	f=$(sed -n 's/^banned: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log/banned" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	[ "$f" -gt 0 ] && cat "$log/banned"
+	count banned "$p" "$f"
+}
+
+# make mutants: each mutant of the rule functions in tests/mutants.list must fail a unit test;
+# a killed mutant counts as passed, a survivor as failed.
+run_mutants() {
+	make -s --no-print-directory mutants >"$log/mutants" 2>&1
+	rc=$?
+	p=$(sed -n 's/^mutants: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log/mutants" | tail -n 1)
+	f=$(sed -n 's/^mutants: \([0-9]*\) passed, \([0-9]*\) failed/\2/p' "$log/mutants" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$f" -gt 0 ]; then grep -v '^   killed' "$log/mutants" | tail -n 60; fi
+	grep '^mutants: .* s per mutant' "$log/mutants"
+	count mutants "$p" "$f"
 }
 
 # node's test runner (TAP) ends with "# pass N" and "# fail N".
@@ -110,19 +139,25 @@ run_fuzz() {
 }
 
 case $what in
-unit) run_unit ;;
+unit)
+	run_unit
+	run_banned
+	;;
 fuzz) run_fuzz ;;
+mutants) run_mutants ;;
 http) run_http_sqlite ;;
 pg) run_http_pg ;;
 browser) run_browser ;;
 all)
 	run_unit
+	run_banned
+	run_mutants
 	run_fuzz
 	run_http_sqlite
 	run_http_pg
 	run_browser
 	;;
-*) echo "usage: scripts/test.sh [unit|http|pg|browser]" >&2; exit 2 ;;
+*) echo "usage: scripts/test.sh [unit|mutants|fuzz|http|pg|browser]" >&2; exit 2 ;;
 esac
 
 [ -n "$failures" ] && echo "failed suites:$failures"

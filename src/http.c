@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -531,6 +533,39 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+/* Why the daemon could not listen: binds a probe socket as MHD does (SO_REUSEADDR, never
+ * SO_REUSEPORT) and returns its errno, or 0 if the address is free by now. */
+static int bind_errno(const struct sockaddr_in *addr)
+{
+	int one = 1, err = 0;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)addr, sizeof(*addr)))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int listen_failed(struct err *e, const struct sockaddr_in *addr, const char *host, int port)
+{
+	int err = bind_errno(addr);
+
+	if (err == EADDRINUSE)
+		return err_set(e, E_INTERNAL, "port_in_use", "无法在 %s:%d 上监听：端口已被另一个进程占用，"
+			       "请先停止它或换一个端口 (address already in use)", host, port);
+	if (err == EACCES)
+		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听：没有使用该端口的权限 "
+			       "(permission denied)", host, port);
+	if (err == EADDRNOTAVAIL)
+		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听：本机没有这个地址 "
+			       "(address not available)", host, port);
+	return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听 (cannot listen: %s)", host, port,
+		       err ? strerror(err) : "libmicrohttpd refused to start");
+}
+
 int http_start(const struct http_config *cfg, http_handler fn, void *app,
 	       struct http_server **out, struct err *e)
 {
@@ -560,13 +595,14 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, and a second server on the
+		 * port would start and share the connections with the first. MHD's default is
+		 * SO_REUSEADDR alone (a restart is not kept waiting by TIME_WAIT). */
 		MHD_OPTION_END);
 	if (!s->d) {
 		free(s->web_dir);
 		free(s);
-		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听（端口被占用？）",
-			       cfg->host, cfg->port);
+		return listen_failed(e, &addr, cfg->host, cfg->port);
 	}
 	pthread_mutex_lock(&streams_mu);
 	ticker_stop = 0;

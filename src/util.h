@@ -46,4 +46,7 @@ int util_base64_decode(const char *b64, size_t max, unsigned char **out, size_t 
 /* Fills buf with n random bytes hex-encoded (buf must hold 2n+1). */
 void util_random_hex(char *buf, size_t n);
 
+/* Last: sprintf, strcpy, atoi, gmtime... become compile errors (banned.h says why and what instead). */
+#include "banned.h"
+
 #endif

@@ -77,3 +77,25 @@ test('backup copies a SQLite database that then serves', { skip: !!process.env.R
     } finally { await srv.stop(); }
   } finally { db.cleanup(); rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('serve on a port another server listens on exits 1 with a clear message; the first keeps answering', async () => {
+  const first = await startServer();
+  try {
+    const port = new URL(first.url).port;
+    // The same database, as a second copy started by mistake would use; timeout: if it did start,
+    // it is stopped with SIGTERM, exits 0 and the test fails.
+    const second = spawnSync(BIN, ['serve', '--db', first.db.url, '--listen', `127.0.0.1:${port}`, '--quiet'],
+      { encoding: 'utf8', timeout: 15000 });
+    assert.equal(second.status, 1, second.stderr);
+    assert.doesNotMatch(second.stdout, /listening on/);
+    assert.match(second.stderr, new RegExp(`无法在 127\\.0\\.0\\.1:${port} 上监听：端口已被另一个进程占用`));
+    assert.match(second.stderr, /address already in use/);
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(`${first.url}/api/v1/health`);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    const s = await login(first, 'admin');
+    assert.equal(s.user.region_code, '329900');
+  } finally { await first.stop(); }
+});
