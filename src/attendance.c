@@ -43,14 +43,6 @@ const char *meeting_state_label(const char *state)
 	return UTIL_LABEL(state_names, state, "");
 }
 
-int meeting_one_of(const char *v, const char *const *allowed)
-{
-	for (; v && *allowed; allowed++)
-		if (!strcmp(v, *allowed))
-			return 1;
-	return 0;
-}
-
 static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
 static json_t *jint(const struct db_res *r, int row, int col)
 {

@@ -37,6 +37,7 @@ json_t *rows_array(const struct db_res *r, const struct col *spec)
 #include <string.h>
 
 #include "buf.h"
+#include "util.h"
 
 char *rows_like(const char *text)
 {
@@ -66,11 +67,9 @@ int rows_order(const char *sort, const char *const *allowed, const char *dflt, c
 		desc = 1;
 		key++;
 	}
-	for (; *allowed; allowed++) {
-		if (strcmp(*allowed, key) == 0) {
-			snprintf(out, outlen, "%s %s", key, desc ? "DESC" : "ASC");
-			return 0;
-		}
+	if (util_one_of(key, allowed)) {
+		snprintf(out, outlen, "%s %s", key, desc ? "DESC" : "ASC");
+		return 0;
 	}
 	return err_field(e, E_INVALID, "bad_sort", "sort", "不支持按“%s”排序", sort);
 }
