@@ -731,8 +731,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		return rc;
 	full = role_can(a->role, PERM_OPINION_MANAGE);
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		goto out;
 	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
@@ -755,42 +754,16 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		buf_adds(&w, " AND o.state = ?");
 		db_ps(&p, f->state);
 	}
-#define INT_FILTER(field, col, label)                                                   \
-	if (f->field && *f->field) {                                                    \
-		int64_t v;                                                              \
-		if (util_parse_i64(f->field, &v)) {                                     \
-			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
-			goto out;                                                       \
-		}                                                                       \
-		buf_adds(&w, " AND " col " = ?");                                      \
-		db_pi(&p, v);                                                           \
-	}
-	INT_FILTER(category, "o.category_id", "类别")
-	INT_FILTER(station, "o.station_id", "联络站")
-	INT_FILTER(handler, "o.handler_id", "承办单位")
-#undef INT_FILTER
+	if ((rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
+		goto out;
 	if (f->channel && *f->channel) {
 		buf_adds(&w, " AND o.channel = ?");
 		db_ps(&p, f->channel);
 	}
-	if (f->from && *f->from) {
-		int32_t d;
-		if (cal_parse(f->from, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND o.created_at >= ?");
-		db_pi(&p, cal_day_start(d));
-	}
-	if (f->to && *f->to) {
-		int32_t d;
-		if (cal_parse(f->to, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND o.created_at < ?");
-		db_pi(&p, cal_day_start(d + 1));
-	}
+	if ((rc = rows_filter_days(&w, &p, "o.created_at", f->from, f->to, e)))
+		goto out;
 	if ((rc = warn_limit(c, path, limit, &warn, &wc, &h, e)))
 		goto out;
 	cal_format(cal_today(), today);
@@ -1665,8 +1638,7 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看督办看板");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	if ((rc = warn_limit(c, path, limit, &b.warn, &wc, &h, e)))
 		goto out;
@@ -1807,8 +1779,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 		rc = err_field(e, E_INVALID, "bad_param", "from", "时间范围无效（YYYY-MM-DD）");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	/* Counts from the aggregates, within one consistent read. */
 	if ((rc = db_begin_read(c, e)) ||

@@ -660,8 +660,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
 		return rc;
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		goto out;
 	db_params_init(&p);
 	buf_adds(&w, " WHERE s.kind = ?");
@@ -691,46 +690,20 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		buf_adds(&w, " AND s.state = ?");
 		db_ps(&p, f->state);
 	}
-#define INT_FILTER(field, cond, label)                                                  \
-	if (f->field && *f->field) {                                                    \
-		int64_t v;                                                              \
-		if (util_parse_i64(f->field, &v)) {                                     \
-			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
-			goto out;                                                       \
-		}                                                                       \
-		buf_adds(&w, cond);                                                     \
-		db_pi(&p, v);                                                           \
-	}
-	INT_FILTER(category, " AND s.category_id = ?", "类别")
-	INT_FILTER(deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?"
-			   " AND status IN ('author','accepted'))", "代表")
-	INT_FILTER(handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers WHERE handler_id = ?"
-			    " AND status <> 'removed')", "承办单位")
-#undef INT_FILTER
+	if ((rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+						    " WHERE deputy_id = ? AND status IN ('author','accepted'))", "deputy", "代表", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+						     " WHERE handler_id = ? AND status <> 'removed')", "handler", "承办单位", e)))
+		goto out;
 	if (f->session && *f->session) {
 		buf_adds(&w, " AND s.session_label = ?");
 		db_ps(&p, f->session);
 	}
 	if (f->key && !strcmp(f->key, "1"))
 		buf_adds(&w, " AND s.key_supervised = 1");
-	if (f->from && *f->from) {
-		int32_t d;
-		if (cal_parse(f->from, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND s.created_at >= ?");
-		db_pi(&p, cal_day_start(d));
-	}
-	if (f->to && *f->to) {
-		int32_t d;
-		if (cal_parse(f->to, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND s.created_at < ?");
-		db_pi(&p, cal_day_start(d + 1));
-	}
+	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
+		goto out;
 	if ((rc = clock_load(c, path, &k, e)))
 		goto out;
 	if (f->due && *f->due) {

@@ -19,8 +19,7 @@ static int scope_pattern(struct db_conn *c, const struct actor *a, const char *r
 {
 	char path[160];
 	int rc;
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		return rc;
 	region_like_pattern(path, pat, n);
 	return 0;
