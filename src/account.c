@@ -176,8 +176,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	if (role && *role && !role_valid(role))
 		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);

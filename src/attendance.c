@@ -43,33 +43,19 @@ const char *meeting_state_label(const char *state)
 	return UTIL_LABEL(state_names, state, "");
 }
 
-int meeting_one_of(const char *v, const char *const *allowed)
-{
-	for (; v && *allowed; allowed++)
-		if (!strcmp(v, *allowed))
-			return 1;
-	return 0;
-}
-
 static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
 static json_t *jint(const struct db_res *r, int row, int col)
 {
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
 }
 
-int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...)
+/* The first cell of a query as an integer, 0 when there is no row; its parameters built apart
+ * (the roster's) or from the arguments (q_int_v). */
+static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
-	va_list ap;
-	int rc;
+	int rc = db_exec(c, sql, p, &r, e);
 	*v = 0;
-	db_params_init(&p);
-	va_start(ap, types);
-	db_params_vadd(&p, types, ap);
-	va_end(ap);
-	rc = db_exec(c, sql, &p, &r, e);
-	db_params_release(&p);
 	if (rc)
 		return rc;
 	*v = r->nrows ? db_int(r, 0, 0) : 0;
@@ -77,25 +63,37 @@ int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql,
 	return 0;
 }
 
-int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...)
+static int q_int_v(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, va_list ap)
 {
 	struct db_params p;
-	struct db_res *r;
+	int rc;
+	db_params_init(&p);
+	db_params_vadd(&p, types, ap);
+	rc = q_int(c, sql, &p, v, e);
+	db_params_release(&p);
+	return rc;
+}
+
+int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, types);
+	rc = q_int_v(c, v, e, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...)
+{
 	va_list ap;
 	*v = 0;
 	if (t->rc)
 		return t->rc;
-	db_params_init(&p);
 	va_start(ap, types);
-	db_params_vadd(&p, types, ap);
+	tx_check(t, q_int_v(t->c, v, t->e, sql, types, ap));
 	va_end(ap);
-	tx_check(t, db_exec(t->c, sql, &p, &r, t->e));
-	db_params_release(&p);
-	if (t->rc)
-		return t->rc;
-	*v = r->nrows ? db_int(r, 0, 0) : 0;
-	db_res_free(r);
-	return 0;
+	return t->rc;
 }
 
 /* A statement built in a capped buffer is used only whole. */
@@ -145,19 +143,6 @@ int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting 
 	if (!t->rc && !tx_check(t, meeting_load(t->c, id, lock, m, t->e)))
 		tx_check(t, meeting_may(t->c, t->a, m, run, t->e));
 	return t->rc;
-}
-
-/* The first cell of a query whose parameters were built apart (the roster's). */
-static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
-{
-	struct db_res *r;
-	int rc = db_exec(c, sql, p, &r, e);
-	*v = 0;
-	if (rc)
-		return rc;
-	*v = r->nrows ? db_int(r, 0, 0) : 0;
-	db_res_free(r);
-	return 0;
 }
 
 /* Before sign-in opens a roster meeting's members are the roster of its congress on its date. */
@@ -240,17 +225,19 @@ int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids)
 {
 	size_t i;
 	json_t *v;
+	char pat[REGION_PATTERN_MAX];
 	if (!json_is_array(ids) || !json_array_size(ids))
 		return tx_fail_field(t, E_INVALID, "missing_field", "member_ids", "请选择参会人员（member_ids）");
 	if (json_array_size(ids) > 2000)
 		return tx_fail_field(t, E_INVALID, "too_long", "member_ids", "参会人员过多");
+	region_like_pattern(m->path, pat, sizeof(pat));
 	tx_exec(t, NULL, "DELETE FROM meeting_members WHERE meeting_id = ?", "i", m->id);
 	json_array_foreach(ids, i, v) {
 		int64_t ok;
 		if (!json_is_integer(v))
 			return tx_fail_field(t, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
 		if (meeting_tx_int(t, &ok, "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
-					   " WHERE d.id = ? AND r.path LIKE ? || '%'", "is", (int64_t)json_integer_value(v), m->path))
+					   " WHERE d.id = ? AND r.path LIKE ?", "is", (int64_t)json_integer_value(v), pat))
 			return t->rc;
 		if (!ok)
 			return tx_fail_field(t, E_INVALID, "bad_member", "member_ids", "代表 %lld 不存在或不属于本地区",

@@ -79,7 +79,4 @@ int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in,
 int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		   struct err *e) WUR;
 
-/* Whether v is one of the NULL-terminated allowed values. */
-int meeting_one_of(const char *v, const char *const *allowed);
-
 #endif

@@ -107,6 +107,21 @@ static sqlite3_stmt *sq_prepare(struct sq *s, const char *sql, int *rc)
 	return st;
 }
 
+/* Binds p's values to st (borrowed until the statement is reset); an SQLite result code. */
+static int sq_bind(sqlite3_stmt *st, const struct db_params *p)
+{
+	int rc = SQLITE_OK;
+	for (int i = 0; i < p->n && rc == SQLITE_OK; i++) {
+		if (!p->v[i])
+			rc = sqlite3_bind_null(st, i + 1);
+		else if (p->is_int[i])
+			rc = sqlite3_bind_int64(st, i + 1, strtoll(p->v[i], NULL, 10));
+		else
+			rc = sqlite3_bind_text(st, i + 1, p->v[i], -1, SQLITE_STATIC);
+	}
+	return rc;
+}
+
 static int sq_exec(void *c, const char *sql, const struct db_params *p, struct db_res **out,
 		   int64_t *changes, struct err *e)
 {
@@ -118,16 +133,8 @@ static int sq_exec(void *c, const char *sql, const struct db_params *p, struct d
 	st = sq_prepare(s, sql, &rc);
 	if (!st)
 		return sq_error(s->h, rc, e);
-	for (int i = 0; i < p->n; i++) {
-		if (!p->v[i])
-			rc = sqlite3_bind_null(st, i + 1);
-		else if (p->is_int[i])
-			rc = sqlite3_bind_int64(st, i + 1, strtoll(p->v[i], NULL, 10));
-		else
-			rc = sqlite3_bind_text(st, i + 1, p->v[i], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK)
-			goto fail;
-	}
+	if ((rc = sq_bind(st, p)) != SQLITE_OK)
+		goto fail;
 	ncols = sqlite3_column_count(st);
 	if (out)
 		r = db_res_new(ncols);
@@ -166,16 +173,8 @@ static int sq_each(void *c, const char *sql, const struct db_params *p, db_row_f
 	st = sq_prepare(s, sql, &rc);
 	if (!st)
 		return sq_error(s->h, rc, e);
-	for (int i = 0; i < p->n; i++) {
-		if (!p->v[i])
-			rc = sqlite3_bind_null(st, i + 1);
-		else if (p->is_int[i])
-			rc = sqlite3_bind_int64(st, i + 1, strtoll(p->v[i], NULL, 10));
-		else
-			rc = sqlite3_bind_text(st, i + 1, p->v[i], -1, SQLITE_STATIC);
-		if (rc != SQLITE_OK)
-			goto fail;
-	}
+	if ((rc = sq_bind(st, p)) != SQLITE_OK)
+		goto fail;
 	ncols = sqlite3_column_count(st);
 	if (ncols > 32)
 		ncols = 32;

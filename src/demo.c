@@ -13,6 +13,7 @@
 #include "deputy.h"
 #include "handler.h"
 #include "region.h"
+#include "role.h"
 #include "schedule.h"
 #include "opinion.h"
 #include "demo_suggestion.h"
@@ -805,7 +806,7 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 	    (rc = opinion_stats_rebuild(c, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
-		int is_handler = !strcmp(demo_accounts[i].role, "handler");
+		int is_handler = role_is_handler(demo_accounts[i].role);
 		if ((rc = account_insert(c, demo_accounts[i].username, demo_accounts[i].name,
 					 demo_accounts[i].role, demo_accounts[i].region,
 					 is_handler ? first_handler : 0, DEMO_PASSWORD, NULL, e)))

@@ -760,8 +760,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	int rc, need_mandate = 0;
 	const char *status = f->status && *f->status ? f->status : "active";
 
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		return rc;
 	region_like_pattern(path, pat, patlen);
 	buf_adds(w, " AND d.region_path LIKE ?");
@@ -823,13 +822,9 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND d.birth_date > ?");
 		db_ps_own(p, xstrdup(lim));
 	}
-	if (f->station && *f->station) {
-		int64_t sid;
-		if (util_parse_i64(f->station, &sid))
-			return err_field(e, E_INVALID, "bad_param", "station", "联络站编号无效");
-		buf_adds(w, " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id AND sd.station_id = ?)");
-		db_pi(p, sid);
-	}
+	if ((rc = rows_filter_id(w, p, f->station, " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id"
+						  " AND sd.station_id = ?)", "station", "联络站编号", e)))
+		return rc;
 	/* Today's roster is what status 'active' says (ending events are never in the future), and
 	 * deputies.active_levels holds it: no join unless a congress is named. A past date reads
 	 * the mandates' dates. */
@@ -867,13 +862,8 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND m.term = ?");
 		db_pi(p, t);
 	}
-	if (f->group && *f->group) {
-		int64_t g;
-		if (util_parse_i64(f->group, &g))
-			return err_field(e, E_INVALID, "bad_param", "group", "代表小组编号无效");
-		buf_adds(w, " AND m.group_id = ?");
-		db_pi(p, g);
-	}
+	if ((rc = rows_filter_id(w, p, f->group, " AND m.group_id = ?", "group", "代表小组编号", e)))
+		return rc;
 	if (!strcmp(status, "current")) {
 		/* already limited to active mandates */
 	} else if (!strcmp(status, "active")) {

@@ -13,6 +13,7 @@
 #include "step.h"
 #include "tally.h"
 #include "tx.h"
+#include "util.h"
 
 static const char *const state_names[][2] = {
 	{"nominating", "提名中"}, {"open", "进行中"}, {"counted", "已计票"}, {"void", "无效"}};
@@ -247,7 +248,7 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!meeting_one_of(jsonx_str(in, "office_kind"), office_kinds))
+	if (!util_one_of(jsonx_str(in, "office_kind"), office_kinds))
 		return err_field(e, E_INVALID, "bad_value", "office_kind", "职务类别应为 chair、head、vice、other 或 project");
 	tx_begin(&t, db, a, e);
 	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
@@ -328,7 +329,7 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!meeting_one_of(jsonx_str(in, "nominated_by"), bys))
+	if (!util_one_of(jsonx_str(in, "nominated_by"), bys))
 		return err_field(e, E_INVALID, "bad_value", "nominated_by", "提名方式应为 presidium（主席团）或 deputies（代表联名）");
 	tx_begin(&t, db, a, e);
 	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "nominating") || !strcmp(x.d.kind, "runoff")))

@@ -107,8 +107,7 @@ int group_list(struct db *db, const struct actor *a, const char *region, json_t 
 	if (!role_can(a->role, PERM_DEPUTY_READ))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	if (!(rc = db_execv(c, &r, e, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name", "s",
 			    region_like_pattern(path, pat, sizeof(pat)))))

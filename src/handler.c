@@ -69,8 +69,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	if ((rc = rows_order(q->sort, sorts, "h.region_code, h.name", order, sizeof(order), e)))
 		return rc;
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);

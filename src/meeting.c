@@ -255,7 +255,7 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct buf where = BUF_INIT_CAP(2048);
-	char path[160];
+	char path[160], pat[REGION_PATTERN_MAX];
 	int64_t total;
 	json_t *items;
 	int rc;
@@ -265,14 +265,10 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	if ((rc = db_begin_read(c, e)))
 		goto out;
 	if (role_can(a->role, PERM_MEETING_READ)) {
-		if (f->region && *f->region) {
-			if ((rc = region_scope(c, a, f->region, path, sizeof(path), e)))
-				goto out;
-		} else {
-			snprintf(path, sizeof(path), "%s", a->region_path);
-		}
-		buf_adds(&where, " WHERE m.region_path LIKE ? || '%'");
-		db_ps(&p, path);
+		if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+			goto out;
+		buf_adds(&where, " WHERE m.region_path LIKE ?");
+		db_ps(&p, region_like_pattern(path, pat, sizeof(pat)));
 	} else if (a->deputy_id) {
 		/* a deputy: the meetings it is a member of, listed or by the roster */
 		buf_adds(&where, " WHERE (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "region.h"
 #include "role.h"
 #include "rows.h"
 
@@ -51,16 +52,16 @@ int notice_list(struct db *db, const struct actor *a, json_t **out, struct err *
 					  {"link", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
-	if (!strcmp(a->role, "handler")) {
+	if (role_is_handler(a->role)) {
 		rc = db_execv(c, &r, e, "SELECT id, kind, title, link, created_at FROM notifications WHERE handler_id = ?"
 					" ORDER BY id DESC LIMIT 50", "i", a->handler_id);
 	} else if (role_can(a->role, PERM_OPINION_READ)) {
 		/* Staff see the notices of their whole subtree. */
-		snprintf(pat, sizeof(pat), "%s%%", a->region_path);
+		region_like_pattern(a->region_path, pat, sizeof(pat));
 		rc = db_execv(c, &r, e, "SELECT n.id, n.kind, n.title, n.link, n.created_at FROM notifications n"
 					" JOIN regions r ON r.code = n.region_code WHERE r.path LIKE ?"
 					" ORDER BY n.id DESC LIMIT 50", "s", pat);

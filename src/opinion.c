@@ -166,10 +166,10 @@ static json_t *row_json(const struct db_res *r, int i, int full, const struct wo
  * those from the stations it serves and those it registered. */
 static int visible(struct db_conn *c, const struct actor *a, const struct db_res *r, int i, struct err *e)
 {
-	if (!strcmp(a->role, "handler"))
+	if (role_is_handler(a->role))
 		return a->handler_id && db_int(r, i, O_HANDLER) == a->handler_id
 			       ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
-	if (!strcmp(a->role, "deputy")) {
+	if (role_is_deputy(a->role)) {
 		struct db_params p;
 		struct db_res *s;
 		int ok, rc;
@@ -305,10 +305,9 @@ static int check_photos(json_t *photos, struct err *e)
 			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片不是 JPEG 或 PNG 图片", i + 1);
 		{
 			/* the whole string must decode */
-			size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
-			unsigned char *bin = xmalloc(cap);
-			int bad = sodium_base642bin(bin, cap, b64, strlen(b64), NULL, &len, NULL,
-						    sodium_base64_VARIANT_ORIGINAL) || len > PHOTO_MAX_BYTES;
+			unsigned char *bin;
+			size_t len;
+			int bad = util_base64_decode(b64, PHOTO_MAX_BYTES, &bin, &len);
 			free(bin);
 			if (bad)
 				return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片无效或过大", i + 1);
@@ -549,7 +548,7 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	const char *ch;
 	int64_t id = 0;
 	int32_t d;
-	int rc, ok = 0;
+	int rc;
 	json_t *o = NULL;
 
 	*out = NULL;
@@ -558,9 +557,7 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if ((rc = jsonx_check(in, common_spec, e)))
 		return rc;
 	ch = jsonx_str(in, "channel") ? jsonx_str(in, "channel") : "reception";
-	for (int i = 0; channels[i]; i++)
-		ok |= !strcmp(channels[i], ch);
-	if (!ok)
+	if (!util_one_of(ch, channels))
 		return err_field(e, E_INVALID, "bad_channel", "channel", "来源渠道应为 reception（接待）、visit（走访）、phone（电话）或 letter（来信）");
 	if (jsonx_str(in, "reception_date") && (cal_parse(jsonx_str(in, "reception_date"), &d) || d > cal_today()))
 		return err_field(e, E_INVALID, "bad_date", "reception_date", "接待日期无效或晚于今天");
@@ -577,7 +574,7 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	tx_begin(&t, db, a, e);
 	if (tx_ok(&t) && !tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
 		/* Staff register within their scope; a deputy at the stations it serves. */
-		if (!strcmp(a->role, "deputy")) {
+		if (role_is_deputy(a->role)) {
 			if (!tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
 				     "ii", x.station, a->deputy_id) &&
 			    (!x.station || db_int(r, 0, 0) == 0))
@@ -720,7 +717,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct holidays h = {0};
 	struct workcal wc = {0};
 	struct db_text_walk walk;
-	char order[64], sort[128], path[160], pat[200], today[11], limit[11];
+	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX], today[11], limit[11];
 	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
 	size_t base;
@@ -728,24 +725,23 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	json_t *items;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_OPINION_READ) && strcmp(a->role, "handler") && strcmp(a->role, "deputy"))
+	if (!role_can(a->role, PERM_OPINION_READ) && !role_is_handler(a->role) && !role_is_deputy(a->role))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看群众意见");
 	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
 		return rc;
 	full = role_can(a->role, PERM_OPINION_MANAGE);
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	buf_adds(&w, " WHERE o.region_path LIKE ?");
 	db_ps(&p, pat);
 	base = w.len;
-	if (!strcmp(a->role, "handler")) {
+	if (role_is_handler(a->role)) {
 		buf_adds(&w, " AND o.handler_id = ?");
 		db_pi(&p, a->handler_id);
-	} else if (!strcmp(a->role, "deputy")) {
+	} else if (role_is_deputy(a->role)) {
 		buf_adds(&w, " AND (o.created_by = ? OR o.station_id IN (SELECT station_id FROM station_deputies WHERE deputy_id = ?))");
 		db_pi(&p, a->account_id);
 		db_pi(&p, a->deputy_id);
@@ -758,42 +754,16 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		buf_adds(&w, " AND o.state = ?");
 		db_ps(&p, f->state);
 	}
-#define INT_FILTER(field, col, label)                                                   \
-	if (f->field && *f->field) {                                                    \
-		int64_t v;                                                              \
-		if (util_parse_i64(f->field, &v)) {                                     \
-			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
-			goto out;                                                       \
-		}                                                                       \
-		buf_adds(&w, " AND " col " = ?");                                      \
-		db_pi(&p, v);                                                           \
-	}
-	INT_FILTER(category, "o.category_id", "类别")
-	INT_FILTER(station, "o.station_id", "联络站")
-	INT_FILTER(handler, "o.handler_id", "承办单位")
-#undef INT_FILTER
+	if ((rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
+		goto out;
 	if (f->channel && *f->channel) {
 		buf_adds(&w, " AND o.channel = ?");
 		db_ps(&p, f->channel);
 	}
-	if (f->from && *f->from) {
-		int32_t d;
-		if (cal_parse(f->from, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND o.created_at >= ?");
-		db_pi(&p, cal_day_start(d));
-	}
-	if (f->to && *f->to) {
-		int32_t d;
-		if (cal_parse(f->to, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND o.created_at < ?");
-		db_pi(&p, cal_day_start(d + 1));
-	}
+	if ((rc = rows_filter_days(&w, &p, "o.created_at", f->from, f->to, e)))
+		goto out;
 	if ((rc = warn_limit(c, path, limit, &warn, &wc, &h, e)))
 		goto out;
 	cal_format(cal_today(), today);
@@ -997,7 +967,7 @@ static int change_state(struct tx *t, int64_t id, const char *from, const char *
 /* The handling unit the opinion is assigned to signs for it, returns it and replies. */
 static int may_handler(struct step_run *s)
 {
-	if (strcmp(s->a->role, "handler") || db_int(s->row, 0, O_HANDLER) != s->a->handler_id)
+	if (!role_is_handler(s->a->role) || db_int(s->row, 0, O_HANDLER) != s->a->handler_id)
 		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有承办单位可以签收、退回或答复");
 	return 0;
 }
@@ -1474,7 +1444,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct sim s = {0};
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 
 	*out = NULL;
@@ -1487,7 +1457,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	}
 	s.self = id;
 	/* Open reports of the same township or street in the last 90 days. */
-	snprintf(pat, sizeof(pat), "%s%%", db_val(r, 0, O_PATH));
+	region_like_pattern(db_val(r, 0, O_PATH), pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	db_pi(&p, util_now() - SIMILAR_WINDOW_DAYS * 86400);
@@ -1533,7 +1503,7 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 	if (!tx_lock(&t, "opinions", id, "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
 	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
 		const char *state = db_val(r, 0, O_STATE);
-		if (strcmp(a->role, "handler"))
+		if (!role_is_handler(a->role))
 			tx_fail(&t, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
 		else if (strcmp(state, "assigned") && strcmp(state, "accepted"))
 			tx_fail(&t, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
@@ -1658,7 +1628,7 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 	struct holidays h = {0};
 	struct workcal wc;
 	struct board b = {0};
-	char path[160], pat[200], limit[11];
+	char path[160], pat[REGION_PATTERN_MAX], limit[11];
 	int rc;
 	const char *k;
 	json_t *v, *items;
@@ -1668,15 +1638,14 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看督办看板");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	if ((rc = warn_limit(c, path, limit, &b.warn, &wc, &h, e)))
 		goto out;
 	b.w = &wc;
 	b.today = cal_today();
 	b.byHandler = json_object();
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	if ((rc = db_each(c, "SELECT o.handler_id, h.name, o.deadline, hr.name FROM opinions o"
@@ -1794,13 +1763,13 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct terms t = {0};
-	char path[160], pat[200], sql[256];
+	char path[160], pat[REGION_PATTERN_MAX], sql[256];
 	int32_t f, tt;
 	int rc;
 	json_t *cats = NULL, *stations = NULL, *places = NULL, *terms;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_OPINION_READ) && strcmp(a->role, "deputy")) {
+	if (!role_can(a->role, PERM_OPINION_READ) && !role_is_deputy(a->role)) {
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看热点");
 		goto out;
 	}
@@ -1810,8 +1779,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 		rc = err_field(e, E_INVALID, "bad_param", "from", "时间范围无效（YYYY-MM-DD）");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	/* Counts from the aggregates, within one consistent read. */
 	if ((rc = db_begin_read(c, e)) ||
@@ -1819,7 +1787,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	    (rc = opinion_stats_read(c, path, OPINION_STAT_STATION, f, tt, 10, &stations, e)) ||
 	    (rc = opinion_stats_read(c, path, OPINION_STAT_PLACE, f, tt, 10, &places, e)))
 		goto out;
-	snprintf(pat, sizeof(pat), "%s%%", path);
+	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
 	db_pi(&p, cal_day_start(f));
@@ -1890,16 +1858,12 @@ int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char 
 		goto out;
 	}
 	{
-		const char *b = db_val(ph, 0, 1);
-		size_t cap = strlen(b) / 4 * 3 + 3;
-		*data = xmalloc(cap);
-		if (sodium_base642bin((unsigned char *)*data, cap, b, strlen(b), NULL, len, NULL,
-				      sodium_base64_VARIANT_ORIGINAL)) {
-			free(*data);
-			*data = NULL;
+		unsigned char *bin;
+		if (util_base64_decode(db_val(ph, 0, 1), PHOTO_MAX_BYTES, &bin, len)) {
 			rc = err_set(e, E_INTERNAL, "bad_photo", "照片数据损坏");
 			goto out;
 		}
+		*data = (char *)bin;
 		*mime = !strcmp(db_val(ph, 0, 0), "image/png") ? "image/png" : "image/jpeg";
 	}
 out:

@@ -117,6 +117,13 @@ int region_scope(struct db_conn *c, const struct actor *a, const char *code, cha
 	return rc;
 }
 
+int region_filter_path(struct db_conn *c, const struct actor *a, const char *region, char *path,
+		       size_t pathlen, struct err *e)
+{
+	snprintf(path, pathlen, "%s", a->region_path);
+	return region && *region ? region_scope(c, a, region, path, pathlen, e) : 0;
+}
+
 int region_scope_field(struct db_conn *c, const struct actor *a, const char *code, const char *field,
 		       const char *label, char *path, size_t pathlen, struct err *e)
 {

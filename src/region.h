@@ -16,6 +16,10 @@ int region_scope(struct db_conn *c, const struct actor *a, const char *code, cha
  * "bad_region" "<label>不存在" naming the field, not E_NOTFOUND (the request is wrong, not the URL). */
 int region_scope_field(struct db_conn *c, const struct actor *a, const char *code, const char *field,
 		       const char *label, char *path, size_t pathlen, struct err *e) WUR;
+/* The path a list or a report covers: the region its filter names, checked by region_scope,
+ * or the actor's own subtree when region is NULL or "". Copies the path into path. */
+int region_filter_path(struct db_conn *c, const struct actor *a, const char *region, char *path,
+		       size_t pathlen, struct err *e) WUR;
 /* 1 if the stored path lies within the actor's subtree. */
 int region_path_in_scope(const struct actor *a, const char *path);
 /* The LIKE pattern of the subtree under a region path ("/329900/329981/" → "/329900/329981/%")

@@ -37,6 +37,8 @@ json_t *rows_array(const struct db_res *r, const struct col *spec)
 #include <string.h>
 
 #include "buf.h"
+#include "calendar.h"
+#include "util.h"
 
 char *rows_like(const char *text)
 {
@@ -49,6 +51,38 @@ char *rows_like(const char *text)
 	}
 	buf_addc(&b, '%');
 	return buf_detach(&b, NULL);
+}
+
+int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond, const char *field,
+		   const char *label, struct err *e)
+{
+	int64_t v;
+	if (!value || !*value)
+		return 0;
+	if (util_parse_i64(value, &v))
+		return err_field(e, E_INVALID, "bad_param", field, "%s无效", label);
+	buf_adds(w, cond);
+	db_pi(p, v);
+	return 0;
+}
+
+int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from, const char *to,
+		     struct err *e)
+{
+	int32_t d;
+	if (from && *from) {
+		if (cal_parse(from, &d))
+			return err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
+		buf_addf(w, " AND %s >= ?", col);
+		db_pi(p, cal_day_start(d));
+	}
+	if (to && *to) {
+		if (cal_parse(to, &d))
+			return err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
+		buf_addf(w, " AND %s < ?", col);
+		db_pi(p, cal_day_start(d + 1));
+	}
+	return 0;
 }
 
 int rows_order(const char *sort, const char *const *allowed, const char *dflt, char *out,
@@ -66,13 +100,26 @@ int rows_order(const char *sort, const char *const *allowed, const char *dflt, c
 		desc = 1;
 		key++;
 	}
-	for (; *allowed; allowed++) {
-		if (strcmp(*allowed, key) == 0) {
-			snprintf(out, outlen, "%s %s", key, desc ? "DESC" : "ASC");
-			return 0;
-		}
+	if (util_one_of(key, allowed)) {
+		snprintf(out, outlen, "%s %s", key, desc ? "DESC" : "ASC");
+		return 0;
 	}
 	return err_field(e, E_INVALID, "bad_sort", "sort", "不支持按“%s”排序", sort);
+}
+
+/* The page itself: "<select><where> ORDER BY <order> LIMIT ? OFFSET ?" built in sql (reset
+ * first), the paging values appended to p. */
+static int page_of(struct db_conn *c, struct buf *sql, const char *select, const char *where,
+		   struct db_params *p, const char *order, const struct listq *q, struct db_res **page,
+		   struct err *e)
+{
+	buf_reset(sql);
+	buf_addf(sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", select, where, order);
+	db_pi(p, q->per_page);
+	db_pi(p, (int64_t)(q->page - 1) * q->per_page);
+	if (buf_failed(sql))
+		return err_set(e, E_INTERNAL, "internal", "查询过长");
+	return db_exec(c, sql->data, p, page, e);
 }
 
 int rows_page(struct db_conn *c, const char *from, const char *select, const char *where,
@@ -88,14 +135,7 @@ int rows_page(struct db_conn *c, const char *from, const char *select, const cha
 	if ((rc = db_exec(c, sql.data, p, &r, e)))
 		goto out;
 	*total = db_int(r, 0, 0);
-	buf_reset(&sql);
-	buf_addf(&sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", select, where, order);
-	db_pi(p, q->per_page);
-	db_pi(p, (int64_t)(q->page - 1) * q->per_page);
-	if (buf_failed(&sql))
-		rc = err_set(e, E_INTERNAL, "internal", "查询过长");
-	else
-		rc = db_exec(c, sql.data, p, page, e);
+	rc = page_of(c, &sql, select, where, p, order, q, page, e);
 out:
 	db_res_free(r);
 	buf_release(&sql);
@@ -119,14 +159,7 @@ int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_p
 	*capped = *total > cap;
 	if (*capped)
 		*total = cap;
-	buf_reset(&sql);
-	buf_addf(&sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", select, where, order);
-	db_pi(p, q->per_page);
-	db_pi(p, (int64_t)(q->page - 1) * q->per_page);
-	if (buf_failed(&sql))
-		rc = err_set(e, E_INTERNAL, "internal", "查询过长");
-	else
-		rc = db_exec(c, sql.data, p, page, e);
+	rc = page_of(c, &sql, select, where, p, order, q, page, e);
 out:
 	db_res_free(r);
 	buf_release(&sql);

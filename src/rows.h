@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "db.h"
 
 enum col_type { COL_STR, COL_INT, COL_BOOL, COL_JSON };
@@ -47,6 +48,16 @@ json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
 
 /* "%text%" with %, _ and \ escaped for `LIKE ? ESCAPE '\'`; the caller frees it. */
 char *rows_like(const char *text);
+/* A list filter on an id: when value is given (not NULL or ""), appends cond (one ?, as
+ * " AND o.station_id = ?") to w and the id to p. E_INVALID "bad_param" "<label>无效" on field
+ * when value is not a whole number. */
+int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond, const char *field,
+		   const char *label, struct err *e) WUR;
+/* A list filter on the days from and to ("YYYY-MM-DD", each optional, both included) of col, a
+ * Unix time: appends " AND <col> >= ?" and " AND <col> < ?" with the days' bounds to w and p.
+ * E_INVALID "bad_param" on "from" or "to" for a date that does not parse. */
+int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from, const char *to,
+		     struct err *e) WUR;
 /* The ORDER BY clause for sort among `allowed` ("name", "created_at", ..., NULL-ended),
  * or dflt when sort is absent. E_INVALID for a sort key that is not allowed. */
 int rows_order(const char *sort, const char *const *allowed, const char *dflt, char *out,

@@ -3,15 +3,13 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "util.h"
 
-static const char *const kinds[] = {"monthly_day", "monthly_weekday", "weekly", "once", "cancel"};
+static const char *const kinds[] = {"monthly_day", "monthly_weekday", "weekly", "once", "cancel", NULL};
 
 int schedule_kind(const char *name)
 {
-	for (int i = 0; i < 5; i++)
-		if (name && !strcmp(name, kinds[i]))
-			return i;
-	return -1;
+	return util_index_of(name, kinds);
 }
 
 const char *schedule_kind_name(enum rule_kind k)

@@ -86,8 +86,7 @@ int settings_list(struct db *db, const struct actor *a, const char *region, json
 	int rc;
 
 	*out = NULL;
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	for (const struct setting_def *d = settings_defs; d->key; d++) {
 		int v;

@@ -185,46 +185,6 @@ static int row_end(struct rowacc *ra, size_t row, struct err *e)
 
 /* ---- text helpers ---- */
 
-/* Offset of the first byte that is not valid UTF-8 (or is NUL), or len when all is valid. */
-static size_t utf8_scan(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = p[i];
-		size_t need;
-		uint32_t cp;
-		if (c == 0)
-			return i;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			need = 1;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			need = 2;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (len - i <= need)
-			return i;
-		for (size_t k = 1; k <= need; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += need + 1;
-	}
-	return len;
-}
-
 static size_t line_of(const char *p, size_t off)
 {
 	size_t line = 1;
@@ -331,7 +291,7 @@ int sheet_detect(const char *data, size_t len, enum sheet_format *fmt, struct er
 		p += 3;
 		n -= 3;
 	}
-	bad = utf8_scan(p, n);
+	bad = util_utf8_scan((const char *)p, n);
 	if (bad == n) {
 		*fmt = SHEET_CSV;
 		return 0;
@@ -363,7 +323,7 @@ static int csv_read(const char *data, size_t len, size_t max_rows, struct sheet 
 		p += 3;
 		n -= 3;
 	}
-	bad = utf8_scan((const unsigned char *)p, n);
+	bad = util_utf8_scan(p, n);
 	if (bad < n)
 		return err_set(e, E_INVALID, "bad_encoding", "%s，第%zu行有无法识别的字符",
 			       msg_not_utf8, line_of(p, bad));

@@ -229,8 +229,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	if (kind && *kind && !util_one_of(kind, kinds))
 		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
 	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);

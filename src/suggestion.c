@@ -1,6 +1,5 @@
 #include "suggestion.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,13 +184,13 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 	if (role_can(a->role, PERM_SUGGESTION_READ))
 		return region_path_in_scope(a, db_val(r, 0, S_PATH)) ? 0
 			: err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
-	if (!strcmp(a->role, "deputy") && a->deputy_id) {
+	if (role_is_deputy(a->role) && a->deputy_id) {
 		if ((rc = signer_status(c, id, a->deputy_id, s, sizeof(s), e)))
 			return rc;
 		if (*s)
 			return 0;
 	}
-	if (!strcmp(a->role, "handler") && a->handler_id) {
+	if (role_is_handler(a->role) && a->handler_id) {
 		if ((rc = handler_role(c, id, a->handler_id, s, &row, e)))
 			return rc;
 		if (*s && strcmp(db_val(r, 0, S_STATE), "withdrawn"))
@@ -302,18 +301,17 @@ static int check_files(json_t *files, struct err *e)
 	json_array_foreach(files, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *data = json_string_value(json_object_get(v, "data"));
-		size_t len = data ? strlen(data) : 0, n = 0;
+		size_t n;
 		unsigned char *bin;
 		int bad;
-		if (!json_is_object(v) || !name || !*name || strlen(name) > 200 || !data || !len)
+		if (!json_is_object(v) || !name || !*name || strlen(name) > 200 || !data || !*data)
 			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件缺少文件名或内容", i + 1);
-		if (len / 4 * 3 > FILE_MAX_BYTES + 3)
+		bad = util_base64_decode(data, FILE_MAX_BYTES, &bin, &n);
+		free(bin);
+		if (bad == -2)
 			return err_field(e, E_TOOLARGE, "too_large", "attachments", "第 %zu 个附件超过 %u MB", i + 1,
 					 FILE_MAX_BYTES >> 20);
-		bin = xmalloc(len / 4 * 3 + 3);
-		bad = sodium_base642bin(bin, len / 4 * 3 + 3, data, len, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL);
-		free(bin);
-		if (bad || !n)
+		if (bad)
 			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件不是有效的 base64 内容", i + 1);
 	}
 	return 0;
@@ -499,7 +497,7 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		return rc;
 	if (strcmp(kind, "motion") && presidium)
 		return err_field(e, E_INVALID, "bad_field", "from_presidium", "只有议案可以由主席团提出");
-	if (!strcmp(a->role, "deputy")) {
+	if (role_is_deputy(a->role)) {
 		if (!a->deputy_id)
 			return err_set(e, E_FORBIDDEN, "forbidden", "您的账号未关联代表");
 		if (json_object_get(in, "deputy_id") || presidium)
@@ -573,7 +571,7 @@ out:
 /* The first signer, or the staff who registered it, may change a draft or a returned item. */
 static int may_edit(const struct actor *a, const struct db_res *r, struct err *e)
 {
-	if (!strcmp(a->role, "deputy") && a->deputy_id && db_val(r, 0, S_DEPUTY) && db_int(r, 0, S_DEPUTY) == a->deputy_id)
+	if (role_is_deputy(a->role) && a->deputy_id && db_val(r, 0, S_DEPUTY) && db_int(r, 0, S_DEPUTY) == a->deputy_id)
 		return 0;
 	if (role_can(a->role, PERM_SUGGESTION_MANAGE) && db_val(r, 0, S_CREATED_BY) &&
 	    db_int(r, 0, S_CREATED_BY) == a->account_id)
@@ -650,33 +648,32 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct clock k = {0};
-	char order[64], sort[128], path[160], pat[200];
+	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX];
 	char *match = NULL;
 	int64_t total;
 	int rc;
 	json_t *items;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ) && strcmp(a->role, "handler") && strcmp(a->role, "deputy"))
+	if (!role_can(a->role, PERM_SUGGESTION_READ) && !role_is_handler(a->role) && !role_is_deputy(a->role))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
 	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
 		return rc;
 	c = db_acquire(db);
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (f->region && *f->region && (rc = region_scope(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		goto out;
 	db_params_init(&p);
 	buf_adds(&w, " WHERE s.kind = ?");
 	db_ps(&p, f->kind && !strcmp(f->kind, "motion") ? "motion" : "suggestion");
-	if (!strcmp(a->role, "handler")) {
+	if (role_is_handler(a->role)) {
 		buf_adds(&w, " AND s.state <> 'withdrawn' AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
 			     " WHERE handler_id = ? AND status <> 'removed')");
 		db_pi(&p, a->handler_id);
-	} else if (!strcmp(a->role, "deputy")) {
+	} else if (role_is_deputy(a->role)) {
 		buf_adds(&w, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?)");
 		db_pi(&p, a->deputy_id);
 	} else {
-		snprintf(pat, sizeof(pat), "%s%%", path);
+		region_like_pattern(path, pat, sizeof(pat));
 		/* With a deadline filter the due indexes select better than a region prefix, which
 		 * SQLite's planner cannot size (see suggestion_board). */
 		buf_addf(&w, " AND %ss.region_path LIKE ?", f->due && *f->due ? db_noindex(c) : "");
@@ -693,46 +690,20 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		buf_adds(&w, " AND s.state = ?");
 		db_ps(&p, f->state);
 	}
-#define INT_FILTER(field, cond, label)                                                  \
-	if (f->field && *f->field) {                                                    \
-		int64_t v;                                                              \
-		if (util_parse_i64(f->field, &v)) {                                     \
-			rc = err_field(e, E_INVALID, "bad_param", #field, label "无效"); \
-			goto out;                                                       \
-		}                                                                       \
-		buf_adds(&w, cond);                                                     \
-		db_pi(&p, v);                                                           \
-	}
-	INT_FILTER(category, " AND s.category_id = ?", "类别")
-	INT_FILTER(deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?"
-			   " AND status IN ('author','accepted'))", "代表")
-	INT_FILTER(handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers WHERE handler_id = ?"
-			    " AND status <> 'removed')", "承办单位")
-#undef INT_FILTER
+	if ((rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+						    " WHERE deputy_id = ? AND status IN ('author','accepted'))", "deputy", "代表", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+						     " WHERE handler_id = ? AND status <> 'removed')", "handler", "承办单位", e)))
+		goto out;
 	if (f->session && *f->session) {
 		buf_adds(&w, " AND s.session_label = ?");
 		db_ps(&p, f->session);
 	}
 	if (f->key && !strcmp(f->key, "1"))
 		buf_adds(&w, " AND s.key_supervised = 1");
-	if (f->from && *f->from) {
-		int32_t d;
-		if (cal_parse(f->from, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "from", "开始日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND s.created_at >= ?");
-		db_pi(&p, cal_day_start(d));
-	}
-	if (f->to && *f->to) {
-		int32_t d;
-		if (cal_parse(f->to, &d)) {
-			rc = err_field(e, E_INVALID, "bad_param", "to", "结束日期应为 YYYY-MM-DD");
-			goto out;
-		}
-		buf_adds(&w, " AND s.created_at < ?");
-		db_pi(&p, cal_day_start(d + 1));
-	}
+	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
+		goto out;
 	if ((rc = clock_load(c, path, &k, e)))
 		goto out;
 	if (f->due && *f->due) {
@@ -771,7 +742,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	for (int i = 0; i < r->nrows; i++) {
 		json_t *o = row_json(r, i, k.today_s, k.warn_s);
 		/* A deputy's list says where they stand: first signer, co-signer, or still invited. */
-		if (!strcmp(a->role, "deputy")) {
+		if (role_is_deputy(a->role)) {
 			char st[16];
 			if ((rc = signer_status(c, db_int(r, i, S_ID), a->deputy_id, st, sizeof(st), e))) {
 				json_decref(o);
@@ -1019,7 +990,7 @@ static int may_staff_or_lead(struct step_run *s)
 static int may_rate(struct step_run *s)
 {
 	char st[16] = "";
-	if (strcmp(s->a->role, "deputy") || !s->a->deputy_id)
+	if (!role_is_deputy(s->a->role) || !s->a->deputy_id)
 		return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
 	if (tx_check(&s->t, signer_status(s->t.c, s->id, s->a->deputy_id, st, sizeof(st), s->t.e)) ||
 	    !strcmp(st, "accepted"))
@@ -1616,7 +1587,7 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (strcmp(a->role, "deputy") || !a->deputy_id)
+	if (!role_is_deputy(a->role) || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
 	accept = json_is_true(json_object_get(in, "accept"));
 	notice_link("suggestions", id, link, sizeof(link));
@@ -1698,16 +1669,12 @@ int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t fi
 	if (a && (rc = visible(c, a, r, e)))
 		goto out;
 	{
-		const char *b64 = db_val(f, 0, 2);
-		size_t cap = strlen(b64) / 4 * 3 + 3;
-		*data = xmalloc(cap);
-		if (sodium_base642bin((unsigned char *)*data, cap, b64, strlen(b64), NULL, len, NULL,
-				      sodium_base64_VARIANT_ORIGINAL)) {
-			free(*data);
-			*data = NULL;
+		unsigned char *bin;
+		if (util_base64_decode(db_val(f, 0, 2), FILE_MAX_BYTES, &bin, len)) {
 			rc = err_set(e, E_INTERNAL, "bad_file", "附件已损坏");
 			goto out;
 		}
+		*data = (char *)bin;
 		*keep = json_pack("{s:s, s:s}", "name", db_val(f, 0, 0), "mime", db_val(f, 0, 1));
 	}
 out:
@@ -1729,7 +1696,7 @@ int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t
 	int rc;
 
 	*out = NULL;
-	if (strcmp(a->role, "deputy") || !a->deputy_id)
+	if (!role_is_deputy(a->role) || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有代表可以查看可联名的代表");
 	like = rows_like(q && *q ? q : "");
 	c = db_acquire(db);

@@ -19,10 +19,9 @@ static int scope_pattern(struct db_conn *c, const struct actor *a, const char *r
 {
 	char path[160];
 	int rc;
-	snprintf(path, sizeof(path), "%s", a->region_path);
-	if (region && *region && (rc = region_scope(c, a, region, path, sizeof(path), e)))
+	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		return rc;
-	snprintf(pat, n, "%s%%", path);
+	region_like_pattern(path, pat, n);
 	return 0;
 }
 
@@ -48,7 +47,7 @@ static int built(const struct buf *q, struct err *e)
 
 static int may_report(const struct actor *a, struct err *e)
 {
-	if (role_can(a->role, PERM_SUGGESTION_READ) || (!strcmp(a->role, "handler") && a->handler_id))
+	if (role_can(a->role, PERM_SUGGESTION_READ) || (role_is_handler(a->role) && a->handler_id))
 		return 0;
 	return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看建议办理统计");
 }
@@ -64,9 +63,9 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 	struct db_conn *c = db_acquire(db);
 	struct db_res *h = NULL, *x = NULL, *items = NULL;
 	struct buf q = BUF_INIT_CAP(4096);
-	char pat[200], by[64], who[200], today[11], warn[11];
+	char pat[REGION_PATTERN_MAX], by[64], who[200], today[11], warn[11];
 	const char *noidx;
-	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
+	int64_t hid = role_is_handler(a->role) ? a->handler_id : 0;
 	int rc;
 
 	*out = NULL;
@@ -167,9 +166,9 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 	struct db_conn *c = db_acquire(db);
 	struct db_res *x = NULL, *p = NULL, *t = NULL;
 	struct buf q = BUF_INIT_CAP(4096);
-	char pat[200], f[11], tt[11], today[11], by[64], who[200], types[8];
+	char pat[REGION_PATTERN_MAX], f[11], tt[11], today[11], by[64], who[200], types[8];
 	const char *more;
-	int64_t hid = !strcmp(a->role, "handler") ? a->handler_id : 0;
+	int64_t hid = role_is_handler(a->role) ? a->handler_id : 0;
 	json_t *rows = json_array(), *byid = json_object();
 	int rc;
 
@@ -181,9 +180,9 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		goto out;
 	}
 	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, !strcmp(a->role, "handler") ? NULL : region, pat, sizeof(pat), e)))
+	    (rc = scope_pattern(c, a, role_is_handler(a->role) ? NULL : region, pat, sizeof(pat), e)))
 		goto out;
-	if (!strcmp(a->role, "handler"))
+	if (role_is_handler(a->role))
 		snprintf(pat, sizeof(pat), "/%%");
 	scope_by(hid, pat, by, sizeof(by), who, sizeof(who), &more);
 	/* Assignments made in the period, as lead or co-handler. */
@@ -299,7 +298,7 @@ int suggestion_report_deputies(struct db *db, const struct actor *a, const char 
 					  {"b", COL_INT}, {"c", COL_INT}, {"d", COL_INT}, {"motions", COL_INT}, {NULL, 0}};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *x = NULL;
-	char pat[200], f[11], t[11];
+	char pat[REGION_PATTERN_MAX], f[11], t[11];
 	int64_t lo, hi;
 	int32_t d;
 	int rc;
@@ -343,7 +342,7 @@ int suggestion_compilation(struct db *db, const struct actor *a, const char *reg
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *g = NULL, *p = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	json_t *items = NULL, *byid = json_object(), *item;
 	size_t n;
 	int rc;
@@ -406,10 +405,10 @@ int suggestion_sessions(struct db *db, const struct actor *a, const char *region
 	static const struct col cols[] = {{"session_label", COL_STR}, {"count", COL_INT}, {NULL, 0}};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *x = NULL;
-	char pat[200];
+	char pat[REGION_PATTERN_MAX];
 	int rc;
 	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ) && strcmp(a->role, "deputy")) {
+	if (!role_can(a->role, PERM_SUGGESTION_READ) && !role_is_deputy(a->role)) {
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
 		goto out;
 	}

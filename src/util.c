@@ -96,18 +96,19 @@ size_t util_utf8_len(const char *s)
 	return n;
 }
 
-int util_utf8_valid(const char *s, size_t len)
+size_t util_utf8_scan(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
-	while (p < end) {
-		unsigned c = *p;
+	while (i < len) {
+		unsigned c = p[i];
 		size_t need;
 		uint32_t cp;
 		if (c == 0)
-			return 0;
+			return i;
 		if (c < 0x80) {
-			p++;
+			i++;
 			continue;
 		} else if ((c & 0xE0) == 0xC0) {
 			need = 1;
@@ -119,22 +120,27 @@ int util_utf8_valid(const char *s, size_t len)
 			need = 3;
 			cp = c & 0x07;
 		} else {
-			return 0;
+			return i;
 		}
-		if ((size_t)(end - p) <= need)
-			return 0;
-		for (size_t i = 1; i <= need; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3F);
+		if (len - i <= need)
+			return i;
+		for (size_t k = 1; k <= need; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
 		}
 		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
 		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
 		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		p += need + 1;
+			return i;
+		i += need + 1;
 	}
-	return 1;
+	return len;
+}
+
+int util_utf8_valid(const char *s, size_t len)
+{
+	return util_utf8_scan(s, len) == len;
 }
 
 void util_random_hex(char *buf, size_t n)

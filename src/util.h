@@ -35,6 +35,9 @@ int util_parse_i64(const char *s, int64_t *out) WUR;
 
 /* Number of UTF-8 characters in a valid UTF-8 string. */
 size_t util_utf8_len(const char *s);
+/* The offset of the first byte of s (len bytes) that is not valid UTF-8 or is NUL; len when
+ * there is none. */
+size_t util_utf8_scan(const char *s, size_t len);
 /* 1 if s (len bytes) is valid UTF-8 without NUL. */
 int util_utf8_valid(const char *s, size_t len);
 

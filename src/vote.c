@@ -11,6 +11,7 @@
 #include "step.h"
 #include "tally.h"
 #include "tx.h"
+#include "util.h"
 
 #define VOTE_SHARDS 16 /* rows each device vote's counters are spread over */
 
@@ -178,11 +179,11 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!meeting_one_of(mode, modes))
+	if (!util_one_of(mode, modes))
 		return err_field(e, E_INVALID, "bad_value", "mode", "表决方式应为 device（电子表决器）或 tally（举手/纸质计数）");
-	if (!meeting_one_of(basis, bases))
+	if (!util_one_of(basis, bases))
 		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
-	if (!meeting_one_of(threshold, thresholds))
+	if (!util_one_of(threshold, thresholds))
 		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
 	tx_begin(&t, db, a, e);
 	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
@@ -431,7 +432,7 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!meeting_one_of(jsonx_str(in, "choice"), choices))
+	if (!util_one_of(jsonx_str(in, "choice"), choices))
 		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");

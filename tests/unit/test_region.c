@@ -56,6 +56,18 @@ static void scope(void **state)
 	assert_int_equal(region_scope(c, &county, "329902", NULL, 0, &e), E_FORBIDDEN);
 	assert_string_equal(e.code, "out_of_scope");
 	assert_int_equal(region_scope(c, &county, "329999", NULL, 0, &e), E_NOTFOUND);
+	/* a list's region filter: none gives the actor's subtree, one gives its own path */
+	{
+		char path[160];
+		assert_int_equal(region_filter_path(c, &county, NULL, path, sizeof(path), &e), 0);
+		assert_string_equal(path, "/329900/329981/");
+		assert_int_equal(region_filter_path(c, &county, "", path, sizeof(path), &e), 0);
+		assert_string_equal(path, "/329900/329981/");
+		assert_int_equal(region_filter_path(c, &county, "329981101", path, sizeof(path), &e), 0);
+		assert_string_equal(path, "/329900/329981/329981101/");
+		assert_int_equal(region_filter_path(c, &county, "329902", path, sizeof(path), &e), E_FORBIDDEN);
+		assert_string_equal(e.code, "out_of_scope");
+	}
 	db_release(f->db, c);
 
 	assert_int_equal(region_tree(f->db, &county, &out, &e), 0);

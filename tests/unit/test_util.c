@@ -1,4 +1,5 @@
-/* Unit tests of the small shared helpers: list membership, base64 decoding, role predicates. */
+/* Unit tests of the small shared helpers: list membership, base64 decoding, role predicates,
+ * UTF-8 scanning, list filters. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "role.h"
+#include "rows.h"
 #include "util.h"
 
 static void one_of(void **state)
@@ -61,12 +63,68 @@ static void role_predicates(void **state)
 	assert_false(role_is_deputy(NULL));
 }
 
+static void utf8_scan(void **state)
+{
+	(void)state;
+	assert_int_equal(util_utf8_scan("abc", 3), 3);
+	assert_int_equal(util_utf8_scan("人大", 6), 6);
+	/* the offset of the first bad byte: a cut-off character, a lone continuation, a NUL */
+	assert_int_equal(util_utf8_scan("ab人", 4), 2);
+	assert_int_equal(util_utf8_scan("a\x80" "b", 3), 1);
+	assert_int_equal(util_utf8_scan("ab\0c", 4), 2);
+	/* an overlong form and a surrogate are not UTF-8 */
+	assert_int_equal(util_utf8_scan("x\xC0\xAF", 3), 1);
+	assert_int_equal(util_utf8_scan("\xED\xA0\x80", 3), 0);
+	assert_true(util_utf8_valid("人大", 6));
+	assert_false(util_utf8_valid("ab人", 4));
+}
+
+static void list_filters(void **state)
+{
+	struct buf w = BUF_INIT_CAP(1024);
+	struct db_params p;
+	struct err e = {0};
+	(void)state;
+	db_params_init(&p);
+	/* absent or empty filters add nothing */
+	assert_int_equal(rows_filter_id(&w, &p, NULL, " AND x.a = ?", "a", "甲", &e), 0);
+	assert_int_equal(rows_filter_id(&w, &p, "", " AND x.a = ?", "a", "甲", &e), 0);
+	assert_int_equal(rows_filter_days(&w, &p, "x.t", NULL, "", &e), 0);
+	assert_int_equal(w.len, 0);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(rows_filter_id(&w, &p, "42", " AND x.a = ?", "a", "甲", &e), 0);
+	assert_string_equal(w.data, " AND x.a = ?");
+	assert_int_equal(p.n, 1);
+	assert_true(p.is_int[0]);
+	assert_string_equal(p.v[0], "42");
+	assert_int_equal(rows_filter_id(&w, &p, "4x", " AND x.a = ?", "station", "联络站", &e), E_INVALID);
+	assert_string_equal(e.code, "bad_param");
+	assert_string_equal(e.field, "station");
+	assert_string_equal(e.msg, "联络站无效");
+	assert_int_equal(p.n, 1);
+	/* both days included: from its first second to the start of the day after to, China time */
+	assert_int_equal(rows_filter_days(&w, &p, "x.t", "2024-03-01", "2024-03-01", &e), 0);
+	assert_string_equal(w.data, " AND x.a = ? AND x.t >= ? AND x.t < ?");
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.v[1], "1709222400");
+	assert_string_equal(p.v[2], "1709308800");
+	assert_int_equal(rows_filter_days(&w, &p, "x.t", "2024-3-1", NULL, &e), E_INVALID);
+	assert_string_equal(e.field, "from");
+	assert_int_equal(rows_filter_days(&w, &p, "x.t", NULL, "2024-02-30", &e), E_INVALID);
+	assert_string_equal(e.field, "to");
+	assert_int_equal(p.n, 3);
+	db_params_release(&p);
+	buf_release(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_of),
 		cmocka_unit_test(base64),
 		cmocka_unit_test(role_predicates),
+		cmocka_unit_test(utf8_scan),
+		cmocka_unit_test(list_filters),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
