@@ -310,7 +310,7 @@ static int joint_nomination(struct tx *t, const struct meeting *m, json_t *ids, 
 	if (*n < need)
 		return tx_fail_field(t, E_INVALID, "too_few_nominators", "nominator_ids",
 				     "代表联名提名须有 %d 名以上代表（现有 %lld 名）", need, (long long)*n);
-	return 0;
+	return t->rc;
 }
 
 int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)

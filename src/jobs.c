@@ -52,7 +52,7 @@ static int auto_close(struct db_conn *c, struct err *e)
 		int days;
 		if ((rc = settings_int(c, db_val(r, i, 1), "opinion.close_after_days", &days, e)))
 			break;
-		if (cal_workdays_between(&h.cal, cal_day_of(db_int(r, i, 2)), today) <= days)
+		if (!opinion_unrated_expired(&h.cal, cal_day_of(db_int(r, i, 2)), today, days))
 			continue;
 		if (!(rc = db_begin(c, e)) && !(rc = opinion_auto_close(c, db_int(r, i, 0), e)))
 			rc = db_commit(c, e);

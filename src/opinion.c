@@ -1072,6 +1072,13 @@ static int run_assign(struct step_run *s)
 
 /* A wrongly assigned unit gives the opinion back within opinion.return_days working days of
  * the assignment (the day it was assigned not counted), with its reason. */
+/* The rule of opinion.return_days: a unit may give back an opinion assigned on `assigned` up
+ * to `window` working days later. */
+static int return_in_window(const struct workcal *w, int32_t assigned, int32_t today, int window)
+{
+	return cal_workdays_between(w, assigned, today) <= window;
+}
+
 static int run_return(struct step_run *s)
 {
 	struct holidays h = {0};
@@ -1083,7 +1090,7 @@ static int run_return(struct step_run *s)
 	    tx_check(&s->t, holidays_load(s->t.c, &h, s->t.e)))
 		return s->t.rc;
 	if (db_val(s->row, 0, O_ASSIGNED) && !cal_parse(db_val(s->row, 0, O_ASSIGNED), &on) &&
-	    cal_workdays_between(&h.cal, on, cal_today()) > window)
+	    !return_in_window(&h.cal, on, cal_today(), window))
 		tx_fail(&s->t, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
 	holidays_free(&h);
 	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", "si",
@@ -1388,6 +1395,11 @@ int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, stru
 	json_decref(audited);
 	json_decref(x.out);
 	return rc;
+}
+
+int opinion_unrated_expired(const struct workcal *w, int32_t replied, int32_t today, int days)
+{
+	return cal_workdays_between(w, replied, today) > days;
 }
 
 /* For the background job: the system closes a reply left unrated. */

@@ -80,6 +80,10 @@ int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, 
  * unrated (the step "auto_close", with its event and audit record); E_CONFLICT when it is no
  * longer a reply awaiting its rating. */
 int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e) WUR;
+/* The rule of opinion.close_after_days: whether a reply given on day `replied` and still
+ * unrated on `today` has waited more than `days` working days, so the job closes it. */
+struct workcal;
+int opinion_unrated_expired(const struct workcal *w, int32_t replied, int32_t today, int days);
 
 /* For the demo: an opinion in the given state, inside the caller's transaction. */
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e) WUR;

@@ -1045,6 +1045,7 @@ static int check_motion_signers(struct step_run *s)
 {
 	struct tx *t = &s->t;
 	struct db_res *n = NULL;
+	int64_t have;
 	int min = 0;
 	if (strcmp(db_val(s->row, 0, S_KIND), "motion") || db_int(s->row, 0, S_PRESIDIUM))
 		return 0;
@@ -1053,9 +1054,10 @@ static int check_motion_signers(struct step_run *s)
 										 : "motion.min_deputies", &min, t->e)) ||
 	    tx_exec(t, &n, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'", "i", s->id))
 		return t->rc;
-	if (db_int(n, 0, 0) < min)
+	have = db_int(n, 0, 0);
+	if (have < min)
 		tx_fail_field(t, E_INVALID, "too_few_signers", "cosigners",
-			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min, (long long)db_int(n, 0, 0));
+			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min, (long long)have);
 	db_res_free(n);
 	return t->rc;
 }

@@ -576,6 +576,12 @@ static void nominators_boundary(void **state)
 	mid = sitting_session(f, &st, "2026-03-01", &members);
 	assert_true((int)json_array_size(members) >= need && need >= 1);
 	rid = new_election(f, &st, mid, "vice", 1);
+	/* the same deputy twice is one nominator, also when it is the first */
+	ids = json_pack("[O,O]", json_array_get(members, 0), json_array_get(members, 0));
+	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
+	   "nominator_ids", ids);
+	assert_string_equal(e.code, "duplicate_member");
+	json_decref(ids);
 	ids = json_array();
 	for (int i = 0; i < need - 1; i++)
 		json_array_append(ids, json_array_get(members, (size_t)i));

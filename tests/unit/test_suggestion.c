@@ -114,6 +114,13 @@ static void month_deadlines(void **state)
 	/* six months across a year end */
 	cal_format(suggestion_add_months(NULL, day("2026-08-31"), 6), out);
 	assert_string_equal(out, "2027-02-28");
+	/* into January and into December: the year turns exactly when the month passes December */
+	cal_format(suggestion_add_months(NULL, day("2026-10-15"), 3), out);
+	assert_string_equal(out, "2027-01-15");
+	cal_format(suggestion_add_months(NULL, day("2026-09-15"), 3), out);
+	assert_string_equal(out, "2026-12-15");
+	cal_format(suggestion_add_months(NULL, day("2026-12-15"), 12), out);
+	assert_string_equal(out, "2027-12-15");
 }
 
 static struct actor who(const char *role, int64_t handler, int64_t deputy, int64_t account)
