@@ -3,7 +3,7 @@
 #   scripts/test.sh            every suite: unit (under valgrind) with the banned.h check,
 #                              mutants, fuzz, HTTP on SQLite and on PostgreSQL, browser (headless
 #                              Chromium)
-#   scripts/test.sh unit|mutants|fuzz|http|pg|browser   one suite
+#   scripts/test.sh unit|format|mutants|fuzz|http|pg|browser   one suite
 # Needs `make all web` first (make test does both).
 set -u
 cd "$(dirname "$0")/.."
@@ -60,6 +60,16 @@ run_banned() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	[ "$f" -gt 0 ] && cat "$log/banned"
 	count banned "$p" "$f"
+}
+
+# .clang-format: every C file is formatted as checked in (scripts/format-check.sh).
+run_format() {
+	if sh scripts/format-check.sh >"$log/format" 2>&1; then
+		count format 1 0
+	else
+		cat "$log/format"
+		count format 0 1
+	fi
 }
 
 # make mutants: each mutant of the rule functions in tests/mutants.list must fail a unit test;
@@ -142,7 +152,9 @@ case $what in
 unit)
 	run_unit
 	run_banned
+	run_format
 	;;
+format) run_format ;;
 fuzz) run_fuzz ;;
 mutants) run_mutants ;;
 http) run_http_sqlite ;;
@@ -151,13 +163,14 @@ browser) run_browser ;;
 all)
 	run_unit
 	run_banned
+	run_format
 	run_mutants
 	run_fuzz
 	run_http_sqlite
 	run_http_pg
 	run_browser
 	;;
-*) echo "usage: scripts/test.sh [unit|mutants|fuzz|http|pg|browser]" >&2; exit 2 ;;
+*) echo "usage: scripts/test.sh [unit|format|mutants|fuzz|http|pg|browser]" >&2; exit 2 ;;
 esac
 
 [ -n "$failures" ] && echo "failed suites:$failures"

@@ -14,23 +14,31 @@
 #include "tx.h"
 
 static const struct col cols[] = {
-	{"id", COL_INT}, {"username", COL_STR}, {"display_name", COL_STR}, {"role", COL_STR},
-	{"region_code", COL_STR}, {"region_name", COL_STR}, {"handler_id", COL_INT},
-	{"locked", COL_BOOL}, {"locked_until", COL_INT}, {"failed_logins", COL_INT},
-	{"last_login_at", COL_INT}, {"created_at", COL_INT}, {NULL, 0}};
+	{"id", COL_INT},
+	{"username", COL_STR},
+	{"display_name", COL_STR},
+	{"role", COL_STR},
+	{"region_code", COL_STR},
+	{"region_name", COL_STR},
+	{"handler_id", COL_INT},
+	{"locked", COL_BOOL},
+	{"locked_until", COL_INT},
+	{"failed_logins", COL_INT},
+	{"last_login_at", COL_INT},
+	{"created_at", COL_INT},
+	{NULL, 0}};
 
 /* `locked` starts as the administrator's lock; add_derived adds a failure lockout in force. */
-#define SELECT                                                                                \
-	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id,"\
-	" a.admin_locked, a.locked_until,"                                                        \
+#define SELECT                                                                                  \
+	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id," \
+	" a.admin_locked, a.locked_until,"                                                      \
 	" a.failed_logins, a.last_login_at, a.created_at"                                       \
 	" FROM accounts a JOIN regions r ON r.code = a.region_code"
 
 /* The fields computed from the row: the role's name, and whether any lock holds now. */
 static void add_derived(json_t *o)
 {
-	json_object_set_new(o, "role_name",
-			    json_string(role_label(jsonx_str(o, "role"))));
+	json_object_set_new(o, "role_name", json_string(role_label(jsonx_str(o, "role"))));
 	if (json_integer_value(json_object_get(o, "locked_until")) > util_now())
 		json_object_set_new(o, "locked", json_true());
 }
@@ -99,19 +107,19 @@ static int check_handler(struct db_conn *c, const char *role, const char *region
 	db_params_init(&p);
 	db_ps(&p, region);
 	db_pi(&p, handler_id);
-	if ((rc = db_exec(c, "SELECT h.id FROM handlers h JOIN regions hr ON hr.code = h.region_code"
-			     " JOIN regions ar ON ar.code = ? WHERE h.id = ?"
-			     " AND hr.path LIKE ar.path || '%'", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT h.id FROM handlers h JOIN regions hr ON hr.code = h.region_code"
+			  " JOIN regions ar ON ar.code = ? WHERE h.id = ?"
+			  " AND hr.path LIKE ar.path || '%'",
+			  &p, &r, e)))
 		return rc;
-	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_handler", "handler_id",
-				      "承办单位不存在或不属于该账号的区划");
+	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不属于该账号的区划");
 	db_res_free(r);
 	return rc;
 }
 
-int account_insert(struct db_conn *c, const char *username, const char *display_name,
-		   const char *role, const char *region, int64_t handler_id, const char *password,
-		   int64_t *id, struct err *e)
+int account_insert(struct db_conn *c, const char *username, const char *display_name, const char *role,
+		   const char *region, int64_t handler_id, const char *password, int64_t *id, struct err *e)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct db_params p;
@@ -122,7 +130,8 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 		return rc;
 	if (!role_valid(role))
 		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
-	if ((rc = auth_password_policy(password, e)) || (rc = check_handler(c, role, region, handler_id, e)))
+	if ((rc = auth_password_policy(password, e)) ||
+	    (rc = check_handler(c, role, region, handler_id, e)))
 		return rc;
 	if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
 		return rc;
@@ -139,9 +148,11 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
-			" password_hash, password_changed_at, created_at, updated_at)"
-			" VALUES (?,?,?,?,?,?,?,?,?) RETURNING id", &p, &r, e);
+	rc = db_exec(c,
+		     "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
+		     " password_hash, password_changed_at, created_at, updated_at)"
+		     " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+		     &p, &r, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "username", "用户名“%s”已被使用", username);
 	if (rc == E_CONFLICT)
@@ -155,8 +166,8 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 int account_list(struct db *db, const struct actor *a, const char *role, const char *region,
 		 const struct listq *q, json_t **out, struct err *e)
 {
-	static const char *const sorts[] = {"username", "display_name", "created_at", "role",
-					    "last_login_at", NULL};
+	static const char *const sorts[] = {"username", "display_name",  "created_at",
+					    "role",     "last_login_at", NULL};
 	struct buf where = BUF_INIT_CAP(1024);
 	struct db_conn *c;
 	struct db_params p;
@@ -195,8 +206,8 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 	snprintf(full, sizeof(full), "a.%s, a.id", order);
 	if ((rc = db_begin_read(c, e)) ||
 	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT, where.data, &p, full,
-			    q, &total, &r, e)))
+	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT,
+			    where.data, &p, full, q, &total, &r, e)))
 		goto out;
 	items = rows_array(r, cols);
 	for (i = 0; i < json_array_size(items); i++)
@@ -242,8 +253,7 @@ static int link_deputy(struct tx *t, const struct actor *a, int64_t id, const ch
 	return tx_exec(t, NULL, "UPDATE accounts SET deputy_id = ? WHERE id = ?", "ii", deputy, id);
 }
 
-int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e)
+int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"username", JF_STR, 1, 1, 2 * LIMIT_USERNAME_MAX, "用户名"}, /* the form is checked below */
@@ -264,7 +274,8 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t) ||
-	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", NULL, 0, e)) ||
+	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code",
+					    "所属区划", NULL, 0, e)) ||
 	    tx_check(&t, account_insert(t.c, jsonx_str(in, "username"), jsonx_str(in, "display_name"),
 					jsonx_str(in, "role"), jsonx_str(in, "region_code"),
 					jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
@@ -283,8 +294,7 @@ out:
 	return rc;
 }
 
-int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		   struct err *e)
+int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"display_name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "姓名"},
@@ -307,16 +317,18 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	name = jsonx_str_or(in, "display_name", jsonx_str(before, "display_name"));
 	role = jsonx_str_or(in, "role", jsonx_str(before, "role"));
 	region = jsonx_str_or(in, "region_code", jsonx_str(before, "region_code"));
-	handler_id = json_object_get(in, "handler_id") ? jsonx_int(in, "handler_id", 0)
-			: (role_is_handler(role) ? jsonx_int(before, "handler_id", 0) : 0);
+	handler_id = json_object_get(in, "handler_id")
+			     ? jsonx_int(in, "handler_id", 0)
+			     : (role_is_handler(role) ? jsonx_int(before, "handler_id", 0) : 0);
 	if ((!role_valid(role) && tx_fail_field(&t, E_INVALID, "bad_role", "role", "未知的角色“%s”", role)) ||
 	    (id == a->account_id && strcmp(role, a->role) &&
 	     tx_fail_field(&t, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色")) ||
 	    tx_check(&t, region_scope_field(t.c, a, region, "region_code", "所属区划", NULL, 0, e)) ||
 	    tx_check(&t, check_handler(t.c, role, region, handler_id, e)) ||
-	    tx_exec(&t, NULL, "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
-			      " handler_id = ?, updated_at = ? WHERE id = ?", "sssnii", name, role, region, handler_id,
-		    util_now(), id))
+	    tx_exec(&t, NULL,
+		    "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
+		    " handler_id = ?, updated_at = ? WHERE id = ?",
+		    "sssnii", name, role, region, handler_id, util_now(), id))
 		goto out;
 	/* A change of role or scope takes effect at once: end the account's sessions. */
 	if ((strcmp(role, jsonx_str(before, "role")) || strcmp(region, jsonx_str(before, "region_code"))) &&
@@ -334,8 +346,7 @@ out:
 	return rc;
 }
 
-int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock, json_t **out,
-		     struct err *e)
+int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock, json_t **out, struct err *e)
 {
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
@@ -348,9 +359,11 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 		return err_set(e, E_FORBIDDEN, "forbidden", "不能锁定自己的账号");
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)) ||
-	    tx_exec(&t, NULL, lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
-				   : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
-				     " updated_at = ? WHERE id = ?", "iii", (int64_t)lock, util_now(), id) ||
+	    tx_exec(&t, NULL,
+		    lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
+			 : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
+			   " updated_at = ? WHERE id = ?",
+		    "iii", (int64_t)lock, util_now(), id) ||
 	    (lock && tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id)) ||
 	    tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
@@ -365,11 +378,10 @@ out:
 	return rc;
 }
 
-int account_reset_password(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			   struct err *e)
+int account_reset_password(struct db *db, const struct actor *a, int64_t id, json_t *in, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "新密码"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	char hash[crypto_pwhash_STRBYTES];
 	struct tx t;
 	json_t *before = NULL;
@@ -382,9 +394,11 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	tx_exec(&t, NULL, "UPDATE accounts SET password_hash = ?, must_change_password = 1,"
-			  " failed_logins = 0, locked_until = 0, password_changed_at = ?,"
-			  " updated_at = ? WHERE id = ?", "siii", hash, util_now(), util_now(), id);
+	tx_exec(&t, NULL,
+		"UPDATE accounts SET password_hash = ?, must_change_password = 1,"
+		" failed_logins = 0, locked_until = 0, password_changed_at = ?,"
+		" updated_at = ? WHERE id = ?",
+		"siii", hash, util_now(), util_now(), id);
 	tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id);
 	tx_audit(&t, "account.password_reset", "account", id, NULL, NULL);
 out:

@@ -12,16 +12,14 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 		 const struct listq *q, json_t **out, struct err *e) WUR;
 /* Accounts outside the scope answer E_NOTFOUND. */
 int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
-int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int account_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 /* lock=1 locks until unlocked and ends the account's sessions; lock=0 clears every lock. */
 int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock, json_t **out,
 		     struct err *e) WUR;
 /* Sets a new password from {"password"}; the user must change it at next login. */
-int account_reset_password(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			   struct err *e) WUR;
+int account_reset_password(struct db *db, const struct actor *a, int64_t id, json_t *in, struct err *e) WUR;
 
 /* For the CLI and the demo: creates an account inside the caller's transaction after the same
  * checks as account_create (username form, role, region, password policy). */

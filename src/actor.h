@@ -6,17 +6,17 @@
 #include <stdint.h>
 
 struct actor {
-	int64_t account_id;        /* 0 for the command line */
+	int64_t account_id; /* 0 for the command line */
 	char username[48];
 	char display_name[200];
 	char role[24];
 	char region_code[16];
 	char region_name[200];
-	char region_path[160];     /* "/329900/329981/": the scope is this subtree */
-	int64_t handler_id;        /* the handling unit of a handler account, else 0 */
-	int64_t deputy_id;         /* the deputy a deputy account belongs to, else 0 */
+	char region_path[160]; /* "/329900/329981/": the scope is this subtree */
+	int64_t handler_id;    /* the handling unit of a handler account, else 0 */
+	int64_t deputy_id;     /* the deputy a deputy account belongs to, else 0 */
 	int must_change_password;
-	int via_token;             /* authenticated by an API token, not a session */
+	int via_token; /* authenticated by an API token, not a session */
 	char csrf_token[72];
 	char client_addr[64];
 };

@@ -10,9 +10,10 @@
 #include "limit.h"
 
 static const struct route *const tables[] = {
-	api_session_routes, api_region_routes, api_handler_routes, api_account_routes,
-	api_audit_routes, api_deputy_routes, api_group_routes, api_station_routes, api_opinion_routes,
-	api_suggestion_routes, api_meeting_routes, api_labels_routes, api_settings_routes,
+	api_session_routes,  api_region_routes,     api_handler_routes, api_account_routes,
+	api_audit_routes,    api_deputy_routes,     api_group_routes,   api_station_routes,
+	api_opinion_routes,  api_suggestion_routes, api_meeting_routes, api_labels_routes,
+	api_settings_routes,
 };
 
 size_t api_body_cap(const char *path)
@@ -37,8 +38,8 @@ void api_file(struct call *c, char *data, size_t len, const char *type, const ch
 		struct buf h = BUF_INIT_CAP(1024);
 		buf_adds(&h, "attachment; filename=\"download\"; filename*=UTF-8''");
 		for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			    *p == '.' || *p == '-' || *p == '_')
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_')
 				buf_addc(&h, (char)*p);
 			else
 				buf_addf(&h, "%%%02X", *p);
@@ -93,8 +94,8 @@ static int int_param(struct call *c, const char *name, int dflt, int lo, int hi,
 		return 0;
 	}
 	if (util_parse_i64(v, &n) || n < lo || n > hi)
-		return err_field(&c->err, E_INVALID, "bad_param", name, "参数“%s”应为%d到%d之间的整数",
-				 name, lo, hi);
+		return err_field(&c->err, E_INVALID, "bad_param", name,
+				 "参数“%s”应为%d到%d之间的整数", name, lo, hi);
 	*out = (int)n;
 	return 0;
 }
@@ -170,8 +171,7 @@ static int authenticate(struct call *c, const struct route *rt)
 				       "缺少或错误的 CSRF 令牌，请刷新页面后重试");
 	}
 	if (c->actor.must_change_password && !(rt->flags & API_ANY_PW))
-		return err_set(&c->err, E_FORBIDDEN, "password_change_required",
-			       "请先修改初始密码");
+		return err_set(&c->err, E_FORBIDDEN, "password_change_required", "请先修改初始密码");
 	return 0;
 }
 
@@ -184,8 +184,7 @@ static int read_body(struct call *c, const struct route *rt)
 		c->in = json_object();
 		return 0;
 	}
-	if (!ct || strncasecmp(ct, "application/json", 16) ||
-	    (ct[16] && ct[16] != ';' && ct[16] != ' '))
+	if (!ct || strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
 		return err_set(&c->err, E_INVALID, "bad_content_type",
 			       "请求体应为 JSON（Content-Type: application/json）");
 	return jsonx_parse(q->body, q->body_len, &c->in, &c->err);

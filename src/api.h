@@ -16,7 +16,7 @@ struct app {
 	struct db *db;
 	const char *web_dir;
 	const char *public_url; /* where citizens reach this server: QR codes point here */
-	int submit_rate;        /* public submissions per address and window; 0: LIMIT_PUBLIC_SUBMITS */
+	int submit_rate; /* public submissions per address and window; 0: LIMIT_PUBLIC_SUBMITS */
 };
 
 /* One API call in flight. */
@@ -24,16 +24,16 @@ struct call {
 	struct app *app;
 	const struct http_req *req;
 	struct http_reply *rep;
-	struct actor actor;    /* valid when the route needs authentication */
-	const char *session;   /* the cookie's session token, when logged in by cookie */
-	char params[3][64];    /* path parameters in pattern order */
-	json_t *in;            /* the parsed body, for routes that take one */
-	json_t *out;           /* the reply body (owned; sent with status) */
-	char *out_text;        /* or the reply body as JSON text (owned), when the domain made it */
-	char *out_bytes;       /* or a file (owned): out_len bytes of out_type */
+	struct actor actor;  /* valid when the route needs authentication */
+	const char *session; /* the cookie's session token, when logged in by cookie */
+	char params[3][64];  /* path parameters in pattern order */
+	json_t *in;          /* the parsed body, for routes that take one */
+	json_t *out;         /* the reply body (owned; sent with status) */
+	char *out_text;      /* or the reply body as JSON text (owned), when the domain made it */
+	char *out_bytes;     /* or a file (owned): out_len bytes of out_type */
 	size_t out_len;
 	const char *out_type;
-	int status;            /* 200 unless the handler says 201 or 204 */
+	int status; /* 200 unless the handler says 201 or 204 */
 	struct err err;
 };
 

@@ -10,8 +10,7 @@ static int list(struct call *c)
 	int rc;
 
 	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "actor", &f.actor)) ||
-	    (rc = api_qstr(c, "action", &f.action)) ||
-	    (rc = api_qstr(c, "object_type", &f.object_type)) ||
+	    (rc = api_qstr(c, "action", &f.action)) || (rc = api_qstr(c, "object_type", &f.object_type)) ||
 	    (rc = api_qstr(c, "object_id", &f.object_id)) || (rc = api_qstr(c, "from", &from)) ||
 	    (rc = api_qstr(c, "to", &to)))
 		return rc;

@@ -9,15 +9,19 @@
 #include "live.h"
 #include "meeting.h"
 
-static int kinds_(struct call *c) { return meeting_kinds(&c->out, &c->err); }
+static int kinds_(struct call *c)
+{
+	return meeting_kinds(&c->out, &c->err);
+}
 
 static int list(struct call *c)
 {
 	struct meeting_filter f = {0};
 	struct listq q;
 	int rc;
-	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "region", &f.region)) || (rc = api_qstr(c, "state", &f.state)) ||
-	    (rc = api_qstr(c, "kind", &f.kind)) || (rc = api_qstr(c, "from", &f.from)) || (rc = api_qstr(c, "to", &f.to)))
+	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "region", &f.region)) ||
+	    (rc = api_qstr(c, "state", &f.state)) || (rc = api_qstr(c, "kind", &f.kind)) ||
+	    (rc = api_qstr(c, "from", &f.from)) || (rc = api_qstr(c, "to", &f.to)))
 		return rc;
 	return meeting_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
 }
@@ -29,21 +33,21 @@ static int create(struct call *c)
 }
 
 /* The handlers of one id and a body or none: fn(db, actor, id, in, out, err). */
-#define BY_ID(name, fn, created)                                                                 \
-	static int name(struct call *c)                                                          \
-	{                                                                                        \
-		int64_t id;                                                                      \
-		int rc = api_id(c, 0, &id);                                                      \
-		if (created)                                                                     \
-			c->status = 201;                                                         \
-		return rc ? rc : fn(c->app->db, &c->actor, id, c->in, &c->out, &c->err);         \
+#define BY_ID(name, fn, created)                                                         \
+	static int name(struct call *c)                                                  \
+	{                                                                                \
+		int64_t id;                                                              \
+		int rc = api_id(c, 0, &id);                                              \
+		if (created)                                                             \
+			c->status = 201;                                                 \
+		return rc ? rc : fn(c->app->db, &c->actor, id, c->in, &c->out, &c->err); \
 	}
-#define GET_ID(name, fn)                                                                         \
-	static int name(struct call *c)                                                          \
-	{                                                                                        \
-		int64_t id;                                                                      \
-		int rc = api_id(c, 0, &id);                                                      \
-		return rc ? rc : fn(c->app->db, &c->actor, id, &c->out, &c->err);                \
+#define GET_ID(name, fn)                                                          \
+	static int name(struct call *c)                                           \
+	{                                                                         \
+		int64_t id;                                                       \
+		int rc = api_id(c, 0, &id);                                       \
+		return rc ? rc : fn(c->app->db, &c->actor, id, &c->out, &c->err); \
 	}
 
 GET_ID(get, meeting_get)
@@ -77,7 +81,8 @@ static int export_(struct call *c)
 	char *data, name[64];
 	size_t len;
 	int rc;
-	if ((rc = api_id(c, 0, &id)) || (rc = meeting_export(c->app->db, &c->actor, id, &data, &len, &c->err)))
+	if ((rc = api_id(c, 0, &id)) ||
+	    (rc = meeting_export(c->app->db, &c->actor, id, &data, &len, &c->err)))
 		return rc;
 	snprintf(name, sizeof(name), "meeting-%lld.xlsx", (long long)id);
 	api_file(c, data, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
@@ -98,7 +103,10 @@ struct screen {
 	int first;
 };
 
-static void wake(void *st) { http_stream_wake(st); }
+static void wake(void *st)
+{
+	http_stream_wake(st);
+}
 
 static void screen_start(void *ctx, struct http_stream *st)
 {

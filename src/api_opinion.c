@@ -172,7 +172,8 @@ static int hot(struct call *c)
 {
 	const char *region, *from, *to;
 	int rc;
-	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "from", &from)) || (rc = api_qstr(c, "to", &to)))
+	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "from", &from)) ||
+	    (rc = api_qstr(c, "to", &to)))
 		return rc;
 	return opinion_hot(c->app->db, &c->actor, region, from, to, &c->out, &c->err);
 }

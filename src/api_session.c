@@ -23,10 +23,9 @@ static void set_cookie(struct call *c, const char *value, int max_age)
 
 static int login(struct call *c)
 {
-	static const struct jfield spec[] = {
-		{"username", JF_STR, 1, 1, LIMIT_USERNAME_MAX, "用户名"},
-		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "密码"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"username", JF_STR, 1, 1, LIMIT_USERNAME_MAX, "用户名"},
+					     {"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "密码"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	char token[AUTH_TOKEN_HEX + 1];
 	int rc;
 
@@ -37,8 +36,7 @@ static int login(struct call *c)
 		return rc;
 	/* The cookie outlives idle expiry on the server, which is what ends the session. */
 	set_cookie(c, token, 12 * 3600);
-	c->out = json_pack("{s:o, s:s}", "user", auth_user_json(&c->actor), "csrf_token",
-			   c->actor.csrf_token);
+	c->out = json_pack("{s:o, s:s}", "user", auth_user_json(&c->actor), "csrf_token", c->actor.csrf_token);
 	return 0;
 }
 

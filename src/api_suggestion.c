@@ -29,10 +29,20 @@ static int read_filter(struct call *c, struct suggestion_filter *f, struct listq
 static int list_kind(struct call *c, const char *kind)
 {
 	static const struct sheet_col cols[] = {
-		{"code", "编号"}, {"title", "标题"}, {"deputy_name", "领衔代表"}, {"signers", "签名代表人数"},
-		{"region_name", "所属人大"}, {"category_name", "类别"}, {"session_label", "提出会议"},
-		{"state_name", "状态"}, {"lead_handler", "主办单位"}, {"deadline", "答复期限"},
-		{"grade", "答复类别"}, {"rehandled", "重新办理次数"}, {"key_supervised", "重点督办"}, {NULL, NULL}};
+		{"code", "编号"},
+		{"title", "标题"},
+		{"deputy_name", "领衔代表"},
+		{"signers", "签名代表人数"},
+		{"region_name", "所属人大"},
+		{"category_name", "类别"},
+		{"session_label", "提出会议"},
+		{"state_name", "状态"},
+		{"lead_handler", "主办单位"},
+		{"deadline", "答复期限"},
+		{"grade", "答复类别"},
+		{"rehandled", "重新办理次数"},
+		{"key_supervised", "重点督办"},
+		{NULL, NULL}};
 	struct suggestion_filter f = {0};
 	struct listq q;
 	const char *format;
@@ -51,8 +61,8 @@ static int list_kind(struct call *c, const char *kind)
 	}
 	if ((rc = suggestion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err)) || !format)
 		return rc;
-	if ((rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, strcmp(kind, "motion") ? "代表建议" : "议案",
-				   &data, &len, &c->err)))
+	if ((rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt,
+				   strcmp(kind, "motion") ? "代表建议" : "议案", &data, &len, &c->err)))
 		return rc;
 	json_decref(c->out);
 	c->out = NULL;
@@ -138,7 +148,8 @@ static int send_file(struct call *c, const struct actor *a)
 	 * the type pointer, so it must be a static string, not the stored one. */
 	{
 		static const char *const shown[] = {"application/pdf", "image/jpeg", "image/png"};
-		const char *mime = json_string_value(json_object_get(meta, "mime")), *type = "application/octet-stream";
+		const char *mime = json_string_value(json_object_get(meta, "mime")),
+			   *type = "application/octet-stream";
 		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
 			if (mime && !strcmp(mime, shown[i]))
 				type = shown[i];
@@ -169,15 +180,28 @@ static int board(struct call *c)
 static int report(struct call *c, int deputies)
 {
 	static const struct sheet_col hcols[] = {
-		{"name", "承办单位"}, {"received", "交办件数"}, {"lead", "主办"}, {"co", "会办"},
-		{"replies", "答复次数"}, {"on_time_rate", "按时答复率"}, {"a_share", "A类占比"},
-		{"b_share", "B类占比"}, {"c_share", "C类占比"}, {"d_share", "D类占比"},
-		{"satisfaction_rate", "满意率（含基本满意）"}, {"rehandled", "重新办理件数"},
-		{"overdue", "逾期未办件数"}, {NULL, NULL}};
+		{"name", "承办单位"},
+		{"received", "交办件数"},
+		{"lead", "主办"},
+		{"co", "会办"},
+		{"replies", "答复次数"},
+		{"on_time_rate", "按时答复率"},
+		{"a_share", "A类占比"},
+		{"b_share", "B类占比"},
+		{"c_share", "C类占比"},
+		{"d_share", "D类占比"},
+		{"satisfaction_rate", "满意率（含基本满意）"},
+		{"rehandled", "重新办理件数"},
+		{"overdue", "逾期未办件数"},
+		{NULL, NULL}};
 	static const struct sheet_col dcols[] = {
-		{"name", "代表"}, {"region_name", "所在地区"}, {"led", "领衔"}, {"cosigned", "联名"},
-		{"motions", "议案"}, {"open", "办理中"}, {"replied", "已答复"}, {"closed", "已办结"},
-		{"a", "A类"}, {"b", "B类"}, {"c", "C类"}, {"d", "D类"}, {NULL, NULL}};
+		{"name", "代表"},      {"region_name", "所在地区"},
+		{"led", "领衔"},       {"cosigned", "联名"},
+		{"motions", "议案"},   {"open", "办理中"},
+		{"replied", "已答复"}, {"closed", "已办结"},
+		{"a", "A类"},          {"b", "B类"},
+		{"c", "C类"},          {"d", "D类"},
+		{NULL, NULL}};
 	const char *region, *from, *to, *format, *handler;
 	enum sheet_format fmt;
 	char *data;
@@ -188,7 +212,8 @@ static int report(struct call *c, int deputies)
 	    (rc = api_qstr(c, "handler", &handler)))
 		return rc;
 	rc = deputies ? suggestion_report_deputies(c->app->db, &c->actor, region, from, to, &c->out, &c->err)
-		      : suggestion_report_handlers(c->app->db, &c->actor, region, handler, from, to, &c->out, &c->err);
+		      : suggestion_report_handlers(c->app->db, &c->actor, region, handler, from, to,
+						   &c->out, &c->err);
 	if (rc || !format)
 		return rc;
 	if ((rc = api_sheet_format(c, &fmt)) ||
@@ -214,8 +239,14 @@ static int report_deputies(struct call *c)
 static int compilation(struct call *c)
 {
 	static const struct sheet_col cols[] = {
-		{"code", "编号"}, {"title", "标题"}, {"deputy_name", "领衔代表"}, {"signer_names", "联名代表"},
-		{"body", "内容"}, {"lead_handler", "主办单位"}, {"grade", "答复类别"}, {"state_name", "办理状态"},
+		{"code", "编号"},
+		{"title", "标题"},
+		{"deputy_name", "领衔代表"},
+		{"signer_names", "联名代表"},
+		{"body", "内容"},
+		{"lead_handler", "主办单位"},
+		{"grade", "答复类别"},
+		{"state_name", "办理状态"},
 		{NULL, NULL}};
 	const char *region, *session, *format;
 	enum sheet_format fmt;
@@ -224,10 +255,12 @@ static int compilation(struct call *c)
 	int rc;
 	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "session", &session)) ||
 	    (rc = api_qstr(c, "format", &format)) ||
-	    (rc = suggestion_compilation(c->app->db, &c->actor, region, session, &c->out, &c->err)) || !format)
+	    (rc = suggestion_compilation(c->app->db, &c->actor, region, session, &c->out, &c->err)) ||
+	    !format)
 		return rc;
 	if ((rc = api_sheet_format(c, &fmt)) ||
-	    (rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, "建议汇编", &data, &len, &c->err)))
+	    (rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, "建议汇编", &data,
+				   &len, &c->err)))
 		return rc;
 	json_decref(c->out);
 	c->out = NULL;

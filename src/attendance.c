@@ -21,8 +21,11 @@ static const struct meeting_kind kinds[] = {
 };
 
 static const char *const state_names[][2] = {
-	{"planned", "筹备中"}, {"signin_open", "签到中"}, {"in_session", "会议进行中"},
-	{"closed", "已闭会"}, {"cancelled", "已取消"}};
+	{"planned", "筹备中"},
+	{"signin_open", "签到中"},
+	{"in_session", "会议进行中"},
+	{"closed", "已闭会"},
+	{"cancelled", "已取消"}};
 
 const struct meeting_kind *meeting_kind_of(const char *kind)
 {
@@ -43,7 +46,10 @@ const char *meeting_state_label(const char *state)
 	return UTIL_LABEL(state_names, state, "");
 }
 
-static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
 static json_t *jint(const struct db_res *r, int row, int col)
 {
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
@@ -112,8 +118,9 @@ int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, str
 	const struct meeting_kind *k;
 	char sql[200];
 	int rc;
-	snprintf(sql, sizeof(sql), "SELECT m.id, m.kind, m.region_code, m.region_path, m.level, m.term, m.starts_on,"
-				   " m.state, m.quorum_num, m.quorum_den FROM meetings m WHERE m.id = ?%s",
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.id, m.kind, m.region_code, m.region_path, m.level, m.term, m.starts_on,"
+		 " m.state, m.quorum_num, m.quorum_den FROM meetings m WHERE m.id = ?%s",
 		 lock ? db_lock_clause(c, 0) : "");
 	if ((rc = db_execv(c, &r, e, sql, "i", id)))
 		return rc;
@@ -153,8 +160,10 @@ static int members_taken(const struct meeting *m)
 
 static void roster_sql(const struct meeting *m, const char *select, struct buf *sql, struct db_params *p)
 {
-	buf_addf(sql, "%s FROM mandates WHERE region_code = ? AND level = ? AND started_on <= ?"
-		      " AND (ended_on IS NULL OR ended_on > ?)%s", select, m->term > 0 ? " AND term = ?" : "");
+	buf_addf(sql,
+		 "%s FROM mandates WHERE region_code = ? AND level = ? AND started_on <= ?"
+		 " AND (ended_on IS NULL OR ended_on > ?)%s",
+		 select, m->term > 0 ? " AND term = ?" : "");
 	db_ps(p, m->region);
 	db_ps(p, m->level);
 	db_ps(p, m->starts_on);
@@ -227,7 +236,8 @@ int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids)
 	json_t *v;
 	char pat[REGION_PATTERN_MAX];
 	if (!json_is_array(ids) || !json_array_size(ids))
-		return tx_fail_field(t, E_INVALID, "missing_field", "member_ids", "请选择参会人员（member_ids）");
+		return tx_fail_field(t, E_INVALID, "missing_field", "member_ids",
+				     "请选择参会人员（member_ids）");
 	if (json_array_size(ids) > 2000)
 		return tx_fail_field(t, E_INVALID, "too_long", "member_ids", "参会人员过多");
 	region_like_pattern(m->path, pat, sizeof(pat));
@@ -236,11 +246,14 @@ int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids)
 		int64_t ok;
 		if (!json_is_integer(v))
 			return tx_fail_field(t, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
-		if (meeting_tx_int(t, &ok, "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
-					   " WHERE d.id = ? AND r.path LIKE ?", "is", (int64_t)json_integer_value(v), pat))
+		if (meeting_tx_int(t, &ok,
+				   "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
+				   " WHERE d.id = ? AND r.path LIKE ?",
+				   "is", (int64_t)json_integer_value(v), pat))
 			return t->rc;
 		if (!ok)
-			return tx_fail_field(t, E_INVALID, "bad_member", "member_ids", "代表 %lld 不存在或不属于本地区",
+			return tx_fail_field(t, E_INVALID, "bad_member", "member_ids",
+					     "代表 %lld 不存在或不属于本地区",
 					     (long long)json_integer_value(v));
 		if (tx_exec(t, NULL, "INSERT INTO meeting_members (meeting_id, deputy_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
 			    "ii", m->id, (int64_t)json_integer_value(v)))
@@ -291,8 +304,8 @@ int attendance_count(struct db_conn *c, const struct meeting *m, struct attendan
 
 json_t *attendance_json(const struct attendance *t, const struct meeting *m)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "members", (json_int_t)t->members, "present",
-			 (json_int_t)t->present, "leave", (json_int_t)t->leave, "absent",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "members", (json_int_t)t->members,
+			 "present", (json_int_t)t->present, "leave", (json_int_t)t->leave, "absent",
 			 (json_int_t)t->absent, "left", (json_int_t)t->left, "quorum_needed",
 			 (json_int_t)tally_quorum_needed(t->members, m->qn, m->qd), "quorum_met",
 			 tally_quorum(t->present, t->members, m->qn, m->qd));
@@ -313,13 +326,13 @@ int attendance_quorum(struct db_conn *c, const struct meeting *m, struct attenda
 
 static json_t *member_json(const struct db_res *r, int i)
 {
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s}", "deputy_id", (json_int_t)db_int(r, i, 0), "name",
-			 db_val(r, i, 1), "status", db_val(r, i, 2), "signed_in_at", jint(r, i, 3),
-			 "signed_out_at", jint(r, i, 4), "via", jstr(db_val(r, i, 5)), "leave_reason",
-			 db_val(r, i, 6));
+	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s}", "deputy_id", (json_int_t)db_int(r, i, 0),
+			 "name", db_val(r, i, 1), "status", db_val(r, i, 2), "signed_in_at",
+			 jint(r, i, 3), "signed_out_at", jint(r, i, 4), "via",
+			 jstr(db_val(r, i, 5)), "leave_reason", db_val(r, i, 6));
 }
 
-#define MEMBER_SQL                                                                              \
+#define MEMBER_SQL                                                                                     \
 	"SELECT x.deputy_id, d.name, x.status, x.signed_in_at, x.signed_out_at, x.via, x.leave_reason" \
 	" FROM meeting_members x JOIN deputies d ON d.id = x.deputy_id WHERE x.meeting_id = ?"
 
@@ -334,8 +347,10 @@ int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **ou
 		rc = db_execv(c, &r, e, MEMBER_SQL " ORDER BY d.name, d.id", "i", m->id);
 	} else {
 		roster_sql(m, "SELECT deputy_id", &sql, &p);
-		buf_addf(&q, "SELECT d.id, d.name, 'absent', NULL, NULL, NULL, '' FROM deputies d WHERE d.id IN (%s)"
-			     " ORDER BY d.name, d.id", sql.data);
+		buf_addf(&q,
+			 "SELECT d.id, d.name, 'absent', NULL, NULL, NULL, '' FROM deputies d WHERE d.id IN (%s)"
+			 " ORDER BY d.name, d.id",
+			 sql.data);
 		if (!(rc = sql_whole(&sql, e)) && !(rc = sql_whole(&q, e)))
 			rc = db_exec(c, q.data, &p, &r, e);
 	}
@@ -358,8 +373,9 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 	json_t *items = NULL;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
-	    !(rc = attendance_count(c, &m, &t, e)) && !(rc = meeting_members_json(c, &m, &items, e))) {
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
+	    !(rc = meeting_may(c, a, &m, 0, e)) && !(rc = attendance_count(c, &m, &t, e)) &&
+	    !(rc = meeting_members_json(c, &m, &items, e))) {
 		json_t *me = json_null(), *x;
 		size_t i;
 		/* A member sees who is present, and their own entry whole; the reasons other members
@@ -374,7 +390,8 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 				}
 			}
 		}
-		*out = json_pack("{s:o,s:o,s:o}", "attendance", attendance_json(&t, &m), "items", items, "me", me);
+		*out = json_pack("{s:o,s:o,s:o}", "attendance", attendance_json(&t, &m), "items",
+				 items, "me", me);
 	}
 	db_rollback(c);
 	db_release(db, c);
@@ -383,32 +400,39 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 
 /* The change of one member's attendance by action from status; the update carries the status it
  * was read in, so that a second concurrent step on the same member is a conflict. */
-static int attend_step(struct tx *t, const struct meeting *m, int64_t deputy, const char *status, const char *action,
-		       const char *reason, const char *via)
+static int attend_step(struct tx *t, const struct meeting *m, int64_t deputy, const char *status,
+		       const char *action, const char *reason, const char *via)
 {
 	if (!strcmp(action, "sign_in")) {
 		if (!strcmp(status, "present"))
 			return tx_fail(t, E_CONFLICT, "already_present", "已经签到，无需重复签到");
-		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'present', via = ?, signed_in_at = ?, signed_out_at = NULL,"
-				 " leave_reason = '' WHERE meeting_id = ? AND deputy_id = ? AND status = ?",
+		tx_exec(t, NULL,
+			"UPDATE meeting_members SET status = 'present', via = ?, signed_in_at = ?, signed_out_at = NULL,"
+			" leave_reason = '' WHERE meeting_id = ? AND deputy_id = ? AND status = ?",
 			"siiis", via, util_now(), m->id, deputy, status);
 	} else if (!strcmp(action, "sign_out")) {
 		if (strcmp(status, "present"))
 			return tx_fail(t, E_CONFLICT, "not_present", "尚未签到，不能签退");
-		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'left', signed_out_at = ? WHERE meeting_id = ?"
-				 " AND deputy_id = ? AND status = ?", "iiis", util_now(), m->id, deputy, status);
+		tx_exec(t, NULL,
+			"UPDATE meeting_members SET status = 'left', signed_out_at = ? WHERE meeting_id = ?"
+			" AND deputy_id = ? AND status = ?",
+			"iiis", util_now(), m->id, deputy, status);
 	} else if (!strcmp(action, "leave")) {
 		if (!reason || !*reason)
 			return tx_fail_field(t, E_INVALID, "missing_field", "reason", "请假须说明理由");
 		if (!strcmp(status, "present"))
 			return tx_fail(t, E_CONFLICT, "already_present", "已签到的代表请先签退");
-		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'leave', leave_reason = ? WHERE meeting_id = ?"
-				 " AND deputy_id = ? AND status = ?", "siis", reason, m->id, deputy, status);
+		tx_exec(t, NULL,
+			"UPDATE meeting_members SET status = 'leave', leave_reason = ? WHERE meeting_id = ?"
+			" AND deputy_id = ? AND status = ?",
+			"siis", reason, m->id, deputy, status);
 	} else if (!strcmp(action, "cancel_leave")) {
 		if (strcmp(status, "leave"))
 			return tx_fail(t, E_CONFLICT, "bad_state", "该代表没有请假");
-		tx_exec(t, NULL, "UPDATE meeting_members SET status = 'absent', leave_reason = '' WHERE meeting_id = ?"
-				 " AND deputy_id = ? AND status = ?", "iis", m->id, deputy, status);
+		tx_exec(t, NULL,
+			"UPDATE meeting_members SET status = 'absent', leave_reason = '' WHERE meeting_id = ?"
+			" AND deputy_id = ? AND status = ?",
+			"iis", m->id, deputy, status);
 	} else {
 		return tx_fail_field(t, E_INVALID, "bad_action", "action", "未知的签到操作");
 	}
@@ -416,14 +440,15 @@ static int attend_step(struct tx *t, const struct meeting *m, int64_t deputy, co
 }
 
 /* One attendance step inside t on a meeting held shared; *out gets {attendance, member}. */
-static int attend(struct tx *t, const struct meeting *m, int64_t deputy, const char *action, const char *reason,
-		  const char *via, json_t **out)
+static int attend(struct tx *t, const struct meeting *m, int64_t deputy, const char *action,
+		  const char *reason, const char *via, json_t **out)
 {
 	struct db_res *r = NULL;
 	struct attendance n;
 	json_t *after;
 	if (!strcmp(m->state, "planned") || !strcmp(m->state, "closed") || !strcmp(m->state, "cancelled"))
-		return tx_fail(t, E_CONFLICT, "bad_state", "会议当前为“%s”，不能签到或请假", meeting_state_label(m->state));
+		return tx_fail(t, E_CONFLICT, "bad_state", "会议当前为“%s”，不能签到或请假",
+			       meeting_state_label(m->state));
 	if (tx_exec(t, &r, MEMBER_SQL " AND x.deputy_id = ?", "ii", m->id, deputy))
 		return t->rc;
 	if (!r->nrows)
@@ -458,11 +483,10 @@ int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out)
 
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"action", JF_STR, 1, 1, 20, "操作"},
-		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "代表"},
-		{"reason", JF_STR, 0, 1, LIMIT_SHORT_CHARS, "请假理由"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"},
+					     {"deputy_id", JF_INT, 0, 1, INT64_MAX, "代表"},
+					     {"reason", JF_STR, 0, 1, LIMIT_SHORT_CHARS, "请假理由"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	struct meeting m;
 	int64_t deputy = jsonx_int(in, "deputy_id", 0);
@@ -479,8 +503,8 @@ int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	else if (staff && !deputy)
 		tx_fail_field(&t, E_INVALID, "missing_field", "deputy_id", "请指定代表（deputy_id）");
 	else
-		attend(&t, &m, staff ? deputy : a->deputy_id, jsonx_str(in, "action"), jsonx_str(in, "reason"),
-		       staff ? "staff" : "self", out);
+		attend(&t, &m, staff ? deputy : a->deputy_id, jsonx_str(in, "action"),
+		       jsonx_str(in, "reason"), staff ? "staff" : "self", out);
 	return meeting_tx_end(&t, id, out);
 }
 
@@ -497,11 +521,13 @@ int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号扫码签到");
 	tx_begin(&t, db, a, e);
-	if (meeting_tx_int(&t, &id, "SELECT id FROM meetings WHERE signin_token = ?", "s", jsonx_str(in, "token")))
+	if (meeting_tx_int(&t, &id, "SELECT id FROM meetings WHERE signin_token = ?", "s",
+			   jsonx_str(in, "token")))
 		return tx_end(&t);
 	if (!id)
 		tx_fail(&t, E_NOTFOUND, "not_found", "签到码无效");
-	else if (!tx_check(&t, meeting_load(t.c, id, 1, &m, e)) && !attend(&t, &m, a->deputy_id, "sign_in", NULL, "qr", out))
+	else if (!tx_check(&t, meeting_load(t.c, id, 1, &m, e)) &&
+		 !attend(&t, &m, a->deputy_id, "sign_in", NULL, "qr", out))
 		json_object_set_new(*out, "meeting_id", json_integer(id));
 	return meeting_tx_end(&t, id, out);
 }

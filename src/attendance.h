@@ -42,8 +42,7 @@ int meeting_can_run(const struct actor *a, const struct meeting *m);
 /* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */
 int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m);
 /* *yes: deputy is a member (before sign-in opens, of the roster on the meeting's date). */
-int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes,
-		      struct err *e) WUR;
+int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy, int *yes, struct err *e) WUR;
 /* Takes the roster on the meeting's date as its members (at the opening of sign-in). */
 int meeting_take_roster(struct tx *t, const struct meeting *m);
 /* Sets the members of a list meeting: each a deputy of the meeting's region subtree. */
@@ -72,11 +71,9 @@ int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out) WUR;
 /* Attendance: the list, one step {"action":"sign_in|sign_out|leave|cancel_leave",
  * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. *out is a new
  * object owned by the caller, set only on success. */
-int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		       struct err *e) WUR;
+int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
-int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 
 #endif

@@ -7,9 +7,8 @@
 #include "role.h"
 #include "rows.h"
 
-int audit_write(struct db_conn *c, const struct actor *a, const char *action,
-		const char *object_type, const char *object_id, json_t *before, json_t *after,
-		struct err *e)
+int audit_write(struct db_conn *c, const struct actor *a, const char *action, const char *object_type,
+		const char *object_id, json_t *before, json_t *after, struct err *e)
 {
 	struct db_params p;
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -29,8 +28,10 @@ int audit_write(struct db_conn *c, const struct actor *a, const char *action,
 	db_ps(&p, object_id ? object_id : "");
 	db_ps(&p, b);
 	db_ps(&p, f);
-	rc = db_exec(c, "INSERT INTO audit (at, actor_id, actor, client_addr, action, object_type,"
-			" object_id, before, after) VALUES (?,?,?,?,?,?,?,?,?)", &p, NULL, e);
+	rc = db_exec(c,
+		     "INSERT INTO audit (at, actor_id, actor, client_addr, action, object_type,"
+		     " object_id, before, after) VALUES (?,?,?,?,?,?,?,?,?)",
+		     &p, NULL, e);
 	free(b);
 	free(f);
 	return rc;
@@ -40,9 +41,17 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	       struct err *e)
 {
 	static const struct col cols[] = {
-		{"id", COL_INT}, {"at", COL_INT}, {"actor_id", COL_INT}, {"actor", COL_STR},
-		{"client_addr", COL_STR}, {"action", COL_STR}, {"object_type", COL_STR},
-		{"object_id", COL_STR}, {"before", COL_JSON}, {"after", COL_JSON}, {NULL, 0}};
+		{"id", COL_INT},
+		{"at", COL_INT},
+		{"actor_id", COL_INT},
+		{"actor", COL_STR},
+		{"client_addr", COL_STR},
+		{"action", COL_STR},
+		{"object_type", COL_STR},
+		{"object_id", COL_STR},
+		{"before", COL_JSON},
+		{"after", COL_JSON},
+		{NULL, 0}};
 	struct buf where = BUF_INIT_CAP(4096);
 	struct listq q = {0};
 	struct db_params p;
@@ -85,8 +94,10 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	c = db_acquire(db);
 	if ((rc = db_begin_read(c, e)) ||
 	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "audit", "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
-				       " before, after FROM audit", where.data, &p, "id DESC", &q, &total, &r, e)))
+	    (rc = rows_page(c, "audit",
+			    "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
+			    " before, after FROM audit",
+			    where.data, &p, "id DESC", &q, &total, &r, e)))
 		goto out;
 	*out = rows_list_reply(rows_array(r, cols), total, &q);
 out:

@@ -10,9 +10,8 @@
 
 /* Appends one record inside the caller's open transaction. before/after are borrowed and
  * may be NULL. */
-int audit_write(struct db_conn *c, const struct actor *a, const char *action,
-		const char *object_type, const char *object_id, json_t *before, json_t *after,
-		struct err *e) WUR;
+int audit_write(struct db_conn *c, const struct actor *a, const char *action, const char *object_type,
+		const char *object_id, json_t *before, json_t *after, struct err *e) WUR;
 
 struct audit_filter {
 	const char *actor, *action, *object_type, *object_id;

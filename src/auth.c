@@ -29,8 +29,8 @@ int auth_password_policy(const char *pw, struct err *e)
 	size_t n = util_utf8_len(pw);
 
 	if (n < LIMIT_PASSWORD_MIN || n > LIMIT_PASSWORD_MAX)
-		return err_field(e, E_INVALID, "password_weak", "password",
-				 "密码长度应为%d到%d位", LIMIT_PASSWORD_MIN, LIMIT_PASSWORD_MAX);
+		return err_field(e, E_INVALID, "password_weak", "password", "密码长度应为%d到%d位",
+				 LIMIT_PASSWORD_MIN, LIMIT_PASSWORD_MAX);
 	for (const char *p = pw; *p; p++) {
 		if (*p >= 'a' && *p <= 'z')
 			lower = 1;
@@ -68,10 +68,11 @@ static void secret_hash(const char *secret, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-#define ACTOR_COLS                                                                            \
-	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path,"            \
+#define ACTOR_COLS                                                                 \
+	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path," \
 	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked, COALESCE(a.deputy_id, 0)"
-#define ACTOR_SELECT "SELECT " ACTOR_COLS " FROM accounts a JOIN regions r ON r.code = a.region_code"
+#define ACTOR_SELECT \
+	"SELECT " ACTOR_COLS " FROM accounts a JOIN regions r ON r.code = a.region_code"
 
 static void fill_actor(const struct db_res *r, int row, struct actor *a)
 {
@@ -122,8 +123,7 @@ json_t *auth_user_json(const struct actor *a)
 
 /* Records a failed login and, at the limit, locks the account (id 0: an unknown username,
  * which is audited but has nothing to lock). Returns the error to report. */
-static int login_failed(struct db *db, int64_t id, const char *username, const char *addr,
-			struct err *e)
+static int login_failed(struct db *db, int64_t id, const char *username, const char *addr, struct err *e)
 {
 	struct tx t;
 	struct db_res *r = NULL;
@@ -135,11 +135,14 @@ static int login_failed(struct db *db, int64_t id, const char *username, const c
 	snprintf(who.client_addr, sizeof(who.client_addr), "%s", addr);
 	who.account_id = id;
 	tx_begin(&t, db, &who, &ignore);
-	if (id && !tx_exec(&t, &r, "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
-				   " RETURNING failed_logins", "i", id) &&
+	if (id &&
+	    !tx_exec(&t, &r,
+		     "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?"
+		     " RETURNING failed_logins",
+		     "i", id) &&
 	    r->nrows && db_int(r, 0, 0) >= LIMIT_LOGIN_FAILURES)
-		locked = !tx_exec(&t, NULL, "UPDATE accounts SET failed_logins = 0, locked_until = ? WHERE id = ?", "ii",
-				  util_now() + LIMIT_LOCKOUT_S, id);
+		locked = !tx_exec(&t, NULL, "UPDATE accounts SET failed_logins = 0, locked_until = ? WHERE id = ?",
+				  "ii", util_now() + LIMIT_LOCKOUT_S, id);
 	tx_audit_s(&t, locked ? "session.lockout" : "session.login_failed", "account", NULL, NULL, NULL);
 	if (tx_end(&t)) {
 		locked = 0;
@@ -163,8 +166,8 @@ static void dummy_init(void)
 		dummy_hash[0] = '\0';
 }
 
-int auth_login(struct db *db, const char *username, const char *password,
-	       const char *client_addr, struct actor *a, char *token, struct err *e)
+int auth_login(struct db *db, const char *username, const char *password, const char *client_addr,
+	       struct actor *a, char *token, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL;
@@ -213,8 +216,10 @@ int auth_login(struct db *db, const char *username, const char *password,
 	util_random_hex(a->csrf_token, 24);
 	tx_exec(&t, NULL, "UPDATE accounts SET failed_logins = 0, locked_until = 0, last_login_at = ? WHERE id = ?",
 		"ii", util_now(), id);
-	tx_exec(&t, NULL, "INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr, created_at, last_seen)"
-			  " VALUES (?,?,?,?,?,?)", "sissii", hash, id, a->csrf_token, client_addr, util_now(), util_now());
+	tx_exec(&t, NULL,
+		"INSERT INTO sessions (token_hash, account_id, csrf_token, client_addr, created_at, last_seen)"
+		" VALUES (?,?,?,?,?,?)",
+		"sissii", hash, id, a->csrf_token, client_addr, util_now(), util_now());
 	tx_audit(&t, "session.login", "account", id, NULL, NULL);
 	return tx_end(&t);
 }
@@ -230,8 +235,7 @@ void auth_sessions_changed(struct db *db)
 	cache_clear(db_cache(db, CACHE_SESSIONS));
 }
 
-int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a,
-		 struct err *e)
+int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a, struct err *e)
 {
 	struct cache *cache = db_cache(db, CACHE_SESSIONS);
 	struct cached_session cs;
@@ -261,9 +265,10 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 	c = db_acquire(db);
 	db_params_init(&p);
 	db_ps(&p, hash);
-	if ((rc = db_exec(c, "SELECT " ACTOR_COLS ", s.csrf_token, s.last_seen, s.id FROM sessions s"
-			     " JOIN accounts a ON a.id = s.account_id"
-			     " JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?",
+	if ((rc = db_exec(c,
+			  "SELECT " ACTOR_COLS ", s.csrf_token, s.last_seen, s.id FROM sessions s"
+			  " JOIN accounts a ON a.id = s.account_id"
+			  " JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?",
 			  &p, &r, e)))
 		goto out;
 	if (r->nrows == 0) {
@@ -316,8 +321,7 @@ int auth_logout(struct db *db, const struct actor *a, const char *token, struct 
 	return rc;
 }
 
-int auth_bearer(struct db *db, const char *secret, const char *client_addr, struct actor *a,
-		struct err *e)
+int auth_bearer(struct db *db, const char *secret, const char *client_addr, struct actor *a, struct err *e)
 {
 	struct db_conn *c;
 	struct db_params p;
@@ -333,9 +337,10 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 	c = db_acquire(db);
 	db_params_init(&p);
 	db_ps(&p, hash);
-	if ((rc = db_exec(c, "SELECT " ACTOR_COLS ", t.id, t.expires_at, t.revoked_at, t.last_used_at"
-			     " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
-			     " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
+	if ((rc = db_exec(c,
+			  "SELECT " ACTOR_COLS ", t.id, t.expires_at, t.revoked_at, t.last_used_at"
+			  " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
+			  " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
 			  &p, &r, e)))
 		goto out;
 	if (r->nrows == 0 || db_val(r, 0, 13) || db_int(r, 0, 9) ||
@@ -398,9 +403,10 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 		return rc;
 	}
 	tx_begin(&t, db, a, e);
-	tx_exec(&t, NULL, "UPDATE accounts SET password_hash = ?, must_change_password = 0,"
-			  " password_changed_at = ?, updated_at = ? WHERE id = ? AND password_hash = ?", "siiis",
-		hash, util_now(), util_now(), a->account_id, old_hash);
+	tx_exec(&t, NULL,
+		"UPDATE accounts SET password_hash = ?, must_change_password = 0,"
+		" password_changed_at = ?, updated_at = ? WHERE id = ? AND password_hash = ?",
+		"siiis", hash, util_now(), util_now(), a->account_id, old_hash);
 	tx_expect_one(&t);
 	tx_audit_s(&t, "account.password_change", "account", NULL, NULL, NULL);
 	if (!(rc = tx_end(&t)))
@@ -410,11 +416,13 @@ int auth_change_password(struct db *db, const struct actor *a, json_t *in, struc
 }
 
 static const struct col token_cols[] = {
-	{"id", COL_INT}, {"account_id", COL_INT}, {"username", COL_STR}, {"name", COL_STR},
-	{"prefix", COL_STR}, {"created_at", COL_INT}, {"expires_at", COL_INT},
-	{"last_used_at", COL_INT}, {"revoked", COL_BOOL}, {NULL, 0}};
-#define TOKEN_SELECT                                                                          \
-	"SELECT t.id, t.account_id, a.username, t.name, t.prefix, t.created_at, t.expires_at,"\
+	{"id", COL_INT},         {"account_id", COL_INT},
+	{"username", COL_STR},   {"name", COL_STR},
+	{"prefix", COL_STR},     {"created_at", COL_INT},
+	{"expires_at", COL_INT}, {"last_used_at", COL_INT},
+	{"revoked", COL_BOOL},   {NULL, 0}};
+#define TOKEN_SELECT                                                                           \
+	"SELECT t.id, t.account_id, a.username, t.name, t.prefix, t.created_at, t.expires_at," \
 	" t.last_used_at, CASE WHEN t.revoked_at IS NULL THEN 0 ELSE 1 END FROM api_tokens t"  \
 	" JOIN accounts a ON a.id = t.account_id JOIN regions r ON r.code = a.region_code"
 
@@ -447,8 +455,7 @@ int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct e
 	return rc;
 }
 
-int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		      struct err *e)
+int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"account_id", JF_INT, 1, 1, INT64_MAX, "账号"},
@@ -474,11 +481,14 @@ int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t *
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t))
 		goto out;
-	if (auth_load_actor(t.c, jsonx_int(in, "account_id", 0), &owner, e) || !region_path_in_scope(a, owner.region_path))
+	if (auth_load_actor(t.c, jsonx_int(in, "account_id", 0), &owner, e) ||
+	    !region_path_in_scope(a, owner.region_path))
 		tx_check(&t, err_field(e, E_INVALID, "bad_account", "account_id", "账号不存在或不在管理范围内"));
-	if (tx_exec(&t, &r, "INSERT INTO api_tokens (account_id, name, token_hash, prefix, created_by, created_at, expires_at)"
-			    " VALUES (?,?,?,?,?,?,?) RETURNING id", "isssiin", owner.account_id, jsonx_str(in, "name"),
-		    hash, prefix, a->account_id, util_now(), days ? util_now() + days * 86400 : 0))
+	if (tx_exec(&t, &r,
+		    "INSERT INTO api_tokens (account_id, name, token_hash, prefix, created_by, created_at, expires_at)"
+		    " VALUES (?,?,?,?,?,?,?) RETURNING id",
+		    "isssiin", owner.account_id, jsonx_str(in, "name"), hash, prefix, a->account_id,
+		    util_now(), days ? util_now() + days * 86400 : 0))
 		goto out;
 	id = db_int(r, 0, 0);
 	db_res_free(r);
@@ -512,7 +522,8 @@ int auth_token_revoke(struct db *db, const struct actor *a, int64_t id, struct e
 	    (r->nrows == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "令牌不存在")))
 		goto out;
 	before = rows_object(r, 0, token_cols);
-	tx_exec(&t, NULL, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", "ii", util_now(), id);
+	tx_exec(&t, NULL, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+		"ii", util_now(), id);
 	tx_audit(&t, "token.revoke", "api_token", id, before, NULL);
 out:
 	rc = tx_end(&t);

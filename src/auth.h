@@ -22,8 +22,8 @@ void auth_set_cost(unsigned long long ops, size_t mem);
 /* Logs in. On success fills *a (with csrf_token) and token (the cookie value, hex,
  * AUTH_TOKEN_HEX+1 bytes). E_UNAUTH "bad_credentials", E_LOCKED "account_locked". Failures
  * are counted and audited; the fifth locks the account for LIMIT_LOCKOUT_S. */
-int auth_login(struct db *db, const char *username, const char *password,
-	       const char *client_addr, struct actor *a, char *token, struct err *e) WUR;
+int auth_login(struct db *db, const char *username, const char *password, const char *client_addr,
+	       struct actor *a, char *token, struct err *e) WUR;
 /* Resolves a session cookie into *a, expiring it after LIMIT_SESSION_IDLE_S idle. */
 int auth_session(struct db *db, const char *token, const char *client_addr, struct actor *a,
 		 struct err *e) WUR;
@@ -41,8 +41,7 @@ json_t *auth_user_json(const struct actor *a);
 
 /* API tokens, managed by the security administrator. */
 int auth_token_list(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
-int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		      struct err *e) WUR;
+int auth_token_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int auth_token_revoke(struct db *db, const struct actor *a, int64_t id, struct err *e) WUR;
 
 /* Loads account `id` into *a (role, region, path, handler) inside the caller's connection. */

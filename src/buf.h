@@ -26,7 +26,10 @@ struct buf {
 	int overflow;
 };
 
-#define BUF_INIT_CAP(c) {(char *)buf_empty, 0, 0, (c), 0}
+#define BUF_INIT_CAP(c)                         \
+	{                                       \
+		(char *)buf_empty, 0, 0, (c), 0 \
+	}
 extern const char buf_empty[1];
 
 void buf_init(struct buf *b, size_t cap);
@@ -41,6 +44,9 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_add_json_str(struct buf *b, const char *s);
 /* Gives the caller ownership of the data (malloc'd, never NULL); the buffer becomes empty. */
 char *buf_detach(struct buf *b, size_t *len);
-static inline int buf_failed(const struct buf *b) { return b->overflow; }
+static inline int buf_failed(const struct buf *b)
+{
+	return b->overflow;
+}
 
 #endif

@@ -142,8 +142,7 @@ int db_open(const char *url, int size, struct db **out, struct err *e)
 		be = &db_pg_backend;
 		kind = DB_PG;
 	} else {
-		return err_set(e, E_INVALID, "bad_db_url",
-			       "数据库地址应为 sqlite:路径 或 postgresql://...");
+		return err_set(e, E_INVALID, "bad_db_url", "数据库地址应为 sqlite:路径 或 postgresql://...");
 	}
 	if (size < 1)
 		size = 1;
@@ -267,8 +266,7 @@ void db_params_vadd(struct db_params *p, const char *types, va_list ap)
 	}
 }
 
-int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
-	     const char *types, ...)
+int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql, const char *types, ...)
 {
 	struct db_params p;
 	va_list ap;
@@ -314,14 +312,16 @@ size_t db_text_walk(const struct db_conn *c, const char *table, const char *alia
 		snprintf(w->from, sizeof(w->from), "%s %s", table, alias);
 		snprintf(w->match, sizeof(w->match), " AND %s.search_tsv @@ to_tsquery('simple', ?)", alias);
 		snprintf(w->order, sizeof(w->order), "%s.id DESC", alias);
-		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s %s WHERE %s.search_tsv @@ to_tsquery('simple', ?)",
+		snprintf(w->count, sizeof(w->count),
+			 "SELECT 1 FROM %s %s WHERE %s.search_tsv @@ to_tsquery('simple', ?)",
 			 table, alias, alias);
 	} else {
-		snprintf(w->from, sizeof(w->from), "%s_fts CROSS JOIN %s %s ON %s.id = %s_fts.rowid", table, table, alias,
-			 alias, table);
+		snprintf(w->from, sizeof(w->from), "%s_fts CROSS JOIN %s %s ON %s.id = %s_fts.rowid",
+			 table, table, alias, alias, table);
 		snprintf(w->match, sizeof(w->match), " AND %s_fts MATCH ?", table);
 		snprintf(w->order, sizeof(w->order), "%s_fts.rowid DESC", table);
-		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s_fts WHERE %s_fts MATCH ?", table, table);
+		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s_fts WHERE %s_fts MATCH ?",
+			 table, table);
 	}
 	return n;
 }
@@ -343,8 +343,8 @@ int db_lock_row(struct db_conn *c, const char *table, int64_t id, int *found, st
 	return rc;
 }
 
-int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
-	    void *ctx, struct err *e)
+int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
+	    struct err *e)
 {
 	static const struct db_params none;
 	return c->be->each(c->h, sql, p ? p : &none, fn, ctx, e);
@@ -476,8 +476,10 @@ int db_migrate(struct db *db, int *applied, struct err *e)
 
 	if (applied)
 		*applied = 0;
-	rc = db_script(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", e);
+	rc = db_script(c,
+		       "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+		       e);
 	if (rc)
 		goto out;
 	for (int i = 0; i < db_migration_count; i++) {

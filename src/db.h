@@ -76,10 +76,10 @@ void db_release(struct db *db, struct db_conn *c);
 enum db_kind db_conn_kind(const struct db_conn *c);
 
 /* Transactions: one domain operation is one transaction. */
-int db_begin(struct db_conn *c, struct err *e) WUR;       /* a writing transaction */
-int db_begin_read(struct db_conn *c, struct err *e) WUR;  /* a consistent read */
+int db_begin(struct db_conn *c, struct err *e) WUR;      /* a writing transaction */
+int db_begin_read(struct db_conn *c, struct err *e) WUR; /* a consistent read */
 int db_commit(struct db_conn *c, struct err *e) WUR;
-void db_rollback(struct db_conn *c);                      /* safe to call when none is open */
+void db_rollback(struct db_conn *c); /* safe to call when none is open */
 
 /* Group commit: runs fn(c, ctx, e) in a savepoint of one writing transaction shared with the
  * callers that arrive while the previous group is committing, and returns only after that
@@ -132,8 +132,8 @@ size_t db_text_walk(const struct db_conn *c, const char *table, const char *alia
 /* The FROM item of the elements of one JSON array parameter (one ?), a row each with the
  * element in column value; both backends read its parts with "value ->> n". */
 const char *db_json_elements(const struct db_conn *c);
-int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn,
-	    void *ctx, struct err *e) WUR;
+int db_each(struct db_conn *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
+	    struct err *e) WUR;
 /* Rows changed by the last db_exec on this connection. */
 int64_t db_changes(const struct db_conn *c);
 /* Runs several statements (migrations). */

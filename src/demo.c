@@ -44,17 +44,29 @@ static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨",
 static const char *const given[] = {"建", "国", "华", "明", "丽", "军", "芳", "伟", "静", "强",
 				    "敏", "磊", "洋", "艳", "勇", "杰", "娟", "涛", "超", "霞"};
 
-static const char *const county_names[] = {"清河市", "白塔市", "青山市", "云溪市", "石桥市", "柳湾市"};
+static const char *const county_names[] = {"清河市", "白塔市", "青山市",
+					   "云溪市", "石桥市", "柳湾市"};
 static const char *const district_names[] = {"东城区", "西城区", "南湖区", "北岭区"};
 static const char *const devzone_names[] = {"示范经济开发区", "示范高新技术产业开发区", "示范临港开发区"};
 static const char *const county_depts[] = {
-	"交通运输局", "住房和城乡建设局", "生态环境局", "教育局", "卫生健康委员会", "民政局",
-	"人力资源和社会保障局", "农业农村局", "自然资源和规划局", "水利局", "市场监督管理局",
-	"城市管理局", "应急管理局", "文化广电和旅游局", "公安局"};
+	"交通运输局",
+	"住房和城乡建设局",
+	"生态环境局",
+	"教育局",
+	"卫生健康委员会",
+	"民政局",
+	"人力资源和社会保障局",
+	"农业农村局",
+	"自然资源和规划局",
+	"水利局",
+	"市场监督管理局",
+	"城市管理局",
+	"应急管理局",
+	"文化广电和旅游局",
+	"公安局"};
 static const char *const town_depts[] = {"党政办公室", "经济发展办公室", "社会事务办公室",
 					 "村镇建设办公室", "综合行政执法队"};
-static const char *const street_depts[] = {"党政办公室", "城市管理办公室", "社区服务中心",
-					   "平安建设办公室"};
+static const char *const street_depts[] = {"党政办公室", "城市管理办公室", "社区服务中心", "平安建设办公室"};
 
 struct plan {
 	int counties, towns_per_county, districts, streets_per_district, devzones;
@@ -97,8 +109,7 @@ static void phone(struct rng *r, char *out, size_t n)
 }
 
 /* A place name not yet used in this parent (names[] keeps the ones taken). */
-static void place(struct rng *r, char used[][16], int nused, const char *suffix, char *out,
-		  size_t n)
+static void place(struct rng *r, char used[][16], int nused, const char *suffix, char *out, size_t n)
 {
 	for (;;) {
 		char base[16];
@@ -179,11 +190,20 @@ void demo_print_accounts(void)
 }
 
 static const char *const employers[][2] = {
-	{"worker", "示范市机械制造有限公司"}, {"worker", "示范纺织集团"}, {"farmer", "%s农业专业合作社"},
-	{"farmer", "%s种植家庭农场"}, {"professional", "示范市第一人民医院"}, {"professional", "%s中心小学"},
-	{"professional", "示范律师事务所"}, {"official", "%s人民政府"}, {"official", "%s党委"},
-	{"other", "示范商贸有限公司"}, {"other", "%s社区居民委员会"}, {"military", "示范市人民武装部"}};
-static const char *const posts[] = {"职工", "技术员", "负责人", "教师", "医生", "主任", "社长", "经理", "党委书记", "村委会主任"};
+	{"worker", "示范市机械制造有限公司"},
+	{"worker", "示范纺织集团"},
+	{"farmer", "%s农业专业合作社"},
+	{"farmer", "%s种植家庭农场"},
+	{"professional", "示范市第一人民医院"},
+	{"professional", "%s中心小学"},
+	{"professional", "示范律师事务所"},
+	{"official", "%s人民政府"},
+	{"official", "%s党委"},
+	{"other", "示范商贸有限公司"},
+	{"other", "%s社区居民委员会"},
+	{"military", "示范市人民武装部"}};
+static const char *const posts[] = {"职工", "技术员", "负责人", "教师",     "医生",
+				    "主任", "社长",   "经理",   "党委书记", "村委会主任"};
 
 /* A valid resident ID number for the region, birth date and gender (GB 11643 checksum). */
 static void id_number(const char *region6, const char *birth, int male, unsigned seq, char *out)
@@ -208,9 +228,8 @@ struct demo_ctx {
 };
 
 /* One deputy homed in `home` with a mandate in congress `congress` (region, level, term). */
-static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_name,
-		       const char *congress, const char *level, int term, const char *started,
-		       int64_t *id, struct err *e)
+static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_name, const char *congress,
+		       const char *level, int term, const char *started, int64_t *id, struct err *e)
 {
 	char name[32], birth[11], phone[16], idn[19];
 	const char *occ, *emp;
@@ -220,7 +239,8 @@ static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_na
 	json_t *in, *m;
 
 	person(x->r, name, sizeof(name));
-	cal_format(cal_from_ymd(1958 + (int)rnd(x->r, 40), 1 + (int)rnd(x->r, 12), 1 + (int)rnd(x->r, 28)), birth);
+	cal_format(cal_from_ymd(1958 + (int)rnd(x->r, 40), 1 + (int)rnd(x->r, 12), 1 + (int)rnd(x->r, 28)),
+		   birth);
 	snprintf(phone, sizeof(phone), "13%01u%08u", rnd(x->r, 10), rnd(x->r, 100000000));
 	/* The sequence digits wrap: skip the rare number already given to someone else. */
 	for (;;) {
@@ -243,20 +263,20 @@ static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_na
 	occ = employers[pick][0];
 	emp = employers[pick][1];
 	snprintf(employer, sizeof(employer), emp, home_name);
-	m = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "level", level, "term", term, "region_code", congress,
-		      "constituency", "", "started_on", started, "kind", "elected");
+	m = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "level", level, "term", term, "region_code",
+		      congress, "constituency", "", "started_on", started, "kind", "elected");
 	{
 		char con[64];
 		snprintf(con, sizeof(con), "第%u选区", rnd(x->r, 30) + 1);
 		json_object_set_new(m, "constituency", json_string(con));
 	}
-	in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
-		       "name", name, "gender", male ? "male" : "female",
-		       "ethnicity", rnd(x->r, 100) < 6 ? deputy_ethnicities[1 + rnd(x->r, 10)] : "汉族",
-		       "birth_date", birth,
-		       "party", rnd(x->r, 100) < 68 ? "中共党员" : deputy_parties[2 + rnd(x->r, 11)],
-		       "education", deputy_educations[rnd(x->r, 6)], "occupation", occ,
-		       "employer", employer, "post", posts[rnd(x->r, ARRAY_LEN(posts))], "phone", phone,
+	in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "name",
+		       name, "gender", male ? "male" : "female", "ethnicity",
+		       rnd(x->r, 100) < 6 ? deputy_ethnicities[1 + rnd(x->r, 10)] : "汉族",
+		       "birth_date", birth, "party",
+		       rnd(x->r, 100) < 68 ? "中共党员" : deputy_parties[2 + rnd(x->r, 11)],
+		       "education", deputy_educations[rnd(x->r, 6)], "occupation", occ, "employer",
+		       employer, "post", posts[rnd(x->r, ARRAY_LEN(posts))], "phone", phone,
 		       "id_number", idn, "region_code", home, "mandate", m);
 	rc = deputy_insert(x->c, &x->a, in, id, e);
 	json_decref(in);
@@ -264,8 +284,7 @@ static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_na
 }
 
 /* Ends a mandate as of a date with an event, and by-elects a replacement. */
-static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, const char *date,
-		    struct err *e)
+static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, const char *date, struct err *e)
 {
 	struct db_params p;
 	struct db_res *r = NULL;
@@ -284,8 +303,10 @@ static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, con
 		db_ps(&p, kind);
 		db_ps(&p, date);
 		db_pi(&p, util_now());
-		rc = db_exec(x->c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
-				   " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)", &p, NULL, e);
+		rc = db_exec(x->c,
+			     "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
+			     " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)",
+			     &p, NULL, e);
 	}
 	db_res_free(r);
 	return rc ? rc : deputy_recount(x->c, deputy_id, e);
@@ -313,8 +334,10 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 				struct db_params p;
 				db_params_init(&p);
 				db_pi(&p, ids[i]);
-				if ((rc = db_exec(x->c, "UPDATE mandate_events SET kind = 'by_elected' WHERE mandate_id IN"
-						   " (SELECT id FROM mandates WHERE deputy_id = ?)", &p, NULL, e)))
+				if ((rc = db_exec(x->c,
+						  "UPDATE mandate_events SET kind = 'by_elected' WHERE mandate_id IN"
+						  " (SELECT id FROM mandates WHERE deputy_id = ?)",
+						  &p, NULL, e)))
 					goto out;
 			}
 		}
@@ -330,8 +353,10 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 		db_pi(&p, ids[g * 10 < n ? g * 10 : 0]);
 		db_pi(&p, util_now());
 		db_pi(&p, util_now());
-		if ((rc = db_exec(x->c, "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
-				   " VALUES (?,?,?,?,?) RETURNING id", &p, &r, e)))
+		if ((rc = db_exec(x->c,
+				  "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
+				  " VALUES (?,?,?,?,?) RETURNING id",
+				  &p, &r, e)))
 			goto out;
 		group_id = db_int(r, 0, 0);
 		db_res_free(r);
@@ -357,10 +382,10 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 	}
 	if (township) {
 		/* A contact point in one of the township's villages, without a fixed schedule. */
-		snprintf(sname, sizeof(sname), "%s%s%s村代表联系点", name, syl1[rnd(x->r, ARRAY_LEN(syl1))],
-			 syl2[rnd(x->r, ARRAY_LEN(syl2))]);
-		if ((rc = station_insert(x->c, code, sname, "contact_point", "村民委员会办公室", "预约接待",
-					 "", NULL, e)))
+		snprintf(sname, sizeof(sname), "%s%s%s村代表联系点", name,
+			 syl1[rnd(x->r, ARRAY_LEN(syl1))], syl2[rnd(x->r, ARRAY_LEN(syl2))]);
+		if ((rc = station_insert(x->c, code, sname, "contact_point", "村民委员会办公室",
+					 "预约接待", "", NULL, e)))
 			goto out;
 	}
 	{
@@ -384,9 +409,11 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 			db_params_init(&p);
 			db_pi(&p, sid[k]);
 			db_ps(&p, code);
-			if ((rc = db_exec(x->c, "INSERT INTO station_deputies (station_id, deputy_id) SELECT ?, d.id"
-					   " FROM deputies d WHERE d.region_code = ? AND EXISTS (SELECT 1 FROM mandates m"
-					   " WHERE m.deputy_id = d.id AND m.status = 'active')", &p, NULL, e)))
+			if ((rc = db_exec(x->c,
+					  "INSERT INTO station_deputies (station_id, deputy_id) SELECT ?, d.id"
+					  " FROM deputies d WHERE d.region_code = ? AND EXISTS (SELECT 1 FROM mandates m"
+					  " WHERE m.deputy_id = d.id AND m.status = 'active')",
+					  &p, NULL, e)))
 				goto out;
 			/* Two or three on duty each reception day of the next two months. */
 			{
@@ -395,8 +422,10 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 				size_t nrec;
 				db_params_init(&p);
 				db_pi(&p, sid[k]);
-				if ((rc = db_exec(x->c, "SELECT deputy_id FROM station_deputies WHERE station_id = ?"
-						   " ORDER BY deputy_id", &p, &r, e)))
+				if ((rc = db_exec(x->c,
+						  "SELECT deputy_id FROM station_deputies WHERE station_id = ?"
+						  " ORDER BY deputy_id",
+						  &p, &r, e)))
 					goto out;
 				memset(ru, 0, sizeof(ru));
 				ru[0].kind = k ? RULE_WEEKLY : RULE_MONTHLY_DAY;
@@ -411,8 +440,10 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 						db_pi(&p, sid[k]);
 						db_ps(&p, date);
 						db_pi(&p, db_int(r, (int)rnd(x->r, (unsigned)r->nrows), 0));
-						if ((rc = db_exec(x->c, "INSERT INTO station_duty (station_id, on_date, deputy_id)"
-								   " VALUES (?,?,?) ON CONFLICT DO NOTHING", &p, NULL, e))) {
+						if ((rc = db_exec(x->c,
+								  "INSERT INTO station_duty (station_id, on_date, deputy_id)"
+								  " VALUES (?,?,?) ON CONFLICT DO NOTHING",
+								  &p, NULL, e))) {
 							db_res_free(r);
 							goto out;
 						}
@@ -451,8 +482,8 @@ static const char *const complaints[][2] = {
 	{"公共安全", "{p}附近缺少监控探头，最近发生几起电动车被盗，希望加强巡逻。"},
 	{"文化体育", "{p}没有像样的健身场地，希望利用空地建设口袋公园和健身设施。"},
 };
-static const char *const places[] = {"幸福小区", "人民路", "中心小学", "农贸市场", "卫生院", "文化广场",
-				     "新村", "老街", "工业园", "汽车站"};
+static const char *const places[] = {"幸福小区", "人民路", "中心小学", "农贸市场", "卫生院",
+				     "文化广场", "新村",   "老街",     "工业园",   "汽车站"};
 static const char *const replies[] = {
 	"经现场核查，已安排施工队于本周完成维修，感谢您的监督。",
 	"已将该问题纳入今年民生实事计划，预计下季度完成，届时将告知办理结果。",
@@ -466,9 +497,11 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 	int64_t now = util_now();
 	int rc;
 
-	if ((rc = db_exec(c, "SELECT r.code, r.name, r.path, r.parent_code, (SELECT MIN(s.id) FROM stations s"
-			     " WHERE s.region_code = r.code) FROM regions r WHERE r.level IN ('township','street')"
-			     " ORDER BY r.code", NULL, &towns, e)) ||
+	if ((rc = db_exec(c,
+			  "SELECT r.code, r.name, r.path, r.parent_code, (SELECT MIN(s.id) FROM stations s"
+			  " WHERE s.region_code = r.code) FROM regions r WHERE r.level IN ('township','street')"
+			  " ORDER BY r.code",
+			  NULL, &towns, e)) ||
 	    (rc = db_exec(c, "SELECT id, name FROM opinion_categories", NULL, &cats, e)))
 		goto out;
 	for (int i = 0; i < pl->opinions && towns->nrows; i++) {
@@ -477,7 +510,8 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		 * which newest-first search pages rely on. */
 		int64_t slot = 365 * 86400 / pl->opinions > 1 ? 365 * 86400 / pl->opinions : 1;
 		int64_t created = now - 365 * 86400 + (int64_t)i * 365 * 86400 / pl->opinions +
-				  (int64_t)rnd(r, 365 * 86400) % slot, hid = 0, cat = 0;
+				  (int64_t)rnd(r, 365 * 86400) % slot,
+			hid = 0, cat = 0;
 		int64_t age_days = (now - created) / 86400;
 		char place[96], body[512], phone[16], dl[11], on[11];
 		const char *state;
@@ -486,24 +520,33 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		json_t *spec;
 		unsigned roll = rnd(r, 100);
 
-		snprintf(place, sizeof(place), "%s%s", db_val(towns, t, 1), places[rnd(r, ARRAY_LEN(places))]);
+		snprintf(place, sizeof(place), "%s%s", db_val(towns, t, 1),
+			 places[rnd(r, ARRAY_LEN(places))]);
 		snprintf(body, sizeof(body), "%.*s%s%s", (int)(ph - tmpl), tmpl, place, ph + 3);
 		for (int j = 0; j < cats->nrows; j++)
 			if (!strcmp(db_val(cats, j, 1), complaints[k][0]))
 				cat = db_int(cats, j, 0);
 		/* Older reports are mostly done; recent ones are still on their way. */
 		if (age_days > 45)
-			state = roll < 80 ? "closed" : roll < 88 ? "replied" : roll < 94 ? "not_accepted" : "accepted";
+			state = roll < 80   ? "closed"
+				: roll < 88 ? "replied"
+				: roll < 94 ? "not_accepted"
+					    : "accepted";
 		else
-			state = roll < 15 ? "received" : roll < 25 ? "classified" : roll < 55 ? "assigned" : roll < 75 ? "accepted"
-				: roll < 90 ? "replied" : "closed";
-		if (strcmp(state, "received") && strcmp(state, "classified") && strcmp(state, "not_accepted") &&
-		    strcmp(state, "merged")) {
+			state = roll < 15   ? "received"
+				: roll < 25 ? "classified"
+				: roll < 55 ? "assigned"
+				: roll < 75 ? "accepted"
+				: roll < 90 ? "replied"
+					    : "closed";
+		if (strcmp(state, "received") && strcmp(state, "classified") &&
+		    strcmp(state, "not_accepted") && strcmp(state, "merged")) {
 			db_res_free(hs);
 			hs = NULL;
 			db_params_init(&p);
 			db_ps(&p, db_val(towns, t, 3));
-			if ((rc = db_exec(c, "SELECT id FROM handlers WHERE region_code = ? ORDER BY id", &p, &hs, e)))
+			if ((rc = db_exec(c, "SELECT id FROM handlers WHERE region_code = ? ORDER BY id",
+					  &p, &hs, e)))
 				goto out;
 			if (hs->nrows)
 				hid = db_int(hs, (int)rnd(r, (unsigned)hs->nrows), 0);
@@ -511,10 +554,11 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		cal_format((int32_t)((created + 8 * 3600) / 86400), on);
 		cal_format((int32_t)((created + 8 * 3600) / 86400) + 21, dl);
 		snprintf(phone, sizeof(phone), "13%01u%08u", rnd(r, 10), rnd(r, 100000000));
-		spec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I}", "region_code", db_val(towns, t, 0),
-				 "region_path", db_val(towns, t, 2), "channel", rnd(r, 3) ? "qr" : "reception",
-				 "body", body, "category_id", (json_int_t)(strcmp(state, "received") ? cat : 0),
-				 "place", place, "state", state, "phone", phone, "created_at", (json_int_t)created);
+		spec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I}", "region_code",
+				 db_val(towns, t, 0), "region_path", db_val(towns, t, 2), "channel",
+				 rnd(r, 3) ? "qr" : "reception", "body", body, "category_id",
+				 (json_int_t)(strcmp(state, "received") ? cat : 0), "place", place,
+				 "state", state, "phone", phone, "created_at", (json_int_t)created);
 		if (db_val(towns, t, 4))
 			json_object_set_new(spec, "station_id", json_integer(db_int(towns, t, 4)));
 		if (hid) {
@@ -523,9 +567,13 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 			json_object_set_new(spec, "deadline", json_string(dl));
 		}
 		if (!strcmp(state, "replied") || !strcmp(state, "closed"))
-			json_object_set_new(spec, "reply", json_string(replies[rnd(r, ARRAY_LEN(replies))]));
+			json_object_set_new(spec, "reply",
+					    json_string(replies[rnd(r, ARRAY_LEN(replies))]));
 		if (!strcmp(state, "closed"))
-			json_object_set_new(spec, "rating", json_string(rnd(r, 10) < 7 ? "satisfied" : rnd(r, 2) ? "basically" : "unsatisfied"));
+			json_object_set_new(spec, "rating",
+					    json_string(rnd(r, 10) < 7 ? "satisfied"
+							: rnd(r, 2)    ? "basically"
+								       : "unsatisfied"));
 		rc = opinion_insert_demo(c, spec, e);
 		json_decref(spec);
 		if (rc)
@@ -555,8 +603,10 @@ static int demo_people(struct db_conn *c, struct rng *r, const struct plan *pl,
 	snprintf(x.a.role, sizeof(x.a.role), "city_staff");
 	snprintf(x.a.region_code, sizeof(x.a.region_code), "329900");
 	snprintf(x.a.region_path, sizeof(x.a.region_path), "/329900/");
-	if ((rc = db_exec(c, "SELECT code, name, level FROM regions WHERE level IN ('township','street')"
-			     " ORDER BY code", NULL, &g, e)))
+	if ((rc = db_exec(c,
+			  "SELECT code, name, level FROM regions WHERE level IN ('township','street')"
+			  " ORDER BY code",
+			  NULL, &g, e)))
 		return rc;
 	for (int i = 0; i < g->nrows; i++) {
 		int town = !strcmp(db_val(g, i, 2), "township");
@@ -580,10 +630,13 @@ static int demo_people(struct db_conn *c, struct rng *r, const struct plan *pl,
 		db_params_init(&p);
 		if (i < g->nrows) {
 			db_ps(&p, congress);
-			rc = db_exec(c, "SELECT code, name FROM regions WHERE parent_code = ? ORDER BY code", &p, &kids, e);
+			rc = db_exec(c, "SELECT code, name FROM regions WHERE parent_code = ? ORDER BY code",
+				     &p, &kids, e);
 		} else {
-			rc = db_exec(c, "SELECT code, name FROM regions WHERE level IN ('township','street')"
-					" ORDER BY code", NULL, &kids, e);
+			rc = db_exec(c,
+				     "SELECT code, name FROM regions WHERE level IN ('township','street')"
+				     " ORDER BY code",
+				     NULL, &kids, e);
 		}
 		if (rc)
 			goto out;
@@ -613,12 +666,12 @@ static int64_t jid(json_t *o, const char *obj, const char *key)
 	return json_integer_value(json_object_get(obj ? json_object_get(o, obj) : o, key));
 }
 
-#define TRY(call)                              \
-	do {                                   \
-		json_decref(out);              \
-		out = NULL;                    \
-		if ((rc = (call)))             \
-			goto done;             \
+#define TRY(call)                  \
+	do {                       \
+		json_decref(out);  \
+		out = NULL;        \
+		if ((rc = (call))) \
+			goto done; \
 	} while (0)
 
 static int demo_meetings(struct db *db, struct err *e)
@@ -635,9 +688,11 @@ static int demo_meetings(struct db *db, struct err *e)
 	snprintf(staff.region_path, sizeof(staff.region_path), "/329900/329981/329981101/");
 	snprintf(dep.role, sizeof(dep.role), "deputy");
 	snprintf(dep.username, sizeof(dep.username), "demo");
-	rc = db_exec(c, "SELECT deputy_id FROM mandates WHERE region_code = '329981101' AND level = 'township'"
-			" AND term = 18 AND started_on <= '2026-01-10' AND (ended_on IS NULL OR ended_on > '2026-01-10')"
-			" ORDER BY deputy_id", NULL, &r, e);
+	rc = db_exec(c,
+		     "SELECT deputy_id FROM mandates WHERE region_code = '329981101' AND level = 'township'"
+		     " AND term = 18 AND started_on <= '2026-01-10' AND (ended_on IS NULL OR ended_on > '2026-01-10')"
+		     " ORDER BY deputy_id",
+		     NULL, &r, e);
 	db_release(db, c);
 	if (rc)
 		return rc;
@@ -647,37 +702,43 @@ static int demo_meetings(struct db *db, struct err *e)
 	db_res_free(r);
 	if (n < 10)
 		return 0;
-	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "kind", "session", "title", "第十八届人民代表大会第五次会议",
-		       "region_code", "329981101", "level", "township", "term", 18, "starts_on", "2026-01-10",
-		       "starts_time", "09:00", "place", "镇政府大会议室", "notice_on", "2026-01-02");
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "kind", "session", "title",
+		       "第十八届人民代表大会第五次会议", "region_code", "329981101", "level",
+		       "township", "term", 18, "starts_on", "2026-01-10", "starts_time", "09:00",
+		       "place", "镇政府大会议室", "notice_on", "2026-01-02");
 	TRY(meeting_create(db, &staff, in, &out, e));
 	json_decref(in);
 	in = NULL;
 	mid = jid(out, "meeting", "id");
-#define ACT(fn, id, ...)                                    \
-	do {                                                \
-		json_decref(in);                            \
-		in = json_pack(__VA_ARGS__);                \
-		TRY(fn(db, &staff, id, in, &out, e));       \
+#define ACT(fn, id, ...)                              \
+	do {                                          \
+		json_decref(in);                      \
+		in = json_pack(__VA_ARGS__);          \
+		TRY(fn(db, &staff, id, in, &out, e)); \
 	} while (0)
 	ACT(meeting_act, mid, "{s:s}", "action", "open_signin");
 	for (int i = 0; i < n; i++) {
 		if (i == n - 1 || i == n - 2)
-			ACT(meeting_attend, mid, "{s:s,s:I,s:s}", "action", "leave", "deputy_id", (json_int_t)ids[i], "reason", "因公出差");
+			ACT(meeting_attend, mid, "{s:s,s:I,s:s}", "action", "leave", "deputy_id",
+			    (json_int_t)ids[i], "reason", "因公出差");
 		else if (i < n - 4)
-			ACT(meeting_attend, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)ids[i]);
+			ACT(meeting_attend, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id",
+			    (json_int_t)ids[i]);
 	}
 	ACT(meeting_act, mid, "{s:s}", "action", "open");
-	ACT(meeting_item_add, mid, "{s:s,s:[{s:s,s:s}]}", "title", "审议政府工作报告", "documents", "name", "政府工作报告",
-	    "url", "/files/report.pdf");
-	ACT(vote_create, mid, "{s:s,s:I,s:b}", "title", "关于政府工作报告的决议", "item_id", (json_int_t)jid(out, "item", "id"),
-	    "recorded", 1);
+	ACT(meeting_item_add, mid, "{s:s,s:[{s:s,s:s}]}", "title", "审议政府工作报告", "documents",
+	    "name", "政府工作报告", "url", "/files/report.pdf");
+	ACT(vote_create, mid, "{s:s,s:I,s:b}", "title", "关于政府工作报告的决议", "item_id",
+	    (json_int_t)jid(out, "item", "id"), "recorded", 1);
 	vid = jid(out, "vote", "id");
 	ACT(vote_act, vid, "{s:s}", "action", "open");
 	for (int i = 0; i < n - 4; i++) {
 		dep.deputy_id = ids[i];
 		json_decref(in);
-		in = json_pack("{s:s}", "choice", i < n - 7 ? "for" : i < n - 5 ? "against" : "abstain");
+		in = json_pack("{s:s}", "choice",
+			       i < n - 7   ? "for"
+			       : i < n - 5 ? "against"
+					   : "abstain");
 		TRY(vote_cast(db, &dep, vid, in, &out, e));
 	}
 	ACT(vote_act, vid, "{s:s}", "action", "close");
@@ -689,14 +750,21 @@ static int demo_meetings(struct db *db, struct err *e)
 	/* 副镇长 two seats: only one passes the first round, the second seat goes to a further round */
 	ACT(election_create, mid, "{s:s,s:s,s:i}", "office", "副镇长", "office_kind", "vice", "seats", 2);
 	eid = jid(out, "election", "id");
-	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	rid = json_integer_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
 	{
 		static const char *const names[] = {"王建国", "李秀英", "陈志强"};
 		int64_t cand[3];
 		for (int k = 0; k < 3; k++)
-			ACT(round_candidate_add, rid, "{s:s,s:s}", "name", names[k], "nominated_by", "presidium");
+			ACT(round_candidate_add, rid, "{s:s,s:s}", "name", names[k], "nominated_by",
+			    "presidium");
 		for (int k = 0; k < 3; k++)
-			cand[k] = json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates"), (size_t)k), "id"));
+			cand[k] = json_integer_value(json_object_get(
+				json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"),
+									      0),
+							       "candidates"),
+					       (size_t)k),
+				"id"));
 		ACT(round_act, rid, "{s:s}", "action", "open");
 		for (int i = 0; i < n - 4; i++) {
 			char k0[24], k1[24], k2[24];
@@ -705,20 +773,26 @@ static int demo_meetings(struct db *db, struct err *e)
 			snprintf(k2, sizeof(k2), "%lld", (long long)cand[2]);
 			dep.deputy_id = ids[i];
 			json_decref(in);
-			in = json_pack("{s:{s:s,s:s,s:s}}", "marks", k0, "for", k1, i < 15 ? "for" : "against", k2,
-				       i >= 15 && i < 29 ? "for" : "against");
+			in = json_pack("{s:{s:s,s:s,s:s}}", "marks", k0, "for", k1, i < 15 ? "for" : "against",
+				       k2, i >= 15 && i < 29 ? "for" : "against");
 			TRY(round_ballot(db, &dep, rid, in, &out, e));
 		}
 		ACT(round_act, rid, "{s:s}", "action", "count");
 	}
 	TRY(election_get(db, &staff, eid, &out, e));
-	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "id"));
+	rid = json_integer_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "id"));
 	if (rid) {
 		int64_t cand[2];
 		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "赵丽华", "nominated_by", "presidium");
 		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "孙海涛", "nominated_by", "presidium");
 		for (int k = 0; k < 2; k++)
-			cand[k] = json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "candidates"), (size_t)k), "id"));
+			cand[k] = json_integer_value(json_object_get(
+				json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"),
+									      1),
+							       "candidates"),
+					       (size_t)k),
+				"id"));
 		ACT(round_act, rid, "{s:s}", "action", "open");
 		for (int i = 0; i < n - 4; i++) {
 			char k0[24], k1[24];
@@ -726,12 +800,14 @@ static int demo_meetings(struct db *db, struct err *e)
 			snprintf(k1, sizeof(k1), "%lld", (long long)cand[1]);
 			dep.deputy_id = ids[i];
 			json_decref(in);
-			in = json_pack("{s:{s:s,s:s}}", "marks", k0, i < 25 ? "for" : "against", k1, i < 25 ? "against" : "for");
+			in = json_pack("{s:{s:s,s:s}}", "marks", k0, i < 25 ? "for" : "against", k1,
+				       i < 25 ? "against" : "for");
 			TRY(round_ballot(db, &dep, rid, in, &out, e));
 		}
 		ACT(round_act, rid, "{s:s}", "action", "count");
 	}
-	ACT(meeting_update, mid, "{s:s}", "minutes", "会议听取并审议了政府工作报告，表决通过了有关决议，补选了副镇长。");
+	ACT(meeting_update, mid, "{s:s}", "minutes",
+	    "会议听取并审议了政府工作报告，表决通过了有关决议，补选了副镇长。");
 	ACT(meeting_act, mid, "{s:s}", "action", "close");
 done:
 	json_decref(in);
@@ -802,8 +878,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 		if (progress)
 			progress(++done, total);
 	}
-	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) || (rc = demo_opinions(c, &r, pl, e)) ||
-	    (rc = opinion_stats_rebuild(c, e)))
+	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) ||
+	    (rc = demo_opinions(c, &r, pl, e)) || (rc = opinion_stats_rebuild(c, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {
 		int is_handler = role_is_handler(demo_accounts[i].role);
@@ -815,16 +891,20 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 			progress(++done, total);
 	}
 	/* The demo deputy account is the first deputy of the first township. */
-	if ((rc = db_exec(c, "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
-			     " WHERE region_code = '329981101') WHERE username = 'deputy'", NULL, NULL, e)) ||
+	if ((rc = db_exec(c,
+			  "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
+			  " WHERE region_code = '329981101') WHERE username = 'deputy'",
+			  NULL, NULL, e)) ||
 	    (rc = demo_suggestions(c, pl->suggestions, (unsigned)seed, e)))
 		goto out;
 	/* Every deputy of that township can log in as d<deputy id> (same password), to vote. */
-	if ((rc = db_exec(c, "INSERT INTO accounts (username, display_name, role, region_code, password_hash,"
-			     " must_change_password, password_changed_at, created_at, updated_at, deputy_id)"
-			     " SELECT 'd' || d.id, d.name, 'deputy', '329981101', a.password_hash, 0, a.password_changed_at,"
-			     " a.created_at, a.updated_at, d.id FROM deputies d, accounts a"
-			     " WHERE a.username = 'deputy' AND d.region_code = '329981101'", NULL, NULL, e)))
+	if ((rc = db_exec(c,
+			  "INSERT INTO accounts (username, display_name, role, region_code, password_hash,"
+			  " must_change_password, password_changed_at, created_at, updated_at, deputy_id)"
+			  " SELECT 'd' || d.id, d.name, 'deputy', '329981101', a.password_hash, 0, a.password_changed_at,"
+			  " a.created_at, a.updated_at, d.id FROM deputies d, accounts a"
+			  " WHERE a.username = 'deputy' AND d.region_code = '329981101'",
+			  NULL, NULL, e)))
 		goto out;
 	if ((rc = db_commit(c, e)))
 		goto out;

@@ -14,42 +14,46 @@
 #include "tx.h"
 
 const char *const deputy_ethnicities[] = {
-	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
-	"满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
-	"佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
-	"达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",
-	"塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族",
-	"塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", NULL};
+	"汉族",       "蒙古族",   "回族",     "藏族",   "维吾尔族", "苗族",     "彝族",
+	"壮族",       "布依族",   "朝鲜族",   "满族",   "侗族",     "瑶族",     "白族",
+	"土家族",     "哈尼族",   "哈萨克族", "傣族",   "黎族",     "傈僳族",   "佤族",
+	"畲族",       "高山族",   "拉祜族",   "水族",   "东乡族",   "纳西族",   "景颇族",
+	"柯尔克孜族", "土族",     "达斡尔族", "仫佬族", "羌族",     "布朗族",   "撒拉族",
+	"毛南族",     "仡佬族",   "锡伯族",   "阿昌族", "普米族",   "塔吉克族", "怒族",
+	"乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族",   "裕固族",   "京族",
+	"塔塔尔族",   "独龙族",   "鄂伦春族", "赫哲族", "门巴族",   "珞巴族",   "基诺族",
+	NULL};
 const char *const deputy_parties[] = {
-	"中共党员", "中共预备党员", "共青团员", "民革党员", "民盟盟员", "民建会员", "民进会员",
-	"农工党党员", "致公党党员", "九三学社社员", "台盟盟员", "无党派人士", "群众", NULL};
-const char *const deputy_educations[] = {"研究生", "大学本科", "大学专科", "中等专科", "高中",
-					 "初中及以下", NULL};
+	"中共党员", "中共预备党员", "共青团员",   "民革党员",   "民盟盟员",
+	"民建会员", "民进会员",     "农工党党员", "致公党党员", "九三学社社员",
+	"台盟盟员", "无党派人士",   "群众",       NULL};
+const char *const deputy_educations[] = {"研究生", "大学本科",   "大学专科", "中等专科",
+					 "高中",   "初中及以下", NULL};
 /* The official composition categories: workers, farmers, professionals, party and government
  * officials, the military, and the rest. */
-const char *const deputy_occupations[] = {"worker", "farmer", "professional", "official",
-					  "military", "other", NULL};
+const char *const deputy_occupations[] = {
+	"worker", "farmer", "professional", "official", "military", "other", NULL};
 const char *const deputy_levels[] = {"township", "county", "city", "province", "national", NULL};
 static const char *const ending_events[] = {"resigned", "recalled", "terminated", "deceased", NULL};
 
 /* ---- validation ---- */
 
 /* The person's fields; updates take the same fields, none of them required. */
-#define PERSON_FIELDS(R)                                                    \
-	{"name", JF_STR, R, 1, 32, "姓名"},                                 \
-	{"gender", JF_STR, R, 1, 8, "性别"},                                \
-	{"ethnicity", JF_STR, R, 1, 8, "民族"},                             \
-	{"birth_date", JF_STR, R, 1, 10, "出生日期"},                       \
-	{"party", JF_STR, R, 1, 16, "政治面貌"},                            \
-	{"education", JF_STR, 0, 0, 16, "学历"},                            \
-	{"occupation", JF_STR, R, 1, 16, "代表构成类别"},                   \
-	{"employer", JF_STR, 0, 0, LIMIT_NAME_CHARS, "工作单位"},           \
-	{"post", JF_STR, 0, 0, LIMIT_NAME_CHARS, "职务"},                   \
-	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},             \
-	{"id_number", JF_STR, 0, 0, 18, "身份证号码"},                      \
-	{"region_code", JF_STR, R, 1, 9, "所属区划"},                       \
-	{"mandate", JF_OBJ, 0, 0, 0, "代表资格"},                           \
-	{NULL, 0, 0, 0, 0, NULL}
+#define PERSON_FIELDS(R)                                                                          \
+	{"name", JF_STR, R, 1, 32, "姓名"}, {"gender", JF_STR, R, 1, 8, "性别"},                  \
+		{"ethnicity", JF_STR, R, 1, 8, "民族"},                                           \
+		{"birth_date", JF_STR, R, 1, 10, "出生日期"},                                     \
+		{"party", JF_STR, R, 1, 16, "政治面貌"}, {"education", JF_STR, 0, 0, 16, "学历"}, \
+		{"occupation", JF_STR, R, 1, 16, "代表构成类别"},                                 \
+		{"employer", JF_STR, 0, 0, LIMIT_NAME_CHARS, "工作单位"},                         \
+		{"post", JF_STR, 0, 0, LIMIT_NAME_CHARS, "职务"},                                 \
+		{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"},                           \
+		{"id_number", JF_STR, 0, 0, 18, "身份证号码"},                                    \
+		{"region_code", JF_STR, R, 1, 9, "所属区划"},                                     \
+		{"mandate", JF_OBJ, 0, 0, 0, "代表资格"},                                         \
+	{                                                                                         \
+		NULL, 0, 0, 0, 0, NULL                                                            \
+	}
 static const struct jfield person_spec[] = {PERSON_FIELDS(1)};
 static const struct jfield person_update_spec[] = {PERSON_FIELDS(0)};
 
@@ -63,8 +67,7 @@ static const struct jfield mandate_spec[] = {
 	{"document", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "文件依据"},
 	{NULL, 0, 0, 0, 0, NULL}};
 
-int deputy_check_id_number(const char *id, const char *birth_date, const char *gender,
-			   struct err *e)
+int deputy_check_id_number(const char *id, const char *birth_date, const char *gender, struct err *e)
 {
 	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 	static const char check[] = "10X98765432";
@@ -125,7 +128,8 @@ static int check_mandate(json_t *m, struct err *e)
 		return err_field(e, E_INVALID, "bad_level", "level", "代表层级应为乡镇、县、市、省或全国");
 	kind = jsonx_str(m, "kind");
 	if (kind && strcmp(kind, "elected") && strcmp(kind, "by_elected"))
-		return err_field(e, E_INVALID, "bad_kind", "kind", "当选方式应为 elected（选举）或 by_elected（补选）");
+		return err_field(e, E_INVALID, "bad_kind", "kind",
+				 "当选方式应为 elected（选举）或 by_elected（补选）");
 	if (cal_parse(jsonx_str(m, "started_on"), &day) || day > cal_today())
 		return err_field(e, E_INVALID, "bad_date", "started_on", "当选日期无效或晚于今天");
 	return 0;
@@ -152,7 +156,8 @@ int deputy_check_person(json_t *in, int partial, struct err *e)
 				 "代表构成类别应为 worker、farmer、professional、official、military 或 other");
 	if ((v = jsonx_str(in, "birth_date"))) {
 		if (cal_parse(v, &birth))
-			return err_field(e, E_INVALID, "bad_date", "birth_date", "出生日期“%s”不存在（格式为 YYYY-MM-DD）", v);
+			return err_field(e, E_INVALID, "bad_date", "birth_date",
+					 "出生日期“%s”不存在（格式为 YYYY-MM-DD）", v);
 		if (cal_years_between(birth, cal_today()) < 18)
 			return err_field(e, E_INVALID, "too_young", "birth_date", "人大代表须年满18周岁");
 	}
@@ -236,7 +241,8 @@ int deputy_recount(struct db_conn *c, int64_t id, struct err *e)
 
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT level FROM mandates WHERE deputy_id = ? AND status = 'active'", &p, &r, e)))
+	if ((rc = db_exec(c, "SELECT level FROM mandates WHERE deputy_id = ? AND status = 'active'",
+			  &p, &r, e)))
 		return rc;
 	for (int i = 0; i < r->nrows; i++)
 		bits |= level_bit(db_val(r, i, 0));
@@ -256,8 +262,8 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	const char *region = jsonx_str(m, "region_code");
 	int rc;
 
-	if ((rc = region_info(c, a, region, "mandate.region_code", "人大所在区划", path, sizeof(path), level,
-			      sizeof(level), e))) {
+	if ((rc = region_info(c, a, region, "mandate.region_code", "人大所在区划", path,
+			      sizeof(path), level, sizeof(level), e))) {
 		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "mandate.region_code");
 		return rc;
@@ -274,8 +280,9 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	db_ps(&p, jsonx_str(m, "started_on"));
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO mandates (deputy_id, level, term, region_code, constituency, status,"
-			" started_on, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?) RETURNING id",
+	rc = db_exec(c,
+		     "INSERT INTO mandates (deputy_id, level, term, region_code, constituency, status,"
+		     " started_on, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?) RETURNING id",
 		     &p, &r, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "mandate", "该代表在这一届人大已有代表资格");
@@ -295,8 +302,10 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	else
 		db_ps(&p, NULL);
 	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
-			  " created_by, created_at) VALUES (?,?,?,?,'',?,?)", &p, NULL, e);
+	return db_exec(c,
+		       "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
+		       " created_by, created_at) VALUES (?,?,?,?,'',?,?)",
+		       &p, NULL, e);
 }
 
 /* The blind index of a checked ID number (an 'x' check digit counts as 'X'): idx holds 65 bytes. */
@@ -328,8 +337,8 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 	int64_t mid;
 	int rc;
 
-	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", path, sizeof(path),
-			      level, sizeof(level), e))) {
+	if ((rc = region_info(c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", path,
+			      sizeof(path), level, sizeof(level), e))) {
 		if (!e->field[0])
 			snprintf(e->field, sizeof(e->field), "region_code");
 		return rc;
@@ -355,10 +364,12 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 	db_ps(&p, path);
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO deputies (name, gender, ethnicity, birth_date, party, education,"
-			" occupation, employer, post, phone_enc, id_number_enc, id_number_idx, region_code,"
-			" region_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-			" RETURNING id", &p, &r, e);
+	rc = db_exec(c,
+		     "INSERT INTO deputies (name, gender, ethnicity, birth_date, party, education,"
+		     " occupation, employer, post, phone_enc, id_number_enc, id_number_idx, region_code,"
+		     " region_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		     " RETURNING id",
+		     &p, &r, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate")) {
 		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number",
 			       "该身份证号码已登记（与已有代表重复）");
@@ -378,17 +389,18 @@ out:
 
 /* ---- reads ---- */
 
-#define PERSON_COLS                                                                             \
+#define PERSON_COLS                                                                               \
 	"d.id, d.name, d.gender, d.ethnicity, d.birth_date, d.party, d.education, d.occupation,"  \
-	" d.employer, d.post, d.phone_enc, d.id_number_enc, d.region_code, r.name, d.created_at,"\
+	" d.employer, d.post, d.phone_enc, d.id_number_enc, d.region_code, r.name, d.created_at," \
 	" d.updated_at, d.region_path"
 #define PERSON_FROM " FROM deputies d JOIN regions r ON r.code = d.region_code"
 
 /* A person object from a PERSON_COLS row. full_phone: show the phone unmasked; no_phone: omit. */
 static json_t *person_json(const struct db_res *r, int row, int full_phone, int no_phone)
 {
-	static const char *const names[] = {"id", "name", "gender", "ethnicity", "birth_date",
-					    "party", "education", "occupation", "employer", "post"};
+	static const char *const names[] = {"id",         "name",  "gender",    "ethnicity",
+					    "birth_date", "party", "education", "occupation",
+					    "employer",   "post"};
 	json_t *o = json_object();
 	int32_t birth;
 	char masked[48];
@@ -450,8 +462,9 @@ static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const 
 	db_params_init(&p);
 	db_pi(&p, a->deputy_id);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT COUNT(*) FROM mandates m1 JOIN mandates m2 ON m2.group_id = m1.group_id"
-			     " WHERE m1.deputy_id = ? AND m2.deputy_id = ? AND m1.group_id IS NOT NULL",
+	if ((rc = db_exec(c,
+			  "SELECT COUNT(*) FROM mandates m1 JOIN mandates m2 ON m2.group_id = m1.group_id"
+			  " WHERE m1.deputy_id = ? AND m2.deputy_id = ? AND m1.group_id IS NOT NULL",
 			  &p, &r, e)))
 		return rc;
 	ok = db_int(r, 0, 0) > 0;
@@ -460,8 +473,13 @@ static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const 
 }
 
 static const struct col event_cols[] = {
-	{"id", COL_INT}, {"kind", COL_STR}, {"happened_on", COL_STR}, {"document", COL_STR},
-	{"note", COL_STR}, {"created_at", COL_INT}, {NULL, 0}};
+	{"id", COL_INT},
+	{"kind", COL_STR},
+	{"happened_on", COL_STR},
+	{"document", COL_STR},
+	{"note", COL_STR},
+	{"created_at", COL_INT},
+	{NULL, 0}};
 
 /* The deputy's full record inside c; E_NOTFOUND when absent or unreadable. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
@@ -485,28 +503,32 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 			!own && !role_can(a->role, PERM_DEPUTY_READ));
 	db_res_free(r);
 	r = NULL;
-	if ((rc = db_exec(c, "SELECT m.id, m.level, m.term, m.region_code, g.name, m.constituency,"
-			     " m.group_id, m.status, m.started_on, m.ended_on, rg.name FROM mandates m"
-			     " JOIN regions rg ON rg.code = m.region_code"
-			     " LEFT JOIN deputy_groups g ON g.id = m.group_id WHERE m.deputy_id = ?"
-			     " ORDER BY m.started_on DESC, m.id DESC", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT m.id, m.level, m.term, m.region_code, g.name, m.constituency,"
+			  " m.group_id, m.status, m.started_on, m.ended_on, rg.name FROM mandates m"
+			  " JOIN regions rg ON rg.code = m.region_code"
+			  " LEFT JOIN deputy_groups g ON g.id = m.group_id WHERE m.deputy_id = ?"
+			  " ORDER BY m.started_on DESC, m.id DESC",
+			  &p, &r, e)))
 		goto out;
 	mandates = json_array();
 	json_object_set_new(o, "mandates", mandates);
 	for (int i = 0; i < r->nrows; i++) {
 		struct db_params q;
-		json_t *m = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}",
-				      "id", (json_int_t)db_int(r, i, 0), "level", db_val(r, i, 1),
-				      "term", (json_int_t)db_int(r, i, 2), "region_code", db_val(r, i, 3),
-				      "region_name", db_val(r, i, 10), "constituency", db_val(r, i, 5),
-				      "group_id", db_val(r, i, 6) ? json_integer(db_int(r, i, 6)) : json_null(),
-				      "group_name", db_val(r, i, 4) ? json_string(db_val(r, i, 4)) : json_null(),
-				      "status", db_val(r, i, 7), "started_on", db_val(r, i, 8),
-				      "ended_on", db_val(r, i, 9) ? json_string(db_val(r, i, 9)) : json_null());
+		json_t *m = json_pack(
+			"{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id",
+			(json_int_t)db_int(r, i, 0), "level", db_val(r, i, 1), "term",
+			(json_int_t)db_int(r, i, 2), "region_code", db_val(r, i, 3), "region_name",
+			db_val(r, i, 10), "constituency", db_val(r, i, 5), "group_id",
+			db_val(r, i, 6) ? json_integer(db_int(r, i, 6)) : json_null(), "group_name",
+			db_val(r, i, 4) ? json_string(db_val(r, i, 4)) : json_null(), "status",
+			db_val(r, i, 7), "started_on", db_val(r, i, 8), "ended_on",
+			db_val(r, i, 9) ? json_string(db_val(r, i, 9)) : json_null());
 		db_params_init(&q);
 		db_pi(&q, db_int(r, i, 0));
-		if ((rc = db_exec(c, "SELECT id, kind, happened_on, document, note, created_at"
-				     " FROM mandate_events WHERE mandate_id = ? ORDER BY happened_on, id",
+		if ((rc = db_exec(c,
+				  "SELECT id, kind, happened_on, document, note, created_at"
+				  " FROM mandate_events WHERE mandate_id = ? ORDER BY happened_on, id",
 				  &q, &ev, e))) {
 			json_decref(m);
 			goto out;
@@ -518,8 +540,10 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 	}
 	db_res_free(r);
 	r = NULL;
-	if ((rc = db_exec(c, "SELECT s.id, s.name FROM station_deputies sd JOIN stations s ON s.id = sd.station_id"
-			     " WHERE sd.deputy_id = ? ORDER BY s.name", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT s.id, s.name FROM station_deputies sd JOIN stations s ON s.id = sd.station_id"
+			  " WHERE sd.deputy_id = ? ORDER BY s.name",
+			  &p, &r, e)))
 		goto out;
 	{
 		static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {NULL, 0}};
@@ -548,8 +572,7 @@ int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, s
 	return rc;
 }
 
-int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		  struct err *e)
+int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	struct tx t;
 	json_t *o = NULL, *masked = NULL;
@@ -560,7 +583,8 @@ int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	if ((rc = can_write(a, e)) || (rc = deputy_check_person(in, 0, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (!tx_ok(&t) || tx_check(&t, deputy_insert(t.c, a, in, &id, e)) || tx_check(&t, load(t.c, a, id, &o, e)))
+	if (!tx_ok(&t) || tx_check(&t, deputy_insert(t.c, a, in, &id, e)) ||
+	    tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
 	/* The audit keeps the record as staff see it in lists: phone and ID number masked. */
 	masked = for_audit(o);
@@ -572,11 +596,11 @@ out:
 	json_decref(o);
 	return rc;
 }
-int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		  struct err *e)
+int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const char *const plain_fields[] = {"name", "gender", "ethnicity", "birth_date", "party",
-						   "education", "occupation", "employer", "post", NULL};
+	static const char *const plain_fields[] = {
+		"name",      "gender",     "ethnicity", "birth_date", "party",
+		"education", "occupation", "employer",  "post",       NULL};
 	struct buf sql = BUF_INIT_CAP(4096);
 	struct tx t;
 	struct db_params p;
@@ -593,12 +617,14 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	db_params_init(&p);
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
-	    (!role_can(a->role, PERM_DEPUTY_READ) && tx_fail(&t, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息")))
+	    (!role_can(a->role, PERM_DEPUTY_READ) &&
+	     tx_fail(&t, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息")))
 		goto out;
 	/* Cross-field checks against the stored values for what is not being changed. */
 	if ((v = jsonx_str(in, "id_number")) && *v &&
-	    tx_check(&t, deputy_check_id_number(v, jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date")),
-						jsonx_str_or(in, "gender", jsonx_str(before, "gender")), e)))
+	    tx_check(&t, deputy_check_id_number(
+				 v, jsonx_str_or(in, "birth_date", jsonx_str(before, "birth_date")),
+				 jsonx_str_or(in, "gender", jsonx_str(before, "gender")), e)))
 		goto out;
 	buf_adds(&sql, "UPDATE deputies SET updated_at = ?");
 	db_pi(&p, util_now());
@@ -609,8 +635,8 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		}
 	}
 	if ((v = jsonx_str(in, "region_code"))) {
-		if (tx_check(&t, region_info(t.c, a, v, "region_code", "所属区划", path, sizeof(path), level,
-					     sizeof(level), e)))
+		if (tx_check(&t, region_info(t.c, a, v, "region_code", "所属区划", path,
+					     sizeof(path), level, sizeof(level), e)))
 			goto out;
 		buf_adds(&sql, ", region_code = ?, region_path = ?");
 		db_ps(&p, v);
@@ -634,7 +660,8 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
 		goto out;
 	if (tx_check(&t, db_exec(t.c, sql.data, &p, NULL, e)) == E_CONFLICT && !strcmp(e->code, "duplicate"))
-		err_field(e, E_CONFLICT, "duplicate_id_number", "id_number", "该身份证号码已登记（与已有代表重复）");
+		err_field(e, E_CONFLICT, "duplicate_id_number", "id_number",
+			  "该身份证号码已登记（与已有代表重复）");
 	if (!tx_ok(&t) || tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
 	mb = for_audit(before);
@@ -652,8 +679,8 @@ out:
 	json_decref(ma);
 	return rc;
 }
-int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in,
-		       json_t **out, struct err *e)
+int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		       struct err *e)
 {
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
@@ -666,7 +693,8 @@ int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t 
 	/* Every change of a deputy's mandates holds the deputy's row (see deputy_mandate_event). */
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
-	    tx_check(&t, insert_mandate(t.c, a, id, in, &mid, e)) || tx_check(&t, load(t.c, a, id, &after, e)))
+	    tx_check(&t, insert_mandate(t.c, a, id, in, &mid, e)) ||
+	    tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
 	tx_audit(&t, "deputy.mandate_add", "deputy", id, json_object_get(before, "mandates"),
 		 json_object_get(after, "mandates"));
@@ -719,22 +747,28 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 	    (strcmp(db_val(r, 0, 0), "active") &&
 	     tx_fail(&t, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动")) ||
 	    (cal_parse(db_val(r, 0, 1), &start) == 0 && day < start &&
-	     tx_fail_field(&t, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s", db_val(r, 0, 1))))
+	     tx_fail_field(&t, E_INVALID, "bad_date", "happened_on", "变动日期不能早于当选日期 %s",
+			   db_val(r, 0, 1))))
 		goto out;
 	db_res_free(r);
 	r = NULL;
 	/* A death ends every current mandate of the person; other events end this one. */
 	if (!strcmp(kind, "deceased"))
-		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
-				" WHERE deputy_id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(),
-			deputy_id);
+		tx_exec(&t, &r,
+			"UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+			" WHERE deputy_id = ? AND status = 'active' RETURNING id",
+			"ssii", kind, date, util_now(), deputy_id);
 	else
-		tx_exec(&t, &r, "UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
-				" WHERE id = ? AND status = 'active' RETURNING id", "ssii", kind, date, util_now(), mandate_id);
+		tx_exec(&t, &r,
+			"UPDATE mandates SET status = ?, ended_on = ?, updated_at = ?"
+			" WHERE id = ? AND status = 'active' RETURNING id",
+			"ssii", kind, date, util_now(), mandate_id);
 	for (int i = 0; tx_ok(&t) && i < r->nrows; i++)
-		tx_exec(&t, NULL, "INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
-				  " note, created_by, created_at) VALUES (?,?,?,?,?,?,?)", "issssni", db_int(r, i, 0), kind,
-			date, jsonx_str_or(in, "document", ""), jsonx_str_or(in, "note", ""), a->account_id, util_now());
+		tx_exec(&t, NULL,
+			"INSERT INTO mandate_events (mandate_id, kind, happened_on, document,"
+			" note, created_by, created_at) VALUES (?,?,?,?,?,?,?)",
+			"issssni", db_int(r, i, 0), kind, date, jsonx_str_or(in, "document", ""),
+			jsonx_str_or(in, "note", ""), a->account_id, util_now());
 	if (!tx_ok(&t) || tx_check(&t, deputy_recount(t.c, deputy_id, e)) ||
 	    tx_check(&t, load(t.c, a, deputy_id, &after, e)))
 		goto out;
@@ -822,8 +856,10 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND d.birth_date > ?");
 		db_ps_own(p, xstrdup(lim));
 	}
-	if ((rc = rows_filter_id(w, p, f->station, " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id"
-						  " AND sd.station_id = ?)", "station", "联络站编号", e)))
+	if ((rc = rows_filter_id(w, p, f->station,
+				 " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id"
+				 " AND sd.station_id = ?)",
+				 "station", "联络站编号", e)))
 		return rc;
 	/* Today's roster is what status 'active' says (ending events are never in the future), and
 	 * deputies.active_levels holds it: no join unless a congress is named. A past date reads
@@ -873,7 +909,8 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		db_ps_own(p, xstrdup(date));
 	} else if (strcmp(status, "all")) {
 		if (!util_one_of(status, ending_events))
-			return err_field(e, E_INVALID, "bad_param", "status", "状态应为 active、resigned、recalled、terminated、deceased 或 all");
+			return err_field(e, E_INVALID, "bad_param", "status",
+					 "状态应为 active、resigned、recalled、terminated、deceased 或 all");
 		buf_adds(w, " AND m.status = ?");
 		db_ps(p, status);
 	}
@@ -917,7 +954,8 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
 	snprintf(full, sizeof(full), "d.%s, d.id", order);
 	if ((buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q, &total, &ids, e)))
+	    (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q,
+			    &total, &ids, e)))
 		goto out;
 	/* The id lists below hold the whole page (an export's page is the whole roster). */
 	buf_init(&sql, 1024 + (size_t)ids->nrows * 24);
@@ -936,8 +974,9 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		json_object_set_new(byId, db_val(r, i, 0), o);
 	}
 	buf_reset(&sql);
-	buf_adds(&sql, "SELECT m.deputy_id, m.level, m.term, rg.name, m.status, m.region_code, m.constituency,"
-		       " m.started_on FROM mandates m JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
+	buf_adds(&sql,
+		 "SELECT m.deputy_id, m.level, m.term, rg.name, m.status, m.region_code, m.constituency,"
+		 " m.started_on FROM mandates m JOIN regions rg ON rg.code = m.region_code WHERE m.deputy_id IN (0");
 	for (int i = 0; i < ids->nrows; i++) {
 		json_t *o = json_object_get(byId, db_val(ids, i, 0));
 		if (o)
@@ -951,15 +990,16 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	for (int i = 0; i < ms->nrows; i++) {
 		json_t *o = json_object_get(byId, db_val(ms, i, 0));
 		if (o)
-			json_array_append_new(json_object_get(o, "mandates"),
-					      json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "level", db_val(ms, i, 1),
-							"term", (json_int_t)db_int(ms, i, 2), "region_name",
-							db_val(ms, i, 3), "status", db_val(ms, i, 4), "region_code",
-							db_val(ms, i, 5), "constituency", db_val(ms, i, 6),
-							"started_on", db_val(ms, i, 7)));
+			json_array_append_new(
+				json_object_get(o, "mandates"),
+				json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "level",
+					  db_val(ms, i, 1), "term", (json_int_t)db_int(ms, i, 2),
+					  "region_name", db_val(ms, i, 3), "status", db_val(ms, i, 4),
+					  "region_code", db_val(ms, i, 5), "constituency",
+					  db_val(ms, i, 6), "started_on", db_val(ms, i, 7)));
 	}
-	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-			 "page", q->page, "per_page", q->per_page);
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",
+			 q->page, "per_page", q->per_page);
 out:
 	db_params_release(&p);
 	free(like);
@@ -989,10 +1029,11 @@ int deputy_roster_count(struct db_conn *c, const char *region, const char *level
 	db_ps(&p, date);
 	if (term > 0)
 		db_pi(&p, term);
-	if ((rc = db_exec(c, term > 0 ? "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
-					" AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?) AND term = ?"
-				      : "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
-					" AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)",
+	if ((rc = db_exec(c,
+			  term > 0 ? "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
+				     " AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?) AND term = ?"
+				   : "SELECT COUNT(*) FROM mandates WHERE region_code = ? AND level = ?"
+				     " AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)",
 			  &p, &r, e)))
 		return rc;
 	*count = db_int(r, 0, 0);
@@ -1012,7 +1053,8 @@ int deputy_roster(struct db *db, const struct actor *a, const char *region, cons
 
 	*out = NULL;
 	if (!region || !*region || !level || !*level)
-		return err_set(e, E_INVALID, "missing_field", "请指定人大所在区划（congress）和代表层级（level）");
+		return err_set(e, E_INVALID, "missing_field",
+			       "请指定人大所在区划（congress）和代表层级（level）");
 	if (date && *date) {
 		if (cal_parse(date, &d))
 			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
@@ -1027,8 +1069,8 @@ int deputy_roster(struct db *db, const struct actor *a, const char *region, cons
 	f.status = "active";
 	if ((rc = deputy_list(db, a, &f, &q, &list, e)))
 		return rc;
-	*out = json_pack("{s:s, s:s, s:s, s:O, s:O}", "congress", region, "level", level, "date", day,
-			 "count", json_object_get(list, "total"), "members", json_object_get(list, "items"));
+	*out = json_pack("{s:s, s:s, s:s, s:O, s:O}", "congress", region, "level", level, "date", day, "count",
+			 json_object_get(list, "total"), "members", json_object_get(list, "items"));
 	json_decref(list);
 	return 0;
 }
@@ -1076,17 +1118,22 @@ static json_t *breakdown(const int64_t *counts, const char *const *names)
 	json_t *arr = json_array();
 	for (int i = 0; names[i]; i++)
 		if (counts[i])
-			json_array_append_new(arr, json_pack("{s:s, s:I}", "name", names[i], "count", (json_int_t)counts[i]));
+			json_array_append_new(arr, json_pack("{s:s, s:I}", "name", names[i],
+							     "count", (json_int_t)counts[i]));
 	return arr;
 }
 
-int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f,
-		 json_t **out, struct err *e)
+int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f, json_t **out,
+		 struct err *e)
 {
-	static const char *const bands[][2] = {{"under_35", "35岁以下"}, {"35_44", "35-44岁"},
-					       {"45_54", "45-54岁"}, {"55_64", "55-64岁"},
-					       {"65_plus", "65岁及以上"}};
-	static const char *const keys[] = {"workers", "farmers", "professionals", "officials", "military", "others"};
+	static const char *const bands[][2] = {
+		{"under_35", "35岁以下"},
+		{"35_44", "35-44岁"},
+		{"45_54", "45-54岁"},
+		{"55_64", "55-64岁"},
+		{"65_plus", "65岁及以上"}};
+	static const char *const keys[] = {"workers",   "farmers",  "professionals",
+					   "officials", "military", "others"};
 	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(8192);
 	struct db_conn *c;
 	struct db_params p;
@@ -1127,15 +1174,18 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, &ff, &w, &p, pat, sizeof(pat), e)))
 		goto out;
 	/* One pass over the covering index, tallied here: cheaper than an aggregate per measure. */
-	buf_addf(&sql, "SELECT d.gender, d.ethnicity, d.occupation, d.party, d.education, d.birth_date"
-		       " FROM deputies d%s", w.data);
-	if ((buf_failed(&w) || buf_failed(&sql)) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长")))
+	buf_addf(&sql,
+		 "SELECT d.gender, d.ethnicity, d.occupation, d.party, d.education, d.birth_date"
+		 " FROM deputies d%s",
+		 w.data);
+	if ((buf_failed(&w) || buf_failed(&sql)) &&
+	    (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长")))
 		goto out;
 	if ((rc = db_each(c, sql.data, &p, tally_row, &t, e)))
 		goto out;
 	counts = json_pack("{s:I, s:I, s:I, s:I}", "women", (json_int_t)t.women, "minorities",
-			   (json_int_t)t.minorities, "non_cpc", (json_int_t)t.non_cpc, "workers_and_farmers",
-			   (json_int_t)(t.occ[0] + t.occ[1]));
+			   (json_int_t)t.minorities, "non_cpc", (json_int_t)t.non_cpc,
+			   "workers_and_farmers", (json_int_t)(t.occ[0] + t.occ[1]));
 	for (int i = 0; i < 6; i++)
 		json_object_set_new(counts, keys[i], json_integer(t.occ[i]));
 	shares = json_object();
@@ -1143,12 +1193,14 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 		const char *k;
 		json_t *v;
 		json_object_foreach(counts, k, v)
-			json_object_set_new(shares, k, json_real(t.total ? (double)json_integer_value(v) / (double)t.total : 0));
+			json_object_set_new(
+				shares, k,
+				json_real(t.total ? (double)json_integer_value(v) / (double)t.total : 0));
 	}
 	ages = json_array();
 	for (int i = 0; i < 5; i++)
-		json_array_append_new(ages, json_pack("{s:s, s:s, s:I}", "band", bands[i][0], "label", bands[i][1],
-						       "count", (json_int_t)t.ages[i]));
+		json_array_append_new(ages, json_pack("{s:s, s:s, s:I}", "band", bands[i][0], "label",
+						      bands[i][1], "count", (json_int_t)t.ages[i]));
 	bd = json_pack("{s:o, s:o, s:o}", "party", breakdown(t.party, deputy_parties), "education",
 		       breakdown(t.education, deputy_educations), "ethnicity",
 		       breakdown(t.ethnicity, deputy_ethnicities));

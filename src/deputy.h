@@ -13,20 +13,20 @@
 
 /* List filters; NULL or "" means no filter. */
 struct deputy_filter {
-	const char *region;     /* deputies recorded in this region's subtree */
-	const char *congress;   /* with a mandate in the congress of this region ... */
-	const char *level;      /* ... at this level (township, county, city, province, national) */
-	const char *term;       /* ... of this term */
-	const char *status;     /* mandate status; default "active" (current), "all" for any */
-	const char *group;      /* deputy group id */
-	const char *station;    /* station id */
-	const char *gender;     /* male | female */
-	const char *minority;   /* "1": not 汉族, "0": 汉族 */
-	const char *party;      /* a party name, or "non_cpc" for all but 中共党员/预备党员 */
+	const char *region;   /* deputies recorded in this region's subtree */
+	const char *congress; /* with a mandate in the congress of this region ... */
+	const char *level;    /* ... at this level (township, county, city, province, national) */
+	const char *term;     /* ... of this term */
+	const char *status;   /* mandate status; default "active" (current), "all" for any */
+	const char *group;    /* deputy group id */
+	const char *station;  /* station id */
+	const char *gender;   /* male | female */
+	const char *minority; /* "1": not 汉族, "0": 汉族 */
+	const char *party;    /* a party name, or "non_cpc" for all but 中共党员/预备党员 */
 	const char *occupation;
 	const char *education;
 	const char *age_min, *age_max;
-	const char *date;       /* roster date for status filtering, default today */
+	const char *date; /* roster date for status filtering, default today */
 };
 
 int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter *f,
@@ -35,13 +35,12 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
  * own record and its group's (without their phones). */
 int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* Creates a deputy from the person's fields plus an optional first "mandate". */
-int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		  struct err *e) WUR;
+int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		  struct err *e) WUR;
 /* Adds a mandate {level, term, region_code, constituency, started_on, kind, document}. */
-int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in,
-		       json_t **out, struct err *e) WUR;
+int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		       struct err *e) WUR;
 /* Records a status event {kind, happened_on, document, note} on a mandate; an ending event
  * ends the mandate (a death ends all of the deputy's mandates). */
 int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_id, json_t *in,
@@ -56,20 +55,18 @@ int deputy_roster_count(struct db_conn *c, const char *region, const char *level
 			const char *date, int64_t *count, struct err *e) WUR;
 /* Composition of the deputies matching f on f->date: counts and shares of women, minorities,
  * workers and farmers, professionals, officials, non-CPC members, age bands, and breakdowns. */
-int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f,
-		 json_t **out, struct err *e) WUR;
+int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filter *f, json_t **out,
+		 struct err *e) WUR;
 
 /* Validation shared with the importer: checks and normalises one person object (the create
  * fields) and its optional mandate; partial=1 for updates. */
 int deputy_check_person(json_t *in, int partial, struct err *e) WUR;
 /* Checks an 18-character resident ID number (GB 11643 checksum) against a birth date and a
  * gender when given. */
-int deputy_check_id_number(const char *id, const char *birth_date, const char *gender,
-			   struct err *e) WUR;
+int deputy_check_id_number(const char *id, const char *birth_date, const char *gender, struct err *e) WUR;
 /* Inserts a validated person (and mandate) inside the caller's transaction; *id gets the new
  * deputy's id. Used by create, the importer and the demo. */
-int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t *id,
-		  struct err *e) WUR;
+int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t *id, struct err *e) WUR;
 
 /* Recounts a deputy's current mandates (deputies.active_mandates) after mandates change. */
 int deputy_recount(struct db_conn *c, int64_t id, struct err *e) WUR;

@@ -15,8 +15,24 @@
 
 /* The columns an office's roster has, in the template's order. */
 enum column {
-	C_NAME, C_GENDER, C_ETHNICITY, C_BIRTH, C_PARTY, C_EDUCATION, C_OCCUPATION, C_EMPLOYER,
-	C_POST, C_PHONE, C_ID, C_REGION, C_LEVEL, C_TERM, C_CONGRESS, C_CONSTITUENCY, C_STARTED, NCOLS
+	C_NAME,
+	C_GENDER,
+	C_ETHNICITY,
+	C_BIRTH,
+	C_PARTY,
+	C_EDUCATION,
+	C_OCCUPATION,
+	C_EMPLOYER,
+	C_POST,
+	C_PHONE,
+	C_ID,
+	C_REGION,
+	C_LEVEL,
+	C_TERM,
+	C_CONGRESS,
+	C_CONSTITUENCY,
+	C_STARTED,
+	NCOLS
 };
 
 static const struct {
@@ -44,7 +60,7 @@ static const struct {
 };
 
 static const char *const occupation_labels[][2] = {
-	{"worker", "工人"}, {"farmer", "农民"}, {"professional", "专业技术人员"},
+	{"worker", "工人"},       {"farmer", "农民"},     {"professional", "专业技术人员"},
 	{"official", "党政干部"}, {"military", "解放军"}, {"other", "其他"}};
 static const char *const level_labels[][2] = {
 	{"township", "乡镇"}, {"county", "县级"}, {"city", "市级"}, {"province", "省级"}, {"national", "全国"}};
@@ -125,8 +141,8 @@ static char *trimmed(const char *s)
 
 struct rowerr {
 	json_t *list;
-	int count;     /* errors */
-	int bad_rows;  /* rows with at least one error */
+	int count;    /* errors */
+	int bad_rows; /* rows with at least one error */
 	size_t last_row;
 };
 
@@ -182,14 +198,16 @@ static json_t *row_person(const struct sheet *s, size_t row, const int *map, str
 		case C_OCCUPATION:
 			val = code_of(v, occupation_labels, ARRAY_LEN(occupation_labels));
 			if (!val) {
-				add_error(re, row, columns[c].header, "代表构成类别应为 工人、农民、专业技术人员、党政干部、解放军 或 其他");
+				add_error(re, row, columns[c].header,
+					  "代表构成类别应为 工人、农民、专业技术人员、党政干部、解放军 或 其他");
 				bad = 1;
 			}
 			break;
 		case C_LEVEL:
 			val = code_of(v, level_labels, ARRAY_LEN(level_labels));
 			if (!val) {
-				add_error(re, row, columns[c].header, "代表层级应为 乡镇、县级、市级、省级 或 全国");
+				add_error(re, row, columns[c].header,
+					  "代表层级应为 乡镇、县级、市级、省级 或 全国");
 				bad = 1;
 			}
 			break;
@@ -213,7 +231,8 @@ static json_t *row_person(const struct sheet *s, size_t row, const int *map, str
 			break;
 		}
 		if (val)
-			json_object_set_new(in_mandate ? m : p, in_mandate ? field + 8 : field, json_string(val));
+			json_object_set_new(in_mandate ? m : p, in_mandate ? field + 8 : field,
+					    json_string(val));
 		free(v);
 	}
 	json_object_set_new(m, "kind", json_string("elected"));
@@ -255,8 +274,8 @@ static int read_header(const struct sheet *s, int *map, struct err *e)
 	}
 	for (int c = 0; c < NCOLS; c++)
 		if (columns[c].required && map[c] < 0)
-			return err_set(e, E_INVALID, "bad_header", "缺少必需的列“%s”，请使用导入模板",
-				       columns[c].header);
+			return err_set(e, E_INVALID, "bad_header",
+				       "缺少必需的列“%s”，请使用导入模板", columns[c].header);
 	return 0;
 }
 
@@ -314,7 +333,8 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 	struct rowerr re = {json_array(), 0, 0, 0};
 	struct db_conn *c;
 	struct db_res *r = NULL;
-	json_t *people = json_array(), *rownos = json_array(), *shown = json_array(), *import_id = json_null();
+	json_t *people = json_array(), *rownos = json_array(), *shown = json_array(),
+	       *import_id = json_null();
 	char *text = NULL, *sealed = NULL;
 	int map[NCOLS], rc;
 	size_t total = 0;
@@ -326,7 +346,8 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 		goto out;
 	}
 	if ((rc = sheet_detect(data, len, &fmt, e)) ||
-	    (rc = sheet_read(data, len, fmt, LIMIT_IMPORT_ROWS + 1, &s, e)) || (rc = read_header(&s, map, e)))
+	    (rc = sheet_read(data, len, fmt, LIMIT_IMPORT_ROWS + 1, &s, e)) ||
+	    (rc = read_header(&s, map, e)))
 		goto out;
 	for (size_t row = 1; row < s.nrows; row++) {
 		json_t *person;
@@ -367,9 +388,11 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 		if ((rc = crypto_seal(text, &sealed, e)))
 			goto out;
 		tx_begin(&t, db, a, e);
-		tx_exec(&t, &r, "INSERT INTO imports (kind, region_code, created_by, created_at, status, row_count, payload)"
-				" VALUES ('deputies',?,?,?,'preview',?,?) RETURNING id", "sniis", a->region_code,
-			a->account_id, util_now(), (int64_t)json_array_size(people), sealed);
+		tx_exec(&t, &r,
+			"INSERT INTO imports (kind, region_code, created_by, created_at, status, row_count, payload)"
+			" VALUES ('deputies',?,?,?,'preview',?,?) RETURNING id",
+			"sniis", a->region_code, a->account_id, util_now(),
+			(int64_t)json_array_size(people), sealed);
 		if ((rc = tx_end(&t)))
 			goto out;
 		json_decref(import_id);
@@ -391,8 +414,8 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 			}
 		}
 	}
-	*out = json_pack("{s:{s:O, s:I, s:I, s:I, s:O, s:O}}", "preview", "import_id", import_id, "total",
-			 (json_int_t)total, "valid", (json_int_t)(total - (size_t)re.bad_rows),
+	*out = json_pack("{s:{s:O, s:I, s:I, s:I, s:O, s:O}}", "preview", "import_id", import_id,
+			 "total", (json_int_t)total, "valid", (json_int_t)(total - (size_t)re.bad_rows),
 			 "error_count", (json_int_t)re.count, "errors", re.list, "rows", shown);
 out:
 	sheet_release(&s);
@@ -407,8 +430,8 @@ out:
 	return rc;
 }
 
-int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id,
-		      io_progress progress, json_t **out, struct err *e)
+int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id, io_progress progress,
+		      json_t **out, struct err *e)
 {
 	struct rowerr re = {json_array(), 0, 0, 0};
 	struct tx t;
@@ -443,13 +466,14 @@ int deputy_io_confirm(struct db *db, const struct actor *a, int64_t import_id,
 	if (tx_check(&t, insert_rows(t.c, a, people, rownos, &re, progress, e)))
 		goto out;
 	/* Something changed since the preview (another import, an edit): nothing is kept. */
-	if (re.count && tx_fail(&t, E_CONFLICT, "import_conflict", "导入失败，数据自预览后已发生变化：%s，请重新上传预览",
-				 jsonx_str(json_array_get(re.list, 0), "message")))
+	if (re.count && tx_fail(&t, E_CONFLICT, "import_conflict",
+				"导入失败，数据自预览后已发生变化：%s，请重新上传预览",
+				jsonx_str(json_array_get(re.list, 0), "message")))
 		goto out;
 	summary = json_pack("{s:I, s:I}", "import_id", (json_int_t)import_id, "rows",
 			    (json_int_t)json_array_size(people));
-	tx_exec(&t, NULL, "UPDATE imports SET status = 'done', payload = '' WHERE id = ? AND status = 'preview'", "i",
-		import_id);
+	tx_exec(&t, NULL, "UPDATE imports SET status = 'done', payload = '' WHERE id = ? AND status = 'preview'",
+		"i", import_id);
 	tx_expect_one(&t);
 	tx_audit(&t, "deputy.import", "import", import_id, NULL, summary);
 out:
@@ -467,8 +491,8 @@ out:
 	return rc;
 }
 
-int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_filter *f, const struct listq *lq,
-		     enum sheet_format fmt, char **out, size_t *len, struct err *e)
+int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_filter *f,
+		     const struct listq *lq, enum sheet_format fmt, char **out, size_t *len, struct err *e)
 {
 	/* The same rows as the list on screen, all of them. */
 	struct listq q = {1, 200000, lq ? lq->q : NULL, lq && lq->sort ? lq->sort : "name"};
@@ -489,20 +513,23 @@ int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_f
 		json_t *m = json_array_get(json_object_get(o, "mandates"), 0);
 		char term[16];
 		const char *gender = jsonx_str(o, "gender");
-		snprintf(term, sizeof(term), "%lld", m ? (long long)json_integer_value(json_object_get(m, "term")) : 0LL);
+		snprintf(term, sizeof(term), "%lld",
+			 m ? (long long)json_integer_value(json_object_get(m, "term")) : 0LL);
 		row[C_NAME] = jsonx_str(o, "name");
 		row[C_GENDER] = gender && !strcmp(gender, "male") ? "男" : "女";
 		row[C_ETHNICITY] = jsonx_str(o, "ethnicity");
 		row[C_BIRTH] = jsonx_str(o, "birth_date");
 		row[C_PARTY] = jsonx_str(o, "party");
 		row[C_EDUCATION] = jsonx_str(o, "education");
-		row[C_OCCUPATION] = label_of(jsonx_str(o, "occupation"), occupation_labels, ARRAY_LEN(occupation_labels));
+		row[C_OCCUPATION] = label_of(jsonx_str(o, "occupation"), occupation_labels,
+					     ARRAY_LEN(occupation_labels));
 		row[C_EMPLOYER] = jsonx_str(o, "employer");
 		row[C_POST] = jsonx_str(o, "post");
 		row[C_PHONE] = jsonx_str_or(o, "phone", "");
 		row[C_ID] = jsonx_str_or(o, "id_number", "");
 		row[C_REGION] = jsonx_str(o, "region_code");
-		row[C_LEVEL] = m ? label_of(jsonx_str(m, "level"), level_labels, ARRAY_LEN(level_labels)) : "";
+		row[C_LEVEL] = m ? label_of(jsonx_str(m, "level"), level_labels, ARRAY_LEN(level_labels))
+				 : "";
 		row[C_TERM] = m ? term : "";
 		row[C_CONGRESS] = m ? jsonx_str(m, "region_code") : "";
 		row[C_CONSTITUENCY] = m ? jsonx_str(m, "constituency") : "";
@@ -520,9 +547,15 @@ int deputy_io_export_stats(struct db *db, const struct actor *a, const struct de
 			   enum sheet_format fmt, char **out, size_t *len, struct err *e)
 {
 	static const char *const keys[][2] = {
-		{"women", "女性"}, {"minorities", "少数民族"}, {"workers_and_farmers", "工人和农民"},
-		{"workers", "工人"}, {"farmers", "农民"}, {"professionals", "专业技术人员"},
-		{"officials", "党政干部"}, {"military", "解放军"}, {"others", "其他"},
+		{"women", "女性"},
+		{"minorities", "少数民族"},
+		{"workers_and_farmers", "工人和农民"},
+		{"workers", "工人"},
+		{"farmers", "农民"},
+		{"professionals", "专业技术人员"},
+		{"officials", "党政干部"},
+		{"military", "解放军"},
+		{"others", "其他"},
 		{"non_cpc", "非中共党员"}};
 	struct sheet s;
 	json_t *st = NULL, *o, *v;
@@ -545,7 +578,9 @@ int deputy_io_export_stats(struct db *db, const struct actor *a, const struct de
 	row[2] = "100.0%";
 	sheet_add_row(&s, row, 3);
 	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
-		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(json_object_get(o, "counts"), keys[k][0])));
+		snprintf(n, sizeof(n), "%lld",
+			 (long long)json_integer_value(
+				 json_object_get(json_object_get(o, "counts"), keys[k][0])));
 		snprintf(share, sizeof(share), "%.1f%%",
 			 100.0 * json_real_value(json_object_get(json_object_get(o, "shares"), keys[k][0])));
 		row[0] = keys[k][1];

@@ -23,7 +23,10 @@ const char *round_state_label(const char *s)
 	return UTIL_LABEL(state_names, s, "");
 }
 
-static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
 static json_t *jint(const struct db_res *r, int row, int col)
 {
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
@@ -78,8 +81,9 @@ static int load_round(struct db_conn *c, int64_t id, int lock, struct round_ctx 
 	char sql[300];
 	int64_t eid;
 	int rc;
-	snprintf(sql, sizeof(sql), "SELECT id, election_id, no, kind, seats, state, issued, returned, invalid, members,"
-				   " paper_entered FROM election_rounds WHERE id = ?%s",
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, election_id, no, kind, seats, state, issued, returned, invalid, members,"
+		 " paper_entered FROM election_rounds WHERE id = ?%s",
 		 lock ? db_lock_clause(c, 1) : "");
 	if ((rc = db_execv(c, &r, e, sql, "i", id)))
 		return rc;
@@ -124,9 +128,11 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		return rc;
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
-			     " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
-			     " FROM election_rounds WHERE election_id = ? ORDER BY no", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
+			  " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
+			  " FROM election_rounds WHERE election_id = ? ORDER BY no",
+			  &p, &r, e)))
 		goto out;
 	o = json_pack("{s:I,s:I,s:s,s:s,s:i,s:s}", "id", (json_int_t)id, "meeting_id", (json_int_t)l.meeting_id,
 		      "office", l.office, "office_kind", l.kind, "seats", l.seats, "state", l.state);
@@ -141,9 +147,12 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		json_t *cands = json_array(), *wins = json_array(), *ro;
 		db_params_init(&p);
 		db_pi(&p, rid);
-		if ((rc = db_exec(c, "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
-				     " FROM election_candidates WHERE round_id = ? ORDER BY id", &p, &k, e)) ||
-		    (rc = db_exec(c, "SELECT name, votes FROM round_writeins WHERE round_id = ? ORDER BY votes DESC, name", &p, &w, e))) {
+		if ((rc = db_exec(c,
+				  "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
+				  " FROM election_candidates WHERE round_id = ? ORDER BY id",
+				  &p, &k, e)) ||
+		    (rc = db_exec(c, "SELECT name, votes FROM round_writeins WHERE round_id = ? ORDER BY votes DESC, name",
+				  &p, &w, e))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;
@@ -157,28 +166,36 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		}
 		for (int j = 0; j < k->nrows; j++) {
 			const char *st = db_val(k, j, 8);
-			json_array_append_new(cands, json_pack("{s:I,s:s,s:o,s:s,s:I,s:o,s:o,s:o,s:b,s:o}", "id",
-							       (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
-							       "deputy_id", jint(k, j, 2), "nominated_by", db_val(k, j, 3),
-							       "nominators", (json_int_t)db_int(k, j, 4),
-							       "for", counted ? json_integer(db_int(k, j, 5)) : json_null(),
-							       "against", counted ? json_integer(db_int(k, j, 6)) : json_null(),
-							       "abstain", counted ? json_integer(db_int(k, j, 7)) : json_null(),
-							       "elected", st && !strcmp(st, "elected"), "status", jstr(st)));
+			json_array_append_new(
+				cands,
+				json_pack("{s:I,s:s,s:o,s:s,s:I,s:o,s:o,s:o,s:b,s:o}", "id",
+					  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
+					  "deputy_id", jint(k, j, 2), "nominated_by", db_val(k, j, 3),
+					  "nominators", (json_int_t)db_int(k, j, 4), "for",
+					  counted ? json_integer(db_int(k, j, 5)) : json_null(), "against",
+					  counted ? json_integer(db_int(k, j, 6)) : json_null(), "abstain",
+					  counted ? json_integer(db_int(k, j, 7)) : json_null(),
+					  "elected", st && !strcmp(st, "elected"), "status", jstr(st)));
 			if (st && !strcmp(st, "elected"))
-				json_array_append_new(elected, json_pack("{s:I,s:s,s:I}", "candidate_id",
-									 (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
-									 "votes", (json_int_t)db_int(k, j, 5)));
+				json_array_append_new(
+					elected,
+					json_pack("{s:I,s:s,s:I}", "candidate_id",
+						  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
+						  "votes", (json_int_t)db_int(k, j, 5)));
 		}
 		for (int j = 0; counted && j < w->nrows; j++)
-			json_array_append_new(wins, json_pack("{s:s,s:I}", "name", db_val(w, j, 0), "votes", (json_int_t)db_int(w, j, 1)));
-		ro = json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:b,s:b}", "id", (json_int_t)rid,
-			       "no", (json_int_t)db_int(r, i, 1), "kind", db_val(r, i, 2), "seats", (json_int_t)db_int(r, i, 3),
-			       "state", state, "state_name", round_state_label(state), "issued", (json_int_t)db_int(r, i, 5),
-			       "returned", (json_int_t)db_int(r, i, 6), "valid", (json_int_t)(db_int(r, i, 6) - db_int(r, i, 7)),
-			       "invalid", (json_int_t)db_int(r, i, 7), "members", (json_int_t)members, "needed",
-			       (json_int_t)tally_needed(members, TALLY_HALF), "result", db_val(r, i, 9), "candidates", cands,
-			       "write_ins", wins, "tally_entries", (json_int_t)db_int(r, i, 11), "paper_entered",
+			json_array_append_new(wins, json_pack("{s:s,s:I}", "name", db_val(w, j, 0),
+							      "votes", (json_int_t)db_int(w, j, 1)));
+		ro = json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:b,s:b}",
+			       "id", (json_int_t)rid, "no", (json_int_t)db_int(r, i, 1), "kind",
+			       db_val(r, i, 2), "seats", (json_int_t)db_int(r, i, 3), "state",
+			       state, "state_name", round_state_label(state), "issued",
+			       (json_int_t)db_int(r, i, 5), "returned", (json_int_t)db_int(r, i, 6),
+			       "valid", (json_int_t)(db_int(r, i, 6) - db_int(r, i, 7)), "invalid",
+			       (json_int_t)db_int(r, i, 7), "members", (json_int_t)members,
+			       "needed", (json_int_t)tally_needed(members, TALLY_HALF), "result",
+			       db_val(r, i, 9), "candidates", cands, "write_ins", wins,
+			       "tally_entries", (json_int_t)db_int(r, i, 11), "paper_entered",
 			       (int)db_int(r, i, 10), "voted", voted > 0);
 		json_array_append_new(rounds, ro);
 		db_res_free(k);
@@ -210,9 +227,11 @@ static int reply_election(struct db_conn *c, const struct actor *a, int64_t id, 
 static int new_round(struct tx *t, int64_t election_id, const char *kind, int seats, int64_t *id)
 {
 	struct db_res *r;
-	if (tx_exec(t, &r, "INSERT INTO election_rounds (election_id, no, kind, seats, state)"
-			   " VALUES (?, (SELECT COALESCE(MAX(no), 0) + 1 FROM election_rounds WHERE election_id = ?), ?, ?,"
-			   " 'nominating') RETURNING id", "iisi", election_id, election_id, kind, (int64_t)seats))
+	if (tx_exec(t, &r,
+		    "INSERT INTO election_rounds (election_id, no, kind, seats, state)"
+		    " VALUES (?, (SELECT COALESCE(MAX(no), 0) + 1 FROM election_rounds WHERE election_id = ?), ?, ?,"
+		    " 'nominating') RETURNING id",
+		    "iisi", election_id, election_id, kind, (int64_t)seats))
 		return t->rc;
 	*id = db_int(r, 0, 0);
 	db_res_free(r);
@@ -224,15 +243,20 @@ static int new_round(struct tx *t, int64_t election_id, const char *kind, int se
 static int copy_candidates(struct tx *t, int64_t from, int64_t to, const char *status, const char *by)
 {
 	if (status)
-		return tx_exec(t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-					" SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
-					" WHERE round_id = ? AND status = ?", "isis", to, by, from, status);
-	return tx_exec(t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-				" SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
-				" WHERE round_id = ?", "isi", to, by, from);
+		return tx_exec(t, NULL,
+			       "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+			       " SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
+			       " WHERE round_id = ? AND status = ?",
+			       "isis", to, by, from, status);
+	return tx_exec(t, NULL,
+		       "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+		       " SELECT ?, name, deputy_id, COALESCE(?, nominated_by), nominators FROM election_candidates"
+		       " WHERE round_id = ?",
+		       "isi", to, by, from);
 }
 
-int election_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out, struct err *e)
+int election_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
+		    json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"office", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "职务或项目"},
@@ -249,16 +273,22 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "office_kind"), office_kinds))
-		return err_field(e, E_INVALID, "bad_value", "office_kind", "职务类别应为 chair、head、vice、other 或 project");
+		return err_field(e, E_INVALID, "bad_value", "office_kind",
+				 "职务类别应为 chair、head、vice、other 或 project");
 	tx_begin(&t, db, a, e);
-	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) &&
+	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加选举");
-	if (item && !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", "ii",
-				    item, meeting_id) && !ok)
+	if (item &&
+	    !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
+			    "ii", item, meeting_id) &&
+	    !ok)
 		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
-	tx_exec(&t, &r, "INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
-			" VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id", "inssii", meeting_id, item, jsonx_str(in, "office"),
-		jsonx_str(in, "office_kind"), seats, util_now());
+	tx_exec(&t, &r,
+		"INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
+		" VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id",
+		"inssii", meeting_id, item, jsonx_str(in, "office"), jsonx_str(in, "office_kind"),
+		seats, util_now());
 	if (tx_ok(&t))
 		lid = db_int(r, 0, 0);
 	db_res_free(r);
@@ -275,7 +305,8 @@ int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = load_election(c, id, &l, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_election(c, id, &l, &m, e)) &&
+	    !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_election(c, a, id, out, e);
 	db_rollback(c);
 	db_release(db, c);
@@ -296,24 +327,29 @@ static int joint_nomination(struct tx *t, const struct meeting *m, json_t *ids, 
 		return t->rc;
 	json_array_foreach(ids, i, v) {
 		if (!json_is_integer(v))
-			return tx_fail_field(t, E_INVALID, "wrong_type", "nominator_ids", "联名代表应为代表编号");
+			return tx_fail_field(t, E_INVALID, "wrong_type", "nominator_ids",
+					     "联名代表应为代表编号");
 		for (size_t j = 0; j < i; j++)
 			if (json_integer_value(json_array_get(ids, j)) == json_integer_value(v))
-				return tx_fail_field(t, E_INVALID, "duplicate_member", "nominator_ids", "联名代表重复");
+				return tx_fail_field(t, E_INVALID, "duplicate_member",
+						     "nominator_ids", "联名代表重复");
 		if (tx_check(t, meeting_is_member(t->c, m, json_integer_value(v), &yes, t->e)))
 			return t->rc;
 		if (!yes)
-			return tx_fail_field(t, E_INVALID, "not_member", "nominator_ids", "联名人 %lld 不是本次会议的代表",
+			return tx_fail_field(t, E_INVALID, "not_member", "nominator_ids",
+					     "联名人 %lld 不是本次会议的代表",
 					     (long long)json_integer_value(v));
 		(*n)++;
 	}
 	if (*n < need)
 		return tx_fail_field(t, E_INVALID, "too_few_nominators", "nominator_ids",
-				     "代表联名提名须有 %d 名以上代表（现有 %lld 名）", need, (long long)*n);
+				     "代表联名提名须有 %d 名以上代表（现有 %lld 名）", need,
+				     (long long)*n);
 	return t->rc;
 }
 
-int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
+int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
+			json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "候选人"},
@@ -330,18 +366,25 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "nominated_by"), bys))
-		return err_field(e, E_INVALID, "bad_value", "nominated_by", "提名方式应为 presidium（主席团）或 deputies（代表联名）");
+		return err_field(e, E_INVALID, "bad_value", "nominated_by",
+				 "提名方式应为 presidium（主席团）或 deputies（代表联名）");
 	tx_begin(&t, db, a, e);
-	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "nominating") || !strcmp(x.d.kind, "runoff")))
+	if (!round_enter(&t, round_id, 1, &x) &&
+	    (strcmp(x.d.state, "nominating") || !strcmp(x.d.kind, "runoff")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "本轮选举已不接受提名");
 	if (tx_ok(&t) && !strcmp(jsonx_str(in, "nominated_by"), "deputies"))
 		joint_nomination(&t, &x.m, json_object_get(in, "nominator_ids"), &nominators);
-	if (deputy && !meeting_tx_int(&t, &known, "SELECT COUNT(*) FROM deputies WHERE id = ?", "i", deputy) && !known)
+	if (deputy &&
+	    !meeting_tx_int(&t, &known, "SELECT COUNT(*) FROM deputies WHERE id = ?", "i", deputy) && !known)
 		tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在");
-	if (!tx_exec(&t, NULL, "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
-			       " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", "isnsi", round_id, jsonx_str(in, "name"),
-		     deputy, jsonx_str(in, "nominated_by"), nominators) && db_changes(t.c) != 1)
-		tx_fail_field(&t, E_CONFLICT, "duplicate", "name", "候选人“%s”已被提名", jsonx_str(in, "name"));
+	if (!tx_exec(&t, NULL,
+		     "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
+		     " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		     "isnsi", round_id, jsonx_str(in, "name"), deputy,
+		     jsonx_str(in, "nominated_by"), nominators) &&
+	    db_changes(t.c) != 1)
+		tx_fail_field(&t, E_CONFLICT, "duplicate", "name", "候选人“%s”已被提名",
+			      jsonx_str(in, "name"));
 	if (tx_ok(&t))
 		tx_check(&t, reply_election(t.c, a, x.l.id, out, e));
 	tx_audit(&t, "election.candidate", "election", x.l.id, NULL, in);
@@ -353,7 +396,8 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 /* The candidate-count rule of an office kind, with its numbers from the jurisdiction's
  * settings (DOMAIN §2.9: chair and head, vice posts; §5.24: livelihood projects). A maximum set
  * below the minimum counts as the minimum, so that some count is always allowed. */
-static int candidate_rule(struct tx *t, const struct meeting *m, const char *office_kind, struct tally_cand_rule *r)
+static int candidate_rule(struct tx *t, const struct meeting *m, const char *office_kind,
+			  struct tally_cand_rule *r)
 {
 	static const struct {
 		const char *kind, *extra_min, *extra_max, *ratio_pct;
@@ -372,8 +416,10 @@ static int candidate_rule(struct tx *t, const struct meeting *m, const char *off
 	r->extra_max = -1;
 	r->ratio_pct = 0;
 	if (tx_check(t, settings_int(t->c, m->path, keys[i].extra_min, &r->extra_min, t->e)) ||
-	    (keys[i].extra_max && tx_check(t, settings_int(t->c, m->path, keys[i].extra_max, &r->extra_max, t->e))) ||
-	    (keys[i].ratio_pct && tx_check(t, settings_int(t->c, m->path, keys[i].ratio_pct, &r->ratio_pct, t->e))))
+	    (keys[i].extra_max &&
+	     tx_check(t, settings_int(t->c, m->path, keys[i].extra_max, &r->extra_max, t->e))) ||
+	    (keys[i].ratio_pct &&
+	     tx_check(t, settings_int(t->c, m->path, keys[i].ratio_pct, &r->ratio_pct, t->e))))
 		return t->rc;
 	if (keys[i].extra_max && r->extra_max < r->extra_min)
 		r->extra_max = r->extra_min;
@@ -390,7 +436,8 @@ static void candidate_rule_text(const char *office_kind, struct tally_cand_rule 
 	else if (!strcmp(office_kind, "vice"))
 		snprintf(out, n, "副职候选人应比应选人数多 %d 至 %d 人（差额选举）", r.extra_min, r.extra_max);
 	else if (!strcmp(office_kind, "project"))
-		snprintf(out, n, "候选项目数应比票决项目数至少多 %d 个，且不少于票决项目数的 %d%%", r.extra_min, r.ratio_pct);
+		snprintf(out, n, "候选项目数应比票决项目数至少多 %d 个，且不少于票决项目数的 %d%%",
+			 r.extra_min, r.ratio_pct);
 	else if (r.extra_min)
 		snprintf(out, n, "候选人数应比应选人数至少多 %d 人", r.extra_min);
 	else
@@ -431,19 +478,24 @@ static int round_open(struct step_run *s)
 		return s->t.rc;
 	if (strcmp(x->m.state, "in_session"))
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始投票");
-	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) || candidate_rule(&s->t, &x->m, x->l.kind, &rule) ||
-	    meeting_tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?", "i", d->id))
+	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) ||
+	    candidate_rule(&s->t, &x->m, x->l.kind, &rule) ||
+	    meeting_tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?",
+			   "i", d->id))
 		return s->t.rc;
 	/* a runoff is among the tied, who are at least two */
-	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0) : tally_candidates_check(rule, d->seats, (int)n);
+	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0)
+					   : tally_candidates_check(rule, d->seats, (int)n);
 	if (check < 0) {
 		tally_candidate_range(rule, d->seats, &min, &max);
 		candidate_rule_text(x->l.kind, rule, text, sizeof(text));
-		return tx_fail(&s->t, E_CONFLICT, "candidate_count", "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名", text,
-			       d->seats, !strcmp(d->kind, "runoff") ? 2 : min, (long long)n);
+		return tx_fail(&s->t, E_CONFLICT, "candidate_count",
+			       "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名", text, d->seats,
+			       !strcmp(d->kind, "runoff") ? 2 : min, (long long)n);
 	}
 	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET kind = ?, issued = ?, members = ?, opened_at = ? WHERE id = ?",
-		       "siiii", check > 0 ? "preliminary" : d->kind, t.present, t.members, util_now(), d->id);
+		       "siiii", check > 0 ? "preliminary" : d->kind, t.present, t.members,
+		       util_now(), d->id);
 }
 
 static int set_status(struct tx *t, int64_t cand, const char *status)
@@ -456,8 +508,8 @@ static int round_result(struct tx *t, int64_t rid, const struct buf *text)
 {
 	if (buf_failed(text))
 		return tx_fail(t, E_INTERNAL, "internal", "服务器内部错误");
-	return tx_exec(t, NULL, "UPDATE election_rounds SET result = ?, counted_at = ? WHERE id = ?", "sii", text->data,
-		       util_now(), rid);
+	return tx_exec(t, NULL, "UPDATE election_rounds SET result = ?, counted_at = ? WHERE id = ?",
+		       "sii", text->data, util_now(), rid);
 }
 
 /* A preliminary vote: the most supported advance to the formal vote, as many as it allows; a
@@ -474,7 +526,8 @@ static int count_preliminary(struct step_run *s, struct tally_candidate *tc, int
 	tally_round(tc, n, n, 0, &elected, &tied); /* only sorts */
 	if (max < n && tc[max - 1].votes == tc[max].votes) {
 		buf_adds(text, "预选中得票相同，无法确定正式候选人，应再次预选");
-		if (!round_result(&s->t, x->d.id, text) && !new_round(&s->t, x->l.id, "preliminary", x->d.seats, &next))
+		if (!round_result(&s->t, x->d.id, text) &&
+		    !new_round(&s->t, x->l.id, "preliminary", x->d.seats, &next))
 			copy_candidates(&s->t, x->d.id, next, NULL, NULL);
 		return s->t.rc;
 	}
@@ -489,8 +542,8 @@ static int count_preliminary(struct step_run *s, struct tally_candidate *tc, int
 
 /* A formal vote: elected, tied for the last seats (a runoff among them follows) or unfilled
  * seats (a further round follows); the election is done when every seat is filled. */
-static int count_formal(struct step_run *s, const struct db_res *r, struct tally_candidate *tc, int n,
-			struct buf *text)
+static int count_formal(struct step_run *s, const struct db_res *r, struct tally_candidate *tc,
+			int n, struct buf *text)
 {
 	struct round_ctx *x = s->ctx;
 	const struct rnd *d = &x->d;
@@ -500,20 +553,26 @@ static int count_formal(struct step_run *s, const struct db_res *r, struct tally
 		 (long long)d->members, (long long)d->issued, (long long)d->returned,
 		 (long long)(d->returned - d->invalid), (long long)tally_needed(d->members, TALLY_HALF));
 	for (int i = 0; i < n; i++) {
-		const char *st = tc[i].outcome == OUT_ELECTED ? "elected" : tc[i].outcome == OUT_TIE ? "tie" : "not_elected";
+		const char *st = tc[i].outcome == OUT_ELECTED ? "elected"
+				 : tc[i].outcome == OUT_TIE   ? "tie"
+							      : "not_elected";
 		for (int j = 0; j < r->nrows; j++)
 			if (db_int(r, j, 0) == tc[i].id)
 				buf_addf(text, "%s %lld 票%s；", db_val(r, j, 1), (long long)tc[i].votes,
-					 tc[i].outcome == OUT_ELECTED ? "，当选" : tc[i].outcome == OUT_TIE ? "，票数相同" : "，未当选");
+					 tc[i].outcome == OUT_ELECTED ? "，当选"
+					 : tc[i].outcome == OUT_TIE   ? "，票数相同"
+								      : "，未当选");
 		set_status(&s->t, tc[i].id, st);
 	}
-	if (meeting_tx_int(&s->t, &total_elected, "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r"
-						  " ON r.id = k.round_id WHERE r.election_id = ? AND k.status = 'elected'",
+	if (meeting_tx_int(&s->t, &total_elected,
+			   "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r"
+			   " ON r.id = k.round_id WHERE r.election_id = ? AND k.status = 'elected'",
 			   "i", x->l.id))
 		return s->t.rc;
 	if (tie_seats) {
 		buf_addf(text, "得票相同者就剩余 %d 个名额再次投票", tie_seats);
-		if (!round_result(&s->t, d->id, text) && !new_round(&s->t, x->l.id, "runoff", tie_seats, &next))
+		if (!round_result(&s->t, d->id, text) &&
+		    !new_round(&s->t, x->l.id, "runoff", tie_seats, &next))
 			copy_candidates(&s->t, d->id, next, "tie", "runoff");
 	} else if (total_elected < x->l.seats && strcmp(x->l.kind, "project")) {
 		buf_addf(text, "尚缺 %lld 名，应另行选举%s", (long long)(x->l.seats - total_elected),
@@ -539,14 +598,16 @@ static int round_count(struct step_run *s)
 
 	if (!tally_round_valid(d->issued, d->returned)) {
 		s->to = "void";
-		buf_addf(&text, "收回选票 %lld 张，多于发出的 %lld 张，本轮选举无效，应重新投票", (long long)d->returned,
-			 (long long)d->issued);
-		if (!round_result(&s->t, d->id, &text) && !new_round(&s->t, x->l.id, d->kind, d->seats, &next))
+		buf_addf(&text, "收回选票 %lld 张，多于发出的 %lld 张，本轮选举无效，应重新投票",
+			 (long long)d->returned, (long long)d->issued);
+		if (!round_result(&s->t, d->id, &text) &&
+		    !new_round(&s->t, x->l.id, d->kind, d->seats, &next))
 			copy_candidates(&s->t, d->id, next, NULL, NULL);
 		buf_release(&text);
 		return s->t.rc;
 	}
-	if (tx_exec(&s->t, &r, "SELECT id, name, n_for FROM election_candidates WHERE round_id = ?", "i", d->id)) {
+	if (tx_exec(&s->t, &r, "SELECT id, name, n_for FROM election_candidates WHERE round_id = ?",
+		    "i", d->id)) {
 		buf_release(&text);
 		return s->t.rc;
 	}
@@ -582,8 +643,8 @@ static int step_load(struct step_run *s)
 
 static int step_set_state(struct step_run *s)
 {
-	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET state = ? WHERE id = ? AND state = ?", "sis", s->to, s->id,
-		       s->from);
+	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET state = ? WHERE id = ? AND state = ?",
+		       "sis", s->to, s->id, s->from);
 }
 
 static int step_after(struct step_run *s)
@@ -626,7 +687,8 @@ int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in
 	struct round_ctx x = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &round_machine, a, round_id, in, &x, out, e)))
+	if ((rc = jsonx_check(in, spec, e)) ||
+	    (rc = step_run(db, &round_machine, a, round_id, in, &x, out, e)))
 		return rc;
 	live_publish(x.m.id);
 	return 0;
@@ -637,8 +699,10 @@ int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in
 /* *present: the deputy is a member of the meeting who has signed in. */
 static int is_present(struct tx *t, const struct meeting *m, int64_t deputy, int64_t *present)
 {
-	return meeting_tx_int(t, present, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?"
-					  " AND status = 'present'", "ii", m->id, deputy);
+	return meeting_tx_int(t, present,
+			      "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?"
+			      " AND status = 'present'",
+			      "ii", m->id, deputy);
 }
 
 /* Every mark names a candidate of the round (k: their ids). */
@@ -651,7 +715,8 @@ static int marks_known(struct tx *t, json_t *marks, const struct db_res *k)
 		for (int j = 0; j < k->nrows; j++)
 			found |= !strcmp(db_val(k, j, 0), key);
 		if (!found)
-			return tx_fail_field(t, E_INVALID, "bad_candidate", "marks", "选票上没有编号为 %s 的候选人", key);
+			return tx_fail_field(t, E_INVALID, "bad_candidate", "marks",
+					     "选票上没有编号为 %s 的候选人", key);
 	}
 	return t->rc;
 }
@@ -663,26 +728,30 @@ static int count_ballot(struct tx *t, int64_t round_id, json_t *marks, json_t *w
 	json_t *v;
 	for (int j = 0; j < k->nrows; j++) {
 		const char *s = json_string_value(json_object_get(marks, db_val(k, j, 0)));
-		const char *col = !s || !strcmp(s, "abstain") ? "n_abstain" : !strcmp(s, "for") ? "n_for" : "n_against";
+		const char *col = !s || !strcmp(s, "abstain") ? "n_abstain"
+				  : !strcmp(s, "for")         ? "n_for"
+							      : "n_against";
 		char sql[96];
-		snprintf(sql, sizeof(sql), "UPDATE election_candidates SET %s = %s + 1 WHERE id = ?", col, col);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE election_candidates SET %s = %s + 1 WHERE id = ?", col, col);
 		tx_exec(t, NULL, sql, "i", db_int(k, j, 0));
 	}
 	json_array_foreach(wi, i, v)
-		tx_exec(t, NULL, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, 1)"
-				 " ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + 1",
+		tx_exec(t, NULL,
+			"INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, 1)"
+			" ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + 1",
 			"is", round_id, json_string_value(v));
 	return t->rc;
 }
 
 /* Takes a member's ballot into the round: the member is recorded as having voted, the marks go
  * into the counters, and nothing ties the two together. */
-int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
+int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
+		 struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"marks", JF_OBJ, 1, 0, 0, "选票"},
-		{"write_ins", JF_ARR, 0, 0, 0, "另选他人"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"marks", JF_OBJ, 1, 0, 0, "选票"},
+					     {"write_ins", JF_ARR, 0, 0, 0, "另选他人"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	json_t *marks = json_object_get(in, "marks"), *wi = json_object_get(in, "write_ins"), *v, *after;
 	struct tx t;
 	struct db_res *k = NULL;
@@ -700,28 +769,34 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	json_object_foreach(marks, key, v) {
 		const char *s = json_string_value(v);
 		if (!s || (strcmp(s, "for") && strcmp(s, "against") && strcmp(s, "abstain")))
-			return err_field(e, E_INVALID, "bad_value", "marks", "每名候选人只能标注 for（赞成）、against（反对）或 abstain（弃权）");
+			return err_field(e, E_INVALID, "bad_value", "marks",
+					 "每名候选人只能标注 for（赞成）、against（反对）或 abstain（弃权）");
 		fors += !strcmp(s, "for");
 	}
 	json_array_foreach(wi, i, v) {
-		if (!json_is_string(v) || !*json_string_value(v) || util_utf8_len(json_string_value(v)) > LIMIT_NAME_CHARS)
+		if (!json_is_string(v) || !*json_string_value(v) ||
+		    util_utf8_len(json_string_value(v)) > LIMIT_NAME_CHARS)
 			return err_field(e, E_INVALID, "bad_value", "write_ins", "另选人姓名无效");
 		fors++;
 	}
 	tx_begin(&t, db, a, e);
 	if (!round_enter(&t, round_id, 0, &x) && strcmp(x.d.state, "open"))
-		tx_fail(&t, E_CONFLICT, "bad_state", "本轮投票%s", !strcmp(x.d.state, "nominating") ? "尚未开始" : "已结束");
+		tx_fail(&t, E_CONFLICT, "bad_state", "本轮投票%s",
+			!strcmp(x.d.state, "nominating") ? "尚未开始" : "已结束");
 	if (!is_present(&t, &x.m, a->deputy_id, &present) && !present)
 		tx_fail(&t, E_CONFLICT, "not_present", "请先签到再投票");
 	if (!tx_exec(&t, &k, "SELECT id FROM election_candidates WHERE round_id = ?", "i", round_id))
 		marks_known(&t, marks, k);
-	if (!tx_exec(&t, NULL, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')"
-			       " ON CONFLICT DO NOTHING", "ii", round_id, a->deputy_id) && db_changes(t.c) != 1)
+	if (!tx_exec(&t, NULL,
+		     "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')"
+		     " ON CONFLICT DO NOTHING",
+		     "ii", round_id, a->deputy_id) &&
+	    db_changes(t.c) != 1)
 		tx_fail(&t, E_CONFLICT, "already_voted", "您已领取或投出本轮选票，不能重复投票");
 	if (!candidate_rule(&t, &x.m, x.l.kind, &rule))
 		valid = tally_ballot_valid(fors, marks_allowed(&x.d, rule));
-	tx_exec(&t, NULL, "UPDATE election_rounds SET returned = returned + 1, invalid = invalid + ? WHERE id = ?", "ii",
-		(int64_t)!valid, round_id);
+	tx_exec(&t, NULL, "UPDATE election_rounds SET returned = returned + 1, invalid = invalid + ? WHERE id = ?",
+		"ii", (int64_t)!valid, round_id);
 	if (valid)
 		count_ballot(&t, round_id, marks, wi, k);
 	/* the audit says that the member voted in this round, never how */
@@ -734,9 +809,11 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	return meeting_tx_end(&t, x.m.id, out);
 }
 
-int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
+int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
+		       json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {{"deputy_ids", JF_ARR, 1, 0, 0, "领取纸质选票的代表"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"deputy_ids", JF_ARR, 1, 0, 0, "领取纸质选票的代表"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	json_t *ids = json_object_get(in, "deputy_ids"), *v;
 	struct tx t;
 	struct round_ctx x = {0};
@@ -757,12 +834,15 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 			break;
 		}
 		if (!is_present(&t, &x.m, deputy, &present) && !present)
-			tx_fail_field(&t, E_CONFLICT, "not_present", "deputy_ids", "代表 %lld 不是本次会议已签到的代表",
-				      (long long)deputy);
-		if (!tx_exec(&t, NULL, "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'paper')"
-				       " ON CONFLICT DO NOTHING", "ii", round_id, deputy) && db_changes(t.c) != 1)
-			tx_fail_field(&t, E_CONFLICT, "already_voted", "deputy_ids", "代表 %lld 已领取或投出本轮选票",
-				      (long long)deputy);
+			tx_fail_field(&t, E_CONFLICT, "not_present", "deputy_ids",
+				      "代表 %lld 不是本次会议已签到的代表", (long long)deputy);
+		if (!tx_exec(&t, NULL,
+			     "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'paper')"
+			     " ON CONFLICT DO NOTHING",
+			     "ii", round_id, deputy) &&
+		    db_changes(t.c) != 1)
+			tx_fail_field(&t, E_CONFLICT, "already_voted", "deputy_ids",
+				      "代表 %lld 已领取或投出本轮选票", (long long)deputy);
 	}
 	if (tx_ok(&t))
 		tx_check(&t, reply_election(t.c, a, x.l.id, out, e));
@@ -774,20 +854,23 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **text, struct err *e)
 {
 	struct db_res *k = NULL;
-	json_t *cands = json_object_get(in, "candidates"), *wi = json_object_get(in, "write_ins"), *v, *norm = NULL, *nc;
+	json_t *cands = json_object_get(in, "candidates"), *wi = json_object_get(in, "write_ins"),
+	       *v, *norm = NULL, *nc;
 	int64_t returned = jsonx_int(in, "returned", 0), invalid = jsonx_int(in, "invalid", 0);
 	const char *key;
 	int rc;
 	if (invalid > returned)
 		return err_field(e, E_INVALID, "bad_count", "invalid", "无效票不能多于收回的选票");
-	if ((rc = db_execv(c, &k, e, "SELECT id, name FROM election_candidates WHERE round_id = ? ORDER BY id", "i", round_id)))
+	if ((rc = db_execv(c, &k, e, "SELECT id, name FROM election_candidates WHERE round_id = ? ORDER BY id",
+			   "i", round_id)))
 		return rc;
 	json_object_foreach(cands, key, v) {
 		int found = 0;
 		for (int j = 0; j < k->nrows; j++)
 			found |= !strcmp(db_val(k, j, 0), key);
 		if (!found) {
-			rc = err_field(e, E_INVALID, "bad_candidate", "candidates", "没有编号为 %s 的候选人", key);
+			rc = err_field(e, E_INVALID, "bad_candidate", "candidates",
+				       "没有编号为 %s 的候选人", key);
 			goto out;
 		}
 	}
@@ -809,8 +892,9 @@ static int paper_entry(struct db_conn *c, int64_t round_id, json_t *in, char **t
 			json_object_set_new(o, f[x], json_integer(n ? json_integer_value(n) : 0));
 		}
 		if (sum > returned - invalid) {
-			rc = err_field(e, E_INVALID, "bad_count", "candidates", "候选人“%s”的票数合计 %lld 多于有效票 %lld",
-				       db_val(k, j, 1), (long long)sum, (long long)(returned - invalid));
+			rc = err_field(e, E_INVALID, "bad_count", "candidates",
+				       "候选人“%s”的票数合计 %lld 多于有效票 %lld", db_val(k, j, 1),
+				       (long long)sum, (long long)(returned - invalid));
 			goto out;
 		}
 	}
@@ -835,12 +919,14 @@ static void paper_diff(const char *a_text, const char *b_text, char *out, size_t
 	if (!x || !y)
 		goto done;
 	if (!json_equal(json_object_get(x, "returned"), json_object_get(y, "returned"))) {
-		snprintf(out, n, "收回选票 %lld ≠ %lld", (long long)json_integer_value(json_object_get(x, "returned")),
+		snprintf(out, n, "收回选票 %lld ≠ %lld",
+			 (long long)json_integer_value(json_object_get(x, "returned")),
 			 (long long)json_integer_value(json_object_get(y, "returned")));
 		goto done;
 	}
 	if (!json_equal(json_object_get(x, "invalid"), json_object_get(y, "invalid"))) {
-		snprintf(out, n, "无效票 %lld ≠ %lld", (long long)json_integer_value(json_object_get(x, "invalid")),
+		snprintf(out, n, "无效票 %lld ≠ %lld",
+			 (long long)json_integer_value(json_object_get(x, "invalid")),
 			 (long long)json_integer_value(json_object_get(y, "invalid")));
 		goto done;
 	}
@@ -864,9 +950,10 @@ done:
 /* The first teller's entry waits for the second's (the same teller may correct it). */
 static int teller_wait(struct tx *t, int64_t round_id, int64_t account, const char *counts)
 {
-	tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ? AND account_id = ?", "ii", round_id, account);
-	return tx_exec(t, NULL, "INSERT INTO round_tellers (round_id, account_id, counts) VALUES (?, ?, ?)", "iis",
-		       round_id, account, counts);
+	tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ? AND account_id = ?", "ii",
+		round_id, account);
+	return tx_exec(t, NULL, "INSERT INTO round_tellers (round_id, account_id, counts) VALUES (?, ?, ?)",
+		       "iis", round_id, account, counts);
 }
 
 /* Two tellers agree: the paper counts (their canonical entry) join the device counts, once. */
@@ -874,24 +961,30 @@ static int paper_join(struct tx *t, int64_t round_id, const char *counts)
 {
 	json_t *x = json_loads(counts, 0, NULL), *v;
 	const char *key;
-	tx_exec(t, NULL, "UPDATE election_rounds SET returned = returned + ?, invalid = invalid + ?, paper_entered = 1"
-			 " WHERE id = ?", "iii", (int64_t)json_integer_value(json_object_get(x, "returned")),
+	tx_exec(t, NULL,
+		"UPDATE election_rounds SET returned = returned + ?, invalid = invalid + ?, paper_entered = 1"
+		" WHERE id = ?",
+		"iii", (int64_t)json_integer_value(json_object_get(x, "returned")),
 		(int64_t)json_integer_value(json_object_get(x, "invalid")), round_id);
 	json_object_foreach(json_object_get(x, "candidates"), key, v)
-		tx_exec(t, NULL, "UPDATE election_candidates SET n_for = n_for + ?, n_against = n_against + ?,"
-				 " n_abstain = n_abstain + ? WHERE id = ?", "iiis",
-			(int64_t)json_integer_value(json_object_get(v, "for")),
+		tx_exec(t, NULL,
+			"UPDATE election_candidates SET n_for = n_for + ?, n_against = n_against + ?,"
+			" n_abstain = n_abstain + ? WHERE id = ?",
+			"iiis", (int64_t)json_integer_value(json_object_get(v, "for")),
 			(int64_t)json_integer_value(json_object_get(v, "against")),
 			(int64_t)json_integer_value(json_object_get(v, "abstain")), key);
 	json_object_foreach(json_object_get(x, "write_ins"), key, v)
-		tx_exec(t, NULL, "INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, ?)"
-				 " ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + ?", "isii",
-			round_id, key, (int64_t)json_integer_value(v), (int64_t)json_integer_value(v));
+		tx_exec(t, NULL,
+			"INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, ?)"
+			" ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + ?",
+			"isii", round_id, key, (int64_t)json_integer_value(v),
+			(int64_t)json_integer_value(v));
 	json_decref(x);
 	return tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ?", "i", round_id);
 }
 
-int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
+int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
+		struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"returned", JF_INT, 1, 0, 100000, "收回选票"},
@@ -910,17 +1003,19 @@ int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "open") || x.d.paper_entered))
-		tx_fail(&t, E_CONFLICT, "bad_state", "%s", x.d.paper_entered ? "纸质选票已经计入，不能重复录入" : "本轮投票未在进行中");
+		tx_fail(&t, E_CONFLICT, "bad_state", "%s",
+			x.d.paper_entered ? "纸质选票已经计入，不能重复录入" : "本轮投票未在进行中");
 	if (tx_ok(&t))
 		tx_check(&t, paper_entry(t.c, round_id, in, &mine, e));
-	if (tx_exec(&t, &other, "SELECT account_id, counts FROM round_tellers WHERE round_id = ? AND account_id <> ?", "ii",
-		    round_id, a->account_id)) {
+	if (tx_exec(&t, &other, "SELECT account_id, counts FROM round_tellers WHERE round_id = ? AND account_id <> ?",
+		    "ii", round_id, a->account_id)) {
 		/* nothing more */
 	} else if (!other->nrows) {
 		teller_wait(&t, round_id, a->account_id, mine);
 	} else if (strcmp(db_val(other, 0, 1), mine)) {
 		paper_diff(db_val(other, 0, 1), mine, diff, sizeof(diff));
-		tx_fail(&t, E_CONFLICT, "tellers_disagree", "两名计票人录入的票数不一致（%s），本次录入未计入，请核对后重新录入", diff);
+		tx_fail(&t, E_CONFLICT, "tellers_disagree",
+			"两名计票人录入的票数不一致（%s），本次录入未计入，请核对后重新录入", diff);
 	} else {
 		agreed = 1;
 		paper_join(&t, round_id, mine);
@@ -937,11 +1032,13 @@ int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *
 	return meeting_tx_end(&t, agreed ? x.m.id : 0, out);
 }
 
-int election_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)
+int election_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out,
+		       struct err *e)
 {
 	struct db_res *l = NULL;
 	json_t *els = json_array();
-	int rc = db_execv(c, &l, e, "SELECT id FROM elections WHERE meeting_id = ? ORDER BY id", "i", meeting_id);
+	int rc = db_execv(c, &l, e, "SELECT id FROM elections WHERE meeting_id = ? ORDER BY id",
+			  "i", meeting_id);
 	for (int i = 0; !rc && i < l->nrows; i++) {
 		json_t *v;
 		if (!(rc = election_json(c, a, db_int(l, i, 0), &v, e)))
@@ -962,26 +1059,34 @@ int round_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, stru
 	int64_t rid;
 	int rc;
 	*out = json_null();
-	if ((rc = meeting_q_int(c, &rid, e, "SELECT r.id FROM election_rounds r JOIN elections l ON l.id = r.election_id"
-				  " WHERE l.meeting_id = ? AND r.state <> 'nominating' ORDER BY CASE WHEN r.state = 'open'"
-				  " THEN 0 ELSE 1 END, r.opened_at DESC, r.id DESC LIMIT 1", "i", meeting_id)) || !rid)
+	if ((rc = meeting_q_int(c, &rid, e,
+				"SELECT r.id FROM election_rounds r JOIN elections l ON l.id = r.election_id"
+				" WHERE l.meeting_id = ? AND r.state <> 'nominating' ORDER BY CASE WHEN r.state = 'open'"
+				" THEN 0 ELSE 1 END, r.opened_at DESC, r.id DESC LIMIT 1",
+				"i", meeting_id)) ||
+	    !rid)
 		return rc;
-	if ((rc = db_execv(c, &r, e, "SELECT r.id, l.office, r.no, r.state, r.issued, r.returned, r.result FROM election_rounds r"
-				     " JOIN elections l ON l.id = r.election_id WHERE r.id = ?", "i", rid)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT r.id, l.office, r.no, r.state, r.issued, r.returned, r.result FROM election_rounds r"
+			   " JOIN elections l ON l.id = r.election_id WHERE r.id = ?",
+			   "i", rid)))
 		return rc;
 	json_decref(*out);
-	*out = json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:s}", "id", (json_int_t)rid, "office", db_val(r, 0, 1), "no",
-			 (json_int_t)db_int(r, 0, 2), "state", db_val(r, 0, 3), "state_name", round_state_label(db_val(r, 0, 3)),
-			 "issued", (json_int_t)db_int(r, 0, 4), "returned", (json_int_t)db_int(r, 0, 5), "result",
-			 db_val(r, 0, 6));
+	*out = json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:s}", "id", (json_int_t)rid, "office",
+			 db_val(r, 0, 1), "no", (json_int_t)db_int(r, 0, 2), "state",
+			 db_val(r, 0, 3), "state_name", round_state_label(db_val(r, 0, 3)),
+			 "issued", (json_int_t)db_int(r, 0, 4), "returned",
+			 (json_int_t)db_int(r, 0, 5), "result", db_val(r, 0, 6));
 	db_res_free(r);
 	return 0;
 }
 
 int round_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
 {
-	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM election_rounds r JOIN elections l ON l.id = r.election_id"
-				      " WHERE l.meeting_id = ? AND r.state = 'open'", "i", meeting_id);
+	return meeting_q_int(c, n, e,
+			     "SELECT COUNT(*) FROM election_rounds r JOIN elections l ON l.id = r.election_id"
+			     " WHERE l.meeting_id = ? AND r.state = 'open'",
+			     "i", meeting_id);
 }
 
 json_t *round_labels(void)

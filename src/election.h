@@ -26,19 +26,18 @@ const char *round_state_label(const char *state);
  * Chinese message. */
 int election_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
 		    json_t **out, struct err *e) WUR;
-int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		 struct err *e) WUR;
+int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
 			json_t **out, struct err *e) WUR;
 /* {"action":"open|count"} */
 int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
 	      struct err *e) WUR;
-int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-		 json_t **out, struct err *e) WUR;
+int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
+		 struct err *e) WUR;
 int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
 		       json_t **out, struct err *e) WUR;
-int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in,
-		json_t **out, struct err *e) WUR;
+int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
+		struct err *e) WUR;
 
 /* For the meeting's views, inside the caller's transaction (a NULL actor sees no "voted"):
  * one election; the meeting's elections (a new array); the round a live screen shows (a new

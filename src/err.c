@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void fill(struct err *e, int kind, const char *code, const char *field,
-		 const char *fmt, va_list ap)
+static void fill(struct err *e, int kind, const char *code, const char *field, const char *fmt, va_list ap)
 {
 	e->kind = kind;
 	snprintf(e->code, sizeof(e->code), "%s", code);
@@ -43,16 +42,27 @@ void err_clear(struct err *e)
 int err_http_status(int kind)
 {
 	switch (kind) {
-	case E_OK: return 200;
-	case E_INVALID: return 400;
-	case E_UNAUTH: return 401;
-	case E_FORBIDDEN: return 403;
-	case E_NOTFOUND: return 404;
-	case E_CONFLICT: return 409;
-	case E_TOOLARGE: return 413;
-	case E_LOCKED: return 423;
-	case E_UNAVAILABLE: return 503;
-	case E_RATE: return 429;
-	default: return 500;
+	case E_OK:
+		return 200;
+	case E_INVALID:
+		return 400;
+	case E_UNAUTH:
+		return 401;
+	case E_FORBIDDEN:
+		return 403;
+	case E_NOTFOUND:
+		return 404;
+	case E_CONFLICT:
+		return 409;
+	case E_TOOLARGE:
+		return 413;
+	case E_LOCKED:
+		return 423;
+	case E_UNAVAILABLE:
+		return 503;
+	case E_RATE:
+		return 429;
+	default:
+		return 500;
 	}
 }

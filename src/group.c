@@ -11,13 +11,13 @@
 #include "tx.h"
 
 static const struct col group_cols[] = {
-	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
-	{"leader_id", COL_INT}, {"leader_name", COL_STR}, {"member_count", COL_INT},
-	{"created_at", COL_INT}, {NULL, 0}};
-#define GROUP_SELECT                                                                            \
-	"SELECT g.id, g.region_code, r.name, g.name, g.leader_id, l.name,"                         \
-	" (SELECT COUNT(*) FROM mandates m WHERE m.group_id = g.id AND m.status = 'active'),"     \
-	" g.created_at FROM deputy_groups g JOIN regions r ON r.code = g.region_code"              \
+	{"id", COL_INT},           {"region_code", COL_STR}, {"region_name", COL_STR},
+	{"name", COL_STR},         {"leader_id", COL_INT},   {"leader_name", COL_STR},
+	{"member_count", COL_INT}, {"created_at", COL_INT},  {NULL, 0}};
+#define GROUP_SELECT                                                                          \
+	"SELECT g.id, g.region_code, r.name, g.name, g.leader_id, l.name,"                    \
+	" (SELECT COUNT(*) FROM mandates m WHERE m.group_id = g.id AND m.status = 'active')," \
+	" g.created_at FROM deputy_groups g JOIN regions r ON r.code = g.region_code"         \
 	" LEFT JOIN deputies l ON l.id = g.leader_id"
 
 /* Groups are kept by those who keep the deputy registry. */
@@ -32,8 +32,9 @@ static int can_write(const struct actor *a, struct err *e)
  * is new, the caller's, and set only on success. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	static const struct col member_cols[] = {{"id", COL_INT}, {"name", COL_STR}, {"gender", COL_STR},
-						 {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
+	static const struct col member_cols[] = {
+		{"id", COL_INT},       {"name", COL_STR}, {"gender", COL_STR},
+		{"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
 	struct db_res *r = NULL;
 	char pat[REGION_PATTERN_MAX];
 	json_t *o;
@@ -48,9 +49,11 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 	}
 	o = rows_object(r, 0, group_cols);
 	db_res_free(r);
-	if ((rc = db_execv(c, &r, e, "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
-				     " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
-				     " ORDER BY d.name", "i", id))) {
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
+			   " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
+			   " ORDER BY d.name",
+			   "i", id))) {
 		json_decref(o);
 		return rc;
 	}
@@ -74,8 +77,10 @@ int group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, st
 		/* A deputy reads the groups they belong to. */
 		int member = 0;
 		if (role_is_deputy(a->role) && a->deputy_id) {
-			if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM mandates WHERE group_id = ? AND deputy_id = ?"
-						     " AND status = 'active'", "ii", id, a->deputy_id)))
+			if ((rc = db_execv(c, &r, e,
+					   "SELECT COUNT(*) FROM mandates WHERE group_id = ? AND deputy_id = ?"
+					   " AND status = 'active'",
+					   "ii", id, a->deputy_id)))
 				goto out;
 			member = db_int(r, 0, 0) > 0;
 		}
@@ -109,8 +114,8 @@ int group_list(struct db *db, const struct actor *a, const char *region, json_t 
 	c = db_acquire(db);
 	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
 		goto out;
-	if (!(rc = db_execv(c, &r, e, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name", "s",
-			    region_like_pattern(path, pat, sizeof(pat)))))
+	if (!(rc = db_execv(c, &r, e, GROUP_SELECT " WHERE r.path LIKE ? ORDER BY r.path, g.name",
+			    "s", region_like_pattern(path, pat, sizeof(pat)))))
 		*out = json_pack("{s:o}", "items", rows_array(r, group_cols));
 out:
 	db_res_free(r);
@@ -124,22 +129,24 @@ static int check_member(struct db_conn *c, const char *region, int64_t deputy_id
 	struct db_res *r;
 	int rc, ok;
 
-	if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM mandates WHERE deputy_id = ? AND region_code = ?"
-				     " AND status = 'active'", "is", deputy_id, region)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT COUNT(*) FROM mandates WHERE deputy_id = ? AND region_code = ?"
+			   " AND status = 'active'",
+			   "is", deputy_id, region)))
 		return rc;
 	ok = db_int(r, 0, 0) > 0;
 	db_res_free(r);
-	return ok ? 0 : err_set(e, E_INVALID, "not_member", "代表（编号%lld）不是该人大的现任代表",
-			       (long long)deputy_id);
+	return ok ? 0
+		  : err_set(e, E_INVALID, "not_member", "代表（编号%lld）不是该人大的现任代表",
+			    (long long)deputy_id);
 }
 
 int group_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"region_code", JF_STR, 1, 1, 9, "所属人大区划"},
-		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "小组名称"},
-		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"region_code", JF_STR, 1, 1, 9, "所属人大区划"},
+					     {"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "小组名称"},
+					     {"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	struct db_res *r = NULL;
 	const char *region;
@@ -156,9 +163,11 @@ int group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 	if (!tx_ok(&t) || tx_check(&t, region_scope(t.c, a, region, NULL, 0, e)) ||
 	    (leader && tx_check(&t, check_member(t.c, region, leader, e))))
 		goto out;
-	if (tx_exec(&t, &r, "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
-			    " VALUES (?,?,?,?,?) RETURNING id", "ssnii", region, jsonx_str(in, "name"), leader,
-		    util_now(), util_now()) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+	if (tx_exec(&t, &r,
+		    "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
+		    " VALUES (?,?,?,?,?) RETURNING id",
+		    "ssnii", region, jsonx_str(in, "name"), leader, util_now(), util_now()) == E_CONFLICT &&
+	    !strcmp(e->code, "duplicate"))
 		err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
 	if (!tx_ok(&t))
 		goto out;
@@ -175,10 +184,9 @@ out:
 
 int group_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "小组名称"},
-		{"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "小组名称"},
+					     {"leader_id", JF_INT, 0, 1, INT64_MAX, "组长"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	int64_t leader;
@@ -194,8 +202,9 @@ int group_update(struct db *db, const struct actor *a, int64_t id, json_t *in, j
 	if (json_object_get(in, "leader_id") &&
 	    tx_check(&t, check_member(t.c, jsonx_str(before, "region_code"), leader, e)))
 		goto out;
-	if (tx_exec(&t, NULL, "UPDATE deputy_groups SET name = ?, leader_id = ?, updated_at = ? WHERE id = ?", "snii",
-		    jsonx_str_or(in, "name", jsonx_str(before, "name")), leader, util_now(), id) == E_CONFLICT &&
+	if (tx_exec(&t, NULL, "UPDATE deputy_groups SET name = ?, leader_id = ?, updated_at = ? WHERE id = ?",
+		    "snii", jsonx_str_or(in, "name", jsonx_str(before, "name")), leader, util_now(),
+		    id) == E_CONFLICT &&
 	    !strcmp(e->code, "duplicate"))
 		err_field(e, E_CONFLICT, "duplicate", "name", "已有同名的代表小组");
 	if (tx_ok(&t) && !tx_check(&t, load(t.c, a, id, &after, e)))
@@ -231,8 +240,8 @@ out:
 int group_set_members(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		      struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"deputy_ids", JF_ARR, 1, 0, 500, "小组成员"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"deputy_ids", JF_ARR, 1, 0, 500, "小组成员"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	json_t *before = NULL, *after = NULL, *ids, *v;
 	const char *region;
@@ -255,13 +264,15 @@ int group_set_members(struct db *db, const struct actor *a, int64_t id, json_t *
 	json_array_foreach(ids, i, v) {
 		int64_t deputy = (int64_t)json_integer_value(v);
 		if (tx_check(&t, check_member(t.c, region, deputy, e)) ||
-		    tx_exec(&t, NULL, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND region_code = ?"
-				      " AND status = 'active'", "iis", id, deputy, region))
+		    tx_exec(&t, NULL,
+			    "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND region_code = ?"
+			    " AND status = 'active'",
+			    "iis", id, deputy, region))
 			goto out;
 	}
 	if (!tx_check(&t, load(t.c, a, id, &after, e)))
-		tx_audit(&t, "group.members", "deputy_group", id, json_object_get(before, "members"),
-			 json_object_get(after, "members"));
+		tx_audit(&t, "group.members", "deputy_group", id,
+			 json_object_get(before, "members"), json_object_get(after, "members"));
 out:
 	if (!(rc = tx_end(&t)))
 		*out = json_pack("{s:O}", "group", after);

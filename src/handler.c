@@ -12,12 +12,19 @@
 #include "tx.h"
 
 static const struct col cols[] = {
-	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
-	{"contact_person", COL_STR}, {"phone", COL_STR}, {"active", COL_BOOL},
-	{"created_at", COL_INT}, {"updated_at", COL_INT}, {NULL, 0}};
+	{"id", COL_INT},
+	{"region_code", COL_STR},
+	{"region_name", COL_STR},
+	{"name", COL_STR},
+	{"contact_person", COL_STR},
+	{"phone", COL_STR},
+	{"active", COL_BOOL},
+	{"created_at", COL_INT},
+	{"updated_at", COL_INT},
+	{NULL, 0}};
 
-#define SELECT                                                                              \
-	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active,"     \
+#define SELECT                                                                             \
+	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active," \
 	" h.created_at, h.updated_at FROM handlers h JOIN regions r ON r.code = h.region_code"
 
 static int phone_ok(const char *s)
@@ -89,8 +96,8 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 	snprintf(full, sizeof(full), "%s%s, h.id", strncmp(order, "h.", 2) ? "h." : "", order);
 	if ((rc = db_begin_read(c, e)) ||
 	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT, where.data, &p,
-			    full, q, &total, &r, e)))
+	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT,
+			    where.data, &p, full, q, &total, &r, e)))
 		goto out;
 	*out = rows_list_reply(rows_array(r, cols), total, q);
 out:
@@ -132,8 +139,10 @@ int handler_insert(struct db_conn *c, const char *region, const char *name, cons
 	db_ps(&p, phone ? phone : "");
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
-			" created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id", &p, &r, e);
+	rc = db_exec(c,
+		     "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
+		     " created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
+		     &p, &r, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有名为“%s”的承办单位", name);
 	if (!rc && id)
@@ -149,8 +158,7 @@ static int check_write(const struct actor *a, struct err *e)
 	return 0;
 }
 
-int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e)
+int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
@@ -182,8 +190,7 @@ out:
 	return rc;
 }
 
-int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		   struct err *e)
+int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"name", JF_STR, 0, 1, LIMIT_NAME_CHARS, "单位名称"},
@@ -203,12 +210,15 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "handlers", id, "承办单位") || tx_check(&t, load(t.c, a, id, &before, e)))
 		goto out;
-	if (tx_exec(&t, NULL, "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?, updated_at = ?"
-			      " WHERE id = ?", "sssiii", jsonx_str_or(in, "name", jsonx_str(before, "name")),
+	if (tx_exec(&t, NULL,
+		    "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?, updated_at = ?"
+		    " WHERE id = ?",
+		    "sssiii", jsonx_str_or(in, "name", jsonx_str(before, "name")),
 		    jsonx_str_or(in, "contact_person", jsonx_str(before, "contact_person")),
 		    jsonx_str_or(in, "phone", jsonx_str(before, "phone")),
-		    (int64_t)jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))), util_now(),
-		    id) == E_CONFLICT && !strcmp(e->code, "duplicate"))
+		    (int64_t)jsonx_int(in, "active", json_is_true(json_object_get(before, "active"))),
+		    util_now(), id) == E_CONFLICT &&
+	    !strcmp(e->code, "duplicate"))
 		err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的承办单位");
 	if (tx_ok(&t) && !tx_check(&t, load(t.c, a, id, &after, e)))
 		tx_audit(&t, "handler.update", "handler", id, before, after);

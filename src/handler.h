@@ -15,8 +15,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 		 const struct listq *q, json_t **out, struct err *e) WUR;
 /* id outside the scope answers E_NOTFOUND, so existence does not leak. */
 int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
-int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err *e) WUR;

@@ -240,12 +240,21 @@ const char *http_cookie(const struct http_req *q, const char *name)
 static const char *mime_of(const char *path)
 {
 	static const char *const types[][2] = {
-		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-		{".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-		{".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-		{".jpg", "image/jpeg"}, {".ico", "image/x-icon"}, {".woff2", "font/woff2"},
-		{".woff", "font/woff"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
-		{".map", "application/json"}, {".webmanifest", "application/manifest+json"}};
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".woff", "font/woff"},
+		{".ttf", "font/ttf"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".map", "application/json"},
+		{".webmanifest", "application/manifest+json"}};
 	const char *dot = strrchr(path, '.');
 	if (dot && !strchr(dot, '/'))
 		for (size_t i = 0; i < ARRAY_LEN(types); i++)
@@ -290,16 +299,14 @@ void http_static(const char *web_dir, const char *path, struct http_reply *r)
 	r->content_type = mime_of(full);
 	r->file_path = xstrdup(full);
 	/* Built assets carry a content hash in their names: cache them for a year. */
-	http_reply_header(r, "Cache-Control",
-			  is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+	http_reply_header(r, "Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");
 	if (strstr(r->content_type, "text/html"))
 		http_reply_header(r, "Content-Security-Policy",
 				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
 				  " frame-ancestors 'none'");
 }
 
-static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
+static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	(void)value;
@@ -308,8 +315,7 @@ static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
-static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
-			       const char *value)
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
@@ -326,20 +332,20 @@ static size_t query_len(struct MHD_Connection *conn)
 
 static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, n, "?");
 	if (!ci || !ci->client_addr)
 		return;
 	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)n);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
+			  (socklen_t)n);
 	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, (socklen_t)n);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
+			  (socklen_t)n);
 }
 
 static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *conn,
-				  const char *method, const char *url, struct http_reply *r,
-				  int64_t t0)
+				  const char *method, const char *url, struct http_reply *r, int64_t t0)
 {
 	struct MHD_Response *resp = NULL;
 	enum MHD_Result ret;
@@ -421,8 +427,8 @@ static void reply_release(struct http_reply *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct reqctx *rc = *con_cls;
@@ -483,11 +489,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (rc->refuse_status) {
 		struct err e;
 		if (rc->refuse_status == 413)
-			err_set(&e, E_TOOLARGE, rc->refuse_code, "%s（上限 %zu MB）", rc->refuse_msg,
-				rc->cap >> 20);
+			err_set(&e, E_TOOLARGE, rc->refuse_code, "%s（上限 %zu MB）",
+				rc->refuse_msg, rc->cap >> 20);
 		else
-			err_set(&e, rc->refuse_status == 400 ? E_INVALID : E_TOOLARGE, rc->refuse_code,
-				"%s", rc->refuse_msg);
+			err_set(&e, rc->refuse_status == 400 ? E_INVALID : E_TOOLARGE,
+				rc->refuse_code, "%s", rc->refuse_msg);
 		http_reply_error(&r, &e);
 		r.status = rc->refuse_status;
 	} else {
@@ -554,20 +560,26 @@ static int listen_failed(struct err *e, const struct sockaddr_in *addr, const ch
 	int err = bind_errno(addr);
 
 	if (err == EADDRINUSE)
-		return err_set(e, E_INTERNAL, "port_in_use", "无法在 %s:%d 上监听：端口已被另一个进程占用，"
-			       "请先停止它或换一个端口 (address already in use)", host, port);
+		return err_set(e, E_INTERNAL, "port_in_use",
+			       "无法在 %s:%d 上监听：端口已被另一个进程占用，"
+			       "请先停止它或换一个端口 (address already in use)",
+			       host, port);
 	if (err == EACCES)
-		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听：没有使用该端口的权限 "
-			       "(permission denied)", host, port);
+		return err_set(e, E_INTERNAL, "listen_failed",
+			       "无法在 %s:%d 上监听：没有使用该端口的权限 "
+			       "(permission denied)",
+			       host, port);
 	if (err == EADDRNOTAVAIL)
-		return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听：本机没有这个地址 "
-			       "(address not available)", host, port);
-	return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听 (cannot listen: %s)", host, port,
-		       err ? strerror(err) : "libmicrohttpd refused to start");
+		return err_set(e, E_INTERNAL, "listen_failed",
+			       "无法在 %s:%d 上监听：本机没有这个地址 "
+			       "(address not available)",
+			       host, port);
+	return err_set(e, E_INTERNAL, "listen_failed", "无法在 %s:%d 上监听 (cannot listen: %s)",
+		       host, port, err ? strerror(err) : "libmicrohttpd refused to start");
 }
 
-int http_start(const struct http_config *cfg, http_handler fn, void *app,
-	       struct http_server **out, struct err *e)
+int http_start(const struct http_config *cfg, http_handler fn, void *app, struct http_server **out,
+	       struct err *e)
 {
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_in addr = {0};
@@ -584,17 +596,15 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app,
 	s->access_log = cfg->access_log;
 	s->body_cap = cfg->body_cap;
 	s->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
-		NULL, NULL, on_request, s,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 1),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : LIMIT_CONN_TIMEOUT_S),
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+		(uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+		NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)(cfg->threads > 0 ? cfg->threads : 1), MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : LIMIT_CONN_TIMEOUT_S),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_TOTAL,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_PER_IP,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
-		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, and a second server on the
 		 * port would start and share the connections with the first. MHD's default is
 		 * SO_REUSEADDR alone (a restart is not kept waiting by TIME_WAIT). */

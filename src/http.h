@@ -15,8 +15,8 @@ struct MHD_Connection;
 struct http_req {
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;        /* without the query string, percent-decoded by libmicrohttpd */
-	const char *body;        /* NUL-terminated; may be "" */
+	const char *path; /* without the query string, percent-decoded by libmicrohttpd */
+	const char *body; /* NUL-terminated; may be "" */
 	size_t body_len;
 	char client_addr[64];
 };
@@ -60,8 +60,8 @@ const char *http_cookie(const struct http_req *q, const char *name);
 typedef void (*http_handler)(void *app, const struct http_req *q, struct http_reply *r);
 
 struct http_config {
-	const char *host;  /* an IPv4 address */
-	int port;          /* 0 picks a free port */
+	const char *host; /* an IPv4 address */
+	int port;         /* 0 picks a free port */
 	int threads;
 	const char *web_dir; /* static files, or NULL */
 	int access_log;      /* 1: one line per request on stdout */
@@ -72,8 +72,8 @@ struct http_config {
 struct http_server;
 
 /* Starts serving; *out is owned by the caller (http_stop). */
-int http_start(const struct http_config *cfg, http_handler fn, void *app,
-	       struct http_server **out, struct err *e) WUR;
+int http_start(const struct http_config *cfg, http_handler fn, void *app, struct http_server **out,
+	       struct err *e) WUR;
 int http_port(const struct http_server *s);
 /* Stops accepting, lets requests in flight finish (up to LIMIT_SHUTDOWN_WAIT_MS), then frees. */
 void http_stop(struct http_server *s);

@@ -45,8 +45,10 @@ static int auto_close(struct db_conn *c, struct err *e)
 
 	if ((rc = holidays_load(c, &h, e)))
 		return rc;
-	if ((rc = db_exec(c, "SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
-			     " AND replied_at IS NOT NULL ORDER BY replied_at, id LIMIT 1000", NULL, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
+			  " AND replied_at IS NOT NULL ORDER BY replied_at, id LIMIT 1000",
+			  NULL, &r, e)))
 		goto out;
 	for (int i = 0; i < r->nrows && !rc; i++) {
 		int days;
@@ -76,8 +78,10 @@ static int warn_due(struct db_conn *c, struct err *e)
 
 	if ((rc = holidays_load(c, &h, e)))
 		return rc;
-	if ((rc = db_exec(c, "SELECT id, region_path, deadline, handler_id FROM opinions WHERE state IN ('assigned','accepted')"
-			     " AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000", NULL, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT id, region_path, deadline, handler_id FROM opinions WHERE state IN ('assigned','accepted')"
+			  " AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000",
+			  NULL, &r, e)))
 		goto out;
 	for (int i = 0; i < r->nrows; i++) {
 		int32_t d;
@@ -90,9 +94,10 @@ static int warn_due(struct db_conn *c, struct err *e)
 			continue;
 		notice_link("opinions", db_int(r, i, 0), link, sizeof(link));
 		if ((rc = notice_handler(c, db_int(r, i, 3), "due",
-					 today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理", link, e)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE opinions SET warned_at = ? WHERE id = ?", "ii", util_now(),
-				   db_int(r, i, 0))))
+					 today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理",
+					 link, e)) ||
+		    (rc = db_execv(c, NULL, e, "UPDATE opinions SET warned_at = ? WHERE id = ?",
+				   "ii", util_now(), db_int(r, i, 0))))
 			goto out;
 	}
 out:
@@ -173,8 +178,10 @@ static int deliver(struct db_conn *c, const struct jobs_config *cfg, struct err 
 		return 0; /* no gateway yet: messages wait in the outbox */
 	db_params_init(&p);
 	db_pi(&p, util_now());
-	if ((rc = db_exec(c, "SELECT id, payload, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
-			     " ORDER BY next_attempt_at, id LIMIT 20", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT id, payload, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
+			  " ORDER BY next_attempt_at, id LIMIT 20",
+			  &p, &r, e)))
 		return rc;
 	for (int i = 0; i < r->nrows; i++) {
 		char err[256] = "";
@@ -187,13 +194,15 @@ static int deliver(struct db_conn *c, const struct jobs_config *cfg, struct err 
 			db_pi(&p, attempts);
 			db_pi(&p, util_now());
 			db_pi(&p, db_int(r, i, 0));
-			rc = db_exec(c, "UPDATE outbox SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?", &p, NULL, e);
+			rc = db_exec(c, "UPDATE outbox SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
+				     &p, NULL, e);
 		} else {
 			db_pi(&p, attempts);
 			db_pi(&p, util_now() + jobs_backoff(attempts, cfg->retry_base_s));
 			db_ps(&p, err[0] ? err : "bad payload");
 			db_pi(&p, db_int(r, i, 0));
-			rc = db_exec(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?", &p, NULL, e);
+			rc = db_exec(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+				     &p, NULL, e);
 		}
 		if (rc)
 			break;

@@ -10,9 +10,9 @@
 #include "db.h"
 
 struct jobs_config {
-	const char *webhook;  /* http(s) URL the outbox is POSTed to, or NULL to keep it queued */
-	int interval_s;       /* how often the jobs run */
-	int retry_base_s;     /* the first retry's delay; each further one doubles, up to 6 hours */
+	const char *webhook; /* http(s) URL the outbox is POSTed to, or NULL to keep it queued */
+	int interval_s;      /* how often the jobs run */
+	int retry_base_s;    /* the first retry's delay; each further one doubles, up to 6 hours */
 };
 
 struct jobs;

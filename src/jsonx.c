@@ -40,8 +40,7 @@ int jsonx_parse(const char *body, size_t len, json_t **out, struct err *e)
 			return err_set(e, E_INVALID, "duplicate_key", "JSON 中有重复的字段");
 		if (strstr(je.text, "\\u0000") || strstr(je.text, "NUL"))
 			return err_set(e, E_INVALID, "bad_json", "JSON 字符串中不允许 NUL 字符");
-		return err_set(e, E_INVALID, "bad_json", "JSON 格式错误（第%d行第%d列）", je.line,
-			       je.column);
+		return err_set(e, E_INVALID, "bad_json", "JSON 格式错误（第%d行第%d列）", je.line, je.column);
 	}
 	if (!json_is_object(v)) {
 		json_decref(v);
@@ -84,24 +83,21 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
 		v = json_object_get(obj, f->name);
 		if (!v || json_is_null(v)) {
 			if (f->required)
-				return err_field(e, E_INVALID, "missing_field", f->name, "请填写%s",
-						 f->label);
+				return err_field(e, E_INVALID, "missing_field", f->name, "请填写%s", f->label);
 			continue;
 		}
 		switch (f->type) {
 		case JF_STR: {
 			size_t n;
 			if (!json_is_string(v))
-				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为文本",
-						 f->label);
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为文本", f->label);
 			if (strlen(json_string_value(v)) != json_string_length(v))
 				return err_field(e, E_INVALID, "bad_json", f->name,
 						 "%s中不允许 NUL 字符", f->label);
 			n = util_utf8_len(json_string_value(v));
 			if (f->min > 0 && (n < (size_t)f->min || blank(json_string_value(v))))
 				return err_field(e, E_INVALID, f->min == 1 ? "missing_field" : "too_short",
-						 f->name,
-						 f->min == 1 ? "请填写%s" : "%s至少%lld个字",
+						 f->name, f->min == 1 ? "请填写%s" : "%s至少%lld个字",
 						 f->label, f->min);
 			if (f->max > 0 && n > (size_t)f->max)
 				return err_field(e, E_INVALID, "too_long", f->name,
@@ -111,8 +107,7 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
 		case JF_INT: {
 			long long n;
 			if (!json_is_integer(v))
-				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为整数",
-						 f->label);
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为整数", f->label);
 			n = json_integer_value(v);
 			if (n < f->min || n > f->max)
 				return err_field(e, E_INVALID, "out_of_range", f->name,
@@ -126,8 +121,7 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
 			break;
 		case JF_OBJ:
 			if (!json_is_object(v))
-				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为对象",
-						 f->label);
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为对象", f->label);
 			break;
 		case JF_ARR:
 			if (!json_is_array(v) || (f->max > 0 && json_array_size(v) > (size_t)f->max))

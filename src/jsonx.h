@@ -8,7 +8,13 @@
 #include "err.h"
 #include "util.h"
 
-enum jf_type { JF_STR, JF_INT, JF_BOOL, JF_OBJ, JF_ARR }; /* OBJ/ARR: type only, the caller checks inside */
+enum jf_type {
+	JF_STR,
+	JF_INT,
+	JF_BOOL,
+	JF_OBJ,
+	JF_ARR
+}; /* OBJ/ARR: type only, the caller checks inside */
 
 /* One accepted field of a request object. For strings min/max count characters (min 1 also
  * refuses blanks); for integers they bound the value. */

@@ -9,7 +9,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define LIVE_COALESCE_MS 50 /* changes within 50 ms make one event: 3,000 votes a second stay cheap */
+#define LIVE_COALESCE_MS \
+	50 /* changes within 50 ms make one event: 3,000 votes a second stay cheap */
 
 /* Builds the snapshot of channel key: a new JSON object, or NULL when it is gone. */
 typedef json_t *(*live_build_fn)(void *ctx, int64_t key);

@@ -43,20 +43,21 @@ static const char usage[] =
 	"每个命令都可加 --help 查看说明。\n";
 
 static const char *const cmd_help[][2] = {
-	{"serve", "用法: renda serve --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
-		  "  启动时自动升级数据库结构；收到 SIGTERM 后停止接收新连接，处理完进行中的请求再退出。\n"
-		  "  --listen   监听地址，默认 127.0.0.1:8080；端口 0 表示任选空闲端口\n"
-		  "  --web      网页文件目录，默认为程序旁的 ../web/dist\n"
-		  "  --threads  工作线程数，默认等于 CPU 核数\n"
-		  "  --timeout  连接空闲超时秒数，默认 30\n"
-		  "  --key-file 个人信息加密密钥文件（默认：SQLite 数据库旁的 .key 文件；PostgreSQL 须指定，\n"
-		  "             或用环境变量 RENDA_KEY_FILE）\n"
-		  "  --public-url 群众访问本系统的地址，联络站二维码指向这里（默认为监听地址）\n"
-		  "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
-		  "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
-		  "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
-		  "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
-		  "  --quiet    不输出访问日志\n"},
+	{"serve",
+	 "用法: renda serve --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
+	 "  启动时自动升级数据库结构；收到 SIGTERM 后停止接收新连接，处理完进行中的请求再退出。\n"
+	 "  --listen   监听地址，默认 127.0.0.1:8080；端口 0 表示任选空闲端口\n"
+	 "  --web      网页文件目录，默认为程序旁的 ../web/dist\n"
+	 "  --threads  工作线程数，默认等于 CPU 核数\n"
+	 "  --timeout  连接空闲超时秒数，默认 30\n"
+	 "  --key-file 个人信息加密密钥文件（默认：SQLite 数据库旁的 .key 文件；PostgreSQL 须指定，\n"
+	 "             或用环境变量 RENDA_KEY_FILE）\n"
+	 "  --public-url 群众访问本系统的地址，联络站二维码指向这里（默认为监听地址）\n"
+	 "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
+	 "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
+	 "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
+	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
+	 "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
 		 "  在空数据库中生成演示城市（同一种子生成相同数据）。\n"},
@@ -78,7 +79,8 @@ static int die2(const char *fmt, const char *arg)
 }
 
 struct opts {
-	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to, *threads, *timeout;
+	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to,
+		*threads, *timeout;
 	const char *key_file, *public_url, *notify_webhook, *jobs_interval, *retry_base, *submit_rate;
 	int quiet;
 };
@@ -103,8 +105,18 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 		}
 #define OPT(n) else if (!strcmp(a + 2, #n)) slot = &o->n
 		if (0) {}
-		OPT(db); OPT(listen); OPT(web); OPT(size); OPT(seed); OPT(username); OPT(role);
-		OPT(region); OPT(name); OPT(to); OPT(threads); OPT(timeout);
+		OPT(db);
+		OPT(listen);
+		OPT(web);
+		OPT(size);
+		OPT(seed);
+		OPT(username);
+		OPT(role);
+		OPT(region);
+		OPT(name);
+		OPT(to);
+		OPT(threads);
+		OPT(timeout);
 		else if (!strcmp(a + 2, "key-file")) slot = &o->key_file;
 		else if (!strcmp(a + 2, "public-url")) slot = &o->public_url;
 		else if (!strcmp(a + 2, "submit-rate")) slot = &o->submit_rate;
@@ -144,7 +156,8 @@ static int open_db(const char *url, int pool, int migrate, struct db **db)
 		return 1;
 	}
 	if (applied)
-		fprintf(stderr, "renda: 已应用 %d 个数据库迁移（结构版本 %d）\n", applied, db_schema_version());
+		fprintf(stderr, "renda: 已应用 %d 个数据库迁移（结构版本 %d）\n", applied,
+			db_schema_version());
 	return 0;
 }
 
@@ -354,12 +367,11 @@ static int cmd_user_add(struct opts *o)
 	snprintf(cli.username, sizeof(cli.username), "(cli)");
 	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
 	c = db_acquire(db);
-	if (!(rc = db_begin(c, &e)) &&
-	    !(rc = account_insert(c, o->username, o->name ? o->name : o->username, o->role,
-				  o->region, 0, pw, &id, &e))) {
+	if (!(rc = db_begin(c, &e)) && !(rc = account_insert(c, o->username, o->name ? o->name : o->username,
+							     o->role, o->region, 0, pw, &id, &e))) {
 		char sid[24];
-		json_t *after = json_pack("{s:s, s:s, s:s}", "username", o->username, "role", o->role,
-					  "region_code", o->region);
+		json_t *after = json_pack("{s:s, s:s, s:s}", "username", o->username, "role",
+					  o->role, "region_code", o->region);
 		snprintf(sid, sizeof(sid), "%lld", (long long)id);
 		rc = audit_write(c, &cli, "account.create", "account", sid, NULL, after, &e);
 		json_decref(after);
@@ -448,7 +460,8 @@ static int cmd_import(struct opts *o, const char *what, const char *file)
 	}
 	/* The command line acts for the whole tree, as the city's staff would. */
 	c = db_acquire(db);
-	if (db_exec(c, "SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code", NULL, &r, &e) ||
+	if (db_exec(c, "SELECT code, path FROM regions WHERE parent_code IS NULL ORDER BY code",
+		    NULL, &r, &e) ||
 	    r->nrows == 0) {
 		db_release(db, c);
 		fprintf(stderr, "renda: 数据库中还没有区划\n");
@@ -469,7 +482,8 @@ static int cmd_import(struct opts *o, const char *what, const char *file)
 		size_t i;
 		if (json_is_null(json_object_get(p, "import_id"))) {
 			json_array_foreach(json_object_get(p, "errors"), i, err)
-				fprintf(stderr, "第%lld行 %s: %s\n", (long long)json_integer_value(json_object_get(err, "row")),
+				fprintf(stderr, "第%lld行 %s: %s\n",
+					(long long)json_integer_value(json_object_get(err, "row")),
 					json_string_value(json_object_get(err, "column")),
 					json_string_value(json_object_get(err, "message")));
 			fprintf(stderr, "renda: %lld 行中有 %lld 处错误，未导入任何数据\n",
@@ -482,7 +496,8 @@ static int cmd_import(struct opts *o, const char *what, const char *file)
 			fprintf(stderr, "renda: %s\n", e.msg);
 			goto out;
 		}
-		printf("已导入 %lld 名代表\n", (long long)json_integer_value(json_object_get(done, "imported")));
+		printf("已导入 %lld 名代表\n",
+		       (long long)json_integer_value(json_object_get(done, "imported")));
 		rc = 0;
 	}
 out:
@@ -521,7 +536,9 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
-		rc = parse(argc - 2, argv + 2, " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base submit-rate ", &o);
+		rc = parse(argc - 2, argv + 2,
+			   " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base submit-rate ",
+			   &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}
 	if (!strcmp(cmd, "migrate")) {
@@ -538,14 +555,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "import")) {
 		if (argc < 4 || !strcmp(argv[2], "--help"))
-			return argc >= 3 && !strcmp(argv[2], "--help") ? help_for(cmd)
-								       : die2("%s", "用法: renda import deputies FILE --db URL");
+			return argc >= 3 && !strcmp(argv[2], "--help")
+				       ? help_for(cmd)
+				       : die2("%s", "用法: renda import deputies FILE --db URL");
 		rc = parse(argc - 4, argv + 4, " db key-file ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_import(&o, argv[2], argv[3]);
 	}
 	if (!strcmp(cmd, "user")) {
 		if (argc < 3 || !strcmp(argv[2], "--help"))
-			return argc < 3 ? die2("%s", "用法: renda user add ...（用 --help 查看）") : help_for(cmd);
+			return argc < 3 ? die2("%s", "用法: renda user add ...（用 --help 查看）")
+					: help_for(cmd);
 		if (strcmp(argv[2], "add"))
 			return die2("未知子命令 user %s（只支持 user add）", argv[2]);
 		rc = parse(argc - 3, argv + 3, " db username role region name ", &o);

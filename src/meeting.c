@@ -26,30 +26,51 @@ int meeting_kinds(json_t **out, struct err *e)
 	json_t *items = json_array();
 	(void)e;
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "kind", kinds[i].kind, "name",
-						       kinds[i].name, "membership",
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "kind", kinds[i].kind,
+						       "name", kinds[i].name, "membership",
 						       kinds[i].roster ? "roster" : "list"));
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
 
-static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
 
-#define M_COLS                                                                                  \
+#define M_COLS                                                                                       \
 	"m.id, m.kind, m.title, m.region_code, r.name, m.level, m.term, m.starts_on, m.starts_time," \
-	" m.ends_on, m.place, m.notice_on, m.state, m.quorum_num, m.quorum_den, m.minutes,"         \
+	" m.ends_on, m.place, m.notice_on, m.state, m.quorum_num, m.quorum_den, m.minutes,"          \
 	" m.signin_token, m.screen_token, m.created_at, m.updated_at, m.region_path"
 #define M_FROM " FROM meetings m JOIN regions r ON r.code = m.region_code"
 enum {
-	M_ID, M_KIND, M_TITLE, M_REGION, M_REGION_NAME, M_LEVEL, M_TERM, M_STARTS, M_TIME, M_ENDS,
-	M_PLACE, M_NOTICE, M_STATE, M_QN, M_QD, M_MINUTES, M_SIGNIN, M_SCREEN, M_CREATED, M_UPDATED,
+	M_ID,
+	M_KIND,
+	M_TITLE,
+	M_REGION,
+	M_REGION_NAME,
+	M_LEVEL,
+	M_TERM,
+	M_STARTS,
+	M_TIME,
+	M_ENDS,
+	M_PLACE,
+	M_NOTICE,
+	M_STATE,
+	M_QN,
+	M_QD,
+	M_MINUTES,
+	M_SIGNIN,
+	M_SCREEN,
+	M_CREATED,
+	M_UPDATED,
 	M_PATH
 };
 
 /* ---- JSON of a meeting ---- */
 
-static int notice_warnings(struct db_conn *c, const char *path, const char *starts, const char *notice,
-			   json_t *w, struct err *e)
+static int notice_warnings(struct db_conn *c, const char *path, const char *starts,
+			   const char *notice, json_t *w, struct err *e)
 {
 	int days, rc;
 	int32_t s, n;
@@ -60,7 +81,8 @@ static int notice_warnings(struct db_conn *c, const char *path, const char *star
 		return 0;
 	}
 	if (!cal_parse(starts, &s) && !cal_parse(notice, &n) && s - n < days)
-		json_array_append_new(w, json_sprintf("通知时间距开会不足 %d 日（%s 通知，%s 开会）", days, notice, starts));
+		json_array_append_new(w, json_sprintf("通知时间距开会不足 %d 日（%s 通知，%s 开会）",
+						      days, notice, starts));
 	return 0;
 }
 
@@ -105,7 +127,8 @@ static int meeting_json(struct db_conn *c, const struct actor *a, const struct m
 
 	db_params_init(&p);
 	db_pi(&p, m->id);
-	if ((rc = db_exec(c, "SELECT " M_COLS M_FROM " WHERE m.id = ?", &p, &r, e)) || (rc = attendance_count(c, m, &t, e)))
+	if ((rc = db_exec(c, "SELECT " M_COLS M_FROM " WHERE m.id = ?", &p, &r, e)) ||
+	    (rc = attendance_count(c, m, &t, e)))
 		goto out;
 	o = meeting_row(r, 0, meeting_can_run(a, m));
 	json_object_set_new(o, "attendance", attendance_json(&t, m));
@@ -116,16 +139,18 @@ static int meeting_json(struct db_conn *c, const struct actor *a, const struct m
 	if (full) {
 		json_t *items = json_array(), *list;
 		json_object_set_new(o, "items", items);
-		if ((rc = db_exec(c, "SELECT id, seq, title, description, documents FROM meeting_items"
-				     " WHERE meeting_id = ? ORDER BY seq", &p, &l, e)))
+		if ((rc = db_exec(c,
+				  "SELECT id, seq, title, description, documents FROM meeting_items"
+				  " WHERE meeting_id = ? ORDER BY seq",
+				  &p, &l, e)))
 			goto out;
 		for (int i = 0; i < l->nrows; i++) {
 			json_t *docs = json_loads(db_val(l, i, 4), 0, NULL);
-			json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:o}", "id",
-							       (json_int_t)db_int(l, i, 0), "seq",
-							       (json_int_t)db_int(l, i, 1), "title", db_val(l, i, 2),
-							       "description", db_val(l, i, 3), "documents",
-							       docs ? docs : json_array()));
+			json_array_append_new(
+				items,
+				json_pack("{s:I,s:I,s:s,s:s,s:o}", "id", (json_int_t)db_int(l, i, 0), "seq",
+					  (json_int_t)db_int(l, i, 1), "title", db_val(l, i, 2), "description",
+					  db_val(l, i, 3), "documents", docs ? docs : json_array()));
 		}
 		if ((rc = vote_list_json(c, a, m->id, &list, e)))
 			goto out;
@@ -196,7 +221,8 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 
 	*out = NULL;
 	if ((rc = jsonx_check(in, meeting_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
-	    (rc = check_date(in, "ends_on", "闭会日期", e)) || (rc = check_date(in, "notice_on", "通知日期", e)))
+	    (rc = check_date(in, "ends_on", "闭会日期", e)) ||
+	    (rc = check_date(in, "notice_on", "通知日期", e)))
 		return rc;
 	if (!(k = meeting_kind_of(jsonx_str(in, "kind"))))
 		return err_field(e, E_INVALID, "bad_kind", "kind", "会议类型无效");
@@ -212,18 +238,20 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if (qn > qd)
 		tx_fail_field(&t, E_INVALID, "bad_quorum", "quorum_num", "法定人数比例不能超过全体");
 	else if (!k->roster && !json_object_get(in, "member_ids"))
-		tx_fail_field(&t, E_INVALID, "missing_field", "member_ids", "%s须列出参会人员（member_ids）", k->name);
+		tx_fail_field(&t, E_INVALID, "missing_field", "member_ids",
+			      "%s须列出参会人员（member_ids）", k->name);
 	util_random_hex(signin, 16);
 	util_random_hex(screen, 16);
-	tx_exec(&t, &r, "INSERT INTO meetings (kind, title, region_code, region_path, level, term, starts_on, starts_time,"
-			" ends_on, place, notice_on, state, quorum_num, quorum_den, signin_token, screen_token, created_by,"
-			" created_at, updated_at)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssssisssssiissiii", k->kind, jsonx_str(in, "title"), jsonx_str(in, "region_code"), path, level,
-		(int64_t)jsonx_int(in, "term", 0), jsonx_str(in, "starts_on"),
+	tx_exec(&t, &r,
+		"INSERT INTO meetings (kind, title, region_code, region_path, level, term, starts_on, starts_time,"
+		" ends_on, place, notice_on, state, quorum_num, quorum_den, signin_token, screen_token, created_by,"
+		" created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"sssssisssssiissiii", k->kind, jsonx_str(in, "title"), jsonx_str(in, "region_code"),
+		path, level, (int64_t)jsonx_int(in, "term", 0), jsonx_str(in, "starts_on"),
 		jsonx_str(in, "starts_time") ? jsonx_str(in, "starts_time") : "", jsonx_str(in, "ends_on"),
-		jsonx_str(in, "place") ? jsonx_str(in, "place") : "", jsonx_str(in, "notice_on"), (int64_t)qn, (int64_t)qd,
-		signin, screen, a->account_id, util_now(), util_now());
+		jsonx_str(in, "place") ? jsonx_str(in, "place") : "", jsonx_str(in, "notice_on"),
+		(int64_t)qn, (int64_t)qd, signin, screen, a->account_id, util_now(), util_now());
 	if (tx_ok(&t))
 		tx_check(&t, meeting_load(t.c, db_int(r, 0, 0), 0, &m, e));
 	if (tx_ok(&t) && !k->roster)
@@ -241,7 +269,8 @@ int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
+	    !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_meeting(c, a, id, out, e);
 	db_rollback(c);
 	db_release(db, c);
@@ -271,11 +300,12 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 		db_ps(&p, region_like_pattern(path, pat, sizeof(pat)));
 	} else if (a->deputy_id) {
 		/* a deputy: the meetings it is a member of, listed or by the roster */
-		buf_adds(&where, " WHERE (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
-				 " OR (m.state = 'planned' AND m.kind IN ('session','deliberation') AND EXISTS (SELECT 1 FROM mandates d"
-				 " WHERE d.deputy_id = ? AND d.region_code = m.region_code AND d.level = m.level"
-				 " AND (m.term = 0 OR d.term = m.term) AND d.started_on <= m.starts_on"
-				 " AND (d.ended_on IS NULL OR d.ended_on > m.starts_on))))");
+		buf_adds(&where,
+			 " WHERE (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
+			 " OR (m.state = 'planned' AND m.kind IN ('session','deliberation') AND EXISTS (SELECT 1 FROM mandates d"
+			 " WHERE d.deputy_id = ? AND d.region_code = m.region_code AND d.level = m.level"
+			 " AND (m.term = 0 OR d.term = m.term) AND d.started_on <= m.starts_on"
+			 " AND (d.ended_on IS NULL OR d.ended_on > m.starts_on))))");
 		db_pi(&p, a->deputy_id);
 		db_pi(&p, a->deputy_id);
 	} else {
@@ -302,14 +332,15 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 		rc = err_set(e, E_INTERNAL, "internal", "服务器内部错误");
 		goto out;
 	}
-	if ((rc = rows_page(c, "meetings m", "SELECT " M_COLS M_FROM, where.data, &p, "m.starts_on DESC, m.id DESC",
-			    q, &total, &r, e)))
+	if ((rc = rows_page(c, "meetings m", "SELECT " M_COLS M_FROM, where.data, &p,
+			    "m.starts_on DESC, m.id DESC", q, &total, &r, e)))
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {
 		struct meeting m;
 		json_t *o;
-		if ((rc = meeting_load(c, db_int(r, i, M_ID), 0, &m, e)) || (rc = meeting_json(c, a, &m, 0, &o, e))) {
+		if ((rc = meeting_load(c, db_int(r, i, M_ID), 0, &m, e)) ||
+		    (rc = meeting_json(c, a, &m, 0, &o, e))) {
 			json_decref(items);
 			goto out;
 		}
@@ -337,14 +368,16 @@ static const struct jfield update_spec[] = {
 
 int meeting_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const char *const cols[] = {"title", "starts_on", "starts_time", "ends_on", "place", "notice_on", "minutes"};
+	static const char *const cols[] = {"title", "starts_on", "starts_time", "ends_on",
+					   "place", "notice_on", "minutes"};
 	json_t *members = json_object_get(in, "member_ids");
 	struct tx t;
 	struct meeting m;
 	int rc;
 	*out = NULL;
 	if ((rc = jsonx_check(in, update_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
-	    (rc = check_date(in, "ends_on", "闭会日期", e)) || (rc = check_date(in, "notice_on", "通知日期", e)))
+	    (rc = check_date(in, "ends_on", "闭会日期", e)) ||
+	    (rc = check_date(in, "notice_on", "通知日期", e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "meetings", id, "会议") || meeting_tx_load(&t, id, 0, 1, &m))
@@ -356,11 +389,14 @@ int meeting_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		char sql[128];
 		if (!json_object_get(in, cols[i]))
 			continue;
-		snprintf(sql, sizeof(sql), "UPDATE meetings SET %s = ?, updated_at = ? WHERE id = ?", cols[i]);
-		tx_exec(&t, NULL, sql, "sii", jsonx_str(in, cols[i]) ? jsonx_str(in, cols[i]) : "", util_now(), id);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE meetings SET %s = ?, updated_at = ? WHERE id = ?", cols[i]);
+		tx_exec(&t, NULL, sql, "sii", jsonx_str(in, cols[i]) ? jsonx_str(in, cols[i]) : "",
+			util_now(), id);
 	}
 	if (members && m.roster)
-		tx_fail_field(&t, E_INVALID, "bad_member", "member_ids", "该类会议的参会人员为本届代表名册，不能指定");
+		tx_fail_field(&t, E_INVALID, "bad_member", "member_ids",
+			      "该类会议的参会人员为本届代表名册，不能指定");
 	else if (members && tx_ok(&t))
 		meeting_set_members(&t, &m, members);
 	if (tx_ok(&t))
@@ -463,17 +499,16 @@ int meeting_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 	return 0;
 }
 
-int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+		     struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "议程名称"},
-		{"description", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "说明"},
-		{"documents", JF_ARR, 0, 0, 0, "会议文件"},
-		{NULL, 0, 0, 0, 0, NULL}};
-	static const struct jfield doc_spec[] = {
-		{"name", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "文件名称"},
-		{"url", JF_STR, 1, 1, 1000, "文件地址"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "议程名称"},
+					     {"description", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "说明"},
+					     {"documents", JF_ARR, 0, 0, 0, "会议文件"},
+					     {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield doc_spec[] = {{"name", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "文件名称"},
+						 {"url", JF_STR, 1, 1, 1000, "文件地址"},
+						 {NULL, 0, 0, 0, 0, NULL}};
 	const char *desc = jsonx_str(in, "description") ? jsonx_str(in, "description") : "";
 	json_t *docs = json_object_get(in, "documents"), *d;
 	struct tx t;
@@ -497,15 +532,18 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 	if (!tx_lock(&t, "meetings", id, "会议") && !meeting_tx_load(&t, id, 0, 1, &m) &&
 	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加议程");
-	meeting_tx_int(&t, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?", "i", id);
+	meeting_tx_int(&t, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?",
+		       "i", id);
 	docs_text = docs ? json_dumps(docs, JSON_COMPACT) : NULL;
-	tx_exec(&t, &r, "INSERT INTO meeting_items (meeting_id, seq, title, description, documents) VALUES (?, ?, ?, ?, ?)"
-			" RETURNING id", "iisss", id, seq, jsonx_str(in, "title"), desc, docs_text ? docs_text : "[]");
+	tx_exec(&t, &r,
+		"INSERT INTO meeting_items (meeting_id, seq, title, description, documents) VALUES (?, ?, ?, ?, ?)"
+		" RETURNING id",
+		"iisss", id, seq, jsonx_str(in, "title"), desc, docs_text ? docs_text : "[]");
 	free(docs_text);
 	if (tx_ok(&t))
-		*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:o}}", "item", "id", (json_int_t)db_int(r, 0, 0), "seq",
-				 (json_int_t)seq, "title", jsonx_str(in, "title"), "description", desc, "documents",
-				 docs ? json_incref(docs) : json_array());
+		*out = json_pack("{s:{s:I,s:I,s:s,s:s,s:o}}", "item", "id", (json_int_t)db_int(r, 0, 0),
+				 "seq", (json_int_t)seq, "title", jsonx_str(in, "title"), "description",
+				 desc, "documents", docs ? json_incref(docs) : json_array());
 	db_res_free(r);
 	tx_audit(&t, "meeting.item", "meeting", id, NULL, in);
 	return meeting_tx_end(&t, 0, out);
@@ -520,10 +558,12 @@ int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **ou
 	json_t *mj = NULL, *members = NULL;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)) &&
-	    !(rc = meeting_json(c, a, &m, 1, &mj, e)) && !(rc = meeting_members_json(c, &m, &members, e))) {
+	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
+	    !(rc = meeting_may(c, a, &m, 0, e)) && !(rc = meeting_json(c, a, &m, 1, &mj, e)) &&
+	    !(rc = meeting_members_json(c, &m, &members, e))) {
 		*out = json_pack("{s:O,s:o,s:O,s:O}", "meeting", mj, "attendance", members, "votes",
-				 json_object_get(mj, "votes"), "elections", json_object_get(mj, "elections"));
+				 json_object_get(mj, "votes"), "elections",
+				 json_object_get(mj, "elections"));
 	}
 	json_decref(mj);
 	db_rollback(c);
@@ -548,7 +588,8 @@ static const char *num(json_t *v, char *buf)
 
 int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len, struct err *e)
 {
-	static const char *const status_names[][2] = {{"present", "出席"}, {"leave", "请假"}, {"absent", "缺席"}, {"left", "中途离会"}};
+	static const char *const status_names[][2] = {
+		{"present", "出席"}, {"leave", "请假"}, {"absent", "缺席"}, {"left", "中途离会"}};
 	json_t *rec, *v, *k;
 	struct sheet s;
 	size_t i, j;
@@ -557,7 +598,8 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 	if (rc)
 		return rc;
 	sheet_init(&s);
-	row(&s, json_string_value(json_object_get(json_object_get(rec, "meeting"), "title")), "", "", "", "");
+	row(&s, json_string_value(json_object_get(json_object_get(rec, "meeting"), "title")), "",
+	    "", "", "");
 	row(&s, "出席情况", "代表", "状态", "请假理由", "");
 	json_array_foreach(json_object_get(rec, "attendance"), i, v) {
 		const char *st = json_string_value(json_object_get(v, "status")), *name = st;
@@ -573,7 +615,9 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 		snprintf(counts, sizeof(counts), "%s/%s/%s", num(json_object_get(v, "for"), b1),
 			 num(json_object_get(v, "against"), b2), num(json_object_get(v, "abstain"), b3));
 		row(&s, "", json_string_value(json_object_get(v, "title")), counts,
-		    json_is_true(json_object_get(v, "passed")) ? "通过" : json_is_false(json_object_get(v, "passed")) ? "未通过" : "未表决",
+		    json_is_true(json_object_get(v, "passed"))    ? "通过"
+		    : json_is_false(json_object_get(v, "passed")) ? "未通过"
+								  : "未表决",
 		    json_string_value(json_object_get(v, "rule")));
 	}
 	row(&s, "选举结果", "职务/项目·轮次", "候选人", "赞成票", "结果");
@@ -582,14 +626,18 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 			json_t *cand;
 			size_t x;
 			char what[300];
-			snprintf(what, sizeof(what), "%s 第%s轮", json_string_value(json_object_get(v, "office")),
+			snprintf(what, sizeof(what), "%s 第%s轮",
+				 json_string_value(json_object_get(v, "office")),
 				 num(json_object_get(k, "no"), b4));
 			json_array_foreach(json_object_get(k, "candidates"), x, cand) {
 				const char *st = json_string_value(json_object_get(cand, "status"));
 				row(&s, "", what, json_string_value(json_object_get(cand, "name")),
 				    num(json_object_get(cand, "for"), b1),
-				    !st ? "" : !strcmp(st, "elected") ? "当选" : !strcmp(st, "tie") ? "票数相同" :
-				    !strcmp(st, "advanced") ? "进入正式选举" : "未当选");
+				    !st                       ? ""
+				    : !strcmp(st, "elected")  ? "当选"
+				    : !strcmp(st, "tie")      ? "票数相同"
+				    : !strcmp(st, "advanced") ? "进入正式选举"
+							      : "未当选");
 			}
 			row(&s, "", what, "计票说明", "", json_string_value(json_object_get(k, "result")));
 		}
@@ -637,9 +685,9 @@ json_t *meeting_live(struct db *db, int64_t id)
 	    vote_current_json(c, id, &vote, &e) || round_current_json(c, id, &round, &e) ||
 	    db_execv(c, &r, &e, "SELECT title FROM meetings WHERE id = ?", "i", id))
 		goto out;
-	o = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:O,s:O}", "meeting", "id", (json_int_t)id, "title", db_val(r, 0, 0),
-		      "state", m.state, "state_name", meeting_state_label(m.state), "attendance", attendance_json(&t, &m),
-		      "vote", vote, "round", round);
+	o = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:O,s:O}", "meeting", "id", (json_int_t)id, "title",
+		      db_val(r, 0, 0), "state", m.state, "state_name", meeting_state_label(m.state),
+		      "attendance", attendance_json(&t, &m), "vote", vote, "round", round);
 out:
 	if (e.kind && e.kind != E_NOTFOUND)
 		fprintf(stderr, "renda: live meeting %lld: %s\n", (long long)id, e.msg);
@@ -655,6 +703,6 @@ out:
 
 json_t *meeting_labels(void)
 {
-	return json_pack("{s:o, s:o, s:o}", "meeting", step_labels(&meeting_machine, NULL), "vote", vote_labels(),
-			 "round", round_labels());
+	return json_pack("{s:o, s:o, s:o}", "meeting", step_labels(&meeting_machine, NULL), "vote",
+			 vote_labels(), "round", round_labels());
 }

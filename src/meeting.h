@@ -32,8 +32,7 @@ struct meeting_filter {
 };
 int meeting_list(struct db *db, const struct actor *a, const struct meeting_filter *f,
 		 const struct listq *q, json_t **out, struct err *e) WUR;
-int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 int meeting_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
@@ -44,8 +43,7 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 		     struct err *e) WUR;
 
 /* Records: the printable whole, and the .xlsx (*data malloc'd, owned by the caller). */
-int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		   struct err *e) WUR;
+int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len,
 		   struct err *e) WUR;
 

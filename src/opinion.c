@@ -20,23 +20,35 @@
 
 #define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
 #define PHOTO_MAX 3
-#define SIMILAR_MIN 0.5            /* estimated Jaccard similarity of bigram sets */
+#define SIMILAR_MIN 0.5 /* estimated Jaccard similarity of bigram sets */
 #define SIMILAR_WINDOW_DAYS 90
 
 /* ---- the state machine ---- */
 
 static const char *const state_names[][2] = {
-	{"received", "已受理"}, {"classified", "已分类"}, {"assigned", "已交办"},
-	{"accepted", "办理中"}, {"returned", "已退回"}, {"replied", "已答复"},
-	{"closed", "已办结"}, {"not_accepted", "不予受理"}, {"converted", "已转为代表建议"},
+	{"received", "已受理"}, {"classified", "已分类"},     {"assigned", "已交办"},
+	{"accepted", "办理中"}, {"returned", "已退回"},       {"replied", "已答复"},
+	{"closed", "已办结"},   {"not_accepted", "不予受理"}, {"converted", "已转为代表建议"},
 	{"merged", "已并案"}};
 
 static const char *const action_names[][2] = {
-	{"submit", "提交"}, {"register", "登记"}, {"classify", "分类"}, {"assign", "交办"},
-	{"answer_on_spot", "当场答复"}, {"not_accept", "不予受理"}, {"merge", "并案"},
-	{"convert", "转为代表建议"}, {"accept", "签收"}, {"return", "退回"}, {"reply", "答复"},
-	{"rate_satisfied", "评价"}, {"rate_unsatisfied", "评价不满意，重新办理"}, {"close", "办结"},
-	{"case_reply", "并案答复"}, {"extension", "申请延期"}, {"extension_decision", "延期审批"}};
+	{"submit", "提交"},
+	{"register", "登记"},
+	{"classify", "分类"},
+	{"assign", "交办"},
+	{"answer_on_spot", "当场答复"},
+	{"not_accept", "不予受理"},
+	{"merge", "并案"},
+	{"convert", "转为代表建议"},
+	{"accept", "签收"},
+	{"return", "退回"},
+	{"reply", "答复"},
+	{"rate_satisfied", "评价"},
+	{"rate_unsatisfied", "评价不满意，重新办理"},
+	{"close", "办结"},
+	{"case_reply", "并案答复"},
+	{"extension", "申请延期"},
+	{"extension_decision", "延期审批"}};
 
 const char *opinion_state_name(const char *state)
 {
@@ -50,32 +62,61 @@ static const char *action_name(const char *a)
 
 static int is_open(const char *state)
 {
-	return strcmp(state, "closed") && strcmp(state, "not_accepted") && strcmp(state, "converted") &&
-	       strcmp(state, "merged");
+	return strcmp(state, "closed") && strcmp(state, "not_accepted") &&
+	       strcmp(state, "converted") && strcmp(state, "merged");
 }
 
 /* ---- rows ---- */
 
-#define OP_COLS                                                                                 \
-	"o.id, o.tracking_code, o.region_code, r.name, o.station_id, s.name, o.channel,"          \
-	" o.category_id, c.name, o.body, o.place, o.citizen_name_enc, o.citizen_phone_enc,"       \
-	" o.state, o.handler_id, h.name, o.assigned_on, o.deadline, o.reply, o.replied_at,"       \
-	" o.rating, o.rating_comment, o.rated_at, o.reason, o.case_id, o.created_at,"             \
-	" o.updated_at, o.closed_at, o.region_path, o.signature,"                                \
-	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"                     \
+#define OP_COLS                                                                             \
+	"o.id, o.tracking_code, o.region_code, r.name, o.station_id, s.name, o.channel,"    \
+	" o.category_id, c.name, o.body, o.place, o.citizen_name_enc, o.citizen_phone_enc," \
+	" o.state, o.handler_id, h.name, o.assigned_on, o.deadline, o.reply, o.replied_at," \
+	" o.rating, o.rating_comment, o.rated_at, o.reason, o.case_id, o.created_at,"       \
+	" o.updated_at, o.closed_at, o.region_path, o.signature,"                           \
+	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"               \
 	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash"
 #define OP_FROM " FROM opinions o" OP_JOINS
-#define OP_JOINS                                                                                \
-	" JOIN regions r ON r.code = o.region_code"                                               \
-	" LEFT JOIN stations s ON s.id = o.station_id"                                           \
-	" LEFT JOIN opinion_categories c ON c.id = o.category_id"                                \
+#define OP_JOINS                                                  \
+	" JOIN regions r ON r.code = o.region_code"               \
+	" LEFT JOIN stations s ON s.id = o.station_id"            \
+	" LEFT JOIN opinion_categories c ON c.id = o.category_id" \
 	" LEFT JOIN handlers h ON h.id = o.handler_id"
 enum {
-	O_ID, O_CODE, O_REGION, O_REGION_NAME, O_STATION, O_STATION_NAME, O_CHANNEL, O_CATEGORY,
-	O_CATEGORY_NAME, O_BODY, O_PLACE, O_NAME, O_PHONE, O_STATE, O_HANDLER, O_HANDLER_NAME,
-	O_ASSIGNED, O_DEADLINE, O_REPLY, O_REPLIED_AT, O_RATING, O_RATING_COMMENT, O_RATED_AT,
-	O_REASON, O_CASE, O_CREATED, O_UPDATED, O_CLOSED, O_PATH, O_SIG, O_PHOTOS, O_MERGED,
-	O_CREATED_BY, O_SECRET
+	O_ID,
+	O_CODE,
+	O_REGION,
+	O_REGION_NAME,
+	O_STATION,
+	O_STATION_NAME,
+	O_CHANNEL,
+	O_CATEGORY,
+	O_CATEGORY_NAME,
+	O_BODY,
+	O_PLACE,
+	O_NAME,
+	O_PHONE,
+	O_STATE,
+	O_HANDLER,
+	O_HANDLER_NAME,
+	O_ASSIGNED,
+	O_DEADLINE,
+	O_REPLY,
+	O_REPLIED_AT,
+	O_RATING,
+	O_RATING_COMMENT,
+	O_RATED_AT,
+	O_REASON,
+	O_CASE,
+	O_CREATED,
+	O_UPDATED,
+	O_CLOSED,
+	O_PATH,
+	O_SIG,
+	O_PHOTOS,
+	O_MERGED,
+	O_CREATED_BY,
+	O_SECRET
 };
 
 static json_t *jstr(const char *v)
@@ -92,7 +133,8 @@ static json_t *jint(const struct db_res *r, int row, int col)
 static json_t *due_of(const char *state, const char *deadline, const struct workcal *w, int warn)
 {
 	int32_t d, today = cal_today();
-	if (!deadline || (strcmp(state, "assigned") && strcmp(state, "accepted")) || cal_parse(deadline, &d))
+	if (!deadline || (strcmp(state, "assigned") && strcmp(state, "accepted")) ||
+	    cal_parse(deadline, &d))
 		return json_null();
 	if (today > d)
 		return json_string("overdue");
@@ -115,7 +157,10 @@ static json_t *personal(const char *sealed, int full, int phone)
 	} else {
 		/* a name: the family name and stars */
 		const char *p = plain;
-		size_t first = (*p & 0x80) ? ((*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4) : 1;
+		size_t first = (*p & 0x80) ? ((*p & 0xE0) == 0xC0   ? 2
+					      : (*p & 0xF0) == 0xE0 ? 3
+								    : 4)
+					   : 1;
 		snprintf(m, sizeof(m), "%.*s**", (int)first, plain);
 		j = json_string(m);
 	}
@@ -168,7 +213,8 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 {
 	if (role_is_handler(a->role))
 		return a->handler_id && db_int(r, i, O_HANDLER) == a->handler_id
-			       ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+			       ? 0
+			       : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
 	if (role_is_deputy(a->role)) {
 		struct db_params p;
 		struct db_res *s;
@@ -187,7 +233,9 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 	}
 	if (!role_can(a->role, PERM_OPINION_READ))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看群众意见");
-	return region_path_in_scope(a, db_val(r, i, O_PATH)) ? 0 : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
+	return region_path_in_scope(a, db_val(r, i, O_PATH))
+		       ? 0
+		       : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
 }
 
 static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err *e)
@@ -207,17 +255,20 @@ static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err
 }
 
 /* The opinion's history: one row per step, named by who took it. */
-static int event(struct tx *t, int64_t id, const char *action, const char *from, const char *to, const char *note)
+static int event(struct tx *t, int64_t id, const char *action, const char *from, const char *to,
+		 const char *note)
 {
 	const struct actor *a = t->a;
-	return tx_exec(t, NULL, "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
-			       " created_at) VALUES (?,?,?,?,?,?,?)", "isssssi", id, action, from, to,
-		       a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
+	return tx_exec(t, NULL,
+		       "INSERT INTO opinion_events (opinion_id, action, from_state, to_state, actor, note,"
+		       " created_at) VALUES (?,?,?,?,?,?,?)",
+		       "isssssi", id, action, from, to, a->display_name[0] ? a->display_name : a->username,
+		       note ? note : "", util_now());
 }
 
 /* In-app notice to a handling unit (handler_id) or to a region's staff. */
-static int notify(struct tx *t, int64_t handler_id, const char *region, const char *kind, const char *title,
-		  int64_t opinion_id)
+static int notify(struct tx *t, int64_t handler_id, const char *region, const char *kind,
+		  const char *title, int64_t opinion_id)
 {
 	char link[48];
 	if (!tx_ok(t))
@@ -233,18 +284,21 @@ static int tell_citizens(struct tx *t, int64_t id)
 {
 	struct db_res *r = NULL;
 
-	if (tx_exec(t, &r, "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
-			   " AND citizen_phone_enc IS NOT NULL", "ii", id, id))
+	if (tx_exec(t, &r,
+		    "SELECT id, tracking_code, citizen_phone_enc FROM opinions WHERE (id = ? OR case_id = ?)"
+		    " AND citizen_phone_enc IS NOT NULL",
+		    "ii", id, id))
 		return t->rc;
 	for (int i = 0; i < r->nrows && tx_ok(t); i++) {
 		char text[256];
 		json_t *payload;
 		char *s;
-		snprintf(text, sizeof(text), "您反映的问题（查询码 %s）已有答复，请凭查询码和手机号后四位查看并评价。",
+		snprintf(text, sizeof(text),
+			 "您反映的问题（查询码 %s）已有答复，请凭查询码和手机号后四位查看并评价。",
 			 db_val(r, i, 1));
 		payload = json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind", "sms", "opinion_id",
-				    (json_int_t)db_int(r, i, 0), "tracking_code", db_val(r, i, 1), "phone_sealed",
-				    db_val(r, i, 2), "text", text);
+				    (json_int_t)db_int(r, i, 0), "tracking_code", db_val(r, i, 1),
+				    "phone_sealed", db_val(r, i, 2), "text", text);
 		s = json_dumps(payload, JSON_COMPACT);
 		tx_exec(t, NULL, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
 			"sii", s, util_now(), util_now());
@@ -295,14 +349,16 @@ static int check_photos(json_t *photos, struct err *e)
 		unsigned char head[16];
 		size_t n = 0, lead;
 		if (!b64 || strlen(b64) > (PHOTO_MAX_BYTES / 3 + 1) * 4)
-			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片过大（不超过2MB）", i + 1);
+			return err_field(e, E_INVALID, "bad_photo", "photos",
+					 "第%zu张照片过大（不超过2MB）", i + 1);
 		/* The first bytes say what the file is: decode a whole number of base64 quanta. */
 		lead = strlen(b64) < 12 ? strlen(b64) / 4 * 4 : 12;
 		if (sodium_base642bin(head, sizeof(head), b64, lead, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL))
 			n = 0;
 		if (!(n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) &&
 		    !(n >= 4 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G'))
-			return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片不是 JPEG 或 PNG 图片", i + 1);
+			return err_field(e, E_INVALID, "bad_photo", "photos",
+					 "第%zu张照片不是 JPEG 或 PNG 图片", i + 1);
 		{
 			/* the whole string must decode */
 			unsigned char *bin;
@@ -310,7 +366,8 @@ static int check_photos(json_t *photos, struct err *e)
 			int bad = util_base64_decode(b64, PHOTO_MAX_BYTES, &bin, &len);
 			free(bin);
 			if (bad)
-				return err_field(e, E_INVALID, "bad_photo", "photos", "第%zu张照片无效或过大", i + 1);
+				return err_field(e, E_INVALID, "bad_photo", "photos",
+						 "第%zu张照片无效或过大", i + 1);
 		}
 	}
 	return 0;
@@ -321,7 +378,7 @@ struct intake {
 	int64_t station, category, created_by;
 	json_t *photos;
 	int64_t created_at; /* 0: now */
-	int bulk;           /* the demo's load: the hot-topic aggregates are built once at the end */
+	int bulk; /* the demo's load: the hot-topic aggregates are built once at the end */
 };
 
 /* Inserts an opinion in the transaction; *id and code (13 bytes) and secret (49 bytes) receive
@@ -367,13 +424,14 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 		tx_check(t, crypto_seal(x->name, &name, t->e));
 	if (tx_ok(t) && x->phone && *x->phone)
 		tx_check(t, crypto_seal(x->phone, &phone, t->e));
-	tx_exec(t, &r, "INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
-		       " reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
-		       " state, signature, search_tokens, created_by, created_at, updated_at)"
-		       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-		"ssssnssnsssssssnii", code, hash, x->region, x->path, x->station, x->reception_date, x->channel,
-		x->category, x->body, x->place ? x->place : "", name, phone, x->state ? x->state : "received", sighex,
-		tok.data, x->created_by, now, now);
+	tx_exec(t, &r,
+		"INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
+		" reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
+		" state, signature, search_tokens, created_by, created_at, updated_at)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+		"ssssnssnsssssssnii", code, hash, x->region, x->path, x->station, x->reception_date,
+		x->channel, x->category, x->body, x->place ? x->place : "", name, phone,
+		x->state ? x->state : "received", sighex, tok.data, x->created_by, now, now);
 	if (t->rc == E_CONFLICT && !strcmp(t->e->code, "duplicate"))
 		t->rc = err_set(t->e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
 	if (tx_ok(t))
@@ -387,8 +445,8 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 		json_t *v;
 		json_array_foreach(x->photos, i, v) {
 			const char *b = json_string_value(v);
-			tx_exec(t, NULL, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)", "iss", *id,
-				strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg", b);
+			tx_exec(t, NULL, "INSERT INTO opinion_photos (opinion_id, mime, data) VALUES (?,?,?)",
+				"iss", *id, strncmp(b, "/9j/", 4) ? "image/png" : "image/jpeg", b);
 		}
 	}
 	free(name);
@@ -439,12 +497,16 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 	db_params_init(&p);
 	if (jsonx_str(in, "station_code")) {
 		db_ps(&p, jsonx_str(in, "station_code"));
-		rc = db_exec(c, "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
-				" WHERE s.public_code = ? AND s.active = 1", &p, &r, e);
+		rc = db_exec(c,
+			     "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
+			     " WHERE s.public_code = ? AND s.active = 1",
+			     &p, &r, e);
 	} else if (json_object_get(in, "station_id")) {
 		db_pi(&p, jsonx_int(in, "station_id", 0));
-		rc = db_exec(c, "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
-				" WHERE s.id = ? AND s.active = 1", &p, &r, e);
+		rc = db_exec(c,
+			     "SELECT s.id, s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
+			     " WHERE s.id = ? AND s.active = 1",
+			     &p, &r, e);
 	} else if (jsonx_str(in, "region_code")) {
 		db_ps(&p, jsonx_str(in, "region_code"));
 		rc = db_exec(c, "SELECT NULL, code, path FROM regions WHERE code = ?", &p, &r, e);
@@ -455,7 +517,8 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 		return rc;
 	if (r->nrows == 0) {
 		db_res_free(r);
-		return err_field(e, E_INVALID, "bad_place", jsonx_str(in, "region_code") ? "region_code" : "station_code",
+		return err_field(e, E_INVALID, "bad_place",
+				 jsonx_str(in, "region_code") ? "region_code" : "station_code",
 				 "联络站或地区不存在");
 	}
 	x->station = db_val(r, 0, 0) ? db_int(r, 0, 0) : 0;
@@ -467,7 +530,8 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 	if (json_object_get(in, "category_id")) {
 		db_params_init(&p);
 		db_pi(&p, jsonx_int(in, "category_id", 0));
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", &p, &r, e)))
+		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1",
+				  &p, &r, e)))
 			return rc;
 		rc = db_int(r, 0, 0) ? 0 : err_field(e, E_INVALID, "bad_category", "category_id", "意见类别不存在");
 		db_res_free(r);
@@ -514,13 +578,17 @@ int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **
 	if ((rc = jsonx_check(in, common_spec, e)))
 		return rc;
 	if (jsonx_str(in, "channel") || jsonx_str(in, "reception_date") || json_object_get(in, "station_id"))
-		return err_set(e, E_INVALID, "unknown_field", "群众提交时不能指定来源渠道、接待日期或联络站编号");
-	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) || (rc = check_photos(json_object_get(in, "photos"), e)))
+		return err_set(e, E_INVALID, "unknown_field",
+			       "群众提交时不能指定来源渠道、接待日期或联络站编号");
+	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) ||
+	    (rc = check_photos(json_object_get(in, "photos"), e)))
 		return rc;
 	/* Personal data is collected only with consent (DOMAIN §17). */
-	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) || (jsonx_str(in, "phone") && *jsonx_str(in, "phone"))) &&
+	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) ||
+	     (jsonx_str(in, "phone") && *jsonx_str(in, "phone"))) &&
 	    !json_is_true(json_object_get(in, "consent")))
-		return err_field(e, E_INVALID, "consent_required", "consent", "留下姓名或手机号，须同意个人信息使用说明");
+		return err_field(e, E_INVALID, "consent_required", "consent",
+				 "留下姓名或手机号，须同意个人信息使用说明");
 	s.in = in;
 	s.client_addr = client_addr;
 	s.x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
@@ -533,8 +601,8 @@ int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **
 	 * "stored" only after that commit is on disk. */
 	if ((rc = db_group(db, submit_one, &s, e)))
 		return rc;
-	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", s.code, "secret", s.secret, "state", "received",
-			 "state_name", opinion_state_name("received"));
+	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", s.code, "secret", s.secret,
+			 "state", "received", "state_name", opinion_state_name("received"));
 	return 0;
 }
 
@@ -558,10 +626,13 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return rc;
 	ch = jsonx_str(in, "channel") ? jsonx_str(in, "channel") : "reception";
 	if (!util_one_of(ch, channels))
-		return err_field(e, E_INVALID, "bad_channel", "channel", "来源渠道应为 reception（接待）、visit（走访）、phone（电话）或 letter（来信）");
-	if (jsonx_str(in, "reception_date") && (cal_parse(jsonx_str(in, "reception_date"), &d) || d > cal_today()))
+		return err_field(e, E_INVALID, "bad_channel", "channel",
+				 "来源渠道应为 reception（接待）、visit（走访）、phone（电话）或 letter（来信）");
+	if (jsonx_str(in, "reception_date") &&
+	    (cal_parse(jsonx_str(in, "reception_date"), &d) || d > cal_today()))
 		return err_field(e, E_INVALID, "bad_date", "reception_date", "接待日期无效或晚于今天");
-	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) || (rc = check_photos(json_object_get(in, "photos"), e)))
+	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) ||
+	    (rc = check_photos(json_object_get(in, "photos"), e)))
 		return rc;
 	x.channel = ch;
 	x.body = jsonx_str(in, "body");
@@ -648,20 +719,23 @@ static json_t *public_view(struct db_conn *c, const struct db_res *r, struct err
 
 	db_params_init(&p);
 	db_pi(&p, db_int(r, 0, O_ID));
-	if (!db_exec(c, "SELECT action, to_state, created_at FROM opinion_events WHERE opinion_id = ? ORDER BY id", &p, &ev, e)) {
+	if (!db_exec(c, "SELECT action, to_state, created_at FROM opinion_events WHERE opinion_id = ? ORDER BY id",
+		     &p, &ev, e)) {
 		for (int i = 0; i < ev->nrows; i++)
-			json_array_append_new(events, json_pack("{s:s, s:s, s:I}", "action", action_name(db_val(ev, i, 0)),
-								"state_name", opinion_state_name(db_val(ev, i, 1)),
+			json_array_append_new(events, json_pack("{s:s, s:s, s:I}", "action",
+								action_name(db_val(ev, i, 0)), "state_name",
+								opinion_state_name(db_val(ev, i, 1)),
 								"at", (json_int_t)db_int(ev, i, 2)));
 		db_res_free(ev);
 	}
 	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:b, s:o}",
-		      "tracking_code", db_val(r, 0, O_CODE), "state", state, "state_name", opinion_state_name(state),
-		      "category_name", jstr(db_val(r, 0, O_CATEGORY_NAME)), "body", db_val(r, 0, O_BODY),
-		      "reply", jstr(db_val(r, 0, O_REPLY)), "replied_at", jint(r, 0, O_REPLIED_AT),
-		      "rating", jstr(db_val(r, 0, O_RATING)), "reason", jstr(db_val(r, 0, O_REASON)),
-		      "handler_name", jstr(db_val(r, 0, O_HANDLER_NAME)), "created_at", (json_int_t)db_int(r, 0, O_CREATED),
-		      "can_rate", !strcmp(state, "replied"), "events", events);
+		      "tracking_code", db_val(r, 0, O_CODE), "state", state, "state_name",
+		      opinion_state_name(state), "category_name", jstr(db_val(r, 0, O_CATEGORY_NAME)),
+		      "body", db_val(r, 0, O_BODY), "reply", jstr(db_val(r, 0, O_REPLY)), "replied_at",
+		      jint(r, 0, O_REPLIED_AT), "rating", jstr(db_val(r, 0, O_RATING)), "reason",
+		      jstr(db_val(r, 0, O_REASON)), "handler_name", jstr(db_val(r, 0, O_HANDLER_NAME)),
+		      "created_at", (json_int_t)db_int(r, 0, O_CREATED), "can_rate",
+		      !strcmp(state, "replied"), "events", events);
 	return o;
 }
 
@@ -695,8 +769,8 @@ static int deadline_in(struct db_conn *c, int n, char *out, struct err *e)
 /* ---- staff reads ---- */
 
 /* Due limits: overdue before today; warned up to warn_days working days ahead. */
-static int warn_limit(struct db_conn *c, const char *path, char *limit, int *warn, struct workcal *w,
-		      struct holidays *h, struct err *e)
+static int warn_limit(struct db_conn *c, const char *path, char *limit, int *warn,
+		      struct workcal *w, struct holidays *h, struct err *e)
 {
 	int rc;
 	if ((rc = settings_int(c, path, "opinion.warn_days", warn, e)) || (rc = holidays_load(c, h, e)))
@@ -785,7 +859,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	/* A search newest first walks the full-text index from its newest entry down and stops at
 	 * the page (ids follow the order of creation), with the region in the index query; its
 	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
-	newest = f->q && *f->q && (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
+	newest = f->q && *f->q &&
+		 (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
 	if (newest) {
 		/* The region narrows the index query, unless it is the one region at the top, which
 		 * every opinion is in (its token's entries would only be read through). */
@@ -793,7 +868,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		const char *second = strchr(path + 1, '/');
 		int whole = 0;
 		if (second && !second[1]) {
-			if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL", NULL, &top, e)))
+			if ((rc = db_exec(c, "SELECT COUNT(*) FROM regions WHERE parent_code IS NULL",
+					  NULL, &top, e)))
 				goto out;
 			whole = db_int(top, 0, 0) == 1;
 			db_res_free(top);
@@ -819,7 +895,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	if ((rc = db_begin_read(c, e)))
 		goto out;
 	/* Items without a deadline sort last on both backends. */
-	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC", strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
+	snprintf(sort, sizeof(sort), "%so.%s, o.id DESC",
+		 strncmp(order, "deadline", 8) ? "" : "o.deadline IS NULL, ", order);
 	if (newest) {
 		struct buf count = BUF_INIT_CAP(8192), select = BUF_INIT_CAP(8192);
 		struct db_params cp;
@@ -833,13 +910,15 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		buf_addf(&select, "SELECT " OP_COLS " FROM %s" OP_JOINS, walk.from);
 		rc = buf_failed(&count) || buf_failed(&select)
 			     ? err_set(e, E_INTERNAL, "internal", "查询过长")
-			     : rows_page_capped(c, count.data, narrowed ? &p : &cp, select.data, w.data, &p, walk.order, q,
-						LIMIT_SEARCH_COUNT, &total, &capped, &r, e);
+			     : rows_page_capped(c, count.data, narrowed ? &p : &cp, select.data,
+						w.data, &p, walk.order, q, LIMIT_SEARCH_COUNT,
+						&total, &capped, &r, e);
 		buf_release(&count);
 		buf_release(&select);
 		if (rc)
 			goto out;
-	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q, &total, &r, e))) {
+	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q,
+				   &total, &r, e))) {
 		goto out;
 	}
 	items = json_array();
@@ -863,11 +942,18 @@ out:
 static int detail(struct db_conn *c, const struct actor *a, int64_t id, int check, json_t **out,
 		  struct err *e)
 {
-	static const struct col ecols[] = {{"id", COL_INT}, {"action", COL_STR}, {"from_state", COL_STR},
-					   {"to_state", COL_STR}, {"actor", COL_STR}, {"note", COL_STR},
+	static const struct col ecols[] = {{"id", COL_INT},         {"action", COL_STR},
+					   {"from_state", COL_STR}, {"to_state", COL_STR},
+					   {"actor", COL_STR},      {"note", COL_STR},
 					   {"created_at", COL_INT}, {NULL, 0}};
-	static const struct col xcols[] = {{"id", COL_INT}, {"days", COL_INT}, {"reason", COL_STR},
-					   {"status", COL_STR}, {"created_at", COL_INT}, {"decided_at", COL_INT}, {NULL, 0}};
+	static const struct col xcols[] = {
+		{"id", COL_INT},
+		{"days", COL_INT},
+		{"reason", COL_STR},
+		{"status", COL_STR},
+		{"created_at", COL_INT},
+		{"decided_at", COL_INT},
+		{NULL, 0}};
 	struct db_res *r = NULL, *ev = NULL;
 	struct db_params p;
 	struct holidays h = {0};
@@ -882,26 +968,32 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 	o = row_json(r, 0, role_can(a->role, PERM_OPINION_MANAGE), &wc, warn);
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, action, from_state, to_state, actor, note, created_at FROM opinion_events"
-			     " WHERE opinion_id = ? ORDER BY id", &p, &ev, e))) {
+	if ((rc = db_exec(c,
+			  "SELECT id, action, from_state, to_state, actor, note, created_at FROM opinion_events"
+			  " WHERE opinion_id = ? ORDER BY id",
+			  &p, &ev, e))) {
 		json_decref(o);
 		goto out;
 	}
 	json_object_set_new(o, "events", rows_array(ev, ecols));
 	db_res_free(ev);
-	if ((rc = db_exec(c, "SELECT id, days, reason, status, created_at, decided_at FROM extensions"
-			     " WHERE opinion_id = ? ORDER BY id", &p, &ev, e))) {
+	if ((rc = db_exec(c,
+			  "SELECT id, days, reason, status, created_at, decided_at FROM extensions"
+			  " WHERE opinion_id = ? ORDER BY id",
+			  &p, &ev, e))) {
 		json_decref(o);
 		goto out;
 	}
 	json_object_set_new(o, "extensions", rows_array(ev, xcols));
 	db_res_free(ev);
-	if ((rc = db_exec(c, "SELECT id, tracking_code, state FROM opinions WHERE case_id = ? ORDER BY id", &p, &ev, e))) {
+	if ((rc = db_exec(c, "SELECT id, tracking_code, state FROM opinions WHERE case_id = ? ORDER BY id",
+			  &p, &ev, e))) {
 		json_decref(o);
 		goto out;
 	}
 	{
-		static const struct col mcols[] = {{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {NULL, 0}};
+		static const struct col mcols[] = {
+			{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {NULL, 0}};
 		json_object_set_new(o, "merged", rows_array(ev, mcols));
 	}
 	db_res_free(ev);
@@ -935,16 +1027,17 @@ enum act_by { BY_STAFF, BY_CITIZEN, BY_SYSTEM };
 struct act {
 	enum act_by by;
 	const char *event_action; /* the history's name for the step, when not the step's own */
-	const char *event_note;   /* the history's note, when neither s->note nor the request's reason */
-	json_t *out;              /* the reply: staff's detail or the citizen's view (owned) */
-	char state[32];           /* the state read under the lock */
+	const char *event_note; /* the history's note, when neither s->note nor the request's reason */
+	json_t *out;            /* the reply: staff's detail or the citizen's view (owned) */
+	char state[32];         /* the state read under the lock */
 };
 
 /* What the audit keeps of an opinion before and after a step. */
 static json_t *audit_view(const struct db_res *r)
 {
-	return json_pack("{s:s, s:o, s:o, s:o}", "state", db_val(r, 0, O_STATE), "handler_id", jint(r, 0, O_HANDLER),
-			 "deadline", jstr(db_val(r, 0, O_DEADLINE)), "category_id", jint(r, 0, O_CATEGORY));
+	return json_pack("{s:s, s:o, s:o, s:o}", "state", db_val(r, 0, O_STATE), "handler_id",
+			 jint(r, 0, O_HANDLER), "deadline", jstr(db_val(r, 0, O_DEADLINE)),
+			 "category_id", jint(r, 0, O_CATEGORY));
 }
 
 static int is_final(const char *state)
@@ -957,8 +1050,8 @@ static int is_final(const char *state)
 static int change_state(struct tx *t, int64_t id, const char *from, const char *to)
 {
 	int64_t now = util_now();
-	tx_exec(t, NULL, "UPDATE opinions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ? AND state = ?", "sinis",
-		to, now, is_final(to) ? now : (int64_t)0, id, from);
+	tx_exec(t, NULL, "UPDATE opinions SET state = ?, updated_at = ?, closed_at = ? WHERE id = ? AND state = ?",
+		"sinis", to, now, is_final(to) ? now : (int64_t)0, id, from);
 	return tx_expect_one(t);
 }
 
@@ -1029,8 +1122,8 @@ static int run_classify(struct step_run *s)
 	if (cat != db_int(s->row, 0, O_CATEGORY)) {
 		/* the hot topics count it under its new category */
 		struct opinion_stat_row was = {db_val(s->row, 0, O_PATH), db_int(s->row, 0, O_CREATED),
-					       db_int(s->row, 0, O_CATEGORY), db_int(s->row, 0, O_STATION),
-					       db_val(s->row, 0, O_PLACE)};
+					       db_int(s->row, 0, O_CATEGORY),
+					       db_int(s->row, 0, O_STATION), db_val(s->row, 0, O_PLACE)};
 		struct opinion_stat_row now = was;
 		now.category = cat;
 		tx_check(&s->t, opinion_stats_change(s->t.c, &was, &now, s->t.e));
@@ -1049,24 +1142,28 @@ static int run_assign(struct step_run *s)
 
 	if (!hid)
 		return tx_fail_field(&s->t, E_INVALID, "missing_field", "handler_id", "请选择承办单位");
-	if (tx_exec(&s->t, &x, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
-			       " WHERE h.id = ?", "i", hid))
+	if (tx_exec(&s->t, &x,
+		    "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
+		    " WHERE h.id = ?",
+		    "i", hid))
 		return s->t.rc;
 	/* A handling unit outside the assigning staff's scope cannot be given work. */
 	if (!x->nrows || !region_path_in_scope(s->a, db_val(x, 0, 0)))
-		tx_fail_field(&s->t, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不在您的管理范围内");
+		tx_fail_field(&s->t, E_INVALID, "bad_handler", "handler_id",
+			      "承办单位不存在或不在您的管理范围内");
 	else if (!db_int(x, 0, 1))
 		tx_fail_field(&s->t, E_INVALID, "bad_handler", "handler_id", "该承办单位已停用");
 	else
 		snprintf(s->note, sizeof(s->note), "交办给%s", db_val(x, 0, 2));
 	db_res_free(x);
 	if (!tx_ok(&s->t) ||
-	    (!days && tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.reply_days", &days, s->t.e))) ||
+	    (!days && tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH),
+						   "opinion.reply_days", &days, s->t.e))) ||
 	    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
 		return s->t.rc;
 	cal_format(cal_today(), today);
-	tx_exec(&s->t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?", "issi", hid,
-		today, deadline, s->id);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ? WHERE id = ?",
+		"issi", hid, today, deadline, s->id);
 	return notify(&s->t, hid, NULL, "assigned", "有新交办的群众意见", s->id);
 }
 
@@ -1086,16 +1183,18 @@ static int run_return(struct step_run *s)
 	int window = 0;
 
 	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", "退回理由", 2, s->t.e)) ||
-	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.return_days", &window, s->t.e)) ||
+	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.return_days",
+					 &window, s->t.e)) ||
 	    tx_check(&s->t, holidays_load(s->t.c, &h, s->t.e)))
 		return s->t.rc;
 	if (db_val(s->row, 0, O_ASSIGNED) && !cal_parse(db_val(s->row, 0, O_ASSIGNED), &on) &&
 	    !return_in_window(&h.cal, on, cal_today(), window))
 		tx_fail(&s->t, E_CONFLICT, "return_window", "已超过%d个工作日的退回时限，不能退回", window);
 	holidays_free(&h);
-	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?", "si",
-		jsonx_str(s->in, "reason"), s->id);
-	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "returned", "承办单位退回了一件群众意见", s->id);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ?, handler_id = NULL, deadline = NULL WHERE id = ?",
+		"si", jsonx_str(s->in, "reason"), s->id);
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "returned",
+		      "承办单位退回了一件群众意见", s->id);
 }
 
 /* The answer, searchable with the opinion's own words. */
@@ -1116,8 +1215,8 @@ static int write_answer(struct step_run *s)
 	}
 	if (buf_failed(&text) || buf_failed(&tok))
 		tx_fail_field(&s->t, E_INVALID, "too_long", "reply", "答复内容过长");
-	tx_exec(&s->t, NULL, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?", "sisi",
-		jsonx_str(s->in, "reply"), util_now(), tok.data, s->id);
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reply = ?, replied_at = ?, search_tokens = ? WHERE id = ?",
+		"sisi", jsonx_str(s->in, "reply"), util_now(), tok.data, s->id);
 	buf_release(&tok);
 	buf_release(&text);
 	return s->t.rc;
@@ -1133,9 +1232,11 @@ static int run_answer_on_spot(struct step_run *s)
 static int run_reply(struct step_run *s)
 {
 	write_answer(s);
-	tx_exec(&s->t, NULL, "UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
-			     " updated_at = ? WHERE case_id = ? AND state = 'merged'", "siiii", jsonx_str(s->in, "reply"),
-		util_now(), db_int(s->row, 0, O_HANDLER), util_now(), s->id);
+	tx_exec(&s->t, NULL,
+		"UPDATE opinions SET state = 'replied', reply = ?, replied_at = ?, handler_id = ?,"
+		" updated_at = ? WHERE case_id = ? AND state = 'merged'",
+		"siiii", jsonx_str(s->in, "reply"), util_now(), db_int(s->row, 0, O_HANDLER),
+		util_now(), s->id);
 	notify(&s->t, 0, db_val(s->row, 0, O_REGION), "replied", "承办单位答复了一件群众意见", s->id);
 	return tell_citizens(&s->t, s->id);
 }
@@ -1146,7 +1247,8 @@ static int keep_reason(struct step_run *s, const char *label)
 {
 	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", label, 2, s->t.e)))
 		return s->t.rc;
-	return tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ? WHERE id = ?", "si", jsonx_str(s->in, "reason"), s->id);
+	return tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ? WHERE id = ?", "si",
+		       jsonx_str(s->in, "reason"), s->id);
 }
 
 static int run_not_accept(struct step_run *s)
@@ -1196,20 +1298,22 @@ static int run_rate(struct step_run *s)
 
 	x->event_action = unsatisfied ? "rate_unsatisfied" : "rate_satisfied";
 	x->event_note = comment;
-	if (tx_exec(&s->t, NULL, "UPDATE opinions SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?", "ssii",
-		    rating, comment ? comment : "", util_now(), s->id))
+	if (tx_exec(&s->t, NULL, "UPDATE opinions SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?",
+		    "ssii", rating, comment ? comment : "", util_now(), s->id))
 		return s->t.rc;
 	if (unsatisfied) {
 		char deadline[11], today[11];
 		int days = 0;
 		s->to = "assigned";
-		if (tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH), "opinion.rehandle_days", &days, s->t.e)) ||
+		if (tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, O_PATH),
+						 "opinion.rehandle_days", &days, s->t.e)) ||
 		    tx_check(&s->t, deadline_in(s->t.c, days, deadline, s->t.e)))
 			return s->t.rc;
 		cal_format(cal_today(), today);
-		tx_exec(&s->t, NULL, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?", "ssi", today, deadline,
-			s->id);
-		notify(&s->t, db_int(s->row, 0, O_HANDLER), NULL, "rehandle", "群众对答复不满意，请重新办理", s->id);
+		tx_exec(&s->t, NULL, "UPDATE opinions SET assigned_on = ?, deadline = ? WHERE id = ?",
+			"ssi", today, deadline, s->id);
+		notify(&s->t, db_int(s->row, 0, O_HANDLER), NULL, "rehandle",
+		       "群众对答复不满意，请重新办理", s->id);
 	}
 	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "rating", "群众评价了答复", s->id);
 }
@@ -1247,7 +1351,9 @@ static int set_state_step(struct step_run *s)
 static int event_step(struct step_run *s)
 {
 	const struct act *x = s->ctx;
-	const char *note = s->note[0] ? s->note : x->event_note ? x->event_note : jsonx_str(s->in, "reason");
+	const char *note = s->note[0]      ? s->note
+			   : x->event_note ? x->event_note
+					   : jsonx_str(s->in, "reason");
 	return event(&s->t, s->id, x->event_action ? x->event_action : s->step->name, s->from, s->to, note);
 }
 
@@ -1323,8 +1429,7 @@ static int staff_step(const char *action)
 	       strcmp(action, "rate_satisfied") && strcmp(action, "rate_unsatisfied");
 }
 
-int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		struct err *e)
+int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"action", JF_STR, 1, 1, 32, "操作"},
@@ -1373,7 +1478,8 @@ int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, stru
 		return rc;
 	rating = jsonx_str(in, "rating");
 	if (strcmp(rating, "satisfied") && strcmp(rating, "basically") && strcmp(rating, "unsatisfied"))
-		return err_field(e, E_INVALID, "bad_rating", "rating", "评价应为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）");
+		return err_field(e, E_INVALID, "bad_rating", "rating",
+				 "评价应为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）");
 	/* The proof names the opinion: its code with the phone's last digits or the secret. */
 	c = db_acquire(db);
 	if (!(rc = citizen_row(c, code, jsonx_str(in, "phone4"), jsonx_str(in, "secret"), &r, e)))
@@ -1388,7 +1494,8 @@ int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, stru
 	json_object_set_new(step, "action", json_string("rate"));
 	rc = step_run(db, &machine, &citizen, id, step, &x, &audited, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "bad_state"))
-		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态（%s）不能评价，答复后才能评价", opinion_state_name(x.state));
+		rc = err_set(e, E_CONFLICT, "bad_state", "当前状态（%s）不能评价，答复后才能评价",
+			     opinion_state_name(x.state));
 	if (!rc)
 		*out = json_pack("{s:O}", "opinion", x.out);
 	json_decref(step);
@@ -1438,8 +1545,9 @@ static int sim_row(void *ctx, int n, const char *const *cells)
 	v = text_similarity(s->sig, other);
 	if (v >= SIMILAR_MIN)
 		json_array_append_new(s->found, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id",
-							  (json_int_t)strtoll(cells[0], NULL, 10), "tracking_code", cells[2],
-							  "state", cells[3], "body", cells[4], "similarity", v));
+							  (json_int_t)strtoll(cells[0], NULL, 10),
+							  "tracking_code", cells[2], "state", cells[3],
+							  "body", cells[4], "similarity", v));
 	return 0;
 }
 
@@ -1473,9 +1581,11 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	db_params_init(&p);
 	db_ps(&p, pat);
 	db_pi(&p, util_now() - SIMILAR_WINDOW_DAYS * 86400);
-	if ((rc = db_each(c, "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o"
-			     " WHERE o.region_path LIKE ? AND o.created_at >= ? AND o.case_id IS NULL"
-			     " AND o.state NOT IN ('closed','not_accepted','converted','merged')", &p, sim_row, &s, e)))
+	if ((rc = db_each(c,
+			  "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o"
+			  " WHERE o.region_path LIKE ? AND o.created_at >= ? AND o.case_id IS NULL"
+			  " AND o.state NOT IN ('closed','not_accepted','converted','merged')",
+			  &p, sim_row, &s, e)))
 		goto out;
 	{
 		size_t n = json_array_size(s.found);
@@ -1498,10 +1608,9 @@ out:
 int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, json_t *in,
 			      json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"days", JF_INT, 1, 1, 120, "延期天数（工作日）"},
-		{"reason", JF_STR, 1, 2, LIMIT_SHORT_CHARS * 4, "延期理由"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"days", JF_INT, 1, 1, 120, "延期天数（工作日）"},
+					     {"reason", JF_STR, 1, 2, LIMIT_SHORT_CHARS * 4, "延期理由"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	struct db_res *r = NULL, *x = NULL;
 	int max = 0, rc;
@@ -1519,15 +1628,20 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 			tx_fail(&t, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
 		else if (strcmp(state, "assigned") && strcmp(state, "accepted"))
 			tx_fail(&t, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
-		else if (!tx_check(&t, settings_int(t.c, db_val(r, 0, O_PATH), "opinion.extension_max_days", &max, e)) &&
+		else if (!tx_check(&t, settings_int(t.c, db_val(r, 0, O_PATH),
+						    "opinion.extension_max_days", &max, e)) &&
 			 jsonx_int(in, "days", 0) > max)
-			tx_fail_field(&t, E_INVALID, "out_of_range", "days", "单次延期不能超过%d个工作日", max);
-		if (!tx_exec(&t, &x, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'", "i", id) &&
+			tx_fail_field(&t, E_INVALID, "out_of_range", "days",
+				      "单次延期不能超过%d个工作日", max);
+		if (!tx_exec(&t, &x, "SELECT COUNT(*) FROM extensions WHERE opinion_id = ? AND status = 'pending'",
+			     "i", id) &&
 		    db_int(x, 0, 0))
 			tx_fail(&t, E_CONFLICT, "pending", "已有待审批的延期申请");
-		tx_exec(&t, NULL, "INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
-				  " VALUES (?,?,?,'pending',?,?)", "iisii", id, (int64_t)jsonx_int(in, "days", 0),
-			jsonx_str(in, "reason"), a->account_id, util_now());
+		tx_exec(&t, NULL,
+			"INSERT INTO extensions (opinion_id, days, reason, status, requested_by, created_at)"
+			" VALUES (?,?,?,'pending',?,?)",
+			"iisii", id, (int64_t)jsonx_int(in, "days", 0), jsonx_str(in, "reason"),
+			a->account_id, util_now());
 		event(&t, id, "extension", state, state, jsonx_str(in, "reason"));
 		notify(&t, 0, db_val(r, 0, O_REGION), "extension", "承办单位申请延期", id);
 		tx_audit(&t, "opinion.extension_request", "opinion", id, NULL, in);
@@ -1563,14 +1677,15 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 	/* The request and its opinion locked: a request is decided once. */
 	if (!tx_lock(&t, "extensions", ext_id, "延期申请") &&
 	    !tx_exec(&t, &x, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", "i", ext_id) &&
-	    !tx_lock(&t, "opinions", (id = db_int(x, 0, 0)), "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
-	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+	    !tx_lock(&t, "opinions", (id = db_int(x, 0, 0)), "意见") &&
+	    !tx_check(&t, load_row(t.c, id, &r, e)) && !tx_check(&t, visible(t.c, a, r, 0, e))) {
 		const char *state = db_val(r, 0, O_STATE);
 		if (strcmp(db_val(x, 0, 2), "pending"))
 			tx_fail(&t, E_CONFLICT, "decided", "该延期申请已经审批");
-		tx_exec(&t, NULL, "UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?"
-				  " AND status = 'pending'", "siii", approve ? "approved" : "refused", a->account_id,
-			util_now(), ext_id);
+		tx_exec(&t, NULL,
+			"UPDATE extensions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?"
+			" AND status = 'pending'",
+			"siii", approve ? "approved" : "refused", a->account_id, util_now(), ext_id);
 		tx_expect_one(&t);
 		if (tx_ok(&t) && approve && db_val(r, 0, O_DEADLINE)) {
 			struct holidays h;
@@ -1581,12 +1696,15 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 					d = cal_today();
 				cal_format(cal_add_workdays(&h.cal, d, (int)db_int(x, 0, 1)), nd);
 				holidays_free(&h);
-				tx_exec(&t, NULL, "UPDATE opinions SET deadline = ? WHERE id = ?", "si", nd, id);
+				tx_exec(&t, NULL, "UPDATE opinions SET deadline = ? WHERE id = ?",
+					"si", nd, id);
 			}
 		}
-		notify(&t, db_int(r, 0, O_HANDLER), NULL, "extension", approve ? "延期申请已同意" : "延期申请未同意", id);
+		notify(&t, db_int(r, 0, O_HANDLER), NULL, "extension",
+		       approve ? "延期申请已同意" : "延期申请未同意", id);
 		event(&t, id, "extension_decision", state, state, approve ? "同意延期" : "不同意延期");
-		tx_audit(&t, approve ? "opinion.extension_approve" : "opinion.extension_refuse", "opinion", id, NULL, in);
+		tx_audit(&t, approve ? "opinion.extension_approve" : "opinion.extension_refuse",
+			 "opinion", id, NULL, in);
 		if (tx_ok(&t))
 			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
@@ -1613,27 +1731,30 @@ static int board_row(void *ctx, int n, const char *const *c)
 	int32_t d;
 	(void)n;
 	if (!h) {
-		h = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "handler_id", (json_int_t)strtoll(c[0], NULL, 10),
-			      "handler_name", c[1] ? c[1] : "", "region_name", c[3] ? c[3] : "", "open", (json_int_t)0,
-			      "warn", (json_int_t)0, "overdue", (json_int_t)0);
+		h = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "handler_id",
+			      (json_int_t)strtoll(c[0], NULL, 10), "handler_name", c[1] ? c[1] : "",
+			      "region_name", c[3] ? c[3] : "", "open", (json_int_t)0, "warn",
+			      (json_int_t)0, "overdue", (json_int_t)0);
 		json_object_set_new(b->byHandler, c[0], h);
 	}
 	json_object_set_new(h, "open", json_integer(json_integer_value(json_object_get(h, "open")) + 1));
 	b->open++;
 	if (c[2] && !cal_parse(c[2], &d)) {
 		if (b->today > d) {
-			json_object_set_new(h, "overdue", json_integer(json_integer_value(json_object_get(h, "overdue")) + 1));
+			json_object_set_new(
+				h, "overdue",
+				json_integer(json_integer_value(json_object_get(h, "overdue")) + 1));
 			b->overdue++;
 		} else if (cal_workdays_between(b->w, b->today, d) <= b->warn) {
-			json_object_set_new(h, "warn", json_integer(json_integer_value(json_object_get(h, "warn")) + 1));
+			json_object_set_new(h, "warn",
+					    json_integer(json_integer_value(json_object_get(h, "warn")) + 1));
 			b->warned++;
 		}
 	}
 	return 0;
 }
 
-int opinion_due_board(struct db *db, const struct actor *a, const char *region, json_t **out,
-		      struct err *e)
+int opinion_due_board(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
@@ -1660,15 +1781,17 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
 	db_ps(&p, pat);
-	if ((rc = db_each(c, "SELECT o.handler_id, h.name, o.deadline, hr.name FROM opinions o"
-			     " JOIN handlers h ON h.id = o.handler_id JOIN regions hr ON hr.code = h.region_code"
-			     " WHERE o.region_path LIKE ? AND o.state IN ('assigned','accepted')", &p, board_row, &b, e)))
+	if ((rc = db_each(c,
+			  "SELECT o.handler_id, h.name, o.deadline, hr.name FROM opinions o"
+			  " JOIN handlers h ON h.id = o.handler_id JOIN regions hr ON hr.code = h.region_code"
+			  " WHERE o.region_path LIKE ? AND o.state IN ('assigned','accepted')",
+			  &p, board_row, &b, e)))
 		goto out;
 	items = json_array();
 	json_object_foreach(b.byHandler, k, v)
 		json_array_append(items, v);
-	*out = json_pack("{s:I, s:I, s:I, s:o}", "open", (json_int_t)b.open, "warn", (json_int_t)b.warned,
-			 "overdue", (json_int_t)b.overdue, "handlers", items);
+	*out = json_pack("{s:I, s:I, s:I, s:o}", "open", (json_int_t)b.open, "warn",
+			 (json_int_t)b.warned, "overdue", (json_int_t)b.overdue, "handlers", items);
 out:
 	json_decref(b.byHandler);
 	holidays_free(&h);
@@ -1677,14 +1800,14 @@ out:
 }
 
 /* Words too common in citizens' reports to tell anything. */
-static const char *const stop_terms[] = {"希望", "问题", "反映", "建议", "我们", "一个", "没有", "解决",
-					 "情况", "群众", "政府", "相关", "部门", "进行", "可以", "存在",
-					 "影响", "及时", "尽快", "要求", "居民", "非常", "已经", "现在",
-					 "时候", "不是", "这个", "目前", NULL};
+static const char *const stop_terms[] = {
+	"希望", "问题", "反映", "建议", "我们", "一个", "没有", "解决", "情况", "群众",
+	"政府", "相关", "部门", "进行", "可以", "存在", "影响", "及时", "尽快", "要求",
+	"居民", "非常", "已经", "现在", "时候", "不是", "这个", "目前", NULL};
 
 /* The frequent terms: two-character tokens of the newest opinions of the period, counted in an
  * open-addressing table keyed by the token's six bytes. */
-#define TERMS_SAMPLE 20000 /* the newest opinions read: a sample is enough for the top terms */
+#define TERMS_SAMPLE 20000     /* the newest opinions read: a sample is enough for the top terms */
 #define TERMS_SLOTS (1u << 18) /* at most 131,072 different terms */
 #define TERMS_TOP 30
 
@@ -1812,8 +1935,9 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	/* Newest first by id (the order of creation), not through an index on the place or the
 	 * date, which would sort the whole period before the first row; PostgreSQL estimates the
 	 * plain conditions and walks the primary key backwards by itself. */
-	snprintf(sql, sizeof(sql), "SELECT o.search_tokens FROM opinions o WHERE %so.region_path LIKE ?"
-				   " AND %so.created_at >= ? AND %so.created_at < ? ORDER BY o.id DESC LIMIT ?",
+	snprintf(sql, sizeof(sql),
+		 "SELECT o.search_tokens FROM opinions o WHERE %so.region_path LIKE ?"
+		 " AND %so.created_at >= ? AND %so.created_at < ? ORDER BY o.id DESC LIMIT ?",
 		 db_noindex(c), db_noindex(c), db_noindex(c));
 	if ((rc = db_each(c, sql, &p, term_row, &t, e)))
 		goto out;
@@ -1828,15 +1952,16 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 			char tok[7];
 			memcpy(tok, &t.slot[i].key, 6);
 			tok[6] = '\0';
-			json_array_append_new(terms, json_pack("{s:s, s:I}", "term", tok, "count", (json_int_t)t.slot[i].count));
+			json_array_append_new(terms, json_pack("{s:s, s:I}", "term", tok, "count",
+							       (json_int_t)t.slot[i].count));
 		}
 	}
 	{
 		char fs[11], ts[11];
 		cal_format(f, fs);
 		cal_format(tt, ts);
-		*out = json_pack("{s:s, s:s, s:O, s:O, s:O, s:o}", "from", fs, "to", ts, "categories", cats, "stations",
-				 stations, "places", places, "terms", terms);
+		*out = json_pack("{s:s, s:s, s:O, s:O, s:O, s:o}", "from", fs, "to", ts, "categories",
+				 cats, "stations", stations, "places", places, "terms", terms);
 	}
 out:
 	json_decref(cats);
@@ -1848,8 +1973,8 @@ out:
 	return rc;
 }
 
-int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
-		  size_t *len, const char **mime, struct err *e)
+int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data, size_t *len,
+		  const char **mime, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
@@ -1892,7 +2017,8 @@ int opinion_categories(struct db *db, json_t **out, struct err *e)
 	struct db_res *r = NULL;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_exec(c, "SELECT id, name FROM opinion_categories WHERE active = 1 ORDER BY sort, id", NULL, &r, e)))
+	if (!(rc = db_exec(c, "SELECT id, name FROM opinion_categories WHERE active = 1 ORDER BY sort, id",
+			   NULL, &r, e)))
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));
 	db_res_free(r);
 	db_release(db, c);
@@ -1977,12 +2103,14 @@ int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 	at = x.created_at;
 	tx_join(&t, c, &demo, e);
 	insert(&t, &x, &id, code, secret);
-	tx_exec(&t, NULL, "UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?, replied_at = ?,"
-			  " rating = ?, rated_at = ?, closed_at = ? WHERE id = ?", "nsssnsnni",
-		(int64_t)jsonx_int(spec, "handler_id", 0), jsonx_str(spec, "assigned_on"), jsonx_str(spec, "deadline"),
-		jsonx_str(spec, "reply"), jsonx_str(spec, "reply") ? at + 5 * 86400 : (int64_t)0, jsonx_str(spec, "rating"),
-		jsonx_str(spec, "rating") ? at + 8 * 86400 : (int64_t)0, !strcmp(x.state, "closed") ? at + 8 * 86400 : (int64_t)0,
-		id);
+	tx_exec(&t, NULL,
+		"UPDATE opinions SET handler_id = ?, assigned_on = ?, deadline = ?, reply = ?, replied_at = ?,"
+		" rating = ?, rated_at = ?, closed_at = ? WHERE id = ?",
+		"nsssnsnni", (int64_t)jsonx_int(spec, "handler_id", 0),
+		jsonx_str(spec, "assigned_on"), jsonx_str(spec, "deadline"),
+		jsonx_str(spec, "reply"), jsonx_str(spec, "reply") ? at + 5 * 86400 : (int64_t)0,
+		jsonx_str(spec, "rating"), jsonx_str(spec, "rating") ? at + 8 * 86400 : (int64_t)0,
+		!strcmp(x.state, "closed") ? at + 8 * 86400 : (int64_t)0, id);
 	event(&t, id, "submit", NULL, x.state, "");
 	return tx_end(&t);
 }

@@ -24,8 +24,7 @@ json_t *opinion_labels(void);
 /* A citizen's submission (no login): {"station_code"|"region_code","category_id"?,"body",
  * "place"?,"name"?,"phone"?,"consent":true,"photos"?:[base64 JPEG/PNG]}.
  * *out: {"tracking_code","secret","state"}. */
-int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e) WUR;
 /* The citizen's view by tracking code with the last four digits of the phone or the secret. */
 int opinion_track(struct db *db, const char *code, const char *phone4, const char *secret,
 		  json_t **out, struct err *e) WUR;
@@ -33,8 +32,7 @@ int opinion_track(struct db *db, const char *code, const char *phone4, const cha
 int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e) WUR;
 
 /* Staff or a deputy register what was raised at a reception, a visit, a call or a letter. */
-int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 
 struct opinion_filter {
 	const char *region, *state, *category, *station, *handler, *due, *q, *from, *to, *channel;
@@ -46,8 +44,7 @@ int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		struct err *e) WUR;
 /* Open opinions that read like this one (MinHash over character bigrams). */
-int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		    struct err *e) WUR;
+int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* A handling unit asks for more time {"days","reason"}; the assigning staff decide. */
 int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, json_t *in,
 			      json_t **out, struct err *e) WUR;
@@ -60,8 +57,8 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
 		const char *to, json_t **out, struct err *e) WUR;
 /* One photo of an opinion (n from 1): *data malloc'd. */
-int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data,
-		  size_t *len, const char **mime, struct err *e) WUR;
+int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data, size_t *len,
+		  const char **mime, struct err *e) WUR;
 int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
 
 /* For the suggestion module, inside the caller's transaction: */

@@ -67,11 +67,13 @@ int opinion_stats_change(struct db_conn *c, const struct opinion_stat_row *old,
 	}
 	/* One statement for all the rows; equal keys (a change to the same period) are summed
 	 * first, as an upsert may touch a row only once. */
-	snprintf(sql, sizeof(sql), "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
-				   " SELECT value ->> 0, CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER),"
-				   " CAST(value ->> 3 AS INTEGER), value ->> 4, SUM(CAST(value ->> 5 AS INTEGER))"
-				   " FROM %s GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (scope, kind, grain, period, key)"
-				   " DO UPDATE SET n = opinion_stats.n + excluded.n", db_json_elements(c));
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO opinion_stats (scope, kind, grain, period, key, n)"
+		 " SELECT value ->> 0, CAST(value ->> 1 AS INTEGER), CAST(value ->> 2 AS INTEGER),"
+		 " CAST(value ->> 3 AS INTEGER), value ->> 4, SUM(CAST(value ->> 5 AS INTEGER))"
+		 " FROM %s GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (scope, kind, grain, period, key)"
+		 " DO UPDATE SET n = opinion_stats.n + excluded.n",
+		 db_json_elements(c));
 	rc = db_execv(c, NULL, e, sql, "s", b.data);
 	buf_release(&b);
 	return rc;
@@ -94,7 +96,8 @@ int opinion_stats_rebuild(struct db_conn *c, struct err *e)
 				 " JOIN regions a ON substr(d.path, 1, length(a.path)) = a.path)"
 				 " SELECT anc.scope, %d, %d, ((o.created_at + %d) / 86400) / %d, %s, COUNT(*)"
 				 " FROM opinions o JOIN anc ON anc.leaf = o.region_path WHERE 1 = 1%s"
-				 " GROUP BY 1, 2, 3, 4, 5", k, grains[g], CAL_TZ_SECONDS, grains[g], key[k], cond[k]);
+				 " GROUP BY 1, 2, 3, 4, 5",
+				 k, grains[g], CAL_TZ_SECONDS, grains[g], key[k], cond[k]);
 			rc = db_exec(c, sql, NULL, NULL, e);
 		}
 	return rc;
@@ -139,9 +142,10 @@ int opinion_stats_read(struct db_conn *c, const char *scope, int kind, int32_t f
 	db_params_init(&p);
 	buf_adds(&inner, "SELECT key, SUM(n) AS n FROM (");
 	for (int i = 0; i < n; i++) {
-		buf_addf(&inner, "%sSELECT key, n FROM opinion_stats WHERE scope = ? AND kind = %d AND grain = %d"
-				 " AND period BETWEEN %d AND %d", i ? " UNION ALL " : "", kind, runs[i][0],
-			 runs[i][1], runs[i][2]);
+		buf_addf(&inner,
+			 "%sSELECT key, n FROM opinion_stats WHERE scope = ? AND kind = %d AND grain = %d"
+			 " AND period BETWEEN %d AND %d",
+			 i ? " UNION ALL " : "", kind, runs[i][0], runs[i][1], runs[i][2]);
 		db_ps(&p, scope);
 	}
 	if (!n)
@@ -149,12 +153,16 @@ int opinion_stats_read(struct db_conn *c, const char *scope, int kind, int32_t f
 	buf_adds(&inner, ") u");
 	buf_adds(&inner, " GROUP BY key HAVING SUM(n) > 0");
 	if (kind == OPINION_STAT_CATEGORY)
-		buf_addf(&sql, "SELECT COALESCE(c.name, '未分类'), SUM(t.n) FROM (%s) t"
-			       " LEFT JOIN opinion_categories c ON CAST(c.id AS TEXT) = t.key"
-			       " GROUP BY c.name ORDER BY 2 DESC, 1", inner.data);
+		buf_addf(&sql,
+			 "SELECT COALESCE(c.name, '未分类'), SUM(t.n) FROM (%s) t"
+			 " LEFT JOIN opinion_categories c ON CAST(c.id AS TEXT) = t.key"
+			 " GROUP BY c.name ORDER BY 2 DESC, 1",
+			 inner.data);
 	else if (kind == OPINION_STAT_STATION)
-		buf_addf(&sql, "SELECT s.name, SUM(t.n) FROM (%s) t JOIN stations s ON CAST(s.id AS TEXT) = t.key"
-			       " GROUP BY s.name ORDER BY 2 DESC, 1", inner.data);
+		buf_addf(&sql,
+			 "SELECT s.name, SUM(t.n) FROM (%s) t JOIN stations s ON CAST(s.id AS TEXT) = t.key"
+			 " GROUP BY s.name ORDER BY 2 DESC, 1",
+			 inner.data);
 	else
 		buf_addf(&sql, "SELECT t.key, t.n FROM (%s) t ORDER BY 2 DESC, 1", inner.data);
 	if (limit > 0)
@@ -167,8 +175,8 @@ int opinion_stats_read(struct db_conn *c, const char *scope, int kind, int32_t f
 		goto out;
 	*out = json_array();
 	for (int i = 0; i < r->nrows; i++)
-		json_array_append_new(*out, json_pack("{s:s, s:I}", "name", db_val(r, i, 0), "count",
-						      (json_int_t)db_int(r, i, 1)));
+		json_array_append_new(*out, json_pack("{s:s, s:I}", "name", db_val(r, i, 0),
+						      "count", (json_int_t)db_int(r, i, 1)));
 out:
 	db_res_free(r);
 	buf_release(&sql);

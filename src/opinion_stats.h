@@ -10,7 +10,11 @@
 
 #include "db.h"
 
-enum opinion_stat_kind { OPINION_STAT_CATEGORY = 1, OPINION_STAT_STATION = 2, OPINION_STAT_PLACE = 3 };
+enum opinion_stat_kind {
+	OPINION_STAT_CATEGORY = 1,
+	OPINION_STAT_STATION = 2,
+	OPINION_STAT_PLACE = 3
+};
 
 /* What one opinion contributes: its region path, creation time, category and station (0 for
  * none) and place ("" for none). */

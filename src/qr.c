@@ -11,10 +11,10 @@
 
 #include "buf.h"
 
-#define QR_MAX_TEXT 1024        /* a URL or a short notice; longer codes scan badly off a wall */
-#define QR_QUIET 4              /* the quiet zone ISO/IEC 18004 asks for, in modules */
-#define QR_MAX_SIDE 4096        /* pixels per side: a poster at 300 dpi, bounded memory */
-#define QR_MAX_OUT (16u << 20)  /* an encoded image; a 4096 px PNG of a QR code is far less */
+#define QR_MAX_TEXT 1024       /* a URL or a short notice; longer codes scan badly off a wall */
+#define QR_QUIET 4             /* the quiet zone ISO/IEC 18004 asks for, in modules */
+#define QR_MAX_SIDE 4096       /* pixels per side: a poster at 300 dpi, bounded memory */
+#define QR_MAX_OUT (16u << 20) /* an encoded image; a 4096 px PNG of a QR code is far less */
 
 /* Encodes text into *qr (owned by the caller, QRcode_free) after checking text and scale. */
 static int encode(const char *text, int scale, QRcode **qr, struct err *e)
@@ -30,8 +30,7 @@ static int encode(const char *text, int scale, QRcode **qr, struct err *e)
 	if (!util_utf8_valid(text, len))
 		return err_set(e, E_INVALID, "bad_encoding", "二维码内容不是有效的 UTF-8 文本");
 	if (scale < 1 || scale > QR_MAX_SIDE)
-		return err_set(e, E_INVALID, "qr_scale", "二维码每个模块的像素数应在1到%d之间",
-			       QR_MAX_SIDE);
+		return err_set(e, E_INVALID, "qr_scale", "二维码每个模块的像素数应在1到%d之间", QR_MAX_SIDE);
 	*qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!*qr)
 		return err_set(e, E_INVALID, "qr_too_long", "内容过长，无法生成二维码");
@@ -39,8 +38,8 @@ static int encode(const char *text, int scale, QRcode **qr, struct err *e)
 	if (side > QR_MAX_SIDE) {
 		QRcode_free(*qr);
 		*qr = NULL;
-		return err_set(e, E_INVALID, "qr_scale", "二维码图片过大（%ld像素），请减小每个模块的像素数",
-			       side);
+		return err_set(e, E_INVALID, "qr_scale",
+			       "二维码图片过大（%ld像素），请减小每个模块的像素数", side);
 	}
 	return 0;
 }

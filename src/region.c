@@ -11,7 +11,8 @@
 #include "rows.h"
 #include "tx.h"
 
-static const char *const levels[] = {"city", "county", "district", "township", "street", "devzone", NULL};
+static const char *const levels[] = {"city",   "county",  "district", "township",
+				     "street", "devzone", NULL};
 
 static int level_is_grassroots(const char *l)
 {
@@ -57,9 +58,8 @@ int region_check_code(const char *code, const char *level, const char *parent_co
 	size_t sig;
 
 	if (!all_digits(code, want))
-		return err_field(e, E_INVALID, "bad_code", "code",
-				 "%s的区划代码应为%zu位数字", level_is_grassroots(level) ? "乡镇、街道" : "县级及以上区划",
-				 want);
+		return err_field(e, E_INVALID, "bad_code", "code", "%s的区划代码应为%zu位数字",
+				 level_is_grassroots(level) ? "乡镇、街道" : "县级及以上区划", want);
 	if (!parent_code)
 		return 0;
 	if (!level_fits(parent_level, level))
@@ -69,8 +69,8 @@ int region_check_code(const char *code, const char *level, const char *parent_co
 	if (!strcmp(parent_level, "city"))
 		sig = 4;
 	if (strncmp(code, parent_code, sig) != 0 || !strcmp(code, parent_code))
-		return err_field(e, E_INVALID, "bad_code", "code", "区划代码应以上级区划代码“%.*s”开头",
-				 (int)sig, parent_code);
+		return err_field(e, E_INVALID, "bad_code", "code",
+				 "区划代码应以上级区划代码“%.*s”开头", (int)sig, parent_code);
 	if (want == 9 && !strcmp(code + 6, "000"))
 		return err_field(e, E_INVALID, "bad_code", "code", "乡镇、街道代码后三位不能为000");
 	return 0;
@@ -136,10 +136,10 @@ int region_scope_field(struct db_conn *c, const struct actor *a, const char *cod
 static const struct col region_cols[] = {
 	{"code", COL_STR}, {"name", COL_STR}, {"level", COL_STR}, {"parent_code", COL_STR}, {NULL, 0}};
 static const struct col unit_cols[] = {
-	{"id", COL_INT}, {"region_code", COL_STR}, {"name", COL_STR}, {"kind", COL_STR},
-	{"address", COL_STR}, {"phone", COL_STR}, {NULL, 0}};
+	{"id", COL_INT},      {"region_code", COL_STR}, {"name", COL_STR}, {"kind", COL_STR},
+	{"address", COL_STR}, {"phone", COL_STR},       {NULL, 0}};
 
-#define REGION_SELECT                                                                   \
+#define REGION_SELECT                                                                         \
 	"SELECT r.code, r.name, r.level, r.parent_code, u.id, u.region_code, u.name, u.kind," \
 	" u.address, u.phone FROM regions r LEFT JOIN units u ON u.region_code = r.code"
 
@@ -235,8 +235,7 @@ static int load_region(struct db_conn *c, const char *code, json_t **out, struct
 	return 0;
 }
 
-int region_get(struct db *db, const struct actor *a, const char *code, char **out,
-	       struct err *e)
+int region_get(struct db *db, const struct actor *a, const char *code, char **out, struct err *e)
 {
 	struct cache *cache = db_cache(db, CACHE_REGIONS);
 	struct db_conn *c;
@@ -310,7 +309,8 @@ int region_insert(struct db_conn *c, const char *code, const char *parent, const
 			return rc;
 		if (r->nrows == 0) {
 			db_res_free(r);
-			return err_field(e, E_INVALID, "bad_parent", "parent_code", "上级区划“%s”不存在", parent);
+			return err_field(e, E_INVALID, "bad_parent", "parent_code",
+					 "上级区划“%s”不存在", parent);
 		}
 		snprintf(path, sizeof(path), "%s%s/", db_val(r, 0, 0), code);
 		db_res_free(r);
@@ -325,8 +325,10 @@ int region_insert(struct db_conn *c, const char *code, const char *parent, const
 	db_ps(&p, path);
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)"
-			" VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+	rc = db_exec(c,
+		     "INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)"
+		     " VALUES (?,?,?,?,?,?,?)",
+		     &p, NULL, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		rc = err_field(e, E_CONFLICT, "duplicate", "code", "区划代码“%s”已存在", code);
 	return rc;
@@ -344,8 +346,10 @@ int region_insert_unit(struct db_conn *c, const char *code, const char *name, co
 	db_ps(&p, phone ? phone : "");
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	return db_exec(c, "INSERT INTO units (region_code, name, kind, address, phone, created_at, updated_at)"
-			  " VALUES (?,?,?,?,?,?,?)", &p, NULL, e);
+	return db_exec(c,
+		       "INSERT INTO units (region_code, name, kind, address, phone, created_at, updated_at)"
+		       " VALUES (?,?,?,?,?,?,?)",
+		       &p, NULL, e);
 }
 
 /* Locks the region's row until the transaction ends (regions are keyed by their code). A region
@@ -357,8 +361,7 @@ static int lock_region(struct tx *t, const char *code)
 	return tx_exec(t, NULL, sql, "s", code);
 }
 
-int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		  struct err *e)
+int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"code", JF_STR, 1, 1, 32, "区划代码"}, /* the form is checked by region_check_code */
@@ -381,7 +384,8 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	level = jsonx_str(in, "level");
 	parent = jsonx_str(in, "parent_code");
 	if (!util_one_of(level, levels))
-		return err_field(e, E_INVALID, "bad_level", "level", "层级应为 city、county、district、township、street 或 devzone");
+		return err_field(e, E_INVALID, "bad_level", "level",
+				 "层级应为 city、county、district、township、street 或 devzone");
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t))
 		goto out;
@@ -403,11 +407,11 @@ out:
 	return rc;
 }
 
-int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in,
-		  json_t **out, struct err *e)
+int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in, json_t **out,
+		  struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "区划名称"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	int rc;
@@ -453,11 +457,13 @@ int region_delete(struct db *db, const struct actor *a, const char *code, struct
 	tx_begin(&t, db, a, e);
 	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
 	    tx_check(&t, load_region(t.c, code, &before, e)) ||
-	    (!strcmp(code, a->region_code) && tx_fail(&t, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划")))
+	    (!strcmp(code, a->region_code) &&
+	     tx_fail(&t, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划")))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(uses); i++) {
 		if (tx_exec(&t, &r, uses[i][0], "s", code) ||
-		    (db_int(r, 0, 0) > 0 && tx_fail(&t, E_CONFLICT, "in_use", "该区划下还有%s，不能删除", uses[i][1])))
+		    (db_int(r, 0, 0) > 0 &&
+		     tx_fail(&t, E_CONFLICT, "in_use", "该区划下还有%s，不能删除", uses[i][1])))
 			goto out;
 		db_res_free(r);
 		r = NULL;
@@ -501,13 +507,18 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	    tx_check(&t, load_region(t.c, code, &before, e)))
 		goto out;
 	want = unit_kind_for(jsonx_str(before, "level"));
-	if ((strcmp(kind, want) && tx_fail_field(&t, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s", want)) ||
-	    tx_exec(&t, NULL, "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"
-			      " WHERE region_code = ?", "ssssis", name, kind, address, phone, util_now(), code) ||
-	    (db_changes(t.c) == 0 && tx_check(&t, region_insert_unit(t.c, code, name, kind, address, phone, e))) ||
+	if ((strcmp(kind, want) &&
+	     tx_fail_field(&t, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s", want)) ||
+	    tx_exec(&t, NULL,
+		    "UPDATE units SET name = ?, kind = ?, address = ?, phone = ?, updated_at = ?"
+		    " WHERE region_code = ?",
+		    "ssssis", name, kind, address, phone, util_now(), code) ||
+	    (db_changes(t.c) == 0 &&
+	     tx_check(&t, region_insert_unit(t.c, code, name, kind, address, phone, e))) ||
 	    tx_check(&t, load_region(t.c, code, &after, e)))
 		goto out;
-	tx_audit_s(&t, "unit.save", "unit", code, json_object_get(before, "unit"), json_object_get(after, "unit"));
+	tx_audit_s(&t, "unit.save", "unit", code, json_object_get(before, "unit"),
+		   json_object_get(after, "unit"));
 out:
 	if (!(rc = tx_end(&t))) {
 		changed(db);

@@ -32,13 +32,11 @@ const char *region_like_pattern(const char *path, char *pat, size_t n);
 int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 /* One region with its unit and direct children, as the JSON text {"region":{...}} (malloc'd,
  * owned by the caller). Served from the region cache when it can be. */
-int region_get(struct db *db, const struct actor *a, const char *code, char **out,
-	       struct err *e) WUR;
+int region_get(struct db *db, const struct actor *a, const char *code, char **out, struct err *e) WUR;
 /* Creates a region from {"code","name","level","parent_code"} (validated here). */
-int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
+int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
+int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in, json_t **out,
 		  struct err *e) WUR;
-int region_rename(struct db *db, const struct actor *a, const char *code, json_t *in,
-		  json_t **out, struct err *e) WUR;
 /* Deletes a leaf region that nothing refers to; E_CONFLICT "in_use" otherwise. */
 int region_delete(struct db *db, const struct actor *a, const char *code, struct err *e) WUR;
 /* Creates or updates the region's congress unit from {"name","kind","address","phone"}. */

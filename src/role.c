@@ -11,11 +11,11 @@ struct role {
 /* The three administrators are separated (等保 三员分立): the system administrator shapes the
  * region tree but manages no accounts, the security administrator manages accounts but no
  * business data, and only the auditor reads the audit trail. */
-#define STAFF                                                                             \
-	(PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE | PERM_DEPUTY_READ |       \
-	 PERM_DEPUTY_WRITE | PERM_DEPUTY_PERSONAL | PERM_STATION_WRITE | PERM_OPINION_READ |      \
-	 PERM_OPINION_INTAKE | PERM_OPINION_MANAGE | PERM_SUGGESTION_READ | PERM_SUGGESTION_MANAGE | \
-	 PERM_MEETING_READ | PERM_MEETING_RUN)
+#define STAFF                                                                                \
+	(PERM_REGION_READ | PERM_HANDLER_READ | PERM_HANDLER_WRITE | PERM_DEPUTY_READ |      \
+	 PERM_DEPUTY_WRITE | PERM_DEPUTY_PERSONAL | PERM_STATION_WRITE | PERM_OPINION_READ | \
+	 PERM_OPINION_INTAKE | PERM_OPINION_MANAGE | PERM_SUGGESTION_READ |                  \
+	 PERM_SUGGESTION_MANAGE | PERM_MEETING_READ | PERM_MEETING_RUN)
 
 static const struct role roles[] = {
 	{"sysadmin", "系统管理员", PERM_REGION_READ | PERM_REGION_WRITE | PERM_HANDLER_READ | PERM_HANDLER_WRITE},
@@ -24,14 +24,16 @@ static const struct role roles[] = {
 	{"city_staff", "市人大工作人员", STAFF},
 	{"county_staff", "县(区)人大工作人员", STAFF},
 	{"unit_staff", "基层人大工作人员", STAFF},
-	{"station_staff", "联络站工作人员", PERM_REGION_READ | PERM_DEPUTY_READ | PERM_STATION_WRITE |
-						 PERM_OPINION_READ | PERM_OPINION_INTAKE | PERM_MEETING_READ},
+	{"station_staff", "联络站工作人员",
+	 PERM_REGION_READ | PERM_DEPUTY_READ | PERM_STATION_WRITE | PERM_OPINION_READ |
+		 PERM_OPINION_INTAKE | PERM_MEETING_READ},
 	{"deputy", "人大代表", PERM_REGION_READ | PERM_OPINION_INTAKE},
 	{"handler", "承办单位", PERM_REGION_READ},
 };
 
-const char *const role_names[] = {"sysadmin", "secadmin", "auditor", "city_staff", "county_staff",
-				  "unit_staff", "station_staff", "deputy", "handler", NULL};
+const char *const role_names[] = {"sysadmin",     "secadmin",   "auditor",       "city_staff",
+				  "county_staff", "unit_staff", "station_staff", "deputy",
+				  "handler",      NULL};
 
 static const struct role *find(const char *name)
 {

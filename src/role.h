@@ -7,22 +7,22 @@
 
 enum perm {
 	PERM_REGION_READ = 1 << 0,
-	PERM_REGION_WRITE = 1 << 1,  /* regions and congress units */
+	PERM_REGION_WRITE = 1 << 1, /* regions and congress units */
 	PERM_HANDLER_READ = 1 << 2,
 	PERM_HANDLER_WRITE = 1 << 3,
 	PERM_ACCOUNT_ADMIN = 1 << 4, /* accounts and API tokens */
 	PERM_AUDIT_READ = 1 << 5,
-	PERM_DEPUTY_READ = 1 << 6,     /* the registry within scope */
+	PERM_DEPUTY_READ = 1 << 6, /* the registry within scope */
 	PERM_DEPUTY_WRITE = 1 << 7,
-	PERM_DEPUTY_PERSONAL = 1 << 8, /* deputies' phone numbers unmasked */
-	PERM_STATION_WRITE = 1 << 9,   /* stations, schedules, duty rosters */
-	PERM_OPINION_READ = 1 << 10,   /* citizens' opinions within scope */
-	PERM_OPINION_INTAKE = 1 << 11, /* register what was raised, answer on the spot */
-	PERM_OPINION_MANAGE = 1 << 12, /* classify, assign, merge, close, decide extensions */
+	PERM_DEPUTY_PERSONAL = 1 << 8,    /* deputies' phone numbers unmasked */
+	PERM_STATION_WRITE = 1 << 9,      /* stations, schedules, duty rosters */
+	PERM_OPINION_READ = 1 << 10,      /* citizens' opinions within scope */
+	PERM_OPINION_INTAKE = 1 << 11,    /* register what was raised, answer on the spot */
+	PERM_OPINION_MANAGE = 1 << 12,    /* classify, assign, merge, close, decide extensions */
 	PERM_SUGGESTION_READ = 1 << 13,   /* deputies' suggestions and motions within scope */
 	PERM_SUGGESTION_MANAGE = 1 << 14, /* intake, assignment, key supervision, motions' agenda */
 	PERM_MEETING_READ = 1 << 15,      /* meetings of regions in scope */
-	PERM_MEETING_RUN = 1 << 16,       /* create and run meetings, check members in, enter tallies */
+	PERM_MEETING_RUN = 1 << 16, /* create and run meetings, check members in, enter tallies */
 };
 
 /* 1 if name is a known role. */

@@ -10,14 +10,20 @@ json_t *rows_object(const struct db_res *r, int row, const struct col *spec)
 			j = json_null();
 		} else {
 			switch (spec[i].type) {
-			case COL_INT: j = json_integer(db_int(r, row, i)); break;
-			case COL_BOOL: j = json_boolean(db_int(r, row, i) != 0); break;
+			case COL_INT:
+				j = json_integer(db_int(r, row, i));
+				break;
+			case COL_BOOL:
+				j = json_boolean(db_int(r, row, i) != 0);
+				break;
 			case COL_JSON:
 				j = json_loads(v, 0, NULL);
 				if (!j)
 					j = json_null();
 				break;
-			default: j = json_string(v); break;
+			default:
+				j = json_string(v);
+				break;
 			}
 		}
 		json_object_set_new(o, spec[i].name, j);
@@ -53,8 +59,8 @@ char *rows_like(const char *text)
 	return buf_detach(&b, NULL);
 }
 
-int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond, const char *field,
-		   const char *label, struct err *e)
+int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond,
+		   const char *field, const char *label, struct err *e)
 {
 	int64_t v;
 	if (!value || !*value)
@@ -66,8 +72,8 @@ int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const 
 	return 0;
 }
 
-int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from, const char *to,
-		     struct err *e)
+int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from,
+		     const char *to, struct err *e)
 {
 	int32_t d;
 	if (from && *from) {
@@ -110,8 +116,8 @@ int rows_order(const char *sort, const char *const *allowed, const char *dflt, c
 /* The page itself: "<select><where> ORDER BY <order> LIMIT ? OFFSET ?" built in sql (reset
  * first), the paging values appended to p. */
 static int page_of(struct db_conn *c, struct buf *sql, const char *select, const char *where,
-		   struct db_params *p, const char *order, const struct listq *q, struct db_res **page,
-		   struct err *e)
+		   struct db_params *p, const char *order, const struct listq *q,
+		   struct db_res **page, struct err *e)
 {
 	buf_reset(sql);
 	buf_addf(sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", select, where, order);
@@ -142,10 +148,9 @@ out:
 	return rc;
 }
 
-int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_params *cp,
-		     const char *select, const char *where, struct db_params *p, const char *order,
-		     const struct listq *q, int64_t cap, int64_t *total, int *capped,
-		     struct db_res **page, struct err *e)
+int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_params *cp, const char *select,
+		     const char *where, struct db_params *p, const char *order, const struct listq *q,
+		     int64_t cap, int64_t *total, int *capped, struct db_res **page, struct err *e)
 {
 	struct buf sql = BUF_INIT_CAP(16 * 1024);
 	struct db_res *r = NULL;

@@ -51,13 +51,13 @@ char *rows_like(const char *text);
 /* A list filter on an id: when value is given (not NULL or ""), appends cond (one ?, as
  * " AND o.station_id = ?") to w and the id to p. E_INVALID "bad_param" "<label>无效" on field
  * when value is not a whole number. */
-int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond, const char *field,
-		   const char *label, struct err *e) WUR;
+int rows_filter_id(struct buf *w, struct db_params *p, const char *value, const char *cond,
+		   const char *field, const char *label, struct err *e) WUR;
 /* A list filter on the days from and to ("YYYY-MM-DD", each optional, both included) of col, a
  * Unix time: appends " AND <col> >= ?" and " AND <col> < ?" with the days' bounds to w and p.
  * E_INVALID "bad_param" on "from" or "to" for a date that does not parse. */
-int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from, const char *to,
-		     struct err *e) WUR;
+int rows_filter_days(struct buf *w, struct db_params *p, const char *col, const char *from,
+		     const char *to, struct err *e) WUR;
 /* The ORDER BY clause for sort among `allowed` ("name", "created_at", ..., NULL-ended),
  * or dflt when sort is absent. E_INVALID for a sort key that is not allowed. */
 int rows_order(const char *sort, const char *const *allowed, const char *dflt, char *out,

@@ -5,7 +5,8 @@
 #include "calendar.h"
 #include "util.h"
 
-static const char *const kinds[] = {"monthly_day", "monthly_weekday", "weekly", "once", "cancel", NULL};
+static const char *const kinds[] = {"monthly_day", "monthly_weekday", "weekly",
+				    "once",        "cancel",          NULL};
 
 int schedule_kind(const char *name)
 {

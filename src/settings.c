@@ -49,8 +49,7 @@ static const struct setting_def *def_of(const char *key)
 	return NULL;
 }
 
-int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value,
-		 struct err *e)
+int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value, struct err *e)
 {
 	const struct setting_def *d = def_of(key);
 	struct db_params p;
@@ -64,8 +63,9 @@ int settings_int(struct db_conn *c, const char *region_path, const char *key, in
 	db_ps(&p, key);
 	db_ps(&p, region_path);
 	/* The deepest region on the path that sets it wins. */
-	if ((rc = db_exec(c, "SELECT s.value FROM settings s JOIN regions r ON r.code = s.region_code"
-			     " WHERE s.key = ? AND ? LIKE r.path || '%' ORDER BY LENGTH(r.path) DESC LIMIT 1",
+	if ((rc = db_exec(c,
+			  "SELECT s.value FROM settings s JOIN regions r ON r.code = s.region_code"
+			  " WHERE s.key = ? AND ? LIKE r.path || '%' ORDER BY LENGTH(r.path) DESC LIMIT 1",
 			  &p, &r, e)))
 		return rc;
 	if (r->nrows) {
@@ -77,8 +77,7 @@ int settings_int(struct db_conn *c, const char *region_path, const char *key, in
 	return 0;
 }
 
-int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out,
-		  struct err *e)
+int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
 	char path[160];
@@ -92,11 +91,12 @@ int settings_list(struct db *db, const struct actor *a, const char *region, json
 		int v;
 		if ((rc = settings_int(c, path, d->key, &v, e)))
 			goto out;
-		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "key", d->key, "label",
-						       d->label, "value", v, "default", d->dflt, "min", d->min,
-						       "max", d->max));
+		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "key", d->key,
+						       "label", d->label, "value", v, "default",
+						       d->dflt, "min", d->min, "max", d->max));
 	}
-	*out = json_pack("{s:s, s:O}", "region_code", region && *region ? region : a->region_code, "items", items);
+	*out = json_pack("{s:s, s:O}", "region_code", region && *region ? region : a->region_code,
+			 "items", items);
 	rc = 0;
 out:
 	json_decref(items);
@@ -104,8 +104,8 @@ out:
 	return rc;
 }
 
-int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in,
-		 json_t **out, struct err *e)
+int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in, json_t **out,
+		 struct err *e)
 {
 	struct tx t;
 	const char *k;
@@ -114,13 +114,15 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 
 	*out = NULL;
 	if (strcmp(a->role, "sysadmin") && strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
-		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员和市、县人大工作人员可以修改办理时限设置");
+		return err_set(e, E_FORBIDDEN, "forbidden",
+			       "只有系统管理员和市、县人大工作人员可以修改办理时限设置");
 	json_object_foreach(in, k, v) {
 		const struct setting_def *d = def_of(k);
 		if (!d)
 			return err_field(e, E_INVALID, "unknown_field", k, "未知的设置项 %s", k);
 		if (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)
-			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数", d->label, d->min, d->max);
+			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数",
+					 d->label, d->min, d->max);
 	}
 	tx_begin(&t, db, a, e);
 	if (tx_ok(&t))
@@ -128,9 +130,11 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 	json_object_foreach(in, k, v) {
 		char val[24];
 		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
-		tx_exec(&t, NULL, "INSERT INTO settings (region_code, key, value, updated_at) VALUES (?,?,?,?)"
-				  " ON CONFLICT (region_code, key) DO UPDATE SET value = excluded.value,"
-				  " updated_at = excluded.updated_at", "sssi", region, k, val, util_now());
+		tx_exec(&t, NULL,
+			"INSERT INTO settings (region_code, key, value, updated_at) VALUES (?,?,?,?)"
+			" ON CONFLICT (region_code, key) DO UPDATE SET value = excluded.value,"
+			" updated_at = excluded.updated_at",
+			"sssi", region, k, val, util_now());
 	}
 	tx_audit_s(&t, "settings.update", "region", region, NULL, in);
 	if ((rc = tx_end(&t)))
@@ -189,7 +193,8 @@ int holidays_list(struct db *db, const char *year, json_t **out, struct err *e)
 	snprintf(pat, sizeof(pat), "%.4s%%", year && *year ? year : "");
 	db_ps(&p, pat);
 	c = db_acquire(db);
-	if (!(rc = db_exec(c, "SELECT day, kind, name FROM holidays WHERE day LIKE ? ORDER BY day", &p, &r, e)))
+	if (!(rc = db_exec(c, "SELECT day, kind, name FROM holidays WHERE day LIKE ? ORDER BY day",
+			   &p, &r, e)))
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));
 	db_res_free(r);
 	db_release(db, c);
@@ -198,11 +203,10 @@ int holidays_list(struct db *db, const char *year, json_t **out, struct err *e)
 
 int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"day", JF_STR, 1, 1, 10, "日期"},
-		{"kind", JF_STR, 1, 1, 10, "类型"},
-		{"name", JF_STR, 0, 0, 32, "名称"},
-		{NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"day", JF_STR, 1, 1, 10, "日期"},
+					     {"kind", JF_STR, 1, 1, 10, "类型"},
+					     {"name", JF_STR, 0, 0, 32, "名称"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	const char *kind, *day;
 	int32_t d;
@@ -218,12 +222,13 @@ int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		return err_field(e, E_INVALID, "bad_date", "day", "日期无效（YYYY-MM-DD）");
 	kind = jsonx_str(in, "kind");
 	if (strcmp(kind, "holiday") && strcmp(kind, "workday") && strcmp(kind, "none"))
-		return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 holiday（放假）、workday（调休上班）或 none（恢复常规）");
+		return err_field(e, E_INVALID, "bad_kind", "kind",
+				 "类型应为 holiday（放假）、workday（调休上班）或 none（恢复常规）");
 	tx_begin(&t, db, a, e);
 	tx_exec(&t, NULL, "DELETE FROM holidays WHERE day = ?", "s", day);
 	if (strcmp(kind, "none"))
-		tx_exec(&t, NULL, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", "sss", day, kind,
-			jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
+		tx_exec(&t, NULL, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", "sss",
+			day, kind, jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
 	tx_audit_s(&t, "holiday.put", "holiday", day, NULL, in);
 	if (!(rc = tx_end(&t)))
 		*out = json_pack("{s:O}", "holiday", in);

@@ -19,14 +19,12 @@ struct setting_def {
 extern const struct setting_def settings_defs[];
 
 /* The value for a region (its own, else its nearest ancestor's, else the default). */
-int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value,
-		 struct err *e) WUR;
+int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value, struct err *e) WUR;
 /* GET: every setting as it applies to region, with where it comes from. */
-int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out,
-		  struct err *e) WUR;
+int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e) WUR;
 /* PUT {"key": value, ...} for a region in scope (city_staff, county_staff, sysadmin). */
-int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in,
-		 json_t **out, struct err *e) WUR;
+int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in, json_t **out,
+		 struct err *e) WUR;
 
 /* The holiday calendar, loaded into memory owned by the caller (holidays_free). */
 struct holidays {

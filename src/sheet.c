@@ -20,18 +20,19 @@
 
 #include "buf.h"
 
-#define SHEET_MAX_COLS 64             /* no roster the offices keep is wider */
-#define SHEET_MAX_CELL 4096           /* bytes in one cell: a long remark, not a document */
-#define SHEET_MAX_PART (64u << 20)    /* a worksheet or shared-string part, uncompressed */
-#define SHEET_MAX_META (16u << 20)    /* workbook.xml, its rels, styles.xml: small in practice */
-#define SHEET_MAX_TEXT (64u << 20)    /* all cell text kept: one shared string repeated in
+#define SHEET_MAX_COLS 64          /* no roster the offices keep is wider */
+#define SHEET_MAX_CELL 4096        /* bytes in one cell: a long remark, not a document */
+#define SHEET_MAX_PART (64u << 20) /* a worksheet or shared-string part, uncompressed */
+#define SHEET_MAX_META (16u << 20) /* workbook.xml, its rels, styles.xml: small in practice */
+#define SHEET_MAX_TEXT \
+	(64u << 20)                  /* all cell text kept: one shared string repeated in
 				       * every cell must not multiply into gigabytes */
-#define SHEET_MAX_SHARED (1u << 22)   /* shared strings; Excel's own row limit is 2^20 */
-#define SHEET_MAX_XF 65536            /* cell styles; Excel allows about 64000 */
-#define SHEET_MAX_NUMFMT 4096         /* custom number formats */
-#define SHEET_MAX_DEPTH 64            /* XML nesting; OOXML sheets need about 8 */
-#define SHEET_MAX_OUT (256u << 20)    /* a written file */
-#define SHEET_ROW_SAT 1000000000000u  /* row and column numbers saturate here while parsing */
+#define SHEET_MAX_SHARED (1u << 22)  /* shared strings; Excel's own row limit is 2^20 */
+#define SHEET_MAX_XF 65536           /* cell styles; Excel allows about 64000 */
+#define SHEET_MAX_NUMFMT 4096        /* custom number formats */
+#define SHEET_MAX_DEPTH 64           /* XML nesting; OOXML sheets need about 8 */
+#define SHEET_MAX_OUT (256u << 20)   /* a written file */
+#define SHEET_ROW_SAT 1000000000000u /* row and column numbers saturate here while parsing */
 
 static const char msg_not_sheet[] = "文件不是有效的 Excel (.xlsx) 或 CSV 文件";
 static const char msg_not_utf8[] = "CSV 文件须为 UTF-8 编码（可在 Excel 中另存为“CSV UTF-8”）";
@@ -107,9 +108,9 @@ static void col_name(size_t col, char *out)
 struct rowacc {
 	struct sheet *s;
 	size_t max_rows;
-	size_t total;                 /* bytes of cell text kept so far */
-	char *slot[SHEET_MAX_COLS];   /* owned; NULL for an empty cell */
-	size_t n;                     /* 1 + the highest filled column */
+	size_t total;               /* bytes of cell text kept so far */
+	char *slot[SHEET_MAX_COLS]; /* owned; NULL for an empty cell */
+	size_t n;                   /* 1 + the highest filled column */
 };
 
 static void row_clear(struct rowacc *ra)
@@ -123,8 +124,7 @@ static void row_clear(struct rowacc *ra)
 
 /* Records the text of a cell (row 1-based, col 0-based). Empty text is no cell at all, so a
  * blank cell far to the right or far below costs nothing and is never refused. */
-static int row_set(struct rowacc *ra, size_t row, size_t col, const char *text, size_t len,
-		   struct err *e)
+static int row_set(struct rowacc *ra, size_t row, size_t col, const char *text, size_t len, struct err *e)
 {
 	char cname[8];
 
@@ -138,8 +138,8 @@ static int row_set(struct rowacc *ra, size_t row, size_t col, const char *text, 
 	if (len == 0)
 		return 0;
 	if (row > ra->max_rows)
-		return err_set(e, E_TOOLARGE, "too_many_rows", "第%zu行超过了允许的最大行数（%zu行）",
-			       row, ra->max_rows);
+		return err_set(e, E_TOOLARGE, "too_many_rows",
+			       "第%zu行超过了允许的最大行数（%zu行）", row, ra->max_rows);
 	if (col >= SHEET_MAX_COLS)
 		return err_set(e, E_TOOLARGE, "too_many_columns",
 			       "第%zu行超过了允许的最大列数（%d列）", row, SHEET_MAX_COLS);
@@ -168,8 +168,7 @@ static int row_end(struct rowacc *ra, size_t row, struct err *e)
 		return 0;
 	if (row <= ra->s->nrows) {
 		row_clear(ra);
-		return err_set(e, E_INVALID, "bad_file", "文件格式有误：第%zu行出现了两次或顺序颠倒",
-			       row);
+		return err_set(e, E_INVALID, "bad_file", "文件格式有误：第%zu行出现了两次或顺序颠倒", row);
 	}
 	while (ra->s->nrows + 1 < row)
 		push_row(ra->s, NULL, 0);
@@ -309,8 +308,7 @@ int sheet_detect(const char *data, size_t len, enum sheet_format *fmt, struct er
 /* RFC 4180 with Excel's leniency: LF, CRLF or CR line ends; text after a closing quote is
  * kept. Errors name the row as Excel would number it (one record is one row), except for
  * encoding, which names the line of the file. */
-static int csv_read(const char *data, size_t len, size_t max_rows, struct sheet *s,
-		    struct err *e)
+static int csv_read(const char *data, size_t len, size_t max_rows, struct sheet *s, struct err *e)
 {
 	const char *p = data;
 	size_t n = len, i = 0, row = 1, col = 0, bad;
@@ -369,11 +367,9 @@ static int csv_read(const char *data, size_t len, size_t max_rows, struct sheet 
 			col_name(col < SHEET_MAX_COLS ? col : SHEET_MAX_COLS, cname);
 			rc = col < SHEET_MAX_COLS
 				     ? err_set(e, E_TOOLARGE, "cell_too_long",
-					       "第%zu行%s列的内容超过了%d字节", row, cname,
-					       SHEET_MAX_CELL)
+					       "第%zu行%s列的内容超过了%d字节", row, cname, SHEET_MAX_CELL)
 				     : err_set(e, E_TOOLARGE, "too_many_columns",
-					       "第%zu行超过了允许的最大列数（%d列）", row,
-					       SHEET_MAX_COLS);
+					       "第%zu行超过了允许的最大列数（%d列）", row, SHEET_MAX_COLS);
 			goto out;
 		}
 		text = cell.data;
@@ -494,10 +490,17 @@ static long ZCALLBACK mem_seek(voidpf opaque, voidpf stream, ZPOS64_T off, int o
 	ZPOS64_T base;
 	(void)opaque;
 	switch (origin) {
-	case ZLIB_FILEFUNC_SEEK_SET: base = 0; break;
-	case ZLIB_FILEFUNC_SEEK_CUR: base = m->pos; break;
-	case ZLIB_FILEFUNC_SEEK_END: base = m->len; break;
-	default: return -1;
+	case ZLIB_FILEFUNC_SEEK_SET:
+		base = 0;
+		break;
+	case ZLIB_FILEFUNC_SEEK_CUR:
+		base = m->pos;
+		break;
+	case ZLIB_FILEFUNC_SEEK_END:
+		base = m->len;
+		break;
+	default:
+		return -1;
 	}
 	if (off > m->len || base + off > m->len)
 		return -1;
@@ -539,8 +542,7 @@ static int zip_read(unzFile uf, const char *name, size_t cap, struct buf *out, s
 		return err_set(e, E_TOOLARGE, "file_too_large",
 			       "Excel 文件中的 %s 解压后超过了%zu MB，无法导入", name, cap >> 20);
 	if (fi.compression_method != 0 && fi.compression_method != Z_DEFLATED)
-		return err_set(e, E_INVALID, "bad_file", "Excel 文件使用了不支持的压缩方式（%s）",
-			       name);
+		return err_set(e, E_INVALID, "bad_file", "Excel 文件使用了不支持的压缩方式（%s）", name);
 	if (unzOpenCurrentFile(uf) != UNZ_OK)
 		return err_set(e, E_INVALID, "bad_file", "Excel 文件已损坏（%s）", name);
 	while ((n = unzReadCurrentFile(uf, chunk, sizeof(chunk))) > 0) {
@@ -687,12 +689,36 @@ enum { K_DATE = 1, K_TIME = 2, K_SECS = 4 };
 static unsigned builtin_kind(size_t id)
 {
 	switch (id) {
-	case 14: case 15: case 16: case 17: case 27: case 28: case 29: case 30: case 31:
-	case 36: case 50: case 51: case 52: case 53: case 54: case 57: case 58:
+	case 14:
+	case 15:
+	case 16:
+	case 17:
+	case 27:
+	case 28:
+	case 29:
+	case 30:
+	case 31:
+	case 36:
+	case 50:
+	case 51:
+	case 52:
+	case 53:
+	case 54:
+	case 57:
+	case 58:
 		return K_DATE;
-	case 18: case 20: case 32: case 34: case 55:
+	case 18:
+	case 20:
+	case 32:
+	case 34:
+	case 55:
 		return K_TIME;
-	case 19: case 21: case 33: case 35: case 45: case 56:
+	case 19:
+	case 21:
+	case 33:
+	case 35:
+	case 45:
+	case 56:
 		return K_TIME | K_SECS;
 	case 22:
 		return K_DATE | K_TIME;
@@ -717,7 +743,9 @@ static unsigned code_kind(const char *code)
 			if (!*p)
 				return k;
 			break;
-		case '\\': case '_': case '*':
+		case '\\':
+		case '_':
+		case '*':
 			if (!p[1])
 				return k;
 			p++;
@@ -735,16 +763,22 @@ static unsigned code_kind(const char *code)
 			p = q;
 			break;
 		}
-		case 'y': case 'Y': case 'd': case 'D':
+		case 'y':
+		case 'Y':
+		case 'd':
+		case 'D':
 			k |= K_DATE;
 			break;
-		case 'h': case 'H':
+		case 'h':
+		case 'H':
 			k |= K_TIME;
 			break;
-		case 's': case 'S':
+		case 's':
+		case 'S':
 			k |= K_TIME | K_SECS;
 			break;
-		case 'm': case 'M':
+		case 'm':
+		case 'M':
 			month_or_minute = 1;
 			break;
 		default:
@@ -930,7 +964,7 @@ struct styles {
 	struct {
 		size_t id;
 		unsigned kind;
-	} *fmts;
+	} * fmts;
 	size_t nfmts;
 	size_t *xf_fmt; /* numFmtId of each cellXfs entry */
 	size_t nxf;
@@ -999,7 +1033,7 @@ struct sst {
 	struct buf text; /* every string, each followed by its NUL */
 	uint32_t *off;   /* start of string i in text, or SST_TOO_LONG */
 	size_t n;
-	struct buf si;   /* the string being read */
+	struct buf si; /* the string being read */
 	int in_si, in_rph;
 };
 
@@ -1059,8 +1093,8 @@ struct wsheet {
 	size_t nkind;
 	int date1904;
 	int in_data, in_row, in_cell, in_is, in_rph;
-	size_t row;   /* 1-based */
-	size_t col;   /* 0-based; SIZE_MAX before the first cell of a row */
+	size_t row; /* 1-based */
+	size_t col; /* 0-based; SIZE_MAX before the first cell of a row */
 	char type[16];
 	size_t style;
 	struct buf v, is;
@@ -1084,8 +1118,8 @@ static void ws_start(struct xml *x, const char *name, const char **atts)
 		if (!a) {
 			r = w->row + 1;
 		} else if (parse_uint(a, SHEET_ROW_SAT, &r) || r == 0) {
-			ws_fail(w, err_set(x->e, E_INVALID, "bad_file", "Excel 文件已损坏（行号“%.20s”无效）",
-					   a));
+			ws_fail(w, err_set(x->e, E_INVALID, "bad_file",
+					   "Excel 文件已损坏（行号“%.20s”无效）", a));
 			return;
 		}
 		w->row = r;
@@ -1155,7 +1189,9 @@ static void ws_cell(struct wsheet *w)
 		text = b->data;
 		len = b->len;
 	} else if (strcmp(w->type, "b") == 0) {
-		text = strcmp(w->v.data, "1") == 0 ? "TRUE" : strcmp(w->v.data, "0") == 0 ? "FALSE" : w->v.data;
+		text = strcmp(w->v.data, "1") == 0   ? "TRUE"
+		       : strcmp(w->v.data, "0") == 0 ? "FALSE"
+						     : w->v.data;
 		len = strlen(text);
 	} else if (strcmp(w->type, "n") == 0 && parse_number(w->v.data, &d) == 0) {
 		unsigned k = w->style < w->nkind ? w->kind[w->style] : 0;
@@ -1182,8 +1218,8 @@ set:
 	return;
 too_long:
 	ws_fail(w, w->col < SHEET_MAX_COLS
-			   ? err_set(e, E_TOOLARGE, "cell_too_long", "第%zu行%s列的内容超过了%d字节",
-				     w->row, cname, SHEET_MAX_CELL)
+			   ? err_set(e, E_TOOLARGE, "cell_too_long",
+				     "第%zu行%s列的内容超过了%d字节", w->row, cname, SHEET_MAX_CELL)
 			   : err_set(e, E_TOOLARGE, "too_many_columns",
 				     "第%zu行超过了允许的最大列数（%d列）", w->row, SHEET_MAX_COLS));
 }
@@ -1217,11 +1253,10 @@ static void ws_end(struct xml *x, const char *name)
 
 /* ---- xlsx ---- */
 
-static int xlsx_read(const char *data, size_t len, size_t max_rows, struct sheet *s,
-		     struct err *e)
+static int xlsx_read(const char *data, size_t len, size_t max_rows, struct sheet *s, struct err *e)
 {
 	struct memfile mf = {(const unsigned char *)data, len, 0};
-	zlib_filefunc64_def ff = {mem_open, mem_read, mem_write, mem_tell,
+	zlib_filefunc64_def ff = {mem_open, mem_read,  mem_write, mem_tell,
 				  mem_seek, mem_close, mem_error, &mf};
 	struct wbook wb = {.x = {.start = wb_start, .end = no_end}};
 	struct rels rl = {.x = {.start = rels_start, .end = no_end}};
@@ -1247,8 +1282,7 @@ static int xlsx_read(const char *data, size_t len, size_t max_rows, struct sheet
 
 	rc = zip_read(uf, "xl/workbook.xml", SHEET_MAX_META, &part, e);
 	if (rc == 1)
-		rc = err_set(e, E_INVALID, "bad_file", "%s（缺少工作簿 xl/workbook.xml）",
-			     msg_not_sheet);
+		rc = err_set(e, E_INVALID, "bad_file", "%s（缺少工作簿 xl/workbook.xml）", msg_not_sheet);
 	if (rc || (rc = xml_run(&wb.x, "workbook.xml", &part, e)))
 		goto out;
 	buf_release(&part);
@@ -1403,8 +1437,7 @@ static const char *xlsx_text(const char *s, struct buf *tmp)
 	return tmp->data;
 }
 
-static int xlsx_write(const struct sheet *s, const char *sheet_name, char **out, size_t *len,
-		      struct err *e)
+static int xlsx_write(const struct sheet *s, const char *sheet_name, char **out, size_t *len, struct err *e)
 {
 	char path[] = "/tmp/renda-sheet-XXXXXX.xlsx";
 	char title[LXW_MAX_SHEETNAME_LENGTH];
@@ -1459,8 +1492,8 @@ static int xlsx_write(const struct sheet *s, const char *sheet_name, char **out,
 					     ? err_set(e, E_TOOLARGE, "cell_too_long",
 						       "第%zu行%s列的内容超过了 Excel 单元格的上限（32767个字）",
 						       r + 1, cname)
-					     : err_set(e, E_INTERNAL, "internal", "生成 Excel 文件失败：%s",
-						       lxw_strerror(le));
+					     : err_set(e, E_INTERNAL, "internal",
+						       "生成 Excel 文件失败：%s", lxw_strerror(le));
 				break;
 			}
 		}
@@ -1474,7 +1507,7 @@ static int xlsx_write(const struct sheet *s, const char *sheet_name, char **out,
 	}
 	if (!rc && s->nrows > 1)
 		worksheet_freeze_panes(ws, 1, 0); /* the header stays in view while scrolling */
-	le = workbook_close(wb); /* frees wb, even on error */
+	le = workbook_close(wb);                  /* frees wb, even on error */
 	wb = NULL;
 	if (rc)
 		goto out;
@@ -1502,8 +1535,7 @@ static int xlsx_write(const struct sheet *s, const char *sheet_name, char **out,
 	}
 	close(fd);
 	if (!rc && buf_failed(&file))
-		rc = err_set(e, E_TOOLARGE, "file_too_large", "导出的内容超过了%u MB",
-			     SHEET_MAX_OUT >> 20);
+		rc = err_set(e, E_TOOLARGE, "file_too_large", "导出的内容超过了%u MB", SHEET_MAX_OUT >> 20);
 	if (!rc)
 		*out = buf_detach(&file, len);
 out:
@@ -1516,8 +1548,8 @@ out:
 	return rc;
 }
 
-int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name,
-		char **out, size_t *len, struct err *e)
+int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name, char **out,
+		size_t *len, struct err *e)
 {
 	char cname[8];
 
@@ -1543,7 +1575,8 @@ int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_
 static void cell_text(json_t *v, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
-	int pct = (klen >= 4 && !strcmp(key + klen - 4, "rate")) || (klen >= 5 && !strcmp(key + klen - 5, "share"));
+	int pct = (klen >= 4 && !strcmp(key + klen - 4, "rate")) ||
+		  (klen >= 5 && !strcmp(key + klen - 5, "share"));
 	*out = 0;
 	if (json_is_string(v)) {
 		snprintf(out, n, "%s", json_string_value(v));
@@ -1562,7 +1595,8 @@ static void cell_text(json_t *v, const char *key, char *out, size_t n)
 		json_array_foreach(v, i, x) {
 			if (!json_is_string(x) || used >= n)
 				continue;
-			used += (size_t)snprintf(out + used, n - used, "%s%s", i ? "、" : "", json_string_value(x));
+			used += (size_t)snprintf(out + used, n - used, "%s%s", i ? "、" : "",
+						 json_string_value(x));
 		}
 	}
 }

@@ -15,8 +15,8 @@ enum sheet_format { SHEET_XLSX = 1, SHEET_CSV = 2 };
 /* A table of text cells. Rows may have different lengths; a missing cell reads as "". */
 struct sheet {
 	size_t nrows;
-	size_t *ncols;  /* per row */
-	char ***cells;  /* cells[row][col], NUL-terminated UTF-8, owned */
+	size_t *ncols; /* per row */
+	char ***cells; /* cells[row][col], NUL-terminated UTF-8, owned */
 	size_t cap;
 };
 
@@ -48,8 +48,8 @@ int sheet_read(const char *data, size_t len, enum sheet_format fmt, size_t max_r
  * to Excel's rules; NULL for "Sheet1") names the worksheet; every cell is a string. CSV gets a
  * UTF-8 BOM and CRLF, and a cell that would start a formula (= + - @ tab CR) gets a leading
  * apostrophe. E_INVALID "bad_encoding" for a cell that is not UTF-8. */
-int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name,
-		char **out, size_t *len, struct err *e) WUR;
+int sheet_write(const struct sheet *s, enum sheet_format fmt, const char *sheet_name, char **out,
+		size_t *len, struct err *e) WUR;
 
 /* One column of a report exported from JSON rows: the member's key and the header. */
 struct sheet_col {

@@ -13,8 +13,8 @@
 #include "schedule.h"
 #include "tx.h"
 
-#define MAX_RULES 64        /* a station's schedule has a handful of rules */
-#define MAX_RECEPTIONS 400  /* a calendar spans at most a year and a day */
+#define MAX_RULES 64       /* a station's schedule has a handful of rules */
+#define MAX_RECEPTIONS 400 /* a calendar spans at most a year and a day */
 #define UPCOMING_DAYS 60
 
 static const char *const kinds[] = {"station", "home", "contact_point", NULL};
@@ -41,13 +41,23 @@ static int can_write(const struct actor *a, struct err *e)
 }
 
 static const struct col cols[] = {
-	{"id", COL_INT}, {"region_code", COL_STR}, {"region_name", COL_STR}, {"name", COL_STR},
-	{"kind", COL_STR}, {"address", COL_STR}, {"opening_hours", COL_STR}, {"phone", COL_STR},
-	{"public_code", COL_STR}, {"active", COL_BOOL}, {"deputy_count", COL_INT},
-	{"created_at", COL_INT}, {"updated_at", COL_INT}, {NULL, 0}};
-#define SELECT                                                                                  \
-	"SELECT s.id, s.region_code, r.name, s.name, s.kind, s.address, s.opening_hours, s.phone,"\
-	" s.public_code, s.active, (SELECT COUNT(*) FROM station_deputies sd WHERE sd.station_id = s.id),"\
+	{"id", COL_INT},
+	{"region_code", COL_STR},
+	{"region_name", COL_STR},
+	{"name", COL_STR},
+	{"kind", COL_STR},
+	{"address", COL_STR},
+	{"opening_hours", COL_STR},
+	{"phone", COL_STR},
+	{"public_code", COL_STR},
+	{"active", COL_BOOL},
+	{"deputy_count", COL_INT},
+	{"created_at", COL_INT},
+	{"updated_at", COL_INT},
+	{NULL, 0}};
+#define SELECT                                                                                             \
+	"SELECT s.id, s.region_code, r.name, s.name, s.kind, s.address, s.opening_hours, s.phone,"         \
+	" s.public_code, s.active, (SELECT COUNT(*) FROM station_deputies sd WHERE sd.station_id = s.id)," \
 	" s.created_at, s.updated_at FROM stations s JOIN regions r ON r.code = s.region_code"
 
 static void add_label(json_t *o)
@@ -83,18 +93,21 @@ static int load_row(struct db_conn *c, const struct actor *a, int64_t id, json_t
 static int load_rules(struct db_conn *c, int64_t id, struct rule *rules, size_t *n, json_t **js,
 		      struct err *e)
 {
-	static const struct col rcols[] = {
-		{"id", COL_INT}, {"kind", COL_STR}, {"day", COL_INT}, {"nth", COL_INT},
-		{"weekday", COL_INT}, {"date", COL_STR}, {"start_time", COL_STR},
-		{"end_time", COL_STR}, {"note", COL_STR}, {NULL, 0}};
+	static const struct col rcols[] = {{"id", COL_INT},         {"kind", COL_STR},
+					   {"day", COL_INT},        {"nth", COL_INT},
+					   {"weekday", COL_INT},    {"date", COL_STR},
+					   {"start_time", COL_STR}, {"end_time", COL_STR},
+					   {"note", COL_STR},       {NULL, 0}};
 	struct db_params p;
 	struct db_res *r;
 	int rc;
 
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT id, kind, day, nth, weekday, on_date, start_time, end_time, note"
-			     " FROM station_rules WHERE station_id = ? ORDER BY id", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT id, kind, day, nth, weekday, on_date, start_time, end_time, note"
+			  " FROM station_rules WHERE station_id = ? ORDER BY id",
+			  &p, &r, e)))
 		return rc;
 	*n = 0;
 	for (int i = 0; i < r->nrows && *n < MAX_RULES; i++) {
@@ -154,8 +167,9 @@ static int receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, i
 	db_pi(&p, id);
 	db_ps(&p, f);
 	db_ps(&p, t);
-	if ((rc = db_exec(c, "SELECT sd.on_date, d.id, d.name FROM station_duty sd JOIN deputies d ON d.id = sd.deputy_id"
-			     " WHERE sd.station_id = ? AND sd.on_date >= ? AND sd.on_date <= ? ORDER BY d.name",
+	if ((rc = db_exec(c,
+			  "SELECT sd.on_date, d.id, d.name FROM station_duty sd JOIN deputies d ON d.id = sd.deputy_id"
+			  " WHERE sd.station_id = ? AND sd.on_date >= ? AND sd.on_date <= ? ORDER BY d.name",
 			  &p, &r, e))) {
 		json_decref(arr);
 		json_decref(byDate);
@@ -178,8 +192,9 @@ static int receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, i
 
 static int load_full(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	static const struct col dcols[] = {{"id", COL_INT}, {"name", COL_STR}, {"gender", COL_STR},
-					   {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
+	static const struct col dcols[] = {{"id", COL_INT},     {"name", COL_STR},
+					   {"gender", COL_STR}, {"employer", COL_STR},
+					   {"post", COL_STR},   {NULL, 0}};
 	struct rule rules[MAX_RULES];
 	struct db_params p;
 	struct db_res *r = NULL;
@@ -191,8 +206,9 @@ static int load_full(struct db_conn *c, const struct actor *a, int64_t id, json_
 		return rc;
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT d.id, d.name, d.gender, d.employer, d.post FROM station_deputies sd"
-			     " JOIN deputies d ON d.id = sd.deputy_id WHERE sd.station_id = ? ORDER BY d.name",
+	if ((rc = db_exec(c,
+			  "SELECT d.id, d.name, d.gender, d.employer, d.post FROM station_deputies sd"
+			  " JOIN deputies d ON d.id = sd.deputy_id WHERE sd.station_id = ? ORDER BY d.name",
 			  &p, &r, e)) ||
 	    (rc = load_rules(c, id, rules, &n, &js, e)) ||
 	    (rc = receptions(c, id, cal_today(), cal_today() + UPCOMING_DAYS, 1, &up, e))) {
@@ -224,7 +240,8 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_read(a, e)) || (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
+	if ((rc = can_read(a, e)) ||
+	    (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
 		return rc;
 	if (kind && *kind && !util_one_of(kind, kinds))
 		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
@@ -248,8 +265,8 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	snprintf(full, sizeof(full), "s.%s, s.id", order);
 	if ((rc = db_begin_read(c, e)) ||
 	    (buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT, w.data, &p, full, q,
-			    &total, &r, e)))
+	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT,
+			    w.data, &p, full, q, &total, &r, e)))
 		goto out;
 	items = rows_array(r, cols);
 	for (size_t i = 0; i < json_array_size(items); i++)
@@ -282,8 +299,7 @@ int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 }
 
 int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
-		   const char *address, const char *hours, const char *phone, int64_t *id,
-		   struct err *e)
+		   const char *address, const char *hours, const char *phone, int64_t *id, struct err *e)
 {
 	struct db_params p;
 	struct db_res *r = NULL;
@@ -301,8 +317,9 @@ int station_insert(struct db_conn *c, const char *region, const char *name, cons
 	db_ps(&p, code);
 	db_pi(&p, util_now());
 	db_pi(&p, util_now());
-	rc = db_exec(c, "INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
-			" public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
+	rc = db_exec(c,
+		     "INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
+		     " public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
 		     &p, &r, e);
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
@@ -312,12 +329,13 @@ int station_insert(struct db_conn *c, const char *region, const char *name, cons
 	return rc;
 }
 
-#define STATION_FIELDS(R)                                                  \
-	{"name", JF_STR, R, 1, LIMIT_NAME_CHARS, "名称"},                   \
-	{"kind", JF_STR, R, 1, 16, "类型"},                                 \
-	{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},               \
-	{"opening_hours", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "开放时间"},     \
-	{"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"}
+#define STATION_FIELDS(R)                                                                     \
+	{"name", JF_STR, R, 1, LIMIT_NAME_CHARS, "名称"}, {"kind", JF_STR, R, 1, 16, "类型"}, \
+		{"address", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "地址"},                         \
+		{"opening_hours", JF_STR, 0, 0, LIMIT_SHORT_CHARS, "开放时间"},               \
+	{                                                                                     \
+		"phone", JF_STR, 0, 0, LIMIT_PHONE_CHARS, "联系电话"                      \
+	}
 static const struct jfield station_spec[] = {
 	{"region_code", JF_STR, 1, 1, 9, "所属区划"}, STATION_FIELDS(1), {NULL, 0, 0, 0, 0, NULL}};
 /* An update takes any of the fields, and the active flag; the region does not change. */
@@ -328,11 +346,11 @@ static int check_kind(const char *k, struct err *e)
 {
 	if (util_one_of(k, kinds))
 		return 0;
-	return err_field(e, E_INVALID, "bad_kind", "kind", "类型应为 station（代表联络站）、home（代表之家）或 contact_point（代表联系点）");
+	return err_field(e, E_INVALID, "bad_kind", "kind",
+			 "类型应为 station（代表联络站）、home（代表之家）或 contact_point（代表联系点）");
 }
 
-int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e)
+int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	struct tx t;
 	json_t *o = NULL;
@@ -345,10 +363,11 @@ int station_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t) ||
-	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code", "所属区划", NULL, 0, e)) ||
-	    tx_check(&t, station_insert(t.c, jsonx_str(in, "region_code"), jsonx_str(in, "name"), jsonx_str(in, "kind"),
-					jsonx_str(in, "address"), jsonx_str(in, "opening_hours"),
-					jsonx_str(in, "phone"), &id, e)) ||
+	    tx_check(&t, region_scope_field(t.c, a, jsonx_str(in, "region_code"), "region_code",
+					    "所属区划", NULL, 0, e)) ||
+	    tx_check(&t, station_insert(t.c, jsonx_str(in, "region_code"), jsonx_str(in, "name"),
+					jsonx_str(in, "kind"), jsonx_str(in, "address"),
+					jsonx_str(in, "opening_hours"), jsonx_str(in, "phone"), &id, e)) ||
 	    tx_check(&t, load_full(t.c, a, id, &o, e)))
 		goto out;
 	tx_audit(&t, "station.create", "station", id, NULL, o);
@@ -359,10 +378,10 @@ out:
 	return rc;
 }
 
-int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		   struct err *e)
+int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const char *const fields[] = {"name", "kind", "address", "opening_hours", "phone", NULL};
+	static const char *const fields[] = {"name",          "kind",  "address",
+					     "opening_hours", "phone", NULL};
 	struct buf sql = BUF_INIT_CAP(2048);
 	struct tx t;
 	struct db_params p;
@@ -449,8 +468,8 @@ static int read_ids(json_t *in, int64_t *ids, size_t max, size_t *n, struct err 
 	return 0;
 }
 
-int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			 json_t **out, struct err *e)
+int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+			 struct err *e)
 {
 	int64_t ids[500];
 	size_t n;
@@ -470,17 +489,21 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		/* The deputy must be one the actor can see, with a current mandate. */
-		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
-				    " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
+		if (tx_exec(&t, &r,
+			    "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
+			    " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
 			    "is", ids[i], pat) ||
 		    (db_int(r, 0, 0) == 0 &&
 		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
-				   "代表（编号%lld）不存在、不在管理范围内或已不是现任代表", (long long)ids[i])))
+				   "代表（编号%lld）不存在、不在管理范围内或已不是现任代表",
+				   (long long)ids[i])))
 			goto out;
 		db_res_free(r);
 		r = NULL;
-		if (tx_exec(&t, NULL, "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
-				      " ON CONFLICT DO NOTHING", "ii", id, ids[i]))
+		if (tx_exec(&t, NULL,
+			    "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
+			    " ON CONFLICT DO NOTHING",
+			    "ii", id, ids[i]))
 			goto out;
 	}
 	if (!tx_check(&t, load_full(t.c, a, id, &after, e)))
@@ -525,13 +548,15 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	end = jsonx_str(in, "end_time");
 	if (kind != RULE_CANCEL) {
 		if (!schedule_time_ok(start) || !schedule_time_ok(end) || strcmp(start, end) >= 0)
-			return err_field(e, E_INVALID, "bad_time", "start_time", "请填写有效的开始和结束时间（HH:MM，开始早于结束）");
+			return err_field(e, E_INVALID, "bad_time", "start_time",
+					 "请填写有效的开始和结束时间（HH:MM，开始早于结束）");
 	}
 	if (kind == RULE_MONTHLY_DAY && (!json_object_get(in, "day") || jsonx_int(in, "day", 0) == 0))
 		return err_field(e, E_INVALID, "missing_field", "day", "请填写每月几号（1-31，-1 表示月末）");
 	if (kind == RULE_MONTHLY_WEEKDAY &&
 	    (!json_object_get(in, "nth") || jsonx_int(in, "nth", 0) == 0 || !json_object_get(in, "weekday")))
-		return err_field(e, E_INVALID, "missing_field", "nth", "请填写第几个（1-5，-1 表示最后一个）和星期几");
+		return err_field(e, E_INVALID, "missing_field", "nth",
+				 "请填写第几个（1-5，-1 表示最后一个）和星期几");
 	if (kind == RULE_WEEKLY && !json_object_get(in, "weekday"))
 		return err_field(e, E_INVALID, "missing_field", "weekday", "请填写星期几（1-7）");
 	if ((kind == RULE_ONCE || kind == RULE_CANCEL) &&
@@ -543,9 +568,11 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	if (json_array_size(json_object_get(before, "rules")) >= MAX_RULES &&
 	    tx_fail(&t, E_INVALID, "too_many", "每个联络站最多%d条接待规则", MAX_RULES))
 		goto out;
-	if (tx_exec(&t, NULL, "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
-			      " start_time, end_time, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", "isnnnssssi",
-		    id, jsonx_str(in, "kind"), (int64_t)(kind == RULE_MONTHLY_DAY ? jsonx_int(in, "day", 0) : 0),
+	if (tx_exec(&t, NULL,
+		    "INSERT INTO station_rules (station_id, kind, day, nth, weekday, on_date,"
+		    " start_time, end_time, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		    "isnnnssssi", id, jsonx_str(in, "kind"),
+		    (int64_t)(kind == RULE_MONTHLY_DAY ? jsonx_int(in, "day", 0) : 0),
 		    (int64_t)(kind == RULE_MONTHLY_WEEKDAY ? jsonx_int(in, "nth", 0) : 0),
 		    (int64_t)(kind == RULE_MONTHLY_WEEKDAY || kind == RULE_WEEKLY ? jsonx_int(in, "weekday", 0) : 0),
 		    (kind == RULE_ONCE || kind == RULE_CANCEL) ? jsonx_str(in, "date") : NULL,
@@ -563,8 +590,7 @@ out:
 	return rc;
 }
 
-int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id,
-			struct err *e)
+int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id, struct err *e)
 {
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
@@ -619,8 +645,8 @@ int station_calendar(struct db *db, const struct actor *a, int64_t id, const cha
 	    !(rc = receptions(c, id, f, t, 1, &days, e))) {
 		cal_format(f, fs);
 		cal_format(t, ts);
-		*out = json_pack("{s:I, s:s, s:s, s:o}", "station_id", (json_int_t)id, "from", fs, "to", ts,
-				 "days", days);
+		*out = json_pack("{s:I, s:s, s:s, s:o}", "station_id", (json_int_t)id, "from", fs,
+				 "to", ts, "days", days);
 	}
 	json_decref(o);
 	db_rollback(c);
@@ -628,8 +654,8 @@ int station_calendar(struct db *db, const struct actor *a, int64_t id, const cha
 	return rc;
 }
 
-int station_set_duty(struct db *db, const struct actor *a, int64_t id, const char *date,
-		     json_t *in, json_t **out, struct err *e)
+int station_set_duty(struct db *db, const struct actor *a, int64_t id, const char *date, json_t *in,
+		     json_t **out, struct err *e)
 {
 	int64_t ids[50];
 	size_t n;
@@ -654,16 +680,18 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 	    tx_exec(&t, NULL, "DELETE FROM station_duty WHERE station_id = ? AND on_date = ?", "is", id, date))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?", "ii",
-			    id, ids[i]) ||
+		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+			    "ii", id, ids[i]) ||
 		    (db_int(r, 0, 0) == 0 &&
-		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids", "代表（编号%lld）不是该联络站的进站代表",
-				   (long long)ids[i])))
+		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
+				   "代表（编号%lld）不是该联络站的进站代表", (long long)ids[i])))
 			goto out;
 		db_res_free(r);
 		r = NULL;
-		if (tx_exec(&t, NULL, "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
-				      " ON CONFLICT DO NOTHING", "isi", id, date, ids[i]))
+		if (tx_exec(&t, NULL,
+			    "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
+			    " ON CONFLICT DO NOTHING",
+			    "isi", id, date, ids[i]))
 			goto out;
 	}
 	json_decref(days);
@@ -697,9 +725,11 @@ int station_public(struct db *db, const char *code, json_t **out, struct err *e)
 	db_params_init(&p);
 	db_ps(&p, code);
 	if ((rc = db_begin_read(c, e)) ||
-	    (rc = db_exec(c, "SELECT s.id, s.name, s.kind, s.address, s.opening_hours, s.phone, r.name"
-			     " FROM stations s JOIN regions r ON r.code = s.region_code"
-			     " WHERE s.public_code = ? AND s.active = 1", &p, &r, e)))
+	    (rc = db_exec(c,
+			  "SELECT s.id, s.name, s.kind, s.address, s.opening_hours, s.phone, r.name"
+			  " FROM stations s JOIN regions r ON r.code = s.region_code"
+			  " WHERE s.public_code = ? AND s.active = 1",
+			  &p, &r, e)))
 		goto out;
 	if (r->nrows == 0) {
 		rc = err_set(e, E_NOTFOUND, "not_found", "联络站不存在或已停用");
@@ -710,17 +740,20 @@ int station_public(struct db *db, const char *code, json_t **out, struct err *e)
 		goto out;
 	while (json_array_size(up) > 5)
 		json_array_remove(up, json_array_size(up) - 1);
-	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}}", "station", "name", db_val(r, 0, 1),
-			 "kind", db_val(r, 0, 2), "kind_name", kind_label(db_val(r, 0, 2)), "address",
-			 db_val(r, 0, 3), "opening_hours", db_val(r, 0, 4), "phone", db_val(r, 0, 5),
-			 "region_name", db_val(r, 0, 6), "upcoming", up);
+	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}}", "station", "name",
+			 db_val(r, 0, 1), "kind", db_val(r, 0, 2), "kind_name",
+			 kind_label(db_val(r, 0, 2)), "address", db_val(r, 0, 3), "opening_hours",
+			 db_val(r, 0, 4), "phone", db_val(r, 0, 5), "region_name", db_val(r, 0, 6),
+			 "upcoming", up);
 	up = NULL;
 	db_res_free(r);
 	r = NULL;
 	db_params_init(&p);
 	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT d.name FROM station_deputies sd JOIN deputies d ON d.id = sd.deputy_id"
-			     " WHERE sd.station_id = ? ORDER BY d.name", &p, &r, e)))
+	if ((rc = db_exec(c,
+			  "SELECT d.name FROM station_deputies sd JOIN deputies d ON d.id = sd.deputy_id"
+			  " WHERE sd.station_id = ? ORDER BY d.name",
+			  &p, &r, e)))
 		goto out;
 	{
 		json_t *names = json_array();
@@ -740,8 +773,7 @@ out:
 	return rc;
 }
 
-int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n,
-			struct err *e)
+int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n, struct err *e)
 {
 	struct db_conn *c;
 	json_t *o = NULL;

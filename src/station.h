@@ -13,25 +13,23 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 		 const struct listq *q, json_t **out, struct err *e) WUR;
 /* A station with its deputies, rules and the receptions of the next 60 days. */
 int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
-int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
-		   struct err *e) WUR;
+int station_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 int station_delete(struct db *db, const struct actor *a, int64_t id, struct err *e) WUR;
 /* {"deputy_ids":[...]}: the deputies who receive constituents here. */
-int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_t *in,
-			 json_t **out, struct err *e) WUR;
+int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+			 struct err *e) WUR;
 /* A schedule rule {kind, day?, nth?, weekday?, date?, start_time, end_time, note?}. */
 int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		     struct err *e) WUR;
-int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id,
-			struct err *e) WUR;
+int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id, struct err *e) WUR;
 /* Reception days from..to ("YYYY-MM-DD", at most 366 days) with the deputies on duty. */
 int station_calendar(struct db *db, const struct actor *a, int64_t id, const char *from,
 		     const char *to, json_t **out, struct err *e) WUR;
 /* Sets the deputies on duty for one reception day: {"deputy_ids":[...]}. */
-int station_set_duty(struct db *db, const struct actor *a, int64_t id, const char *date,
-		     json_t *in, json_t **out, struct err *e) WUR;
+int station_set_duty(struct db *db, const struct actor *a, int64_t id, const char *date, json_t *in,
+		     json_t **out, struct err *e) WUR;
 /* The public view by the station's public code, for anyone: name, address, hours, the next
  * reception days and the names of the deputies on duty. No personal data. */
 int station_public(struct db *db, const char *code, json_t **out, struct err *e) WUR;

@@ -70,8 +70,10 @@ static int set_state(struct step_run *s)
 	char sql[160];
 	if (s->m->set_state)
 		return tx_check(&s->t, s->m->set_state(s)) || tx_expect_one(&s->t);
-	snprintf(sql, sizeof(sql), "UPDATE %s SET state = ?, updated_at = ? WHERE id = ? AND state = ?", s->m->table);
-	return tx_exec(&s->t, NULL, sql, "siis", s->to, util_now(), s->id, s->from) || tx_expect_one(&s->t);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE %s SET state = ?, updated_at = ? WHERE id = ? AND state = ?", s->m->table);
+	return tx_exec(&s->t, NULL, sql, "siis", s->to, util_now(), s->id, s->from) ||
+	       tx_expect_one(&s->t);
 }
 
 /* Everything between the lock and the audit; the transaction is open and ends with the caller. */
@@ -82,7 +84,8 @@ static int run_steps(struct step_run *s)
 	char audit_action[80];
 
 	if (!(s->step = step_find(m, action)))
-		return tx_fail_field(&s->t, E_INVALID, "bad_action", "action", "未知的操作“%s”", action ? action : "");
+		return tx_fail_field(&s->t, E_INVALID, "bad_action", "action", "未知的操作“%s”",
+				     action ? action : "");
 	if (tx_lock(&s->t, m->table, s->id, m->what) || tx_check(&s->t, m->load(s)))
 		return s->t.rc;
 	snprintf(s->from, sizeof(s->from), "%s", s->state ? s->state : "");
@@ -91,7 +94,8 @@ static int run_steps(struct step_run *s)
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”",
 			       m->state_label ? m->state_label(s->from) : s->from, s->step->label);
 	s->to = s->step->to ? s->step->to : s->from;
-	if ((s->step->may && tx_check(&s->t, s->step->may(s))) || (s->step->run && tx_check(&s->t, s->step->run(s))))
+	if ((s->step->may && tx_check(&s->t, s->step->may(s))) ||
+	    (s->step->run && tx_check(&s->t, s->step->run(s))))
 		return s->t.rc;
 	if (strcmp(s->to, s->from) && set_state(s))
 		return s->t.rc;
@@ -105,8 +109,8 @@ static int run_steps(struct step_run *s)
 	return tx_audit(&s->t, audit_action, m->object_type, s->id, s->before, s->after);
 }
 
-static void run_init(struct step_run *s, const struct step_machine *m, const struct actor *a, int64_t id,
-		     json_t *in, void *ctx)
+static void run_init(struct step_run *s, const struct step_machine *m, const struct actor *a,
+		     int64_t id, json_t *in, void *ctx)
 {
 	memset(s, 0, sizeof(*s));
 	s->m = m;
@@ -128,8 +132,8 @@ static int run_done(struct step_run *s, int rc, json_t **out)
 	return rc;
 }
 
-int step_run(struct db *db, const struct step_machine *m, const struct actor *a, int64_t id, json_t *in,
-	     void *ctx, json_t **out, struct err *e)
+int step_run(struct db *db, const struct step_machine *m, const struct actor *a, int64_t id,
+	     json_t *in, void *ctx, json_t **out, struct err *e)
 {
 	struct step_run s;
 	*out = NULL;

@@ -29,9 +29,9 @@ struct step {
 };
 
 struct step_machine {
-	const char *object_type;  /* "opinion": the audit's object and its actions' prefix */
-	const char *table;        /* "opinions": the row locked and whose state column changes */
-	const char *what;         /* "意见": for "…不存在" */
+	const char *object_type; /* "opinion": the audit's object and its actions' prefix */
+	const char *table;       /* "opinions": the row locked and whose state column changes */
+	const char *what;        /* "意见": for "…不存在" */
 	const struct step *steps;
 	size_t nsteps;
 	/* Loads s->row (the module's columns) after the lock, checks that s->a may see it
@@ -52,19 +52,19 @@ struct step_machine {
 };
 
 struct step_run {
-	struct tx t;                 /* the open transaction; t.c, t.a, t.e for the module's calls */
+	struct tx t; /* the open transaction; t.c, t.a, t.e for the module's calls */
 	const struct step_machine *m;
 	const struct step *step;
 	const struct actor *a;
-	json_t *in;                  /* the request, borrowed */
+	json_t *in; /* the request, borrowed */
 	int64_t id;
-	struct db_res *row;          /* the item, loaded under the lock; freed by the runner */
-	const char *state;           /* its state before the step (points into row or from) */
-	char from[32];               /* a copy of it */
-	const char *to;              /* the state after the step; a run may change it */
-	char note[800];              /* the event's note; a run may fill it */
-	json_t *before, *after;      /* the audit's values, owned by the runner */
-	void *ctx;                   /* the module's own, borrowed */
+	struct db_res *row;     /* the item, loaded under the lock; freed by the runner */
+	const char *state;      /* its state before the step (points into row or from) */
+	char from[32];          /* a copy of it */
+	const char *to;         /* the state after the step; a run may change it */
+	char note[800];         /* the event's note; a run may fill it */
+	json_t *before, *after; /* the audit's values, owned by the runner */
+	void *ctx;              /* the module's own, borrowed */
 };
 
 /* The step named name, or NULL. */
@@ -84,8 +84,8 @@ json_t *step_labels(const struct step_machine *m, const char *const *extra_state
 /* Runs the step named by the request's "action" on item id, as described above. On success
  * *out is the item after the step (owned by the caller); ctx is handed to the module's
  * functions in s->ctx. */
-int step_run(struct db *db, const struct step_machine *m, const struct actor *a, int64_t id, json_t *in,
-	     void *ctx, json_t **out, struct err *e) WUR;
+int step_run(struct db *db, const struct step_machine *m, const struct actor *a, int64_t id,
+	     json_t *in, void *ctx, json_t **out, struct err *e) WUR;
 /* The same on an open transaction of the caller (a background job): neither commits nor
  * releases; the caller ends the transaction. */
 int step_run_in(struct db_conn *c, const struct step_machine *m, const struct actor *a, int64_t id,

@@ -24,10 +24,10 @@
 /* ---- the states (the steps between them: suggestion_steps, motion_steps) ---- */
 
 static const char *const state_names[][2] = {
-	{"draft", "草稿"}, {"submitted", "已提交"}, {"returned", "已退回代表"}, {"withdrawn", "已撤回"},
-	{"accepted", "已受理"}, {"referred", "已转群众意见"}, {"assigned", "办理中"}, {"replied", "已答复"},
-	{"solving", "正在解决"}, {"closed", "已办结"}, {"on_agenda", "列入会议议程"},
-	{"not_on_agenda", "不列入议程"}};
+	{"draft", "草稿"},       {"submitted", "已提交"},       {"returned", "已退回代表"},
+	{"withdrawn", "已撤回"}, {"accepted", "已受理"},        {"referred", "已转群众意见"},
+	{"assigned", "办理中"},  {"replied", "已答复"},         {"solving", "正在解决"},
+	{"closed", "已办结"},    {"on_agenda", "列入会议议程"}, {"not_on_agenda", "不列入议程"}};
 
 const char *suggestion_state_name(const char *state)
 {
@@ -64,28 +64,62 @@ static int is_final(const char *state)
 
 /* ---- rows ---- */
 
-#define S_COLS                                                                                  \
-	"s.id, s.code, s.kind, s.region_code, r.name, s.level, s.term, s.deputy_id, d.name,"      \
+#define S_COLS                                                                                     \
+	"s.id, s.code, s.kind, s.region_code, r.name, s.level, s.term, s.deputy_id, d.name,"       \
 	" s.from_presidium, s.title, s.body, s.category_id, c.name, s.session_label,"              \
 	" s.during_session, s.state, s.difficult, s.round, s.grade, s.followed_up, s.rehandled,"   \
 	" s.key_supervised, s.supervisor, s.published, s.reason, s.submitted_at,"                  \
 	" s.intake_deadline, s.accepted_on, s.assigned_on, s.deadline, s.replied_at, s.closed_at," \
 	" s.created_by, s.created_at, s.updated_at, s.region_path,"                                \
-	" (SELECT h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"     \
+	" (SELECT h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"      \
 	"  WHERE sh.suggestion_id = s.id AND sh.role = 'lead' AND sh.status <> 'removed'"          \
 	"  ORDER BY sh.id DESC LIMIT 1),"                                                          \
 	" (SELECT COUNT(*) FROM suggestion_signers g WHERE g.suggestion_id = s.id"                 \
 	"  AND g.status = 'accepted')"
-#define S_FROM                                                                                  \
-	" FROM suggestions s JOIN regions r ON r.code = s.region_code"                            \
-	" LEFT JOIN deputies d ON d.id = s.deputy_id"                                              \
+#define S_FROM                                                         \
+	" FROM suggestions s JOIN regions r ON r.code = s.region_code" \
+	" LEFT JOIN deputies d ON d.id = s.deputy_id"                  \
 	" LEFT JOIN opinion_categories c ON c.id = s.category_id"
 enum {
-	S_ID, S_CODE, S_KIND, S_REGION, S_REGION_NAME, S_LEVEL, S_TERM, S_DEPUTY, S_DEPUTY_NAME,
-	S_PRESIDIUM, S_TITLE, S_BODY, S_CATEGORY, S_CATEGORY_NAME, S_SESSION, S_DURING, S_STATE,
-	S_DIFFICULT, S_ROUND, S_GRADE, S_FOLLOWED, S_REHANDLED, S_KEY, S_SUPERVISOR, S_PUBLISHED,
-	S_REASON, S_SUBMITTED, S_INTAKE_DEADLINE, S_ACCEPTED, S_ASSIGNED, S_DEADLINE, S_REPLIED,
-	S_CLOSED, S_CREATED_BY, S_CREATED, S_UPDATED, S_PATH, S_LEAD, S_SIGNERS
+	S_ID,
+	S_CODE,
+	S_KIND,
+	S_REGION,
+	S_REGION_NAME,
+	S_LEVEL,
+	S_TERM,
+	S_DEPUTY,
+	S_DEPUTY_NAME,
+	S_PRESIDIUM,
+	S_TITLE,
+	S_BODY,
+	S_CATEGORY,
+	S_CATEGORY_NAME,
+	S_SESSION,
+	S_DURING,
+	S_STATE,
+	S_DIFFICULT,
+	S_ROUND,
+	S_GRADE,
+	S_FOLLOWED,
+	S_REHANDLED,
+	S_KEY,
+	S_SUPERVISOR,
+	S_PUBLISHED,
+	S_REASON,
+	S_SUBMITTED,
+	S_INTAKE_DEADLINE,
+	S_ACCEPTED,
+	S_ASSIGNED,
+	S_DEADLINE,
+	S_REPLIED,
+	S_CLOSED,
+	S_CREATED_BY,
+	S_CREATED,
+	S_UPDATED,
+	S_PATH,
+	S_LEAD,
+	S_SIGNERS
 };
 
 static json_t *jstr(const char *v)
@@ -110,17 +144,46 @@ static json_t *due_of(const struct db_res *r, int i, const char *today, const ch
 }
 
 static const struct col row_cols[] = {
-	{"id", COL_INT}, {"code", COL_STR}, {"kind", COL_STR}, {"region_code", COL_STR},
-	{"region_name", COL_STR}, {"level", COL_STR}, {"term", COL_INT}, {"deputy_id", COL_INT},
-	{"deputy_name", COL_STR}, {"from_presidium", COL_BOOL}, {"title", COL_STR}, {"body", COL_STR},
-	{"category_id", COL_INT}, {"category_name", COL_STR}, {"session_label", COL_STR},
-	{"during_session", COL_BOOL}, {"state", COL_STR}, {"difficult", COL_BOOL}, {"round", COL_INT},
-	{"grade", COL_STR}, {"followed_up", COL_BOOL}, {"rehandled", COL_INT}, {"key_supervised", COL_BOOL},
-	{"supervisor", COL_STR}, {"published", COL_BOOL}, {"reason", COL_STR}, {"submitted_at", COL_INT},
-	{"intake_deadline", COL_STR}, {"accepted_on", COL_STR}, {"assigned_on", COL_STR},
-	{"deadline", COL_STR}, {"replied_at", COL_INT}, {"closed_at", COL_INT}, {"created_by", COL_INT},
-	{"created_at", COL_INT}, {"updated_at", COL_INT}, {"region_path", COL_STR},
-	{"lead_handler", COL_STR}, {"signers", COL_INT}, {NULL, 0}};
+	{"id", COL_INT},
+	{"code", COL_STR},
+	{"kind", COL_STR},
+	{"region_code", COL_STR},
+	{"region_name", COL_STR},
+	{"level", COL_STR},
+	{"term", COL_INT},
+	{"deputy_id", COL_INT},
+	{"deputy_name", COL_STR},
+	{"from_presidium", COL_BOOL},
+	{"title", COL_STR},
+	{"body", COL_STR},
+	{"category_id", COL_INT},
+	{"category_name", COL_STR},
+	{"session_label", COL_STR},
+	{"during_session", COL_BOOL},
+	{"state", COL_STR},
+	{"difficult", COL_BOOL},
+	{"round", COL_INT},
+	{"grade", COL_STR},
+	{"followed_up", COL_BOOL},
+	{"rehandled", COL_INT},
+	{"key_supervised", COL_BOOL},
+	{"supervisor", COL_STR},
+	{"published", COL_BOOL},
+	{"reason", COL_STR},
+	{"submitted_at", COL_INT},
+	{"intake_deadline", COL_STR},
+	{"accepted_on", COL_STR},
+	{"assigned_on", COL_STR},
+	{"deadline", COL_STR},
+	{"replied_at", COL_INT},
+	{"closed_at", COL_INT},
+	{"created_by", COL_INT},
+	{"created_at", COL_INT},
+	{"updated_at", COL_INT},
+	{"region_path", COL_STR},
+	{"lead_handler", COL_STR},
+	{"signers", COL_INT},
+	{NULL, 0}};
 
 /* The item as JSON (S_COLS order), with its state's name and its deadline colour. */
 static json_t *row_json(const struct db_res *r, int i, const char *today, const char *warn_limit)
@@ -162,8 +225,10 @@ static int handler_role(struct db_conn *c, int64_t id, int64_t handler_id, char 
 			struct err *e)
 {
 	struct db_res *r = NULL;
-	int rc = db_execv(c, &r, e, "SELECT role, id FROM suggestion_handlers WHERE suggestion_id = ? AND handler_id = ?"
-				    " AND status NOT IN ('removed','returned') ORDER BY id DESC LIMIT 1", "ii", id, handler_id);
+	int rc = db_execv(c, &r, e,
+			  "SELECT role, id FROM suggestion_handlers WHERE suggestion_id = ? AND handler_id = ?"
+			  " AND status NOT IN ('removed','returned') ORDER BY id DESC LIMIT 1",
+			  "ii", id, handler_id);
 	*role = 0;
 	*row = 0;
 	if (!rc && r->nrows) {
@@ -182,8 +247,9 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 	char s[16];
 	int rc;
 	if (role_can(a->role, PERM_SUGGESTION_READ))
-		return region_path_in_scope(a, db_val(r, 0, S_PATH)) ? 0
-			: err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
+		return region_path_in_scope(a, db_val(r, 0, S_PATH))
+			       ? 0
+			       : err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
 	if (role_is_deputy(a->role) && a->deputy_id) {
 		if ((rc = signer_status(c, id, a->deputy_id, s, sizeof(s), e)))
 			return rc;
@@ -199,12 +265,14 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 	return err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
 }
 
-static int event(struct db_conn *c, int64_t id, const char *action, const char *from, const char *to,
-		 const struct actor *a, const char *note, struct err *e)
+static int event(struct db_conn *c, int64_t id, const char *action, const char *from,
+		 const char *to, const struct actor *a, const char *note, struct err *e)
 {
-	return db_execv(c, NULL, e, "INSERT INTO suggestion_events (suggestion_id, action, from_state, to_state, actor,"
-				    " note, created_at) VALUES (?,?,?,?,?,?,?)", "isssssi", id, action, from, to,
-			a->display_name[0] ? a->display_name : a->username, note ? note : "", util_now());
+	return db_execv(c, NULL, e,
+			"INSERT INTO suggestion_events (suggestion_id, action, from_state, to_state, actor,"
+			" note, created_at) VALUES (?,?,?,?,?,?,?)",
+			"isssssi", id, action, from, to, a->display_name[0] ? a->display_name : a->username,
+			note ? note : "", util_now());
 }
 
 /* Each invited co-signer is asked to sign. */
@@ -221,11 +289,13 @@ static int tell_invited(struct db_conn *c, int64_t id, const char *title, struct
  * hand (the unit's part open while the item is being handled). After every step. */
 static int sync_in_hand(struct db_conn *c, int64_t id, struct err *e)
 {
-	return db_execv(c, NULL, e, "UPDATE suggestion_handlers SET"
-				    " region_path = (SELECT region_path FROM suggestions WHERE id = ?),"
-				    " in_hand = CASE WHEN status = 'assigned' AND"
-				    " (SELECT state FROM suggestions WHERE id = ?) = 'assigned' THEN 1 ELSE 0 END"
-				    " WHERE suggestion_id = ?", "iii", id, id, id);
+	return db_execv(c, NULL, e,
+			"UPDATE suggestion_handlers SET"
+			" region_path = (SELECT region_path FROM suggestions WHERE id = ?),"
+			" in_hand = CASE WHEN status = 'assigned' AND"
+			" (SELECT state FROM suggestions WHERE id = ?) = 'assigned' THEN 1 ELSE 0 END"
+			" WHERE suggestion_id = ?",
+			"iii", id, id, id);
 }
 
 /* The search text: title, body and every reply, as CJK bigrams. The caps hold the title, the
@@ -244,7 +314,8 @@ static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 	buf_adds(&text, db_val(r, 0, 1));
 	db_res_free(r);
 	r = NULL;
-	if ((rc = db_execv(c, &r, e, "SELECT body FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round", "i", id)))
+	if ((rc = db_execv(c, &r, e, "SELECT body FROM suggestion_replies WHERE suggestion_id = ? ORDER BY round",
+			   "i", id)))
 		goto out;
 	for (int i = 0; i < r->nrows; i++) {
 		buf_addc(&text, ' ');
@@ -252,8 +323,9 @@ static int retokenize(struct db_conn *c, int64_t id, struct err *e)
 	}
 	text_tokens(text.data, &tok);
 	rc = buf_failed(&text) || buf_failed(&tok)
-		? err_set(e, E_TOOLARGE, "too_large", "建议和答复的文字合计过长，无法建立检索")
-		: db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?", "si", tok.data, id);
+		     ? err_set(e, E_TOOLARGE, "too_large", "建议和答复的文字合计过长，无法建立检索")
+		     : db_execv(c, NULL, e, "UPDATE suggestions SET search_tokens = ? WHERE id = ?",
+				"si", tok.data, id);
 out:
 	db_res_free(r);
 	buf_release(&text);
@@ -305,14 +377,16 @@ static int check_files(json_t *files, struct err *e)
 		unsigned char *bin;
 		int bad;
 		if (!json_is_object(v) || !name || !*name || strlen(name) > 200 || !data || !*data)
-			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件缺少文件名或内容", i + 1);
+			return err_field(e, E_INVALID, "bad_file", "attachments",
+					 "第 %zu 个附件缺少文件名或内容", i + 1);
 		bad = util_base64_decode(data, FILE_MAX_BYTES, &bin, &n);
 		free(bin);
 		if (bad == -2)
-			return err_field(e, E_TOOLARGE, "too_large", "attachments", "第 %zu 个附件超过 %u MB", i + 1,
-					 FILE_MAX_BYTES >> 20);
+			return err_field(e, E_TOOLARGE, "too_large", "attachments",
+					 "第 %zu 个附件超过 %u MB", i + 1, FILE_MAX_BYTES >> 20);
 		if (bad)
-			return err_field(e, E_INVALID, "bad_file", "attachments", "第 %zu 个附件不是有效的 base64 内容", i + 1);
+			return err_field(e, E_INVALID, "bad_file", "attachments",
+					 "第 %zu 个附件不是有效的 base64 内容", i + 1);
 	}
 	return 0;
 }
@@ -342,9 +416,10 @@ static int store_files(struct db_conn *c, int64_t id, int64_t reply_id, json_t *
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *data = json_string_value(json_object_get(v, "data"));
 		int64_t size = (int64_t)(strlen(data) / 4 * 3);
-		rc = db_execv(c, NULL, e, "INSERT INTO suggestion_files (suggestion_id, reply_id, name, mime, size, data,"
-					  " created_at) VALUES (?,?,?,?,?,?,?)", "inssisi", id, reply_id, name,
-			      mime_of(name, data), size, data, util_now());
+		rc = db_execv(c, NULL, e,
+			      "INSERT INTO suggestion_files (suggestion_id, reply_id, name, mime, size, data,"
+			      " created_at) VALUES (?,?,?,?,?,?,?)",
+			      "inssisi", id, reply_id, name, mime_of(name, data), size, data, util_now());
 		if (rc)
 			break;
 	}
@@ -356,10 +431,12 @@ static int author_mandate(struct db_conn *c, int64_t deputy_id, const char *leve
 			  char *lvl, int64_t *term, struct err *e)
 {
 	struct db_res *r = NULL;
-	int rc = db_execv(c, &r, e, "SELECT region_code, level, term FROM mandates WHERE deputy_id = ? AND status = 'active'"
-				    " AND ended_on IS NULL AND (CAST(? AS TEXT) IS NULL OR level = ?) ORDER BY CASE level"
-				    " WHEN 'township' THEN 1 WHEN 'county' THEN 2 WHEN 'city' THEN 3 WHEN 'province' THEN 4"
-				    " ELSE 5 END LIMIT 1", "iss", deputy_id, level, level);
+	int rc = db_execv(c, &r, e,
+			  "SELECT region_code, level, term FROM mandates WHERE deputy_id = ? AND status = 'active'"
+			  " AND ended_on IS NULL AND (CAST(? AS TEXT) IS NULL OR level = ?) ORDER BY CASE level"
+			  " WHEN 'township' THEN 1 WHEN 'county' THEN 2 WHEN 'city' THEN 3 WHEN 'province' THEN 4"
+			  " ELSE 5 END LIMIT 1",
+			  "iss", deputy_id, level, level);
 	if (!rc && !r->nrows)
 		rc = err_field(e, E_INVALID, "not_deputy", level ? "level" : "deputy_id",
 			       level ? "该代表在此级人大没有有效的代表资格" : "该代表没有有效的代表资格");
@@ -381,8 +458,10 @@ static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const ch
 	int rc;
 	if (json_array_size(list) > COSIGNERS_MAX)
 		return err_field(e, E_INVALID, "too_many", "cosigners", "联名代表最多 %d 人", COSIGNERS_MAX);
-	if ((rc = db_execv(c, NULL, e, "DELETE FROM suggestion_signers WHERE suggestion_id = ? AND role = 'cosigner'"
-				       " AND status = 'invited'", "i", id)))
+	if ((rc = db_execv(c, NULL, e,
+			   "DELETE FROM suggestion_signers WHERE suggestion_id = ? AND role = 'cosigner'"
+			   " AND status = 'invited'",
+			   "i", id)))
 		return rc;
 	json_array_foreach(list, i, v) {
 		struct db_res *r = NULL;
@@ -391,16 +470,20 @@ static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const ch
 		if (!json_is_integer(v) || did <= 0)
 			return err_field(e, E_INVALID, "bad_cosigner", "cosigners", "联名代表应为代表编号");
 		if (did == author)
-			return err_field(e, E_INVALID, "bad_cosigner", "cosigners", "领衔代表不能同时作为联名代表");
-		if ((rc = db_execv(c, &r, e, "SELECT d.name, (SELECT COUNT(*) FROM mandates m WHERE m.deputy_id = d.id"
-					     " AND m.region_code = ? AND m.level = ? AND m.term = ? AND m.status = 'active'"
-					     " AND m.ended_on IS NULL) FROM deputies d WHERE d.id = ?",
+			return err_field(e, E_INVALID, "bad_cosigner", "cosigners",
+					 "领衔代表不能同时作为联名代表");
+		if ((rc = db_execv(c, &r, e,
+				   "SELECT d.name, (SELECT COUNT(*) FROM mandates m WHERE m.deputy_id = d.id"
+				   " AND m.region_code = ? AND m.level = ? AND m.term = ? AND m.status = 'active'"
+				   " AND m.ended_on IS NULL) FROM deputies d WHERE d.id = ?",
 				   "ssii", region, level, term, did)))
 			return rc;
 		ok = r->nrows && db_int(r, 0, 1) > 0;
 		if (!ok) {
-			rc = err_field(e, E_INVALID, "bad_cosigner", "cosigners", "%s%s不是本级人大本届代表，不能联名",
-				       r->nrows ? "代表" : "编号为该值的代表", r->nrows ? db_val(r, 0, 0) : "");
+			rc = err_field(e, E_INVALID, "bad_cosigner", "cosigners",
+				       "%s%s不是本级人大本届代表，不能联名",
+				       r->nrows ? "代表" : "编号为该值的代表",
+				       r->nrows ? db_val(r, 0, 0) : "");
 			db_res_free(r);
 			return rc;
 		}
@@ -411,8 +494,10 @@ static int set_cosigners(struct db_conn *c, int64_t id, int64_t author, const ch
 			return rc;
 		ok = !db_int(r, 0, 0);
 		db_res_free(r);
-		if (ok && (rc = db_execv(c, NULL, e, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status)"
-						     " VALUES (?, ?, 'cosigner', 'invited')", "ii", id, did)))
+		if (ok && (rc = db_execv(c, NULL, e,
+					 "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status)"
+					 " VALUES (?, ?, 'cosigner', 'invited')",
+					 "ii", id, did)))
 			return rc;
 	}
 	return 0;
@@ -434,12 +519,15 @@ static int set_sources(struct db_conn *c, const struct actor *a, int64_t id, jso
 			return err_field(e, E_INVALID, "bad_source", "sources", "关联的群众意见应为意见编号");
 		if ((rc = opinion_visible_in(c, a, oid, e))) {
 			if (rc == E_NOTFOUND)
-				rc = err_field(e, E_INVALID, "bad_source", "sources", "关联的群众意见 %lld 不存在或不在您的范围内",
+				rc = err_field(e, E_INVALID, "bad_source", "sources",
+					       "关联的群众意见 %lld 不存在或不在您的范围内",
 					       (long long)oid);
 			return rc;
 		}
-		if ((rc = db_execv(c, NULL, e, "INSERT INTO suggestion_sources (suggestion_id, opinion_id) VALUES (?, ?)"
-					       " ON CONFLICT DO NOTHING", "ii", id, oid)))
+		if ((rc = db_execv(c, NULL, e,
+				   "INSERT INTO suggestion_sources (suggestion_id, opinion_id) VALUES (?, ?)"
+				   " ON CONFLICT DO NOTHING",
+				   "ii", id, oid)))
 			return rc;
 	}
 	return 0;
@@ -466,7 +554,8 @@ static int check_category(struct db_conn *c, json_t *in, struct err *e)
 	int rc;
 	if (!cat)
 		return 0;
-	if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1", "i", cat)))
+	if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1",
+			   "i", cat)))
 		return rc;
 	rc = db_int(r, 0, 0) ? 0 : err_field(e, E_INVALID, "bad_category", "category_id", "类别不存在");
 	db_res_free(r);
@@ -493,7 +582,8 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	int rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, draft_spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
+	if ((rc = jsonx_check(in, draft_spec, e)) ||
+	    (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
 	if (strcmp(kind, "motion") && presidium)
 		return err_field(e, E_INVALID, "bad_field", "from_presidium", "只有议案可以由主席团提出");
@@ -520,8 +610,10 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		/* A presidium motion belongs to the staff's own township congress. */
 		snprintf(region, sizeof(region), "%s", a->region_code);
 		snprintf(level, sizeof(level), "%s", lvl ? lvl : "township");
-		if (tx_exec(&t, &r, "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
-				    " AND status = 'active'", "ss", region, level))
+		if (tx_exec(&t, &r,
+			    "SELECT COALESCE(MAX(term), 0) FROM mandates WHERE region_code = ? AND level = ?"
+			    " AND status = 'active'",
+			    "ss", region, level))
 			goto out;
 		term = db_int(r, 0, 0);
 		db_res_free(r);
@@ -535,29 +627,39 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		rc = err_field(e, E_INVALID, "out_of_scope", "deputy_id", "该代表不在您的管理范围内");
 	util_random_hex(tmp, 16);
 	if (tx_check(&t, rc) ||
-	    tx_exec(&t, &r, "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
-			    " from_presidium, title, body, category_id, session_label, during_session, state, created_by,"
-			    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?) RETURNING id",
-		    "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy, (int64_t)presidium,
-		    jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
+	    tx_exec(&t, &r,
+		    "INSERT INTO suggestions (code, kind, region_code, region_path, level, term, deputy_id,"
+		    " from_presidium, title, body, category_id, session_label, during_session, state, created_by,"
+		    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'draft',?,?,?) RETURNING id",
+		    "sssssinissnsiiii", tmp, kind, region, path, level, term, deputy,
+		    (int64_t)presidium, jsonx_str(in, "title"), jsonx_str(in, "body"),
+		    (int64_t)jsonx_int(in, "category_id", 0),
 		    jsonx_str(in, "session_label") ? jsonx_str(in, "session_label") : "",
-		    (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id, util_now(), util_now()))
+		    (int64_t)json_is_true(json_object_get(in, "during_session")), a->account_id,
+		    util_now(), util_now()))
 		goto out;
 	id = db_int(r, 0, 0);
 	/* 建议 JY, 议案 YA, the year of the day in China; the number is the row's, so two offices
 	 * never race for one. */
 	cal_ymd(cal_today(), &year, &month, &day);
-	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA", year, (long long)id);
+	snprintf(code, sizeof(code), "%s%d-%06lld", strcmp(kind, "motion") ? "JY" : "YA", year,
+		 (long long)id);
 	if (tx_exec(&t, NULL, "UPDATE suggestions SET code = ? WHERE id = ?", "si", code, id) ||
-	    (deputy && tx_exec(&t, NULL, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
-					 " VALUES (?, ?, 'author', 'accepted', ?)", "iii", id, deputy, util_now())) ||
+	    (deputy && tx_exec(&t, NULL,
+			       "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, status, answered_at)"
+			       " VALUES (?, ?, 'author', 'accepted', ?)",
+			       "iii", id, deputy, util_now())) ||
 	    (json_object_get(in, "cosigners") &&
-	     tx_check(&t, set_cosigners(t.c, id, deputy, region, level, term, json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
+	     tx_check(&t, set_cosigners(t.c, id, deputy, region, level, term,
+					json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") &&
+	     tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
 	    (json_object_get(in, "attachments") &&
 	     tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e))) ||
-	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "create", NULL, "draft", a, NULL, e)) ||
-	    tx_check(&t, detail(t.c, a, id, 0, &after, e)) || tx_check(&t, tell_invited(t.c, id, jsonx_str(in, "title"), e)))
+	    tx_check(&t, retokenize(t.c, id, e)) ||
+	    tx_check(&t, event(t.c, id, "create", NULL, "draft", a, NULL, e)) ||
+	    tx_check(&t, detail(t.c, a, id, 0, &after, e)) ||
+	    tx_check(&t, tell_invited(t.c, id, jsonx_str(in, "title"), e)))
 		goto out;
 	tx_audit(&t, "suggestion.create", "suggestion", id, NULL, after);
 out:
@@ -571,7 +673,8 @@ out:
 /* The first signer, or the staff who registered it, may change a draft or a returned item. */
 static int may_edit(const struct actor *a, const struct db_res *r, struct err *e)
 {
-	if (role_is_deputy(a->role) && a->deputy_id && db_val(r, 0, S_DEPUTY) && db_int(r, 0, S_DEPUTY) == a->deputy_id)
+	if (role_is_deputy(a->role) && a->deputy_id && db_val(r, 0, S_DEPUTY) &&
+	    db_int(r, 0, S_DEPUTY) == a->deputy_id)
 		return 0;
 	if (role_can(a->role, PERM_SUGGESTION_MANAGE) && db_val(r, 0, S_CREATED_BY) &&
 	    db_int(r, 0, S_CREATED_BY) == a->account_id)
@@ -602,29 +705,36 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 	if ((rc = jsonx_check(in, spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
-	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, may_edit(a, r, e)) || tx_check(&t, check_category(t.c, in, e)))
+	if (tx_lock(&t, "suggestions", id, "建议或议案") ||
+	    tx_check(&t, load_row(t.c, id, &r, e)) || tx_check(&t, visible(t.c, a, r, e)) ||
+	    tx_check(&t, may_edit(a, r, e)) || tx_check(&t, check_category(t.c, in, e)))
 		goto out;
 	state = db_val(r, 0, S_STATE);
 	if (strcmp(state, "draft") && strcmp(state, "returned") &&
-	    tx_fail(&t, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改", suggestion_state_name(state)))
+	    tx_fail(&t, E_CONFLICT, "bad_state", "当前状态为“%s”，只有草稿或退回的可以修改",
+		    suggestion_state_name(state)))
 		goto out;
 	if (tx_check(&t, detail(t.c, a, id, 0, &before, e)) ||
-	    tx_exec(&t, NULL, "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
-			      " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
-			      " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ? AND state = ?",
-		    "ssnssiis", jsonx_str(in, "title"), jsonx_str(in, "body"), (int64_t)jsonx_int(in, "category_id", 0),
-		    jsonx_str(in, "session_label"), during ? (json_is_true(during) ? "1" : "0") : NULL, util_now(), id,
-		    state) ||
+	    tx_exec(&t, NULL,
+		    "UPDATE suggestions SET title = COALESCE(?, title), body = COALESCE(?, body),"
+		    " category_id = COALESCE(?, category_id), session_label = COALESCE(?, session_label),"
+		    " during_session = COALESCE(?, during_session), updated_at = ? WHERE id = ? AND state = ?",
+		    "ssnssiis", jsonx_str(in, "title"), jsonx_str(in, "body"),
+		    (int64_t)jsonx_int(in, "category_id", 0), jsonx_str(in, "session_label"),
+		    during ? (json_is_true(during) ? "1" : "0") : NULL, util_now(), id, state) ||
 	    tx_expect_one(&t) ||
 	    (json_object_get(in, "cosigners") &&
-	     tx_check(&t, set_cosigners(t.c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0, db_val(r, 0, S_REGION),
-					db_val(r, 0, S_LEVEL), db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
-	    (json_object_get(in, "sources") && tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
+	     tx_check(&t, set_cosigners(t.c, id, db_val(r, 0, S_DEPUTY) ? db_int(r, 0, S_DEPUTY) : 0,
+					db_val(r, 0, S_REGION), db_val(r, 0, S_LEVEL),
+					db_int(r, 0, S_TERM), json_object_get(in, "cosigners"), e))) ||
+	    (json_object_get(in, "sources") &&
+	     tx_check(&t, set_sources(t.c, a, id, json_object_get(in, "sources"), e))) ||
 	    (json_object_get(in, "attachments") &&
-	     (tx_exec(&t, NULL, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL", "i", id) ||
+	     (tx_exec(&t, NULL, "DELETE FROM suggestion_files WHERE suggestion_id = ? AND reply_id IS NULL",
+		      "i", id) ||
 	      tx_check(&t, store_files(t.c, id, 0, json_object_get(in, "attachments"), e)))) ||
-	    tx_check(&t, retokenize(t.c, id, e)) || tx_check(&t, event(t.c, id, "edit", state, state, a, NULL, e)) ||
+	    tx_check(&t, retokenize(t.c, id, e)) ||
+	    tx_check(&t, event(t.c, id, "edit", state, state, a, NULL, e)) ||
 	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
 	tx_audit(&t, "suggestion.update", "suggestion", id, before, after);
@@ -642,7 +752,8 @@ out:
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e)
 {
-	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", "submitted_at", NULL};
+	static const char *const sorts[] = {"created_at", "deadline",     "updated_at",
+					    "id",         "submitted_at", NULL};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
@@ -655,7 +766,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	json_t *items;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_SUGGESTION_READ) && !role_is_handler(a->role) && !role_is_deputy(a->role))
+	if (!role_can(a->role, PERM_SUGGESTION_READ) && !role_is_handler(a->role) &&
+	    !role_is_deputy(a->role))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表建议");
 	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
 		return rc;
@@ -691,10 +803,14 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		db_ps(&p, f->state);
 	}
 	if ((rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->deputy, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
-						    " WHERE deputy_id = ? AND status IN ('author','accepted'))", "deputy", "代表", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->handler, " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
-						     " WHERE handler_id = ? AND status <> 'removed')", "handler", "承办单位", e)))
+	    (rc = rows_filter_id(&w, &p, f->deputy,
+				 " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+				 " WHERE deputy_id = ? AND status IN ('author','accepted'))",
+				 "deputy", "代表", e)) ||
+	    (rc = rows_filter_id(&w, &p, f->handler,
+				 " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+				 " WHERE handler_id = ? AND status <> 'removed')",
+				 "handler", "承办单位", e)))
 		goto out;
 	if (f->session && *f->session) {
 		buf_adds(&w, " AND s.session_label = ?");
@@ -735,7 +851,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	}
 	if ((rc = db_begin_read(c, e)))
 		goto out;
-	snprintf(sort, sizeof(sort), "%ss.%s, s.id DESC", strncmp(order, "deadline", 8) ? "" : "s.deadline IS NULL, ", order);
+	snprintf(sort, sizeof(sort), "%ss.%s, s.id DESC",
+		 strncmp(order, "deadline", 8) ? "" : "s.deadline IS NULL, ", order);
 	if ((rc = rows_page(c, "suggestions s", "SELECT " S_COLS S_FROM, w.data, &p, sort, q, &total, &r, e)))
 		goto out;
 	items = json_array();
@@ -750,7 +867,9 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 				goto out;
 			}
 			json_object_set_new(o, "my_status", *st ? json_string(st) : json_null());
-			json_object_set_new(o, "mine", json_boolean(db_val(r, i, S_DEPUTY) && db_int(r, i, S_DEPUTY) == a->deputy_id));
+			json_object_set_new(o, "mine",
+					    json_boolean(db_val(r, i, S_DEPUTY) &&
+							 db_int(r, i, S_DEPUTY) == a->deputy_id));
 		}
 		json_array_append_new(items, o);
 	}
@@ -768,46 +887,72 @@ out:
 static int detail(struct db_conn *c, const struct actor *a, int64_t id, int check, json_t **out,
 		  struct err *e)
 {
-	static const struct col gcols[] = {{"deputy_id", COL_INT}, {"name", COL_STR}, {"role", COL_STR},
-					   {"status", COL_STR}, {"answered_at", COL_INT}, {NULL, 0}};
-	static const struct col hcols[] = {{"id", COL_INT}, {"handler_id", COL_INT}, {"name", COL_STR},
-					   {"role", COL_STR}, {"status", COL_STR}, {"assigned_on", COL_STR},
-					   {"deadline", COL_STR}, {"return_by", COL_STR}, {"view", COL_STR},
-					   {"answered_on", COL_STR}, {"reason", COL_STR}, {NULL, 0}};
-	static const struct col rcols[] = {{"id", COL_INT}, {"round", COL_INT}, {"handler_id", COL_INT},
-					   {"handler_name", COL_STR}, {"grade", COL_STR}, {"body", COL_STR},
-					   {"deadline", COL_STR}, {"on_time", COL_BOOL}, {"replied_on", COL_STR},
+	static const struct col gcols[] = {{"deputy_id", COL_INT},   {"name", COL_STR},
+					   {"role", COL_STR},        {"status", COL_STR},
+					   {"answered_at", COL_INT}, {NULL, 0}};
+	static const struct col hcols[] = {
+		{"id", COL_INT},          {"handler_id", COL_INT}, {"name", COL_STR},
+		{"role", COL_STR},        {"status", COL_STR},     {"assigned_on", COL_STR},
+		{"deadline", COL_STR},    {"return_by", COL_STR},  {"view", COL_STR},
+		{"answered_on", COL_STR}, {"reason", COL_STR},     {NULL, 0}};
+	static const struct col rcols[] = {
+		{"id", COL_INT},
+		{"round", COL_INT},
+		{"handler_id", COL_INT},
+		{"handler_name", COL_STR},
+		{"grade", COL_STR},
+		{"body", COL_STR},
+		{"deadline", COL_STR},
+		{"on_time", COL_BOOL},
+		{"replied_on", COL_STR},
+		{"created_at", COL_INT},
+		{NULL, 0}};
+	static const struct col tcols[] = {{"reply_id", COL_INT},   {"deputy_id", COL_INT},
+					   {"name", COL_STR},       {"attitude", COL_STR},
+					   {"result", COL_STR},     {"comment", COL_STR},
 					   {"created_at", COL_INT}, {NULL, 0}};
-	static const struct col tcols[] = {{"reply_id", COL_INT}, {"deputy_id", COL_INT}, {"name", COL_STR},
-					   {"attitude", COL_STR}, {"result", COL_STR}, {"comment", COL_STR},
-					   {"created_at", COL_INT}, {NULL, 0}};
-	static const struct col fcols[] = {{"id", COL_INT}, {"reply_id", COL_INT}, {"name", COL_STR},
-					   {"mime", COL_STR}, {"size", COL_INT}, {NULL, 0}};
-	static const struct col ocols[] = {{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR},
-					   {"body", COL_STR}, {NULL, 0}};
-	static const struct col ecols[] = {{"id", COL_INT}, {"action", COL_STR}, {"from_state", COL_STR},
-					   {"to_state", COL_STR}, {"actor", COL_STR}, {"note", COL_STR},
+	static const struct col fcols[] = {{"id", COL_INT},   {"reply_id", COL_INT},
+					   {"name", COL_STR}, {"mime", COL_STR},
+					   {"size", COL_INT}, {NULL, 0}};
+	static const struct col ocols[] = {
+		{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {"body", COL_STR}, {NULL, 0}};
+	static const struct col ecols[] = {{"id", COL_INT},         {"action", COL_STR},
+					   {"from_state", COL_STR}, {"to_state", COL_STR},
+					   {"actor", COL_STR},      {"note", COL_STR},
 					   {"created_at", COL_INT}, {NULL, 0}};
 	static const struct {
 		const char *key, *sql;
 		const struct col *cols;
 	} parts[] = {
-		{"signer_list", "SELECT g.deputy_id, d.name, g.role, g.status, g.answered_at FROM suggestion_signers g"
-				" JOIN deputies d ON d.id = g.deputy_id WHERE g.suggestion_id = ? ORDER BY g.role, d.name", gcols},
-		{"handlers", "SELECT sh.id, sh.handler_id, h.name, sh.role, sh.status, sh.assigned_on, sh.deadline,"
-			     " sh.return_by, sh.view, sh.answered_on, sh.reason FROM suggestion_handlers sh"
-			     " JOIN handlers h ON h.id = sh.handler_id WHERE sh.suggestion_id = ? ORDER BY sh.id", hcols},
-		{"replies", "SELECT p.id, p.round, p.handler_id, h.name, p.grade, p.body, p.deadline, p.on_time,"
-			    " p.replied_on, p.created_at FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
-			    " WHERE p.suggestion_id = ? ORDER BY p.round", rcols},
-		{"ratings", "SELECT t.reply_id, t.deputy_id, d.name, t.attitude, t.result, t.comment, t.created_at"
-			    " FROM suggestion_ratings t JOIN suggestion_replies p ON p.id = t.reply_id"
-			    " JOIN deputies d ON d.id = t.deputy_id WHERE p.suggestion_id = ? ORDER BY p.round, d.name", tcols},
-		{"files", "SELECT id, reply_id, name, mime, size FROM suggestion_files WHERE suggestion_id = ? ORDER BY id", fcols},
-		{"sources", "SELECT o.id, o.tracking_code, o.state, o.body FROM suggestion_sources x"
-			    " JOIN opinions o ON o.id = x.opinion_id WHERE x.suggestion_id = ? ORDER BY o.id", ocols},
-		{"events", "SELECT id, action, from_state, to_state, actor, note, created_at FROM suggestion_events"
-			   " WHERE suggestion_id = ? ORDER BY id", ecols},
+		{"signer_list",
+		 "SELECT g.deputy_id, d.name, g.role, g.status, g.answered_at FROM suggestion_signers g"
+		 " JOIN deputies d ON d.id = g.deputy_id WHERE g.suggestion_id = ? ORDER BY g.role, d.name",
+		 gcols},
+		{"handlers",
+		 "SELECT sh.id, sh.handler_id, h.name, sh.role, sh.status, sh.assigned_on, sh.deadline,"
+		 " sh.return_by, sh.view, sh.answered_on, sh.reason FROM suggestion_handlers sh"
+		 " JOIN handlers h ON h.id = sh.handler_id WHERE sh.suggestion_id = ? ORDER BY sh.id",
+		 hcols},
+		{"replies",
+		 "SELECT p.id, p.round, p.handler_id, h.name, p.grade, p.body, p.deadline, p.on_time,"
+		 " p.replied_on, p.created_at FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
+		 " WHERE p.suggestion_id = ? ORDER BY p.round",
+		 rcols},
+		{"ratings",
+		 "SELECT t.reply_id, t.deputy_id, d.name, t.attitude, t.result, t.comment, t.created_at"
+		 " FROM suggestion_ratings t JOIN suggestion_replies p ON p.id = t.reply_id"
+		 " JOIN deputies d ON d.id = t.deputy_id WHERE p.suggestion_id = ? ORDER BY p.round, d.name",
+		 tcols},
+		{"files", "SELECT id, reply_id, name, mime, size FROM suggestion_files WHERE suggestion_id = ? ORDER BY id",
+		 fcols},
+		{"sources",
+		 "SELECT o.id, o.tracking_code, o.state, o.body FROM suggestion_sources x"
+		 " JOIN opinions o ON o.id = x.opinion_id WHERE x.suggestion_id = ? ORDER BY o.id",
+		 ocols},
+		{"events",
+		 "SELECT id, action, from_state, to_state, actor, note, created_at FROM suggestion_events"
+		 " WHERE suggestion_id = ? ORDER BY id",
+		 ecols},
 	};
 	struct db_res *r = NULL, *x = NULL;
 	struct clock k = {0};
@@ -836,8 +981,9 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 			goto out;
 		json_object_set_new(me, "signer", *st ? json_string(st) : json_null());
 		json_object_set_new(me, "handler_role", *hr ? json_string(hr) : json_null());
-		json_object_set_new(me, "staff", json_boolean(role_can(a->role, PERM_SUGGESTION_MANAGE) &&
-							      region_path_in_scope(a, db_val(r, 0, S_PATH))));
+		json_object_set_new(me, "staff",
+				    json_boolean(role_can(a->role, PERM_SUGGESTION_MANAGE) &&
+						 region_path_in_scope(a, db_val(r, 0, S_PATH))));
 		json_object_set_new(o, "me", me);
 	}
 	*out = o;
@@ -866,14 +1012,14 @@ int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **ou
 
 /* What the rules of one step share, loaded under the item's row lock by load_item. */
 struct act {
-	char kind[16];        /* the machine's kind: "suggestion" or "motion" */
+	char kind[16]; /* the machine's kind: "suggestion" or "motion" */
 	struct clock k;
-	char hrole[8];        /* the acting handling unit's part: "lead", "co", or "" */
-	int64_t hrow;         /* its suggestion_handlers row */
-	int staff;            /* congress staff with the item in their scope */
-	const char *outcome;  /* a rating that decided: "rate_unsatisfied", "rate_solving" or "rate_done" */
-	char rated[200];      /* the rating's own event note */
-	char link[48];        /* the item's page, for the notices */
+	char hrole[8]; /* the acting handling unit's part: "lead", "co", or "" */
+	int64_t hrow;  /* its suggestion_handlers row */
+	int staff;     /* congress staff with the item in their scope */
+	const char *outcome; /* a rating that decided: "rate_unsatisfied", "rate_solving" or "rate_done" */
+	char rated[200]; /* the rating's own event note */
+	char link[48];   /* the item's page, for the notices */
 };
 
 /* Where the signers' ratings of a reply send the item (DOMAIN §4.22). */
@@ -889,18 +1035,21 @@ static int load_item(struct step_run *s)
 {
 	struct act *x = s->ctx;
 	struct tx *t = &s->t;
-	if (tx_check(t, load_row(t->c, s->id, &s->row, t->e)) || tx_check(t, visible(t->c, s->a, s->row, t->e)))
+	if (tx_check(t, load_row(t->c, s->id, &s->row, t->e)) ||
+	    tx_check(t, visible(t->c, s->a, s->row, t->e)))
 		return t->rc;
 	s->state = db_val(s->row, 0, S_STATE);
 	/* The kind was read before the lock; only a motion becomes a suggestion, and then it is
 	 * no longer where a motion's step starts. */
 	if (strcmp(db_val(s->row, 0, S_KIND), x->kind))
-		return tx_fail(t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”", suggestion_state_name(s->state),
-			       s->step->label);
-	x->staff = role_can(s->a->role, PERM_SUGGESTION_MANAGE) && region_path_in_scope(s->a, db_val(s->row, 0, S_PATH));
+		return tx_fail(t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”",
+			       suggestion_state_name(s->state), s->step->label);
+	x->staff = role_can(s->a->role, PERM_SUGGESTION_MANAGE) &&
+		   region_path_in_scope(s->a, db_val(s->row, 0, S_PATH));
 	notice_link("suggestions", s->id, x->link, sizeof(x->link));
 	if (tx_check(t, clock_load(t->c, db_val(s->row, 0, S_PATH), &x->k, t->e)) ||
-	    (s->a->handler_id && tx_check(t, handler_role(t->c, s->id, s->a->handler_id, x->hrole, &x->hrow, t->e))))
+	    (s->a->handler_id &&
+	     tx_check(t, handler_role(t->c, s->id, s->a->handler_id, x->hrole, &x->hrow, t->e))))
 		return t->rc;
 	return tx_check(t, detail(t->c, s->a, s->id, 0, &s->before, t->e));
 }
@@ -962,13 +1111,17 @@ static int may_withdraw(struct step_run *s)
 static int may_lead(struct step_run *s)
 {
 	struct act *x = s->ctx;
-	return !strcmp(x->hrole, "lead") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有主办单位可以%s", s->step->label);
+	return !strcmp(x->hrole, "lead")
+		       ? 0
+		       : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有主办单位可以%s", s->step->label);
 }
 
 static int may_co(struct step_run *s)
 {
 	struct act *x = s->ctx;
-	return !strcmp(x->hrole, "co") ? 0 : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有会办单位可以%s", s->step->label);
+	return !strcmp(x->hrole, "co")
+		       ? 0
+		       : tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有会办单位可以%s", s->step->label);
 }
 
 /* Either handling unit, lead or co-handler. */
@@ -1006,8 +1159,10 @@ static int may_rate(struct step_run *s)
 static int tell_signers(struct step_run *s, const char *title)
 {
 	struct act *x = s->ctx;
-	return tx_check(&s->t, notice_deputies(s->t.c, "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ?"
-							" AND status IN ('author','accepted')", s->id, "suggestion", title, x->link, s->t.e));
+	return tx_check(&s->t, notice_deputies(s->t.c,
+					       "SELECT deputy_id FROM suggestion_signers WHERE suggestion_id = ?"
+					       " AND status IN ('author','accepted')",
+					       s->id, "suggestion", title, x->link, s->t.e));
 }
 
 static int tell_unit(struct step_run *s, int64_t handler_id, const char *title)
@@ -1019,7 +1174,8 @@ static int tell_unit(struct step_run *s, int64_t handler_id, const char *title)
 static int tell_office(struct step_run *s, const char *title)
 {
 	struct act *x = s->ctx;
-	return tx_check(&s->t, notice_region(s->t.c, db_val(s->row, 0, S_REGION), "suggestion", title, x->link, s->t.e));
+	return tx_check(&s->t, notice_region(s->t.c, db_val(s->row, 0, S_REGION), "suggestion",
+					     title, x->link, s->t.e));
 }
 
 /* The reason into the event's note; required: at least two characters. */
@@ -1050,14 +1206,16 @@ static int check_motion_signers(struct step_run *s)
 	if (strcmp(db_val(s->row, 0, S_KIND), "motion") || db_int(s->row, 0, S_PRESIDIUM))
 		return 0;
 	if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH),
-				     !strcmp(db_val(s->row, 0, S_LEVEL), "township") ? "motion.min_deputies_township"
-										 : "motion.min_deputies", &min, t->e)) ||
-	    tx_exec(t, &n, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'", "i", s->id))
+				     !strcmp(db_val(s->row, 0, S_LEVEL), "township") ? "motion.min_deputies_township" : "motion.min_deputies",
+				     &min, t->e)) ||
+	    tx_exec(t, &n, "SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'",
+		    "i", s->id))
 		return t->rc;
 	have = db_int(n, 0, 0);
 	if (have < min)
 		tx_fail_field(t, E_INVALID, "too_few_signers", "cosigners",
-			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）", min, (long long)have);
+			      "议案须由代表 %d 人以上联名提出，目前已确认联名 %lld 人（含领衔代表）",
+			      min, (long long)have);
 	db_res_free(n);
 	return t->rc;
 }
@@ -1083,7 +1241,8 @@ static int run_submit(struct step_run *s)
 	    tx_exec(t, &src, "SELECT opinion_id FROM suggestion_sources WHERE suggestion_id = ?", "i", s->id))
 		return t->rc;
 	for (int j = 0; j < src->nrows && !t->rc; j++)
-		tx_check(t, opinion_mark_converted(t->c, s->a, db_int(src, j, 0), db_val(s->row, 0, S_CODE), t->e));
+		tx_check(t, opinion_mark_converted(t->c, s->a, db_int(src, j, 0),
+						   db_val(s->row, 0, S_CODE), t->e));
 	db_res_free(src);
 	snprintf(s->note, sizeof(s->note), "%s前受理", lim);
 	return t->rc;
@@ -1096,8 +1255,7 @@ static int run_withdraw(struct step_run *s)
 
 static int run_return(struct step_run *s)
 {
-	return keep_reason(s, 1) ||
-	       tell_signers(s, "您的建议被退回，请修改后重新提交");
+	return keep_reason(s, 1) || tell_signers(s, "您的建议被退回，请修改后重新提交");
 }
 
 static int run_reject(struct step_run *s)
@@ -1120,8 +1278,8 @@ static int run_refer(struct step_run *s)
 	if (buf_failed(&text))
 		tx_fail(t, E_TOOLARGE, "too_large", "建议内容过长，不能转为群众意见");
 	else
-		tx_check(t, opinion_refer(t->c, s->a, db_val(s->row, 0, S_REGION), text.data, db_val(s->row, 0, S_CODE),
-					  code, t->e));
+		tx_check(t, opinion_refer(t->c, s->a, db_val(s->row, 0, S_REGION), text.data,
+					  db_val(s->row, 0, S_CODE), code, t->e));
 	buf_release(&text);
 	if (t->rc)
 		return t->rc;
@@ -1137,14 +1295,16 @@ static int run_handler_return(struct step_run *s)
 	struct act *x = s->ctx;
 	struct tx *t = &s->t;
 	struct db_res *h = NULL;
-	if (take_reason(s, 1) || tx_exec(t, &h, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", x->hrow))
+	if (take_reason(s, 1) ||
+	    tx_exec(t, &h, "SELECT return_by FROM suggestion_handlers WHERE id = ?", "i", x->hrow))
 		return t->rc;
 	if (strcmp(x->k.today_s, db_val(h, 0, 0)) > 0)
-		tx_fail(t, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商", db_val(h, 0, 0));
+		tx_fail(t, E_CONFLICT, "too_late", "已超过退回时限（%s），请与交办机关协商",
+			db_val(h, 0, 0));
 	db_res_free(h);
 	if (t->rc ||
-	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?", "si", s->note,
-		    x->hrow) ||
+	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'returned', reason = ? WHERE id = ?",
+		    "si", s->note, x->hrow) ||
 	    tell_office(s, "承办单位退回了代表建议，请重新交办"))
 		return t->rc;
 	if (strcmp(x->hrole, "lead"))
@@ -1157,7 +1317,8 @@ static int run_accept(struct step_run *s)
 {
 	struct act *x = s->ctx;
 	const char *lim = db_val(s->row, 0, S_INTAKE_DEADLINE);
-	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si", x->k.today_s, s->id) ||
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET accepted_on = ? WHERE id = ?", "si",
+		    x->k.today_s, s->id) ||
 	    tell_signers(s, "您的建议已受理"))
 		return s->t.rc;
 	if (lim && strcmp(x->k.today_s, lim) > 0)
@@ -1170,8 +1331,10 @@ static int check_handler(struct db_conn *c, const struct actor *a, int64_t hid, 
 			 char *name, size_t n, struct err *e)
 {
 	struct db_res *x = NULL;
-	int rc = db_execv(c, &x, e, "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
-				    " WHERE h.id = ?", "i", hid);
+	int rc = db_execv(c, &x, e,
+			  "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
+			  " WHERE h.id = ?",
+			  "i", hid);
 	if (rc)
 		return rc;
 	if (!x->nrows || !region_path_in_scope(a, db_val(x, 0, 0)))
@@ -1192,14 +1355,17 @@ static int check_co_handlers(struct step_run *s, int64_t lead, json_t *co)
 	json_array_foreach(co, i, v) {
 		char cname[200];
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位应为承办单位编号");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids",
+					     "会办单位应为承办单位编号");
 		if (json_integer_value(v) == lead)
-			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "主办单位不能同时作为会办单位");
+			return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids",
+					     "主办单位不能同时作为会办单位");
 		for (size_t j = 0; j < i; j++)
 			if (json_integer_value(json_array_get(co, j)) == json_integer_value(v))
-				return tx_fail_field(&s->t, E_INVALID, "bad_handler", "co_handler_ids", "会办单位重复");
-		if (tx_check(&s->t, check_handler(s->t.c, s->a, json_integer_value(v), "co_handler_ids", cname,
-						  sizeof(cname), s->t.e)))
+				return tx_fail_field(&s->t, E_INVALID, "bad_handler",
+						     "co_handler_ids", "会办单位重复");
+		if (tx_check(&s->t, check_handler(s->t.c, s->a, json_integer_value(v),
+						  "co_handler_ids", cname, sizeof(cname), s->t.e)))
 			return s->t.rc;
 	}
 	return 0;
@@ -1216,7 +1382,8 @@ static int late_assignment(struct step_run *s, char *lim)
 	int days = 0;
 	*lim = 0;
 	if (db_val(s->row, 0, S_ASSIGNED) || !accepted || cal_parse(accepted, &day) ||
-	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, S_PATH), "suggestion.assign_days", &days, s->t.e)))
+	    tx_check(&s->t, settings_int(s->t.c, db_val(s->row, 0, S_PATH),
+					 "suggestion.assign_days", &days, s->t.e)))
 		return 0;
 	cal_format(cal_add_workdays(&x->k.h.cal, day, days), lim);
 	return strcmp(x->k.today_s, lim) > 0;
@@ -1231,8 +1398,9 @@ static int run_assign(struct step_run *s)
 	const struct clock *k = &x->k;
 	int64_t lead = jsonx_int(s->in, "lead_handler_id", 0);
 	json_t *co = json_object_get(s->in, "co_handler_ids"), *v;
-	int difficult = json_object_get(s->in, "difficult") ? json_is_true(json_object_get(s->in, "difficult"))
-							    : (int)db_int(s->row, 0, S_DIFFICULT);
+	int difficult = json_object_get(s->in, "difficult")
+				? json_is_true(json_object_get(s->in, "difficult"))
+				: (int)db_int(s->row, 0, S_DIFFICULT);
 	int months = 0, co_months = 0, ret_days = 0;
 	char name[200], lead_d[11], co_d[11], ret_d[11], lim[11];
 	const char *path = db_val(s->row, 0, S_PATH);
@@ -1253,27 +1421,31 @@ static int run_assign(struct step_run *s)
 	/* A re-assignment after a return replaces whatever was still in hand. */
 	if (tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'removed' WHERE suggestion_id = ? AND status = 'assigned'",
 		    "i", s->id) ||
-	    tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on, deadline,"
-			     " return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
+	    tx_exec(t, NULL,
+		    "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on, deadline,"
+		    " return_by, created_at) VALUES (?,?,'lead','assigned',?,?,?,?)",
 		    "iisssi", s->id, lead, k->today_s, lead_d, ret_d, util_now()) ||
 	    tell_unit(s, lead, "新交办的代表建议（主办）"))
 		return t->rc;
 	used = (size_t)snprintf(s->note, sizeof(s->note), "主办：%s，%s前答复", name, lead_d);
 	json_array_foreach(co, i, v) {
-		if (tx_exec(t, NULL, "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
-				     " deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
-			    "iisssi", s->id, (int64_t)json_integer_value(v), k->today_s, co_d, ret_d, util_now()) ||
+		if (tx_exec(t, NULL,
+			    "INSERT INTO suggestion_handlers (suggestion_id, handler_id, role, status, assigned_on,"
+			    " deadline, return_by, created_at) VALUES (?,?,'co','assigned',?,?,?,?)",
+			    "iisssi", s->id, (int64_t)json_integer_value(v), k->today_s, co_d,
+			    ret_d, util_now()) ||
 		    tell_unit(s, json_integer_value(v), "新交办的代表建议（会办）"))
 			return t->rc;
 	}
 	if (json_array_size(co) && used < sizeof(s->note))
-		used += (size_t)snprintf(s->note + used, sizeof(s->note) - used, "；会办单位 %zu 个，%s前向主办单位提出意见",
+		used += (size_t)snprintf(s->note + used, sizeof(s->note) - used,
+					 "；会办单位 %zu 个，%s前向主办单位提出意见",
 					 json_array_size(co), co_d);
 	if (late_assignment(s, lim) && used < sizeof(s->note))
 		snprintf(s->note + used, sizeof(s->note) - used, "；超过交办时限（%s）", lim);
 	return t->rc ||
-	       tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?", "ssii",
-		       k->today_s, lead_d, (int64_t)difficult, s->id) ||
+	       tx_exec(t, NULL, "UPDATE suggestions SET assigned_on = ?, deadline = ?, difficult = ? WHERE id = ?",
+		       "ssii", k->today_s, lead_d, (int64_t)difficult, s->id) ||
 	       tell_signers(s, "您的建议已交办");
 }
 
@@ -1284,10 +1456,14 @@ static int run_view(struct step_run *s)
 	struct tx *t = &s->t;
 	struct db_res *h = NULL;
 	if (tx_check(t, jsonx_need_text(s->in, "view", "会办意见", 5, t->e)) ||
-	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?, answered_on = ?"
-			     " WHERE id = ?", "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow) ||
-	    tx_exec(t, &h, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
-			   " AND status = 'assigned'", "i", s->id))
+	    tx_exec(t, NULL,
+		    "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?, answered_on = ?"
+		    " WHERE id = ?",
+		    "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow) ||
+	    tx_exec(t, &h,
+		    "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+		    " AND status = 'assigned'",
+		    "i", s->id))
 		return t->rc;
 	for (int j = 0; j < h->nrows && !t->rc; j++)
 		tell_unit(s, db_int(h, j, 0), "会办单位已提出会办意见");
@@ -1309,17 +1485,20 @@ static int run_reply(struct step_run *s)
 	int64_t reply_id = 0;
 
 	if (!grade || strlen(grade) != 1 || !strchr("ABCD", grade[0]))
-		tx_fail_field(t, E_INVALID, "missing_field", "grade", "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
-								      " C 因条件限制需以后解决 / D 留作参考）");
+		tx_fail_field(t, E_INVALID, "missing_field", "grade",
+			      "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
+			      " C 因条件限制需以后解决 / D 留作参考）");
 	else if (!tx_check(t, jsonx_need_text(s->in, "body", "答复内容", 10, t->e)) && doc)
 		tx_check(t, json_is_object(doc) ? check_files(docs, t->e)
-					       : err_field(t->e, E_INVALID, "bad_file", "document", "答复文件格式不正确"));
+						: err_field(t->e, E_INVALID, "bad_file", "document",
+							    "答复文件格式不正确"));
 	if (t->rc)
 		goto out;
 	/* A B item's follow-up reply has no new deadline: it is on time. */
 	on_time = !deadline || strcmp(s->from, "assigned") || strcmp(k->today_s, deadline) <= 0;
-	if (!tx_exec(t, &r, "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body, deadline,"
-			    " on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+	if (!tx_exec(t, &r,
+		     "INSERT INTO suggestion_replies (suggestion_id, round, handler_id, grade, body, deadline,"
+		     " on_time, replied_on, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
 		     "iiisssisi", s->id, (int64_t)round, s->a->handler_id, grade, jsonx_str(s->in, "body"),
 		     deadline ? deadline : k->today_s, (int64_t)on_time, k->today_s, util_now()))
 		reply_id = db_int(r, 0, 0);
@@ -1327,12 +1506,13 @@ static int run_reply(struct step_run *s)
 	if ((doc && tx_check(t, store_files(t->c, s->id, reply_id, docs, t->e))) ||
 	    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'answered', answered_at = ?, answered_on = ? WHERE id = ?",
 		    "isi", util_now(), k->today_s, x->hrow) ||
-	    tx_exec(t, NULL, "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
-			     " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
-			     " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
-		    "siiii", grade, (int64_t)round, util_now(), (int64_t)json_is_true(json_object_get(s->in, "publish")), s->id) ||
-	    tx_check(t, retokenize(t->c, s->id, t->e)) ||
-	    tell_signers(s, "您的建议已有答复，请评价"))
+	    tx_exec(t, NULL,
+		    "UPDATE suggestions SET grade = ?, round = ?, replied_at = ?,"
+		    " followed_up = CASE WHEN state = 'solving' THEN 1 ELSE followed_up END,"
+		    " published = CASE WHEN ? = 1 THEN 1 ELSE published END WHERE id = ?",
+		    "siiii", grade, (int64_t)round, util_now(),
+		    (int64_t)json_is_true(json_object_get(s->in, "publish")), s->id) ||
+	    tx_check(t, retokenize(t->c, s->id, t->e)) || tell_signers(s, "您的建议已有答复，请评价"))
 		goto out;
 	snprintf(s->note, sizeof(s->note), "第 %d 次答复，%s 类%s", round, grade, on_time ? "" : "（逾期）");
 out:
@@ -1350,8 +1530,8 @@ static int run_to_suggestion(struct step_run *s)
 {
 	struct act *x = s->ctx;
 	return take_reason(s, 0) ||
-	       tx_exec(&s->t, NULL, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?", "si",
-		       x->k.today_s, s->id) ||
+	       tx_exec(&s->t, NULL, "UPDATE suggestions SET kind = 'suggestion', accepted_on = ? WHERE id = ?",
+		       "si", x->k.today_s, s->id) ||
 	       tell_signers(s, "您的议案将作为建议处理");
 }
 
@@ -1367,8 +1547,8 @@ static int run_supervise(struct step_run *s)
 	const char *who = jsonx_str(s->in, "supervisor") ? jsonx_str(s->in, "supervisor") : "";
 	if (on && !*who)
 		return tx_fail_field(&s->t, E_INVALID, "missing_field", "supervisor", "请填写督办领导");
-	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?", "isi",
-		    (int64_t)on, on ? who : "", s->id))
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET key_supervised = ?, supervisor = ? WHERE id = ?",
+		    "isi", (int64_t)on, on ? who : "", s->id))
 		return s->t.rc;
 	snprintf(s->note, sizeof(s->note), on ? "列为重点督办，督办领导：%s" : "取消重点督办%s", who);
 	return 0;
@@ -1389,7 +1569,8 @@ static int run_publish(struct step_run *s)
 	if (db_int(s->row, 0, S_ROUND) <= 0)
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "当前状态为“%s”，不能执行“%s”",
 			       suggestion_state_name(s->from), s->step->label);
-	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET published = ? WHERE id = ?", "ii", (int64_t)on, s->id))
+	if (tx_exec(&s->t, NULL, "UPDATE suggestions SET published = ? WHERE id = ?", "ii",
+		    (int64_t)on, s->id))
 		return s->t.rc;
 	snprintf(s->note, sizeof(s->note), on ? "答复向社会公开" : "取消公开");
 	return 0;
@@ -1408,8 +1589,9 @@ static int run_rate(struct step_run *s)
 	char d[11];
 
 	comment = jsonx_str(s->in, "comment") ? jsonx_str(s->in, "comment") : "";
-	if (tx_exec(t, &r, "SELECT id, (SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = p.id AND deputy_id = ?)"
-			   " FROM suggestion_replies p WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
+	if (tx_exec(t, &r,
+		    "SELECT id, (SELECT COUNT(*) FROM suggestion_ratings WHERE reply_id = p.id AND deputy_id = ?)"
+		    " FROM suggestion_replies p WHERE suggestion_id = ? ORDER BY round DESC LIMIT 1",
 		    "ii", s->a->deputy_id, s->id))
 		return t->rc;
 	reply_id = r->nrows ? db_int(r, 0, 0) : 0;
@@ -1418,38 +1600,49 @@ static int run_rate(struct step_run *s)
 	else if (db_int(r, 0, 1))
 		tx_fail(t, E_CONFLICT, "already_rated", "您已评价过这次答复");
 	db_res_free(r);
-	if (tx_exec(t, NULL, "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment, created_at)"
-			     " VALUES (?,?,?,?,?,?)", "iisssi", reply_id, s->a->deputy_id, attitude, result, comment, util_now()) ||
-	    tx_exec(t, &r, "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
-			   " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
-			   " FROM suggestion_ratings WHERE reply_id = ?", "ii", s->id, reply_id))
+	if (tx_exec(t, NULL,
+		    "INSERT INTO suggestion_ratings (reply_id, deputy_id, attitude, result, comment, created_at)"
+		    " VALUES (?,?,?,?,?,?)",
+		    "iisssi", reply_id, s->a->deputy_id, attitude, result, comment, util_now()) ||
+	    tx_exec(t, &r,
+		    "SELECT (SELECT COUNT(*) FROM suggestion_signers WHERE suggestion_id = ? AND status = 'accepted'),"
+		    " COUNT(*), COALESCE(SUM(CASE WHEN result = 'unsatisfied' THEN 1 ELSE 0 END), 0)"
+		    " FROM suggestion_ratings WHERE reply_id = ?",
+		    "ii", s->id, reply_id))
 		return t->rc;
 	signers = db_int(r, 0, 0);
 	rated = db_int(r, 0, 1);
 	unsatisfied = db_int(r, 0, 2);
 	db_res_free(r);
-	snprintf(x->rated, sizeof(x->rated), "态度：%s；结果：%s", UTIL_LABEL(rating_names, attitude, ""),
-		 UTIL_LABEL(rating_names, result, ""));
+	snprintf(x->rated, sizeof(x->rated), "态度：%s；结果：%s",
+		 UTIL_LABEL(rating_names, attitude, ""), UTIL_LABEL(rating_names, result, ""));
 	if (rated < signers)
 		return 0;
 	if (!strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), (int)unsatisfied), "rehandle")) {
 		x->outcome = "rate_unsatisfied";
-		if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH), "suggestion.rehandle_months", &months, t->e)))
+		if (tx_check(t, settings_int(t->c, db_val(s->row, 0, S_PATH),
+					     "suggestion.rehandle_months", &months, t->e)))
 			return t->rc;
 		cal_format(suggestion_add_months(&x->k.h.cal, x->k.today, months), d);
-		if (tx_exec(t, NULL, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?", "si", d, s->id) ||
-		    tx_exec(t, NULL, "UPDATE suggestion_handlers SET status = 'assigned', deadline = ? WHERE suggestion_id = ?"
-				     " AND role = 'lead' AND status = 'answered'", "si", d, s->id) ||
-		    tx_exec(t, &r, "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
-				   " AND status = 'assigned'", "i", s->id))
+		if (tx_exec(t, NULL, "UPDATE suggestions SET rehandled = rehandled + 1, deadline = ? WHERE id = ?",
+			    "si", d, s->id) ||
+		    tx_exec(t, NULL,
+			    "UPDATE suggestion_handlers SET status = 'assigned', deadline = ? WHERE suggestion_id = ?"
+			    " AND role = 'lead' AND status = 'answered'",
+			    "si", d, s->id) ||
+		    tx_exec(t, &r,
+			    "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+			    " AND status = 'assigned'",
+			    "i", s->id))
 			return t->rc;
 		for (int j = 0; j < r->nrows && !t->rc; j++)
 			tell_unit(s, db_int(r, j, 0), "代表对答复不满意，请重新办理并在一个月内答复");
 		db_res_free(r);
 		snprintf(s->note, sizeof(s->note), "重新办理，%s前答复", d);
 	} else {
-		x->outcome = !strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), 0), "solving") ? "rate_solving"
-													  : "rate_done";
+		x->outcome = !strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), 0), "solving")
+				     ? "rate_solving"
+				     : "rate_done";
 	}
 	s->to = UTIL_LABEL(rating_outcomes, x->outcome, s->from);
 	return t->rc;
@@ -1464,7 +1657,8 @@ static int run_rate(struct step_run *s)
 /* A suggestion (DOMAIN §4). A step whose from is "" is never taken by this kind. */
 static const struct step suggestion_steps[] = {
 	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
-	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn", may_withdraw, run_withdraw},
+	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn",
+	 may_withdraw, run_withdraw},
 	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
 	{"accept", "受理", "submitted", "accepted", may_staff, run_accept},
 	{"refer", "转为群众意见", "submitted", "referred", may_staff, run_refer},
@@ -1472,7 +1666,7 @@ static const struct step suggestion_steps[] = {
 	{"handler_return", "承办单位退回", "assigned", "accepted", may_unit, run_handler_return},
 	{"view", "会办意见", "assigned", NULL, may_co, run_view},
 	{"reply", "答复", "assigned solving", "replied", may_lead, run_reply}, /* solving: a B item's second reply */
-	{"rate", "评价", "replied", NULL, may_rate, run_rate},                 /* to: what the ratings decide */
+	{"rate", "评价", "replied", NULL, may_rate, run_rate}, /* to: what the ratings decide */
 	{"close", "办结", "replied", "closed", may_staff, run_close},
 	{"agenda", "列入会议议程", "", "on_agenda", may_staff, run_agenda},
 	{"reject", "不列入议程", "", "not_on_agenda", may_staff, run_reject},
@@ -1505,11 +1699,11 @@ static const struct step motion_steps[] = {
 };
 
 static const struct step_machine suggestion_machine = {
-	"suggestion", "suggestions", "建议或议案", suggestion_steps, ARRAY_LEN(suggestion_steps),
-	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+	"suggestion", "suggestions",  "建议或议案", suggestion_steps, ARRAY_LEN(suggestion_steps),
+	load_item,    set_item_state, item_event,   item_after,       suggestion_state_name};
 static const struct step_machine motion_machine = {
-	"suggestion", "suggestions", "建议或议案", motion_steps, ARRAY_LEN(motion_steps),
-	load_item, set_item_state, item_event, item_after, suggestion_state_name};
+	"suggestion", "suggestions",  "建议或议案", motion_steps, ARRAY_LEN(motion_steps),
+	load_item,    set_item_state, item_event,   item_after,   suggestion_state_name};
 
 static const struct step_machine *machine_of(const char *kind)
 {
@@ -1546,8 +1740,7 @@ static int run_step(struct db *db, const struct actor *a, int64_t id, json_t *in
 	return rc;
 }
 
-int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		   struct err *e)
+int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"action", JF_STR, 1, 1, 32, "操作"},
@@ -1571,14 +1764,16 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		return rc;
 	/* A rating has its own call, with its own fields (suggestion_rate). */
 	if (!strcmp(jsonx_str(in, "action"), "rate"))
-		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”", jsonx_str(in, "action"));
+		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”",
+				 jsonx_str(in, "action"));
 	return run_step(db, a, id, in, out, e);
 }
 
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		      struct err *e)
 {
-	static const struct jfield spec[] = {{"accept", JF_BOOL, 1, 0, 0, "是否同意联名"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"accept", JF_BOOL, 1, 0, 0, "是否同意联名"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	struct db_res *r = NULL;
 	json_t *after = NULL;
@@ -1595,20 +1790,23 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	notice_link("suggestions", id, link, sizeof(link));
 	tx_begin(&t, db, a, e);
 	/* Under the item's lock: a submission, which lapses open invitations, waits for this. */
-	if (tx_lock(&t, "suggestions", id, "建议或议案") || tx_check(&t, load_row(t.c, id, &r, e)) ||
-	    tx_check(&t, visible(t.c, a, r, e)) || tx_check(&t, signer_status(t.c, id, a->deputy_id, st, sizeof(st), e)))
+	if (tx_lock(&t, "suggestions", id, "建议或议案") ||
+	    tx_check(&t, load_row(t.c, id, &r, e)) || tx_check(&t, visible(t.c, a, r, e)) ||
+	    tx_check(&t, signer_status(t.c, id, a->deputy_id, st, sizeof(st), e)))
 		goto out;
 	state = db_val(r, 0, S_STATE);
 	if ((strcmp(st, "invited") &&
 	     tx_fail(&t, E_CONFLICT, "bad_state", *st ? "您已答复过这份联名邀请" : "您没有收到这份联名邀请")) ||
-	    (strcmp(state, "draft") && strcmp(state, "returned") && tx_fail(&t, E_CONFLICT, "bad_state", "已提交，不能再联名")) ||
-	    tx_exec(&t, NULL, "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
-			      " AND deputy_id = ? AND status = 'invited'", "siii", accept ? "accepted" : "declined", util_now(),
-		    id, a->deputy_id) ||
+	    (strcmp(state, "draft") && strcmp(state, "returned") &&
+	     tx_fail(&t, E_CONFLICT, "bad_state", "已提交，不能再联名")) ||
+	    tx_exec(&t, NULL,
+		    "UPDATE suggestion_signers SET status = ?, answered_at = ? WHERE suggestion_id = ?"
+		    " AND deputy_id = ? AND status = 'invited'",
+		    "siii", accept ? "accepted" : "declined", util_now(), id, a->deputy_id) ||
 	    tx_expect_one(&t) ||
 	    (db_val(r, 0, S_DEPUTY) &&
-	     tx_check(&t, notice_deputy(t.c, db_int(r, 0, S_DEPUTY), "suggestion", accept ? "代表同意联名" : "代表谢绝联名",
-					link, e))) ||
+	     tx_check(&t, notice_deputy(t.c, db_int(r, 0, S_DEPUTY), "suggestion",
+					accept ? "代表同意联名" : "代表谢绝联名", link, e))) ||
 	    tx_check(&t, event(t.c, id, "cosign", state, state, a, accept ? "同意联名" : "谢绝联名", e)) ||
 	    tx_check(&t, detail(t.c, a, id, 0, &after, e)))
 		goto out;
@@ -1621,8 +1819,7 @@ out:
 	return rc;
 }
 
-int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-		    struct err *e)
+int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"attitude", JF_STR, 1, 1, 16, "办理态度评价"},
@@ -1687,11 +1884,12 @@ out:
 	return rc;
 }
 
-int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
-		     struct err *e)
+int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out, struct err *e)
 {
-	static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {"employer", COL_STR},
-					  {"post", COL_STR}, {"level", COL_STR}, {"region_name", COL_STR}, {NULL, 0}};
+	static const struct col cols[] = {
+		{"id", COL_INT},   {"name", COL_STR},  {"employer", COL_STR},
+		{"post", COL_STR}, {"level", COL_STR}, {"region_name", COL_STR},
+		{NULL, 0}};
 	struct db_conn *c;
 	struct db_res *r = NULL;
 	char *like = NULL;
@@ -1703,12 +1901,13 @@ int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t
 	like = rows_like(q && *q ? q : "");
 	c = db_acquire(db);
 	if (!(rc = db_begin_read(c, e)) &&
-	    !(rc = db_execv(c, &r, e, "SELECT DISTINCT d.id, d.name, d.employer, d.post, m.level, g.name FROM mandates mine"
-				      " JOIN mandates m ON m.region_code = mine.region_code AND m.level = mine.level"
-				      " AND m.term = mine.term AND m.status = 'active' AND m.ended_on IS NULL"
-				      " JOIN deputies d ON d.id = m.deputy_id JOIN regions g ON g.code = m.region_code"
-				      " WHERE mine.deputy_id = ? AND mine.status = 'active' AND mine.ended_on IS NULL"
-				      " AND d.id <> ? AND d.name LIKE ? ESCAPE '\\' ORDER BY m.level, d.name, d.id LIMIT 500",
+	    !(rc = db_execv(c, &r, e,
+			    "SELECT DISTINCT d.id, d.name, d.employer, d.post, m.level, g.name FROM mandates mine"
+			    " JOIN mandates m ON m.region_code = mine.region_code AND m.level = mine.level"
+			    " AND m.term = mine.term AND m.status = 'active' AND m.ended_on IS NULL"
+			    " JOIN deputies d ON d.id = m.deputy_id JOIN regions g ON g.code = m.region_code"
+			    " WHERE mine.deputy_id = ? AND mine.status = 'active' AND mine.ended_on IS NULL"
+			    " AND d.id <> ? AND d.name LIKE ? ESCAPE '\\' ORDER BY m.level, d.name, d.id LIMIT 500",
 			    "iis", a->deputy_id, a->deputy_id, like)))
 		*out = json_pack("{s:o}", "items", rows_array(r, cols));
 	free(like);
@@ -1720,20 +1919,24 @@ int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t
 
 int suggestion_of_opinion(struct db_conn *c, int64_t opinion_id, json_t **out, struct err *e)
 {
-	static const struct col cols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
-					  {"state", COL_STR}, {NULL, 0}};
+	static const struct col cols[] = {
+		{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR}, {"state", COL_STR}, {NULL, 0}};
 	struct db_res *r = NULL;
 	size_t i;
 	json_t *o;
-	int rc = db_execv(c, &r, e, "SELECT s.id, s.code, s.title, s.state FROM suggestion_sources x"
-				    " JOIN suggestions s ON s.id = x.suggestion_id WHERE x.opinion_id = ?"
-				    " AND s.state <> 'draft' ORDER BY s.id", "i", opinion_id);
+	int rc = db_execv(c, &r, e,
+			  "SELECT s.id, s.code, s.title, s.state FROM suggestion_sources x"
+			  " JOIN suggestions s ON s.id = x.suggestion_id WHERE x.opinion_id = ?"
+			  " AND s.state <> 'draft' ORDER BY s.id",
+			  "i", opinion_id);
 	*out = NULL;
 	if (rc)
 		return rc;
 	*out = rows_array(r, cols);
 	json_array_foreach(*out, i, o)
-		json_object_set_new(o, "state_name", json_string(suggestion_state_name(json_string_value(json_object_get(o, "state")))));
+		json_object_set_new(o, "state_name",
+				    json_string(suggestion_state_name(
+					    json_string_value(json_object_get(o, "state")))));
 	db_res_free(r);
 	return 0;
 }
@@ -1758,12 +1961,12 @@ int suggestion_warn_window(struct db_conn *c, const char *path, char *today, cha
 	return rc;
 }
 
-int suggestion_of_session(struct db_conn *c, const char *pat, const char *session, json_t **out,
-			  struct err *e)
+int suggestion_of_session(struct db_conn *c, const char *pat, const char *session, json_t **out, struct err *e)
 {
 	struct db_res *r = NULL;
-	int rc = db_execv(c, &r, e, "SELECT " S_COLS S_FROM " WHERE s.region_path LIKE ? AND s.session_label = ?"
-				    " AND s.state NOT IN ('draft','withdrawn') ORDER BY s.kind, s.code LIMIT 3000",
+	int rc = db_execv(c, &r, e,
+			  "SELECT " S_COLS S_FROM " WHERE s.region_path LIKE ? AND s.session_label = ?"
+			  " AND s.state NOT IN ('draft','withdrawn') ORDER BY s.kind, s.code LIMIT 3000",
 			  "ss", pat, session);
 	*out = NULL;
 	if (!rc) {
@@ -1777,12 +1980,13 @@ int suggestion_of_session(struct db_conn *c, const char *pat, const char *sessio
 
 /* ---- public disclosure ---- */
 
-int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,
-			   struct err *e)
+int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out, struct err *e)
 {
-	static const struct col cols[] = {{"id", COL_INT}, {"code", COL_STR}, {"title", COL_STR},
-					  {"region_name", COL_STR}, {"deputy_name", COL_STR}, {"grade", COL_STR},
-					  {"state", COL_STR}, {"replied_at", COL_INT}, {"lead_handler", COL_STR}, {NULL, 0}};
+	static const struct col cols[] = {{"id", COL_INT},           {"code", COL_STR},
+					  {"title", COL_STR},        {"region_name", COL_STR},
+					  {"deputy_name", COL_STR},  {"grade", COL_STR},
+					  {"state", COL_STR},        {"replied_at", COL_INT},
+					  {"lead_handler", COL_STR}, {NULL, 0}};
 	struct buf w = BUF_INIT_CAP(1024);
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
@@ -1826,9 +2030,10 @@ out:
 
 int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e)
 {
-	static const struct col rcols[] = {{"round", COL_INT}, {"handler_name", COL_STR}, {"grade", COL_STR},
-					   {"body", COL_STR}, {"replied_on", COL_STR}, {"file_id", COL_INT},
-					   {"file_name", COL_STR}, {NULL, 0}};
+	static const struct col rcols[] = {{"round", COL_INT},      {"handler_name", COL_STR},
+					   {"grade", COL_STR},      {"body", COL_STR},
+					   {"replied_on", COL_STR}, {"file_id", COL_INT},
+					   {"file_name", COL_STR},  {NULL, 0}};
 	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL, *x = NULL;
 	int rc;
@@ -1839,16 +2044,19 @@ int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e
 		rc = err_set(e, E_NOTFOUND, "not_found", "建议或议案不存在");
 		goto out;
 	}
-	if ((rc = db_execv(c, &x, e, "SELECT p.round, h.name, p.grade, p.body, p.replied_on,"
-				     " (SELECT MIN(f.id) FROM suggestion_files f WHERE f.reply_id = p.id),"
-				     " (SELECT MIN(f.name) FROM suggestion_files f WHERE f.reply_id = p.id)"
-				     " FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
-				     " WHERE p.suggestion_id = ? ORDER BY p.round", "i", id)))
+	if ((rc = db_execv(c, &x, e,
+			   "SELECT p.round, h.name, p.grade, p.body, p.replied_on,"
+			   " (SELECT MIN(f.id) FROM suggestion_files f WHERE f.reply_id = p.id),"
+			   " (SELECT MIN(f.name) FROM suggestion_files f WHERE f.reply_id = p.id)"
+			   " FROM suggestion_replies p JOIN handlers h ON h.id = p.handler_id"
+			   " WHERE p.suggestion_id = ? ORDER BY p.round",
+			   "i", id)))
 		goto out;
-	*out = json_pack("{s:{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:o}}", "suggestion", "id", (json_int_t)id,
-			 "code", db_val(r, 0, S_CODE), "title", db_val(r, 0, S_TITLE), "body", db_val(r, 0, S_BODY),
-			 "deputy_name", jstr(db_val(r, 0, S_DEPUTY_NAME)), "region_name", db_val(r, 0, S_REGION_NAME),
-			 "grade", jstr(db_val(r, 0, S_GRADE)), "state", db_val(r, 0, S_STATE), "state_name",
+	*out = json_pack("{s:{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:o}}", "suggestion", "id",
+			 (json_int_t)id, "code", db_val(r, 0, S_CODE), "title", db_val(r, 0, S_TITLE),
+			 "body", db_val(r, 0, S_BODY), "deputy_name", jstr(db_val(r, 0, S_DEPUTY_NAME)),
+			 "region_name", db_val(r, 0, S_REGION_NAME), "grade",
+			 jstr(db_val(r, 0, S_GRADE)), "state", db_val(r, 0, S_STATE), "state_name",
 			 suggestion_state_name(db_val(r, 0, S_STATE)), "replies", rows_array(x, rcols));
 out:
 	db_res_free(r);
@@ -1863,13 +2071,18 @@ json_t *suggestion_labels(void)
 {
 	/* Actions recorded in the history that are not steps of their own. */
 	static const char *const event_names[][2] = {
-		{"create", "起草"}, {"edit", "修改"}, {"cosign", "联名"}, {"rate_unsatisfied", "代表不满意，重新办理"},
-		{"rate_solving", "B类，继续办理"}, {"rate_done", "评价后办结"}};
+		{"create", "起草"},
+		{"edit", "修改"},
+		{"cosign", "联名"},
+		{"rate_unsatisfied", "代表不满意，重新办理"},
+		{"rate_solving", "B类，继续办理"},
+		{"rate_done", "评价后办结"}};
 	json_t *states = json_object(), *actions = json_object();
 	for (size_t i = 0; i < ARRAY_LEN(state_names); i++)
 		json_object_set_new(states, state_names[i][0], json_string(state_names[i][1]));
 	for (size_t i = 0; i < ARRAY_LEN(suggestion_steps); i++)
-		json_object_set_new(actions, suggestion_steps[i].name, json_string(suggestion_steps[i].label));
+		json_object_set_new(actions, suggestion_steps[i].name,
+				    json_string(suggestion_steps[i].label));
 	for (size_t i = 0; i < ARRAY_LEN(event_names); i++)
 		json_object_set_new(actions, event_names[i][0], json_string(event_names[i][1]));
 	return json_pack("{s:o, s:o}", "states", states, "actions", actions);

@@ -53,8 +53,7 @@ struct suggestion_filter {
 };
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e) WUR;
-int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out,
-		   struct err *e) WUR;
+int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* One step {"action", ...}: submit, withdraw, accept, refer, return, assign, handler_return,
  * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish; each a named
  * rule of the kind's step table run by step_run (step.h). *out: {"suggestion":{...}}. */
@@ -69,13 +68,12 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
 		    struct err *e) WUR;
 /* An attachment or reply document: *data (decoded, malloc'd), *name and *mime borrowed from
  * *keep (the caller frees it with json_decref). */
-int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t file_id,
-		    char **data, size_t *len, json_t **keep, struct err *e) WUR;
+int suggestion_file(struct db *db, const struct actor *a, int64_t id, int64_t file_id, char **data,
+		    size_t *len, json_t **keep, struct err *e) WUR;
 
 /* The deputies who may co-sign the caller's suggestions: the deputies of the same congress
  * (region, level and term of the caller's active mandates) today, q filtering by name. */
-int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out,
-		     struct err *e) WUR;
+int suggestion_peers(struct db *db, const struct actor *a, const char *q, json_t **out, struct err *e) WUR;
 
 /* Public disclosure: published replies, searchable (no login). */
 int suggestion_public_list(struct db *db, const char *q, const struct listq *lq, json_t **out,

@@ -16,9 +16,8 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 /* Handling units' scorecard for assignments made in [from, to]: received, on-time rate,
  * A/B/C/D shares, satisfaction, re-handled, overdue. A handling unit sees its own row; staff
  * every unit's within scope, or one unit's (handler, an id). */
-int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region,
-			       const char *handler, const char *from, const char *to, json_t **out,
-			       struct err *e) WUR;
+int suggestion_report_handlers(struct db *db, const struct actor *a, const char *region, const char *handler,
+			       const char *from, const char *to, json_t **out, struct err *e) WUR;
 /* Per deputy: what they submitted or co-signed in [from, to] and how it ended. */
 int suggestion_report_deputies(struct db *db, const struct actor *a, const char *region,
 			       const char *from, const char *to, json_t **out, struct err *e) WUR;

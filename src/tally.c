@@ -67,8 +67,7 @@ static int by_votes(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int tally_round(struct tally_candidate *c, int n, int seats, int64_t members, int *elected,
-		int *tied)
+int tally_round(struct tally_candidate *c, int n, int seats, int64_t members, int *elected, int *tied)
 {
 	int passing = 0, tie_seats = 0;
 	*elected = *tied = 0;

@@ -47,7 +47,7 @@ int tally_round_valid(int64_t issued, int64_t returned);
 enum tally_outcome { OUT_NOT_ELECTED, OUT_ELECTED, OUT_TIE };
 struct tally_candidate {
 	int64_t id;
-	int64_t votes;            /* "for" votes */
+	int64_t votes; /* "for" votes */
 	enum tally_outcome outcome;
 };
 /* Decides a round: each candidate needs more than half of all members (tally_passes with
@@ -55,7 +55,6 @@ struct tally_candidate {
  * last seat get OUT_TIE (voted again among themselves). *elected and *tied count the outcomes;
  * seats - *elected - (tied seats) are unfilled. Returns the seats the tied candidates compete
  * for (0 when no tie). The array is reordered by votes, highest first. */
-int tally_round(struct tally_candidate *c, int n, int seats, int64_t members, int *elected,
-		int *tied);
+int tally_round(struct tally_candidate *c, int n, int seats, int64_t members, int *elected, int *tied);
 
 #endif

@@ -251,8 +251,8 @@ int text_sig_parse(const char *hex, uint32_t sig[TEXT_MINHASH])
 	return 0;
 }
 
-size_t text_match_sql(int pg, const char *table, const char *alias, const char *q,
-		      struct buf *sql, char **param)
+size_t text_match_sql(int pg, const char *table, const char *alias, const char *q, struct buf *sql,
+		      char **param)
 {
 	struct buf b = BUF_INIT_CAP(4096);
 	size_t n = pg ? text_tsquery(q, &b) : text_fts5_query(q, &b);
@@ -264,7 +264,8 @@ size_t text_match_sql(int pg, const char *table, const char *alias, const char *
 	if (pg)
 		buf_addf(sql, " AND %s.search_tsv @@ to_tsquery('simple', ?)", alias);
 	else
-		buf_addf(sql, " AND %s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ?)", alias, table, table);
+		buf_addf(sql, " AND %s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH ?)",
+			 alias, table, table);
 	*param = buf_detach(&b, NULL);
 	return n;
 }

@@ -22,8 +22,8 @@ size_t text_tsquery(const char *q, struct buf *out);
 /* Appends a full-text condition on table alias's search tokens for query q to sql, and sets
  * *param (malloc'd, the caller frees) to its one parameter: FTS5's MATCH on SQLite (the table
  * T has T_fts), a tsquery on PostgreSQL (T has search_tsv). Returns 0 when q has no token. */
-size_t text_match_sql(int pg, const char *table, const char *alias, const char *q,
-		      struct buf *sql, char **param);
+size_t text_match_sql(int pg, const char *table, const char *alias, const char *q, struct buf *sql,
+		      char **param);
 /* Appends a token for each region on a path ("/329900/329981/" gives " r329900 r329981"):
  * stored with an opinion's tokens, so a search within a region is one index lookup. */
 void text_scope_tokens(const char *path, struct buf *out);

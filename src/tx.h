@@ -26,10 +26,10 @@
 
 struct tx {
 	struct db *db;
-	struct db_conn *c;       /* the borrowed connection; NULL after tx_end */
-	const struct actor *a;   /* who acts: audited with every record */
-	struct err *e;           /* the caller's; holds the first error */
-	int rc;                  /* 0, or the first error */
+	struct db_conn *c;     /* the borrowed connection; NULL after tx_end */
+	const struct actor *a; /* who acts: audited with every record */
+	struct err *e;         /* the caller's; holds the first error */
+	int rc;                /* 0, or the first error */
 };
 
 /* Borrows a connection and begins a writing transaction. */

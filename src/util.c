@@ -130,8 +130,7 @@ size_t util_utf8_scan(const char *s, size_t len)
 			cp = (cp << 6) | (p[i + k] & 0x3F);
 		}
 		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
+		    (need == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return i;
 		i += need + 1;
 	}

@@ -22,17 +22,38 @@ static const char *state_name(const char *s)
 	return UTIL_LABEL(state_names, s, "");
 }
 
-static json_t *jstr(const char *v) { return v ? json_string(v) : json_null(); }
+static json_t *jstr(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
 static json_t *jint(const struct db_res *r, int row, int col)
 {
 	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
 }
 
-#define V_COLS                                                                                  \
+#define V_COLS                                                                                       \
 	"id, meeting_id, item_id, title, mode, recorded, basis, threshold, state, n_for, n_against," \
 	" n_abstain, members, present, passed, rule, opened_at, closed_at"
-enum { V_ID, V_MEETING, V_ITEM, V_TITLE, V_MODE, V_RECORDED, V_BASIS, V_THRESHOLD, V_STATE, V_FOR,
-       V_AGAINST, V_ABSTAIN, V_MEMBERS, V_PRESENT, V_PASSED, V_RULE, V_OPENED, V_CLOSED };
+enum {
+	V_ID,
+	V_MEETING,
+	V_ITEM,
+	V_TITLE,
+	V_MODE,
+	V_RECORDED,
+	V_BASIS,
+	V_THRESHOLD,
+	V_STATE,
+	V_FOR,
+	V_AGAINST,
+	V_ABSTAIN,
+	V_MEMBERS,
+	V_PRESENT,
+	V_PASSED,
+	V_RULE,
+	V_OPENED,
+	V_CLOSED
+};
 
 static struct tally_rule rule_of(const char *threshold)
 {
@@ -41,17 +62,21 @@ static struct tally_rule rule_of(const char *threshold)
 
 static const char *basis_name(const char *b)
 {
-	return !strcmp(b, "present") ? "出席人员" : !strcmp(b, "cast") ? "投票人员" : "全体组成人员";
+	return !strcmp(b, "present") ? "出席人员"
+	       : !strcmp(b, "cast")  ? "投票人员"
+				     : "全体组成人员";
 }
 
-static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r, struct meeting *m, struct err *e)
+static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r, struct meeting *m,
+		     struct err *e)
 {
 	char sql[400];
 	int rc;
 	/* a voter holds the vote row shared, so that a close (which updates it) waits for votes in
 	 * flight and no vote lands after the count (where the backend locks rows; SQLite's writers
 	 * are serial) */
-	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s", lock ? db_lock_clause(c, 0) : "");
+	snprintf(sql, sizeof(sql), "SELECT " V_COLS " FROM votes WHERE id = ?%s",
+		 lock ? db_lock_clause(c, 0) : "");
 	if ((rc = db_execv(c, r, e, sql, "i", id)))
 		return rc;
 	if (!(*r)->nrows) {
@@ -83,13 +108,17 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	ag = db_int(r, 0, V_AGAINST);
 	ab = db_int(r, 0, V_ABSTAIN);
 	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
-		if ((rc = meeting_q_int(c, &cast, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
+		if ((rc = meeting_q_int(c, &cast, e,
+					"SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
 			goto out;
 	} else {
 		cast = f + ag + ab;
 	}
-	if (a && a->deputy_id && (rc = meeting_q_int(c, &voted, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
-							   " AND deputy_id = ?", "ii", id, a->deputy_id)))
+	if (a && a->deputy_id &&
+	    (rc = meeting_q_int(c, &voted, e,
+				"SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
+				" AND deputy_id = ?",
+				"ii", id, a->deputy_id)))
 		goto out;
 	members = db_int(r, 0, V_MEMBERS);
 	present = db_int(r, 0, V_PRESENT);
@@ -100,7 +129,9 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 		members = t.members;
 		present = t.present;
 	}
-	base = !strcmp(db_val(r, 0, V_BASIS), "present") ? present : !strcmp(db_val(r, 0, V_BASIS), "cast") ? cast : members;
+	base = !strcmp(db_val(r, 0, V_BASIS), "present") ? present
+	       : !strcmp(db_val(r, 0, V_BASIS), "cast")  ? cast
+							 : members;
 	o = json_object();
 	json_object_set_new(o, "id", json_integer(id));
 	json_object_set_new(o, "meeting_id", json_integer(m.id));
@@ -121,23 +152,29 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	json_object_set_new(o, "members", json_integer(members));
 	json_object_set_new(o, "present", json_integer(present));
 	json_object_set_new(o, "base", json_integer(base));
-	json_object_set_new(o, "needed", json_integer(tally_needed(base, rule_of(db_val(r, 0, V_THRESHOLD)))));
-	json_object_set_new(o, "passed", db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
+	json_object_set_new(o, "needed",
+			    json_integer(tally_needed(base, rule_of(db_val(r, 0, V_THRESHOLD)))));
+	json_object_set_new(o, "passed",
+			    db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
 	json_object_set_new(o, "rule", json_string(db_val(r, 0, V_RULE)));
 	json_object_set_new(o, "opened_at", jint(r, 0, V_OPENED));
 	json_object_set_new(o, "closed_at", jint(r, 0, V_CLOSED));
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
 	if (closed && db_int(r, 0, V_RECORDED)) {
 		json_t *list = json_array();
-		if ((rc = db_execv(c, &b, e, "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"
-					     " ON d.id = v.deputy_id WHERE v.vote_id = ? ORDER BY d.name, d.id", "i", id))) {
+		if ((rc = db_execv(c, &b, e,
+				   "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"
+				   " ON d.id = v.deputy_id WHERE v.vote_id = ? ORDER BY d.name, d.id",
+				   "i", id))) {
 			json_decref(list);
 			json_decref(o);
 			goto out;
 		}
 		for (int i = 0; i < b->nrows; i++)
-			json_array_append_new(list, json_pack("{s:I,s:s,s:o}", "deputy_id", (json_int_t)db_int(b, i, 0),
-							      "name", db_val(b, i, 1), "choice", jstr(db_val(b, i, 2))));
+			json_array_append_new(
+				list,
+				json_pack("{s:I,s:s,s:o}", "deputy_id", (json_int_t)db_int(b, i, 0),
+					  "name", db_val(b, i, 1), "choice", jstr(db_val(b, i, 2))));
 		json_object_set_new(o, "ballots", list);
 	}
 	*out = o;
@@ -156,7 +193,8 @@ static int reply_vote(struct db_conn *c, const struct actor *a, int64_t id, json
 	return rc;
 }
 
-int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out, struct err *e)
+int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out,
+		struct err *e)
 {
 	static const struct jfield spec[] = {
 		{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "表决事项"},
@@ -167,7 +205,7 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 		{"threshold", JF_STR, 0, 1, 12, "通过比例"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	static const char *const modes[] = {"device", "tally", NULL}, *const bases[] = {"all", "present", "cast", NULL},
-			  *const thresholds[] = {"half", "two_thirds", NULL};
+				 *const thresholds[] = {"half", "two_thirds", NULL};
 	const char *mode = jsonx_str(in, "mode") ? jsonx_str(in, "mode") : "device";
 	const char *basis = jsonx_str(in, "basis") ? jsonx_str(in, "basis") : "all";
 	const char *threshold = jsonx_str(in, "threshold") ? jsonx_str(in, "threshold") : "half";
@@ -180,21 +218,26 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(mode, modes))
-		return err_field(e, E_INVALID, "bad_value", "mode", "表决方式应为 device（电子表决器）或 tally（举手/纸质计数）");
+		return err_field(e, E_INVALID, "bad_value", "mode",
+				 "表决方式应为 device（电子表决器）或 tally（举手/纸质计数）");
 	if (!util_one_of(basis, bases))
 		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
 	if (!util_one_of(threshold, thresholds))
 		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
 	tx_begin(&t, db, a, e);
-	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) && (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
+	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) &&
+	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
-	if (item && !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?", "ii",
-				    item, meeting_id) && !ok)
+	if (item &&
+	    !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
+			    "ii", item, meeting_id) &&
+	    !ok)
 		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
-	tx_exec(&t, &r, "INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id", "inssissi", meeting_id, item,
-		jsonx_str(in, "title"), mode, (int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold,
-		util_now());
+	tx_exec(&t, &r,
+		"INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id",
+		"inssissi", meeting_id, item, jsonx_str(in, "title"), mode,
+		(int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold, util_now());
 	if (tx_ok(&t)) {
 		vid = db_int(r, 0, 0);
 		tx_check(&t, reply_vote(t.c, a, vid, out, e));
@@ -211,7 +254,8 @@ int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, str
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = load_vote(c, id, 0, &r, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = db_begin_read(c, e)) && !(rc = load_vote(c, id, 0, &r, &m, e)) &&
+	    !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_vote(c, a, id, out, e);
 	db_res_free(r);
 	db_rollback(c);
@@ -236,7 +280,8 @@ static int vote_open(struct step_run *s)
 	struct meeting *m = s->ctx;
 	struct attendance t;
 	int64_t open;
-	if (tx_lock(&s->t, "meetings", m->id, "会议") || tx_check(&s->t, meeting_load(s->t.c, m->id, 0, m, s->t.e)))
+	if (tx_lock(&s->t, "meetings", m->id, "会议") ||
+	    tx_check(&s->t, meeting_load(s->t.c, m->id, 0, m, s->t.e)))
 		return s->t.rc;
 	if (strcmp(m->state, "in_session"))
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始表决");
@@ -247,10 +292,11 @@ static int vote_open(struct step_run *s)
 		return tx_fail(&s->t, E_CONFLICT, "vote_open", "已有一项表决正在进行");
 	for (int64_t shard = 0; shard < VOTE_SHARDS; shard++)
 		for (size_t k = 0; k < ARRAY_LEN(choices); k++)
-			tx_exec(&s->t, NULL, "INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)", "iis",
-				s->id, shard, choices[k]);
-	return tx_exec(&s->t, NULL, "UPDATE votes SET members = ?, present = ?, opened_at = ? WHERE id = ?", "iiii",
-		       t.members, t.present, util_now(), s->id);
+			tx_exec(&s->t, NULL,
+				"INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)",
+				"iis", s->id, shard, choices[k]);
+	return tx_exec(&s->t, NULL, "UPDATE votes SET members = ?, present = ?, opened_at = ? WHERE id = ?",
+		       "iiii", t.members, t.present, util_now(), s->id);
 }
 
 /* The result of a vote at its close: the counts, the base the rule counts against, whether it
@@ -260,7 +306,8 @@ static int vote_close(struct step_run *s)
 	const struct db_res *v = s->row;
 	struct db_res *r = NULL;
 	struct attendance t;
-	int64_t f = db_int(v, 0, V_FOR), ag = db_int(v, 0, V_AGAINST), ab = db_int(v, 0, V_ABSTAIN), base, need;
+	int64_t f = db_int(v, 0, V_FOR), ag = db_int(v, 0, V_AGAINST), ab = db_int(v, 0, V_ABSTAIN),
+		base, need;
 	const char *basis = db_val(v, 0, V_BASIS);
 	struct tally_rule rule = rule_of(db_val(v, 0, V_THRESHOLD));
 	char text[400];
@@ -269,7 +316,8 @@ static int vote_close(struct step_run *s)
 	if (tx_check(&s->t, attendance_count(s->t.c, s->ctx, &t, s->t.e)))
 		return s->t.rc;
 	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
-		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice", "i", s->id))
+		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice",
+			    "i", s->id))
 			return s->t.rc;
 		f = ag = ab = 0;
 		for (int i = 0; i < r->nrows; i++) {
@@ -284,15 +332,20 @@ static int vote_close(struct step_run *s)
 		}
 		db_res_free(r);
 	}
-	base = !strcmp(basis, "present") ? t.present : !strcmp(basis, "cast") ? f + ag + ab : t.members;
+	base = !strcmp(basis, "present") ? t.present
+	       : !strcmp(basis, "cast")  ? f + ag + ab
+					 : t.members;
 	passed = tally_passes(f, base, rule);
 	need = tally_needed(base, rule);
 	snprintf(text, sizeof(text), "赞成 %lld 票，%s%s %lld 人的%s（至少 %lld 票），%s", (long long)f,
-		 passed ? (rule.strict ? "超过" : "达到") : (rule.strict ? "未超过" : "未达到"), basis_name(basis),
-		 (long long)base, rule.strict ? "半数" : "三分之二", (long long)need, passed ? "通过" : "未通过");
-	return tx_exec(&s->t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ?, members = ?, present = ?,"
-				    " passed = ?, rule = ?, closed_at = ? WHERE id = ?",
-		       "iiiiiisii", f, ag, ab, t.members, t.present, (int64_t)passed, text, util_now(), s->id);
+		 passed ? (rule.strict ? "超过" : "达到") : (rule.strict ? "未超过" : "未达到"),
+		 basis_name(basis), (long long)base, rule.strict ? "半数" : "三分之二",
+		 (long long)need, passed ? "通过" : "未通过");
+	return tx_exec(&s->t, NULL,
+		       "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ?, members = ?, present = ?,"
+		       " passed = ?, rule = ?, closed_at = ? WHERE id = ?",
+		       "iiiiiisii", f, ag, ab, t.members, t.present, (int64_t)passed, text,
+		       util_now(), s->id);
 }
 
 static const struct step vote_steps[] = {
@@ -311,7 +364,8 @@ static int step_load(struct step_run *s)
 
 static int step_set_state(struct step_run *s)
 {
-	return tx_exec(&s->t, NULL, "UPDATE votes SET state = ? WHERE id = ? AND state = ?", "sis", s->to, s->id, s->from);
+	return tx_exec(&s->t, NULL, "UPDATE votes SET state = ? WHERE id = ? AND state = ?", "sis",
+		       s->to, s->id, s->from);
 }
 
 static int step_after(struct step_run *s)
@@ -367,7 +421,8 @@ static int check_voter(struct tx *t, const struct db_res *v, const struct meetin
 	const char *state = db_val(v, 0, V_STATE);
 	struct db_res *st = NULL;
 	int member, present;
-	if (tx_exec(t, &st, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?", "ii", m->id, deputy))
+	if (tx_exec(t, &st, "SELECT status FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?",
+		    "ii", m->id, deputy))
 		return t->rc;
 	member = st->nrows > 0;
 	present = member && !strcmp(db_val(st, 0, 0), "present");
@@ -375,7 +430,8 @@ static int check_voter(struct tx *t, const struct db_res *v, const struct meetin
 	if (!member)
 		return tx_fail(t, E_NOTFOUND, "not_found", "会议不存在");
 	if (strcmp(state, "open"))
-		return tx_fail(t, E_CONFLICT, "bad_state", "表决%s，不能投票", !strcmp(state, "closed") ? "已结束" : "尚未开始");
+		return tx_fail(t, E_CONFLICT, "bad_state", "表决%s，不能投票",
+			       !strcmp(state, "closed") ? "已结束" : "尚未开始");
 	if (strcmp(db_val(v, 0, V_MODE), "device"))
 		return tx_fail(t, E_CONFLICT, "bad_mode", "本项以举手或纸质方式表决，由计票人录入");
 	if (!present)
@@ -400,7 +456,8 @@ static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m;
-	int64_t shard = (int64_t)(((uint64_t)util_mono_us() ^ (uint64_t)v->a->deputy_id * 2654435761u) % VOTE_SHARDS);
+	int64_t shard = (int64_t)(((uint64_t)util_mono_us() ^ (uint64_t)v->a->deputy_id * 2654435761u) %
+				  VOTE_SHARDS);
 	json_t *after;
 	int recorded;
 
@@ -414,8 +471,8 @@ static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 		"iis", v->id, v->a->deputy_id, recorded ? v->choice : NULL);
 	if (tx_ok(&t) && db_changes(c) != 1)
 		tx_fail(&t, E_CONFLICT, "already_voted", "您已投票，不能重复投票");
-	tx_exec(&t, NULL, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?", "iis", v->id,
-		shard, v->choice);
+	tx_exec(&t, NULL, "UPDATE vote_counts SET n = n + 1 WHERE vote_id = ? AND shard = ? AND choice = ?",
+		"iis", v->id, shard, v->choice);
 	after = recorded ? json_pack("{s:s}", "choice", v->choice) : json_object();
 	tx_audit(&t, "vote.cast", "vote", v->id, NULL, after);
 	json_decref(after);
@@ -425,7 +482,8 @@ static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 
 int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"},
+					     {NULL, 0, 0, 0, 0, NULL}};
 	static const char *const choices[] = {"for", "against", "abstain", NULL};
 	struct pending_vote me = {0};
 	int rc;
@@ -433,7 +491,8 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "choice"), choices))
-		return err_field(e, E_INVALID, "bad_value", "choice", "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+		return err_field(e, E_INVALID, "bad_value", "choice",
+				 "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
 	me.a = a;
@@ -448,12 +507,12 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 
 int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {
-		{"for", JF_INT, 1, 0, 100000, "赞成票"},
-		{"against", JF_INT, 1, 0, 100000, "反对票"},
-		{"abstain", JF_INT, 1, 0, 100000, "弃权票"},
-		{NULL, 0, 0, 0, 0, NULL}};
-	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0), ab = jsonx_int(in, "abstain", 0);
+	static const struct jfield spec[] = {{"for", JF_INT, 1, 0, 100000, "赞成票"},
+					     {"against", JF_INT, 1, 0, 100000, "反对票"},
+					     {"abstain", JF_INT, 1, 0, 100000, "弃权票"},
+					     {NULL, 0, 0, 0, 0, NULL}};
+	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0),
+		ab = jsonx_int(in, "abstain", 0);
 	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m = {0};
@@ -469,9 +528,10 @@ int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, jso
 	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally"))
 		tx_fail(&t, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
 	else if (!tx_check(&t, attendance_count(t.c, &m, &n, e)) && f + ag + ab > n.present)
-		tx_fail(&t, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld", (long long)(f + ag + ab),
-			(long long)n.present);
-	tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?", "iiii", f, ag, ab, id);
+		tx_fail(&t, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld",
+			(long long)(f + ag + ab), (long long)n.present);
+	tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?",
+		"iiii", f, ag, ab, id);
 	if (tx_ok(&t))
 		tx_check(&t, reply_vote(t.c, a, id, out, e));
 	tx_audit(&t, "vote.tally", "vote", id, NULL, in);
@@ -504,9 +564,10 @@ int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struc
 	int64_t vid;
 	int rc;
 	*out = json_null();
-	if ((rc = meeting_q_int(c, &vid, e, "SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
-				  " ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
-				  "i", meeting_id)))
+	if ((rc = meeting_q_int(c, &vid, e,
+				"SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
+				" ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
+				"i", meeting_id)))
 		return rc;
 	if (vid) {
 		json_decref(*out);
@@ -520,7 +581,8 @@ int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struc
 
 int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
 {
-	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'", "i", meeting_id);
+	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'",
+			     "i", meeting_id);
 }
 
 json_t *vote_labels(void)

@@ -19,18 +19,15 @@ json_t *vote_labels(void);
 /* Every function below: *out is a new JSON object owned by the caller, set only on success;
  * errors are E_INVALID (input), E_FORBIDDEN, E_NOTFOUND (also for meetings out of scope),
  * E_CONFLICT (state, quorum, a second ballot) with a Chinese message. */
-int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in,
-		json_t **out, struct err *e) WUR;
+int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t *in, json_t **out,
+		struct err *e) WUR;
 int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* {"action":"open|close"} */
-int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	     struct err *e) WUR;
+int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
 /* A member's device ballot {"choice":"for|against|abstain"}: answered after its commit. */
-int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	      struct err *e) WUR;
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
 /* The show-of-hands or paper count {"for","against","abstain"} of an open vote. */
-int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
-	       struct err *e) WUR;
+int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
 
 /* For the meeting's views, inside the caller's transaction (a NULL actor sees no "voted"):
  * one vote; the meeting's votes (a new array); the vote a live screen shows (a new object, or

@@ -6,8 +6,8 @@ static void policy(void **state)
 {
 	struct err e = {0};
 	(void)state;
-	assert_int_equal(auth_password_policy("Abcdef1!", &e), 0);       /* 4 classes */
-	assert_int_equal(auth_password_policy("abcdefg1A", &e), 0);      /* 3 classes */
+	assert_int_equal(auth_password_policy("Abcdef1!", &e), 0);          /* 4 classes */
+	assert_int_equal(auth_password_policy("abcdefg1A", &e), 0);         /* 3 classes */
 	assert_int_equal(auth_password_policy("abcdefg12", &e), E_INVALID); /* 2 classes */
 	assert_string_equal(e.code, "password_weak");
 	assert_int_equal(auth_password_policy("Ab1!xyz", &e), E_INVALID); /* 7 chars */

@@ -17,12 +17,12 @@
 static void quorum(void **state)
 {
 	(void)state;
-	assert_true(tally_quorum(1, 1, 1, 2));   /* a meeting of one */
+	assert_true(tally_quorum(1, 1, 1, 2)); /* a meeting of one */
 	assert_false(tally_quorum(0, 1, 1, 2));
 	assert_true(tally_quorum(10, 10, 1, 1)); /* all members must be present */
 	assert_false(tally_quorum(9, 10, 1, 1));
-	assert_false(tally_quorum(0, 0, 2, 3));  /* no members: no quorum */
-	assert_false(tally_quorum(0, 1, 0, 0));  /* a zero denominator is never a quorum */
+	assert_false(tally_quorum(0, 0, 2, 3)); /* no members: no quorum */
+	assert_false(tally_quorum(0, 1, 0, 0)); /* a zero denominator is never a quorum */
 	assert_false(tally_quorum(5, -1, 1, 2));
 
 	assert_int_equal(tally_quorum_needed(10, 1, 3), 4); /* 3.33 → 4 */

@@ -29,7 +29,7 @@ static void cap_sets_sticky_error(void **state)
 	buf_adds(&b, "6789"); /* would make 9 > 8 */
 	assert_true(buf_failed(&b));
 	assert_string_equal(b.data, "12345"); /* content kept as it was */
-	buf_adds(&b, "x");                     /* sticky: nothing more is added */
+	buf_adds(&b, "x");                    /* sticky: nothing more is added */
 	assert_int_equal(b.len, 5);
 	buf_reset(&b);
 	assert_false(buf_failed(&b));

@@ -12,8 +12,9 @@
 
 #include "crypto.h"
 
-static const unsigned char key1[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-				       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+static const unsigned char key1[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+				       12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+				       23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 static void round_trip(void **state)
 {
@@ -25,7 +26,7 @@ static void round_trip(void **state)
 	assert_int_equal(crypto_seal("13812341234", &b, &e), 0);
 	assert_non_null(strstr(a, "s1:"));
 	assert_null(strstr(a, "1381234")); /* not in the clear */
-	assert_string_not_equal(a, b);      /* a fresh IV each time */
+	assert_string_not_equal(a, b);     /* a fresh IV each time */
 	assert_int_equal(crypto_open(a, &plain, &e), 0);
 	assert_string_equal(plain, "13812341234");
 	free(plain);
@@ -109,10 +110,8 @@ static void key_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),
-		cmocka_unit_test(tamper_is_detected),
-		cmocka_unit_test(blind_index),
-		cmocka_unit_test(masks),
+		cmocka_unit_test(round_trip),  cmocka_unit_test(tamper_is_detected),
+		cmocka_unit_test(blind_index), cmocka_unit_test(masks),
 		cmocka_unit_test(key_file),
 	};
 	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);

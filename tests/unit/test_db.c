@@ -13,8 +13,11 @@ static void rollback_leaves_nothing(void **state)
 	db_params_init(&p);
 	db_ps(&p, "329900");
 	db_ps(&p, "示范市");
-	assert_int_equal(db_exec(c, "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
-				    " VALUES (?, ?, 'city', '/329900/', 0, 0)", &p, NULL, &e), 0);
+	assert_int_equal(db_exec(c,
+				 "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+				 " VALUES (?, ?, 'city', '/329900/', 0, 0)",
+				 &p, NULL, &e),
+			 0);
 	db_rollback(c);
 	db_release(f->db, c);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 0);
@@ -28,11 +31,17 @@ static void errors_are_classified(void **state)
 	struct err e = {0};
 	(void)state;
 
-	assert_int_equal(db_exec(c, "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
-				    " VALUES ('329900', 'x', 'city', '/x/', 0, 0)", NULL, NULL, &e), E_CONFLICT);
+	assert_int_equal(db_exec(c,
+				 "INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+				 " VALUES ('329900', 'x', 'city', '/x/', 0, 0)",
+				 NULL, NULL, &e),
+			 E_CONFLICT);
 	assert_string_equal(e.code, "duplicate");
-	assert_int_equal(db_exec(c, "INSERT INTO units (region_code, name, kind, created_at, updated_at)"
-				    " VALUES ('000000', 'x', 'presidium', 0, 0)", NULL, NULL, &e), E_CONFLICT);
+	assert_int_equal(db_exec(c,
+				 "INSERT INTO units (region_code, name, kind, created_at, updated_at)"
+				 " VALUES ('000000', 'x', 'presidium', 0, 0)",
+				 NULL, NULL, &e),
+			 E_CONFLICT);
 	assert_string_equal(e.code, "in_use");
 	assert_int_equal(db_exec(c, "SELECT nope FROM regions", NULL, NULL, &e), E_DB);
 	db_release(f->db, c);
@@ -50,7 +59,7 @@ static void params_and_results(void **state)
 
 	db_params_init(&p);
 	db_pi(&p, 42);
-	db_ps(&p, "0523");  /* text keeps its leading zero */
+	db_ps(&p, "0523"); /* text keeps its leading zero */
 	db_ps(&p, NULL);
 	assert_int_equal(db_exec(c, "SELECT ? + 1, ?, ?", &p, &r, &e), 0);
 	assert_int_equal(r->nrows, 1);
@@ -70,7 +79,8 @@ static void migrate_is_idempotent(void **state)
 	(void)state;
 	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
 	assert_int_equal(applied, 0);
-	assert_int_equal(fixture_count(f, "SELECT MAX(version) FROM schema_migrations"), db_schema_version());
+	assert_int_equal(fixture_count(f, "SELECT MAX(version) FROM schema_migrations"),
+			 db_schema_version());
 	fixture_close(f);
 }
 
@@ -83,9 +93,12 @@ static void migrate_fills_a_gap(void **state)
 	struct err e = {0};
 	int applied = -1;
 	(void)state;
-	assert_int_equal(db_script(c, "DROP TABLE opinion_stats; DROP INDEX opinion_photos_opinion;"
-				      "DELETE FROM schema_migrations WHERE version = 6;"
-				      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'later', 0)", &e), 0);
+	assert_int_equal(db_script(c,
+				   "DROP TABLE opinion_stats; DROP INDEX opinion_photos_opinion;"
+				   "DELETE FROM schema_migrations WHERE version = 6;"
+				   "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'later', 0)",
+				   &e),
+			 0);
 	db_release(f->db, c);
 	assert_int_equal(db_migrate(f->db, &applied, &e), 0);
 	assert_int_equal(applied, 1);

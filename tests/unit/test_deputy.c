@@ -50,10 +50,10 @@ static void id_numbers(void **state)
 static json_t *person(const char *name, const char *birth, const char *id, const char *started)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s}}",
-			 "name", name, "gender", "male", "ethnicity", "汉族", "birth_date", birth, "party", "群众",
-			 "occupation", "farmer", "phone", "13912345678", "id_number", id, "region_code",
-			 "329981103", "mandate", "level", "township", "term", 18, "region_code", "329981103",
-			 "started_on", started);
+			 "name", name, "gender", "male", "ethnicity", "汉族", "birth_date", birth,
+			 "party", "群众", "occupation", "farmer", "phone", "13912345678",
+			 "id_number", id, "region_code", "329981103", "mandate", "level",
+			 "township", "term", 18, "region_code", "329981103", "started_on", started);
 }
 
 static void validation(void **state)
@@ -90,7 +90,7 @@ static void validation(void **state)
 	json_object_del(p, "name");
 	assert_int_equal(deputy_check_person(p, 0, &e), E_INVALID); /* required on create */
 	json_object_del(p, "mandate");
-	assert_int_equal(deputy_check_person(p, 1, &e), 0);          /* not on update */
+	assert_int_equal(deputy_check_person(p, 1, &e), 0); /* not on update */
 	json_decref(p);
 }
 
@@ -119,9 +119,10 @@ static int64_t mandate_of(struct fixture *f, int64_t deputy)
 
 static void roster_at_a_past_date(void **state)
 {
-	static const char *const dates[] = {"2022-02-28", "2022-03-01", "2023-06-29", "2023-06-30",
-					    "2024-01-14", "2024-01-15"};
-	static const int added[] = {0, 3, 3, 2, 2, 1}; /* of the three new deputies, on the roster */
+	static const char *const dates[] = {"2022-02-28", "2022-03-01", "2023-06-29",
+					    "2023-06-30", "2024-01-14", "2024-01-15"};
+	static const int added[] = {0, 3, 3,
+				    2, 2, 1}; /* of the three new deputies, on the roster */
 	struct fixture *f = fixture_open(1);
 	struct actor a = staff();
 	struct db_conn *c;
@@ -134,13 +135,15 @@ static void roster_at_a_past_date(void **state)
 	assert_int_equal(deputy_roster_count(c, "329981103", "township", 18, "2020-01-01", &n, &e), 0);
 	assert_int_equal(n, 0); /* the demo's term began 2021-11-20 */
 	for (int i = 0; i < 6; i++)
-		assert_int_equal(deputy_roster_count(c, "329981103", "township", 18, dates[i], &base[i], &e), 0);
+		assert_int_equal(
+			deputy_roster_count(c, "329981103", "township", 18, dates[i], &base[i], &e), 0);
 	db_release(f->db, c);
 	d1 = add(f, &a, "甲", "1970-01-02", 1, "2022-03-01");
 	d2 = add(f, &a, "乙", "1971-01-02", 2, "2022-03-01");
 	d3 = add(f, &a, "丙", "1972-01-02", 3, "2022-03-01");
 	/* 乙 resigns on 2023-06-30; 丙 dies on 2024-01-15 */
-	in = json_pack("{s:s, s:s, s:s}", "kind", "resigned", "happened_on", "2023-06-30", "document", "辞职公告");
+	in = json_pack("{s:s, s:s, s:s}", "kind", "resigned", "happened_on", "2023-06-30",
+		       "document", "辞职公告");
 	assert_int_equal(deputy_mandate_event(f->db, &a, mandate_of(f, d2), in, &out, &e), 0);
 	json_decref(out);
 	/* a second change of an ended mandate is refused */
@@ -162,7 +165,8 @@ static void roster_at_a_past_date(void **state)
 	}
 	db_release(f->db, c);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM mandate_events WHERE kind = 'deceased'"
-					  " AND happened_on = '2024-01-15'"), 1);
+					  " AND happened_on = '2024-01-15'"),
+			 1);
 	fixture_close(f);
 }
 
@@ -181,7 +185,8 @@ static void personal_data_at_rest(void **state)
 	add(f, &a, "甲", "1970-01-02", 1, "2022-03-01");
 	/* the phone and the ID number are not stored in the clear anywhere in the row */
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM deputies WHERE phone_enc LIKE '%13912345678%'"
-					  " OR id_number_enc LIKE '%329981%' OR id_number_idx LIKE '%329981%'"), 0);
+					  " OR id_number_enc LIKE '%329981%' OR id_number_idx LIKE '%329981%'"),
+			 0);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM deputies WHERE phone_enc LIKE 's1:%'"), 1);
 	/* the same ID number again is a duplicate */
 	{
@@ -242,11 +247,14 @@ static void whole_roster_in_one_page(void **state)
 	(void)state;
 	before = fixture_count(f, "SELECT COUNT(*) FROM deputies WHERE active_levels > 0 AND region_path LIKE '/329900/329981/%'");
 	c = db_acquire(f->db);
-	assert_int_equal(db_exec(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
-				    " INSERT INTO deputies (name, gender, ethnicity, birth_date, party, occupation, region_code,"
-				    " region_path, active_levels, created_at, updated_at) SELECT '代表' || i, 'male', '汉族',"
-				    " '1970-01-01', '群众', 'farmer', '329981101', '/329900/329981/329981101/', 1, 0, 0 FROM n",
-				 NULL, NULL, &e), 0);
+	assert_int_equal(
+		db_exec(c,
+			"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+			" INSERT INTO deputies (name, gender, ethnicity, birth_date, party, occupation, region_code,"
+			" region_path, active_levels, created_at, updated_at) SELECT '代表' || i, 'male', '汉族',"
+			" '1970-01-01', '群众', 'farmer', '329981101', '/329900/329981/329981101/', 1, 0, 0 FROM n",
+			NULL, NULL, &e),
+		0);
 	db_release(f->db, c);
 	assert_int_equal(deputy_list(f->db, &a, &flt, &q, &list, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(list, "total")), before + 2000);
@@ -279,7 +287,9 @@ static void import_all_or_nothing(void **state)
 		assert_true(json_is_null(json_object_get(p, "import_id")));
 		assert_int_equal(json_integer_value(json_object_get(p, "total")), 3);
 		assert_int_equal(json_integer_value(json_object_get(p, "valid")), 2);
-		assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(p, "errors"), 0), "row")), 4);
+		assert_int_equal(json_integer_value(json_object_get(
+					 json_array_get(json_object_get(p, "errors"), 0), "row")),
+				 4);
 	}
 	json_decref(pv);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM deputies"), before);
@@ -288,8 +298,11 @@ static void import_all_or_nothing(void **state)
 	*(strrchr(csv, '\n') + 1) = '\0';
 	assert_int_equal(deputy_io_preview(f->db, &a, csv, strlen(csv), NULL, &pv, &e), 0);
 	assert_true(json_is_integer(json_object_get(json_object_get(pv, "preview"), "import_id")));
-	assert_int_equal(deputy_io_confirm(f->db, &a, json_integer_value(json_object_get(json_object_get(pv, "preview"), "import_id")),
-					   NULL, &done, &e), 0);
+	assert_int_equal(
+		deputy_io_confirm(f->db, &a,
+				  json_integer_value(json_object_get(json_object_get(pv, "preview"), "import_id")),
+				  NULL, &done, &e),
+		0);
 	assert_int_equal(json_integer_value(json_object_get(done, "imported")), 2);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM deputies"), before + 2);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM deputies WHERE birth_date = '1981-02-03'"), 1);

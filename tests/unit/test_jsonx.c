@@ -8,11 +8,10 @@
 
 #include "jsonx.h"
 
-static const struct jfield spec[] = {
-	{"name", JF_STR, 1, 1, 4, "名称"},
-	{"age", JF_INT, 0, 0, 150, "年龄"},
-	{"on", JF_BOOL, 0, 0, 0, "开关"},
-	{NULL, 0, 0, 0, 0, NULL}};
+static const struct jfield spec[] = {{"name", JF_STR, 1, 1, 4, "名称"},
+				     {"age", JF_INT, 0, 0, 150, "年龄"},
+				     {"on", JF_BOOL, 0, 0, 0, "开关"},
+				     {NULL, 0, 0, 0, 0, NULL}};
 
 static int parse_check(const char *text, struct err *e)
 {
@@ -105,9 +104,9 @@ static void str_or(void **state)
 	json_t *o = json_pack("{s:s, s:n, s:i}", "name", "甲", "phone", "age", 3);
 	(void)state;
 	assert_string_equal(jsonx_str_or(o, "name", "x"), "甲");
-	assert_string_equal(jsonx_str_or(o, "phone", ""), "");  /* null: the default */
+	assert_string_equal(jsonx_str_or(o, "phone", ""), "");    /* null: the default */
 	assert_string_equal(jsonx_str_or(o, "post", "无"), "无"); /* absent: the default */
-	assert_string_equal(jsonx_str_or(o, "age", "-"), "-");   /* not a string: the default */
+	assert_string_equal(jsonx_str_or(o, "age", "-"), "-");    /* not a string: the default */
 	assert_null(jsonx_str_or(o, "post", NULL));
 	json_decref(o);
 }
@@ -115,12 +114,9 @@ static void str_or(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts_valid),
-		cmocka_unit_test(refuses_each_bad_class),
-		cmocka_unit_test(refuses_invalid_utf8),
-		cmocka_unit_test(refuses_deep_nesting),
-		cmocka_unit_test(names_the_field),
-		cmocka_unit_test(str_or),
+		cmocka_unit_test(accepts_valid),        cmocka_unit_test(refuses_each_bad_class),
+		cmocka_unit_test(refuses_invalid_utf8), cmocka_unit_test(refuses_deep_nesting),
+		cmocka_unit_test(names_the_field),      cmocka_unit_test(str_or),
 	};
 	return cmocka_run_group_tests_name("jsonx", tests, NULL, NULL);
 }

@@ -56,11 +56,14 @@ static void meeting_vote_and_round_states_follow_their_tables(void **state)
 	for (const char *const *t = (const char *const[]){"meeting", "vote", "round", NULL}; *t; t++)
 		json_object_foreach(json_object_get(json_object_get(m, *t), "states"), k, v)
 			assert_true(*json_string_value(v) != '\0');
-	assert_string_equal(name_in(json_object_get(json_object_get(m, "meeting"), "states"), "in_session"), "会议进行中");
-	assert_string_equal(name_in(json_object_get(json_object_get(m, "meeting"), "states"), "closed"), "已闭会");
+	assert_string_equal(name_in(json_object_get(json_object_get(m, "meeting"), "states"), "in_session"),
+			    "会议进行中");
+	assert_string_equal(name_in(json_object_get(json_object_get(m, "meeting"), "states"), "closed"),
+			    "已闭会");
 	assert_string_equal(name_in(json_object_get(json_object_get(m, "vote"), "states"), "closed"), "已结束");
 	assert_string_equal(name_in(json_object_get(json_object_get(m, "vote"), "states"), "open"), "进行中");
-	assert_string_equal(name_in(json_object_get(json_object_get(m, "round"), "states"), "counted"), "已计票");
+	assert_string_equal(name_in(json_object_get(json_object_get(m, "round"), "states"), "counted"),
+			    "已计票");
 	assert_int_equal(json_object_size(json_object_get(json_object_get(m, "meeting"), "states")), 5);
 	assert_int_equal(json_object_size(json_object_get(json_object_get(m, "vote"), "states")), 3);
 	assert_int_equal(json_object_size(json_object_get(json_object_get(m, "round"), "states")), 4);

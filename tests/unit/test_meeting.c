@@ -12,9 +12,9 @@
 static void quorum(void **state)
 {
 	(void)state;
-	assert_true(tally_quorum(20, 30, 2, 3));   /* exactly two-thirds */
+	assert_true(tally_quorum(20, 30, 2, 3)); /* exactly two-thirds */
 	assert_false(tally_quorum(19, 30, 2, 3));
-	assert_true(tally_quorum(27, 40, 2, 3));   /* 26.67 → 27 */
+	assert_true(tally_quorum(27, 40, 2, 3)); /* 26.67 → 27 */
 	assert_false(tally_quorum(26, 40, 2, 3));
 	assert_int_equal(tally_quorum_needed(40, 2, 3), 27);
 	assert_int_equal(tally_quorum_needed(30, 2, 3), 20);
@@ -150,29 +150,35 @@ static void domain(void **state)
 	{
 		struct db_conn *c = db_acquire(f->db);
 		struct db_res *r;
-		assert_int_equal(db_exec(c, "SELECT id FROM deputies WHERE region_code = '329981101' ORDER BY id LIMIT 3", NULL, &r, &e), 0);
+		assert_int_equal(db_exec(c, "SELECT id FROM deputies WHERE region_code = '329981101' ORDER BY id LIMIT 3",
+					 NULL, &r, &e),
+				 0);
 		for (int i = 0; i < 3; i++)
 			ids[i] = db_int(r, i, 0);
 		db_res_free(r);
-		assert_int_equal(db_exec(c, "SELECT MIN(id) FROM deputies WHERE region_code <> '329981101'", NULL, &r, &e), 0);
+		assert_int_equal(db_exec(c, "SELECT MIN(id) FROM deputies WHERE region_code <> '329981101'",
+					 NULL, &r, &e),
+				 0);
 		other.deputy_id = db_int(r, 0, 0);
 		db_res_free(r);
 		db_release(f->db, c);
 	}
 	/* a presidium meeting of three */
-	in = json_pack("{s:s,s:s,s:s,s:s,s:[I,I,I]}", "kind", "presidium", "title", "主席团第一次会议", "region_code",
-		       "329981101", "starts_on", "2026-02-01", "member_ids", (json_int_t)ids[0], (json_int_t)ids[1], (json_int_t)ids[2]);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:[I,I,I]}", "kind", "presidium", "title",
+		       "主席团第一次会议", "region_code", "329981101", "starts_on", "2026-02-01",
+		       "member_ids", (json_int_t)ids[0], (json_int_t)ids[1], (json_int_t)ids[2]);
 	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
 	json_decref(in);
 	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
-	assert_int_equal(json_array_size(json_object_get(json_object_get(out, "meeting"), "warnings")), 1); /* no notice date */
+	assert_int_equal(json_array_size(json_object_get(json_object_get(out, "meeting"), "warnings")),
+			 1); /* no notice date */
 	json_decref(out);
-#define DO(want, fn, a, id, ...)                                           \
-	do {                                                               \
-		in = json_pack(__VA_ARGS__);                               \
-		out = NULL;                                                \
-		call(want, fn(f->db, a, id, in, &out, &e), out, &e);       \
-		json_decref(in);                                           \
+#define DO(want, fn, a, id, ...)                                     \
+	do {                                                         \
+		in = json_pack(__VA_ARGS__);                         \
+		out = NULL;                                          \
+		call(want, fn(f->db, a, id, in, &out, &e), out, &e); \
+		json_decref(in);                                     \
 	} while (0)
 	DO(0, meeting_act, &st, mid, "{s:s}", "action", "open_signin");
 	json_decref(out);
@@ -188,7 +194,8 @@ static void domain(void **state)
 	vid = json_integer_value(json_object_get(json_object_get(out, "vote"), "id"));
 	json_decref(out);
 	/* a sign-out drops below the quorum: the vote cannot open */
-	DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_out", "deputy_id", (json_int_t)ids[1]);
+	DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_out", "deputy_id",
+	   (json_int_t)ids[1]);
 	json_decref(out);
 	DO(E_CONFLICT, vote_act, &st, vid, "{s:s}", "action", "open");
 	assert_string_equal(e.code, "no_quorum");
@@ -215,24 +222,28 @@ static void domain(void **state)
 	assert_string_equal(e.code, "bad_state");
 
 	/* an election on an agenda item of another meeting is refused by name */
-	DO(E_INVALID, election_create, &st, mid, "{s:s,s:s,s:i,s:I}", "office", "副主席", "office_kind", "vice", "seats", 1,
-	   "item_id", (json_int_t)999999);
+	DO(E_INVALID, election_create, &st, mid, "{s:s,s:s,s:i,s:I}", "office", "副主席",
+	   "office_kind", "vice", "seats", 1, "item_id", (json_int_t)999999);
 	assert_string_equal(e.code, "bad_item");
 	/* an election: too few candidates for a vice post, then a ballot with too many marks */
-	DO(0, election_create, &st, mid, "{s:s,s:s,s:i}", "office", "副主席", "office_kind", "vice", "seats", 1);
+	DO(0, election_create, &st, mid, "{s:s,s:s,s:i}", "office", "副主席", "office_kind", "vice",
+	   "seats", 1);
 	eid = json_integer_value(json_object_get(json_object_get(out, "election"), "id"));
-	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	rid = json_integer_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
 	json_decref(out);
 	DO(201 - 201, round_candidate_add, &st, rid, "{s:s,s:s}", "name", "甲", "nominated_by", "presidium");
 	json_decref(out);
 	DO(E_CONFLICT, round_act, &st, rid, "{s:s}", "action", "open");
 	assert_string_equal(e.code, "candidate_count");
-	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:[I]}", "name", "乙", "nominated_by", "deputies",
-	   "nominator_ids", (json_int_t)ids[0]);
+	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:[I]}", "name", "乙",
+	   "nominated_by", "deputies", "nominator_ids", (json_int_t)ids[0]);
 	assert_string_equal(e.code, "too_few_nominators");
 	DO(0, round_candidate_add, &st, rid, "{s:s,s:s}", "name", "乙", "nominated_by", "presidium");
 	{
-		json_t *cs = json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates");
+		json_t *cs = json_object_get(
+			json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0),
+			"candidates");
 		c1 = json_integer_value(json_object_get(json_array_get(cs, 0), "id"));
 		c2 = json_integer_value(json_object_get(json_array_get(cs, 1), "id"));
 	}
@@ -260,8 +271,13 @@ static void domain(void **state)
 		assert_int_equal(json_integer_value(json_object_get(r0, "returned")), 2);
 		assert_int_equal(json_integer_value(json_object_get(r0, "invalid")), 1);
 		/* one vote of three members is not more than half: a further round follows */
-		assert_int_equal(json_array_size(json_object_get(json_object_get(out, "election"), "rounds")), 2);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1), "kind")), "further");
+		assert_int_equal(
+			json_array_size(json_object_get(json_object_get(out, "election"), "rounds")), 2);
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 1),
+				"kind")),
+			"further");
 	}
 	json_decref(out);
 	(void)eid;
@@ -269,12 +285,17 @@ static void domain(void **state)
 
 	/* no stored path from a ballot to a voter: the ballot tables hold neither voter, time nor
 	 * sequence, and who voted is kept apart without a time */
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('round_voters') WHERE name NOT IN ('round_id','deputy_id','channel')"), 0);
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('election_candidates') WHERE name LIKE '%deputy%' AND name <> 'deputy_id'"), 0);
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '%ballot%'"), 0);
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM audit WHERE action = 'election.ballot' AND (after LIKE '%for%' OR after LIKE '%marks%')"), 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('round_voters') WHERE name NOT IN ('round_id','deputy_id','channel')"),
+			 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('election_candidates') WHERE name LIKE '%deputy%' AND name <> 'deputy_id'"),
+			 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '%ballot%'"),
+			 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM audit WHERE action = 'election.ballot' AND (after LIKE '%for%' OR after LIKE '%marks%')"),
+			 0);
 	/* an anonymous vote keeps who voted, not how */
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM vote_casts c JOIN votes v ON v.id = c.vote_id WHERE v.recorded = 0 AND c.choice IS NOT NULL"), 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM vote_casts c JOIN votes v ON v.id = c.vote_id WHERE v.recorded = 0 AND c.choice IS NOT NULL"),
+			 0);
 	fixture_close(f);
 }
 
@@ -290,8 +311,8 @@ static void tellers(void **state)
 	t1.account_id = 1;
 	t2.account_id = 2;
 	/* the demo's closed session: make a new one and take the demo's members */
-	in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "session", "title", "临时会议", "region_code", "329981101",
-		       "starts_on", "2026-03-01", "term", 18);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "session", "title", "临时会议",
+		       "region_code", "329981101", "starts_on", "2026-03-01", "term", 18);
 	call(0, meeting_create(f->db, &t1, in, &out, &e), out, &e);
 	json_decref(in);
 	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
@@ -311,14 +332,18 @@ static void tellers(void **state)
 	}
 	DO(0, meeting_act, &t1, mid, "{s:s}", "action", "open");
 	json_decref(out);
-	DO(0, election_create, &t1, mid, "{s:s,s:s,s:i}", "office", "镇长", "office_kind", "head", "seats", 1);
-	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	DO(0, election_create, &t1, mid, "{s:s,s:s,s:i}", "office", "镇长", "office_kind", "head",
+	   "seats", 1);
+	rid = json_integer_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
 	json_decref(out);
 	DO(0, round_candidate_add, &t1, rid, "{s:s,s:s}", "name", "甲", "nominated_by", "presidium");
 	json_decref(out);
 	DO(0, round_candidate_add, &t1, rid, "{s:s,s:s}", "name", "乙", "nominated_by", "presidium");
 	{
-		json_t *cs = json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates");
+		json_t *cs = json_object_get(
+			json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0),
+			"candidates");
 		cand[0] = json_integer_value(json_object_get(json_array_get(cs, 0), "id"));
 		cand[1] = json_integer_value(json_object_get(json_array_get(cs, 1), "id"));
 	}
@@ -327,21 +352,26 @@ static void tellers(void **state)
 	json_decref(out);
 	snprintf(k0, sizeof(k0), "%lld", (long long)cand[0]);
 	snprintf(k1, sizeof(k1), "%lld", (long long)cand[1]);
-	DO(0, round_paper, &t1, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1, "candidates", k0, "for", 25, k1, "for", 4);
+	DO(0, round_paper, &t1, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1,
+	   "candidates", k0, "for", 25, k1, "for", 4);
 	assert_true(json_is_false(json_object_get(out, "agreed")));
 	json_decref(out);
-	DO(E_CONFLICT, round_paper, &t2, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1, "candidates", k0, "for", 24, k1, "for", 4);
+	DO(E_CONFLICT, round_paper, &t2, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30,
+	   "invalid", 1, "candidates", k0, "for", 24, k1, "for", 4);
 	assert_string_equal(e.code, "tellers_disagree");
 	assert_non_null(strstr(e.msg, "24"));
-	DO(0, round_paper, &t2, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1, "candidates", k0, "for", 25, k1, "for", 4);
+	DO(0, round_paper, &t2, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1,
+	   "candidates", k0, "for", 25, k1, "for", 4);
 	assert_true(json_is_true(json_object_get(out, "agreed")));
 	json_decref(out);
-	DO(E_CONFLICT, round_paper, &t1, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30, "invalid", 1, "candidates", k0, "for", 25, k1, "for", 4);
+	DO(E_CONFLICT, round_paper, &t1, rid, "{s:i,s:i,s:{s:{s:i},s:{s:i}}}", "returned", 30,
+	   "invalid", 1, "candidates", k0, "for", 25, k1, "for", 4);
 	DO(0, round_act, &t1, rid, "{s:s}", "action", "count");
 	{
 		json_t *r0 = json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0);
 		assert_int_equal(json_integer_value(json_object_get(r0, "returned")), 30); /* counted once */
-		assert_string_equal(json_string_value(json_object_get(json_object_get(out, "election"), "state")), "done");
+		assert_string_equal(
+			json_string_value(json_object_get(json_object_get(out, "election"), "state")), "done");
 	}
 	json_decref(out);
 	fixture_close(f);
@@ -370,16 +400,16 @@ static void settings_defaults(void **state)
 		const char *key;
 		int value;
 	} legal[] = {
-		{"meeting.quorum_num", 2},          /* §1.2: a session opens with ≥ 2/3 of all deputies */
+		{"meeting.quorum_num", 2}, /* §1.2: a session opens with ≥ 2/3 of all deputies */
 		{"meeting.quorum_den", 3},
-		{"meeting.notice_days", 7},         /* §1.7: notice to deputies 7 days before */
-		{"election.nominators_min", 10},    /* §2.8: ≥ 10 deputies jointly */
-		{"election.head_extra_min", 0},     /* §2.9: chair and head: a single candidate too */
-		{"election.head_extra_max", 1},     /* §2.9: … or one more than seats */
-		{"election.vice_extra_min", 1},     /* §2.9: vice posts exceed seats by 1 … */
-		{"election.vice_extra_max", 3},     /* … to 3 */
-		{"election.other_extra_min", 0},    /* other offices: no fewer than seats */
-		{"election.project_extra_min", 1},  /* §5.24: a list longer than the number to choose */
+		{"meeting.notice_days", 7},      /* §1.7: notice to deputies 7 days before */
+		{"election.nominators_min", 10}, /* §2.8: ≥ 10 deputies jointly */
+		{"election.head_extra_min", 0},  /* §2.9: chair and head: a single candidate too */
+		{"election.head_extra_max", 1},  /* §2.9: … or one more than seats */
+		{"election.vice_extra_min", 1},  /* §2.9: vice posts exceed seats by 1 … */
+		{"election.vice_extra_max", 3},  /* … to 3 */
+		{"election.other_extra_min", 0}, /* other offices: no fewer than seats */
+		{"election.project_extra_min", 1}, /* §5.24: a list longer than the number to choose */
 		{"project.candidate_ratio_pct", 120}, /* §5.24: default ≥ 1.2 × */
 	};
 	struct fixture *f = fixture_open(1);
@@ -391,8 +421,8 @@ static void settings_defaults(void **state)
 		if (!d->key)
 			fail_msg("no setting %s", legal[i].key);
 		if (d->dflt != legal[i].value || setting(f, legal[i].key) != legal[i].value)
-			fail_msg("%s: default %d, in force %d, the law says %d", legal[i].key, d->dflt,
-				 setting(f, legal[i].key), legal[i].value);
+			fail_msg("%s: default %d, in force %d, the law says %d", legal[i].key,
+				 d->dflt, setting(f, legal[i].key), legal[i].value);
 		assert_true(d->min <= d->dflt && d->dflt <= d->max);
 	}
 	fixture_close(f);
@@ -404,7 +434,9 @@ static void township_deputies(struct fixture *f, int64_t *ids, int n)
 	struct db_conn *c = db_acquire(f->db);
 	struct db_res *r;
 	struct err e = {0};
-	assert_int_equal(db_exec(c, "SELECT id FROM deputies WHERE region_code = '329981101' ORDER BY id", NULL, &r, &e), 0);
+	assert_int_equal(db_exec(c, "SELECT id FROM deputies WHERE region_code = '329981101' ORDER BY id",
+				 NULL, &r, &e),
+			 0);
 	if (r->nrows < n)
 		fail_msg("the demo township has %d deputies, the test needs %d", r->nrows, n);
 	for (int i = 0; i < n; i++)
@@ -433,8 +465,8 @@ static void quorum_boundary(void **state)
 	ids = json_array();
 	for (int i = 0; i < members; i++)
 		json_array_append_new(ids, json_integer(dep[i]));
-	in = json_pack("{s:s,s:s,s:s,s:s,s:o}", "kind", "presidium", "title", "法定人数", "region_code", "329981101",
-		       "starts_on", "2026-02-01", "member_ids", ids);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:o}", "kind", "presidium", "title", "法定人数",
+		       "region_code", "329981101", "starts_on", "2026-02-01", "member_ids", ids);
 	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
 	json_decref(in);
 	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
@@ -444,17 +476,21 @@ static void quorum_boundary(void **state)
 	DO(0, meeting_act, &st, mid, "{s:s}", "action", "open_signin");
 	json_decref(out);
 	for (int i = 0; i < needed - 1; i++) {
-		DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)dep[i]);
+		DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id",
+		   (json_int_t)dep[i]);
 		assert_false(json_is_true(json_object_get(json_object_get(out, "attendance"), "quorum_met")));
 		json_decref(out);
 	}
 	DO(E_CONFLICT, meeting_act, &st, mid, "{s:s}", "action", "open"); /* one short */
 	assert_string_equal(e.code, "no_quorum");
-	DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id", (json_int_t)dep[needed - 1]);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "attendance"), "quorum_needed")), needed);
+	DO(0, meeting_attend, &st, mid, "{s:s,s:I}", "action", "sign_in", "deputy_id",
+	   (json_int_t)dep[needed - 1]);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "attendance"), "quorum_needed")),
+			 needed);
 	json_decref(out);
 	DO(0, meeting_act, &st, mid, "{s:s}", "action", "open"); /* exactly met */
-	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "meeting"), "state")), "in_session");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "meeting"), "state")),
+			    "in_session");
 	json_decref(out);
 	fixture_close(f);
 }
@@ -475,8 +511,8 @@ static void notice_boundary(void **state)
 	cal_format(starts, start);
 	cal_format(starts - days, on_time);
 	cal_format(starts - (days - 1), late);
-	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "kind", "session", "title", "按时通知", "region_code", "329981101",
-		       "starts_on", start, "term", 18, "notice_on", on_time);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "kind", "session", "title", "按时通知", "region_code",
+		       "329981101", "starts_on", start, "term", 18, "notice_on", on_time);
 	call(0, meeting_create(f->db, &st, in, &out, &e), out, &e);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(out, "meeting"), "warnings")), 0);
 	json_decref(out);
@@ -499,8 +535,8 @@ static int64_t sitting_session(struct fixture *f, struct actor *st, const char *
 	json_t *out = NULL, *in, *list = NULL, *m;
 	int64_t mid;
 	size_t i;
-	in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "session", "title", "选举会议", "region_code", "329981101",
-		       "starts_on", day, "term", 18);
+	in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "kind", "session", "title", "选举会议",
+		       "region_code", "329981101", "starts_on", day, "term", 18);
 	call(0, meeting_create(f->db, st, in, &out, &e), out, &e);
 	json_decref(in);
 	mid = json_integer_value(json_object_get(json_object_get(out, "meeting"), "id"));
@@ -511,7 +547,8 @@ static int64_t sitting_session(struct fixture *f, struct actor *st, const char *
 	*members = json_array();
 	json_array_foreach(json_object_get(list, "items"), i, m) {
 		json_array_append(*members, json_object_get(m, "deputy_id"));
-		DO(0, meeting_attend, st, mid, "{s:s,s:O}", "action", "sign_in", "deputy_id", json_object_get(m, "deputy_id"));
+		DO(0, meeting_attend, st, mid, "{s:s,s:O}", "action", "sign_in", "deputy_id",
+		   json_object_get(m, "deputy_id"));
 		json_decref(out);
 	}
 	json_decref(list);
@@ -526,8 +563,10 @@ static int64_t new_election(struct fixture *f, struct actor *st, int64_t mid, co
 	struct err e = {0};
 	json_t *out = NULL, *in;
 	int64_t rid;
-	DO(0, election_create, st, mid, "{s:s,s:s,s:i}", "office", kind, "office_kind", kind, "seats", seats);
-	rid = json_integer_value(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
+	DO(0, election_create, st, mid, "{s:s,s:s,s:i}", "office", kind, "office_kind", kind,
+	   "seats", seats);
+	rid = json_integer_value(json_object_get(
+		json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0), "id"));
 	json_decref(out);
 	return rid;
 }
@@ -578,22 +617,26 @@ static void nominators_boundary(void **state)
 	rid = new_election(f, &st, mid, "vice", 1);
 	/* the same deputy twice is one nominator, also when it is the first */
 	ids = json_pack("[O,O]", json_array_get(members, 0), json_array_get(members, 0));
-	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
-	   "nominator_ids", ids);
+	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲",
+	   "nominated_by", "deputies", "nominator_ids", ids);
 	assert_string_equal(e.code, "duplicate_member");
 	json_decref(ids);
 	ids = json_array();
 	for (int i = 0; i < need - 1; i++)
 		json_array_append(ids, json_array_get(members, (size_t)i));
-	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
-	   "nominator_ids", ids);
+	DO(E_INVALID, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲",
+	   "nominated_by", "deputies", "nominator_ids", ids);
 	assert_string_equal(e.code, "too_few_nominators");
 	json_array_append(ids, json_array_get(members, (size_t)need - 1));
-	DO(0, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by", "deputies",
-	   "nominator_ids", ids);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(
-				 json_object_get(json_object_get(out, "election"), "rounds"), 0), "candidates"), 0), "nominators")),
-			 need);
+	DO(0, round_candidate_add, &st, rid, "{s:s,s:s,s:O}", "name", "联名甲", "nominated_by",
+	   "deputies", "nominator_ids", ids);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"), 0),
+						       "candidates"),
+				       0),
+			"nominators")),
+		need);
 	json_decref(out);
 	json_decref(ids);
 	json_decref(members);
@@ -608,10 +651,13 @@ static void candidate_boundaries(void **state)
 	struct fixture *f = fixture_open(1);
 	struct actor st = staff();
 	json_t *members;
-	int head_min = 1 + setting(f, "election.head_extra_min"), head_max = 1 + setting(f, "election.head_extra_max");
-	int vice_min = 2 + setting(f, "election.vice_extra_min"), vice_max = 2 + setting(f, "election.vice_extra_max");
+	int head_min = 1 + setting(f, "election.head_extra_min"),
+	    head_max = 1 + setting(f, "election.head_extra_max");
+	int vice_min = 2 + setting(f, "election.vice_extra_min"),
+	    vice_max = 2 + setting(f, "election.vice_extra_max");
 	int other_min = 2 + setting(f, "election.other_extra_min");
-	int ratio = setting(f, "project.candidate_ratio_pct"), project_min = 11 + setting(f, "election.project_extra_min");
+	int ratio = setting(f, "project.candidate_ratio_pct"),
+	    project_min = 11 + setting(f, "election.project_extra_min");
 	int64_t mid, rid;
 	(void)state;
 	/* 11 projects: the ratio's share, rounded up, when it asks for more than the plain minimum */
@@ -666,11 +712,18 @@ static void candidate_boundaries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quorum),   cmocka_unit_test(passing), cmocka_unit_test(candidates),
-		cmocka_unit_test(rounds),   cmocka_unit_test(machines), cmocka_unit_test(domain),
-		cmocka_unit_test(tellers),  cmocka_unit_test(settings_defaults),
-		cmocka_unit_test(quorum_boundary), cmocka_unit_test(notice_boundary),
-		cmocka_unit_test(nominators_boundary), cmocka_unit_test(candidate_boundaries),
+		cmocka_unit_test(quorum),
+		cmocka_unit_test(passing),
+		cmocka_unit_test(candidates),
+		cmocka_unit_test(rounds),
+		cmocka_unit_test(machines),
+		cmocka_unit_test(domain),
+		cmocka_unit_test(tellers),
+		cmocka_unit_test(settings_defaults),
+		cmocka_unit_test(quorum_boundary),
+		cmocka_unit_test(notice_boundary),
+		cmocka_unit_test(nominators_boundary),
+		cmocka_unit_test(candidate_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,28 +7,40 @@
 #include "calendar.h"
 #include "settings.h"
 
-static const char *const states[] = {"received", "classified", "assigned", "accepted", "returned",
-				     "replied", "closed", "not_accepted", "converted", "merged", NULL};
-static const char *const actions[] = {"classify", "assign", "answer_on_spot", "not_accept", "merge",
-				      "convert", "accept", "return", "reply", "rate_satisfied",
-				      "rate_unsatisfied", "close", "auto_close", "case_reply", "submit", NULL};
+static const char *const states[] = {"received",  "classified", "assigned", "accepted",
+				     "returned",  "replied",    "closed",   "not_accepted",
+				     "converted", "merged",     NULL};
+static const char *const actions[] = {
+	"classify",   "assign",         "answer_on_spot",   "not_accept",
+	"merge",      "convert",        "accept",           "return",
+	"reply",      "rate_satisfied", "rate_unsatisfied", "close",
+	"auto_close", "case_reply",     "submit",           NULL};
 
 /* The loop as DOMAIN §3 describes it, written out independently of the module's table. */
 static const char *expected(const char *s, const char *a)
 {
 	static const char *const legal[][3] = {
-		{"received", "classify", "classified"}, {"received", "assign", "assigned"},
-		{"received", "answer_on_spot", "closed"}, {"received", "not_accept", "not_accepted"},
-		{"received", "merge", "merged"}, {"received", "convert", "converted"},
-		{"classified", "assign", "assigned"}, {"classified", "answer_on_spot", "closed"},
-		{"classified", "not_accept", "not_accepted"}, {"classified", "merge", "merged"},
+		{"received", "classify", "classified"},
+		{"received", "assign", "assigned"},
+		{"received", "answer_on_spot", "closed"},
+		{"received", "not_accept", "not_accepted"},
+		{"received", "merge", "merged"},
+		{"received", "convert", "converted"},
+		{"classified", "assign", "assigned"},
+		{"classified", "answer_on_spot", "closed"},
+		{"classified", "not_accept", "not_accepted"},
+		{"classified", "merge", "merged"},
 		{"classified", "convert", "converted"},
-		{"assigned", "accept", "accepted"}, {"assigned", "return", "returned"},
+		{"assigned", "accept", "accepted"},
+		{"assigned", "return", "returned"},
 		{"accepted", "reply", "replied"},
-		{"returned", "assign", "assigned"}, {"returned", "not_accept", "not_accepted"},
+		{"returned", "assign", "assigned"},
+		{"returned", "not_accept", "not_accepted"},
 		{"returned", "answer_on_spot", "closed"},
-		{"replied", "rate_satisfied", "closed"}, {"replied", "rate_unsatisfied", "assigned"},
-		{"replied", "close", "closed"}, {"replied", "auto_close", "closed"},
+		{"replied", "rate_satisfied", "closed"},
+		{"replied", "rate_unsatisfied", "assigned"},
+		{"replied", "close", "closed"},
+		{"replied", "auto_close", "closed"},
 		{"merged", "case_reply", "replied"},
 	};
 	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++)
@@ -51,7 +63,8 @@ static void every_transition(void **state)
 				legal++;
 			} else {
 				if (got)
-					fail_msg("%s --%s--> %s should be refused", states[i], actions[j], got);
+					fail_msg("%s --%s--> %s should be refused", states[i],
+						 actions[j], got);
 				illegal++;
 			}
 		}
@@ -94,7 +107,8 @@ static json_t *act(struct fixture *f, const struct actor *a, int64_t id, const c
 static void the_loop(void **state)
 {
 	struct fixture *f = fixture_open(1);
-	struct actor county = staff("county_staff", 0), handler = staff("handler", 1), other = staff("handler", 2);
+	struct actor county = staff("county_staff", 0), handler = staff("handler", 1),
+		     other = staff("handler", 2);
 	json_t *in, *out = NULL;
 	struct err e = {0};
 	char code[16], secret[64], sql[256];
@@ -102,7 +116,8 @@ static void the_loop(void **state)
 	(void)state;
 
 	in = json_pack("{s:s, s:s, s:s, s:s, s:b}", "region_code", "329981101", "body",
-		       "幸福小区路灯坏了两个月，晚上出行不便。", "phone", "13912345678", "name", "张三", "consent", 1);
+		       "幸福小区路灯坏了两个月，晚上出行不便。", "phone", "13912345678", "name",
+		       "张三", "consent", 1);
 	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
 	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(out, "tracking_code")));
 	snprintf(secret, sizeof(secret), "%s", json_string_value(json_object_get(out, "secret")));
@@ -111,7 +126,8 @@ static void the_loop(void **state)
 	id = fixture_count(f, "SELECT MAX(id) FROM opinions");
 	/* the phone and name are not stored in the clear */
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE citizen_phone_enc LIKE '%1391234%'"
-					  " OR citizen_name_enc LIKE '%张%'"), 0);
+					  " OR citizen_name_enc LIKE '%张%'"),
+			 0);
 	/* proofs: the last four digits or the secret; anything else is not found */
 	assert_int_equal(opinion_track(f->db, code, "5678", NULL, &out, &e), 0);
 	json_decref(out);
@@ -129,27 +145,32 @@ static void the_loop(void **state)
 	out = act(f, &county, id, "{\"action\":\"assign\",\"handler_id\":1,\"days\":5}", 0);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "due")), "ok");
 	json_decref(out);
-	json_decref(act(f, &other, id, "{\"action\":\"accept\"}", E_NOTFOUND));   /* another unit */
+	json_decref(act(f, &other, id, "{\"action\":\"accept\"}", E_NOTFOUND)); /* another unit */
 	json_decref(act(f, &county, id, "{\"action\":\"accept\"}", E_FORBIDDEN)); /* staff do not sign */
 	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"好\"}", E_CONFLICT));
 	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
 	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已修复\"}", 0));
 	in = json_pack("{s:s, s:s}", "secret", secret, "rating", "unsatisfied");
 	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "assigned");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")),
+			    "assigned");
 	json_decref(out);
 	json_decref(in);
 	json_decref(act(f, &handler, id, "{\"action\":\"accept\"}", 0));
 	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"两盏路灯均已修复\"}", 0));
 	in = json_pack("{s:s, s:s}", "phone4", "5678", "rating", "satisfied");
 	assert_int_equal(opinion_rate(f->db, code, in, &out, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "closed");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")),
+			    "closed");
 	json_decref(out);
 	json_decref(in);
 	json_decref(act(f, &county, id, "{\"action\":\"classify\",\"category_id\":3}", E_CONFLICT));
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld", (long long)id);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld",
+		 (long long)id);
 	assert_int_equal(fixture_count(f, sql), 9); /* submit, classify, assign, accept, reply, rate, accept, reply, rate */
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit WHERE object_type = 'opinion' AND object_id = '%lld'", (long long)id);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM audit WHERE object_type = 'opinion' AND object_id = '%lld'",
+		 (long long)id);
 	assert_int_equal(fixture_count(f, sql), 9); /* one record per step taken; none for the refused ones */
 	fixture_close(f);
 }
@@ -164,20 +185,24 @@ static void merged_cases_share_the_reply(void **state)
 	char json[128];
 	(void)state;
 
-	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body", "中心小学门口没有人行横道，接送孩子很危险。", "channel", "visit");
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body",
+		       "中心小学门口没有人行横道，接送孩子很危险。", "channel", "visit");
 	county.account_id = 4;
 	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
 	a = json_integer_value(json_object_get(json_object_get(out, "opinion"), "id"));
 	json_decref(out);
 	json_decref(in);
-	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body", "中心小学门口没有人行横道，孩子上学过马路很危险。", "channel", "phone");
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981102", "body",
+		       "中心小学门口没有人行横道，孩子上学过马路很危险。", "channel", "phone");
 	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
 	b = json_integer_value(json_object_get(json_object_get(out, "opinion"), "id"));
 	json_decref(out);
 	json_decref(in);
 	assert_int_equal(opinion_similar(f->db, &county, a, &out, &e), 0);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 0), "id")), b);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_array_get(json_object_get(out, "items"), 0), "id")),
+			 b);
 	json_decref(out);
 	snprintf(json, sizeof(json), "{\"action\":\"merge\",\"into\":%lld}", (long long)a);
 	json_decref(act(f, &county, b, json, 0));
@@ -187,8 +212,10 @@ static void merged_cases_share_the_reply(void **state)
 	json_decref(act(f, &handler, a, "{\"action\":\"accept\"}", 0));
 	json_decref(act(f, &handler, a, "{\"action\":\"reply\",\"reply\":\"已施划人行横道\"}", 0));
 	assert_int_equal(opinion_get(f->db, &county, b, &out, &e), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")), "replied");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "reply")), "已施划人行横道");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")),
+			    "replied");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "reply")),
+			    "已施划人行横道");
 	json_decref(out);
 	fixture_close(f);
 }
@@ -208,8 +235,8 @@ static void jobs_close_and_queue(void **state)
 	assert_int_equal(jobs_backoff(5, 30), 480);
 	assert_int_equal(jobs_backoff(40, 30), 6 * 3600); /* capped */
 
-	in = json_pack("{s:s, s:s, s:s, s:b}", "region_code", "329981101", "body", "村口桥梁栏杆松动，存在安全隐患。",
-		       "phone", "13955550123", "consent", 1);
+	in = json_pack("{s:s, s:s, s:s, s:b}", "region_code", "329981101", "body",
+		       "村口桥梁栏杆松动，存在安全隐患。", "phone", "13955550123", "consent", 1);
 	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
 	json_decref(out);
 	json_decref(in);
@@ -219,21 +246,26 @@ static void jobs_close_and_queue(void **state)
 	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已加固\"}", 0));
 	/* the reply queued a message for the citizen, the phone sealed */
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND payload LIKE '%s1:%'"
-					  " AND payload NOT LIKE '%13955550123%'"), 1);
+					  " AND payload NOT LIKE '%13955550123%'"),
+			 1);
 	/* without a gateway it waits; a day later nothing is closed yet */
 	util_set_now(t0 + 86400);
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), 1);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE id = (SELECT MAX(id) FROM opinions)"
-					  " AND state = 'replied'"), 1);
+					  " AND state = 'replied'"),
+			 1);
 	/* past opinion.close_after_days (15 working days) unrated: closed by the system */
 	util_set_now(t0 + 40 * 86400);
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
 	{
 		char sql[160];
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'", (long long)id);
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'",
+			 (long long)id);
 		assert_int_equal(fixture_count(f, sql), 1);
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND actor = '系统'", (long long)id);
+		snprintf(sql, sizeof(sql),
+			 "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND actor = '系统'",
+			 (long long)id);
 		assert_int_equal(fixture_count(f, sql), 1);
 	}
 	util_set_now(0);
@@ -276,8 +308,10 @@ static void stats_agree_with_counts(void **state)
 	first = fixture_count(f, "SELECT MAX(id) FROM opinions") + 1;
 	cat = fixture_count(f, "SELECT id FROM opinion_categories WHERE name = '市政设施'");
 	for (int i = 0; i < 6; i++) {
-		snprintf(json, sizeof(json), "{\"region_code\":\"%s\",\"body\":\"幸福小区第%d栋楼下的路灯坏了，晚上很黑。\","
-			 "\"place\":\"%s\"%s}", i % 2 ? "329981101" : "329981102", i, i % 3 ? "幸福小区" : "",
+		snprintf(json, sizeof(json),
+			 "{\"region_code\":\"%s\",\"body\":\"幸福小区第%d栋楼下的路灯坏了，晚上很黑。\","
+			 "\"place\":\"%s\"%s}",
+			 i % 2 ? "329981101" : "329981102", i, i % 3 ? "幸福小区" : "",
 			 i == 4 ? ",\"category_id\":3" : "");
 		submit_json(f, json);
 	}
@@ -285,9 +319,13 @@ static void stats_agree_with_counts(void **state)
 		/* at a station, by its public code */
 		struct db_conn *k = db_acquire(f->db);
 		struct db_res *r = NULL;
-		assert_int_equal(db_exec(k, "SELECT public_code FROM stations WHERE active = 1 ORDER BY id LIMIT 1", NULL, &r, &e), 0);
-		snprintf(json, sizeof(json), "{\"station_code\":\"%s\",\"body\":\"联络站门口的道路积水严重，雨天无法通行。\","
-			 "\"place\":\"人民路\"}", db_val(r, 0, 0));
+		assert_int_equal(db_exec(k, "SELECT public_code FROM stations WHERE active = 1 ORDER BY id LIMIT 1",
+					 NULL, &r, &e),
+				 0);
+		snprintf(json, sizeof(json),
+			 "{\"station_code\":\"%s\",\"body\":\"联络站门口的道路积水严重，雨天无法通行。\","
+			 "\"place\":\"人民路\"}",
+			 db_val(r, 0, 0));
 		db_res_free(r);
 		db_release(f->db, k);
 		submit_json(f, json);
@@ -296,7 +334,8 @@ static void stats_agree_with_counts(void **state)
 	in = json_pack("{s:s, s:s}", "station_code", "NOSUCH", "body", "不存在的联络站收到的意见。");
 	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), E_INVALID);
 	json_decref(in);
-	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981103", "body", "走访中群众反映村道破损。", "channel", "visit");
+	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981103", "body",
+		       "走访中群众反映村道破损。", "channel", "visit");
 	assert_int_equal(opinion_create(f->db, &county, in, &out, &e), 0);
 	json_decref(in);
 	json_decref(out);
@@ -317,9 +356,11 @@ static void stats_agree_with_counts(void **state)
 	db_release(f->db, c);
 	assert_true(fixture_count(f, "SELECT COUNT(*) FROM stats_kept") > 100);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM (SELECT scope, kind, grain, period, key, n FROM stats_kept"
-					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM opinion_stats)"), 0);
+					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM opinion_stats)"),
+			 0);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM (SELECT scope, kind, grain, period, key, n FROM opinion_stats"
-					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM stats_kept)"), 0);
+					  " EXCEPT SELECT scope, kind, grain, period, key, n FROM stats_kept)"),
+			 0);
 
 	/* hot topics of the county for the last 400 days against a direct count */
 	assert_int_equal(opinion_hot(f->db, &county, NULL, NULL, NULL, &out, &e), 0);
@@ -334,14 +375,17 @@ static void stats_agree_with_counts(void **state)
 	for (size_t i = 0; i < json_array_size(cats); i++) {
 		json_t *one = json_array_get(cats, i);
 		const char *name = json_string_value(json_object_get(one, "name"));
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions o LEFT JOIN opinion_categories c ON c.id = o.category_id"
-			 " WHERE o.region_path LIKE '/329900/329981/%%' AND COALESCE(c.name, '未分类') = '%s'", name);
+		snprintf(sql, sizeof(sql),
+			 "SELECT COUNT(*) FROM opinions o LEFT JOIN opinion_categories c ON c.id = o.category_id"
+			 " WHERE o.region_path LIKE '/329900/329981/%%' AND COALESCE(c.name, '未分类') = '%s'",
+			 name);
 		assert_int_equal(json_integer_value(json_object_get(one, "count")), fixture_count(f, sql));
 	}
 	{
 		json_t *places = json_object_get(out, "places");
 		json_t *top = json_array_get(places, 0);
-		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE region_path LIKE '/329900/329981/%%' AND place = '%s'",
+		snprintf(sql, sizeof(sql),
+			 "SELECT COUNT(*) FROM opinions WHERE region_path LIKE '/329900/329981/%%' AND place = '%s'",
 			 json_string_value(json_object_get(top, "name")));
 		assert_int_equal(json_integer_value(json_object_get(top, "count")), fixture_count(f, sql));
 	}
@@ -359,9 +403,9 @@ static void defaults_are_the_legal_numbers(void **state)
 	static const struct {
 		const char *key;
 		int value;
-	} legal[] = {{"opinion.reply_days", 15}, {"opinion.warn_days", 3}, {"opinion.return_days", 5},
-		     {"opinion.rehandle_days", 10}, {"opinion.close_after_days", 15},
-		     {"opinion.extension_max_days", 15}};
+	} legal[] = {{"opinion.reply_days", 15},       {"opinion.warn_days", 3},
+		     {"opinion.return_days", 5},       {"opinion.rehandle_days", 10},
+		     {"opinion.close_after_days", 15}, {"opinion.extension_max_days", 15}};
 	struct fixture *f = fixture_open(0);
 	struct db_conn *c = db_acquire(f->db);
 	struct err e = {0};
@@ -422,8 +466,8 @@ static void ymd(int32_t day, char out[11])
 /* A new opinion of 松岭镇 registered by county; its id, and its tracking code and secret. */
 static int64_t registered(struct fixture *f, const struct actor *county, char *code, char *secret)
 {
-	json_t *in = json_pack("{s:s, s:s, s:s}", "region_code", "329981101", "channel", "visit", "body",
-			       "边界测试：松岭镇石桥的栏杆松动，行人经过有危险。");
+	json_t *in = json_pack("{s:s, s:s, s:s}", "region_code", "329981101", "channel", "visit",
+			       "body", "边界测试：松岭镇石桥的栏杆松动，行人经过有危险。");
 	json_t *out = NULL, *o;
 	struct err e = {0};
 	int64_t id;
@@ -441,7 +485,8 @@ static int64_t registered(struct fixture *f, const struct actor *county, char *c
 }
 
 /* A step that must be refused with code. */
-static void refused(struct fixture *f, const struct actor *a, int64_t id, const char *json, int want, const char *code)
+static void refused(struct fixture *f, const struct actor *a, int64_t id, const char *json,
+		    int want, const char *code)
 {
 	json_t *in = json_loads(json, 0, NULL), *out = NULL;
 	struct err e = {0};
@@ -484,8 +529,10 @@ static void return_window_boundary(void **state)
 	at_day(workdays_after(f, day0, window));
 	json_decref(act(f, &handler, a, "{\"action\":\"return\",\"reason\":\"不属于本单位职责\"}", 0));
 	at_day(workdays_after(f, day0, window + 1));
-	refused(f, &handler, b, "{\"action\":\"return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT, "return_window");
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'assigned'", b), 1);
+	refused(f, &handler, b, "{\"action\":\"return\",\"reason\":\"不属于本单位职责\"}",
+		E_CONFLICT, "return_window");
+	assert_int_equal(
+		count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'assigned'", b), 1);
 	util_set_now(0);
 	fixture_close(f);
 }
@@ -539,11 +586,17 @@ static void deadlines_and_warnings(void **state)
 	assert_string_equal(field(out, "due"), "ok");
 	json_decref(out);
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", b), 1);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", c), 0);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'",
+				  b),
+			 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'",
+				  c),
+			 0);
 	/* told once */
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'", b), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM notifications WHERE kind = 'due' AND link = '/opinions/%lld'",
+				  b),
+			 1);
 	util_set_now(0);
 	fixture_close(f);
 }
@@ -570,7 +623,9 @@ static void extension_max_boundary(void **state)
 	assert_int_equal(opinion_extension_request(f->db, &handler, id, in, &out, &e), 0);
 	json_decref(in);
 	json_decref(out);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM extensions WHERE opinion_id = %lld AND status = 'pending'", id), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM extensions WHERE opinion_id = %lld AND status = 'pending'",
+				  id),
+			 1);
 	fixture_close(f);
 }
 
@@ -596,20 +651,32 @@ static void close_after_days_boundary(void **state)
 	json_decref(act(f, &handler, id, "{\"action\":\"reply\",\"reply\":\"已紧固栏杆\"}", 0));
 	at_day(workdays_after(f, day0, n));
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'replied'", id), 1);
+	assert_int_equal(
+		count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'replied'", id), 1);
 	at_day(workdays_after(f, day0, n + 1));
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'"
-				     " AND closed_at IS NOT NULL", id), 1);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND action = 'close'"
-				     " AND from_state = 'replied' AND to_state = 'closed' AND actor = '系统'"
-				     " AND note = '答复后逾期未评价，自动办结'", id), 1);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_type = 'opinion'"
-				     " AND object_id = '%lld' AND actor = '(system)' AND before LIKE '%%\"state\":\"replied\"%%'"
-				     " AND after LIKE '%%\"state\":\"closed\"%%'", id), 1);
+	assert_int_equal(count_of(f,
+				  "SELECT COUNT(*) FROM opinions WHERE id = %lld AND state = 'closed'"
+				  " AND closed_at IS NOT NULL",
+				  id),
+			 1);
+	assert_int_equal(count_of(f,
+				  "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND action = 'close'"
+				  " AND from_state = 'replied' AND to_state = 'closed' AND actor = '系统'"
+				  " AND note = '答复后逾期未评价，自动办结'",
+				  id),
+			 1);
+	assert_int_equal(count_of(f,
+				  "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_type = 'opinion'"
+				  " AND object_id = '%lld' AND actor = '(system)' AND before LIKE '%%\"state\":\"replied\"%%'"
+				  " AND after LIKE '%%\"state\":\"closed\"%%'",
+				  id),
+			 1);
 	/* a second pass has nothing more to do */
 	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
-	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_id = '%lld'", id), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.auto_close' AND object_id = '%lld'",
+				  id),
+			 1);
 	util_set_now(0);
 	fixture_close(f);
 }

@@ -28,9 +28,9 @@ static QRcode *reference(const char *text)
 struct svg {
 	int elements, paths, rects, crisp;
 	char viewbox[64], width[16];
-	int n;                  /* modules per side from the viewBox */
-	unsigned char *dark;    /* n*n, painted from the path */
-	int overlap;            /* a module painted twice */
+	int n;               /* modules per side from the viewBox */
+	unsigned char *dark; /* n*n, painted from the path */
+	int overlap;         /* a module painted twice */
 };
 
 static const char *att(const char **atts, const char *name)
@@ -170,8 +170,7 @@ static void png_matches_matrix(void **state)
 	qr = reference(url);
 	assert_true(qr->version > 1);
 	assert_int_equal(qr_png(url, 2, &png, &len, &e), 0);
-	assert_int_equal((unsigned char)png[18] << 8 | (unsigned char)png[19],
-			 (qr->width + 2 * QUIET) * 2);
+	assert_int_equal((unsigned char)png[18] << 8 | (unsigned char)png[19], (qr->width + 2 * QUIET) * 2);
 	free(png);
 	QRcode_free(qr);
 }

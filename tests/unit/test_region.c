@@ -96,7 +96,8 @@ static void create_is_atomic_and_audited(void **state)
 	json_decref(out);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), before + 1);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM audit WHERE action = 'region.create'"
-					  " AND object_id = '329981120' AND after IS NOT NULL"), 1);
+					  " AND object_id = '329981120' AND after IS NOT NULL"),
+			 1);
 	/* the same code again: refused, nothing added, nothing audited */
 	assert_int_equal(region_create(f->db, &admin, in, &out, &e), E_CONFLICT);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), before + 1);
@@ -145,7 +146,8 @@ static void handler_scope_hides_existence(void **state)
 	json_t *items = json_object_get(out, "items");
 	for (size_t i = 0; i < json_array_size(items); i++)
 		assert_int_equal(strncmp(json_string_value(json_object_get(json_array_get(items, i), "region_code")),
-					 "329981", 6), 0);
+					 "329981", 6),
+				 0);
 	json_decref(out);
 	assert_int_equal(handler_list(f->db, &county, "329902", -1, &q, &out, &e), E_FORBIDDEN);
 	fixture_close(f);

@@ -46,7 +46,8 @@ static void monthly_day_clamps_to_month_end(void **state)
 	(void)state;
 	n = schedule_expand(&r, 1, D("2024-01-01"), D("2024-06-30"), out, 16);
 	assert_int_equal(n, 6);
-	const char *want[] = {"2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30"};
+	const char *want[] = {"2024-01-31", "2024-02-29", "2024-03-31",
+			      "2024-04-30", "2024-05-31", "2024-06-30"};
 	for (size_t i = 0; i < n; i++) {
 		cal_format(out[i].date, s);
 		assert_string_equal(s, want[i]);

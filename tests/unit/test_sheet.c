@@ -60,8 +60,7 @@ static char *make_zip(const char *const *names, const char *const *texts, size_t
 		assert_int_equal(zipOpenNewFileInZip2(zf, names[i], NULL, NULL, 0, NULL, 0, NULL,
 						      Z_DEFLATED, Z_DEFAULT_COMPRESSION, raw),
 				 ZIP_OK);
-		assert_int_equal(zipWriteInFileInZip(zf, texts[i], (unsigned)strlen(texts[i])),
-				 ZIP_OK);
+		assert_int_equal(zipWriteInFileInZip(zf, texts[i], (unsigned)strlen(texts[i])), ZIP_OK);
 		if (raw)
 			assert_int_equal(zipCloseFileInZipRaw(zf, fake_size, 0x12345678), ZIP_OK);
 		else
@@ -133,8 +132,7 @@ static int read_crafted(const char *wb, const char *sst, const char *rows, size_
 	size_t len;
 	char *zip;
 	int rc;
-	snprintf(sheet, sizeof(sheet), "<worksheet %s><sheetData>%s</sheetData></worksheet>",
-		 NS_MAIN, rows);
+	snprintf(sheet, sizeof(sheet), "<worksheet %s><sheetData>%s</sheetData></worksheet>", NS_MAIN, rows);
 	zip = make_zip(names, texts, sst ? 5 : 4, 0, &len);
 	rc = sheet_read(zip, len, SHEET_XLSX, max_rows, s, e);
 	free(zip);
@@ -143,8 +141,7 @@ static int read_crafted(const char *wb, const char *sst, const char *rows, size_
 
 static const char *const header[] = {"姓名", "手机", "出生日期", "备注", "公式"};
 static const char *const row1[] = {"张三", "13800138000", "1990-05-01", "", "=1+1"};
-static const char *const row2[] = {"李四，王五", "+8613900139000", "", "说\"好\"的,\n第二行",
-				   "@SUM(A1)"};
+static const char *const row2[] = {"李四，王五", "+8613900139000", "", "说\"好\"的,\n第二行", "@SUM(A1)"};
 
 static void fill(struct sheet *s)
 {
@@ -200,7 +197,7 @@ static void xlsx_round_trip(void **state)
 	assert_string_equal(sheet_cell(&back, 1, 1), "13800138000");
 	assert_string_equal(sheet_cell(&back, 1, 3), ""); /* the empty middle cell */
 	assert_string_equal(sheet_cell(&back, 1, 4), "=1+1");
-	assert_int_equal(back.ncols[2], 0);                /* the empty row stays a row */
+	assert_int_equal(back.ncols[2], 0); /* the empty row stays a row */
 
 	/* the formula-like cells are stored as strings, never as formulas */
 	part = zip_entry(out, len, "xl/worksheets/sheet1.xml");
@@ -264,13 +261,14 @@ static void csv_round_trip(void **state)
 
 static void csv_reads_excel_text(void **state)
 {
-	static const char csv[] = "\xEF\xBB\xBF"
-				  "姓名,电话,地址\n"
-				  "\"张,三\",\"13800138000\",\"多\r\n行\"\"地址\"\"\"\r\n"
-				  "\n"
-				  "李四,,'=A1\r\n"
-				  "王五\r"
-				  "赵六,\"\",x,,,\n\n\n";
+	static const char csv[] =
+		"\xEF\xBB\xBF"
+		"姓名,电话,地址\n"
+		"\"张,三\",\"13800138000\",\"多\r\n行\"\"地址\"\"\"\r\n"
+		"\n"
+		"李四,,'=A1\r\n"
+		"王五\r"
+		"赵六,\"\",x,,,\n\n\n";
 	struct sheet s;
 	struct err e = {0};
 	(void)state;
@@ -419,8 +417,8 @@ static void xlsx_huge_reference(void **state)
 	assert_non_null(strstr(e.msg, "第1048576行"));
 	assert_int_equal(s.nrows, 0);
 	/* a far column with text is refused naming the row */
-	assert_int_equal(read_crafted(wb_xml, NULL,
-				      "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c></row>", 1000, &s, &e),
+	assert_int_equal(read_crafted(wb_xml, NULL, "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c></row>",
+				      1000, &s, &e),
 			 E_TOOLARGE);
 	assert_string_equal(e.code, "too_many_columns");
 	assert_non_null(strstr(e.msg, "第2行"));
@@ -508,13 +506,12 @@ static void xlsx_dates_by_style(void **state)
 	assert_string_equal(sheet_cell(&s, 0, 4), "1900-03-01");
 	assert_string_equal(sheet_cell(&s, 0, 5), "1900-01-01");
 	assert_string_equal(sheet_cell(&s, 0, 6), "2024-01-01");
-	assert_string_equal(sheet_cell(&s, 0, 7), "45292");      /* general: a number */
-	assert_string_equal(sheet_cell(&s, 0, 8), "-1");         /* no date before 1900 */
-	assert_string_equal(sheet_cell(&s, 0, 9), "45292");      /* unknown style */
+	assert_string_equal(sheet_cell(&s, 0, 7), "45292"); /* general: a number */
+	assert_string_equal(sheet_cell(&s, 0, 8), "-1");    /* no date before 1900 */
+	assert_string_equal(sheet_cell(&s, 0, 9), "45292"); /* unknown style */
 	sheet_release(&s);
 
-	assert_int_equal(read_crafted(wb1904_xml, NULL,
-				      "<row r=\"1\"><c s=\"1\"><v>0</v></c><c s=\"1\"><v>43830</v></c></row>",
+	assert_int_equal(read_crafted(wb1904_xml, NULL, "<row r=\"1\"><c s=\"1\"><v>0</v></c><c s=\"1\"><v>43830</v></c></row>",
 				      100, &s, &e),
 			 0);
 	assert_string_equal(sheet_cell(&s, 0, 0), "1904-01-01");
@@ -594,8 +591,7 @@ static void xlsx_broken(void **state)
 	size_t len;
 	(void)state;
 	/* malformed XML names the part */
-	assert_int_equal(read_crafted(wb_xml, NULL, "<row><c><v>1</v></row>", 100, &s, &e),
-			 E_INVALID);
+	assert_int_equal(read_crafted(wb_xml, NULL, "<row><c><v>1</v></row>", 100, &s, &e), E_INVALID);
 	assert_string_equal(e.code, "bad_file");
 	assert_non_null(strstr(e.msg, "worksheet"));
 	/* a DOCTYPE (entity expansion) is refused before any entity is read */
@@ -612,8 +608,7 @@ static void xlsx_broken(void **state)
 			 E_INVALID);
 	assert_non_null(strstr(e.msg, "第3行"));
 	/* rows out of order */
-	assert_int_equal(read_crafted(wb_xml, NULL,
-				      "<row r=\"3\"><c><v>1</v></c></row><row r=\"2\"><c><v>1</v></c></row>",
+	assert_int_equal(read_crafted(wb_xml, NULL, "<row r=\"3\"><c><v>1</v></c></row><row r=\"2\"><c><v>1</v></c></row>",
 				      100, &s, &e),
 			 E_INVALID);
 	/* the workbook names a sheet that is not in the file */

@@ -63,8 +63,8 @@ static int after(struct step_run *s)
 
 static int event(struct step_run *s)
 {
-	return tx_exec(&s->t, NULL, "INSERT INTO thing_events (thing_id, action) VALUES (?, ?)", "is", s->id,
-		       s->step->name);
+	return tx_exec(&s->t, NULL, "INSERT INTO thing_events (thing_id, action) VALUES (?, ?)",
+		       "is", s->id, s->step->name);
 }
 
 static int may_staff(struct step_run *s)
@@ -95,9 +95,9 @@ static const struct step steps[] = {
 };
 
 static const struct step_machine machine = {"thing", "things", "事项", steps, ARRAY_LEN(steps),
-					    load, NULL, event, after, NULL};
-static const struct step_machine stale_machine = {"thing", "things", "事项", steps, ARRAY_LEN(steps),
-						  load_stale, NULL, event, after, NULL};
+					    load,    NULL,     event,  after, NULL};
+static const struct step_machine stale_machine = {
+	"thing", "things", "事项", steps, ARRAY_LEN(steps), load_stale, NULL, event, after, NULL};
 
 static struct fixture *setup_things(void)
 {
@@ -109,8 +109,8 @@ static struct fixture *setup_things(void)
 	return f;
 }
 
-static int act(struct fixture *f, const struct step_machine *m, const char *role, int64_t id, const char *action,
-	       struct err *e)
+static int act(struct fixture *f, const struct step_machine *m, const char *role, int64_t id,
+	       const char *action, struct err *e)
 {
 	struct actor a = actor(role);
 	json_t *in = json_pack("{s:s}", "action", action), *out = NULL;
@@ -155,7 +155,8 @@ static void steps_follow_the_table(void **state)
 	assert_int_equal(act(f, &machine, "unit_staff", 1, "open", &e), 0);
 	assert_int_equal(count(f->db, "SELECT n FROM things WHERE id = 1 AND state = 'open'"), 1);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM thing_events WHERE action = 'open'"), 1);
-	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM audit WHERE action = 'thing.open' AND object_id = '1'"), 1);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM audit WHERE action = 'thing.open' AND object_id = '1'"),
+			 1);
 
 	/* A step that keeps the state writes no state change but is audited. */
 	assert_int_equal(act(f, &machine, "unit_staff", 1, "note", &e), 0);

@@ -9,32 +9,38 @@
 #include "settings.h"
 #include "suggestion.h"
 
-static const char *const states[] = {"draft", "submitted", "returned", "withdrawn", "accepted",
-				     "referred", "assigned", "replied", "solving", "closed",
-				     "on_agenda", "not_on_agenda", NULL};
-static const char *const actions[] = {"submit", "withdraw", "return", "accept", "refer", "assign",
-				      "handler_return", "reply", "rate_unsatisfied", "rate_solving",
-				      "rate_done", "close", "agenda", "reject", "to_suggestion", "view",
-				      NULL};
+static const char *const states[] = {
+	"draft",   "submitted", "returned", "withdrawn", "accepted",      "referred", "assigned",
+	"replied", "solving",   "closed",   "on_agenda", "not_on_agenda", NULL};
+static const char *const actions[] = {
+	"submit",         "withdraw", "return",           "accept",       "refer",     "assign",
+	"handler_return", "reply",    "rate_unsatisfied", "rate_solving", "rate_done", "close",
+	"agenda",         "reject",   "to_suggestion",    "view",         NULL};
 
 /* DOMAIN §4 and §1.6 written out independently of the module's table. */
 static const char *expected(const char *kind, const char *s, const char *a)
 {
 	static const char *const both[][3] = {
-		{"draft", "submit", "submitted"}, {"returned", "submit", "submitted"},
-		{"draft", "withdraw", "withdrawn"}, {"returned", "withdraw", "withdrawn"},
+		{"draft", "submit", "submitted"},       {"returned", "submit", "submitted"},
+		{"draft", "withdraw", "withdrawn"},     {"returned", "withdraw", "withdrawn"},
 		{"submitted", "withdraw", "withdrawn"}, {"submitted", "return", "returned"}};
 	static const char *const sugg[][3] = {
-		{"accepted", "withdraw", "withdrawn"}, {"assigned", "withdraw", "withdrawn"},
-		{"submitted", "accept", "accepted"}, {"submitted", "refer", "referred"},
-		{"accepted", "assign", "assigned"}, {"assigned", "handler_return", "accepted"},
-		{"assigned", "reply", "replied"}, {"solving", "reply", "replied"},
-		{"replied", "rate_unsatisfied", "assigned"}, {"replied", "rate_solving", "solving"},
-		{"replied", "rate_done", "closed"}, {"replied", "close", "closed"},
+		{"accepted", "withdraw", "withdrawn"},
+		{"assigned", "withdraw", "withdrawn"},
+		{"submitted", "accept", "accepted"},
+		{"submitted", "refer", "referred"},
+		{"accepted", "assign", "assigned"},
+		{"assigned", "handler_return", "accepted"},
+		{"assigned", "reply", "replied"},
+		{"solving", "reply", "replied"},
+		{"replied", "rate_unsatisfied", "assigned"},
+		{"replied", "rate_solving", "solving"},
+		{"replied", "rate_done", "closed"},
+		{"replied", "close", "closed"},
 		{"assigned", "view", "assigned"}}; /* a co-handler's view keeps the item in hand */
-	static const char *const motion[][3] = {
-		{"submitted", "agenda", "on_agenda"}, {"submitted", "reject", "not_on_agenda"},
-		{"submitted", "to_suggestion", "accepted"}};
+	static const char *const motion[][3] = {{"submitted", "agenda", "on_agenda"},
+						{"submitted", "reject", "not_on_agenda"},
+						{"submitted", "to_suggestion", "accepted"}};
 	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++)
 		if (!strcmp(both[i][0], s) && !strcmp(both[i][1], a))
 			return both[i][2];
@@ -140,7 +146,8 @@ static struct actor who(const char *role, int64_t handler, int64_t deputy, int64
 static char last_code[48]; /* the error code of the last call */
 
 /* Runs one call with a JSON body and checks its result code; returns the suggestion. */
-static json_t *call(struct fixture *f, int (*fn)(struct db *, const struct actor *, int64_t, json_t *, json_t **, struct err *),
+static json_t *call(struct fixture *f,
+		    int (*fn)(struct db *, const struct actor *, int64_t, json_t *, json_t **, struct err *),
 		    const struct actor *a, int64_t id, const char *json, int want)
 {
 	json_t *in = json_loads(json, 0, NULL), *out = NULL, *s;
@@ -170,15 +177,18 @@ static void the_path(void **state)
 	int64_t acc = fixture_count(f, "SELECT id FROM accounts WHERE username = 'deputy'");
 	int64_t county = fixture_count(f, "SELECT id FROM accounts WHERE username = 'county'");
 	struct actor dep = who("deputy", 0, me, acc), co = who("deputy", 0, peer, county);
-	struct actor staff = who("county_staff", 0, 0, county), lead = who("handler", 1, 0, county), helper = who("handler", 2, 0, county);
+	struct actor staff = who("county_staff", 0, 0, county), lead = who("handler", 1, 0, county),
+		     helper = who("handler", 2, 0, county);
 	json_t *in, *out = NULL, *s;
 	struct err e = {0};
 	char body[512], sql[256];
 	int64_t id;
 	(void)state;
 
-	snprintf(body, sizeof(body), "{\"title\":\"关于修缮松岭镇敬老院的建议\",\"body\":\"敬老院房屋老化漏雨，建议安排资金修缮。\","
-				     "\"cosigners\":[%lld]}", (long long)peer);
+	snprintf(body, sizeof(body),
+		 "{\"title\":\"关于修缮松岭镇敬老院的建议\",\"body\":\"敬老院房屋老化漏雨，建议安排资金修缮。\","
+		 "\"cosigners\":[%lld]}",
+		 (long long)peer);
 	in = json_loads(body, 0, NULL);
 	assert_int_equal(suggestion_create(f->db, &dep, "suggestion", in, &out, &e), 0);
 	json_decref(in);
@@ -194,25 +204,34 @@ static void the_path(void **state)
 	json_decref(s);
 	json_decref(call(f, suggestion_act, &staff, id, "{\"action\":\"accept\"}", 0));
 	/* a unit outside the county's scope is refused and nothing changes */
-	json_decref(call(f, suggestion_act, &staff, id, "{\"action\":\"assign\",\"lead_handler_id\":999}", E_INVALID));
-	s = call(f, suggestion_act, &staff, id, "{\"action\":\"assign\",\"lead_handler_id\":1,\"co_handler_ids\":[2]}", 0);
+	json_decref(call(f, suggestion_act, &staff, id,
+			 "{\"action\":\"assign\",\"lead_handler_id\":999}", E_INVALID));
+	s = call(f, suggestion_act, &staff, id,
+		 "{\"action\":\"assign\",\"lead_handler_id\":1,\"co_handler_ids\":[2]}", 0);
 	assert_string_equal(str(s, "state"), "assigned");
 	json_decref(s);
 	/* the board's work in hand follows every step */
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM suggestion_handlers WHERE in_hand = 1 AND suggestion_id = %lld"
-				   " AND region_path = '/329900/329981/329981101/'", (long long)id);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM suggestion_handlers WHERE in_hand = 1 AND suggestion_id = %lld"
+		 " AND region_path = '/329900/329981/329981101/'",
+		 (long long)id);
 	assert_int_equal(fixture_count(f, sql), 2);
-	json_decref(call(f, suggestion_act, &helper, id, "{\"action\":\"view\",\"view\":\"同意主办单位意见，配合办理。\"}", 0));
+	json_decref(call(f, suggestion_act, &helper, id,
+			 "{\"action\":\"view\",\"view\":\"同意主办单位意见，配合办理。\"}", 0));
 	assert_int_equal(fixture_count(f, sql), 1);
-	json_decref(call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"body\":\"没有类别的答复不能接受。\"}", E_INVALID));
-	s = call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"已列入明年修缮计划，正在筹措资金。\"}", 0);
+	json_decref(call(f, suggestion_act, &lead, id,
+			 "{\"action\":\"reply\",\"body\":\"没有类别的答复不能接受。\"}", E_INVALID));
+	s = call(f, suggestion_act, &lead, id,
+		 "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"已列入明年修缮计划，正在筹措资金。\"}",
+		 0);
 	assert_string_equal(str(s, "state"), "replied");
 	json_decref(s);
 	assert_int_equal(fixture_count(f, sql), 0);
 	/* a rating of someone else's suggestion is refused */
 	{
 		struct actor stranger = who("deputy", 0, me + 1000, county);
-		json_decref(call(f, suggestion_rate, &stranger, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", E_NOTFOUND));
+		json_decref(call(f, suggestion_rate, &stranger, id,
+				 "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", E_NOTFOUND));
 	}
 	s = call(f, suggestion_rate, &dep, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0);
 	assert_string_equal(str(s, "state"), "replied");
@@ -222,26 +241,34 @@ static void the_path(void **state)
 	assert_int_equal(json_integer_value(json_object_get(s, "rehandled")), 1);
 	json_decref(s);
 	assert_int_equal(fixture_count(f, sql), 1); /* back in the lead unit's hands */
-	s = call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"资金已落实，明年一季度开工。\"}", 0);
+	s = call(f, suggestion_act, &lead, id,
+		 "{\"action\":\"reply\",\"grade\":\"B\",\"body\":\"资金已落实，明年一季度开工。\"}", 0);
 	json_decref(s);
-	json_decref(call(f, suggestion_rate, &dep, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0));
+	json_decref(call(f, suggestion_rate, &dep, id,
+			 "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0));
 	s = call(f, suggestion_rate, &co, id, "{\"attitude\":\"satisfied\",\"result\":\"basically\"}", 0);
 	assert_string_equal(str(s, "state"), "solving"); /* B stays open until solved */
 	json_decref(s);
 	json_decref(call(f, suggestion_act, &staff, id, "{\"action\":\"close\"}", E_CONFLICT));
-	s = call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"修缮工程已完工，老人已搬回。\"}", 0);
+	s = call(f, suggestion_act, &lead, id,
+		 "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"修缮工程已完工，老人已搬回。\"}", 0);
 	assert_true(json_is_true(json_object_get(s, "followed_up")));
 	json_decref(s);
-	json_decref(call(f, suggestion_rate, &dep, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0));
+	json_decref(call(f, suggestion_rate, &dep, id,
+			 "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0));
 	s = call(f, suggestion_rate, &co, id, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", 0);
 	assert_string_equal(str(s, "state"), "closed");
 	json_decref(s);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM suggestion_replies WHERE suggestion_id = %lld", (long long)id);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM suggestion_replies WHERE suggestion_id = %lld", (long long)id);
 	assert_int_equal(fixture_count(f, sql), 3);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM suggestion_ratings t JOIN suggestion_replies p ON p.id = t.reply_id"
-				   " WHERE p.suggestion_id = %lld", (long long)id);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM suggestion_ratings t JOIN suggestion_replies p ON p.id = t.reply_id"
+		 " WHERE p.suggestion_id = %lld",
+		 (long long)id);
 	assert_int_equal(fixture_count(f, sql), 6);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit WHERE object_type = 'suggestion' AND object_id = '%lld'",
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM audit WHERE object_type = 'suggestion' AND object_id = '%lld'",
 		 (long long)id);
 	assert_true(fixture_count(f, sql) >= 14);
 	fixture_close(f);
@@ -253,13 +280,15 @@ static void returns_and_motions(void **state)
 	int64_t me = fixture_count(f, "SELECT deputy_id FROM accounts WHERE username = 'deputy'");
 	int64_t acc = fixture_count(f, "SELECT id FROM accounts WHERE username = 'deputy'");
 	int64_t county = fixture_count(f, "SELECT id FROM accounts WHERE username = 'county'");
-	struct actor dep = who("deputy", 0, me, acc), staff = who("county_staff", 0, 0, county), lead = who("handler", 1, 0, county);
+	struct actor dep = who("deputy", 0, me, acc), staff = who("county_staff", 0, 0, county),
+		     lead = who("handler", 1, 0, county);
 	json_t *in, *out = NULL, *s;
 	struct err e = {0};
 	int64_t id;
 	(void)state;
 
-	in = json_pack("{s:s, s:s}", "title", "关于增设公交站点的建议", "body", "镇区到县城的公交站点太少，建议增设两个站点。");
+	in = json_pack("{s:s, s:s}", "title", "关于增设公交站点的建议", "body",
+		       "镇区到县城的公交站点太少，建议增设两个站点。");
 	assert_int_equal(suggestion_create(f->db, &dep, "suggestion", in, &out, &e), 0);
 	json_decref(in);
 	id = json_integer_value(json_object_get(json_object_get(out, "suggestion"), "id"));
@@ -271,18 +300,24 @@ static void returns_and_motions(void **state)
 	{
 		struct db_conn *c = db_acquire(f->db);
 		char sql[160];
-		snprintf(sql, sizeof(sql), "UPDATE suggestion_handlers SET return_by = '2000-01-01' WHERE suggestion_id = %lld", (long long)id);
+		snprintf(sql, sizeof(sql),
+			 "UPDATE suggestion_handlers SET return_by = '2000-01-01' WHERE suggestion_id = %lld",
+			 (long long)id);
 		assert_int_equal(db_exec(c, sql, NULL, NULL, &e), 0);
 		db_release(f->db, c);
 	}
-	json_decref(call(f, suggestion_act, &lead, id, "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT));
+	json_decref(call(f, suggestion_act, &lead, id,
+			 "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT));
 	assert_string_equal(last_code, "too_late");
 	/* withdrawn: no reply any more */
 	json_decref(call(f, suggestion_act, &dep, id, "{\"action\":\"withdraw\"}", 0));
-	json_decref(call(f, suggestion_act, &lead, id, "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经增设完成两个站点。\"}", E_NOTFOUND));
+	json_decref(call(f, suggestion_act, &lead, id,
+			 "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经增设完成两个站点。\"}",
+			 E_NOTFOUND));
 
 	/* a motion of one deputy is short of the five the township rule asks */
-	in = json_pack("{s:s, s:s}", "title", "关于制定村规民约示范文本的议案", "body", "建议主席团组织制定村规民约示范文本，规范村民自治。");
+	in = json_pack("{s:s, s:s}", "title", "关于制定村规民约示范文本的议案", "body",
+		       "建议主席团组织制定村规民约示范文本，规范村民自治。");
 	assert_int_equal(suggestion_create(f->db, &dep, "motion", in, &out, &e), 0);
 	json_decref(in);
 	s = json_object_get(out, "suggestion");
@@ -343,7 +378,9 @@ static int ids(struct fixture *f, const char *sql, int64_t *out, int n)
 /* A new draft of kind by a (extra's fields added; extra is consumed); its id. */
 static int64_t new_draft(struct fixture *f, const struct actor *a, const char *kind, json_t *extra)
 {
-	json_t *in = json_pack("{s:s, s:s}", "title", "关于边界期限测试的建议", "body", "用于检验法定期限和人数边界的建议内容。"), *out = NULL;
+	json_t *in = json_pack("{s:s, s:s}", "title", "关于边界期限测试的建议", "body",
+			       "用于检验法定期限和人数边界的建议内容。"),
+	       *out = NULL;
 	struct err e = {0};
 	int64_t id;
 	if (extra) {
@@ -378,8 +415,10 @@ static int64_t accepted(struct fixture *f, const struct actor *dep, const struct
 	json_decref(step(f, dep, id, "{\"action\":\"submit\"}", 0));
 	json_decref(step(f, staff, id, "{\"action\":\"accept\"}", 0));
 	if (assign)
-		json_decref(step(f, staff, id, assign > 1 ? "{\"action\":\"assign\",\"lead_handler_id\":1,\"co_handler_ids\":[2]}"
-							  : "{\"action\":\"assign\",\"lead_handler_id\":1}", 0));
+		json_decref(step(f, staff, id,
+				 assign > 1 ? "{\"action\":\"assign\",\"lead_handler_id\":1,\"co_handler_ids\":[2]}"
+					    : "{\"action\":\"assign\",\"lead_handler_id\":1}",
+				 0));
 	return id;
 }
 
@@ -457,10 +496,13 @@ static int cast_close(void **state)
 /* Creates a draft as the deputy and answers its code. */
 static void draft_code(struct fixture *f, const struct actor *dep, char *code, size_t n)
 {
-	json_t *in = json_pack("{s:s, s:s}", "title", "关于年初编号的建议", "body", "编号应带提出当天的年份，元旦也不例外。"), *out = NULL;
+	json_t *in = json_pack("{s:s, s:s}", "title", "关于年初编号的建议", "body",
+			       "编号应带提出当天的年份，元旦也不例外。"),
+	       *out = NULL;
 	struct err e = {0};
 	assert_int_equal(suggestion_create(f->db, dep, "suggestion", in, &out, &e), 0);
-	snprintf(code, n, "%s", json_string_value(json_object_get(json_object_get(out, "suggestion"), "code")));
+	snprintf(code, n, "%s",
+		 json_string_value(json_object_get(json_object_get(out, "suggestion"), "code")));
 	json_decref(in);
 	json_decref(out);
 }
@@ -490,29 +532,30 @@ static void legal_defaults(void **state)
 		const char *key;
 		int value;
 	} law[] = {
-		{"suggestion.intake_days", 7},            /* §4.18: accepted and the deputy told within 7 days */
-		{"suggestion.assign_days", 7},            /* §4.18: assigned within 5-7 working days */
-		{"suggestion.reply_months", 3},           /* §4.19: reply within 3 months */
+		{"suggestion.intake_days", 7}, /* §4.18: accepted and the deputy told within 7 days */
+		{"suggestion.assign_days", 7},  /* §4.18: assigned within 5-7 working days */
+		{"suggestion.reply_months", 3}, /* §4.19: reply within 3 months */
 		{"suggestion.reply_months_difficult", 6}, /* §4.19: up to 6 for broad or difficult matters */
-		{"suggestion.co_view_months", 1},         /* §4.20: a co-handler's view within 1-2 months */
-		{"suggestion.return_days", 10},           /* §4.20: a wrong assignment returned within 5-10 days */
-		{"suggestion.rehandle_months", 1},        /* §4.22: answered again within 1 month */
-		{"motion.min_deputies_township", 5},      /* §1.6: the presidium or ≥5 deputies jointly */
-		{"motion.min_deputies", 10},              /* 组织法 Art 22: ten deputies above the township */
+		{"suggestion.co_view_months", 1}, /* §4.20: a co-handler's view within 1-2 months */
+		{"suggestion.return_days", 10}, /* §4.20: a wrong assignment returned within 5-10 days */
+		{"suggestion.rehandle_months", 1}, /* §4.22: answered again within 1 month */
+		{"motion.min_deputies_township", 5}, /* §1.6: the presidium or ≥5 deputies jointly */
+		{"motion.min_deputies", 10}, /* 组织法 Art 22: ten deputies above the township */
 	};
 	struct fixture *f = fixture_open(0);
 	(void)state;
 	for (size_t i = 0; i < sizeof(law) / sizeof(law[0]); i++) {
 		if (setting(f, "/", law[i].key) != law[i].value)
-			fail_msg("%s: %d, the law says %d", law[i].key, setting(f, "/", law[i].key), law[i].value);
+			fail_msg("%s: %d, the law says %d", law[i].key, setting(f, "/", law[i].key),
+				 law[i].value);
 	}
 	fixture_close(f);
 }
 
 /* A motion of n signers (the author and n-1 who agreed) where the rule asks n: n-1 refused, n
  * submitted. */
-static void motion_signers(struct cast *k, const struct actor *author, const char *path, const char *rule,
-			   const char *peers_sql, json_t *extra)
+static void motion_signers(struct cast *k, const struct actor *author, const char *path,
+			   const char *rule, const char *peers_sql, json_t *extra)
 {
 	int n = setting(k->f, path, rule);
 	int64_t peer[64], id;
@@ -544,8 +587,10 @@ static void motion_signers_township(void **state)
 {
 	struct cast *k = *state;
 	char sql[300];
-	snprintf(sql, sizeof(sql), "SELECT deputy_id FROM mandates WHERE region_code = '329981101' AND level = 'township'"
-				   " AND status = 'active' AND ended_on IS NULL AND deputy_id <> %lld ORDER BY deputy_id", (long long)k->me);
+	snprintf(sql, sizeof(sql),
+		 "SELECT deputy_id FROM mandates WHERE region_code = '329981101' AND level = 'township'"
+		 " AND status = 'active' AND ended_on IS NULL AND deputy_id <> %lld ORDER BY deputy_id",
+		 (long long)k->me);
 	motion_signers(k, &k->dep, TOWN, "motion.min_deputies_township", sql, json_object());
 	util_set_now(0);
 }
@@ -557,9 +602,11 @@ static void motion_signers_county(void **state)
 	int64_t author;
 	char sql[300];
 	author = fixture_count(k->f, "SELECT MIN(deputy_id) FROM mandates WHERE region_code = '329981' AND level = 'county'"
-				    " AND status = 'active' AND ended_on IS NULL");
-	snprintf(sql, sizeof(sql), "SELECT deputy_id FROM mandates WHERE region_code = '329981' AND level = 'county'"
-				   " AND status = 'active' AND ended_on IS NULL AND deputy_id <> %lld ORDER BY deputy_id", (long long)author);
+				     " AND status = 'active' AND ended_on IS NULL");
+	snprintf(sql, sizeof(sql),
+		 "SELECT deputy_id FROM mandates WHERE region_code = '329981' AND level = 'county'"
+		 " AND status = 'active' AND ended_on IS NULL AND deputy_id <> %lld ORDER BY deputy_id",
+		 (long long)author);
 	motion_signers(k, &k->staff, COUNTY, "motion.min_deputies", sql,
 		       json_pack("{s:I, s:s}", "deputy_id", (json_int_t)author, "level", "county"));
 	util_set_now(0);
@@ -649,11 +696,13 @@ static void return_window(void **state)
 	day_equal(str(handler_row(s, "lead"), "return_by"), last);
 	json_decref(s);
 	set_day(last, 16);
-	s = step(k->f, &k->lead, on_time, "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", 0);
+	s = step(k->f, &k->lead, on_time,
+		 "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", 0);
 	assert_string_equal(str(s, "state"), "accepted");
 	json_decref(s);
 	set_day(last + 1, 9);
-	json_decref(step(k->f, &k->lead, late, "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT));
+	json_decref(step(k->f, &k->lead, late,
+			 "{\"action\":\"handler_return\",\"reason\":\"不属于本单位职责\"}", E_CONFLICT));
 	assert_string_equal(last_code, "too_late");
 	holidays_free(&h);
 	util_set_now(0);
@@ -681,7 +730,8 @@ static void reply_deadline(void **state)
 	on_time = accepted(k->f, &k->dep, &k->staff, 2);
 	late = accepted(k->f, &k->dep, &k->staff, 1);
 	difficult = accepted(k->f, &k->dep, &k->staff, 0);
-	s = step(k->f, &k->staff, difficult, "{\"action\":\"assign\",\"lead_handler_id\":1,\"difficult\":true}", 0);
+	s = step(k->f, &k->staff, difficult,
+		 "{\"action\":\"assign\",\"lead_handler_id\":1,\"difficult\":true}", 0);
 	day_equal(str(s, "deadline"), suggestion_add_months(&h.cal, t0, hard));
 	json_decref(s);
 	s = get_item(k->f, &k->staff, on_time);
@@ -697,12 +747,15 @@ static void reply_deadline(void **state)
 	json_decref(s);
 
 	set_day(due, 16);
-	s = step(k->f, &k->lead, on_time, "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经按期办理完毕并答复代表。\"}", 0);
+	s = step(k->f, &k->lead, on_time,
+		 "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经按期办理完毕并答复代表。\"}", 0);
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(s, "replies"), 0), "on_time")));
 	json_decref(s);
 	set_day(due + 1, 9);
-	s = step(k->f, &k->lead, late, "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经办理完毕，答复晚了一天。\"}", 0);
-	assert_true(json_is_false(json_object_get(json_array_get(json_object_get(s, "replies"), 0), "on_time")));
+	s = step(k->f, &k->lead, late,
+		 "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经办理完毕，答复晚了一天。\"}", 0);
+	assert_true(json_is_false(
+		json_object_get(json_array_get(json_object_get(s, "replies"), 0), "on_time")));
 	assert_non_null(strstr(last_note(s), "逾期"));
 	json_decref(s);
 	holidays_free(&h);
@@ -725,13 +778,16 @@ static void rehandle_deadline(void **state)
 	rated = day_before_rest(&h.cal, t0 + 30, months);
 	set_day(t0, 10);
 	id = accepted(k->f, &k->dep, &k->staff, 1);
-	json_decref(step(k->f, &k->lead, id, "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经办理完毕并答复代表。\"}", 0));
+	json_decref(step(k->f, &k->lead, id,
+			 "{\"action\":\"reply\",\"grade\":\"A\",\"body\":\"已经办理完毕并答复代表。\"}", 0));
 	set_day(rated, 10);
-	s = call(k->f, suggestion_rate, &k->dep, id, "{\"attitude\":\"basically\",\"result\":\"unsatisfied\"}", 0);
+	s = call(k->f, suggestion_rate, &k->dep, id,
+		 "{\"attitude\":\"basically\",\"result\":\"unsatisfied\"}", 0);
 	assert_string_equal(str(s, "state"), "assigned");
 	day_equal(str(s, "deadline"), suggestion_add_months(&h.cal, rated, months));
 	day_equal(str(handler_row(s, "lead"), "deadline"), suggestion_add_months(&h.cal, rated, months));
-	assert_true(suggestion_add_months(&h.cal, rated, months) > suggestion_add_months(NULL, rated, months));
+	assert_true(suggestion_add_months(&h.cal, rated, months) >
+		    suggestion_add_months(NULL, rated, months));
 	json_decref(s);
 	holidays_free(&h);
 	util_set_now(0);
@@ -740,20 +796,13 @@ static void rehandle_deadline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_transition),
-		cmocka_unit_test(ratings_decide),
-		cmocka_unit_test(month_deadlines),
-		cmocka_unit_test(the_path),
-		cmocka_unit_test(returns_and_motions),
-		cmocka_unit_test(code_year),
-		cmocka_unit_test(legal_defaults),
-		cmocka_unit_test(motion_signers_township),
-		cmocka_unit_test(motion_signers_county),
-		cmocka_unit_test(intake_window),
-		cmocka_unit_test(assign_window),
-		cmocka_unit_test(return_window),
-		cmocka_unit_test(reply_deadline),
-		cmocka_unit_test(rehandle_deadline),
+		cmocka_unit_test(every_transition),      cmocka_unit_test(ratings_decide),
+		cmocka_unit_test(month_deadlines),       cmocka_unit_test(the_path),
+		cmocka_unit_test(returns_and_motions),   cmocka_unit_test(code_year),
+		cmocka_unit_test(legal_defaults),        cmocka_unit_test(motion_signers_township),
+		cmocka_unit_test(motion_signers_county), cmocka_unit_test(intake_window),
+		cmocka_unit_test(assign_window),         cmocka_unit_test(return_window),
+		cmocka_unit_test(reply_deadline),        cmocka_unit_test(rehandle_deadline),
 	};
 	return cmocka_run_group_tests(tests, cast_open, cast_close);
 }

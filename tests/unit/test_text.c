@@ -53,9 +53,9 @@ static void near_duplicates(void **state)
 	text_minhash("建议在中心小学门口增设人行横道和减速带，上下学时段车辆太多很危险。", c);
 	text_minhash("幸福小区3号楼门前的路灯坏了两个月，晚上出行很不方便，希望尽快修好。", d);
 	text_minhash("", z);
-	assert_true(text_similarity(a, d) > 0.99);  /* the same text */
-	assert_true(text_similarity(a, b) >= 0.4);  /* the same problem, other words */
-	assert_true(text_similarity(a, c) < 0.15);  /* unrelated */
+	assert_true(text_similarity(a, d) > 0.99); /* the same text */
+	assert_true(text_similarity(a, b) >= 0.4); /* the same problem, other words */
+	assert_true(text_similarity(a, c) < 0.15); /* unrelated */
 	assert_true(text_similarity(a, z) == 0);
 	text_sig_hex(a, hex);
 	assert_int_equal(text_sig_parse(hex, back), 0);

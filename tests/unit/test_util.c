@@ -70,7 +70,10 @@ static void utf8_scan(void **state)
 	assert_int_equal(util_utf8_scan("人大", 6), 6);
 	/* the offset of the first bad byte: a cut-off character, a lone continuation, a NUL */
 	assert_int_equal(util_utf8_scan("ab人", 4), 2);
-	assert_int_equal(util_utf8_scan("a\x80" "b", 3), 1);
+	assert_int_equal(util_utf8_scan("a\x80"
+					"b",
+					3),
+			 1);
 	assert_int_equal(util_utf8_scan("ab\0c", 4), 2);
 	/* an overlong form and a surrogate are not UTF-8 */
 	assert_int_equal(util_utf8_scan("x\xC0\xAF", 3), 1);
@@ -120,10 +123,8 @@ static void list_filters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(one_of),
-		cmocka_unit_test(base64),
-		cmocka_unit_test(role_predicates),
-		cmocka_unit_test(utf8_scan),
+		cmocka_unit_test(one_of),          cmocka_unit_test(base64),
+		cmocka_unit_test(role_predicates), cmocka_unit_test(utf8_scan),
 		cmocka_unit_test(list_filters),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
