@@ -551,8 +551,8 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 			if (hs->nrows)
 				hid = db_int(hs, (int)rnd(r, (unsigned)hs->nrows), 0);
 		}
-		cal_format((int32_t)((created + 8 * 3600) / 86400), on);
-		cal_format((int32_t)((created + 8 * 3600) / 86400) + 21, dl);
+		cal_format(cal_day_of(created), on);
+		cal_format(cal_day_of(created) + 21, dl);
 		snprintf(phone, sizeof(phone), "13%01u%08u", rnd(r, 10), rnd(r, 100000000));
 		spec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:I}", "region_code",
 				 db_val(towns, t, 0), "region_path", db_val(towns, t, 2), "channel",

@@ -23,6 +23,7 @@
 #include "limit.h"
 #include "crypto.h"
 #include "region.h"
+#include "tx.h"
 
 static const char usage[] =
 	"用法: renda <命令> [选项]\n"
@@ -350,10 +351,9 @@ static int cmd_user_add(struct opts *o)
 {
 	struct actor cli = {0};
 	struct db *db;
-	struct db_conn *c;
 	struct err e = {0};
 	char pw[LIMIT_PASSWORD_MAX * 4 + 2];
-	int64_t id;
+	int64_t id = 0;
 	int rc;
 
 	if (need(o->db, "db") || need(o->username, "username") || need(o->role, "role") ||
@@ -366,20 +366,17 @@ static int cmd_user_add(struct opts *o)
 		return 1;
 	snprintf(cli.username, sizeof(cli.username), "(cli)");
 	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
-	c = db_acquire(db);
-	if (!(rc = db_begin(c, &e)) && !(rc = account_insert(c, o->username, o->name ? o->name : o->username,
-							     o->role, o->region, 0, pw, &id, &e))) {
-		char sid[24];
+	{
 		json_t *after = json_pack("{s:s, s:s, s:s}", "username", o->username, "role",
 					  o->role, "region_code", o->region);
-		snprintf(sid, sizeof(sid), "%lld", (long long)id);
-		rc = audit_write(c, &cli, "account.create", "account", sid, NULL, after, &e);
+		struct tx t;
+		tx_begin(&t, db, &cli, &e);
+		tx_check(&t, account_insert(t.c, o->username, o->name ? o->name : o->username,
+					    o->role, o->region, 0, pw, &id, &e));
+		tx_audit(&t, "account.create", "account", id, NULL, after);
 		json_decref(after);
-		if (!rc)
-			rc = db_commit(c, &e);
+		rc = tx_end(&t);
 	}
-	db_rollback(c);
-	db_release(db, c);
 	db_close(db);
 	sodium_memzero(pw, sizeof(pw));
 	if (rc) {

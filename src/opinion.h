@@ -80,6 +80,12 @@ int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e) WUR;
 /* The rule of opinion.close_after_days: whether a reply given on day `replied` and still
  * unrated on `today` has waited more than `days` working days, so the job closes it. */
 struct workcal;
+struct holidays;
+/* The warning line for work in hand of the region at path: *warn is opinion.warn_days, limit
+ * ("YYYY-MM-DD", 11 bytes) the day that many working days ahead, *w the calendar of *h, which
+ * the caller frees (holidays_free). For the staff's lists and the due board. */
+int opinion_warn_limit(struct db_conn *c, const char *path, char *limit, int *warn,
+		       struct workcal *w, struct holidays *h, struct err *e) WUR;
 int opinion_unrated_expired(const struct workcal *w, int32_t replied, int32_t today, int days);
 
 /* For the demo: an opinion in the given state, inside the caller's transaction. */
