@@ -28,12 +28,12 @@ static const struct col cols[] = {
 	{"created_at", COL_INT},
 	{NULL, 0}};
 
+#define FROM "accounts a JOIN regions r ON r.code = a.region_code"
 /* `locked` starts as the administrator's lock; add_derived adds a failure lockout in force. */
 #define SELECT                                                                                  \
 	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id," \
 	" a.admin_locked, a.locked_until,"                                                      \
-	" a.failed_logins, a.last_login_at, a.created_at"                                       \
-	" FROM accounts a JOIN regions r ON r.code = a.region_code"
+	" a.failed_logins, a.last_login_at, a.created_at FROM " FROM
 
 /* The fields computed from the row: the role's name, and whether any lock holds now. */
 static void add_derived(json_t *o)
@@ -52,24 +52,9 @@ static int check_admin(const struct actor *a, struct err *e)
 
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r;
-	char pat[REGION_PATTERN_MAX];
-	int rc;
-
-	region_like_pattern(a->region_path, pat, sizeof(pat));
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, pat);
-	if ((rc = db_exec(c, SELECT " WHERE a.id = ? AND r.path LIKE ?", &p, &r, e)))
-		return rc;
-	if (r->nrows == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "账号不存在");
-	} else {
-		*out = rows_object(r, 0, cols);
+	int rc = rows_load_scoped(c, a, SELECT " WHERE a.id = ? AND r.path LIKE ?", id, cols, "账号", out, e);
+	if (!rc)
 		add_derived(*out);
-	}
-	db_res_free(r);
 	return rc;
 }
 
@@ -168,74 +153,27 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 {
 	static const char *const sorts[] = {"username", "display_name",  "created_at",
 					    "role",     "last_login_at", NULL};
-	struct buf where = BUF_INIT_CAP(1024);
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
-	char *like = NULL;
-	int64_t total;
-	size_t i;
+	static const char *const search[] = {"a.username", "a.display_name", NULL};
+	const struct rows_eq eq[] = {{" AND a.role = ?", role}, {NULL}};
+	struct rows_list l = {FROM, SELECT, cols, "r.path", search, eq, add_derived};
 	int rc;
-	json_t *items;
 
 	*out = NULL;
-	if ((rc = check_admin(a, e)))
-		return rc;
-	if ((rc = rows_order(q->sort, sorts, "username ASC", order, sizeof(order), e)))
+	if ((rc = check_admin(a, e)) || (rc = rows_list_order(&l, "a", q->sort, sorts, "username ASC", e)))
 		return rc;
 	if (role && *role && !role_valid(role))
 		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
-	c = db_acquire(db);
-	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
-		goto out;
-	region_like_pattern(path, pat, sizeof(pat));
-	db_params_init(&p);
-	buf_adds(&where, " WHERE r.path LIKE ?");
-	db_ps(&p, pat);
-	if (role && *role) {
-		buf_adds(&where, " AND a.role = ?");
-		db_ps(&p, role);
-	}
-	if (q->q && *q->q) {
-		like = rows_like(q->q);
-		buf_adds(&where, " AND (a.username LIKE ? ESCAPE '\\' OR a.display_name LIKE ? ESCAPE '\\')");
-		db_ps(&p, like);
-		db_ps(&p, like);
-	}
-	snprintf(full, sizeof(full), "a.%s, a.id", order);
-	if ((rc = db_begin_read(c, e)) ||
-	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "accounts a JOIN regions r ON r.code = a.region_code", SELECT,
-			    where.data, &p, full, q, &total, &r, e)))
-		goto out;
-	items = rows_array(r, cols);
-	for (i = 0; i < json_array_size(items); i++)
-		add_derived(json_array_get(items, i));
-	*out = rows_list_reply(items, total, q);
-out:
-	free(like);
-	db_res_free(r);
-	buf_release(&where);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_list_run(db, a, region, &l, q, out, e);
 }
 
 int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
 	int rc;
 
 	*out = NULL;
 	if ((rc = check_admin(a, e)))
 		return rc;
-	c = db_acquire(db);
-	if (!(rc = load(c, a, id, &o, e)))
-		*out = json_pack("{s:o}", "account", o);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, load, a, id, "account", out, e);
 }
 
 /* A deputy's account acts as that deputy (drafting, co-signing, rating, voting): links account id

@@ -10,6 +10,8 @@
 #include "live.h"
 #include "region.h"
 #include "role.h"
+#include "rows.h"
+#include "step.h"
 #include "tally.h"
 
 static const struct meeting_kind kinds[] = {
@@ -212,6 +214,12 @@ int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *
 	return err_set(e, E_NOTFOUND, "not_found", "会议不存在");
 }
 
+int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct meeting *m, struct err *e)
+{
+	int rc = meeting_load(c, id, 0, m, e);
+	return rc ? rc : meeting_may(c, a, m, 0, e);
+}
+
 int meeting_can_run(const struct actor *a, const struct meeting *m)
 {
 	return region_path_in_scope(a, m->path) && role_can(a->role, PERM_MEETING_RUN);
@@ -365,16 +373,13 @@ int meeting_members_json(struct db_conn *c, const struct meeting *m, json_t **ou
 	return 0;
 }
 
-int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+static int read_attendance(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
 	struct meeting m;
 	struct attendance t;
 	json_t *items = NULL;
 	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
-	    !(rc = meeting_may(c, a, &m, 0, e)) && !(rc = attendance_count(c, &m, &t, e)) &&
+	if (!(rc = meeting_seen(c, a, id, &m, e)) && !(rc = attendance_count(c, &m, &t, e)) &&
 	    !(rc = meeting_members_json(c, &m, &items, e))) {
 		json_t *me = json_null(), *x;
 		size_t i;
@@ -393,9 +398,12 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 		*out = json_pack("{s:o,s:o,s:o}", "attendance", attendance_json(&t, &m), "items",
 				 items, "me", me);
 	}
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
+}
+
+int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return rows_get(db, read_attendance, a, id, NULL, out, e);
 }
 
 /* The change of one member's attendance by action from status; the update carries the status it
@@ -479,6 +487,18 @@ int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out)
 		live_publish(meeting);
 	}
 	return rc;
+}
+
+int meeting_step(struct db *db, const struct step_machine *sm, const struct actor *a, int64_t id,
+		 json_t *in, void *ctx, const struct meeting *m, json_t **out, struct err *e)
+{
+	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
+	int rc;
+	*out = NULL;
+	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, sm, a, id, in, ctx, out, e)))
+		return rc;
+	live_publish(m->id);
+	return 0;
 }
 
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)

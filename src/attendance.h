@@ -39,6 +39,8 @@ int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, str
 int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *m, int run,
 		struct err *e) WUR;
 int meeting_can_run(const struct actor *a, const struct meeting *m);
+/* meeting_load and meeting_may for reading: the meeting as actor a may see it. */
+int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct meeting *m, struct err *e) WUR;
 /* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */
 int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m);
 /* *yes: deputy is a member (before sign-in opens, of the roster on the meeting's date). */
@@ -67,6 +69,12 @@ int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types,
 /* Ends t (tx_end): after a commit announces meeting (when not 0) to its live screens; after a
  * failure drops *out (the reply built inside t). Returns the transaction's result. */
 int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out) WUR;
+/* Runs the step of machine sm named by the request's {"action"} on item id (step_run with ctx),
+ * then announces meeting m, which the machine's load fills, to its live screens. *out as
+ * step_run's. For the machines of a meeting, its votes and its election rounds. */
+struct step_machine;
+int meeting_step(struct db *db, const struct step_machine *sm, const struct actor *a, int64_t id,
+		 json_t *in, void *ctx, const struct meeting *m, json_t **out, struct err *e) WUR;
 
 /* Attendance: the list, one step {"action":"sign_in|sign_out|leave|cancel_leave",
  * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. *out is a new

@@ -395,6 +395,17 @@ void db_rollback(struct db_conn *c)
 	c->in_tx = 0;
 }
 
+int db_read(struct db *db, db_read_fn fn, void *ctx, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	int rc = db_begin_read(c, e);
+	if (!rc)
+		rc = fn(c, ctx, e);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
 /* Runs a group in one transaction, each member in its own savepoint. */
 static void group_run(struct db *db, struct group_item *group)
 {

@@ -81,6 +81,12 @@ int db_begin_read(struct db_conn *c, struct err *e) WUR; /* a consistent read */
 int db_commit(struct db_conn *c, struct err *e) WUR;
 void db_rollback(struct db_conn *c); /* safe to call when none is open */
 
+/* A consistent read on a borrowed connection: acquires one, begins a read, runs fn(c, ctx, e),
+ * rolls back and releases it. Returns the begin's error or fn's result (its error in e). For
+ * the reads of a domain operation, so that every query of one reply sees one snapshot. */
+typedef int (*db_read_fn)(struct db_conn *c, void *ctx, struct err *e);
+int db_read(struct db *db, db_read_fn fn, void *ctx, struct err *e) WUR;
+
 /* Group commit: runs fn(c, ctx, e) in a savepoint of one writing transaction shared with the
  * callers that arrive while the previous group is committing, and returns only after that
  * transaction committed (its fsync covers the whole group). fn's failure rolls back its own

@@ -560,16 +560,7 @@ out:
 
 int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	json_t *o = NULL;
-	int rc;
-
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = load(c, a, id, &o, e)))
-		*out = json_pack("{s:o}", "deputy", o);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, load, a, id, "deputy", out, e);
 }
 
 int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
@@ -787,18 +778,15 @@ out:
 /* Appends the WHERE conditions of f (after "WHERE 1=1") with their parameters. The mandate
  * conditions are one EXISTS, so a deputy with several mandates is listed once. */
 static int filter_sql(struct db_conn *c, const struct actor *a, const struct deputy_filter *f,
-		      struct buf *w, struct db_params *p, char *pat, size_t patlen, struct err *e)
+		      struct buf *w, struct db_params *p, struct err *e)
 {
-	char path[160], date[11];
+	char date[11];
 	int32_t day;
 	int rc, need_mandate = 0;
 	const char *status = f->status && *f->status ? f->status : "active";
 
-	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = rows_filter_scope(w, p, c, a, f->region, " AND d.region_path LIKE ?", NULL, 0, e)))
 		return rc;
-	region_like_pattern(path, pat, patlen);
-	buf_adds(w, " AND d.region_path LIKE ?");
-	db_ps(p, pat);
 	if (f->date && *f->date) {
 		if (cal_parse(f->date, &day))
 			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
@@ -829,10 +817,7 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 		buf_adds(w, " AND d.occupation = ?");
 		db_ps(p, f->occupation);
 	}
-	if (f->education && *f->education) {
-		buf_adds(w, " AND d.education = ?");
-		db_ps(p, f->education);
-	}
+	rows_filter_eq(w, p, f->education, " AND d.education = ?");
 	/* Ages as of the date: born on or before date minus min years, after date minus max+1. */
 	if (f->age_min && *f->age_min) {
 		int64_t n;
@@ -924,12 +909,12 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 		const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "birth_date", "created_at", "id", NULL};
+	static const char *const search[] = {"d.name", "d.employer", NULL};
 	struct buf w = BUF_INIT_CAP(4096), sql;
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL, *ms = NULL, *ids = NULL;
-	char order[64], full[96], pat[REGION_PATTERN_MAX];
-	char *like = NULL;
+	char order[64], full[96];
 	json_t *items = NULL, *byId = NULL;
 	int64_t total;
 	int rc;
@@ -943,19 +928,13 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 	db_params_init(&p);
 	buf_init(&sql, 0);
 	buf_adds(&w, " WHERE 1=1");
-	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, f, &w, &p, pat, sizeof(pat), e)))
+	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, f, &w, &p, e)))
 		goto out;
-	if (q->q && *q->q) {
-		like = rows_like(q->q);
-		buf_adds(&w, " AND (d.name LIKE ? ESCAPE '\\' OR d.employer LIKE ? ESCAPE '\\')");
-		db_ps(&p, like);
-		db_ps(&p, like);
-	}
+	rows_filter_search(&w, &p, q->q, search);
 	/* The page's ids first, sorted over the narrow covering index; then only those rows. */
 	snprintf(full, sizeof(full), "d.%s, d.id", order);
-	if ((buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d", w.data, &p, full, q,
-			    &total, &ids, e)))
+	if ((rc = rows_where_ok(&w, e)) || (rc = rows_page(c, "deputies d", "SELECT d.id FROM deputies d",
+							   w.data, &p, full, q, &total, &ids, e)))
 		goto out;
 	/* The id lists below hold the whole page (an export's page is the whole roster). */
 	buf_init(&sql, 1024 + (size_t)ids->nrows * 24);
@@ -1002,7 +981,6 @@ int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter
 			 q->page, "per_page", q->per_page);
 out:
 	db_params_release(&p);
-	free(like);
 	json_decref(items);
 	json_decref(byId);
 	db_res_free(r);
@@ -1139,7 +1117,7 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	struct db_params p;
 	struct deputy_filter ff = *f;
 	struct tally t;
-	char pat[REGION_PATTERN_MAX], date[11], b35[11], b45[11], b55[11], b65[11];
+	char date[11], b35[11], b45[11], b55[11], b65[11];
 	int32_t day;
 	int y, m, d, rc;
 	json_t *counts, *shares, *ages, *bd;
@@ -1171,7 +1149,7 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	c = db_acquire(db);
 	db_params_init(&p);
 	buf_adds(&w, " WHERE 1=1");
-	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, &ff, &w, &p, pat, sizeof(pat), e)))
+	if ((rc = db_begin_read(c, e)) || (rc = filter_sql(c, a, &ff, &w, &p, e)))
 		goto out;
 	/* One pass over the covering index, tallied here: cheaper than an aggregate per measure. */
 	buf_addf(&sql,

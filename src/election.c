@@ -9,6 +9,7 @@
 #include "jsonx.h"
 #include "limit.h"
 #include "live.h"
+#include "rows.h"
 #include "settings.h"
 #include "step.h"
 #include "tally.h"
@@ -298,19 +299,19 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	return meeting_tx_end(&t, meeting_id, out);
 }
 
-int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+static int read_election(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
 	struct elc l;
 	struct meeting m;
 	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = load_election(c, id, &l, &m, e)) &&
-	    !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = load_election(c, id, &l, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_election(c, a, id, out, e);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
+}
+
+int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return rows_get(db, read_election, a, id, NULL, out, e);
 }
 
 /* ---- nominations ---- */
@@ -683,15 +684,8 @@ const char *round_next_state(const char *state, const char *action)
 
 int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
 	struct round_ctx x = {0};
-	int rc;
-	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) ||
-	    (rc = step_run(db, &round_machine, a, round_id, in, &x, out, e)))
-		return rc;
-	live_publish(x.m.id);
-	return 0;
+	return meeting_step(db, &round_machine, a, round_id, in, &x, &x.m, out, e);
 }
 
 /* ---- ballots ---- */

@@ -35,70 +35,52 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 	static const struct col member_cols[] = {
 		{"id", COL_INT},       {"name", COL_STR}, {"gender", COL_STR},
 		{"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
-	struct db_res *r = NULL;
-	char pat[REGION_PATTERN_MAX];
-	json_t *o;
 	int rc;
 
-	if ((rc = db_execv(c, &r, e, GROUP_SELECT " WHERE g.id = ? AND r.path LIKE ?", "is", id,
-			   region_like_pattern(a->region_path, pat, sizeof(pat)))))
+	if ((rc = rows_load_scoped(c, a, GROUP_SELECT " WHERE g.id = ? AND r.path LIKE ?", id,
+				   group_cols, "代表小组", out, e)))
 		return rc;
-	if (r->nrows == 0) {
-		db_res_free(r);
-		return err_set(e, E_NOTFOUND, "not_found", "代表小组不存在");
+	if ((rc = rows_attach(c, *out, "members", member_cols, e,
+			      "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
+			      " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
+			      " ORDER BY d.name",
+			      "i", id))) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	o = rows_object(r, 0, group_cols);
-	db_res_free(r);
-	if ((rc = db_execv(c, &r, e,
-			   "SELECT d.id, d.name, d.gender, d.employer, d.post FROM mandates m"
-			   " JOIN deputies d ON d.id = m.deputy_id WHERE m.group_id = ? AND m.status = 'active'"
-			   " ORDER BY d.name",
-			   "i", id))) {
-		json_decref(o);
-		return rc;
-	}
-	json_object_set_new(o, "members", rows_array(r, member_cols));
-	db_res_free(r);
-	*out = o;
-	return 0;
+	return rc;
 }
 
-int group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+/* The group as the actor may read it: staff within their scope, a deputy the groups they
+ * belong to (to others it does not exist). */
+static int read_group(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c;
-	struct db_res *r = NULL;
 	struct actor scope = *a;
-	json_t *o = NULL;
-	int rc;
+	struct db_res *r;
+	int rc, member = 0;
 
-	*out = NULL;
-	c = db_acquire(db);
 	if (!role_can(a->role, PERM_DEPUTY_READ)) {
-		/* A deputy reads the groups they belong to. */
-		int member = 0;
 		if (role_is_deputy(a->role) && a->deputy_id) {
 			if ((rc = db_execv(c, &r, e,
 					   "SELECT COUNT(*) FROM mandates WHERE group_id = ? AND deputy_id = ?"
 					   " AND status = 'active'",
 					   "ii", id, a->deputy_id)))
-				goto out;
+				return rc;
 			member = db_int(r, 0, 0) > 0;
+			db_res_free(r);
 		}
-		if (!member) {
-			if (role_is_deputy(a->role))
-				rc = err_set(e, E_NOTFOUND, "not_found", "代表小组不存在");
-			else
-				rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
-			goto out;
-		}
+		if (!member)
+			return role_is_deputy(a->role)
+				       ? err_set(e, E_NOTFOUND, "not_found", "代表小组不存在")
+				       : err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表小组");
 		snprintf(scope.region_path, sizeof(scope.region_path), "/");
 	}
-	if (!(rc = load(c, &scope, id, &o, e)))
-		*out = json_pack("{s:o}", "group", o);
-out:
-	db_res_free(r);
-	db_release(db, c);
-	return rc;
+	return load(c, &scope, id, out, e);
+}
+
+int group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return rows_get(db, read_group, a, id, "group", out, e);
 }
 
 int group_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e)

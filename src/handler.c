@@ -23,9 +23,10 @@ static const struct col cols[] = {
 	{"updated_at", COL_INT},
 	{NULL, 0}};
 
+#define FROM "handlers h JOIN regions r ON r.code = h.region_code"
 #define SELECT                                                                             \
 	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active," \
-	" h.created_at, h.updated_at FROM handlers h JOIN regions r ON r.code = h.region_code"
+	" h.created_at, h.updated_at FROM " FROM
 
 static int phone_ok(const char *s)
 {
@@ -38,91 +39,41 @@ static int phone_ok(const char *s)
 /* Loads one handler within the actor's scope; E_NOTFOUND when absent or outside. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r;
-	char pat[REGION_PATTERN_MAX];
-	int rc;
+	return rows_load_scoped(c, a, SELECT " WHERE h.id = ? AND r.path LIKE ?", id, cols,
+				"承办单位", out, e);
+}
 
-	region_like_pattern(a->region_path, pat, sizeof(pat));
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, pat);
-	if ((rc = db_exec(c, SELECT " WHERE h.id = ? AND r.path LIKE ?", &p, &r, e)))
-		return rc;
-	if (r->nrows == 0)
-		rc = err_set(e, E_NOTFOUND, "not_found", "承办单位不存在");
-	else
-		*out = rows_object(r, 0, cols);
-	db_res_free(r);
-	return rc;
+static int can_read(const struct actor *a, struct err *e)
+{
+	if (!role_can(a->role, PERM_HANDLER_READ))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看承办单位");
+	return 0;
 }
 
 int handler_list(struct db *db, const struct actor *a, const char *region, int active,
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
-	struct buf where = BUF_INIT_CAP(1024);
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
-	char *like = NULL;
-	int64_t total;
+	static const char *const search[] = {"h.name", "h.contact_person", NULL};
+	const struct rows_eq eq[] = {{" AND h.active = ?", NULL, active >= 0, active}, {NULL}};
+	struct rows_list l = {FROM, SELECT, cols, "r.path", search, eq, NULL};
 	int rc;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_HANDLER_READ))
-		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看承办单位");
-	if ((rc = rows_order(q->sort, sorts, "h.region_code, h.name", order, sizeof(order), e)))
+	if ((rc = can_read(a, e)) ||
+	    (rc = rows_list_order(&l, "h", q->sort, sorts, "h.region_code, h.name", e)))
 		return rc;
-	c = db_acquire(db);
-	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
-		goto out;
-	region_like_pattern(path, pat, sizeof(pat));
-	db_params_init(&p);
-	buf_adds(&where, " WHERE r.path LIKE ?");
-	db_ps(&p, pat);
-	if (q->q && *q->q) {
-		like = rows_like(q->q);
-		buf_adds(&where, " AND (h.name LIKE ? ESCAPE '\\' OR h.contact_person LIKE ? ESCAPE '\\')");
-		db_ps(&p, like);
-		db_ps(&p, like);
-	}
-	if (active >= 0) {
-		buf_adds(&where, " AND h.active = ?");
-		db_pi(&p, active);
-	}
-	/* Sort keys are qualified with the table for the join; ties break on id for stable pages. */
-	snprintf(full, sizeof(full), "%s%s, h.id", strncmp(order, "h.", 2) ? "h." : "", order);
-	if ((rc = db_begin_read(c, e)) ||
-	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "handlers h JOIN regions r ON r.code = h.region_code", SELECT,
-			    where.data, &p, full, q, &total, &r, e)))
-		goto out;
-	*out = rows_list_reply(rows_array(r, cols), total, q);
-out:
-	free(like);
-	db_res_free(r);
-	buf_release(&where);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_list_run(db, a, region, &l, q, out, e);
 }
 
 int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
 	int rc;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_HANDLER_READ))
-		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看承办单位");
-	c = db_acquire(db);
-	if (!(rc = load(c, a, id, &o, e)))
-		*out = json_pack("{s:o}", "handler", o);
-	db_release(db, c);
-	return rc;
+	if ((rc = can_read(a, e)))
+		return rc;
+	return rows_get(db, load, a, id, "handler", out, e);
 }
 
 int handler_insert(struct db_conn *c, const char *region, const char *name, const char *contact,

@@ -263,18 +263,17 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	return meeting_tx_end(&t, 0, out);
 }
 
+/* The meeting as the actor may read it, as its reply. */
+static int read_meeting(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct meeting m;
+	int rc = meeting_seen(c, a, id, &m, e);
+	return rc ? rc : reply_meeting(c, a, id, out, e);
+}
+
 int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	struct meeting m;
-	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
-	    !(rc = meeting_may(c, a, &m, 0, e)))
-		rc = reply_meeting(c, a, id, out, e);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, read_meeting, a, id, NULL, out, e);
 }
 
 int meeting_list(struct db *db, const struct actor *a, const struct meeting_filter *f,
@@ -489,14 +488,8 @@ const char *meeting_next_state(const char *state, const char *action)
 
 int meeting_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct meeting m;
-	int rc;
-	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &meeting_machine, a, id, in, &m, out, e)))
-		return rc;
-	live_publish(id);
-	return 0;
+	struct meeting m = {0};
+	return meeting_step(db, &meeting_machine, a, id, in, &m, &m, out, e);
 }
 
 int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -551,24 +544,24 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 
 /* ---- records ---- */
 
-int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+static int read_record(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
 	struct meeting m;
 	json_t *mj = NULL, *members = NULL;
 	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)) &&
-	    !(rc = meeting_may(c, a, &m, 0, e)) && !(rc = meeting_json(c, a, &m, 1, &mj, e)) &&
+	if (!(rc = meeting_seen(c, a, id, &m, e)) && !(rc = meeting_json(c, a, &m, 1, &mj, e)) &&
 	    !(rc = meeting_members_json(c, &m, &members, e))) {
 		*out = json_pack("{s:O,s:o,s:O,s:O}", "meeting", mj, "attendance", members, "votes",
 				 json_object_get(mj, "votes"), "elections",
 				 json_object_get(mj, "elections"));
 	}
 	json_decref(mj);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
+}
+
+int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return rows_get(db, read_record, a, id, NULL, out, e);
 }
 
 static void row(struct sheet *s, const char *a, const char *b, const char *c, const char *d, const char *e)
@@ -650,16 +643,18 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 
 /* ---- the live screen ---- */
 
+/* Nothing to read but whether the actor may see the meeting. */
+static int may_watch(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct meeting m;
+	*out = NULL;
+	return meeting_seen(c, a, id, &m, e);
+}
+
 int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	struct meeting m;
-	int rc;
-	if (!(rc = db_begin_read(c, e)) && !(rc = meeting_load(c, id, 0, &m, e)))
-		rc = meeting_may(c, a, &m, 0, e);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	json_t *none;
+	return rows_get(db, may_watch, a, id, NULL, &none, e);
 }
 
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e)

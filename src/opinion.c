@@ -791,7 +791,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct holidays h = {0};
 	struct workcal wc = {0};
 	struct db_text_walk walk;
-	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX], today[11], limit[11];
+	char order[64], sort[128], path[160], today[11], limit[11];
 	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
 	size_t base;
@@ -805,12 +805,10 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		return rc;
 	full = role_can(a->role, PERM_OPINION_MANAGE);
 	c = db_acquire(db);
-	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
-		goto out;
-	region_like_pattern(path, pat, sizeof(pat));
 	db_params_init(&p);
-	buf_adds(&w, " WHERE o.region_path LIKE ?");
-	db_ps(&p, pat);
+	if ((rc = rows_filter_scope(&w, &p, c, a, f->region, " WHERE o.region_path LIKE ?", path,
+				    sizeof(path), e)))
+		goto out;
 	base = w.len;
 	if (role_is_handler(a->role)) {
 		buf_adds(&w, " AND o.handler_id = ?");
@@ -832,10 +830,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
 	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
 		goto out;
-	if (f->channel && *f->channel) {
-		buf_adds(&w, " AND o.channel = ?");
-		db_ps(&p, f->channel);
-	}
+	rows_filter_eq(&w, &p, f->channel, " AND o.channel = ?");
 	if ((rc = rows_filter_days(&w, &p, "o.created_at", f->from, f->to, e)))
 		goto out;
 	if ((rc = opinion_warn_limit(c, path, limit, &warn, &wc, &h, e)))
@@ -881,12 +876,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		narrowed = w.len != base;
 		buf_adds(&w, walk.match);
 		db_ps(&p, match);
-	} else if (f->q && *f->q) {
-		if (!db_text_match(c, "opinions", "o", f->q, &w, &match)) {
-			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
-			goto out;
-		}
-		db_ps(&p, match);
+	} else if ((rc = rows_filter_text(&w, &p, c, "opinions", "o", f->q, e))) {
+		goto out;
 	}
 	if (buf_failed(&w)) {
 		rc = err_field(e, E_INVALID, "bad_param", "q", "查询条件过长");
@@ -930,6 +921,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 out:
 	holidays_free(&h);
 	free(match);
+	db_params_release(&p);
 	db_res_free(r);
 	buf_release(&w);
 	db_rollback(c);
@@ -954,8 +946,9 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 		{"created_at", COL_INT},
 		{"decided_at", COL_INT},
 		{NULL, 0}};
-	struct db_res *r = NULL, *ev = NULL;
-	struct db_params p;
+	static const struct col mcols[] = {
+		{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {NULL, 0}};
+	struct db_res *r = NULL;
 	struct holidays h = {0};
 	struct workcal wc = {0};
 	char limit[11];
@@ -966,37 +959,20 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 	    (rc = opinion_warn_limit(c, db_val(r, 0, O_PATH), limit, &warn, &wc, &h, e)))
 		goto out;
 	o = row_json(r, 0, role_can(a->role, PERM_OPINION_MANAGE), &wc, warn);
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT id, action, from_state, to_state, actor, note, created_at FROM opinion_events"
-			  " WHERE opinion_id = ? ORDER BY id",
-			  &p, &ev, e))) {
+	if ((rc = rows_attach(c, o, "events", ecols, e,
+			      "SELECT id, action, from_state, to_state, actor, note, created_at FROM opinion_events"
+			      " WHERE opinion_id = ? ORDER BY id",
+			      "i", id)) ||
+	    (rc = rows_attach(c, o, "extensions", xcols, e,
+			      "SELECT id, days, reason, status, created_at, decided_at FROM extensions"
+			      " WHERE opinion_id = ? ORDER BY id",
+			      "i", id)) ||
+	    (rc = rows_attach(c, o, "merged", mcols, e,
+			      "SELECT id, tracking_code, state FROM opinions WHERE case_id = ? ORDER BY id",
+			      "i", id))) {
 		json_decref(o);
 		goto out;
 	}
-	json_object_set_new(o, "events", rows_array(ev, ecols));
-	db_res_free(ev);
-	if ((rc = db_exec(c,
-			  "SELECT id, days, reason, status, created_at, decided_at FROM extensions"
-			  " WHERE opinion_id = ? ORDER BY id",
-			  &p, &ev, e))) {
-		json_decref(o);
-		goto out;
-	}
-	json_object_set_new(o, "extensions", rows_array(ev, xcols));
-	db_res_free(ev);
-	if ((rc = db_exec(c, "SELECT id, tracking_code, state FROM opinions WHERE case_id = ? ORDER BY id",
-			  &p, &ev, e))) {
-		json_decref(o);
-		goto out;
-	}
-	{
-		static const struct col mcols[] = {
-			{"id", COL_INT}, {"tracking_code", COL_STR}, {"state", COL_STR}, {NULL, 0}};
-		json_object_set_new(o, "merged", rows_array(ev, mcols));
-	}
-	db_res_free(ev);
 	*out = o;
 out:
 	holidays_free(&h);
@@ -1004,17 +980,15 @@ out:
 	return rc;
 }
 
+/* The opinion as the actor may see it. */
+static int load_seen(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return detail(c, a, id, 1, out, e);
+}
+
 int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	json_t *o = NULL;
-	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = detail(c, a, id, 1, &o, e)))
-		*out = json_pack("{s:o}", "opinion", o);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, load_seen, a, id, "opinion", out, e);
 }
 
 /* ---- the steps of the loop ---- */

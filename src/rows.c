@@ -39,11 +39,13 @@ json_t *rows_array(const struct db_res *r, const struct col *spec)
 	return a;
 }
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
 #include "calendar.h"
+#include "region.h"
 #include "util.h"
 
 char *rows_like(const char *text)
@@ -175,4 +177,202 @@ json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q)
 {
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",
 			 q->page, "per_page", q->per_page);
+}
+
+/* ---- one item ---- */
+
+struct get {
+	rows_load_fn load;
+	const struct actor *a;
+	int64_t id;
+	json_t *item;
+};
+
+static int get_item(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct get *g = ctx;
+	return g->load(c, g->a, g->id, &g->item, e);
+}
+
+int rows_get(struct db *db, rows_load_fn load, const struct actor *a, int64_t id, const char *key,
+	     json_t **out, struct err *e)
+{
+	struct get g = {load, a, id, NULL};
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_read(db, get_item, &g, e)))
+		return rc;
+	*out = key ? json_pack("{s:o}", key, g.item) : g.item;
+	return 0;
+}
+
+int rows_load_scoped(struct db_conn *c, const struct actor *a, const char *sql, int64_t id,
+		     const struct col *cols, const char *what, json_t **out, struct err *e)
+{
+	struct db_res *r;
+	char pat[REGION_PATTERN_MAX];
+	int rc;
+
+	if ((rc = db_execv(c, &r, e, sql, "is", id, region_like_pattern(a->region_path, pat, sizeof(pat)))))
+		return rc;
+	if (r->nrows == 0)
+		rc = err_set(e, E_NOTFOUND, "not_found", "%s不存在", what);
+	else
+		*out = rows_object(r, 0, cols);
+	db_res_free(r);
+	return rc;
+}
+
+int rows_attach(struct db_conn *c, json_t *o, const char *key, const struct col *cols,
+		struct err *e, const char *sql, const char *types, ...)
+{
+	struct db_params p;
+	struct db_res *r;
+	va_list ap;
+	int rc;
+
+	db_params_init(&p);
+	va_start(ap, types);
+	db_params_vadd(&p, types, ap);
+	va_end(ap);
+	rc = db_exec(c, sql, &p, &r, e);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	json_object_set_new(o, key, rows_array(r, cols));
+	db_res_free(r);
+	return 0;
+}
+
+/* ---- lists ---- */
+
+int rows_filter_scope(struct buf *w, struct db_params *p, struct db_conn *c, const struct actor *a,
+		      const char *region, const char *cond, char *path, size_t pathlen, struct err *e)
+{
+	char own[160], pat[REGION_PATTERN_MAX];
+	int rc;
+
+	if (!path) {
+		path = own;
+		pathlen = sizeof(own);
+	}
+	if ((rc = region_filter_path(c, a, region, path, pathlen, e)))
+		return rc;
+	buf_adds(w, cond);
+	db_ps_own(p, xstrdup(region_like_pattern(path, pat, sizeof(pat))));
+	return 0;
+}
+
+void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const char *cond)
+{
+	if (!value || !*value)
+		return;
+	buf_adds(w, cond);
+	db_ps(p, value);
+}
+
+void rows_filter_search(struct buf *w, struct db_params *p, const char *text, const char *const *cols)
+{
+	char *like;
+
+	if (!text || !*text || !cols[0])
+		return;
+	like = rows_like(text);
+	for (size_t i = 0; cols[i]; i++) {
+		buf_addf(w, "%s%s LIKE ? ESCAPE '\\'", i ? " OR " : " AND (", cols[i]);
+		if (i)
+			db_ps(p, like);
+		else
+			db_ps_own(p, like);
+	}
+	buf_addc(w, ')');
+}
+
+int rows_filter_text(struct buf *w, struct db_params *p, struct db_conn *c, const char *table,
+		     const char *alias, const char *text, struct err *e)
+{
+	char *match = NULL;
+
+	if (!text || !*text)
+		return 0;
+	if (!db_text_match(c, table, alias, text, w, &match))
+		return err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
+	db_ps_own(p, match);
+	return 0;
+}
+
+int rows_where_ok(const struct buf *w, struct err *e)
+{
+	return buf_failed(w) ? err_set(e, E_INTERNAL, "too_long", "查询条件过长") : 0;
+}
+
+struct list_run {
+	const struct actor *a;
+	const char *region;
+	const struct rows_list *l;
+	const struct listq *q;
+	json_t **out;
+};
+
+static int list_page(struct db_conn *c, void *ctx, struct err *e)
+{
+	const struct list_run *x = ctx;
+	const struct rows_list *l = x->l;
+	struct buf w = BUF_INIT_CAP(1024);
+	struct db_params p;
+	char cond[96];
+	struct db_res *r = NULL;
+	int64_t total;
+	json_t *items;
+	int rc;
+
+	db_params_init(&p);
+	snprintf(cond, sizeof(cond), " WHERE %s LIKE ?", l->scope);
+	if ((rc = rows_filter_scope(&w, &p, c, x->a, x->region, cond, NULL, 0, e)))
+		goto out;
+	for (const struct rows_eq *f = l->eq; f && f->cond; f++) {
+		if (f->by_num) {
+			buf_adds(&w, f->cond);
+			db_pi(&p, f->num);
+		} else {
+			rows_filter_eq(&w, &p, f->text, f->cond);
+		}
+	}
+	rows_filter_search(&w, &p, x->q->q, l->search);
+	if ((rc = rows_where_ok(&w, e)) ||
+	    (rc = rows_page(c, l->from, l->select, w.data, &p, l->order, x->q, &total, &r, e)))
+		goto out;
+	items = rows_array(r, l->cols);
+	for (size_t i = 0; l->each && i < json_array_size(items); i++)
+		l->each(json_array_get(items, i));
+	*x->out = rows_list_reply(items, total, x->q);
+out:
+	db_params_release(&p);
+	db_res_free(r);
+	buf_release(&w);
+	return rc;
+}
+
+int rows_list_order(struct rows_list *l, const char *alias, const char *sort,
+		    const char *const *allowed, const char *dflt, struct err *e)
+{
+	char order[64];
+	size_t n = strlen(alias);
+	int rc, qualified;
+
+	if ((rc = rows_order(sort, allowed, dflt, order, sizeof(order), e)))
+		return rc;
+	qualified = !strncmp(order, alias, n) && order[n] == '.';
+	snprintf(l->order, sizeof(l->order), "%s%s%s, %s.id", qualified ? "" : alias,
+		 qualified ? "" : ".", order, alias);
+	return 0;
+}
+
+int rows_list_run(struct db *db, const struct actor *a, const char *region,
+		  const struct rows_list *l, const struct listq *q, json_t **out, struct err *e)
+{
+	struct list_run x = {a, region, l, q, out};
+	*out = NULL;
+	return db_read(db, list_page, &x, e);
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "actor.h"
 #include "buf.h"
 #include "db.h"
 
@@ -45,6 +46,78 @@ int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_p
 		     struct db_res **page, struct err *e) WUR;
 /* The list reply {"items","total","page","per_page"} (items is stolen). */
 json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
+
+/* ---- one item ---- */
+
+/* Loads item id as actor a may see it: *out new, the caller's; E_NOTFOUND when it is absent or
+ * out of the actor's sight. The shape of each module's load. */
+typedef int (*rows_load_fn)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out,
+			    struct err *e);
+/* Reads item id with load in a consistent read (db_read): on success *out is {"<key>": item}, or
+ * the item itself when key is NULL (new, the caller's); NULL on failure. */
+int rows_get(struct db *db, rows_load_fn load, const struct actor *a, int64_t id, const char *key,
+	     json_t **out, struct err *e) WUR;
+/* Row id of sql, whose WHERE ends in "<id> = ? AND <region path> LIKE ?", as an object of cols
+ * when it lies in the actor's subtree (*out new, the caller's); E_NOTFOUND "<what>不存在" when
+ * it is absent or outside. */
+int rows_load_scoped(struct db_conn *c, const struct actor *a, const char *sql, int64_t id,
+		     const struct col *cols, const char *what, json_t **out, struct err *e) WUR;
+/* Runs sql with the parameters given inline (types as db_execv) and sets o's key to its rows,
+ * an array of cols. */
+int rows_attach(struct db_conn *c, json_t *o, const char *key, const struct col *cols,
+		struct err *e, const char *sql, const char *types, ...) WUR;
+
+/* ---- lists ---- */
+
+/* A list's region scope: the subtree of the region a filter names (region_filter_path: within
+ * the actor's scope, else E_NOTFOUND or E_FORBIDDEN) or of the actor's own region, appended to w
+ * as cond (one ?, " WHERE r.path LIKE ?") with its pattern (owned by p). The region's path is
+ * copied into path unless it is NULL. */
+int rows_filter_scope(struct buf *w, struct db_params *p, struct db_conn *c, const struct actor *a,
+		      const char *region, const char *cond, char *path, size_t pathlen, struct err *e) WUR;
+/* An equality filter: when value is given (not NULL or ""), appends cond (one ?) and value. */
+void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const char *cond);
+/* A search of text, when given, in any of cols (NULL-ended): appends
+ * " AND (<col> LIKE ? ESCAPE '\' OR ...)" with the pattern of rows_like (owned by p). */
+void rows_filter_search(struct buf *w, struct db_params *p, const char *text, const char *const *cols);
+/* A full-text search of text, when given, in table's index (db_text_match, alias naming its rows):
+ * appends the condition and its parameter (owned by p). E_INVALID "bad_param" on q when the text
+ * has nothing to search. */
+int rows_filter_text(struct buf *w, struct db_params *p, struct db_conn *c, const char *table,
+		     const char *alias, const char *text, struct err *e) WUR;
+/* E_INTERNAL "too_long" when a list's WHERE clause outgrew the cap of its buffer. */
+int rows_where_ok(const struct buf *w, struct err *e) WUR;
+
+/* An equality filter of a rows_list, cond with one ?: a text applied when it is given (not NULL
+ * or ""), or a number applied when by_num is set. */
+struct rows_eq {
+	const char *cond; /* " AND s.kind = ?"; NULL ends the filters */
+	const char *text;
+	int by_num;
+	int64_t num;
+};
+
+/* A registry's list (accounts, handling units, stations): one page of the items in the actor's
+ * scope, or in the subtree of the region the request names, with equality filters and a search
+ * over a few columns. */
+struct rows_list {
+	const char *from;   /* FROM with its joins: "stations s JOIN regions r ON ..." */
+	const char *select; /* "SELECT <the columns of cols> FROM <from>" */
+	const struct col *cols;
+	const char *scope;          /* the region path column the scope limits: "r.path" */
+	const char *const *search;  /* the columns the search text is looked for in, NULL-ended */
+	const struct rows_eq *eq;   /* the filters, ended by {NULL}; may be NULL */
+	void (*each)(json_t *item); /* adds an item's derived fields; may be NULL */
+	char order[128];            /* ORDER BY, set by rows_list_order */
+};
+/* The list's order: sort among allowed (rows_order; dflt when there is none), qualified with the
+ * table's alias unless it is already, then the alias's id, so that pages are stable. */
+int rows_list_order(struct rows_list *l, const char *alias, const char *sort,
+		    const char *const *allowed, const char *dflt, struct err *e) WUR;
+/* Runs list l for actor a in a consistent read: on success *out is the list reply
+ * {"items","total","page","per_page"} (new, the caller's); NULL on failure. */
+int rows_list_run(struct db *db, const struct actor *a, const char *region,
+		  const struct rows_list *l, const struct listq *q, json_t **out, struct err *e) WUR;
 
 /* "%text%" with %, _ and \ escaped for `LIKE ? ESCAPE '\'`; the caller frees it. */
 char *rows_like(const char *text);

@@ -55,10 +55,11 @@ static const struct col cols[] = {
 	{"created_at", COL_INT},
 	{"updated_at", COL_INT},
 	{NULL, 0}};
+#define FROM "stations s JOIN regions r ON r.code = s.region_code"
 #define SELECT                                                                                             \
 	"SELECT s.id, s.region_code, r.name, s.name, s.kind, s.address, s.opening_hours, s.phone,"         \
 	" s.public_code, s.active, (SELECT COUNT(*) FROM station_deputies sd WHERE sd.station_id = s.id)," \
-	" s.created_at, s.updated_at FROM stations s JOIN regions r ON r.code = s.region_code"
+	" s.created_at, s.updated_at FROM " FROM
 
 static void add_label(json_t *o)
 {
@@ -68,24 +69,10 @@ static void add_label(json_t *o)
 /* Loads the station row within scope; E_NOTFOUND outside. */
 static int load_row(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r;
-	char pat[REGION_PATTERN_MAX];
-	int rc;
-
-	region_like_pattern(a->region_path, pat, sizeof(pat));
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, pat);
-	if ((rc = db_exec(c, SELECT " WHERE s.id = ? AND r.path LIKE ?", &p, &r, e)))
-		return rc;
-	if (r->nrows == 0) {
-		rc = err_set(e, E_NOTFOUND, "not_found", "联络站不存在");
-	} else {
-		*out = rows_object(r, 0, cols);
+	int rc = rows_load_scoped(c, a, SELECT " WHERE s.id = ? AND r.path LIKE ?", id, cols,
+				  "联络站", out, e);
+	if (!rc)
 		add_label(*out);
-	}
-	db_res_free(r);
 	return rc;
 }
 
@@ -229,73 +216,27 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"name", "created_at", "region_code", NULL};
-	struct buf w = BUF_INIT_CAP(1024);
-	struct db_conn *c;
-	struct db_params p;
-	struct db_res *r = NULL;
-	char order[64], full[96], path[160], pat[REGION_PATTERN_MAX];
-	char *like = NULL;
-	json_t *items;
-	int64_t total;
+	static const char *const search[] = {"s.name", "s.address", NULL};
+	const struct rows_eq eq[] = {{" AND s.kind = ?", kind}, {NULL}};
+	struct rows_list l = {FROM, SELECT, cols, "r.path", search, eq, add_label};
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_read(a, e)) ||
-	    (rc = rows_order(q->sort, sorts, "region_code ASC", order, sizeof(order), e)))
+	if ((rc = can_read(a, e)) || (rc = rows_list_order(&l, "s", q->sort, sorts, "region_code ASC", e)))
 		return rc;
 	if (kind && *kind && !util_one_of(kind, kinds))
 		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");
-	c = db_acquire(db);
-	if ((rc = region_filter_path(c, a, region, path, sizeof(path), e)))
-		goto out;
-	region_like_pattern(path, pat, sizeof(pat));
-	db_params_init(&p);
-	buf_adds(&w, " WHERE r.path LIKE ?");
-	db_ps(&p, pat);
-	if (kind && *kind) {
-		buf_adds(&w, " AND s.kind = ?");
-		db_ps(&p, kind);
-	}
-	if (q->q && *q->q) {
-		like = rows_like(q->q);
-		buf_adds(&w, " AND (s.name LIKE ? ESCAPE '\\' OR s.address LIKE ? ESCAPE '\\')");
-		db_ps(&p, like);
-		db_ps(&p, like);
-	}
-	snprintf(full, sizeof(full), "s.%s, s.id", order);
-	if ((rc = db_begin_read(c, e)) ||
-	    (buf_failed(&w) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
-	    (rc = rows_page(c, "stations s JOIN regions r ON r.code = s.region_code", SELECT,
-			    w.data, &p, full, q, &total, &r, e)))
-		goto out;
-	items = rows_array(r, cols);
-	for (size_t i = 0; i < json_array_size(items); i++)
-		add_label(json_array_get(items, i));
-	*out = rows_list_reply(items, total, q);
-out:
-	free(like);
-	db_res_free(r);
-	buf_release(&w);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_list_run(db, a, region, &l, q, out, e);
 }
 
 int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
 	int rc;
 
 	*out = NULL;
 	if ((rc = can_read(a, e)))
 		return rc;
-	c = db_acquire(db);
-	if (!(rc = db_begin_read(c, e)) && !(rc = load_full(c, a, id, &o, e)))
-		*out = json_pack("{s:o}", "station", o);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, load_full, a, id, "station", out, e);
 }
 
 int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
@@ -775,16 +716,12 @@ out:
 
 int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n, struct err *e)
 {
-	struct db_conn *c;
-	json_t *o = NULL;
+	json_t *o;
 	int rc;
 
-	if ((rc = can_read(a, e)))
+	if ((rc = can_read(a, e)) || (rc = rows_get(db, load_row, a, id, NULL, &o, e)))
 		return rc;
-	c = db_acquire(db);
-	if (!(rc = load_row(c, a, id, &o, e)))
-		snprintf(code, n, "%s", jsonx_str(o, "public_code"));
+	snprintf(code, n, "%s", jsonx_str(o, "public_code"));
 	json_decref(o);
-	db_release(db, c);
-	return rc;
+	return 0;
 }

@@ -760,7 +760,6 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	struct db_res *r = NULL;
 	struct clock k = {0};
 	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX];
-	char *match = NULL;
 	int64_t total;
 	int rc;
 	json_t *items;
@@ -772,9 +771,9 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	if ((rc = rows_order(q->sort, sorts, "created_at DESC", order, sizeof(order), e)))
 		return rc;
 	c = db_acquire(db);
+	db_params_init(&p);
 	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
 		goto out;
-	db_params_init(&p);
 	buf_adds(&w, " WHERE s.kind = ?");
 	db_ps(&p, f->kind && !strcmp(f->kind, "motion") ? "motion" : "suggestion");
 	if (role_is_handler(a->role)) {
@@ -812,10 +811,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 				 " WHERE handler_id = ? AND status <> 'removed')",
 				 "handler", "承办单位", e)))
 		goto out;
-	if (f->session && *f->session) {
-		buf_adds(&w, " AND s.session_label = ?");
-		db_ps(&p, f->session);
-	}
+	rows_filter_eq(&w, &p, f->session, " AND s.session_label = ?");
 	if (f->key && !strcmp(f->key, "1"))
 		buf_adds(&w, " AND s.key_supervised = 1");
 	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
@@ -838,13 +834,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 			goto out;
 		}
 	}
-	if (f->q && *f->q) {
-		if (!db_text_match(c, "suggestions", "s", f->q, &w, &match)) {
-			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
-			goto out;
-		}
-		db_ps(&p, match);
-	}
+	if ((rc = rows_filter_text(&w, &p, c, "suggestions", "s", f->q, e)))
+		goto out;
 	if (buf_failed(&w)) {
 		rc = err_set(e, E_INVALID, "bad_param", "筛选条件过多");
 		goto out;
@@ -876,7 +867,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	*out = rows_list_reply(items, total, q);
 out:
 	clock_free(&k);
-	free(match);
+	db_params_release(&p);
 	db_res_free(r);
 	buf_release(&w);
 	db_rollback(c);
@@ -954,7 +945,7 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 		 " WHERE suggestion_id = ? ORDER BY id",
 		 ecols},
 	};
-	struct db_res *r = NULL, *x = NULL;
+	struct db_res *r = NULL;
 	struct clock k = {0};
 	json_t *o = NULL;
 	int rc;
@@ -963,13 +954,9 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
 		goto out;
 	o = row_json(r, 0, k.today_s, k.warn_s);
-	for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
-		if ((rc = db_execv(c, &x, e, parts[i].sql, "i", id)))
+	for (size_t i = 0; i < ARRAY_LEN(parts); i++)
+		if ((rc = rows_attach(c, o, parts[i].key, parts[i].cols, e, parts[i].sql, "i", id)))
 			goto out;
-		json_object_set_new(o, parts[i].key, rows_array(x, parts[i].cols));
-		db_res_free(x);
-		x = NULL;
-	}
 	/* What the actor may do next: the page shows the buttons that apply. */
 	{
 		char st[16] = "", hr[8] = "";
@@ -995,17 +982,15 @@ out:
 	return rc;
 }
 
+/* The item as the actor may see it. */
+static int load_seen(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return detail(c, a, id, 1, out, e);
+}
+
 int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
-	json_t *o = NULL;
-	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = detail(c, a, id, 1, &o, e)))
-		*out = json_pack("{s:o}", "suggestion", o);
-	db_rollback(c);
-	db_release(db, c);
-	return rc;
+	return rows_get(db, load_seen, a, id, "suggestion", out, e);
 }
 
 /* ---- the steps ---- */
@@ -1991,20 +1976,14 @@ int suggestion_public_list(struct db *db, const char *q, const struct listq *lq,
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct db_res *r = NULL;
-	char *match = NULL;
 	int64_t total;
 	int rc;
 
 	*out = NULL;
 	db_params_init(&p);
 	buf_adds(&w, " WHERE s.published = 1 AND s.round > 0");
-	if (q && *q) {
-		if (!db_text_match(c, "suggestions", "s", q, &w, &match)) {
-			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
-			goto out;
-		}
-		db_ps(&p, match);
-	}
+	if ((rc = rows_filter_text(&w, &p, c, "suggestions", "s", q, e)))
+		goto out;
 	if (buf_failed(&w)) {
 		rc = err_field(e, E_INVALID, "bad_param", "q", "搜索的文字过长");
 		goto out;
@@ -2020,7 +1999,7 @@ int suggestion_public_list(struct db *db, const char *q, const struct listq *lq,
 		goto out;
 	*out = rows_list_reply(rows_array(r, cols), total, lq);
 out:
-	free(match);
+	db_params_release(&p);
 	db_res_free(r);
 	buf_release(&w);
 	db_rollback(c);

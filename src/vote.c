@@ -8,6 +8,7 @@
 #include "jsonx.h"
 #include "limit.h"
 #include "live.h"
+#include "rows.h"
 #include "step.h"
 #include "tally.h"
 #include "tx.h"
@@ -247,20 +248,20 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	return meeting_tx_end(&t, meeting_id, out);
 }
 
-int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+static int read_vote(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
 	struct db_res *r = NULL;
 	struct meeting m;
 	int rc;
-	*out = NULL;
-	if (!(rc = db_begin_read(c, e)) && !(rc = load_vote(c, id, 0, &r, &m, e)) &&
-	    !(rc = meeting_may(c, a, &m, 0, e)))
+	if (!(rc = load_vote(c, id, 0, &r, &m, e)) && !(rc = meeting_may(c, a, &m, 0, e)))
 		rc = reply_vote(c, a, id, out, e);
 	db_res_free(r);
-	db_rollback(c);
-	db_release(db, c);
 	return rc;
+}
+
+int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	return rows_get(db, read_vote, a, id, NULL, out, e);
 }
 
 /* ---- the state machine of a vote: its steps run by step_run (step.h) ---- */
@@ -402,14 +403,8 @@ const char *vote_next_state(const char *state, const char *action)
 
 int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
-	struct meeting m;
-	int rc;
-	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, &vote_machine, a, id, in, &m, out, e)))
-		return rc;
-	live_publish(m.id);
-	return 0;
+	struct meeting m = {0};
+	return meeting_step(db, &vote_machine, a, id, in, &m, &m, out, e);
 }
 
 /* ---- ballots ---- */
