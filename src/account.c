@@ -226,10 +226,7 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		goto out;
 	tx_audit(&t, "account.create", "account", id, NULL, o);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "account", o);
-	json_decref(o);
-	return rc;
+	return tx_end_reply(&t, "account", o, out);
 }
 
 int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -250,7 +247,7 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "accounts", id, "账号", load, &before))
 		goto out;
 	name = jsonx_str_or(in, "display_name", jsonx_str(before, "display_name"));
 	role = jsonx_str_or(in, "role", jsonx_str(before, "role"));
@@ -275,12 +272,9 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if (!tx_check(&t, load(t.c, a, id, &after, e)))
 		tx_audit(&t, "account.update", "account", id, before, after);
 out:
-	if (!(rc = tx_end(&t))) {
-		auth_sessions_changed(db);
-		*out = json_pack("{s:O}", "account", after);
-	}
 	json_decref(before);
-	json_decref(after);
+	if (!(rc = tx_end_reply(&t, "account", after, out)))
+		auth_sessions_changed(db);
 	return rc;
 }
 
@@ -296,7 +290,7 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 	if (lock && id == a->account_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "不能锁定自己的账号");
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	if (tx_hold(&t, "accounts", id, "账号", load, &before) ||
 	    tx_exec(&t, NULL,
 		    lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
 			 : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
@@ -307,12 +301,9 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 		goto out;
 	tx_audit(&t, lock ? "account.lock" : "account.unlock", "account", id, before, after);
 out:
-	if (!(rc = tx_end(&t))) {
-		auth_sessions_changed(db);
-		*out = json_pack("{s:O}", "account", after);
-	}
 	json_decref(before);
-	json_decref(after);
+	if (!(rc = tx_end_reply(&t, "account", after, out)))
+		auth_sessions_changed(db);
 	return rc;
 }
 
@@ -330,7 +321,7 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	    (rc = auth_hash_password(jsonx_str(in, "password"), hash, sizeof(hash), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "accounts", id, "账号") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "accounts", id, "账号", load, &before))
 		goto out;
 	tx_exec(&t, NULL,
 		"UPDATE accounts SET password_hash = ?, must_change_password = 1,"

@@ -581,11 +581,8 @@ int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	masked = for_audit(o);
 	tx_audit(&t, "deputy.create", "deputy", id, NULL, masked);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "deputy", o);
 	json_decref(masked);
-	json_decref(o);
-	return rc;
+	return tx_end_reply(&t, "deputy", o, out);
 }
 int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
 {
@@ -607,7 +604,7 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 		return err_field(e, E_INVALID, "unknown_field", "mandate", "代表资格请通过“新增代表资格”维护");
 	db_params_init(&p);
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	if (tx_hold(&t, "deputies", id, "代表", load, &before) ||
 	    (!role_can(a->role, PERM_DEPUTY_READ) &&
 	     tx_fail(&t, E_FORBIDDEN, "forbidden", "您的角色不能维护代表信息")))
 		goto out;
@@ -659,16 +656,13 @@ int deputy_update(struct db *db, const struct actor *a, int64_t id, json_t *in, 
 	ma = for_audit(after);
 	tx_audit(&t, "deputy.update", "deputy", id, mb, ma);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "deputy", after);
 	free(phone);
 	free(idn);
 	buf_release(&sql);
 	json_decref(before);
-	json_decref(after);
 	json_decref(mb);
 	json_decref(ma);
-	return rc;
+	return tx_end_reply(&t, "deputy", after, out);
 }
 int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		       struct err *e)
@@ -683,18 +677,15 @@ int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t 
 		return rc;
 	/* Every change of a deputy's mandates holds the deputy's row (see deputy_mandate_event). */
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "deputies", id, "代表") || tx_check(&t, load(t.c, a, id, &before, e)) ||
+	if (tx_hold(&t, "deputies", id, "代表", load, &before) ||
 	    tx_check(&t, insert_mandate(t.c, a, id, in, &mid, e)) ||
 	    tx_check(&t, load(t.c, a, id, &after, e)))
 		goto out;
 	tx_audit(&t, "deputy.mandate_add", "deputy", id, json_object_get(before, "mandates"),
 		 json_object_get(after, "mandates"));
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "deputy", after, out);
 }
 int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_id, json_t *in,
 			 json_t **out, struct err *e)
@@ -766,12 +757,9 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 	tx_audit(&t, "deputy.status", "deputy", deputy_id, json_object_get(before, "mandates"),
 		 json_object_get(after, "mandates"));
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "deputy", after);
 	json_decref(before);
-	json_decref(after);
 	db_res_free(r);
-	return rc;
+	return tx_end_reply(&t, "deputy", after, out);
 }
 /* ---- lists, rosters, statistics ---- */
 

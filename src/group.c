@@ -157,11 +157,8 @@ int group_create(struct db *db, const struct actor *a, json_t *in, json_t **out,
 	if (!tx_check(&t, load(t.c, a, id, &o, e)))
 		tx_audit(&t, "group.create", "deputy_group", id, NULL, o);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "group", o);
-	json_decref(o);
 	db_res_free(r);
-	return rc;
+	return tx_end_reply(&t, "group", o, out);
 }
 
 int group_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -178,7 +175,7 @@ int group_update(struct db *db, const struct actor *a, int64_t id, json_t *in, j
 	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "deputy_groups", id, "代表小组") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "deputy_groups", id, "代表小组", load, &before))
 		goto out;
 	leader = (int64_t)jsonx_int(in, "leader_id", jsonx_int(before, "leader_id", 0));
 	if (json_object_get(in, "leader_id") &&
@@ -192,11 +189,8 @@ int group_update(struct db *db, const struct actor *a, int64_t id, json_t *in, j
 	if (tx_ok(&t) && !tx_check(&t, load(t.c, a, id, &after, e)))
 		tx_audit(&t, "group.update", "deputy_group", id, before, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "group", after);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "group", after, out);
 }
 
 int group_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
@@ -208,7 +202,7 @@ int group_delete(struct db *db, const struct actor *a, int64_t id, struct err *e
 	if ((rc = can_write(a, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "deputy_groups", id, "代表小组") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "deputy_groups", id, "代表小组", load, &before))
 		goto out;
 	tx_exec(&t, NULL, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", "i", id);
 	tx_exec(&t, NULL, "DELETE FROM deputy_groups WHERE id = ?", "i", id);
@@ -238,7 +232,7 @@ int group_set_members(struct db *db, const struct actor *a, int64_t id, json_t *
 		if (!json_is_integer(v))
 			return err_field(e, E_INVALID, "wrong_type", "deputy_ids", "小组成员应为代表编号数组");
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "deputy_groups", id, "代表小组") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "deputy_groups", id, "代表小组", load, &before))
 		goto out;
 	region = jsonx_str(before, "region_code");
 	if (tx_exec(&t, NULL, "UPDATE mandates SET group_id = NULL WHERE group_id = ?", "i", id))
@@ -256,9 +250,6 @@ int group_set_members(struct db *db, const struct actor *a, int64_t id, json_t *
 		tx_audit(&t, "group.members", "deputy_group", id,
 			 json_object_get(before, "members"), json_object_get(after, "members"));
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "group", after);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "group", after, out);
 }

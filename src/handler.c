@@ -135,10 +135,7 @@ int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		goto out;
 	tx_audit(&t, "handler.create", "handler", id, NULL, o);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "handler", o);
-	json_decref(o);
-	return rc;
+	return tx_end_reply(&t, "handler", o, out);
 }
 
 int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -159,7 +156,7 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if (!phone_ok(jsonx_str(in, "phone")))
 		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "handlers", id, "承办单位") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "handlers", id, "承办单位", load, &before))
 		goto out;
 	if (tx_exec(&t, NULL,
 		    "UPDATE handlers SET name = ?, contact_person = ?, phone = ?, active = ?, updated_at = ?"
@@ -174,11 +171,8 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if (tx_ok(&t) && !tx_check(&t, load(t.c, a, id, &after, e)))
 		tx_audit(&t, "handler.update", "handler", id, before, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "handler", after);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "handler", after, out);
 }
 
 int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
@@ -190,7 +184,7 @@ int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err 
 	if ((rc = check_write(a, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "handlers", id, "承办单位") || tx_check(&t, load(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "handlers", id, "承办单位", load, &before))
 		goto out;
 	if (tx_exec(&t, NULL, "DELETE FROM handlers WHERE id = ?", "i", id) == E_CONFLICT)
 		err_set(e, E_CONFLICT, "in_use", "该承办单位已有关联账号或业务，不能删除，可改为停用");

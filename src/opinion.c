@@ -1622,12 +1622,9 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 		if (tx_ok(&t))
 			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "opinion", o);
-	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	return rc;
+	return tx_end_reply(&t, "opinion", o, out);
 }
 
 int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_id, json_t *in,
@@ -1682,12 +1679,9 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 		if (tx_ok(&t))
 			tx_check(&t, detail(t.c, a, id, 0, &o, e));
 	}
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "opinion", o);
-	json_decref(o);
 	db_res_free(r);
 	db_res_free(x);
-	return rc;
+	return tx_end_reply(&t, "opinion", o, out);
 }
 
 

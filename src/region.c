@@ -398,12 +398,9 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 		goto out;
 	tx_audit_s(&t, "region.create", "region", code, NULL, o);
 out:
-	if (!(rc = tx_end(&t))) {
-		changed(db);
-		*out = json_pack("{s:O}", "region", o);
-	}
-	json_decref(o);
 	db_res_free(r);
+	if (!(rc = tx_end_reply(&t, "region", o, out)))
+		changed(db);
 	return rc;
 }
 
@@ -430,12 +427,9 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 		goto out;
 	tx_audit_s(&t, "region.update", "region", code, before, after);
 out:
-	if (!(rc = tx_end(&t))) {
-		changed(db);
-		*out = json_pack("{s:O}", "region", after);
-	}
 	json_decref(before);
-	json_decref(after);
+	if (!(rc = tx_end_reply(&t, "region", after, out)))
+		changed(db);
 	return rc;
 }
 

@@ -313,10 +313,7 @@ int station_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		goto out;
 	tx_audit(&t, "station.create", "station", id, NULL, o);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "station", o);
-	json_decref(o);
-	return rc;
+	return tx_end_reply(&t, "station", o, out);
 }
 
 int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
@@ -349,7 +346,7 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	buf_adds(&sql, " WHERE id = ?");
 	db_pi(&p, id);
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "stations", id, "联络站", load_full, &before))
 		goto out;
 	if (buf_failed(&sql) && tx_fail(&t, E_INTERNAL, "too_long", "更新语句过长"))
 		goto out;
@@ -358,12 +355,9 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	if (tx_ok(&t) && !tx_check(&t, load_full(t.c, a, id, &after, e)))
 		tx_audit(&t, "station.update", "station", id, before, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "station", after);
 	buf_release(&sql);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "station", after, out);
 }
 
 int station_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
@@ -375,7 +369,7 @@ int station_delete(struct db *db, const struct actor *a, int64_t id, struct err 
 	if ((rc = can_write(a, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "stations", id, "联络站", load_full, &before))
 		goto out;
 	if (tx_exec(&t, NULL, "DELETE FROM stations WHERE id = ?", "i", id) == E_CONFLICT)
 		err_set(e, E_CONFLICT, "in_use", "该联络站已有业务记录，不能删除，可改为停用");
@@ -425,7 +419,7 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 		return rc;
 	region_like_pattern(a->region_path, pat, sizeof(pat));
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)) ||
+	if (tx_hold(&t, "stations", id, "联络站", load_full, &before) ||
 	    tx_exec(&t, NULL, "DELETE FROM station_deputies WHERE station_id = ?", "i", id))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -451,12 +445,9 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 		tx_audit(&t, "station.deputies", "station", id, json_object_get(before, "deputies"),
 			 json_object_get(after, "deputies"));
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "station", after);
 	db_res_free(r);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "station", after, out);
 }
 
 int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
@@ -504,7 +495,7 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	    (!jsonx_str(in, "date") || cal_parse(jsonx_str(in, "date"), &day)))
 		return err_field(e, E_INVALID, "bad_date", "date", "请填写有效的日期（YYYY-MM-DD）");
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)))
+	if (tx_hold(&t, "stations", id, "联络站", load_full, &before))
 		goto out;
 	if (json_array_size(json_object_get(before, "rules")) >= MAX_RULES &&
 	    tx_fail(&t, E_INVALID, "too_many", "每个联络站最多%d条接待规则", MAX_RULES))
@@ -524,11 +515,8 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	tx_audit(&t, "station.rule_add", "station", id, json_object_get(before, "rules"),
 		 json_object_get(after, "rules"));
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "station", after);
 	json_decref(before);
-	json_decref(after);
-	return rc;
+	return tx_end_reply(&t, "station", after, out);
 }
 
 int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_t rule_id, struct err *e)
@@ -540,7 +528,7 @@ int station_delete_rule(struct db *db, const struct actor *a, int64_t id, int64_
 	if ((rc = can_write(a, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_full(t.c, a, id, &before, e)) ||
+	if (tx_hold(&t, "stations", id, "联络站", load_full, &before) ||
 	    tx_exec(&t, NULL, "DELETE FROM station_rules WHERE id = ? AND station_id = ?", "ii", rule_id, id) ||
 	    (db_changes(t.c) == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "接待规则不存在")) ||
 	    tx_check(&t, load_full(t.c, a, id, &after, e)))
@@ -614,7 +602,7 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 	if ((rc = read_ids(in, ids, 50, &n, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "stations", id, "联络站") || tx_check(&t, load_row(t.c, a, id, &row, e)) ||
+	if (tx_hold(&t, "stations", id, "联络站", load_row, &row) ||
 	    tx_check(&t, receptions(t.c, id, d, d, 1, &days, e)) ||
 	    (json_array_size(days) == 0 &&
 	     tx_fail(&t, E_INVALID, "not_reception_day", "%s 不是该联络站的接待日", date)) ||

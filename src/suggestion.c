@@ -663,11 +663,8 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 		goto out;
 	tx_audit(&t, "suggestion.create", "suggestion", id, NULL, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "suggestion", after);
-	json_decref(after);
 	db_res_free(r);
-	return rc;
+	return tx_end_reply(&t, "suggestion", after, out);
 }
 
 /* The first signer, or the staff who registered it, may change a draft or a returned item. */
@@ -739,12 +736,9 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 		goto out;
 	tx_audit(&t, "suggestion.update", "suggestion", id, before, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "suggestion", after);
 	json_decref(before);
-	json_decref(after);
 	db_res_free(r);
-	return rc;
+	return tx_end_reply(&t, "suggestion", after, out);
 }
 
 /* ---- reading ---- */
@@ -1797,11 +1791,8 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 		goto out;
 	tx_audit(&t, "suggestion.cosign", "suggestion", id, NULL, after);
 out:
-	if (!(rc = tx_end(&t)))
-		*out = json_pack("{s:O}", "suggestion", after);
-	json_decref(after);
 	db_res_free(r);
-	return rc;
+	return tx_end_reply(&t, "suggestion", after, out);
 }
 
 int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)

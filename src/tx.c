@@ -90,6 +90,16 @@ int tx_lock(struct tx *t, const char *table, int64_t id, const char *what)
 	return t->rc;
 }
 
+int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
+	    int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	    json_t **out)
+{
+	*out = NULL;
+	if (tx_lock(t, table, id, what))
+		return t->rc;
+	return tx_check(t, load(t->c, t->a, id, out, t->e));
+}
+
 int tx_expect_one(struct tx *t)
 {
 	if (!t->rc && db_changes(t->c) != 1)
@@ -126,4 +136,13 @@ int tx_end(struct tx *t)
 	}
 	t->c = NULL;
 	return t->rc;
+}
+
+int tx_end_reply(struct tx *t, const char *key, json_t *o, json_t **out)
+{
+	int rc = tx_end(t);
+	if (!rc)
+		*out = json_pack("{s:O}", key, o);
+	json_decref(o);
+	return rc;
 }

@@ -59,6 +59,11 @@ int tx_exec(struct tx *t, struct db_res **out, const char *sql, const char *type
  * backend locks rows; SQLite's writing transaction already holds the database's write lock),
  * so what is read after it is the latest committed state. E_NOTFOUND "<what>不存在" when absent. */
 int tx_lock(struct tx *t, const char *table, int64_t id, const char *what);
+/* tx_lock, then the module's load of the item as t's actor may see it (E_NOTFOUND otherwise)
+ * into *out (new, the caller's; NULL after a failure): the start of a write to one item. */
+int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
+	    int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	    json_t **out);
 /* E_CONFLICT "stale" unless the last statement changed exactly one row: the guard of a state
  * change written as "... WHERE id = ? AND state = ?". */
 int tx_expect_one(struct tx *t);
@@ -72,5 +77,8 @@ int tx_audit_s(struct tx *t, const char *action, const char *object_type, const 
 
 /* Commits when nothing failed, else rolls back; releases the connection; returns t->rc. */
 int tx_end(struct tx *t) WUR;
+/* tx_end, and after a commit *out = {"<key>": o} (new, the caller's); o (may be NULL) is
+ * released either way. The end of a write that answers with the item as it now is. */
+int tx_end_reply(struct tx *t, const char *key, json_t *o, json_t **out) WUR;
 
 #endif
