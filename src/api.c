@@ -125,6 +125,21 @@ void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, co
 		 name);
 }
 
+int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title, const char *base)
+{
+	enum sheet_format fmt;
+	char *data;
+	size_t len;
+	int rc;
+	if ((rc = api_sheet_format(c, &fmt)) ||
+	    (rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, title, &data, &len, &c->err)))
+		return rc;
+	json_decref(c->out);
+	c->out = NULL;
+	api_sheet(c, fmt, data, len, base);
+	return 0;
+}
+
 int api_listq(struct call *c, struct listq *q)
 {
 	int rc;

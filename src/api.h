@@ -66,6 +66,51 @@ extern const struct route api_suggestion_routes[];
 extern const struct route api_meeting_routes[];
 extern const struct route api_labels_routes[];
 
+/* Handlers that only pass the request on, defined by one line each for the routes tables; fn is
+ * the domain function, called with the database and the actor, then:
+ *   API_GET(name, fn)            &out                 fn(db, a, out, e)
+ *   API_CREATE(name, fn)         the body, &out; 201  fn(db, a, in, out, e)
+ *   API_GET_ID(name, fn)         the path's id, &out  fn(db, a, id, out, e)
+ *   API_BY_ID(name, fn, status)  the id, the body (NULL without one), &out; status unless 0
+ *                                                     fn(db, a, id, in, out, e)
+ *   API_DEL_ID(name, fn)         the id; 204          fn(db, a, id, e)
+ * A path id that is not a positive whole number is E_NOTFOUND (api_id). */
+#define API_GET(name, fn)                                           \
+	static int name(struct call *c)                             \
+	{                                                           \
+		return fn(c->app->db, &c->actor, &c->out, &c->err); \
+	}
+#define API_CREATE(name, fn)                                               \
+	static int name(struct call *c)                                    \
+	{                                                                  \
+		c->status = 201;                                           \
+		return fn(c->app->db, &c->actor, c->in, &c->out, &c->err); \
+	}
+#define API_GET_ID(name, fn)                                                      \
+	static int name(struct call *c)                                           \
+	{                                                                         \
+		int64_t id;                                                       \
+		int rc = api_id(c, 0, &id);                                       \
+		return rc ? rc : fn(c->app->db, &c->actor, id, &c->out, &c->err); \
+	}
+#define API_BY_ID(name, fn, status_)                                                     \
+	static int name(struct call *c)                                                  \
+	{                                                                                \
+		int64_t id;                                                              \
+		int rc = api_id(c, 0, &id);                                              \
+		if (status_)                                                             \
+			c->status = status_;                                             \
+		return rc ? rc : fn(c->app->db, &c->actor, id, c->in, &c->out, &c->err); \
+	}
+#define API_DEL_ID(name, fn)                                             \
+	static int name(struct call *c)                                  \
+	{                                                                \
+		int64_t id;                                              \
+		int rc = api_id(c, 0, &id);                              \
+		c->status = 204;                                         \
+		return rc ? rc : fn(c->app->db, &c->actor, id, &c->err); \
+	}
+
 /* The one request entry point, given to http_start. */
 void api_handle(void *app, const struct http_req *q, struct http_reply *r);
 
@@ -78,6 +123,9 @@ void api_file(struct call *c, char *data, size_t len, const char *type, const ch
 int api_sheet_format(struct call *c, enum sheet_format *fmt) WUR;
 /* Replies with a spreadsheet download named base.xlsx or base.csv (takes data). */
 void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base);
+/* Replaces the JSON reply's "items" by a spreadsheet of them (sheet_write_json: the columns cols,
+ * the sheet title), the download base.xlsx or base.csv in the ?format= asked. */
+int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title, const char *base) WUR;
 /* Reads paging, search and sort from the query string; E_INVALID on bad values. */
 int api_listq(struct call *c, struct listq *q) WUR;
 /* Reads a positive integer path parameter; E_NOTFOUND when it is not one. */

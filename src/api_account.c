@@ -15,25 +15,9 @@ static int list(struct call *c)
 	return account_list(c->app->db, &c->actor, role, region, &q, &c->out, &c->err);
 }
 
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : account_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int create(struct call *c)
-{
-	c->status = 201;
-	return account_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : account_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_GET_ID(get, account_get)
+API_CREATE(create, account_create)
+API_BY_ID(update, account_update, 0)
 
 static int lock(struct call *c)
 {
@@ -57,24 +41,9 @@ static int reset_password(struct call *c)
 	return rc ? rc : account_reset_password(c->app->db, &c->actor, id, c->in, &c->err);
 }
 
-static int token_list(struct call *c)
-{
-	return auth_token_list(c->app->db, &c->actor, &c->out, &c->err);
-}
-
-static int token_create(struct call *c)
-{
-	c->status = 201;
-	return auth_token_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int token_revoke(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 204;
-	return rc ? rc : auth_token_revoke(c->app->db, &c->actor, id, &c->err);
-}
+API_GET(token_list, auth_token_list)
+API_CREATE(token_create, auth_token_create)
+API_DEL_ID(token_revoke, auth_token_revoke)
 
 const struct route api_account_routes[] = {
 	{"GET", "/api/v1/accounts", list, 0},

@@ -50,41 +50,11 @@ static int roster(struct call *c)
 	return deputy_roster(c->app->db, &c->actor, congress, level, term, date, &c->out, &c->err);
 }
 
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : deputy_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int create(struct call *c)
-{
-	c->status = 201;
-	return deputy_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : deputy_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int add_mandate(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 201;
-	return rc ? rc : deputy_add_mandate(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int mandate_event(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 201;
-	return rc ? rc : deputy_mandate_event(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_GET_ID(get, deputy_get)
+API_CREATE(create, deputy_create)
+API_BY_ID(update, deputy_update, 0)
+API_BY_ID(add_mandate, deputy_add_mandate, 201)
+API_BY_ID(mandate_event, deputy_mandate_event, 201)
 
 static int export(struct call *c)
 {

@@ -9,40 +9,11 @@ static int list(struct call *c)
 	return rc ? rc : group_list(c->app->db, &c->actor, region, &c->out, &c->err);
 }
 
-static int create(struct call *c)
-{
-	c->status = 201;
-	return group_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : group_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : group_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int delete_(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 204;
-	return rc ? rc : group_delete(c->app->db, &c->actor, id, &c->err);
-}
-
-static int members(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : group_set_members(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_CREATE(create, group_create)
+API_GET_ID(get, group_get)
+API_BY_ID(update, group_update, 0)
+API_DEL_ID(delete_, group_delete)
+API_BY_ID(members, group_set_members, 0)
 
 const struct route api_group_routes[] = {
 	{"GET", "/api/v1/groups", list, 0},

@@ -21,33 +21,10 @@ static int list(struct call *c)
 	return handler_list(c->app->db, &c->actor, region, act, &q, &c->out, &c->err);
 }
 
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : handler_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int create(struct call *c)
-{
-	c->status = 201;
-	return handler_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : handler_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int delete_(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 204;
-	return rc ? rc : handler_delete(c->app->db, &c->actor, id, &c->err);
-}
+API_GET_ID(get, handler_get)
+API_CREATE(create, handler_create)
+API_BY_ID(update, handler_update, 0)
+API_DEL_ID(delete_, handler_delete)
 
 const struct route api_handler_routes[] = {
 	{"GET", "/api/v1/handlers", list, 0},

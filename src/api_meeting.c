@@ -26,49 +26,27 @@ static int list(struct call *c)
 	return meeting_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
 }
 
-static int create(struct call *c)
-{
-	c->status = 201;
-	return meeting_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
+API_CREATE(create, meeting_create)
 
-/* The handlers of one id and a body or none: fn(db, actor, id, in, out, err). */
-#define BY_ID(name, fn, created)                                                         \
-	static int name(struct call *c)                                                  \
-	{                                                                                \
-		int64_t id;                                                              \
-		int rc = api_id(c, 0, &id);                                              \
-		if (created)                                                             \
-			c->status = 201;                                                 \
-		return rc ? rc : fn(c->app->db, &c->actor, id, c->in, &c->out, &c->err); \
-	}
-#define GET_ID(name, fn)                                                          \
-	static int name(struct call *c)                                           \
-	{                                                                         \
-		int64_t id;                                                       \
-		int rc = api_id(c, 0, &id);                                       \
-		return rc ? rc : fn(c->app->db, &c->actor, id, &c->out, &c->err); \
-	}
-
-GET_ID(get, meeting_get)
-BY_ID(update, meeting_update, 0)
-BY_ID(act, meeting_act, 0)
-BY_ID(item_add, meeting_item_add, 1)
-GET_ID(attendance, meeting_attendance)
-BY_ID(attend, meeting_attend, 0)
-BY_ID(vote_new, vote_create, 1)
-GET_ID(vote_one, vote_get)
-BY_ID(vote_action, vote_act, 0)
-BY_ID(vote_ballot, vote_cast, 0)
-BY_ID(vote_count, vote_tally, 0)
-BY_ID(election_new, election_create, 1)
-GET_ID(election_one, election_get)
-BY_ID(candidate, round_candidate_add, 1)
-BY_ID(round_action, round_act, 0)
-BY_ID(ballot, round_ballot, 0)
-BY_ID(paper_issued, round_paper_issued, 0)
-BY_ID(paper, round_paper, 0)
-GET_ID(record, meeting_record)
+API_GET_ID(get, meeting_get)
+API_BY_ID(update, meeting_update, 0)
+API_BY_ID(act, meeting_act, 0)
+API_BY_ID(item_add, meeting_item_add, 201)
+API_GET_ID(attendance, meeting_attendance)
+API_BY_ID(attend, meeting_attend, 0)
+API_BY_ID(vote_new, vote_create, 201)
+API_GET_ID(vote_one, vote_get)
+API_BY_ID(vote_action, vote_act, 0)
+API_BY_ID(vote_ballot, vote_cast, 0)
+API_BY_ID(vote_count, vote_tally, 0)
+API_BY_ID(election_new, election_create, 201)
+API_GET_ID(election_one, election_get)
+API_BY_ID(candidate, round_candidate_add, 201)
+API_BY_ID(round_action, round_act, 0)
+API_BY_ID(ballot, round_ballot, 0)
+API_BY_ID(paper_issued, round_paper_issued, 0)
+API_BY_ID(paper, round_paper, 0)
+API_GET_ID(record, meeting_record)
 
 static int signin(struct call *c)
 {
@@ -138,10 +116,15 @@ static void screen_close(void *ctx)
 	free(s);
 }
 
-static void stream(struct call *c, int64_t id)
+/* Answers with the live stream of meeting id, unless rc, the checks before it, failed. */
+static int stream(struct call *c, int rc, int64_t id)
 {
-	struct http_stream_src *src = xcalloc(1, sizeof(*src));
-	struct screen *s = xcalloc(1, sizeof(*s));
+	struct http_stream_src *src;
+	struct screen *s;
+	if (rc)
+		return rc;
+	src = xcalloc(1, sizeof(*src));
+	s = xcalloc(1, sizeof(*s));
 	/* the broadcast thread starts with the first screen; later calls find it running (live_start
 	 * decides that under its own lock, so no request writes shared state here) */
 	live_start(build, c->app->db);
@@ -152,37 +135,32 @@ static void stream(struct call *c, int64_t id)
 	src->close = screen_close;
 	src->ctx = s;
 	c->rep->stream = src;
+	return 0;
 }
 
 static int events(struct call *c)
 {
 	int64_t id;
-	int rc;
-	if ((rc = api_id(c, 0, &id)) || (rc = meeting_watch(c->app->db, &c->actor, id, &c->err)))
-		return rc;
-	stream(c, id);
-	return 0;
+	int rc = api_id(c, 0, &id);
+	if (!rc)
+		rc = meeting_watch(c->app->db, &c->actor, id, &c->err);
+	return stream(c, rc, id);
 }
 
 static int screen_events(struct call *c)
 {
 	int64_t id;
 	int rc = meeting_by_screen(c->app->db, c->params[0], &id, &c->err);
-	if (rc)
-		return rc;
-	stream(c, id);
-	return 0;
+	return stream(c, rc, id);
 }
 
 static int screen_now(struct call *c)
 {
 	int64_t id;
 	int rc = meeting_by_screen(c->app->db, c->params[0], &id, &c->err);
-	if (rc)
-		return rc;
-	if (!(c->out = meeting_live(c->app->db, id)))
-		return err_set(&c->err, E_NOTFOUND, "not_found", "会议不存在");
-	return 0;
+	if (!rc && !(c->out = meeting_live(c->app->db, id)))
+		rc = err_set(&c->err, E_NOTFOUND, "not_found", "会议不存在");
+	return rc;
 }
 
 const struct route api_meeting_routes[] = {

@@ -88,11 +88,7 @@ static int list(struct call *c)
 	return opinion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
 }
 
-static int create(struct call *c)
-{
-	c->status = 201;
-	return opinion_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
+API_CREATE(create, opinion_create)
 
 /* The opinion in c->out gains the deputies' suggestions it became part of ("suggestions"). */
 static int with_suggestions(struct call *c, int64_t id)
@@ -125,12 +121,7 @@ static int act(struct call *c)
 	return rc ? rc : with_suggestions(c, id);
 }
 
-static int similar(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : opinion_similar(c->app->db, &c->actor, id, &c->out, &c->err);
-}
+API_GET_ID(similar, opinion_similar)
 
 static int photo(struct call *c)
 {
@@ -146,20 +137,8 @@ static int photo(struct call *c)
 	return 0;
 }
 
-static int extension(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 201;
-	return rc ? rc : opinion_extension_request(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int decide(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : opinion_extension_decide(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_BY_ID(extension, opinion_extension_request, 201)
+API_BY_ID(decide, opinion_extension_decide, 0)
 
 static int board(struct call *c)
 {
@@ -178,10 +157,7 @@ static int hot(struct call *c)
 	return opinion_hot(c->app->db, &c->actor, region, from, to, &c->out, &c->err);
 }
 
-static int notifications(struct call *c)
-{
-	return notice_list(c->app->db, &c->actor, &c->out, &c->err);
-}
+API_GET(notifications, notice_list)
 
 const struct route api_opinion_routes[] = {
 	{"POST", "/api/v1/public/opinions", submit, API_PUBLIC | API_BODY},

@@ -2,10 +2,7 @@
 #include "api.h"
 #include "region.h"
 
-static int tree(struct call *c)
-{
-	return region_tree(c->app->db, &c->actor, &c->out, &c->err);
-}
+API_GET(tree, region_tree)
 
 static int get(struct call *c)
 {

@@ -17,48 +17,12 @@ static int list(struct call *c)
 	return station_list(c->app->db, &c->actor, region, kind, &q, &c->out, &c->err);
 }
 
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : station_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int create(struct call *c)
-{
-	c->status = 201;
-	return station_create(c->app->db, &c->actor, c->in, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : station_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int delete_(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 204;
-	return rc ? rc : station_delete(c->app->db, &c->actor, id, &c->err);
-}
-
-static int deputies(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : station_set_deputies(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int add_rule(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	c->status = 201;
-	return rc ? rc : station_add_rule(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_GET_ID(get, station_get)
+API_CREATE(create, station_create)
+API_BY_ID(update, station_update, 0)
+API_DEL_ID(delete_, station_delete)
+API_BY_ID(deputies, station_set_deputies, 0)
+API_BY_ID(add_rule, station_add_rule, 201)
 
 static int delete_rule(struct call *c)
 {

@@ -47,8 +47,6 @@ static int list_kind(struct call *c, const char *kind)
 	struct listq q;
 	const char *format;
 	enum sheet_format fmt;
-	char *data;
-	size_t len;
 	int rc = read_filter(c, &f, &q);
 	f.kind = kind;
 	if (rc || (rc = api_qstr(c, "format", &format)))
@@ -61,13 +59,8 @@ static int list_kind(struct call *c, const char *kind)
 	}
 	if ((rc = suggestion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err)) || !format)
 		return rc;
-	if ((rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt,
-				   strcmp(kind, "motion") ? "代表建议" : "议案", &data, &len, &c->err)))
-		return rc;
-	json_decref(c->out);
-	c->out = NULL;
-	api_sheet(c, fmt, data, len, strcmp(kind, "motion") ? "代表建议" : "议案");
-	return 0;
+	return api_sheet_items(c, cols, strcmp(kind, "motion") ? "代表建议" : "议案",
+			       strcmp(kind, "motion") ? "代表建议" : "议案");
 }
 
 static int peers(struct call *c)
@@ -99,40 +92,11 @@ static int create_motion(struct call *c)
 	return suggestion_create(c->app->db, &c->actor, "motion", c->in, &c->out, &c->err);
 }
 
-static int get(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : suggestion_get(c->app->db, &c->actor, id, &c->out, &c->err);
-}
-
-static int update(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : suggestion_update(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int act(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : suggestion_act(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int cosign(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : suggestion_cosign(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
-
-static int rate(struct call *c)
-{
-	int64_t id;
-	int rc = api_id(c, 0, &id);
-	return rc ? rc : suggestion_rate(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
-}
+API_GET_ID(get, suggestion_get)
+API_BY_ID(update, suggestion_update, 0)
+API_BY_ID(act, suggestion_act, 0)
+API_BY_ID(cosign, suggestion_cosign, 0)
+API_BY_ID(rate, suggestion_rate, 0)
 
 static int send_file(struct call *c, const struct actor *a)
 {
@@ -203,9 +167,6 @@ static int report(struct call *c, int deputies)
 		{"c", "C类"},          {"d", "D类"},
 		{NULL, NULL}};
 	const char *region, *from, *to, *format, *handler;
-	enum sheet_format fmt;
-	char *data;
-	size_t len;
 	int rc;
 	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "from", &from)) ||
 	    (rc = api_qstr(c, "to", &to)) || (rc = api_qstr(c, "format", &format)) ||
@@ -216,14 +177,8 @@ static int report(struct call *c, int deputies)
 						   &c->out, &c->err);
 	if (rc || !format)
 		return rc;
-	if ((rc = api_sheet_format(c, &fmt)) ||
-	    (rc = sheet_write_json(json_object_get(c->out, "items"), deputies ? dcols : hcols, fmt,
-				   deputies ? "代表建议情况" : "承办单位办理情况", &data, &len, &c->err)))
-		return rc;
-	json_decref(c->out);
-	c->out = NULL;
-	api_sheet(c, fmt, data, len, deputies ? "代表提出建议情况统计" : "承办单位办理情况统计");
-	return 0;
+	return api_sheet_items(c, deputies ? dcols : hcols, deputies ? "代表建议情况" : "承办单位办理情况",
+			       deputies ? "代表提出建议情况统计" : "承办单位办理情况统计");
 }
 
 static int report_handlers(struct call *c)
@@ -249,23 +204,13 @@ static int compilation(struct call *c)
 		{"state_name", "办理状态"},
 		{NULL, NULL}};
 	const char *region, *session, *format;
-	enum sheet_format fmt;
-	char *data;
-	size_t len;
 	int rc;
 	if ((rc = api_qstr(c, "region", &region)) || (rc = api_qstr(c, "session", &session)) ||
 	    (rc = api_qstr(c, "format", &format)) ||
 	    (rc = suggestion_compilation(c->app->db, &c->actor, region, session, &c->out, &c->err)) ||
 	    !format)
 		return rc;
-	if ((rc = api_sheet_format(c, &fmt)) ||
-	    (rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, "建议汇编", &data,
-				   &len, &c->err)))
-		return rc;
-	json_decref(c->out);
-	c->out = NULL;
-	api_sheet(c, fmt, data, len, "代表建议汇编");
-	return 0;
+	return api_sheet_items(c, cols, "建议汇编", "代表建议汇编");
 }
 
 static int sessions(struct call *c)
