@@ -65,22 +65,10 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有安全审计员可以查看审计日志");
 	db_params_init(&p);
 	buf_adds(&where, " WHERE 1=1");
-	if (f->actor && *f->actor) {
-		buf_adds(&where, " AND actor = ?");
-		db_ps(&p, f->actor);
-	}
-	if (f->action && *f->action) {
-		buf_adds(&where, " AND action = ?");
-		db_ps(&p, f->action);
-	}
-	if (f->object_type && *f->object_type) {
-		buf_adds(&where, " AND object_type = ?");
-		db_ps(&p, f->object_type);
-	}
-	if (f->object_id && *f->object_id) {
-		buf_adds(&where, " AND object_id = ?");
-		db_ps(&p, f->object_id);
-	}
+	rows_filter_eq(&where, &p, f->actor, " AND actor = ?");
+	rows_filter_eq(&where, &p, f->action, " AND action = ?");
+	rows_filter_eq(&where, &p, f->object_type, " AND object_type = ?");
+	rows_filter_eq(&where, &p, f->object_id, " AND object_id = ?");
 	if (f->from) {
 		buf_adds(&where, " AND at >= ?");
 		db_pi(&p, f->from);
@@ -92,8 +80,7 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	q.page = f->page;
 	q.per_page = f->per_page;
 	c = db_acquire(db);
-	if ((rc = db_begin_read(c, e)) ||
-	    (buf_failed(&where) && (rc = err_set(e, E_INTERNAL, "too_long", "查询条件过长"))) ||
+	if ((rc = db_begin_read(c, e)) || (rc = rows_where_ok(&where, e)) ||
 	    (rc = rows_page(c, "audit",
 			    "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
 			    " before, after FROM audit",

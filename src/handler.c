@@ -177,20 +177,8 @@ out:
 
 int handler_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct tx t;
-	json_t *before = NULL;
-	int rc;
-
-	if ((rc = check_write(a, e)))
-		return rc;
-	tx_begin(&t, db, a, e);
-	if (tx_hold(&t, "handlers", id, "承办单位", load, &before))
-		goto out;
-	if (tx_exec(&t, NULL, "DELETE FROM handlers WHERE id = ?", "i", id) == E_CONFLICT)
-		err_set(e, E_CONFLICT, "in_use", "该承办单位已有关联账号或业务，不能删除，可改为停用");
-	tx_audit(&t, "handler.delete", "handler", id, before, NULL);
-out:
-	rc = tx_end(&t);
-	json_decref(before);
-	return rc;
+	int rc = check_write(a, e);
+	return rc ? rc
+		  : tx_delete(db, a, "handlers", id, "承办单位", load, "handler",
+			      "该承办单位已有关联账号或业务，不能删除，可改为停用", e);
 }

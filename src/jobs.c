@@ -33,10 +33,11 @@ int64_t jobs_backoff(int attempts, int base_s)
 	return d > BACKOFF_MAX_S ? BACKOFF_MAX_S : d;
 }
 
-/* Closes replied opinions left unrated past opinion.close_after_days working days, the oldest
- * replies first: each through the opinion's step "auto_close" in a transaction of its own,
- * audited as the system's. One rated or closed meanwhile is left as it is. */
-static int auto_close(struct db_conn *c, struct err *e)
+/* One pass of a job over the opinions sql selects (at most 1000): fn(c, r, i, calendar, today, e)
+ * on each row in turn, with the jurisdiction's working calendar, until one fails. */
+typedef int (*pass_fn)(struct db_conn *c, const struct db_res *r, int i, const struct workcal *cal,
+		       int32_t today, struct err *e);
+static int each_opinion(struct db_conn *c, const char *sql, pass_fn fn, struct err *e)
 {
 	struct holidays h;
 	struct db_res *r = NULL;
@@ -45,65 +46,54 @@ static int auto_close(struct db_conn *c, struct err *e)
 
 	if ((rc = holidays_load(c, &h, e)))
 		return rc;
-	if ((rc = db_exec(c,
-			  "SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
-			  " AND replied_at IS NOT NULL ORDER BY replied_at, id LIMIT 1000",
-			  NULL, &r, e)))
-		goto out;
-	for (int i = 0; i < r->nrows && !rc; i++) {
-		int days;
-		if ((rc = settings_int(c, db_val(r, i, 1), "opinion.close_after_days", &days, e)))
-			break;
-		if (!opinion_unrated_expired(&h.cal, cal_day_of(db_int(r, i, 2)), today, days))
-			continue;
-		if (!(rc = db_begin(c, e)) && !(rc = opinion_auto_close(c, db_int(r, i, 0), e)))
-			rc = db_commit(c, e);
-		db_rollback(c);
-		if (rc == E_CONFLICT)
-			rc = 0; /* its citizen rated it meanwhile, or staff closed it */
-	}
-out:
+	if (!(rc = db_exec(c, sql, NULL, &r, e)))
+		for (int i = 0; i < r->nrows && !rc; i++)
+			rc = fn(c, r, i, &h.cal, today, e);
 	db_res_free(r);
 	holidays_free(&h);
 	return rc;
 }
 
-/* Tells a handling unit once when an item's deadline is within opinion.warn_days. */
-static int warn_due(struct db_conn *c, struct err *e)
+/* Closes a replied opinion (id, region_path, replied_at) left unrated past
+ * opinion.close_after_days working days, through the opinion's step "auto_close" in a transaction
+ * of its own, audited as the system's. One rated or closed meanwhile is left as it is. */
+static int close_unrated(struct db_conn *c, const struct db_res *r, int i,
+			 const struct workcal *cal, int32_t today, struct err *e)
 {
-	struct holidays h;
-	struct db_res *r = NULL;
-	int32_t today = cal_today();
-	int rc;
+	int days, rc;
 
-	if ((rc = holidays_load(c, &h, e)))
+	if ((rc = settings_int(c, db_val(r, i, 1), "opinion.close_after_days", &days, e)))
 		return rc;
-	if ((rc = db_exec(c,
-			  "SELECT id, region_path, deadline, handler_id FROM opinions WHERE state IN ('assigned','accepted')"
-			  " AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000",
-			  NULL, &r, e)))
-		goto out;
-	for (int i = 0; i < r->nrows; i++) {
-		int32_t d;
-		int warn;
-		char link[48];
-		if (cal_parse(db_val(r, i, 2), &d) ||
-		    (rc = settings_int(c, db_val(r, i, 1), "opinion.warn_days", &warn, e)))
-			continue;
-		if (today <= d && cal_workdays_between(&h.cal, today, d) > warn)
-			continue;
-		notice_link("opinions", db_int(r, i, 0), link, sizeof(link));
-		if ((rc = notice_handler(c, db_int(r, i, 3), "due",
-					 today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理",
-					 link, e)) ||
-		    (rc = db_execv(c, NULL, e, "UPDATE opinions SET warned_at = ? WHERE id = ?",
-				   "ii", util_now(), db_int(r, i, 0))))
-			goto out;
-	}
-out:
-	db_res_free(r);
-	holidays_free(&h);
-	return rc;
+	if (!opinion_unrated_expired(cal, cal_day_of(db_int(r, i, 2)), today, days))
+		return 0;
+	if (!(rc = db_begin(c, e)) && !(rc = opinion_auto_close(c, db_int(r, i, 0), e)))
+		rc = db_commit(c, e);
+	db_rollback(c);
+	return rc == E_CONFLICT ? 0 : rc; /* its citizen rated it meanwhile, or staff closed it */
+}
+
+/* Tells the handling unit of an opinion (id, region_path, deadline, handler_id) once when its
+ * deadline is within opinion.warn_days. */
+static int warn_due(struct db_conn *c, const struct db_res *r, int i, const struct workcal *cal,
+		    int32_t today, struct err *e)
+{
+	int32_t d;
+	int warn, rc;
+	char link[48];
+
+	if (cal_parse(db_val(r, i, 2), &d))
+		return 0;
+	if ((rc = settings_int(c, db_val(r, i, 1), "opinion.warn_days", &warn, e)))
+		return rc;
+	if (today <= d && cal_workdays_between(cal, today, d) > warn)
+		return 0;
+	notice_link("opinions", db_int(r, i, 0), link, sizeof(link));
+	if ((rc = notice_handler(c, db_int(r, i, 3), "due",
+				 today > d ? "已逾期的群众意见，请尽快办理" : "群众意见即将到期，请按时办理",
+				 link, e)))
+		return rc;
+	return db_execv(c, NULL, e, "UPDATE opinions SET warned_at = ? WHERE id = ?", "ii",
+			util_now(), db_int(r, i, 0));
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
@@ -217,7 +207,15 @@ int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
 	int rc;
 	/* Each closure is a transaction of its own, the notices of deadlines one more; delivery
 	 * commits row by row (a sent message stays sent). */
-	if (!(rc = auto_close(c, e)) && !(rc = db_begin(c, e)) && !(rc = warn_due(c, e)))
+	if (!(rc = each_opinion(c,
+				"SELECT id, region_path, replied_at FROM opinions WHERE state = 'replied'"
+				" AND replied_at IS NOT NULL ORDER BY replied_at, id LIMIT 1000",
+				close_unrated, e)) &&
+	    !(rc = db_begin(c, e)) &&
+	    !(rc = each_opinion(c,
+				"SELECT id, region_path, deadline, handler_id FROM opinions WHERE state IN ('assigned','accepted')"
+				" AND warned_at IS NULL AND deadline IS NOT NULL ORDER BY deadline LIMIT 1000",
+				warn_due, e)))
 		rc = db_commit(c, e);
 	db_rollback(c);
 	if (!rc)

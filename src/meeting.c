@@ -283,7 +283,6 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct buf where = BUF_INIT_CAP(2048);
-	char path[160], pat[REGION_PATTERN_MAX];
 	int64_t total;
 	json_t *items;
 	int rc;
@@ -293,10 +292,9 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	if ((rc = db_begin_read(c, e)))
 		goto out;
 	if (role_can(a->role, PERM_MEETING_READ)) {
-		if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+		if ((rc = rows_filter_scope(&where, &p, c, a, f->region,
+					    " WHERE m.region_path LIKE ?", NULL, 0, e)))
 			goto out;
-		buf_adds(&where, " WHERE m.region_path LIKE ?");
-		db_ps(&p, region_like_pattern(path, pat, sizeof(pat)));
 	} else if (a->deputy_id) {
 		/* a deputy: the meetings it is a member of, listed or by the roster */
 		buf_adds(&where,
@@ -311,22 +309,10 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 		rc = err_set(e, E_FORBIDDEN, "forbidden", "无权查看会议");
 		goto out;
 	}
-	if (f->state && *f->state) {
-		buf_adds(&where, " AND m.state = ?");
-		db_ps(&p, f->state);
-	}
-	if (f->kind && *f->kind) {
-		buf_adds(&where, " AND m.kind = ?");
-		db_ps(&p, f->kind);
-	}
-	if (f->from && *f->from) {
-		buf_adds(&where, " AND m.starts_on >= ?");
-		db_ps(&p, f->from);
-	}
-	if (f->to && *f->to) {
-		buf_adds(&where, " AND m.starts_on <= ?");
-		db_ps(&p, f->to);
-	}
+	rows_filter_eq(&where, &p, f->state, " AND m.state = ?");
+	rows_filter_eq(&where, &p, f->kind, " AND m.kind = ?");
+	rows_filter_eq(&where, &p, f->from, " AND m.starts_on >= ?");
+	rows_filter_eq(&where, &p, f->to, " AND m.starts_on <= ?");
 	if (buf_failed(&where)) {
 		rc = err_set(e, E_INTERNAL, "internal", "服务器内部错误");
 		goto out;
@@ -347,6 +333,7 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 	}
 	*out = rows_list_reply(items, total, q);
 out:
+	db_params_release(&p);
 	db_res_free(r);
 	buf_release(&where);
 	db_rollback(c);

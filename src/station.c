@@ -362,22 +362,10 @@ out:
 
 int station_delete(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
-	struct tx t;
-	json_t *before = NULL;
-	int rc;
-
-	if ((rc = can_write(a, e)))
-		return rc;
-	tx_begin(&t, db, a, e);
-	if (tx_hold(&t, "stations", id, "联络站", load_full, &before))
-		goto out;
-	if (tx_exec(&t, NULL, "DELETE FROM stations WHERE id = ?", "i", id) == E_CONFLICT)
-		err_set(e, E_CONFLICT, "in_use", "该联络站已有业务记录，不能删除，可改为停用");
-	tx_audit(&t, "station.delete", "station", id, before, NULL);
-out:
-	rc = tx_end(&t);
-	json_decref(before);
-	return rc;
+	int rc = can_write(a, e);
+	return rc ? rc
+		  : tx_delete(db, a, "stations", id, "联络站", load_full, "station",
+			      "该联络站已有业务记录，不能删除，可改为停用", e);
 }
 
 /* Reads {"deputy_ids":[...]} into ids (at most max); each must be an integer. */

@@ -100,6 +100,26 @@ int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
 	return tx_check(t, load(t->c, t->a, id, out, t->e));
 }
 
+int tx_delete(struct db *db, const struct actor *a, const char *table, int64_t id, const char *what,
+	      int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	      const char *object_type, const char *in_use, struct err *e)
+{
+	struct tx t;
+	json_t *before = NULL;
+	char sql[96], action[64];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", table);
+	snprintf(action, sizeof(action), "%s.delete", object_type);
+	tx_begin(&t, db, a, e);
+	if (!tx_hold(&t, table, id, what, load, &before) && tx_exec(&t, NULL, sql, "i", id) == E_CONFLICT)
+		err_set(e, E_CONFLICT, "in_use", "%s", in_use);
+	tx_audit(&t, action, object_type, id, before, NULL);
+	rc = tx_end(&t);
+	json_decref(before);
+	return rc;
+}
+
 int tx_expect_one(struct tx *t)
 {
 	if (!t->rc && db_changes(t->c) != 1)

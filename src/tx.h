@@ -64,6 +64,12 @@ int tx_lock(struct tx *t, const char *table, int64_t id, const char *what);
 int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
 	    int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
 	    json_t **out);
+/* Deletes item id of table in a transaction of its own: tx_hold (with load and what), the DELETE,
+ * the audit "<object_type>.delete" with the item before. A row that others still refer to is
+ * E_CONFLICT "in_use" with the message in_use. */
+int tx_delete(struct db *db, const struct actor *a, const char *table, int64_t id, const char *what,
+	      int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	      const char *object_type, const char *in_use, struct err *e) WUR;
 /* E_CONFLICT "stale" unless the last statement changed exactly one row: the guard of a state
  * change written as "... WHERE id = ? AND state = ?". */
 int tx_expect_one(struct tx *t);
