@@ -48,15 +48,6 @@ const char *meeting_state_label(const char *state)
 	return UTIL_LABEL(state_names, state, "");
 }
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-static json_t *jint(const struct db_res *r, int row, int col)
-{
-	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
-}
-
 /* The first cell of a query as an integer, 0 when there is no row; its parameters built apart
  * (the roster's) or from the arguments (q_int_v). */
 static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
@@ -336,8 +327,8 @@ static json_t *member_json(const struct db_res *r, int i)
 {
 	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s}", "deputy_id", (json_int_t)db_int(r, i, 0),
 			 "name", db_val(r, i, 1), "status", db_val(r, i, 2), "signed_in_at",
-			 jint(r, i, 3), "signed_out_at", jint(r, i, 4), "via",
-			 jstr(db_val(r, i, 5)), "leave_reason", db_val(r, i, 6));
+			 rows_int(r, i, 3), "signed_out_at", rows_int(r, i, 4), "via",
+			 rows_str(db_val(r, i, 5)), "leave_reason", db_val(r, i, 6));
 }
 
 #define MEMBER_SQL                                                                                     \

@@ -763,6 +763,38 @@ out:
 }
 /* ---- lists, rosters, statistics ---- */
 
+/* The day a roster is read on: date ("YYYY-MM-DD", E_INVALID on "date" otherwise), or today when
+ * it is not given; *day and its text in text (11 bytes). */
+static int roster_day(const char *date, int32_t *day, char *text, struct err *e)
+{
+	if (!date || !*date)
+		*day = cal_today();
+	else if (cal_parse(date, day))
+		return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
+	cal_format(*day, text);
+	return 0;
+}
+
+/* A filter on the age (years, when given, named field) on day: cond (one ?) with the birth date
+ * that many years and extra more before day. */
+static int age_filter(struct buf *w, struct db_params *p, const char *age, const char *field,
+		      int32_t day, int extra, const char *cond, struct err *e)
+{
+	int64_t n;
+	int y, m, d;
+	char lim[11];
+
+	if (!age || !*age)
+		return 0;
+	if (util_parse_i64(age, &n) || n < 0 || n > 150)
+		return err_field(e, E_INVALID, "bad_param", field, "年龄应为0到150之间的整数");
+	cal_ymd(day, &y, &m, &d);
+	cal_format(cal_from_ymd(y - (int)n - extra, m, m == 2 && d == 29 ? 28 : d), lim);
+	buf_adds(w, cond);
+	db_ps_own(p, xstrdup(lim));
+	return 0;
+}
+
 /* Appends the WHERE conditions of f (after "WHERE 1=1") with their parameters. The mandate
  * conditions are one EXISTS, so a deputy with several mandates is listed once. */
 static int filter_sql(struct db_conn *c, const struct actor *a, const struct deputy_filter *f,
@@ -775,13 +807,8 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 
 	if ((rc = rows_filter_scope(w, p, c, a, f->region, " AND d.region_path LIKE ?", NULL, 0, e)))
 		return rc;
-	if (f->date && *f->date) {
-		if (cal_parse(f->date, &day))
-			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
-	} else {
-		day = cal_today();
-	}
-	cal_format(day, date);
+	if ((rc = roster_day(f->date, &day, date, e)))
+		return rc;
 	if (f->gender && *f->gender) {
 		if (strcmp(f->gender, "male") && strcmp(f->gender, "female"))
 			return err_field(e, E_INVALID, "bad_param", "gender", "性别应为 male 或 female");
@@ -807,28 +834,9 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	}
 	rows_filter_eq(w, p, f->education, " AND d.education = ?");
 	/* Ages as of the date: born on or before date minus min years, after date minus max+1. */
-	if (f->age_min && *f->age_min) {
-		int64_t n;
-		int y, m, d;
-		char lim[11];
-		if (util_parse_i64(f->age_min, &n) || n < 0 || n > 150)
-			return err_field(e, E_INVALID, "bad_param", "age_min", "年龄应为0到150之间的整数");
-		cal_ymd(day, &y, &m, &d);
-		cal_format(cal_from_ymd(y - (int)n, m, m == 2 && d == 29 ? 28 : d), lim);
-		buf_adds(w, " AND d.birth_date <= ?");
-		db_ps_own(p, xstrdup(lim));
-	}
-	if (f->age_max && *f->age_max) {
-		int64_t n;
-		int y, m, d;
-		char lim[11];
-		if (util_parse_i64(f->age_max, &n) || n < 0 || n > 150)
-			return err_field(e, E_INVALID, "bad_param", "age_max", "年龄应为0到150之间的整数");
-		cal_ymd(day, &y, &m, &d);
-		cal_format(cal_from_ymd(y - (int)n - 1, m, m == 2 && d == 29 ? 28 : d), lim);
-		buf_adds(w, " AND d.birth_date > ?");
-		db_ps_own(p, xstrdup(lim));
-	}
+	if ((rc = age_filter(w, p, f->age_min, "age_min", day, 0, " AND d.birth_date <= ?", e)) ||
+	    (rc = age_filter(w, p, f->age_max, "age_max", day, 1, " AND d.birth_date > ?", e)))
+		return rc;
 	if ((rc = rows_filter_id(w, p, f->station,
 				 " AND EXISTS (SELECT 1 FROM station_deputies sd WHERE sd.deputy_id = d.id"
 				 " AND sd.station_id = ?)",
@@ -1021,13 +1029,8 @@ int deputy_roster(struct db *db, const struct actor *a, const char *region, cons
 	if (!region || !*region || !level || !*level)
 		return err_set(e, E_INVALID, "missing_field",
 			       "请指定人大所在区划（congress）和代表层级（level）");
-	if (date && *date) {
-		if (cal_parse(date, &d))
-			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
-	} else {
-		d = cal_today();
-	}
-	cal_format(d, day);
+	if ((rc = roster_day(date, &d, day, e)))
+		return rc;
 	f.congress = region;
 	f.level = level;
 	f.term = term;
@@ -1113,13 +1116,8 @@ int deputy_stats(struct db *db, const struct actor *a, const struct deputy_filte
 	*out = NULL;
 	if (!role_can(a->role, PERM_DEPUTY_READ))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看代表构成");
-	if (f->date && *f->date) {
-		if (cal_parse(f->date, &day))
-			return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
-	} else {
-		day = cal_today();
-	}
-	cal_format(day, date);
+	if ((rc = roster_day(f->date, &day, date, e)))
+		return rc;
 	ff.date = date;
 	ff.status = "active";
 	cal_ymd(day, &y, &m, &d);

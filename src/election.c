@@ -24,15 +24,6 @@ const char *round_state_label(const char *s)
 	return UTIL_LABEL(state_names, s, "");
 }
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-static json_t *jint(const struct db_res *r, int row, int col)
-{
-	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
-}
-
 struct elc {
 	int64_t id, meeting_id;
 	char office[200], kind[12], state[8];
@@ -170,13 +161,13 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 			json_array_append_new(
 				cands,
 				json_pack("{s:I,s:s,s:o,s:s,s:I,s:o,s:o,s:o,s:b,s:o}", "id",
-					  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
-					  "deputy_id", jint(k, j, 2), "nominated_by", db_val(k, j, 3),
+					  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1), "deputy_id",
+					  rows_int(k, j, 2), "nominated_by", db_val(k, j, 3),
 					  "nominators", (json_int_t)db_int(k, j, 4), "for",
 					  counted ? json_integer(db_int(k, j, 5)) : json_null(), "against",
 					  counted ? json_integer(db_int(k, j, 6)) : json_null(), "abstain",
-					  counted ? json_integer(db_int(k, j, 7)) : json_null(),
-					  "elected", st && !strcmp(st, "elected"), "status", jstr(st)));
+					  counted ? json_integer(db_int(k, j, 7)) : json_null(), "elected",
+					  st && !strcmp(st, "elected"), "status", rows_str(st)));
 			if (st && !strcmp(st, "elected"))
 				json_array_append_new(
 					elected,
@@ -642,12 +633,6 @@ static int step_load(struct step_run *s)
 	return s->t.rc;
 }
 
-static int step_set_state(struct step_run *s)
-{
-	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET state = ? WHERE id = ? AND state = ?",
-		       "sis", s->to, s->id, s->from);
-}
-
 static int step_after(struct step_run *s)
 {
 	struct round_ctx *x = s->ctx;
@@ -658,10 +643,8 @@ static int step_after(struct step_run *s)
 static int step_audit(struct step_run *s)
 {
 	struct round_ctx *x = s->ctx;
-	json_t *after = json_pack("{s:I,s:s}", "round_id", (json_int_t)s->id, "action", s->step->name);
-	tx_audit(&s->t, "election.round", "election", x->l.id, NULL, after);
-	json_decref(after);
-	return s->t.rc;
+	return step_audit_as(s, "election.round", "election", x->l.id,
+			     json_pack("{s:I,s:s}", "round_id", (json_int_t)s->id, "action", s->step->name));
 }
 
 static const struct step_machine round_machine = {
@@ -671,7 +654,7 @@ static const struct step_machine round_machine = {
 	.steps = round_steps,
 	.nsteps = ARRAY_LEN(round_steps),
 	.load = step_load,
-	.set_state = step_set_state,
+	.no_updated_at = 1,
 	.after = step_after,
 	.state_label = round_state_label,
 	.audit = step_audit,

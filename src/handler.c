@@ -109,6 +109,17 @@ static int check_write(const struct actor *a, struct err *e)
 	return 0;
 }
 
+/* Who may write, and a request's fields by spec with a phone number that is one. */
+static int check_input(const struct actor *a, json_t *in, const struct jfield *spec, struct err *e)
+{
+	int rc;
+	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
+	if (!phone_ok(jsonx_str(in, "phone")))
+		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
+	return 0;
+}
+
 int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
@@ -123,10 +134,8 @@ int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = check_input(a, in, spec, e)))
 		return rc;
-	if (!phone_ok(jsonx_str(in, "phone")))
-		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t) || tx_check(&t, region_scope(t.c, a, jsonx_str(in, "region_code"), NULL, 0, e)) ||
 	    tx_check(&t, handler_insert(t.c, jsonx_str(in, "region_code"), jsonx_str(in, "name"),
@@ -151,10 +160,8 @@ int handler_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = check_input(a, in, spec, e)))
 		return rc;
-	if (!phone_ok(jsonx_str(in, "phone")))
-		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
 	tx_begin(&t, db, a, e);
 	if (tx_hold(&t, "handlers", id, "承办单位", load, &before))
 		goto out;

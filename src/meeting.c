@@ -33,11 +33,6 @@ int meeting_kinds(json_t **out, struct err *e)
 	return 0;
 }
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-
 #define M_COLS                                                                                       \
 	"m.id, m.kind, m.title, m.region_code, r.name, m.level, m.term, m.starts_on, m.starts_time," \
 	" m.ends_on, m.place, m.notice_on, m.state, m.quorum_num, m.quorum_den, m.minutes,"          \
@@ -100,9 +95,9 @@ static json_t *meeting_row(const struct db_res *r, int i, int run)
 	json_object_set_new(o, "term", json_integer(db_int(r, i, M_TERM)));
 	json_object_set_new(o, "starts_on", json_string(db_val(r, i, M_STARTS)));
 	json_object_set_new(o, "starts_time", json_string(db_val(r, i, M_TIME)));
-	json_object_set_new(o, "ends_on", jstr(db_val(r, i, M_ENDS)));
+	json_object_set_new(o, "ends_on", rows_str(db_val(r, i, M_ENDS)));
 	json_object_set_new(o, "place", json_string(db_val(r, i, M_PLACE)));
-	json_object_set_new(o, "notice_on", jstr(db_val(r, i, M_NOTICE)));
+	json_object_set_new(o, "notice_on", rows_str(db_val(r, i, M_NOTICE)));
 	json_object_set_new(o, "state", json_string(db_val(r, i, M_STATE)));
 	json_object_set_new(o, "state_name", json_string(meeting_state_label(db_val(r, i, M_STATE))));
 	json_object_set_new(o, "quorum_num", json_integer(db_int(r, i, M_QN)));
@@ -450,10 +445,8 @@ static int step_after(struct step_run *s)
 /* The trail keeps its name for every step of a meeting: "meeting.action" with the step. */
 static int step_audit(struct step_run *s)
 {
-	json_t *after = json_pack("{s:s,s:s}", "action", s->step->name, "state", s->to);
-	tx_audit(&s->t, "meeting.action", "meeting", s->id, NULL, after);
-	json_decref(after);
-	return s->t.rc;
+	return step_audit_as(s, "meeting.action", "meeting", s->id,
+			     json_pack("{s:s,s:s}", "action", s->step->name, "state", s->to));
 }
 
 static const struct step_machine meeting_machine = {

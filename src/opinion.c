@@ -119,16 +119,6 @@ enum {
 	O_SECRET
 };
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-
-static json_t *jint(const struct db_res *r, int row, int col)
-{
-	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
-}
-
 /* "ok", "warn" (within warn_days working days) or "overdue" for work in hand, else null. */
 static json_t *due_of(const char *state, const char *deadline, const struct workcal *w, int warn)
 {
@@ -176,34 +166,34 @@ static json_t *row_json(const struct db_res *r, int i, int full, const struct wo
 	json_object_set_new(o, "tracking_code", json_string(db_val(r, i, O_CODE)));
 	json_object_set_new(o, "region_code", json_string(db_val(r, i, O_REGION)));
 	json_object_set_new(o, "region_name", json_string(db_val(r, i, O_REGION_NAME)));
-	json_object_set_new(o, "station_id", jint(r, i, O_STATION));
-	json_object_set_new(o, "station_name", jstr(db_val(r, i, O_STATION_NAME)));
+	json_object_set_new(o, "station_id", rows_int(r, i, O_STATION));
+	json_object_set_new(o, "station_name", rows_str(db_val(r, i, O_STATION_NAME)));
 	json_object_set_new(o, "channel", json_string(db_val(r, i, O_CHANNEL)));
-	json_object_set_new(o, "category_id", jint(r, i, O_CATEGORY));
-	json_object_set_new(o, "category_name", jstr(db_val(r, i, O_CATEGORY_NAME)));
+	json_object_set_new(o, "category_id", rows_int(r, i, O_CATEGORY));
+	json_object_set_new(o, "category_name", rows_str(db_val(r, i, O_CATEGORY_NAME)));
 	json_object_set_new(o, "body", json_string(db_val(r, i, O_BODY)));
 	json_object_set_new(o, "place", json_string(db_val(r, i, O_PLACE)));
 	json_object_set_new(o, "citizen_name", personal(db_val(r, i, O_NAME), full, 0));
 	json_object_set_new(o, "citizen_phone", personal(db_val(r, i, O_PHONE), full, 1));
 	json_object_set_new(o, "state", json_string(state));
 	json_object_set_new(o, "state_name", json_string(opinion_state_name(state)));
-	json_object_set_new(o, "handler_id", jint(r, i, O_HANDLER));
-	json_object_set_new(o, "handler_name", jstr(db_val(r, i, O_HANDLER_NAME)));
-	json_object_set_new(o, "assigned_on", jstr(db_val(r, i, O_ASSIGNED)));
-	json_object_set_new(o, "deadline", jstr(db_val(r, i, O_DEADLINE)));
+	json_object_set_new(o, "handler_id", rows_int(r, i, O_HANDLER));
+	json_object_set_new(o, "handler_name", rows_str(db_val(r, i, O_HANDLER_NAME)));
+	json_object_set_new(o, "assigned_on", rows_str(db_val(r, i, O_ASSIGNED)));
+	json_object_set_new(o, "deadline", rows_str(db_val(r, i, O_DEADLINE)));
 	json_object_set_new(o, "due", due_of(state, db_val(r, i, O_DEADLINE), w, warn));
-	json_object_set_new(o, "reply", jstr(db_val(r, i, O_REPLY)));
-	json_object_set_new(o, "replied_at", jint(r, i, O_REPLIED_AT));
-	json_object_set_new(o, "rating", jstr(db_val(r, i, O_RATING)));
-	json_object_set_new(o, "rating_comment", jstr(db_val(r, i, O_RATING_COMMENT)));
-	json_object_set_new(o, "rated_at", jint(r, i, O_RATED_AT));
-	json_object_set_new(o, "reason", jstr(db_val(r, i, O_REASON)));
-	json_object_set_new(o, "case_id", jint(r, i, O_CASE));
+	json_object_set_new(o, "reply", rows_str(db_val(r, i, O_REPLY)));
+	json_object_set_new(o, "replied_at", rows_int(r, i, O_REPLIED_AT));
+	json_object_set_new(o, "rating", rows_str(db_val(r, i, O_RATING)));
+	json_object_set_new(o, "rating_comment", rows_str(db_val(r, i, O_RATING_COMMENT)));
+	json_object_set_new(o, "rated_at", rows_int(r, i, O_RATED_AT));
+	json_object_set_new(o, "reason", rows_str(db_val(r, i, O_REASON)));
+	json_object_set_new(o, "case_id", rows_int(r, i, O_CASE));
 	json_object_set_new(o, "merged_count", json_integer(db_int(r, i, O_MERGED)));
 	json_object_set_new(o, "photo_count", json_integer(db_int(r, i, O_PHOTOS)));
 	json_object_set_new(o, "created_at", json_integer(db_int(r, i, O_CREATED)));
 	json_object_set_new(o, "updated_at", json_integer(db_int(r, i, O_UPDATED)));
-	json_object_set_new(o, "closed_at", jint(r, i, O_CLOSED));
+	json_object_set_new(o, "closed_at", rows_int(r, i, O_CLOSED));
 	return o;
 }
 
@@ -728,14 +718,15 @@ static json_t *public_view(struct db_conn *c, const struct db_res *r, struct err
 								"at", (json_int_t)db_int(ev, i, 2)));
 		db_res_free(ev);
 	}
-	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:b, s:o}",
-		      "tracking_code", db_val(r, 0, O_CODE), "state", state, "state_name",
-		      opinion_state_name(state), "category_name", jstr(db_val(r, 0, O_CATEGORY_NAME)),
-		      "body", db_val(r, 0, O_BODY), "reply", jstr(db_val(r, 0, O_REPLY)), "replied_at",
-		      jint(r, 0, O_REPLIED_AT), "rating", jstr(db_val(r, 0, O_RATING)), "reason",
-		      jstr(db_val(r, 0, O_REASON)), "handler_name", jstr(db_val(r, 0, O_HANDLER_NAME)),
-		      "created_at", (json_int_t)db_int(r, 0, O_CREATED), "can_rate",
-		      !strcmp(state, "replied"), "events", events);
+	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:b, s:o}", "tracking_code",
+		      db_val(r, 0, O_CODE), "state", state, "state_name", opinion_state_name(state),
+		      "category_name", rows_str(db_val(r, 0, O_CATEGORY_NAME)), "body",
+		      db_val(r, 0, O_BODY), "reply", rows_str(db_val(r, 0, O_REPLY)), "replied_at",
+		      rows_int(r, 0, O_REPLIED_AT), "rating", rows_str(db_val(r, 0, O_RATING)),
+		      "reason", rows_str(db_val(r, 0, O_REASON)), "handler_name",
+		      rows_str(db_val(r, 0, O_HANDLER_NAME)), "created_at",
+		      (json_int_t)db_int(r, 0, O_CREATED), "can_rate", !strcmp(state, "replied"),
+		      "events", events);
 	return o;
 }
 
@@ -784,6 +775,10 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		 const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", NULL};
+	static const char *const dues[] = {
+		" AND o.state IN ('assigned','accepted') AND o.deadline < ?",
+		" AND o.state IN ('assigned','accepted') AND o.deadline >= ? AND o.deadline <= ?",
+		" AND o.state IN ('assigned','accepted')"};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
@@ -818,15 +813,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		db_pi(&p, a->account_id);
 		db_pi(&p, a->deputy_id);
 	}
-	if (f->state && *f->state) {
-		if (!*opinion_state_name(f->state)) {
-			rc = err_field(e, E_INVALID, "bad_param", "state", "状态无效");
-			goto out;
-		}
-		buf_adds(&w, " AND o.state = ?");
-		db_ps(&p, f->state);
-	}
-	if ((rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
+	if ((rc = rows_filter_state(&w, &p, f->state, " AND o.state = ?", opinion_state_name, e)) ||
+	    (rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
 	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
 	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
 		goto out;
@@ -836,21 +824,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	if ((rc = opinion_warn_limit(c, path, limit, &warn, &wc, &h, e)))
 		goto out;
 	cal_format(cal_today(), today);
-	if (f->due && *f->due) {
-		if (!strcmp(f->due, "overdue")) {
-			buf_adds(&w, " AND o.state IN ('assigned','accepted') AND o.deadline < ?");
-			db_ps(&p, today);
-		} else if (!strcmp(f->due, "warn")) {
-			buf_adds(&w, " AND o.state IN ('assigned','accepted') AND o.deadline >= ? AND o.deadline <= ?");
-			db_ps(&p, today);
-			db_ps(&p, limit);
-		} else if (!strcmp(f->due, "open")) {
-			buf_adds(&w, " AND o.state IN ('assigned','accepted')");
-		} else {
-			rc = err_field(e, E_INVALID, "bad_param", "due", "due 应为 warn、overdue 或 open");
-			goto out;
-		}
-	}
+	if ((rc = rows_filter_due(&w, &p, f->due, dues, today, limit, e)))
+		goto out;
 	/* A search newest first walks the full-text index from its newest entry down and stops at
 	 * the page (ids follow the order of creation), with the region in the index query; its
 	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
@@ -1010,8 +985,8 @@ struct act {
 static json_t *audit_view(const struct db_res *r)
 {
 	return json_pack("{s:s, s:o, s:o, s:o}", "state", db_val(r, 0, O_STATE), "handler_id",
-			 jint(r, 0, O_HANDLER), "deadline", jstr(db_val(r, 0, O_DEADLINE)),
-			 "category_id", jint(r, 0, O_CATEGORY));
+			 rows_int(r, 0, O_HANDLER), "deadline", rows_str(db_val(r, 0, O_DEADLINE)),
+			 "category_id", rows_int(r, 0, O_CATEGORY));
 }
 
 static int is_final(const char *state)

@@ -39,6 +39,16 @@ json_t *rows_array(const struct db_res *r, const struct col *spec)
 	return a;
 }
 
+json_t *rows_str(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
+
+json_t *rows_int(const struct db_res *r, int row, int col)
+{
+	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
+}
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -270,6 +280,36 @@ void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const
 		return;
 	buf_adds(w, cond);
 	db_ps(p, value);
+}
+
+int rows_filter_state(struct buf *w, struct db_params *p, const char *value, const char *cond,
+		      const char *(*name)(const char *state), struct err *e)
+{
+	if (value && *value && !*name(value))
+		return err_field(e, E_INVALID, "bad_param", "state", "状态无效");
+	rows_filter_eq(w, p, value, cond);
+	return 0;
+}
+
+int rows_filter_due(struct buf *w, struct db_params *p, const char *due, const char *const cond[3],
+		    const char *today, const char *limit, struct err *e)
+{
+	if (!due || !*due)
+		return 0;
+	if (!strcmp(due, "overdue")) {
+		buf_adds(w, cond[0]);
+		for (const char *q = strchr(cond[0], '?'); q; q = strchr(q + 1, '?'))
+			db_ps(p, today);
+	} else if (!strcmp(due, "warn")) {
+		buf_adds(w, cond[1]);
+		db_ps(p, today);
+		db_ps(p, limit);
+	} else if (!strcmp(due, "open")) {
+		buf_adds(w, cond[2]);
+	} else {
+		return err_field(e, E_INVALID, "bad_param", "due", "due 应为 warn、overdue 或 open");
+	}
+	return 0;
 }
 
 void rows_filter_search(struct buf *w, struct db_params *p, const char *text, const char *const *cols)

@@ -22,6 +22,10 @@ struct col {
 json_t *rows_object(const struct db_res *r, int row, const struct col *spec);
 /* A new JSON array with every row. */
 json_t *rows_array(const struct db_res *r, const struct col *spec);
+/* A new JSON string of v, or null when v is NULL (an SQL NULL). */
+json_t *rows_str(const char *v);
+/* The cell as a new JSON integer, or null when it is NULL. */
+json_t *rows_int(const struct db_res *r, int row, int col);
 
 
 /* Paging, search and sort of a list request, already bounded by the HTTP layer. */
@@ -77,6 +81,15 @@ int rows_filter_scope(struct buf *w, struct db_params *p, struct db_conn *c, con
 		      const char *region, const char *cond, char *path, size_t pathlen, struct err *e) WUR;
 /* An equality filter: when value is given (not NULL or ""), appends cond (one ?) and value. */
 void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const char *cond);
+/* A filter on a state: when value is given it must have a name (name(value) not "", else
+ * E_INVALID "bad_param" "状态无效" on "state"), then as rows_filter_eq. */
+int rows_filter_state(struct buf *w, struct db_params *p, const char *value, const char *cond,
+		      const char *(*name)(const char *state), struct err *e) WUR;
+/* The due filter of items with deadlines: due, when given, is "overdue", "warn" or "open" (else
+ * E_INVALID "bad_param" on "due"), and appends that one of cond (in this order): each ? of the
+ * overdue condition takes today, the warning's take today then limit (the last day warned of). */
+int rows_filter_due(struct buf *w, struct db_params *p, const char *due, const char *const cond[3],
+		    const char *today, const char *limit, struct err *e) WUR;
 /* A search of text, when given, in any of cols (NULL-ended): appends
  * " AND (<col> LIKE ? ESCAPE '\' OR ...)" with the pattern of rows_like (owned by p). */
 void rows_filter_search(struct buf *w, struct db_params *p, const char *text, const char *const *cols);

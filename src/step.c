@@ -70,6 +70,10 @@ static int set_state(struct step_run *s)
 	char sql[160];
 	if (s->m->set_state)
 		return tx_check(&s->t, s->m->set_state(s)) || tx_expect_one(&s->t);
+	if (s->m->no_updated_at) {
+		snprintf(sql, sizeof(sql), "UPDATE %s SET state = ? WHERE id = ? AND state = ?", s->m->table);
+		return tx_exec(&s->t, NULL, sql, "sis", s->to, s->id, s->from) || tx_expect_one(&s->t);
+	}
 	snprintf(sql, sizeof(sql),
 		 "UPDATE %s SET state = ?, updated_at = ? WHERE id = ? AND state = ?", s->m->table);
 	return tx_exec(&s->t, NULL, sql, "siis", s->to, util_now(), s->id, s->from) ||
@@ -107,6 +111,13 @@ static int run_steps(struct step_run *s)
 		return tx_check(&s->t, m->audit(s));
 	snprintf(audit_action, sizeof(audit_action), "%s.%s", m->object_type, s->step->name);
 	return tx_audit(&s->t, audit_action, m->object_type, s->id, s->before, s->after);
+}
+
+int step_audit_as(struct step_run *s, const char *action, const char *object_type, int64_t id, json_t *after)
+{
+	tx_audit(&s->t, action, object_type, id, NULL, after);
+	json_decref(after);
+	return s->t.rc;
 }
 
 static void run_init(struct step_run *s, const struct step_machine *m, const struct actor *a,

@@ -38,7 +38,8 @@ struct step_machine {
 	 * (E_NOTFOUND otherwise), points s->state at its state and fills s->before. */
 	int (*load)(struct step_run *s);
 	/* Writes the state change from s->state to s->to; NULL: "UPDATE <table> SET state = ?,
-	 * updated_at = ? WHERE id = ? AND state = ?". Must change exactly one row. */
+	 * updated_at = ? WHERE id = ? AND state = ?" (without updated_at when the table has none).
+	 * Must change exactly one row. */
 	int (*set_state)(struct step_run *s);
 	/* Writes the module's history row for the step (s->note says what happened); may be NULL. */
 	int (*event)(struct step_run *s);
@@ -49,6 +50,7 @@ struct step_machine {
 	 * audits another object (tx_audit on s->t); NULL: "<object_type>.<step>" on the item with
 	 * s->before and s->after. */
 	int (*audit)(struct step_run *s);
+	int no_updated_at; /* the table has no updated_at column (see set_state) */
 };
 
 struct step_run {
@@ -80,6 +82,10 @@ const char *step_next(const struct step_machine *m, const char *state, const cha
  * NULL-terminated list of states only a run reaches, may be NULL), named by m->state_label.
  * A new object owned by the caller. */
 json_t *step_labels(const struct step_machine *m, const char *const *extra_states);
+
+/* For a machine's own audit: the record action on object_type id, with no before and after (a
+ * new object, taken). Returns s->t.rc. */
+int step_audit_as(struct step_run *s, const char *action, const char *object_type, int64_t id, json_t *after);
 
 /* Runs the step named by the request's "action" on item id, as described above. On success
  * *out is the item after the step (owned by the caller); ctx is handed to the module's

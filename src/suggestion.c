@@ -122,11 +122,6 @@ enum {
 	S_SIGNERS
 };
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-
 
 /* Deadline colour of work in hand: "ok", "warn" or "overdue"; null when nothing is due. */
 static json_t *due_of(const struct db_res *r, int i, const char *today, const char *warn_limit)
@@ -748,6 +743,10 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 {
 	static const char *const sorts[] = {"created_at", "deadline",     "updated_at",
 					    "id",         "submitted_at", NULL};
+	static const char *const dues[] = {
+		" AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))",
+		" AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?",
+		" AND s.state IN ('submitted','accepted','assigned','replied','solving')"};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
@@ -787,15 +786,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
 		db_pi(&p, a->account_id);
 	}
-	if (f->state && *f->state) {
-		if (!*suggestion_state_name(f->state)) {
-			rc = err_field(e, E_INVALID, "bad_param", "state", "状态无效");
-			goto out;
-		}
-		buf_adds(&w, " AND s.state = ?");
-		db_ps(&p, f->state);
-	}
-	if ((rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
+	if ((rc = rows_filter_state(&w, &p, f->state, " AND s.state = ?", suggestion_state_name, e)) ||
+	    (rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
 	    (rc = rows_filter_id(&w, &p, f->deputy,
 				 " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
 				 " WHERE deputy_id = ? AND status IN ('author','accepted'))",
@@ -810,24 +802,9 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		buf_adds(&w, " AND s.key_supervised = 1");
 	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
 		goto out;
-	if ((rc = clock_load(c, path, &k, e)))
+	if ((rc = clock_load(c, path, &k, e)) ||
+	    (rc = rows_filter_due(&w, &p, f->due, dues, k.today_s, k.warn_s, e)))
 		goto out;
-	if (f->due && *f->due) {
-		if (!strcmp(f->due, "overdue")) {
-			buf_adds(&w, " AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))");
-			db_ps(&p, k.today_s);
-			db_ps(&p, k.today_s);
-		} else if (!strcmp(f->due, "warn")) {
-			buf_adds(&w, " AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?");
-			db_ps(&p, k.today_s);
-			db_ps(&p, k.warn_s);
-		} else if (!strcmp(f->due, "open")) {
-			buf_adds(&w, " AND s.state IN ('submitted','accepted','assigned','replied','solving')");
-		} else {
-			rc = err_field(e, E_INVALID, "bad_param", "due", "due 应为 warn、overdue 或 open");
-			goto out;
-		}
-	}
 	if ((rc = rows_filter_text(&w, &p, c, "suggestions", "s", f->q, e)))
 		goto out;
 	if (buf_failed(&w)) {
@@ -1150,6 +1127,21 @@ static int tell_unit(struct step_run *s, int64_t handler_id, const char *title)
 	return tx_check(&s->t, notice_handler(s->t.c, handler_id, "suggestion", title, x->link, s->t.e));
 }
 
+/* The lead unit (or units) that hold the item now. */
+static int tell_leads(struct step_run *s, const char *title)
+{
+	struct db_res *r = NULL;
+	if (tx_exec(&s->t, &r,
+		    "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
+		    " AND status = 'assigned'",
+		    "i", s->id))
+		return s->t.rc;
+	for (int j = 0; j < r->nrows && !s->t.rc; j++)
+		tell_unit(s, db_int(r, j, 0), title);
+	db_res_free(r);
+	return s->t.rc;
+}
+
 static int tell_office(struct step_run *s, const char *title)
 {
 	struct act *x = s->ctx;
@@ -1433,21 +1425,13 @@ static int run_view(struct step_run *s)
 {
 	struct act *x = s->ctx;
 	struct tx *t = &s->t;
-	struct db_res *h = NULL;
 	if (tx_check(t, jsonx_need_text(s->in, "view", "会办意见", 5, t->e)) ||
 	    tx_exec(t, NULL,
 		    "UPDATE suggestion_handlers SET status = 'answered', view = ?, answered_at = ?, answered_on = ?"
 		    " WHERE id = ?",
-		    "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow) ||
-	    tx_exec(t, &h,
-		    "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
-		    " AND status = 'assigned'",
-		    "i", s->id))
+		    "sisi", jsonx_str(s->in, "view"), util_now(), x->k.today_s, x->hrow))
 		return t->rc;
-	for (int j = 0; j < h->nrows && !t->rc; j++)
-		tell_unit(s, db_int(h, j, 0), "会办单位已提出会办意见");
-	db_res_free(h);
-	return t->rc;
+	return tell_leads(s, "会办单位已提出会办意见");
 }
 
 /* The lead unit's reply, graded A/B/C/D (DOMAIN §4.21), with its formal document; on time when
@@ -1609,14 +1593,8 @@ static int run_rate(struct step_run *s)
 			    "UPDATE suggestion_handlers SET status = 'assigned', deadline = ? WHERE suggestion_id = ?"
 			    " AND role = 'lead' AND status = 'answered'",
 			    "si", d, s->id) ||
-		    tx_exec(t, &r,
-			    "SELECT handler_id FROM suggestion_handlers WHERE suggestion_id = ? AND role = 'lead'"
-			    " AND status = 'assigned'",
-			    "i", s->id))
+		    tell_leads(s, "代表对答复不满意，请重新办理并在一个月内答复"))
 			return t->rc;
-		for (int j = 0; j < r->nrows && !t->rc; j++)
-			tell_unit(s, db_int(r, j, 0), "代表对答复不满意，请重新办理并在一个月内答复");
-		db_res_free(r);
 		snprintf(s->note, sizeof(s->note), "重新办理，%s前答复", d);
 	} else {
 		x->outcome = !strcmp(suggestion_rating_outcome(db_val(s->row, 0, S_GRADE), 0), "solving")
@@ -2022,12 +2000,13 @@ int suggestion_public_get(struct db *db, int64_t id, json_t **out, struct err *e
 			   " WHERE p.suggestion_id = ? ORDER BY p.round",
 			   "i", id)))
 		goto out;
-	*out = json_pack("{s:{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:o}}", "suggestion", "id",
-			 (json_int_t)id, "code", db_val(r, 0, S_CODE), "title", db_val(r, 0, S_TITLE),
-			 "body", db_val(r, 0, S_BODY), "deputy_name", jstr(db_val(r, 0, S_DEPUTY_NAME)),
-			 "region_name", db_val(r, 0, S_REGION_NAME), "grade",
-			 jstr(db_val(r, 0, S_GRADE)), "state", db_val(r, 0, S_STATE), "state_name",
-			 suggestion_state_name(db_val(r, 0, S_STATE)), "replies", rows_array(x, rcols));
+	*out = json_pack(
+		"{s:{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:o}}", "suggestion", "id",
+		(json_int_t)id, "code", db_val(r, 0, S_CODE), "title", db_val(r, 0, S_TITLE),
+		"body", db_val(r, 0, S_BODY), "deputy_name", rows_str(db_val(r, 0, S_DEPUTY_NAME)),
+		"region_name", db_val(r, 0, S_REGION_NAME), "grade",
+		rows_str(db_val(r, 0, S_GRADE)), "state", db_val(r, 0, S_STATE), "state_name",
+		suggestion_state_name(db_val(r, 0, S_STATE)), "replies", rows_array(x, rcols));
 out:
 	db_res_free(r);
 	db_res_free(x);

@@ -23,15 +23,6 @@ static const char *state_name(const char *s)
 	return UTIL_LABEL(state_names, s, "");
 }
 
-static json_t *jstr(const char *v)
-{
-	return v ? json_string(v) : json_null();
-}
-static json_t *jint(const struct db_res *r, int row, int col)
-{
-	return db_val(r, row, col) ? json_integer(db_int(r, row, col)) : json_null();
-}
-
 #define V_COLS                                                                                       \
 	"id, meeting_id, item_id, title, mode, recorded, basis, threshold, state, n_for, n_against," \
 	" n_abstain, members, present, passed, rule, opened_at, closed_at"
@@ -136,7 +127,7 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	o = json_object();
 	json_object_set_new(o, "id", json_integer(id));
 	json_object_set_new(o, "meeting_id", json_integer(m.id));
-	json_object_set_new(o, "item_id", jint(r, 0, V_ITEM));
+	json_object_set_new(o, "item_id", rows_int(r, 0, V_ITEM));
 	json_object_set_new(o, "title", json_string(db_val(r, 0, V_TITLE)));
 	json_object_set_new(o, "mode", json_string(db_val(r, 0, V_MODE)));
 	json_object_set_new(o, "recorded", json_boolean(db_int(r, 0, V_RECORDED)));
@@ -158,8 +149,8 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	json_object_set_new(o, "passed",
 			    db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
 	json_object_set_new(o, "rule", json_string(db_val(r, 0, V_RULE)));
-	json_object_set_new(o, "opened_at", jint(r, 0, V_OPENED));
-	json_object_set_new(o, "closed_at", jint(r, 0, V_CLOSED));
+	json_object_set_new(o, "opened_at", rows_int(r, 0, V_OPENED));
+	json_object_set_new(o, "closed_at", rows_int(r, 0, V_CLOSED));
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
 	if (closed && db_int(r, 0, V_RECORDED)) {
 		json_t *list = json_array();
@@ -173,9 +164,9 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 		}
 		for (int i = 0; i < b->nrows; i++)
 			json_array_append_new(
-				list,
-				json_pack("{s:I,s:s,s:o}", "deputy_id", (json_int_t)db_int(b, i, 0),
-					  "name", db_val(b, i, 1), "choice", jstr(db_val(b, i, 2))));
+				list, json_pack("{s:I,s:s,s:o}", "deputy_id",
+						(json_int_t)db_int(b, i, 0), "name", db_val(b, i, 1),
+						"choice", rows_str(db_val(b, i, 2))));
 		json_object_set_new(o, "ballots", list);
 	}
 	*out = o;
@@ -363,12 +354,6 @@ static int step_load(struct step_run *s)
 	return s->t.rc;
 }
 
-static int step_set_state(struct step_run *s)
-{
-	return tx_exec(&s->t, NULL, "UPDATE votes SET state = ? WHERE id = ? AND state = ?", "sis",
-		       s->to, s->id, s->from);
-}
-
 static int step_after(struct step_run *s)
 {
 	return tx_check(&s->t, reply_vote(s->t.c, s->a, s->id, &s->after, s->t.e));
@@ -377,10 +362,7 @@ static int step_after(struct step_run *s)
 /* The trail keeps its name for every step of a vote: "vote.action" with the step. */
 static int step_audit(struct step_run *s)
 {
-	json_t *after = json_pack("{s:s}", "action", s->step->name);
-	tx_audit(&s->t, "vote.action", "vote", s->id, NULL, after);
-	json_decref(after);
-	return s->t.rc;
+	return step_audit_as(s, "vote.action", "vote", s->id, json_pack("{s:s}", "action", s->step->name));
 }
 
 static const struct step_machine vote_machine = {
@@ -390,7 +372,7 @@ static const struct step_machine vote_machine = {
 	.steps = vote_steps,
 	.nsteps = ARRAY_LEN(vote_steps),
 	.load = step_load,
-	.set_state = step_set_state,
+	.no_updated_at = 1,
 	.after = step_after,
 	.state_label = state_name,
 	.audit = step_audit,
