@@ -77,7 +77,6 @@ bad:
 static int check_handler(struct db_conn *c, const char *role, const char *region,
 			 int64_t handler_id, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
@@ -89,14 +88,11 @@ static int check_handler(struct db_conn *c, const char *role, const char *region
 	}
 	if (!handler_id)
 		return err_field(e, E_INVALID, "missing_field", "handler_id", "承办单位账号须选择所属承办单位");
-	db_params_init(&p);
-	db_ps(&p, region);
-	db_pi(&p, handler_id);
-	if ((rc = db_exec(c,
-			  "SELECT h.id FROM handlers h JOIN regions hr ON hr.code = h.region_code"
-			  " JOIN regions ar ON ar.code = ? WHERE h.id = ?"
-			  " AND hr.path LIKE ar.path || '%'",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT h.id FROM handlers h JOIN regions hr ON hr.code = h.region_code"
+			   " JOIN regions ar ON ar.code = ? WHERE h.id = ?"
+			   " AND hr.path LIKE ar.path || '%'",
+			   "si", region, handler_id)))
 		return rc;
 	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不属于该账号的区划");
 	db_res_free(r);
@@ -107,8 +103,6 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 		   const char *region, int64_t handler_id, const char *password, int64_t *id, struct err *e)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	struct db_params p;
-	struct db_res *r = NULL;
 	int rc;
 
 	if ((rc = account_check_username(username, e)))
@@ -120,31 +114,16 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 		return rc;
 	if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
 		return rc;
-	db_params_init(&p);
-	db_ps(&p, username);
-	db_ps(&p, display_name);
-	db_ps(&p, role);
-	db_ps(&p, region);
-	if (handler_id)
-		db_pi(&p, handler_id);
-	else
-		db_ps(&p, NULL);
-	db_ps(&p, hash);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
-		     " password_hash, password_changed_at, created_at, updated_at)"
-		     " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-		     &p, &r, e);
+	rc = db_insertv(c, id, e,
+			"INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
+			" password_hash, password_changed_at, created_at, updated_at)"
+			" VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+			"ssssnsiii", username, display_name, role, region, handler_id, hash,
+			util_now(), util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "username", "用户名“%s”已被使用", username);
 	if (rc == E_CONFLICT)
 		return err_field(e, E_INVALID, "bad_region", "region_code", "区划“%s”不存在", region);
-	if (!rc && id)
-		*id = db_int(r, 0, 0);
-	db_res_free(r);
 	return rc;
 }
 

@@ -94,13 +94,10 @@ static void fill_actor(const struct db_res *r, int row, struct actor *a)
 
 int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, ACTOR_SELECT " WHERE a.id = ?", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, ACTOR_SELECT " WHERE a.id = ?", "i", id)))
 		return rc;
 	if (r->nrows == 0)
 		rc = err_set(e, E_NOTFOUND, "not_found", "账号不存在");
@@ -240,7 +237,6 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 	struct cache *cache = db_cache(db, CACHE_SESSIONS);
 	struct cached_session cs;
 	struct db_conn *c;
-	struct db_params p;
 	struct db_res *r = NULL;
 	char hash[65];
 	int64_t now = util_now(), last, sid;
@@ -263,13 +259,11 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 	}
 	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
 	c = db_acquire(db);
-	db_params_init(&p);
-	db_ps(&p, hash);
-	if ((rc = db_exec(c,
-			  "SELECT " ACTOR_COLS ", s.csrf_token, s.last_seen, s.id FROM sessions s"
-			  " JOIN accounts a ON a.id = s.account_id"
-			  " JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT " ACTOR_COLS ", s.csrf_token, s.last_seen, s.id FROM sessions s"
+			   " JOIN accounts a ON a.id = s.account_id"
+			   " JOIN regions r ON r.code = a.region_code WHERE s.token_hash = ?",
+			   "s", hash)))
 		goto out;
 	if (r->nrows == 0) {
 		rc = err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
@@ -279,9 +273,7 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 	sid = db_int(r, 0, 13);
 	if (db_int(r, 0, 9) || now - last > LIMIT_SESSION_IDLE_S) {
 		/* Expired or locked by an administrator: the session ends here. */
-		db_params_init(&p);
-		db_pi(&p, sid);
-		if (db_exec(c, "DELETE FROM sessions WHERE id = ?", &p, NULL, e))
+		if (db_execv(c, NULL, e, "DELETE FROM sessions WHERE id = ?", "i", sid))
 			fprintf(stderr, "renda: expired session not removed: %s\n", e->msg);
 		rc = err_set(e, E_UNAUTH, "session_expired", "登录已超时，请重新登录");
 		goto out;
@@ -289,10 +281,8 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 	fill_actor(r, 0, a);
 	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, 11));
 	if (now - last >= LIMIT_SESSION_TOUCH_S) {
-		db_params_init(&p);
-		db_pi(&p, now);
-		db_pi(&p, sid);
-		if ((rc = db_exec(c, "UPDATE sessions SET last_seen = ? WHERE id = ?", &p, NULL, e)))
+		if ((rc = db_execv(c, NULL, e, "UPDATE sessions SET last_seen = ? WHERE id = ?",
+				   "ii", now, sid)))
 			goto out;
 		last = now;
 	}
@@ -324,7 +314,6 @@ int auth_logout(struct db *db, const struct actor *a, const char *token, struct 
 int auth_bearer(struct db *db, const char *secret, const char *client_addr, struct actor *a, struct err *e)
 {
 	struct db_conn *c;
-	struct db_params p;
 	struct db_res *r = NULL;
 	char hash[65];
 	int64_t now = util_now();
@@ -335,13 +324,11 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 	secret_hash(secret, hash);
 	snprintf(a->client_addr, sizeof(a->client_addr), "%s", client_addr);
 	c = db_acquire(db);
-	db_params_init(&p);
-	db_ps(&p, hash);
-	if ((rc = db_exec(c,
-			  "SELECT " ACTOR_COLS ", t.id, t.expires_at, t.revoked_at, t.last_used_at"
-			  " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
-			  " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT " ACTOR_COLS ", t.id, t.expires_at, t.revoked_at, t.last_used_at"
+			   " FROM api_tokens t JOIN accounts a ON a.id = t.account_id"
+			   " JOIN regions r ON r.code = a.region_code WHERE t.token_hash = ?",
+			   "s", hash)))
 		goto out;
 	if (r->nrows == 0 || db_val(r, 0, 13) || db_int(r, 0, 9) ||
 	    (db_val(r, 0, 12) && db_int(r, 0, 12) <= now)) {
@@ -351,10 +338,8 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 	fill_actor(r, 0, a);
 	a->via_token = 1;
 	if (now - db_int(r, 0, 14) >= LIMIT_SESSION_TOUCH_S) {
-		db_params_init(&p);
-		db_pi(&p, now);
-		db_pi(&p, db_int(r, 0, 11));
-		rc = db_exec(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", &p, NULL, e);
+		rc = db_execv(c, NULL, e, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+			      "ii", now, db_int(r, 0, 11));
 	}
 out:
 	db_res_free(r);

@@ -277,6 +277,22 @@ int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *
 	return db_exec(c, sql, &p, out, e);
 }
 
+int db_insertv(struct db_conn *c, int64_t *id, struct err *e, const char *sql, const char *types, ...)
+{
+	struct db_params p;
+	struct db_res *r = NULL;
+	va_list ap;
+	int rc;
+	db_params_init(&p);
+	va_start(ap, types);
+	db_params_vadd(&p, types, ap);
+	va_end(ap);
+	if (!(rc = db_exec(c, sql, &p, &r, e)) && id)
+		*id = db_int(r, 0, 0);
+	db_res_free(r);
+	return rc;
+}
+
 const char *db_lock_clause(const struct db_conn *c, int exclusive)
 {
 	return exclusive ? c->be->lock_update : c->be->lock_share;

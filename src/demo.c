@@ -245,15 +245,13 @@ static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_na
 	/* The sequence digits wrap: skip the rare number already given to someone else. */
 	for (;;) {
 		char idx[65];
-		struct db_params p;
 		struct db_res *r = NULL;
 		int taken;
 		id_number(home, birth, male, x->seq++, idn);
 		if ((rc = crypto_blind_index(idn, idx, e)))
 			return rc;
-		db_params_init(&p);
-		db_ps(&p, idx);
-		if ((rc = db_exec(x->c, "SELECT COUNT(*) FROM deputies WHERE id_number_idx = ?", &p, &r, e)))
+		if ((rc = db_execv(x->c, &r, e,
+				   "SELECT COUNT(*) FROM deputies WHERE id_number_idx = ?", "s", idx)))
 			return rc;
 		taken = db_int(r, 0, 0) > 0;
 		db_res_free(r);
@@ -286,27 +284,17 @@ static int demo_deputy(struct demo_ctx *x, const char *home, const char *home_na
 /* Ends a mandate as of a date with an event, and by-elects a replacement. */
 static int demo_end(struct demo_ctx *x, int64_t deputy_id, const char *kind, const char *date, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	int rc;
 
-	db_params_init(&p);
-	db_ps(&p, kind);
-	db_ps(&p, date);
-	db_pi(&p, deputy_id);
-	if ((rc = db_exec(x->c, "UPDATE mandates SET status = ?, ended_on = ? WHERE deputy_id = ? RETURNING id",
-			  &p, &r, e)))
+	if ((rc = db_execv(x->c, &r, e, "UPDATE mandates SET status = ?, ended_on = ? WHERE deputy_id = ? RETURNING id",
+			   "ssi", kind, date, deputy_id)))
 		return rc;
 	for (int i = 0; i < r->nrows && !rc; i++) {
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, 0));
-		db_ps(&p, kind);
-		db_ps(&p, date);
-		db_pi(&p, util_now());
-		rc = db_exec(x->c,
-			     "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
-			     " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)",
-			     &p, NULL, e);
+		rc = db_execv(x->c, NULL, e,
+			      "INSERT INTO mandate_events (mandate_id, kind, happened_on, document, note,"
+			      " created_at) VALUES (?,?,?,'示范人大常委会公告','',?)",
+			      "issi", db_int(r, i, 0), kind, date, util_now());
 	}
 	db_res_free(r);
 	return rc ? rc : deputy_recount(x->c, deputy_id, e);
@@ -331,41 +319,29 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 			    (rc = demo_deputy(x, code, name, code, "township", 18, "2024-03-15", &ids[i], e)))
 				goto out;
 			{
-				struct db_params p;
-				db_params_init(&p);
-				db_pi(&p, ids[i]);
-				if ((rc = db_exec(x->c,
-						  "UPDATE mandate_events SET kind = 'by_elected' WHERE mandate_id IN"
-						  " (SELECT id FROM mandates WHERE deputy_id = ?)",
-						  &p, NULL, e)))
+				if ((rc = db_execv(x->c, NULL, e,
+						   "UPDATE mandate_events SET kind = 'by_elected' WHERE mandate_id IN"
+						   " (SELECT id FROM mandates WHERE deputy_id = ?)",
+						   "i", (int64_t)(ids[i]))))
 					goto out;
 			}
 		}
 	}
 	/* Deputy groups of about ten, each with a leader. */
 	for (int g = 0; g < groups && township; g++) {
-		struct db_params p;
 		struct db_res *r = NULL;
 		snprintf(gname, sizeof(gname), "第%d代表小组", g + 1);
-		db_params_init(&p);
-		db_ps(&p, code);
-		db_ps(&p, gname);
-		db_pi(&p, ids[g * 10 < n ? g * 10 : 0]);
-		db_pi(&p, util_now());
-		db_pi(&p, util_now());
-		if ((rc = db_exec(x->c,
-				  "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
-				  " VALUES (?,?,?,?,?) RETURNING id",
-				  &p, &r, e)))
+		if ((rc = db_execv(x->c, &r, e,
+				   "INSERT INTO deputy_groups (region_code, name, leader_id, created_at, updated_at)"
+				   " VALUES (?,?,?,?,?) RETURNING id",
+				   "ssiii", code, gname, (int64_t)(ids[g * 10 < n ? g * 10 : 0]),
+				   util_now(), util_now())))
 			goto out;
 		group_id = db_int(r, 0, 0);
 		db_res_free(r);
 		for (int i = g * 10; i < (g + 1) * 10 && i < n; i++) {
-			db_params_init(&p);
-			db_pi(&p, group_id);
-			db_pi(&p, ids[i]);
-			if ((rc = db_exec(x->c, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND status = 'active'",
-					  &p, NULL, e)))
+			if ((rc = db_execv(x->c, NULL, e, "UPDATE mandates SET group_id = ? WHERE deputy_id = ? AND status = 'active'",
+					   "ii", group_id, (int64_t)(ids[i]))))
 				goto out;
 		}
 	}
@@ -389,7 +365,6 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 			goto out;
 	}
 	{
-		struct db_params p;
 		struct db_res *r = NULL;
 		int64_t sid[2] = {station_id, home_id};
 		static const char *const rule_sql[] = {
@@ -400,32 +375,24 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 		for (int k = 0; k < 2; k++) {
 			if (!sid[k])
 				continue;
-			db_params_init(&p);
-			db_pi(&p, sid[k]);
-			db_pi(&p, util_now());
-			if ((rc = db_exec(x->c, rule_sql[k], &p, NULL, e)))
+			if ((rc = db_execv(x->c, NULL, e, rule_sql[k], "ii", (int64_t)(sid[k]), util_now())))
 				goto out;
 			/* Deputies homed here receive constituents at the station. */
-			db_params_init(&p);
-			db_pi(&p, sid[k]);
-			db_ps(&p, code);
-			if ((rc = db_exec(x->c,
-					  "INSERT INTO station_deputies (station_id, deputy_id) SELECT ?, d.id"
-					  " FROM deputies d WHERE d.region_code = ? AND EXISTS (SELECT 1 FROM mandates m"
-					  " WHERE m.deputy_id = d.id AND m.status = 'active')",
-					  &p, NULL, e)))
+			if ((rc = db_execv(x->c, NULL, e,
+					   "INSERT INTO station_deputies (station_id, deputy_id) SELECT ?, d.id"
+					   " FROM deputies d WHERE d.region_code = ? AND EXISTS (SELECT 1 FROM mandates m"
+					   " WHERE m.deputy_id = d.id AND m.status = 'active')",
+					   "is", (int64_t)(sid[k]), code)))
 				goto out;
 			/* Two or three on duty each reception day of the next two months. */
 			{
 				struct rule ru[1];
 				struct reception rec[80];
 				size_t nrec;
-				db_params_init(&p);
-				db_pi(&p, sid[k]);
-				if ((rc = db_exec(x->c,
-						  "SELECT deputy_id FROM station_deputies WHERE station_id = ?"
-						  " ORDER BY deputy_id",
-						  &p, &r, e)))
+				if ((rc = db_execv(x->c, &r, e,
+						   "SELECT deputy_id FROM station_deputies WHERE station_id = ?"
+						   " ORDER BY deputy_id",
+						   "i", (int64_t)(sid[k]))))
 					goto out;
 				memset(ru, 0, sizeof(ru));
 				ru[0].kind = k ? RULE_WEEKLY : RULE_MONTHLY_DAY;
@@ -436,14 +403,12 @@ static int demo_grassroots(struct demo_ctx *x, const char *code, const char *nam
 					int on = 2 + (int)rnd(x->r, 2);
 					cal_format(rec[d].date, date);
 					for (int j = 0; j < on; j++) {
-						db_params_init(&p);
-						db_pi(&p, sid[k]);
-						db_ps(&p, date);
-						db_pi(&p, db_int(r, (int)rnd(x->r, (unsigned)r->nrows), 0));
-						if ((rc = db_exec(x->c,
-								  "INSERT INTO station_duty (station_id, on_date, deputy_id)"
-								  " VALUES (?,?,?) ON CONFLICT DO NOTHING",
-								  &p, NULL, e))) {
+						if ((rc = db_execv(
+							     x->c, NULL, e,
+							     "INSERT INTO station_duty (station_id, on_date, deputy_id)"
+							     " VALUES (?,?,?) ON CONFLICT DO NOTHING",
+							     "isi", (int64_t)(sid[k]), date,
+							     db_int(r, (int)rnd(x->r, (unsigned)r->nrows), 0)))) {
 							db_res_free(r);
 							goto out;
 						}
@@ -516,7 +481,6 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		char place[96], body[512], phone[16], dl[11], on[11];
 		const char *state;
 		const char *tmpl = complaints[k][1], *ph = strstr(tmpl, "{p}");
-		struct db_params p;
 		json_t *spec;
 		unsigned roll = rnd(r, 100);
 
@@ -543,10 +507,8 @@ static int demo_opinions(struct db_conn *c, struct rng *r, const struct plan *pl
 		    strcmp(state, "not_accepted") && strcmp(state, "merged")) {
 			db_res_free(hs);
 			hs = NULL;
-			db_params_init(&p);
-			db_ps(&p, db_val(towns, t, 3));
-			if ((rc = db_exec(c, "SELECT id FROM handlers WHERE region_code = ? ORDER BY id",
-					  &p, &hs, e)))
+			if ((rc = db_execv(c, &hs, e, "SELECT id FROM handlers WHERE region_code = ? ORDER BY id",
+					   "s", db_val(towns, t, 3))))
 				goto out;
 			if (hs->nrows)
 				hid = db_int(hs, (int)rnd(r, (unsigned)hs->nrows), 0);

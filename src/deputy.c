@@ -235,22 +235,17 @@ static int level_bit(const char *level)
 
 int deputy_recount(struct db_conn *c, int64_t id, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int bits = 0, rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT level FROM mandates WHERE deputy_id = ? AND status = 'active'",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, "SELECT level FROM mandates WHERE deputy_id = ? AND status = 'active'",
+			   "i", id)))
 		return rc;
 	for (int i = 0; i < r->nrows; i++)
 		bits |= level_bit(db_val(r, i, 0));
 	db_res_free(r);
-	db_params_init(&p);
-	db_pi(&p, bits);
-	db_pi(&p, id);
-	return db_exec(c, "UPDATE deputies SET active_levels = ? WHERE id = ?", &p, NULL, e);
+	return db_execv(c, NULL, e, "UPDATE deputies SET active_levels = ? WHERE id = ?", "ii",
+			(int64_t)bits, id);
 }
 
 static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t deputy_id, json_t *m,
@@ -271,19 +266,12 @@ static int insert_mandate(struct db_conn *c, const struct actor *a, int64_t depu
 	if (!congress_fits(jsonx_str(m, "level"), level))
 		return err_field(e, E_INVALID, "bad_level", "mandate.level",
 				 "该区划的人大不是这一层级（乡镇代表应在乡镇，县级代表在县或区，市级及以上在市）");
-	db_params_init(&p);
-	db_pi(&p, deputy_id);
-	db_ps(&p, jsonx_str(m, "level"));
-	db_pi(&p, jsonx_int(m, "term", 0));
-	db_ps(&p, region);
-	db_ps(&p, jsonx_str_or(m, "constituency", ""));
-	db_ps(&p, jsonx_str(m, "started_on"));
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO mandates (deputy_id, level, term, region_code, constituency, status,"
-		     " started_on, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?) RETURNING id",
-		     &p, &r, e);
+	rc = db_execv(c, &r, e,
+		      "INSERT INTO mandates (deputy_id, level, term, region_code, constituency, status,"
+		      " started_on, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?) RETURNING id",
+		      "isisssii", deputy_id, jsonx_str(m, "level"),
+		      (int64_t)(jsonx_int(m, "term", 0)), region, jsonx_str_or(m, "constituency", ""),
+		      jsonx_str(m, "started_on"), util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "mandate", "该代表在这一届人大已有代表资格");
 	if (rc)
@@ -329,7 +317,6 @@ static int seal_opt(const char *v, char **out, struct err *e)
 
 int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t *id, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	char path[160], level[16], idx[65];
 	char *phone = NULL, *idn = NULL;
@@ -347,29 +334,16 @@ int deputy_insert(struct db_conn *c, const struct actor *a, json_t *in, int64_t 
 		goto out;
 	if (idnum && *idnum && (rc = id_index(idnum, idx, e)))
 		goto out;
-	db_params_init(&p);
-	db_ps(&p, jsonx_str(in, "name"));
-	db_ps(&p, jsonx_str(in, "gender"));
-	db_ps(&p, jsonx_str(in, "ethnicity"));
-	db_ps(&p, jsonx_str(in, "birth_date"));
-	db_ps(&p, jsonx_str(in, "party"));
-	db_ps(&p, jsonx_str_or(in, "education", ""));
-	db_ps(&p, jsonx_str(in, "occupation"));
-	db_ps(&p, jsonx_str_or(in, "employer", ""));
-	db_ps(&p, jsonx_str_or(in, "post", ""));
-	db_ps(&p, phone);
-	db_ps(&p, idn);
-	db_ps(&p, idn ? idx : NULL);
-	db_ps(&p, jsonx_str(in, "region_code"));
-	db_ps(&p, path);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO deputies (name, gender, ethnicity, birth_date, party, education,"
-		     " occupation, employer, post, phone_enc, id_number_enc, id_number_idx, region_code,"
-		     " region_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-		     " RETURNING id",
-		     &p, &r, e);
+	rc = db_execv(c, &r, e,
+		      "INSERT INTO deputies (name, gender, ethnicity, birth_date, party, education,"
+		      " occupation, employer, post, phone_enc, id_number_enc, id_number_idx, region_code,"
+		      " region_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		      " RETURNING id",
+		      "ssssssssssssssii", jsonx_str(in, "name"), jsonx_str(in, "gender"),
+		      jsonx_str(in, "ethnicity"), jsonx_str(in, "birth_date"), jsonx_str(in, "party"),
+		      jsonx_str_or(in, "education", ""), jsonx_str(in, "occupation"),
+		      jsonx_str_or(in, "employer", ""), jsonx_str_or(in, "post", ""), phone, idn,
+		      idn ? idx : NULL, jsonx_str(in, "region_code"), path, util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate")) {
 		rc = err_field(e, E_CONFLICT, "duplicate_id_number", "id_number",
 			       "该身份证号码已登记（与已有代表重复）");
@@ -446,7 +420,6 @@ static json_t *person_json(const struct db_res *r, int row, int full_phone, int 
 static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const char *path,
 		    int *own, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc, ok;
 
@@ -459,13 +432,10 @@ static int can_read(struct db_conn *c, const struct actor *a, int64_t id, const 
 		*own = 1;
 		return 0;
 	}
-	db_params_init(&p);
-	db_pi(&p, a->deputy_id);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT COUNT(*) FROM mandates m1 JOIN mandates m2 ON m2.group_id = m1.group_id"
-			  " WHERE m1.deputy_id = ? AND m2.deputy_id = ? AND m1.group_id IS NOT NULL",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT COUNT(*) FROM mandates m1 JOIN mandates m2 ON m2.group_id = m1.group_id"
+			   " WHERE m1.deputy_id = ? AND m2.deputy_id = ? AND m1.group_id IS NOT NULL",
+			   "ii", a->deputy_id, id)))
 		return rc;
 	ok = db_int(r, 0, 0) > 0;
 	db_res_free(r);
@@ -484,14 +454,12 @@ static const struct col event_cols[] = {
 /* The deputy's full record inside c; E_NOTFOUND when absent or unreadable. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r = NULL, *ev = NULL;
+	static const struct col station_cols[] = {{"id", COL_INT}, {"name", COL_STR}, {NULL, 0}};
+	struct db_res *r = NULL;
 	json_t *o = NULL, *mandates;
 	int own, rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id = ?", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, "SELECT " PERSON_COLS PERSON_FROM " WHERE d.id = ?", "i", id)))
 		return rc;
 	if (r->nrows == 0) {
 		rc = err_set(e, E_NOTFOUND, "not_found", "代表不存在");
@@ -503,18 +471,17 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 			!own && !role_can(a->role, PERM_DEPUTY_READ));
 	db_res_free(r);
 	r = NULL;
-	if ((rc = db_exec(c,
-			  "SELECT m.id, m.level, m.term, m.region_code, g.name, m.constituency,"
-			  " m.group_id, m.status, m.started_on, m.ended_on, rg.name FROM mandates m"
-			  " JOIN regions rg ON rg.code = m.region_code"
-			  " LEFT JOIN deputy_groups g ON g.id = m.group_id WHERE m.deputy_id = ?"
-			  " ORDER BY m.started_on DESC, m.id DESC",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT m.id, m.level, m.term, m.region_code, g.name, m.constituency,"
+			   " m.group_id, m.status, m.started_on, m.ended_on, rg.name FROM mandates m"
+			   " JOIN regions rg ON rg.code = m.region_code"
+			   " LEFT JOIN deputy_groups g ON g.id = m.group_id WHERE m.deputy_id = ?"
+			   " ORDER BY m.started_on DESC, m.id DESC",
+			   "i", id)))
 		goto out;
 	mandates = json_array();
 	json_object_set_new(o, "mandates", mandates);
 	for (int i = 0; i < r->nrows; i++) {
-		struct db_params q;
 		json_t *m = json_pack(
 			"{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id",
 			(json_int_t)db_int(r, i, 0), "level", db_val(r, i, 1), "term",
@@ -524,37 +491,23 @@ static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **o
 			db_val(r, i, 4) ? json_string(db_val(r, i, 4)) : json_null(), "status",
 			db_val(r, i, 7), "started_on", db_val(r, i, 8), "ended_on",
 			db_val(r, i, 9) ? json_string(db_val(r, i, 9)) : json_null());
-		db_params_init(&q);
-		db_pi(&q, db_int(r, i, 0));
-		if ((rc = db_exec(c,
-				  "SELECT id, kind, happened_on, document, note, created_at"
-				  " FROM mandate_events WHERE mandate_id = ? ORDER BY happened_on, id",
-				  &q, &ev, e))) {
-			json_decref(m);
-			goto out;
-		}
-		json_object_set_new(m, "events", rows_array(ev, event_cols));
-		db_res_free(ev);
-		ev = NULL;
 		json_array_append_new(mandates, m);
+		if ((rc = rows_attach(c, m, "events", event_cols, e,
+				      "SELECT id, kind, happened_on, document, note, created_at"
+				      " FROM mandate_events WHERE mandate_id = ? ORDER BY happened_on, id",
+				      "i", db_int(r, i, 0))))
+			goto out;
 	}
-	db_res_free(r);
-	r = NULL;
-	if ((rc = db_exec(c,
-			  "SELECT s.id, s.name FROM station_deputies sd JOIN stations s ON s.id = sd.station_id"
-			  " WHERE sd.deputy_id = ? ORDER BY s.name",
-			  &p, &r, e)))
+	if ((rc = rows_attach(c, o, "stations", station_cols, e,
+			      "SELECT s.id, s.name FROM station_deputies sd JOIN stations s ON s.id = sd.station_id"
+			      " WHERE sd.deputy_id = ? ORDER BY s.name",
+			      "i", id)))
 		goto out;
-	{
-		static const struct col cols[] = {{"id", COL_INT}, {"name", COL_STR}, {NULL, 0}};
-		json_object_set_new(o, "stations", rows_array(r, cols));
-	}
 	*out = o;
 	o = NULL;
 out:
 	json_decref(o);
 	db_res_free(r);
-	db_res_free(ev);
 	return rc;
 }
 

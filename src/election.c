@@ -109,7 +109,6 @@ static int round_enter(struct tx *t, int64_t id, int run, struct round_ctx *x)
 
 int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL, *k = NULL, *w = NULL;
 	struct elc l;
 	struct meeting m;
@@ -118,13 +117,11 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 
 	if ((rc = load_election(c, id, &l, &m, e)))
 		return rc;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
-			  " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
-			  " FROM election_rounds WHERE election_id = ? ORDER BY no",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
+			   " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
+			   " FROM election_rounds WHERE election_id = ? ORDER BY no",
+			   "i", id)))
 		goto out;
 	o = json_pack("{s:I,s:I,s:s,s:s,s:i,s:s}", "id", (json_int_t)id, "meeting_id", (json_int_t)l.meeting_id,
 		      "office", l.office, "office_kind", l.kind, "seats", l.seats, "state", l.state);
@@ -137,14 +134,12 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		const char *state = db_val(r, i, 4);
 		int counted = !strcmp(state, "counted") || !strcmp(state, "void");
 		json_t *cands = json_array(), *wins = json_array(), *ro;
-		db_params_init(&p);
-		db_pi(&p, rid);
-		if ((rc = db_exec(c,
-				  "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
-				  " FROM election_candidates WHERE round_id = ? ORDER BY id",
-				  &p, &k, e)) ||
-		    (rc = db_exec(c, "SELECT name, votes FROM round_writeins WHERE round_id = ? ORDER BY votes DESC, name",
-				  &p, &w, e))) {
+		if ((rc = db_execv(c, &k, e,
+				   "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
+				   " FROM election_candidates WHERE round_id = ? ORDER BY id",
+				   "i", rid)) ||
+		    (rc = db_execv(c, &w, e, "SELECT name, votes FROM round_writeins WHERE round_id = ? ORDER BY votes DESC, name",
+				   "i", rid))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;

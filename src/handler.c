@@ -79,26 +79,13 @@ int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 int handler_insert(struct db_conn *c, const char *region, const char *name, const char *contact,
 		   const char *phone, int64_t *id, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r = NULL;
-	int rc;
-
-	db_params_init(&p);
-	db_ps(&p, region);
-	db_ps(&p, name);
-	db_ps(&p, contact ? contact : "");
-	db_ps(&p, phone ? phone : "");
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
-		     " created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
-		     &p, &r, e);
+	int rc = db_insertv(c, id, e,
+			    "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
+			    " created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
+			    "ssssii", region, name, contact ? contact : "", phone ? phone : "",
+			    util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有名为“%s”的承办单位", name);
-	if (!rc && id)
-		*id = db_int(r, 0, 0);
-	db_res_free(r);
 	return rc;
 }
 

@@ -160,18 +160,15 @@ static char *message(const char *payload)
 
 static int deliver(struct db_conn *c, const struct jobs_config *cfg, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	int rc;
 
 	if (!cfg->webhook || !*cfg->webhook)
 		return 0; /* no gateway yet: messages wait in the outbox */
-	db_params_init(&p);
-	db_pi(&p, util_now());
-	if ((rc = db_exec(c,
-			  "SELECT id, payload, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
-			  " ORDER BY next_attempt_at, id LIMIT 20",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT id, payload, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?"
+			   " ORDER BY next_attempt_at, id LIMIT 20",
+			   "i", util_now())))
 		return rc;
 	for (int i = 0; i < r->nrows; i++) {
 		char err[256] = "";
@@ -179,21 +176,14 @@ static int deliver(struct db_conn *c, const struct jobs_config *cfg, struct err 
 		int ok = body && post(cfg->webhook, body, err, sizeof(err)) == 0;
 		int attempts = (int)db_int(r, i, 2) + 1;
 		free(body);
-		db_params_init(&p);
-		if (ok) {
-			db_pi(&p, attempts);
-			db_pi(&p, util_now());
-			db_pi(&p, db_int(r, i, 0));
-			rc = db_exec(c, "UPDATE outbox SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
-				     &p, NULL, e);
-		} else {
-			db_pi(&p, attempts);
-			db_pi(&p, util_now() + jobs_backoff(attempts, cfg->retry_base_s));
-			db_ps(&p, err[0] ? err : "bad payload");
-			db_pi(&p, db_int(r, i, 0));
-			rc = db_exec(c, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-				     &p, NULL, e);
-		}
+		if (ok)
+			rc = db_execv(c, NULL, e, "UPDATE outbox SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
+				      "iii", (int64_t)attempts, util_now(), db_int(r, i, 0));
+		else
+			rc = db_execv(c, NULL, e, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+				      "iisi", (int64_t)attempts,
+				      util_now() + jobs_backoff(attempts, cfg->retry_base_s),
+				      err[0] ? err : "bad payload", db_int(r, i, 0));
 		if (rc)
 			break;
 	}

@@ -114,15 +114,12 @@ static json_t *meeting_row(const struct db_res *r, int i, int run)
 static int meeting_json(struct db_conn *c, const struct actor *a, const struct meeting *m, int full,
 			json_t **out, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL, *l = NULL;
 	struct attendance t;
 	json_t *o = NULL, *w;
 	int rc;
 
-	db_params_init(&p);
-	db_pi(&p, m->id);
-	if ((rc = db_exec(c, "SELECT " M_COLS M_FROM " WHERE m.id = ?", &p, &r, e)) ||
+	if ((rc = db_execv(c, &r, e, "SELECT " M_COLS M_FROM " WHERE m.id = ?", "i", m->id)) ||
 	    (rc = attendance_count(c, m, &t, e)))
 		goto out;
 	o = meeting_row(r, 0, meeting_can_run(a, m));
@@ -134,10 +131,10 @@ static int meeting_json(struct db_conn *c, const struct actor *a, const struct m
 	if (full) {
 		json_t *items = json_array(), *list;
 		json_object_set_new(o, "items", items);
-		if ((rc = db_exec(c,
-				  "SELECT id, seq, title, description, documents FROM meeting_items"
-				  " WHERE meeting_id = ? ORDER BY seq",
-				  &p, &l, e)))
+		if ((rc = db_execv(c, &l, e,
+				   "SELECT id, seq, title, description, documents FROM meeting_items"
+				   " WHERE meeting_id = ? ORDER BY seq",
+				   "i", m->id)))
 			goto out;
 		for (int i = 0; i < l->nrows; i++) {
 			json_t *docs = json_loads(db_val(l, i, 4), 0, NULL);

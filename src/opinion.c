@@ -206,16 +206,12 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 			       ? 0
 			       : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
 	if (role_is_deputy(a->role)) {
-		struct db_params p;
 		struct db_res *s;
 		int ok, rc;
 		if (db_int(r, i, O_CREATED_BY) == a->account_id)
 			return 0;
-		db_params_init(&p);
-		db_pi(&p, db_int(r, i, O_STATION));
-		db_pi(&p, a->deputy_id);
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
-				  &p, &s, e)))
+		if ((rc = db_execv(c, &s, e, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+				   "ii", db_int(r, i, O_STATION), a->deputy_id)))
 			return rc;
 		ok = db_int(s, 0, 0) > 0;
 		db_res_free(s);
@@ -230,11 +226,8 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 
 static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err *e)
 {
-	struct db_params p;
 	int rc;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c, "SELECT " OP_COLS OP_FROM " WHERE o.id = ?", &p, r, e)))
+	if ((rc = db_execv(c, r, e, "SELECT " OP_COLS OP_FROM " WHERE o.id = ?", "i", id)))
 		return rc;
 	if ((*r)->nrows == 0) {
 		db_res_free(*r);
@@ -518,10 +511,8 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 	x->path = path;
 	db_res_free(r);
 	if (json_object_get(in, "category_id")) {
-		db_params_init(&p);
-		db_pi(&p, jsonx_int(in, "category_id", 0));
-		if ((rc = db_exec(c, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1",
-				  &p, &r, e)))
+		if ((rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM opinion_categories WHERE id = ? AND active = 1",
+				   "i", (int64_t)(jsonx_int(in, "category_id", 0)))))
 			return rc;
 		rc = db_int(r, 0, 0) ? 0 : err_field(e, E_INVALID, "bad_category", "category_id", "意见类别不存在");
 		db_res_free(r);
@@ -668,15 +659,12 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 static int citizen_row(struct db_conn *c, const char *code, const char *phone4, const char *secret,
 		       struct db_res **r, struct err *e)
 {
-	struct db_params p;
 	int rc, ok = 0;
 
 	*r = NULL;
 	if (!code || strlen(code) != 12)
 		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
-	db_params_init(&p);
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "SELECT " OP_COLS OP_FROM " WHERE o.tracking_code = ?", &p, r, e)))
+	if ((rc = db_execv(c, r, e, "SELECT " OP_COLS OP_FROM " WHERE o.tracking_code = ?", "s", code)))
 		return rc;
 	if ((*r)->nrows) {
 		if (secret && *secret) {
@@ -703,14 +691,11 @@ static int citizen_row(struct db_conn *c, const char *code, const char *phone4, 
 static json_t *public_view(struct db_conn *c, const struct db_res *r, struct err *e)
 {
 	const char *state = db_val(r, 0, O_STATE);
-	struct db_params p;
 	struct db_res *ev = NULL;
 	json_t *events = json_array(), *o;
 
-	db_params_init(&p);
-	db_pi(&p, db_int(r, 0, O_ID));
-	if (!db_exec(c, "SELECT action, to_state, created_at FROM opinion_events WHERE opinion_id = ? ORDER BY id",
-		     &p, &ev, e)) {
+	if (!db_execv(c, &ev, e, "SELECT action, to_state, created_at FROM opinion_events WHERE opinion_id = ? ORDER BY id",
+		      "i", db_int(r, 0, O_ID))) {
 		for (int i = 0; i < ev->nrows; i++)
 			json_array_append_new(events, json_pack("{s:s, s:s, s:I}", "action",
 								action_name(db_val(ev, i, 0)), "state_name",
@@ -1664,18 +1649,14 @@ int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char 
 		  const char **mime, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
-	struct db_params p;
 	struct db_res *r = NULL, *ph = NULL;
 	int rc;
 
 	*data = NULL;
 	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
 		goto out;
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_pi(&p, n - 1);
-	if ((rc = db_exec(c, "SELECT mime, data FROM opinion_photos WHERE opinion_id = ? ORDER BY id LIMIT 1 OFFSET ?",
-			  &p, &ph, e)))
+	if ((rc = db_execv(c, &ph, e, "SELECT mime, data FROM opinion_photos WHERE opinion_id = ? ORDER BY id LIMIT 1 OFFSET ?",
+			   "ii", id, (int64_t)(n - 1))))
 		goto out;
 	if (n < 1 || !ph->nrows) {
 		rc = err_set(e, E_NOTFOUND, "not_found", "照片不存在");

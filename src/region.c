@@ -99,13 +99,10 @@ const char *region_like_pattern(const char *path, char *pat, size_t n)
 int region_scope(struct db_conn *c, const struct actor *a, const char *code, char *path,
 		 size_t pathlen, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
-	db_params_init(&p);
-	db_ps(&p, code);
-	if ((rc = db_exec(c, "SELECT path FROM regions WHERE code = ?", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", code)))
 		return rc;
 	if (r->nrows == 0)
 		rc = err_set(e, E_NOTFOUND, "not_found", "区划“%s”不存在", code);
@@ -166,7 +163,6 @@ static json_t *region_row(const struct db_res *r, int row)
 int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
-	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *byCode = NULL, *roots = NULL;
 	char pat[REGION_PATTERN_MAX];
@@ -178,9 +174,7 @@ int region_tree(struct db *db, const struct actor *a, json_t **out, struct err *
 		goto out;
 	}
 	region_like_pattern(a->region_path, pat, sizeof(pat));
-	db_params_init(&p);
-	db_ps(&p, pat);
-	if ((rc = db_exec(c, REGION_SELECT " WHERE r.path LIKE ? ORDER BY r.path", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, REGION_SELECT " WHERE r.path LIKE ? ORDER BY r.path", "s", pat)))
 		goto out;
 	byCode = json_object();
 	roots = json_array();
@@ -207,14 +201,11 @@ out:
 /* Loads one region object with its direct children; c may be inside a transaction. */
 static int load_region(struct db_conn *c, const char *code, json_t **out, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *o, *kids;
 	int rc;
 
-	db_params_init(&p);
-	db_ps(&p, code);
-	if ((rc = db_exec(c, REGION_SELECT " WHERE r.code = ?", &p, &r, e)))
+	if ((rc = db_execv(c, &r, e, REGION_SELECT " WHERE r.code = ?", "s", code)))
 		return rc;
 	if (r->nrows == 0) {
 		db_res_free(r);
@@ -222,7 +213,7 @@ static int load_region(struct db_conn *c, const char *code, json_t **out, struct
 	}
 	o = region_row(r, 0);
 	db_res_free(r);
-	if ((rc = db_exec(c, REGION_SELECT " WHERE r.parent_code = ? ORDER BY r.code", &p, &r, e))) {
+	if ((rc = db_execv(c, &r, e, REGION_SELECT " WHERE r.parent_code = ? ORDER BY r.code", "s", code))) {
 		json_decref(o);
 		return rc;
 	}
@@ -297,15 +288,12 @@ static void changed(struct db *db)
 int region_insert(struct db_conn *c, const char *code, const char *parent, const char *name,
 		  const char *level, struct err *e)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	char path[160];
 	int rc;
 
 	if (parent) {
-		db_params_init(&p);
-		db_ps(&p, parent);
-		if ((rc = db_exec(c, "SELECT path FROM regions WHERE code = ?", &p, &r, e)))
+		if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", parent)))
 			return rc;
 		if (r->nrows == 0) {
 			db_res_free(r);
@@ -317,18 +305,10 @@ int region_insert(struct db_conn *c, const char *code, const char *parent, const
 	} else {
 		snprintf(path, sizeof(path), "/%s/", code);
 	}
-	db_params_init(&p);
-	db_ps(&p, code);
-	db_ps(&p, parent);
-	db_ps(&p, name);
-	db_ps(&p, level);
-	db_ps(&p, path);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)"
-		     " VALUES (?,?,?,?,?,?,?)",
-		     &p, NULL, e);
+	rc = db_execv(c, NULL, e,
+		      "INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)"
+		      " VALUES (?,?,?,?,?,?,?)",
+		      "sssssii", code, parent, name, level, path, util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		rc = err_field(e, E_CONFLICT, "duplicate", "code", "区划代码“%s”已存在", code);
 	return rc;
@@ -337,19 +317,11 @@ int region_insert(struct db_conn *c, const char *code, const char *parent, const
 int region_insert_unit(struct db_conn *c, const char *code, const char *name, const char *kind,
 		       const char *address, const char *phone, struct err *e)
 {
-	struct db_params p;
-	db_params_init(&p);
-	db_ps(&p, code);
-	db_ps(&p, name);
-	db_ps(&p, kind);
-	db_ps(&p, address ? address : "");
-	db_ps(&p, phone ? phone : "");
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	return db_exec(c,
-		       "INSERT INTO units (region_code, name, kind, address, phone, created_at, updated_at)"
-		       " VALUES (?,?,?,?,?,?,?)",
-		       &p, NULL, e);
+	return db_execv(c, NULL, e,
+			"INSERT INTO units (region_code, name, kind, address, phone, created_at, updated_at)"
+			" VALUES (?,?,?,?,?,?,?)",
+			"sssssii", code, name, kind, address ? address : "", phone ? phone : "",
+			util_now(), util_now());
 }
 
 /* Locks the region's row until the transaction ends (regions are keyed by their code). A region

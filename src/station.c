@@ -85,16 +85,13 @@ static int load_rules(struct db_conn *c, int64_t id, struct rule *rules, size_t 
 					   {"weekday", COL_INT},    {"date", COL_STR},
 					   {"start_time", COL_STR}, {"end_time", COL_STR},
 					   {"note", COL_STR},       {NULL, 0}};
-	struct db_params p;
 	struct db_res *r;
 	int rc;
 
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT id, kind, day, nth, weekday, on_date, start_time, end_time, note"
-			  " FROM station_rules WHERE station_id = ? ORDER BY id",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT id, kind, day, nth, weekday, on_date, start_time, end_time, note"
+			   " FROM station_rules WHERE station_id = ? ORDER BY id",
+			   "i", id)))
 		return rc;
 	*n = 0;
 	for (int i = 0; i < r->nrows && *n < MAX_RULES; i++) {
@@ -125,7 +122,6 @@ static int receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, i
 {
 	struct rule rules[MAX_RULES];
 	struct reception *rec;
-	struct db_params p;
 	struct db_res *r = NULL;
 	size_t n, k;
 	char f[11], t[11];
@@ -150,14 +146,10 @@ static int receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, i
 	free(rec);
 	cal_format(from, f);
 	cal_format(to, t);
-	db_params_init(&p);
-	db_pi(&p, id);
-	db_ps(&p, f);
-	db_ps(&p, t);
-	if ((rc = db_exec(c,
-			  "SELECT sd.on_date, d.id, d.name FROM station_duty sd JOIN deputies d ON d.id = sd.deputy_id"
-			  " WHERE sd.station_id = ? AND sd.on_date >= ? AND sd.on_date <= ? ORDER BY d.name",
-			  &p, &r, e))) {
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT sd.on_date, d.id, d.name FROM station_duty sd JOIN deputies d ON d.id = sd.deputy_id"
+			   " WHERE sd.station_id = ? AND sd.on_date >= ? AND sd.on_date <= ? ORDER BY d.name",
+			   "iss", id, f, t))) {
 		json_decref(arr);
 		json_decref(byDate);
 		return rc;
@@ -183,7 +175,6 @@ static int load_full(struct db_conn *c, const struct actor *a, int64_t id, json_
 					   {"gender", COL_STR}, {"employer", COL_STR},
 					   {"post", COL_STR},   {NULL, 0}};
 	struct rule rules[MAX_RULES];
-	struct db_params p;
 	struct db_res *r = NULL;
 	json_t *o = NULL, *js = NULL, *up = NULL;
 	size_t n;
@@ -191,12 +182,10 @@ static int load_full(struct db_conn *c, const struct actor *a, int64_t id, json_
 
 	if ((rc = load_row(c, a, id, &o, e)))
 		return rc;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT d.id, d.name, d.gender, d.employer, d.post FROM station_deputies sd"
-			  " JOIN deputies d ON d.id = sd.deputy_id WHERE sd.station_id = ? ORDER BY d.name",
-			  &p, &r, e)) ||
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT d.id, d.name, d.gender, d.employer, d.post FROM station_deputies sd"
+			   " JOIN deputies d ON d.id = sd.deputy_id WHERE sd.station_id = ? ORDER BY d.name",
+			   "i", id)) ||
 	    (rc = load_rules(c, id, rules, &n, &js, e)) ||
 	    (rc = receptions(c, id, cal_today(), cal_today() + UPCOMING_DAYS, 1, &up, e))) {
 		json_decref(o);
@@ -242,31 +231,17 @@ int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
 		   const char *address, const char *hours, const char *phone, int64_t *id, struct err *e)
 {
-	struct db_params p;
-	struct db_res *r = NULL;
 	char code[17];
 	int rc;
 
 	util_random_hex(code, 8);
-	db_params_init(&p);
-	db_ps(&p, region);
-	db_ps(&p, name);
-	db_ps(&p, kind);
-	db_ps(&p, address ? address : "");
-	db_ps(&p, hours ? hours : "");
-	db_ps(&p, phone ? phone : "");
-	db_ps(&p, code);
-	db_pi(&p, util_now());
-	db_pi(&p, util_now());
-	rc = db_exec(c,
-		     "INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
-		     " public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
-		     &p, &r, e);
+	rc = db_insertv(c, id, e,
+			"INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
+			" public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
+			"sssssssii", region, name, kind, address ? address : "", hours ? hours : "",
+			phone ? phone : "", code, util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
-	if (!rc && id)
-		*id = db_int(r, 0, 0);
-	db_res_free(r);
 	return rc;
 }
 
@@ -665,12 +640,10 @@ int station_public(struct db *db, const char *code, json_t **out, struct err *e)
 	up = NULL;
 	db_res_free(r);
 	r = NULL;
-	db_params_init(&p);
-	db_pi(&p, id);
-	if ((rc = db_exec(c,
-			  "SELECT d.name FROM station_deputies sd JOIN deputies d ON d.id = sd.deputy_id"
-			  " WHERE sd.station_id = ? ORDER BY d.name",
-			  &p, &r, e)))
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT d.name FROM station_deputies sd JOIN deputies d ON d.id = sd.deputy_id"
+			   " WHERE sd.station_id = ? ORDER BY d.name",
+			   "i", id)))
 		goto out;
 	{
 		json_t *names = json_array();
