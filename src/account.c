@@ -147,12 +147,7 @@ int account_list(struct db *db, const struct actor *a, const char *role, const c
 
 int account_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	int rc;
-
-	*out = NULL;
-	if ((rc = check_admin(a, e)))
-		return rc;
-	return rows_get(db, load, a, id, "account", out, e);
+	return rows_get(db, check_admin, load, a, id, "account", out, e);
 }
 
 /* A deputy's account acts as that deputy (drafting, co-signing, rating, voting): links account id

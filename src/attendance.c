@@ -394,7 +394,7 @@ static int read_attendance(struct db_conn *c, const struct actor *a, int64_t id,
 
 int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_attendance, a, id, NULL, out, e);
+	return rows_get(db, NULL, read_attendance, a, id, NULL, out, e);
 }
 
 /* The change of one member's attendance by action from status; the update carries the status it

@@ -266,28 +266,37 @@ void db_params_vadd(struct db_params *p, const char *types, va_list ap)
 	}
 }
 
-int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql, const char *types, ...)
+int db_vexec(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
+	     const char *types, va_list ap)
 {
 	struct db_params p;
-	va_list ap;
+	int rc;
 	db_params_init(&p);
-	va_start(ap, types);
 	db_params_vadd(&p, types, ap);
+	rc = db_exec(c, sql, &p, out, e);
+	db_params_release(&p);
+	return rc;
+}
+
+int db_execv(struct db_conn *c, struct db_res **out, struct err *e, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, types);
+	rc = db_vexec(c, out, e, sql, types, ap);
 	va_end(ap);
-	return db_exec(c, sql, &p, out, e);
+	return rc;
 }
 
 int db_insertv(struct db_conn *c, int64_t *id, struct err *e, const char *sql, const char *types, ...)
 {
-	struct db_params p;
 	struct db_res *r = NULL;
 	va_list ap;
 	int rc;
-	db_params_init(&p);
 	va_start(ap, types);
-	db_params_vadd(&p, types, ap);
+	rc = db_vexec(c, &r, e, sql, types, ap);
 	va_end(ap);
-	if (!(rc = db_exec(c, sql, &p, &r, e)) && id)
+	if (!rc && id)
 		*id = db_int(r, 0, 0);
 	db_res_free(r);
 	return rc;

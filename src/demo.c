@@ -628,6 +628,15 @@ static int64_t jid(json_t *o, const char *obj, const char *key)
 	return json_integer_value(json_object_get(obj ? json_object_get(o, obj) : o, key));
 }
 
+/* The ids of the first n candidates of round number round (from 0) of the election reply out. */
+static void candidate_ids(json_t *out, size_t round, int64_t *cand, size_t n)
+{
+	json_t *rounds = json_object_get(json_object_get(out, "election"), "rounds");
+	json_t *list = json_object_get(json_array_get(rounds, round), "candidates");
+	for (size_t k = 0; k < n; k++)
+		cand[k] = json_integer_value(json_object_get(json_array_get(list, k), "id"));
+}
+
 #define TRY(call)                  \
 	do {                       \
 		json_decref(out);  \
@@ -720,13 +729,7 @@ static int demo_meetings(struct db *db, struct err *e)
 		for (int k = 0; k < 3; k++)
 			ACT(round_candidate_add, rid, "{s:s,s:s}", "name", names[k], "nominated_by",
 			    "presidium");
-		for (int k = 0; k < 3; k++)
-			cand[k] = json_integer_value(json_object_get(
-				json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"),
-									      0),
-							       "candidates"),
-					       (size_t)k),
-				"id"));
+		candidate_ids(out, 0, cand, 3);
 		ACT(round_act, rid, "{s:s}", "action", "open");
 		for (int i = 0; i < n - 4; i++) {
 			char k0[24], k1[24], k2[24];
@@ -748,13 +751,7 @@ static int demo_meetings(struct db *db, struct err *e)
 		int64_t cand[2];
 		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "赵丽华", "nominated_by", "presidium");
 		ACT(round_candidate_add, rid, "{s:s,s:s}", "name", "孙海涛", "nominated_by", "presidium");
-		for (int k = 0; k < 2; k++)
-			cand[k] = json_integer_value(json_object_get(
-				json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(out, "election"), "rounds"),
-									      1),
-							       "candidates"),
-					       (size_t)k),
-				"id"));
+		candidate_ids(out, 1, cand, 2);
 		ACT(round_act, rid, "{s:s}", "action", "open");
 		for (int i = 0; i < n - 4; i++) {
 			char k0[24], k1[24];

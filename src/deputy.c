@@ -513,7 +513,7 @@ out:
 
 int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, load, a, id, "deputy", out, e);
+	return rows_get(db, NULL, load, a, id, "deputy", out, e);
 }
 
 int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)

@@ -297,7 +297,7 @@ static int read_election(struct db_conn *c, const struct actor *a, int64_t id, j
 
 int election_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_election, a, id, NULL, out, e);
+	return rows_get(db, NULL, read_election, a, id, NULL, out, e);
 }
 
 /* ---- nominations ---- */

@@ -80,7 +80,7 @@ static int read_group(struct db_conn *c, const struct actor *a, int64_t id, json
 
 int group_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_group, a, id, "group", out, e);
+	return rows_get(db, NULL, read_group, a, id, "group", out, e);
 }
 
 int group_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e)

@@ -68,12 +68,7 @@ int handler_list(struct db *db, const struct actor *a, const char *region, int a
 
 int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	int rc;
-
-	*out = NULL;
-	if ((rc = can_read(a, e)))
-		return rc;
-	return rows_get(db, load, a, id, "handler", out, e);
+	return rows_get(db, can_read, load, a, id, "handler", out, e);
 }
 
 int handler_insert(struct db_conn *c, const char *region, const char *name, const char *contact,

@@ -265,7 +265,7 @@ static int read_meeting(struct db_conn *c, const struct actor *a, int64_t id, js
 
 int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_meeting, a, id, NULL, out, e);
+	return rows_get(db, NULL, read_meeting, a, id, NULL, out, e);
 }
 
 int meeting_list(struct db *db, const struct actor *a, const struct meeting_filter *f,
@@ -538,7 +538,7 @@ static int read_record(struct db_conn *c, const struct actor *a, int64_t id, jso
 
 int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_record, a, id, NULL, out, e);
+	return rows_get(db, NULL, read_record, a, id, NULL, out, e);
 }
 
 static void row(struct sheet *s, const char *a, const char *b, const char *c, const char *d, const char *e)
@@ -631,7 +631,7 @@ static int may_watch(struct db_conn *c, const struct actor *a, int64_t id, json_
 int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *e)
 {
 	json_t *none;
-	return rows_get(db, may_watch, a, id, NULL, &none, e);
+	return rows_get(db, NULL, may_watch, a, id, NULL, &none, e);
 }
 
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e)

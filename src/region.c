@@ -333,6 +333,25 @@ static int lock_region(struct tx *t, const char *code)
 	return tx_exec(t, NULL, sql, "s", code);
 }
 
+/* Locks region code, checks it is in t's actor's scope and loads it into *before: the start of a
+ * write to one region. */
+static int hold_region(struct tx *t, const char *code, json_t **before)
+{
+	if (lock_region(t, code) || tx_check(t, region_scope(t->c, t->a, code, NULL, 0, t->e)))
+		return t->rc;
+	return tx_check(t, load_region(t->c, code, before, t->e));
+}
+
+/* Only the system administrator keeps the regions and their units (what they keep: what); the
+ * request's fields by spec, when it has a body. */
+static int check_write(const struct actor *a, const char *what, json_t *in,
+		       const struct jfield *spec, struct err *e)
+{
+	if (!role_can(a->role, PERM_REGION_WRITE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护%s", what);
+	return spec ? jsonx_check(in, spec, e) : 0;
+}
+
 int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
 	static const struct jfield spec[] = {
@@ -348,9 +367,7 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	int rc;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_REGION_WRITE))
-		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = check_write(a, "区划", in, spec, e)))
 		return rc;
 	code = jsonx_str(in, "code");
 	level = jsonx_str(in, "level");
@@ -386,13 +403,10 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 	int rc;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_REGION_WRITE))
-		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = check_write(a, "区划", in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
-	    tx_check(&t, load_region(t.c, code, &before, e)) ||
+	if (hold_region(&t, code, &before) ||
 	    tx_exec(&t, NULL, "UPDATE regions SET name = ?, updated_at = ? WHERE code = ?", "sis",
 		    jsonx_str(in, "name"), util_now(), code) ||
 	    tx_check(&t, load_region(t.c, code, &after, e)))
@@ -418,11 +432,10 @@ int region_delete(struct db *db, const struct actor *a, const char *code, struct
 	json_t *before = NULL;
 	int rc;
 
-	if (!role_can(a->role, PERM_REGION_WRITE))
-		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护区划");
+	if ((rc = check_write(a, "区划", NULL, NULL, e)))
+		return rc;
 	tx_begin(&t, db, a, e);
-	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
-	    tx_check(&t, load_region(t.c, code, &before, e)) ||
+	if (hold_region(&t, code, &before) ||
 	    (!strcmp(code, a->region_code) &&
 	     tx_fail(&t, E_FORBIDDEN, "out_of_scope", "不能删除自己所属的区划")))
 		goto out;
@@ -459,9 +472,7 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	int rc;
 
 	*out = NULL;
-	if (!role_can(a->role, PERM_REGION_WRITE))
-		return err_set(e, E_FORBIDDEN, "forbidden", "只有系统管理员可以维护人大机构");
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = check_write(a, "人大机构", in, spec, e)))
 		return rc;
 	kind = jsonx_str(in, "kind");
 	name = jsonx_str(in, "name");
@@ -469,8 +480,7 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	phone = jsonx_str_or(in, "phone", "");
 	/* The region's lock also orders two first saves of its unit (update, else insert). */
 	tx_begin(&t, db, a, e);
-	if (lock_region(&t, code) || tx_check(&t, region_scope(t.c, a, code, NULL, 0, e)) ||
-	    tx_check(&t, load_region(t.c, code, &before, e)))
+	if (hold_region(&t, code, &before))
 		goto out;
 	want = unit_kind_for(jsonx_str(before, "level"));
 	if ((strcmp(kind, want) &&

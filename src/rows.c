@@ -204,14 +204,14 @@ static int get_item(struct db_conn *c, void *ctx, struct err *e)
 	return g->load(c, g->a, g->id, &g->item, e);
 }
 
-int rows_get(struct db *db, rows_load_fn load, const struct actor *a, int64_t id, const char *key,
-	     json_t **out, struct err *e)
+int rows_get(struct db *db, int (*may)(const struct actor *a, struct err *e), rows_load_fn load,
+	     const struct actor *a, int64_t id, const char *key, json_t **out, struct err *e)
 {
 	struct get g = {load, a, id, NULL};
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_read(db, get_item, &g, e)))
+	if ((may && (rc = may(a, e))) || (rc = db_read(db, get_item, &g, e)))
 		return rc;
 	*out = key ? json_pack("{s:o}", key, g.item) : g.item;
 	return 0;
@@ -237,17 +237,13 @@ int rows_load_scoped(struct db_conn *c, const struct actor *a, const char *sql, 
 int rows_attach(struct db_conn *c, json_t *o, const char *key, const struct col *cols,
 		struct err *e, const char *sql, const char *types, ...)
 {
-	struct db_params p;
 	struct db_res *r;
 	va_list ap;
 	int rc;
 
-	db_params_init(&p);
 	va_start(ap, types);
-	db_params_vadd(&p, types, ap);
+	rc = db_vexec(c, &r, e, sql, types, ap);
 	va_end(ap);
-	rc = db_exec(c, sql, &p, &r, e);
-	db_params_release(&p);
 	if (rc)
 		return rc;
 	json_object_set_new(o, key, rows_array(r, cols));

@@ -57,10 +57,11 @@ json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
  * out of the actor's sight. The shape of each module's load. */
 typedef int (*rows_load_fn)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out,
 			    struct err *e);
-/* Reads item id with load in a consistent read (db_read): on success *out is {"<key>": item}, or
- * the item itself when key is NULL (new, the caller's); NULL on failure. */
-int rows_get(struct db *db, rows_load_fn load, const struct actor *a, int64_t id, const char *key,
-	     json_t **out, struct err *e) WUR;
+/* Reads item id: when the actor may (may is NULL, or may(a, e) answers 0), with load in a
+ * consistent read (db_read). On success *out is {"<key>": item}, or the item itself when key is
+ * NULL (new, the caller's); NULL on failure. */
+int rows_get(struct db *db, int (*may)(const struct actor *a, struct err *e), rows_load_fn load,
+	     const struct actor *a, int64_t id, const char *key, json_t **out, struct err *e) WUR;
 /* Row id of sql, whose WHERE ends in "<id> = ? AND <region path> LIKE ?", as an object of cols
  * when it lies in the actor's subtree (*out new, the caller's); E_NOTFOUND "<what>不存在" when
  * it is absent or outside. */

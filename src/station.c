@@ -220,12 +220,7 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 
 int station_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	int rc;
-
-	*out = NULL;
-	if ((rc = can_read(a, e)))
-		return rc;
-	return rows_get(db, load_full, a, id, "station", out, e);
+	return rows_get(db, can_read, load_full, a, id, "station", out, e);
 }
 
 int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
@@ -668,7 +663,7 @@ int station_public_code(struct db *db, const struct actor *a, int64_t id, char *
 	json_t *o;
 	int rc;
 
-	if ((rc = can_read(a, e)) || (rc = rows_get(db, load_row, a, id, NULL, &o, e)))
+	if ((rc = rows_get(db, can_read, load_row, a, id, NULL, &o, e)))
 		return rc;
 	snprintf(code, n, "%s", jsonx_str(o, "public_code"));
 	json_decref(o);

@@ -961,7 +961,7 @@ static int load_seen(struct db_conn *c, const struct actor *a, int64_t id, json_
 
 int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, load_seen, a, id, "suggestion", out, e);
+	return rows_get(db, NULL, load_seen, a, id, "suggestion", out, e);
 }
 
 /* ---- the steps ---- */

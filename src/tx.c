@@ -63,18 +63,14 @@ int tx_fail_field(struct tx *t, int kind, const char *code, const char *field, c
 
 int tx_exec(struct tx *t, struct db_res **out, const char *sql, const char *types, ...)
 {
-	struct db_params p;
 	va_list ap;
 	if (out)
 		*out = NULL;
 	if (t->rc)
 		return t->rc;
-	db_params_init(&p);
 	va_start(ap, types);
-	db_params_vadd(&p, types, ap);
+	t->rc = db_vexec(t->c, out, t->e, sql, types, ap);
 	va_end(ap);
-	t->rc = db_exec(t->c, sql, &p, out, t->e);
-	db_params_release(&p);
 	return t->rc;
 }
 

@@ -252,7 +252,7 @@ static int read_vote(struct db_conn *c, const struct actor *a, int64_t id, json_
 
 int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, read_vote, a, id, NULL, out, e);
+	return rows_get(db, NULL, read_vote, a, id, NULL, out, e);
 }
 
 /* ---- the state machine of a vote: its steps run by step_run (step.h) ---- */
