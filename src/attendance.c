@@ -49,7 +49,7 @@ const char *meeting_state_label(const char *state)
 }
 
 /* The first cell of a query as an integer, 0 when there is no row; its parameters built apart
- * (the roster's) or from the arguments (q_int_v). */
+ * (the roster's; db_intv takes them as arguments). */
 static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_t *v, struct err *e)
 {
 	struct db_res *r;
@@ -60,39 +60,6 @@ static int q_int(struct db_conn *c, const char *sql, struct db_params *p, int64_
 	*v = r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
 	return 0;
-}
-
-static int q_int_v(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, va_list ap)
-{
-	struct db_params p;
-	int rc;
-	db_params_init(&p);
-	db_params_vadd(&p, types, ap);
-	rc = q_int(c, sql, &p, v, e);
-	db_params_release(&p);
-	return rc;
-}
-
-int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	int rc;
-	va_start(ap, types);
-	rc = q_int_v(c, v, e, sql, types, ap);
-	va_end(ap);
-	return rc;
-}
-
-int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	*v = 0;
-	if (t->rc)
-		return t->rc;
-	va_start(ap, types);
-	tx_check(t, q_int_v(t->c, v, t->e, sql, types, ap));
-	va_end(ap);
-	return t->rc;
 }
 
 /* A statement built in a capped buffer is used only whole. */
@@ -173,8 +140,8 @@ int meeting_is_member(struct db_conn *c, const struct meeting *m, int64_t deputy
 	int rc;
 	db_params_init(&p);
 	if (members_taken(m)) {
-		rc = meeting_q_int(c, &n, e, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?",
-				   "ii", m->id, deputy);
+		rc = db_intv(c, &n, e, "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?",
+			     "ii", m->id, deputy);
 	} else {
 		roster_sql(m, "SELECT COUNT(*)", &sql, &p);
 		buf_adds(&sql, " AND deputy_id = ?");
@@ -245,10 +212,10 @@ int meeting_set_members(struct tx *t, const struct meeting *m, json_t *ids)
 		int64_t ok;
 		if (!json_is_integer(v))
 			return tx_fail_field(t, E_INVALID, "wrong_type", "member_ids", "参会人员应为代表编号");
-		if (meeting_tx_int(t, &ok,
-				   "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
-				   " WHERE d.id = ? AND r.path LIKE ?",
-				   "is", (int64_t)json_integer_value(v), pat))
+		if (tx_int(t, &ok,
+			   "SELECT COUNT(*) FROM deputies d JOIN regions r ON r.code = d.region_code"
+			   " WHERE d.id = ? AND r.path LIKE ?",
+			   "is", (int64_t)json_integer_value(v), pat))
 			return t->rc;
 		if (!ok)
 			return tx_fail_field(t, E_INVALID, "bad_member", "member_ids",
@@ -532,8 +499,7 @@ int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号扫码签到");
 	tx_begin(&t, db, a, e);
-	if (meeting_tx_int(&t, &id, "SELECT id FROM meetings WHERE signin_token = ?", "s",
-			   jsonx_str(in, "token")))
+	if (tx_int(&t, &id, "SELECT id FROM meetings WHERE signin_token = ?", "s", jsonx_str(in, "token")))
 		return tx_end(&t);
 	if (!id)
 		tx_fail(&t, E_NOTFOUND, "not_found", "签到码无效");

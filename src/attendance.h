@@ -62,10 +62,6 @@ json_t *attendance_json(const struct attendance *t, const struct meeting *m);
 /* Counts into *t and answers E_CONFLICT "no_quorum" when the present do not reach the quorum. */
 int attendance_quorum(struct db_conn *c, const struct meeting *m, struct attendance *t, struct err *e) WUR;
 
-/* The first cell of a one-row query as an integer, 0 when there is no row; the parameters as
- * db_execv's. The second inside t: nothing after a failure, and returns t->rc. */
-int meeting_q_int(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...) WUR;
-int meeting_tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...);
 /* Ends t (tx_end): after a commit announces meeting (when not 0) to its live screens; after a
  * failure drops *out (the reply built inside t). Returns the transaction's result. */
 int meeting_tx_end(struct tx *t, int64_t meeting, json_t **out) WUR;

@@ -145,8 +145,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 			goto out;
 		}
 		if (a && a->deputy_id &&
-		    (rc = meeting_q_int(c, &voted, e, "SELECT COUNT(*) FROM round_voters WHERE round_id = ? AND deputy_id = ?",
-					"ii", rid, a->deputy_id))) {
+		    (rc = db_intv(c, &voted, e, "SELECT COUNT(*) FROM round_voters WHERE round_id = ? AND deputy_id = ?",
+				  "ii", rid, a->deputy_id))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;
@@ -267,8 +267,8 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加选举");
 	if (item &&
-	    !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
-			    "ii", item, meeting_id) &&
+	    !tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
+		    "ii", item, meeting_id) &&
 	    !ok)
 		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
 	tx_exec(&t, &r,
@@ -361,8 +361,7 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 		tx_fail(&t, E_CONFLICT, "bad_state", "本轮选举已不接受提名");
 	if (tx_ok(&t) && !strcmp(jsonx_str(in, "nominated_by"), "deputies"))
 		joint_nomination(&t, &x.m, json_object_get(in, "nominator_ids"), &nominators);
-	if (deputy &&
-	    !meeting_tx_int(&t, &known, "SELECT COUNT(*) FROM deputies WHERE id = ?", "i", deputy) && !known)
+	if (deputy && !tx_int(&t, &known, "SELECT COUNT(*) FROM deputies WHERE id = ?", "i", deputy) && !known)
 		tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_id", "代表不存在");
 	if (!tx_exec(&t, NULL,
 		     "INSERT INTO election_candidates (round_id, name, deputy_id, nominated_by, nominators)"
@@ -467,8 +466,7 @@ static int round_open(struct step_run *s)
 		return tx_fail(&s->t, E_CONFLICT, "bad_state", "会议尚未宣布开会，不能开始投票");
 	if (tx_check(&s->t, attendance_quorum(s->t.c, &x->m, &t, s->t.e)) ||
 	    candidate_rule(&s->t, &x->m, x->l.kind, &rule) ||
-	    meeting_tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?",
-			   "i", d->id))
+	    tx_int(&s->t, &n, "SELECT COUNT(*) FROM election_candidates WHERE round_id = ?", "i", d->id))
 		return s->t.rc;
 	/* a runoff is among the tied, who are at least two */
 	check = !strcmp(d->kind, "runoff") ? (n < 2 ? -1 : 0)
@@ -551,10 +549,10 @@ static int count_formal(struct step_run *s, const struct db_res *r, struct tally
 								      : "，未当选");
 		set_status(&s->t, tc[i].id, st);
 	}
-	if (meeting_tx_int(&s->t, &total_elected,
-			   "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r"
-			   " ON r.id = k.round_id WHERE r.election_id = ? AND k.status = 'elected'",
-			   "i", x->l.id))
+	if (tx_int(&s->t, &total_elected,
+		   "SELECT COUNT(*) FROM election_candidates k JOIN election_rounds r"
+		   " ON r.id = k.round_id WHERE r.election_id = ? AND k.status = 'elected'",
+		   "i", x->l.id))
 		return s->t.rc;
 	if (tie_seats) {
 		buf_addf(text, "得票相同者就剩余 %d 个名额再次投票", tie_seats);
@@ -671,10 +669,10 @@ int round_act(struct db *db, const struct actor *a, int64_t round_id, json_t *in
 /* *present: the deputy is a member of the meeting who has signed in. */
 static int is_present(struct tx *t, const struct meeting *m, int64_t deputy, int64_t *present)
 {
-	return meeting_tx_int(t, present,
-			      "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?"
-			      " AND status = 'present'",
-			      "ii", m->id, deputy);
+	return tx_int(t, present,
+		      "SELECT COUNT(*) FROM meeting_members WHERE meeting_id = ? AND deputy_id = ?"
+		      " AND status = 'present'",
+		      "ii", m->id, deputy);
 }
 
 /* Every mark names a candidate of the round (k: their ids). */
@@ -1031,11 +1029,11 @@ int round_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, stru
 	int64_t rid;
 	int rc;
 	*out = json_null();
-	if ((rc = meeting_q_int(c, &rid, e,
-				"SELECT r.id FROM election_rounds r JOIN elections l ON l.id = r.election_id"
-				" WHERE l.meeting_id = ? AND r.state <> 'nominating' ORDER BY CASE WHEN r.state = 'open'"
-				" THEN 0 ELSE 1 END, r.opened_at DESC, r.id DESC LIMIT 1",
-				"i", meeting_id)) ||
+	if ((rc = db_intv(c, &rid, e,
+			  "SELECT r.id FROM election_rounds r JOIN elections l ON l.id = r.election_id"
+			  " WHERE l.meeting_id = ? AND r.state <> 'nominating' ORDER BY CASE WHEN r.state = 'open'"
+			  " THEN 0 ELSE 1 END, r.opened_at DESC, r.id DESC LIMIT 1",
+			  "i", meeting_id)) ||
 	    !rid)
 		return rc;
 	if ((rc = db_execv(c, &r, e,
@@ -1055,10 +1053,10 @@ int round_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, stru
 
 int round_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
 {
-	return meeting_q_int(c, n, e,
-			     "SELECT COUNT(*) FROM election_rounds r JOIN elections l ON l.id = r.election_id"
-			     " WHERE l.meeting_id = ? AND r.state = 'open'",
-			     "i", meeting_id);
+	return db_intv(c, n, e,
+		       "SELECT COUNT(*) FROM election_rounds r JOIN elections l ON l.id = r.election_id"
+		       " WHERE l.meeting_id = ? AND r.state = 'open'",
+		       "i", meeting_id);
 }
 
 json_t *round_labels(void)

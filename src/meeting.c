@@ -502,8 +502,8 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 	if (!tx_lock(&t, "meetings", id, "会议") && !meeting_tx_load(&t, id, 0, 1, &m) &&
 	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加议程");
-	meeting_tx_int(&t, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?",
-		       "i", id);
+	tx_int(&t, &seq, "SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_items WHERE meeting_id = ?",
+	       "i", id);
 	docs_text = docs ? json_dumps(docs, JSON_COMPACT) : NULL;
 	tx_exec(&t, &r,
 		"INSERT INTO meeting_items (meeting_id, seq, title, description, documents) VALUES (?, ?, ?, ?, ?)"
@@ -637,7 +637,7 @@ int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
-	int rc = meeting_q_int(c, id, e, "SELECT id FROM meetings WHERE screen_token = ?", "s", token);
+	int rc = db_intv(c, id, e, "SELECT id FROM meetings WHERE screen_token = ?", "s", token);
 	db_release(db, c);
 	if (!rc && !*id)
 		rc = err_set(e, E_NOTFOUND, "not_found", "大屏链接无效");

@@ -367,7 +367,6 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 	int64_t ids[500];
 	size_t n;
 	struct tx t;
-	struct db_res *r = NULL;
 	json_t *before = NULL, *after = NULL;
 	char pat[REGION_PATTERN_MAX];
 	int rc;
@@ -381,19 +380,16 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 	    tx_exec(&t, NULL, "DELETE FROM station_deputies WHERE station_id = ?", "i", id))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
+		int64_t ok;
 		/* The deputy must be one the actor can see, with a current mandate. */
-		if (tx_exec(&t, &r,
-			    "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
-			    " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
-			    "is", ids[i], pat) ||
-		    (db_int(r, 0, 0) == 0 &&
-		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
-				   "代表（编号%lld）不存在、不在管理范围内或已不是现任代表",
-				   (long long)ids[i])))
-			goto out;
-		db_res_free(r);
-		r = NULL;
-		if (tx_exec(&t, NULL,
+		if (tx_int(&t, &ok,
+			   "SELECT COUNT(*) FROM deputies d WHERE d.id = ? AND d.region_path LIKE ?"
+			   " AND EXISTS (SELECT 1 FROM mandates m WHERE m.deputy_id = d.id AND m.status = 'active')",
+			   "is", ids[i], pat) ||
+		    (!ok && tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
+					  "代表（编号%lld）不存在、不在管理范围内或已不是现任代表",
+					  (long long)ids[i])) ||
+		    tx_exec(&t, NULL,
 			    "INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)"
 			    " ON CONFLICT DO NOTHING",
 			    "ii", id, ids[i]))
@@ -403,7 +399,6 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 		tx_audit(&t, "station.deputies", "station", id, json_object_get(before, "deputies"),
 			 json_object_get(after, "deputies"));
 out:
-	db_res_free(r);
 	json_decref(before);
 	return tx_end_reply(&t, "station", after, out);
 }
@@ -547,7 +542,6 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 	int64_t ids[50];
 	size_t n;
 	struct tx t;
-	struct db_res *r = NULL;
 	json_t *row = NULL, *days = NULL, *day_obj = NULL;
 	int32_t d;
 	int rc;
@@ -567,15 +561,12 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 	    tx_exec(&t, NULL, "DELETE FROM station_duty WHERE station_id = ? AND on_date = ?", "is", id, date))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (tx_exec(&t, &r, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
-			    "ii", id, ids[i]) ||
-		    (db_int(r, 0, 0) == 0 &&
-		     tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
-				   "代表（编号%lld）不是该联络站的进站代表", (long long)ids[i])))
-			goto out;
-		db_res_free(r);
-		r = NULL;
-		if (tx_exec(&t, NULL,
+		int64_t ok;
+		if (tx_int(&t, &ok, "SELECT COUNT(*) FROM station_deputies WHERE station_id = ? AND deputy_id = ?",
+			   "ii", id, ids[i]) ||
+		    (!ok && tx_fail_field(&t, E_INVALID, "bad_deputy", "deputy_ids",
+					  "代表（编号%lld）不是该联络站的进站代表", (long long)ids[i])) ||
+		    tx_exec(&t, NULL,
 			    "INSERT INTO station_duty (station_id, on_date, deputy_id) VALUES (?,?,?)"
 			    " ON CONFLICT DO NOTHING",
 			    "isi", id, date, ids[i]))
@@ -592,7 +583,6 @@ out:
 		*out = json_pack("{s:O}", "day", day_obj);
 	json_decref(row);
 	json_decref(days);
-	db_res_free(r);
 	return rc;
 }
 

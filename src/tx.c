@@ -74,6 +74,22 @@ int tx_exec(struct tx *t, struct db_res **out, const char *sql, const char *type
 	return t->rc;
 }
 
+int tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...)
+{
+	struct db_res *r = NULL;
+	va_list ap;
+	*v = 0;
+	if (t->rc)
+		return t->rc;
+	va_start(ap, types);
+	t->rc = db_vexec(t->c, &r, t->e, sql, types, ap);
+	va_end(ap);
+	if (!t->rc && r->nrows)
+		*v = db_int(r, 0, 0);
+	db_res_free(r);
+	return t->rc;
+}
+
 int tx_lock(struct tx *t, const char *table, int64_t id, const char *what)
 {
 	int found;

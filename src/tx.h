@@ -55,6 +55,8 @@ int tx_fail_field(struct tx *t, int kind, const char *code, const char *field, c
 /* db_execv inside the transaction; out (may be NULL) is the caller's to free, and is NULL
  * when the call did nothing or failed. */
 int tx_exec(struct tx *t, struct db_res **out, const char *sql, const char *types, ...);
+/* db_intv inside the transaction: *v is 0 after a failure. */
+int tx_int(struct tx *t, int64_t *v, const char *sql, const char *types, ...);
 /* Locks the row `table`.id until the end of the transaction (SELECT ... FOR UPDATE where the
  * backend locks rows; SQLite's writing transaction already holds the database's write lock),
  * so what is read after it is the latest committed state. E_NOTFOUND "<what>不存在" when absent. */

@@ -100,17 +100,16 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	ag = db_int(r, 0, V_AGAINST);
 	ab = db_int(r, 0, V_ABSTAIN);
 	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
-		if ((rc = meeting_q_int(c, &cast, e,
-					"SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
+		if ((rc = db_intv(c, &cast, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
 			goto out;
 	} else {
 		cast = f + ag + ab;
 	}
 	if (a && a->deputy_id &&
-	    (rc = meeting_q_int(c, &voted, e,
-				"SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
-				" AND deputy_id = ?",
-				"ii", id, a->deputy_id)))
+	    (rc = db_intv(c, &voted, e,
+			  "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?"
+			  " AND deputy_id = ?",
+			  "ii", id, a->deputy_id)))
 		goto out;
 	members = db_int(r, 0, V_MEMBERS);
 	present = db_int(r, 0, V_PRESENT);
@@ -221,8 +220,8 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已结束，不能再增加表决");
 	if (item &&
-	    !meeting_tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
-			    "ii", item, meeting_id) &&
+	    !tx_int(&t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
+		    "ii", item, meeting_id) &&
 	    !ok)
 		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
 	tx_exec(&t, &r,
@@ -541,10 +540,10 @@ int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struc
 	int64_t vid;
 	int rc;
 	*out = json_null();
-	if ((rc = meeting_q_int(c, &vid, e,
-				"SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
-				" ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
-				"i", meeting_id)))
+	if ((rc = db_intv(c, &vid, e,
+			  "SELECT id FROM votes WHERE meeting_id = ? AND state <> 'draft'"
+			  " ORDER BY CASE WHEN state = 'open' THEN 0 ELSE 1 END, closed_at DESC, id DESC LIMIT 1",
+			  "i", meeting_id)))
 		return rc;
 	if (vid) {
 		json_decref(*out);
@@ -558,8 +557,8 @@ int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struc
 
 int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e)
 {
-	return meeting_q_int(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'",
-			     "i", meeting_id);
+	return db_intv(c, n, e, "SELECT COUNT(*) FROM votes WHERE meeting_id = ? AND state = 'open'",
+		       "i", meeting_id);
 }
 
 json_t *vote_labels(void)
