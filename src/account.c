@@ -114,12 +114,12 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 		return rc;
 	if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
 		return rc;
-	rc = db_insertv(c, id, e,
-			"INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
-			" password_hash, password_changed_at, created_at, updated_at)"
-			" VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-			"ssssnsiii", username, display_name, role, region, handler_id, hash,
-			util_now(), util_now(), util_now());
+	rc = db_intv(c, id, e,
+		     "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
+		     " password_hash, password_changed_at, created_at, updated_at)"
+		     " VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+		     "ssssnsiii", username, display_name, role, region, handler_id, hash,
+		     util_now(), util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "username", "用户名“%s”已被使用", username);
 	if (rc == E_CONFLICT)

@@ -296,21 +296,8 @@ int db_intv(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const
 	va_start(ap, types);
 	rc = db_vexec(c, &r, e, sql, types, ap);
 	va_end(ap);
-	*v = !rc && r->nrows ? db_int(r, 0, 0) : 0;
-	db_res_free(r);
-	return rc;
-}
-
-int db_insertv(struct db_conn *c, int64_t *id, struct err *e, const char *sql, const char *types, ...)
-{
-	struct db_res *r = NULL;
-	va_list ap;
-	int rc;
-	va_start(ap, types);
-	rc = db_vexec(c, &r, e, sql, types, ap);
-	va_end(ap);
-	if (!rc && id)
-		*id = db_int(r, 0, 0);
+	if (v)
+		*v = !rc && r->nrows ? db_int(r, 0, 0) : 0;
 	db_res_free(r);
 	return rc;
 }

@@ -111,11 +111,9 @@ void db_params_vadd(struct db_params *p, const char *types, va_list ap);
 /* db_execv with the values in ap, for the functions that take them as db_execv does. */
 int db_vexec(struct db_conn *c, struct db_res **out, struct err *e, const char *sql,
 	     const char *types, va_list ap) WUR;
-/* The first cell of a one-row query (parameters as db_execv's) as an integer in *v; 0 when there
- * is no row. */
+/* The first cell of a one-row query (parameters as db_execv's) as an integer in *v unless v is
+ * NULL; 0 when there is no row. For an "INSERT ... RETURNING id", the new row's id. */
 int db_intv(struct db_conn *c, int64_t *v, struct err *e, const char *sql, const char *types, ...) WUR;
-/* db_execv of an "INSERT ... RETURNING id": *id (unless id is NULL) is the new row's id. */
-int db_insertv(struct db_conn *c, int64_t *id, struct err *e, const char *sql, const char *types, ...) WUR;
 /* Locks the row table.id for writing until the transaction ends; *found says whether it
  * exists. table is the caller's constant, never input. */
 int db_lock_row(struct db_conn *c, const char *table, int64_t id, int *found, struct err *e) WUR;

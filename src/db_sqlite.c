@@ -122,6 +122,30 @@ static int sq_bind(sqlite3_stmt *st, const struct db_params *p)
 	return rc;
 }
 
+/* Resets st for its next use after its last step's rc: SQLITE_DONE is success (0), anything
+ * else the error, into e. */
+static int sq_end(struct sq *s, sqlite3_stmt *st, int rc, struct err *e)
+{
+	rc = rc == SQLITE_DONE ? 0 : sq_error(s->h, rc, e);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* The prepared statement of sql with p bound, ready to step; the error into e otherwise. */
+static int sq_start(struct sq *s, const char *sql, const struct db_params *p, sqlite3_stmt **st,
+		    struct err *e)
+{
+	int rc;
+
+	*st = sq_prepare(s, sql, &rc);
+	if (!*st)
+		return sq_error(s->h, rc, e);
+	if ((rc = sq_bind(*st, p)) != SQLITE_OK)
+		return sq_end(s, *st, rc, e);
+	return 0;
+}
+
 static int sq_exec(void *c, const char *sql, const struct db_params *p, struct db_res **out,
 		   int64_t *changes, struct err *e)
 {
@@ -130,11 +154,8 @@ static int sq_exec(void *c, const char *sql, const struct db_params *p, struct d
 	sqlite3_stmt *st;
 	int rc, ncols;
 
-	st = sq_prepare(s, sql, &rc);
-	if (!st)
-		return sq_error(s->h, rc, e);
-	if ((rc = sq_bind(st, p)) != SQLITE_OK)
-		goto fail;
+	if ((rc = sq_start(s, sql, p, &st, e)))
+		return rc;
 	ncols = sqlite3_column_count(st);
 	if (out)
 		r = db_res_new(ncols);
@@ -147,20 +168,15 @@ static int sq_exec(void *c, const char *sql, const struct db_params *p, struct d
 					 : NULL);
 		}
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	*changes = sqlite3_changes64(s->h);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		*changes = sqlite3_changes64(s->h);
+	if ((rc = sq_end(s, st, rc, e))) {
+		db_res_free(r);
+		return rc;
+	}
 	if (out)
 		*out = r;
 	return 0;
-fail:
-	rc = sq_error(s->h, rc, e);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	db_res_free(r);
-	return rc;
 }
 
 static int sq_each(void *c, const char *sql, const struct db_params *p, db_row_fn fn, void *ctx,
@@ -171,11 +187,8 @@ static int sq_each(void *c, const char *sql, const struct db_params *p, db_row_f
 	sqlite3_stmt *st;
 	int rc, ncols;
 
-	st = sq_prepare(s, sql, &rc);
-	if (!st)
-		return sq_error(s->h, rc, e);
-	if ((rc = sq_bind(st, p)) != SQLITE_OK)
-		goto fail;
+	if ((rc = sq_start(s, sql, p, &st, e)))
+		return rc;
 	ncols = sqlite3_column_count(st);
 	if (ncols > 32)
 		ncols = 32;
@@ -187,16 +200,7 @@ static int sq_each(void *c, const char *sql, const struct db_params *p, db_row_f
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return 0;
-fail:
-	rc = sq_error(s->h, rc, e);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	return sq_end(s, st, rc, e);
 }
 
 static int sq_script(void *c, const char *sql, struct err *e)

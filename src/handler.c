@@ -74,11 +74,11 @@ int handler_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 int handler_insert(struct db_conn *c, const char *region, const char *name, const char *contact,
 		   const char *phone, int64_t *id, struct err *e)
 {
-	int rc = db_insertv(c, id, e,
-			    "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
-			    " created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
-			    "ssssii", region, name, contact ? contact : "", phone ? phone : "",
-			    util_now(), util_now());
+	int rc = db_intv(c, id, e,
+			 "INSERT INTO handlers (region_code, name, contact_person, phone, active,"
+			 " created_at, updated_at) VALUES (?,?,?,?,1,?,?) RETURNING id",
+			 "ssssii", region, name, contact ? contact : "", phone ? phone : "",
+			 util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有名为“%s”的承办单位", name);
 	return rc;

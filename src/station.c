@@ -230,11 +230,11 @@ int station_insert(struct db_conn *c, const char *region, const char *name, cons
 	int rc;
 
 	util_random_hex(code, 8);
-	rc = db_insertv(c, id, e,
-			"INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
-			" public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
-			"sssssssii", region, name, kind, address ? address : "", hours ? hours : "",
-			phone ? phone : "", code, util_now(), util_now());
+	rc = db_intv(c, id, e,
+		     "INSERT INTO stations (region_code, name, kind, address, opening_hours, phone,"
+		     " public_code, active, created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) RETURNING id",
+		     "sssssssii", region, name, kind, address ? address : "", hours ? hours : "",
+		     phone ? phone : "", code, util_now(), util_now());
 	if (rc == E_CONFLICT && !strcmp(e->code, "duplicate"))
 		return err_field(e, E_CONFLICT, "duplicate", "name", "该区划下已有同名的联络站");
 	return rc;
