@@ -48,6 +48,8 @@ json_t *rows_array(const struct db_res *r, const struct col *spec)
 
 char *rows_like(const char *text)
 {
+	/* the API's search boxes hold LIMIT_QUERY_CHARS characters: at most 4 bytes each, doubled
+	 * by escaping, fit */
 	struct buf b = BUF_INIT_CAP(1024);
 	buf_addc(&b, '%');
 	for (const char *p = text; *p; p++) {
