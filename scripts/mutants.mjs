@@ -11,8 +11,10 @@
 // whatever stops the run, and the build tree keeps the real objects.
 //
 // Mutations: < ↔ <= and > ↔ >= (the boundary moves by one), == ↔ != (negated), and an integer
-// constant n → n + 1, in the base it is written in. Constants inside [ ] (array sizes and indexes)
-// and in preprocessor lines are left alone, as are strings, characters and comments.
+// constant n → n + 1, in the base it is written in. Constants inside [ ] (array sizes and indexes),
+// the row and column indexes of a result's cell (db_val, db_int: indexes too, and a mutant of one
+// reads outside the result, which a test catches or not by chance) and preprocessor lines are left
+// alone, as are strings, characters and comments.
 //
 // Run by `make mutants` (which passes CC, CFLAGS, LDFLAGS, LDLIBS and OBJ) and by scripts/test.sh.
 //   node scripts/mutants.mjs [--list FILE] [--only FUNCTION] [--dry-run]
@@ -140,6 +142,7 @@ function body(toks, fn) {
   return null;
 }
 
+const CELL_READERS = new Set(['db_val', 'db_int']);
 const SWAP = { '<': '<=', '<=': '<', '>': '>=', '>=': '>', '==': '!=', '!=': '==' };
 
 function bump(text) {
@@ -157,14 +160,17 @@ function bump(text) {
 function mutants(src, fn) {
   const toks = body(lex(src), fn);
   if (!toks) return null;
-  const out = [], seen = {};
+  const out = [], seen = {}, calls = [];
   let bracket = 0;
-  for (const t of toks) {
+  for (const [j, t] of toks.entries()) {
     if (t.text === '[') bracket++;
     else if (t.text === ']') bracket--;
+    else if (t.text === '(') calls.push(j > 0 && toks[j - 1].kind === 'id' ? toks[j - 1].text : '');
+    else if (t.text === ')') calls.pop();
+    const inCell = CELL_READERS.has(calls[calls.length - 1]);
     let to = null;
     if (t.kind === 'op' && SWAP[t.text]) to = SWAP[t.text];
-    else if (t.kind === 'num' && bracket === 0) to = bump(t.text);
+    else if (t.kind === 'num' && bracket === 0 && !inCell) to = bump(t.text);
     if (to === null) continue;
     seen[t.text] = (seen[t.text] ?? 0) + 1;
     out.push({ id: `${t.text}@${seen[t.text]}`, pos: t.pos, len: t.text.length, from: t.text, to, line: t.line });

@@ -44,7 +44,9 @@ void api_file(struct call *c, char *data, size_t len, const char *type, const ch
 			else
 				buf_addf(&h, "%%%02X", *p);
 		}
-		http_reply_header(c->rep, "Content-Disposition", h.data);
+		/* a name too long for the header falls back to "download" */
+		http_reply_header(c->rep, "Content-Disposition",
+				  buf_failed(&h) ? "attachment; filename=\"download\"" : h.data);
 		buf_release(&h);
 	}
 }

@@ -26,7 +26,8 @@ static void pg_disconnect(void *c)
 	PQfinish(c);
 }
 
-/* Rewrites ? into $1, $2 ... outside quoted text. The caller frees the result. */
+/* Rewrites ? into $1, $2 ... outside quoted text. The caller frees the result; NULL when the
+ * statement is over the cap (statements are the code's own, so this is a defect, not input). */
 static char *rewrite(const char *sql)
 {
 	struct buf b = BUF_INIT_CAP(1 << 20);
@@ -46,6 +47,10 @@ static char *rewrite(const char *sql)
 		} else {
 			buf_addc(&b, *p);
 		}
+	}
+	if (buf_failed(&b)) {
+		buf_release(&b);
+		return NULL;
 	}
 	return buf_detach(&b, NULL);
 }
@@ -69,10 +74,14 @@ static int pg_exec(void *c, const char *sql, const struct db_params *p, struct d
 {
 	PGconn *h = c;
 	char *q = rewrite(sql);
-	PGresult *res = PQexecParams(h, q, p->n, NULL, p->v, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
+	PGresult *res;
+	ExecStatusType st;
 	int rc = 0;
 
+	if (!q)
+		return err_set(e, E_INTERNAL, "internal", "查询语句过长");
+	res = PQexecParams(h, q, p->n, NULL, p->v, NULL, NULL, 0);
+	st = PQresultStatus(res);
 	free(q);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		rc = pg_error(res, h, e);
@@ -100,10 +109,13 @@ static int pg_each(void *c, const char *sql, const struct db_params *p, db_row_f
 {
 	PGconn *h = c;
 	char *q = rewrite(sql);
-	PGresult *res = PQexecParams(h, q, p->n, NULL, p->v, NULL, NULL, 0);
+	PGresult *res;
 	const char *cells[32];
 	int rc = 0, rows, cols;
 
+	if (!q)
+		return err_set(e, E_INTERNAL, "internal", "查询语句过长");
+	res = PQexecParams(h, q, p->n, NULL, p->v, NULL, NULL, 0);
 	free(q);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = pg_error(res, h, e);

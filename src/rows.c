@@ -60,6 +60,8 @@ json_t *rows_int(const struct db_res *r, int row, int col)
 
 char *rows_like(const char *text)
 {
+	/* the API's search boxes hold LIMIT_QUERY_CHARS characters: at most 4 bytes each, doubled
+	 * by escaping, fit */
 	struct buf b = BUF_INIT_CAP(1024);
 	buf_addc(&b, '%');
 	for (const char *p = text; *p; p++) {
