@@ -49,7 +49,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(OBJ) | $(BUILD)/te
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-web/dist/index.html: $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+web/dist/index.html: $(shell find web/src web/scripts web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
 	@if [ -f web/package.json ]; then cd web && npm run build; fi
 
 web: web/dist/index.html

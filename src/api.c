@@ -289,7 +289,7 @@ void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
 			r->status = 405;
 			return;
 		}
-		http_static(app->web_dir, q->path, r);
+		http_static(app->web_dir, q->path, http_header(q, "Accept-Encoding"), r);
 		return;
 	}
 	memset(&c, 0, sizeof(c));

@@ -263,11 +263,69 @@ static const char *mime_of(const char *path)
 	return "application/octet-stream";
 }
 
-void http_static(const char *web_dir, const char *path, struct http_reply *r)
+/* 1 if the Accept-Encoding value lists coding with a non-zero weight (RFC 9110 §12.5.3). */
+static int accepts_coding(const char *accept, const char *coding)
+{
+	size_t n = strlen(coding);
+	const char *p = accept;
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *q;
+		while (len && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		if (len >= n && !strncasecmp(p, coding, n) &&
+		    (len == n || p[n] == ';' || p[n] == ' ' || p[n] == '\t')) {
+			/* ";q=0", ";q=0.0", ";q=0.000" refuse the coding */
+			q = memchr(p, ';', len);
+			if (!q)
+				return 1;
+			q = strstr(q, "q=");
+			if (!q || q >= p + len)
+				return 1;
+			for (q += 2; q < p + len && (*q == '0' || *q == '.'); q++)
+				;
+			return q < p + len && *q >= '1' && *q <= '9';
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* Text assets are built with .br and .gz beside them (web/scripts/compress.mjs): pick the best
+ * the client accepts. Images and fonts are compressed already. */
+static const char *pick_encoding(char *full, size_t cap, const char *accept, struct stat *st)
+{
+	static const char *const codings[][2] = {{"br", ".br"}, {"gzip", ".gz"}};
+	size_t n = strlen(full);
+	struct stat cst;
+	if (!accept)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(codings); i++) {
+		size_t sn = strlen(codings[i][1]);
+		if (!accepts_coding(accept, codings[i][0]) || n + sn >= cap)
+			continue;
+		memcpy(full + n, codings[i][1], sn + 1);
+		if (stat(full, &cst) == 0 && S_ISREG(cst.st_mode)) {
+			*st = cst;
+			return codings[i][0];
+		}
+		full[n] = '\0';
+	}
+	return NULL;
+}
+
+static int compressible(const char *type)
+{
+	return !strncmp(type, "text/", 5) || !strncmp(type, "application/json", 16) ||
+	       !strncmp(type, "image/svg", 9) || !strncmp(type, "application/manifest", 20);
+}
+
+void http_static(const char *web_dir, const char *path, const char *accept_encoding, struct http_reply *r)
 {
 	char full[4096];
 	struct stat st;
-	const char *last;
+	const char *last, *coding = NULL;
 	int is_asset;
 
 	if (!web_dir || strstr(path, "..") || strchr(path, '\\') || path[0] != '/') {
@@ -297,6 +355,13 @@ void http_static(const char *web_dir, const char *path, struct http_reply *r)
 	}
 	r->status = 200;
 	r->content_type = mime_of(full);
+	if (compressible(r->content_type)) {
+		/* caches must keep the encodings apart */
+		http_reply_header(r, "Vary", "Accept-Encoding");
+		coding = pick_encoding(full, sizeof(full), accept_encoding, &st);
+		if (coding)
+			http_reply_header(r, "Content-Encoding", coding);
+	}
 	r->file_path = xstrdup(full);
 	/* Built assets carry a content hash in their names: cache them for a year. */
 	http_reply_header(r, "Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");

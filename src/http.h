@@ -78,7 +78,8 @@ int http_port(const struct http_server *s);
 /* Stops accepting, lets requests in flight finish (up to LIMIT_SHUTDOWN_WAIT_MS), then frees. */
 void http_stop(struct http_server *s);
 
-/* Serves the static file for path under web_dir into r (index.html for client-side routes). */
-void http_static(const char *web_dir, const char *path, struct http_reply *r);
+/* Serves the static file for path under web_dir into r (index.html for client-side routes); a
+ * text file's precompressed .br or .gz twin when accept_encoding (may be NULL) allows it. */
+void http_static(const char *web_dir, const char *path, const char *accept_encoding, struct http_reply *r);
 
 #endif
