@@ -16,6 +16,21 @@ static const struct route *const tables[] = {
 	api_settings_routes,
 };
 
+json_t *api_routes(void)
+{
+	json_t *all = json_array();
+	for (size_t t = 0; t < ARRAY_LEN(tables); t++)
+		for (const struct route *rt = tables[t]; rt->method; rt++)
+			json_array_append_new(
+				all,
+				json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:b}", "method", rt->method,
+					  "pattern", rt->pattern, "public", !!(rt->flags & API_PUBLIC),
+					  "body", !!(rt->flags & API_BODY), "body_optional",
+					  !!(rt->flags & API_BODY_OPT), "any_password",
+					  !!(rt->flags & API_ANY_PW), "raw", !!(rt->flags & API_RAW)));
+	return all;
+}
+
 size_t api_body_cap(const char *path)
 {
 	if (strncmp(path, "/api/v1/deputies/import", 23) == 0)

@@ -111,6 +111,11 @@ extern const struct route api_labels_routes[];
 		return rc ? rc : fn(c->app->db, &c->actor, id, &c->err); \
 	}
 
+/* Every route the router dispatches on, in its order: a new JSON array of {"method", "pattern",
+ * "public", "body", "body_optional", "any_password", "raw"} (`renda routes` prints it; the HTTP
+ * suite's scope test checks that each has an expectation). */
+json_t *api_routes(void);
+
 /* The one request entry point, given to http_start. */
 void api_handle(void *app, const struct http_req *q, struct http_reply *r);
 

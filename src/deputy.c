@@ -758,7 +758,8 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 	int rc, need_mandate = 0;
 	const char *status = f->status && *f->status ? f->status : "active";
 
-	if ((rc = rows_filter_scope(w, p, c, a, f->region, " AND d.region_path LIKE ?", NULL, 0, e)))
+	if ((rc = rows_filter_scope(w, p, c, a, f->region, " AND d.region_path LIKE ?", NULL, 0, e)) ||
+	    (rc = region_filter_congress(c, a, f->congress, e)))
 		return rc;
 	if ((rc = roster_day(f->date, &day, date, e)))
 		return rc;

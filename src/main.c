@@ -39,6 +39,7 @@ static const char usage[] =
 	"           新建账号，密码从标准输入读取\n"
 	"  import   deputies FILE --db URL  从 .xlsx 或 .csv 导入代表\n"
 	"  backup   --db URL --to FILE    SQLite 在线备份\n"
+	"  routes                         以 JSON 列出全部 API 路由（方法、路径、标志）\n"
 	"\n"
 	"数据库地址: sqlite:路径 或 postgresql://用户@主机/库名\n"
 	"每个命令都可加 --help 查看说明。\n";
@@ -545,6 +546,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "demo")) {
 		rc = parse(argc - 2, argv + 2, " db size seed key-file ", &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_demo(&o);
+	}
+	if (!strcmp(cmd, "routes")) {
+		json_t *all = api_routes();
+		char *text = json_dumps(all, JSON_INDENT(1));
+		json_decref(all);
+		if (!text)
+			return 1;
+		puts(text);
+		free(text);
+		return 0;
 	}
 	if (!strcmp(cmd, "backup")) {
 		rc = parse(argc - 2, argv + 2, " db to ", &o);

@@ -288,9 +288,20 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 					    " WHERE m.region_path LIKE ?", NULL, 0, e)))
 			goto out;
 	} else if (a->deputy_id) {
-		/* a deputy: the meetings it is a member of, listed or by the roster */
+		/* a deputy: the meetings it is a member of, listed or by the roster; a region filter
+		 * must name one of the congresses it may sit in (its own region or one above) */
+		char pat[REGION_PATTERN_MAX];
+		struct db_res *rp = NULL;
+		if ((rc = region_filter_congress(c, a, f->region, e)))
+			goto out;
+		if (f->region && *f->region &&
+		    (rc = db_execv(c, &rp, e, "SELECT path FROM regions WHERE code = ?", "s", f->region)))
+			goto out;
+		buf_adds(&where, " WHERE m.region_path LIKE ?");
+		db_ps_own(&p, xstrdup(region_like_pattern(rp ? db_val(rp, 0, 0) : "/", pat, sizeof(pat))));
+		db_res_free(rp);
 		buf_adds(&where,
-			 " WHERE (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
+			 " AND (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
 			 " OR (m.state = 'planned' AND m.kind IN ('session','deliberation') AND EXISTS (SELECT 1 FROM mandates d"
 			 " WHERE d.deputy_id = ? AND d.region_code = m.region_code AND d.level = m.level"
 			 " AND (m.term = 0 OR d.term = m.term) AND d.started_on <= m.starts_on"

@@ -224,6 +224,29 @@ static int visible(struct db_conn *c, const struct actor *a, const struct db_res
 		       : err_set(e, E_NOTFOUND, "not_found", "意见不存在");
 }
 
+/* The same rule as visible() for a list of opinions o: the region subtree (of the region filter,
+ * in the actor's scope, else 403 out_of_scope; or the actor's own) as " WHERE ...", its path
+ * copied into path. Every read of many opinions starts its WHERE here, then opinion_scope_who. */
+static int scope_where(struct buf *w, struct db_params *p, struct db_conn *c, const struct actor *a,
+		       const char *region, char *path, size_t pathlen, struct err *e)
+{
+	if (!role_can(a->role, PERM_OPINION_READ) && !role_is_handler(a->role) && !role_is_deputy(a->role))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能查看群众意见");
+	return rows_filter_scope(w, p, c, a, region, " WHERE o.region_path LIKE ?", path, pathlen, e);
+}
+
+void opinion_scope_who(struct buf *w, struct db_params *p, const struct actor *a)
+{
+	if (role_is_handler(a->role)) {
+		buf_adds(w, " AND o.handler_id = ?");
+		db_pi(p, a->handler_id);
+	} else if (role_is_deputy(a->role)) {
+		buf_adds(w, " AND (o.created_by = ? OR o.station_id IN (SELECT station_id FROM station_deputies WHERE deputy_id = ?))");
+		db_pi(p, a->account_id);
+		db_pi(p, a->deputy_id);
+	}
+}
+
 static int load_row(struct db_conn *c, int64_t id, struct db_res **r, struct err *e)
 {
 	int rc;
@@ -786,18 +809,10 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	full = role_can(a->role, PERM_OPINION_MANAGE);
 	c = db_acquire(db);
 	db_params_init(&p);
-	if ((rc = rows_filter_scope(&w, &p, c, a, f->region, " WHERE o.region_path LIKE ?", path,
-				    sizeof(path), e)))
+	if ((rc = scope_where(&w, &p, c, a, f->region, path, sizeof(path), e)))
 		goto out;
 	base = w.len;
-	if (role_is_handler(a->role)) {
-		buf_adds(&w, " AND o.handler_id = ?");
-		db_pi(&p, a->handler_id);
-	} else if (role_is_deputy(a->role)) {
-		buf_adds(&w, " AND (o.created_by = ? OR o.station_id IN (SELECT station_id FROM station_deputies WHERE deputy_id = ?))");
-		db_pi(&p, a->account_id);
-		db_pi(&p, a->deputy_id);
-	}
+	opinion_scope_who(&w, &p, a);
 	if ((rc = rows_filter_state(&w, &p, f->state, " AND o.state = ?", opinion_state_name, e)) ||
 	    (rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
 	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
@@ -1498,10 +1513,12 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct sim s = {0};
-	char pat[REGION_PATTERN_MAX];
+	struct buf w = BUF_INIT_CAP(2048), sql = BUF_INIT_CAP(4096);
+	char pat[REGION_PATTERN_MAX], path[160];
 	int rc;
 
 	*out = NULL;
+	db_params_init(&p);
 	s.found = json_array();
 	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
 		goto out;
@@ -1510,16 +1527,25 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 		goto out;
 	}
 	s.self = id;
-	/* Open reports of the same township or street in the last 90 days. */
+	/* Open reports of the same township or street in the last 90 days, among those the actor
+	 * may read (the list's rule: a handling unit's own, a deputy's stations'). */
 	region_like_pattern(db_val(r, 0, O_PATH), pat, sizeof(pat));
-	db_params_init(&p);
+	if ((rc = scope_where(&w, &p, c, a, NULL, path, sizeof(path), e)))
+		goto out;
+	opinion_scope_who(&w, &p, a);
+	buf_adds(&w, " AND o.region_path LIKE ? AND o.created_at >= ? AND o.case_id IS NULL"
+		     " AND o.state NOT IN ('closed','not_accepted','converted','merged')");
 	db_ps(&p, pat);
 	db_pi(&p, util_now() - SIMILAR_WINDOW_DAYS * 86400);
-	if ((rc = db_each(c,
-			  "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o"
-			  " WHERE o.region_path LIKE ? AND o.created_at >= ? AND o.case_id IS NULL"
-			  " AND o.state NOT IN ('closed','not_accepted','converted','merged')",
-			  &p, sim_row, &s, e)))
+	if ((rc = rows_where_ok(&w, e)))
+		goto out;
+	buf_adds(&sql, "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o");
+	buf_adds(&sql, w.data);
+	if (buf_failed(&sql)) {
+		rc = err_set(e, E_INTERNAL, "too_long", "查询过长");
+		goto out;
+	}
+	if ((rc = db_each(c, sql.data, &p, sim_row, &s, e)))
 		goto out;
 	{
 		size_t n = json_array_size(s.found);
@@ -1534,6 +1560,9 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	}
 out:
 	json_decref(s.found);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
 	db_res_free(r);
 	db_release(db, c);
 	return rc;

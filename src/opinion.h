@@ -63,6 +63,10 @@ int opinion_categories(struct db *db, json_t **out, struct err *e) WUR;
 
 /* For the suggestion module, inside the caller's transaction: */
 /* 0 if the actor may see opinion id, else E_NOTFOUND / E_FORBIDDEN. */
+/* The part of the read rule of opinions (alias o) that is not a region: for a handling unit its
+ * own items, for a deputy those of the stations it serves and those it registered; appends
+ * " AND ..." and its parameters (nothing for staff, whose scope is the region). */
+void opinion_scope_who(struct buf *w, struct db_params *p, const struct actor *a);
 int opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e) WUR;
 /* A deputy's suggestion grew from this opinion: an open one becomes "converted", linked by the
  * suggestion's code in its history; a closed one is left as it is. */

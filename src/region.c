@@ -114,6 +114,24 @@ int region_scope(struct db_conn *c, const struct actor *a, const char *code, cha
 	return rc;
 }
 
+int region_filter_congress(struct db_conn *c, const struct actor *a, const char *code, struct err *e)
+{
+	struct db_res *r;
+	int rc;
+
+	if (!code || !*code)
+		return 0;
+	if ((rc = db_execv(c, &r, e, "SELECT path FROM regions WHERE code = ?", "s", code)))
+		return rc;
+	if (r->nrows == 0)
+		rc = err_set(e, E_NOTFOUND, "not_found", "区划“%s”不存在", code);
+	else if (!region_path_in_scope(a, db_val(r, 0, 0)) &&
+		 strncmp(a->region_path, db_val(r, 0, 0), strlen(db_val(r, 0, 0))))
+		rc = err_set(e, E_FORBIDDEN, "out_of_scope", "区划“%s”不在您的管理范围内", code);
+	db_res_free(r);
+	return rc;
+}
+
 int region_filter_path(struct db_conn *c, const struct actor *a, const char *region, char *path,
 		       size_t pathlen, struct err *e)
 {

@@ -20,6 +20,11 @@ int region_scope_field(struct db_conn *c, const struct actor *a, const char *cod
  * or the actor's own subtree when region is NULL or "". Copies the path into path. */
 int region_filter_path(struct db_conn *c, const struct actor *a, const char *region, char *path,
 		       size_t pathlen, struct err *e) WUR;
+/* The congress a list's filter names (a region whose deputies are listed): it must exist and be
+ * within the actor's subtree or on the path above it (the congresses the actor's region sends
+ * deputies to); another county's is E_FORBIDDEN "out_of_scope", as any foreign filter. Nothing to
+ * check when code is NULL or "". */
+int region_filter_congress(struct db_conn *c, const struct actor *a, const char *code, struct err *e) WUR;
 /* 1 if the stored path lies within the actor's subtree. */
 int region_path_in_scope(const struct actor *a, const char *path);
 /* The LIKE pattern of the subtree under a region path ("/329900/329981/" → "/329900/329981/%")

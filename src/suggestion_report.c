@@ -77,7 +77,7 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 
 	*out = NULL;
 	if ((rc = may_report(a, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, hid ? NULL : region, pat, sizeof(pat), e)) ||
+	    (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)) ||
 	    (rc = suggestion_warn_window(c, hid ? "/" : pat, today, warn, e)))
 		goto out;
 	if (hid)
@@ -191,8 +191,8 @@ int suggestion_report_handlers(struct db *db, const struct actor *a, const char 
 		rc = err_field(e, E_INVALID, "bad_param", "handler", "承办单位无效");
 		goto out;
 	}
-	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) || (rc = db_begin_read(c, e)) ||
-	    (rc = scope_pattern(c, a, role_is_handler(a->role) ? NULL : region, pat, sizeof(pat), e)))
+	if ((rc = may_report(a, e)) || (rc = period(from, to, f, tt, e)) ||
+	    (rc = db_begin_read(c, e)) || (rc = scope_pattern(c, a, region, pat, sizeof(pat), e)))
 		goto out;
 	if (role_is_handler(a->role))
 		snprintf(pat, sizeof(pat), "/%%");
