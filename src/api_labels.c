@@ -39,14 +39,15 @@ static json_t *audit_labels(json_t *opinion, json_t *suggestion)
 
 static int labels(struct call *c)
 {
-	json_t *o = json_object(), *sg = suggestion_labels(), *op = opinion_labels();
+	json_t *o = json_object(), *sg = suggestion_labels(), *op = opinion_labels(),
+	       *au = audit_labels(op, sg);
 	json_object_set_new(o, "roles", role_labels());
-	json_object_set_new(o, "audit", audit_labels(op, sg));
 	json_object_set_new(o, "opinion", op);
 	/* suggestions and motions run one machine with one set of names */
 	json_object_set_new(o, "suggestion", json_deep_copy(sg));
 	json_object_set_new(o, "motion", sg);
 	json_object_update_new(o, meeting_labels()); /* meeting, vote, round */
+	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;
 }
