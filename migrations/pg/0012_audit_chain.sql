@@ -9,7 +9,7 @@ ALTER TABLE audit ADD COLUMN hash TEXT;
 CREATE INDEX audit_outcome ON audit(outcome);
 CREATE INDEX audit_action ON audit(action);
 CREATE TABLE audit_head (
-	id INTEGER PRIMARY KEY CHECK (id = 1),
+	id BIGINT PRIMARY KEY CHECK (id = 1),
 	last_id BIGINT NOT NULL,
 	hash TEXT NOT NULL,
 	anchor_id BIGINT NOT NULL,
