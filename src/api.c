@@ -288,6 +288,7 @@ fail:
 		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
 		snprintf(c->err.msg, sizeof(c->err.msg), "提交的数据不符合要求，请检查后重试");
 	}
+	api_audit_refusal(c, found);
 	http_reply_error(c->rep, &c->err);
 }
 

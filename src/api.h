@@ -52,6 +52,11 @@ struct route {
 };
 
 /* The routes of each domain, each list ending with a {NULL} entry. */
+/* Records a refused (400/403/404/409/413) or failed (500) write of c on route rt in the audit
+ * trail, in a transaction of its own after the write's rollback; nothing for reads, failed
+ * authentication or rate limits. Public routes record only bad input and failures, as "(public)". */
+void api_audit_refusal(struct call *c, const struct route *rt);
+
 extern const struct route api_session_routes[];
 extern const struct route api_region_routes[];
 extern const struct route api_handler_routes[];

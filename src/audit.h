@@ -1,5 +1,9 @@
 /* audit.h: the append-only audit trail (DOMAIN §35). Every write records who, when, from
- * where, what, and the object's before/after values, in the write's own transaction. */
+ * where, what, the object's before/after values and its outcome (done, refused, failed); a
+ * write's record goes in the write's own transaction, a refusal's or a reading's in one of its
+ * own. The entries form an SM3 hash chain: each carries the hash of the one before it and its
+ * own hash over its fields, and the one-row table audit_head holds the last id and hash, so an
+ * edited, deleted or inserted entry is found by audit_verify. */
 #ifndef RENDA_AUDIT_H
 #define RENDA_AUDIT_H
 
@@ -8,20 +12,52 @@
 #include "actor.h"
 #include "db.h"
 
-/* Appends one record inside the caller's open transaction. before/after are borrowed and
- * may be NULL. */
+#define AUDIT_DONE "done"
+#define AUDIT_REFUSED "refused"
+#define AUDIT_FAILED "failed"
+
+/* Appends one entry with outcome done inside the caller's open writing transaction. before and
+ * after are borrowed and may be NULL. On PostgreSQL it locks the chain's head row until the
+ * transaction ends (callers append last, just before the commit: see tx_end). */
 int audit_write(struct db_conn *c, const struct actor *a, const char *action, const char *object_type,
 		const char *object_id, json_t *before, json_t *after, struct err *e) WUR;
+/* The same with an outcome and before/after already as JSON text (borrowed, may be NULL). */
+int audit_append(struct db_conn *c, const struct actor *a, const char *outcome, const char *action,
+		 const char *object_type, const char *object_id, const char *before,
+		 const char *after, struct err *e) WUR;
+/* Appends one entry in a short transaction of its own: a refused or failed write (after its
+ * rollback), a reading of personal data, an export. after is borrowed, may be NULL. */
+int audit_record(struct db *db, const struct actor *a, const char *outcome, const char *action,
+		 const char *object_type, const char *object_id, json_t *after, struct err *e) WUR;
 
 struct audit_filter {
-	const char *actor, *action, *object_type, *object_id;
+	const char *actor, *action, *object_type, *object_id, *outcome;
 	int64_t from, to; /* 0: open */
 	int page, per_page;
 };
 
 /* Lists records newest first; only the auditor role may. *out is a new
- * {"items","total","page","per_page"} object owned by the caller. */
+ * {"items","total","page","per_page"} object owned by the caller. E_INVALID on an unknown
+ * outcome. */
 int audit_list(struct db *db, const struct actor *a, const struct audit_filter *f, json_t **out,
 	       struct err *e) WUR;
+
+/* What audit_verify found. */
+struct audit_check {
+	int64_t count;  /* chained entries checked */
+	int64_t legacy; /* entries from before the chain existed (not chained) */
+	int64_t bad_id; /* the first bad entry's id, 0 when the chain is whole */
+	const char *why; /* a static Chinese sentence when bad_id (or the head) is wrong, else NULL */
+	char head[65];   /* the chain's last hash as the head row holds it */
+};
+/* Walks the chain in one consistent read. Returns 0 with out filled (out->why != NULL when the
+ * chain is broken), or an error when it could not be read. */
+int audit_verify(struct db *db, struct audit_check *out, struct err *e) WUR;
+
+/* {action: Chinese name} of every action the modules write by a fixed name (the step machines'
+ * "<object>.<step>" are named by their own tables); a new object owned by the caller. */
+json_t *audit_action_labels(void);
+/* {outcome: Chinese name}; a new object. */
+json_t *audit_outcome_labels(void);
 
 #endif

@@ -24,6 +24,23 @@ static int hmac_sm3(const unsigned char *key, size_t klen, const unsigned char *
 	return HMAC(EVP_sm3(), key, (int)klen, data, n, out, &len) && len == 32 ? 0 : -1;
 }
 
+void crypto_sm3_hex(const void *data, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[32];
+	unsigned int len = 0;
+	if (!EVP_Digest(data, n, d, &len, EVP_sm3(), NULL) || len != 32) {
+		/* OpenSSL without SM3 cannot run this server (crypto_set_key needs it too) */
+		fprintf(stderr, "renda: SM3 unavailable\n");
+		abort();
+	}
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 void crypto_set_key(const unsigned char key[32])
 {
 	unsigned char t[32];

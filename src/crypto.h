@@ -25,6 +25,10 @@ int crypto_open(const char *sealed, char **out, struct err *e) WUR;
  * digests, which the database can index without holding the text. */
 int crypto_blind_index(const char *text, char *out, struct err *e) WUR;
 
+/* The plain SM3 digest of n bytes of data as 64 lower-case hex characters (out holds 65): the
+ * audit trail's hash chain, which anyone may recompute without the key. */
+void crypto_sm3_hex(const void *data, size_t n, char out[65]);
+
 /* Masks for display: a phone "13812341234" → "138****1234", an ID number
  * "329981199001011234" → "329981********1234". Writes into out (at least 32 bytes). */
 void crypto_mask_phone(const char *phone, char *out, size_t n);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "audit.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -513,7 +514,21 @@ out:
 
 int deputy_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, NULL, load, a, id, "deputy", out, e);
+	const char *phone;
+	char sid[24];
+	int rc = rows_get(db, NULL, load, a, id, "deputy", out, e);
+
+	/* A full phone shown to anyone but the deputy is a reading of personal data: audited, and
+	 * not shown when it cannot be. */
+	phone = rc ? NULL : json_string_value(json_object_get(json_object_get(*out, "deputy"), "phone"));
+	if (phone && a->deputy_id != id && role_can(a->role, PERM_DEPUTY_PERSONAL)) {
+		snprintf(sid, sizeof(sid), "%lld", (long long)id);
+		if ((rc = audit_record(db, a, AUDIT_DONE, "deputy.read_personal", "deputy", sid, NULL, e))) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	}
+	return rc;
 }
 
 int deputy_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)

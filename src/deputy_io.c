@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "audit.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -537,7 +538,15 @@ int deputy_io_export(struct db *db, const struct actor *a, const struct deputy_f
 		row[NCOLS] = m && !strcmp(jsonx_str(m, "status"), "active") ? "在任" : "已终止";
 		sheet_add_row(&s, row, NCOLS + 1);
 	}
-	rc = sheet_write(&s, fmt, "代表名册", out, len, e);
+	{
+		/* An export of personal data: audited with its filter and size, or not given out. */
+		json_t *what = json_pack("{s:s?,s:s?,s:I}", "region", f ? f->region : NULL, "q", q.q, "rows",
+					 (json_int_t)json_array_size(json_object_get(list, "items")));
+		rc = audit_record(db, a, AUDIT_DONE, "deputy.export", "deputy", "", what, e);
+		json_decref(what);
+	}
+	if (!rc)
+		rc = sheet_write(&s, fmt, "代表名册", out, len, e);
 	sheet_release(&s);
 	json_decref(list);
 	return rc;

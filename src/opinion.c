@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
@@ -156,6 +157,43 @@ static json_t *personal(const char *sealed, int full, int phone)
 	}
 	free(plain);
 	return j;
+}
+
+/* Full citizen names and phones shown to staff are readings of personal data (等保 level 3): one
+ * audit entry per reply naming the opinions shown whole; a reply that cannot be recorded is not
+ * given (*out released). out is {"items": [...]} or {"opinion": {...}}. */
+static int audit_personal(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	json_t *items = json_object_get(*out, "items"), *one = json_object_get(*out, "opinion"), *ids, *o;
+	char sid[24] = "";
+	size_t i;
+	int rc = 0;
+
+	ids = json_array();
+	if (one)
+		items = json_pack("[O]", one);
+	else
+		json_incref(items);
+	json_array_foreach(items, i, o) {
+		if (!json_is_null(json_object_get(o, "citizen_phone")) ||
+		    !json_is_null(json_object_get(o, "citizen_name")))
+			json_array_append(ids, json_object_get(o, "id"));
+	}
+	json_decref(items);
+	if (json_array_size(ids)) {
+		json_t *what = json_pack("{s:O}", "ids", ids);
+		if (one)
+			snprintf(sid, sizeof(sid), "%lld",
+				 (long long)json_integer_value(json_object_get(one, "id")));
+		rc = audit_record(db, a, AUDIT_DONE, "opinion.read_personal", "opinion", sid, what, e);
+		json_decref(what);
+		if (rc) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	}
+	json_decref(ids);
+	return rc;
 }
 
 static json_t *row_json(const struct db_res *r, int i, int full, const struct workcal *w, int warn)
@@ -901,6 +939,8 @@ out:
 	buf_release(&w);
 	db_rollback(c);
 	db_release(db, c);
+	if (!rc && full)
+		rc = audit_personal(db, a, out, e);
 	return rc;
 }
 
@@ -963,7 +1003,10 @@ static int load_seen(struct db_conn *c, const struct actor *a, int64_t id, json_
 
 int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	return rows_get(db, NULL, load_seen, a, id, "opinion", out, e);
+	int rc = rows_get(db, NULL, load_seen, a, id, "opinion", out, e);
+	if (!rc && role_can(a->role, PERM_OPINION_MANAGE))
+		rc = audit_personal(db, a, out, e);
+	return rc;
 }
 
 /* ---- the steps of the loop ---- */

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "audit.h"
 
@@ -10,6 +11,7 @@ void tx_begin(struct tx *t, struct db *db, const struct actor *a, struct err *e)
 	t->db = db;
 	t->a = a;
 	t->e = e;
+	t->audits = NULL;
 	t->c = db_acquire(db);
 	t->rc = db_begin(t->c, e);
 }
@@ -21,6 +23,7 @@ void tx_join(struct tx *t, struct db_conn *c, const struct actor *a, struct err 
 	t->e = e;
 	t->c = c;
 	t->rc = 0;
+	t->audits = NULL;
 }
 
 int tx_check(struct tx *t, int rc)
@@ -147,19 +150,58 @@ int tx_audit(struct tx *t, const char *action, const char *object_type, int64_t 
 	return tx_audit_s(t, action, object_type, sid, before, after);
 }
 
+/* An audit record waiting for tx_end. */
+struct tx_audit_entry {
+	struct tx_audit_entry *next;
+	char *action, *object_type, *object_id, *before, *after;
+};
+
+static void entry_free(struct tx_audit_entry *x)
+{
+	free(x->action);
+	free(x->object_type);
+	free(x->object_id);
+	free(x->before);
+	free(x->after);
+	free(x);
+}
+
 int tx_audit_s(struct tx *t, const char *action, const char *object_type, const char *object_id,
 	       json_t *before, json_t *after)
 {
+	struct tx_audit_entry *x, **tail = &t->audits;
 	if (t->rc)
 		return t->rc;
-	t->rc = audit_write(t->c, t->a, action, object_type, object_id, before, after, t->e);
-	return t->rc;
+	x = xcalloc(1, sizeof(*x));
+	x->action = xstrdup(action);
+	x->object_type = xstrdup(object_type);
+	x->object_id = xstrdup(object_id ? object_id : "");
+	x->before = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	x->after = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = x;
+	return 0;
+}
+
+/* Writes the waiting audit records (when nothing failed) and frees them either way. */
+static void flush_audits(struct tx *t)
+{
+	for (struct tx_audit_entry *x = t->audits, *next; x; x = next) {
+		next = x->next;
+		if (!t->rc)
+			t->rc = audit_append(t->c, t->a, AUDIT_DONE, x->action, x->object_type,
+					     x->object_id, x->before, x->after, t->e);
+		entry_free(x);
+	}
+	t->audits = NULL;
 }
 
 int tx_end(struct tx *t)
 {
 	if (!t->c)
 		return t->rc;
+	flush_audits(t);
 	if (t->db) {
 		if (!t->rc)
 			t->rc = db_commit(t->c, t->e);

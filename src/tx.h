@@ -30,6 +30,9 @@ struct tx {
 	const struct actor *a; /* who acts: audited with every record */
 	struct err *e;         /* the caller's; holds the first error */
 	int rc;                /* 0, or the first error */
+	/* the audit records, appended at tx_end just before the commit: the chain's head is
+	 * then the last lock the transaction takes, held only for the commit */
+	struct tx_audit_entry *audits;
 };
 
 /* Borrows a connection and begins a writing transaction. */
@@ -76,14 +79,16 @@ int tx_delete(struct db *db, const struct actor *a, const char *table, int64_t i
  * change written as "... WHERE id = ? AND state = ?". */
 int tx_expect_one(struct tx *t);
 
-/* Appends the audit record of this write (before/after borrowed, may be NULL). */
+/* Appends the audit record of this write (before/after borrowed, may be NULL; their text is
+ * taken now). The record is written by tx_end, in the same transaction, before the commit. */
 int tx_audit(struct tx *t, const char *action, const char *object_type, int64_t id, json_t *before,
 	     json_t *after);
 /* The same for objects named by text (a region code, a setting's key). */
 int tx_audit_s(struct tx *t, const char *action, const char *object_type, const char *object_id,
 	       json_t *before, json_t *after);
 
-/* Commits when nothing failed, else rolls back; releases the connection; returns t->rc. */
+/* Writes the audit records, commits when nothing failed, else rolls back; releases the
+ * connection; returns t->rc. A joined transaction (tx_join) writes its records and only reports. */
 int tx_end(struct tx *t) WUR;
 /* tx_end, and after a commit *out = {"<key>": o} (new, the caller's); o (may be NULL) is
  * released either way. The end of a write that answers with the item as it now is. */

@@ -20,7 +20,7 @@ async function stored(marker) {
   return r.json.total;
 }
 async function auditCount() {
-  const r = await api(srv, 'GET', '/api/v1/audit?object_type=handler&per_page=1', { session: auditor });
+  const r = await api(srv, 'GET', '/api/v1/audit?object_type=handler&outcome=done&per_page=1', { session: auditor });
   return r.json.total;
 }
 async function targetUnchanged() {

@@ -296,10 +296,11 @@ test('each write is in the audit log with before and after', async () => {
   assert.equal(del.action, 'handler.delete');
   assert.equal(del.before.name, '审计测试办');
   assert.equal(del.after, null);
-  // a refused write leaves no audit entry
-  const before = (await api(srv, 'GET', '/api/v1/audit?object_type=handler&per_page=1', { session: auditor })).json.total;
+  // a refused write leaves no done entry, and one refused entry each
+  const count = async (outcome) => (await api(srv, 'GET', `/api/v1/audit?object_type=handler&outcome=${outcome}&per_page=1`, { session: auditor })).json.total;
+  const before = await count('done'), refusedBefore = await count('refused');
   await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329902', name: '不审计' } });
   await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981106', name: 5 } });
-  const afterTotal = (await api(srv, 'GET', '/api/v1/audit?object_type=handler&per_page=1', { session: auditor })).json.total;
-  assert.equal(afterTotal, before);
+  assert.equal(await count('done'), before);
+  assert.equal(await count('refused'), refusedBefore + 2);
 });

@@ -83,6 +83,17 @@ static void masks(void **state)
 	assert_string_equal(out, "***");
 }
 
+/* The plain SM3 of the audit chain: GB/T 32905 sample 1 ("abc"), and no key involved. */
+static void sm3_plain(void **state)
+{
+	char h[65];
+	(void)state;
+	crypto_sm3_hex("abc", 3, h);
+	assert_string_equal(h, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+	crypto_sm3_hex("abd", 3, h);
+	assert_string_not_equal(h, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
 static void key_file(void **state)
 {
 	char path[] = "/tmp/renda-key-XXXXXX";
@@ -112,7 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),  cmocka_unit_test(tamper_is_detected),
 		cmocka_unit_test(blind_index), cmocka_unit_test(masks),
-		cmocka_unit_test(key_file),
+		cmocka_unit_test(key_file),    cmocka_unit_test(sm3_plain),
 	};
 	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 // 角色与菜单：审计员看到管理员的操作记录；县级人员看不到账号管理。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, login, t, uniq, pickRegion, message, row, path } from './helpers.mjs'
+import { readFile } from 'node:fs/promises'
+import { setup, teardown, newPage, login, t, uniq, pickRegion, pickOption, message, row, path, PASSWORD } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -43,6 +44,41 @@ test("auditor sees the admin's handling-unit creation in the audit log, with bef
   // the auditor may not open the handling units page
   await page.goto('/handlers')
   await page.locator(t('forbidden')).waitFor()
+  await page.context().close()
+})
+
+test('auditor filters the refused writes, reads their outcome and exports the filtered log', async () => {
+  // county staff writes outside its region through the API: refused (403) and recorded
+  const name = `e2e越权单位${uniq()}`
+  const county = await newPage()
+  const s = await county.request.post('/api/v1/session', { data: { username: 'county', password: PASSWORD } })
+  const { csrf_token: csrf } = await s.json()
+  const r = await county.request.post('/api/v1/handlers', { data: { region_code: '329902', name }, headers: { 'X-CSRF-Token': csrf } })
+  assert.equal(r.status(), 403)
+  await county.context().close()
+
+  const page = await newPage()
+  await login(page, 'auditor')
+  await page.locator(t('menu-audit')).click()
+  await page.locator(t('audit-table')).waitFor()
+  await page.locator(t('audit-filter-actor')).fill('county')
+  await pickOption(page, 'audit-filter-outcome', '拒绝')
+  await page.locator(t('audit-search')).click()
+  const line = row(page, 'audit-table', '提交 /api/v1/handlers')
+  await line.waitFor()
+  assert.match(await line.locator(t('audit-outcome')).innerText(), /拒绝/)
+  assert.match(page.url(), /outcome=refused/)
+  // every row shown is a refusal
+  const outcomes = await page.locator(`${t('audit-table')} ${t('audit-outcome')}`).allInnerTexts()
+  assert.ok(outcomes.length > 0 && outcomes.every((o) => o.includes('拒绝')), outcomes.join(','))
+
+  // 导出 CSV holds the same filtered entries
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(t('audit-export-csv')).click()])
+  assert.match(download.suggestedFilename(), /\.csv$/)
+  const csv = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+  assert.match(csv[0], /操作人/)
+  assert.ok(csv.length >= 2)
+  assert.ok(csv.slice(1).every((l) => l.includes('county') && l.includes('拒绝')), csv.join('\n'))
   await page.context().close()
 })
 
