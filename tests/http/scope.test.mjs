@@ -83,6 +83,7 @@ const EXPECT = {
 
   // The audit trail is the auditor's whole jurisdiction's record (audit.c, changed by the audit work).
   'GET /api/v1/audit': { allow: ['auditor'], region: true, wholeCity: true },
+  'GET /api/v1/audit/export': { allow: ['auditor'], region: true, wholeCity: true, query: 'format=csv' },
 
   'GET /api/v1/deputies/export': { allow: DEPUTY_READERS, region: true, query: 'format=csv' },
   'GET /api/v1/deputies/stats/export': { allow: DEPUTY_READERS, region: true, query: 'format=csv' },
