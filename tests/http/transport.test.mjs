@@ -244,7 +244,9 @@ test('past 128 connections of one address waiting for headers, the oldest is cut
   const partial = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n';
   const conns = [];
   try {
-    for (let i = 0; i < 128; i++) conns.push(await openFrom(srv, '127.0.0.41', partial));
+    conns.push(await openFrom(srv, '127.0.0.41', partial));
+    await sleep(100); // surely the oldest
+    for (let i = 1; i < 128; i++) conns.push(await openFrom(srv, '127.0.0.41', partial));
     const other = await openFrom(srv, '127.0.0.42', partial);
     conns.push(other);
     await sleep(500);
