@@ -83,6 +83,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 # Each target names the sources it needs beyond util.c and err.c.
 FUZZ_DEPS_fuzz_json := src/jsonx.c
 FUZZ_DEPS_fuzz_sheet := src/sheet.c src/buf.c
+FUZZ_DEPS_fuzz_http := src/http_parse.c
 FUZZ_PKGS := jansson libsodium minizip expat xlsxwriter zlib
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(wildcard src/*.h)
 	@mkdir -p build/fuzz

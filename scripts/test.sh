@@ -139,6 +139,7 @@ run_fuzz() {
 		mkdir -p "$corpus"
 		cp tests/fuzz/seeds/* "$corpus/" 2>/dev/null || true
 		[ "$name" = fuzz_sheet ] && cp tests/fixtures/sheet/fuzz/* "$corpus/" 2>/dev/null
+		cp tests/fuzz/seeds/"$name"/* "$corpus/" 2>/dev/null || true
 		if "$t" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 "$corpus" >"$log/$name" 2>&1; then
 			count "fuzz/$name" 1 0
 		else

@@ -16,8 +16,9 @@ static int health(struct call *c)
 static void set_cookie(struct call *c, const char *value, int max_age)
 {
 	char v[256];
-	snprintf(v, sizeof(v), "renda_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-		 value, max_age);
+	/* Secure whenever the client's connection is HTTPS (a trusted proxy's X-Forwarded-Proto). */
+	snprintf(v, sizeof(v), "renda_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 value, max_age, c->req->https ? "; Secure" : "");
 	http_reply_header(c->rep, "Set-Cookie", v);
 }
 

@@ -15,7 +15,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_parse.h"
 #include "limit.h"
+
+/* A connection waiting for a request's headers, with the time they must be in by. Every
+ * connection is on its server's list from accept to close; the sweeper cuts those past their
+ * deadline (shutdown of the socket: MHD then reads the end and closes it itself). The list's
+ * lock is held both by the sweeper and by MHD's close notice, which comes before MHD closes
+ * the socket, so the descriptor shut down is never one reused by a newer connection. */
+struct watch {
+	int fd;
+	int waiting;      /* 1 until the headers of the current request are in */
+	int64_t since;    /* when it began waiting (µs, monotonic): for the per-address cap */
+	int64_t deadline; /* µs, monotonic */
+	int exempt;       /* a trusted proxy: its connections carry many clients */
+	char addr[64];
+	struct watch *prev, *next;
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -23,10 +39,17 @@ struct http_server {
 	void *app;
 	char *web_dir;
 	int access_log;
+	int idle_s;
 	size_t (*body_cap)(const char *path);
+	struct http_nets trusted;
 	atomic_int in_flight;
 	pthread_t ticker;
 	int ticker_running;
+	pthread_mutex_t watch_mu;
+	pthread_cond_t watch_cv;
+	struct watch *watches;
+	pthread_t sweeper;
+	int sweeper_running, sweeper_stop;
 };
 
 /* ---- streamed replies (server-sent events) ----
@@ -195,6 +218,8 @@ struct reqctx {
 	int counted;
 	size_t discarded; /* bytes of a refused body read and dropped */
 	size_t cap;       /* this request's body cap */
+	int https;        /* the client's connection is HTTPS (said by a trusted proxy) */
+	char client[64]; /* the client's address (the peer, or the one a trusted proxy forwarded) */
 };
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
@@ -395,7 +420,7 @@ static size_t query_len(struct MHD_Connection *conn)
 	return n;
 }
 
-static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
+static void peer_addr(struct MHD_Connection *conn, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, n, "?");
@@ -410,7 +435,8 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t n)
 }
 
 static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *conn,
-				  const char *method, const char *url, struct http_reply *r, int64_t t0)
+				  const char *method, const char *url, struct http_reply *r,
+				  int64_t t0, int https, const char *client)
 {
 	struct MHD_Response *resp = NULL;
 	enum MHD_Result ret;
@@ -457,6 +483,10 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	/* Over HTTPS the browser is told to use nothing else for a year (not the subdomains: they
+	 * may be other systems of the same government). */
+	if (https)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	for (int i = 0; i < r->nheaders; i++) {
 		if (!strcasecmp(r->headers[i][0], "Cache-Control"))
 			MHD_del_response_header(resp, "Cache-Control", "no-store");
@@ -465,13 +495,12 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
 	ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	if (s->access_log) {
-		char addr[64], when[32];
+		char when[32];
 		time_t now = time(NULL);
 		struct tm tm;
-		client_addr(conn, addr, sizeof(addr));
 		gmtime_r(&now, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%s %s %s %s %d %zu %lldus\n", when, addr, method, url, r->status, bytes,
+		printf("%s %s %s %s %d %zu %lldus\n", when, client, method, url, r->status, bytes,
 		       (long long)(util_mono_us() - t0));
 	}
 	return ret;
@@ -491,6 +520,172 @@ static void reply_release(struct http_reply *r)
 	}
 }
 
+/* ---- connections waiting for headers ---- */
+
+static struct watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Cuts the watched connection now (the lock held). */
+static void watch_cut(struct watch *w)
+{
+	if (w->fd >= 0)
+		shutdown(w->fd, SHUT_RDWR);
+	w->fd = -1;
+	w->waiting = 0;
+}
+
+/* The connection starts (1) or ends (0) waiting for the headers of a request. */
+static void watch_wait(struct http_server *s, struct MHD_Connection *conn, int waiting)
+{
+	struct watch *w = watch_of(conn);
+	int64_t now = util_mono_us(), grace = LIMIT_HEADER_WAIT_S;
+
+	if (!w)
+		return;
+	/* A kept-alive connection may first sit idle as long as the idle timeout allows. */
+	if (s->idle_s > grace)
+		grace = s->idle_s;
+	pthread_mutex_lock(&s->watch_mu);
+	if (w->fd >= 0) {
+		w->waiting = waiting;
+		w->since = now;
+		w->deadline = now + grace * 1000000;
+	}
+	pthread_mutex_unlock(&s->watch_mu);
+}
+
+/* Past LIMIT_CONN_WAITING_PER_IP waiting connections of w's address, the oldest is cut
+ * (the lock held). An honest client loses an idle kept-alive connection and opens another. */
+static void watch_cap(struct http_server *s, struct watch *w)
+{
+	for (;;) {
+		struct watch *oldest = NULL;
+		int n = 0;
+		for (struct watch *x = s->watches; x; x = x->next) {
+			if (!x->waiting || x->exempt || strcmp(x->addr, w->addr))
+				continue;
+			n++;
+			if (x != w && (!oldest || x->since < oldest->since))
+				oldest = x;
+		}
+		if (n <= LIMIT_CONN_WAITING_PER_IP || !oldest)
+			return;
+		watch_cut(oldest);
+	}
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *s = cls;
+	struct watch *w = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = xcalloc(1, sizeof(*w));
+		w->fd = ci ? ci->connect_fd : -1;
+		peer_addr(conn, w->addr, sizeof(w->addr));
+		w->exempt = http_nets_has(&s->trusted, w->addr);
+		w->waiting = 1;
+		w->since = util_mono_us();
+		w->deadline = w->since + (int64_t)LIMIT_HEADER_WAIT_S * 1000000;
+		pthread_mutex_lock(&s->watch_mu);
+		w->next = s->watches;
+		if (s->watches)
+			s->watches->prev = w;
+		s->watches = w;
+		if (!w->exempt)
+			watch_cap(s, w);
+		pthread_mutex_unlock(&s->watch_mu);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		s->watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_mu);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* Every second: connections past their header deadline are cut. */
+static void *sweeper(void *arg)
+{
+	struct http_server *s = arg;
+
+	pthread_mutex_lock(&s->watch_mu);
+	while (!s->sweeper_stop) {
+		struct timespec ts;
+		int64_t now;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
+		now = util_mono_us();
+		for (struct watch *w = s->watches; w; w = w->next)
+			if (w->waiting && now > w->deadline)
+				watch_cut(w);
+	}
+	pthread_mutex_unlock(&s->watch_mu);
+	return NULL;
+}
+
+static enum MHD_Result add_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+	(void)kind;
+	if (value && !strcasecmp(key, "X-Forwarded-For")) {
+		if (b->len)
+			buf_addc(b, ',');
+		buf_adds(b, value);
+	}
+	return MHD_YES;
+}
+
+/* The client's address and scheme: the peer's, unless the peer is a trusted proxy; then the
+ * right-most X-Forwarded-For address it did not add itself, over all such headers in order. */
+static void client_of(struct http_server *s, struct MHD_Connection *conn, struct reqctx *rc)
+{
+	struct buf xff;
+
+	peer_addr(conn, rc->client, sizeof(rc->client));
+	rc->https = 0;
+	if (!s->trusted.n || !http_nets_has(&s->trusted, rc->client))
+		return;
+	rc->https = http_parse_proto(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto"));
+	buf_init(&xff, LIMIT_HEADER_BYTES);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_xff, &xff);
+	if (!buf_failed(&xff) && xff.len)
+		(void)http_parse_xff(&s->trusted, xff.data, rc->client, sizeof(rc->client));
+	buf_release(&xff);
+}
+
+static size_t headers_len(struct MHD_Connection *conn)
+{
+	size_t n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_len, &n);
+	return n;
+}
+
+/* The raw URI's length (its query string included, before libmicrohttpd splits and decodes
+ * it), handed to the first call of on_request as con_cls: a tagged integer, not a pointer, so
+ * that nothing leaks when a request ends before that call. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	return (void *)(uintptr_t)((strlen(uri) << 1) | 1);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -499,8 +694,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct reqctx *rc = *con_cls;
 	struct http_reply r = {0};
 	enum MHD_Result ret;
+	size_t uri_len = 0;
 	(void)version;
 
+	if ((uintptr_t)rc & 1) {
+		uri_len = (uintptr_t)rc >> 1;
+		rc = NULL;
+	}
 	if (!rc) {
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
@@ -514,17 +714,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rc->counted = 1;
 		atomic_fetch_add(&s->in_flight, 1);
 		*con_cls = rc;
+		watch_wait(s, conn, 0);
+		client_of(s, conn, rc);
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, count_cl, &ncl);
 		/* Request smuggling: one framing only. */
 		if (ncl > 1 || (cl && te)) {
 			rc->refuse_status = 400;
 			rc->refuse_code = "bad_request";
 			rc->refuse_msg = "请求同时带有多个长度声明，已拒绝";
+		} else if (!http_parse_te(te)) {
+			/* gzip, "chunked, chunked" ...: a body we cannot frame is refused at once, not
+			 * waited for until the timeout. */
+			rc->refuse_status = 400;
+			rc->refuse_code = "bad_request";
+			rc->refuse_msg = "不支持的传输编码（Transfer-Encoding），只接受 chunked";
+		} else if (strlen(url) + headers_len(conn) > LIMIT_HEADER_BYTES) {
+			rc->refuse_status = 431;
+			rc->refuse_code = "headers_too_large";
+			rc->refuse_msg = "请求头过大";
 		} else if (cl && strtoull(cl, NULL, 10) > cap) {
 			rc->refuse_status = 413;
 			rc->refuse_code = "payload_too_large";
 			rc->refuse_msg = "请求体过大";
-		} else if (strlen(url) + query_len(conn) > LIMIT_URL_BYTES) {
+		} else if ((uri_len ? uri_len : strlen(url) + query_len(conn)) > LIMIT_URL_BYTES) {
 			rc->refuse_status = 414;
 			rc->refuse_code = "uri_too_long";
 			rc->refuse_msg = "请求地址过长";
@@ -570,13 +782,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		q.path = path ? path : url;
 		q.body = rc->body.data;
 		q.body_len = rc->body.len;
-		client_addr(conn, q.client_addr, sizeof(q.client_addr));
+		memcpy(q.client_addr, rc->client, sizeof(q.client_addr));
+		q.https = rc->https;
 		s->fn(s->app, &q, &r);
 		free(path);
 		if (!r.status)
 			r.status = 200;
 	}
-	ret = send_reply(s, conn, method, url, &r, rc->t0);
+	ret = send_reply(s, conn, method, url, &r, rc->t0, rc->https, rc->client);
 	reply_release(&r);
 	return ret;
 }
@@ -586,10 +799,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct http_server *s = cls;
 	struct reqctx *rc = *con_cls;
-	(void)conn;
 	(void)toe;
-	if (!rc)
+	watch_wait(s, conn, 1); /* kept alive: the next request's headers */
+	if (!rc || ((uintptr_t)rc & 1)) {
+		*con_cls = NULL;
 		return;
+	}
 	if (rc->counted)
 		atomic_fetch_sub(&s->in_flight, 1);
 	buf_release(&rc->body);
@@ -655,30 +870,41 @@ int http_start(const struct http_config *cfg, http_handler fn, void *app, struct
 		free(s);
 		return err_set(e, E_INVALID, "bad_listen", "监听地址“%s”无效，应为 IPv4 地址", cfg->host);
 	}
+	if (cfg->trusted_proxies && *cfg->trusted_proxies &&
+	    http_nets_add(&s->trusted, cfg->trusted_proxies, e)) {
+		free(s);
+		return e->kind;
+	}
 	s->fn = fn;
 	s->app = app;
 	s->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
 	s->access_log = cfg->access_log;
 	s->body_cap = cfg->body_cap;
+	s->idle_s = cfg->timeout_s > 0 ? cfg->timeout_s : LIMIT_CONN_TIMEOUT_S;
+	pthread_mutex_init(&s->watch_mu, NULL);
+	pthread_cond_init(&s->watch_cv, NULL);
 	s->d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
 		NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(cfg->threads > 0 ? cfg->threads : 1), MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : LIMIT_CONN_TIMEOUT_S),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_TOTAL,
+		(unsigned)s->idle_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_TOTAL,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_CONN_PER_IP,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HEADER_BYTES,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_CONN_MEMORY,
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, and a second server on the
 		 * port would start and share the connections with the first. MHD's default is
 		 * SO_REUSEADDR alone (a restart is not kept waiting by TIME_WAIT). */
 		MHD_OPTION_END);
 	if (!s->d) {
+		pthread_cond_destroy(&s->watch_cv);
+		pthread_mutex_destroy(&s->watch_mu);
 		free(s->web_dir);
 		free(s);
 		return listen_failed(e, &addr, cfg->host, cfg->port);
 	}
+	s->sweeper_running = pthread_create(&s->sweeper, NULL, sweeper, s) == 0;
 	pthread_mutex_lock(&streams_mu);
 	ticker_stop = 0;
 	pthread_mutex_unlock(&streams_mu);
@@ -714,7 +940,16 @@ void http_stop(struct http_server *s)
 	}
 	while (atomic_load(&s->in_flight) > 0 && util_mono_us() < deadline)
 		usleep(10000);
-	MHD_stop_daemon(s->d);
+	if (s->sweeper_running) {
+		pthread_mutex_lock(&s->watch_mu);
+		s->sweeper_stop = 1;
+		pthread_cond_broadcast(&s->watch_cv);
+		pthread_mutex_unlock(&s->watch_mu);
+		pthread_join(s->sweeper, NULL);
+	}
+	MHD_stop_daemon(s->d); /* closes the connections: their watches are freed */
+	pthread_cond_destroy(&s->watch_cv);
+	pthread_mutex_destroy(&s->watch_mu);
 	free(s->web_dir);
 	free(s);
 }

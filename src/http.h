@@ -18,7 +18,9 @@ struct http_req {
 	const char *path; /* without the query string, percent-decoded by libmicrohttpd */
 	const char *body; /* NUL-terminated; may be "" */
 	size_t body_len;
+	/* The client: the peer, or behind a trusted proxy the address it forwarded (X-Forwarded-For). */
 	char client_addr[64];
+	int https; /* 1 if the client's connection is HTTPS (a trusted proxy's X-Forwarded-Proto) */
 };
 
 /* A reply that goes on (server-sent events). The transport calls start once with the stream's
@@ -67,6 +69,9 @@ struct http_config {
 	int access_log;      /* 1: one line per request on stdout */
 	int timeout_s;       /* idle connection timeout; LIMIT_CONN_TIMEOUT_S by default */
 	size_t (*body_cap)(const char *path); /* the body cap of a path; LIMIT_BODY_BYTES if NULL */
+	/* Comma-separated addresses or CIDR networks of reverse proxies whose X-Forwarded-For and
+	 * X-Forwarded-Proto are believed; NULL or "" believes no one. */
+	const char *trusted_proxies;
 };
 
 struct http_server;

@@ -8,11 +8,23 @@
 #define LIMIT_UPLOAD_BYTES (10u << 20) /* 10 MiB: a spreadsheet of tens of thousands of deputies */
 #define LIMIT_IMPORT_ROWS 50000        /* rows of one import: a province's deputies of one level */
 #define LIMIT_HEADER_BYTES \
-	(32u * 1024) /* libmicrohttpd's per-connection pool: headers and URL must fit */
+	(32u * 1024) /* request line and headers together: past it 431 (or MHD's own refusal) */
+#define LIMIT_CONN_MEMORY \
+	(192u * 1024) /* libmicrohttpd's per-connection pool. It keeps ~56 bytes per query parameter
+		       * besides the text, and leaves a request unanswered when the parameters do not
+		       * fit: a URL of LIMIT_URL_BYTES made of 2,048 one-letter parameters with 32 KB of
+		       * headers needs it (160 KB did not do). It zeroes the pool between requests, so a
+		       * kept-alive connection holds it resident: 1,000 of them ~190 MB */
 #define LIMIT_DISCARD_BYTES \
 	(8u << 20)           /* past the body cap, read this much more to answer 413, then close */
 #define LIMIT_URL_BYTES 4096 /* longer URLs are attacks or bugs, not queries */
 #define LIMIT_CONN_TIMEOUT_S 30 /* a slow or half-sent request is cut after 30 s idle */
+#define LIMIT_HEADER_WAIT_S \
+	10 /* a request's headers arrive whole within 10 s, however slowly they trickle: the idle
+	    * timeout restarts with every byte; a kept-alive connection gets its idle time first */
+#define LIMIT_CONN_WAITING_PER_IP \
+	128 /* connections of one address still waiting for a request's headers: past it the
+	     * oldest is cut, so that a few addresses cannot fill LIMIT_CONN_TOTAL by trickling */
 #define LIMIT_CONN_TOTAL \
 	4096 /* live screens hold a connection each; the service unit sets nofile >= 8192 */
 #define LIMIT_CONN_PER_IP \
@@ -49,6 +61,9 @@
 #define LIMIT_PUBLIC_SUBMITS 5 /* ... five opinions from one address is a person, more a script */
 #define LIMIT_PUBLIC_LOOKUPS \
 	30 /* ... tracking look-ups: the last four phone digits must not be guessable */
+#define LIMIT_LOOKUP_FAILURES \
+	5 /* wrong last-4 phone digits for one tracking code, from any address and server ... */
+#define LIMIT_LOOKUP_WAIT_S (15 * 60)  /* ... then that code's phone proof waits 15 minutes */
 #define LIMIT_OPINION_BYTES (8u << 20) /* an opinion with three photos of 2 MB, base64 */
 
 /* Storage */

@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "deputy_io.h"
 #include "http.h"
+#include "http_parse.h"
 #include "jobs.h"
 #include "limit.h"
 #include "crypto.h"
@@ -31,6 +32,7 @@ static const char usage[] =
 	"命令:\n"
 	"  serve    --db URL [--listen HOST:PORT] [--web DIR] [--threads N] [--timeout S] [--quiet]\n"
 	"           [--key-file FILE] [--public-url URL] [--notify-webhook URL] [--jobs-interval S]\n"
+	"           [--trusted-proxy ADDR[/BITS][,...]]\n"
 	"           提供网页和 JSON API（默认 127.0.0.1:8080）\n"
 	"  migrate  --db URL              升级数据库结构\n"
 	"  demo     --db URL --size small|medium|large [--seed N]\n"
@@ -60,6 +62,8 @@ static const char *const cmd_help[][2] = {
 	 "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
 	 "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
 	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
+	 "  --trusted-proxy ADDR  反向代理的地址或网段（如 10.0.0.5 或 10.0.0.0/24，可逗号分隔或多次给出）：\n"
+	 "                        只有来自它的 X-Forwarded-For（客户端地址）和 X-Forwarded-Proto（https）才被采信\n"
 	 "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
@@ -89,6 +93,7 @@ struct opts {
 	const char *db, *listen, *web, *size, *seed, *username, *role, *region, *name, *to,
 		*threads, *timeout;
 	const char *key_file, *public_url, *notify_webhook, *jobs_interval, *retry_base, *submit_rate;
+	char trusted_proxies[1024]; /* every --trusted-proxy, joined by commas */
 	int quiet;
 };
 
@@ -108,6 +113,15 @@ static int parse(int argc, char **argv, const char *allowed, struct opts *o)
 			return die2("该命令不支持参数 %s（用 --help 查看用法）", a);
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--trusted-proxy")) { /* may be given several times */
+			size_t len = strlen(o->trusted_proxies);
+			if (i + 1 >= argc)
+				return die2("参数 %s 缺少取值", a);
+			if (snprintf(o->trusted_proxies + len, sizeof(o->trusted_proxies) - len, "%s%s",
+				     len ? "," : "", argv[++i]) >= (int)(sizeof(o->trusted_proxies) - len))
+				return die2("%s", "--trusted-proxy 的取值过长");
 			continue;
 		}
 #define OPT(n) else if (!strcmp(a + 2, #n)) slot = &o->n
@@ -280,6 +294,11 @@ static int cmd_serve(struct opts *o)
 			return die2("--submit-rate 应为 1 到 1000000 之间的整数，而不是 %s", o->submit_rate);
 		app.submit_rate = (int)v;
 	}
+	if (o->trusted_proxies[0]) { /* refused before anything starts */
+		struct http_nets check = {0};
+		if (http_nets_add(&check, o->trusted_proxies, &e))
+			return die2("%s", e.msg);
+	}
 	cfg.timeout_s = LIMIT_CONN_TIMEOUT_S;
 	if (o->timeout) {
 		int64_t t;
@@ -311,6 +330,7 @@ static int cmd_serve(struct opts *o)
 	cfg.web_dir = web;
 	cfg.access_log = !o->quiet;
 	cfg.body_cap = api_body_cap;
+	cfg.trusted_proxies = o->trusted_proxies;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (http_start(&cfg, api_handle, &app, &srv, &e)) {
 		fprintf(stderr, "renda: %s\n", e.msg);
@@ -582,7 +602,7 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "serve")) {
 		rc = parse(argc - 2, argv + 2,
-			   " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base submit-rate ",
+			   " db listen web threads timeout quiet key-file public-url notify-webhook jobs-interval retry-base submit-rate trusted-proxy ",
 			   &o);
 		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_serve(&o);
 	}

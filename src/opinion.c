@@ -1,5 +1,6 @@
 #include "opinion.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -715,35 +716,95 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 
 /* ---- the citizen's tracking ---- */
 
+/* A sealed phone number opened when the code names no opinion (or one without a phone), so
+ * that a phone proof costs the same work whether the opinion exists or not. */
+static char *dummy_phone;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	struct err ignore;
+	if (crypto_seal("00000000000", &dummy_phone, &ignore))
+		dummy_phone = NULL;
+}
+
+/* Failed phone proofs of the code within LIMIT_LOOKUP_WAIT_S, from the table every server
+ * shares. Keyed by the code as given, so a code that names nothing counts the same. */
+static int lookup_failures(struct db_conn *c, const char *code, int64_t *n, struct err *e)
+{
+	*n = 0;
+	return db_intv(c, n, e, "SELECT failures FROM opinion_lookup_failures WHERE tracking_code = ? AND window_start > ?",
+		       "si", code, util_now() - (int64_t)LIMIT_LOOKUP_WAIT_S);
+}
+
+/* Counts one failed phone proof: a window opens at the first failure and lasts
+ * LIMIT_LOOKUP_WAIT_S; windows that ended are dropped. */
+static int lookup_failed(struct db_conn *c, const char *code, struct err *e)
+{
+	int64_t now = util_now(), cutoff = now - (int64_t)LIMIT_LOOKUP_WAIT_S;
+	int rc = db_execv(c, NULL, e, "DELETE FROM opinion_lookup_failures WHERE window_start <= ?",
+			  "i", cutoff);
+	if (!rc)
+		rc = db_execv(c, NULL, e,
+			      "INSERT INTO opinion_lookup_failures (tracking_code, window_start, failures)"
+			      " VALUES (?, ?, 1) ON CONFLICT (tracking_code) DO UPDATE SET"
+			      " failures = CASE WHEN opinion_lookup_failures.window_start > ?"
+			      " THEN opinion_lookup_failures.failures + 1 ELSE 1 END,"
+			      " window_start = CASE WHEN opinion_lookup_failures.window_start > ?"
+			      " THEN opinion_lookup_failures.window_start ELSE ? END",
+			      "siiii", code, now, cutoff, cutoff, now);
+	return rc;
+}
+
 /* Finds the opinion by code and proves the caller is its citizen. E_NOTFOUND for any mismatch,
- * so a forged code or a guessed phone learns nothing. */
+ * so a forged code or a guessed phone learns nothing. The last four phone digits are guessable,
+ * so their failures are counted per code in the database (every server shares the count): past
+ * LIMIT_LOOKUP_FAILURES the code's phone proof is E_RATE until LIMIT_LOOKUP_WAIT_S has passed,
+ * the same answer whether an opinion has the code or not. The secret is not guessable and is
+ * always checked. */
 static int citizen_row(struct db_conn *c, const char *code, const char *phone4, const char *secret,
 		       struct db_res **r, struct err *e)
 {
-	int rc, ok = 0;
+	int rc, ok = 0, match = 0;
+	int by_phone = !(secret && *secret) && phone4 && strlen(phone4) == 4;
+	const char *sealed = NULL;
+	char h[65];
 
 	*r = NULL;
 	if (!code || strlen(code) != 12)
 		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
+	if (by_phone) {
+		int64_t failures;
+		if ((rc = lookup_failures(c, code, &failures, e)))
+			return rc;
+		if (failures >= LIMIT_LOOKUP_FAILURES)
+			return err_set(e, E_RATE, "rate_limited",
+				       "该查询码的手机号后四位验证失败次数过多，请%d分钟后再试，"
+				       "或用查询密钥查询",
+				       LIMIT_LOOKUP_WAIT_S / 60);
+	}
 	if ((rc = db_execv(c, r, e, "SELECT " OP_COLS OP_FROM " WHERE o.tracking_code = ?", "s", code)))
 		return rc;
-	if ((*r)->nrows) {
-		if (secret && *secret) {
-			char h[65];
-			secret_hash(secret, h);
-			ok = sodium_memcmp(h, db_val(*r, 0, O_SECRET), 64) == 0;
-		} else if (phone4 && strlen(phone4) == 4 && db_val(*r, 0, O_PHONE)) {
-			char *plain = NULL;
-			struct err ignore;
-			if (!crypto_open(db_val(*r, 0, O_PHONE), &plain, &ignore)) {
-				ok = strlen(plain) >= 4 && !strcmp(plain + strlen(plain) - 4, phone4);
-				free(plain);
-			}
+	if (secret && *secret) {
+		secret_hash(secret, h);
+		ok = (*r)->nrows && sodium_memcmp(h, db_val(*r, 0, O_SECRET), 64) == 0;
+	} else if (by_phone) {
+		char *plain = NULL;
+		struct err ignore;
+		if ((*r)->nrows)
+			sealed = db_val(*r, 0, O_PHONE);
+		pthread_once(&dummy_once, dummy_init);
+		if ((sealed || dummy_phone) && !crypto_open(sealed ? sealed : dummy_phone, &plain, &ignore)) {
+			match = strlen(plain) >= 4 && !strcmp(plain + strlen(plain) - 4, phone4);
+			free(plain);
 		}
+		ok = sealed && match;
 	}
 	if (!ok) {
 		db_res_free(*r);
 		*r = NULL;
+		if (by_phone && (rc = lookup_failed(c, code, e)))
+			return rc;
 		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
 	}
 	return 0;

@@ -8,6 +8,7 @@
 // per address is met only where it is tested.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, api, apiFrom, login, expectError, expectStatus } from './lib.mjs';
 
 let srv, county, station, deputy;
@@ -267,6 +268,57 @@ test('rating before a reply is 409 bad_state; a wrong proof 404; a bad rating 40
   const t = await track(code, 'phone4=1111');
   assert.equal(t.json.opinion.state, 'received');
   assert.equal(t.json.opinion.rating, null);
+});
+
+// Runs one SQL statement on the server's database (to let a wait pass without waiting).
+const sql = (s, stmt) => (s.db.url.startsWith('sqlite:')
+  ? execFileSync('sqlite3', [s.db.url.slice(7), stmt]) : execFileSync('psql', [s.db.url, '-q', '-c', stmt])).toString();
+
+test('wrong phone digits are limited per tracking code in the database: 4 then the right ones work, 5 and the code waits 15 minutes, the same for a code that names nothing', async () => {
+  const LIMIT = 5; // LIMIT_LOOKUP_FAILURES
+  const r = await submit({ station_code: demo.public_code, body: '松岭镇青石村的排水沟堵了，下雨天积水漫到路上。',
+    phone: '13900004321', consent: true });
+  expectStatus(r, 201);
+  const { tracking_code: code, secret } = r.json;
+  // n-1 failures (each from another address: the per-address limit is not what stops them)
+  for (let i = 0; i < LIMIT - 1; i++) expectError(await track(code, `phone4=${1000 + i}`), 404, 'not_found');
+  expectStatus(await track(code, 'phone4=4321'), 200);
+  // the n-th failure is still the plain 404; after it even the right digits wait
+  expectError(await track(code, 'phone4=9999'), 404, 'not_found');
+  const locked = await track(code, 'phone4=4321');
+  expectError(locked, 429, 'rate_limited');
+  assert.match(locked.json.error.message, /15分钟/);
+  expectError(await rate(code, { phone4: '4321', rating: 'satisfied' }), 429, 'rate_limited');
+  // the secret cannot be guessed and still opens it
+  expectStatus(await track(code, 'secret=' + secret), 200);
+  // a code that names no opinion answers alike, failure for failure
+  const ghost = code.slice(0, 6) + (code.slice(6) === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ');
+  for (let i = 0; i < LIMIT; i++) expectError(await track(ghost, `phone4=${2000 + i}`), 404, 'not_found');
+  const ghostLocked = await track(ghost, 'phone4=4321');
+  expectError(ghostLocked, 429, 'rate_limited');
+  assert.equal(ghostLocked.text, locked.text);
+  // when the wait has passed the right digits work again
+  sql(srv, `UPDATE opinion_lookup_failures SET window_start = window_start - ${15 * 60} WHERE tracking_code = '${code}'`);
+  expectStatus(await track(code, 'phone4=4321'), 200);
+  expectError(await track(ghost, 'phone4=4321'), 429, 'rate_limited');
+});
+
+test('the per-code count is shared by every server of the database', async () => {
+  const r = await submit({ station_code: demo.public_code, body: '松岭镇白杨村的公交站牌被风刮倒了，请尽快修复。',
+    phone: '13900008765', consent: true });
+  expectStatus(r, 201);
+  const code = r.json.tracking_code;
+  const other = await startServer({ dbUrl: srv.db.url, demo: false });
+  try {
+    const from = (s) => apiFrom(s, fresh(), 'GET', `/api/v1/public/opinions/${code}?phone4=0000`);
+    for (const s of [srv, other, srv, other]) expectError(await from(s), 404, 'not_found');
+    expectStatus(await apiFrom(other, fresh(), 'GET', `/api/v1/public/opinions/${code}?phone4=8765`), 200);
+    expectError(await from(srv), 404, 'not_found');
+    expectError(await apiFrom(other, fresh(), 'GET', `/api/v1/public/opinions/${code}?phone4=8765`), 429, 'rate_limited');
+    expectError(await apiFrom(srv, fresh(), 'GET', `/api/v1/public/opinions/${code}?phone4=8765`), 429, 'rate_limited');
+  } finally {
+    await other.stop();
+  }
 });
 
 test('rate limits per address: the 6th submission and the 31st look-up get 429 (own server)', async () => {

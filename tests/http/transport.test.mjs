@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { startServer, api, login, raw, rawConn, statuses, expectError, expectStatus } from './lib.mjs';
+import net from 'node:net';
+import { startServer, api, apiFrom, login, raw, rawConn, renda, statuses, expectError, expectStatus, PASSWORD } from './lib.mjs';
 
 const MiB = 1 << 20;
 let srv, admin;
@@ -202,6 +203,150 @@ test('half-sent requests and idle connections are closed after --timeout', async
     const { code, sig } = await slow.stop();
     assert.equal(sig, null);
     assert.equal(code, 0);
+  }
+});
+
+// ---- slow and odd clients (each bounded in time) ----
+
+// A connection from a chosen loopback address; resolves once connected, with closed() telling
+// whether the server has ended it.
+function openFrom(s, localAddress, first = '') {
+  const { hostname, port } = new URL(s.url);
+  return new Promise((ok, fail) => {
+    const sock = net.connect({ port: Number(port), host: hostname, localAddress });
+    let closed = false, data = '';
+    sock.on('data', (d) => { data += d; });
+    sock.on('close', () => { closed = true; });
+    sock.on('error', () => { closed = true; });
+    sock.on('connect', () => { if (first) sock.write(first); ok({ sock, closed: () => closed, data: () => data }); });
+    setTimeout(() => fail(new Error('no connection')), 3000);
+  });
+}
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+test('a request whose headers trickle in (one byte every 1.5 s) is cut after 10 s in all', async () => {
+  const c = await openFrom(srv, '127.0.0.40');
+  const req = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(100);
+  const t0 = Date.now();
+  let i = 0;
+  while (!c.closed() && Date.now() - t0 < 16000) {
+    c.sock.write(req[i++]);
+    await sleep(1500);
+  }
+  const ms = Date.now() - t0;
+  c.sock.destroy();
+  assert.ok(ms >= 9000 && ms < 14000, `trickling connection ${c.closed() ? 'cut' : 'still open'} after ${ms} ms`);
+  assert.ok(!statuses(c.data()).includes(200), c.data());
+  await healthy();
+});
+
+test('past 128 connections of one address waiting for headers, the oldest is cut; others are not', async () => {
+  const partial = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n';
+  const conns = [];
+  try {
+    conns.push(await openFrom(srv, '127.0.0.41', partial));
+    await sleep(100); // surely the oldest
+    for (let i = 1; i < 128; i++) conns.push(await openFrom(srv, '127.0.0.41', partial));
+    const other = await openFrom(srv, '127.0.0.42', partial);
+    conns.push(other);
+    await sleep(500);
+    assert.equal(conns.filter((c) => c.closed()).length, 0, 'cut at or under the cap');
+    conns.push(await openFrom(srv, '127.0.0.41', partial)); // the 129th
+    const t0 = Date.now();
+    while (!conns[0].closed() && Date.now() - t0 < 3000) await sleep(50);
+    assert.equal(conns[0].closed(), true, 'the oldest waiting connection was not cut');
+    assert.equal(conns.filter((c) => c.closed()).length, 1, 'more than the oldest was cut');
+    assert.equal(other.closed(), false, 'another address lost its connection');
+    // the address can still be served
+    const r = await apiFrom(srv, '127.0.0.41', 'GET', '/api/v1/health');
+    expectStatus(r, 200);
+  } finally {
+    for (const c of conns) c.sock.destroy();
+  }
+});
+
+test('a query string of 460 parameters, and one of 2,040 one-letter parameters, under the URL limit is answered', async () => {
+  for (const n of [460, 2040]) {
+    const qs = n === 460 ? Array.from({ length: n }, (_, i) => `p${i}=1`).join('&') : Array(n).fill('a').join('&');
+    assert.ok(qs.length + '/api/v1/health?'.length <= 4096, String(qs.length));
+    const r = await rawConn(srv, `GET /api/v1/health?${qs} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { waitMs: 3000 });
+    assert.deepEqual(statuses(r.data), [200], `${n} parameters: ${r.data ? r.data.split('\r\n')[0] : 'no answer'} after ${r.ms} ms`);
+  }
+});
+
+test('a header block over 32 KB is 431 at once', async () => {
+  const r = await rawConn(srv, `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(33 * 1024)}\r\n\r\n`, { waitMs: 3000 });
+  assert.deepEqual(statuses(r.data), [431], r.data.slice(0, 200));
+  assert.match(r.data, /"code":"headers_too_large"/);
+});
+
+test('Transfer-Encoding other than one "chunked" is 400 at once, and nothing is stored', async () => {
+  const body = '{"region_code":"329981","name":"编码单位"}';
+  for (const te of ['gzip', 'chunked, chunked', 'gzip, chunked', 'identity']) {
+    const r = await rawConn(srv, `POST /api/v1/handlers HTTP/1.1\r\nHost: x\r\n${authHeaders()}Transfer-Encoding: ${te}\r\n\r\n`
+      + `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`, { waitMs: 3000 });
+    assert.equal(statuses(r.data)[0], 400, `${te}: ${r.data ? r.data.split('\r\n')[0] : 'no answer'} after ${r.ms} ms`);
+    assert.ok(r.ms < 1500, `${te}: answered after ${r.ms} ms`);
+    assert.match(r.data, /Transfer-Encoding/);
+  }
+  assert.equal(await stored('编码单位'), 0);
+});
+
+// ---- behind a reverse proxy ----
+
+test('--trusted-proxy: X-Forwarded-For/-Proto believed only from the proxy; Secure cookie and HSTS only over https', async () => {
+  const own = await startServer({ extraArgs: ['--trusted-proxy', '127.0.0.50', '--trusted-proxy', '10.9.0.0/16'] });
+  try {
+    const st = (await api(own, 'GET', '/api/v1/stations?region=329981101&kind=station', { session: await login(own, 'county') })).json.items[0];
+    const body = { station_code: st.public_code, body: '松岭镇的路灯坏了好几盏，晚上出行很不方便。' };
+    const post = (from, xff, extra = {}) => apiFrom(own, from, 'POST', '/api/v1/public/opinions',
+      { body, headers: { ...(xff ? { 'X-Forwarded-For': xff } : {}), ...extra } });
+    // an untrusted peer: its X-Forwarded-For is ignored, the limit (5) counts the peer
+    for (let i = 0; i < 5; i++) expectStatus(await post('127.0.0.51', `198.51.100.${i + 1}`), 201);
+    expectError(await post('127.0.0.51', '198.51.100.99'), 429, 'rate_limited');
+    // the trusted proxy: each forwarded client counts apart; the proxy's own address does not
+    for (let i = 0; i < 5; i++) expectStatus(await post('127.0.0.50', '203.0.113.1'), 201);
+    expectError(await post('127.0.0.50', '203.0.113.1'), 429, 'rate_limited');
+    // a client cannot choose its address by sending its own header: the right-most untrusted counts
+    expectError(await post('127.0.0.50', '192.0.2.77, 203.0.113.1'), 429, 'rate_limited');
+    expectError(await post('127.0.0.50', '203.0.113.1, 10.9.1.2'), 429, 'rate_limited');
+    expectStatus(await post('127.0.0.50', '203.0.113.2'), 201);
+    expectStatus(await post('127.0.0.50', '203.0.113.1, 203.0.113.3'), 201);
+
+    // the audit records the forwarded client
+    const auditor = await login(own, 'auditor');
+    expectError(await apiFrom(own, '127.0.0.50', 'POST', '/api/v1/session',
+      { body: { username: 'proxyghost', password: 'Wrong#2024z' }, headers: { 'X-Forwarded-For': '203.0.113.9' } }), 401, 'bad_credentials');
+    expectError(await apiFrom(own, '127.0.0.51', 'POST', '/api/v1/session',
+      { body: { username: 'proxyghost', password: 'Wrong#2024z' }, headers: { 'X-Forwarded-For': '203.0.113.10' } }), 401, 'bad_credentials');
+    const a = await api(own, 'GET', '/api/v1/audit?actor=proxyghost&per_page=100', { session: auditor });
+    expectStatus(a, 200);
+    assert.deepEqual(a.json.items.map((e) => e.client_addr).sort(), ['127.0.0.51', '203.0.113.9']);
+
+    // Secure and HSTS only when the client's connection is https, as the trusted proxy says
+    const loginVia = (from, proto) => apiFrom(own, from, 'POST', '/api/v1/session',
+      { body: { username: 'county', password: PASSWORD }, headers: proto ? { 'X-Forwarded-Proto': proto } : {} });
+    let r = await loginVia('127.0.0.50', 'https');
+    expectStatus(r, 200);
+    assert.match(r.headers.get('set-cookie'), /; Secure/);
+    assert.match(r.headers.get('strict-transport-security') || '', /max-age=\d{7,}/);
+    r = await apiFrom(own, '127.0.0.50', 'GET', '/api/v1/health', { headers: { 'X-Forwarded-Proto': 'https' } });
+    assert.ok(r.headers.get('strict-transport-security'), 'no HSTS on a plain answer over https');
+    for (const [from, proto] of [['127.0.0.50', 'http'], ['127.0.0.50', null], ['127.0.0.51', 'https']]) {
+      r = await loginVia(from, proto);
+      expectStatus(r, 200);
+      assert.doesNotMatch(r.headers.get('set-cookie'), /Secure/i, `${from} ${proto}`);
+      assert.equal(r.headers.get('strict-transport-security'), null, `${from} ${proto}`);
+    }
+  } finally {
+    await own.stop();
+  }
+});
+
+test('--trusted-proxy refuses what is not an address or a network', async () => {
+  for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.1,', '::1/129']) {
+    assert.throws(() => renda(['serve', '--db', 'sqlite:/nonexistent/x.db', '--trusted-proxy', bad, '--listen', '127.0.0.1:0']),
+      (e) => /受信任的代理/.test(String(e.stderr)), bad);
   }
 });
 
