@@ -5,7 +5,7 @@
 // through the API (as secadmin, with its forced password change).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, newPhonePage, login, t, pickOption, confirmBox, message, uniq, PASSWORD } from './helpers.mjs'
+import { setup, teardown, newPage, newPhonePage, login, t, pickOption, confirmBox, message, uniq, PASSWORD, PHONE } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -103,7 +103,7 @@ test('a deputy drafts with a co-signer, staff assign, the unit replies B, is re-
   await dep.waitForURL(/\/my-suggestions\/\d+$/)
   await phoneState(dep, '草稿')
   assert.match(await dep.locator(t('my-sg-signers')).innerText(), /待确认/)
-  assert.ok((await dep.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'fits the phone')
+  assert.ok((await dep.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'fits the phone')
 
   // ---- the co-signer accepts the invitation ----
   const coName = await deputyAccount(peerId)
