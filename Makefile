@@ -49,7 +49,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(OBJ) | $(BUILD)/te
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-web/dist/index.html: $(shell find web/src web/scripts web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+web/dist/index.html: $(shell find web/src web/scripts web/index.html web/phone.html web/package.json web/vite.config.* -type f 2>/dev/null)
 	@if [ -f web/package.json ]; then cd web && npm run build; fi
 
 web: web/dist/index.html
@@ -75,6 +75,7 @@ unit: all
 bench: deps
 	$(MAKE) all web
 	sh bench/regions.sh
+	node bench/phone-first-page.mjs
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; `make fuzz` runs each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 10

@@ -340,6 +340,23 @@ static const char *pick_encoding(char *full, size_t cap, const char *accept, str
 	return NULL;
 }
 
+/* The page a client-side route gets: the citizens' phone pages (a station's QR code, the opinion
+ * form, tracking, published replies) are phone.html, which loads no desktop component library;
+ * every other route is the desktop application, index.html. A route belongs to the phone page when
+ * its first segment is one of these (web/src/phonePaths.js holds the same list for the browser):
+ * "/t" and "/opinion" are phone pages, "/opinions" is not. A build without phone.html serves
+ * index.html for everything. */
+static const char *route_page(const char *path)
+{
+	static const char *const phone[] = {"s", "opinion", "t", "public"};
+	const char *seg = path + 1, *end = strchr(seg, '/');
+	size_t n = end ? (size_t)(end - seg) : strlen(seg);
+	for (size_t i = 0; i < ARRAY_LEN(phone); i++)
+		if (strlen(phone[i]) == n && !strncmp(seg, phone[i], n))
+			return "phone.html";
+	return "index.html";
+}
+
 static int compressible(const char *type)
 {
 	return !strncmp(type, "text/", 5) || !strncmp(type, "application/json", 16) ||
@@ -370,7 +387,9 @@ void http_static(const char *web_dir, const char *path, const char *accept_encod
 			http_reply_error(r, &e);
 			return;
 		}
-		snprintf(full, sizeof(full), "%s/index.html", web_dir);
+		snprintf(full, sizeof(full), "%s/%s", web_dir, route_page(path));
+		if (stat(full, &st) != 0)
+			snprintf(full, sizeof(full), "%s/index.html", web_dir);
 		if (stat(full, &st) != 0) {
 			struct err e;
 			err_set(&e, E_NOTFOUND, "not_found", "网页界面尚未构建");

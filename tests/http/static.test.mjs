@@ -1,5 +1,5 @@
 // Static files: precompressed twins (.br, .gz) chosen by Accept-Encoding, with Vary; images and
-// files without twins go out as they are.
+// files without twins go out as they are; client-side routes get the desktop or the phone page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -17,6 +17,9 @@ before(async () => {
   put('index.html', '<!doctype html><html>page</html>');
   put('index.html.br', 'BR-PAGE');
   put('index.html.gz', 'GZ-PAGE');
+  put('phone.html', '<!doctype html><html>phone</html>');
+  put('phone.html.br', 'BR-PHONE');
+  put('phone.html.gz', 'GZ-PHONE');
   put('assets/app-1.js', 'console.log("plain")');
   put('assets/app-1.js.br', 'BR-JS');
   put('assets/app-1.js.gz', 'GZ-JS');
@@ -106,6 +109,47 @@ test('the application page for client-side routes is compressed too; twins are n
   r = await get('/assets/app-1.js.br', 'br');
   assert.equal(r.headers['content-encoding'], undefined);
   assert.equal(r.headers['content-type'], 'application/octet-stream');
+});
+
+test('the citizens\' phone routes get phone.html, every other route the desktop page', async () => {
+  const phone = ['/s/AB12CD', '/s/AB12CD/opinion', '/s', '/opinion', '/opinion/', '/t', '/t/', '/t/X7K2M9Q4',
+    '/public/suggestions', '/public/suggestions/12', '/public'];
+  const desktop = ['/', '/opinions', '/opinions/12', '/stations/3', '/suggestions', '/tokens', '/login', '/screen/abc',
+    '/my-meetings', '/m/signin', '/sx', '/publicity', '/tt/1', '/stations/s/1'];
+  for (const path of phone) {
+    const r = await get(path, 'br');
+    assert.equal(r.status, 200, path);
+    assert.equal(r.body.toString(), 'BR-PHONE', path);
+    assert.match(r.headers['content-type'], /^text\/html/, path);
+    assert.ok(r.headers['content-security-policy'], path);
+    assert.equal(r.headers['cache-control'], 'no-cache', path);
+  }
+  for (const path of desktop) {
+    const r = await get(path, 'br');
+    assert.equal(r.status, 200, path);
+    assert.equal(r.body.toString(), 'BR-PAGE', path);
+  }
+  let r = await get('/t/X7K2M9Q4?secret=abc', 'gzip');
+  assert.equal(r.body.toString(), 'GZ-PHONE');
+  r = await get('/s/AB12CD');
+  assert.equal(r.body.toString(), '<!doctype html><html>phone</html>');
+  // a file under a phone prefix is still a file: a missing one is a 404, not the page
+  r = await get('/s/missing.js', 'br');
+  assert.equal(r.status, 404);
+});
+
+test('a build without phone.html serves the desktop page for the phone routes', async () => {
+  const bare = mkdtempSync(join(tmpdir(), 'renda-web-'));
+  writeFileSync(join(bare, 'index.html'), 'ONLY-INDEX');
+  const s2 = await startServer({ demo: false, extraArgs: ['--web', bare] });
+  try {
+    const res = await fetch(s2.url + '/s/AB12CD');
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'ONLY-INDEX');
+  } finally {
+    await s2.stop();
+    rmSync(bare, { recursive: true, force: true });
+  }
 });
 
 // The real build (make web): every twin decodes to its original.

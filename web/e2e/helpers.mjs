@@ -101,12 +101,15 @@ export async function newPage() {
   return page
 }
 
-// A fresh context the size of a phone (375×667, touch), for the public pages.
+// The phone the public pages are tested on (a common 6.1-inch phone in CSS pixels).
+export const PHONE = { width: 390, height: 844 }
+
+// A fresh context the size of a phone (touch), for the public pages.
 export async function newPhonePage() {
   const context = await browser.newContext({
     baseURL: base,
     locale: 'zh-CN',
-    viewport: { width: 375, height: 667 },
+    viewport: PHONE,
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,

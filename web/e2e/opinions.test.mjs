@@ -4,7 +4,7 @@
 // this file stays well under both.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, newPhonePage, login, t, pickOption, message, path } from './helpers.mjs'
+import { setup, teardown, newPage, newPhonePage, login, t, pickOption, message, path, PHONE } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -86,7 +86,7 @@ test('a citizen raises an opinion on a phone, staff assign it, the unit replies,
   assert.match(code, /^\d{6}[A-HJ-NP-Z2-9]{6}$/)
   assert.match(await phone.locator(t('opinion-secret-link')).innerText(), new RegExp(`/t/${code}\\?secret=[0-9a-f]{48}$`))
   assert.match(await phone.locator(t('opinion-keep')).innerText(), /妥善保管/)
-  assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'fits the phone')
+  assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'fits the phone')
 
   // ---- county staff find it by full-text search, classify it and assign it ----
   const staff = await newPage()
@@ -163,7 +163,7 @@ test('a citizen raises an opinion on a phone, staff assign it, the unit replies,
   assert.match(await phone.locator(t('track-notice')).innerText(), /已办结/)
   assert.match(await phone.locator(t('track-rating')).innerText(), /满意/)
   assert.equal(await phone.locator(t('track-rate')).count(), 0, 'rated once')
-  assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'fits the phone')
+  assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'fits the phone')
 
   // staff see the outcome
   await staff.reload()

@@ -1,7 +1,7 @@
 // 联络站：手机上的公开页面（免登录）、二维码海报、接待规则与值班代表安排。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, newPhonePage, login, t, confirmBox, message, path } from './helpers.mjs'
+import { setup, teardown, newPage, newPhonePage, login, t, confirmBox, message, path, PHONE } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -28,8 +28,13 @@ test('the public page a QR code opens works on a phone without logging in', asyn
   await staff.context().close()
 
   const phone = await newPhonePage()
+  const assets = []
+  phone.on('response', (res) => {
+    if (/\.(js|css)$/.test(new URL(res.url()).pathname)) assets.push(res)
+  })
   await phone.goto(href)
   await phone.locator(t('public-name'), { hasText: STATION }).waitFor()
+  await phone.waitForLoadState('networkidle')
   assert.equal(path(phone), href) // no detour to the login page
   const [, m, d] = next.date.split('-').map(Number)
   const nextText = await phone.locator(t('public-next-date')).innerText()
@@ -43,7 +48,24 @@ test('the public page a QR code opens works on a phone without logging in', asyn
   assert.equal((await opinion.innerText()).trim(), '我要反映意见')
   // laid out for the phone: nothing wider than the screen
   const width = await phone.evaluate(() => document.documentElement.scrollWidth)
-  assert.ok(width <= 375, `page is ${width}px wide`)
+  assert.ok(width <= PHONE.width, `page is ${width}px wide`)
+  // the phone page loads none of the desktop page's files (Element Plus, its stylesheet) and stays
+  // small: the scripts and stylesheets a first visit transfers, compressed, under 150 KB
+  const index = await (await phone.request.get('/')).text()
+  const desktop = [...index.matchAll(/<script[^>]* src="([^"]+)"|<link rel="stylesheet"[^>]* href="([^"]+)"/g)].map(
+    (m) => m[1] || m[2],
+  )
+  assert.equal(desktop.length, 2, 'the desktop page names its script and its stylesheet')
+  const loaded = assets.map((res) => new URL(res.url()).pathname)
+  assert.ok(loaded.length > 0, 'scripts were loaded')
+  for (const file of desktop) assert.ok(!loaded.includes(file), `the phone page loaded the desktop's ${file}`)
+  let bytes = 0
+  for (const res of assets) {
+    const body = await res.body()
+    assert.ok(!/\.el-button|ElMessage|--el-color-primary:/.test(body.toString()), `${res.url()} holds Element Plus`)
+    bytes += (await res.request().sizes()).responseBodySize
+  }
+  assert.ok(bytes < 150 * 1024, `the station page's scripts and styles are ${bytes} bytes compressed`)
   // the public API needs no cookie; the staff API does
   assert.equal((await phone.request.get(`/api/v1/stations/${id}`)).status(), 401)
 

@@ -5,7 +5,7 @@
 // through the API (as secadmin, with its forced password change).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, newPhonePage, login, t, pickOption, confirmBox, message, uniq, PASSWORD } from './helpers.mjs'
+import { setup, teardown, newPage, newPhonePage, login, t, pickOption, confirmBox, message, uniq, PASSWORD, PHONE } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -103,7 +103,7 @@ test('a deputy drafts with a co-signer, staff assign, the unit replies B, is re-
   await dep.waitForURL(/\/my-suggestions\/\d+$/)
   await phoneState(dep, '草稿')
   assert.match(await dep.locator(t('my-sg-signers')).innerText(), /待确认/)
-  assert.ok((await dep.evaluate(() => document.documentElement.scrollWidth)) <= 375, 'fits the phone')
+  assert.ok((await dep.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'fits the phone')
 
   // ---- the co-signer accepts the invitation ----
   const coName = await deputyAccount(peerId)
@@ -182,4 +182,20 @@ test('a deputy drafts with a co-signer, staff assign, the unit replies B, is re-
   assert.ok(Number(await row.locator(t('sg-report-rehandled')).innerText()) >= 1, 're-handled counted')
 
   for (const p of [dep, co, staff, h]) await p.context().close()
+})
+
+test('the link from the deputy\'s list to the published replies opens the citizens\' phone page', async () => {
+  const dep = await deputyPhone('deputy')
+  const entry = await dep.evaluate(() => document.querySelector('script[type="module"]')?.src || '')
+  await dep.locator(t('my-sg-public')).click()
+  await dep.waitForURL(/\/public\/suggestions$/)
+  await dep.locator(`${t('public-sg-item')}, ${t('public-sg-empty')}`).first().waitFor()
+  // a full page load into the phone entry, not the desktop application drawing the page
+  const now = await dep.evaluate(() => document.querySelector('script[type="module"]')?.src || '')
+  assert.ok(entry && now && entry !== now, `${entry} then ${now}`)
+  assert.ok((await dep.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'fits the phone')
+  // an unknown public path shows the phone page's own not-found page
+  await dep.goto('/public/nothing-here')
+  await dep.locator(t('not-found'), { hasText: '页面不存在' }).waitFor()
+  await dep.context().close()
 })

@@ -1,11 +1,13 @@
 // JSON API client for /api/v1 (see docs/api.md).
 // Sends the session cookie, the CSRF token on state-changing requests, and turns
 // error bodies {"error":{"code","message","field"}} into ApiError.
-import { ElMessage } from 'element-plus'
+// No UI library here: the citizens' phone entry (phone.js) shares this file and must not load
+// Element Plus; the desktop entry (main.js) tells showError how to show a message.
 
 const BASE = '/api/v1'
 let csrfToken = null
 let onUnauthenticated = null
+let errorNotice = (message) => console.error(message)
 
 export class ApiError extends Error {
   constructor(status, code, message, field) {
@@ -19,6 +21,11 @@ export class ApiError extends Error {
 
 export function setCsrfToken(token) {
   csrfToken = token || null
+}
+
+// How showError shows a message (the desktop: an ElMessage).
+export function setErrorNotice(fn) {
+  errorNotice = fn
 }
 
 // Called on a 401 from any request made with `auth` (the default).
@@ -91,10 +98,10 @@ export function showError(err) {
   if (!err) return
   if (err instanceof ApiError) {
     if (err.status === 401 && err.code === 'unauthenticated') return
-    ElMessage.error({ message: err.message, grouping: true })
+    errorNotice(err.message)
   } else {
     console.error(err)
-    ElMessage.error({ message: '操作失败：' + (err.message || String(err)), grouping: true })
+    errorNotice('操作失败：' + (err.message || String(err)))
   }
 }
 

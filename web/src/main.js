@@ -7,11 +7,13 @@ import 'element-plus/dist/index.css'
 import './styles.css'
 import App from './App.vue'
 import router from './router.js'
-import { setUnauthenticatedHandler } from './api.js'
+import { setErrorNotice, setUnauthenticatedHandler } from './api.js'
 import { session, clearSession } from './session.js'
 
 // Weeks start on Monday in the calendars and date pickers, as on Chinese calendars.
 dayjs.locale('zh-cn')
+
+setErrorNotice((message) => ElMessage.error({ message, grouping: true }))
 
 // Any 401 on an authenticated request: the session expired or was ended elsewhere.
 setUnauthenticatedHandler(() => {

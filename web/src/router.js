@@ -1,7 +1,8 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import { session, restoreSession } from './session.js'
 import { loadLabels } from './labels.js'
 import { PAGE_ROLES } from './meta.js'
+import { isPhonePath } from './phonePaths.js'
 
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
@@ -238,13 +239,6 @@ const routes = [
     component: () => import('./views/MySuggestionFormView.vue'),
     meta: { title: '修改建议', roles: PAGE_ROLES.mySuggestions },
   },
-  // Published replies to deputies' suggestions: no login.
-  {
-    path: '/public/suggestions/:id(\\d+)?',
-    name: 'public-suggestions',
-    component: () => import('./views/PublicSuggestionsView.vue'),
-    meta: { public: true, bare: true, title: '代表建议办理答复公开' },
-  },
   // The deputy's meeting pages, made for a phone (no side menu); they need the deputy's login.
   {
     path: '/my-meetings',
@@ -272,32 +266,6 @@ const routes = [
     component: () => import('./views/MeetingScreenView.vue'),
     meta: { public: true, bare: true, title: '会议大屏' },
   },
-  // The public page a station's QR code opens on a citizen's phone: no login.
-  {
-    path: '/s/:code',
-    name: 'public-station',
-    component: () => import('./views/PublicStationView.vue'),
-    meta: { public: true, bare: true, title: '代表联络站' },
-  },
-  // The citizen's opinion form (from a station's page), the page without a station, tracking.
-  {
-    path: '/s/:code/opinion',
-    name: 'public-opinion',
-    component: () => import('./views/PublicOpinionView.vue'),
-    meta: { public: true, bare: true, title: '反映意见' },
-  },
-  {
-    path: '/opinion',
-    name: 'public-opinion-start',
-    component: () => import('./views/PublicOpinionView.vue'),
-    meta: { public: true, bare: true, title: '反映意见' },
-  },
-  {
-    path: '/t/:code?',
-    name: 'public-track',
-    component: () => import('./views/PublicTrackView.vue'),
-    meta: { public: true, bare: true, title: '意见办理查询' },
-  },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
@@ -312,7 +280,14 @@ const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
-router.beforeEach(async (to) => {
+router.beforeEach(async (to, from) => {
+  // The citizens' phone pages (station, opinion form, tracking, published replies) are another
+  // page (phone.html, served by the server for these paths): leave this one for it. On the first
+  // load (a server that sent this page for such a path) the not-found page shows instead of a loop.
+  if (isPhonePath(to.path) && from !== START_LOCATION) {
+    window.location.assign(to.fullPath)
+    return false
+  }
   // Pages for the public (the station page a QR code opens) neither need nor ask for a session.
   if (to.meta.bare) return true
   await restoreSession()
