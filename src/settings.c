@@ -116,8 +116,9 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 	int rc;
 
 	*out = NULL;
-	if (!json_object_size(in))
-		return err_set(e, E_INVALID, "missing_field", "请至少填写一项设置");
+	if (!json_object_size(in) && strcmp(a->role, "secadmin") && strcmp(a->role, "sysadmin") &&
+	    strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能修改设置");
 	json_object_foreach(in, k, v) {
 		const struct setting_def *d = def_of(k);
 		if (!d)
