@@ -125,6 +125,7 @@ static void unknown_name_locks_like_an_account(void **state)
 	char token[AUTH_TOKEN_HEX + 1];
 	struct err e = {0}, k = {0};
 	int64_t t0 = 1800000000;
+	char msg[160];
 	(void)state;
 
 	util_set_now(t0);
@@ -144,6 +145,9 @@ static void unknown_name_locks_like_an_account(void **state)
 	assert_int_equal(auth_login(f->db, "ghost", "wrong", "127.0.0.1", &a, token, &e), E_LOCKED);
 	assert_int_equal(auth_login(f->db, "unit", "wrong", "127.0.0.1", &a, token, &k), E_LOCKED);
 	assert_string_equal(e.msg, k.msg);
+	snprintf(msg, sizeof(msg), "连续%d次登录失败，账号已锁定%d分钟", LIMIT_LOGIN_FAILURES,
+		 LIMIT_LOCKOUT_S / 60);
+	assert_string_equal(e.msg, msg);
 	assert_int_equal(auth_login(f->db, "ghost", DEMO_PASSWORD, "127.0.0.1", &a, token, &e), E_LOCKED);
 	assert_int_equal(auth_login(f->db, "unit", DEMO_PASSWORD, "127.0.0.1", &a, token, &k), E_LOCKED);
 	assert_string_equal(e.code, "account_locked");
@@ -194,6 +198,7 @@ static void session_limit(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
 			auth_login(f->db, "county", DEMO_PASSWORD, "127.0.0.1", &a, tokens[i], &e), 0);
+	assert_int_equal(strlen(a.csrf_token), 48); /* 24 random bytes, hex */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(auth_session(f->db, tokens[i], "127.0.0.1", &a, &e), 0);
 	assert_int_equal(auth_login(f->db, "county", DEMO_PASSWORD, "127.0.0.1", &a, tokens[3], &e), 0);
