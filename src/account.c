@@ -50,6 +50,18 @@ static int check_admin(const struct actor *a, struct err *e)
 	return 0;
 }
 
+#define ADMIN_CLI_ONLY \
+	"系统管理员、安全管理员和安全审计员账号只能在服务器命令行（renda user）创建和修改"
+
+/* The three administrators are made and changed only from the server's command line: through
+ * the API no one creates, changes, resets or locks one, nor gives any account their roles. */
+static int refuse_admin(const char *role, struct err *e)
+{
+	if (role_is_admin(role))
+		return err_field(e, E_FORBIDDEN, "admin_cli_only", "role", ADMIN_CLI_ONLY);
+	return 0;
+}
+
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	int rc = rows_load_scoped(c, a, SELECT " WHERE a.id = ? AND r.path LIKE ?", id, cols, "账号", out, e);
@@ -109,10 +121,18 @@ int account_insert(struct db_conn *c, const char *username, const char *display_
 		return rc;
 	if (!role_valid(role))
 		return err_field(e, E_INVALID, "bad_role", "role", "未知的角色“%s”", role);
-	if ((rc = auth_password_policy(password, e)) ||
+	if (role_is_service(role) != !password)
+		return err_field(e, E_INVALID,
+				 role_is_service(role) ? "unknown_field" : "missing_field", "password",
+				 role_is_service(role) ? "集成服务账号不用密码登录，不能设置密码"
+						       : "请填写初始密码");
+	if ((password && (rc = auth_password_policy(password, e))) ||
 	    (rc = check_handler(c, role, region, handler_id, e)))
 		return rc;
-	if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
+	/* A service account's hash matches no password: it is reached only by API tokens. */
+	if (!password)
+		snprintf(hash, sizeof(hash), "!service");
+	else if ((rc = auth_hash_password(password, hash, sizeof(hash), e)))
 		return rc;
 	rc = db_intv(c, id, e,
 		     "INSERT INTO accounts (username, display_name, role, region_code, handler_id,"
@@ -172,7 +192,7 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"display_name", JF_STR, 1, 1, LIMIT_NAME_CHARS, "姓名"},
 		{"role", JF_STR, 1, 1, 24, "角色"},
 		{"region_code", JF_STR, 1, 1, 9, "所属区划"},
-		{"password", JF_STR, 1, 1, LIMIT_PASSWORD_MAX, "初始密码"},
+		{"password", JF_STR, 0, 1, LIMIT_PASSWORD_MAX, "初始密码"}, /* none for a service account */
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
 		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "关联代表"},
 		{NULL, 0, 0, 0, 0, NULL}};
@@ -182,7 +202,8 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)) ||
+	    (rc = refuse_admin(jsonx_str(in, "role"), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t) ||
@@ -195,7 +216,8 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	if (deputy && link_deputy(&t, a, id, jsonx_str(in, "role"), deputy))
 		goto out;
 	/* An initial password is known to the administrator: the user must replace it. */
-	if (tx_exec(&t, NULL, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", "i", id) ||
+	if ((!role_is_service(jsonx_str(in, "role")) &&
+	     tx_exec(&t, NULL, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", "i", id)) ||
 	    tx_check(&t, load(t.c, a, id, &o, e)))
 		goto out;
 	tx_audit(&t, "account.create", "account", id, NULL, o);
@@ -229,7 +251,11 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	handler_id = json_object_get(in, "handler_id")
 			     ? jsonx_int(in, "handler_id", 0)
 			     : (role_is_handler(role) ? jsonx_int(before, "handler_id", 0) : 0);
-	if ((!role_valid(role) && tx_fail_field(&t, E_INVALID, "bad_role", "role", "未知的角色“%s”", role)) ||
+	if (tx_check(&t, refuse_admin(jsonx_str(before, "role"), e)) ||
+	    tx_check(&t, refuse_admin(role, e)) ||
+	    (role_is_service(role) != role_is_service(jsonx_str(before, "role")) &&
+	     tx_fail_field(&t, E_INVALID, "bad_role", "role", "集成服务账号与人员账号不能互相转换")) ||
+	    (!role_valid(role) && tx_fail_field(&t, E_INVALID, "bad_role", "role", "未知的角色“%s”", role)) ||
 	    (id == a->account_id && strcmp(role, a->role) &&
 	     tx_fail_field(&t, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色")) ||
 	    tx_check(&t, region_scope_field(t.c, a, region, "region_code", "所属区划", NULL, 0, e)) ||
@@ -265,6 +291,7 @@ int account_set_lock(struct db *db, const struct actor *a, int64_t id, int lock,
 		return err_set(e, E_FORBIDDEN, "forbidden", "不能锁定自己的账号");
 	tx_begin(&t, db, a, e);
 	if (tx_hold(&t, "accounts", id, "账号", load, &before) ||
+	    tx_check(&t, refuse_admin(jsonx_str(before, "role"), e)) ||
 	    tx_exec(&t, NULL,
 		    lock ? "UPDATE accounts SET admin_locked = ?, updated_at = ? WHERE id = ?"
 			 : "UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0,"
@@ -295,8 +322,13 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	    (rc = auth_hash_password(jsonx_str(in, "password"), hash, sizeof(hash), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_hold(&t, "accounts", id, "账号", load, &before))
+	if (tx_hold(&t, "accounts", id, "账号", load, &before) ||
+	    tx_check(&t, refuse_admin(jsonx_str(before, "role"), e)) ||
+	    (role_is_service(jsonx_str(before, "role")) &&
+	     tx_fail_field(&t, E_INVALID, "bad_role", "password", "集成服务账号没有密码，不能重置")))
 		goto out;
+	/* The administrator knows the new password: it works once, to set one only its user knows,
+	 * and every session of the account ends. */
 	tx_exec(&t, NULL,
 		"UPDATE accounts SET password_hash = ?, must_change_password = 1,"
 		" failed_logins = 0, locked_until = 0, password_changed_at = ?,"
@@ -309,4 +341,62 @@ out:
 		auth_sessions_changed(db);
 	json_decref(before);
 	return rc;
+}
+
+int account_cli_change(struct tx *t, const char *username, const char *what, const char *value,
+		       const char *region)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int64_t id = 0;
+	json_t *after = NULL;
+
+	if (tx_int(t, &id, "SELECT id FROM accounts WHERE username = ?", "s", username) ||
+	    (!id && tx_fail(t, E_NOTFOUND, "not_found", "账号“%s”不存在", username)))
+		return t->rc;
+	if (!strcmp(what, "password")) {
+		if (!tx_check(t, auth_password_policy(value, t->e)) &&
+		    !tx_check(t, auth_hash_password(value, hash, sizeof(hash), t->e)))
+			tx_exec(t, NULL,
+				"UPDATE accounts SET password_hash = ?, must_change_password = 1, failed_logins = 0,"
+				" locked_until = 0, password_changed_at = ?, updated_at = ?"
+				" WHERE id = ? AND role <> 'service'",
+				"siii", hash, util_now(), util_now(), id);
+		tx_expect_one(t);
+		sodium_memzero(hash, sizeof(hash));
+	} else if (!strcmp(what, "lock") || !strcmp(what, "unlock")) {
+		tx_exec(t, NULL,
+			"UPDATE accounts SET admin_locked = ?, locked_until = 0, failed_logins = 0, updated_at = ?"
+			" WHERE id = ?",
+			"iii", (int64_t)!strcmp(what, "lock"), util_now(), id);
+	} else if (!strcmp(what, "role")) {
+		if ((!role_valid(value) &&
+		     tx_fail_field(t, E_INVALID, "bad_role", "role", "未知的角色“%s”", value)) ||
+		    ((role_is_handler(value) || role_is_service(value)) &&
+		     tx_fail_field(t, E_INVALID, "bad_role", "role",
+				   "承办单位和集成服务账号请由安全管理员在网页中管理")) ||
+		    (region &&
+		     tx_exec(t, NULL, "UPDATE accounts SET region_code = ? WHERE id = ?", "si",
+			     region, id) == E_CONFLICT &&
+		     tx_fail_field(t, E_INVALID, "bad_region", "region", "区划“%s”不存在", region)))
+			return t->rc;
+		tx_exec(t, NULL,
+			"UPDATE accounts SET role = ?, handler_id = NULL, deputy_id = NULL, updated_at = ?"
+			" WHERE id = ? AND role <> 'service'",
+			"sii", value, util_now(), id);
+		tx_expect_one(t);
+	} else {
+		return tx_fail(t, E_INVALID, "bad_command", "未知的账号操作 %s", what);
+	}
+	/* Whatever changed, the account's sessions end: the change holds from its next login. */
+	tx_exec(t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id);
+	after = json_pack("{s:s, s:s}", "username", username, "change", what);
+	if (!strcmp(what, "role"))
+		json_object_set_new(after, "role", json_string(value));
+	tx_audit(t,
+		 !strcmp(what, "password") ? "account.password_reset"
+		 : !strcmp(what, "role")   ? "account.update"
+					 : (!strcmp(what, "lock") ? "account.lock" : "account.unlock"),
+		 "account", id, NULL, after);
+	json_decref(after);
+	return t->rc;
 }

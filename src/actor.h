@@ -16,7 +16,8 @@ struct actor {
 	int64_t handler_id;    /* the handling unit of a handler account, else 0 */
 	int64_t deputy_id;     /* the deputy a deputy account belongs to, else 0 */
 	int must_change_password;
-	int via_token; /* authenticated by an API token, not a session */
+	int via_token;         /* authenticated by an API token, not a session */
+	unsigned token_scopes; /* with via_token: the token's scopes (AUTH_SCOPE_* bits, auth.h) */
 	char csrf_token[72];
 	char client_addr[64];
 };

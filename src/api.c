@@ -187,7 +187,9 @@ static int authenticate(struct call *c, const struct route *rt)
 	if (authz) {
 		if (strncmp(authz, "Bearer ", 7))
 			return err_set(&c->err, E_UNAUTH, "bad_token", "Authorization 头应为 Bearer 令牌");
-		return auth_bearer(c->app->db, authz + 7, q->client_addr, &c->actor, &c->err);
+		if ((rc = auth_bearer(c->app->db, authz + 7, q->client_addr, &c->actor, &c->err)))
+			return rc;
+		return auth_token_allows(&c->actor, rt->method, rt->pattern, &c->err); /* its scopes */
 	}
 	cookie = http_cookie(q, "renda_session");
 	if (!cookie)

@@ -42,6 +42,12 @@ static int reset_password(struct call *c)
 }
 
 API_GET(token_list, auth_token_list)
+
+static int token_scopes(struct call *c)
+{
+	c->out = json_pack("{s:o}", "items", auth_token_scopes());
+	return 0;
+}
 API_CREATE(token_create, auth_token_create)
 API_DEL_ID(token_revoke, auth_token_revoke)
 
@@ -54,6 +60,7 @@ const struct route api_account_routes[] = {
 	{"POST", "/api/v1/accounts/:id/unlock", unlock, API_BODY_OPT},
 	{"POST", "/api/v1/accounts/:id/password", reset_password, API_BODY},
 	{"GET", "/api/v1/tokens", token_list, 0},
+	{"GET", "/api/v1/tokens/scopes", token_scopes, 0},
 	{"POST", "/api/v1/tokens", token_create, API_BODY},
 	{"DELETE", "/api/v1/tokens/:id", token_revoke, 0},
 	{NULL, NULL, NULL, 0},

@@ -60,7 +60,7 @@ static int logout(struct call *c)
 
 static int change_password(struct call *c)
 {
-	int rc = auth_change_password(c->app->db, &c->actor, c->in, &c->err);
+	int rc = auth_change_password(c->app->db, &c->actor, c->session, c->in, &c->err);
 	if (!rc)
 		c->status = 204;
 	return rc;

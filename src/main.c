@@ -38,7 +38,9 @@ static const char usage[] =
 	"  demo     --db URL --size small|medium|large [--seed N]\n"
 	"           在空数据库中生成演示城市“示范市”\n"
 	"  user add --db URL --username NAME --role ROLE --region CODE [--name 姓名]\n"
-	"           新建账号，密码从标准输入读取\n"
+	"           新建账号，初始密码从标准输入读取，首次登录须修改\n"
+	"  user passwd|lock|unlock|role --db URL --username NAME [--role ROLE] [--region CODE]\n"
+	"           重置密码（从标准输入读取）、锁定、解锁、改角色；三员账号只能这样修改\n"
 	"  import   deputies FILE --db URL  从 .xlsx 或 .csv 导入代表\n"
 	"  backup   --db URL --to FILE    SQLite 在线备份\n"
 	"  routes                         以 JSON 列出全部 API 路由（方法、路径、标志）\n"
@@ -68,9 +70,16 @@ static const char *const cmd_help[][2] = {
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
 		 "  在空数据库中生成演示城市（同一种子生成相同数据）。\n"},
-	{"user", "用法: renda user add --db URL --username NAME --role ROLE --region CODE [--name 姓名]\n"
-		 "  密码从标准输入读取一行。角色: sysadmin secadmin auditor city_staff county_staff\n"
-		 "  unit_staff station_staff deputy handler\n"},
+	{"user",
+	 "用法: renda user add --db URL --username NAME --role ROLE --region CODE [--name 姓名]\n"
+	 "      renda user passwd --db URL --username NAME      （新密码从标准输入读取一行）\n"
+	 "      renda user lock|unlock --db URL --username NAME\n"
+	 "      renda user role --db URL --username NAME --role ROLE [--region CODE]\n"
+	 "  系统管理员、安全管理员、安全审计员（三员）账号只能用这些命令创建和修改，网页和接口不能。\n"
+	 "  add 的初始密码和 passwd 的新密码从标准输入读取一行，用户首次登录时须修改。\n"
+	 "  修改后该账号的所有会话立即结束。\n"
+	 "  角色: sysadmin secadmin auditor city_staff county_staff unit_staff station_staff\n"
+	 "  deputy handler（集成服务账号 service 由安全管理员在网页中创建）\n"},
 	{"import", "用法: renda import deputies FILE --db URL [--key-file FILE]\n"
 		   "  从 .xlsx 或 .csv 导入代表（格式同网页导入模板）：先逐行校验，有任何错误则列出并不导入；\n"
 		   "  全部通过后在一个事务中导入。\n"},
@@ -441,6 +450,8 @@ static int cmd_user_add(struct opts *o)
 		tx_begin(&t, db, &cli, &e);
 		tx_check(&t, account_insert(t.c, o->username, o->name ? o->name : o->username,
 					    o->role, o->region, 0, pw, &id, &e));
+		/* The operator typed the password: its user replaces it at first login. */
+		tx_exec(&t, NULL, "UPDATE accounts SET must_change_password = 1 WHERE id = ?", "i", id);
 		tx_audit(&t, "account.create", "account", id, NULL, after);
 		json_decref(after);
 		rc = tx_end(&t);
@@ -452,6 +463,45 @@ static int cmd_user_add(struct opts *o)
 		return 1;
 	}
 	printf("已创建账号 %s（%s，区划 %s）\n", o->username, o->role, o->region);
+	return 0;
+}
+
+/* renda user passwd|lock|unlock|role: the command line's changes to an account. */
+static int cmd_user_change(struct opts *o, const char *what)
+{
+	struct actor cli = {0};
+	struct db *db;
+	struct err e = {0};
+	struct tx t;
+	char pw[LIMIT_PASSWORD_MAX * 4 + 2] = "";
+	int is_pw = !strcmp(what, "passwd"), rc;
+
+	if (need(o->db, "db") || need(o->username, "username") ||
+	    (!strcmp(what, "role") && need(o->role, "role")))
+		return 2;
+	if (is_pw) {
+		if (!fgets(pw, sizeof(pw), stdin))
+			return die2("%s", "没有从标准输入读到密码");
+		pw[strcspn(pw, "\r\n")] = '\0';
+	}
+	if (open_db(o->db, 1, 1, &db))
+		return 1;
+	snprintf(cli.username, sizeof(cli.username), "(cli)");
+	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
+	tx_begin(&t, db, &cli, &e);
+	account_cli_change(&t, o->username, is_pw ? "password" : what, is_pw ? pw : o->role, o->region);
+	rc = tx_end(&t);
+	db_close(db);
+	sodium_memzero(pw, sizeof(pw));
+	if (rc) {
+		fprintf(stderr, "renda: %s\n", e.msg);
+		return 1;
+	}
+	printf("账号 %s 已%s，其会话已结束\n", o->username,
+	       is_pw                     ? "重置密码（下次登录须修改）"
+	       : !strcmp(what, "lock")   ? "锁定"
+	       : !strcmp(what, "unlock") ? "解锁"
+					 : "修改角色");
 	return 0;
 }
 
@@ -648,10 +698,19 @@ int main(int argc, char **argv)
 		if (argc < 3 || !strcmp(argv[2], "--help"))
 			return argc < 3 ? die2("%s", "用法: renda user add ...（用 --help 查看）")
 					: help_for(cmd);
-		if (strcmp(argv[2], "add"))
-			return die2("未知子命令 user %s（只支持 user add）", argv[2]);
-		rc = parse(argc - 3, argv + 3, " db username role region name ", &o);
-		return rc == 1 ? help_for(cmd) : rc ? rc : cmd_user_add(&o);
+		if (!strcmp(argv[2], "add")) {
+			rc = parse(argc - 3, argv + 3, " db username role region name ", &o);
+			return rc == 1 ? help_for(cmd) : rc ? rc : cmd_user_add(&o);
+		}
+		if (!strcmp(argv[2], "passwd") || !strcmp(argv[2], "lock") || !strcmp(argv[2], "unlock")) {
+			rc = parse(argc - 3, argv + 3, " db username ", &o);
+			return rc == 1 ? help_for(cmd) : rc ? rc : cmd_user_change(&o, argv[2]);
+		}
+		if (!strcmp(argv[2], "role")) {
+			rc = parse(argc - 3, argv + 3, " db username role region ", &o);
+			return rc == 1 ? help_for(cmd) : rc ? rc : cmd_user_change(&o, "role");
+		}
+		return die2("未知子命令 user %s（支持 add、passwd、lock、unlock、role）", argv[2]);
 	}
 	return die2("未知命令 %s（用 renda --help 查看用法）", cmd);
 }

@@ -29,11 +29,17 @@ static const struct role roles[] = {
 		 PERM_OPINION_INTAKE | PERM_MEETING_READ},
 	{"deputy", "人大代表", PERM_REGION_READ | PERM_OPINION_INTAKE},
 	{"handler", "承办单位", PERM_REGION_READ},
+	/* An integration's account: no password, reached only by API tokens, whose scopes narrow
+	 * this further (auth.c). It reads masked data and registers opinions, nothing more. */
+	{"service", "集成服务账号",
+	 PERM_REGION_READ | PERM_HANDLER_READ | PERM_DEPUTY_READ | PERM_OPINION_READ |
+		 PERM_OPINION_INTAKE | PERM_SUGGESTION_READ | PERM_MEETING_READ},
 };
 
-const char *const role_names[] = {"sysadmin",     "secadmin",   "auditor",       "city_staff",
-				  "county_staff", "unit_staff", "station_staff", "deputy",
-				  "handler",      NULL};
+const char *const role_names[] = {
+	"sysadmin",   "secadmin",      "auditor", "city_staff", "county_staff",
+	"unit_staff", "station_staff", "deputy",  "handler",    "service",
+	NULL};
 
 static const struct role *find(const char *name)
 {
@@ -76,4 +82,15 @@ int role_is_handler(const char *name)
 int role_is_deputy(const char *name)
 {
 	return name && !strcmp(name, "deputy");
+}
+
+int role_is_admin(const char *name)
+{
+	return name &&
+	       (!strcmp(name, "sysadmin") || !strcmp(name, "secadmin") || !strcmp(name, "auditor"));
+}
+
+int role_is_service(const char *name)
+{
+	return name && !strcmp(name, "service");
 }

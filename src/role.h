@@ -35,6 +35,11 @@ int role_can(const char *name, unsigned perms);
  * and a deputy (its deputy_id). What they see is decided by whom they act for, not by scope. */
 int role_is_handler(const char *name);
 int role_is_deputy(const char *name);
+/* The three administrators (sysadmin, secadmin, auditor): made and changed only from the
+ * server's command line, never through the API (等保 三员分立). */
+int role_is_admin(const char *name);
+/* An integration's account: never logs in with a password, acts only through API tokens. */
+int role_is_service(const char *name);
 /* NULL-terminated list of role identifiers. */
 extern const char *const role_names[];
 /* {role: Chinese name} for every role, in the roles' order: a new object owned by the caller. */

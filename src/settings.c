@@ -39,6 +39,9 @@ const struct setting_def settings_defs[] = {
 	{"election.other_extra_min", 0, 0, 10, "其他职务候选人数至少比应选人数多（人）"},
 	{"election.project_extra_min", 1, 1, 50, "民生实事候选项目数至少比票决项目数多（个）"},
 	{"project.candidate_ratio_pct", 120, 101, 300, "民生实事候选项目数不少于票决数的百分比"},
+	{"auth.password_max_days", 90, 1, 3650, "密码有效期（日），到期后登录须先修改密码"},
+	{"auth.max_sessions", 3, 1, 50, "每个账号同时在线的会话数上限，超出时结束最早的会话"},
+	{"auth.token_days", 90, 1, 3650, "API 令牌默认有效期（日，最长见 LIMIT_TOKEN_DAYS_MAX）"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)
@@ -113,13 +116,22 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 	int rc;
 
 	*out = NULL;
-	if (strcmp(a->role, "sysadmin") && strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
-		return err_set(e, E_FORBIDDEN, "forbidden",
-			       "只有系统管理员和市、县人大工作人员可以修改办理时限设置");
+	if (!json_object_size(in) && strcmp(a->role, "secadmin") && strcmp(a->role, "sysadmin") &&
+	    strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能修改设置");
 	json_object_foreach(in, k, v) {
 		const struct setting_def *d = def_of(k);
 		if (!d)
 			return err_field(e, E_INVALID, "unknown_field", k, "未知的设置项 %s", k);
+		/* The password and session rules (auth.*) are the security administrator's alone. */
+		if (!strncmp(k, "auth.", 5)
+			    ? strcmp(a->role, "secadmin")
+			    : strcmp(a->role, "sysadmin") && strcmp(a->role, "city_staff") &&
+				      strcmp(a->role, "county_staff"))
+			return err_field(e, E_FORBIDDEN, "forbidden", k, "%s",
+					 !strncmp(k, "auth.", 5)
+						 ? "只有安全管理员可以修改密码与会话设置"
+						 : "只有系统管理员和市、县人大工作人员可以修改办理时限设置");
 		if (!json_is_integer(v) || json_integer_value(v) < d->min || json_integer_value(v) > d->max)
 			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数",
 					 d->label, d->min, d->max);

@@ -179,8 +179,11 @@ test('account administration is recorded with before/after, without password has
   assert.equal(unlock.before.locked, true);
   assert.equal(unlock.after.locked, false);
 
-  const did = await accountId(srv, sec, 'deputy');
-  r = await api(srv, 'POST', '/api/v1/tokens', { session: sec, body: { account_id: did, name: '审计令牌' } });
+  // tokens are issued to service accounts only, with scopes
+  r = await api(srv, 'POST', '/api/v1/accounts', { session: sec, body: { username: 'audit.svc', display_name: '审计对接',
+    role: 'service', region_code: '329981' } });
+  expectStatus(r, 201);
+  r = await api(srv, 'POST', '/api/v1/tokens', { session: sec, body: { account_id: r.json.account.id, name: '审计令牌', scopes: ['read'] } });
   expectStatus(r, 201);
   const secret = r.json.secret;
   expectStatus(await api(srv, 'DELETE', `/api/v1/tokens/${r.json.token.id}`, { session: sec }), 204);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freshDb, startServer, login } from './lib.mjs';
+import { freshDb, startServer, login, api, expectError, expectStatus } from './lib.mjs';
 
 const BIN = resolve(process.env.RENDA_BIN || 'build/renda');
 const run = (args, input) => spawnSync(BIN, args, { input, encoding: 'utf8' });
@@ -14,7 +14,7 @@ const run = (args, input) => spawnSync(BIN, args, { input, encoding: 'utf8' });
 test('--help explains each command', () => {
   const top = run(['--help']);
   assert.equal(top.status, 0);
-  for (const cmd of ['serve', 'migrate', 'demo', 'user add', 'backup']) assert.match(top.stdout, new RegExp(cmd));
+  for (const cmd of ['serve', 'migrate', 'demo', 'user add', 'user passwd', 'backup']) assert.match(top.stdout, new RegExp(cmd));
   for (const cmd of ['serve', 'migrate', 'demo', 'backup']) {
     const r = run([cmd, '--help']);
     assert.equal(r.status, 0, cmd);
@@ -46,6 +46,68 @@ test('user add reads the password from stdin, enforces the policy, and the accou
     const badRole = run(['user', 'add', '--db', db.url, '--username', 'x1', '--role', 'king', '--region', '329981102'], 'Clerk#2024ok\n');
     assert.equal(badRole.status, 1);
   } finally { db.cleanup(); }
+});
+
+test('user add: the account must change its password at its first login; the demo\'s need not', async () => {
+  const srv = await startServer();
+  try {
+    const ok = run(['user', 'add', '--db', srv.db.url, '--username', 'clerk2', '--role', 'unit_staff', '--region', '329981102'], 'Clerk#2024ok\n');
+    assert.equal(ok.status, 0, ok.stderr);
+    const s = await login(srv, 'clerk2', 'Clerk#2024ok');
+    assert.equal(s.user.must_change_password, true);
+    expectError(await api(srv, 'GET', '/api/v1/regions', { session: s }), 403, 'password_change_required');
+    // the demo's accounts are exempt (docs/security.md): they log in ready to work
+    assert.equal((await login(srv, 'county')).user.must_change_password, false);
+  } finally { await srv.stop(); }
+});
+
+test('user passwd, lock, unlock and role: the command line changes administrators; sessions end', async () => {
+  const srv = await startServer();
+  try {
+    const add = run(['user', 'add', '--db', srv.db.url, '--username', 'aud2', '--role', 'auditor', '--region', '329900'], 'Audit#2024ok\n');
+    assert.equal(add.status, 0, add.stderr);
+    let s = await login(srv, 'aud2', 'Audit#2024ok');
+    assert.equal(s.user.role, 'auditor');
+    // a new password: the old one stops, the new one must be changed, the sessions are over
+    let r = run(['user', 'passwd', '--db', srv.db.url, '--username', 'aud2'], 'weak\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /密码/);
+    r = run(['user', 'passwd', '--db', srv.db.url, '--username', 'aud2'], 'Audit#2025new\n');
+    assert.equal(r.status, 0, r.stderr);
+    expectError(await api(srv, 'GET', '/api/v1/session', { session: s }), 401, 'unauthenticated');
+    expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'aud2', password: 'Audit#2024ok' } }), 401, 'bad_credentials');
+    s = await login(srv, 'aud2', 'Audit#2025new');
+    assert.equal(s.user.must_change_password, true);
+    expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: s, body: { old_password: 'Audit#2025new', new_password: 'Audit#2025own' } }), 204);
+    // lock and unlock
+    assert.equal(run(['user', 'lock', '--db', srv.db.url, '--username', 'aud2']).status, 0);
+    expectError(await api(srv, 'GET', '/api/v1/session', { session: s }), 401, 'unauthenticated');
+    expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'aud2', password: 'Audit#2025own' } }), 423, 'account_locked');
+    assert.equal(run(['user', 'unlock', '--db', srv.db.url, '--username', 'aud2']).status, 0);
+    s = await login(srv, 'aud2', 'Audit#2025own');
+    // a role, and a region
+    r = run(['user', 'role', '--db', srv.db.url, '--username', 'aud2', '--role', 'secadmin', '--region', '329981']);
+    assert.equal(r.status, 0, r.stderr);
+    expectError(await api(srv, 'GET', '/api/v1/session', { session: s }), 401, 'unauthenticated');
+    s = await login(srv, 'aud2', 'Audit#2025own');
+    assert.equal(s.user.role, 'secadmin');
+    assert.equal(s.user.region_code, '329981');
+    for (const args of [['role', '--username', 'aud2', '--role', 'king'], ['role', '--username', 'aud2', '--role', 'city_staff', '--region', '999999'],
+      ['lock', '--username', 'nosuch'], ['role', '--username', 'aud2', '--role', 'service']]) {
+      r = run(['user', args[0], '--db', srv.db.url, ...args.slice(1)]);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    assert.equal((await login(srv, 'aud2', 'Audit#2025own')).user.region_code, '329981');
+    r = run(['user', 'frob', '--db', srv.db.url]);
+    assert.equal(r.status, 2);
+    // every change is in the audit trail, by the command line
+    const aud = await login(srv, 'auditor');
+    const j = expectStatus(await api(srv, 'GET', '/api/v1/audit?actor=(cli)&per_page=100', { session: aud }), 200);
+    const actions = j.items.map((e) => e.action);
+    for (const a of ['account.create', 'account.password_reset', 'account.lock', 'account.unlock', 'account.update'])
+      assert.ok(actions.includes(a), `${a} in ${actions}`);
+  } finally { await srv.stop(); }
 });
 
 test('demo refuses a database that already has data; migrate is idempotent', () => {

@@ -1,7 +1,9 @@
-// Sessions: login, cookie flags, bad credentials, lockout and unlock, administrator lock,
-// CSRF, logout, changing one's own password.
+// Sessions: login, cookie flags, bad credentials, lockout and unlock (unknown names alike),
+// administrator lock, CSRF, logout, changing one's own password; the password policy's
+// settings: periodic change (auth.password_max_days) and the session limit (auth.max_sessions).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, api, login, expectError, expectStatus, accountId, PASSWORD } from './lib.mjs';
 
 let srv, admin, sec;
@@ -205,4 +207,126 @@ test('an Authorization header that is not Bearer is 401 bad_token', async () => 
   expectError(r, 401, 'bad_token');
   const r2 = await api(srv, 'GET', '/api/v1/session', { token: 'rnd_notarealtoken' });
   expectError(r2, 401, 'bad_token');
+});
+
+// Writes the database directly, as the clock would after days: SQLite through the sqlite3
+// command, PostgreSQL through psql.
+function sql(text) {
+  const u = srv.db.url;
+  if (u.startsWith('sqlite:')) return execFileSync('sqlite3', ['-cmd', '.timeout 5000', u.slice(7), text], { encoding: 'utf8' });
+  return execFileSync('psql', [u, '-X', '-q', '-A', '-t', '-c', text], { encoding: 'utf8' });
+}
+const FRESH = 'Fresh#2024b';
+// A new township account whose initial password was changed; returns the session that changed it.
+async function fresh(username) {
+  expectStatus(await api(srv, 'POST', '/api/v1/accounts', { session: sec, body: { username, display_name: '会话测试',
+    role: 'unit_staff', region_code: '329981101', password: 'Start#2024a' } }), 201);
+  const s = await login(srv, username, 'Start#2024a');
+  expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: s,
+    body: { old_password: 'Start#2024a', new_password: FRESH } }), 204);
+  return s;
+}
+const setting = async (key) => expectStatus(await api(srv, 'GET', '/api/v1/settings?region=329981101', { session: sec }), 200)
+  .items.find((i) => i.key === key).value;
+const putSetting = async (body) => expectStatus(await api(srv, 'PUT', '/api/v1/settings?region=329981101', { session: sec, body }), 200);
+const alive = async (s) => (await api(srv, 'GET', '/api/v1/session', { session: s })).status === 200;
+
+test('a password as old as auth.password_max_days must be changed at login; one day younger need not', async () => {
+  const days = await setting('auth.password_max_days');
+  assert.equal(days, 90);
+  await fresh('pw.age');
+  const id = await accountId(srv, sec, 'pw.age');
+  const age = (d) => sql(`UPDATE accounts SET password_changed_at = ${Math.floor(Date.now() / 1000) - d * 86400} WHERE id = ${id}`);
+  const check = async (d, forced) => {
+    age(d);
+    const s = await login(srv, 'pw.age', FRESH);
+    assert.equal(s.user.must_change_password, forced, `age ${d} days of ${await setting('auth.password_max_days')}`);
+    const r = await api(srv, 'GET', '/api/v1/regions', { session: s });
+    if (forced) expectError(r, 403, 'password_change_required'); else expectStatus(r, 200);
+    return s;
+  };
+  await check(days - 1, false);
+  let s = await check(days, true);
+  // forced like an initial password: it stays so at the next login, until changed
+  assert.equal((await login(srv, 'pw.age', FRESH)).user.must_change_password, true);
+  expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: s, body: { old_password: FRESH, new_password: 'Aged#2025c' } }), 204);
+  expectStatus(await api(srv, 'GET', '/api/v1/regions', { session: s }), 200);
+  s = await login(srv, 'pw.age', 'Aged#2025c');
+  assert.equal(s.user.must_change_password, false);
+  // the setting's value is what counts: 30 days for this township
+  await putSetting({ 'auth.password_max_days': 30 });
+  try {
+    sql(`UPDATE accounts SET must_change_password = 0 WHERE id = ${id}`);
+    const check30 = async (d, forced) => {
+      age(d);
+      assert.equal((await login(srv, 'pw.age', 'Aged#2025c')).user.must_change_password, forced, `age ${d} of 30`);
+    };
+    await check30(29, false);
+    await check30(30, true);
+  } finally { await putSetting({ 'auth.password_max_days': 90 }); }
+});
+
+test('changing one\'s password ends the account\'s other sessions and keeps the current one', async () => {
+  const here = await fresh('pw.other');
+  const there = await login(srv, 'pw.other', FRESH);
+  const third = await login(srv, 'pw.other', FRESH);
+  assert.ok(await alive(there));
+  expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: here, body: { old_password: FRESH, new_password: 'Other#2025d' } }), 204);
+  assert.ok(await alive(here));
+  expectStatus(await api(srv, 'GET', '/api/v1/regions', { session: here }), 200);
+  expectError(await api(srv, 'GET', '/api/v1/session', { session: there }), 401, 'unauthenticated');
+  expectError(await api(srv, 'GET', '/api/v1/regions', { session: third }), 401, 'unauthenticated');
+  // another account's sessions are untouched
+  assert.ok(await alive(admin));
+});
+
+test('auth.max_sessions: that many sessions live together; one more login ends the oldest', async () => {
+  const n = await setting('auth.max_sessions');
+  assert.equal(n, 3);
+  const sessions = [await fresh('pw.many')];
+  for (let i = 1; i < n; i++) sessions.push(await login(srv, 'pw.many', FRESH));
+  for (const s of sessions) assert.ok(await alive(s), 'all n sessions live');
+  sessions.push(await login(srv, 'pw.many', FRESH));
+  assert.equal(await alive(sessions[0]), false, 'the oldest ended');
+  for (const s of sessions.slice(1)) assert.ok(await alive(s), 'the newer ones live');
+  // the setting's value is read at each login
+  await putSetting({ 'auth.max_sessions': 1 });
+  try {
+    const last = await login(srv, 'pw.many', FRESH);
+    assert.ok(await alive(last));
+    for (const s of sessions) assert.equal(await alive(s), false);
+  } finally { await putSetting({ 'auth.max_sessions': 3 }); }
+});
+
+test('an unknown name fails and locks exactly like a known one: same answers, the sixth is 423', async () => {
+  await fresh('lk.known');
+  const answers = async (username) => {
+    const out = [];
+    for (let i = 1; i <= 6; i++) {
+      const t0 = performance.now();
+      // the sixth try carries the right password of the known account
+      const r = await api(srv, 'POST', '/api/v1/session', { body: { username, password: i === 6 ? FRESH : 'Wrong@' + i + 'xyz' } });
+      out.push({ status: r.status, code: r.json.error.code, message: r.json.error.message, ms: performance.now() - t0,
+        cookie: r.headers.get('set-cookie') });
+    }
+    return out;
+  };
+  const known = await answers('lk.known');
+  const ghost = await answers('lk.ghost');
+  const strip = (a) => a.map(({ ms, ...x }) => x);
+  assert.deepEqual(strip(ghost), strip(known));
+  assert.deepEqual(known.map((x) => x.status), [401, 401, 401, 401, 423, 423]);
+  assert.equal(known[5].code, 'account_locked');
+  assert.ok(known.every((x) => x.cookie === null));
+  // as slow: a password hash is verified for the unknown name too (the first four tries)
+  const median = (a) => a.map((x) => x.ms).slice(0, 4).sort((x, y) => x - y)[2];
+  assert.ok(median(ghost) > median(known) / 4, `unknown ${median(ghost)} ms, known ${median(known)} ms`);
+});
+
+test('a service account cannot log in, even with what its hash holds', async () => {
+  expectStatus(await api(srv, 'POST', '/api/v1/accounts', { session: sec, body: { username: 'svc.nologin', display_name: '对接',
+    role: 'service', region_code: '329981' } }), 201);
+  for (const pw of ['!service', PASSWORD, ''])
+    assert.ok([400, 401].includes((await api(srv, 'POST', '/api/v1/session', { body: { username: 'svc.nologin', password: pw } })).status));
+  expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'svc.nologin', password: '!service' } }), 401, 'bad_credentials');
 });

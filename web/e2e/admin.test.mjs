@@ -1,4 +1,4 @@
-// 系统管理员：行政区划树、承办单位的新增与持久化、退出登录。
+// 系统管理员：行政区划树、承办单位的新增与持久化、退出登录；不管理账号和令牌（三员分立）。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setup, teardown, newPage, login, t, uniq, pickRegion, message, row, path, confirmBox } from './helpers.mjs'
@@ -105,5 +105,22 @@ test('a duplicate handling unit name in the same region shows the server message
   await confirmBox(page, '删除')
   await message(page, `已删除“${name}”`)
   await row(page, 'handler-table', name).waitFor({ state: 'detached' })
+  await page.context().close()
+})
+
+test('the system administrator manages no accounts or tokens: no menu, and the API refuses', async () => {
+  const page = await newPage()
+  await login(page, 'admin')
+  await page.locator(t('menu-regions')).waitFor()
+  assert.equal(await page.locator(t('menu-accounts')).count(), 0)
+  assert.equal(await page.locator(t('menu-tokens')).count(), 0)
+  const res = await page.evaluate(async () => {
+    const s = await (await fetch('/api/v1/session')).json()
+    const post = (url, body) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify(body) })
+    const a = await post('/api/v1/accounts', { username: 'admin2', display_name: '第二管理员', role: 'sysadmin', region_code: '329900', password: 'Admin#2024x' })
+    const tk = await post('/api/v1/tokens', { account_id: s.user.id, name: '自用', scopes: ['read'] })
+    return [a.status, tk.status]
+  })
+  assert.deepEqual(res, [403, 403])
   await page.context().close()
 })

@@ -65,6 +65,7 @@ async function startServer() {
   const exited = new Promise((ok) => proc.on('exit', ok))
   return {
     url,
+    db,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
       await exited
@@ -83,6 +84,10 @@ export async function setup() {
   }
   browser = await launch()
 }
+
+// The database URL of the server started here (null against RENDA_URL): for tests that set
+// what only time would (a password's age).
+export const dbUrl = () => server?.db || null
 
 // Call from after().
 export async function teardown() {

@@ -1,7 +1,8 @@
-// 登录页、未登录跳转、404 页面。
+// 登录页、未登录跳转、404 页面；密码超过有效期时登录后须先修改。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, fillLogin, login, t, path } from './helpers.mjs'
+import { execFileSync } from 'node:child_process'
+import { setup, teardown, newPage, fillLogin, login, t, path, dbUrl, PASSWORD } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -74,5 +75,28 @@ test('when the session ends elsewhere, the next request leads back to /login', a
   assert.equal(path(page), '/login')
   assert.equal(new URL(page.url()).searchParams.get('redirect'), '/handlers')
   await page.locator('.el-message', { hasText: '登录已失效，请重新登录' }).waitFor()
+  await page.context().close()
+})
+
+test('a password past its age (auth.password_max_days, 90) leads to the forced change, then to work', { skip: !dbUrl() && 'needs the server started here' }, async () => {
+  // 91 days ago, as the clock would have it
+  const old = Math.floor(Date.now() / 1000) - 91 * 86400
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbUrl().slice(7), `UPDATE accounts SET password_changed_at = ${old} WHERE username = 'handler'`])
+  const page = await newPage()
+  await fillLogin(page, 'handler', PASSWORD)
+  await page.locator(t('password-form')).waitFor()
+  assert.equal(path(page), '/password')
+  assert.match(await page.locator(t('must-change-notice')).innerText(), /有效期/)
+  // nothing else opens until it is changed
+  await page.goto('/')
+  await page.locator(t('password-form')).waitFor()
+  assert.equal(path(page), '/password')
+  await page.locator(t('pw-old')).fill(PASSWORD)
+  await page.locator(t('pw-new')).fill('Handler#2025a')
+  await page.locator(t('pw-confirm')).fill('Handler#2025a')
+  await page.locator(t('pw-submit')).click()
+  await page.locator('.el-message', { hasText: '密码修改成功' }).waitFor()
+  await page.locator(t('welcome')).waitFor()
+  assert.equal(path(page), '/')
   await page.context().close()
 })

@@ -1,4 +1,5 @@
-// 安全管理员：新建账号、密码策略、锁定/解锁、重置密码；新账号首次登录须修改密码；API 令牌。
+// 安全管理员：新建账号（不含三员角色）、密码策略、锁定/解锁、重置密码；新账号首次登录须修改密码；
+// 集成服务账号与限定权限范围、有效期的 API 令牌。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setup, teardown, newPage, login, fillLogin, t, uniq, pickOption, pickRegion, confirmBox, message, row, path } from './helpers.mjs'
@@ -122,34 +123,100 @@ test('a weak password is refused with the policy message, by the form and by the
   await page.context().close()
 })
 
-test('secadmin issues an API token, sees the secret once, and revokes it', async () => {
+test('the account form offers no administrator role, and the administrators\' rows are for the command line', async () => {
   const page = await newPage()
   await login(page, 'secadmin')
+  await page.goto('/accounts')
+  await page.locator(t('account-table')).waitFor()
+  const dialog = await openCreate(page)
+  await page.locator(t('account-form-role')).click()
+  await page.locator(t('role-option-county_staff') + ':visible').waitFor()
+  await page.locator(t('role-option-service') + ':visible').waitFor()
+  for (const r of ['sysadmin', 'secadmin', 'auditor']) assert.equal(await page.locator(t('role-option-' + r)).count(), 0, r)
+  await page.keyboard.press('Escape')
+  await dialog.getByRole('button', { name: '取消' }).click()
+  const r = await findAccount(page, 'auditor')
+  await r.locator(t('account-cli-only')).waitFor()
+  assert.equal(await r.locator(t('account-edit')).count(), 0)
+  assert.equal(await r.locator(t('account-reset')).count(), 0)
+  assert.equal(await r.locator(t('account-lock')).count(), 0)
+  // the server refuses what the form does not offer
+  const res = await page.evaluate(async () => {
+    const s = await (await fetch('/api/v1/session')).json()
+    const r = await fetch('/api/v1/accounts', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      body: JSON.stringify({ username: 'sneakyaudit', display_name: '审计员二', role: 'auditor', region_code: '329900', password: 'Audit#2024x' }),
+    })
+    return { status: r.status, body: await r.json() }
+  })
+  assert.equal(res.status, 403)
+  assert.match(res.body.error.message, /命令行/)
+  await page.context().close()
+})
+
+test('secadmin creates a service account, issues it a read-only token with an expiry, sees the secret once, and revokes it', async () => {
+  const page = await newPage()
+  await login(page, 'secadmin')
+  await page.goto('/accounts')
+  await page.locator(t('account-table')).waitFor()
+  const svc = 'svc' + uniq()
+  const dialog = await openCreate(page)
+  await dialog.locator(t('account-form-username')).fill(svc)
+  await dialog.locator(t('account-form-name')).fill('政务服务平台对接')
+  await pickOption(page, 'account-form-role', '集成服务账号')
+  await dialog.locator(t('service-hint')).waitFor()
+  assert.equal(await dialog.locator(t('account-form-password')).count(), 0)
+  await pickRegion(page, 'account-form-region', '329981')
+  await dialog.locator(t('account-form-submit')).click()
+  await message(page, `已创建账号“${svc}”`)
+  const ar = await findAccount(page, svc)
+  assert.match(await ar.innerText(), /集成服务账号/)
+  assert.equal(await ar.locator(t('account-reset')).count(), 0)
+
   await page.locator(t('menu-tokens')).click()
   await page.locator(t('token-table')).waitFor()
   const name = 'e2e对接令牌' + uniq()
   await page.locator(t('token-create')).click()
-  const dialog = page.locator(t('token-dialog'))
+  const tdialog = page.locator(t('token-dialog'))
+  // person accounts are not offered
   await page.locator(t('token-form-account')).click()
   await page.keyboard.type('city')
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '（city）' }).first().click()
-  await dialog.locator(t('token-form-name')).fill(name)
-  await dialog.locator(t('token-form-submit')).click()
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__empty, .el-select-dropdown:visible .el-select-dropdown__item').first().waitFor()
+  assert.equal(await page.locator('.el-select-dropdown__item:visible', { hasText: '（city）' }).count(), 0)
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(svc)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: `（${svc}）` }).first().click()
+  await tdialog.locator(t('token-form-name')).fill(name)
+  // a scope is required
+  await tdialog.locator(t('token-form-submit')).click()
+  await tdialog.locator('.el-form-item__error', { hasText: '请至少选择一项权限范围' }).waitFor()
+  await tdialog.locator(t('token-scope-read')).click()
+  await tdialog.locator(t('token-form-days') + ' input').fill('30')
+  await tdialog.locator(t('token-form-submit')).click()
   const secretDialog = page.locator(t('token-secret-dialog'))
   await secretDialog.waitFor()
   const secret = await secretDialog.locator(t('token-secret')).inputValue()
   assert.match(secret, /^rnd_/)
 
-  // the token works as a bearer token
-  const health = await page.evaluate(async (s) => {
-    const r = await fetch('/api/v1/regions', { headers: { Authorization: 'Bearer ' + s }, credentials: 'omit' })
-    return r.status
+  // the token reads, and does nothing else
+  const res = await page.evaluate(async (s) => {
+    const h = { Authorization: 'Bearer ' + s }
+    const get = await fetch('/api/v1/regions', { headers: h, credentials: 'omit' })
+    const post = await fetch('/api/v1/handlers', { method: 'POST', credentials: 'omit',
+      headers: { ...h, 'Content-Type': 'application/json' }, body: JSON.stringify({ region_code: '329981', name: '令牌单位' }) })
+    return [get.status, post.status, (await post.json()).error.code]
   }, secret)
-  assert.equal(health, 200)
+  assert.deepEqual(res, [200, 403, 'token_scope'])
 
   await secretDialog.locator(t('token-secret-close')).click()
   const r = row(page, 'token-table', name)
   await r.locator(t('token-status'), { hasText: '有效' }).waitFor()
+  assert.match(await r.locator(t('token-scope')).innerText(), /只读/)
+  // expires in 30 days
+  const exp = new Date(Date.now() + 30 * 86400 * 1000)
+  const ymd = `${exp.getFullYear()}-${String(exp.getMonth() + 1).padStart(2, '0')}-${String(exp.getDate()).padStart(2, '0')}`
+  assert.ok((await r.innerText()).includes(ymd), `${ymd} in ${await r.innerText()}`)
   await r.locator(t('token-revoke')).click()
   await confirmBox(page, '撤销')
   await row(page, 'token-table', name).locator(t('token-status'), { hasText: '已撤销' }).waitFor()
