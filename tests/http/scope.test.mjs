@@ -12,10 +12,16 @@ import { freshDb, renda, startServer, api, login, PASSWORD } from './lib.mjs';
 
 const A = '329981', A_TOWN = '329981101', B = '329902';
 const ROLES = ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff',
-  'station_staff', 'deputy', 'handler', 'anonymous'];
+  'station_staff', 'deputy', 'handler', 'service', 'anonymous'];
 // The account each role acts through.
 const ACTOR = { sysadmin: 'c.admin', secadmin: 'c.sec', auditor: 'c.audit', city_staff: 'city',
   county_staff: 'county', unit_staff: 'unit', station_staff: 'station', deputy: 'deputy', handler: 'handler' };
+// The integration's service account of county A acts through an API token with both scopes: it
+// reads what county staff read (masked) and registers opinions; every other write is out of its
+// token's scopes.
+const SERVICE_WRITES = new Set(['POST /api/v1/opinions']);
+const serviceAllowed = (key, x) => (key.startsWith('GET ') ? x.service ?? (x.allow || []).includes('county_staff')
+  : SERVICE_WRITES.has(key));
 // Roles whose scope covers both counties: the other county is theirs too.
 const WHOLE_CITY = new Set(['city_staff']);
 
@@ -28,7 +34,7 @@ const OPINION_READERS = [...STAFF, 'station_staff', 'deputy', 'handler'];
 const OPINION_INTAKE = [...STAFF, 'station_staff', 'deputy'];
 const SUGGESTION_READERS = [...STAFF, 'deputy', 'handler'];
 const MEETING_READERS = [...STAFF, 'station_staff'];
-const EVERYONE = ROLES.filter((r) => r !== 'anonymous');
+const EVERYONE = ROLES.filter((r) => r !== 'anonymous' && r !== 'service');
 
 // The expectations, keyed by "METHOD pattern". Fields:
 //   allow: the roles that may use the route on an object in their scope (others: 403 or 404)
@@ -78,6 +84,7 @@ const EXPECT = {
   'POST /api/v1/accounts/:id/unlock': { allow: ['secadmin'], obj: 'account', ...WRITE },
   'POST /api/v1/accounts/:id/password': { bodyFirst: true, allow: ['secadmin'], obj: 'account', ...WRITE },
   'GET /api/v1/tokens': { allow: ['secadmin'] },
+  'GET /api/v1/tokens/scopes': { allow: EVERYONE }, // the scopes' names and labels
   'POST /api/v1/tokens': { allow: ['secadmin'], ...WRITE },
   'DELETE /api/v1/tokens/:id': { allow: ['secadmin'], obj: 'token', safe: 'denied-only' },
 
@@ -221,7 +228,7 @@ before(async () => {
     ['b.staff', 'county_staff', B], ['a.victim', 'station_staff', A_TOWN]])
     renda(['user', 'add', '--db', db.url, '--username', u, '--role', role, '--region', region], PASSWORD + '\n');
   srv = await startServer({ dbUrl: db.url, demo: false });
-  for (const role of ROLES.filter((r) => r !== 'anonymous')) {
+  for (const role of ROLES.filter((r) => r !== 'anonymous' && r !== 'service')) {
     let s = await login(srv, ACTOR[role]);
     if (s.user.must_change_password) {
       await ok(await api(srv, 'POST', '/api/v1/session/password', { session: s,
@@ -229,6 +236,13 @@ before(async () => {
       s = await login(srv, ACTOR[role], PASSWORD + 'x');
     }
     S[role] = s;
+  }
+  {
+    const svc = await ok(await api(srv, 'POST', '/api/v1/accounts', { session: S.secadmin,
+      body: { username: 'a.svc', display_name: '对接平台', role: 'service', region_code: A } }), 'service account');
+    const t = await ok(await api(srv, 'POST', '/api/v1/tokens', { session: S.secadmin,
+      body: { account_id: svc.account.id, name: '范围测试', scopes: ['read', 'opinion_intake'] } }), 'token');
+    S.service = { token: t.secret };
   }
   const city = S.city_staff;
   const get = async (s, path) => ok(await api(srv, 'GET', path, { session: s }), path);
@@ -288,7 +302,7 @@ before(async () => {
     for (const [kind, path] of [['opinion', '/api/v1/opinions'], ['suggestion', '/api/v1/suggestions'],
       ['motion', '/api/v1/motions'], ['station', '/api/v1/stations'], ['meeting', '/api/v1/meetings'],
       ['handler', '/api/v1/handlers'], ['group', '/api/v1/groups']]) {
-      const r = await api(srv, 'GET', path + '?per_page=1', { session: S[role] });
+      const r = await api(srv, 'GET', path + '?per_page=1', role === 'service' ? { token: S.service.token } : { session: S[role] });
       if (r.status === 200 && r.json.items.length) IN[role][kind] = r.json.items[0].id;
     }
   }
@@ -349,7 +363,7 @@ test('every role × route × scope: the status, and no data of the other county'
   let calls = 0;
   const call = async (role, rt, path, body) => {
     calls++;
-    const opts = role === 'anonymous' ? {} : { session: S[role] };
+    const opts = role === 'anonymous' ? {} : role === 'service' ? { token: S.service.token } : { session: S[role] };
     if (rt.body || rt.body_optional) opts.body = body ?? {};
     if (rt.raw) opts.body = 'x', opts.headers = { 'Content-Type': 'text/csv' };
     return api(srv, rt.method, path, opts);
@@ -361,7 +375,7 @@ test('every role × route × scope: the status, and no data of the other county'
     const okStatuses = x.ok || (rt.method === 'GET' ? [200] : [200, 201, 204, 400, 409]);
     const q = x.query ? '?' + x.query : '';
     for (const role of ROLES) {
-      const allowed = x.public || (x.allow || []).includes(role);
+      const allowed = x.public || (role === 'service' ? serviceAllowed(key, x) : (x.allow || []).includes(role));
       const whole = WHOLE_CITY.has(role);
       const check = (r, what, want, open = false) => {
         if (!want.includes(r.status)) failures.push(`${role} ${key} ${what}: ${r.status}, expected ${want.join('/')}: ${r.text.slice(0, 200)}`);
