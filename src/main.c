@@ -57,7 +57,7 @@ static const char *const cmd_help[][2] = {
 	 "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
 	 "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
 	 "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
-	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
+	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5；大于 30 时查询数同此（压力测试用）\n"
 	 "  --quiet    不输出访问日志\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
