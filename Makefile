@@ -77,22 +77,29 @@ bench: deps
 	sh bench/regions.sh
 	node bench/phone-first-page.mjs
 
-# libFuzzer targets (clang): build/fuzz/fuzz_*; `make fuzz` runs each for FUZZ_SECONDS.
-FUZZ_SECONDS ?= 10
+# libFuzzer targets (clang): build/fuzz/fuzz_*; `make test` runs each for 10 s, `make fuzz` for
+# FUZZ_SECONDS (`make fuzz FUZZ_SECONDS=3600`).
+FUZZ_SECONDS ?= 300
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 # Each target names the sources it needs beyond util.c and err.c.
 FUZZ_DEPS_fuzz_json := src/jsonx.c
 FUZZ_DEPS_fuzz_sheet := src/sheet.c src/buf.c
 FUZZ_DEPS_fuzz_http := src/http_parse.c
+FUZZ_DEPS_fuzz_text := src/text.c src/buf.c
+FUZZ_DEPS_fuzz_schedule := src/schedule.c src/calendar.c
+# fuzz_api: the router, handlers and domains on SQLite, without the transport (http.c).
+FUZZ_DEPS_fuzz_api := $(filter-out src/http.c src/util.c src/err.c,$(SRC)) build/migrations.c
 FUZZ_PKGS := jansson libsodium minizip expat xlsxwriter zlib
+FUZZ_PKGS_fuzz_api := $(filter-out libmicrohttpd,$(PKGS))
+build/fuzz/fuzz_api: build/migrations.c
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(wildcard src/*.h)
 	@mkdir -p build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
-		$(shell pkg-config --cflags $(FUZZ_PKGS)) -o $@ $< $(FUZZ_DEPS_$*) src/util.c src/err.c \
-		$(shell pkg-config --libs $(FUZZ_PKGS))
+		$(shell pkg-config --cflags $(or $(FUZZ_PKGS_$*),$(FUZZ_PKGS))) -o $@ $< $(FUZZ_DEPS_$*) \
+		src/util.c src/err.c $(shell pkg-config --libs $(or $(FUZZ_PKGS_$*),$(FUZZ_PKGS))) -lpthread
 fuzz: $(FUZZ_BIN)
-	sh scripts/test.sh fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/test.sh fuzz
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

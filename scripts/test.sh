@@ -130,7 +130,9 @@ run_browser() {
 	run_node browser web/e2e/ RENDA_BIN="$(pwd)/build/renda" RENDA_WEB="$(pwd)/web/dist"
 }
 
-# libFuzzer: each target runs FUZZ_SECONDS from its seed corpus; a crash or leak fails it.
+# libFuzzer: each target runs FUZZ_SECONDS (10 unless set: make test; make fuzz sets more) from
+# its seed corpus, tests/fuzz/seeds/<target>/ (its crashes kept as regressions); a crash, a leak
+# or a broken invariant fails it.
 run_fuzz() {
 	for t in build/fuzz/fuzz_*; do
 		[ -x "$t" ] || continue
@@ -138,6 +140,7 @@ run_fuzz() {
 		corpus="$log/corpus-$name"
 		mkdir -p "$corpus"
 		cp tests/fuzz/seeds/* "$corpus/" 2>/dev/null || true
+		cp tests/fuzz/seeds/"$name"/* "$corpus/" 2>/dev/null || true
 		[ "$name" = fuzz_sheet ] && cp tests/fixtures/sheet/fuzz/* "$corpus/" 2>/dev/null
 		cp tests/fuzz/seeds/"$name"/* "$corpus/" 2>/dev/null || true
 		if "$t" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 "$corpus" >"$log/$name" 2>&1; then

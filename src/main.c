@@ -63,7 +63,7 @@ static const char *const cmd_help[][2] = {
 	 "  --notify-webhook URL  短信等通知网关地址：待发消息以 JSON POST 过去，失败自动重试\n"
 	 "  --jobs-interval S     后台任务间隔秒数（自动办结、到期提醒、发送通知），默认 60\n"
 	 "  --retry-base S        通知首次重试间隔秒数，之后逐次加倍，最长6小时，默认 30\n"
-	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5（压力测试用）\n"
+	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5；大于 30 时查询数同此（压力测试用）\n"
 	 "  --trusted-proxy ADDR  反向代理的地址或网段（如 10.0.0.5 或 10.0.0.0/24，可逗号分隔或多次给出）：\n"
 	 "                        只有来自它的 X-Forwarded-For（客户端地址）和 X-Forwarded-Proto（https）才被采信\n"
 	 "  --quiet    不输出访问日志\n"},

@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Decodes one UTF-8 code point at *p (valid UTF-8 assumed, as input is checked at the edge). */
+/* Decodes one UTF-8 code point at *p. Input is checked at the edge, but a bad or truncated
+ * sequence (stored text, a path) must still never step over the terminating NUL: it gives some
+ * code point and the next call starts at the first byte not consumed. */
 static uint32_t next_cp(const char **p)
 {
 	const unsigned char *s = (const unsigned char *)*p;
 	uint32_t c = s[0];
-	int n = 0;
+	int n = 0, i;
 	if (c < 0x80)
 		n = 0;
 	else if ((c & 0xE0) == 0xC0)
@@ -17,9 +19,9 @@ static uint32_t next_cp(const char **p)
 		c &= 0x0F, n = 2;
 	else
 		c &= 0x07, n = 3;
-	for (int i = 1; i <= n && s[i]; i++)
+	for (i = 1; i <= n && s[i]; i++)
 		c = (c << 6) | (s[i] & 0x3F);
-	*p += n + 1;
+	*p += i;
 	return c;
 }
 

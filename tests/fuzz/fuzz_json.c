@@ -7,11 +7,10 @@
 #include "jsonx.h"
 #include "util.h"
 
-static const struct jfield spec[] = {
-	{"name", JF_STR, 1, 1, 64, "名称"},
-	{"n", JF_INT, 0, 0, 100, "数量"},
-	{"on", JF_BOOL, 0, 0, 0, "开关"},
-	{NULL, 0, 0, 0, 0, NULL}};
+static const struct jfield spec[] = {{"name", JF_STR, 1, 1, 64, "名称"},
+				     {"n", JF_INT, 0, 0, 100, "数量"},
+				     {"on", JF_BOOL, 0, 0, 0, "开关"},
+				     {NULL, 0, 0, 0, 0, NULL}};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -188,11 +188,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	if (mode >= 2)
 		zip = parts_zip(p, len, &len);
-	if (sheet_detect(zip ? zip : p, len, &fmt, &e) == 0 && fmt != SHEET_XLSX &&
-	    fmt != SHEET_CSV)
+	if (sheet_detect(zip ? zip : p, len, &fmt, &e) == 0 && fmt != SHEET_XLSX && fmt != SHEET_CSV)
 		abort();
-	if (sheet_read(zip ? zip : p, len, mode == 0 ? SHEET_CSV : SHEET_XLSX, MAX_ROWS, &s,
-		       &e) == 0) {
+	if (sheet_read(zip ? zip : p, len, mode == 0 ? SHEET_CSV : SHEET_XLSX, MAX_ROWS, &s, &e) == 0) {
 		check(&s);
 		round_trip(&s, SHEET_CSV);
 		if (mode == 3)
