@@ -637,10 +637,19 @@ int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
+	int64_t over = 0;
 	int rc = db_intv(c, id, e, "SELECT id FROM meetings WHERE screen_token = ?", "s", token);
+	/* the link is public: it lives only while the meeting may still sit */
+	if (!rc && *id)
+		rc = db_intv(c, &over, e, "SELECT COUNT(*) FROM meetings WHERE id = ? AND state IN ('closed','cancelled')",
+			     "i", *id);
 	db_release(db, c);
 	if (!rc && !*id)
 		rc = err_set(e, E_NOTFOUND, "not_found", "大屏链接无效");
+	else if (!rc && over)
+		rc = err_set(e, E_NOTFOUND, "screen_closed", "会议已结束，大屏链接已失效");
+	if (rc)
+		*id = 0;
 	return rc;
 }
 
