@@ -25,7 +25,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DB ?= var/renda.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps web run test unit clean format format-check banned-check mutants bench fuzz
+.PHONY: all deps web run test unit clean format format-check banned-check mutants bench fuzz asan
 all: $(BUILD)/renda $(UNIT_BIN)
 
 deps:
@@ -67,7 +67,13 @@ run: deps
 
 test: deps
 	$(MAKE) all web $(FUZZ_BIN)
+	$(MAKE) asan
 	sh scripts/test.sh
+
+# The server with AddressSanitizer and UndefinedBehaviorSanitizer in build/san (SAN=1 above),
+# apart from build/, for the HTTP suite run under it: scripts/test.sh asan.
+asan:
+	$(MAKE) SAN=1 build/san/renda
 
 unit: all
 	sh scripts/test.sh unit

@@ -3,7 +3,8 @@
 #   scripts/test.sh            every suite: unit (under valgrind) with the banned.h check,
 #                              mutants, fuzz, HTTP on SQLite and on PostgreSQL, browser (headless
 #                              Chromium)
-#   scripts/test.sh unit|format|mutants|fuzz|http|pg|browser   one suite
+#   scripts/test.sh unit|format|mutants|fuzz|http|pg|asan|browser   one suite
+#                              (asan: the HTTP suite on SQLite with build/san/renda, `make asan`)
 # Needs `make all web` first (make test does both).
 set -u
 cd "$(dirname "$0")/.."
@@ -106,6 +107,22 @@ run_node() { # suite, dir, env...
 
 run_http_sqlite() { run_node http/sqlite tests/http/ RENDA_BIN=build/renda; }
 
+# The HTTP suite once more on SQLite with the server built by `make asan`: a memory error, a
+# leak at the server's exit or undefined behaviour is reported on its stderr, and the harness
+# (tests/http/lib.mjs, sanitizerCheck) fails the file that ran it.
+run_http_asan() {
+	if [ ! -x build/san/renda ]; then
+		echo "== http/asan: build/san/renda missing (make asan)"
+		count http/asan 0 1
+		return
+	fi
+	start=$(date +%s)
+	run_node http/asan tests/http/ RENDA_BIN=build/san/renda \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0
+	echo "== http/asan took $(($(date +%s) - start)) s"
+}
+
 run_http_pg() {
 	pgdir=$(mktemp -d /tmp/renda-pg.XXXXXX)
 	if admin=$(sh scripts/pg.sh start "$pgdir"); then
@@ -163,6 +180,7 @@ fuzz) run_fuzz ;;
 mutants) run_mutants ;;
 http) run_http_sqlite ;;
 pg) run_http_pg ;;
+asan) run_http_asan ;;
 browser) run_browser ;;
 all)
 	run_unit
@@ -171,10 +189,11 @@ all)
 	run_mutants
 	run_fuzz
 	run_http_sqlite
+	run_http_asan
 	run_http_pg
 	run_browser
 	;;
-*) echo "usage: scripts/test.sh [unit|format|mutants|fuzz|http|pg|browser]" >&2; exit 2 ;;
+*) echo "usage: scripts/test.sh [unit|format|mutants|fuzz|http|pg|asan|browser]" >&2; exit 2 ;;
 esac
 
 [ -n "$failures" ] && echo "failed suites:$failures"

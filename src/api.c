@@ -272,9 +272,11 @@ static void dispatch(struct call *c)
 		if (c->out_text) {
 			buf_adds(&c->rep->body, c->out_text);
 		} else {
-			char *s = json_dumps(c->out ? c->out : json_object(), JSON_COMPACT);
+			json_t *empty = c->out ? NULL : json_object();
+			char *s = json_dumps(c->out ? c->out : empty, JSON_COMPACT);
 			buf_adds(&c->rep->body, s);
 			free(s);
+			json_decref(empty); /* a handler without a body (the event streams) */
 		}
 	}
 	return;

@@ -79,7 +79,19 @@ struct screen {
 	int64_t meeting;
 	struct live_sub *sub;
 	int first;
+	int public; /* a screen link: ends once the meeting is over */
+	int done;   /* the last snapshot is sent: end the reply */
 };
+
+/* The snapshot shows a meeting that is over (closed or cancelled). */
+static int snapshot_over(const char *text)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	const char *st = json_string_value(json_object_get(json_object_get(o, "meeting"), "state"));
+	int over = st && (!strcmp(st, "closed") || !strcmp(st, "cancelled"));
+	json_decref(o);
+	return over;
+}
 
 static void wake(void *st)
 {
@@ -97,6 +109,8 @@ static int screen_fill(void *ctx, struct buf *out)
 	struct screen *s = ctx;
 	char *text;
 	uint64_t seq;
+	if (s->done)
+		return -1;
 	if (s->first) {
 		/* tell the browser how soon to reconnect after a drop */
 		buf_adds(out, "retry: 2000\n\n");
@@ -104,6 +118,7 @@ static int screen_fill(void *ctx, struct buf *out)
 	}
 	if (live_read(s->sub, &text, &seq)) {
 		buf_addf(out, "id: %llu\nevent: state\ndata: %s\n\n", (unsigned long long)seq, text);
+		s->done = s->public && snapshot_over(text);
 		free(text);
 	}
 	return 0;
@@ -117,7 +132,7 @@ static void screen_close(void *ctx)
 }
 
 /* Answers with the live stream of meeting id, unless rc, the checks before it, failed. */
-static int stream(struct call *c, int rc, int64_t id)
+static int stream(struct call *c, int rc, int64_t id, int public)
 {
 	struct http_stream_src *src;
 	struct screen *s;
@@ -130,6 +145,7 @@ static int stream(struct call *c, int rc, int64_t id)
 	live_start(build, c->app->db);
 	s->meeting = id;
 	s->first = 1;
+	s->public = public;
 	src->start = screen_start;
 	src->fill = screen_fill;
 	src->close = screen_close;
@@ -144,14 +160,14 @@ static int events(struct call *c)
 	int rc = api_id(c, 0, &id);
 	if (!rc)
 		rc = meeting_watch(c->app->db, &c->actor, id, &c->err);
-	return stream(c, rc, id);
+	return stream(c, rc, id, 0);
 }
 
 static int screen_events(struct call *c)
 {
 	int64_t id;
 	int rc = meeting_by_screen(c->app->db, c->params[0], &id, &c->err);
-	return stream(c, rc, id);
+	return stream(c, rc, id, 1);
 }
 
 static int screen_now(struct call *c)

@@ -178,6 +178,12 @@ int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct me
 	return rc ? rc : meeting_may(c, a, m, 0, e);
 }
 
+int meeting_can_read(const struct actor *a, const struct meeting *m)
+{
+	return a && region_path_in_scope(a, m->path) &&
+	       (role_can(a->role, PERM_MEETING_READ) || role_can(a->role, PERM_MEETING_RUN));
+}
+
 int meeting_can_run(const struct actor *a, const struct meeting *m)
 {
 	return region_path_in_scope(a, m->path) && role_can(a->role, PERM_MEETING_RUN);

@@ -39,6 +39,9 @@ int meeting_load(struct db_conn *c, int64_t id, int lock, struct meeting *m, str
 int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *m, int run,
 		struct err *e) WUR;
 int meeting_can_run(const struct actor *a, const struct meeting *m);
+/* Staff who may read the meeting (read or run permission, in scope): the only readers of how
+ * each member voted on a recorded vote. A NULL actor (the public screen) may not. */
+int meeting_can_read(const struct actor *a, const struct meeting *m);
 /* meeting_load and meeting_may for reading: the meeting as actor a may see it. */
 int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct meeting *m, struct err *e) WUR;
 /* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */

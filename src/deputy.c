@@ -102,17 +102,8 @@ bad:
 
 static int check_phone(const char *s, struct err *e)
 {
-	size_t digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p != '-' && *p != ' ' && *p != '+')
-			goto bad;
-	}
-	if (*s && (digits < 7 || (s[0] == '1' && strlen(s) != 11 && !strchr(s, '-'))))
-		goto bad;
-	return 0;
-bad:
+	if (!*s || util_phone_ok(s))
+		return 0;
 	return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话格式不正确（手机号应为11位数字）");
 }
 

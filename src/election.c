@@ -107,6 +107,96 @@ static int round_enter(struct tx *t, int64_t id, int run, struct round_ctx *x)
 	return t->rc;
 }
 
+/* The write-ins of a round are one JSON object of counts per name in the round's row (keys
+ * sorted): no row, order or time of their own that could tie a name to the member who wrote it. */
+static int writein_cmp(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	json_int_t va = json_integer_value(json_object_get(a, "votes")),
+		   vb = json_integer_value(json_object_get(b, "votes"));
+	if (va != vb)
+		return va > vb ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(a, "name")),
+		      json_string_value(json_object_get(b, "name")));
+}
+
+/* Appends the write-ins of text (the stored object) to list as {name, votes}, most votes first,
+ * then by name. */
+static void writeins_list(const char *text, json_t *list)
+{
+	json_t *o = json_loads(text, 0, NULL), *v, **items;
+	const char *key;
+	size_t n = 0, i = 0;
+	if (!json_is_object(o) || !(n = json_object_size(o))) {
+		json_decref(o);
+		return;
+	}
+	items = xcalloc(n, sizeof(*items));
+	json_object_foreach(o, key, v)
+		items[i++] = json_pack("{s:s,s:I}", "name", key, "votes", json_integer_value(v));
+	qsort(items, n, sizeof(*items), writein_cmp);
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, items[i]);
+	free(items);
+	json_decref(o);
+}
+
+/* Adds add's counts (name → votes) to the round's write-ins, inside t with the round's row held
+ * (round_enter), so that concurrent ballots take turns. */
+static int writeins_add(struct tx *t, int64_t round_id, json_t *add)
+{
+	struct db_res *r = NULL;
+	json_t *o = NULL, *v;
+	const char *key;
+	char *text;
+	if (!json_object_size(add) ||
+	    tx_exec(t, &r, "SELECT write_ins FROM election_rounds WHERE id = ?", "i", round_id))
+		return t->rc;
+	if (r->nrows)
+		o = json_loads(db_val(r, 0, 0), 0, NULL);
+	db_res_free(r);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_foreach(add, key, v)
+		json_object_set_new(o, key,
+				    json_integer(json_integer_value(json_object_get(o, key)) +
+						 json_integer_value(v)));
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!text)
+		return tx_fail(t, E_INTERNAL, "internal", "服务器内部错误");
+	tx_exec(t, NULL, "UPDATE election_rounds SET write_ins = ? WHERE id = ?", "si", text, round_id);
+	free(text);
+	return t->rc;
+}
+
+/* Marks deputy as having a ballot of the round (device or paper): its roster row, written when
+ * the round opened (or now, for a member added since), turns voted. Every row of the round is
+ * rewritten alike, so that neither their order nor their writing transaction tells who voted
+ * when. *dup: the member had voted already (nothing written). */
+static int roster_mark(struct tx *t, int64_t round_id, int64_t deputy, const char *channel, int *dup)
+{
+	int64_t rows = 0, voted = 0;
+	*dup = 0;
+	if (tx_int(t, &rows, "SELECT COUNT(*) FROM round_roster WHERE round_id = ? AND deputy_id = ?",
+		   "ii", round_id, deputy) ||
+	    (!rows && tx_exec(t, NULL, "INSERT INTO round_roster (round_id, deputy_id) VALUES (?, ?)",
+			      "ii", round_id, deputy)) ||
+	    tx_int(t, &voted, "SELECT COUNT(*) FROM round_roster WHERE round_id = ? AND deputy_id = ? AND voted = 1",
+		   "ii", round_id, deputy))
+		return t->rc;
+	if (voted) {
+		*dup = 1;
+		return 0;
+	}
+	return tx_exec(t, NULL,
+		       "UPDATE round_roster SET voted = CASE WHEN deputy_id = ? THEN 1 ELSE voted END,"
+		       " channel = CASE WHEN deputy_id = ? THEN ? ELSE channel END WHERE round_id = ?",
+		       "iisi", deputy, deputy, channel, round_id);
+}
+
 int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct db_res *r = NULL, *k = NULL, *w = NULL;
@@ -138,14 +228,13 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 				   "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
 				   " FROM election_candidates WHERE round_id = ? ORDER BY id",
 				   "i", rid)) ||
-		    (rc = db_execv(c, &w, e, "SELECT name, votes FROM round_writeins WHERE round_id = ? ORDER BY votes DESC, name",
-				   "i", rid))) {
+		    (rc = db_execv(c, &w, e, "SELECT write_ins FROM election_rounds WHERE id = ?", "i", rid))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;
 		}
 		if (a && a->deputy_id &&
-		    (rc = db_intv(c, &voted, e, "SELECT COUNT(*) FROM round_voters WHERE round_id = ? AND deputy_id = ?",
+		    (rc = db_intv(c, &voted, e, "SELECT COUNT(*) FROM round_roster WHERE round_id = ? AND deputy_id = ? AND voted = 1",
 				  "ii", rid, a->deputy_id))) {
 			json_decref(cands);
 			json_decref(wins);
@@ -170,9 +259,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 						  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
 						  "votes", (json_int_t)db_int(k, j, 5)));
 		}
-		for (int j = 0; counted && j < w->nrows; j++)
-			json_array_append_new(wins, json_pack("{s:s,s:I}", "name", db_val(w, j, 0),
-							      "votes", (json_int_t)db_int(w, j, 1)));
+		if (counted && w->nrows)
+			writeins_list(db_val(w, 0, 0), wins);
 		ro = json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:b,s:b}",
 			       "id", (json_int_t)rid, "no", (json_int_t)db_int(r, i, 1), "kind",
 			       db_val(r, i, 2), "seats", (json_int_t)db_int(r, i, 3), "state",
@@ -478,6 +566,12 @@ static int round_open(struct step_run *s)
 			       "%s：应选 %d 人，至少需要 %d 名候选人，现有 %lld 名", text, d->seats,
 			       !strcmp(d->kind, "runoff") ? 2 : min, (long long)n);
 	}
+	/* the roster of who may vote: every member, none voted yet, in the order of their ids */
+	tx_exec(&s->t, NULL,
+		"INSERT INTO round_roster (round_id, deputy_id) SELECT ?, deputy_id FROM meeting_members"
+		" WHERE meeting_id = ? AND deputy_id NOT IN (SELECT deputy_id FROM round_roster WHERE round_id = ?)"
+		" ORDER BY deputy_id",
+		"iii", d->id, x->m.id, d->id);
 	return tx_exec(&s->t, NULL, "UPDATE election_rounds SET kind = ?, issued = ?, members = ?, opened_at = ? WHERE id = ?",
 		       "siiii", check > 0 ? "preliminary" : d->kind, t.present, t.members,
 		       util_now(), d->id);
@@ -695,7 +789,7 @@ static int marks_known(struct tx *t, json_t *marks, const struct db_res *k)
 static int count_ballot(struct tx *t, int64_t round_id, json_t *marks, json_t *wi, const struct db_res *k)
 {
 	size_t i;
-	json_t *v;
+	json_t *v, *add = json_object();
 	for (int j = 0; j < k->nrows; j++) {
 		const char *s = json_string_value(json_object_get(marks, db_val(k, j, 0)));
 		const char *col = !s || !strcmp(s, "abstain") ? "n_abstain"
@@ -707,10 +801,11 @@ static int count_ballot(struct tx *t, int64_t round_id, json_t *marks, json_t *w
 		tx_exec(t, NULL, sql, "i", db_int(k, j, 0));
 	}
 	json_array_foreach(wi, i, v)
-		tx_exec(t, NULL,
-			"INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, 1)"
-			" ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + 1",
-			"is", round_id, json_string_value(v));
+		json_object_set_new(
+			add, json_string_value(v),
+			json_integer(json_integer_value(json_object_get(add, json_string_value(v))) + 1));
+	writeins_add(t, round_id, add);
+	json_decref(add);
 	return t->rc;
 }
 
@@ -730,7 +825,7 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	size_t i;
 	struct tally_cand_rule rule;
 	int64_t present;
-	int rc, fors = 0, valid = 0;
+	int rc, fors = 0, valid = 0, dup;
 	*out = NULL;
 	if ((rc = jsonx_check(in, spec, e)))
 		return rc;
@@ -757,11 +852,7 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 		tx_fail(&t, E_CONFLICT, "not_present", "请先签到再投票");
 	if (!tx_exec(&t, &k, "SELECT id FROM election_candidates WHERE round_id = ?", "i", round_id))
 		marks_known(&t, marks, k);
-	if (!tx_exec(&t, NULL,
-		     "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'device')"
-		     " ON CONFLICT DO NOTHING",
-		     "ii", round_id, a->deputy_id) &&
-	    db_changes(t.c) != 1)
+	if (!roster_mark(&t, round_id, a->deputy_id, "device", &dup) && dup)
 		tx_fail(&t, E_CONFLICT, "already_voted", "您已领取或投出本轮选票，不能重复投票");
 	if (!candidate_rule(&t, &x.m, x.l.kind, &rule))
 		valid = tally_ballot_valid(fors, marks_allowed(&x.d, rule));
@@ -797,6 +888,7 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 		tx_fail(&t, E_CONFLICT, "bad_state", "本轮投票未在进行中");
 	json_array_foreach(ids, i, v) {
 		int64_t deputy = json_integer_value(v), present;
+		int dup;
 		if (!tx_ok(&t))
 			break;
 		if (!json_is_integer(v)) {
@@ -806,11 +898,7 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 		if (!is_present(&t, &x.m, deputy, &present) && !present)
 			tx_fail_field(&t, E_CONFLICT, "not_present", "deputy_ids",
 				      "代表 %lld 不是本次会议已签到的代表", (long long)deputy);
-		if (!tx_exec(&t, NULL,
-			     "INSERT INTO round_voters (round_id, deputy_id, channel) VALUES (?, ?, 'paper')"
-			     " ON CONFLICT DO NOTHING",
-			     "ii", round_id, deputy) &&
-		    db_changes(t.c) != 1)
+		if (!roster_mark(&t, round_id, deputy, "paper", &dup) && dup)
 			tx_fail_field(&t, E_CONFLICT, "already_voted", "deputy_ids",
 				      "代表 %lld 已领取或投出本轮选票", (long long)deputy);
 	}
@@ -943,12 +1031,7 @@ static int paper_join(struct tx *t, int64_t round_id, const char *counts)
 			"iiis", (int64_t)json_integer_value(json_object_get(v, "for")),
 			(int64_t)json_integer_value(json_object_get(v, "against")),
 			(int64_t)json_integer_value(json_object_get(v, "abstain")), key);
-	json_object_foreach(json_object_get(x, "write_ins"), key, v)
-		tx_exec(t, NULL,
-			"INSERT INTO round_writeins (round_id, name, votes) VALUES (?, ?, ?)"
-			" ON CONFLICT (round_id, name) DO UPDATE SET votes = round_writeins.votes + ?",
-			"isii", round_id, key, (int64_t)json_integer_value(v),
-			(int64_t)json_integer_value(v));
+	writeins_add(t, round_id, json_object_get(x, "write_ins"));
 	json_decref(x);
 	return tx_exec(t, NULL, "DELETE FROM round_tellers WHERE round_id = ?", "i", round_id);
 }

@@ -28,14 +28,6 @@ static const struct col cols[] = {
 	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active," \
 	" h.created_at, h.updated_at FROM " FROM
 
-static int phone_ok(const char *s)
-{
-	for (; s && *s; s++)
-		if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == '+' || *s == ' '))
-			return 0;
-	return 1;
-}
-
 /* Loads one handler within the actor's scope; E_NOTFOUND when absent or outside. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
@@ -97,9 +89,7 @@ static int check_input(const struct actor *a, json_t *in, const struct jfield *s
 	int rc;
 	if ((rc = check_write(a, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
-	if (!phone_ok(jsonx_str(in, "phone")))
-		return err_field(e, E_INVALID, "bad_phone", "phone", "联系电话只能包含数字、空格、+ 和 -");
-	return 0;
+	return jsonx_phone(in, "phone", "联系电话", e);
 }
 
 int handler_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "limit.h"
+#include "util.h"
 
 static int depth_ok(json_t *v, int depth)
 {
@@ -124,9 +125,12 @@ int jsonx_check(json_t *obj, const struct jfield *spec, struct err *e)
 				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为对象", f->label);
 			break;
 		case JF_ARR:
-			if (!json_is_array(v) || (f->max > 0 && json_array_size(v) > (size_t)f->max))
-				return err_field(e, E_INVALID, "wrong_type", f->name,
-						 "%s应为不超过%lld项的数组", f->label, f->max);
+			/* max 0 is no limit: the message names the limit only when there is one */
+			if (!json_is_array(v))
+				return err_field(e, E_INVALID, "wrong_type", f->name, "%s应为数组", f->label);
+			if (f->max > 0 && json_array_size(v) > (size_t)f->max)
+				return err_field(e, E_INVALID, "too_many", f->name,
+						 "%s不能超过%lld项", f->label, f->max);
 			break;
 		}
 	}
@@ -160,5 +164,24 @@ int jsonx_need_text(json_t *obj, const char *name, const char *label, int min, s
 	const char *v = jsonx_str(obj, name);
 	if (!v || util_utf8_len(v) < (size_t)min)
 		return err_field(e, E_INVALID, "missing_field", name, "请填写%s（至少 %d 个字）", label, min);
+	return 0;
+}
+
+int jsonx_phone(json_t *obj, const char *name, const char *label, struct err *e)
+{
+	const char *v = jsonx_str(obj, name);
+	if (!v || !*v || util_phone_ok(v))
+		return 0;
+	return err_field(e, E_INVALID, "bad_phone", name,
+			 "%s格式不正确：应为至少7位数字的电话号码（手机号为11位），只能包含数字、空格、+ 和 -",
+			 label);
+}
+
+int jsonx_no_null_arrays(json_t *obj, const struct jfield *spec, struct err *e)
+{
+	for (const struct jfield *f = spec; f->name; f++)
+		if (f->type == JF_ARR && json_is_null(json_object_get(obj, f->name)))
+			return err_field(e, E_INVALID, "wrong_type", f->name,
+					 "%s应为数组（没有时写 []），不能为 null", f->label);
 	return 0;
 }

@@ -42,6 +42,12 @@ const char *jsonx_str_or(json_t *obj, const char *name, const char *dflt);
 /* A text the step needs: present with at least min characters, else E_INVALID "missing_field"
  * naming the field ("请填写<label>（至少 N 个字）"). */
 int jsonx_need_text(json_t *obj, const char *name, const char *label, int min, struct err *e) WUR;
+/* A phone field: absent, null or "" passes (the spec decides whether it is required); anything
+ * else must be a telephone number (util_phone_ok), else E_INVALID "bad_phone" naming the field. */
+int jsonx_phone(json_t *obj, const char *name, const char *label, struct err *e) WUR;
+/* Array fields of spec sent as null: E_INVALID "wrong_type" naming the field, where null must
+ * not stand for "absent" (an empty array is said as []). */
+int jsonx_no_null_arrays(json_t *obj, const struct jfield *spec, struct err *e) WUR;
 /* Integer value of a field, or dflt when absent. */
 long long jsonx_int(json_t *obj, const char *name, long long dflt);
 

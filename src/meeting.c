@@ -7,6 +7,7 @@
 #include "attendance.h"
 #include "buf.h"
 #include "calendar.h"
+#include "deputy.h"
 #include "election.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -185,6 +186,45 @@ static int check_date(json_t *in, const char *name, const char *label, struct er
 	return 0;
 }
 
+/* A start time of day as HH:MM (00:00 to 23:59), or "" for none. */
+static int check_time(json_t *in, struct err *e)
+{
+	const char *v = jsonx_str(in, "starts_time");
+	if (!v || !*v ||
+	    (strlen(v) == 5 && v[0] >= '0' && v[0] <= '2' && v[1] >= '0' && v[1] <= '9' &&
+	     (v[0] - '0') * 10 + (v[1] - '0') < 24 && v[2] == ':' && v[3] >= '0' && v[3] <= '5' &&
+	     v[4] >= '0' && v[4] <= '9'))
+		return 0;
+	return err_field(e, E_INVALID, "bad_time", "starts_time", "开会时间应为 HH:MM 格式（00:00 至 23:59）");
+}
+
+/* The meeting ends on or after the day it starts (dates already checked, YYYY-MM-DD compares
+ * as text); field names the one the request changed. */
+static int check_span(const char *starts_on, const char *ends_on, const char *field, struct err *e)
+{
+	if (!starts_on || !ends_on || !*ends_on || strcmp(ends_on, starts_on) >= 0)
+		return 0;
+	return err_field(e, E_INVALID, "bad_date", field, "闭会日期（%s）不能早于开会日期（%s）",
+			 ends_on, starts_on);
+}
+
+/* The fields a meeting is created or changed with, beyond the spec: no null arrays, a known
+ * level, a time of day, a date that exists. */
+static int check_fields(json_t *in, const struct jfield *spec, struct err *e)
+{
+	const char *level = jsonx_str(in, "level");
+	int rc;
+	if ((rc = jsonx_check(in, spec, e)) || (rc = jsonx_no_null_arrays(in, spec, e)) ||
+	    (rc = check_date(in, "starts_on", "开会日期", e)) ||
+	    (rc = check_date(in, "ends_on", "闭会日期", e)) ||
+	    (rc = check_date(in, "notice_on", "通知日期", e)) || (rc = check_time(in, e)))
+		return rc;
+	if (level && !util_one_of(level, deputy_levels))
+		return err_field(e, E_INVALID, "bad_level", "level",
+				 "人大层级应为 township（乡镇）、county（县）、city（市）、province（省）或 national（全国）");
+	return 0;
+}
+
 static const struct jfield meeting_spec[] = {
 	{"kind", JF_STR, 1, 1, 20, "会议类型"},
 	{"title", JF_STR, 1, 1, LIMIT_SHORT_CHARS, "会议名称"},
@@ -212,9 +252,8 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	int qn, qd, rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, meeting_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
-	    (rc = check_date(in, "ends_on", "闭会日期", e)) ||
-	    (rc = check_date(in, "notice_on", "通知日期", e)))
+	if ((rc = check_fields(in, meeting_spec, e)) ||
+	    (rc = check_span(jsonx_str(in, "starts_on"), jsonx_str(in, "ends_on"), "ends_on", e)))
 		return rc;
 	if (!(k = meeting_kind_of(jsonx_str(in, "kind"))))
 		return err_field(e, E_INVALID, "bad_kind", "kind", "会议类型无效");
@@ -361,16 +400,21 @@ int meeting_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 					   "place", "notice_on", "minutes"};
 	json_t *members = json_object_get(in, "member_ids");
 	struct tx t;
+	struct db_res *span = NULL;
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, update_spec, e)) || (rc = check_date(in, "starts_on", "开会日期", e)) ||
-	    (rc = check_date(in, "ends_on", "闭会日期", e)) ||
-	    (rc = check_date(in, "notice_on", "通知日期", e)))
+	if ((rc = check_fields(in, update_spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (tx_lock(&t, "meetings", id, "会议") || meeting_tx_load(&t, id, 0, 1, &m))
+	if (tx_lock(&t, "meetings", id, "会议") || meeting_tx_load(&t, id, 0, 1, &m) ||
+	    tx_exec(&t, &span, "SELECT starts_on, ends_on FROM meetings WHERE id = ?", "i", id))
 		return tx_end(&t);
+	/* the span as it will be: the request's dates over the stored ones */
+	tx_check(&t, check_span(jsonx_str_or(in, "starts_on", db_val(span, 0, 0)),
+				jsonx_str_or(in, "ends_on", db_val(span, 0, 1)),
+				json_object_get(in, "ends_on") ? "ends_on" : "starts_on", e));
+	db_res_free(span);
 	if (strcmp(m.state, "planned") && (json_object_get(in, "starts_on") || members))
 		tx_fail(&t, E_CONFLICT, "bad_state", "会议已开始签到，不能再改日期或参会人员（当前：%s）",
 			meeting_state_label(m.state));
@@ -500,7 +544,7 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 	char *docs_text;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = jsonx_check(in, spec, e)) || (rc = jsonx_no_null_arrays(in, spec, e)))
 		return rc;
 	json_array_foreach(docs, i, d) {
 		if (!json_is_object(d))
@@ -648,10 +692,19 @@ int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e)
 {
 	struct db_conn *c = db_acquire(db);
+	int64_t over = 0;
 	int rc = db_intv(c, id, e, "SELECT id FROM meetings WHERE screen_token = ?", "s", token);
+	/* the link is public: it lives only while the meeting may still sit */
+	if (!rc && *id)
+		rc = db_intv(c, &over, e, "SELECT COUNT(*) FROM meetings WHERE id = ? AND state IN ('closed','cancelled')",
+			     "i", *id);
 	db_release(db, c);
 	if (!rc && !*id)
 		rc = err_set(e, E_NOTFOUND, "not_found", "大屏链接无效");
+	else if (!rc && over)
+		rc = err_set(e, E_NOTFOUND, "screen_closed", "会议已结束，大屏链接已失效");
+	if (rc)
+		*id = 0;
 	return rc;
 }
 

@@ -47,8 +47,9 @@ int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **ou
 int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len,
 		   struct err *e) WUR;
 
-/* The live screen: may the actor watch meeting id; which meeting a screen token shows; the
- * snapshot the screens get (a new object, NULL when the meeting is gone). */
+/* The live screen: may the actor watch meeting id; which meeting a screen token shows (while
+ * the meeting is not closed or cancelled: then E_NOTFOUND "screen_closed"); the snapshot the
+ * screens get (a new object, NULL when the meeting is gone: totals only, never who voted how). */
 int meeting_watch(struct db *db, const struct actor *a, int64_t id, struct err *e) WUR;
 int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err *e) WUR;
 json_t *meeting_live(struct db *db, int64_t id);

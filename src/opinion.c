@@ -519,15 +519,8 @@ static const struct jfield common_spec[] = {
 
 static int check_mobile(const char *s, struct err *e)
 {
-	if (!s || !*s)
+	if (!s || !*s || util_mobile_ok(s))
 		return 0;
-	if (strlen(s) != 11 || s[0] != '1')
-		goto bad;
-	for (const char *p = s; *p; p++)
-		if (*p < '0' || *p > '9')
-			goto bad;
-	return 0;
-bad:
 	return err_field(e, E_INVALID, "bad_phone", "phone", "手机号应为11位数字");
 }
 

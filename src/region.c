@@ -490,7 +490,7 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_write(a, "人大机构", in, spec, e)))
+	if ((rc = check_write(a, "人大机构", in, spec, e)) || (rc = jsonx_phone(in, "phone", "电话", e)))
 		return rc;
 	kind = jsonx_str(in, "kind");
 	name = jsonx_str(in, "name");

@@ -270,7 +270,7 @@ int station_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 
 	*out = NULL;
 	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_spec, e)) ||
-	    (rc = check_kind(jsonx_str(in, "kind"), e)))
+	    (rc = jsonx_phone(in, "phone", "联系电话", e)) || (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!tx_ok(&t) ||
@@ -297,7 +297,8 @@ int station_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_update_spec, e)))
+	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, station_update_spec, e)) ||
+	    (rc = jsonx_phone(in, "phone", "联系电话", e)))
 		return rc;
 	if (jsonx_str(in, "kind") && (rc = check_kind(jsonx_str(in, "kind"), e)))
 		return rc;

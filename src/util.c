@@ -188,3 +188,27 @@ int util_base64_decode(const char *b64, size_t max, unsigned char **out, size_t 
 	}
 	return rc;
 }
+
+int util_phone_ok(const char *s)
+{
+	size_t digits = 0;
+	if (!s || !*s)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != ' ' && *p != '+')
+			return 0;
+	}
+	return digits >= 7 && !(s[0] == '1' && strlen(s) != 11 && !strchr(s, '-'));
+}
+
+int util_mobile_ok(const char *s)
+{
+	if (!s || strlen(s) != 11 || s[0] != '1')
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}

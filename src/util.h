@@ -10,6 +10,13 @@
 /* The second member of the pair whose first is key ({code, label} tables), or dflt. */
 const char *util_label(const char *const (*pairs)[2], size_t n, const char *key, const char *dflt);
 #define UTIL_LABEL(table, key, dflt) util_label((table), ARRAY_LEN(table), (key), (dflt))
+/* A telephone number as people write it (a landline with its area code, a mobile, an
+ * extension): digits with spaces, '+' and '-', at least 7 digits; one that starts with 1 and
+ * has no '-' is a mobile of exactly 11 digits. NULL or "" is not one (callers decide whether a
+ * phone may be left out). The one check of every phone the server takes. */
+int util_phone_ok(const char *s);
+/* A mainland mobile number: 11 digits starting with 1 (what a text message can reach). */
+int util_mobile_ok(const char *s);
 /* The index of s in a NULL-terminated list of strings, or -1 (also for a NULL s). */
 int util_index_of(const char *s, const char *const *list);
 /* 1 if s is in the NULL-terminated list: the check of a code against its allowed values. */

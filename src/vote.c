@@ -151,7 +151,9 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	json_object_set_new(o, "opened_at", rows_int(r, 0, V_OPENED));
 	json_object_set_new(o, "closed_at", rows_int(r, 0, V_CLOSED));
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
-	if (closed && db_int(r, 0, V_RECORDED)) {
+	/* how each member voted: on a recorded vote once it is over, and only to staff who may read
+	 * the meeting (never the public screen, a NULL actor, nor the members themselves) */
+	if (closed && db_int(r, 0, V_RECORDED) && meeting_can_read(a, &m)) {
 		json_t *list = json_array();
 		if ((rc = db_execv(c, &b, e,
 				   "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"

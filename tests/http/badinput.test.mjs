@@ -254,3 +254,95 @@ test('nothing from the bad requests reached the database', async () => {
   const u = await api(srv, 'GET', '/api/v1/audit?object_type=handler&action=handler.update', { session: auditor });
   assert.equal(u.json.total, 0);
 });
+
+// Meetings, agenda items, phones and arrays: each bad field is a 400 naming it, before the
+// database (never a constraint's text), and nothing is stored.
+test('a meeting: level, start time, dates and null arrays are checked by field, nothing stored', async () => {
+  const unit = await login(srv, 'unit');
+  const good = { kind: 'session', title: '校验会议', region_code: '329981101', term: 18, starts_on: '2026-06-10' };
+  const cases = [
+    [{ level: '🏛' }, 'level', 'bad_level'],
+    [{ level: 'town\nship' }, 'level', 'bad_level'],
+    [{ starts_time: '25:99' }, 'starts_time', 'bad_time'],
+    [{ starts_time: '9:30' }, 'starts_time', 'bad_time'],
+    [{ starts_time: '24:00' }, 'starts_time', 'bad_time'],
+    [{ ends_on: '2026-06-09' }, 'ends_on', 'bad_date'],
+    [{ member_ids: null }, 'member_ids', 'wrong_type'],
+    [{ member_ids: 'x' }, 'member_ids', 'wrong_type'],
+  ];
+  for (const [bad, field, code] of cases) {
+    const r = await api(srv, 'POST', '/api/v1/meetings', { session: unit, body: { ...good, ...bad } });
+    try { expectError(r, 400, code); } catch (e) { throw new Error(`${JSON.stringify(bad)}: ${e.message}`); }
+    assert.equal(r.json.error.field, field);
+    assert.doesNotMatch(r.json.error.message, /不超过0项|meeting_|constraint|NOT NULL|SQL/);
+  }
+  let r = await api(srv, 'GET', '/api/v1/meetings?per_page=100&region=329981101', { session: unit });
+  assert.ok(!r.json.items.some((m) => m.title === '校验会议'));
+  // the good ones go in: a known level, a time of day, an end on the start day
+  r = await api(srv, 'POST', '/api/v1/meetings', { session: unit, body: { ...good, level: 'township', starts_time: '23:59', ends_on: '2026-06-10' } });
+  expectStatus(r, 201);
+  const id = r.json.meeting.id;
+  // a change: the end before the stored start, a start after the stored end, a bad time
+  for (const [bad, field, code] of [[{ ends_on: '2026-06-01' }, 'ends_on', 'bad_date'], [{ starts_on: '2026-06-11' }, 'starts_on', 'bad_date'],
+    [{ starts_time: '12:60' }, 'starts_time', 'bad_time'], [{ member_ids: null }, 'member_ids', 'wrong_type']]) {
+    r = await api(srv, 'PATCH', `/api/v1/meetings/${id}`, { session: unit, body: bad });
+    try { expectError(r, 400, code); } catch (e) { throw new Error(`${JSON.stringify(bad)}: ${e.message}`); }
+    assert.equal(r.json.error.field, field);
+  }
+  r = await api(srv, 'GET', `/api/v1/meetings/${id}`, { session: unit });
+  assert.equal(r.json.meeting.starts_on, '2026-06-10');
+  assert.equal(r.json.meeting.ends_on, '2026-06-10');
+  assert.equal(r.json.meeting.starts_time, '23:59');
+  // agenda items: documents null or not an array is a field error; without documents it is []
+  for (const documents of [null, 'x', [null], [{ name: '文件' }]]) {
+    r = await api(srv, 'POST', `/api/v1/meetings/${id}/items`, { session: unit, body: { title: '坏议程', documents } });
+    try { expectError(r, 400, documents === null || documents === 'x' || documents[0] === null ? 'wrong_type' : 'missing_field'); } catch (e) { throw new Error(`${JSON.stringify(documents)}: ${e.message}`); }
+    assert.match(r.json.error.field, /documents|url/);
+    assert.doesNotMatch(r.json.error.message, /meeting_items|constraint|NOT NULL|不超过0项/i);
+  }
+  r = await api(srv, 'POST', `/api/v1/meetings/${id}/items`, { session: unit, body: { title: '无文件的议程' } });
+  expectStatus(r, 201);
+  assert.deepEqual(r.json.item.documents, []);
+  r = await api(srv, 'GET', `/api/v1/meetings/${id}`, { session: unit });
+  assert.deepEqual(r.json.meeting.items.map((i) => i.title), ['无文件的议程']);
+});
+
+test('phones that are not phones are refused for congress units, stations and handling units', async () => {
+  const unit = await login(srv, 'unit');
+  const bad = ['abc', '12', '1380013800', '138-abc-0000', '电话'];
+  for (const phone of bad) {
+    let r = await post({ region_code: '329981', name: '电话单位' + phone, phone });
+    try { expectError(r, 400, 'bad_phone'); } catch (e) { throw new Error(`handler ${phone}: ${e.message}`); }
+    assert.equal(r.json.error.field, 'phone');
+    r = await api(srv, 'PATCH', `/api/v1/handlers/${target.id}`, { session: admin, body: { phone } });
+    expectError(r, 400, 'bad_phone');
+    r = await api(srv, 'POST', '/api/v1/stations', { session: unit, body: { region_code: '329981101', name: '电话站' + phone, kind: 'station', phone } });
+    try { expectError(r, 400, 'bad_phone'); } catch (e) { throw new Error(`station ${phone}: ${e.message}`); }
+    assert.equal(r.json.error.field, 'phone');
+    r = await api(srv, 'PUT', '/api/v1/regions/329981101/unit', { session: admin, body: { name: '电话人大', kind: 'presidium', phone } });
+    try { expectError(r, 400, 'bad_phone'); } catch (e) { throw new Error(`unit ${phone}: ${e.message}`); }
+    assert.equal(r.json.error.field, 'phone');
+  }
+  assert.equal(await stored('电话单位'), 0);
+  await targetUnchanged();
+  let r = await api(srv, 'GET', '/api/v1/stations?per_page=100&q=' + encodeURIComponent('电话站'), { session: unit });
+  assert.equal(r.json.total, 0);
+  r = await api(srv, 'GET', '/api/v1/regions/329981101', { session: admin });
+  assert.notEqual(r.json.region.unit?.name, '电话人大');
+  // the forms people write are accepted: a landline with area code, a mobile, an extension
+  for (const phone of ['0571-88888888', '13800138000', '+86 138 0013 8000', '0571-8888888-123']) {
+    r = await api(srv, 'POST', '/api/v1/stations', { session: unit, body: { region_code: '329981101', name: '好电话站' + phone.replace(/\D/g, ''), kind: 'station', phone } });
+    try { expectStatus(r, 201); } catch (e) { throw new Error(`${phone}: ${e.message}`); }
+  }
+});
+
+test('an array field of the wrong type names the field and no limit of 0', async () => {
+  const r = await post({ region_code: '329981', name: '数组单位', phone: '0571-88888888', unknown_list: [] });
+  expectError(r, 400, 'unknown_field');
+  const county = await login(srv, 'county');
+  const g = await api(srv, 'POST', '/api/v1/meetings', { session: county, body: { kind: 'presidium', title: '数组会议', region_code: '329981101', starts_on: '2026-06-10', member_ids: {} } });
+  expectError(g, 400, 'wrong_type');
+  assert.equal(g.json.error.field, 'member_ids');
+  assert.match(g.json.error.message, /参会人员应为数组/);
+  assert.doesNotMatch(g.json.error.message, /不超过0项/);
+});

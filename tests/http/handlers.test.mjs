@@ -121,7 +121,7 @@ test('create: only the fields needed; contact and phone optional', async () => {
 test('duplicate name in the same region is 409; the same name elsewhere is fine', async () => {
   let r = await api(srv, 'POST', '/api/v1/handlers', { session: admin, body: { region_code: '329981102', name: '同名单位' } });
   expectStatus(r, 201);
-  r = await api(srv, 'POST', '/api/v1/handlers', { session: admin, body: { region_code: '329981102', name: '同名单位', phone: '1' } });
+  r = await api(srv, 'POST', '/api/v1/handlers', { session: admin, body: { region_code: '329981102', name: '同名单位', phone: '0571-88880001' } });
   expectError(r, 409, 'duplicate');
   assert.equal((await list(admin, 'q=' + q('同名单位'))).total, 1);
   r = await api(srv, 'POST', '/api/v1/handlers', { session: admin, body: { region_code: '329981103', name: '同名单位' } });
@@ -168,14 +168,14 @@ test('sort=name and sort=-name are opposite orders', async () => {
 });
 
 test('patch: deactivate, rename, and the active filter', async () => {
-  const c = await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981105', name: '停用测试办', phone: '123' } });
+  const c = await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981105', name: '停用测试办', phone: '0571-88880123' } });
   expectStatus(c, 201);
   const id = c.json.handler.id;
   let r = await api(srv, 'PATCH', `/api/v1/handlers/${id}`, { session: county, body: { active: false } });
   expectStatus(r, 200);
   assert.equal(r.json.handler.active, false);
   assert.equal(r.json.handler.name, '停用测试办');
-  assert.equal(r.json.handler.phone, '123');
+  assert.equal(r.json.handler.phone, '0571-88880123');
   r = await api(srv, 'GET', `/api/v1/handlers/${id}`, { session: county });
   assert.equal(r.json.handler.active, false);
   assert.ok(r.json.handler.updated_at >= r.json.handler.created_at);
@@ -269,7 +269,7 @@ test('station staff may only read regions (api.md roles table): GET /handlers is
 });
 
 test('each write is in the audit log with before and after', async () => {
-  const c = await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981106', name: '审计测试办', phone: '555' } });
+  const c = await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981106', name: '审计测试办', phone: '0571-88880555' } });
   expectStatus(c, 201);
   const id = c.json.handler.id;
   expectStatus(await api(srv, 'PATCH', `/api/v1/handlers/${id}`, { session: county, body: { active: false } }), 200);
@@ -287,7 +287,7 @@ test('each write is in the audit log with before and after', async () => {
   assert.equal(cre.action, 'handler.create');
   assert.equal(cre.before, null);
   assert.equal(cre.after.name, '审计测试办');
-  assert.equal(cre.after.phone, '555');
+  assert.equal(cre.after.phone, '0571-88880555');
   assert.equal(cre.after.active, true);
   assert.equal(upd.action, 'handler.update');
   assert.equal(upd.before.active, true);

@@ -24,7 +24,20 @@ export function freshDb() {
 }
 
 export function renda(args, input) {
-  return execFileSync(BIN, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+  try {
+    return execFileSync(BIN, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    sanitizerCheck(String(e.stderr || ''));
+    throw e;
+  }
+}
+
+// A binary built with `make asan` reports memory errors, leaks (at exit) and undefined
+// behaviour on its stderr: any such report fails the test file that ran the server.
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer/;
+export function sanitizerCheck(stderr) {
+  const m = SANITIZER_REPORT.exec(stderr);
+  if (m) throw new Error('sanitizer report on the server\'s stderr:\n' + stderr.slice(Math.max(0, m.index - 200), m.index + 6000));
 }
 
 // Starts a server on a demo database; returns { url, db, proc, stop() }.
@@ -53,6 +66,7 @@ export async function startServer({ size = 'small', demo = true, extraArgs = [],
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const r = await exited;
       db.cleanup();
+      sanitizerCheck(stderr);
       return r;
     },
   };

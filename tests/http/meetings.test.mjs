@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { startServer, api, login, expectError, expectStatus } from './lib.mjs';
 
 let srv, unit, county, station, members, mid, sess, setting;
@@ -20,6 +21,16 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const post = (s, path, body) => api(srv, 'POST', path, { session: s, body });
+// Reads the stored tables directly, as someone with the database in hand would (rows as objects).
+const isPg = () => !srv.db.url.startsWith('sqlite:');
+function sql(q) {
+  if (!isPg()) {
+    const out = execFileSync('sqlite3', ['-json', srv.db.url.slice('sqlite:'.length), q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return out ? JSON.parse(out) : [];
+  }
+  return JSON.parse(execFileSync('psql', [srv.db.url, '-X', '-q', '-A', '-t', '-c',
+    `SELECT coalesce(json_agg(x), '[]') FROM (${q}) x`], { encoding: 'utf8' }));
+}
 const get = (s, path) => api(srv, 'GET', path, { session: s });
 
 // Reads server-sent events until pred(data) holds; resolves with the data and the time it came.
@@ -146,10 +157,26 @@ test('a device vote: once per member, only while open, counted over all members;
   assert.equal(v.passed, false);
   assert.equal(v.base, v.members);
   assert.match(v.rule, /未超过全体组成人员/);
-  assert.equal(v.ballots.length, 3); // recorded vote: named after the close
+  assert.equal(v.ballots.length, 3); // recorded vote: named after the close, to staff
   const seen = await screen;
   assert.equal(seen.data.vote.for, 2);
   assert.ok(seen.at - t0 < 1000, 'the screen saw the close within a second');
+  // the public screen (no login) shows totals only: no member's name or id, not even now
+  r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
+  expectStatus(r, 200);
+  assert.equal(r.json.vote.id, vid);
+  assert.equal(r.json.vote.against, 1);
+  for (const text of [JSON.stringify(r.json), JSON.stringify(seen.data)]) {
+    assert.ok(!text.includes('ballots') && !text.includes('deputy_id'), text);
+    for (const b of v.ballots) assert.ok(!text.includes(b.name), `the screen names ${b.name}`);
+  }
+  // the staff's own live stream is the same snapshot; a member reads the totals, not the names
+  r = await get(d[0], `/api/v1/votes/${vid}`);
+  expectStatus(r, 200);
+  assert.equal(r.json.vote.for, 2);
+  assert.equal(r.json.vote.ballots, undefined);
+  r = await get(station, `/api/v1/votes/${vid}`); // staff with read permission
+  assert.equal(r.json.vote.ballots.length, 3);
   r = await post(d[1], `/api/v1/votes/${vid}/ballots`, { choice: 'for' });
   expectError(r, 409, 'bad_state');
   // an anonymous vote keeps no choice per member
@@ -232,6 +259,83 @@ test('an election: candidate counts, an invalid ballot, tellers who disagree, th
   void paperIds;
 });
 
+test('a secret ballot leaves nothing stored that ties a ballot to a member: no order, no time, no content in the audit', async () => {
+  let r = await post(unit, `/api/v1/meetings/${mid}/elections`, { office: '副镇长（补选）', office_kind: 'vice', seats: 1 });
+  expectStatus(r, 201);
+  const eid = r.json.election.id;
+  const rid = r.json.election.rounds[0].id;
+  for (const name of ['陈立', '林青']) {
+    r = await post(unit, `/api/v1/rounds/${rid}/candidates`, { name, nominated_by: 'presidium' });
+    expectStatus(r, 201);
+  }
+  const [c1, c2] = r.json.election.rounds[0].candidates.map((c) => String(c.id));
+  r = await post(unit, `/api/v1/rounds/${rid}/actions`, { action: 'open' });
+  expectStatus(r, 200);
+  r = await get(unit, `/api/v1/meetings/${mid}/attendance`);
+  const present = r.json.items.filter((m) => m.status === 'present').map((m) => m.deputy_id).sort((a, b) => a - b);
+  const voters = present.slice(0, 5).reverse(); // they vote from the highest id down
+  assert.ok(voters.length >= 4);
+  // write-ins cast in an order that is neither their sorted order nor the voters' ids
+  const names = ['赵一', '钱二', '孙三', '李四', '周五'];
+  const written = [];
+  for (const [i, id] of voters.entries()) {
+    const s = await login(srv, 'd' + id);
+    const body = i % 2 ? { marks: { [c1]: 'against', [c2]: 'abstain' }, write_ins: [names[i]] } : { marks: { [c1]: 'for', [c2]: 'against' } };
+    if (i % 2) written.push(names[i]);
+    r = await post(s, `/api/v1/rounds/${rid}/ballots`, body);
+    expectStatus(r, 200);
+    assert.equal(r.json.valid, true);
+  }
+  assert.notDeepEqual(written, [...written].sort());
+  // who voted: a roster row per member, with no time and no content
+  const roster = sql(`SELECT * FROM round_roster WHERE round_id = ${rid} ORDER BY deputy_id`);
+  assert.deepEqual(Object.keys(roster[0]).sort(), ['channel', 'deputy_id', 'round_id', 'voted']);
+  assert.deepEqual(roster.filter((x) => x.voted === 1).map((x) => x.deputy_id), [...voters].sort((a, b) => a - b));
+  assert.ok(roster.length > voters.length, 'the roster was written when the round opened, for every member');
+  if (isPg()) {
+    // physical order and writing transaction alike for every row: neither tells who voted when
+    assert.deepEqual(sql(`SELECT deputy_id FROM round_roster WHERE round_id = ${rid} ORDER BY ctid`).map((x) => x.deputy_id),
+      roster.map((x) => x.deputy_id));
+    assert.equal(sql(`SELECT count(DISTINCT xmin::text) AS n FROM round_roster WHERE round_id = ${rid}`)[0].n, 1);
+    assert.equal(sql(`SELECT count(DISTINCT xmin::text) AS n FROM election_candidates WHERE round_id = ${rid}`)[0].n, 1);
+  } else {
+    assert.match(sql("SELECT sql FROM sqlite_master WHERE name = 'round_roster'")[0].sql, /WITHOUT ROWID/);
+    assert.throws(() => sql('SELECT rowid FROM round_roster'));
+  }
+  // what was voted: counters and write-in counts in place, keys sorted, no member and no time
+  const stored = sql(`SELECT write_ins FROM election_rounds WHERE id = ${rid}`)[0].write_ins;
+  assert.deepEqual(Object.keys(JSON.parse(stored)), [...written].sort());
+  assert.ok(Object.values(JSON.parse(stored)).every((n) => n === 1));
+  const cols = (t) => isPg()
+    ? sql(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${t}'`).map((x) => x.name)
+    : sql(`SELECT name FROM pragma_table_info('${t}')`).map((x) => x.name);
+  assert.deepEqual(cols('election_candidates').filter((c) => /deputy|voter|_at$|time/.test(c)), ['deputy_id']); // the candidate's own
+  assert.deepEqual(cols('election_rounds').filter((c) => /deputy|voter|_at$|time/.test(c)).sort(), ['counted_at', 'opened_at']);
+  const tables = isPg()
+    ? sql("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")
+    : sql("SELECT name FROM sqlite_master WHERE type = 'table'");
+  assert.deepEqual(tables.map((x) => x.name).filter((n) => /ballot|writein|voter/.test(n)), []);
+  // the audit says that each member voted in the round, never how
+  const auditor = await login(srv, 'auditor');
+  r = await get(auditor, `/api/v1/audit?object_type=election&object_id=${eid}&page_size=100`);
+  expectStatus(r, 200);
+  const cast = r.json.items.filter((x) => x.action === 'election.ballot');
+  assert.equal(cast.length, voters.length);
+  for (const x of cast) {
+    const text = JSON.stringify(x);
+    assert.ok(!/marks|write_ins|"for"|against|abstain/.test(text), text);
+    for (const n of names) assert.ok(!text.includes(n), text);
+  }
+  // and the count is as before: the write-ins each with their one vote
+  r = await post(unit, `/api/v1/rounds/${rid}/actions`, { action: 'count' });
+  expectStatus(r, 200);
+  const round = r.json.election.rounds[0];
+  assert.equal(round.returned, voters.length);
+  assert.equal(round.candidates.find((c) => String(c.id) === c1).for, Math.ceil(voters.length / 2));
+  assert.deepEqual(round.write_ins.map((w) => w.name), [...written].sort());
+  assert.ok(round.write_ins.every((w) => w.votes === 1));
+});
+
 test('denials: a deputy of another township, a non-member, a meeting out of scope', async () => {
   let r = await post(unit, '/api/v1/meetings', { kind: 'session', title: '白圩镇会议', region_code: '329981102', term: 18, starts_on: '2026-06-10' });
   expectError(r, 403, 'out_of_scope');
@@ -282,7 +386,7 @@ test('records: the printable JSON, the spreadsheet, the screen, the close', asyn
   expectStatus(r, 200);
   assert.ok(r.json.attendance.length > 0);
   assert.ok(r.json.votes.length >= 2);
-  assert.equal(r.json.elections.length, 1);
+  assert.equal(r.json.elections.length, 2); // the election and the secret-ballot test's
   const res = await fetch(srv.url + `/api/v1/meetings/${mid}/export`, { headers: { Cookie: unit.cookie } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
@@ -295,8 +399,33 @@ test('records: the printable JSON, the spreadsheet, the screen, the close', asyn
   const ev = await watch(`/api/v1/meetings/${mid}/events`, () => true, { Cookie: unit.cookie });
   assert.match(ev.type, /text\/event-stream/);
   assert.ok(ev.data.attendance.quorum_met);
+  // a screen open at the close gets the closing snapshot, then its stream ends
+  const ended = new Promise((ok, fail) => {
+    const req = http.get(srv.url + `/api/v1/public/screens/${sess.screen_token}/events`, (res) => {
+      let buf = '';
+      res.on('data', (x) => { buf += x; });
+      res.on('end', () => ok(buf));
+    });
+    req.on('error', fail);
+    setTimeout(() => { req.destroy(); fail(new Error('the screen stream did not end')); }, 5000);
+  });
+  await new Promise((ok) => setTimeout(ok, 200));
   r = await post(unit, `/api/v1/meetings/${mid}/actions`, { action: 'close' });
   expectStatus(r, 200);
+  assert.match(await ended, /"state":"closed"/);
   r = await post(unit, `/api/v1/meetings/${mid}/votes`, { title: 'late' });
   expectError(r, 409, 'bad_state');
+  // the screen link stops working with the meeting: the snapshot and the stream are refused
+  r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
+  expectError(r, 404, 'screen_closed');
+  assert.match(r.json.error.message, /会议已结束/);
+  r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}/events`);
+  expectError(r, 404, 'screen_closed');
+  // staff still read the named results of the recorded vote
+  r = await get(unit, `/api/v1/meetings/${mid}/record`);
+  const named = r.json.votes.find((x) => x.recorded);
+  r = await get(unit, `/api/v1/votes/${named.id}`);
+  expectStatus(r, 200);
+  assert.equal(r.json.vote.ballots.length, 3);
+  assert.ok(r.json.vote.ballots.every((b) => b.name && b.deputy_id));
 });

@@ -223,7 +223,7 @@ test('PUT unit: the kind must fit the level; then creates and updates the unit',
   assert.equal(u.address, '清河市测试新镇1号');
   assert.equal(u.phone, '0571-1234567');
   r = await api(srv, 'PUT', '/api/v1/regions/329981120/unit', { session: admin,
-    body: { name: '测试新镇主席团', kind: 'presidium', address: '新地址', phone: '1' } });
+    body: { name: '测试新镇主席团', kind: 'presidium', address: '新地址', phone: '0571-7654321' } });
   expectStatus(r, 200);
   assert.equal(r.json.unit.id, u.id, 'updating made a new unit');
   r = await api(srv, 'GET', '/api/v1/regions/329981120', { session: county });

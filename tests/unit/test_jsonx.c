@@ -111,12 +111,52 @@ static void str_or(void **state)
 	json_decref(o);
 }
 
+/* An array field: the wrong type says "数组" without a limit of 0; too many names the limit;
+ * null where it must not stand for absent; a phone field. */
+static void arrays_and_phones(void **state)
+{
+	static const struct jfield aspec[] = {{"ids", JF_ARR, 0, 0, 0, "代表"},
+					      {"few", JF_ARR, 0, 0, 2, "会办单位"},
+					      {NULL, 0, 0, 0, 0, NULL}};
+	struct err e = {0};
+	json_t *o = json_pack("{s:s}", "ids", "x");
+	(void)state;
+	assert_int_equal(jsonx_check(o, aspec, &e), E_INVALID);
+	assert_string_equal(e.code, "wrong_type");
+	assert_string_equal(e.field, "ids");
+	assert_string_equal(e.msg, "代表应为数组");
+	json_decref(o);
+	o = json_pack("{s:[i,i,i]}", "few", 1, 2, 3);
+	assert_int_equal(jsonx_check(o, aspec, &e), E_INVALID);
+	assert_string_equal(e.code, "too_many");
+	assert_string_equal(e.msg, "会办单位不能超过2项");
+	json_decref(o);
+	o = json_pack("{s:[i,i]}", "few", 1, 2); /* the limit itself is fine */
+	assert_int_equal(jsonx_check(o, aspec, &e), 0);
+	json_decref(o);
+	o = json_pack("{s:n}", "ids");
+	assert_int_equal(jsonx_check(o, aspec, &e), 0); /* null is absent to the spec… */
+	assert_int_equal(jsonx_no_null_arrays(o, aspec, &e), E_INVALID); /* …not to this check */
+	assert_string_equal(e.field, "ids");
+	json_decref(o);
+	o = json_pack("{s:s, s:s, s:s}", "phone", "abc", "fax", "0571-88888888", "none", "");
+	assert_int_equal(jsonx_phone(o, "phone", "联系电话", &e), E_INVALID);
+	assert_string_equal(e.code, "bad_phone");
+	assert_string_equal(e.field, "phone");
+	assert_non_null(strstr(e.msg, "联系电话"));
+	assert_int_equal(jsonx_phone(o, "fax", "传真", &e), 0);
+	assert_int_equal(jsonx_phone(o, "none", "电话", &e), 0);
+	assert_int_equal(jsonx_phone(o, "absent", "电话", &e), 0);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_valid),        cmocka_unit_test(refuses_each_bad_class),
 		cmocka_unit_test(refuses_invalid_utf8), cmocka_unit_test(refuses_deep_nesting),
 		cmocka_unit_test(names_the_field),      cmocka_unit_test(str_or),
+		cmocka_unit_test(arrays_and_phones),
 	};
 	return cmocka_run_group_tests_name("jsonx", tests, NULL, NULL);
 }

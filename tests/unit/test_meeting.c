@@ -285,7 +285,12 @@ static void domain(void **state)
 
 	/* no stored path from a ballot to a voter: the ballot tables hold neither voter, time nor
 	 * sequence, and who voted is kept apart without a time */
-	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('round_voters') WHERE name NOT IN ('round_id','deputy_id','channel')"),
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('round_roster') WHERE name NOT IN ('round_id','deputy_id','voted','channel')"),
+			 0);
+	/* the roster has no insertion order (no rowid) and the write-ins no rows of their own */
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'round_roster' AND sql LIKE '%WITHOUT ROWID%'"),
+			 1);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '%writein%'"),
 			 0);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM pragma_table_info('election_candidates') WHERE name LIKE '%deputy%' AND name <> 'deputy_id'"),
 			 0);

@@ -120,12 +120,35 @@ static void list_filters(void **state)
 	buf_release(&w);
 }
 
+/* The one phone check: landlines with area codes, mobiles of 11 digits, extensions; 6 digits,
+ * letters, a 10- or 12-digit mobile are not phones. */
+static void phones(void **state)
+{
+	static const char *const good[] = {"0571-88888888", "88888888",          "7654321",
+					   "13800138000",   "+86 138 0013 8000", "0571-8888888-123",
+					   "400-800-1234"};
+	static const char *const bad[] = {"",           "abc",           "123456",
+					  "1380013800", "138001380001",  "138-abc-0000",
+					  "电话",       "0571_88888888", "1234567"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(util_phone_ok(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(util_phone_ok(bad[i]));
+	assert_false(util_phone_ok(NULL));
+	assert_true(util_mobile_ok("13800138000"));
+	assert_false(util_mobile_ok("23800138000"));
+	assert_false(util_mobile_ok("1380013800a"));
+	assert_false(util_mobile_ok("0571-88888888"));
+	assert_false(util_mobile_ok(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_of),          cmocka_unit_test(base64),
 		cmocka_unit_test(role_predicates), cmocka_unit_test(utf8_scan),
-		cmocka_unit_test(list_filters),
+		cmocka_unit_test(list_filters),    cmocka_unit_test(phones),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

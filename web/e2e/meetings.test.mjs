@@ -336,3 +336,17 @@ test("the candidate-count and joint-nomination hints follow the region's setting
     await county.context().close()
   }
 })
+
+test('the projector keeps the closing totals, and its link stops working once the meeting is closed', async () => {
+  assert.ok(meetingId && staff && screen, 'the first test ran')
+  const s = await (await staff.request.get('/api/v1/session')).json()
+  const res = await staff.request.post(`/api/v1/meetings/${meetingId}/actions`, { data: { action: 'close' }, headers: { 'X-CSRF-Token': s.csrf_token } })
+  assert.ok(res.ok(), `close: ${res.status()} ${await res.text()}`)
+  // the open screen gets the closing snapshot and stays on it
+  await textIs(screen.locator(t('screen-state')), '已闭会')
+  await textIs(screen.locator(t('screen-for')), '8')
+  // a screen opened from now on is told, in Chinese, that the link has ended
+  await screen.reload()
+  await screen.locator(t('screen-error'), { hasText: '会议已结束，大屏链接已失效' }).waitFor()
+  assert.equal(await screen.locator(t('screen-title')).count(), 0)
+})
