@@ -317,8 +317,8 @@ int account_reset_password(struct db *db, const struct actor *a, int64_t id, jso
 	json_t *before = NULL;
 	int rc;
 
-	if ((rc = check_admin(a, e)) || (rc = jsonx_check(in, spec, e)) ||
-	    (rc = auth_password_policy(jsonx_str(in, "password"), e)) ||
+	if ((rc = check_admin(a, e)) || (rc = tx_visible(db, a, id, load, e)) ||
+	    (rc = jsonx_check(in, spec, e)) || (rc = auth_password_policy(jsonx_str(in, "password"), e)) ||
 	    (rc = auth_hash_password(jsonx_str(in, "password"), hash, sizeof(hash), e)))
 		return rc;
 	tx_begin(&t, db, a, e);

@@ -14,8 +14,6 @@ static int settings_set(struct call *c)
 {
 	const char *region;
 	int rc = api_qstr(c, "region", &region);
-	if (!rc && !region)
-		return err_field(&c->err, E_INVALID, "missing_field", "region", "请指定区划（region）");
 	return rc ? rc : settings_put(c->app->db, &c->actor, region, c->in, &c->out, &c->err);
 }
 

@@ -172,6 +172,29 @@ int meeting_may(struct db_conn *c, const struct actor *a, const struct meeting *
 	return err_set(e, E_NOTFOUND, "not_found", "会议不存在");
 }
 
+int meeting_check(struct db *db, const struct actor *a, const char *table, int64_t id, int run, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct meeting m;
+	int64_t mid = id;
+	int rc = 0;
+	if (!strcmp(table, "votes")) {
+		if (!(rc = db_intv(c, &mid, e, "SELECT meeting_id FROM votes WHERE id = ?", "i", id)) && !mid)
+			rc = err_set(e, E_NOTFOUND, "not_found", "表决不存在");
+	} else if (!strcmp(table, "election_rounds")) {
+		if (!(rc = db_intv(c, &mid, e,
+				   "SELECT l.meeting_id FROM election_rounds r JOIN elections l ON l.id = r.election_id"
+				   " WHERE r.id = ?",
+				   "i", id)) &&
+		    !mid)
+			rc = err_set(e, E_NOTFOUND, "not_found", "选举轮次不存在");
+	}
+	if (!rc && !(rc = meeting_load(c, mid, 0, &m, e)))
+		rc = meeting_may(c, a, &m, run, e);
+	db_release(db, c);
+	return rc;
+}
+
 int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct meeting *m, struct err *e)
 {
 	int rc = meeting_load(c, id, 0, m, e);
@@ -459,7 +482,8 @@ int meeting_step(struct db *db, const struct step_machine *sm, const struct acto
 	static const struct jfield spec[] = {{"action", JF_STR, 1, 1, 20, "操作"}, {NULL, 0, 0, 0, 0, NULL}};
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = step_run(db, sm, a, id, in, ctx, out, e)))
+	if ((rc = meeting_check(db, a, sm->table, id, 1, e)) || (rc = jsonx_check(in, spec, e)) ||
+	    (rc = step_run(db, sm, a, id, in, ctx, out, e)))
 		return rc;
 	live_publish(m->id);
 	return 0;
@@ -476,7 +500,9 @@ int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	int64_t deputy = jsonx_int(in, "deputy_id", 0);
 	int rc, staff;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	/* staff who run the meeting, or a deputy for itself: the meeting first, then the body */
+	if ((rc = meeting_check(db, a, "meetings", id, !a->deputy_id, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (meeting_tx_load(&t, id, 1, 0, &m))

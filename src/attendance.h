@@ -44,6 +44,12 @@ int meeting_can_run(const struct actor *a, const struct meeting *m);
 int meeting_can_read(const struct actor *a, const struct meeting *m);
 /* meeting_load and meeting_may for reading: the meeting as actor a may see it. */
 int meeting_seen(struct db_conn *c, const struct actor *a, int64_t id, struct meeting *m, struct err *e) WUR;
+/* Before a write to a meeting, or to a vote or an election round of it, reads its body:
+ * meeting_load and meeting_may (run as there) of the meeting of item id of table ("meetings",
+ * "votes" or "election_rounds") on a connection of its own. A denied actor or a foreign
+ * meeting is refused whatever the body says; the write still loads the item under its lock. */
+int meeting_check(struct db *db, const struct actor *a, const char *table, int64_t id, int run,
+		  struct err *e) WUR;
 /* meeting_load (with lock) and meeting_may for t's actor, inside t; returns t->rc. */
 int meeting_tx_load(struct tx *t, int64_t id, int lock, int run, struct meeting *m);
 /* *yes: deputy is a member (before sign-in opens, of the roster on the meeting's date). */

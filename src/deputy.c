@@ -632,7 +632,7 @@ int deputy_add_mandate(struct db *db, const struct actor *a, int64_t id, json_t 
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = check_mandate(in, e)))
+	if ((rc = can_write(a, e)) || (rc = tx_visible(db, a, id, load, e)) || (rc = check_mandate(in, e)))
 		return rc;
 	/* Every change of a deputy's mandates holds the deputy's row (see deputy_mandate_event). */
 	tx_begin(&t, db, a, e);
@@ -664,15 +664,8 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = can_write(a, e)))
 		return rc;
-	kind = jsonx_str(in, "kind");
-	date = jsonx_str(in, "happened_on");
-	if (!util_one_of(kind, ending_events))
-		return err_field(e, E_INVALID, "bad_kind", "kind",
-				 "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）");
-	if (cal_parse(date, &day) || day > cal_today())
-		return err_field(e, E_INVALID, "bad_date", "happened_on", "变动日期无效或晚于今天");
 	tx_begin(&t, db, a, e);
 	if (tx_exec(&t, &r, "SELECT deputy_id FROM mandates WHERE id = ?", "i", mandate_id) ||
 	    (r->nrows == 0 && tx_fail(&t, E_NOTFOUND, "not_found", "代表资格不存在")))
@@ -681,10 +674,19 @@ int deputy_mandate_event(struct db *db, const struct actor *a, int64_t mandate_i
 	db_res_free(r);
 	r = NULL;
 	/* The deputy's row first: a death ends all of the deputy's mandates, so two events on the
-	 * mandates of one deputy are ordered by it, not by the mandates' rows. */
+	 * mandates of one deputy are ordered by it, not by the mandates' rows. The deputy is in
+	 * scope before the body is read. */
 	if (tx_lock(&t, "deputies", deputy_id, "代表") ||
+	    tx_check(&t, load(t.c, a, deputy_id, &before, e)) || tx_check(&t, jsonx_check(in, spec, e)))
+		goto out;
+	kind = jsonx_str(in, "kind");
+	date = jsonx_str(in, "happened_on");
+	if ((!util_one_of(kind, ending_events) &&
+	     tx_fail_field(&t, E_INVALID, "bad_kind", "kind",
+			   "变动类型应为 resigned（辞职）、recalled（罢免）、terminated（资格终止）或 deceased（去世）")) ||
+	    ((cal_parse(date, &day) || day > cal_today()) &&
+	     tx_fail_field(&t, E_INVALID, "bad_date", "happened_on", "变动日期无效或晚于今天")) ||
 	    tx_exec(&t, &r, "SELECT status, started_on FROM mandates WHERE id = ?", "i", mandate_id) ||
-	    tx_check(&t, load(t.c, a, deputy_id, &before, e)) ||
 	    (strcmp(db_val(r, 0, 0), "active") &&
 	     tx_fail(&t, E_CONFLICT, "bad_state", "该代表资格已经终止，不能再次变动")) ||
 	    (cal_parse(db_val(r, 0, 1), &start) == 0 && day < start &&

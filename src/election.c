@@ -345,7 +345,7 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "meetings", meeting_id, 1, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "office_kind"), office_kinds))
 		return err_field(e, E_INVALID, "bad_value", "office_kind",
@@ -438,7 +438,8 @@ int round_candidate_add(struct db *db, const struct actor *a, int64_t round_id, 
 	struct round_ctx x = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "election_rounds", round_id, 1, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "nominated_by"), bys))
 		return err_field(e, E_INVALID, "bad_value", "nominated_by",
@@ -827,10 +828,11 @@ int round_ballot(struct db *db, const struct actor *a, int64_t round_id, json_t 
 	int64_t present;
 	int rc, fors = 0, valid = 0, dup;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号投票");
+	if ((rc = meeting_check(db, a, "election_rounds", round_id, 0, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
+		return rc;
 	json_object_foreach(marks, key, v) {
 		const char *s = json_string_value(v);
 		if (!s || (strcmp(s, "for") && strcmp(s, "against") && strcmp(s, "abstain")))
@@ -881,7 +883,8 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 	size_t i;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "election_rounds", round_id, 1, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!round_enter(&t, round_id, 1, &x) && strcmp(x.d.state, "open"))
@@ -1052,7 +1055,8 @@ int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *
 	json_t *after;
 	int rc, agreed = 0;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "election_rounds", round_id, 1, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (!round_enter(&t, round_id, 1, &x) && (strcmp(x.d.state, "open") || x.d.paper_entered))

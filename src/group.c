@@ -225,7 +225,8 @@ int group_set_members(struct db *db, const struct actor *a, int64_t id, json_t *
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = can_write(a, e)) || (rc = tx_visible(db, a, id, load, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	ids = json_object_get(in, "deputy_ids");
 	json_array_foreach(ids, i, v)

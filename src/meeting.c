@@ -252,13 +252,13 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	int qn, qd, rc;
 
 	*out = NULL;
+	if (!role_can(a->role, PERM_MEETING_RUN))
+		return err_set(e, E_FORBIDDEN, "forbidden", "无权组织会议");
 	if ((rc = check_fields(in, meeting_spec, e)) ||
 	    (rc = check_span(jsonx_str(in, "starts_on"), jsonx_str(in, "ends_on"), "ends_on", e)))
 		return rc;
 	if (!(k = meeting_kind_of(jsonx_str(in, "kind"))))
 		return err_field(e, E_INVALID, "bad_kind", "kind", "会议类型无效");
-	if (!role_can(a->role, PERM_MEETING_RUN))
-		return err_set(e, E_FORBIDDEN, "forbidden", "无权组织会议");
 	tx_begin(&t, db, a, e);
 	if (tx_check(&t, region_scope(t.c, a, jsonx_str(in, "region_code"), path, sizeof(path), e)) ||
 	    tx_check(&t, settings_int(t.c, path, "meeting.quorum_num", &qn, e)) ||
@@ -544,7 +544,8 @@ int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *i
 	char *docs_text;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = jsonx_no_null_arrays(in, spec, e)))
+	if ((rc = meeting_check(db, a, "meetings", id, 1, e)) || (rc = jsonx_check(in, spec, e)) ||
+	    (rc = jsonx_no_null_arrays(in, spec, e)))
 		return rc;
 	json_array_foreach(docs, i, d) {
 		if (!json_is_object(d))

@@ -1491,7 +1491,8 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 	int rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	/* the opinion as the actor may see it, then the body (the step's may decides the rest) */
+	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!staff_step(jsonx_str(in, "action")))
 		return err_field(e, E_INVALID, "bad_action", "action", "该操作不能由工作人员执行");
@@ -1673,20 +1674,19 @@ int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, 
 					     {NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	struct db_res *r = NULL, *x = NULL;
-	int max = 0, rc;
+	int max = 0;
 	json_t *o = NULL;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
+	/* who, then which opinion, then what */
+	if (!role_is_handler(a->role))
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
 	tx_begin(&t, db, a, e);
 	/* The opinion's lock makes the one-pending-request rule hold under concurrent requests. */
 	if (!tx_lock(&t, "opinions", id, "意见") && !tx_check(&t, load_row(t.c, id, &r, e)) &&
-	    !tx_check(&t, visible(t.c, a, r, 0, e))) {
+	    !tx_check(&t, visible(t.c, a, r, 0, e)) && !tx_check(&t, jsonx_check(in, spec, e))) {
 		const char *state = db_val(r, 0, O_STATE);
-		if (!role_is_handler(a->role))
-			tx_fail(&t, E_FORBIDDEN, "forbidden", "只有承办单位可以申请延期");
-		else if (strcmp(state, "assigned") && strcmp(state, "accepted"))
+		if (strcmp(state, "assigned") && strcmp(state, "accepted"))
 			tx_fail(&t, E_CONFLICT, "bad_state", "只有办理中的意见可以申请延期");
 		else if (!tx_check(&t, settings_int(t.c, db_val(r, 0, O_PATH),
 						    "opinion.extension_max_days", &max, e)) &&
@@ -1721,12 +1721,11 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 	struct tx t;
 	struct db_res *x = NULL, *r = NULL;
 	int64_t id;
-	int approve, rc;
+	int approve;
 	json_t *o = NULL;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
+	/* who, then which request (its opinion in scope), then what */
 	if (!role_can(a->role, PERM_OPINION_MANAGE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能审批延期");
 	approve = json_is_true(json_object_get(in, "approve"));
@@ -1735,7 +1734,8 @@ int opinion_extension_decide(struct db *db, const struct actor *a, int64_t ext_i
 	if (!tx_lock(&t, "extensions", ext_id, "延期申请") &&
 	    !tx_exec(&t, &x, "SELECT opinion_id, days, status FROM extensions WHERE id = ?", "i", ext_id) &&
 	    !tx_lock(&t, "opinions", (id = db_int(x, 0, 0)), "意见") &&
-	    !tx_check(&t, load_row(t.c, id, &r, e)) && !tx_check(&t, visible(t.c, a, r, 0, e))) {
+	    !tx_check(&t, load_row(t.c, id, &r, e)) && !tx_check(&t, visible(t.c, a, r, 0, e)) &&
+	    !tx_check(&t, jsonx_check(in, spec, e))) {
 		const char *state = db_val(r, 0, O_STATE);
 		if (strcmp(db_val(x, 0, 2), "pending"))
 			tx_fail(&t, E_CONFLICT, "decided", "该延期申请已经审批");

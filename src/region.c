@@ -421,10 +421,12 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_write(a, "区划", in, spec, e)))
+	/* who, then which region, then what: a denied actor or a foreign region is refused
+	 * whatever the body says */
+	if ((rc = check_write(a, "区划", NULL, NULL, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
-	if (hold_region(&t, code, &before) ||
+	if (hold_region(&t, code, &before) || tx_check(&t, jsonx_check(in, spec, e)) ||
 	    tx_exec(&t, NULL, "UPDATE regions SET name = ?, updated_at = ? WHERE code = ?", "sis",
 		    jsonx_str(in, "name"), util_now(), code) ||
 	    tx_check(&t, load_region(t.c, code, &after, e)))
@@ -490,16 +492,18 @@ int region_set_unit(struct db *db, const struct actor *a, const char *code, json
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_write(a, "人大机构", in, spec, e)) || (rc = jsonx_phone(in, "phone", "电话", e)))
+	if ((rc = check_write(a, "人大机构", NULL, NULL, e)))
 		return rc;
+	/* The region's lock also orders two first saves of its unit (update, else insert); the
+	 * region is in scope before the body is read. */
+	tx_begin(&t, db, a, e);
+	if (hold_region(&t, code, &before) || tx_check(&t, jsonx_check(in, spec, e)) ||
+	    tx_check(&t, jsonx_phone(in, "phone", "电话", e)))
+		goto out;
 	kind = jsonx_str(in, "kind");
 	name = jsonx_str(in, "name");
 	address = jsonx_str_or(in, "address", "");
 	phone = jsonx_str_or(in, "phone", "");
-	/* The region's lock also orders two first saves of its unit (update, else insert). */
-	tx_begin(&t, db, a, e);
-	if (hold_region(&t, code, &before))
-		goto out;
 	want = unit_kind_for(jsonx_str(before, "level"));
 	if ((strcmp(kind, want) &&
 	     tx_fail_field(&t, E_INVALID, "bad_kind", "kind", "该层级的人大机构类型应为%s", want)) ||

@@ -107,18 +107,12 @@ out:
 	return rc;
 }
 
-int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in, json_t **out,
-		 struct err *e)
+/* Every key of in is a setting a may change, with a value in its range. */
+static int check_keys(const struct actor *a, json_t *in, struct err *e)
 {
-	struct tx t;
 	const char *k;
 	json_t *v;
-	int rc;
 
-	*out = NULL;
-	if (!json_object_size(in) && strcmp(a->role, "secadmin") && strcmp(a->role, "sysadmin") &&
-	    strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
-		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能修改设置");
 	json_object_foreach(in, k, v) {
 		const struct setting_def *d = def_of(k);
 		if (!d)
@@ -136,9 +130,29 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 			return err_field(e, E_INVALID, "out_of_range", k, "%s应为%d到%d之间的整数",
 					 d->label, d->min, d->max);
 	}
+	return 0;
+}
+
+int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in, json_t **out,
+		 struct err *e)
+{
+	struct tx t;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	/* who, then which region, then what: a role that changes no setting is refused whatever
+	 * the body says, and a foreign region before its keys are read */
+	if (strcmp(a->role, "secadmin") && strcmp(a->role, "sysadmin") &&
+	    strcmp(a->role, "city_staff") && strcmp(a->role, "county_staff"))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能修改设置");
+	if (!region)
+		return err_field(e, E_INVALID, "missing_field", "region", "请指定区划（region）");
 	tx_begin(&t, db, a, e);
 	if (tx_ok(&t))
 		tx_check(&t, region_scope(t.c, a, region, NULL, 0, e));
+	tx_check(&t, check_keys(a, in, e));
 	json_object_foreach(in, k, v) {
 		char val[24];
 		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));

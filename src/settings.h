@@ -22,7 +22,8 @@ extern const struct setting_def settings_defs[];
 int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value, struct err *e) WUR;
 /* GET: every setting as it applies to region, with where it comes from. */
 int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e) WUR;
-/* PUT {"key": value, ...} for a region in scope (city_staff, county_staff, sysadmin). */
+/* PUT {"key": value, ...} for a region in scope (city_staff, county_staff, sysadmin; auth.* the
+ * secadmin): the role, then the region (NULL: E_INVALID on "region"), then the keys. */
 int settings_put(struct db *db, const struct actor *a, const char *region, json_t *in, json_t **out,
 		 struct err *e) WUR;
 

@@ -373,7 +373,8 @@ int station_set_deputies(struct db *db, const struct actor *a, int64_t id, json_
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = read_ids(in, ids, 500, &n, e)))
+	if ((rc = can_write(a, e)) || (rc = tx_visible(db, a, id, load_row, e)) ||
+	    (rc = read_ids(in, ids, 500, &n, e)))
 		return rc;
 	region_like_pattern(a->region_path, pat, sizeof(pat));
 	tx_begin(&t, db, a, e);
@@ -424,7 +425,8 @@ int station_add_rule(struct db *db, const struct actor *a, int64_t id, json_t *i
 	int kind, rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = can_write(a, e)) || (rc = tx_visible(db, a, id, load_row, e)) ||
+	    (rc = jsonx_check(in, spec, e)))
 		return rc;
 	kind = schedule_kind(jsonx_str(in, "kind"));
 	if (kind < 0)
@@ -548,7 +550,7 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_write(a, e)))
+	if ((rc = can_write(a, e)) || (rc = tx_visible(db, a, id, load_row, e)))
 		return rc;
 	if (cal_parse(date, &d))
 		return err_set(e, E_NOTFOUND, "not_found", "日期应为 YYYY-MM-DD");

@@ -562,6 +562,8 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 
 static const struct actor everywhere = {.region_path = "/"}; /* a scope that holds every region */
 
+static int load_seen(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e);
+
 int suggestion_create(struct db *db, const struct actor *a, const char *kind, json_t *in,
 		      json_t **out, struct err *e)
 {
@@ -577,6 +579,11 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	int rc;
 
 	*out = NULL;
+	/* who before what: a role that proposes nothing is refused whatever the body says */
+	if (!staff && !role_is_deputy(a->role))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能提出建议或议案");
+	if (role_is_deputy(a->role) && !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的账号未关联代表");
 	if ((rc = jsonx_check(in, draft_spec, e)) ||
 	    (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
@@ -694,7 +701,8 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 	int rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)) || (rc = check_files(json_object_get(in, "attachments"), e)))
+	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)) ||
+	    (rc = check_files(json_object_get(in, "attachments"), e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "suggestions", id, "建议或议案") ||
@@ -1717,7 +1725,8 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	int rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	/* the item as the actor may see it, then the body (the step's may decides the rest) */
+	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	/* A rating has its own call, with its own fields (suggestion_rate). */
 	if (!strcmp(jsonx_str(in, "action"), "rate"))
@@ -1739,10 +1748,10 @@ int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *
 	int accept, rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
-		return rc;
 	if (!role_is_deputy(a->role) || !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "只有受邀的代表可以答复联名邀请");
+	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)))
+		return rc;
 	accept = json_is_true(json_object_get(in, "accept"));
 	notice_link("suggestions", id, link, sizeof(link));
 	tx_begin(&t, db, a, e);
@@ -1784,7 +1793,10 @@ int suggestion_rate(struct db *db, const struct actor *a, int64_t id, json_t *in
 	int rc;
 
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	/* only a deputy rates (the step's may_rate says which), and only an item it sees */
+	if (!role_is_deputy(a->role) || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只能评价本人提出或联名的建议");
+	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!UTIL_LABEL(rating_names, jsonx_str(in, "attitude"), NULL))
 		return err_field(e, E_INVALID, "bad_rating", "attitude", "评价应为满意、基本满意或不满意");

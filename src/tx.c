@@ -105,6 +105,18 @@ int tx_lock(struct tx *t, const char *table, int64_t id, const char *what)
 	return t->rc;
 }
 
+int tx_visible(struct db *db, const struct actor *a, int64_t id,
+	       int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	       struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	json_t *o = NULL;
+	int rc = load(c, a, id, &o, e);
+	json_decref(o);
+	db_release(db, c);
+	return rc;
+}
+
 int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
 	    int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
 	    json_t **out)

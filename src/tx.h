@@ -69,6 +69,13 @@ int tx_lock(struct tx *t, const char *table, int64_t id, const char *what);
 int tx_hold(struct tx *t, const char *table, int64_t id, const char *what,
 	    int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
 	    json_t **out);
+/* Whether a may see item id at all, before a write reads its body: the module's load (the same
+ * read scope as its get) on a connection of its own, the item dropped; E_NOTFOUND otherwise. A
+ * write checks who and which item before what, so that a denied actor or a foreign item is
+ * refused whatever the body says; the write still holds and loads the item under its lock. */
+int tx_visible(struct db *db, const struct actor *a, int64_t id,
+	       int (*load)(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e),
+	       struct err *e) WUR;
 /* Deletes item id of table in a transaction of its own: tx_hold (with load and what), the DELETE,
  * the audit "<object_type>.delete" with the item before. A row that others still refer to is
  * E_CONFLICT "in_use" with the message in_use. */

@@ -208,7 +208,7 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	struct meeting m;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "meetings", meeting_id, 1, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(mode, modes))
 		return err_field(e, E_INVALID, "bad_value", "mode",
@@ -466,13 +466,13 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 	struct pending_vote me = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if (!a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
+	if ((rc = meeting_check(db, a, "votes", id, 0, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	if (!util_one_of(jsonx_str(in, "choice"), choices))
 		return err_field(e, E_INVALID, "bad_value", "choice",
 				 "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
-	if (!a->deputy_id)
-		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
 	me.a = a;
 	me.id = id;
 	me.choice = jsonx_str(in, "choice");
@@ -497,7 +497,7 @@ int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, jso
 	struct attendance n;
 	int rc;
 	*out = NULL;
-	if ((rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "votes", id, 1, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "votes", id, "表决") || tx_check(&t, load_vote(t.c, id, 0, &r, &m, e)) ||
