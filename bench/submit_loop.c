@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	t0 = now_s();
 	do {
 		json_t *out = NULL;
-		if (opinion_submit(db, "127.0.0.1", body, &out, &e)) {
+		if (opinion_submit(db, "127.0.0.1", 1000000, body, &out, &e)) {
 			fprintf(stderr, "submit_loop: %s\n", e.msg);
 			return 1;
 		}

@@ -28,7 +28,8 @@ static int read_filter(struct call *c, struct audit_filter *f)
 	memset(f, 0, sizeof(*f));
 	if ((rc = api_qstr(c, "actor", &f->actor)) || (rc = api_qstr(c, "action", &f->action)) ||
 	    (rc = api_qstr(c, "object_type", &f->object_type)) ||
-	    (rc = api_qstr(c, "object_id", &f->object_id)) || (rc = api_qstr(c, "outcome", &f->outcome)) ||
+	    (rc = api_qstr(c, "object_id", &f->object_id)) ||
+	    (rc = api_qstr(c, "outcome", &f->outcome)) || (rc = api_qstr(c, "region", &f->region)) ||
 	    (rc = api_qstr(c, "from", &from)) || (rc = api_qstr(c, "to", &to)))
 		return rc;
 	if ((from && util_parse_i64(from, &f->from)) || (to && util_parse_i64(to, &f->to)))
@@ -107,11 +108,11 @@ static int export_(struct call *c)
 	}
 	json_decref(names);
 	json_decref(outcomes);
-	filters = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:I,s:I,s:s,s:I}", "actor", f.actor,
-			    "action", f.action, "object_type", f.object_type, "object_id",
-			    f.object_id, "outcome", f.outcome, "from", (json_int_t)f.from, "to",
-			    (json_int_t)f.to, "format", fmt == SHEET_XLSX ? "xlsx" : "csv", "rows",
-			    (json_int_t)json_array_size(json_object_get(c->out, "items")));
+	filters = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:I,s:I,s:s,s:I}", "actor", f.actor,
+			    "action", f.action, "object_type", f.object_type, "object_id", f.object_id,
+			    "outcome", f.outcome, "region", f.region, "from", (json_int_t)f.from,
+			    "to", (json_int_t)f.to, "format", fmt == SHEET_XLSX ? "xlsx" : "csv",
+			    "rows", (json_int_t)json_array_size(json_object_get(c->out, "items")));
 	rc = audit_record(c->app->db, &c->actor, AUDIT_DONE, "audit.export", "audit", "", filters, &c->err);
 	json_decref(filters);
 	if (rc)

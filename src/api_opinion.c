@@ -1,7 +1,6 @@
 /* api_opinion.c: citizens' opinions: the public form, tracking and rating (no login), the
  * staff's inbox and actions, the handler's desk, deadlines board, hot topics, categories,
  * notifications. */
-#include <pthread.h>
 #include <string.h>
 
 #include "api.h"
@@ -11,54 +10,33 @@
 #include "ratelimit.h"
 #include "suggestion.h"
 
-static struct ratelimit *submits, *lookups;
-static int submit_max = LIMIT_PUBLIC_SUBMITS;
-
-static void limits_init(void)
+/* The public forms' limits per address, counted in the database (ratelimit.h) so that every
+ * server of one database shares them. `serve --submit-rate` (load tests) sets the submissions'
+ * limit; above the look-up limit it raises that too: a load test's citizens all come from one
+ * address. */
+static int submit_max(const struct call *c)
 {
-	submits = ratelimit_new(submit_max, LIMIT_PUBLIC_WINDOW_S);
-	/* `--submit-rate` above the look-up limit raises it too: a load test's citizens all come
-	 * from one address */
-	lookups = ratelimit_new(submit_max > LIMIT_PUBLIC_LOOKUPS ? submit_max : LIMIT_PUBLIC_LOOKUPS,
-				LIMIT_PUBLIC_WINDOW_S);
+	return c->app->submit_rate > 0 ? c->app->submit_rate : LIMIT_PUBLIC_SUBMITS;
 }
 
-static void limits_configure(const struct app *app)
+static int looked_up(struct call *c, const char *what)
 {
-	if (app->submit_rate > 0)
-		submit_max = app->submit_rate; /* `serve --submit-rate`, for load tests */
-	limits_init();
-}
-
-static int limited(struct call *c, struct ratelimit **r, const char *what)
-{
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	static int ready;
-	/* The first call sets the limits up from the server's options (they do not change). */
-	pthread_mutex_lock(&once);
-	if (!ready) {
-		limits_configure(c->app);
-		ready = 1;
-	}
-	pthread_mutex_unlock(&once);
-	if (!ratelimit_take(*r, c->req->client_addr))
-		return err_set(&c->err, E_RATE, "rate_limited", "%s过于频繁，请%d分钟后再试", what,
-			       LIMIT_PUBLIC_WINDOW_S / 60);
-	return 0;
+	int max = submit_max(c) > LIMIT_PUBLIC_LOOKUPS ? submit_max(c) : LIMIT_PUBLIC_LOOKUPS;
+	return ratelimit_take(c->app->db, "lookup", c->req->client_addr, max, LIMIT_PUBLIC_WINDOW_S,
+			      what, &c->err);
 }
 
 static int submit(struct call *c)
 {
-	int rc = limited(c, &submits, "提交");
 	c->status = 201;
-	return rc ? rc : opinion_submit(c->app->db, c->req->client_addr, c->in, &c->out, &c->err);
+	return opinion_submit(c->app->db, c->req->client_addr, submit_max(c), c->in, &c->out, &c->err);
 }
 
 static int track(struct call *c)
 {
 	const char *phone4, *secret;
 	int rc;
-	if ((rc = limited(c, &lookups, "查询")) || (rc = api_qstr(c, "phone4", &phone4)) ||
+	if ((rc = looked_up(c, "查询")) || (rc = api_qstr(c, "phone4", &phone4)) ||
 	    (rc = api_qstr(c, "secret", &secret)))
 		return rc;
 	return opinion_track(c->app->db, c->params[0], phone4, secret, &c->out, &c->err);
@@ -66,7 +44,7 @@ static int track(struct call *c)
 
 static int rate(struct call *c)
 {
-	int rc = limited(c, &lookups, "评价");
+	int rc = looked_up(c, "评价");
 	return rc ? rc : opinion_rate(c->app->db, c->params[0], c->in, &c->out, &c->err);
 }
 

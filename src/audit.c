@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "crypto.h"
+#include "region.h"
 #include "role.h"
 #include "rows.h"
 
@@ -141,6 +142,7 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct db_conn *c;
+	char path[160], pat[REGION_PATTERN_MAX];
 	int rc;
 	int64_t total;
 
@@ -169,7 +171,19 @@ int audit_list(struct db *db, const struct actor *a, const struct audit_filter *
 	q.page = f->page;
 	q.per_page = f->per_page;
 	c = db_acquire(db);
-	if ((rc = db_begin_read(c, e)) || (rc = rows_where_ok(&where, e)) ||
+	if ((rc = db_begin_read(c, e)) ||
+	    (rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+		goto out;
+	/* The auditor's scope: the entries of accounts in the subtree (by the account's region
+	 * now); the entries without an account only at the top of the tree ("/code/"). */
+	buf_adds(&where, " AND (actor_id IN (SELECT ac.id FROM accounts ac JOIN regions rg"
+			 " ON rg.code = ac.region_code WHERE rg.path LIKE ?)");
+	db_ps(&p, region_like_pattern(path, pat, sizeof(pat)));
+	buf_adds(&where, !(f->region && *f->region) && strchr(path + 1, '/') &&
+					 !strchr(strchr(path + 1, '/') + 1, '/')
+				 ? " OR actor_id IS NULL)"
+				 : ")");
+	if ((rc = rows_where_ok(&where, e)) ||
 	    (rc = rows_page(c, "audit",
 			    "SELECT id, at, actor_id, actor, client_addr, action, object_type, object_id,"
 			    " before, after, outcome FROM audit",

@@ -32,11 +32,15 @@ int audit_record(struct db *db, const struct actor *a, const char *outcome, cons
 
 struct audit_filter {
 	const char *actor, *action, *object_type, *object_id, *outcome;
-	int64_t from, to; /* 0: open */
+	const char *region; /* entries of accounts in this region's subtree; NULL: the auditor's */
+	int64_t from, to;   /* 0: open */
 	int page, per_page;
 };
 
-/* Lists records newest first; only the auditor role may. *out is a new
+/* Lists records newest first; only the auditor role may, and only the entries of accounts
+ * whose region lies in its subtree (or in f->region's, which must lie in it: else E_FORBIDDEN
+ * "out_of_scope"); entries without an account (the public, the system, the command line) only
+ * an auditor of the tree's top region sees, and only without a region filter. *out is a new
  * {"items","total","page","per_page"} object owned by the caller. E_INVALID on an unknown
  * outcome. */
 int audit_list(struct db *db, const struct actor *a, const struct audit_filter *f, json_t **out,

@@ -10,7 +10,9 @@
 #include "calendar.h"
 #include "crypto.h"
 #include "notice.h"
+#include "limit.h"
 #include "opinion.h"
+#include "ratelimit.h"
 #include "settings.h"
 
 #define OUTBOX_BATCH 20
@@ -208,6 +210,10 @@ int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
 				warn_due, e)))
 		rc = db_commit(c, e);
 	db_rollback(c);
+	/* the rate counters' windows that have ended (the longest window kept) */
+	if (!rc)
+		rc = ratelimit_sweep(c, LIMIT_PUBLIC_WINDOW_S > LIMIT_LOOKUP_WAIT_S ? LIMIT_PUBLIC_WINDOW_S : LIMIT_LOOKUP_WAIT_S,
+				     e);
 	if (!rc)
 		rc = deliver(c, cfg, e);
 	db_release(db, c);

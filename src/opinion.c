@@ -14,6 +14,7 @@
 #include "limit.h"
 #include "notice.h"
 #include "opinion_stats.h"
+#include "ratelimit.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
@@ -582,6 +583,7 @@ static int resolve_place(struct db_conn *c, json_t *in, struct intake *x, char *
 struct submission {
 	json_t *in;
 	const char *client_addr;
+	int per_address;
 	struct intake x;
 	char region[16], path[160], code[13], secret[49];
 };
@@ -592,7 +594,13 @@ static int submit_one(struct db_conn *c, void *ctx, struct err *e)
 	struct actor citizen = {0};
 	struct tx t;
 	int64_t id = 0;
+	/* The address's count is part of the submission's transaction: one statement more in the
+	 * group commit, shared by every server of the database, undone with a refused member. */
+	int rc = ratelimit_limit(c, "submit", s->client_addr, s->per_address, LIMIT_PUBLIC_WINDOW_S,
+				 "提交", e);
 
+	if (rc)
+		return rc;
 	snprintf(citizen.username, sizeof(citizen.username), "(citizen)");
 	snprintf(citizen.display_name, sizeof(citizen.display_name), "群众");
 	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
@@ -605,7 +613,8 @@ static int submit_one(struct db_conn *c, void *ctx, struct err *e)
 	return tx_end(&t);
 }
 
-int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e)
+int opinion_submit(struct db *db, const char *client_addr, int per_address, json_t *in,
+		   json_t **out, struct err *e)
 {
 	struct submission s = {0};
 	int rc;
@@ -627,6 +636,7 @@ int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **
 				 "留下姓名或手机号，须同意个人信息使用说明");
 	s.in = in;
 	s.client_addr = client_addr;
+	s.per_address = per_address;
 	s.x.channel = jsonx_str(in, "station_code") ? "qr" : "web";
 	s.x.body = jsonx_str(in, "body");
 	s.x.place = jsonx_str(in, "place");
@@ -721,34 +731,6 @@ static void dummy_init(void)
 		dummy_phone = NULL;
 }
 
-/* Failed phone proofs of the code within LIMIT_LOOKUP_WAIT_S, from the table every server
- * shares. Keyed by the code as given, so a code that names nothing counts the same. */
-static int lookup_failures(struct db_conn *c, const char *code, int64_t *n, struct err *e)
-{
-	*n = 0;
-	return db_intv(c, n, e, "SELECT failures FROM opinion_lookup_failures WHERE tracking_code = ? AND window_start > ?",
-		       "si", code, util_now() - (int64_t)LIMIT_LOOKUP_WAIT_S);
-}
-
-/* Counts one failed phone proof: a window opens at the first failure and lasts
- * LIMIT_LOOKUP_WAIT_S; windows that ended are dropped. */
-static int lookup_failed(struct db_conn *c, const char *code, struct err *e)
-{
-	int64_t now = util_now(), cutoff = now - (int64_t)LIMIT_LOOKUP_WAIT_S;
-	int rc = db_execv(c, NULL, e, "DELETE FROM opinion_lookup_failures WHERE window_start <= ?",
-			  "i", cutoff);
-	if (!rc)
-		rc = db_execv(c, NULL, e,
-			      "INSERT INTO opinion_lookup_failures (tracking_code, window_start, failures)"
-			      " VALUES (?, ?, 1) ON CONFLICT (tracking_code) DO UPDATE SET"
-			      " failures = CASE WHEN opinion_lookup_failures.window_start > ?"
-			      " THEN opinion_lookup_failures.failures + 1 ELSE 1 END,"
-			      " window_start = CASE WHEN opinion_lookup_failures.window_start > ?"
-			      " THEN opinion_lookup_failures.window_start ELSE ? END",
-			      "siiii", code, now, cutoff, cutoff, now);
-	return rc;
-}
-
 /* Finds the opinion by code and proves the caller is its citizen. E_NOTFOUND for any mismatch,
  * so a forged code or a guessed phone learns nothing. The last four phone digits are guessable,
  * so their failures are counted per code in the database (every server shares the count): past
@@ -768,7 +750,8 @@ static int citizen_row(struct db_conn *c, const char *code, const char *phone4, 
 		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
 	if (by_phone) {
 		int64_t failures;
-		if ((rc = lookup_failures(c, code, &failures, e)))
+		/* keyed by the code as given, so a code that names nothing counts the same */
+		if ((rc = ratelimit_count(c, "lookup_failure", code, LIMIT_LOOKUP_WAIT_S, &failures, e)))
 			return rc;
 		if (failures >= LIMIT_LOOKUP_FAILURES)
 			return err_set(e, E_RATE, "rate_limited",
@@ -796,7 +779,9 @@ static int citizen_row(struct db_conn *c, const char *code, const char *phone4, 
 	if (!ok) {
 		db_res_free(*r);
 		*r = NULL;
-		if (by_phone && (rc = lookup_failed(c, code, e)))
+		int64_t failures;
+		if (by_phone &&
+		    (rc = ratelimit_hit(c, "lookup_failure", code, LIMIT_LOOKUP_WAIT_S, &failures, e)))
 			return rc;
 		return err_set(e, E_NOTFOUND, "not_found", "查询码或验证信息不正确");
 	}

@@ -23,8 +23,11 @@ json_t *opinion_labels(void);
 
 /* A citizen's submission (no login): {"station_code"|"region_code","category_id"?,"body",
  * "place"?,"name"?,"phone"?,"consent":true,"photos"?:[base64 JPEG/PNG]}.
+ * At most per_address submissions from client_addr within LIMIT_PUBLIC_WINDOW_S, counted in
+ * the database (every server shares the count); past it E_RATE.
  * *out: {"tracking_code","secret","state"}. */
-int opinion_submit(struct db *db, const char *client_addr, json_t *in, json_t **out, struct err *e) WUR;
+int opinion_submit(struct db *db, const char *client_addr, int per_address, json_t *in,
+		   json_t **out, struct err *e) WUR;
 /* The citizen's view by tracking code with the last four digits of the phone or the secret. */
 int opinion_track(struct db *db, const char *code, const char *phone4, const char *secret,
 		  json_t **out, struct err *e) WUR;

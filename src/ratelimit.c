@@ -1,62 +1,53 @@
 #include "ratelimit.h"
 
-#include <pthread.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <string.h>
-
+#include "err.h"
 #include "util.h"
 
-#define SLOTS 4096
-
-struct slot {
-	char addr[64];
-	int64_t start;
-	int count;
-};
-
-struct ratelimit {
-	pthread_mutex_t lock;
-	int max, window;
-	struct slot s[SLOTS];
-};
-
-struct ratelimit *ratelimit_new(int max, int window_s)
+int ratelimit_hit(struct db_conn *c, const char *kind, const char *subject, int window_s,
+		  int64_t *hits, struct err *e)
 {
-	struct ratelimit *r = xcalloc(1, sizeof(*r));
-	pthread_mutex_init(&r->lock, NULL);
-	r->max = max;
-	r->window = window_s;
-	return r;
+	int64_t now = util_now(), cutoff = now - (int64_t)window_s;
+	*hits = 0;
+	/* One statement, so two servers counting the same subject at once both count: the row's
+	 * lock orders them. A window that has ended starts again at this event. */
+	return db_intv(c, hits, e,
+		       "INSERT INTO rate_counts (kind, subject, window_start, hits) VALUES (?, ?, ?, 1)"
+		       " ON CONFLICT (kind, subject) DO UPDATE SET"
+		       " hits = CASE WHEN rate_counts.window_start > ? THEN rate_counts.hits + 1 ELSE 1 END,"
+		       " window_start = CASE WHEN rate_counts.window_start > ?"
+		       " THEN rate_counts.window_start ELSE ? END RETURNING hits",
+		       "ssiiii", kind, subject, now, cutoff, cutoff, now);
 }
 
-void ratelimit_free(struct ratelimit *r)
+int ratelimit_count(struct db_conn *c, const char *kind, const char *subject, int window_s,
+		    int64_t *hits, struct err *e)
 {
-	if (!r)
-		return;
-	pthread_mutex_destroy(&r->lock);
-	free(r);
+	*hits = 0;
+	return db_intv(c, hits, e, "SELECT hits FROM rate_counts WHERE kind = ? AND subject = ? AND window_start > ?",
+		       "ssi", kind, subject, util_now() - (int64_t)window_s);
 }
 
-int ratelimit_take(struct ratelimit *r, const char *addr)
+int ratelimit_limit(struct db_conn *c, const char *kind, const char *subject, int max, int window_s,
+		    const char *what, struct err *e)
 {
-	uint32_t h = 2166136261u;
-	struct slot *s;
-	int64_t now = util_now();
-	int ok;
+	int64_t hits;
+	int rc = ratelimit_hit(c, kind, subject, window_s, &hits, e);
+	if (!rc && hits > max)
+		rc = err_set(e, E_RATE, "rate_limited", "%s过于频繁，请%d分钟后再试", what, window_s / 60);
+	return rc;
+}
 
-	for (const char *p = addr; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	pthread_mutex_lock(&r->lock);
-	s = &r->s[h % SLOTS];
-	if (strcmp(s->addr, addr) || now - s->start >= r->window) {
-		snprintf(s->addr, sizeof(s->addr), "%s", addr);
-		s->start = now;
-		s->count = 0;
-	}
-	ok = s->count < r->max;
-	if (ok)
-		s->count++;
-	pthread_mutex_unlock(&r->lock);
-	return ok;
+int ratelimit_take(struct db *db, const char *kind, const char *subject, int max, int window_s,
+		   const char *what, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	int rc = ratelimit_limit(c, kind, subject, max, window_s, what, e);
+	db_release(db, c);
+	return rc;
+}
+
+int ratelimit_sweep(struct db_conn *c, int keep_s, struct err *e)
+{
+	return db_execv(c, NULL, e, "DELETE FROM rate_counts WHERE window_start <= ?", "i",
+			util_now() - (int64_t)keep_s);
 }

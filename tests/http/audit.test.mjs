@@ -465,3 +465,57 @@ test('renda audit verify names the first edited, deleted or inserted entry; serv
     db.cleanup();
   }
 });
+
+// An auditor made for a county reads the entries of the accounts of its county's subtree only:
+// not another county's staff, not the entries without an account (those are the top auditor's);
+// a region filter outside its county is 403 out_of_scope, on the list and the export.
+test('a county auditor reads its county\'s staff entries, not another county\'s; a foreign region filter is 403', async () => {
+  const { PASSWORD } = await import('./lib.mjs');
+  const add = (u, role, region) => renda(['user', 'add', '--db', srv.db.url, '--username', u, '--role', role,
+    '--region', region], PASSWORD + '\n');
+  const enter = async (u) => {
+    let s = await login(srv, u);
+    if (s.user.must_change_password) {
+      expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: s,
+        body: { old_password: PASSWORD, new_password: PASSWORD + 'x' } }), 204);
+      s = await login(srv, u, PASSWORD + 'x');
+    }
+    return s;
+  };
+  add('qh.audit', 'auditor', '329981');
+  add('dc.staff', 'county_staff', '329902');
+  const [qh, dc] = [await enter('qh.audit'), await enter('dc.staff')];
+  expectStatus(await api(srv, 'POST', '/api/v1/handlers', { session: county, body: { region_code: '329981', name: '审计县内单位' } }), 201);
+  expectStatus(await api(srv, 'POST', '/api/v1/handlers', { session: dc, body: { region_code: '329902', name: '审计县外单位' } }), 201);
+  const read = async (s, qs) => {
+    const r = await api(srv, 'GET', '/api/v1/audit?per_page=100&' + qs, { session: s });
+    expectStatus(r, 200);
+    return r.json;
+  };
+  // the county auditor: its county's staff, not the other county's
+  let j = await read(qh, 'action=handler.create');
+  assert.ok(j.items.some((e) => e.actor === 'county' && e.after.name === '审计县内单位'), JSON.stringify(j.items));
+  assert.ok(!j.items.some((e) => e.actor === 'dc.staff' || e.after?.name === '审计县外单位'), JSON.stringify(j.items));
+  assert.equal((await read(qh, 'actor=dc.staff')).total, 0);
+  // entries without an account are the top auditor's
+  assert.equal((await read(qh, 'actor=(system)')).total, 0);
+  assert.equal((await read(qh, 'actor=demo')).total, 0);
+  // the city's auditor reads both counties and the system's entries
+  j = await read(auditor, 'action=handler.create');
+  assert.ok(j.items.some((e) => e.after.name === '审计县内单位'));
+  assert.ok(j.items.some((e) => e.actor === 'dc.staff' && e.after.name === '审计县外单位'));
+  assert.ok((await read(auditor, 'actor=(system)')).total > 0);
+  // region filters: its own township is fine, another county is out of scope; the city's
+  // auditor may narrow to a county (and then sees no entry without an account)
+  expectStatus(await api(srv, 'GET', '/api/v1/audit?region=329981101', { session: qh }), 200);
+  expectError(await api(srv, 'GET', '/api/v1/audit?region=329902', { session: qh }), 403, 'out_of_scope');
+  expectError(await api(srv, 'GET', '/api/v1/audit/export?format=csv&region=329902', { session: qh }), 403, 'out_of_scope');
+  j = await read(auditor, 'region=329902&action=handler.create');
+  assert.ok(j.items.length > 0 && j.items.every((e) => e.actor === 'dc.staff'), JSON.stringify(j.items));
+  assert.equal((await read(auditor, 'region=329902&actor=(system)')).total, 0);
+  // the export applies the same scope
+  const x = await api(srv, 'GET', '/api/v1/audit/export?format=csv&action=handler.create', { session: qh });
+  expectStatus(x, 200);
+  assert.ok(x.text.includes('审计县内单位'));
+  assert.ok(!x.text.includes('审计县外单位') && !x.text.includes('dc.staff'));
+});

@@ -298,7 +298,7 @@ test('wrong phone digits are limited per tracking code in the database: 4 then t
   expectError(ghostLocked, 429, 'rate_limited');
   assert.equal(ghostLocked.text, locked.text);
   // when the wait has passed the right digits work again
-  sql(srv, `UPDATE opinion_lookup_failures SET window_start = window_start - ${15 * 60} WHERE tracking_code = '${code}'`);
+  sql(srv, `UPDATE rate_counts SET window_start = window_start - ${15 * 60} WHERE kind = 'lookup_failure' AND subject = '${code}'`);
   expectStatus(await track(code, 'phone4=4321'), 200);
   expectError(await track(ghost, 'phone4=4321'), 429, 'rate_limited');
 });
@@ -358,5 +358,36 @@ test('rate limits per address: the 6th submission and the 31st look-up get 429 (
     expectStatus(await apiFrom(own, '127.0.0.2', 'GET', `/api/v1/public/opinions/${first.tracking_code}?secret=${first.secret}`), 200);
   } finally {
     await own.stop();
+  }
+});
+
+test('the per-address limits are shared by every server of the database: 5 submissions and 30 look-ups across two, then 429 on both', async () => {
+  const SUBMITS = 5, LOOKUPS = 30; // LIMIT_PUBLIC_SUBMITS, LIMIT_PUBLIC_LOOKUPS
+  const other = await startServer({ dbUrl: srv.db.url, demo: false });
+  try {
+    const from = fresh();
+    const word = '萤火虫';
+    const body = { station_code: demo.public_code, body: `松岭镇${word}湾的路灯全坏了，晚上一片漆黑。` };
+    const servers = [srv, other];
+    let first;
+    // n-1 accepted, alternating between the servers; the n-th accepted too
+    for (let i = 0; i < SUBMITS; i++) {
+      const r = await apiFrom(servers[i % 2], from, 'POST', '/api/v1/public/opinions', { body });
+      expectStatus(r, 201);
+      first = first || r.json;
+    }
+    // the n+1-th is refused on either server, and nothing of it is stored
+    expectError(await apiFrom(other, from, 'POST', '/api/v1/public/opinions', { body }), 429, 'rate_limited');
+    expectError(await apiFrom(srv, from, 'POST', '/api/v1/public/opinions', { body }), 429, 'rate_limited');
+    assert.equal((await inbox(word)).total, SUBMITS);
+    // another address is not limited
+    expectStatus(await apiFrom(other, fresh(), 'POST', '/api/v1/public/opinions', { body }), 201);
+    // look-ups: 30 across the two servers, then 429 on both
+    const look = (s) => apiFrom(s, from, 'GET', `/api/v1/public/opinions/${first.tracking_code}?secret=${first.secret}`);
+    for (let i = 0; i < LOOKUPS; i++) expectStatus(await look(servers[i % 2]), 200);
+    expectError(await look(srv), 429, 'rate_limited');
+    expectError(await look(other), 429, 'rate_limited');
+  } finally {
+    await other.stop();
   }
 });

@@ -51,7 +51,6 @@ const EVERYONE = ROLES.filter((r) => r !== 'anonymous' && r !== 'service');
 //          body is refused with 400 before the denial: a fault, the denial is then not observable
 //          here (a denial is still accepted; an answer with data is not). No route has it now:
 //          every write checks who and which item before what (tx_visible, meeting_check).
-//   wholeCity: the route's scope is not a region (the audit trail): no foreign-data check
 //   [accounts] marks entries of the account and token routes, [screen] the public meeting screen:
 //   other work changes those rules, update them here with it.
 const GETOK = { ok: [200] };
@@ -89,9 +88,9 @@ const EXPECT = {
   'POST /api/v1/tokens': { allow: ['secadmin'], ...WRITE },
   'DELETE /api/v1/tokens/:id': { allow: ['secadmin'], obj: 'token', safe: 'denied-only' },
 
-  // The audit trail is the auditor's whole jurisdiction's record (audit.c, changed by the audit work).
-  'GET /api/v1/audit': { allow: ['auditor'], region: true, wholeCity: true },
-  'GET /api/v1/audit/export': { allow: ['auditor'], region: true, wholeCity: true, query: 'format=csv' },
+  // The audit trail: the entries of the accounts of the auditor's subtree (audit.c).
+  'GET /api/v1/audit': { allow: ['auditor'], region: true },
+  'GET /api/v1/audit/export': { allow: ['auditor'], region: true, query: 'format=csv' },
 
   'GET /api/v1/deputies/export': { allow: DEPUTY_READERS, region: true, query: 'format=csv' },
   'GET /api/v1/deputies/stats/export': { allow: DEPUTY_READERS, region: true, query: 'format=csv' },
@@ -382,7 +381,7 @@ test('every role × route × scope: the status, and no data of the other county'
       const whole = WHOLE_CITY.has(role);
       const check = (r, what, want, open = false) => {
         if (!want.includes(r.status)) failures.push(`${role} ${key} ${what}: ${r.status}, expected ${want.join('/')}: ${r.text.slice(0, 200)}`);
-        const found = whole || open || x.public || x.wholeCity ? [] : leaks(role, r.text);
+        const found = whole || open || x.public ? [] : leaks(role, r.text);
         if (found.length) failures.push(`${role} ${key} ${what}: the other county's ${found.join(', ')} in ${r.text.slice(0, 300)}`);
       };
       const denied = role === 'anonymous' && !x.public ? [401] : x.bodyFirst ? [400, 403, 404] : [403, 404];
@@ -392,7 +391,7 @@ test('every role × route × scope: the status, and no data of the other county'
           continue;
         }
         check(await call(role, rt, rt.pattern + q), 'collection', allowed ? okStatuses : denied);
-        if (x.region && allowed && !whole && !x.wholeCity) {
+        if (x.region && allowed && !whole) {
           const param = x.region === true ? 'region' : x.region;
           const rest = (x.query || '').split('&').filter((kv) => kv && !kv.startsWith(param + '=')).join('&');
           const r = await call(role, rt, `${rt.pattern}?${rest ? rest + '&' : ''}${param}=${B}`);

@@ -2,6 +2,7 @@
  * domain functions with deadlines, tracking proofs and personal data at rest. */
 #include "fixture.h"
 #include "jobs.h"
+#include "limit.h"
 #include "opinion.h"
 #include "opinion_stats.h"
 #include "calendar.h"
@@ -118,7 +119,7 @@ static void the_loop(void **state)
 	in = json_pack("{s:s, s:s, s:s, s:s, s:b}", "region_code", "329981101", "body",
 		       "幸福小区路灯坏了两个月，晚上出行不便。", "phone", "13912345678", "name",
 		       "张三", "consent", 1);
-	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", LIMIT_PUBLIC_SUBMITS, in, &out, &e), 0);
 	snprintf(code, sizeof(code), "%s", json_string_value(json_object_get(out, "tracking_code")));
 	snprintf(secret, sizeof(secret), "%s", json_string_value(json_object_get(out, "secret")));
 	json_decref(out);
@@ -237,7 +238,7 @@ static void jobs_close_and_queue(void **state)
 
 	in = json_pack("{s:s, s:s, s:s, s:b}", "region_code", "329981101", "body",
 		       "村口桥梁栏杆松动，存在安全隐患。", "phone", "13955550123", "consent", 1);
-	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), 0);
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", LIMIT_PUBLIC_SUBMITS, in, &out, &e), 0);
 	json_decref(out);
 	json_decref(in);
 	id = fixture_count(f, "SELECT MAX(id) FROM opinions");
@@ -285,10 +286,48 @@ static void submit_json(struct fixture *f, const char *json)
 {
 	json_t *in = json_loads(json, 0, NULL), *out = NULL;
 	struct err e = {0};
-	if (opinion_submit(f->db, "127.0.0.1", in, &out, &e))
+	/* fixtures: the per-address limit is not what these tests are about */
+	if (opinion_submit(f->db, "127.0.0.1", 1000000, in, &out, &e))
 		fail_msg("%s: %s", json, e.msg);
 	json_decref(in);
 	json_decref(out);
+}
+
+/* The per-address limit of public submissions, counted in the database: n accepted, the
+ * n+1-th E_RATE and nothing stored for it, another address not limited; when the window has
+ * ended the address submits again, and the background jobs drop the ended window. */
+static void per_address_limit(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	const int n = 3;
+	struct err e = {0};
+	json_t *in = json_pack("{s:s, s:s}", "region_code", "329981101", "body",
+			       "幸福小区第3栋门口的垃圾桶满了没人清。"),
+	       *out = NULL;
+	int64_t before = fixture_count(f, "SELECT COUNT(*) FROM opinions");
+	struct jobs_config cfg = {0};
+	(void)state;
+
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(opinion_submit(f->db, "192.0.2.7", n, in, &out, &e), 0);
+		json_decref(out);
+	}
+	assert_int_equal(opinion_submit(f->db, "192.0.2.7", n, in, &out, &e), E_RATE);
+	assert_string_equal(e.code, "rate_limited");
+	assert_null(out);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions"), before + n);
+	assert_int_equal(fixture_count(f, "SELECT hits FROM rate_counts WHERE kind = 'submit' AND subject = '192.0.2.7'"),
+			 n);
+	assert_int_equal(opinion_submit(f->db, "192.0.2.8", n, in, &out, &e), 0);
+	json_decref(out);
+	/* the window ends (and the longest window, 15 minutes, is past) */
+	run_sql(f, "UPDATE rate_counts SET window_start = window_start - 900");
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM rate_counts"), 0);
+	assert_int_equal(opinion_submit(f->db, "192.0.2.7", n, in, &out, &e), 0);
+	json_decref(out);
+	json_decref(in);
+	fixture_close(f);
 }
 
 /* The hot-topic aggregates, kept on each write, equal a count of the opinions themselves after
@@ -332,7 +371,7 @@ static void stats_agree_with_counts(void **state)
 	}
 	/* refused: nothing of it may be counted */
 	in = json_pack("{s:s, s:s}", "station_code", "NOSUCH", "body", "不存在的联络站收到的意见。");
-	assert_int_equal(opinion_submit(f->db, "127.0.0.1", in, &out, &e), E_INVALID);
+	assert_int_equal(opinion_submit(f->db, "127.0.0.1", 1000000, in, &out, &e), E_INVALID);
 	json_decref(in);
 	in = json_pack("{s:s, s:s, s:s}", "region_code", "329981103", "body",
 		       "走访中群众反映村道破损。", "channel", "visit");
@@ -686,6 +725,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_transition),
 		cmocka_unit_test(the_loop),
+		cmocka_unit_test(per_address_limit),
 		cmocka_unit_test(merged_cases_share_the_reply),
 		cmocka_unit_test(jobs_close_and_queue),
 		cmocka_unit_test(stats_agree_with_counts),
