@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -142,14 +143,29 @@ void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, co
 		 name);
 }
 
-int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title, const char *base)
+int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title,
+		    const char *base, const char *action)
 {
 	enum sheet_format fmt;
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = api_sheet_format(c, &fmt)) ||
-	    (rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, title, &data, &len, &c->err)))
+	if ((rc = api_sheet_format(c, &fmt)))
+		return rc;
+	if (action) {
+		/* every export is audited (what, which filters, how many rows); no audit, no file */
+		char *query = http_query_all(c->req);
+		json_t *what = json_pack("{s:s,s:s,s:s,s:I}", "file", base, "format",
+					 fmt == SHEET_XLSX ? "xlsx" : "csv", "query", query, "rows",
+					 (json_int_t)json_array_size(json_object_get(c->out, "items")));
+		free(query);
+		rc = audit_record(c->app->db, &c->actor, AUDIT_DONE, action, "export", c->req->path,
+				  what, &c->err);
+		json_decref(what);
+		if (rc)
+			return rc;
+	}
+	if ((rc = sheet_write_json(json_object_get(c->out, "items"), cols, fmt, title, &data, &len, &c->err)))
 		return rc;
 	json_decref(c->out);
 	c->out = NULL;

@@ -134,8 +134,11 @@ int api_sheet_format(struct call *c, enum sheet_format *fmt) WUR;
 /* Replies with a spreadsheet download named base.xlsx or base.csv (takes data). */
 void api_sheet(struct call *c, enum sheet_format fmt, char *data, size_t len, const char *base);
 /* Replaces the JSON reply's "items" by a spreadsheet of them (sheet_write_json: the columns cols,
- * the sheet title), the download base.xlsx or base.csv in the ?format= asked. */
-int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title, const char *base) WUR;
+ * the sheet title), the download base.xlsx or base.csv in the ?format= asked. With an action
+ * (e.g. "suggestion.export") the export is audited first, with its query and row count; NULL
+ * when the caller audits it itself. */
+int api_sheet_items(struct call *c, const struct sheet_col *cols, const char *title,
+		    const char *base, const char *action) WUR;
 /* Reads paging, search and sort from the query string; E_INVALID on bad values. */
 int api_listq(struct call *c, struct listq *q) WUR;
 /* Reads a positive integer path parameter; E_NOTFOUND when it is not one. */

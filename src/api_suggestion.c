@@ -60,7 +60,8 @@ static int list_kind(struct call *c, const char *kind)
 	if ((rc = suggestion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err)) || !format)
 		return rc;
 	return api_sheet_items(c, cols, strcmp(kind, "motion") ? "代表建议" : "议案",
-			       strcmp(kind, "motion") ? "代表建议" : "议案");
+			       strcmp(kind, "motion") ? "代表建议" : "议案",
+			       strcmp(kind, "motion") ? "suggestion.export" : "motion.export");
 }
 
 static int peers(struct call *c)
@@ -178,7 +179,8 @@ static int report(struct call *c, int deputies)
 	if (rc || !format)
 		return rc;
 	return api_sheet_items(c, deputies ? dcols : hcols, deputies ? "代表建议情况" : "承办单位办理情况",
-			       deputies ? "代表提出建议情况统计" : "承办单位办理情况统计");
+			       deputies ? "代表提出建议情况统计" : "承办单位办理情况统计",
+			       "suggestion.report_export");
 }
 
 static int report_handlers(struct call *c)
@@ -210,7 +212,7 @@ static int compilation(struct call *c)
 	    (rc = suggestion_compilation(c->app->db, &c->actor, region, session, &c->out, &c->err)) ||
 	    !format)
 		return rc;
-	return api_sheet_items(c, cols, "建议汇编", "代表建议汇编");
+	return api_sheet_items(c, cols, "建议汇编", "代表建议汇编", "suggestion.compilation_export");
 }
 
 static int sessions(struct call *c)

@@ -257,6 +257,30 @@ const char *http_query(const struct http_req *q, const char *name)
 	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static enum MHD_Result add_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+	(void)kind;
+	if (b->len)
+		buf_addc(b, '&');
+	buf_adds(b, key);
+	if (value) {
+		buf_addc(b, '=');
+		buf_adds(b, value);
+	}
+	return MHD_YES;
+}
+
+char *http_query_all(const struct http_req *q)
+{
+	struct buf b = BUF_INIT_CAP(LIMIT_URL_BYTES * 2);
+	char *s;
+	MHD_get_connection_values(q->conn, MHD_GET_ARGUMENT_KIND, add_param, &b);
+	s = xstrdup(buf_failed(&b) || !b.data ? "" : b.data);
+	buf_release(&b);
+	return s;
+}
+
 const char *http_cookie(const struct http_req *q, const char *name)
 {
 	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);

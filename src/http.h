@@ -57,6 +57,9 @@ void http_reply_error(struct http_reply *r, const struct err *e);
 /* Request accessors; the strings live as long as the request. */
 const char *http_header(const struct http_req *q, const char *name);
 const char *http_query(const struct http_req *q, const char *name);
+/* Every query parameter as "k=v&k=v" (decoded, in the order sent), for the audit of an export:
+ * a new string owned by the caller (never NULL). */
+char *http_query_all(const struct http_req *q);
 const char *http_cookie(const struct http_req *q, const char *name);
 
 typedef void (*http_handler)(void *app, const struct http_req *q, struct http_reply *r);

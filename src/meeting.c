@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "attendance.h"
+#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "deputy.h"
@@ -620,9 +621,17 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 	struct sheet s;
 	size_t i, j;
 	char b1[24], b2[24], b3[24], b4[24];
+	char oid[24];
 	int rc = meeting_record(db, a, id, &rec, e);
 	if (rc)
 		return rc;
+	/* the record names every member with attendance and leave reasons: the export is audited,
+	 * and no audit, no file */
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	if ((rc = audit_record(db, a, AUDIT_DONE, "meeting.export", "meeting", oid, NULL, e))) {
+		json_decref(rec);
+		return rc;
+	}
 	sheet_init(&s);
 	row(&s, json_string_value(json_object_get(json_object_get(rec, "meeting"), "title")), "",
 	    "", "", "");

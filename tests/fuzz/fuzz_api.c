@@ -65,6 +65,17 @@ const char *http_query(const struct http_req *q, const char *name)
 	return NULL;
 }
 
+char *http_query_all(const struct http_req *q)
+{
+	struct buf b = BUF_INIT_CAP(1 << 16);
+	char *s;
+	for (size_t i = 0; i < q->conn->nq; i++)
+		buf_addf(&b, "%s%s=%s", i ? "&" : "", q->conn->qname[i], q->conn->qval[i]);
+	s = xstrdup(buf_failed(&b) || !b.data ? "" : b.data);
+	buf_release(&b);
+	return s;
+}
+
 const char *http_cookie(const struct http_req *q, const char *name)
 {
 	return strcmp(name, "renda_session") ? NULL : q->conn->cookie;

@@ -303,6 +303,39 @@ test('a full phone read by staff and an export of deputies are recorded; a maske
   assert.ok(j.items[0].after.rows > 0);
 });
 
+test('every export is recorded: the list, its query and its rows; a refused export leaves no file and no done entry', async () => {
+  const before = (await audit('action=suggestion.export')).total;
+  const x = await api(srv, 'GET', '/api/v1/suggestions?format=csv&q=%E9%81%93%E8%B7%AF', { session: county });
+  expectStatus(x, 200);
+  assert.match(x.headers.get('content-type'), /text\/csv/);
+  let j = await audit('action=suggestion.export');
+  assert.equal(j.total, before + 1);
+  const e = j.items[0];
+  assert.equal(e.actor, 'county');
+  assert.equal(e.outcome, 'done');
+  assert.equal(e.after.format, 'csv');
+  assert.match(e.after.query, /q=道路/);
+  assert.equal(e.after.rows, x.text.trim().split('\n').length - 1, 'rows recorded = rows in the file');
+  // the JSON list is not an export
+  expectStatus(await api(srv, 'GET', '/api/v1/suggestions', { session: county }), 200);
+  assert.equal((await audit('action=suggestion.export')).total, before + 1);
+
+  const m = await api(srv, 'GET', '/api/v1/meetings?per_page=1', { session: county });
+  expectStatus(m, 200);
+  if (m.json.items.length) {
+    const id = m.json.items[0].id;
+    const mb = (await audit('action=meeting.export')).total;
+    expectStatus(await api(srv, 'GET', `/api/v1/meetings/${id}/export`, { session: county }), 200);
+    j = await audit('action=meeting.export');
+    assert.equal(j.total, mb + 1);
+    assert.equal(j.items[0].object_id, String(id));
+    // a role that may not read meetings gets no file and leaves no done entry
+    const r = await api(srv, 'GET', `/api/v1/meetings/${id}/export`, { session: sec });
+    assert.ok([403, 404].includes(r.status), `secadmin export: ${r.status}`);
+    assert.equal((await audit('action=meeting.export')).total, mb + 1);
+  }
+});
+
 test('full citizen contacts shown to staff are recorded per reply, naming the opinions', async () => {
   const l = await api(srv, 'GET', '/api/v1/opinions?per_page=5', { session: county });
   expectStatus(l, 200);
