@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
-const [url, voteId, screen, tokensFile, staffCookie, staffCsrf, nScreens = '500', nConns = '256'] = process.argv.slice(2);
+const [url, voteId, screen, tokensFile, staffCookie, staffCsrf, nScreens = '500', nConns = '120'] = process.argv.slice(2);
 const u = new URL(url);
 const members = readFileSync(tokensFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(nConns) });
@@ -25,9 +25,12 @@ function request(method, path, headers, body) {
 // The screens: each resolves when it sees the closed vote.
 let closedAt = 0;
 const seen = [];
-let connected = 0;
+let connected = 0, failed = 0;
 const screens = [];
+// The screens connect in waves of 100: the server cuts the oldest of more than 128 connections of
+// one address still waiting for their headers (LIMIT_CONN_WAITING_PER_IP), as 500 at once would be.
 for (let i = 0; i < Number(nScreens); i++) {
+  if (i % 100 === 0) while (connected + failed < i) await new Promise((r) => setTimeout(r, 10));
   screens.push(new Promise((ok) => {
     const req = http.get({ host: u.hostname, port: u.port, path: `/api/v1/public/screens/${screen}/events`, agent: false }, (res) => {
       connected++;
@@ -49,10 +52,10 @@ for (let i = 0; i < Number(nScreens); i++) {
         }
       });
     });
-    req.on('error', () => ok(null));
+    req.on('error', () => { failed++; ok(null); });
   }));
 }
-while (connected < Number(nScreens)) await new Promise((r) => setTimeout(r, 20));
+while (connected + failed < Number(nScreens)) await new Promise((r) => setTimeout(r, 20));
 
 const t0 = Date.now();
 const results = await Promise.all(members.map(([cookie, csrf], i) => request('POST', `/api/v1/votes/${voteId}/ballots`,

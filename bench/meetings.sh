@@ -1,16 +1,20 @@
 #!/bin/sh
 # Benchmark of a meeting's vote (SQLite, FULL sync): 3,000 members vote on one item at once from
-# 256 keep-alive connections while 500 screens watch the public event stream; then the vote is
+# 120 keep-alive connections while 500 screens watch the public event stream; then the vote is
 # closed. Reports the votes' wall time, that each was counted once, how soon after the close the
 # last screen saw the tally, and the server's peak resident memory.
 # Usage: sh bench/meetings.sh [members] [screens]
+# Environment: RENDA_BIN (default ./build/renda: another build to compare, run the same way),
+# THREADS (HTTP threads, default 32), PORT (default 18184).
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-3000}
 screens=${2:-500}
 work=$(mktemp -d /tmp/renda-bench.XXXXXX)
 db="$work/b.db"
-port=18184
+port=${PORT:-18184}
+bin=${RENDA_BIN:-./build/renda}
+threads=${THREADS:-32}
 pid=""
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
@@ -18,7 +22,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-./build/renda demo --db "sqlite:$db" --size small --seed 1 >/dev/null 2>&1
+"$bin" demo --db "sqlite:$db" --size small --seed 1 >/dev/null 2>&1
 # n more deputies of 松岭镇's 18th congress, each with an account and a live session
 python3 - "$n" "$work" <<'PY' | sqlite3 "$db"
 import sys, hashlib, secrets, time
@@ -45,7 +49,7 @@ with open(work + "/tokens", "w") as f:
         f.write(f"{tok} {csrf}\n")
 print("COMMIT;")
 PY
-./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads 32 --quiet >/dev/null 2>"$work/err.log" &
+"$bin" serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads "$threads" --quiet >/dev/null 2>"$work/err.log" &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1; do sleep 0.01; done
 base="http://127.0.0.1:$port/api/v1"
@@ -59,13 +63,13 @@ j -d '{"action":"open_signin"}' "$base/meetings/$mid/actions" >/dev/null
 # everyone present (signing 3,000 in one by one is not what is measured here)
 kill "$pid"; wait "$pid" 2>/dev/null || true
 sqlite3 "$db" "UPDATE meeting_members SET status = 'present', via = 'staff', signed_in_at = strftime('%s','now') WHERE meeting_id = $mid;"
-./build/renda serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads 32 --quiet >/dev/null 2>"$work/err.log" &
+"$bin" serve --db "sqlite:$db" --listen 127.0.0.1:$port --threads "$threads" --quiet >/dev/null 2>"$work/err.log" &
 pid=$!
 until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.01; done
 j -d '{"action":"open"}' "$base/meetings/$mid/actions" >/dev/null
 screen=$(j "$base/meetings/$mid" | sed 's/.*"screen_token":"\([0-9a-f]*\)".*/\1/')
 vid=$(j -d '{"title":"关于预算调整的决议"}' "$base/meetings/$mid/votes" | sed 's/^{"vote":{"id":\([0-9]*\).*/\1/')
 j -d '{"action":"open"}' "$base/votes/$vid/actions" | grep -q '"state":"open"'
-node bench/meeting-load.mjs "http://127.0.0.1:$port" "$vid" "$screen" "$work/tokens" "$cookie" "$csrf" "$screens" 256
+node bench/meeting-load.mjs "http://127.0.0.1:$port" "$vid" "$screen" "$work/tokens" "$cookie" "$csrf" "$screens" 120
 echo "server peak RSS: $(sed -n 's/^VmHWM:\s*//p' /proc/$pid/status)"
 echo "counted in the database: $(sqlite3 "$db" "SELECT COUNT(*) FROM vote_casts WHERE vote_id = $vid") casts, $(sqlite3 "$db" "SELECT SUM(n) FROM vote_counts WHERE vote_id = $vid") counter increments"

@@ -240,6 +240,85 @@ static int read_body(struct call *c, const struct route *rt)
 	return jsonx_parse(q->body, q->body_len, &c->in, &c->err);
 }
 
+/* The reply of c from its handler's result rc (0: c->status and c->out). */
+static void respond(struct call *c, const struct route *found, int rc)
+{
+	const struct http_req *q = c->req;
+	if (rc)
+		goto fail;
+	c->rep->status = c->status;
+	if (c->out_bytes) {
+		c->rep->content_type = c->out_type;
+		buf_add(&c->rep->body, c->out_bytes, c->out_len);
+	} else if (c->status != 204) {
+		c->rep->content_type = "application/json; charset=utf-8";
+		if (c->out_text) {
+			buf_adds(&c->rep->body, c->out_text);
+		} else {
+			json_t *empty = c->out ? NULL : json_object();
+			char *s = json_dumps(c->out ? c->out : empty, JSON_COMPACT);
+			buf_adds(&c->rep->body, s);
+			free(s);
+			json_decref(empty); /* a handler without a body (the event streams) */
+		}
+	}
+	return;
+fail:
+	if (!c->err.kind)
+		err_set(&c->err, E_INTERNAL, "internal", "服务器内部错误");
+	if (c->err.kind == E_DB || c->err.kind == E_INTERNAL) {
+		/* Log the detail for operators; tell the user only that it failed. */
+		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
+		snprintf(c->err.msg, sizeof(c->err.msg), "服务器内部错误，请稍后重试");
+	} else if (!strcmp(c->err.code, "constraint")) {
+		/* A constraint no domain check caught: the backend's text names tables and columns. */
+		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
+		snprintf(c->err.msg, sizeof(c->err.msg), "提交的数据不符合要求，请检查后重试");
+	}
+	api_audit_refusal(c, found);
+	http_reply_error(c->rep, &c->err);
+}
+
+static void call_release(struct call *c)
+{
+	json_decref(c->in);
+	json_decref(c->out);
+	free(c->out_text);
+	free(c->out_bytes);
+}
+
+void api_wait(struct call *c, api_wait_start start, api_wait_finish finish, void *ctx)
+{
+	c->wait_start = start;
+	c->wait_finish = finish;
+	c->wait_ctx = ctx;
+}
+
+static void wait_done(void *w)
+{
+	http_wait_done(w);
+}
+
+static void wait_start(void *ctx, struct http_wait *w)
+{
+	struct call *c = ctx;
+	c->wait_start(c->wait_ctx, wait_done, w);
+}
+
+/* The waiting call's reply, on an HTTP thread once its work has ended: as if its handler had
+ * returned now. */
+static void wait_finish(void *ctx, const struct http_req *q, struct http_reply *r)
+{
+	struct call *c = ctx;
+	int rc;
+	c->req = q;
+	c->rep = r;
+	rc = c->wait_finish(c, c->wait_ctx);
+	respond(c, c->route, rc);
+	call_release(c);
+	free(c);
+}
+
 static void dispatch(struct call *c)
 {
 	const struct http_req *q = c->req;
@@ -277,39 +356,13 @@ static void dispatch(struct call *c)
 		goto fail;
 	}
 	c->status = 200;
-	if ((rc = found->fn(c)))
-		goto fail;
-	c->rep->status = c->status;
-	if (c->out_bytes) {
-		c->rep->content_type = c->out_type;
-		buf_add(&c->rep->body, c->out_bytes, c->out_len);
-	} else if (c->status != 204) {
-		c->rep->content_type = "application/json; charset=utf-8";
-		if (c->out_text) {
-			buf_adds(&c->rep->body, c->out_text);
-		} else {
-			json_t *empty = c->out ? NULL : json_object();
-			char *s = json_dumps(c->out ? c->out : empty, JSON_COMPACT);
-			buf_adds(&c->rep->body, s);
-			free(s);
-			json_decref(empty); /* a handler without a body (the event streams) */
-		}
+	rc = found->fn(c);
+	if (!rc && c->wait_start) { /* answered later (api_wait) */
+		c->route = found;
+		return;
 	}
-	return;
 fail:
-	if (!c->err.kind)
-		err_set(&c->err, E_INTERNAL, "internal", "服务器内部错误");
-	if (c->err.kind == E_DB || c->err.kind == E_INTERNAL) {
-		/* Log the detail for operators; tell the user only that it failed. */
-		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
-		snprintf(c->err.msg, sizeof(c->err.msg), "服务器内部错误，请稍后重试");
-	} else if (!strcmp(c->err.code, "constraint")) {
-		/* A constraint no domain check caught: the backend's text names tables and columns. */
-		fprintf(stderr, "renda: %s %s: %s\n", q->method, q->path, c->err.msg);
-		snprintf(c->err.msg, sizeof(c->err.msg), "提交的数据不符合要求，请检查后重试");
-	}
-	api_audit_refusal(c, found);
-	http_reply_error(c->rep, &c->err);
+	respond(c, found, rc);
 }
 
 void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
@@ -333,8 +386,15 @@ void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
 	c.req = q;
 	c.rep = r;
 	dispatch(&c);
-	json_decref(c.in);
-	json_decref(c.out);
-	free(c.out_text);
-	free(c.out_bytes);
+	if (c.wait_start) {
+		struct call *later = xmalloc(sizeof(*later));
+		struct http_wait_src *src = xcalloc(1, sizeof(*src));
+		*later = c;
+		src->start = wait_start;
+		src->finish = wait_finish;
+		src->ctx = later;
+		r->wait = src;
+		return;
+	}
+	call_release(&c);
 }

@@ -35,7 +35,21 @@ struct call {
 	const char *out_type;
 	int status; /* 200 unless the handler says 201 or 204 */
 	struct err err;
+	/* set by api_wait: the reply waits for work done elsewhere */
+	const struct route *route;
+	void (*wait_start)(void *ctx, void (*done)(void *arg), void *arg);
+	int (*wait_finish)(struct call *c, void *ctx);
+	void *wait_ctx;
 };
+
+/* Answers c later without holding an HTTP thread: once the handler has returned 0, start(ctx,
+ * done, arg) is called to queue the work (a group commit, db_group_queue), which calls done(arg)
+ * once when it has ended, from any thread; then finish(c, ctx) runs on an HTTP thread and is to c
+ * what a handler is (its result, c->out and c->status make the reply, a refusal is audited), and
+ * frees ctx. Called last by a handler that then returns 0. */
+typedef void (*api_wait_start)(void *ctx, void (*done)(void *arg), void *arg);
+typedef int (*api_wait_finish)(struct call *c, void *ctx);
+void api_wait(struct call *c, api_wait_start start, api_wait_finish finish, void *ctx);
 
 /* Routes flags. */
 #define API_PUBLIC 1u   /* no authentication */

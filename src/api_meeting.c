@@ -37,7 +37,6 @@ API_BY_ID(attend, meeting_attend, 0)
 API_BY_ID(vote_new, vote_create, 201)
 API_GET_ID(vote_one, vote_get)
 API_BY_ID(vote_action, vote_act, 0)
-API_BY_ID(vote_ballot, vote_cast, 0)
 API_BY_ID(vote_count, vote_tally, 0)
 API_BY_ID(election_new, election_create, 201)
 API_GET_ID(election_one, election_get)
@@ -47,6 +46,29 @@ API_BY_ID(ballot, round_ballot, 0)
 API_BY_ID(paper_issued, round_paper_issued, 0)
 API_BY_ID(paper, round_paper, 0)
 API_GET_ID(record, meeting_record)
+
+/* A ballot waits for its group commit without holding the thread (api_wait). */
+static void ballot_queue(void *ctx, void (*done)(void *arg), void *arg)
+{
+	vote_ballot_queue(ctx, done, arg);
+}
+
+static int ballot_end(struct call *c, void *ctx)
+{
+	return vote_ballot_end(ctx, &c->out, &c->err);
+}
+
+static int vote_ballot(struct call *c)
+{
+	struct vote_ballot *b;
+	int64_t id;
+	int rc;
+	if ((rc = api_id(c, 0, &id)) ||
+	    (rc = vote_ballot_new(c->app->db, &c->actor, id, c->in, &b, &c->err)))
+		return rc;
+	api_wait(c, ballot_queue, ballot_end, b);
+	return 0;
+}
 
 static int signin(struct call *c)
 {

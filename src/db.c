@@ -28,12 +28,16 @@ struct db_conn {
 	int busy;
 };
 
-/* A caller waiting in a group commit. */
+/* A member of a group commit: a caller waiting in db_group, or one queued by db_group_queue
+ * (done set, the item malloc'd and freed once done has been called). */
 struct group_item {
 	db_group_fn fn;
 	void *ctx;
 	struct err *e;
 	int rc, done;
+	int *rc_out;
+	void (*on_done)(void *arg);
+	void *arg;
 	struct group_item *next;
 };
 
@@ -51,6 +55,9 @@ struct db {
 	pthread_cond_t group_done;
 	struct group_item *queue, **queue_tail;
 	int committing;
+	/* the committer: leads the groups of queued members, whose callers do not wait */
+	pthread_t committer;
+	int committer_running, committer_stop;
 };
 
 void db_params_init(struct db_params *p)
@@ -176,6 +183,14 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->committer_running) {
+		/* it commits what is still queued before it ends */
+		pthread_mutex_lock(&db->group_lock);
+		db->committer_stop = 1;
+		pthread_cond_broadcast(&db->group_done);
+		pthread_mutex_unlock(&db->group_lock);
+		pthread_join(db->committer, NULL);
+	}
 	for (int i = 0; i < db->size; i++)
 		if (db->conns[i].h)
 			db->be->disconnect(db->conns[i].h);
@@ -460,43 +475,103 @@ static void group_run(struct db *db, struct group_item *group)
 			}
 }
 
+/* Leads one group (group_lock held, no group committing): takes everyone queued, up to
+ * LIMIT_DB_GROUP, and commits them together; those who arrive meanwhile form the next group.
+ * Waiting callers are woken; queued members' done callbacks are called with the lock released. */
+static void group_lead(struct db *db)
+{
+	struct group_item *group = db->queue, *queued = NULL, **queued_tail = &queued;
+	int n = 0;
+	for (struct group_item *it = group; it && n < LIMIT_DB_GROUP; it = it->next)
+		if (++n == LIMIT_DB_GROUP || !it->next) {
+			db->queue = it->next;
+			it->next = NULL;
+			break;
+		}
+	if (!db->queue)
+		db->queue_tail = &db->queue;
+	db->committing = 1;
+	pthread_mutex_unlock(&db->group_lock);
+	group_run(db, group);
+	pthread_mutex_lock(&db->group_lock);
+	for (struct group_item *it = group, *next; it; it = next) {
+		next = it->next; /* a waiting caller's item is gone once done */
+		if (it->on_done) {
+			*queued_tail = it;
+			queued_tail = &it->next;
+			*queued_tail = NULL;
+		} else {
+			it->done = 1;
+		}
+	}
+	db->committing = 0;
+	pthread_cond_broadcast(&db->group_done);
+	pthread_mutex_unlock(&db->group_lock);
+	for (struct group_item *it = queued, *next; it; it = next) {
+		next = it->next;
+		*it->rc_out = it->rc;
+		it->on_done(it->arg);
+		free(it);
+	}
+	pthread_mutex_lock(&db->group_lock);
+}
+
 int db_group(struct db *db, db_group_fn fn, void *ctx, struct err *e)
 {
-	struct group_item self = {fn, ctx, e, 0, 0, NULL};
+	struct group_item self = {fn, ctx, e, 0, 0, NULL, NULL, NULL, NULL};
 
 	pthread_mutex_lock(&db->group_lock);
 	*db->queue_tail = &self;
 	db->queue_tail = &self.next;
 	while (!self.done) {
-		if (!db->committing) {
-			/* Lead: take everyone queued (this caller among them) and commit them together;
-			 * those who arrive meanwhile form the next group. */
-			struct group_item *group = db->queue;
-			int n = 0;
-			for (struct group_item *it = group; it && n < LIMIT_DB_GROUP; it = it->next)
-				if (++n == LIMIT_DB_GROUP || !it->next) {
-					db->queue = it->next;
-					it->next = NULL;
-					break;
-				}
-			if (!db->queue)
-				db->queue_tail = &db->queue;
-			db->committing = 1;
-			pthread_mutex_unlock(&db->group_lock);
-			group_run(db, group);
-			pthread_mutex_lock(&db->group_lock);
-			for (struct group_item *it = group, *next; it; it = next) {
-				next = it->next;
-				it->done = 1;
-			}
-			db->committing = 0;
-			pthread_cond_broadcast(&db->group_done);
-		} else {
+		if (!db->committing)
+			group_lead(db);
+		else
 			pthread_cond_wait(&db->group_done, &db->group_lock);
-		}
 	}
 	pthread_mutex_unlock(&db->group_lock);
 	return self.rc;
+}
+
+static void *committer(void *arg)
+{
+	struct db *db = arg;
+	pthread_mutex_lock(&db->group_lock);
+	for (;;) {
+		if (db->queue && !db->committing)
+			group_lead(db);
+		else if (db->committer_stop && !db->queue)
+			break;
+		else
+			pthread_cond_wait(&db->group_done, &db->group_lock);
+	}
+	pthread_mutex_unlock(&db->group_lock);
+	return NULL;
+}
+
+void db_group_queue(struct db *db, db_group_fn fn, void *ctx, struct err *e, int *rc,
+		    void (*done)(void *arg), void *arg)
+{
+	struct group_item *it = xcalloc(1, sizeof(*it));
+	it->fn = fn;
+	it->ctx = ctx;
+	it->e = e;
+	it->rc_out = rc;
+	it->on_done = done;
+	it->arg = arg;
+	pthread_mutex_lock(&db->group_lock);
+	if (!db->committer_running) {
+		if (pthread_create(&db->committer, NULL, committer, db)) {
+			fputs("renda: cannot start the group commit thread\n", stderr);
+			abort(); /* as on out-of-memory: the server cannot go on without it */
+		}
+		db->committer_running = 1;
+	}
+	*db->queue_tail = it;
+	db->queue_tail = &it->next;
+	if (!db->committing) /* the committer may be asleep; a group in progress wakes it when done */
+		pthread_cond_broadcast(&db->group_done);
+	pthread_mutex_unlock(&db->group_lock);
 }
 
 int db_schema_version(void)

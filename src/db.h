@@ -95,6 +95,13 @@ int db_read(struct db *db, db_read_fn fn, void *ctx, struct err *e) WUR;
  * submissions), whose throughput one fsync per request would bound. */
 typedef int (*db_group_fn)(struct db_conn *c, void *ctx, struct err *e);
 int db_group(struct db *db, db_group_fn fn, void *ctx, struct err *e) WUR;
+/* db_group without waiting: queues fn(c, ctx, e) for the next group and returns at once. When
+ * the group has committed or failed, *rc holds what db_group would return (its error in e) and
+ * done(arg) is called once, on the thread that committed it (the database's committer thread,
+ * started on first use, or a waiting db_group caller). ctx, e and rc must live until then. For a
+ * request that answers after the commit without holding its thread (http.h's wait). */
+void db_group_queue(struct db *db, db_group_fn fn, void *ctx, struct err *e, int *rc,
+		    void (*done)(void *arg), void *arg);
 
 /* Runs one statement. `out` may be NULL when no rows are wanted. Unique violations answer
  * E_CONFLICT with code "duplicate", foreign-key violations E_CONFLICT "in_use". */

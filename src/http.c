@@ -209,6 +209,28 @@ static void *ticker(void *arg)
 	return NULL;
 }
 
+/* ---- replies that wait (http_wait_src) ----
+ * The handler's call suspends the connection (allowed from the request callback) before the
+ * work is started, so that the work's end always finds it suspended and resumes it; libmicrohttpd
+ * then calls on_request again, which finishes the reply. The request, whose strings live in the
+ * connection until the completion notice, is kept for finish. */
+struct http_wait {
+	struct MHD_Connection *conn;
+	struct http_wait_src src;
+	struct http_req req;
+	char *path; /* owned: req.path */
+	pthread_mutex_t mu;
+	int done, finished;
+};
+
+void http_wait_done(struct http_wait *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	MHD_resume_connection(w->conn);
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* Per-request state, from the first callback to the completion notice. */
 struct reqctx {
 	struct buf body;
@@ -220,6 +242,7 @@ struct reqctx {
 	size_t cap;       /* this request's body cap */
 	int https;        /* the client's connection is HTTPS (said by a trusted proxy) */
 	char client[64]; /* the client's address (the peer, or the one a trusted proxy forwarded) */
+	struct http_wait *wait; /* a reply waiting for its work, until the completion notice */
 };
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
@@ -806,7 +829,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	buf_init(&r.body, 64u << 20);
-	if (rc->refuse_status) {
+	if (rc->wait) { /* resumed: the work has ended */
+		rc->wait->finished = 1;
+		rc->wait->src.finish(rc->wait->src.ctx, &rc->wait->req, &r);
+		if (!r.status)
+			r.status = 200;
+	} else if (rc->refuse_status) {
 		struct err e;
 		if (rc->refuse_status == 413)
 			err_set(&e, E_TOOLARGE, rc->refuse_code, "%s（上限 %zu MB）",
@@ -828,6 +856,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		memcpy(q.client_addr, rc->client, sizeof(q.client_addr));
 		q.https = rc->https;
 		s->fn(s->app, &q, &r);
+		if (r.wait) {
+			struct http_wait *w = xcalloc(1, sizeof(*w));
+			w->conn = conn;
+			w->src = *r.wait;
+			free(r.wait);
+			r.wait = NULL;
+			w->req = q;
+			w->path = path;
+			pthread_mutex_init(&w->mu, NULL);
+			rc->wait = w;
+			reply_release(&r);
+			MHD_suspend_connection(conn);
+			w->src.start(w->src.ctx, w);
+			return MHD_YES;
+		}
 		free(path);
 		if (!r.status)
 			r.status = 200;
@@ -847,6 +890,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!rc || ((uintptr_t)rc & 1)) {
 		*con_cls = NULL;
 		return;
+	}
+	if (rc->wait) {
+		struct http_wait *w = rc->wait;
+		pthread_mutex_lock(&w->mu); /* http_wait_done has let go of w */
+		pthread_mutex_unlock(&w->mu);
+		if (!w->finished && w->done) { /* the client went away: finish, drop the reply */
+			struct http_reply r = {0};
+			buf_init(&r.body, 64u << 20);
+			w->src.finish(w->src.ctx, &w->req, &r);
+			reply_release(&r);
+		}
+		/* !done: only when the daemon stops with the work still running (past the shutdown
+		 * wait); w and the context are left to it rather than freed under it */
+		if (w->done) {
+			pthread_mutex_destroy(&w->mu);
+			free(w->path);
+			free(w);
+		}
 	}
 	if (rc->counted)
 		atomic_fetch_sub(&s->in_flight, 1);

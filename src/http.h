@@ -39,6 +39,21 @@ void http_stream_wake(struct http_stream *st);
 /* Streams open now. */
 int http_streams(void);
 
+/* A reply that waits for work done on another thread (a group commit) without holding an HTTP
+ * thread. The transport suspends the connection, then calls start with the wait's handle; the
+ * work calls http_wait_done(w) once, from any thread, when it has ended; then finish runs on an
+ * HTTP thread with the same request, fills the reply as a handler would, and releases ctx. finish
+ * is called exactly once, also when the client has gone meanwhile (its reply is then dropped). */
+struct http_wait;
+struct http_reply;
+struct http_wait_src {
+	void (*start)(void *ctx, struct http_wait *w);
+	void (*finish)(void *ctx, const struct http_req *q, struct http_reply *r);
+	void *ctx;
+};
+/* The work of w has ended: its connection resumes. w is not to be used after. */
+void http_wait_done(struct http_wait *w);
+
 #define HTTP_MAX_HEADERS 6
 struct http_reply {
 	int status;
@@ -48,6 +63,7 @@ struct http_reply {
 	char *headers[HTTP_MAX_HEADERS][2]; /* owned */
 	char *file_path;                    /* owned: send this file instead of body */
 	struct http_stream_src *stream;     /* owned: stream this instead of body */
+	struct http_wait_src *wait; /* owned: answer later, as wait says (the rest unused) */
 };
 
 /* Reply helpers. */

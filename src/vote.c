@@ -458,14 +458,24 @@ static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 	return tx_end(&t);
 }
 
-int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+/* A ballot on its way through a group commit without its caller waiting (vote_ballot_new). */
+struct vote_ballot {
+	struct db *db;
+	struct actor a; /* a copy: the member's request may end before the group runs */
+	char choice[16];
+	struct pending_vote v;
+	struct err e;
+	int rc;
+};
+
+/* The checks made before the group commit: who (a deputy's own account), which vote (its
+ * meeting in the deputy's sight), then what (the choice). */
+static int ballot_check(struct db *db, const struct actor *a, int64_t id, json_t *in, struct err *e)
 {
 	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"},
 					     {NULL, 0, 0, 0, 0, NULL}};
 	static const char *const choices[] = {"for", "against", "abstain", NULL};
-	struct pending_vote me = {0};
 	int rc;
-	*out = NULL;
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
 	if ((rc = meeting_check(db, a, "votes", id, 0, e)) || (rc = jsonx_check(in, spec, e)))
@@ -473,14 +483,66 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 	if (!util_one_of(jsonx_str(in, "choice"), choices))
 		return err_field(e, E_INVALID, "bad_value", "choice",
 				 "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+	return 0;
+}
+
+/* After the commit: the screens are told, the voter answered. */
+static int ballot_reply(int64_t id, int64_t meeting, json_t **out)
+{
+	live_publish(meeting);
+	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
+	return 0;
+}
+
+int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+	struct pending_vote me = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = ballot_check(db, a, id, in, e)))
+		return rc;
 	me.a = a;
 	me.id = id;
 	me.choice = jsonx_str(in, "choice");
 	if ((rc = db_group(db, cast_member, &me, e)))
 		return rc;
-	live_publish(me.meeting);
-	*out = json_pack("{s:b,s:I}", "ok", 1, "vote_id", (json_int_t)id);
+	return ballot_reply(id, me.meeting, out);
+}
+
+int vote_ballot_new(struct db *db, const struct actor *a, int64_t id, json_t *in,
+		    struct vote_ballot **out, struct err *e)
+{
+	struct vote_ballot *b;
+	int rc;
+	*out = NULL;
+	if ((rc = ballot_check(db, a, id, in, e)))
+		return rc;
+	b = xcalloc(1, sizeof(*b));
+	b->db = db;
+	b->a = *a;
+	snprintf(b->choice, sizeof(b->choice), "%s", jsonx_str(in, "choice"));
+	b->v.a = &b->a;
+	b->v.id = id;
+	b->v.choice = b->choice;
+	*out = b;
 	return 0;
+}
+
+void vote_ballot_queue(struct vote_ballot *b, void (*done)(void *arg), void *arg)
+{
+	db_group_queue(b->db, cast_member, &b->v, &b->e, &b->rc, done, arg);
+}
+
+int vote_ballot_end(struct vote_ballot *b, json_t **out, struct err *e)
+{
+	int rc = b->rc;
+	*out = NULL;
+	if (rc)
+		*e = b->e;
+	else
+		ballot_reply(b->v.id, b->v.meeting, out);
+	free(b);
+	return rc;
 }
 
 int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)

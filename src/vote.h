@@ -26,6 +26,16 @@ int vote_get(struct db *db, const struct actor *a, int64_t id, json_t **out, str
 int vote_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
 /* A member's device ballot {"choice":"for|against|abstain"}: answered after its commit. */
 int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
+/* vote_cast in three steps, for a caller that does not wait for the commit: vote_ballot_new
+ * checks the ballot and makes it (*out owned until vote_ballot_end; the errors vote_cast gives
+ * before the database); vote_ballot_queue queues it in the database's group commit and calls
+ * done(arg) once, from another thread, when its group has ended; vote_ballot_end then gives
+ * vote_cast's result and reply (*out the caller's) and frees the ballot. */
+struct vote_ballot;
+int vote_ballot_new(struct db *db, const struct actor *a, int64_t id, json_t *in,
+		    struct vote_ballot **out, struct err *e) WUR;
+void vote_ballot_queue(struct vote_ballot *b, void (*done)(void *arg), void *arg);
+int vote_ballot_end(struct vote_ballot *b, json_t **out, struct err *e) WUR;
 /* The show-of-hands or paper count {"for","against","abstain"} of an open vote. */
 int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e) WUR;
 

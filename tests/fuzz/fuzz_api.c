@@ -9,6 +9,7 @@
  * Every request must be answered without a crash, a leak or undefined behaviour, with a status
  * the API documents, never 500 (a field that reaches the database unchecked), and an error
  * must never show the database's text (table, column or constraint names). */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +64,36 @@ const char *http_query(const struct http_req *q, const char *name)
 		if (!strcmp(q->conn->qname[i], name))
 			return q->conn->qval[i];
 	return NULL;
+}
+
+/* A reply that waits (api_wait, the ballots' group commit): the transport's suspend and resume
+ * become a wait on a condition here, then the reply is finished as the transport would. */
+struct http_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+};
+
+void http_wait_done(struct http_wait *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void finish_wait(const struct http_req *q, struct http_reply *r)
+{
+	struct http_wait_src *src = r->wait;
+	struct http_wait w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	r->wait = NULL;
+	src->start(src->ctx, &w);
+	pthread_mutex_lock(&w.mu);
+	while (!w.done)
+		pthread_cond_wait(&w.cv, &w.mu);
+	pthread_mutex_unlock(&w.mu);
+	src->finish(src->ctx, q, r);
+	free(src);
 }
 
 char *http_query_all(const struct http_req *q)
@@ -333,6 +364,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&r.body, 64u << 20);
 
 	api_handle(&app, &q, &r);
+	if (r.wait)
+		finish_wait(&q, &r);
 	if (!r.status)
 		r.status = 200;
 	if (!allowed_status(r.status)) {

@@ -1,6 +1,9 @@
 /* Unit tests of the storage interface on SQLite: transactions, errors, migrations, backup. */
 #include "fixture.h"
 
+#include <stdatomic.h>
+#include <unistd.h>
+
 static void rollback_leaves_nothing(void **state)
 {
 	struct fixture *f = fixture_open(0);
@@ -21,6 +24,58 @@ static void rollback_leaves_nothing(void **state)
 	db_rollback(c);
 	db_release(f->db, c);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 0);
+	fixture_close(f);
+}
+
+/* Members queued without waiting (db_group_queue): each savepoint stands alone, a refused member
+ * leaves the others stored, each done is called once with the member's result, and db_close
+ * ends the committer thread after it. */
+struct queued {
+	const char *code, *path;
+	int rc, calls;
+	struct err e;
+};
+static atomic_int queued_done;
+
+static int queued_member(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct queued *q = ctx;
+	return db_execv(c, NULL, e,
+			"INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+			" VALUES (?, '示范市', 'city', ?, 0, 0)",
+			"ss", q->code, q->path);
+}
+
+static void queued_finished(void *arg)
+{
+	struct queued *q = arg;
+	q->calls++;
+	atomic_fetch_add(&queued_done, 1);
+}
+
+static void queued_members_commit_alone(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct queued q[4] = {{"329900", "/329900/", 0, 0, {0}},
+			      {"329901", "/329901/", 0, 0, {0}},
+			      {"329900", "/329900/", 0, 0, {0}},
+			      {"329902", "/329902/", 0, 0, {0}}};
+	(void)state;
+
+	atomic_store(&queued_done, 0);
+	for (int i = 0; i < 4; i++)
+		db_group_queue(f->db, queued_member, &q[i], &q[i].e, &q[i].rc, queued_finished, &q[i]);
+	for (int t = 0; atomic_load(&queued_done) < 4 && t < 500; t++)
+		usleep(10000);
+	assert_int_equal(atomic_load(&queued_done), 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(q[i].calls, 1);
+	assert_int_equal(q[0].rc, 0);
+	assert_int_equal(q[1].rc, 0);
+	assert_int_equal(q[2].rc, E_CONFLICT); /* the same code again: refused alone */
+	assert_string_equal(q[2].e.code, "duplicate");
+	assert_int_equal(q[3].rc, 0);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 3);
 	fixture_close(f);
 }
 
@@ -146,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rollback_leaves_nothing),
 		cmocka_unit_test(errors_are_classified),
+		cmocka_unit_test(queued_members_commit_alone),
 		cmocka_unit_test(params_and_results),
 		cmocka_unit_test(migrate_is_idempotent),
 		cmocka_unit_test(migrate_fills_a_gap),
