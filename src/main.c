@@ -424,6 +424,22 @@ static int cmd_demo(struct opts *o)
 	return 0;
 }
 
+/* The password typed on standard input, its line end dropped: 0, or 1 when none came. */
+static int read_password(char *pw, size_t n)
+{
+	if (!fgets(pw, (int)n, stdin))
+		return 1;
+	pw[strcspn(pw, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The command line's changes are audited as "(cli)" from "local". */
+static void cli_actor(struct actor *cli)
+{
+	snprintf(cli->username, sizeof(cli->username), "(cli)");
+	snprintf(cli->client_addr, sizeof(cli->client_addr), "local");
+}
+
 static int cmd_user_add(struct opts *o)
 {
 	struct actor cli = {0};
@@ -436,13 +452,11 @@ static int cmd_user_add(struct opts *o)
 	if (need(o->db, "db") || need(o->username, "username") || need(o->role, "role") ||
 	    need(o->region, "region"))
 		return 2;
-	if (!fgets(pw, sizeof(pw), stdin))
+	if (read_password(pw, sizeof(pw)))
 		return die2("%s", "没有从标准输入读到密码");
-	pw[strcspn(pw, "\r\n")] = '\0';
 	if (open_db(o->db, 1, 1, &db))
 		return 1;
-	snprintf(cli.username, sizeof(cli.username), "(cli)");
-	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
+	cli_actor(&cli);
 	{
 		json_t *after = json_pack("{s:s, s:s, s:s}", "username", o->username, "role",
 					  o->role, "region_code", o->region);
@@ -479,15 +493,11 @@ static int cmd_user_change(struct opts *o, const char *what)
 	if (need(o->db, "db") || need(o->username, "username") ||
 	    (!strcmp(what, "role") && need(o->role, "role")))
 		return 2;
-	if (is_pw) {
-		if (!fgets(pw, sizeof(pw), stdin))
-			return die2("%s", "没有从标准输入读到密码");
-		pw[strcspn(pw, "\r\n")] = '\0';
-	}
+	if (is_pw && read_password(pw, sizeof(pw)))
+		return die2("%s", "没有从标准输入读到密码");
 	if (open_db(o->db, 1, 1, &db))
 		return 1;
-	snprintf(cli.username, sizeof(cli.username), "(cli)");
-	snprintf(cli.client_addr, sizeof(cli.client_addr), "local");
+	cli_actor(&cli);
 	tx_begin(&t, db, &cli, &e);
 	account_cli_change(&t, o->username, is_pw ? "password" : what, is_pw ? pw : o->role, o->region);
 	rc = tx_end(&t);
