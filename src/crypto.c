@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +18,38 @@
 static unsigned char enc_key[16], mac_key[32], idx_key[32];
 static int have_key;
 
+/* The algorithms, fetched from the provider once: OpenSSL 3 looks them up by name on every
+ * one-shot call (HMAC(), EVP_sm4_ctr()), which cost more than the hashing of a phone number. */
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+static EVP_MAC *hmac_alg;
+static EVP_CIPHER *sm4_ctr_alg;
+
+static void algs_init(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	sm4_ctr_alg = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
+}
+
 /* HMAC-SM3 of data under key into out (32 bytes). */
 static int hmac_sm3(const unsigned char *key, size_t klen, const unsigned char *data, size_t n,
 		    unsigned char out[32])
 {
-	unsigned int len = 32;
-	return HMAC(EVP_sm3(), key, (int)klen, data, n, out, &len) && len == 32 ? 0 : -1;
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SM3", 0),
+			       OSSL_PARAM_construct_end()};
+	EVP_MAC_CTX *ctx;
+	size_t len = 0;
+	int ok;
+
+	pthread_once(&algs_once, algs_init);
+	if (!hmac_alg) {
+		unsigned int ulen = 32;
+		return HMAC(EVP_sm3(), key, (int)klen, data, n, out, &ulen) && ulen == 32 ? 0 : -1;
+	}
+	ctx = EVP_MAC_CTX_new(hmac_alg);
+	ok = ctx && EVP_MAC_init(ctx, key, klen, params) == 1 && EVP_MAC_update(ctx, data, n) == 1 &&
+	     EVP_MAC_final(ctx, out, &len, 32) == 1 && len == 32;
+	EVP_MAC_CTX_free(ctx);
+	return ok ? 0 : -1;
 }
 
 void crypto_sm3_hex(const void *data, size_t n, char out[65])
@@ -122,7 +150,9 @@ static int sm4_ctr(const unsigned char iv[16], const unsigned char *in, int n, u
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int len = 0, fin = 0, ok;
-	ok = ctx && EVP_EncryptInit_ex(ctx, EVP_sm4_ctr(), NULL, enc_key, iv) == 1 &&
+	pthread_once(&algs_once, algs_init);
+	ok = ctx &&
+	     EVP_EncryptInit_ex(ctx, sm4_ctr_alg ? sm4_ctr_alg : EVP_sm4_ctr(), NULL, enc_key, iv) == 1 &&
 	     EVP_EncryptUpdate(ctx, out, &len, in, n) == 1 &&
 	     EVP_EncryptFinal_ex(ctx, out + len, &fin) == 1 && len + fin == n;
 	EVP_CIPHER_CTX_free(ctx);

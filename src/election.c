@@ -199,7 +199,7 @@ static int roster_mark(struct tx *t, int64_t round_id, int64_t deputy, const cha
 
 int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_res *r = NULL, *k = NULL, *w = NULL;
+	struct db_res *r = NULL, *k = NULL;
 	struct elc l;
 	struct meeting m;
 	json_t *o = NULL, *rounds, *elected;
@@ -209,8 +209,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		return rc;
 	if ((rc = db_execv(c, &r, e,
 			   "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
-			   " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
-			   " FROM election_rounds WHERE election_id = ? ORDER BY no",
+			   " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id),"
+			   " write_ins FROM election_rounds WHERE election_id = ? ORDER BY no",
 			   "i", id)))
 		goto out;
 	o = json_pack("{s:I,s:I,s:s,s:s,s:i,s:s}", "id", (json_int_t)id, "meeting_id", (json_int_t)l.meeting_id,
@@ -227,8 +227,7 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		if ((rc = db_execv(c, &k, e,
 				   "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
 				   " FROM election_candidates WHERE round_id = ? ORDER BY id",
-				   "i", rid)) ||
-		    (rc = db_execv(c, &w, e, "SELECT write_ins FROM election_rounds WHERE id = ?", "i", rid))) {
+				   "i", rid))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;
@@ -259,8 +258,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 						  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
 						  "votes", (json_int_t)db_int(k, j, 5)));
 		}
-		if (counted && w->nrows)
-			writeins_list(db_val(w, 0, 0), wins);
+		if (counted)
+			writeins_list(db_val(r, i, 12), wins);
 		ro = json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:b,s:b}",
 			       "id", (json_int_t)rid, "no", (json_int_t)db_int(r, i, 1), "kind",
 			       db_val(r, i, 2), "seats", (json_int_t)db_int(r, i, 3), "state",
@@ -274,13 +273,11 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 			       (int)db_int(r, i, 10), "voted", voted > 0);
 		json_array_append_new(rounds, ro);
 		db_res_free(k);
-		db_res_free(w);
-		k = w = NULL;
+		k = NULL;
 	}
 out:
 	db_res_free(r);
 	db_res_free(k);
-	db_res_free(w);
 	if (rc) {
 		json_decref(o);
 		o = NULL;
