@@ -6,6 +6,8 @@
 # suggestion and the meeting by the city's staff. Two more rows read the same opinion and deputy
 # as the city's staff, who see the full phone: each of those reads writes an audit record
 # (opinion.read_personal, deputy.read_personal), a durable write per request.
+# Besides requests/s and latency, the table gives each server's CPU time per request (user and
+# system, from /proc/PID/stat over the wrk run): on a shared machine it moves less than the rate.
 # Usage: sh bench/details.sh [seconds] [connections]   (defaults 5 s, 16 connections)
 #        RENDA_BIN=another/build/renda sh bench/details.sh   (another build)
 #        RENDA_BASE=old/build/renda sh bench/details.sh      (adds that build, side by side on a
@@ -74,13 +76,20 @@ field() { # wrk output, what: rps | 50% | 99% | errors
 	*) echo "$1" | awk -v k="$2" '$1 == k {print $2}' ;;
 	esac
 }
+cpu_ticks() { # utime + stime of a process, in clock ticks
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+hz=$(getconf CLK_TCK)
 rows=""
 bench() { # label, path, cookie, the base build's cookie
 	file=$(echo "$2" | tr '/' '_').json
 	curl -sf -H "Cookie: $3" "http://127.0.0.1:$rport/api/v1/$2" >"$work/www/$file"
 	chmod a+r "$work/www/$file"
 	bytes=$(wc -c <"$work/www/$file")
+	t0=$(cpu_ticks "$rpid")
 	r=$(run_wrk "http://127.0.0.1:$rport/api/v1/$2" "Cookie: $3")
+	rcpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$rpid")" -v n="$(echo "$r" | awk '/requests in/ {print $1}')" -v hz="$hz" \
+		'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }')
 	n=$(run_wrk "http://127.0.0.1:$nport/$file" "Cookie: $3")
 	rr=$(field "$r" rps)
 	nr=$(field "$n" rps)
@@ -91,11 +100,14 @@ bench() { # label, path, cookie, the base build's cookie
 		if ! curl -sf -H "Cookie: $4" "http://127.0.0.1:$bport/api/v1/$2" | cmp -s - "$work/www/$file"; then
 			err="$err (the base build's reply differs)"
 		fi
+		t0=$(cpu_ticks "$bpid")
 		b=$(run_wrk "http://127.0.0.1:$bport/api/v1/$2" "Cookie: $4")
+		bcpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$bpid")" -v n="$(echo "$b" | awk '/requests in/ {print $1}')" -v hz="$hz" \
+			'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }')
 		br=$(field "$b" rps)
-		bcols=" $br | $(awk -v a="$br" -v b="$nr" 'BEGIN { printf "%.2f", a / b }') | $(field "$b" 50%) / $(field "$b" 99%) |"
+		bcols=" $br | $(awk -v a="$br" -v b="$nr" 'BEGIN { printf "%.2f", a / b }') | $(field "$b" 50%) / $(field "$b" 99%) | $bcpu µs |"
 	fi
-	rows="$rows| $1 | $bytes | $rr | $nr | **$ratio** | $(field "$r" 50%) / $(field "$r" 99%) | $(field "$n" 50%) / $(field "$n" 99%) |$bcols${err:+ $err}
+	rows="$rows| $1 | $bytes | $rr | $nr | **$ratio** | $(field "$r" 50%) / $(field "$r" 99%) | $(field "$n" 50%) / $(field "$n" 99%) | $rcpu µs |$bcols${err:+ $err}
 "
 }
 
@@ -124,10 +136,10 @@ bench "opinion $opinion (city staff, full phone, audited)" "opinions/$opinion" "
 bench "deputy $deputy (city staff, full phone, audited)" "deputies/$deputy" "$city" "${bcity:-}"
 echo
 if [ -n "$base" ]; then
-	echo "| read | bytes | renda req/s | nginx req/s | renda / nginx | renda p50 / p99 | nginx p50 / p99 | base req/s | base / nginx | base p50 / p99 |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
+	echo "| read | bytes | renda req/s | nginx req/s | renda / nginx | renda p50 / p99 | nginx p50 / p99 | renda CPU/request | base req/s | base / nginx | base p50 / p99 | base CPU/request |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 else
-	echo "| read | bytes | renda req/s | nginx req/s | renda / nginx | renda p50 / p99 | nginx p50 / p99 |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| read | bytes | renda req/s | nginx req/s | renda / nginx | renda p50 / p99 | nginx p50 / p99 | renda CPU/request |"
+	echo "|---|---|---|---|---|---|---|---|"
 fi
 printf "%s" "$rows"
