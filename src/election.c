@@ -241,16 +241,26 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		}
 		for (int j = 0; j < k->nrows; j++) {
 			const char *st = db_val(k, j, 8);
-			json_array_append_new(
-				cands,
-				json_pack("{s:I,s:s,s:o,s:s,s:I,s:o,s:o,s:o,s:b,s:o}", "id",
-					  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1), "deputy_id",
-					  rows_int(k, j, 2), "nominated_by", db_val(k, j, 3),
-					  "nominators", (json_int_t)db_int(k, j, 4), "for",
-					  counted ? json_integer(db_int(k, j, 5)) : json_null(), "against",
-					  counted ? json_integer(db_int(k, j, 6)) : json_null(), "abstain",
-					  counted ? json_integer(db_int(k, j, 7)) : json_null(), "elected",
-					  st && !strcmp(st, "elected"), "status", rows_str(st)));
+			/* built directly, not by json_pack, which parses its format per candidate; a row
+			 * without a name or nominator is left out, as json_pack's refusal of a NULL "s" did */
+			if (db_val(k, j, 1) && db_val(k, j, 3)) {
+				json_t *x = json_object();
+				json_object_set_new(x, "id", json_integer(db_int(k, j, 0)));
+				json_object_set_new(x, "name", json_string(db_val(k, j, 1)));
+				json_object_set_new(x, "deputy_id", rows_int(k, j, 2));
+				json_object_set_new(x, "nominated_by", json_string(db_val(k, j, 3)));
+				json_object_set_new(x, "nominators", json_integer(db_int(k, j, 4)));
+				json_object_set_new(x, "for",
+						    counted ? json_integer(db_int(k, j, 5)) : json_null());
+				json_object_set_new(x, "against",
+						    counted ? json_integer(db_int(k, j, 6)) : json_null());
+				json_object_set_new(x, "abstain",
+						    counted ? json_integer(db_int(k, j, 7)) : json_null());
+				json_object_set_new(x, "elected",
+						    json_boolean(st && !strcmp(st, "elected")));
+				json_object_set_new(x, "status", rows_str(st));
+				json_array_append_new(cands, x);
+			}
 			if (st && !strcmp(st, "elected"))
 				json_array_append_new(
 					elected,

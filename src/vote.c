@@ -162,11 +162,18 @@ static int vote_row_json(struct db_conn *c, const struct actor *a, const struct 
 			json_decref(o);
 			goto out;
 		}
-		for (int i = 0; i < b->nrows; i++)
-			json_array_append_new(
-				list, json_pack("{s:I,s:s,s:o}", "deputy_id",
-						(json_int_t)db_int(b, i, 0), "name", db_val(b, i, 1),
-						"choice", rows_str(db_val(b, i, 2))));
+		for (int j = 0; j < b->nrows; j++) {
+			/* built directly, not by json_pack, which parses its format per ballot; an entry
+			 * without a name is left out, as json_pack's refusal of a NULL "s" did */
+			json_t *x;
+			if (!db_val(b, j, 1))
+				continue;
+			x = json_object();
+			json_object_set_new(x, "deputy_id", json_integer(db_int(b, j, 0)));
+			json_object_set_new(x, "name", json_string(db_val(b, j, 1)));
+			json_object_set_new(x, "choice", rows_str(db_val(b, j, 2)));
+			json_array_append_new(list, x);
+		}
 		json_object_set_new(o, "ballots", list);
 	}
 	*out = o;
