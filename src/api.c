@@ -255,11 +255,10 @@ static void respond(struct call *c, const struct route *found, int rc)
 		if (c->out_text) {
 			buf_adds(&c->rep->body, c->out_text);
 		} else {
-			json_t *empty = c->out ? NULL : json_object();
-			char *s = json_dumps(c->out ? c->out : empty, JSON_COMPACT);
-			buf_adds(&c->rep->body, s);
-			free(s);
-			json_decref(empty); /* a handler without a body (the event streams) */
+			if (!c->out)
+				buf_add(&c->rep->body, "{}", 2); /* a handler without a body (the event streams) */
+			else if (jsonx_dump(c->out, &c->rep->body))
+				abort(); /* a reply jansson could not write either: a programming error */
 		}
 	}
 	return;

@@ -13,7 +13,7 @@
 struct cache;
 
 /* The caches each database handle carries (db_cache), one per hot read. */
-enum cache_slot { CACHE_SESSIONS, CACHE_REGIONS, CACHE_NSLOTS };
+enum cache_slot { CACHE_SESSIONS, CACHE_REGIONS, CACHE_SETTINGS, CACHE_HOLIDAYS, CACHE_NSLOTS };
 #define CACHE_TTL_MS 1000 /* what another server process may see late after a write */
 
 /* A cache of `slots` entries (rounded up to a power of two) living ttl_ms. Owned by the caller. */

@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +17,97 @@
 
 static unsigned char enc_key[16], mac_key[32], idx_key[32];
 static int have_key;
+static unsigned key_gen; /* bumped by crypto_set_key: the threads' keyed contexts are then stale */
+
+/* The algorithms, fetched from the provider once: OpenSSL 3 looks them up by name on every
+ * one-shot call (HMAC(), EVP_sm4_ctr()), which cost more than the hashing of a phone number. */
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+static EVP_MAC *hmac_alg;
+static EVP_CIPHER *sm4_ctr_alg;
+
+/* Each thread keeps an HMAC context keyed with mac_key and one with idx_key: re-initialised
+ * without a key, HMAC reuses the key's padded state instead of hashing it again. Freed when the
+ * thread ends. */
+struct keyed {
+	EVP_MAC_CTX *mac, *idx;
+	unsigned gen;
+};
+static pthread_key_t keyed_key;
+
+static void keyed_free(void *p)
+{
+	struct keyed *k = p;
+	EVP_MAC_CTX_free(k->mac);
+	EVP_MAC_CTX_free(k->idx);
+	free(k);
+}
+
+static void algs_init(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	sm4_ctr_alg = EVP_CIPHER_fetch(NULL, "SM4-CTR", NULL);
+	if (pthread_key_create(&keyed_key, keyed_free))
+		abort();
+}
+
+static OSSL_PARAM sm3_params[] = {OSSL_PARAM_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SM3", 3), OSSL_PARAM_END};
+
+/* The calling thread's context keyed with key (mac_key or idx_key), NULL for other keys. */
+static EVP_MAC_CTX *keyed_ctx(const unsigned char *key, size_t klen)
+{
+	struct keyed *k;
+	EVP_MAC_CTX **slot;
+
+	if (!hmac_alg || (key != mac_key && key != idx_key))
+		return NULL;
+	if (!(k = pthread_getspecific(keyed_key))) {
+		k = xcalloc(1, sizeof(*k));
+		if (pthread_setspecific(keyed_key, k)) {
+			free(k);
+			return NULL;
+		}
+	}
+	if (k->gen != key_gen) {
+		EVP_MAC_CTX_free(k->mac);
+		EVP_MAC_CTX_free(k->idx);
+		k->mac = k->idx = NULL;
+		k->gen = key_gen;
+	}
+	slot = key == mac_key ? &k->mac : &k->idx;
+	if (!*slot) {
+		EVP_MAC_CTX *c = EVP_MAC_CTX_new(hmac_alg);
+		if (!c || EVP_MAC_init(c, key, klen, sm3_params) != 1) {
+			EVP_MAC_CTX_free(c);
+			return NULL;
+		}
+		*slot = c;
+		return c; /* initialised with the key already */
+	}
+	return EVP_MAC_init(*slot, NULL, 0, NULL) == 1 ? *slot : NULL;
+}
 
 /* HMAC-SM3 of data under key into out (32 bytes). */
 static int hmac_sm3(const unsigned char *key, size_t klen, const unsigned char *data, size_t n,
 		    unsigned char out[32])
 {
-	unsigned int len = 32;
-	return HMAC(EVP_sm3(), key, (int)klen, data, n, out, &len) && len == 32 ? 0 : -1;
+	EVP_MAC_CTX *ctx, *own = NULL;
+	size_t len = 0;
+	int ok;
+
+	pthread_once(&algs_once, algs_init);
+	if (!hmac_alg) {
+		unsigned int ulen = 32;
+		return HMAC(EVP_sm3(), key, (int)klen, data, n, out, &ulen) && ulen == 32 ? 0 : -1;
+	}
+	if (!(ctx = keyed_ctx(key, klen))) {
+		ctx = own = EVP_MAC_CTX_new(hmac_alg);
+		if (ctx && EVP_MAC_init(ctx, key, klen, sm3_params) != 1)
+			ctx = NULL;
+	}
+	ok = ctx && EVP_MAC_update(ctx, data, n) == 1 && EVP_MAC_final(ctx, out, &len, 32) == 1 &&
+	     len == 32;
+	EVP_MAC_CTX_free(own);
+	return ok ? 0 : -1;
 }
 
 void crypto_sm3_hex(const void *data, size_t n, char out[65])
@@ -50,6 +136,7 @@ void crypto_set_key(const unsigned char key[32])
 	hmac_sm3(key, 32, (const unsigned char *)"renda-sm3-mac", 13, mac_key);
 	hmac_sm3(key, 32, (const unsigned char *)"renda-sm3-idx", 13, idx_key);
 	OPENSSL_cleanse(t, sizeof(t));
+	key_gen++;
 	have_key = 1;
 }
 
@@ -122,7 +209,9 @@ static int sm4_ctr(const unsigned char iv[16], const unsigned char *in, int n, u
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int len = 0, fin = 0, ok;
-	ok = ctx && EVP_EncryptInit_ex(ctx, EVP_sm4_ctr(), NULL, enc_key, iv) == 1 &&
+	pthread_once(&algs_once, algs_init);
+	ok = ctx &&
+	     EVP_EncryptInit_ex(ctx, sm4_ctr_alg ? sm4_ctr_alg : EVP_sm4_ctr(), NULL, enc_key, iv) == 1 &&
 	     EVP_EncryptUpdate(ctx, out, &len, in, n) == 1 &&
 	     EVP_EncryptFinal_ex(ctx, out + len, &fin) == 1 && len + fin == n;
 	EVP_CIPHER_CTX_free(ctx);

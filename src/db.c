@@ -23,8 +23,10 @@ extern const int db_migration_count;
 struct db_conn {
 	const struct db_backend *be;
 	void *h;
+	struct db *db; /* the handle it belongs to, for its caches */
 	int64_t changes;
 	int in_tx;
+	int writing; /* in a writing transaction (db_begin) */
 	int busy;
 };
 
@@ -107,8 +109,33 @@ struct db_res *db_res_new(int ncols)
 	return r;
 }
 
-void db_res_push(struct db_res *r, char *cell)
+/* A block of cell texts: results are read whole then freed whole, so their texts are carved
+ * from a few blocks (4 KiB, or one cell's size past it) rather than allocated one by one. */
+struct db_chunk {
+	struct db_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+#define DB_CHUNK_BYTES 4096
+
+void db_res_push(struct db_res *r, const char *v, size_t len)
 {
+	char *cell = NULL;
+	if (v) {
+		struct db_chunk *k = r->chunks;
+		if (!k || k->cap - k->used < len + 1) {
+			size_t cap = len + 1 > DB_CHUNK_BYTES ? len + 1 : DB_CHUNK_BYTES;
+			k = xmalloc(sizeof(*k) + cap);
+			k->used = 0;
+			k->cap = cap;
+			k->next = r->chunks;
+			r->chunks = k;
+		}
+		cell = k->data + k->used;
+		memcpy(cell, v, len);
+		cell[len] = '\0';
+		k->used += len + 1;
+	}
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->cells = xrealloc(r->cells, r->cap * sizeof(char *));
@@ -121,8 +148,11 @@ void db_res_free(struct db_res *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->ncells; i++)
-		free(r->cells[i]);
+	while (r->chunks) {
+		struct db_chunk *k = r->chunks;
+		r->chunks = k->next;
+		free(k);
+	}
 	free(r->cells);
 	free(r);
 }
@@ -170,6 +200,7 @@ int db_open(const char *url, int size, struct db **out, struct err *e)
 		db->caches[i] = cache_new(4096, CACHE_TTL_MS);
 	for (int i = 0; i < size; i++) {
 		db->conns[i].be = be;
+		db->conns[i].db = db;
 		if (be->connect(url, &db->conns[i].h, e)) {
 			db_close(db);
 			return e ? e->kind : E_DB;
@@ -208,6 +239,11 @@ void db_close(struct db *db)
 struct cache *db_cache(struct db *db, int slot)
 {
 	return db->caches[slot];
+}
+
+struct cache *db_conn_cache(struct db_conn *c, int slot)
+{
+	return c->writing || !c->db ? NULL : c->db->caches[slot];
 }
 
 enum db_kind db_kind(const struct db *db)
@@ -404,7 +440,7 @@ int db_begin(struct db_conn *c, struct err *e)
 {
 	int rc = db_exec(c, c->be->begin_write, NULL, NULL, e);
 	if (!rc)
-		c->in_tx = 1;
+		c->in_tx = c->writing = 1;
 	return rc;
 }
 
@@ -421,7 +457,7 @@ int db_commit(struct db_conn *c, struct err *e)
 	int rc = db_exec(c, "COMMIT", NULL, NULL, e);
 	if (rc)
 		db_rollback(c);
-	c->in_tx = 0;
+	c->in_tx = c->writing = 0;
 	return rc;
 }
 
@@ -432,7 +468,7 @@ void db_rollback(struct db_conn *c)
 		return;
 	if (db_exec(c, "ROLLBACK", NULL, NULL, &ignored))
 		fprintf(stderr, "renda: rollback failed: %s\n", ignored.msg);
-	c->in_tx = 0;
+	c->in_tx = c->writing = 0;
 }
 
 int db_read(struct db *db, db_read_fn fn, void *ctx, struct err *e)

@@ -16,10 +16,12 @@ struct db;      /* a pool of connections to one database */
 struct db_conn; /* one connection, held by one thread at a time */
 
 /* A query result: rows of text cells, NULL for SQL NULL. Owned by the caller: db_res_free(). */
+struct db_chunk;
 struct db_res {
 	int nrows, ncols;
-	char **cells; /* row-major, nrows * ncols */
+	char **cells; /* row-major, nrows * ncols; the texts live in chunks */
 	size_t ncells, cap;
+	struct db_chunk *chunks; /* the cells' texts, a few blocks instead of a malloc per cell */
 };
 
 /* Parameters for one statement. Strings are not copied: they must outlive the call. */
@@ -64,6 +66,9 @@ const char *db_url(const struct db *db);
 /* The database's cache for slot (enum cache_slot in cache.h): reads cached here are of this
  * database only, and writes through this handle invalidate them. */
 struct cache *db_cache(struct db *db, int slot);
+/* The same through one of its connections; NULL inside a writing transaction, which reads the
+ * database itself (a write decides on what is stored, never on a cached copy). */
+struct cache *db_conn_cache(struct db_conn *c, int slot);
 
 /* Applies every migration not yet applied, each in its own transaction. */
 int db_migrate(struct db *db, int *applied, struct err *e) WUR;
@@ -177,6 +182,7 @@ int64_t db_int(const struct db_res *r, int row, int col);
 
 /* Builds a db_res by appending cells row by row (for the backends). */
 struct db_res *db_res_new(int ncols);
-void db_res_push(struct db_res *r, char *cell_owned);
+/* Appends a copy of len bytes of v (NULL: an SQL NULL) as the next cell. */
+void db_res_push(struct db_res *r, const char *v, size_t len);
 
 #endif

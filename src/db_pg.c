@@ -96,7 +96,8 @@ static int pg_exec(void *c, const char *sql, const struct db_params *p, struct d
 		struct db_res *r = db_res_new(cols);
 		for (int i = 0; i < rows; i++)
 			for (int j = 0; j < cols; j++)
-				db_res_push(r, PQgetisnull(res, i, j) ? NULL : xstrdup(PQgetvalue(res, i, j)));
+				db_res_push(r, PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j),
+					    (size_t)PQgetlength(res, i, j));
 		*out = r;
 	}
 out:

@@ -164,8 +164,7 @@ static int sq_exec(void *c, const char *sql, const struct db_params *p, struct d
 			continue;
 		for (int i = 0; i < ncols; i++) {
 			const unsigned char *t = sqlite3_column_text(st, i);
-			db_res_push(r, t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i))
-					 : NULL);
+			db_res_push(r, (const char *)t, t ? (size_t)sqlite3_column_bytes(st, i) : 0);
 		}
 	}
 	if (rc == SQLITE_DONE)

@@ -199,7 +199,7 @@ static int roster_mark(struct tx *t, int64_t round_id, int64_t deputy, const cha
 
 int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
-	struct db_res *r = NULL, *k = NULL, *w = NULL;
+	struct db_res *r = NULL, *k = NULL;
 	struct elc l;
 	struct meeting m;
 	json_t *o = NULL, *rounds, *elected;
@@ -209,8 +209,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		return rc;
 	if ((rc = db_execv(c, &r, e,
 			   "SELECT id, no, kind, seats, state, issued, returned, invalid, members, result, paper_entered,"
-			   " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id)"
-			   " FROM election_rounds WHERE election_id = ? ORDER BY no",
+			   " (SELECT COUNT(*) FROM round_tellers t WHERE t.round_id = election_rounds.id),"
+			   " write_ins FROM election_rounds WHERE election_id = ? ORDER BY no",
 			   "i", id)))
 		goto out;
 	o = json_pack("{s:I,s:I,s:s,s:s,s:i,s:s}", "id", (json_int_t)id, "meeting_id", (json_int_t)l.meeting_id,
@@ -227,8 +227,7 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		if ((rc = db_execv(c, &k, e,
 				   "SELECT id, name, deputy_id, nominated_by, nominators, n_for, n_against, n_abstain, status"
 				   " FROM election_candidates WHERE round_id = ? ORDER BY id",
-				   "i", rid)) ||
-		    (rc = db_execv(c, &w, e, "SELECT write_ins FROM election_rounds WHERE id = ?", "i", rid))) {
+				   "i", rid))) {
 			json_decref(cands);
 			json_decref(wins);
 			goto out;
@@ -242,16 +241,26 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		}
 		for (int j = 0; j < k->nrows; j++) {
 			const char *st = db_val(k, j, 8);
-			json_array_append_new(
-				cands,
-				json_pack("{s:I,s:s,s:o,s:s,s:I,s:o,s:o,s:o,s:b,s:o}", "id",
-					  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1), "deputy_id",
-					  rows_int(k, j, 2), "nominated_by", db_val(k, j, 3),
-					  "nominators", (json_int_t)db_int(k, j, 4), "for",
-					  counted ? json_integer(db_int(k, j, 5)) : json_null(), "against",
-					  counted ? json_integer(db_int(k, j, 6)) : json_null(), "abstain",
-					  counted ? json_integer(db_int(k, j, 7)) : json_null(), "elected",
-					  st && !strcmp(st, "elected"), "status", rows_str(st)));
+			/* built directly, not by json_pack, which parses its format per candidate; a row
+			 * without a name or nominator is left out, as json_pack's refusal of a NULL "s" did */
+			if (db_val(k, j, 1) && db_val(k, j, 3)) {
+				json_t *x = json_object();
+				json_object_set_new(x, "id", json_integer(db_int(k, j, 0)));
+				json_object_set_new(x, "name", json_string(db_val(k, j, 1)));
+				json_object_set_new(x, "deputy_id", rows_int(k, j, 2));
+				json_object_set_new(x, "nominated_by", json_string(db_val(k, j, 3)));
+				json_object_set_new(x, "nominators", json_integer(db_int(k, j, 4)));
+				json_object_set_new(x, "for",
+						    counted ? json_integer(db_int(k, j, 5)) : json_null());
+				json_object_set_new(x, "against",
+						    counted ? json_integer(db_int(k, j, 6)) : json_null());
+				json_object_set_new(x, "abstain",
+						    counted ? json_integer(db_int(k, j, 7)) : json_null());
+				json_object_set_new(x, "elected",
+						    json_boolean(st && !strcmp(st, "elected")));
+				json_object_set_new(x, "status", rows_str(st));
+				json_array_append_new(cands, x);
+			}
 			if (st && !strcmp(st, "elected"))
 				json_array_append_new(
 					elected,
@@ -259,8 +268,8 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 						  (json_int_t)db_int(k, j, 0), "name", db_val(k, j, 1),
 						  "votes", (json_int_t)db_int(k, j, 5)));
 		}
-		if (counted && w->nrows)
-			writeins_list(db_val(w, 0, 0), wins);
+		if (counted)
+			writeins_list(db_val(r, i, 12), wins);
 		ro = json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:b,s:b}",
 			       "id", (json_int_t)rid, "no", (json_int_t)db_int(r, i, 1), "kind",
 			       db_val(r, i, 2), "seats", (json_int_t)db_int(r, i, 3), "state",
@@ -274,13 +283,11 @@ int election_json(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 			       (int)db_int(r, i, 10), "voted", voted > 0);
 		json_array_append_new(rounds, ro);
 		db_res_free(k);
-		db_res_free(w);
-		k = w = NULL;
+		k = NULL;
 	}
 out:
 	db_res_free(r);
 	db_res_free(k);
-	db_res_free(w);
 	if (rc) {
 		json_decref(o);
 		o = NULL;

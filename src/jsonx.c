@@ -1,5 +1,7 @@
 #include "jsonx.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "limit.h"
@@ -184,4 +186,115 @@ int jsonx_no_null_arrays(json_t *obj, const struct jfield *spec, struct err *e)
 			return err_field(e, E_INVALID, "wrong_type", f->name,
 					 "%s应为数组（没有时写 []），不能为 null", f->label);
 	return 0;
+}
+
+/* A string as jansson writes it: ", \ and control characters escaped (\b \f \n \r \t by name,
+ * the others as \u00XX in capitals), everything else as it is (jansson keeps its strings valid
+ * UTF-8, and a byte below 0x20 is never part of a longer character). */
+static void dump_str(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+
+	buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		char esc[6] = {'\\', 0, 0, 0, 0, 0};
+		size_t n = 2;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		switch (ch) {
+		case '"':
+		case '\\':
+			esc[1] = (char)ch;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			n = 6;
+		}
+		buf_add(b, s + run, i - run);
+		buf_add(b, esc, n);
+		run = i + 1;
+	}
+	buf_add(b, s + run, len - run);
+	buf_addc(b, '"');
+}
+
+int jsonx_dump(const json_t *j, struct buf *b)
+{
+	char num[32];
+	const char *key;
+	json_t *v;
+	size_t i;
+	int first = 1, n;
+
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		buf_add(b, "null", 4);
+		return 0;
+	case JSON_TRUE:
+		buf_add(b, "true", 4);
+		return 0;
+	case JSON_FALSE:
+		buf_add(b, "false", 5);
+		return 0;
+	case JSON_INTEGER:
+		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		buf_add(b, num, (size_t)n);
+		return 0;
+	case JSON_REAL: {
+		/* rare in replies: jansson's own shortest round-trip form */
+		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		if (!s)
+			return -1;
+		buf_adds(b, s);
+		free(s);
+		return 0;
+	}
+	case JSON_STRING:
+		dump_str(b, json_string_value(j), json_string_length(j));
+		return 0;
+	case JSON_ARRAY:
+		buf_addc(b, '[');
+		json_array_foreach((json_t *)j, i, v) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			if (jsonx_dump(v, b))
+				return -1;
+		}
+		buf_addc(b, ']');
+		return 0;
+	case JSON_OBJECT:
+		buf_addc(b, '{');
+		json_object_foreach((json_t *)j, key, v) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			dump_str(b, key, strlen(key));
+			buf_addc(b, ':');
+			if (jsonx_dump(v, b))
+				return -1;
+		}
+		buf_addc(b, '}');
+		return 0;
+	}
+	return -1;
 }

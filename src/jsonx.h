@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 #include "util.h"
 
@@ -50,5 +51,10 @@ int jsonx_phone(json_t *obj, const char *name, const char *label, struct err *e)
 int jsonx_no_null_arrays(json_t *obj, const struct jfield *spec, struct err *e) WUR;
 /* Integer value of a field, or dflt when absent. */
 long long jsonx_int(json_t *obj, const char *name, long long dflt);
+
+/* Appends j to b as json_dumps(j, JSON_COMPACT) writes it, byte for byte (keys in insertion
+ * order), without its per-container loop check and per-character callbacks: the replies are
+ * trees built by the handlers. -1 on a value jansson cannot write either. */
+int jsonx_dump(const json_t *j, struct buf *b) WUR;
 
 #endif

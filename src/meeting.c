@@ -299,8 +299,13 @@ int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 static int read_meeting(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct meeting m;
+	json_t *o;
 	int rc = meeting_seen(c, a, id, &m, e);
-	return rc ? rc : reply_meeting(c, a, id, out, e);
+	/* the meeting as meeting_seen loaded it, not loaded again */
+	if (rc || (rc = meeting_json(c, a, &m, 1, &o, e)))
+		return rc;
+	*out = json_pack("{s:o}", "meeting", o);
+	return 0;
 }
 
 int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)

@@ -9,6 +9,7 @@
 #include "limit.h"
 #include "role.h"
 #include "rows.h"
+#include "settings.h"
 #include "tx.h"
 
 static const char *const levels[] = {"city",   "county",  "district", "township",
@@ -301,6 +302,7 @@ out:
 static void changed(struct db *db)
 {
 	cache_clear(db_cache(db, CACHE_REGIONS));
+	settings_changed(db); /* a region's settings follow its path */
 }
 
 int region_insert(struct db_conn *c, const char *code, const char *parent, const char *name,

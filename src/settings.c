@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "jsonx.h"
 #include "region.h"
 #include "role.h"
@@ -55,12 +56,27 @@ static const struct setting_def *def_of(const char *key)
 int settings_int(struct db_conn *c, const char *region_path, const char *key, int *value, struct err *e)
 {
 	const struct setting_def *d = def_of(key);
+	struct cache *cache = db_conn_cache(c, CACHE_SETTINGS);
 	struct db_params p;
 	struct db_res *r;
+	char ck[96];
+	void *hit;
+	size_t len;
 	int rc;
 
 	if (!d)
 		return err_set(e, E_INTERNAL, "bad_setting", "未知的设置项 %s", key);
+	/* A read asks the same few (key, region) pairs again and again: kept for CACHE_TTL_MS,
+	 * dropped at once by a settings or region write in this process. */
+	if (cache && (size_t)snprintf(ck, sizeof(ck), "%s|%s", key, region_path) >= sizeof(ck))
+		cache = NULL; /* too long a key to cache: read it */
+	if (cache && cache_get(cache, ck, &hit, &len)) {
+		if (len == sizeof(int))
+			memcpy(value, hit, sizeof(int));
+		free(hit);
+		if (len == sizeof(int))
+			return 0;
+	}
 	*value = d->dflt;
 	db_params_init(&p);
 	db_ps(&p, key);
@@ -77,7 +93,15 @@ int settings_int(struct db_conn *c, const char *region_path, const char *key, in
 			*value = (int)v;
 	}
 	db_res_free(r);
+	if (cache)
+		cache_put(cache, ck, value, sizeof(int));
 	return 0;
+}
+
+void settings_changed(struct db *db)
+{
+	cache_clear(db_cache(db, CACHE_SETTINGS));
+	cache_clear(db_cache(db, CACHE_HOLIDAYS));
 }
 
 int settings_list(struct db *db, const struct actor *a, const char *region, json_t **out, struct err *e)
@@ -163,36 +187,74 @@ int settings_put(struct db *db, const struct actor *a, const char *region, json_
 			"sssi", region, k, val, util_now());
 	}
 	tx_audit_s(&t, "settings.update", "region", region, NULL, in);
-	if ((rc = tx_end(&t)))
+	rc = tx_end(&t);
+	settings_changed(db);
+	if (rc)
 		return rc;
 	return settings_list(db, a, region, out, e);
 }
 
+/* The calendar as cached: the counts of days off and of working days, then both lists. */
+static void holidays_of(struct holidays *h, const int32_t *v, size_t noff, size_t non)
+{
+	h->off = xcalloc(noff + 1, sizeof(int32_t));
+	h->on = xcalloc(non + 1, sizeof(int32_t));
+	memcpy(h->off, v, noff * sizeof(int32_t));
+	memcpy(h->on, v + noff, non * sizeof(int32_t));
+	h->cal.holidays = h->off;
+	h->cal.nholidays = noff;
+	h->cal.workdays = h->on;
+	h->cal.nworkdays = non;
+}
+
 int holidays_load(struct db_conn *c, struct holidays *h, struct err *e)
 {
+	struct cache *cache = db_conn_cache(c, CACHE_HOLIDAYS);
 	struct db_res *r;
-	size_t noff = 0, non = 0;
+	size_t noff = 0, non = 0, len;
+	int32_t *v;
+	void *hit;
 	int rc;
 
 	memset(h, 0, sizeof(*h));
+	/* Every opinion read computes its due dates on it: kept for CACHE_TTL_MS, dropped at once
+	 * by a holiday write in this process. */
+	if (cache && cache_get(cache, "calendar", &hit, &len)) {
+		size_t n[2];
+		if (len >= sizeof(n)) {
+			memcpy(n, hit, sizeof(n));
+			if (len == sizeof(n) + (n[0] + n[1]) * sizeof(int32_t)) {
+				holidays_of(h, (const int32_t *)((char *)hit + sizeof(n)), n[0], n[1]);
+				free(hit);
+				return 0;
+			}
+		}
+		free(hit);
+	}
 	if ((rc = db_exec(c, "SELECT day, kind FROM holidays ORDER BY day", NULL, &r, e)))
 		return rc;
-	h->off = xcalloc((size_t)r->nrows + 1, sizeof(int32_t));
-	h->on = xcalloc((size_t)r->nrows + 1, sizeof(int32_t));
+	v = xcalloc((size_t)r->nrows + 1, sizeof(int32_t) * 2);
 	for (int i = 0; i < r->nrows; i++) {
 		int32_t d;
 		if (cal_parse(db_val(r, i, 0), &d))
 			continue;
 		if (!strcmp(db_val(r, i, 1), "holiday"))
-			h->off[noff++] = d;
+			v[noff++] = d;
 		else
-			h->on[non++] = d;
+			v[(size_t)r->nrows + 1 + non++] = d;
 	}
+	memmove(v + noff, v + r->nrows + 1, non * sizeof(int32_t));
 	db_res_free(r);
-	h->cal.holidays = h->off;
-	h->cal.nholidays = noff;
-	h->cal.workdays = h->on;
-	h->cal.nworkdays = non;
+	holidays_of(h, v, noff, non);
+	if (cache) {
+		size_t n[2] = {noff, non}, sz = sizeof(n) + (noff + non) * sizeof(int32_t);
+		char *blob = xmalloc(sz);
+		memcpy(blob, n, sizeof(n));
+		memcpy(blob + sizeof(n), v, (noff + non) * sizeof(int32_t));
+		cache_put(cache, "calendar", blob, sz);
+		free(blob);
+	}
+	free(v);
 	return 0;
 }
 
@@ -256,7 +318,9 @@ int holidays_put(struct db *db, const struct actor *a, json_t *in, json_t **out,
 		tx_exec(&t, NULL, "INSERT INTO holidays (day, kind, name) VALUES (?,?,?)", "sss",
 			day, kind, jsonx_str(in, "name") ? jsonx_str(in, "name") : "");
 	tx_audit_s(&t, "holiday.put", "holiday", day, NULL, in);
-	if (!(rc = tx_end(&t)))
+	rc = tx_end(&t);
+	settings_changed(db);
+	if (!rc)
 		*out = json_pack("{s:O}", "holiday", in);
 	return rc;
 }

@@ -32,7 +32,10 @@ struct holidays {
 	struct workcal cal;
 	int32_t *off, *on;
 };
+/* Both are kept in the database's caches (CACHE_SETTINGS, CACHE_HOLIDAYS) for reads, not in a
+ * writing transaction; settings_changed drops them (settings, holidays or regions written). */
 int holidays_load(struct db_conn *c, struct holidays *h, struct err *e) WUR;
+void settings_changed(struct db *db);
 void holidays_free(struct holidays *h);
 /* GET /holidays?year=: {"items":[{"day","kind","name"}]}; PUT replaces one day's entry
  * {"day","kind":"holiday|workday|none","name"} (sysadmin, city_staff). */

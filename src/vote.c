@@ -83,23 +83,22 @@ static int load_vote(struct db_conn *c, int64_t id, int lock, struct db_res **r,
 	return rc;
 }
 
-int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+/* The vote in row i of r (V_COLS) of meeting m, as the actor sees it. */
+static int vote_row_json(struct db_conn *c, const struct actor *a, const struct db_res *r, int i,
+			 const struct meeting *m, json_t **out, struct err *e)
 {
-	struct db_res *r = NULL, *b = NULL;
-	struct meeting m;
-	int64_t cast = 0, voted = 0, base, members, present, f, ag, ab;
+	struct db_res *b = NULL;
+	int64_t id = db_int(r, i, V_ID), cast = 0, voted = 0, base, members, present, f, ag, ab;
 	const char *state;
-	int rc, closed;
+	int rc = 0, closed;
 	json_t *o;
 
-	if ((rc = load_vote(c, id, 0, &r, &m, e)))
-		return rc;
-	state = db_val(r, 0, V_STATE);
+	state = db_val(r, i, V_STATE);
 	closed = !strcmp(state, "closed");
-	f = db_int(r, 0, V_FOR);
-	ag = db_int(r, 0, V_AGAINST);
-	ab = db_int(r, 0, V_ABSTAIN);
-	if (!strcmp(db_val(r, 0, V_MODE), "device")) {
+	f = db_int(r, i, V_FOR);
+	ag = db_int(r, i, V_AGAINST);
+	ab = db_int(r, i, V_ABSTAIN);
+	if (!strcmp(db_val(r, i, V_MODE), "device")) {
 		if ((rc = db_intv(c, &cast, e, "SELECT COUNT(*) FROM vote_casts WHERE vote_id = ?", "i", id)))
 			goto out;
 	} else {
@@ -111,27 +110,27 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 			  " AND deputy_id = ?",
 			  "ii", id, a->deputy_id)))
 		goto out;
-	members = db_int(r, 0, V_MEMBERS);
-	present = db_int(r, 0, V_PRESENT);
+	members = db_int(r, i, V_MEMBERS);
+	present = db_int(r, i, V_PRESENT);
 	if (!closed) {
 		struct attendance t;
-		if ((rc = attendance_count(c, &m, &t, e)))
+		if ((rc = attendance_count(c, m, &t, e)))
 			goto out;
 		members = t.members;
 		present = t.present;
 	}
-	base = !strcmp(db_val(r, 0, V_BASIS), "present") ? present
-	       : !strcmp(db_val(r, 0, V_BASIS), "cast")  ? cast
+	base = !strcmp(db_val(r, i, V_BASIS), "present") ? present
+	       : !strcmp(db_val(r, i, V_BASIS), "cast")  ? cast
 							 : members;
 	o = json_object();
 	json_object_set_new(o, "id", json_integer(id));
-	json_object_set_new(o, "meeting_id", json_integer(m.id));
-	json_object_set_new(o, "item_id", rows_int(r, 0, V_ITEM));
-	json_object_set_new(o, "title", json_string(db_val(r, 0, V_TITLE)));
-	json_object_set_new(o, "mode", json_string(db_val(r, 0, V_MODE)));
-	json_object_set_new(o, "recorded", json_boolean(db_int(r, 0, V_RECORDED)));
-	json_object_set_new(o, "basis", json_string(db_val(r, 0, V_BASIS)));
-	json_object_set_new(o, "threshold", json_string(db_val(r, 0, V_THRESHOLD)));
+	json_object_set_new(o, "meeting_id", json_integer(m->id));
+	json_object_set_new(o, "item_id", rows_int(r, i, V_ITEM));
+	json_object_set_new(o, "title", json_string(db_val(r, i, V_TITLE)));
+	json_object_set_new(o, "mode", json_string(db_val(r, i, V_MODE)));
+	json_object_set_new(o, "recorded", json_boolean(db_int(r, i, V_RECORDED)));
+	json_object_set_new(o, "basis", json_string(db_val(r, i, V_BASIS)));
+	json_object_set_new(o, "threshold", json_string(db_val(r, i, V_THRESHOLD)));
 	json_object_set_new(o, "state", json_string(state));
 	json_object_set_new(o, "state_name", json_string(closed ? "已结束" : state_name(state)));
 	/* while open only the number of votes cast shows: a running tally sways the late voters */
@@ -144,16 +143,16 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 	json_object_set_new(o, "present", json_integer(present));
 	json_object_set_new(o, "base", json_integer(base));
 	json_object_set_new(o, "needed",
-			    json_integer(tally_needed(base, rule_of(db_val(r, 0, V_THRESHOLD)))));
+			    json_integer(tally_needed(base, rule_of(db_val(r, i, V_THRESHOLD)))));
 	json_object_set_new(o, "passed",
-			    db_val(r, 0, V_PASSED) ? json_boolean(db_int(r, 0, V_PASSED)) : json_null());
-	json_object_set_new(o, "rule", json_string(db_val(r, 0, V_RULE)));
-	json_object_set_new(o, "opened_at", rows_int(r, 0, V_OPENED));
-	json_object_set_new(o, "closed_at", rows_int(r, 0, V_CLOSED));
+			    db_val(r, i, V_PASSED) ? json_boolean(db_int(r, i, V_PASSED)) : json_null());
+	json_object_set_new(o, "rule", json_string(db_val(r, i, V_RULE)));
+	json_object_set_new(o, "opened_at", rows_int(r, i, V_OPENED));
+	json_object_set_new(o, "closed_at", rows_int(r, i, V_CLOSED));
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
 	/* how each member voted: on a recorded vote once it is over, and only to staff who may read
 	 * the meeting (never the public screen, a NULL actor, nor the members themselves) */
-	if (closed && db_int(r, 0, V_RECORDED) && meeting_can_read(a, &m)) {
+	if (closed && db_int(r, i, V_RECORDED) && meeting_can_read(a, m)) {
 		json_t *list = json_array();
 		if ((rc = db_execv(c, &b, e,
 				   "SELECT v.deputy_id, d.name, v.choice FROM vote_casts v JOIN deputies d"
@@ -163,17 +162,36 @@ int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out
 			json_decref(o);
 			goto out;
 		}
-		for (int i = 0; i < b->nrows; i++)
-			json_array_append_new(
-				list, json_pack("{s:I,s:s,s:o}", "deputy_id",
-						(json_int_t)db_int(b, i, 0), "name", db_val(b, i, 1),
-						"choice", rows_str(db_val(b, i, 2))));
+		for (int j = 0; j < b->nrows; j++) {
+			/* built directly, not by json_pack, which parses its format per ballot; an entry
+			 * without a name is left out, as json_pack's refusal of a NULL "s" did */
+			json_t *x;
+			if (!db_val(b, j, 1))
+				continue;
+			x = json_object();
+			json_object_set_new(x, "deputy_id", json_integer(db_int(b, j, 0)));
+			json_object_set_new(x, "name", json_string(db_val(b, j, 1)));
+			json_object_set_new(x, "choice", rows_str(db_val(b, j, 2)));
+			json_array_append_new(list, x);
+		}
 		json_object_set_new(o, "ballots", list);
 	}
 	*out = o;
 out:
-	db_res_free(r);
 	db_res_free(b);
+	return rc;
+}
+
+int vote_json(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_res *r = NULL;
+	struct meeting m;
+	int rc;
+
+	if ((rc = load_vote(c, id, 0, &r, &m, e)))
+		return rc;
+	rc = vote_row_json(c, a, r, 0, &m, out, e);
+	db_res_free(r);
 	return rc;
 }
 
@@ -583,11 +601,16 @@ out:
 int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id, json_t **out, struct err *e)
 {
 	struct db_res *l = NULL;
+	struct meeting m;
 	json_t *votes = json_array();
-	int rc = db_execv(c, &l, e, "SELECT id FROM votes WHERE meeting_id = ? ORDER BY id", "i", meeting_id);
+	/* the meeting once and every vote in one query, not a meeting and a vote per vote */
+	int rc = meeting_load(c, meeting_id, 0, &m, e);
+	if (!rc)
+		rc = db_execv(c, &l, e, "SELECT " V_COLS " FROM votes WHERE meeting_id = ? ORDER BY id",
+			      "i", meeting_id);
 	for (int i = 0; !rc && i < l->nrows; i++) {
 		json_t *v;
-		if (!(rc = vote_json(c, a, db_int(l, i, 0), &v, e)))
+		if (!(rc = vote_row_json(c, a, l, i, &m, &v, e)))
 			json_array_append_new(votes, v);
 	}
 	db_res_free(l);

@@ -550,6 +550,54 @@ static int64_t count_of(struct fixture *f, const char *fmt, int64_t id)
 
 /* A handling unit may return an opinion up to opinion.return_days working days after it was
  * assigned (that day not counted): on the last day it may, the day after it may not. */
+/* Settings and the holiday calendar are cached for reads: a write through the API is seen by
+ * the next read at once, and a writing transaction reads its own uncommitted rows. */
+static void cached_settings_follow_writes(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor city = staff("city_staff", 0);
+	struct err e = {0};
+	json_t *in, *out = NULL;
+	struct db_conn *c;
+	int32_t day0 = cal_from_ymd(2026, 12, 7), before, after; /* a Monday */
+	int v = -1;
+	(void)state;
+
+	snprintf(city.region_code, sizeof(city.region_code), "329900");
+	snprintf(city.region_path, sizeof(city.region_path), "/329900/");
+	assert_int_equal(setting(f, "opinion.warn_days"), 3);
+	assert_int_equal(setting(f, "opinion.warn_days"), 3); /* now from the cache */
+	in = json_pack("{s:i}", "opinion.warn_days", 7);
+	assert_int_equal(settings_put(f->db, &city, "329981", in, &out, &e), 0);
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(setting(f, "opinion.warn_days"), 7);
+
+	before = workdays_after(f, day0, 1);
+	assert_int_equal(before, day0 + 1);
+	in = json_pack("{s:s,s:s}", "day", "2026-12-08", "kind", "holiday");
+	assert_int_equal(holidays_put(f->db, &city, in, &out, &e), 0);
+	json_decref(in);
+	json_decref(out);
+	after = workdays_after(f, day0, 1);
+	assert_int_equal(after, day0 + 2);
+
+	/* inside a writing transaction the database itself is read */
+	c = db_acquire(f->db);
+	assert_int_equal(db_begin(c, &e), 0);
+	assert_int_equal(db_execv(c, NULL, &e,
+				  "UPDATE settings SET value = '9' WHERE region_code = '329981'"
+				  " AND key = 'opinion.warn_days'",
+				  ""),
+			 0);
+	assert_int_equal(settings_int(c, TOWN, "opinion.warn_days", &v, &e), 0);
+	assert_int_equal(v, 9);
+	db_rollback(c);
+	db_release(f->db, c);
+	assert_int_equal(setting(f, "opinion.warn_days"), 7);
+	fixture_close(f);
+}
+
 static void return_window_boundary(void **state)
 {
 	struct fixture *f = fixture_open(1);
@@ -731,6 +779,7 @@ int main(void)
 		cmocka_unit_test(stats_agree_with_counts),
 		cmocka_unit_test(defaults_are_the_legal_numbers),
 		cmocka_unit_test(return_window_boundary),
+		cmocka_unit_test(cached_settings_follow_writes),
 		cmocka_unit_test(deadlines_and_warnings),
 		cmocka_unit_test(extension_max_boundary),
 		cmocka_unit_test(close_after_days_boundary),
