@@ -90,7 +90,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 # Each target names the sources it needs beyond util.c and err.c.
-FUZZ_DEPS_fuzz_json := src/jsonx.c
+FUZZ_DEPS_fuzz_json := src/jsonx.c src/buf.c
 FUZZ_DEPS_fuzz_sheet := src/sheet.c src/buf.c
 FUZZ_DEPS_fuzz_http := src/http_parse.c
 FUZZ_DEPS_fuzz_text := src/text.c src/buf.c
