@@ -81,6 +81,7 @@ unit: all
 bench: deps
 	$(MAKE) all web
 	sh bench/regions.sh
+	sh bench/lists.sh
 	node bench/phone-first-page.mjs
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; `make test` runs each for 10 s, `make fuzz` for
