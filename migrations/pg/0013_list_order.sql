@@ -4,3 +4,7 @@
 -- joined and sorted for 20 rows.
 CREATE INDEX opinions_created ON opinions(created_at, region_path, state);
 CREATE INDEX suggestions_created ON suggestions(kind, created_at, region_path, state, created_by);
+-- The roster's default order is by name: the name index also holds the scope and today's levels,
+-- so the whole city's first page walks 20 entries instead of sorting the roster.
+DROP INDEX deputies_name;
+CREATE INDEX deputies_name ON deputies(name, region_path, active_levels);
