@@ -82,6 +82,7 @@ bench: deps
 	$(MAKE) all web
 	sh bench/regions.sh
 	sh bench/details.sh
+	sh bench/lists.sh
 	node bench/phone-first-page.mjs
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; `make test` runs each for 10 s, `make fuzz` for

@@ -960,8 +960,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		buf_release(&select);
 		if (rc)
 			goto out;
-	} else if ((rc = rows_page(c, "opinions o", "SELECT " OP_COLS OP_FROM, w.data, &p, sort, q,
-				   &total, &r, e))) {
+	} else if ((rc = rows_page_ids(c, "opinions o", "o.id", "SELECT " OP_COLS OP_FROM, w.data,
+				       &p, sort, q, LIMIT_SEARCH_COUNT, &total, &capped, &r, e))) {
 		goto out;
 	}
 	items = json_array();

@@ -185,6 +185,53 @@ out:
 	return rc;
 }
 
+int rows_page_ids(struct db_conn *c, const char *from, const char *id, const char *select,
+		  const char *where, struct db_params *p, const char *order, const struct listq *q,
+		  int64_t cap, int64_t *total, int *capped, struct db_res **page, struct err *e)
+{
+	struct buf sql = BUF_INIT_CAP(16 * 1024);
+	struct db_res *r = NULL, *ids = NULL;
+	struct buf idsel = BUF_INIT_CAP(1024);
+	int rc;
+
+	*page = NULL;
+	*capped = 0;
+	if (cap > 0)
+		buf_addf(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %lld) t", from,
+			 where, (long long)cap + 1);
+	else
+		buf_addf(&sql, "SELECT COUNT(*) FROM %s%s", from, where);
+	if (buf_failed(&sql)) {
+		rc = err_set(e, E_INTERNAL, "internal", "查询过长");
+		goto out;
+	}
+	if ((rc = db_exec(c, sql.data, p, &r, e)))
+		goto out;
+	*total = db_int(r, 0, 0);
+	if (cap > 0 && *total > cap) {
+		*capped = 1;
+		*total = cap;
+	}
+	buf_addf(&idsel, "SELECT %s FROM %s", id, from);
+	if ((rc = buf_failed(&idsel) ? err_set(e, E_INTERNAL, "internal", "查询过长")
+				     : page_of(c, &sql, idsel.data, where, p, order, q, &ids, e)))
+		goto out;
+	/* The page's rows alone, in the same order; a page holds at most LIMIT_PAGE_MAX ids. */
+	buf_reset(&sql);
+	buf_addf(&sql, "%s WHERE %s IN (0", select, id);
+	for (int i = 0; i < ids->nrows; i++)
+		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
+	buf_addf(&sql, ") ORDER BY %s", order);
+	rc = buf_failed(&sql) ? err_set(e, E_INTERNAL, "internal", "查询过长")
+			      : db_exec(c, sql.data, NULL, page, e);
+out:
+	db_res_free(r);
+	db_res_free(ids);
+	buf_release(&idsel);
+	buf_release(&sql);
+	return rc;
+}
+
 json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q)
 {
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page",

@@ -48,6 +48,14 @@ int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_p
 		     const char *select, const char *where, struct db_params *p, const char *order,
 		     const struct listq *q, int64_t cap, int64_t *total, int *capped,
 		     struct db_res **page, struct err *e) WUR;
+/* One page read in two steps, so that rows off the page are never joined nor built: the page's
+ * ids by "SELECT <id> FROM <from><where> ORDER BY <order> LIMIT ? OFFSET ?" (the paging values
+ * appended to p), then "<select> WHERE <id> IN (those ids) ORDER BY <order>" into *page (owned by
+ * the caller; select has no parameters). *total counts "FROM <from><where>", at most cap rows
+ * when cap > 0, then *capped is set (a lower bound, "10,000+"). */
+int rows_page_ids(struct db_conn *c, const char *from, const char *id, const char *select,
+		  const char *where, struct db_params *p, const char *order, const struct listq *q,
+		  int64_t cap, int64_t *total, int *capped, struct db_res **page, struct err *e) WUR;
 /* The list reply {"items","total","page","per_page"} (items is stolen). */
 json_t *rows_list_reply(json_t *items, int64_t total, const struct listq *q);
 

@@ -762,7 +762,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	struct clock k = {0};
 	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX];
 	int64_t total;
-	int rc;
+	int rc, capped;
 	json_t *items;
 
 	*out = NULL;
@@ -823,7 +823,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		goto out;
 	snprintf(sort, sizeof(sort), "%ss.%s, s.id DESC",
 		 strncmp(order, "deadline", 8) ? "" : "s.deadline IS NULL, ", order);
-	if ((rc = rows_page(c, "suggestions s", "SELECT " S_COLS S_FROM, w.data, &p, sort, q, &total, &r, e)))
+	if ((rc = rows_page_ids(c, "suggestions s", "s.id", "SELECT " S_COLS S_FROM, w.data, &p,
+				sort, q, 0, &total, &capped, &r, e)))
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {

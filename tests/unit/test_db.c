@@ -1,5 +1,6 @@
 /* Unit tests of the storage interface on SQLite: transactions, errors, migrations, backup. */
 #include "fixture.h"
+#include "rows.h"
 
 #include <stdatomic.h>
 #include <unistd.h>
@@ -126,6 +127,57 @@ static void params_and_results(void **state)
 	fixture_close(f);
 }
 
+/* A list page read by ids keeps the order, reads the right page, and counts to the cap. */
+static void page_by_ids(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct db_conn *c = db_acquire(f->db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct err e = {0};
+	struct listq q = {2, 3, NULL, NULL};
+	int64_t total;
+	int capped;
+	(void)state;
+
+	assert_int_equal(db_exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER)", NULL, NULL, &e), 0);
+	assert_int_equal(db_exec(c,
+				 "INSERT INTO t (id, k) VALUES (1, 5), (2, 9), (3, 5), (4, 7), (5, 1),"
+				 " (6, 8), (7, 5), (8, 2), (9, 6), (10, 3)",
+				 NULL, NULL, &e),
+			 0);
+	/* k >= 3, newest k first then id down: 2(9) 6(8) 4(7) | 9(6) 7(5) 3(5) | 1(5) 10(3) */
+	for (int cap = 0; cap <= 20; cap += 5) {
+		db_params_init(&p);
+		db_pi(&p, 3);
+		assert_int_equal(rows_page_ids(c, "t", "t.id", "SELECT t.id, t.k FROM t",
+					       " WHERE t.k >= ?", &p, "t.k DESC, t.id DESC", &q,
+					       cap, &total, &capped, &r, &e),
+				 0);
+		db_params_release(&p);
+		assert_int_equal(r->nrows, 3);
+		assert_int_equal(db_int(r, 0, 0), 9);
+		assert_int_equal(db_int(r, 1, 0), 7);
+		assert_int_equal(db_int(r, 2, 0), 3);
+		assert_int_equal(total, cap == 5 ? 5 : 8);
+		assert_int_equal(capped, cap == 5);
+		db_res_free(r);
+	}
+	/* Past the last row: an empty page, the count still exact. */
+	q.page = 4;
+	db_params_init(&p);
+	db_pi(&p, 3);
+	assert_int_equal(rows_page_ids(c, "t", "t.id", "SELECT t.id, t.k FROM t", " WHERE t.k >= ?",
+				       &p, "t.k DESC, t.id DESC", &q, 0, &total, &capped, &r, &e),
+			 0);
+	db_params_release(&p);
+	assert_int_equal(r->nrows, 0);
+	assert_int_equal(total, 8);
+	db_res_free(r);
+	db_release(f->db, c);
+	fixture_close(f);
+}
+
 static void migrate_is_idempotent(void **state)
 {
 	struct fixture *f = fixture_open(0);
@@ -203,6 +255,7 @@ int main(void)
 		cmocka_unit_test(errors_are_classified),
 		cmocka_unit_test(queued_members_commit_alone),
 		cmocka_unit_test(params_and_results),
+		cmocka_unit_test(page_by_ids),
 		cmocka_unit_test(migrate_is_idempotent),
 		cmocka_unit_test(migrate_fills_a_gap),
 		cmocka_unit_test(backup_copies_everything),
