@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -482,26 +484,63 @@ int db_read(struct db *db, db_read_fn fn, void *ctx, struct err *e)
 	return rc;
 }
 
-/* Runs a group in one transaction, each member in its own savepoint. */
-static void group_run(struct db *db, struct group_item *group)
+/* Whether a failure is the database's "busy" (a deadlock or a serialization failure on
+ * PostgreSQL, a lock timeout on SQLite): the work was not wrong and may succeed if run again. */
+static int is_busy(int rc, const struct err *e)
+{
+	return rc == E_UNAVAILABLE && e && strcmp(e->code, "busy") == 0;
+}
+
+/* One attempt at a group: one transaction, each member in its own savepoint. Returns the
+ * transaction's error (ge), or E_UNAVAILABLE when a member was refused as busy: the attempt is
+ * then rolled back as a whole, since the locks its earlier members hold may be what the other
+ * transaction waits for. */
+static int group_try(struct db *db, struct group_item *group, struct err *ge)
 {
 	struct db_conn *c = db_acquire(db);
-	struct err ge = {0};
-	int rc = db_begin(c, &ge);
+	int rc = db_begin(c, ge), busy = 0;
 
-	for (struct group_item *it = group; it && !rc; it = it->next) {
-		if ((rc = db_exec(c, "SAVEPOINT member", NULL, NULL, &ge)))
+	for (struct group_item *it = group; it && !rc && !busy; it = it->next) {
+		if (it->e)
+			err_clear(it->e);
+		if ((rc = db_exec(c, "SAVEPOINT member", NULL, NULL, ge)))
 			break;
 		it->rc = it->fn(c, it->ctx, it->e);
+		busy = is_busy(it->rc, it->e);
 		if (it->rc)
-			rc = db_exec(c, "ROLLBACK TO SAVEPOINT member", NULL, NULL, &ge);
-		if (!rc)
-			rc = db_exec(c, "RELEASE SAVEPOINT member", NULL, NULL, &ge);
+			rc = db_exec(c, "ROLLBACK TO SAVEPOINT member", NULL, NULL, ge);
+		if (!rc && !busy)
+			rc = db_exec(c, "RELEASE SAVEPOINT member", NULL, NULL, ge);
 	}
-	if (!rc)
-		rc = db_commit(c, &ge);
+	if (busy && !rc)
+		rc = err_set(ge, E_UNAVAILABLE, "busy", "数据库繁忙，请稍后重试");
+	else if (!rc)
+		rc = db_commit(c, ge);
 	db_rollback(c);
 	db_release(db, c);
+	return rc;
+}
+
+/* Runs a group. A group that met a deadlock or a serialization failure (two servers' groups
+ * counting the same rate limits in different orders) is run again from the start, up to
+ * LIMIT_DB_GROUP_TRIES times, after a short pause that grows with each try; its members see
+ * only the last try. */
+static void group_run(struct db *db, struct group_item *group)
+{
+	struct err ge = {0};
+	int rc;
+
+	for (int try = 1;; try++) {
+		err_clear(&ge);
+		for (struct group_item *it = group; it; it = it->next)
+			it->rc = 0;
+		rc = group_try(db, group, &ge);
+		if (!is_busy(rc, &ge) || try >= LIMIT_DB_GROUP_TRIES)
+			break;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now); /* a jitter, so two servers do not meet again */
+		usleep((useconds_t)(1000 * try + now.tv_nsec % 1000));
+	}
 	if (rc) /* nothing of the group is stored: every member fails */
 		for (struct group_item *it = group; it; it = it->next)
 			if (!it->rc) {

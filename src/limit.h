@@ -67,9 +67,10 @@
 #define LIMIT_OPINION_BYTES (8u << 20) /* an opinion with three photos of 2 MB, base64 */
 
 /* Storage */
-#define LIMIT_DB_BUSY_MS 5000 /* SQLite waits this long for a writer before failing */
-#define LIMIT_DB_POOL 16      /* connections; at least the HTTP thread count */
-#define LIMIT_DB_GROUP 256    /* submissions committed together: one fsync, a short transaction */
-#define LIMIT_STMT_CACHE 64   /* prepared statements cached per SQLite connection */
+#define LIMIT_DB_BUSY_MS 5000  /* SQLite waits this long for a writer before failing */
+#define LIMIT_DB_POOL 16       /* connections; at least the HTTP thread count */
+#define LIMIT_DB_GROUP 256     /* submissions committed together: one fsync, a short transaction */
+#define LIMIT_DB_GROUP_TRIES 4 /* a group met by a deadlock runs again: enough for two servers */
+#define LIMIT_STMT_CACHE 64    /* prepared statements cached per SQLite connection */
 
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests of the storage interface on SQLite: transactions, errors, migrations, backup. */
 #include "fixture.h"
+#include "limit.h"
 #include "rows.h"
 
 #include <stdatomic.h>
@@ -47,6 +48,12 @@ static int queued_member(struct db_conn *c, void *ctx, struct err *e)
 			"ss", q->code, q->path);
 }
 
+static void flaky_finished(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&queued_done, 1);
+}
+
 static void queued_finished(void *arg)
 {
 	struct queued *q = arg;
@@ -77,6 +84,66 @@ static void queued_members_commit_alone(void **state)
 	assert_string_equal(q[2].e.code, "duplicate");
 	assert_int_equal(q[3].rc, 0);
 	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 3);
+	fixture_close(f);
+}
+
+/* A group whose member meets a deadlock (the database's "busy") runs again from the start: the
+ * members before it are not stored twice, and every member sees the last try. One that stays
+ * busy past LIMIT_DB_GROUP_TRIES fails as busy, and nothing of its group is stored. */
+struct flaky {
+	const char *code;
+	int busy_times, calls;
+};
+
+static int flaky_member(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct flaky *m = ctx;
+	if (!m->code) { /* holds the committer, so that the next members form one group */
+		usleep(200000);
+		return 0;
+	}
+	if (m->calls++ < m->busy_times)
+		return err_set(e, E_UNAVAILABLE, "busy", "数据库繁忙，请稍后重试");
+	return db_execv(c, NULL, e,
+			"INSERT INTO regions (code, name, level, path, created_at, updated_at)"
+			" VALUES (?, '示范市', 'city', '/' || ? || '/', 0, 0)",
+			"ss", m->code, m->code);
+}
+
+static void busy_group_runs_again(void **state)
+{
+	struct fixture *f = fixture_open(0);
+	struct flaky m[3] = {{NULL, 0, 0}, {"329900", 0, 0}, {"329901", 1, 0}};
+	struct err e[3] = {{0}};
+	int rc[3] = {1, 1, 1};
+	(void)state;
+
+	atomic_store(&queued_done, 0);
+	db_group_queue(f->db, flaky_member, &m[0], &e[0], &rc[0], flaky_finished, NULL);
+	usleep(50000); /* the committer is in the first group now */
+	for (int i = 1; i < 3; i++)
+		db_group_queue(f->db, flaky_member, &m[i], &e[i], &rc[i], flaky_finished, NULL);
+	for (int t = 0; atomic_load(&queued_done) < 3 && t < 500; t++)
+		usleep(10000);
+	assert_int_equal(atomic_load(&queued_done), 3);
+	assert_int_equal(rc[1], 0); /* a duplicate if its first try had been kept */
+	assert_int_equal(rc[2], 0);
+	assert_int_equal(m[1].calls, 2); /* run again with its group */
+	assert_int_equal(m[2].calls, 2);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 2);
+
+	/* busy on every try but the last allowed: still stored */
+	struct flaky late[2] = {{"329902", 0, 0}, {"329903", LIMIT_DB_GROUP_TRIES - 1, 0}};
+	struct flaky never[2] = {{"329904", 0, 0}, {"329905", LIMIT_DB_GROUP_TRIES, 0}};
+	struct err ge = {0};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db_group(f->db, flaky_member, &late[i], &ge), 0);
+	assert_int_equal(late[1].calls, LIMIT_DB_GROUP_TRIES);
+	assert_int_equal(db_group(f->db, flaky_member, &never[0], &ge), 0);
+	assert_int_equal(db_group(f->db, flaky_member, &never[1], &ge), E_UNAVAILABLE);
+	assert_string_equal(ge.code, "busy");
+	assert_int_equal(never[1].calls, LIMIT_DB_GROUP_TRIES);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM regions"), 5);
 	fixture_close(f);
 }
 
@@ -254,6 +321,7 @@ int main(void)
 		cmocka_unit_test(rollback_leaves_nothing),
 		cmocka_unit_test(errors_are_classified),
 		cmocka_unit_test(queued_members_commit_alone),
+		cmocka_unit_test(busy_group_runs_again),
 		cmocka_unit_test(params_and_results),
 		cmocka_unit_test(page_by_ids),
 		cmocka_unit_test(migrate_is_idempotent),
