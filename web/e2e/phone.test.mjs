@@ -79,6 +79,10 @@ test('a deputy who logs in on a phone gets the phone pages: suggestions, meeting
   assert.ok((await page.locator(t('m-record-mandate')).count()) > 0)
   const ledText = await page.locator(`${t('m-record-led')} .van-cell__value`).innerText()
   assert.equal(Number(ledText), led.filter((x) => x.state !== 'draft').length)
+  const record = (await (await page.request.get('/api/v1/me/record')).json()).record
+  assert.equal(Number(await page.locator(`${t('m-record-held')} .van-cell__value`).innerText()), record.meetings.held)
+  assert.ok(record.meetings.held > 0)
+  assert.equal(await page.locator(t('m-record-duty')).count(), record.receptions.upcoming.length)
   assert.deepEqual(csp, [])
   await page.context().close()
 })
