@@ -100,6 +100,14 @@ test('a deputy on a phone opening a desktop page is sent to its phone page; the 
   await page.waitForURL((u) => u.pathname === '/')
   await page.locator(t('user-name')).waitFor() // the desktop shell, chosen
   assert.equal(await page.locator(t('m-home')).count(), 0)
+  await page.reload()
+  await page.locator(t('user-name')).waitFor() // and kept
+  assert.equal(path(page), '/')
+  // and back: the header's menu offers the phone pages to a deputy
+  await page.locator(t('user-name')).click()
+  await page.locator(t('header-to-phone')).click()
+  await page.locator(t('m-home')).waitFor()
+  assert.equal(path(page), '/m')
   await page.context().close()
 })
 
