@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "api.h"
+#include "attendance.h"
 #include "deputy.h"
 #include "deputy_io.h"
+#include "station.h"
 
 static int read_filter(struct call *c, struct deputy_filter *f)
 {
@@ -119,7 +121,23 @@ static int import_confirm(struct call *c)
 	return rc ? rc : deputy_io_confirm(c->app->db, &c->actor, id, NULL, &c->out, &c->err);
 }
 
+/* A deputy's own record of duties on its phone (我的履职信息): attendance at the meetings held
+ * (attendance.c) and reception duty at its stations (station.c); each refuses other accounts. */
+static int record(struct call *c)
+{
+	json_t *meetings = NULL, *receptions = NULL;
+	int rc;
+	if ((rc = attendance_of_deputy(c->app->db, &c->actor, &meetings, &c->err)) ||
+	    (rc = station_duty_of_deputy(c->app->db, &c->actor, &receptions, &c->err))) {
+		json_decref(meetings);
+		return rc;
+	}
+	c->out = json_pack("{s:{s:o, s:o}}", "record", "meetings", meetings, "receptions", receptions);
+	return 0;
+}
+
 const struct route api_deputy_routes[] = {
+	{"GET", "/api/v1/me/record", record, 0},
 	{"GET", "/api/v1/deputies/export", export, 0},
 	{"GET", "/api/v1/deputies/stats/export", export_stats, 0},
 	{"GET", "/api/v1/deputies/import/template", template, 0},

@@ -393,6 +393,42 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 	return rows_get(db, NULL, read_attendance, a, id, NULL, out, e);
 }
 
+int attendance_of_deputy(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_res *r = NULL;
+	json_int_t held = 0, present = 0, leave = 0, absent = 0;
+	int rc;
+
+	*out = NULL;
+	if (!role_is_deputy(a->role) || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有代表本人可以查看自己的出席情况");
+	c = db_acquire(db);
+	if (!(rc = db_begin_read(c, e)))
+		rc = db_execv(c, &r, e,
+			      "SELECT x.status, COUNT(*) FROM meeting_members x JOIN meetings m ON m.id = x.meeting_id"
+			      " WHERE x.deputy_id = ? AND m.state = 'closed' GROUP BY x.status",
+			      "i", a->deputy_id);
+	for (int i = 0; !rc && i < r->nrows; i++) {
+		const char *status = db_val(r, i, 0);
+		json_int_t n = db_int(r, i, 1);
+		held += n;
+		if (!strcmp(status, "present") || !strcmp(status, "left"))
+			present += n;
+		else if (!strcmp(status, "leave"))
+			leave += n;
+		else
+			absent += n;
+	}
+	if (!rc)
+		*out = json_pack("{s:I, s:I, s:I, s:I}", "held", held, "present", present, "leave",
+				 leave, "absent", absent);
+	db_res_free(r);
+	db_rollback(c);
+	db_release(db, c);
+	return rc;
+}
+
 /* The change of one member's attendance by action from status; the update carries the status it
  * was read in, so that a second concurrent step on the same member is a conflict. */
 static int attend_step(struct tx *t, const struct meeting *m, int64_t deputy, const char *status,

@@ -85,6 +85,10 @@ int meeting_step(struct db *db, const struct step_machine *sm, const struct acto
  * "deputy_id"?,"reason"?}, and the QR sign-in {"token"} of a deputy account. *out is a new
  * object owned by the caller, set only on success. */
 int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
+/* A deputy account's own attendance at the meetings held (closed) of which it was a member:
+ * *out = {"held","present","leave","absent"} (left early counts as present), owned by the caller.
+ * Another account: E_FORBIDDEN. */
+int attendance_of_deputy(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;

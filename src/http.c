@@ -388,14 +388,17 @@ static const char *pick_encoding(char *full, size_t cap, const char *accept, str
 }
 
 /* The page a client-side route gets: the citizens' phone pages (a station's QR code, the opinion
- * form, tracking, published replies) are phone.html, which loads no desktop component library;
+ * form, tracking, published replies) and the deputies' (their home "/m", login, opinions, record,
+ * the meeting room's sign-in "/m/signin", their suggestions and meetings) are phone.html, which
+ * loads no desktop component library;
  * every other route is the desktop application, index.html. A route belongs to the phone page when
  * its first segment is one of these (web/src/phonePaths.js holds the same list for the browser):
  * "/t" and "/opinion" are phone pages, "/opinions" is not. A build without phone.html serves
  * index.html for everything. */
 static const char *route_page(const char *path)
 {
-	static const char *const phone[] = {"s", "opinion", "t", "public"};
+	static const char *const phone[] = {"s", "opinion",        "t",          "public",
+					    "m", "my-suggestions", "my-meetings"};
 	const char *seg = path + 1, *end = strchr(seg, '/');
 	size_t n = end ? (size_t)(end - seg) : strlen(seg);
 	for (size_t i = 0; i < ARRAY_LEN(phone); i++)
@@ -456,9 +459,11 @@ void http_static(const char *web_dir, const char *path, const char *accept_encod
 	r->file_path = xstrdup(full);
 	/* Built assets carry a content hash in their names: cache them for a year. */
 	http_reply_header(r, "Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+	/* Images may also be blob: URLs: a photo chosen on a phone is previewed from the file itself
+	 * (URL.createObjectURL) before it is sent; scripts, styles and fonts stay the site's own. */
 	if (strstr(r->content_type, "text/html"))
 		http_reply_header(r, "Content-Security-Policy",
-				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
+				  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:;"
 				  " frame-ancestors 'none'");
 }
 

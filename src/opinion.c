@@ -586,6 +586,7 @@ struct submission {
 	int per_address;
 	struct intake x;
 	char region[16], path[160], code[13], secret[49];
+	int reply_days, close_after_days; /* the place's deadlines, told to the citizen */
 };
 
 static int submit_one(struct db_conn *c, void *ctx, struct err *e)
@@ -606,6 +607,8 @@ static int submit_one(struct db_conn *c, void *ctx, struct err *e)
 	snprintf(citizen.client_addr, sizeof(citizen.client_addr), "%s", s->client_addr);
 	tx_join(&t, c, &citizen, e);
 	tx_check(&t, resolve_place(c, s->in, &s->x, s->region, s->path, e));
+	tx_check(&t, settings_int(c, s->path, "opinion.reply_days", &s->reply_days, e));
+	tx_check(&t, settings_int(c, s->path, "opinion.close_after_days", &s->close_after_days, e));
 	insert(&t, &s->x, &id, s->code, s->secret);
 	event(&t, id, "submit", NULL, "received", "");
 	notify(&t, 0, s->region, "new_opinion", "收到新的群众意见", id);
@@ -647,8 +650,10 @@ int opinion_submit(struct db *db, const char *client_addr, int per_address, json
 	 * "stored" only after that commit is on disk. */
 	if ((rc = db_group(db, submit_one, &s, e)))
 		return rc;
-	*out = json_pack("{s:s, s:s, s:s, s:s}", "tracking_code", s.code, "secret", s.secret,
-			 "state", "received", "state_name", opinion_state_name("received"));
+	/* what happens next, in the place's own deadlines (working days) */
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "tracking_code", s.code, "secret",
+			 s.secret, "state", "received", "state_name", opinion_state_name("received"),
+			 "reply_days", s.reply_days, "close_after_days", s.close_after_days);
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #define MAX_RULES 64       /* a station's schedule has a handful of rules */
 #define MAX_RECEPTIONS 400 /* a calendar spans at most a year and a day */
 #define UPCOMING_DAYS 60
+/* a deputy's next duty days listed on its record */
+#define DUTY_UPCOMING 10
 
 static const char *const kinds[] = {"station", "home", "contact_point", NULL};
 static const char *const kind_labels[] = {"代表联络站", "代表之家", "代表联系点"};
@@ -586,6 +588,40 @@ out:
 		*out = json_pack("{s:O}", "day", day_obj);
 	json_decref(row);
 	json_decref(days);
+	return rc;
+}
+
+int station_duty_of_deputy(struct db *db, const struct actor *a, json_t **out, struct err *e)
+{
+	struct db_conn *c;
+	struct db_res *r = NULL, *u = NULL;
+	char today[11];
+	json_t *up;
+	int rc;
+
+	*out = NULL;
+	if (!role_is_deputy(a->role) || !a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有代表本人可以查看自己的接待安排");
+	cal_format(cal_today(), today);
+	c = db_acquire(db);
+	if (!(rc = db_begin_read(c, e)) &&
+	    !(rc = db_execv(c, &r, e, "SELECT COUNT(*) FROM station_duty WHERE deputy_id = ? AND on_date < ?",
+			    "is", a->deputy_id, today)) &&
+	    !(rc = db_execv(c, &u, e,
+			    "SELECT d.on_date, s.id, s.name FROM station_duty d JOIN stations s ON s.id = d.station_id"
+			    " WHERE d.deputy_id = ? AND d.on_date >= ? ORDER BY d.on_date, s.id LIMIT ?",
+			    "isi", a->deputy_id, today, (int64_t)DUTY_UPCOMING))) {
+		up = json_array();
+		for (int i = 0; i < u->nrows; i++)
+			json_array_append_new(up, json_pack("{s:s, s:I, s:s}", "date", db_val(u, i, 0),
+							    "station_id", (json_int_t)db_int(u, i, 1),
+							    "station_name", db_val(u, i, 2)));
+		*out = json_pack("{s:I, s:o}", "past", (json_int_t)db_int(r, 0, 0), "upcoming", up);
+	}
+	db_res_free(r);
+	db_res_free(u);
+	db_rollback(c);
+	db_release(db, c);
 	return rc;
 }
 

@@ -33,6 +33,10 @@ int station_set_duty(struct db *db, const struct actor *a, int64_t id, const cha
 /* The public view by the station's public code, for anyone: name, address, hours, the next
  * reception days and the names of the deputies on duty. No personal data. */
 int station_public(struct db *db, const char *code, json_t **out, struct err *e) WUR;
+/* A deputy account's own reception duty at its stations: *out = {"past": days on duty before
+ * today, "upcoming":[{"date","station_id","station_name"}] (today on, the next
+ * DUTY_UPCOMING)}, owned by the caller. Another account: E_FORBIDDEN. */
+int station_duty_of_deputy(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 /* The public code of a station the actor may read (for its QR code). */
 int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n,
 			struct err *e) WUR;

@@ -4,7 +4,8 @@ import { isPhonePath } from './src/phonePaths.js'
 
 // Vant's icon font is an inline data: font (refused by the server's Content-Security-Policy) with a
 // CDN fallback (citizens' phones must not call out to third parties). The phone pages draw their
-// icons with @element-plus/icons-vue SVGs instead, so the font is dropped from Vant's CSS.
+// icons with @element-plus/icons-vue SVGs instead, so the font is dropped from Vant's CSS; the few
+// icons Vant's components draw themselves are SVG masks in src/phoneIcons.css.
 const noVantIconFont = {
   name: 'renda-no-vant-icon-font',
   transform(code, id) {

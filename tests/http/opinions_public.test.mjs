@@ -86,7 +86,7 @@ test('submit from a station QR code: 201 with a tracking code and a secret; phot
   const r = await submit({ station_code: demo.public_code, category_id: cat.id, body: '松岭镇枇杷巷的下水道井盖缺失，夜里有人踩空摔伤，请尽快补上井盖。',
     place: '松岭镇枇杷巷', name: '张三丰', phone: '13912345678', consent: true, photos: [b64(PNG)] });
   expectStatus(r, 201);
-  assert.deepEqual(Object.keys(r.json).sort(), ['secret', 'state', 'state_name', 'tracking_code']);
+  assert.deepEqual(Object.keys(r.json).sort(), ['close_after_days', 'reply_days', 'secret', 'state', 'state_name', 'tracking_code']);
   assert.match(r.json.tracking_code, CODE);
   assert.equal(typeof r.json.secret, 'string');
   assert.ok(r.json.secret.length >= 16, r.json.secret);

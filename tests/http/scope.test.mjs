@@ -102,6 +102,7 @@ const EXPECT = {
   'POST /api/v1/deputies': { allow: STAFF, ...WRITE },
   'GET /api/v1/deputies/stats': { allow: DEPUTY_READERS, region: true },
   'GET /api/v1/deputies/:id': { allow: [...DEPUTY_READERS, 'deputy'], obj: 'deputy' }, // a deputy: its own record
+  'GET /api/v1/me/record': { allow: ['deputy'] }, // a deputy's own attendance and duty days, nobody else's
   'PATCH /api/v1/deputies/:id': { allow: STAFF, obj: 'deputy', ...WRITE },
   'POST /api/v1/deputies/:id/mandates': { allow: STAFF, obj: 'deputy', ...WRITE },
   'POST /api/v1/mandates/:id/events': { allow: STAFF, obj: 'mandate', ...WRITE },

@@ -113,9 +113,12 @@ test('the application page for client-side routes is compressed too; twins are n
 
 test('the citizens\' phone routes get phone.html, every other route the desktop page', async () => {
   const phone = ['/s/AB12CD', '/s/AB12CD/opinion', '/s', '/opinion', '/opinion/', '/t', '/t/', '/t/X7K2M9Q4',
-    '/public/suggestions', '/public/suggestions/12', '/public'];
+    '/public/suggestions', '/public/suggestions/12', '/public',
+    // the deputies' phone pages
+    '/m', '/m/login', '/m/opinions', '/m/opinions/5', '/m/me', '/m/signin', '/my-meetings', '/my-meetings/3',
+    '/my-suggestions', '/my-suggestions/new', '/my-suggestions/4/edit'];
   const desktop = ['/', '/opinions', '/opinions/12', '/stations/3', '/suggestions', '/tokens', '/login', '/screen/abc',
-    '/my-meetings', '/m/signin', '/sx', '/publicity', '/tt/1', '/stations/s/1'];
+    '/my-opinions', '/me', '/sx', '/publicity', '/tt/1', '/stations/s/1', '/mm', '/my-meetingsx', '/meetings/2'];
   for (const path of phone) {
     const r = await get(path, 'br');
     assert.equal(r.status, 200, path);
@@ -136,6 +139,18 @@ test('the citizens\' phone routes get phone.html, every other route the desktop 
   // a file under a phone prefix is still a file: a missing one is a 404, not the page
   r = await get('/s/missing.js', 'br');
   assert.equal(r.status, 404);
+});
+
+test('the pages\' policy lets images be previewed from blob: and data: URLs, nothing else', async () => {
+  for (const path of ['/s/AB12CD', '/opinion', '/']) {
+    const csp = (await get(path, 'br')).headers['content-security-policy'];
+    const dir = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    assert.deepEqual(dir['img-src'], ["'self'", 'data:', 'blob:'], path);
+    assert.deepEqual(dir['default-src'], ["'self'"], path);
+    assert.ok(!dir['script-src'], path); // scripts fall back to default-src 'self': no blob:, no data:
+    assert.ok(!dir['font-src'].includes('blob:'), path);
+    assert.ok(!dir['style-src'].includes('blob:'), path);
+  }
 });
 
 test('a build without phone.html serves the desktop page for the phone routes', async () => {

@@ -13,7 +13,10 @@ test('a wrong password shows 用户名或密码错误 and stays on /login', asyn
   const err = page.locator(t('login-error'))
   await err.waitFor()
   assert.match(await err.innerText(), /用户名或密码错误/)
-  await page.locator('.el-message--error', { hasText: '用户名或密码错误' }).waitFor()
+  // shown once: above the form, not again as a toast
+  await page.waitForTimeout(300)
+  assert.equal(await page.locator('.el-message').count(), 0)
+  assert.equal(await page.getByText('用户名或密码错误').count(), 1)
   assert.equal(path(page), '/login')
   // a correct login afterwards works and lands on the workbench
   await login(page, 'station')

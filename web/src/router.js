@@ -2,7 +2,7 @@ import { createRouter, createWebHistory, START_LOCATION } from 'vue-router'
 import { session, restoreSession } from './session.js'
 import { loadLabels } from './labels.js'
 import { PAGE_ROLES } from './meta.js'
-import { isPhonePath } from './phonePaths.js'
+import { deputyPhonePath, isPhonePath, wantsPhone } from './phonePaths.js'
 
 const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
@@ -214,51 +214,8 @@ const routes = [
       { path: '403', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: '无权限' } },
     ],
   },
-  // The deputy's suggestions: phone pages (Vant) outside the desktop shell, signed in.
-  {
-    path: '/my-suggestions',
-    name: 'my-suggestions',
-    component: () => import('./views/MySuggestionsView.vue'),
-    meta: { title: '我的建议', roles: PAGE_ROLES.mySuggestions },
-  },
-  {
-    path: '/my-suggestions/new',
-    name: 'my-suggestion-new',
-    component: () => import('./views/MySuggestionFormView.vue'),
-    meta: { title: '起草建议', roles: PAGE_ROLES.mySuggestions },
-  },
-  {
-    path: '/my-suggestions/:id(\\d+)',
-    name: 'my-suggestion',
-    component: () => import('./views/MySuggestionDetailView.vue'),
-    meta: { title: '建议详情', roles: PAGE_ROLES.mySuggestions },
-  },
-  {
-    path: '/my-suggestions/:id(\\d+)/edit',
-    name: 'my-suggestion-edit',
-    component: () => import('./views/MySuggestionFormView.vue'),
-    meta: { title: '修改建议', roles: PAGE_ROLES.mySuggestions },
-  },
-  // The deputy's meeting pages, made for a phone (no side menu); they need the deputy's login.
-  {
-    path: '/my-meetings',
-    name: 'my-meetings',
-    component: () => import('./views/MyMeetingsView.vue'),
-    meta: { title: '我的会议', roles: PAGE_ROLES.myMeetings },
-  },
-  {
-    path: '/my-meetings/:id(\\d+)',
-    name: 'my-meeting',
-    component: () => import('./views/MyMeetingView.vue'),
-    meta: { title: '会议', roles: PAGE_ROLES.myMeetings },
-  },
-  // The QR code on the meeting room's door: ${public_url}/m/signin?t=${signin_token}.
-  {
-    path: '/m/signin',
-    name: 'meeting-signin',
-    component: () => import('./views/MeetingSigninView.vue'),
-    meta: { title: '会议签到', roles: PAGE_ROLES.myMeetings },
-  },
+  // The deputy's suggestions and meetings (/my-suggestions, /my-meetings, /m/signin) are phone
+  // pages (phone.html, phoneRouter.js): isPhonePath hands them over.
   // The projector in the meeting room: no login, the meeting's screen token.
   {
     path: '/screen/:token',
@@ -301,6 +258,12 @@ router.beforeEach(async (to, from) => {
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (user.must_change_password && to.name !== 'password') return { name: 'password' }
+  // A deputy on a phone gets the phone pages (the same thing there, or their home) unless they
+  // chose the desktop's (phonePaths.js); staff keep these pages on any device.
+  if (user.role === 'deputy' && to.name !== 'password' && wantsPhone()) {
+    window.location.assign(deputyPhonePath(to.fullPath))
+    return false
+  }
   await loadLabels() // the server's names of roles, states and actions: once per visit
   const roles = to.meta.roles
   if (roles && !roles.includes(user.role)) {
