@@ -49,7 +49,7 @@ API_BY_ID(act, booking_act, 0)
 const struct route api_booking_routes[] = {
 	{"GET", "/api/v1/public/stations/:code/slots", slots, API_PUBLIC},
 	{"POST", "/api/v1/public/stations/:code/bookings", create, API_PUBLIC | API_BODY},
-	{"POST", "/api/v1/public/bookings/:code/cancel", cancel, API_PUBLIC},
+	{"POST", "/api/v1/public/bookings/:code/cancel", cancel, API_PUBLIC | API_BODY_OPT},
 	{"GET", "/api/v1/stations/:id/bookings", day, 0},
 	{"GET", "/api/v1/bookings/:id/personal", personal, 0},
 	{"POST", "/api/v1/bookings/:id/actions", act, API_BODY},
