@@ -34,6 +34,12 @@ static void split(void **state)
 	assert_int_equal(booking_split("10:00", "10:00", 30, s, 8), 0);
 	assert_int_equal(booking_split("9:00", "10:00", 30, s, 8), 0);
 	assert_int_equal(booking_split("09:00", "10:00", 0, s, 8), 0);
+	/* midnight is a time; one-minute slots; a cap of one */
+	assert_int_equal(booking_split("00:00", "00:30", 30, s, 8), 1);
+	assert_string_equal(s[0].start, "00:00");
+	assert_int_equal(booking_split("09:00", "09:02", 1, s, 8), 2);
+	assert_string_equal(s[1].start, "09:01");
+	assert_int_equal(booking_split("09:00", "10:00", 30, s, 1), 1);
 	assert_int_equal(booking_split("23:00", "23:59", 30, s, 8), 1);
 	assert_string_equal(s[0].end, "23:30");
 }
