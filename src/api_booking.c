@@ -6,10 +6,15 @@
 #include "limit.h"
 #include "ratelimit.h"
 
-/* The public forms' limit per address (api_opinion.c's, `serve --submit-rate` raises it). */
-static int limited(struct call *c, const char *kind, const char *what)
+/* The public forms' limits per address, as api_opinion.c counts them (`serve --submit-rate`
+ * raises them): a booking is a submission, a cancel by code a look-up (the same counter). */
+static int submit_max(const struct call *c)
 {
-	int max = c->app->submit_rate > 0 ? c->app->submit_rate : LIMIT_PUBLIC_SUBMITS;
+	return c->app->submit_rate > 0 ? c->app->submit_rate : LIMIT_PUBLIC_SUBMITS;
+}
+
+static int limited(struct call *c, const char *kind, int max, const char *what)
+{
 	return ratelimit_take(c->app->db, kind, c->req->client_addr, max, LIMIT_PUBLIC_WINDOW_S,
 			      what, &c->err);
 }
@@ -21,7 +26,7 @@ static int slots(struct call *c)
 
 static int create(struct call *c)
 {
-	int rc = limited(c, "booking", "预约");
+	int rc = limited(c, "booking", submit_max(c), "预约");
 	c->status = 201;
 	return rc ? rc
 		  : booking_create(c->app->db, c->req->client_addr, c->params[0], c->in, &c->out, &c->err);
@@ -29,7 +34,8 @@ static int create(struct call *c)
 
 static int cancel(struct call *c)
 {
-	int rc = limited(c, "lookup", "取消预约");
+	int max = submit_max(c) > LIMIT_PUBLIC_LOOKUPS ? submit_max(c) : LIMIT_PUBLIC_LOOKUPS;
+	int rc = limited(c, "lookup", max, "取消预约");
 	return rc ? rc : booking_cancel(c->app->db, c->req->client_addr, c->params[0], &c->out, &c->err);
 }
 

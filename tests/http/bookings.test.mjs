@@ -134,6 +134,12 @@ test('the public form is limited per address like the opinion form', async () =>
   for (let i = 0; i < 5; i++)
     expectError(await apiFrom(srv, from, 'POST', `/api/v1/public/stations/${st6.public_code}/bookings`, { body: {} }), 400, 'missing_field');
   expectError(await apiFrom(srv, from, 'POST', `/api/v1/public/stations/${st6.public_code}/bookings`, { body: {} }), 429, 'rate_limited');
+  // a cancel by code is a look-up: 30 per address and window, shared with the opinions' tracking
+  const other = fresh();
+  for (let i = 0; i < 29; i++)
+    expectError(await apiFrom(srv, other, 'POST', '/api/v1/public/bookings/ZZZZZZZZ/cancel'), 404, 'not_found');
+  expectStatus(await apiFrom(srv, other, 'GET', '/api/v1/public/opinions/ABCDEFGHJKLM?phone4=1234'), 404);
+  expectError(await apiFrom(srv, other, 'POST', '/api/v1/public/bookings/ZZZZZZZZ/cancel'), 429, 'rate_limited');
 });
 
 test('the day view: masked names and phones; the full phone audited; other townships and roles denied', async () => {
