@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "audit.h"
+#include "booking.h"
 #include "meeting.h"
 #include "opinion.h"
 #include "role.h"
@@ -47,6 +48,8 @@ static int labels(struct call *c)
 	json_object_set_new(o, "suggestion", json_deep_copy(sg));
 	json_object_set_new(o, "motion", sg);
 	json_object_update_new(o, meeting_labels()); /* meeting, vote, round */
+	json_object_set_new(o, "booking", booking_labels());
+	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

@@ -347,6 +347,8 @@ static const char *const action_names[][2] = {
 	{"station.duty", "设置值班安排"},
 	{"station.rule_add", "新增接待规则"},
 	{"station.rule_delete", "删除接待规则"},
+	{"booking.create", "群众预约接待"},
+	{"booking.read_personal", "查看预约人完整联系方式"},
 	{"opinion.register", "登记群众意见"},
 	{"opinion.rate", "群众评价"},
 	{"opinion.auto_close", "逾期未评价自动办结"},

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "booking.h"
 #include "calendar.h"
 #include "crypto.h"
 #include "notice.h"
@@ -210,6 +211,9 @@ int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
 				warn_due, e)))
 		rc = db_commit(c, e);
 	db_rollback(c);
+	/* the reminders of tomorrow's bookings, queued in the outbox below */
+	if (!rc)
+		rc = booking_remind(c, e);
 	/* the rate counters' windows that have ended (the longest window kept) */
 	if (!rc)
 		rc = ratelimit_sweep(c, LIMIT_PUBLIC_WINDOW_S > LIMIT_LOOKUP_WAIT_S ? LIMIT_PUBLIC_WINDOW_S : LIMIT_LOOKUP_WAIT_S,

@@ -1,6 +1,7 @@
 #include "notice.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "region.h"
@@ -50,6 +51,25 @@ int notice_deputies(struct db_conn *c, const char *deputies_sql, int64_t id, con
 	if (n < 0 || (size_t)n >= sizeof(sql))
 		return err_set(e, E_INTERNAL, "internal", "通知查询过长");
 	return db_execv(c, NULL, e, sql, "sssii", kind, title, link, util_now(), id);
+}
+
+int notice_sms(struct db_conn *c, json_t *fields, const char *phone_sealed, const char *text, struct err *e)
+{
+	json_t *payload = json_pack("{s:s, s:s, s:s}", "kind", "sms", "phone_sealed", phone_sealed,
+				    "text", text);
+	char *s;
+	int rc;
+
+	if (fields)
+		json_object_update(payload, fields);
+	s = json_dumps(payload, JSON_COMPACT);
+	json_decref(payload);
+	if (!s)
+		return err_set(e, E_INTERNAL, "internal", "短信内容无效");
+	rc = db_execv(c, NULL, e, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
+		      "sii", s, util_now(), util_now());
+	free(s);
+	return rc;
 }
 
 int notice_list(struct db *db, const struct actor *a, json_t **out, struct err *e)

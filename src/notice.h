@@ -23,6 +23,11 @@ int notice_deputy(struct db_conn *c, int64_t deputy_id, const char *kind, const 
  * ("SELECT deputy_id FROM ... WHERE x = ?"); deputies_sql is the caller's constant. */
 int notice_deputies(struct db_conn *c, const char *deputies_sql, int64_t id, const char *kind,
 		    const char *title, const char *link, struct err *e) WUR;
+/* A text message to a citizen through the outbox (jobs.c delivers it to the gateway): the
+ * payload is fields (borrowed; its keys are copied) plus "kind":"sms", the sealed phone and the
+ * text. The phone stays sealed until the gateway takes the message. */
+int notice_sms(struct db_conn *c, json_t *fields, const char *phone_sealed, const char *text,
+	       struct err *e) WUR;
 /* The link of an item's page: "/<section>/<id>" into out. */
 void notice_link(const char *section, int64_t id, char *out, size_t n);
 

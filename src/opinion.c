@@ -1863,6 +1863,43 @@ int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, 
 	return tx_end(&t);
 }
 
+int opinion_from_booking(struct db_conn *c, const struct actor *a, int64_t station_id,
+			 const char *reception_date, const char *body, const char *name, const char *phone,
+			 const char *booking_code, int64_t *id, char *code, struct err *e)
+{
+	struct intake x = {0};
+	struct tx t;
+	struct db_res *r = NULL;
+	char secret[49], region[16] = "", path[160] = "/", note[96];
+
+	*id = 0;
+	tx_join(&t, c, a, e);
+	if (!tx_exec(&t, &r,
+		     "SELECT s.region_code, r.path FROM stations s JOIN regions r ON r.code = s.region_code"
+		     " WHERE s.id = ?",
+		     "i", station_id) &&
+	    r->nrows) {
+		snprintf(region, sizeof(region), "%s", db_val(r, 0, 0));
+		snprintf(path, sizeof(path), "%s", db_val(r, 0, 1));
+	}
+	db_res_free(r);
+	x.region = region;
+	x.path = path;
+	x.station = station_id;
+	x.channel = "reception";
+	x.reception_date = reception_date;
+	x.body = body;
+	x.place = "";
+	x.name = name;
+	x.phone = phone;
+	x.created_by = a->account_id;
+	snprintf(note, sizeof(note), "由预约接待 %s 转来", booking_code);
+	insert(&t, &x, id, code, secret);
+	event(&t, *id, "register", NULL, "received", note);
+	tx_audit(&t, "opinion.register", "opinion", *id, NULL, NULL);
+	return tx_end(&t);
+}
+
 int opinion_insert_demo(struct db_conn *c, json_t *spec, struct err *e)
 {
 	struct actor demo = {0};

@@ -80,6 +80,13 @@ int opinion_mark_converted(struct db_conn *c, const struct actor *a, int64_t id,
 int opinion_refer(struct db_conn *c, const struct actor *a, const char *region, const char *body,
 		  const char *suggestion_code, char *code, struct err *e) WUR;
 
+/* A booking at a station became this opinion (booking.c), inside the caller's transaction:
+ * registered as a reception at station_id on reception_date with the citizen's name and phone
+ * (plain, sealed here), audited "opinion.register"; *id and code (13 bytes) receive it. */
+int opinion_from_booking(struct db_conn *c, const struct actor *a, int64_t station_id,
+			 const char *reception_date, const char *body, const char *name, const char *phone,
+			 const char *booking_code, int64_t *id, char *code, struct err *e) WUR;
+
 /* For the background job, inside its transaction: the system closes opinion id, a reply left
  * unrated (the step "auto_close", with its event and audit record); E_CONFLICT when it is no
  * longer a reply awaiting its rating. */

@@ -43,6 +43,10 @@ const struct setting_def settings_defs[] = {
 	{"auth.password_max_days", 90, 1, 3650, "密码有效期（日），到期后登录须先修改密码"},
 	{"auth.max_sessions", 3, 1, 50, "每个账号同时在线的会话数上限，超出时结束最早的会话"},
 	{"auth.token_days", 90, 1, 3650, "API 令牌默认有效期（日，最长见 LIMIT_TOKEN_DAYS_MAX）"},
+	{"booking.slot_minutes", 30, 10, 240, "预约接待每个时段的长度（分钟）"},
+	{"booking.per_slot", 3, 1, 100, "预约接待每个时段可预约人数"},
+	{"booking.per_phone", 2, 1, 20, "同一手机号同时持有的有效预约数"},
+	{"booking.days_ahead", 30, 1, 180, "预约接待可提前预约的天数"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)

@@ -687,6 +687,11 @@ out:
 	return rc;
 }
 
+int station_receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, json_t **out, struct err *e)
+{
+	return receptions(c, id, from, to, 0, out, e);
+}
+
 int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n, struct err *e)
 {
 	json_t *o;

@@ -41,6 +41,12 @@ int station_duty_of_deputy(struct db *db, const struct actor *a, json_t **out, s
 int station_public_code(struct db *db, const struct actor *a, int64_t id, char *code, size_t n,
 			struct err *e) WUR;
 
+/* For the bookings, in the caller's read or transaction: the reception days of station id
+ * from..to (day numbers), [{date, weekday, start_time, end_time, duty:[{name}]}], new, the
+ * caller's. No scope check: the caller has found the station. */
+int station_receptions(struct db_conn *c, int64_t id, int32_t from, int32_t to, json_t **out,
+		       struct err *e) WUR;
+
 /* For the demo: inserts a station inside the caller's transaction. */
 int station_insert(struct db_conn *c, const char *region, const char *name, const char *kind,
 		   const char *address, const char *hours, const char *phone, int64_t *id,

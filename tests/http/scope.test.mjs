@@ -202,6 +202,16 @@ const EXPECT = {
   'GET /api/v1/public/screens/:token': { public: true, obj: 'screen', ok: [200] },
   'GET /api/v1/public/screens/:token/events': { public: true, obj: 'screen', skip: 'an event stream' },
 
+  // bookings at stations (booking.c): the citizen's side is public and limited per address (429
+  // once this test's calls from one address pass the limit); the staff's side is the stations'
+  'GET /api/v1/public/stations/:code/slots': { public: true, obj: 'station_code', ok: [200] },
+  'POST /api/v1/public/stations/:code/bookings': { public: true, obj: 'station_code', ok: [400, 429] },
+  'POST /api/v1/public/bookings/:code/cancel': { public: true, obj: 'none', ok: [404, 429] },
+  // (not the integrations': the citizens' bookings are the stations' own work)
+  'GET /api/v1/stations/:id/bookings': { allow: [...STAFF, 'station_staff'], obj: 'station', service: false },
+  'GET /api/v1/bookings/:id/personal': { allow: [...STAFF, 'station_staff'], obj: 'booking', service: false },
+  'POST /api/v1/bookings/:id/actions': { allow: [...STAFF, 'station_staff'], obj: 'booking', ...WRITE },
+
   'GET /api/v1/labels': { allow: EVERYONE },
   'GET /api/v1/settings': { allow: EVERYONE, region: true }, // the rules' numbers, nobody's data
   // the auth.* settings are the security administrator's (settings.c)
@@ -269,8 +279,21 @@ before(async () => {
     body: '外域道路需要维修，建议尽快安排。' })).suggestion;
   const bMotion = (await post(city, '/api/v1/motions', { deputy_id: bDeputy.id, title: '关于外域河道的议案',
     body: '外域河道需要保护，建议制定办法。' })).suggestion;
+  // a booking at a station of each county, on a reception day added for it
+  const booking = async (st) => {
+    const today = (await get(city, `/api/v1/stations/${st.id}/calendar`)).from;
+    const d = new Date(today + 'T00:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 3);
+    const date = d.toISOString().slice(0, 10);
+    await post(city, `/api/v1/stations/${st.id}/rules`, { kind: 'once', date, start_time: '06:00', end_time: '07:00' });
+    const b = await post(null, `/api/v1/public/stations/${st.public_code}/bookings`,
+      { date, start_time: '06:00', name: '范围', phone: '13900009999', consent: true });
+    return (await get(city, `/api/v1/stations/${st.id}/bookings?date=${date}`)).items.find((x) => x.code === b.booking.code).id;
+  };
+  const aStation0 = await first(city, `/api/v1/stations?region=${A_TOWN}`);
+  const bBooking = await booking(bStation), aBooking = await booking(aStation0);
   Object.assign(OUT, {
-    region: B, opinion: bOpinion.id, opinion_code: bOpinion.tracking_code, station: bStation.id,
+    region: B, booking: bBooking, opinion: bOpinion.id, opinion_code: bOpinion.tracking_code, station: bStation.id,
     station_code: bStation.public_code, handler: bHandler.id, deputy: bDeputy.id,
     mandate: bDeputyFull.mandates[0].id, account: bAccount.id, meeting: bMeeting.id, vote: bVote.id,
     election: bElection.id, round: bElection.rounds[0].id, screen: bMeeting.screen_token, group: bGroup.id,
@@ -290,7 +313,7 @@ before(async () => {
   const dflt = {
     region: A_TOWN, opinion: (await first(city, `/api/v1/opinions?region=${A_TOWN}`)).id,
     opinion_code: (await first(city, `/api/v1/opinions?region=${A_TOWN}`)).tracking_code,
-    station: aStation.id, station_code: aStation.public_code,
+    station: aStation.id, station_code: aStation.public_code, booking: aBooking,
     handler: (await first(city, `/api/v1/handlers?region=${A}`)).id, deputy: aDeputy.id, mandate: aDeputy.mandates[0].id,
     account: (await get(citySec, '/api/v1/accounts?q=a.victim')).items[0].id,
     meeting: aMeeting.id, vote: aVote.id, election: aElection.id, round: aElection.rounds[0].id,

@@ -48,7 +48,7 @@ static void every_route_is_documented(void **state)
 {
 	const struct route *const tables[] = {
 		api_session_routes, api_region_routes,  api_handler_routes, api_account_routes,
-		api_audit_routes,   api_meeting_routes, api_labels_routes};
+		api_audit_routes,   api_meeting_routes, api_labels_routes,  api_booking_routes};
 	char *doc = slurp("docs/api.md");
 	int missing = 0, n = 0;
 	(void)state;

@@ -112,6 +112,7 @@ Object.assign(PAGE_ROLES, {
   stations: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'],
   deputyEdit: ['city_staff', 'county_staff', 'unit_staff'],
   stationEdit: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'],
+  bookings: ['city_staff', 'county_staff', 'unit_staff', 'station_staff'],
   me: ['deputy'],
 })
 

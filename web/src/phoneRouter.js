@@ -16,6 +16,8 @@ const routes = [
   { path: '/s/:code', name: 'public-station', component: PublicStationView },
   // The citizen's opinion form (from a station's page), the page without a station, tracking.
   { path: '/s/:code/opinion', name: 'public-opinion', component: () => import('./views/PublicOpinionView.vue') },
+  // Booking a reception slot at the station, and cancelling a booking by its code.
+  { path: '/s/:code/booking', name: 'public-booking', component: () => import('./views/PublicBookingView.vue') },
   { path: '/opinion', name: 'public-opinion-start', component: () => import('./views/PublicOpinionView.vue') },
   { path: '/t/:code?', name: 'public-track', component: () => import('./views/PublicTrackView.vue') },
   // Published replies to deputies' suggestions.

@@ -104,6 +104,12 @@ const routes = [
         meta: { title: '联络站', group: '代表工作', roles: PAGE_ROLES.stations },
       },
       {
+        path: 'bookings',
+        name: 'bookings',
+        component: () => import('./views/BookingsView.vue'),
+        meta: { title: '预约接待', group: '代表工作', roles: PAGE_ROLES.bookings },
+      },
+      {
         path: 'stations/:id(\\d+)',
         name: 'station',
         component: () => import('./views/StationDetailView.vue'),
