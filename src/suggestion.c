@@ -1689,7 +1689,7 @@ static int run_rate(struct step_run *s)
 /* A suggestion (DOMAIN §4). A step whose from is "" is never taken by this kind. */
 static const struct step suggestion_steps[] = {
 	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
-	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn",
+	{"withdraw", "撤回", "draft returned submitted accepted escalated assigned", "withdrawn",
 	 may_withdraw, run_withdraw},
 	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
 	{"accept", "受理", "submitted", "accepted", may_staff, run_accept},
