@@ -765,7 +765,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	static const char *const dues[] = {
 		" AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))",
 		" AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?",
-		" AND s.state IN ('submitted','accepted','assigned','replied','solving')"};
+		" AND s.state IN ('submitted','accepted','escalated','assigned','replied','solving')"};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;

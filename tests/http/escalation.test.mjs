@@ -156,6 +156,8 @@ test('the county returns an escalated opinion with a reason; the township handle
 test('a suggestion goes up to the county, which assigns it; its intake dates stay; the deputy sees each step', async () => {
   const s = await acceptedSuggestion();
   assert.equal(s.state, 'accepted');
+  const toAssign = async () => (await api(srv, 'GET', '/api/v1/suggestions/board', { session: county })).json.to_assign;
+  const before = await toAssign();
   let r = await sgAct(unit, s.id, { action: 'escalate' });
   expectError(r, 400, 'missing_field');
   assert.equal(r.json.error.field, 'reason');
@@ -177,6 +179,9 @@ test('a suggestion goes up to the county, which assigns it; its intake dates sta
   expectError(await sgAct(city, s.id, { action: 'assign', lead_handler_id: Hcounty.id }), 403, 'forbidden');
   assert.ok((await ids(county, '/api/v1/suggestions?state=escalated&per_page=100')).includes(s.id));
   assert.ok((await ids(county, '/api/v1/suggestions?escalated=1&per_page=100')).includes(s.id));
+  // still waiting to be assigned: on the board and among the open items
+  assert.equal(await toAssign(), before);
+  assert.ok((await ids(county, '/api/v1/suggestions?due=open&state=escalated&per_page=100')).includes(s.id));
   // the deputy was told and sees the step
   r = await api(srv, 'GET', '/api/v1/notifications', { session: deputy });
   assert.ok(r.json.items.some((n) => n.title === '您的建议已转交上级人大交办'), r.text);
