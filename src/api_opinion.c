@@ -62,7 +62,8 @@ static int list(struct call *c)
 	    (rc = api_qstr(c, "state", &f.state)) || (rc = api_qstr(c, "category", &f.category)) ||
 	    (rc = api_qstr(c, "station", &f.station)) || (rc = api_qstr(c, "handler", &f.handler)) ||
 	    (rc = api_qstr(c, "due", &f.due)) || (rc = api_qstr(c, "from", &f.from)) ||
-	    (rc = api_qstr(c, "to", &f.to)) || (rc = api_qstr(c, "channel", &f.channel)))
+	    (rc = api_qstr(c, "to", &f.to)) || (rc = api_qstr(c, "channel", &f.channel)) ||
+	    (rc = api_qstr(c, "escalated", &f.escalated)))
 		return rc;
 	f.q = q.q;
 	q.q = NULL;

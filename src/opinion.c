@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "crypto.h"
+#include "escalation.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "notice.h"
@@ -32,13 +33,15 @@ static const char *const state_names[][2] = {
 	{"received", "已受理"}, {"classified", "已分类"},     {"assigned", "已交办"},
 	{"accepted", "办理中"}, {"returned", "已退回"},       {"replied", "已答复"},
 	{"closed", "已办结"},   {"not_accepted", "不予受理"}, {"converted", "已转为代表建议"},
-	{"merged", "已并案"}};
+	{"merged", "已并案"},   {"escalated", "已转交上级"}};
 
 static const char *const action_names[][2] = {
 	{"submit", "提交"},
 	{"register", "登记"},
 	{"classify", "分类"},
 	{"assign", "交办"},
+	{"escalate", "转交上级"},
+	{"escalation_return", "上级退回"},
 	{"answer_on_spot", "当场答复"},
 	{"not_accept", "不予受理"},
 	{"merge", "并案"},
@@ -71,20 +74,22 @@ static int is_open(const char *state)
 
 /* ---- rows ---- */
 
-#define OP_COLS                                                                             \
-	"o.id, o.tracking_code, o.region_code, r.name, o.station_id, s.name, o.channel,"    \
-	" o.category_id, c.name, o.body, o.place, o.citizen_name_enc, o.citizen_phone_enc," \
-	" o.state, o.handler_id, h.name, o.assigned_on, o.deadline, o.reply, o.replied_at," \
-	" o.rating, o.rating_comment, o.rated_at, o.reason, o.case_id, o.created_at,"       \
-	" o.updated_at, o.closed_at, o.region_path, o.signature,"                           \
-	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"               \
-	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash"
+#define OP_COLS                                                                                   \
+	"o.id, o.tracking_code, o.region_code, r.name, o.station_id, s.name, o.channel,"          \
+	" o.category_id, c.name, o.body, o.place, o.citizen_name_enc, o.citizen_phone_enc,"       \
+	" o.state, o.handler_id, h.name, o.assigned_on, o.deadline, o.reply, o.replied_at,"       \
+	" o.rating, o.rating_comment, o.rated_at, o.reason, o.case_id, o.created_at,"             \
+	" o.updated_at, o.closed_at, o.region_path, o.signature,"                                 \
+	" (SELECT COUNT(*) FROM opinion_photos p WHERE p.opinion_id = o.id),"                     \
+	" (SELECT COUNT(*) FROM opinions m WHERE m.case_id = o.id), o.created_by, o.secret_hash," \
+	" o.escalated_to, eu.name, o.escalation_reason, o.escalated_at"
 #define OP_FROM " FROM opinions o" OP_JOINS
 #define OP_JOINS                                                  \
 	" JOIN regions r ON r.code = o.region_code"               \
 	" LEFT JOIN stations s ON s.id = o.station_id"            \
 	" LEFT JOIN opinion_categories c ON c.id = o.category_id" \
-	" LEFT JOIN handlers h ON h.id = o.handler_id"
+	" LEFT JOIN handlers h ON h.id = o.handler_id"            \
+	" LEFT JOIN regions eu ON eu.code = o.escalated_to"
 enum {
 	O_ID,
 	O_CODE,
@@ -119,7 +124,11 @@ enum {
 	O_PHOTOS,
 	O_MERGED,
 	O_CREATED_BY,
-	O_SECRET
+	O_SECRET,
+	O_ESCALATED_TO,
+	O_ESCALATED_TO_NAME,
+	O_ESCALATION_REASON,
+	O_ESCALATED_AT
 };
 
 /* "ok", "warn" (within warn_days working days) or "overdue" for work in hand, else null. */
@@ -234,6 +243,10 @@ static json_t *row_json(const struct db_res *r, int i, int full, const struct wo
 	json_object_set_new(o, "created_at", json_integer(db_int(r, i, O_CREATED)));
 	json_object_set_new(o, "updated_at", json_integer(db_int(r, i, O_UPDATED)));
 	json_object_set_new(o, "closed_at", rows_int(r, i, O_CLOSED));
+	json_object_set_new(o, "escalated_to", rows_str(db_val(r, i, O_ESCALATED_TO)));
+	json_object_set_new(o, "escalated_to_name", rows_str(db_val(r, i, O_ESCALATED_TO_NAME)));
+	json_object_set_new(o, "escalation_reason", rows_str(db_val(r, i, O_ESCALATION_REASON)));
+	json_object_set_new(o, "escalated_at", rows_int(r, i, O_ESCALATED_AT));
 	return o;
 }
 
@@ -901,6 +914,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
 		goto out;
 	rows_filter_eq(&w, &p, f->channel, " AND o.channel = ?");
+	if ((rc = rows_filter_flag(&w, f->escalated, " AND o.escalated_to IS NOT NULL", "escalated", e)))
+		goto out;
 	if ((rc = rows_filter_days(&w, &p, "o.created_at", f->from, f->to, e)))
 		goto out;
 	if ((rc = opinion_warn_limit(c, path, limit, &warn, &wc, &h, e)))
@@ -1117,6 +1132,30 @@ static int may_manage(struct step_run *s)
 	return 0;
 }
 
+/* Assigning: staff who manage opinions; an escalated one only by the county it went up to. */
+static int may_assign(struct step_run *s)
+{
+	if (may_manage(s) || strcmp(s->state, "escalated"))
+		return s->t.rc;
+	return tx_check(&s->t, escalation_may_decide(s->a, db_val(s->row, 0, O_ESCALATED_TO),
+						     s->step->label, s->t.e));
+}
+
+/* Escalating: staff who manage opinions, below the county (escalation_target says the rest). */
+static int may_escalate(struct step_run *s)
+{
+	return may_manage(s);
+}
+
+/* Returning an escalated opinion: the county it went up to. */
+static int may_county(struct step_run *s)
+{
+	if (may_manage(s))
+		return s->t.rc;
+	return tx_check(&s->t, escalation_may_decide(s->a, db_val(s->row, 0, O_ESCALATED_TO),
+						     s->step->label, s->t.e));
+}
+
 /* Only the citizen who raised it rates the answer. */
 static int may_citizen(struct step_run *s)
 {
@@ -1178,6 +1217,10 @@ static int run_assign(struct step_run *s)
 
 	if (!hid)
 		return tx_fail_field(&s->t, E_INVALID, "missing_field", "handler_id", "请选择承办单位");
+	if (!strcmp(s->from, "escalated") &&
+	    tx_check(&s->t, escalation_check_handler(s->t.c, db_val(s->row, 0, O_ESCALATED_TO), hid,
+						     "handler_id", s->t.e)))
+		return s->t.rc;
 	if (tx_exec(&s->t, &x,
 		    "SELECT r.path, h.active, h.name FROM handlers h JOIN regions r ON r.code = h.region_code"
 		    " WHERE h.id = ?",
@@ -1231,6 +1274,36 @@ static int run_return(struct step_run *s)
 		"si", jsonx_str(s->in, "reason"), s->id);
 	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "returned",
 		      "承办单位退回了一件群众意见", s->id);
+}
+
+/* Beyond the township's powers: up to its county's congress office with the reason, which the
+ * history keeps; nothing of the item's dates changes (a deadline runs from the assignment the
+ * county makes, as any other). The county's staff are told. Once only (escalation_target). */
+static int run_escalate(struct step_run *s)
+{
+	char county[16], name[200];
+
+	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", "转交理由", 2, s->t.e)) ||
+	    tx_check(&s->t, escalation_target(s->t.c, s->a, db_val(s->row, 0, O_REGION),
+					      db_val(s->row, 0, O_ESCALATED_TO), county,
+					      sizeof(county), name, sizeof(name), s->t.e)))
+		return s->t.rc;
+	snprintf(s->note, sizeof(s->note), "转交%s：%s", name, jsonx_str(s->in, "reason"));
+	tx_exec(&s->t, NULL,
+		"UPDATE opinions SET escalated_to = ?, escalation_reason = ?, escalated_at = ? WHERE id = ?",
+		"ssii", county, jsonx_str(s->in, "reason"), util_now(), s->id);
+	return notify(&s->t, 0, county, "escalated", "下级转交了一件群众意见", s->id);
+}
+
+/* The county disagrees: back to the township with the reason, which then handles it itself. */
+static int run_escalation_return(struct step_run *s)
+{
+	if (tx_check(&s->t, jsonx_need_text(s->in, "reason", "退回理由", 2, s->t.e)))
+		return s->t.rc;
+	tx_exec(&s->t, NULL, "UPDATE opinions SET reason = ? WHERE id = ?", "si",
+		jsonx_str(s->in, "reason"), s->id);
+	return notify(&s->t, 0, db_val(s->row, 0, O_REGION), "escalation_returned",
+		      "上级退回了转交的群众意见", s->id);
 }
 
 /* The answer, searchable with the opinion's own words. */
@@ -1417,7 +1490,9 @@ static int after_step(struct step_run *s)
 /* The closed loop of DOMAIN §3. */
 static const struct step steps[] = {
 	{"classify", "分类", "received", "classified", may_manage, run_classify},
-	{"assign", "交办", "received classified returned", "assigned", may_manage, run_assign},
+	{"assign", "交办", "received classified returned escalated", "assigned", may_assign, run_assign},
+	{"escalate", "转交上级", "received classified returned", "escalated", may_escalate, run_escalate},
+	{"escalation_return", "上级退回", "escalated", "returned", may_county, run_escalation_return},
 	{"answer_on_spot", "当场答复", "received classified returned", "closed", may_intake, run_answer_on_spot},
 	{"not_accept", "不予受理", "received classified returned", "not_accepted", may_manage, run_not_accept},
 	{"merge", "并案", "received classified", "merged", may_manage, run_merge},

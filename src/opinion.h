@@ -39,6 +39,7 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 
 struct opinion_filter {
 	const char *region, *state, *category, *station, *handler, *due, *q, *from, *to, *channel;
+	const char *escalated; /* "1": only those escalated to a county (转交上级) */
 };
 int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
 		 const struct listq *q, json_t **out, struct err *e) WUR;

@@ -327,6 +327,16 @@ void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const
 	db_ps(p, value);
 }
 
+int rows_filter_flag(struct buf *w, const char *value, const char *cond, const char *field, struct err *e)
+{
+	if (!value || !*value || !strcmp(value, "0"))
+		return 0;
+	if (strcmp(value, "1"))
+		return err_field(e, E_INVALID, "bad_param", field, "筛选条件应为 1 或 0");
+	buf_adds(w, cond);
+	return 0;
+}
+
 int rows_filter_state(struct buf *w, struct db_params *p, const char *value, const char *cond,
 		      const char *(*name)(const char *state), struct err *e)
 {

@@ -90,6 +90,9 @@ int rows_filter_scope(struct buf *w, struct db_params *p, struct db_conn *c, con
 		      const char *region, const char *cond, char *path, size_t pathlen, struct err *e) WUR;
 /* An equality filter: when value is given (not NULL or ""), appends cond (one ?) and value. */
 void rows_filter_eq(struct buf *w, struct db_params *p, const char *value, const char *cond);
+/* A yes/no filter: "1" appends cond (no ?), "0" or none nothing; anything else is E_INVALID
+ * "bad_param" on field. */
+int rows_filter_flag(struct buf *w, const char *value, const char *cond, const char *field, struct err *e) WUR;
 /* A filter on a state: when value is given it must have a name (name(value) not "", else
  * E_INVALID "bad_param" "状态无效" on "state"), then as rows_filter_eq. */
 int rows_filter_state(struct buf *w, struct db_params *p, const char *value, const char *cond,

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "escalation.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "notice.h"
@@ -24,10 +25,11 @@
 /* ---- the states (the steps between them: suggestion_steps, motion_steps) ---- */
 
 static const char *const state_names[][2] = {
-	{"draft", "草稿"},       {"submitted", "已提交"},       {"returned", "已退回代表"},
-	{"withdrawn", "已撤回"}, {"accepted", "已受理"},        {"referred", "已转群众意见"},
-	{"assigned", "办理中"},  {"replied", "已答复"},         {"solving", "正在解决"},
-	{"closed", "已办结"},    {"on_agenda", "列入会议议程"}, {"not_on_agenda", "不列入议程"}};
+	{"draft", "草稿"},          {"submitted", "已提交"},       {"returned", "已退回代表"},
+	{"withdrawn", "已撤回"},    {"accepted", "已受理"},        {"referred", "已转群众意见"},
+	{"assigned", "办理中"},     {"replied", "已答复"},         {"solving", "正在解决"},
+	{"closed", "已办结"},       {"on_agenda", "列入会议议程"}, {"not_on_agenda", "不列入议程"},
+	{"escalated", "已转交上级"}};
 
 const char *suggestion_state_name(const char *state)
 {
@@ -75,9 +77,10 @@ static int is_final(const char *state)
 	"  WHERE sh.suggestion_id = s.id AND sh.role = 'lead' AND sh.status <> 'removed'"          \
 	"  ORDER BY sh.id DESC LIMIT 1),"                                                          \
 	" (SELECT COUNT(*) FROM suggestion_signers g WHERE g.suggestion_id = s.id"                 \
-	"  AND g.status = 'accepted')"
+	"  AND g.status = 'accepted'), s.escalated_to, eu.name, s.escalation_reason, s.escalated_at"
 #define S_FROM                                                         \
 	" FROM suggestions s JOIN regions r ON r.code = s.region_code" \
+	" LEFT JOIN regions eu ON eu.code = s.escalated_to"            \
 	" LEFT JOIN deputies d ON d.id = s.deputy_id"                  \
 	" LEFT JOIN opinion_categories c ON c.id = s.category_id"
 enum {
@@ -119,7 +122,11 @@ enum {
 	S_UPDATED,
 	S_PATH,
 	S_LEAD,
-	S_SIGNERS
+	S_SIGNERS,
+	S_ESCALATED_TO,
+	S_ESCALATED_TO_NAME,
+	S_ESCALATION_REASON,
+	S_ESCALATED_AT
 };
 
 
@@ -178,6 +185,10 @@ static const struct col row_cols[] = {
 	{"region_path", COL_STR},
 	{"lead_handler", COL_STR},
 	{"signers", COL_INT},
+	{"escalated_to", COL_STR},
+	{"escalated_to_name", COL_STR},
+	{"escalation_reason", COL_STR},
+	{"escalated_at", COL_INT},
 	{NULL, 0}};
 
 /* The item as JSON (S_COLS order), with its state's name and its deadline colour. */
@@ -754,7 +765,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	static const char *const dues[] = {
 		" AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))",
 		" AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?",
-		" AND s.state IN ('submitted','accepted','assigned','replied','solving')"};
+		" AND s.state IN ('submitted','accepted','escalated','assigned','replied','solving')"};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
@@ -808,6 +819,8 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 	rows_filter_eq(&w, &p, f->session, " AND s.session_label = ?");
 	if (f->key && !strcmp(f->key, "1"))
 		buf_adds(&w, " AND s.key_supervised = 1");
+	if ((rc = rows_filter_flag(&w, f->escalated, " AND s.escalated_to IS NOT NULL", "escalated", e)))
+		goto out;
 	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
 		goto out;
 	if ((rc = clock_load(c, path, &k, e)) ||
@@ -1104,6 +1117,24 @@ static int may_staff_or_lead(struct step_run *s)
 	return tx_fail(&s->t, E_FORBIDDEN, "forbidden", "只有人大工作人员或主办单位可以%s", s->step->label);
 }
 
+/* Assigning: the staff; an escalated item only by the county it went up to. */
+static int may_assign(struct step_run *s)
+{
+	if (may_staff(s) || strcmp(s->state, "escalated"))
+		return s->t.rc;
+	return tx_check(&s->t, escalation_may_decide(s->a, db_val(s->row, 0, S_ESCALATED_TO),
+						     s->step->label, s->t.e));
+}
+
+/* Returning an escalated item: the county it went up to. */
+static int may_county(struct step_run *s)
+{
+	if (may_staff(s))
+		return s->t.rc;
+	return tx_check(&s->t, escalation_may_decide(s->a, db_val(s->row, 0, S_ESCALATED_TO),
+						     s->step->label, s->t.e));
+}
+
 /* Only the deputies who signed it rate it; to anyone else it does not exist. */
 static int may_rate(struct step_run *s)
 {
@@ -1292,6 +1323,34 @@ static int run_handler_return(struct step_run *s)
 	return 0;
 }
 
+/* Beyond the township's powers: up to its county's congress office with the reason. The dates
+ * stay: the assignment is still measured from the day the township accepted it
+ * (late_assignment), and the reply deadline runs from the county's assignment, as the law
+ * counts it. The county's staff and the signers are told. Once only (escalation_target). */
+static int run_escalate(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct tx *t = &s->t;
+	char county[16], name[200];
+
+	if (tx_check(t, jsonx_need_text(s->in, "reason", "转交理由", 2, t->e)) ||
+	    tx_check(t, escalation_target(t->c, s->a, db_val(s->row, 0, S_REGION), db_val(s->row, 0, S_ESCALATED_TO),
+					  county, sizeof(county), name, sizeof(name), t->e)))
+		return t->rc;
+	snprintf(s->note, sizeof(s->note), "转交%s：%s", name, jsonx_str(s->in, "reason"));
+	if (tx_exec(t, NULL, "UPDATE suggestions SET escalated_to = ?, escalation_reason = ?, escalated_at = ? WHERE id = ?",
+		    "ssii", county, jsonx_str(s->in, "reason"), util_now(), s->id) ||
+	    tx_check(t, notice_region(t->c, county, "suggestion", "下级转交了一件代表建议", x->link, t->e)))
+		return t->rc;
+	return tell_signers(s, "您的建议已转交上级人大交办");
+}
+
+/* The county disagrees: back to the township with the reason, which then assigns it itself. */
+static int run_escalation_return(struct step_run *s)
+{
+	return keep_reason(s, 1) || tell_office(s, "上级退回了转交的代表建议，请自行交办");
+}
+
 /* Accepted: the deputy is told; past the intake window it is noted as late. */
 static int run_accept(struct step_run *s)
 {
@@ -1345,7 +1404,11 @@ static int check_co_handlers(struct step_run *s, int64_t lead, json_t *co)
 				return tx_fail_field(&s->t, E_INVALID, "bad_handler",
 						     "co_handler_ids", "会办单位重复");
 		if (tx_check(&s->t, check_handler(s->t.c, s->a, json_integer_value(v),
-						  "co_handler_ids", cname, sizeof(cname), s->t.e)))
+						  "co_handler_ids", cname, sizeof(cname), s->t.e)) ||
+		    (!strcmp(s->from, "escalated") &&
+		     tx_check(&s->t,
+			      escalation_check_handler(s->t.c, db_val(s->row, 0, S_ESCALATED_TO),
+						       json_integer_value(v), "co_handler_ids", s->t.e))))
 			return s->t.rc;
 	}
 	return 0;
@@ -1393,6 +1456,9 @@ static int run_assign(struct step_run *s)
 	    tx_check(t, settings_int(t->c, path, "suggestion.co_view_months", &co_months, t->e)) ||
 	    tx_check(t, settings_int(t->c, path, "suggestion.return_days", &ret_days, t->e)) ||
 	    tx_check(t, check_handler(t->c, s->a, lead, "lead_handler_id", name, sizeof(name), t->e)) ||
+	    (!strcmp(s->from, "escalated") &&
+	     tx_check(t, escalation_check_handler(t->c, db_val(s->row, 0, S_ESCALATED_TO), lead,
+						  "lead_handler_id", t->e))) ||
 	    check_co_handlers(s, lead, co))
 		return t->rc;
 	cal_format(suggestion_add_months(&k->h.cal, k->today, months), lead_d);
@@ -1623,12 +1689,14 @@ static int run_rate(struct step_run *s)
 /* A suggestion (DOMAIN §4). A step whose from is "" is never taken by this kind. */
 static const struct step suggestion_steps[] = {
 	{"submit", "提交", "draft returned", "submitted", may_author, run_submit},
-	{"withdraw", "撤回", "draft returned submitted accepted assigned", "withdrawn",
+	{"withdraw", "撤回", "draft returned submitted accepted escalated assigned", "withdrawn",
 	 may_withdraw, run_withdraw},
 	{"return", "退回代表", "submitted", "returned", may_staff, run_return},
 	{"accept", "受理", "submitted", "accepted", may_staff, run_accept},
 	{"refer", "转为群众意见", "submitted", "referred", may_staff, run_refer},
-	{"assign", "交办", "accepted", "assigned", may_staff, run_assign},
+	{"assign", "交办", "accepted escalated", "assigned", may_assign, run_assign},
+	{"escalate", "转交上级", "accepted", "escalated", may_staff, run_escalate},
+	{"escalation_return", "上级退回", "escalated", "accepted", may_county, run_escalation_return},
 	{"handler_return", "承办单位退回", "assigned", "accepted", may_unit, run_handler_return},
 	{"view", "会办意见", "assigned", NULL, may_co, run_view},
 	{"reply", "答复", "assigned solving", "replied", may_lead, run_reply}, /* solving: a B item's second reply */
@@ -1651,6 +1719,8 @@ static const struct step motion_steps[] = {
 	{"accept", "受理", "", "accepted", may_staff, run_accept},
 	{"refer", "转为群众意见", "", "referred", may_staff, run_refer},
 	{"assign", "交办", "", "assigned", may_staff, run_assign},
+	{"escalate", "转交上级", "", "escalated", may_staff, run_escalate},
+	{"escalation_return", "上级退回", "", "accepted", may_county, run_escalation_return},
 	{"handler_return", "承办单位退回", "", "accepted", may_unit, run_handler_return},
 	{"view", "会办意见", "", NULL, may_co, run_view},
 	{"reply", "答复", "", "replied", may_lead, run_reply},

@@ -50,6 +50,7 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 struct suggestion_filter {
 	const char *kind, *region, *state, *deputy, *handler, *category, *session, *key, *due, *q,
 		*from, *to;
+	const char *escalated; /* "1": only those escalated to a county (转交上级) */
 };
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e) WUR;

@@ -117,11 +117,11 @@ int suggestion_board(struct db *db, const struct actor *a, const char *region, j
 	buf_addf(&q,
 		 "SELECT SUM(CASE WHEN state = 'submitted' AND intake_deadline < ? THEN 1 ELSE 0 END),"
 		 " SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END),"
+		 " SUM(CASE WHEN state IN ('accepted','escalated') THEN 1 ELSE 0 END),"
 		 " (SELECT COUNT(*) FROM suggestions k WHERE k.key_supervised = 1"
 		 "  AND k.state IN ('assigned','replied','solving') AND k.region_path LIKE ? AND ? = 0),"
 		 " SUM(CASE WHEN state = 'solving' THEN 1 ELSE 0 END)"
-		 " FROM suggestions WHERE state IN ('submitted','accepted','solving')"
+		 " FROM suggestions WHERE state IN ('submitted','accepted','escalated','solving')"
 		 " AND %sregion_path LIKE ? AND ? = 0",
 		 noidx);
 	if ((rc = built(&q, e)) || (rc = db_execv(c, &x, e, q.data, "ssisi", today, pat, hid, pat, hid)))
@@ -343,7 +343,7 @@ int suggestion_report_deputies(struct db *db, const struct actor *a, const char 
 		     "SELECT g.deputy_id, d.name, r.name,"
 		     " SUM(CASE WHEN g.role = 'author' THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN g.role = 'cosigner' THEN 1 ELSE 0 END),"
-		     " SUM(CASE WHEN s.state IN ('submitted','accepted','assigned') THEN 1 ELSE 0 END),"
+		     " SUM(CASE WHEN s.state IN ('submitted','accepted','escalated','assigned') THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN s.state IN ('replied','solving') THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN s.state = 'closed' THEN 1 ELSE 0 END),"
 		     " SUM(CASE WHEN s.grade = 'A' THEN 1 ELSE 0 END), SUM(CASE WHEN s.grade = 'B' THEN 1 ELSE 0 END),"

@@ -38,8 +38,10 @@ static void opinion_and_suggestion_states_are_their_state_names(void **state)
 		assert_string_equal(json_string_value(v), opinion_state_name(k));
 	json_object_foreach(json_object_get(sg, "states"), k, v)
 		assert_string_equal(json_string_value(v), suggestion_state_name(k));
-	assert_int_equal(json_object_size(json_object_get(op, "states")), 10);
-	assert_int_equal(json_object_size(json_object_get(sg, "states")), 12);
+	assert_int_equal(json_object_size(json_object_get(op, "states")), 11);
+	assert_int_equal(json_object_size(json_object_get(sg, "states")), 13);
+	assert_string_equal(name_in(json_object_get(op, "states"), "escalated"), "已转交上级");
+	assert_string_equal(name_in(json_object_get(sg, "actions"), "escalation_return"), "上级退回");
 	assert_string_equal(name_in(json_object_get(op, "states"), "received"), "已受理");
 	assert_string_equal(name_in(json_object_get(op, "actions"), "answer_on_spot"), "当场答复");
 	assert_string_equal(name_in(json_object_get(sg, "actions"), "to_suggestion"), "作为建议处理");

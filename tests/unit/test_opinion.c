@@ -8,14 +8,28 @@
 #include "calendar.h"
 #include "settings.h"
 
-static const char *const states[] = {"received",  "classified", "assigned", "accepted",
-				     "returned",  "replied",    "closed",   "not_accepted",
-				     "converted", "merged",     NULL};
+static const char *const states[] = {"received",  "classified", "assigned",  "accepted",
+				     "returned",  "replied",    "closed",    "not_accepted",
+				     "converted", "merged",     "escalated", NULL};
 static const char *const actions[] = {
-	"classify",   "assign",         "answer_on_spot",   "not_accept",
-	"merge",      "convert",        "accept",           "return",
-	"reply",      "rate_satisfied", "rate_unsatisfied", "close",
-	"auto_close", "case_reply",     "submit",           NULL};
+	"classify",
+	"assign",
+	"answer_on_spot",
+	"not_accept",
+	"merge",
+	"convert",
+	"accept",
+	"return",
+	"reply",
+	"rate_satisfied",
+	"rate_unsatisfied",
+	"close",
+	"auto_close",
+	"case_reply",
+	"submit",
+	"escalate",
+	"escalation_return",
+	NULL};
 
 /* The loop as DOMAIN §3 describes it, written out independently of the module's table. */
 static const char *expected(const char *s, const char *a)
@@ -43,6 +57,12 @@ static const char *expected(const char *s, const char *a)
 		{"replied", "close", "closed"},
 		{"replied", "auto_close", "closed"},
 		{"merged", "case_reply", "replied"},
+		/* up to the county (转交上级), which assigns it or returns it to the township */
+		{"received", "escalate", "escalated"},
+		{"classified", "escalate", "escalated"},
+		{"returned", "escalate", "escalated"},
+		{"escalated", "assign", "assigned"},
+		{"escalated", "escalation_return", "returned"},
 	};
 	for (size_t i = 0; i < sizeof(legal) / sizeof(legal[0]); i++)
 		if (!strcmp(legal[i][0], s) && !strcmp(legal[i][1], a))
@@ -69,7 +89,7 @@ static void every_transition(void **state)
 				illegal++;
 			}
 		}
-	assert_int_equal(legal, 22);
+	assert_int_equal(legal, 27);
 	assert_true(illegal > 100);
 	/* the terminal states go nowhere */
 	for (int j = 0; actions[j]; j++) {
@@ -768,6 +788,90 @@ static void close_after_days_boundary(void **state)
 	fixture_close(f);
 }
 
+/* Escalation (转交上级): the township's staff send an opinion up to the county with a reason, once;
+ * only the county's staff assign it (to a county unit) or return it; each step is audited and in
+ * the history. */
+static void escalation(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0), town = staff("unit_staff", 0),
+		     other = staff("unit_staff", 0), city = staff("city_staff", 0), handler;
+	const char *up = "{\"action\":\"escalate\",\"reason\":\"县道桥梁归县交通局管养\"}";
+	int64_t hc = fixture_count(f, "SELECT MIN(id) FROM handlers WHERE region_code = '329981'"),
+		ht = fixture_count(f, "SELECT MIN(id) FROM handlers WHERE region_code = '329981101'"),
+		id, back, top;
+	char to_county[64], to_town[64], sql[256];
+	json_t *in, *out = NULL;
+	struct err e = {0};
+	(void)state;
+
+	handler = staff("handler", hc);
+	snprintf(town.region_code, sizeof(town.region_code), "329981101");
+	snprintf(town.region_path, sizeof(town.region_path), "/329900/329981/329981101/");
+	snprintf(other.region_code, sizeof(other.region_code), "329981102");
+	snprintf(other.region_path, sizeof(other.region_path), "/329900/329981/329981102/");
+	snprintf(city.region_code, sizeof(city.region_code), "329900");
+	snprintf(city.region_path, sizeof(city.region_path), "/329900/");
+	snprintf(to_county, sizeof(to_county), "{\"action\":\"assign\",\"handler_id\":%lld}",
+		 (long long)hc);
+	snprintf(to_town, sizeof(to_town), "{\"action\":\"assign\",\"handler_id\":%lld}", (long long)ht);
+	for (int i = 0; i < 3; i++) {
+		in = json_pack("{s:s, s:s}", "region_code", i < 2 ? "329981101" : "329981", "body",
+			       "县道松岭段桥梁出现裂缝，影响通行安全。");
+		assert_int_equal(opinion_submit(f->db, "127.0.0.1", LIMIT_PUBLIC_SUBMITS, in, &out, &e), 0);
+		json_decref(out);
+		json_decref(in);
+	}
+	top = fixture_count(f, "SELECT MAX(id) FROM opinions");
+	back = top - 1;
+	id = top - 2;
+
+	json_decref(act(f, &town, id, "{\"action\":\"escalate\"}", E_INVALID));
+	json_decref(act(f, &town, id, "{\"action\":\"escalate\",\"reason\":\"短\"}", E_INVALID));
+	json_decref(act(f, &other, id, up, E_NOTFOUND));   /* another township's */
+	json_decref(act(f, &handler, id, up, E_NOTFOUND)); /* not a unit's */
+	json_decref(act(f, &county, id, up, E_FORBIDDEN)); /* the county assigns it itself */
+	json_decref(act(f, &county, top, up, E_CONFLICT)); /* a county's own: nothing above */
+	out = act(f, &town, id, up, 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")),
+			    "escalated");
+	json_decref(out);
+	json_decref(act(f, &town, id, up, E_CONFLICT));
+	json_decref(act(f, &town, id, to_town, E_FORBIDDEN));
+	json_decref(act(f, &city, id, to_county, E_FORBIDDEN));
+	json_decref(act(f, &county, id, to_town, E_INVALID));
+	out = act(f, &county, id, to_county, 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "opinion"), "state")),
+			    "assigned");
+	json_decref(out);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM opinions WHERE id = %lld AND escalated_to = '329981' AND handler_id = %lld"
+		 " AND escalation_reason = '县道桥梁归县交通局管养' AND deadline IS NOT NULL",
+		 (long long)id, (long long)hc);
+	assert_int_equal(fixture_count(f, sql), 1);
+	snprintf(sql, sizeof(sql),
+		 "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND action IN ('escalate','assign')",
+		 (long long)id);
+	assert_int_equal(fixture_count(f, sql), 2);
+
+	/* returned with a reason: the township's to handle, and it goes up only once */
+	json_decref(act(f, &town, back, up, 0));
+	json_decref(act(f, &town, back, "{\"action\":\"escalation_return\",\"reason\":\"镇里办\"}",
+			E_FORBIDDEN));
+	json_decref(act(f, &county, back, "{\"action\":\"escalation_return\"}", E_INVALID));
+	json_decref(act(f, &county, back, "{\"action\":\"escalation_return\",\"reason\":\"属镇级事权\"}", 0));
+	json_decref(act(f, &town, back, up, E_CONFLICT));
+	json_decref(act(f, &town, back, to_town, 0));
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM opinions WHERE id = %lld AND reason = '属镇级事权'",
+		 (long long)back);
+	assert_int_equal(fixture_count(f, sql), 1);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.escalate' AND outcome = 'done'"),
+			 2);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM audit WHERE action = 'opinion.escalation_return' AND outcome = 'done'"),
+			 1);
+	fixture_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +887,7 @@ int main(void)
 		cmocka_unit_test(deadlines_and_warnings),
 		cmocka_unit_test(extension_max_boundary),
 		cmocka_unit_test(close_after_days_boundary),
+		cmocka_unit_test(escalation),
 	};
 	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
 }

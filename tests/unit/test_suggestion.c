@@ -10,12 +10,28 @@
 #include "suggestion.h"
 
 static const char *const states[] = {
-	"draft",   "submitted", "returned", "withdrawn", "accepted",      "referred", "assigned",
-	"replied", "solving",   "closed",   "on_agenda", "not_on_agenda", NULL};
+	"draft",   "submitted", "returned", "withdrawn", "accepted",      "referred",  "assigned",
+	"replied", "solving",   "closed",   "on_agenda", "not_on_agenda", "escalated", NULL};
 static const char *const actions[] = {
-	"submit",         "withdraw", "return",           "accept",       "refer",     "assign",
-	"handler_return", "reply",    "rate_unsatisfied", "rate_solving", "rate_done", "close",
-	"agenda",         "reject",   "to_suggestion",    "view",         NULL};
+	"submit",
+	"withdraw",
+	"return",
+	"accept",
+	"refer",
+	"assign",
+	"handler_return",
+	"reply",
+	"rate_unsatisfied",
+	"rate_solving",
+	"rate_done",
+	"close",
+	"agenda",
+	"reject",
+	"to_suggestion",
+	"view",
+	"escalate",
+	"escalation_return",
+	NULL};
 
 /* DOMAIN §4 and §1.6 written out independently of the module's table. */
 static const char *expected(const char *kind, const char *s, const char *a)
@@ -37,7 +53,12 @@ static const char *expected(const char *kind, const char *s, const char *a)
 		{"replied", "rate_solving", "solving"},
 		{"replied", "rate_done", "closed"},
 		{"replied", "close", "closed"},
-		{"assigned", "view", "assigned"}}; /* a co-handler's view keeps the item in hand */
+		{"assigned", "view", "assigned"}, /* a co-handler's view keeps the item in hand */
+		/* up to the county (转交上级), which assigns it or returns it to the township */
+		{"accepted", "escalate", "escalated"},
+		{"escalated", "assign", "assigned"},
+		{"escalated", "escalation_return", "accepted"},
+		{"escalated", "withdraw", "withdrawn"}};
 	static const char *const motion[][3] = {{"submitted", "agenda", "on_agenda"},
 						{"submitted", "reject", "not_on_agenda"},
 						{"submitted", "to_suggestion", "accepted"}};
@@ -72,7 +93,7 @@ static void every_transition(void **state)
 					assert_string_equal(got, want);
 				legal += want != NULL;
 			}
-	assert_int_equal(legal, 2 * 6 + 13 + 3);
+	assert_int_equal(legal, 2 * 6 + 17 + 3);
 	for (int s = 0; states[s]; s++)
 		assert_true(*suggestion_state_name(states[s]));
 }
@@ -793,16 +814,106 @@ static void rehandle_deadline(void **state)
 	util_set_now(0);
 }
 
+/* Staff of a township of the demo county: 329981101 (the demo deputy's) or 329981102. */
+static struct actor town_staff(struct fixture *f, const char *code)
+{
+	struct actor a = who("unit_staff", 0, 0,
+			     fixture_count(f, "SELECT id FROM accounts WHERE username = 'unit'"));
+	snprintf(a.region_code, sizeof(a.region_code), "%s", code);
+	snprintf(a.region_path, sizeof(a.region_path), "/329900/329981/%s/", code);
+	return a;
+}
+
+/* Escalated (转交上级): the township's staff send it up, once, with a reason; only the county's
+ * staff decide on it, and give it to one of the county's own units. The assignment is still
+ * measured from the township's acceptance (suggestion.assign_days): assigned by the county on
+ * the last day no note, the day after noted as late. */
+static void escalation_keeps_the_assign_window(void **state)
+{
+	struct cast *k = *state;
+	struct holidays h = {0};
+	struct actor town = town_staff(k->f, "329981101"), other = town_staff(k->f, "329981102");
+	int32_t t0 = cal_from_ymd(2026, 5, 11), lim;
+	int64_t on_time, late, back;
+	char to_county[96], to_town[96];
+	const char *up = "{\"action\":\"escalate\",\"reason\":\"县道桥梁属县交通部门职责\"}";
+	json_t *s;
+
+	snprintf(to_county, sizeof(to_county), "{\"action\":\"assign\",\"lead_handler_id\":%lld}",
+		 (long long)fixture_count(k->f, "SELECT MIN(id) FROM handlers WHERE region_code = '329981'"));
+	snprintf(to_town, sizeof(to_town), "{\"action\":\"assign\",\"lead_handler_id\":%lld}",
+		 (long long)fixture_count(k->f, "SELECT MIN(id) FROM handlers WHERE region_code = '329981101'"));
+	load_holidays(k->f, &h);
+	lim = cal_add_workdays(&h.cal, t0, setting(k->f, TOWN, "suggestion.assign_days"));
+	set_day(t0, 10);
+	on_time = accepted(k->f, &k->dep, &town, 0);
+	late = accepted(k->f, &k->dep, &town, 0);
+	back = accepted(k->f, &k->dep, &town, 0);
+	json_decref(step(k->f, &town, on_time, "{\"action\":\"escalate\"}", E_INVALID));
+	assert_string_equal(last_code, "missing_field");
+	json_decref(step(k->f, &other, on_time, up, E_NOTFOUND));
+	json_decref(step(k->f, &k->lead, on_time, up, E_NOTFOUND));
+	json_decref(step(k->f, &k->dep, on_time, up, E_FORBIDDEN));
+	json_decref(step(k->f, &k->staff, on_time, up, E_FORBIDDEN)); /* the county assigns itself */
+	s = step(k->f, &town, on_time, up, 0);
+	assert_string_equal(str(s, "state"), "escalated");
+	assert_string_equal(str(s, "escalated_to"), "329981");
+	assert_non_null(strstr(last_note(s), "县道桥梁属县交通部门职责"));
+	json_decref(s);
+	json_decref(step(k->f, &town, late, up, 0));
+	json_decref(step(k->f, &town, back, up, 0));
+	json_decref(step(k->f, &town, on_time, up, E_CONFLICT));
+	/* the county decides; the township, the county's units and the county's own choice of a
+	 * township unit are refused */
+	set_day(lim, 16);
+	json_decref(step(k->f, &town, on_time, to_town, E_FORBIDDEN));
+	json_decref(step(k->f, &k->staff, on_time, to_town, E_INVALID));
+	assert_string_equal(last_code, "bad_handler");
+	s = step(k->f, &k->staff, on_time, to_county, 0);
+	assert_string_equal(str(s, "state"), "assigned");
+	assert_null(strstr(last_note(s), "超过交办时限"));
+	json_decref(s);
+	set_day(lim + 1, 9);
+	s = step(k->f, &k->staff, late, to_county, 0);
+	assert_non_null(strstr(last_note(s), "超过交办时限"));
+	json_decref(s);
+	/* returned with a reason: the township's again, and it goes up only once */
+	json_decref(step(k->f, &town, back,
+			 "{\"action\":\"escalation_return\",\"reason\":\"镇里办\"}", E_FORBIDDEN));
+	json_decref(step(k->f, &k->staff, back, "{\"action\":\"escalation_return\"}", E_INVALID));
+	s = step(k->f, &k->staff, back, "{\"action\":\"escalation_return\",\"reason\":\"属镇级事权\"}", 0);
+	assert_string_equal(str(s, "state"), "accepted");
+	assert_string_equal(str(s, "reason"), "属镇级事权");
+	json_decref(s);
+	json_decref(step(k->f, &town, back, up, E_CONFLICT));
+	assert_string_equal(last_code, "already_escalated");
+	json_decref(step(k->f, &town, back, to_town, 0));
+	assert_int_equal(fixture_count(k->f, "SELECT COUNT(*) FROM audit WHERE action = 'suggestion.escalate' AND outcome = 'done'"),
+			 3);
+	assert_int_equal(fixture_count(k->f, "SELECT COUNT(*) FROM audit WHERE action = 'suggestion.escalation_return' AND outcome = 'done'"),
+			 1);
+	holidays_free(&h);
+	util_set_now(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_transition),      cmocka_unit_test(ratings_decide),
-		cmocka_unit_test(month_deadlines),       cmocka_unit_test(the_path),
-		cmocka_unit_test(returns_and_motions),   cmocka_unit_test(code_year),
-		cmocka_unit_test(legal_defaults),        cmocka_unit_test(motion_signers_township),
-		cmocka_unit_test(motion_signers_county), cmocka_unit_test(intake_window),
-		cmocka_unit_test(assign_window),         cmocka_unit_test(return_window),
-		cmocka_unit_test(reply_deadline),        cmocka_unit_test(rehandle_deadline),
+		cmocka_unit_test(every_transition),
+		cmocka_unit_test(ratings_decide),
+		cmocka_unit_test(month_deadlines),
+		cmocka_unit_test(the_path),
+		cmocka_unit_test(returns_and_motions),
+		cmocka_unit_test(code_year),
+		cmocka_unit_test(legal_defaults),
+		cmocka_unit_test(motion_signers_township),
+		cmocka_unit_test(motion_signers_county),
+		cmocka_unit_test(intake_window),
+		cmocka_unit_test(assign_window),
+		cmocka_unit_test(return_window),
+		cmocka_unit_test(reply_deadline),
+		cmocka_unit_test(rehandle_deadline),
+		cmocka_unit_test(escalation_keeps_the_assign_window),
 	};
 	return cmocka_run_group_tests(tests, cast_open, cast_close);
 }

@@ -13,9 +13,10 @@ const STATE_TAG = {
   accepted: 'warning',
   returned: 'danger',
   replied: 'success',
+  escalated: 'warning',
 }
 export const opinionStateTag = (s) => STATE_TAG[s] || 'info'
-export const OPEN_STATES = ['received', 'classified', 'assigned', 'accepted', 'returned', 'replied']
+export const OPEN_STATES = ['received', 'classified', 'escalated', 'assigned', 'accepted', 'returned', 'replied']
 
 export const CHANNELS = [
   { value: 'reception', label: '接待' },
@@ -49,16 +50,24 @@ export const EXTENSION_STATUS = {
 
 // The server's transitions (src/opinion.c): state → the actions taken from it.
 const TRANSITIONS = {
-  received: ['classify', 'assign', 'answer_on_spot', 'not_accept', 'merge', 'convert'],
-  classified: ['assign', 'answer_on_spot', 'not_accept', 'merge', 'convert'],
+  received: ['classify', 'assign', 'answer_on_spot', 'not_accept', 'merge', 'convert', 'escalate'],
+  classified: ['assign', 'answer_on_spot', 'not_accept', 'merge', 'convert', 'escalate'],
+  escalated: ['assign', 'escalation_return'], // the county's, which it went up to
   assigned: ['accept', 'return'],
   accepted: ['reply'],
-  returned: ['assign', 'not_accept', 'answer_on_spot'],
+  returned: ['assign', 'not_accept', 'answer_on_spot', 'escalate'],
   replied: ['close'], // the citizen's rating moves it on too
 }
 export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
 export const INTAKE_ROLES = ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy']
 const HANDLER_ACTIONS = ['accept', 'return', 'reply']
+
+// Escalation (转交上级, docs/api.md "Escalation"): a township's or street's staff send an item up
+// once; on an escalated item only the staff of the county it went to act. The server decides;
+// these spare the buttons it would refuse. Shared by opinions and suggestions.
+export const canEscalate = (item, user) => user?.role === 'unit_staff' && !item.escalated_to
+export const decidesEscalated = (item, user) =>
+  MANAGE_ROLES.includes(user?.role) && !!item.escalated_to && user.region_code === item.escalated_to
 
 // The steps this user may take on this opinion now, in the order the buttons show.
 export function allowedActions(op, user) {
@@ -66,7 +75,11 @@ export function allowedActions(op, user) {
   const role = user.role
   const out = []
   for (const a of TRANSITIONS[op.state] || []) {
-    if (HANDLER_ACTIONS.includes(a)) {
+    if (op.state === 'escalated') {
+      if (decidesEscalated(op, user)) out.push(a)
+    } else if (a === 'escalate') {
+      if (canEscalate(op, user)) out.push(a)
+    } else if (HANDLER_ACTIONS.includes(a)) {
       if (role === 'handler' && op.handler_id === user.handler_id) out.push(a)
     } else if (a === 'answer_on_spot') {
       if (INTAKE_ROLES.includes(role)) out.push(a)

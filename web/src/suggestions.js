@@ -3,6 +3,7 @@
 // colours of states, and reading a file as base64 for the API. The names of states and steps are
 // the server's (src/labels.js); suggestions and motions share one machine.
 import { actionName, stateName } from './labels.js'
+import { canEscalate, decidesEscalated } from './opinions.js'
 
 export const suggestionStateName = (s) => stateName('suggestion', s)
 export const suggestionActionName = (a) => actionName('suggestion', a)
@@ -14,6 +15,7 @@ const STATE_TAG = {
   solving: 'warning',
   returned: 'danger',
   on_agenda: 'success',
+  escalated: 'warning',
 }
 export const suggestionStateTag = (s) => STATE_TAG[s] || 'info'
 
@@ -57,9 +59,10 @@ export const DUE = {
 
 export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
 
-// The staff's steps for an item (me.staff), by state and kind.
-export function staffActions(s) {
+// The staff's steps for an item (me.staff), by state and kind; an escalated one is its county's.
+export function staffActions(s, user) {
   if (!s || !s.me?.staff) return []
+  if (s.state === 'escalated') return decidesEscalated(s, user) ? ['assign', 'escalation_return'] : []
   const out = []
   const st = s.state
   if (s.kind === 'motion') {
@@ -67,6 +70,7 @@ export function staffActions(s) {
   } else {
     if (st === 'submitted') out.push('accept', 'return', 'refer')
     if (st === 'accepted') out.push('assign', 'refer')
+    if (st === 'accepted' && canEscalate(s, user)) out.push('escalate')
     if (['replied', 'solving'].includes(st)) out.push('close')
   }
   if (['accepted', 'assigned', 'replied', 'solving'].includes(st)) out.push('supervise', 'progress')
