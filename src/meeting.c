@@ -618,7 +618,8 @@ static const char *num(json_t *v, char *buf)
 	return buf;
 }
 
-int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len, struct err *e)
+int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len,
+		   char *name, size_t name_cap, struct err *e)
 {
 	static const char *const status_names[][2] = {
 		{"present", "出席"}, {"leave", "请假"}, {"absent", "缺席"}, {"left", "中途离会"}};
@@ -683,6 +684,10 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 		}
 	}
 	rc = sheet_write(&s, SHEET_XLSX, "会议记录", data, len, e);
+	/* the file is named after the meeting, as the office would name it (a title is at most
+	 * LIMIT_SHORT_CHARS characters, which the caller's buffer holds) */
+	snprintf(name, name_cap, "%s记录.xlsx",
+		 json_string_value(json_object_get(json_object_get(rec, "meeting"), "title")));
 	sheet_release(&s);
 	json_decref(rec);
 	return rc;

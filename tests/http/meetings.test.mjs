@@ -390,6 +390,10 @@ test('records: the printable JSON, the spreadsheet, the screen, the close', asyn
   const res = await fetch(srv.url + `/api/v1/meetings/${mid}/export`, { headers: { Cookie: unit.cookie } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  // named in Chinese after the meeting (RFC 5987 filename*), not meeting-<id>.xlsx
+  const disposition = res.headers.get('content-disposition');
+  assert.ok(disposition.includes("filename*=UTF-8''" + encodeURIComponent('第十八届人民代表大会第六次会议记录.xlsx')), disposition);
+  assert.doesNotMatch(disposition, /meeting-\d+/);
   assert.equal((await res.arrayBuffer()).byteLength > 1000, true);
   r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
   expectStatus(r, 200);
