@@ -240,6 +240,15 @@ test('a secret ballot with more "for" marks than seats is stopped on the phone; 
   await confirmBox(staff, '确定')
   await textIs(election.locator(t('round-state')), '进行中')
 
+  // the projector at 1920×1080: the election running now replaces the previous vote's result,
+  // and its panel is on screen without scrolling
+  await screen.setViewportSize({ width: 1920, height: 1080 })
+  await screen.locator(t('screen-round-title'), { hasText: '副镇长' }).waitFor()
+  assert.equal(await screen.locator(t('screen-vote')).count(), 0, 'the closed vote is no longer shown')
+  const box = await screen.locator(t('screen-round')).boundingBox()
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 1080, `the election panel within the screen: ${JSON.stringify(box)}`)
+  assert.ok(await screen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1), 'nothing below the fold')
+
   const page = phones[0].page
   const ballot = page.locator(t('mm-ballot'))
   await ballot.waitFor()
