@@ -351,9 +351,12 @@ test('the projector keeps the closing totals, and its link stops working once th
   const s = await (await staff.request.get('/api/v1/session')).json()
   const res = await staff.request.post(`/api/v1/meetings/${meetingId}/actions`, { data: { action: 'close' }, headers: { 'X-CSRF-Token': s.csrf_token } })
   assert.ok(res.ok(), `close: ${res.status()} ${await res.text()}`)
-  // the open screen gets the closing snapshot and stays on it
+  // the open screen gets the closing snapshot and stays on it: the last thing done, the
+  // election's count after the vote, is what it shows (not the vote before it)
   await textIs(screen.locator(t('screen-state')), '已闭会')
-  await textIs(screen.locator(t('screen-for')), '8')
+  await screen.locator(t('screen-round-title'), { hasText: '副镇长' }).waitFor()
+  await screen.locator(t('screen-round-result'), { hasText: '应到' }).waitFor()
+  assert.equal(await screen.locator(t('screen-vote')).count(), 0)
   // a screen opened from now on is told, in Chinese, that the link has ended
   await screen.reload()
   await screen.locator(t('screen-error'), { hasText: '会议已结束，大屏链接已失效' }).waitFor()
