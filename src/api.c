@@ -51,7 +51,7 @@ void api_file(struct call *c, char *data, size_t len, const char *type, const ch
 	c->out_type = type;
 	if (filename) {
 		/* RFC 6266 with an RFC 5987 UTF-8 name, so Chinese file names survive. */
-		struct buf h = BUF_INIT_CAP(1024);
+		struct buf h = BUF_INIT_CAP(2048); /* a long Chinese name, percent-encoded */
 		buf_adds(&h, "attachment; filename=\"download\"; filename*=UTF-8''");
 		for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
 			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "limit.h"
 #include "live.h"
 #include "meeting.h"
 
@@ -78,13 +79,12 @@ static int signin(struct call *c)
 static int export_(struct call *c)
 {
 	int64_t id;
-	char *data, name[64];
+	char *data, name[4 * LIMIT_SHORT_CHARS + 16];
 	size_t len;
 	int rc;
 	if ((rc = api_id(c, 0, &id)) ||
-	    (rc = meeting_export(c->app->db, &c->actor, id, &data, &len, &c->err)))
+	    (rc = meeting_export(c->app->db, &c->actor, id, &data, &len, name, sizeof(name), &c->err)))
 		return rc;
-	snprintf(name, sizeof(name), "meeting-%lld.xlsx", (long long)id);
 	api_file(c, data, len, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "audit.h"
+#include "calendar.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -104,14 +105,19 @@ int deputy_io_template(enum sheet_format fmt, char **out, size_t *len, struct er
 	return rc;
 }
 
-/* "1975/6/8", "1975.6.8", "1975-6-8" → "1975-06-08"; anything else is copied as it is. */
+/* "1975/6/8", "1975.6.8", "1975-6-8" → "1975-06-08"; an Excel serial day number (a date cell
+ * whose style was lost, "27553" → "1975-06-08", 1900 date system) likewise; anything else is
+ * copied as it is. */
 static void normalise_date(const char *in, char *out, size_t n)
 {
 	int y, m, d;
 	char sep1, sep2, rest;
+	int64_t serial;
 	if (sscanf(in, "%4d%c%2d%c%2d%c", &y, &sep1, &m, &sep2, &d, &rest) == 5 && sep1 == sep2 &&
 	    (sep1 == '/' || sep1 == '.' || sep1 == '-'))
 		snprintf(out, n, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	else if (strlen(in) == 5 && !util_parse_i64(in, &serial) && serial >= 10000 && n >= 11)
+		cal_format((int32_t)(serial - 25569), out); /* serial 25569 is 1970-01-01 */
 	else
 		snprintf(out, n, "%s", in);
 }
@@ -150,6 +156,8 @@ struct rowerr {
 /* Rows are checked in order, so a row's errors come together. */
 static void add_error(struct rowerr *re, size_t row, const char *column, const char *msg)
 {
+	if (!re)
+		return;
 	if (re->bad_rows == 0 || re->last_row != row) {
 		re->bad_rows++;
 		re->last_row = row;
@@ -168,9 +176,10 @@ static const char *column_for_field(const char *field)
 	return "";
 }
 
-/* One row of the sheet as the API's person object; NULL (with errors added) when a cell cannot
- * be converted. Empty optional cells are left out. */
-static json_t *row_person(const struct sheet *s, size_t row, const int *map, struct rowerr *re)
+/* One row of the sheet as the API's person object (owned by the caller), without the cells
+ * that cannot be converted: those are added to re (when re is not NULL) and *bad is set. Empty
+ * optional cells are left out. */
+static json_t *row_person(const struct sheet *s, size_t row, const int *map, struct rowerr *re, int *bad_out)
 {
 	json_t *p = json_object(), *m = json_object();
 	int bad = 0;
@@ -238,27 +247,125 @@ static json_t *row_person(const struct sheet *s, size_t row, const int *map, str
 	}
 	json_object_set_new(m, "kind", json_string("elected"));
 	json_object_set_new(p, "mandate", m);
-	if (bad) {
-		json_decref(p);
-		return NULL;
-	}
+	*bad_out = bad;
 	return p;
 }
 
-/* Maps template columns to the sheet's columns by their header text. */
-static int read_header(const struct sheet *s, int *map, struct err *e)
+/* The template's example row as a person: valid, so that one field of a row put into it is
+ * checked alone. Owned by the caller. */
+static json_t *example_person(void)
 {
+	struct sheet s;
+	const char *row[NCOLS];
+	int map[NCOLS], bad = 0;
+	json_t *p;
+	sheet_init(&s);
+	for (int c = 0; c < NCOLS; c++) {
+		row[c] = columns[c].example;
+		map[c] = c;
+	}
+	sheet_add_row(&s, row, NCOLS);
+	p = row_person(&s, 0, map, NULL, &bad);
+	sheet_release(&s);
+	return p;
+}
+
+/* The value of column c in a person (borrowed), or NULL. */
+static json_t *person_value(json_t *p, int c)
+{
+	const char *f = columns[c].field;
+	if (!strncmp(f, "mandate.", 8))
+		return json_object_get(json_object_get(p, "mandate"), f + 8);
+	return json_object_get(p, f);
+}
+
+static void person_put(json_t *p, int c, json_t *v)
+{
+	const char *f = columns[c].field;
+	if (!strncmp(f, "mandate.", 8))
+		json_object_set(json_object_get(p, "mandate"), f + 8, v);
+	else
+		json_object_set(p, f, v);
+}
+
+/* Checks every field of a row's person and adds an error for each bad one (row and column), not
+ * only the first: each field is checked alone inside the valid example (the ID number with the
+ * row's own birth date and gender when those are good), then, when all are good, the whole
+ * person for what spans fields. 1 when the row has an error. */
+static int check_row(json_t *person, json_t *example, size_t row, int bad, struct rowerr *re)
+{
+	int good[NCOLS];
+	for (int c = 0; c < NCOLS; c++) {
+		json_t *v = person_value(person, c), *one;
+		struct err ce = {0};
+		good[c] = 0;
+		if (!v)
+			continue;
+		one = json_deep_copy(example);
+		person_put(one, c, v);
+		if (c == C_ID) {
+			json_object_del(one, "birth_date");
+			json_object_del(one, "gender");
+			if (good[C_BIRTH])
+				person_put(one, C_BIRTH, person_value(person, C_BIRTH));
+			if (good[C_GENDER])
+				person_put(one, C_GENDER, person_value(person, C_GENDER));
+		}
+		if (deputy_check_person(one, 0, &ce)) {
+			add_error(re, row, columns[c].header, ce.msg);
+			bad = 1;
+		} else {
+			good[c] = 1;
+		}
+		json_decref(one);
+	}
+	if (!bad) {
+		struct err ce = {0};
+		if (deputy_check_person(person, 0, &ce)) {
+			add_error(re, row, column_for_field(ce.field), ce.msg);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* The header's row: the first of the first few rows with a 姓名 cell, so that a title typed
+ * above the header (often merged across the columns) is passed over; else the first row. */
+static size_t header_row(const struct sheet *s)
+{
+	for (size_t r = 0; r < s->nrows && r < 10; r++) {
+		for (size_t i = 0; i < s->ncols[r]; i++) {
+			char *h = trimmed(sheet_cell(s, r, i));
+			int found = !strcmp(h, columns[C_NAME].header);
+			free(h);
+			if (found)
+				return r;
+		}
+	}
+	for (size_t r = 0; r < s->nrows; r++)
+		if (s->ncols[r])
+			return r;
+	return 0;
+}
+
+/* Maps template columns to the sheet's columns by the header's text (in row *hrow, found
+ * here). */
+static int read_header(const struct sheet *s, int *map, size_t *hrow, struct err *e)
+{
+	size_t r;
 	for (int c = 0; c < NCOLS; c++)
 		map[c] = -1;
 	if (s->nrows == 0)
 		return err_set(e, E_INVALID, "empty_file", "文件中没有数据");
-	for (size_t i = 0; i < s->ncols[0]; i++) {
-		char *h = trimmed(sheet_cell(s, 0, i));
+	r = *hrow = header_row(s);
+	for (size_t i = 0; i < s->ncols[r]; i++) {
+		char *h = trimmed(sheet_cell(s, r, i));
 		int known = !*h;
 		for (int c = 0; c < NCOLS; c++) {
 			if (!strcmp(h, columns[c].header)) {
 				if (map[c] >= 0) {
-					err_set(e, E_INVALID, "bad_header", "第1行的列“%s”出现了两次", h);
+					err_set(e, E_INVALID, "bad_header",
+						"第%zu行的列“%s”出现了两次", r + 1, h);
 					free(h);
 					return E_INVALID;
 				}
@@ -267,7 +374,8 @@ static int read_header(const struct sheet *s, int *map, struct err *e)
 			}
 		}
 		if (!known) {
-			err_set(e, E_INVALID, "bad_header", "第1行有无法识别的列“%s”，请使用导入模板", h);
+			err_set(e, E_INVALID, "bad_header",
+				"第%zu行有无法识别的列“%s”，请使用导入模板", r + 1, h);
 			free(h);
 			return E_INVALID;
 		}
@@ -338,7 +446,8 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 	       *import_id = json_null();
 	char *text = NULL, *sealed = NULL;
 	int map[NCOLS], rc;
-	size_t total = 0;
+	size_t total = 0, hrow = 0;
+	json_t *example = example_person();
 
 	*out = NULL;
 	sheet_init(&s);
@@ -348,18 +457,16 @@ int deputy_io_preview(struct db *db, const struct actor *a, const char *data, si
 	}
 	if ((rc = sheet_detect(data, len, &fmt, e)) ||
 	    (rc = sheet_read(data, len, fmt, LIMIT_IMPORT_ROWS + 1, &s, e)) ||
-	    (rc = read_header(&s, map, e)))
+	    (rc = read_header(&s, map, &hrow, e)))
 		goto out;
-	for (size_t row = 1; row < s.nrows; row++) {
+	for (size_t row = hrow + 1; row < s.nrows; row++) {
 		json_t *person;
-		struct err ce = {0};
+		int bad = 0;
 		if (row_empty(&s, row))
 			continue;
 		total++;
-		if (!(person = row_person(&s, row, map, &re)))
-			continue;
-		if (deputy_check_person(person, 0, &ce)) {
-			add_error(&re, row, column_for_field(ce.field), ce.msg);
+		person = row_person(&s, row, map, &re, &bad);
+		if (check_row(person, example, row, bad, &re)) {
 			json_decref(person);
 			continue;
 		}
@@ -428,6 +535,7 @@ out:
 	json_decref(rownos);
 	json_decref(shown);
 	json_decref(import_id);
+	json_decref(example);
 	return rc;
 }
 

@@ -618,7 +618,8 @@ static const char *num(json_t *v, char *buf)
 	return buf;
 }
 
-int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len, struct err *e)
+int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len,
+		   char *name, size_t name_cap, struct err *e)
 {
 	static const char *const status_names[][2] = {
 		{"present", "出席"}, {"leave", "请假"}, {"absent", "缺席"}, {"left", "中途离会"}};
@@ -683,6 +684,10 @@ int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data
 		}
 	}
 	rc = sheet_write(&s, SHEET_XLSX, "会议记录", data, len, e);
+	/* the file is named after the meeting, as the office would name it (a title is at most
+	 * LIMIT_SHORT_CHARS characters, which the caller's buffer holds) */
+	snprintf(name, name_cap, "%s记录.xlsx",
+		 json_string_value(json_object_get(json_object_get(rec, "meeting"), "title")));
 	sheet_release(&s);
 	json_decref(rec);
 	return rc;
@@ -723,6 +728,30 @@ int meeting_by_screen(struct db *db, const char *token, int64_t *id, struct err 
 	return rc;
 }
 
+/* What the screen shows now: "vote" or "round" (or NULL for neither). Whatever is open comes first;
+ * else the one that moved last (a vote closed, a round opened or counted), so that an election
+ * begun after a vote replaces the vote's result on the screen. */
+static const char *live_current(struct db_conn *c, json_t *vote, json_t *round, struct err *e)
+{
+	struct db_res *r = NULL;
+	const char *cur = NULL;
+	if (json_is_object(vote) && !strcmp(jsonx_str_or(vote, "state", ""), "open"))
+		return "vote";
+	if (json_is_object(round) && !strcmp(jsonx_str_or(round, "state", ""), "open"))
+		return "round";
+	if (!json_is_object(vote) || !json_is_object(round))
+		return json_is_object(vote) ? "vote" : json_is_object(round) ? "round" : NULL;
+	if (db_execv(c, &r, e,
+		     "SELECT (SELECT COALESCE(closed_at, opened_at, 0) FROM votes WHERE id = ?),"
+		     " (SELECT COALESCE(counted_at, opened_at, 0) FROM election_rounds WHERE id = ?)",
+		     "ii", (int64_t)json_integer_value(json_object_get(vote, "id")),
+		     (int64_t)json_integer_value(json_object_get(round, "id"))))
+		return "vote";
+	cur = db_int(r, 0, 1) > db_int(r, 0, 0) ? "round" : "vote";
+	db_res_free(r);
+	return cur;
+}
+
 json_t *meeting_live(struct db *db, int64_t id)
 {
 	struct db_conn *c = db_acquire(db);
@@ -731,14 +760,17 @@ json_t *meeting_live(struct db *db, int64_t id)
 	struct meeting m;
 	struct attendance t;
 	json_t *o = NULL, *vote = NULL, *round = NULL;
+	const char *cur;
 
 	if (db_begin_read(c, &e) || meeting_load(c, id, 0, &m, &e) || attendance_count(c, &m, &t, &e) ||
 	    vote_current_json(c, id, &vote, &e) || round_current_json(c, id, &round, &e) ||
 	    db_execv(c, &r, &e, "SELECT title FROM meetings WHERE id = ?", "i", id))
 		goto out;
-	o = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:O,s:O}", "meeting", "id", (json_int_t)id, "title",
-		      db_val(r, 0, 0), "state", m.state, "state_name", meeting_state_label(m.state),
-		      "attendance", attendance_json(&t, &m), "vote", vote, "round", round);
+	cur = live_current(c, vote, round, &e);
+	o = json_pack("{s:{s:I,s:s,s:s,s:s},s:o,s:O,s:O,s:s?}", "meeting", "id", (json_int_t)id,
+		      "title", db_val(r, 0, 0), "state", m.state, "state_name",
+		      meeting_state_label(m.state), "attendance", attendance_json(&t, &m), "vote",
+		      vote, "round", round, "current", cur);
 out:
 	if (e.kind && e.kind != E_NOTFOUND)
 		fprintf(stderr, "renda: live meeting %lld: %s\n", (long long)id, e.msg);

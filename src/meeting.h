@@ -42,10 +42,11 @@ int meeting_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 int meeting_item_add(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		     struct err *e) WUR;
 
-/* Records: the printable whole, and the .xlsx (*data malloc'd, owned by the caller). */
+/* Records: the printable whole, and the .xlsx (*data malloc'd, owned by the caller) with the
+ * file's name, "<title>记录.xlsx", in name (name_cap bytes; 4 * LIMIT_SHORT_CHARS + 16 hold it). */
 int meeting_record(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 int meeting_export(struct db *db, const struct actor *a, int64_t id, char **data, size_t *len,
-		   struct err *e) WUR;
+		   char *name, size_t name_cap, struct err *e) WUR;
 
 /* The live screen: may the actor watch meeting id; which meeting a screen token shows (while
  * the meeting is not closed or cancelled: then E_NOTFOUND "screen_closed"); the snapshot the

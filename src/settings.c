@@ -27,6 +27,7 @@ const struct setting_def settings_defs[] = {
 	{"suggestion.return_days", 10, 1, 30, "交办不当退回时限（工作日）"},
 	{"suggestion.rehandle_months", 1, 1, 6, "代表不满意重新办理答复期限（月）"},
 	{"suggestion.warn_days", 10, 0, 60, "代表建议到期前黄色提醒（工作日）"},
+	{"suggestion.intake_warn_days", 2, 0, 30, "代表建议受理期限前黄色提醒（日）"},
 	{"motion.min_deputies_township", 5, 2, 50, "乡镇人大代表联名提出议案的最少人数"},
 	{"motion.min_deputies", 10, 2, 100, "县级以上人大代表联名提出议案的最少人数"},
 	{"meeting.quorum_num", 2, 1, 100, "会议法定人数：全体组成人员的分子（默认三分之二）"},

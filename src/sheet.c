@@ -32,6 +32,7 @@
 #define SHEET_MAX_NUMFMT 4096        /* custom number formats */
 #define SHEET_MAX_DEPTH 64           /* XML nesting; OOXML sheets need about 8 */
 #define SHEET_MAX_OUT (256u << 20)   /* a written file */
+#define SHEET_MAX_SHEETS 16          /* worksheets looked at for the first one with data */
 #define SHEET_ROW_SAT 1000000000000u /* row and column numbers saturate here while parsing */
 
 static const char msg_not_sheet[] = "文件不是有效的 Excel (.xlsx) 或 CSV 文件";
@@ -887,8 +888,8 @@ static int parse_number(const char *s, double *out)
 struct wbook {
 	struct xml x;
 	int date1904;
-	int have_sheet;
-	char rid[64];
+	size_t nsheets;
+	char rid[SHEET_MAX_SHEETS][64]; /* the worksheets' relationship ids, in the workbook's order */
 };
 
 static void wb_start(struct xml *x, const char *name, const char **atts)
@@ -898,11 +899,10 @@ static void wb_start(struct xml *x, const char *name, const char **atts)
 	if (strcmp(name, "workbookPr") == 0) {
 		v = attr(atts, "date1904");
 		w->date1904 = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
-	} else if (strcmp(name, "sheet") == 0 && !w->have_sheet) {
-		w->have_sheet = 1;
+	} else if (strcmp(name, "sheet") == 0 && w->nsheets < SHEET_MAX_SHEETS) {
 		v = attr(atts, "id");
-		if (v && strlen(v) < sizeof(w->rid))
-			memcpy(w->rid, v, strlen(v) + 1);
+		if (v && strlen(v) < sizeof(w->rid[0]))
+			memcpy(w->rid[w->nsheets++], v, strlen(v) + 1);
 	}
 }
 
@@ -914,8 +914,9 @@ static void no_end(struct xml *x, const char *name)
 
 struct rels {
 	struct xml x;
-	const char *rid;
-	char sheet[256], sst[256], styles[256];
+	const char (*rid)[64]; /* the workbook's worksheet ids */
+	size_t nrid;
+	char sheet[SHEET_MAX_SHEETS][256], sst[256], styles[256];
 };
 
 /* A relationship target as a path in the zip: relative to xl/, or absolute from the root. */
@@ -948,9 +949,13 @@ static void rels_start(struct xml *x, const char *name, const char **atts)
 	mode = attr(atts, "TargetMode");
 	if (!target || (mode && strcmp(mode, "External") == 0))
 		return;
-	if (id && r->rid[0] && strcmp(id, r->rid) == 0)
-		set_target(r->sheet, sizeof(r->sheet), target);
-	else if (type && ends_with(type, "/sharedStrings"))
+	for (size_t i = 0; id && i < r->nrid; i++) {
+		if (strcmp(id, r->rid[i]) == 0) {
+			set_target(r->sheet[i], sizeof(r->sheet[i]), target);
+			return;
+		}
+	}
+	if (type && ends_with(type, "/sharedStrings"))
 		set_target(r->sst, sizeof(r->sst), target);
 	else if (type && ends_with(type, "/styles"))
 		set_target(r->styles, sizeof(r->styles), target);
@@ -1287,13 +1292,14 @@ static int xlsx_read(const char *data, size_t len, size_t max_rows, struct sheet
 		goto out;
 	buf_release(&part);
 
-	rl.rid = wb.rid;
+	rl.rid = (const char(*)[64])wb.rid;
+	rl.nrid = wb.nsheets;
 	rc = zip_read(uf, "xl/_rels/workbook.xml.rels", SHEET_MAX_META, &part, e);
 	if (rc < 0 || (rc == 0 && (rc = xml_run(&rl.x, "workbook.xml.rels", &part, e))))
 		goto out;
 	buf_release(&part);
-	if (!rl.sheet[0])
-		snprintf(rl.sheet, sizeof(rl.sheet), "xl/worksheets/sheet1.xml");
+	if (!rl.sheet[0][0])
+		snprintf(rl.sheet[0], sizeof(rl.sheet[0]), "xl/worksheets/sheet1.xml");
 	if (!rl.styles[0])
 		snprintf(rl.styles, sizeof(rl.styles), "xl/styles.xml");
 	if (!rl.sst[0])
@@ -1310,16 +1316,34 @@ static int xlsx_read(const char *data, size_t len, size_t max_rows, struct sheet
 		goto out;
 	buf_release(&part);
 
-	rc = zip_read(uf, rl.sheet, SHEET_MAX_PART, &part, e);
-	if (rc == 1)
-		rc = err_set(e, E_INVALID, "bad_file", "%s（找不到第一个工作表）", msg_not_sheet);
-	if (rc)
-		goto out;
-	ws.sst = &sst;
-	ws.kind = kind;
-	ws.nkind = st.nxf;
-	ws.date1904 = wb.date1904;
-	rc = xml_run(&ws.x, "worksheet", &part, e);
+	/* The first worksheet with data: an office's workbook often starts with an empty sheet. */
+	for (size_t i = 0; i < (wb.nsheets ? wb.nsheets : 1) && !s->nrows; i++) {
+		if (!rl.sheet[i][0])
+			continue;
+		rc = zip_read(uf, rl.sheet[i], SHEET_MAX_PART, &part, e);
+		if (rc == 1 && i == 0)
+			rc = err_set(e, E_INVALID, "bad_file", "%s（找不到第一个工作表）", msg_not_sheet);
+		if (rc == 1) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			goto out;
+		row_clear(&ws.ra);
+		ws.ra.total = 0;
+		ws.in_data = ws.in_row = ws.in_cell = ws.in_is = ws.in_rph = 0;
+		ws.row = 0;
+		ws.col = SIZE_MAX;
+		buf_reset(&ws.v);
+		buf_reset(&ws.is);
+		ws.sst = &sst;
+		ws.kind = kind;
+		ws.nkind = st.nxf;
+		ws.date1904 = wb.date1904;
+		if ((rc = xml_run(&ws.x, "worksheet", &part, e)))
+			goto out;
+		buf_release(&part);
+	}
 out:
 	row_clear(&ws.ra);
 	buf_release(&part);

@@ -31,7 +31,8 @@ const char *sheet_cell(const struct sheet *s, size_t row, size_t col);
  * E_INVALID "bad_file" for anything else (binary that is not a ZIP, invalid UTF-8). */
 int sheet_detect(const char *data, size_t len, enum sheet_format *fmt, struct err *e) WUR;
 
-/* Reads the first worksheet (xlsx) or the whole file (csv) into *out (initialised here).
+/* Reads the first worksheet with data (xlsx: of the first 16, in the workbook's order) or the
+ * whole file (csv) into *out (initialised here).
  * Dates stored as xlsx serial numbers in cells whose style is a date come back as
  * "YYYY-MM-DD"; numbers as their shortest decimal text; shared and inline strings as text.
  * Limits: at most max_rows rows and 64 columns, cells of at most 4096 bytes, an

@@ -130,19 +130,24 @@ enum {
 };
 
 
-/* Deadline colour of work in hand: "ok", "warn" or "overdue"; null when nothing is due. */
-static json_t *due_of(const struct db_res *r, int i, const char *today, const char *warn_limit)
+/* Deadline colour of work in hand: "ok", "warn" or "overdue"; null when nothing is due. Each
+ * deadline has its own window: the intake's few days are not measured by the reply's weeks, or a
+ * suggestion just submitted would be due soon at once. */
+static json_t *due_of(const struct db_res *r, int i, const char *today, const char *warn_limit,
+		      const char *intake_limit)
 {
-	const char *state = db_val(r, i, S_STATE), *deadline = NULL;
-	if (!strcmp(state, "submitted"))
+	const char *state = db_val(r, i, S_STATE), *deadline = NULL, *limit = warn_limit;
+	if (!strcmp(state, "submitted")) {
 		deadline = db_val(r, i, S_INTAKE_DEADLINE);
-	else if (!strcmp(state, "assigned"))
+		limit = intake_limit;
+	} else if (!strcmp(state, "assigned")) {
 		deadline = db_val(r, i, S_DEADLINE);
+	}
 	if (!deadline)
 		return json_null();
 	if (strcmp(deadline, today) < 0)
 		return json_string("overdue");
-	return json_string(strcmp(deadline, warn_limit) <= 0 ? "warn" : "ok");
+	return json_string(strcmp(deadline, limit) <= 0 ? "warn" : "ok");
 }
 
 static const struct col row_cols[] = {
@@ -192,12 +197,13 @@ static const struct col row_cols[] = {
 	{NULL, 0}};
 
 /* The item as JSON (S_COLS order), with its state's name and its deadline colour. */
-static json_t *row_json(const struct db_res *r, int i, const char *today, const char *warn_limit)
+static json_t *row_json(const struct db_res *r, int i, const char *today, const char *warn_limit,
+			const char *intake_limit)
 {
 	json_t *o = rows_object(r, i, row_cols);
 	json_object_del(o, "region_path");
 	json_object_set_new(o, "state_name", json_string(suggestion_state_name(db_val(r, i, S_STATE))));
-	json_object_set_new(o, "due", *today ? due_of(r, i, today, warn_limit) : json_null());
+	json_object_set_new(o, "due", *today ? due_of(r, i, today, warn_limit, intake_limit) : json_null());
 	return o;
 }
 
@@ -344,19 +350,22 @@ out:
 struct clock {
 	struct holidays h;
 	int32_t today;
-	char today_s[11], warn_s[11];
+	char today_s[11], warn_s[11], intake_s[11]; /* today, the reply's and the intake's warn limits */
 };
 
 static int clock_load(struct db_conn *c, const char *path, struct clock *k, struct err *e)
 {
-	int warn = 0, rc;
+	int warn = 0, intake = 0, rc;
 	memset(k, 0, sizeof(*k));
 	if ((rc = holidays_load(c, &k->h, e)) ||
-	    (rc = settings_int(c, path ? path : "/", "suggestion.warn_days", &warn, e)))
+	    (rc = settings_int(c, path ? path : "/", "suggestion.warn_days", &warn, e)) ||
+	    (rc = settings_int(c, path ? path : "/", "suggestion.intake_warn_days", &intake, e)))
 		return rc;
 	k->today = cal_today();
 	cal_format(k->today, k->today_s);
 	cal_format(warn ? cal_add_workdays(&k->h.cal, k->today, warn) : k->today, k->warn_s);
+	/* the intake's deadline is counted in calendar days (suggestion.intake_days), so is its window */
+	cal_format(k->today + intake, k->intake_s);
 	return 0;
 }
 
@@ -841,7 +850,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {
-		json_t *o = row_json(r, i, k.today_s, k.warn_s);
+		json_t *o = row_json(r, i, k.today_s, k.warn_s, k.intake_s);
 		/* A deputy's list says where they stand: first signer, co-signer, or still invited. */
 		if (role_is_deputy(a->role)) {
 			char st[16];
@@ -946,7 +955,7 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 	if ((rc = load_row(c, id, &r, e)) || (check && (rc = visible(c, a, r, e))) ||
 	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
 		goto out;
-	o = row_json(r, 0, k.today_s, k.warn_s);
+	o = row_json(r, 0, k.today_s, k.warn_s, k.intake_s);
 	for (size_t i = 0; i < ARRAY_LEN(parts); i++)
 		if ((rc = rows_attach(c, o, parts[i].key, parts[i].cols, e, parts[i].sql, "i", id)))
 			goto out;
@@ -2009,7 +2018,7 @@ int suggestion_of_session(struct db_conn *c, const char *pat, const char *sessio
 	if (!rc) {
 		*out = json_array();
 		for (int i = 0; i < r->nrows; i++)
-			json_array_append_new(*out, row_json(r, i, "", ""));
+			json_array_append_new(*out, row_json(r, i, "", "", ""));
 	}
 	db_res_free(r);
 	return rc;

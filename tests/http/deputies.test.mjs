@@ -3,6 +3,7 @@
 // history of mandates with the rosters it changes, and the composition statistics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startServer, api, login, expectError, expectStatus } from './lib.mjs';
 
 let srv, county, unit, station, deputy, city, admin, auditor;
@@ -644,4 +645,53 @@ test('an import batch confirmed three times at once is imported once', async () 
     expectError(x, 409, 'already_imported');
   assert.equal(rs.find((x) => x.status === 200).json.imported, rows.length);
   assert.equal(await total(county, 'q=' + q('并发导入')), rows.length);
+});
+
+// ---- imports of the rosters offices keep ----
+
+test('import: a LibreOffice roster with an empty first sheet, a merged title row above the header and date cells', async () => {
+  // tests/fixtures/import/roster-title-row.xlsx: made by writeRosterXlsx (web/e2e/xlsx.mjs) as Calc saves
+  // such a workbook: Sheet1 empty, then 代表名册 with <mergeCell ref="A1:Q1"/> over the title, the
+  // header in row 2, birth and election dates as serial day numbers in date styles
+  const file = await readFile(new URL('../fixtures/import/roster-title-row.xlsx', import.meta.url));
+  const xlsx = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  expectError(await api(srv, 'POST', '/api/v1/deputies/import', { session: auditor, body: file, headers: xlsx }), 403, 'forbidden');
+  let r = await api(srv, 'POST', '/api/v1/deputies/import', { session: county, body: file, headers: xlsx });
+  expectStatus(r, 200);
+  const p = r.json.preview;
+  assert.equal(p.error_count, 0, r.text);
+  assert.equal(p.total, 3);
+  assert.deepEqual(p.rows.map((x) => x.birth_date), ['1968-03-09', '1982-12-31', '1990-02-28']);
+  assert.deepEqual(p.rows.map((x) => x.mandate.started_on), ['2021-11-20', '2021-11-20', '2022-01-05']);
+  r = await api(srv, 'POST', `/api/v1/deputies/import/${p.import_id}/confirm`, { session: county });
+  expectStatus(r, 200);
+  const got = await all(county, 'q=' + q('标题行导入'));
+  assert.deepEqual(got.map((d) => d.name).sort(), ['标题行导入丙', '标题行导入乙', '标题行导入甲']);
+  assert.equal(got.find((d) => d.name === '标题行导入乙').birth_date, '1982-12-31');
+});
+
+test('import: every bad field of a row is listed with its row and column, and nothing is stored', async () => {
+  const header = ['姓名', '性别', '民族', '出生日期', '政治面貌', '代表构成类别', '所属区划代码', '代表层级', '届次',
+    '人大所在区划代码', '当选日期', '联系电话'];
+  const good = ['多错导入甲', '男', '汉族', '1970-01-01', '群众', '农民', '329981104', '乡镇', '18', '329981104', '2021-11-20', ''];
+  // row 4: a bad ethnicity, a date that does not exist, a bad phone and a bad term, all at once
+  const bad = ['多错导入乙', '男', '火星族', '1970-02-30', '群众', '农民', '329981104', '乡镇', '0', '329981104', '2021-11-20', '12345'];
+  // a title row above the header, in a CSV too; an Excel serial date cell read as text (27553)
+  const csv = [['柳溪乡代表名册'], header, good, bad, [...good.slice(0, 3), '27553', ...good.slice(4)].map((v, i) => (i === 0 ? '多错导入丙' : v))]
+    .map((r) => r.join(',')).join('\r\n') + '\r\n';
+  const r = await api(srv, 'POST', '/api/v1/deputies/import', { session: county, body: csv, headers: { 'Content-Type': 'text/csv' } });
+  expectStatus(r, 200);
+  const p = r.json.preview;
+  assert.equal(p.total, 3);
+  assert.equal(p.valid, 2);
+  assert.equal(p.import_id, null, 'a file with a bad row cannot be confirmed');
+  const errs = p.errors.map((x) => `${x.row}:${x.column}`).sort();
+  assert.deepEqual(errs, ['4:出生日期', '4:届次', '4:民族', '4:联系电话'], JSON.stringify(p.errors));
+  assert.ok(p.errors.every((x) => x.message), 'each error says what is wrong');
+  assert.equal(await total(county, 'q=' + q('多错导入')), 0, 'nothing stored');
+  // the serial day number became its date
+  const fixed = [['柳溪乡代表名册'], header, [...good.slice(0, 3), '27553', ...good.slice(4)]].map((r) => r.join(',')).join('\r\n');
+  const r2 = await api(srv, 'POST', '/api/v1/deputies/import', { session: county, body: fixed, headers: { 'Content-Type': 'text/csv' } });
+  expectStatus(r2, 200);
+  assert.equal(r2.json.preview.rows[0].birth_date, '1975-06-08');
 });

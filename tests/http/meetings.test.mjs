@@ -217,8 +217,19 @@ test('an election: candidate counts, an invalid ballot, tellers who disagree, th
   expectStatus(r, 201);
   assert.equal(r.json.election.rounds[0].candidates.find((c) => c.name === '吴芳').nominators, need);
   const [c1, c2] = r.json.election.rounds[0].candidates.map((c) => String(c.id));
+  // before the round opens, the screen still shows the last vote's result
+  r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
+  expectStatus(r, 200);
+  assert.equal(r.json.current, 'vote');
+  assert.equal(r.json.vote.state, 'closed');
   r = await post(unit, `/api/v1/rounds/${rid}/actions`, { action: 'open' });
   expectStatus(r, 200);
+  // the projector: the election running now, not the vote before it
+  r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
+  expectStatus(r, 200);
+  assert.equal(r.json.current, 'round');
+  assert.equal(r.json.round.id, rid);
+  assert.equal(r.json.round.state, 'open');
   const d = await Promise.all(members.slice(0, 3).map((id) => login(srv, 'd' + id)));
   r = await post(d[0], `/api/v1/rounds/${rid}/ballots`, { marks: { [c1]: 'for', [c2]: 'for' } });
   expectStatus(r, 200);
@@ -390,6 +401,10 @@ test('records: the printable JSON, the spreadsheet, the screen, the close', asyn
   const res = await fetch(srv.url + `/api/v1/meetings/${mid}/export`, { headers: { Cookie: unit.cookie } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  // named in Chinese after the meeting (RFC 5987 filename*), not meeting-<id>.xlsx
+  const disposition = res.headers.get('content-disposition');
+  assert.ok(disposition.includes("filename*=UTF-8''" + encodeURIComponent('第十八届人民代表大会第六次会议记录.xlsx')), disposition);
+  assert.doesNotMatch(disposition, /meeting-\d+/);
   assert.equal((await res.arrayBuffer()).byteLength > 1000, true);
   r = await api(srv, 'GET', `/api/v1/public/screens/${sess.screen_token}`);
   expectStatus(r, 200);

@@ -246,6 +246,31 @@ test('intake: return to the deputy, edit and resubmit; referral as an opinion; w
   expectError(await act(deputy, w.id, { action: 'submit' }), 409, 'bad_state');
 });
 
+test('a suggestion just submitted is not due soon: the intake has its own window, suggestion.intake_warn_days', async () => {
+  const s = await draft({ title: '关于松岭镇农贸市场排水改造的建议' });
+  let r = await act(deputy, s.id, { action: 'submit' });
+  expectStatus(r, 200);
+  assert.equal(r.json.suggestion.due, 'ok', 'a week to accept it is not 即将到期');
+  // the list says the same
+  r = await api(srv, 'GET', `/api/v1/suggestions?q=${encodeURIComponent('排水改造')}&per_page=100`, { session: unit });
+  assert.equal(r.json.items.find((x) => x.id === s.id).due, 'ok');
+  // boundary: warned when the deadline is within the setting's days (n), not with n-1
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const n = Math.round((Date.parse(r.json.items.find((x) => x.id === s.id).intake_deadline) - Date.parse(today)) / 864e5);
+  assert.ok(n >= 1, `the intake deadline is ${n} days ahead`);
+  const put = async (v) => expectStatus(await api(srv, 'PUT', '/api/v1/settings?region=329981101', { session: county, body: { 'suggestion.intake_warn_days': v } }), 200);
+  try {
+    await put(n);
+    assert.equal((await get(unit, s.id)).due, 'warn', `${n} days ahead, window ${n}`);
+    await put(n - 1);
+    assert.equal((await get(unit, s.id)).due, 'ok', `${n} days ahead, window ${n - 1}`);
+  } finally {
+    await put(2);
+  }
+  // staff outside the city's settings rights cannot change the window
+  expectError(await api(srv, 'PUT', '/api/v1/settings?region=329981101', { session: deputy, body: { 'suggestion.intake_warn_days': 9 } }), 403, 'forbidden');
+});
+
 test('the lead unit returns a wrong assignment within the window; staff re-assign', async () => {
   let s = await draft({ title: '关于松岭镇学校周边交通安全的建议' });
   expectStatus(await act(deputy, s.id, { action: 'submit' }), 200);

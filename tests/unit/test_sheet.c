@@ -439,6 +439,58 @@ static void xlsx_huge_reference(void **state)
 	sheet_release(&s);
 }
 
+/* An office's workbook often starts with an empty sheet: the first worksheet with data is read,
+ * in the workbook's order (not the parts' names); a workbook with no data anywhere reads empty. */
+static void xlsx_first_sheet_with_data(void **state)
+{
+	static const char wb[] =
+		"<workbook " NS_MAIN " " NS_R "><sheets>"
+		"<sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId7\"/>"
+		"<sheet name=\"空白\" sheetId=\"2\" r:id=\"rId8\"/>"
+		"<sheet name=\"代表名册\" sheetId=\"3\" r:id=\"rId9\"/>"
+		"<sheet name=\"备用\" sheetId=\"4\" r:id=\"rId6\"/></sheets></workbook>";
+	static const char rels[] =
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/worksheet\" Target=\"worksheets/a.xml\"/>"
+		"<Relationship Id=\"rId8\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/worksheet\" Target=\"worksheets/b.xml\"/>"
+		"<Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/worksheet\" Target=\"worksheets/c.xml\"/>"
+		"<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/worksheet\" Target=\"worksheets/d.xml\"/></Relationships>";
+	static const char empty[] = "<worksheet " NS_MAIN "><sheetData/></worksheet>";
+	static const char blank[] = "<worksheet " NS_MAIN "><sheetData><row r=\"1\"><c r=\"A1\" "
+				    "s=\"0\"/></row></sheetData></worksheet>";
+	static const char data[] = "<worksheet " NS_MAIN "><sheetData><row r=\"2\"><c r=\"A2\" "
+				   "t=\"inlineStr\"><is><t>姓名</t></is></c></row></sheetData></worksheet>";
+	static const char other[] = "<worksheet " NS_MAIN "><sheetData><row r=\"1\"><c r=\"A1\" "
+				    "t=\"inlineStr\"><is><t>别的</t></is></c></row></sheetData></worksheet>";
+	const char *names[6] = {"xl/workbook.xml",     "xl/_rels/workbook.xml.rels",
+				"xl/worksheets/a.xml", "xl/worksheets/b.xml",
+				"xl/worksheets/c.xml", "xl/worksheets/d.xml"};
+	const char *texts[6] = {wb, rels, empty, blank, data, other};
+	struct sheet s;
+	struct err e = {0};
+	size_t len;
+	char *zip;
+	(void)state;
+	zip = make_zip(names, texts, 6, 0, &len);
+	assert_int_equal(sheet_read(zip, len, SHEET_XLSX, 100, &s, &e), 0);
+	free(zip);
+	assert_int_equal(s.nrows, 2); /* row 1 blank, row 2 the header: the third sheet */
+	assert_string_equal(sheet_cell(&s, 1, 0), "姓名");
+	sheet_release(&s);
+	/* no data in any sheet: an empty sheet, not an error */
+	texts[4] = empty;
+	texts[5] = blank;
+	zip = make_zip(names, texts, 6, 0, &len);
+	assert_int_equal(sheet_read(zip, len, SHEET_XLSX, 100, &s, &e), 0);
+	free(zip);
+	assert_int_equal(s.nrows, 0);
+	sheet_release(&s);
+}
+
 static void xlsx_cells(void **state)
 {
 	static const char sst[] =
@@ -703,6 +755,7 @@ int main(void)
 		cmocka_unit_test(csv_unterminated_quote),
 		cmocka_unit_test(csv_cell_and_column_caps),
 		cmocka_unit_test(xlsx_huge_reference),
+		cmocka_unit_test(xlsx_first_sheet_with_data),
 		cmocka_unit_test(xlsx_cells),
 		cmocka_unit_test(xlsx_dates_by_style),
 		cmocka_unit_test(xlsx_from_libxlsxwriter),

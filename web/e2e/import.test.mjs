@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { setup, teardown, newPage, login, t, uniq, confirmBox, message, path } from './helpers.mjs'
+import { readFile } from 'node:fs/promises'
 import { writeXlsx } from './xlsx.mjs'
 
 before(setup)
@@ -72,5 +73,21 @@ test('an .xlsx with a bad row shows the row error; the fixed file imports and th
   await row.waitFor()
   assert.match(await row.innerText(), /女/)
   assert.match(await row.innerText(), /1985\.02/)
+  await page.context().close()
+})
+
+test('a LibreOffice roster with an empty first sheet, a merged title row and date cells previews without errors', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  await page.goto('/deputies/import')
+  // made by writeRosterXlsx (xlsx.mjs), kept as tests/fixtures/import/roster-title-row.xlsx
+  const buffer = await readFile(new URL('../../tests/fixtures/import/roster-title-row.xlsx', import.meta.url))
+  await page.locator(`${t('import-upload')} input[type=file]`).setInputFiles({ name: '柳溪乡代表名册.xlsx', mimeType: XLSX, buffer })
+  await page.locator(t('import-ok')).waitFor()
+  assert.equal(await page.locator(t('import-total')).innerText(), '3')
+  assert.equal(await page.locator(t('import-errors')).count(), 0)
+  const row = page.locator(`${t('import-rows')} .el-table__body-wrapper tr`, { hasText: '标题行导入乙' })
+  await row.waitFor()
+  assert.match(await row.innerText(), /1982/)
   await page.context().close()
 })

@@ -240,6 +240,15 @@ test('a secret ballot with more "for" marks than seats is stopped on the phone; 
   await confirmBox(staff, '确定')
   await textIs(election.locator(t('round-state')), '进行中')
 
+  // the projector at 1920×1080: the election running now replaces the previous vote's result,
+  // and its panel is on screen without scrolling
+  await screen.setViewportSize({ width: 1920, height: 1080 })
+  await screen.locator(t('screen-round-title'), { hasText: '副镇长' }).waitFor()
+  assert.equal(await screen.locator(t('screen-vote')).count(), 0, 'the closed vote is no longer shown')
+  const box = await screen.locator(t('screen-round')).boundingBox()
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 1080, `the election panel within the screen: ${JSON.stringify(box)}`)
+  assert.ok(await screen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1), 'nothing below the fold')
+
   const page = phones[0].page
   const ballot = page.locator(t('mm-ballot'))
   await ballot.waitFor()
@@ -342,9 +351,12 @@ test('the projector keeps the closing totals, and its link stops working once th
   const s = await (await staff.request.get('/api/v1/session')).json()
   const res = await staff.request.post(`/api/v1/meetings/${meetingId}/actions`, { data: { action: 'close' }, headers: { 'X-CSRF-Token': s.csrf_token } })
   assert.ok(res.ok(), `close: ${res.status()} ${await res.text()}`)
-  // the open screen gets the closing snapshot and stays on it
+  // the open screen gets the closing snapshot and stays on it: the last thing done, the
+  // election's count after the vote, is what it shows (not the vote before it)
   await textIs(screen.locator(t('screen-state')), '已闭会')
-  await textIs(screen.locator(t('screen-for')), '8')
+  await screen.locator(t('screen-round-title'), { hasText: '副镇长' }).waitFor()
+  await screen.locator(t('screen-round-result'), { hasText: '应到' }).waitFor()
+  assert.equal(await screen.locator(t('screen-vote')).count(), 0)
   // a screen opened from now on is told, in Chinese, that the link has ended
   await screen.reload()
   await screen.locator(t('screen-error'), { hasText: '会议已结束，大屏链接已失效' }).waitFor()

@@ -1,12 +1,26 @@
 // Show a refused request's `error.field` under the form item it names.
-//   const { errors, clear, apply } = useServerErrors(['name', 'phone', 'mandate.level'])
+//   const { errors, clear, apply } = useServerErrors(['name', 'phone', 'mandate.level'], form)
 //   <el-form-item prop="phone" :error="errors.phone">
 //   catch (e) { if (!apply(e)) showError(e) }
-import { reactive } from 'vue'
+// Given the form, a field's message goes as soon as that field is changed: a message about text
+// the person has since put right must not stay on screen.
+import { reactive, watch } from 'vue'
 import { ApiError } from './api.js'
 
-export function useServerErrors(fields) {
+const valueAt = (form, path) => path.split('.').reduce((o, k) => (o == null ? o : o[k]), form)
+
+export function useServerErrors(fields, form) {
   const errors = reactive(Object.fromEntries(fields.map((f) => [f, ''])))
+  if (form) {
+    for (const f of fields) {
+      watch(
+        () => JSON.stringify(valueAt(form, f) ?? null),
+        () => {
+          if (errors[f]) errors[f] = ''
+        },
+      )
+    }
+  }
   function clear() {
     for (const f of fields) errors[f] = ''
   }

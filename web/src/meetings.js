@@ -6,6 +6,23 @@ import { onBeforeUnmount, ref } from 'vue'
 import { stateName } from './labels.js'
 
 export const meetingStateName = (s) => stateName('meeting', s)
+// When a meeting sits: "2026-01-10 09:00 至 2026-01-12", built as one string (a template's leading
+// blank before an interpolation is dropped by the compiler, which ran date and time together).
+export function meetingWhen(m) {
+  if (!m) return ''
+  let s = m.starts_on || ''
+  if (m.starts_time) s += ' ' + m.starts_time
+  if (m.ends_on && m.ends_on !== m.starts_on) s += ' 至 ' + m.ends_on
+  return s
+}
+// A meeting's full name: its region before the title, unless the title already begins with it
+// (松岭镇第十八届人民代表大会… is not 松岭镇松岭镇第十八届…).
+export function meetingFullTitle(m) {
+  if (!m) return ''
+  const region = m.region_name || ''
+  const title = m.title || ''
+  return region && !title.startsWith(region) ? region + title : title
+}
 export const voteStateName = (s) => stateName('vote', s)
 export const roundStateName = (s) => stateName('round', s)
 const STATE_TAG = { signin_open: 'warning', in_session: 'success', closed: 'primary' }

@@ -52,6 +52,14 @@ export const HANDLER_STATUS = {
   removed: { label: '已撤销', tag: 'info' },
 }
 
+// The meeting a suggestion was raised at and when: 大会期间 or 闭会期间 follows during_session,
+// whether or not a meeting is named.
+export function sessionText(s) {
+  if (!s) return ''
+  const when = s.during_session ? '大会期间' : '闭会期间'
+  return s.session_label ? `${s.session_label}（${when}）` : when
+}
+
 export const DUE = {
   warn: { label: '即将到期', tag: 'warning' },
   overdue: { label: '已超期', tag: 'danger' },

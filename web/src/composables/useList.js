@@ -1,6 +1,7 @@
 // One list page: its filters (kept in the address, so that a reload, a shared link or the back
 // button from a detail page shows the same list), paging, sorting, the loading / error / empty
-// states and the export of exactly the rows on screen. Every list page uses it:
+// states and the export of exactly the rows on screen (the filters of the last search, not those
+// typed since). Every list page uses it:
 //
 //   const list = useList({
 //     url: '/deputies',                        // the API list (docs/api.md), or () => path
@@ -137,15 +138,20 @@ export function useList(options = {}) {
 
   // ---- loading ----
   let seq = 0 // only the latest request's answer is shown
+  // The filters and order of the rows on screen: what an export repeats. A filter typed or
+  // cleared but not yet searched changes the form, not the list, so not the export either.
+  let shown = null
   async function fetchPage(append) {
     const mine = ++seq
     if (!append) writeAddress()
     loading.value = true
     try {
-      const q = { ...params(), page: page.value, per_page: perPage.value }
-      if (sort.value) q.sort = sort.value
+      const asked = { ...params() }
+      if (sort.value) asked.sort = sort.value
+      const q = { ...asked, page: page.value, per_page: perPage.value }
       const data = o.fetch ? await o.fetch(q) : await api.get(path(o.url), q, { auth: o.auth })
       if (mine !== seq) return
+      shown = asked
       const got = data?.items || []
       rows.value = append ? [...rows.value, ...got] : got
       serverTotal.value = Number(data?.total ?? got.length) || 0
@@ -211,12 +217,16 @@ export function useList(options = {}) {
     )
   }
 
-  // ---- export: the same filters and order, every row ----
+  // ---- export: the same filters and order as the rows on screen, every row ----
   async function exportFile(format = 'xlsx', fallbackName = '', extra = {}) {
     exporting.value = format
     try {
-      const q = { ...params(), format, ...extra }
-      if (sort.value) q.sort = sort.value
+      let q
+      if (shown && !o.local) q = { ...shown, format, ...extra }
+      else {
+        q = { ...params(), format, ...extra }
+        if (sort.value) q.sort = sort.value
+      }
       return await download(path(o.exportPath || o.url), q, fallbackName)
     } catch (e) {
       showError(e)
