@@ -200,6 +200,12 @@ const routes = [
         meta: { title: '会议记录', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
       },
       {
+        path: 'search',
+        name: 'search',
+        component: () => import('./views/SearchView.vue'),
+        meta: { title: '搜索', roles: PAGE_ROLES.search },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -258,6 +264,13 @@ const routes = [
     name: 'meeting-signin',
     component: () => import('./views/MeetingSigninView.vue'),
     meta: { title: '会议签到', roles: PAGE_ROLES.myMeetings },
+  },
+  // 交办单, 答复函, 催办通知: one A4 sheet for the browser's print, without the desktop shell.
+  {
+    path: '/print/:kind(opinion|suggestion)/:id(\\d+)/:doc(assign|reply|chase)',
+    name: 'print',
+    component: () => import('./views/PrintView.vue'),
+    meta: { title: '打印', roles: PAGE_ROLES.print },
   },
   // The projector in the meeting room: no login, the meeting's screen token.
   {
