@@ -108,6 +108,30 @@ test('printing: the assignment slip and the chase notice name the handling unit,
   await page.context().close()
 })
 
+test('printing a suggestion\'s assignment slip names its lead unit and its number', async () => {
+  const dep = await newPage()
+  await login(dep, 'deputy')
+  const sg = (await apiCall(dep, 'POST', '/api/v1/suggestions', { title: '关于修缮松岭镇敬老院的建议',
+    body: '松岭镇敬老院房屋老旧，冬季取暖设施不足，建议安排资金修缮。' })).suggestion
+  await apiCall(dep, 'POST', `/api/v1/suggestions/${sg.id}/actions`, { action: 'submit' })
+  await dep.context().close()
+  const page = await newPage()
+  await login(page, 'county')
+  const hs = (await (await page.request.get('/api/v1/handlers?region=329981&per_page=100')).json()).items
+  const h = hs.find((x) => x.name === HANDLER)
+  await apiCall(page, 'POST', `/api/v1/suggestions/${sg.id}/actions`, { action: 'accept' })
+  await apiCall(page, 'POST', `/api/v1/suggestions/${sg.id}/actions`, { action: 'assign', lead_handler_id: h.id })
+  await page.goto(`/suggestions/${sg.id}`)
+  await page.locator(t('print-button')).click()
+  await page.locator(`.el-dropdown-menu ${t('print-assign')}`).waitFor()
+  await page.goto(`/print/suggestion/${sg.id}/assign`)
+  await page.locator(t('print-assign')).waitFor()
+  assert.equal(await page.locator(t('print-title')).textContent(), '代表建议交办单')
+  assert.equal(await page.locator(t('print-row-主办单位')).textContent(), HANDLER)
+  assert.ok((await page.locator('.sheet').textContent()).includes(sg.code))
+  await page.context().close()
+})
+
 test('a handling unit sees its own counts, linking into its desk', async () => {
   const page = await newPage()
   await login(page, 'handler')
