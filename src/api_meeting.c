@@ -22,7 +22,8 @@ static int list(struct call *c)
 	int rc;
 	if ((rc = api_listq(c, &q)) || (rc = api_qstr(c, "region", &f.region)) ||
 	    (rc = api_qstr(c, "state", &f.state)) || (rc = api_qstr(c, "kind", &f.kind)) ||
-	    (rc = api_qstr(c, "from", &f.from)) || (rc = api_qstr(c, "to", &f.to)))
+	    (rc = api_qstr(c, "from", &f.from)) || (rc = api_qstr(c, "to", &f.to)) ||
+	    (rc = api_qstr(c, "signin", &f.signin)))
 		return rc;
 	return meeting_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
 }

@@ -17,7 +17,8 @@ static int read_filter(struct call *c, struct suggestion_filter *f, struct listq
 	    (rc = api_qstr(c, "handler", &f->handler)) || (rc = api_qstr(c, "category", &f->category)) ||
 	    (rc = api_qstr(c, "session", &f->session)) || (rc = api_qstr(c, "key", &f->key)) ||
 	    (rc = api_qstr(c, "due", &f->due)) || (rc = api_qstr(c, "from", &f->from)) ||
-	    (rc = api_qstr(c, "to", &f->to)) || (rc = api_qstr(c, "escalated", &f->escalated)))
+	    (rc = api_qstr(c, "to", &f->to)) || (rc = api_qstr(c, "escalated", &f->escalated)) ||
+	    (rc = api_qstr(c, "signer", &f->signer)))
 		return rc;
 	f->q = q->q;
 	q->q = NULL;

@@ -863,6 +863,38 @@ static int filter_sql(struct db_conn *c, const struct actor *a, const struct dep
 }
 
 
+int deputy_find_name(struct db_conn *c, const struct actor *a, const char *q, json_t *items, struct err *e)
+{
+	static const char *const search[] = {"d.name", NULL};
+	static const struct col cols[] = {
+		{"id", COL_INT}, {"name", COL_STR}, {"employer", COL_STR}, {"post", COL_STR}, {NULL, 0}};
+	struct deputy_filter f = {.status = "all"};
+	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(4300);
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	if (!q || !*q || !role_can(a->role, PERM_DEPUTY_READ))
+		return 0;
+	db_params_init(&p);
+	buf_adds(&w, " WHERE 1=1");
+	if (!(rc = filter_sql(c, a, &f, &w, &p, e))) {
+		rows_filter_search(&w, &p, q, search);
+		buf_addf(&sql, "SELECT d.id, d.name, d.employer, d.post FROM deputies d%s ORDER BY d.name, d.id LIMIT %d",
+			 w.data, LIMIT_FIND_RESULTS);
+		if (buf_failed(&sql))
+			rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+		else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+			for (int i = 0; i < r->nrows; i++)
+				json_array_append_new(items, rows_object(r, i, cols));
+	}
+	db_res_free(r);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
+	return rc;
+}
+
 int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter *f,
 		const struct listq *q, json_t **out, struct err *e)
 {

@@ -29,6 +29,11 @@ struct deputy_filter {
 	const char *date; /* roster date for status filtering, default today */
 };
 
+/* For the search box, inside the caller's read: the deputies (current or former) in the actor's
+ * scope whose name holds q, at most LIMIT_FIND_RESULTS, appended to items as
+ * {"id","name","employer","post"}; nothing for roles that do not read the registry. */
+int deputy_find_name(struct db_conn *c, const struct actor *a, const char *q, json_t *items,
+		     struct err *e) WUR;
 int deputy_list(struct db *db, const struct actor *a, const struct deputy_filter *f,
 		const struct listq *q, json_t **out, struct err *e) WUR;
 /* One deputy with mandates, their events, groups and stations; a deputy account may read its

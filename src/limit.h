@@ -48,6 +48,7 @@
 #define LIMIT_EXPORT_ROWS 20000  /* a list exported as a spreadsheet: a year of a county's items */
 #define LIMIT_QUERY_CHARS 64     /* search boxes */
 #define LIMIT_SEARCH_COUNT 10000 /* a search counts this many matches, then says "10,000+" */
+#define LIMIT_FIND_RESULTS 10 /* results of one kind in the header's search box: read at a glance */
 
 /* Accounts and sessions (DOMAIN §35, 等保 level 3) */
 #define LIMIT_LOGIN_FAILURES 5         /* lockout after 5 failures */

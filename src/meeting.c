@@ -313,6 +313,132 @@ int meeting_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 	return rows_get(db, NULL, read_meeting, a, id, NULL, out, e);
 }
 
+/* The list's WHERE: the actor's meetings (staff: their scope; a deputy: those it sits in) and
+ * the filters of f, its search text q (in the title) included. */
+static int list_where(struct db_conn *c, const struct actor *a, const struct meeting_filter *f,
+		      const char *q, struct buf *where, struct db_params *p, struct err *e)
+{
+	static const char *const search[] = {"m.title", NULL};
+	int rc;
+
+	if (role_can(a->role, PERM_MEETING_READ)) {
+		if ((rc = rows_filter_scope(where, p, c, a, f->region,
+					    " WHERE m.region_path LIKE ?", NULL, 0, e)))
+			return rc;
+	} else if (a->deputy_id) {
+		/* a deputy: the meetings it is a member of, listed or by the roster; a region filter
+		 * must name one of the congresses it may sit in (its own region or one above) */
+		char pat[REGION_PATTERN_MAX];
+		struct db_res *rp = NULL;
+		if ((rc = region_filter_congress(c, a, f->region, e)))
+			return rc;
+		if (f->region && *f->region &&
+		    (rc = db_execv(c, &rp, e, "SELECT path FROM regions WHERE code = ?", "s", f->region)))
+			return rc;
+		buf_adds(where, " WHERE m.region_path LIKE ?");
+		db_ps_own(p, xstrdup(region_like_pattern(rp ? db_val(rp, 0, 0) : "/", pat, sizeof(pat))));
+		db_res_free(rp);
+		buf_adds(where,
+			 " AND (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
+			 " OR (m.state = 'planned' AND m.kind IN ('session','deliberation') AND EXISTS (SELECT 1 FROM mandates d"
+			 " WHERE d.deputy_id = ? AND d.region_code = m.region_code AND d.level = m.level"
+			 " AND (m.term = 0 OR d.term = m.term) AND d.started_on <= m.starts_on"
+			 " AND (d.ended_on IS NULL OR d.ended_on > m.starts_on))))");
+		db_pi(p, a->deputy_id);
+		db_pi(p, a->deputy_id);
+	} else {
+		return err_set(e, E_FORBIDDEN, "forbidden", "无权查看会议");
+	}
+	rows_filter_eq(where, p, f->state, " AND m.state = ?");
+	rows_filter_eq(where, p, f->kind, " AND m.kind = ?");
+	rows_filter_eq(where, p, f->from, " AND m.starts_on >= ?");
+	rows_filter_eq(where, p, f->to, " AND m.starts_on <= ?");
+	/* A deputy's meetings open for sign-in where it has not signed in yet. */
+	if (f->signin && *f->signin) {
+		if (!a->deputy_id || strcmp(f->signin, "pending"))
+			return err_field(e, E_INVALID, "bad_param", "signin", "签到筛选无效");
+		buf_adds(where,
+			 " AND m.state = 'signin_open' AND EXISTS (SELECT 1 FROM meeting_members x"
+			 " WHERE x.meeting_id = m.id AND x.deputy_id = ? AND x.status = 'absent')");
+		db_pi(p, a->deputy_id);
+	}
+	rows_filter_search(where, p, q, search);
+	if (buf_failed(where))
+		return err_set(e, E_INTERNAL, "internal", "服务器内部错误");
+	return 0;
+}
+
+/* What is waiting, as the list filters that show it: a deputy's meetings to sign in to, the
+ * meetings whose sign-in the staff who run meetings have open. */
+int meeting_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e)
+{
+	struct meeting_filter f = {0};
+	struct buf w = BUF_INIT_CAP(2048), sql = BUF_INIT_CAP(2200);
+	struct db_params p;
+	struct db_res *r = NULL;
+	const char *key, *label;
+	int rc;
+
+	if (role_can(a->role, PERM_MEETING_RUN)) {
+		f.state = "signin_open";
+		key = "meeting.signin_open", label = "正在签到的会议";
+	} else if (a->deputy_id && role_is_deputy(a->role)) {
+		f.signin = "pending";
+		key = "meeting.signin", label = "待签到的会议";
+	} else {
+		return 0;
+	}
+	db_params_init(&p);
+	if (!(rc = list_where(c, a, &f, NULL, &w, &p, e))) {
+		buf_addf(&sql, "SELECT COUNT(*) FROM meetings m%s", w.data);
+		if (buf_failed(&sql))
+			rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+		else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+			json_array_append_new(
+				items,
+				json_pack("{s:s, s:s, s:I, s:s, s:{s:s*, s:s*}}", "key", key, "label",
+					  label, "count", (json_int_t)db_int(r, 0, 0), "list",
+					  "meetings", "filter", "state", f.state, "signin", f.signin));
+	}
+	db_res_free(r);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
+	return rc;
+}
+
+int meeting_find_title(struct db_conn *c, const struct actor *a, const char *q, json_t *items, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT},        {"title", COL_STR},
+					  {"kind", COL_STR},      {"state", COL_STR},
+					  {"starts_on", COL_STR}, {NULL, 0}};
+	struct meeting_filter f = {0};
+	struct buf w = BUF_INIT_CAP(2048), sql = BUF_INIT_CAP(2200);
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc;
+
+	if (!q || !*q || (!role_can(a->role, PERM_MEETING_READ) && !a->deputy_id))
+		return 0;
+	db_params_init(&p);
+	if (!(rc = list_where(c, a, &f, q, &w, &p, e))) {
+		buf_addf(&sql,
+			 "SELECT m.id, m.title, m.kind, m.state, m.starts_on FROM meetings m%s"
+			 " ORDER BY m.starts_on DESC, m.id DESC LIMIT %d",
+			 w.data, LIMIT_FIND_RESULTS);
+		if (buf_failed(&sql))
+			rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+		else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+			for (int i = 0; i < r->nrows; i++)
+				json_array_append_new(items, rows_object(r, i, cols));
+	}
+	db_res_free(r);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
+	return rc;
+}
+
 int meeting_list(struct db *db, const struct actor *a, const struct meeting_filter *f,
 		 const struct listq *q, json_t **out, struct err *e)
 {
@@ -326,45 +452,8 @@ int meeting_list(struct db *db, const struct actor *a, const struct meeting_filt
 
 	*out = NULL;
 	db_params_init(&p);
-	if ((rc = db_begin_read(c, e)))
+	if ((rc = db_begin_read(c, e)) || (rc = list_where(c, a, f, q->q, &where, &p, e)))
 		goto out;
-	if (role_can(a->role, PERM_MEETING_READ)) {
-		if ((rc = rows_filter_scope(&where, &p, c, a, f->region,
-					    " WHERE m.region_path LIKE ?", NULL, 0, e)))
-			goto out;
-	} else if (a->deputy_id) {
-		/* a deputy: the meetings it is a member of, listed or by the roster; a region filter
-		 * must name one of the congresses it may sit in (its own region or one above) */
-		char pat[REGION_PATTERN_MAX];
-		struct db_res *rp = NULL;
-		if ((rc = region_filter_congress(c, a, f->region, e)))
-			goto out;
-		if (f->region && *f->region &&
-		    (rc = db_execv(c, &rp, e, "SELECT path FROM regions WHERE code = ?", "s", f->region)))
-			goto out;
-		buf_adds(&where, " WHERE m.region_path LIKE ?");
-		db_ps_own(&p, xstrdup(region_like_pattern(rp ? db_val(rp, 0, 0) : "/", pat, sizeof(pat))));
-		db_res_free(rp);
-		buf_adds(&where,
-			 " AND (EXISTS (SELECT 1 FROM meeting_members x WHERE x.meeting_id = m.id AND x.deputy_id = ?)"
-			 " OR (m.state = 'planned' AND m.kind IN ('session','deliberation') AND EXISTS (SELECT 1 FROM mandates d"
-			 " WHERE d.deputy_id = ? AND d.region_code = m.region_code AND d.level = m.level"
-			 " AND (m.term = 0 OR d.term = m.term) AND d.started_on <= m.starts_on"
-			 " AND (d.ended_on IS NULL OR d.ended_on > m.starts_on))))");
-		db_pi(&p, a->deputy_id);
-		db_pi(&p, a->deputy_id);
-	} else {
-		rc = err_set(e, E_FORBIDDEN, "forbidden", "无权查看会议");
-		goto out;
-	}
-	rows_filter_eq(&where, &p, f->state, " AND m.state = ?");
-	rows_filter_eq(&where, &p, f->kind, " AND m.kind = ?");
-	rows_filter_eq(&where, &p, f->from, " AND m.starts_on >= ?");
-	rows_filter_eq(&where, &p, f->to, " AND m.starts_on <= ?");
-	if (buf_failed(&where)) {
-		rc = err_set(e, E_INTERNAL, "internal", "服务器内部错误");
-		goto out;
-	}
 	if ((rc = rows_page(c, "meetings m", "SELECT " M_COLS M_FROM, where.data, &p,
 			    "m.starts_on DESC, m.id DESC", q, &total, &r, e)))
 		goto out;

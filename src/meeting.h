@@ -29,7 +29,17 @@ json_t *meeting_labels(void);
 int meeting_kinds(json_t **out, struct err *e) WUR;
 struct meeting_filter {
 	const char *region, *state, *kind, *from, *to;
+	const char *signin; /* a deputy's own: "pending", open for sign-in and not signed in yet */
 };
+/* For the to-do page, inside the caller's read: appends to items
+ * {"key","label","count","list":"meetings","filter":{...}}: for staff who run meetings those open
+ * for sign-in, for a deputy those it has still to sign in to; nothing for other roles. */
+int meeting_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e) WUR;
+/* For the search box, inside the caller's read: the meetings the actor may see whose title
+ * holds q, newest first, at most LIMIT_FIND_RESULTS, appended to items as
+ * {"id","title","kind","state","starts_on"}. */
+int meeting_find_title(struct db_conn *c, const struct actor *a, const char *q, json_t *items,
+		       struct err *e) WUR;
 int meeting_list(struct db *db, const struct actor *a, const struct meeting_filter *f,
 		 const struct listq *q, json_t **out, struct err *e) WUR;
 int meeting_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;

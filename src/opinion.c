@@ -874,14 +874,57 @@ int opinion_warn_limit(struct db_conn *c, const char *path, char *limit, int *wa
 	return 0;
 }
 
-int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
-		 const struct listq *q, json_t **out, struct err *e)
+int opinion_code_of(const char *q, char code[13])
 {
-	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", NULL};
+	if (!q || strlen(q) != 12)
+		return 0;
+	for (int i = 0; i < 12; i++) {
+		char ch = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 'a' + 'A') : q[i];
+		if (i < 6 ? !(ch >= '0' && ch <= '9') : !strchr(code_chars, ch))
+			return 0;
+		code[i] = ch;
+	}
+	code[12] = '\0';
+	return 1;
+}
+
+/* The due limits of a list, which its parameters point to. */
+struct due_days {
+	char today[11], limit[11];
+};
+
+/* The list's WHERE after its scope (in w): the reader's rule and the filters of f but its search
+ * text. The due limits of the region path come back in wc, h (the caller frees it), warn and d,
+ * which must live as long as p. */
+static int list_where(struct db_conn *c, const struct actor *a, const struct opinion_filter *f,
+		      const char *path, struct buf *w, struct db_params *p, struct workcal *wc,
+		      struct holidays *h, int *warn, struct due_days *d, struct err *e)
+{
 	static const char *const dues[] = {
 		" AND o.state IN ('assigned','accepted') AND o.deadline < ?",
 		" AND o.state IN ('assigned','accepted') AND o.deadline >= ? AND o.deadline <= ?",
 		" AND o.state IN ('assigned','accepted')"};
+	int rc;
+
+	opinion_scope_who(w, p, a);
+	if ((rc = rows_filter_state(w, p, f->state, " AND o.state = ?", opinion_state_name, e)) ||
+	    (rc = rows_filter_id(w, p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(w, p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
+	    (rc = rows_filter_id(w, p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
+		return rc;
+	rows_filter_eq(w, p, f->channel, " AND o.channel = ?");
+	if ((rc = rows_filter_flag(w, f->escalated, " AND o.escalated_to IS NOT NULL", "escalated", e)) ||
+	    (rc = rows_filter_days(w, p, "o.created_at", f->from, f->to, e)) ||
+	    (rc = opinion_warn_limit(c, path, d->limit, warn, wc, h, e)))
+		return rc;
+	cal_format(cal_today(), d->today);
+	return rows_filter_due(w, p, f->due, dues, d->today, d->limit, e);
+}
+
+int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
+		 const struct listq *q, json_t **out, struct err *e)
+{
+	static const char *const sorts[] = {"created_at", "deadline", "updated_at", "id", NULL};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
@@ -889,7 +932,9 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct holidays h = {0};
 	struct workcal wc = {0};
 	struct db_text_walk walk;
-	char order[64], sort[128], path[160], today[11], limit[11];
+	char order[64], sort[128], path[160], code[13];
+	struct due_days d;
+	const char *text;
 	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
 	size_t base;
@@ -907,26 +952,19 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	if ((rc = scope_where(&w, &p, c, a, f->region, path, sizeof(path), e)))
 		goto out;
 	base = w.len;
-	opinion_scope_who(&w, &p, a);
-	if ((rc = rows_filter_state(&w, &p, f->state, " AND o.state = ?", opinion_state_name, e)) ||
-	    (rc = rows_filter_id(&w, &p, f->category, " AND o.category_id = ?", "category", "类别", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->station, " AND o.station_id = ?", "station", "联络站", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->handler, " AND o.handler_id = ?", "handler", "承办单位", e)))
+	if ((rc = list_where(c, a, f, path, &w, &p, &wc, &h, &warn, &d, e)))
 		goto out;
-	rows_filter_eq(&w, &p, f->channel, " AND o.channel = ?");
-	if ((rc = rows_filter_flag(&w, f->escalated, " AND o.escalated_to IS NOT NULL", "escalated", e)))
-		goto out;
-	if ((rc = rows_filter_days(&w, &p, "o.created_at", f->from, f->to, e)))
-		goto out;
-	if ((rc = opinion_warn_limit(c, path, limit, &warn, &wc, &h, e)))
-		goto out;
-	cal_format(cal_today(), today);
-	if ((rc = rows_filter_due(&w, &p, f->due, dues, today, limit, e)))
-		goto out;
+	/* A tracking code typed in the search box names its opinion, not words of a text. */
+	text = f->q;
+	if (opinion_code_of(f->q, code)) {
+		buf_adds(&w, " AND o.tracking_code = ?");
+		db_ps(&p, code);
+		text = NULL;
+	}
 	/* A search newest first walks the full-text index from its newest entry down and stops at
 	 * the page (ids follow the order of creation), with the region in the index query; its
 	 * count stops at LIMIT_SEARCH_COUNT. Other orders sort every match. */
-	newest = f->q && *f->q &&
+	newest = text && *text &&
 		 (!q->sort || !*q->sort || !strcmp(q->sort, "-created_at") || !strcmp(q->sort, "-id"));
 	if (newest) {
 		/* The region narrows the index query, unless it is the one region at the top, which
@@ -941,14 +979,14 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			whole = db_int(top, 0, 0) == 1;
 			db_res_free(top);
 		}
-		if (!db_text_walk(c, "opinions", "o", f->q, whole ? NULL : path, &walk, &match)) {
+		if (!db_text_walk(c, "opinions", "o", text, whole ? NULL : path, &walk, &match)) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		narrowed = w.len != base;
 		buf_adds(&w, walk.match);
 		db_ps(&p, match);
-	} else if ((rc = rows_filter_text(&w, &p, c, "opinions", "o", f->q, e))) {
+	} else if ((rc = rows_filter_text(&w, &p, c, "opinions", "o", text, e))) {
 		goto out;
 	}
 	if (buf_failed(&w)) {
@@ -1000,6 +1038,105 @@ out:
 	db_release(db, c);
 	if (!rc && full)
 		rc = audit_personal(db, a, out, e);
+	return rc;
+}
+
+/* What is waiting for each role, as the list filters that show it. */
+static const struct opinion_todo_row {
+	const char *key, *label, *state, *due;
+	int who; /* 1 staff who manage, 2 staff who read, 3 a handling unit */
+} todo_rows[] = {
+	{"opinion.classify", "待分类的群众意见", "received", NULL, 1},
+	{"opinion.assign", "待交办的群众意见", "classified", NULL, 1},
+	{"opinion.returned", "被退回待重新交办的意见", "returned", NULL, 1},
+	{"opinion.accept", "待签收的群众意见", "assigned", NULL, 3},
+	{"opinion.warn", "即将到期的群众意见", NULL, "warn", 2},
+	{"opinion.overdue", "已超期的群众意见", NULL, "overdue", 2},
+	{"opinion.warn", "即将到期的群众意见", NULL, "warn", 3},
+	{"opinion.overdue", "已超期的群众意见", NULL, "overdue", 3},
+};
+
+int opinion_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e)
+{
+	int who = role_is_handler(a->role)                 ? 3
+		  : role_can(a->role, PERM_OPINION_MANAGE) ? 1
+		  : role_can(a->role, PERM_OPINION_READ)   ? 2
+							   : 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(todo_rows) && who && !rc; i++) {
+		const struct opinion_todo_row *t = &todo_rows[i];
+		struct opinion_filter f = {.state = t->state, .due = t->due};
+		struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(4200);
+		struct db_params p;
+		struct db_res *r = NULL;
+		struct holidays h = {0};
+		struct workcal wc;
+		struct due_days d;
+		char path[160];
+		int warn;
+
+		if (t->who != who && !(t->who == 2 && who == 1))
+			continue;
+		db_params_init(&p);
+		if (!(rc = scope_where(&w, &p, c, a, NULL, path, sizeof(path), e)) &&
+		    !(rc = list_where(c, a, &f, path, &w, &p, &wc, &h, &warn, &d, e))) {
+			buf_addf(&sql, "SELECT COUNT(*) FROM opinions o%s", w.data);
+			if (buf_failed(&sql))
+				rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+			else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+				json_array_append_new(
+					items, json_pack("{s:s, s:s, s:I, s:s, s:{s:s*, s:s*}}",
+							 "key", t->key, "label", t->label, "count",
+							 (json_int_t)db_int(r, 0, 0), "list", "opinions",
+							 "filter", "state", t->state, "due", t->due));
+		}
+		holidays_free(&h);
+		db_res_free(r);
+		db_params_release(&p);
+		buf_release(&w);
+		buf_release(&sql);
+	}
+	return rc;
+}
+
+int opinion_find_code(struct db_conn *c, const struct actor *a, const char *q, json_t *items, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT},    {"tracking_code", COL_STR},
+					  {"state", COL_STR}, {"region_name", COL_STR},
+					  {"body", COL_STR},  {NULL, 0}};
+	struct buf w = BUF_INIT_CAP(2048), sql = BUF_INIT_CAP(2300);
+	struct db_params p;
+	struct db_res *r = NULL;
+	char code[13];
+	int rc;
+
+	if (!opinion_code_of(q, code) || (!role_can(a->role, PERM_OPINION_READ) &&
+					  !role_is_handler(a->role) && !role_is_deputy(a->role)))
+		return 0;
+	db_params_init(&p);
+	if (!(rc = scope_where(&w, &p, c, a, NULL, NULL, 0, e))) {
+		opinion_scope_who(&w, &p, a);
+		buf_adds(&w, " AND o.tracking_code = ?");
+		db_ps(&p, code);
+		buf_addf(&sql,
+			 "SELECT o.id, o.tracking_code, o.state, r.name, SUBSTR(o.body, 1, 60)"
+			 " FROM opinions o JOIN regions r ON r.code = o.region_code%s",
+			 w.data);
+		if (buf_failed(&sql))
+			rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+		else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+			for (int i = 0; i < r->nrows; i++) {
+				json_t *o = rows_object(r, i, cols);
+				json_object_set_new(o, "state_name",
+						    json_string(opinion_state_name(db_val(r, i, 2))));
+				json_array_append_new(items, o);
+			}
+	}
+	db_res_free(r);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
 	return rc;
 }
 

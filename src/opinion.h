@@ -43,6 +43,19 @@ struct opinion_filter {
 };
 int opinion_list(struct db *db, const struct actor *a, const struct opinion_filter *f,
 		 const struct listq *q, json_t **out, struct err *e) WUR;
+/* 1 when q is an opinion's tracking code (six digits of the day and six code letters, in any
+ * case), copied upper-cased into code; 0 otherwise. */
+int opinion_code_of(const char *q, char code[13]);
+/* For the to-do page, inside the caller's read: appends to items one
+ * {"key","label","count","list":"opinions","filter":{"state"|"due"}} per thing waiting for the
+ * actor's role (to classify, to assign, returned, to accept, due soon, overdue), each count the
+ * total of the opinions list with that filter. Nothing for roles that do not read opinions. */
+int opinion_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e) WUR;
+/* For the search box, inside the caller's read: when q is a tracking code, appends the opinion
+ * with that code the actor may read as {"id","tracking_code","state","state_name","region_name",
+ * "body"} (the first 60 characters) to items; nothing otherwise. */
+int opinion_find_code(struct db_conn *c, const struct actor *a, const char *q, json_t *items,
+		      struct err *e) WUR;
 int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* One step of the loop: {"action", ...its fields}. Illegal steps are refused with the state. */
 int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,

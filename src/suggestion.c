@@ -766,21 +766,202 @@ out:
 
 /* ---- reading ---- */
 
+/* The list's WHERE: the kind, the reader's rule and the filters of f but its search text, the
+ * clock of the region's deadlines loaded into k (the caller frees it). */
+static int list_where(struct db_conn *c, const struct actor *a, const struct suggestion_filter *f,
+		      struct buf *w, struct db_params *p, struct clock *k, struct err *e)
+{
+	static const char *const dues[] = {
+		" AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))",
+		" AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?",
+		" AND s.state IN ('submitted','accepted','escalated','assigned','replied','solving')"};
+	char path[160], pat[REGION_PATTERN_MAX];
+	int rc;
+
+	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+		return rc;
+	buf_adds(w, " WHERE s.kind = ?");
+	db_ps(p, f->kind && !strcmp(f->kind, "motion") ? "motion" : "suggestion");
+	if (role_is_handler(a->role)) {
+		buf_adds(w, " AND s.state <> 'withdrawn' AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+			    " WHERE handler_id = ? AND status <> 'removed')");
+		db_pi(p, a->handler_id);
+	} else if (role_is_deputy(a->role)) {
+		buf_adds(w, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?)");
+		db_pi(p, a->deputy_id);
+	} else {
+		region_like_pattern(path, pat, sizeof(pat));
+		/* With a deadline filter the due indexes select better than a region prefix, which
+		 * SQLite's planner cannot size (see suggestion_board). */
+		buf_addf(w, " AND %ss.region_path LIKE ?", f->due && *f->due ? db_noindex(c) : "");
+		db_ps_own(p, xstrdup(pat));
+		/* Drafts are the deputies' own until submitted. */
+		buf_adds(w, " AND (s.state <> 'draft' OR s.created_by = ?)");
+		db_pi(p, a->account_id);
+	}
+	if ((rc = rows_filter_state(w, p, f->state, " AND s.state = ?", suggestion_state_name, e)) ||
+	    (rc = rows_filter_id(w, p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
+	    (rc = rows_filter_id(w, p, f->deputy,
+				 " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+				 " WHERE deputy_id = ? AND status IN ('author','accepted'))",
+				 "deputy", "代表", e)) ||
+	    (rc = rows_filter_id(w, p, f->handler,
+				 " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
+				 " WHERE handler_id = ? AND status <> 'removed')",
+				 "handler", "承办单位", e)))
+		return rc;
+	/* What waits for the deputy who asks: an invitation to answer, a reply to rate. */
+	if (f->signer && *f->signer) {
+		if (!role_is_deputy(a->role) ||
+		    (strcmp(f->signer, "invited") && strcmp(f->signer, "to_rate")))
+			return err_field(e, E_INVALID, "bad_param", "signer", "待办筛选无效");
+		if (!strcmp(f->signer, "invited"))
+			buf_adds(w, " AND s.state = 'draft' AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+				    " WHERE deputy_id = ? AND status = 'invited')");
+		else
+			buf_adds(w, " AND s.state = 'replied' AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
+				    " WHERE deputy_id = ? AND status = 'accepted') AND NOT EXISTS (SELECT 1"
+				    " FROM suggestion_ratings t WHERE t.deputy_id = ? AND t.reply_id ="
+				    " (SELECT MAX(y.id) FROM suggestion_replies y WHERE y.suggestion_id = s.id))");
+		db_pi(p, a->deputy_id);
+		if (strcmp(f->signer, "invited"))
+			db_pi(p, a->deputy_id);
+	}
+	rows_filter_eq(w, p, f->session, " AND s.session_label = ?");
+	if (f->key && !strcmp(f->key, "1"))
+		buf_adds(w, " AND s.key_supervised = 1");
+	if ((rc = rows_filter_flag(w, f->escalated, " AND s.escalated_to IS NOT NULL", "escalated", e)) ||
+	    (rc = rows_filter_days(w, p, "s.created_at", f->from, f->to, e)) ||
+	    (rc = clock_load(c, path, k, e)))
+		return rc;
+	return rows_filter_due(w, p, f->due, dues, k->today_s, k->warn_s, e);
+}
+
+int suggestion_code_of(const char *q, char code[16])
+{
+	if (!q || strlen(q) != 13 || q[6] != '-')
+		return 0;
+	for (int i = 0; i < 13; i++) {
+		char ch = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 'a' + 'A') : q[i];
+		if (i < 2 ? ch != "JY"[i] && ch != "YA"[i] : i != 6 && !(ch >= '0' && ch <= '9'))
+			return 0;
+		code[i] = ch;
+	}
+	code[13] = '\0';
+	return (code[0] == 'J' && code[1] == 'Y') || (code[0] == 'Y' && code[1] == 'A');
+}
+
+/* What is waiting for each role, as the list filters that show it. */
+static const struct suggestion_todo_row {
+	const char *key, *label, *kind, *state, *due, *signer;
+	int who; /* 1 staff who manage, 2 a handling unit, 3 a deputy */
+} todo_rows[] = {
+	{"suggestion.accept", "待受理的代表建议", "suggestion", "submitted", NULL, NULL, 1},
+	{"suggestion.assign", "待交办的代表建议", "suggestion", "accepted", NULL, NULL, 1},
+	{"motion.accept", "待处理的议案", "motion", "submitted", NULL, NULL, 1},
+	{"suggestion.reply", "待答复的代表建议", "suggestion", "assigned", NULL, NULL, 2},
+	{"suggestion.warn", "即将到期的代表建议", "suggestion", NULL, "warn", NULL, 1},
+	{"suggestion.overdue", "已超期的代表建议", "suggestion", NULL, "overdue", NULL, 1},
+	{"suggestion.warn", "即将到期的代表建议", "suggestion", NULL, "warn", NULL, 2},
+	{"suggestion.overdue", "已超期的代表建议", "suggestion", NULL, "overdue", NULL, 2},
+	{"suggestion.invited", "待答复的联名邀请", "suggestion", NULL, NULL, "invited", 3},
+	{"motion.invited", "待答复的议案联名邀请", "motion", NULL, NULL, "invited", 3},
+	{"suggestion.to_rate", "待评价的建议答复", "suggestion", NULL, NULL, "to_rate", 3},
+};
+
+int suggestion_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e)
+{
+	int who = role_is_handler(a->role)                    ? 2
+		  : role_is_deputy(a->role)                   ? 3
+		  : role_can(a->role, PERM_SUGGESTION_MANAGE) ? 1
+							      : 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(todo_rows) && who && !rc; i++) {
+		const struct suggestion_todo_row *t = &todo_rows[i];
+		struct suggestion_filter f = {
+			.kind = t->kind, .state = t->state, .due = t->due, .signer = t->signer};
+		struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(4200);
+		struct db_params p;
+		struct db_res *r = NULL;
+		struct clock k = {0};
+
+		if (t->who != who)
+			continue;
+		db_params_init(&p);
+		if (!(rc = list_where(c, a, &f, &w, &p, &k, e))) {
+			buf_addf(&sql, "SELECT COUNT(*) FROM suggestions s%s", w.data);
+			if (buf_failed(&sql))
+				rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+			else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+				json_array_append_new(
+					items,
+					json_pack("{s:s, s:s, s:I, s:s, s:{s:s*, s:s*, s:s*}}",
+						  "key", t->key, "label", t->label, "count",
+						  (json_int_t)db_int(r, 0, 0), "list",
+						  strcmp(t->kind, "motion") ? "suggestions" : "motions",
+						  "filter", "state", t->state, "due", t->due,
+						  "signer", t->signer));
+		}
+		clock_free(&k);
+		db_res_free(r);
+		db_params_release(&p);
+		buf_release(&w);
+		buf_release(&sql);
+	}
+	return rc;
+}
+
+int suggestion_find_code(struct db_conn *c, const struct actor *a, const char *q, json_t *items, struct err *e)
+{
+	static const struct col cols[] = {{"id", COL_INT},    {"code", COL_STR},  {"kind", COL_STR},
+					  {"title", COL_STR}, {"state", COL_STR}, {NULL, 0}};
+	struct suggestion_filter f = {0};
+	struct buf w = BUF_INIT_CAP(4096), sql = BUF_INIT_CAP(4200);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct clock k = {0};
+	char code[16];
+	int rc;
+
+	if (!suggestion_code_of(q, code) || (!role_can(a->role, PERM_SUGGESTION_READ) &&
+					     !role_is_handler(a->role) && !role_is_deputy(a->role)))
+		return 0;
+	f.kind = code[0] == 'Y' ? "motion" : "suggestion";
+	db_params_init(&p);
+	if (!(rc = list_where(c, a, &f, &w, &p, &k, e))) {
+		buf_addf(&sql, "SELECT s.id, s.code, s.kind, s.title, s.state FROM suggestions s%s AND s.code = ?",
+			 w.data);
+		db_ps(&p, code);
+		if (buf_failed(&sql))
+			rc = err_set(e, E_INTERNAL, "too_long", "查询语句过长");
+		else if (!(rc = db_exec(c, sql.data, &p, &r, e)))
+			for (int i = 0; i < r->nrows; i++) {
+				json_t *o = rows_object(r, i, cols);
+				json_object_set_new(o, "state_name",
+						    json_string(suggestion_state_name(db_val(r, i, 4))));
+				json_array_append_new(items, o);
+			}
+	}
+	clock_free(&k);
+	db_res_free(r);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
+	return rc;
+}
+
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e)
 {
 	static const char *const sorts[] = {"created_at", "deadline",     "updated_at",
 					    "id",         "submitted_at", NULL};
-	static const char *const dues[] = {
-		" AND ((s.state = 'assigned' AND s.deadline < ?) OR (s.state = 'submitted' AND s.intake_deadline < ?))",
-		" AND s.state = 'assigned' AND s.deadline >= ? AND s.deadline <= ?",
-		" AND s.state IN ('submitted','accepted','escalated','assigned','replied','solving')"};
 	struct buf w = BUF_INIT_CAP(4096);
 	struct db_conn *c;
 	struct db_params p;
 	struct db_res *r = NULL;
 	struct clock k = {0};
-	char order[64], sort[128], path[160], pat[REGION_PATTERN_MAX];
+	char order[64], sort[128], code[16];
 	int64_t total;
 	int rc, capped;
 	json_t *items;
@@ -793,50 +974,15 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		return rc;
 	c = db_acquire(db);
 	db_params_init(&p);
-	if ((rc = region_filter_path(c, a, f->region, path, sizeof(path), e)))
+	if ((rc = list_where(c, a, f, &w, &p, &k, e)))
 		goto out;
-	buf_adds(&w, " WHERE s.kind = ?");
-	db_ps(&p, f->kind && !strcmp(f->kind, "motion") ? "motion" : "suggestion");
-	if (role_is_handler(a->role)) {
-		buf_adds(&w, " AND s.state <> 'withdrawn' AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
-			     " WHERE handler_id = ? AND status <> 'removed')");
-		db_pi(&p, a->handler_id);
-	} else if (role_is_deputy(a->role)) {
-		buf_adds(&w, " AND s.id IN (SELECT suggestion_id FROM suggestion_signers WHERE deputy_id = ?)");
-		db_pi(&p, a->deputy_id);
-	} else {
-		region_like_pattern(path, pat, sizeof(pat));
-		/* With a deadline filter the due indexes select better than a region prefix, which
-		 * SQLite's planner cannot size (see suggestion_board). */
-		buf_addf(&w, " AND %ss.region_path LIKE ?", f->due && *f->due ? db_noindex(c) : "");
-		db_ps(&p, pat);
-		/* Drafts are the deputies' own until submitted. */
-		buf_adds(&w, " AND (s.state <> 'draft' OR s.created_by = ?)");
-		db_pi(&p, a->account_id);
+	/* A number typed in the search box names its item, not words of a text. */
+	if (suggestion_code_of(f->q, code)) {
+		buf_adds(&w, " AND s.code = ?");
+		db_ps(&p, code);
+	} else if ((rc = rows_filter_text(&w, &p, c, "suggestions", "s", f->q, e))) {
+		goto out;
 	}
-	if ((rc = rows_filter_state(&w, &p, f->state, " AND s.state = ?", suggestion_state_name, e)) ||
-	    (rc = rows_filter_id(&w, &p, f->category, " AND s.category_id = ?", "category", "类别", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->deputy,
-				 " AND s.id IN (SELECT suggestion_id FROM suggestion_signers"
-				 " WHERE deputy_id = ? AND status IN ('author','accepted'))",
-				 "deputy", "代表", e)) ||
-	    (rc = rows_filter_id(&w, &p, f->handler,
-				 " AND s.id IN (SELECT suggestion_id FROM suggestion_handlers"
-				 " WHERE handler_id = ? AND status <> 'removed')",
-				 "handler", "承办单位", e)))
-		goto out;
-	rows_filter_eq(&w, &p, f->session, " AND s.session_label = ?");
-	if (f->key && !strcmp(f->key, "1"))
-		buf_adds(&w, " AND s.key_supervised = 1");
-	if ((rc = rows_filter_flag(&w, f->escalated, " AND s.escalated_to IS NOT NULL", "escalated", e)))
-		goto out;
-	if ((rc = rows_filter_days(&w, &p, "s.created_at", f->from, f->to, e)))
-		goto out;
-	if ((rc = clock_load(c, path, &k, e)) ||
-	    (rc = rows_filter_due(&w, &p, f->due, dues, k.today_s, k.warn_s, e)))
-		goto out;
-	if ((rc = rows_filter_text(&w, &p, c, "suggestions", "s", f->q, e)))
-		goto out;
 	if (buf_failed(&w)) {
 		rc = err_set(e, E_INVALID, "bad_param", "筛选条件过多");
 		goto out;

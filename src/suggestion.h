@@ -51,7 +51,21 @@ struct suggestion_filter {
 	const char *kind, *region, *state, *deputy, *handler, *category, *session, *key, *due, *q,
 		*from, *to;
 	const char *escalated; /* "1": only those escalated to a county (转交上级) */
+	const char *signer; /* a deputy's own: "invited" (to answer), "to_rate" (a reply to rate) */
 };
+/* 1 when q is a suggestion's or motion's number (JY2026-000012, YA2026-000003, in any case),
+ * copied upper-cased into code; 0 otherwise. */
+int suggestion_code_of(const char *q, char code[16]);
+/* For the to-do page, inside the caller's read: appends to items one
+ * {"key","label","count","list":"suggestions"|"motions","filter":{...}} per thing waiting for
+ * the actor's role (staff: to accept, to assign, due soon, overdue; a handling unit: to reply,
+ * due soon, overdue; a deputy: invitations to co-sign, replies to rate), each count the total of
+ * the list with that filter. */
+int suggestion_todo(struct db_conn *c, const struct actor *a, json_t *items, struct err *e) WUR;
+/* For the search box, inside the caller's read: when q is a number, appends the suggestion or
+ * motion with it the actor may read as {"id","code","kind","title","state","state_name"}. */
+int suggestion_find_code(struct db_conn *c, const struct actor *a, const char *q, json_t *items,
+			 struct err *e) WUR;
 int suggestion_list(struct db *db, const struct actor *a, const struct suggestion_filter *f,
 		    const struct listq *q, json_t **out, struct err *e) WUR;
 int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;

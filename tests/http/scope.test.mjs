@@ -213,6 +213,9 @@ const EXPECT = {
   'POST /api/v1/bookings/:id/actions': { allow: [...STAFF, 'station_staff'], obj: 'booking', ...WRITE },
 
   'GET /api/v1/labels': { allow: EVERYONE },
+  // the home page: each module counts and finds within the role's own reading rules
+  'GET /api/v1/todo': { allow: EVERYONE },
+  'GET /api/v1/search': { allow: EVERYONE, query: 'q=' + encodeURIComponent('会议') },
   'GET /api/v1/settings': { allow: EVERYONE, region: true }, // the rules' numbers, nobody's data
   // the auth.* settings are the security administrator's (settings.c)
   'PUT /api/v1/settings': { allow: ['sysadmin', 'secadmin', 'city_staff', 'county_staff'], ...WRITE },

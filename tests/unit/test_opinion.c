@@ -872,10 +872,29 @@ static void escalation(void **state)
 	fixture_close(f);
 }
 
+/* A tracking code typed in a search box: six digits and six code letters, in any case. */
+static void tracking_codes(void **state)
+{
+	char code[13];
+	(void)state;
+	assert_int_equal(opinion_code_of("261207APUQ6J", code), 1);
+	assert_string_equal(code, "261207APUQ6J");
+	assert_int_equal(opinion_code_of("261207apuq6j", code), 1);
+	assert_string_equal(code, "261207APUQ6J");
+	assert_int_equal(opinion_code_of("261207APUQ6", code), 0);   /* one short */
+	assert_int_equal(opinion_code_of("261207APUQ6JK", code), 0); /* one long */
+	assert_int_equal(opinion_code_of("26120XAPUQ6J", code), 0);  /* a letter in the date */
+	assert_int_equal(opinion_code_of("261207APUQ0J", code), 0);  /* 0 is not a code letter */
+	assert_int_equal(opinion_code_of("261207APUQIJ", code), 0);  /* nor I */
+	assert_int_equal(opinion_code_of("路灯不亮路灯不亮", code), 0);
+	assert_int_equal(opinion_code_of(NULL, code), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_transition),
+		cmocka_unit_test(tracking_codes),
 		cmocka_unit_test(the_loop),
 		cmocka_unit_test(per_address_limit),
 		cmocka_unit_test(merged_cases_share_the_reply),

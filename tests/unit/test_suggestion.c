@@ -896,10 +896,29 @@ static void escalation_keeps_the_assign_window(void **state)
 	util_set_now(0);
 }
 
+/* A number typed in a search box: JY or YA, the year, a dash and six digits, in any case. */
+static void numbers_in_search(void **state)
+{
+	char code[16];
+	(void)state;
+	assert_int_equal(suggestion_code_of("JY2026-000012", code), 1);
+	assert_string_equal(code, "JY2026-000012");
+	assert_int_equal(suggestion_code_of("ya2026-000003", code), 1);
+	assert_string_equal(code, "YA2026-000003");
+	assert_int_equal(suggestion_code_of("JA2026-000012", code), 0);
+	assert_int_equal(suggestion_code_of("YY2026-000012", code), 0);
+	assert_int_equal(suggestion_code_of("JY2026000012", code), 0);
+	assert_int_equal(suggestion_code_of("JY2026-00001", code), 0);
+	assert_int_equal(suggestion_code_of("JY2026-0000123", code), 0);
+	assert_int_equal(suggestion_code_of("JY2026-00001X", code), 0);
+	assert_int_equal(suggestion_code_of(NULL, code), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_transition),
+		cmocka_unit_test(numbers_in_search),
 		cmocka_unit_test(ratings_decide),
 		cmocka_unit_test(month_deadlines),
 		cmocka_unit_test(the_path),

@@ -142,6 +142,12 @@ Object.assign(PAGE_ROLES, {
   myMeetings: ['deputy'], // 我的会议 (phone)
 })
 
+// ---- 工作台、搜索、打印 (docs/api.md "Home: to-do and search") ----
+Object.assign(PAGE_ROLES, {
+  search: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'], // 搜索结果
+  print: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'handler'], // 交办单、答复函、催办通知
+})
+
 export const GENDERS = [
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },

@@ -206,6 +206,12 @@ const routes = [
         meta: { title: '会议记录', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
       },
       {
+        path: 'search',
+        name: 'search',
+        component: () => import('./views/SearchView.vue'),
+        meta: { title: '搜索', roles: PAGE_ROLES.search },
+      },
+      {
         path: 'me',
         name: 'me',
         component: () => import('./views/DeputyDetailView.vue'),
@@ -222,6 +228,13 @@ const routes = [
   },
   // The deputy's suggestions and meetings (/my-suggestions, /my-meetings, /m/signin) are phone
   // pages (phone.html, phoneRouter.js): isPhonePath hands them over.
+  // 交办单, 答复函, 催办通知: one A4 sheet for the browser's print, without the desktop shell.
+  {
+    path: '/print/:kind(opinion|suggestion)/:id(\\d+)/:doc(assign|reply|chase)',
+    name: 'print',
+    component: () => import('./views/PrintView.vue'),
+    meta: { title: '打印', roles: PAGE_ROLES.print },
+  },
   // The projector in the meeting room: no login, the meeting's screen token.
   {
     path: '/screen/:token',
