@@ -43,6 +43,8 @@ const struct setting_def settings_defs[] = {
 	{"auth.password_max_days", 90, 1, 3650, "密码有效期（日），到期后登录须先修改密码"},
 	{"auth.max_sessions", 3, 1, 50, "每个账号同时在线的会话数上限，超出时结束最早的会话"},
 	{"auth.token_days", 90, 1, 3650, "API 令牌默认有效期（日，最长见 LIMIT_TOKEN_DAYS_MAX）"},
+	{"chase.near_days", 3, 0, 30, "到期前几个工作日起可以催办（工作日，0 即只能催办已超期的）"},
+	{"intake.idempotency_hours", 24, 1, 720, "对接系统登记意见的幂等键保留时长（小时）"},
 	{NULL, 0, 0, 0, NULL}};
 
 static const struct setting_def *def_of(const char *key)

@@ -32,7 +32,8 @@ const DEFAULTS = { 'opinion.reply_days': 15, 'opinion.warn_days': 3, 'opinion.re
   'meeting.quorum_num': 2, 'meeting.quorum_den': 3, 'meeting.notice_days': 7, 'election.nominators_min': 10,
   'election.head_extra_min': 0, 'election.head_extra_max': 1, 'election.vice_extra_min': 1,
   'election.vice_extra_max': 3, 'election.other_extra_min': 0, 'election.project_extra_min': 1,
-  'project.candidate_ratio_pct': 120, 'auth.password_max_days': 90, 'auth.max_sessions': 3, 'auth.token_days': 90 };
+  'project.candidate_ratio_pct': 120, 'auth.password_max_days': 90, 'auth.max_sessions': 3, 'auth.token_days': 90,
+  'chase.near_days': 3, 'intake.idempotency_hours': 24 };
 const year = () => Number(today.slice(0, 4));
 async function settings(region, s = county) {
   const r = await api(srv, 'GET', '/api/v1/settings' + (region ? '?region=' + region : ''), { session: s });
