@@ -493,8 +493,8 @@ int meeting_step(struct db *db, const struct step_machine *sm, const struct acto
 int meeting_attend_batch(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 			 struct err *e)
 {
-	struct batch b = {"deputy_ids", "代表", "deputy_id", id, "meeting", "meeting.attend_batch",
-			  meeting_attend};
+	struct batch b = {"deputy_ids",           "代表",        "deputy_id", id, "meeting",
+			  "meeting.attend_batch", meeting_attend};
 	int rc;
 	*out = NULL;
 	if ((rc = meeting_check(db, a, "meetings", id, 1, e)))

@@ -17,8 +17,8 @@ static int check_ids(const struct batch *b, json_t *ids, struct err *e)
 	for (i = 0; i < n; i++) {
 		json_t *v = json_array_get(ids, i);
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return err_field(e, E_INVALID, "bad_id", b->ids, "第%zu项不是有效的%s编号", i + 1,
-					 b->label);
+			return err_field(e, E_INVALID, "bad_id", b->ids, "第%zu项不是有效的%s编号",
+					 i + 1, b->label);
 		for (j = 0; j < i; j++)
 			if (json_integer_value(json_array_get(ids, j)) == json_integer_value(v))
 				return err_field(e, E_INVALID, "duplicate_id", b->ids,
@@ -27,8 +27,8 @@ static int check_ids(const struct batch *b, json_t *ids, struct err *e)
 	return 0;
 }
 
-int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_t *in,
-	      json_t **out, struct err *e)
+int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_t *in, json_t **out,
+	      struct err *e)
 {
 	json_t *ids = json_object_get(in, b->ids), *fields, *results, *v;
 	size_t i;
@@ -52,7 +52,8 @@ int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_
 		json_decref(one);
 		if (!rc) {
 			done++;
-			json_array_append_new(results, json_pack("{s:I, s:b}", "id", (json_int_t)id, "ok", 1));
+			json_array_append_new(results,
+					      json_pack("{s:I, s:b}", "id", (json_int_t)id, "ok", 1));
 			continue;
 		}
 		if (ie.kind == E_DB || ie.kind == E_INTERNAL) {
@@ -61,22 +62,23 @@ int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_
 			snprintf(ie.msg, sizeof(ie.msg), "服务器内部错误，请稍后重试");
 		}
 		failed++;
-		json_array_append_new(
-			results, json_pack("{s:I, s:b, s:{s:s, s:s?, s:s}}", "id", (json_int_t)id, "ok", 0,
-					   "error", "code", ie.code, "field",
-					   ie.field[0] ? ie.field : NULL, "message", ie.msg));
+		json_array_append_new(results,
+				      json_pack("{s:I, s:b, s:{s:s, s:s?, s:s}}", "id", (json_int_t)id,
+						"ok", 0, "error", "code", ie.code, "field",
+						ie.field[0] ? ie.field : NULL, "message", ie.msg));
 		snprintf(sid, sizeof(sid), "%lld", (long long)(b->id_field ? b->item : id));
 		{
 			struct err ignore = {0};
-			json_t *after = json_pack("{s:s, s:I, s:s, s:s}", "error", ie.code, "id",
-						  (json_int_t)id, "step",
-						  json_string_value(json_object_get(fields, "action"))
-							  ? json_string_value(json_object_get(fields, "action"))
-							  : "",
-						  "message", ie.msg);
+			json_t *after = json_pack(
+				"{s:s, s:I, s:s, s:s}", "error", ie.code, "id", (json_int_t)id, "step",
+				json_string_value(json_object_get(fields, "action"))
+					? json_string_value(json_object_get(fields, "action"))
+					: "",
+				"message", ie.msg);
 			if (audit_record(db, a, ie.kind == E_DB || ie.kind == E_INTERNAL ? AUDIT_FAILED : AUDIT_REFUSED,
 					 b->action, b->object_type, sid, after, &ignore))
-				fprintf(stderr, "renda: batch %s: refusal not recorded: %s\n", b->action, ignore.msg);
+				fprintf(stderr, "renda: batch %s: refusal not recorded: %s\n",
+					b->action, ignore.msg);
 			json_decref(after);
 		}
 	}

@@ -30,7 +30,7 @@ struct batch {
  * E_INVALID otherwise) with the other fields of in. *out (new, the caller's):
  * {"results": [{"id", "ok": true} | {"id", "ok": false, "error": {"code", "field"?, "message"}}],
  *  "done": n, "failed": m}, in the order given. Each refused item is audited as refused. */
-int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_t *in,
-	      json_t **out, struct err *e) WUR;
+int batch_run(struct db *db, const struct actor *a, const struct batch *b, json_t *in, json_t **out,
+	      struct err *e) WUR;
 
 #endif

@@ -27,7 +27,7 @@ static const struct col cols[] = {
 #define FROM "handlers h JOIN regions r ON r.code = h.region_code"
 #define SELECT                                                                             \
 	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active," \
-	" h.created_at, h.updated_at,"                                                       \
+	" h.created_at, h.updated_at,"                                                     \
 	" (SELECT COUNT(*) FROM chases ch WHERE ch.handler_id = h.id) FROM " FROM
 
 /* Loads one handler within the actor's scope; E_NOTFOUND when absent or outside. */

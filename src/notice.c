@@ -34,12 +34,11 @@ int notice_handler_text(struct db_conn *c, int64_t handler_id, const char *kind,
 		return rc;
 	if (r->nrows && *db_val(r, 0, 0)) {
 		payload = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", "sms", "notice", kind,
-				    "handler_id", (json_int_t)handler_id, "to", db_val(r, 0, 0), "text",
-				    text, "link", link);
+				    "handler_id", (json_int_t)handler_id, "to", db_val(r, 0, 0),
+				    "text", text, "link", link);
 		s = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
 		json_decref(payload);
-		rc = s ? db_execv(c, NULL, e,
-				  "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
+		rc = s ? db_execv(c, NULL, e, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
 				  "sii", s, util_now(), util_now())
 		       : err_set(e, E_INTERNAL, "internal", "无法生成短信内容");
 		free(s);

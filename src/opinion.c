@@ -731,7 +731,8 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 
 	*out = NULL;
 	*replayed = 0;
-	if (key && (!*key || strlen(key) > LIMIT_IDEMPOTENCY_KEY || strspn(key, IDEMPOTENCY_KEY_CHARS) != strlen(key)))
+	if (key && (!*key || strlen(key) > LIMIT_IDEMPOTENCY_KEY ||
+		    strspn(key, IDEMPOTENCY_KEY_CHARS) != strlen(key)))
 		return err_field(e, E_INVALID, "bad_idempotency_key", "Idempotency-Key",
 				 "幂等键（Idempotency-Key）应为1到%d个字母、数字或 - _ . : 字符",
 				 LIMIT_IDEMPOTENCY_KEY);
@@ -1453,16 +1454,16 @@ static int run_chase(struct step_run *s)
 	char title[96], link[48];
 
 	if (tx_check(&s->t, jsonx_need_text(s->in, "message", "催办内容", 2, s->t.e)) ||
-	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, O_PATH), db_val(s->row, 0, O_DEADLINE),
-				      s->t.e)))
+	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, O_PATH),
+				      db_val(s->row, 0, O_DEADLINE), s->t.e)))
 		return s->t.rc;
 	msg = jsonx_str(s->in, "message");
 	snprintf(title, sizeof(title), "催办：群众意见 %s 办理期限 %s", db_val(s->row, 0, O_CODE),
 		 db_val(s->row, 0, O_DEADLINE));
 	snprintf(s->note, sizeof(s->note), "催办%s：%s", db_val(s->row, 0, O_HANDLER_NAME), msg);
 	notice_link("opinions", s->id, link, sizeof(link));
-	return tx_check(&s->t, chase_record(s->t.c, s->a, "opinion", s->id, db_int(s->row, 0, O_HANDLER),
-					    msg, title, link, s->t.e));
+	return tx_check(&s->t, chase_record(s->t.c, s->a, "opinion", s->id,
+					    db_int(s->row, 0, O_HANDLER), msg, title, link, s->t.e));
 }
 
 /* -- the machine's hooks -- */
@@ -1599,7 +1600,8 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 
 int opinion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
-	static const struct batch b = {"ids", "意见", NULL, 0, "opinion", "opinion.batch", opinion_act};
+	static const struct batch b = {"ids",     "意见",          NULL,       0,
+				       "opinion", "opinion.batch", opinion_act};
 	*out = NULL;
 	if (!role_can(a->role, PERM_OPINION_MANAGE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能批量处理群众意见");

@@ -1540,8 +1540,8 @@ static int run_chase(struct step_run *s)
 	int n = 0;
 
 	if (tx_check(&s->t, jsonx_need_text(s->in, "message", "催办内容", 2, s->t.e)) ||
-	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, S_PATH), db_val(s->row, 0, S_DEADLINE),
-				      s->t.e)) ||
+	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, S_PATH),
+				      db_val(s->row, 0, S_DEADLINE), s->t.e)) ||
 	    tx_exec(&s->t, &r,
 		    "SELECT sh.handler_id, h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"
 		    " WHERE sh.suggestion_id = ? AND sh.status = 'assigned' ORDER BY sh.id",
@@ -1553,10 +1553,10 @@ static int run_chase(struct step_run *s)
 	n = snprintf(s->note, sizeof(s->note), "催办");
 	for (int i = 0; i < r->nrows && tx_ok(&s->t); i++) {
 		if (n > 0 && (size_t)n < sizeof(s->note))
-			n += snprintf(s->note + n, sizeof(s->note) - (size_t)n, "%s%s", i ? "、" : "",
-				      db_val(r, i, 1));
-		tx_check(&s->t, chase_record(s->t.c, s->a, "suggestion", s->id, db_int(r, i, 0), msg,
-					     title, x->link, s->t.e));
+			n += snprintf(s->note + n, sizeof(s->note) - (size_t)n, "%s%s",
+				      i ? "、" : "", db_val(r, i, 1));
+		tx_check(&s->t, chase_record(s->t.c, s->a, "suggestion", s->id, db_int(r, i, 0),
+					     msg, title, x->link, s->t.e));
 	}
 	if (tx_ok(&s->t) && !r->nrows)
 		tx_fail(&s->t, E_CONFLICT, "no_handler", "没有正在办理的承办单位，无需催办");
@@ -1780,7 +1780,7 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 
 int suggestion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
 {
-	static const struct batch b = {"ids",        "建议或议案",       NULL, 0,
+	static const struct batch b = {"ids",        "建议或议案",       NULL,          0,
 				       "suggestion", "suggestion.batch", suggestion_act};
 	*out = NULL;
 	if (!role_can(a->role, PERM_SUGGESTION_MANAGE))

@@ -178,10 +178,14 @@ test('chase: a suggestion past or near its deadline, every unit in hand; one far
   assert.deepEqual(sql(`SELECT handler_id FROM chases WHERE object_type = 'suggestion' AND object_id = ${late.id} ORDER BY id`).map((x) => Number(x.handler_id)).sort(), units.sort());
   // suggestion.warn_days (10) is above chase.near_days (3): an item not yet warned is not near
   expectError(await post(county, `/api/v1/suggestions/${ok.id}/actions`, { action: 'chase', message: '提前催办' }), 409, 'not_due');
-  // a deputy who did not sign it does not see it; the other county's items are not the county's
+  // a deputy who did not sign it does not see it; a county item is outside a township's scope
   expectError(await post(deputy, `/api/v1/suggestions/${late.id}/actions`, { action: 'chase', message: '代表催办' }), 404, 'not_found');
-  const far = expectStatus(await api(srv, 'GET', '/api/v1/suggestions?region=329902&state=assigned&per_page=1', { session: city }), 200).items[0];
-  expectError(await post(county, `/api/v1/suggestions/${far.id}/actions`, { action: 'chase', message: '越权催办' }), 404, 'not_found');
+  // (the small demo's suggestions are all the county's: the township's staff are outside it)
+  assert.equal(unit.user.region_code, '329981101');
+  const mine = new Set(expectStatus(await api(srv, 'GET', '/api/v1/suggestions?state=assigned&per_page=100', { session: unit }), 200).items.map((x) => x.id));
+  const far = items.find((x) => !mine.has(x.id));
+  assert.ok(far, 'the demo has a suggestion in hand outside the township');
+  expectError(await post(unit, `/api/v1/suggestions/${far.id}/actions`, { action: 'chase', message: '越权催办' }), 404, 'not_found');
 });
 
 test('intake: an Idempotency-Key stores a retried request once; another body is refused; keys expire', async () => {
