@@ -102,3 +102,25 @@ test('a chase from an opinion\'s page appears in its history', async () => {
   await page.locator(t('handler-chases'), { hasText: '1' }).first().waitFor()
   await page.context().close()
 })
+
+test('staff sign in many members of a meeting at once', async () => {
+  const page = await newPage()
+  await login(page, 'unit')
+  const m = (await apiPost(page, '/api/v1/meetings', { kind: 'session', title: `批量签到${marker()}`, region_code: TOWNSHIP,
+    term: 18, starts_on: '2026-06-10', notice_on: '2026-06-01', place: '镇政府会议室' })).meeting
+  await apiPost(page, `/api/v1/meetings/${m.id}/actions`, { action: 'open_signin' })
+  await page.goto(`/meetings/${m.id}`)
+  await page.locator('#tab-attendance').click()
+  assert.equal(await page.locator(t('member-batch-sign-in')).isDisabled(), true)
+  const boxes = page.locator(`${t('member-table')} .el-table__body .el-checkbox`)
+  await boxes.nth(0).click()
+  await boxes.nth(1).click()
+  await boxes.nth(2).click()
+  await page.locator(t('member-batch-sign-in'), { hasText: '3' }).click()
+  await message(page, '已为 3 人签到')
+  await page.locator(t('count-present'), { hasText: '3' }).waitFor()
+  const roll = await (await page.request.get(`/api/v1/meetings/${m.id}/attendance`)).json()
+  assert.equal(roll.attendance.present, 3)
+  assert.equal(roll.items.filter((p) => p.status === 'present' && p.via === 'staff').length, 3)
+  await page.context().close()
+})
