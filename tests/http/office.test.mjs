@@ -143,7 +143,12 @@ test('chase: near or past the deadline only (chase.near_days boundary), on the h
   assert.equal(listed.chases, count0 + 1);
   const notes = expectStatus(await api(srv, 'GET', '/api/v1/notifications', { session: handler }), 200).items;
   assert.ok(notes.some((n) => n.kind === 'chase' && n.link === `/opinions/${o2.id}`), 'the unit is told in-app');
-  if (H1.phone) assert.equal(Number(sql("SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE '%\"notice\":\"chase\"%'")[0].n), outbox0 + 1);
+  assert.ok(H1.phone, 'the demo unit has an office phone');
+  const sms = sql("SELECT payload FROM outbox WHERE payload LIKE '%\"notice\":\"chase\"%' ORDER BY id").map((x) => JSON.parse(x.payload));
+  assert.equal(sms.length, outbox0 + 1, 'one text message to the unit through the gateway');
+  assert.equal(sms[sms.length - 1].to, H1.phone);
+  assert.equal(sms[sms.length - 1].handler_id, H1.id);
+  assert.match(sms[sms.length - 1].text, /请尽快处理并答复群众/);
   const row = sql(`SELECT object_type, handler_id, message FROM chases WHERE object_id = ${o2.id}`);
   assert.deepEqual(row.map((x) => [x.object_type, Number(x.handler_id), x.message]), [['opinion', H1.id, '请尽快处理并答复群众']]);
   assert.equal(Number(sql(`SELECT COUNT(*) AS n FROM audit WHERE action = 'opinion.chase' AND object_id = '${o2.id}'`)[0].n), 1);
