@@ -2,6 +2,7 @@
 // 在一件即将到期的意见页面上催办承办单位，催办出现在办理过程中。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { setup, teardown, newPage, login, t, pickOption, message } from './helpers.mjs'
 
 before(setup)
@@ -48,6 +49,13 @@ test('batch assign: two opinions selected in the list go to one handling unit', 
   await boxes.nth(0).click()
   await boxes.nth(1).click()
   await page.locator(t('batch-count'), { hasText: '2' }).waitFor()
+  // the rows selected, exported: a CSV with Chinese headers and both codes
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(t('batch-export')).click()])
+  assert.equal(file.suggestedFilename(), '所选群众意见.csv')
+  const csv = readFileSync(await file.path(), 'utf8')
+  assert.match(csv, /^\ufeff查询码,意见内容/)
+  for (const o of [a, b]) assert.ok(csv.includes(o.tracking_code), o.tracking_code)
+  assert.equal(csv.trim().split('\r\n').length, 3)
   await page.locator(t('batch-assign')).click()
   // the unit is required
   await page.locator(t('batch-submit')).click()
