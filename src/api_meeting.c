@@ -36,6 +36,7 @@ API_BY_ID(act, meeting_act, 0)
 API_BY_ID(item_add, meeting_item_add, 201)
 API_GET_ID(attendance, meeting_attendance)
 API_BY_ID(attend, meeting_attend, 0)
+API_BY_ID(attend_batch, meeting_attend_batch, 0)
 API_BY_ID(vote_new, vote_create, 201)
 API_GET_ID(vote_one, vote_get)
 API_BY_ID(vote_action, vote_act, 0)
@@ -213,6 +214,7 @@ const struct route api_meeting_routes[] = {
 	{"POST", "/api/v1/meetings/:id/items", item_add, API_BODY},
 	{"GET", "/api/v1/meetings/:id/attendance", attendance, 0},
 	{"POST", "/api/v1/meetings/:id/attendance", attend, API_BODY},
+	{"POST", "/api/v1/meetings/:id/attendance/batch", attend_batch, API_BODY},
 	{"POST", "/api/v1/meetings/:id/votes", vote_new, API_BODY},
 	{"POST", "/api/v1/meetings/:id/elections", election_new, API_BODY},
 	{"GET", "/api/v1/meetings/:id/record", record, 0},

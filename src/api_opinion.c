@@ -70,7 +70,16 @@ static int list(struct call *c)
 	return opinion_list(c->app->db, &c->actor, &f, &q, &c->out, &c->err);
 }
 
-API_CREATE(create, opinion_create)
+/* Staff register an opinion; an integration may send an Idempotency-Key, so that a retried
+ * request is stored once (a replay answers 200 with the stored opinion). */
+static int create(struct call *c)
+{
+	int replayed, rc;
+	rc = opinion_intake(c->app->db, &c->actor, http_header(c->req, "Idempotency-Key"), c->in,
+			    &c->out, &replayed, &c->err);
+	c->status = replayed ? 200 : 201;
+	return rc;
+}
 
 /* The opinion in c->out gains the deputies' suggestions it became part of ("suggestions"). */
 static int with_suggestions(struct call *c, int64_t id)
@@ -101,6 +110,12 @@ static int act(struct call *c)
 	if (!rc)
 		rc = opinion_act(c->app->db, &c->actor, id, c->in, &c->out, &c->err);
 	return rc ? rc : with_suggestions(c, id);
+}
+
+/* A batch answers 200 with each item's outcome (batch.h). */
+static int batch(struct call *c)
+{
+	return opinion_batch(c->app->db, &c->actor, c->in, &c->out, &c->err);
 }
 
 API_GET_ID(similar, opinion_similar)
@@ -150,6 +165,7 @@ const struct route api_opinion_routes[] = {
 	{"POST", "/api/v1/opinions", create, API_BODY},
 	{"GET", "/api/v1/opinions/board", board, 0},
 	{"GET", "/api/v1/opinions/hot", hot, 0},
+	{"POST", "/api/v1/opinions/batch", batch, API_BODY},
 	{"GET", "/api/v1/opinions/:id", get, 0},
 	{"POST", "/api/v1/opinions/:id/actions", act, API_BODY},
 	{"GET", "/api/v1/opinions/:id/similar", similar, 0},

@@ -97,6 +97,12 @@ static int create_motion(struct call *c)
 API_GET_ID(get, suggestion_get)
 API_BY_ID(update, suggestion_update, 0)
 API_BY_ID(act, suggestion_act, 0)
+/* A batch answers 200 with each item's outcome (batch.h). */
+static int batch(struct call *c)
+{
+	return suggestion_batch(c->app->db, &c->actor, c->in, &c->out, &c->err);
+}
+
 API_BY_ID(cosign, suggestion_cosign, 0)
 API_BY_ID(rate, suggestion_rate, 0)
 
@@ -243,6 +249,7 @@ const struct route api_suggestion_routes[] = {
 	{"GET", "/api/v1/public/suggestions/:id/files/:fid", public_file, API_PUBLIC},
 	{"GET", "/api/v1/suggestions", list, 0},
 	{"POST", "/api/v1/suggestions", create, API_BODY},
+	{"POST", "/api/v1/suggestions/batch", batch, API_BODY},
 	{"GET", "/api/v1/suggestions/board", board, 0},
 	{"GET", "/api/v1/suggestions/report/handlers", report_handlers, 0},
 	{"GET", "/api/v1/suggestions/report/deputies", report_deputies, 0},

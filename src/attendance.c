@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "buf.h"
 #include "jsonx.h"
 #include "limit.h"
@@ -523,6 +524,20 @@ int meeting_step(struct db *db, const struct step_machine *sm, const struct acto
 		return rc;
 	live_publish(m->id);
 	return 0;
+}
+
+int meeting_attend_batch(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+			 struct err *e)
+{
+	struct batch b = {"deputy_ids",           "代表",        "deputy_id", id, "meeting",
+			  "meeting.attend_batch", meeting_attend};
+	int rc;
+	*out = NULL;
+	if ((rc = meeting_check(db, a, "meetings", id, 1, e)))
+		return rc;
+	if (a->deputy_id)
+		return err_set(e, E_FORBIDDEN, "forbidden", "只有会议工作人员可以批量签到");
+	return batch_run(db, a, &b, in, out, e);
 }
 
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out, struct err *e)

@@ -91,6 +91,11 @@ int meeting_attendance(struct db *db, const struct actor *a, int64_t id, json_t 
 int attendance_of_deputy(struct db *db, const struct actor *a, json_t **out, struct err *e) WUR;
 int meeting_attend(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
+/* Staff sign in (or record any attendance step for) many members at once
+ * {"action", "deputy_ids":[...], "reason"?}: each member through meeting_attend in its own
+ * transaction (batch.h); only staff who run the meeting. */
+int meeting_attend_batch(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
+			 struct err *e) WUR;
 int meeting_signin(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 
 #endif

@@ -21,12 +21,14 @@ static const struct col cols[] = {
 	{"active", COL_BOOL},
 	{"created_at", COL_INT},
 	{"updated_at", COL_INT},
+	{"chases", COL_INT},
 	{NULL, 0}};
 
 #define FROM "handlers h JOIN regions r ON r.code = h.region_code"
 #define SELECT                                                                             \
 	"SELECT h.id, h.region_code, r.name, h.name, h.contact_person, h.phone, h.active," \
-	" h.created_at, h.updated_at FROM " FROM
+	" h.created_at, h.updated_at,"                                                     \
+	" (SELECT COUNT(*) FROM chases ch WHERE ch.handler_id = h.id) FROM " FROM
 
 /* Loads one handler within the actor's scope; E_NOTFOUND when absent or outside. */
 static int load(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)

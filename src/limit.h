@@ -56,6 +56,8 @@
 #define LIMIT_SESSION_IDLE_S (30 * 60) /* idle timeout at most 30 minutes */
 #define LIMIT_SESSION_TOUCH_S 30       /* last_seen is written at most this often per session */
 #define LIMIT_TOKEN_DAYS_MAX 3650      /* API tokens expire within ten years */
+#define LIMIT_IDEMPOTENCY_KEY 128 /* an integration's Idempotency-Key: a UUID or a request id */
+#define LIMIT_BATCH_ITEMS 100     /* rows of one batch action: a page of a list at most */
 
 /* Public forms (no login) */
 #define LIMIT_PUBLIC_WINDOW_S 600 /* bursts are counted over ten minutes ... */

@@ -22,6 +22,31 @@ int notice_handler(struct db_conn *c, int64_t handler_id, const char *kind, cons
 			"isssi", handler_id, kind, title, link, util_now());
 }
 
+int notice_handler_text(struct db_conn *c, int64_t handler_id, const char *kind, const char *text,
+			const char *link, struct err *e)
+{
+	struct db_res *r = NULL;
+	char *s = NULL;
+	json_t *payload;
+	int rc;
+
+	if ((rc = db_execv(c, &r, e, "SELECT phone FROM handlers WHERE id = ?", "i", handler_id)))
+		return rc;
+	if (r->nrows && *db_val(r, 0, 0)) {
+		payload = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", "sms", "notice", kind,
+				    "handler_id", (json_int_t)handler_id, "to", db_val(r, 0, 0),
+				    "text", text, "link", link);
+		s = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+		json_decref(payload);
+		rc = s ? db_execv(c, NULL, e, "INSERT INTO outbox (kind, payload, next_attempt_at, created_at) VALUES ('sms', ?, ?, ?)",
+				  "sii", s, util_now(), util_now())
+		       : err_set(e, E_INTERNAL, "internal", "无法生成短信内容");
+		free(s);
+	}
+	db_res_free(r);
+	return rc;
+}
+
 int notice_region(struct db_conn *c, const char *region_code, const char *kind, const char *title,
 		  const char *link, struct err *e)
 {

@@ -14,6 +14,10 @@
  * the page it opens ("/opinions/12"). All borrowed. */
 int notice_handler(struct db_conn *c, int64_t handler_id, const char *kind, const char *title,
 		   const char *link, struct err *e) WUR;
+/* A text message to the handling unit's phone through the notification gateway: queued in the
+ * outbox (jobs.c delivers it), nothing when the unit has no phone. text is the whole message. */
+int notice_handler_text(struct db_conn *c, int64_t handler_id, const char *kind, const char *text,
+			const char *link, struct err *e) WUR;
 int notice_region(struct db_conn *c, const char *region_code, const char *kind, const char *title,
 		  const char *link, struct err *e) WUR;
 /* To every account of the deputy. */

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "audit.h"
+#include "batch.h"
 #include "buf.h"
 #include "calendar.h"
+#include "chase.h"
 #include "crypto.h"
 #include "escalation.h"
 #include "jsonx.h"
@@ -54,7 +56,8 @@ static const char *const action_names[][2] = {
 	{"close", "办结"},
 	{"case_reply", "并案答复"},
 	{"extension", "申请延期"},
-	{"extension_decision", "延期审批"}};
+	{"extension_decision", "延期审批"},
+	{"chase", "催办"}};
 
 const char *opinion_state_name(const char *state)
 {
@@ -670,20 +673,87 @@ int opinion_submit(struct db *db, const char *client_addr, int per_address, json
 	return 0;
 }
 
+/* What an idempotency key may hold: printable and safe in a header and a log. */
+#define IDEMPOTENCY_KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:"
+
+/* The request's fingerprint: BLAKE2b of its canonical JSON (keys sorted), so that the same
+ * fields in another order are the same request. */
+static int body_hash(json_t *in, char out[65], struct err *e)
+{
+	unsigned char h[32];
+	char *text = json_dumps(in, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (!text)
+		return err_set(e, E_INTERNAL, "internal", "无法计算请求摘要");
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+	free(text);
+	return 0;
+}
+
+/* Claims the account's idempotency key for this request inside t: 0 with *stored 0 when the
+ * key is new (the caller stores the opinion and keep_key links it), 0 with *stored the opinion
+ * a first request with the same body stored, E_CONFLICT when the key was used for another body.
+ * A concurrent first request holding the key makes the insert wait for its commit (PostgreSQL's
+ * unique index; SQLite's one writer), after which the key is read as stored. */
+static int claim_key(struct tx *t, const char *key, const char *hash, int64_t *stored)
+{
+	const struct actor *a = t->a;
+	struct db_res *r = NULL;
+	int hours = 0;
+	int64_t now = util_now();
+
+	*stored = 0;
+	if (tx_check(t, settings_int(t->c, a->region_path, "intake.idempotency_hours", &hours, t->e)))
+		return t->rc;
+	/* an expired key is forgotten: the request is new again */
+	tx_exec(t, NULL, "DELETE FROM idempotency_keys WHERE account_id = ? AND idem_key = ? AND expires_at <= ?",
+		"isi", a->account_id, key, now);
+	if (tx_exec(t, NULL,
+		    "INSERT INTO idempotency_keys (account_id, idem_key, body_hash, created_at, expires_at)"
+		    " VALUES (?,?,?,?,?) ON CONFLICT (account_id, idem_key) DO NOTHING",
+		    "issii", a->account_id, key, hash, now, now + (int64_t)hours * 3600))
+		return t->rc;
+	if (db_changes(t->c) == 1)
+		return 0;
+	if (tx_exec(t, &r, "SELECT body_hash, opinion_id FROM idempotency_keys WHERE account_id = ? AND idem_key = ?",
+		    "is", a->account_id, key))
+		return t->rc;
+	if (!r->nrows || strcmp(db_val(r, 0, 0), hash))
+		tx_fail_field(t, E_CONFLICT, "idempotency_conflict", "Idempotency-Key",
+			      "该幂等键（Idempotency-Key）已用于内容不同的请求，请换一个幂等键");
+	else
+		*stored = db_int(r, 0, 1);
+	db_res_free(r);
+	return t->rc;
+}
+
 int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	int replayed;
+	return opinion_intake(db, a, NULL, in, out, &replayed, e);
+}
+
+int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t *in, json_t **out,
+		   int *replayed, struct err *e)
 {
 	static const char *const channels[] = {"reception", "visit", "phone", "letter", NULL};
 	struct intake x = {0};
 	struct tx t;
 	struct db_res *r = NULL;
-	char region[16], path[160], code[13], secret[49];
+	char region[16], path[160], code[13], secret[49], hash[65];
 	const char *ch;
-	int64_t id = 0;
+	int64_t id = 0, stored = 0;
 	int32_t d;
 	int rc;
 	json_t *o = NULL;
 
 	*out = NULL;
+	*replayed = 0;
+	if (key && (!*key || strlen(key) > LIMIT_IDEMPOTENCY_KEY ||
+		    strspn(key, IDEMPOTENCY_KEY_CHARS) != strlen(key)))
+		return err_field(e, E_INVALID, "bad_idempotency_key", "Idempotency-Key",
+				 "幂等键（Idempotency-Key）应为1到%d个字母、数字或 - _ . : 字符",
+				 LIMIT_IDEMPOTENCY_KEY);
 	if (!role_can(a->role, PERM_OPINION_INTAKE))
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能登记群众意见");
 	if ((rc = jsonx_check(in, common_spec, e)))
@@ -706,7 +776,21 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	x.photos = json_object_get(in, "photos");
 	x.reception_date = jsonx_str(in, "reception_date");
 	x.created_by = a->account_id;
+	if (key && (rc = body_hash(in, hash, e)))
+		return rc;
 	tx_begin(&t, db, a, e);
+	if (key && !claim_key(&t, key, hash, &stored) && stored) {
+		/* the same request again: the opinion the first one stored, stored once */
+		if (!tx_check(&t, load_row(t.c, stored, &r, e)))
+			o = row_json(r, 0, 0, NULL, 0);
+		if (!(rc = tx_end(&t))) {
+			*replayed = 1;
+			*out = json_pack("{s:O, s:b}", "opinion", o, "replayed", 1);
+		}
+		json_decref(o);
+		db_res_free(r);
+		return rc;
+	}
 	if (tx_ok(&t) && !tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
 		/* Staff register within their scope; a deputy at the stations it serves. */
 		if (role_is_deputy(a->role)) {
@@ -723,6 +807,9 @@ int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 	}
 	insert(&t, &x, &id, code, secret);
 	event(&t, id, "register", NULL, "received", "");
+	if (key)
+		tx_exec(&t, NULL, "UPDATE idempotency_keys SET opinion_id = ? WHERE account_id = ? AND idem_key = ?",
+			"iis", id, a->account_id, key);
 	if (tx_ok(&t) && !tx_check(&t, load_row(t.c, id, &r, e)))
 		o = row_json(r, 0, 0, NULL, 0);
 	tx_audit(&t, "opinion.register", "opinion", id, NULL, o);
@@ -1573,6 +1660,27 @@ static int run_auto_close(struct step_run *s)
 	return 0;
 }
 
+/* 催办: staff remind the unit of work in hand past or near its deadline (chase.near_days), with a
+ * message; the unit is told in-app and by text message, the history records it, the chases
+ * table counts it for the unit. */
+static int run_chase(struct step_run *s)
+{
+	const char *msg;
+	char title[96], link[48];
+
+	if (tx_check(&s->t, jsonx_need_text(s->in, "message", "催办内容", 2, s->t.e)) ||
+	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, O_PATH),
+				      db_val(s->row, 0, O_DEADLINE), s->t.e)))
+		return s->t.rc;
+	msg = jsonx_str(s->in, "message");
+	snprintf(title, sizeof(title), "催办：群众意见 %s 办理期限 %s", db_val(s->row, 0, O_CODE),
+		 db_val(s->row, 0, O_DEADLINE));
+	snprintf(s->note, sizeof(s->note), "催办%s：%s", db_val(s->row, 0, O_HANDLER_NAME), msg);
+	notice_link("opinions", s->id, link, sizeof(link));
+	return tx_check(&s->t, chase_record(s->t.c, s->a, "opinion", s->id,
+					    db_int(s->row, 0, O_HANDLER), msg, title, link, s->t.e));
+}
+
 /* -- the machine's hooks -- */
 
 /* The opinion under the lock; staff must see it (a handling unit only its own). */
@@ -1640,6 +1748,7 @@ static const struct step steps[] = {
 	/* closed, or back to "assigned" when not satisfied (run_rate) */
 	{"rate", "评价", "replied", "closed", may_citizen, run_rate},
 	{"close", "办结", "replied", "closed", may_manage, NULL},
+	{"chase", "催办", "assigned accepted", NULL, may_manage, run_chase},
 	{"auto_close", "自动办结", "replied", "closed", may_system, run_auto_close},
 	{"case_reply", "并案答复", "merged", "replied", may_nobody, NULL},
 };
@@ -1687,6 +1796,7 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 		{"reply", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "答复内容"},
 		{"reason", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "理由"},
 		{"into", JF_INT, 0, 1, INT64_MAX, "并入的意见"},
+		{"message", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "催办内容"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct act x = {BY_STAFF, NULL, NULL, NULL, ""};
 	json_t *audited = NULL;
@@ -1703,6 +1813,16 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 	json_decref(audited);
 	json_decref(x.out);
 	return rc;
+}
+
+int opinion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	static const struct batch b = {"ids",     "意见",          NULL,       0,
+				       "opinion", "opinion.batch", opinion_act};
+	*out = NULL;
+	if (!role_can(a->role, PERM_OPINION_MANAGE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能批量处理群众意见");
+	return batch_run(db, a, &b, in, out, e);
 }
 
 int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, struct err *e)

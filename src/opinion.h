@@ -36,6 +36,13 @@ int opinion_rate(struct db *db, const char *code, json_t *in, json_t **out, stru
 
 /* Staff or a deputy register what was raised at a reception, a visit, a call or a letter. */
 int opinion_create(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
+/* The same with an integration's idempotency key (NULL: none): the first request with a key
+ * stores the opinion; a retry with the same key and the same body (within
+ * intake.idempotency_hours) stores nothing and answers the opinion stored, with *replayed set and
+ * "replayed": true; the same key with another body is E_CONFLICT "idempotency_conflict". Keys
+ * are the account's own. */
+int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t *in, json_t **out,
+		   int *replayed, struct err *e) WUR;
 
 struct opinion_filter {
 	const char *region, *state, *category, *station, *handler, *due, *q, *from, *to, *channel;
@@ -60,6 +67,9 @@ int opinion_get(struct db *db, const struct actor *a, int64_t id, json_t **out, 
 /* One step of the loop: {"action", ...its fields}. Illegal steps are refused with the state. */
 int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		struct err *e) WUR;
+/* One step on the opinions selected {"ids":[...], "action", ...its fields}: each through
+ * opinion_act in its own transaction (batch.h); staff who manage opinions only. */
+int opinion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 /* Open opinions that read like this one (MinHash over character bigrams). */
 int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* A handling unit asks for more time {"days","reason"}; the assigning staff decide. */

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "batch.h"
 #include "calendar.h"
 #include "escalation.h"
+#include "chase.h"
 #include "jsonx.h"
 #include "limit.h"
 #include "notice.h"
@@ -1747,6 +1749,44 @@ static int run_supervise(struct step_run *s)
 	return 0;
 }
 
+/* 催办: staff remind every unit still handling the item (its part not yet answered) when the
+ * item is past or near its deadline (chase.near_days), with a message; each unit is told in-app
+ * and by text message and counted (chase.c); the history records it. */
+static int run_chase(struct step_run *s)
+{
+	struct act *x = s->ctx;
+	struct db_res *r = NULL;
+	const char *msg;
+	char title[120];
+	int n = 0;
+
+	if (tx_check(&s->t, jsonx_need_text(s->in, "message", "催办内容", 2, s->t.e)) ||
+	    tx_check(&s->t, chase_due(s->t.c, db_val(s->row, 0, S_PATH),
+				      db_val(s->row, 0, S_DEADLINE), s->t.e)) ||
+	    tx_exec(&s->t, &r,
+		    "SELECT sh.handler_id, h.name FROM suggestion_handlers sh JOIN handlers h ON h.id = sh.handler_id"
+		    " WHERE sh.suggestion_id = ? AND sh.status = 'assigned' ORDER BY sh.id",
+		    "i", s->id))
+		return s->t.rc;
+	msg = jsonx_str(s->in, "message");
+	snprintf(title, sizeof(title), "催办：%s 办理期限 %s", db_val(s->row, 0, S_CODE),
+		 db_val(s->row, 0, S_DEADLINE));
+	n = snprintf(s->note, sizeof(s->note), "催办");
+	for (int i = 0; i < r->nrows && tx_ok(&s->t); i++) {
+		if (n > 0 && (size_t)n < sizeof(s->note))
+			n += snprintf(s->note + n, sizeof(s->note) - (size_t)n, "%s%s",
+				      i ? "、" : "", db_val(r, i, 1));
+		tx_check(&s->t, chase_record(s->t.c, s->a, "suggestion", s->id, db_int(r, i, 0),
+					     msg, title, x->link, s->t.e));
+	}
+	if (tx_ok(&s->t) && !r->nrows)
+		tx_fail(&s->t, E_CONFLICT, "no_handler", "没有正在办理的承办单位，无需催办");
+	else if (n > 0 && (size_t)n < sizeof(s->note))
+		snprintf(s->note + n, sizeof(s->note) - (size_t)n, "：%s", msg);
+	db_res_free(r);
+	return s->t.rc;
+}
+
 static int run_progress(struct step_run *s)
 {
 	if (tx_check(&s->t, jsonx_need_text(s->in, "note", "进展情况", 4, s->t.e)))
@@ -1862,6 +1902,7 @@ static const struct step suggestion_steps[] = {
 	{"to_suggestion", "作为建议处理", "", "accepted", may_staff, run_to_suggestion},
 	{"supervise", "重点督办", SUGGESTION_SEEN, NULL, may_staff, run_supervise},
 	{"progress", "督办进展", SUGGESTION_SEEN, NULL, may_staff_or_lead, run_progress},
+	{"chase", "催办", "assigned", NULL, may_staff, run_chase},
 	{"publish", "公开答复", NULL, NULL, may_staff_or_lead, run_publish},
 };
 
@@ -1947,6 +1988,7 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"on", JF_BOOL, 0, 0, 0, "开关"},
 		{"supervisor", JF_STR, 0, 0, 64, "督办领导"},
 		{"note", JF_STR, 0, 0, LIMIT_TEXT_CHARS, "进展情况"},
+		{"message", JF_STR, 0, 0, LIMIT_SHORT_CHARS * 4, "催办内容"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	int rc;
 
@@ -1959,6 +2001,16 @@ int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		return err_field(e, E_INVALID, "bad_action", "action", "未知的操作“%s”",
 				 jsonx_str(in, "action"));
 	return run_step(db, a, id, in, out, e);
+}
+
+int suggestion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e)
+{
+	static const struct batch b = {"ids",        "建议或议案",       NULL,          0,
+				       "suggestion", "suggestion.batch", suggestion_act};
+	*out = NULL;
+	if (!role_can(a->role, PERM_SUGGESTION_MANAGE))
+		return err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能批量处理代表建议");
+	return batch_run(db, a, &b, in, out, e);
 }
 
 int suggestion_cosign(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,

@@ -72,6 +72,9 @@ int suggestion_get(struct db *db, const struct actor *a, int64_t id, json_t **ou
 /* One step {"action", ...}: submit, withdraw, accept, refer, return, assign, handler_return,
  * view, reply, close, agenda, reject, to_suggestion, supervise, progress, publish; each a named
  * rule of the kind's step table run by step_run (step.h). *out: {"suggestion":{...}}. */
+/* One step on the items selected {"ids":[...], "action", ...}: each through suggestion_act in
+ * its own transaction (batch.h); staff who manage suggestions only. */
+int suggestion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
 int suggestion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		   struct err *e) WUR;
 /* A co-signer answers the invitation {"accept": true|false}. */

@@ -16,7 +16,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const HANDLER_KEYS = ['id', 'region_code', 'region_name', 'name', 'contact_person', 'phone', 'active',
-  'created_at', 'updated_at'].sort();
+  'created_at', 'updated_at', 'chases'].sort();
 const list = async (s, qs) => {
   const r = await api(srv, 'GET', '/api/v1/handlers' + (qs ? '?' + qs : ''), { session: s });
   expectStatus(r, 200);

@@ -139,6 +139,7 @@ const EXPECT = {
   'GET /api/v1/opinions/hot': { allow: [...STAFF, 'station_staff', 'deputy'], region: true }, // counts by category
   'GET /api/v1/opinions/:id': { allow: OPINION_READERS, obj: 'opinion' },
   'POST /api/v1/opinions/:id/actions': { allow: OPINION_READERS, obj: 'opinion', ...WRITE },
+  'POST /api/v1/opinions/batch': { allow: STAFF, ...WRITE },
   'GET /api/v1/opinions/:id/similar': { allow: OPINION_READERS, obj: 'opinion' },
   'GET /api/v1/opinions/:id/photos/:n': { allow: OPINION_READERS, obj: 'opinion', ok: [200, 404] },
   'POST /api/v1/opinions/:id/extensions': { allow: ['handler'], obj: 'opinion', ...WRITE },
@@ -161,6 +162,7 @@ const EXPECT = {
   // get 403 on someone else's (the object in their scope is not theirs).
   'PUT /api/v1/suggestions/:id': { allow: [...STAFF, 'deputy'], obj: 'suggestion', ok: [...WRITE.ok, 403] },
   'POST /api/v1/suggestions/:id/actions': { allow: SUGGESTION_READERS, obj: 'suggestion', ...WRITE },
+  'POST /api/v1/suggestions/batch': { allow: STAFF, ...WRITE },
   'POST /api/v1/suggestions/:id/cosign': { allow: ['deputy'], obj: 'suggestion', ...WRITE },
   'POST /api/v1/suggestions/:id/rating': { allow: ['deputy'], obj: 'suggestion', ...WRITE },
   'GET /api/v1/suggestions/:id/files/:fid': { allow: SUGGESTION_READERS, obj: 'suggestion', ok: [404] },
@@ -183,6 +185,7 @@ const EXPECT = {
   'GET /api/v1/meetings/:id/attendance': { allow: [...MEETING_READERS, 'deputy'], obj: 'meeting' },
   // a deputy member signs in or asks leave for itself (attendance.c's meeting_attend)
   'POST /api/v1/meetings/:id/attendance': { allow: [...STAFF, 'deputy'], obj: 'meeting', ...WRITE },
+  'POST /api/v1/meetings/:id/attendance/batch': { allow: STAFF, obj: 'meeting', ...WRITE },
   'POST /api/v1/meetings/:id/votes': { allow: STAFF, obj: 'meeting', ...WRITE },
   'POST /api/v1/meetings/:id/elections': { allow: STAFF, obj: 'meeting', ...WRITE },
   'GET /api/v1/meetings/:id/record': { allow: [...MEETING_READERS, 'deputy'], obj: 'meeting' },

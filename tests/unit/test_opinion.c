@@ -1,6 +1,7 @@
 /* Unit tests of the opinion loop: every legal and illegal transition, the loop through the
  * domain functions with deadlines, tracking proofs and personal data at rest. */
 #include "fixture.h"
+#include "chase.h"
 #include "jobs.h"
 #include "limit.h"
 #include "opinion.h"
@@ -644,6 +645,59 @@ static void return_window_boundary(void **state)
 	fixture_close(f);
 }
 
+/* 催办 (chase.near_days): with the deadline near_days + 1 working days ahead a chase is refused;
+ * near_days ahead (the day after, across 中秋节 and 国庆节) it is taken and counted for the unit;
+ * past the deadline too. */
+static void chase_near_boundary(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct actor county = staff("county_staff", 0);
+	int32_t day0 = cal_from_ymd(2026, 9, 21);
+	const char *chase = "{\"action\":\"chase\",\"message\":\"请尽快办理\"}";
+	int near, days;
+	char json[96];
+	int64_t a;
+	(void)state;
+
+	near = setting(f, "chase.near_days");
+	days = near + 5;
+	at_day(day0);
+	a = registered(f, &county, NULL, NULL);
+	snprintf(json, sizeof(json), "{\"action\":\"assign\",\"handler_id\":1,\"days\":%d}", days);
+	json_decref(act(f, &county, a, json, 0));
+	/* the deadline is `days` working days after day0 */
+	at_day(workdays_after(f, day0, days - near - 1));
+	refused(f, &county, a, chase, E_CONFLICT, "not_due");
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM chases WHERE object_id = %lld", a), 0);
+	at_day(workdays_after(f, day0, days - near));
+	json_decref(act(f, &county, a, chase, 0));
+	assert_int_equal(
+		count_of(f, "SELECT COUNT(*) FROM chases WHERE object_id = %lld AND handler_id = 1", a), 1);
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM opinion_events WHERE opinion_id = %lld AND action = 'chase'",
+				  a),
+			 1);
+	at_day(workdays_after(f, day0, days + 3));
+	json_decref(act(f, &county, a, chase, 0));
+	assert_int_equal(count_of(f, "SELECT COUNT(*) FROM chases WHERE object_id = %lld", a), 2);
+	util_set_now(0);
+	fixture_close(f);
+}
+
+/* The rule alone: overdue, or at most near working days left. */
+static void chase_near_rule(void **state)
+{
+	struct workcal w;
+	int32_t mon = cal_from_ymd(2026, 3, 2); /* a Monday, no holidays in the week */
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	assert_true(chase_near(&w, mon, mon + 3, 3));  /* Thursday: 3 working days */
+	assert_false(chase_near(&w, mon, mon + 4, 3)); /* Friday: 4 */
+	assert_true(chase_near(&w, mon, mon + 4, 4));
+	assert_true(chase_near(&w, mon, mon, 0));      /* due today */
+	assert_false(chase_near(&w, mon, mon + 1, 0)); /* due tomorrow, near 0 */
+	assert_true(chase_near(&w, mon + 1, mon, 0));  /* overdue */
+}
+
 /* Deadlines in working days from the settings: assignment (opinion.reply_days), handling again
  * after a citizen is not satisfied (opinion.rehandle_days); within opinion.warn_days working
  * days a deadline is "warn" and the unit is told once, one day more is "ok" and it is not. */
@@ -902,6 +956,8 @@ int main(void)
 		cmocka_unit_test(stats_agree_with_counts),
 		cmocka_unit_test(defaults_are_the_legal_numbers),
 		cmocka_unit_test(return_window_boundary),
+		cmocka_unit_test(chase_near_boundary),
+		cmocka_unit_test(chase_near_rule),
 		cmocka_unit_test(cached_settings_follow_writes),
 		cmocka_unit_test(deadlines_and_warnings),
 		cmocka_unit_test(extension_max_boundary),

@@ -87,6 +87,9 @@ export function allowedActions(op, user) {
       out.push(a)
     }
   }
+  // 催办: staff remind the unit of work in hand near or past its deadline (the server's
+  // chase.near_days decides; the warning colours follow the same default)
+  if (MANAGE_ROLES.includes(role) && ['assigned', 'accepted'].includes(op.state) && DUE[op.due]) out.push('chase')
   const pending = (op.extensions || []).some((x) => x.status === 'pending')
   if (role === 'handler' && op.handler_id === user.handler_id && ['assigned', 'accepted'].includes(op.state) && !pending) {
     out.push('extension')

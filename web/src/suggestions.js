@@ -82,6 +82,8 @@ export function staffActions(s, user) {
     if (['replied', 'solving'].includes(st)) out.push('close')
   }
   if (['accepted', 'assigned', 'replied', 'solving'].includes(st)) out.push('supervise', 'progress')
+  // 催办: the units in hand, near or past the deadline (the server's chase.near_days decides)
+  if (st === 'assigned' && DUE[s.due]) out.push('chase')
   if (['replied', 'solving', 'closed'].includes(st)) out.push('publish')
   return out
 }

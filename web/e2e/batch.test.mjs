@@ -1,0 +1,134 @@
+// 民意受理的批量办理和催办：县人大工作人员在列表中勾选两条意见，一次交办给同一承办单位，结果逐条列出；
+// 在一件即将到期的意见页面上催办承办单位，催办出现在办理过程中。
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { setup, teardown, newPage, login, t, pickOption, message } from './helpers.mjs'
+
+before(setup)
+after(teardown)
+
+const HANDLER = '清河市交通运输局'
+const TOWNSHIP = '329981101'
+
+// A few characters no demo text has, so that a full-text search finds exactly these opinions.
+function marker() {
+  const chars = '甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥'
+  let s = ''
+  for (let i = 0; i < 4; i++) s += chars[Math.floor(Math.random() * chars.length)]
+  return s
+}
+
+async function apiPost(page, url, body) {
+  const s = await (await page.request.get('/api/v1/session')).json()
+  const res = await page.request.post(url, { data: body, headers: { 'X-CSRF-Token': s.csrf_token } })
+  assert.ok(res.ok(), `${url}: ${res.status()} ${await res.text()}`)
+  return res.json()
+}
+
+async function register(page, body) {
+  const st = await (await page.request.get(`/api/v1/stations?region=${TOWNSHIP}&kind=station`)).json()
+  return (await apiPost(page, '/api/v1/opinions', { station_id: st.items[0].id, channel: 'visit', body })).opinion
+}
+
+test('batch assign: two opinions selected in the list go to one handling unit', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  const mark = marker()
+  const a = await register(page, `批量交办${mark}：东门桥的护栏松动，孩子上学经过很危险。`)
+  const b = await register(page, `批量交办${mark}：东门桥下的排水口堵塞，雨后积水。`)
+
+  await page.locator(t('menu-opinions')).click()
+  await page.locator(t('opinion-filter-q')).fill(mark)
+  await page.locator(t('opinion-search')).click()
+  await page.locator(t('opinion-total'), { hasText: '2' }).waitFor()
+  // nothing selected: the batch buttons wait
+  assert.equal(await page.locator(t('batch-assign')).isDisabled(), true)
+  const boxes = page.locator(`${t('opinion-table')} .el-table__body .el-checkbox`)
+  assert.equal(await boxes.count(), 2)
+  await boxes.nth(0).click()
+  await boxes.nth(1).click()
+  await page.locator(t('batch-count'), { hasText: '2' }).waitFor()
+  // the rows selected, exported: a CSV with Chinese headers and both codes
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(t('batch-export')).click()])
+  assert.equal(file.suggestedFilename(), '所选群众意见.csv')
+  const csv = readFileSync(await file.path(), 'utf8')
+  assert.match(csv, /^\ufeff查询码,意见内容/)
+  for (const o of [a, b]) assert.ok(csv.includes(o.tracking_code), o.tracking_code)
+  assert.equal(csv.trim().split('\r\n').length, 3)
+  await page.locator(t('batch-assign')).click()
+  // the unit is required
+  await page.locator(t('batch-submit')).click()
+  await page.locator(`${t('batch-dialog')} .el-form-item__error`, { hasText: '请选择承办单位' }).waitFor()
+  await pickOption(page, 'batch-handler', HANDLER)
+  await page.locator(t('batch-days')).locator('input').fill('10')
+  await page.locator(t('batch-submit')).click()
+  await page.locator(t('batch-result')).waitFor()
+  assert.equal((await page.locator(t('batch-done')).textContent()).trim(), '2')
+  assert.equal((await page.locator(t('batch-failed')).textContent()).trim(), '0')
+  await page.locator(t('batch-result')).getByRole('button', { name: '知道了' }).click()
+  // the list shows both with the unit, and each item was assigned
+  await page.locator(`${t('opinion-table')} ${t('opinion-state')}`, { hasText: '已交办' }).nth(1).waitFor()
+  for (const o of [a, b]) {
+    const got = (await (await page.request.get(`/api/v1/opinions/${o.id}`)).json()).opinion
+    assert.equal(got.state, 'assigned')
+    assert.equal(got.handler_name, HANDLER)
+  }
+  // a second batch assign of the same two: each refused, the reasons listed
+  await page.locator(`${t('opinion-table')} .el-table__header .el-checkbox`).click()
+  await page.locator(t('batch-count'), { hasText: '2' }).waitFor()
+  await page.locator(t('batch-assign')).click()
+  await pickOption(page, 'batch-handler', HANDLER)
+  await page.locator(t('batch-submit')).click()
+  await page.locator(t('batch-result')).waitFor()
+  assert.equal((await page.locator(t('batch-failed')).textContent()).trim(), '2')
+  await page.locator(`${t('batch-result')} .el-table`, { hasText: '不能执行' }).waitFor()
+  await page.context().close()
+})
+
+test('a chase from an opinion\'s page appears in its history', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  const mark = marker()
+  const o = await register(page, `催办${mark}：西街的路灯连续一周不亮。`)
+  // due in one working day: near its deadline
+  await apiPost(page, `/api/v1/opinions/${o.id}/actions`, { action: 'assign', handler_id: (await (await page.request.get('/api/v1/handlers?region=329981&per_page=100')).json()).items.find((h) => h.name === HANDLER).id, days: 1 })
+  await page.goto(`/opinions/${o.id}`)
+  await page.locator(t('opinion-detail-code'), { hasText: o.tracking_code }).waitFor()
+  await page.locator(t('op-act-chase')).click()
+  await page.locator(t('op-action-submit')).click()
+  await page.locator(`${t('op-action-dialog')} .el-form-item__error`, { hasText: '请填写催办内容' }).waitFor()
+  await page.locator(t('op-action-text')).fill('该件明天到期，请抓紧办理并按期答复群众')
+  await page.locator(t('op-action-submit')).click()
+  await message(page, '已催办')
+  const ev = page.locator(t('opinion-event'), { hasText: '该件明天到期，请抓紧办理并按期答复群众' })
+  await ev.waitFor()
+  assert.match(await ev.textContent(), /催办/)
+  assert.match(await ev.textContent(), new RegExp(HANDLER))
+  // the unit's count on the handling-unit list
+  await page.goto('/handlers')
+  await page.locator(t('handler-chases'), { hasText: '1' }).first().waitFor()
+  await page.context().close()
+})
+
+test('staff sign in many members of a meeting at once', async () => {
+  const page = await newPage()
+  await login(page, 'unit')
+  const m = (await apiPost(page, '/api/v1/meetings', { kind: 'session', title: `批量签到${marker()}`, region_code: TOWNSHIP,
+    term: 18, starts_on: '2026-06-10', notice_on: '2026-06-01', place: '镇政府会议室' })).meeting
+  await apiPost(page, `/api/v1/meetings/${m.id}/actions`, { action: 'open_signin' })
+  await page.goto(`/meetings/${m.id}`)
+  await page.locator('#tab-attendance').click()
+  assert.equal(await page.locator(t('member-batch-sign-in')).isDisabled(), true)
+  const boxes = page.locator(`${t('member-table')} .el-table__body .el-checkbox`)
+  await boxes.nth(0).click()
+  await boxes.nth(1).click()
+  await boxes.nth(2).click()
+  await page.locator(t('member-batch-sign-in'), { hasText: '3' }).click()
+  await message(page, '已为 3 人签到')
+  await page.locator(t('count-present'), { hasText: '3' }).waitFor()
+  const roll = await (await page.request.get(`/api/v1/meetings/${m.id}/attendance`)).json()
+  assert.equal(roll.attendance.present, 3)
+  assert.equal(roll.items.filter((p) => p.status === 'present' && p.via === 'staff').length, 3)
+  await page.context().close()
+})
