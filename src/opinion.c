@@ -20,11 +20,13 @@
 #include "settings.h"
 #include "step.h"
 #include "text.h"
+#include "words.h"
 
 #define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
 #define PHOTO_MAX 3
-#define SIMILAR_MIN 0.5 /* estimated Jaccard similarity of bigram sets */
+#define SIMILAR_MIN 0.5 /* Jaccard similarity of the sets of words (words.h) */
 #define SIMILAR_WINDOW_DAYS 90
+#define SIMILAR_CANDIDATES 2000 /* the newest open reports compared */
 
 /* ---- the state machine ---- */
 
@@ -1561,7 +1563,8 @@ int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e)
 /* ---- similar, extensions, photos ---- */
 
 struct sim {
-	uint32_t sig[TEXT_MINHASH];
+	uint64_t words[WORDS_SET_MAX];
+	size_t n;
 	int64_t self;
 	json_t *found;
 };
@@ -1569,12 +1572,12 @@ struct sim {
 static int sim_row(void *ctx, int n, const char *const *cells)
 {
 	struct sim *s = ctx;
-	uint32_t other[TEXT_MINHASH];
+	uint64_t other[WORDS_SET_MAX];
 	double v;
 	(void)n;
-	if (strtoll(cells[0], NULL, 10) == s->self || text_sig_parse(cells[1], other))
+	if (strtoll(cells[0], NULL, 10) == s->self)
 		return 0;
-	v = text_similarity(s->sig, other);
+	v = words_jaccard(s->words, s->n, other, words_set(cells[4], other, WORDS_SET_MAX));
 	if (v >= SIMILAR_MIN)
 		json_array_append_new(s->found, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id",
 							  (json_int_t)strtoll(cells[0], NULL, 10),
@@ -1605,10 +1608,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	s.found = json_array();
 	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
 		goto out;
-	if (text_sig_parse(db_val(r, 0, O_SIG), s.sig)) {
-		rc = err_set(e, E_INTERNAL, "bad_signature", "意见的相似度签名损坏");
-		goto out;
-	}
+	s.n = words_set(db_val(r, 0, O_BODY), s.words, WORDS_SET_MAX);
 	s.self = id;
 	/* Open reports of the same township or street in the last 90 days, among those the actor
 	 * may read (the list's rule: a handling unit's own, a deputy's stations'). */
@@ -1624,6 +1624,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 		goto out;
 	buf_adds(&sql, "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o");
 	buf_adds(&sql, w.data);
+	buf_addf(&sql, " ORDER BY o.id DESC LIMIT %d", SIMILAR_CANDIDATES);
 	if (buf_failed(&sql)) {
 		rc = err_set(e, E_INTERNAL, "too_long", "查询过长");
 		goto out;

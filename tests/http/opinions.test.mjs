@@ -664,8 +664,10 @@ test('hot topics: categories, stations, places and terms of the period include o
   const counts = h1.terms.map((t) => t.count);
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   assert.ok(h1.terms.length <= 30);
-  assert.ok(h1.terms.every((t) => [...t.term].length === 2));
-  assert.ok(!h1.terms.some((t) => t.term === '希望'), 'a stop word');
+  // words, not two-character pieces: each a word of two or more characters, none a stop word
+  assert.ok(h1.terms.every((t) => [...t.term].length >= 2));
+  for (const stop of ['希望', '我们', '问题', '的', '了'])
+    assert.ok(!h1.terms.some((t) => t.term === stop), `a stop word: ${stop}`);
   // the categories of the period add up to its opinions
   const n = (await api(srv, 'GET', `/api/v1/opinions?region=329981101&from=${today}&to=${today}&per_page=1`, { session: county })).json.total;
   assert.equal(h1.categories.reduce((s, c) => s + c.count, 0), n);
@@ -674,6 +676,15 @@ test('hot topics: categories, stations, places and terms of the period include o
   expectStatus(old, 200);
   assert.deepEqual(old.json.categories, []);
   assert.deepEqual(old.json.terms, []);
+  // the words of 松岭镇农贸市场 are the place (a region's name) and the market, not 镇农, 贸市 or
+  // 市场 as the two-character pieces counted them; 中心小学 and 工业园 give no 心小 or 业园
+  const market = '松岭镇农贸市场门口的中心小学和工业园之间，我们希望问题能解决，农贸市场的货车太多。';
+  for (let i = 0; i < 4; i++) await reg({ station_id: home.id, body: market });
+  const h2 = await hot();
+  assert.equal(count(h2.terms, 'term', '农贸市场'), count(h1.terms, 'term', '农贸市场') + 8, JSON.stringify(h2.terms));
+  assert.equal(count(h2.terms, 'term', '松岭镇'), count(h1.terms, 'term', '松岭镇') + 4, JSON.stringify(h2.terms));
+  for (const piece of ['镇农', '贸市', '心小', '业园', '市场', '松岭'])
+    assert.equal(count(h2.terms, 'term', piece), 0, `${piece}: ${JSON.stringify(h2.terms)}`);
   // deputies read hot topics; handling units do not
   expectStatus(await api(srv, 'GET', '/api/v1/opinions/hot', { session: deputy }), 200);
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot', { session: handler }), 403, 'forbidden');
