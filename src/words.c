@@ -80,7 +80,9 @@ int words_init(const char *dir, struct err *e)
 	config->clr_stw = 0; /* stop words are dropped here, after the cut */
 	config->keep_urec = 0;
 	config->en_sseg = 0; /* abc123 stays one word */
-	friso_set_mode(config, __FRISO_COMPLEX_MODE__);
+	/* forward maximum matching: MMSEG's complex mode weighs every three-word chunk and cut
+	 * the year's hot words 30 times slower (15 s against 0.5 s on the medium demo) */
+	friso_set_mode(config, __FRISO_SIMPLE_MODE__);
 	friso->charset = FRISO_UTF8;
 	friso->dic = friso_dic_new();
 	friso_dic_load_from_ifile(friso, config, dirbuf, config->max_len * 3);
@@ -109,30 +111,36 @@ static int ready(void)
 void words_add(const char *word)
 {
 	size_t n = word ? util_utf8_len(word) : 0;
-	if (n < 2 || n > WORDS_MAX_CHARS || !util_utf8_valid(word, strlen(word)) || !ready())
+	/* before the dictionary is loaded there is nowhere to add: words_add_places after it */
+	if (n < 2 || n > WORDS_MAX_CHARS || !util_utf8_valid(word, strlen(word)) ||
+	    __atomic_load_n(&loaded, __ATOMIC_ACQUIRE) <= 0)
 		return;
 	pthread_rwlock_wrlock(&lock);
 	dic_add(__LEX_CJK_WORDS__, word);
 	pthread_rwlock_unlock(&lock);
 }
 
-static int place_row(void *ctx, int n, const char *const *c)
+void words_add_place(const char *name)
 {
 	static const char *const endings[] = {"街道", "社区", "镇", "乡", "村", NULL};
-	(void)ctx;
-	(void)n;
-	if (!c[0])
-		return 0;
-	words_add(c[0]);
+	size_t len = name ? strlen(name) : 0;
+	words_add(name);
 	for (size_t i = 0; endings[i]; i++) {
-		size_t len = strlen(c[0]), el = strlen(endings[i]);
-		if (len > el && !strcmp(c[0] + len - el, endings[i])) {
-			char *stem = xstrndup(c[0], len - el);
+		size_t el = strlen(endings[i]);
+		if (len > el && !strcmp(name + len - el, endings[i])) {
+			char *stem = xstrndup(name, len - el);
 			words_add(stem);
 			free(stem);
 			break;
 		}
 	}
+}
+
+static int place_row(void *ctx, int n, const char *const *c)
+{
+	(void)ctx;
+	(void)n;
+	words_add_place(c[0]);
 	return 0;
 }
 

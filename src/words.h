@@ -1,5 +1,5 @@
 /* words.h: Chinese words, for the hot words of the opinions and their similarity. Text is cut
- * into dictionary words by friso (MMSEG over Debian's friso-dict), with the region names added
+ * into dictionary words by friso (maximum matching over Debian's friso-dict), with the region names added
  * as words (清河镇 stays whole) and a stop list (friso's function words and the words every
  * report uses: 希望, 问题, 我们 ...) dropped. Full-text search keeps its character bigrams
  * (text.h): a search must find any two characters; a hot word must be a word. */
@@ -26,9 +26,11 @@
 int words_init(const char *dir, struct err *e) WUR;
 /* The directory words_init reads with dir NULL. */
 const char *words_dict_dir(void);
-/* Adds a word to the dictionary (a place name); safe while other threads segment. */
+/* Adds a word to the loaded dictionary (a place name); safe while other threads segment. */
 void words_add(const char *word);
-/* Adds every region's name (and the name without its 镇/乡/街道/村/社区 ending). */
+/* Adds a region's name, and the name without its 镇/乡/街道/村/社区 ending (清河镇, 清河). */
+void words_add_place(const char *name);
+/* Adds every region's name as words_add_place does. */
 int words_add_places(struct db *db, struct err *e) WUR;
 /* 1 if w (NUL-terminated) is a stop word. */
 int words_stop(const char *w);

@@ -62,6 +62,14 @@ static void places(void **state)
 	w = words_of("柳塘湾镇卫生院，柳塘湾的路");
 	assert_string_equal(w, "柳塘湾镇 卫生院 柳塘湾"); /* the name, and the name without 镇 */
 	free(w);
+	/* a region made or renamed later (region.c calls words_add_place) */
+	w = words_of("枫杨渡街道的枫杨渡码头");
+	assert_string_not_equal(w, "枫杨渡街道 枫杨渡 码头");
+	free(w);
+	words_add_place("枫杨渡街道");
+	w = words_of("枫杨渡街道的枫杨渡码头");
+	assert_string_equal(w, "枫杨渡街道 枫杨渡 码头");
+	free(w);
 	fixture_close(f);
 }
 
