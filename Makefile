@@ -2,10 +2,13 @@
 # `make test` builds and runs every test on both database backends.
 
 CC ?= cc
-PKGS := libmicrohttpd jansson libsodium libcrypto libcurl sqlite3 libpq minizip expat xlsxwriter libqrencode libpng zlib
+PKGS := libmicrohttpd jansson libsodium libcrypto libcurl sqlite3 libpq minizip expat xlsxwriter libqrencode libpng zlib friso
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# friso's dictionary (Debian's friso-dict), read at start-up; RENDA_WORDS_DICT overrides it.
+WORDS_DICT ?= $(shell pkg-config --variable=datadir friso 2>/dev/null || echo /usr/share)/friso/dict/UTF-8/
+CFLAGS += -DRENDA_WORDS_DICT='"$(WORDS_DICT)"'
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 # `make SAN=1` builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 ifeq ($(SAN),1)

@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
 libsqlite3-dev sqlite3 libpq-dev postgresql libcmocka-dev chromium
 nginx-light wrk valgrind clang libclang-rt-14-dev clang-format curl
 libssl-dev libcurl4-openssl-dev libqrencode-dev libxlsxwriter-dev libminizip-dev libexpat1-dev libpng-dev zlib1g-dev
-fonts-wqy-microhei"
+fonts-wqy-microhei libfriso-dev friso-dict"
 
 missing=""
 for p in $PKGS; do

@@ -119,6 +119,7 @@ static int batch(struct call *c)
 }
 
 API_GET_ID(similar, opinion_similar)
+API_GET_ID(recommend, opinion_recommend)
 
 static int photo(struct call *c)
 {
@@ -169,6 +170,7 @@ const struct route api_opinion_routes[] = {
 	{"GET", "/api/v1/opinions/:id", get, 0},
 	{"POST", "/api/v1/opinions/:id/actions", act, API_BODY},
 	{"GET", "/api/v1/opinions/:id/similar", similar, 0},
+	{"GET", "/api/v1/opinions/:id/recommendation", recommend, 0},
 	{"GET", "/api/v1/opinions/:id/photos/:n", photo, 0},
 	{"POST", "/api/v1/opinions/:id/extensions", extension, API_BODY},
 	{"POST", "/api/v1/extensions/:id/decision", decide, API_BODY},

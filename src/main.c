@@ -25,6 +25,7 @@
 #include "crypto.h"
 #include "region.h"
 #include "tx.h"
+#include "words.h"
 
 static const char usage[] =
 	"用法: renda <命令> [选项]\n"
@@ -66,7 +67,9 @@ static const char *const cmd_help[][2] = {
 	 "  --submit-rate N       每个地址每10分钟可提交的群众意见数，默认 5；大于 30 时查询数同此（压力测试用）\n"
 	 "  --trusted-proxy ADDR  反向代理的地址或网段（如 10.0.0.5 或 10.0.0.0/24，可逗号分隔或多次给出）：\n"
 	 "                        只有来自它的 X-Forwarded-For（客户端地址）和 X-Forwarded-Proto（https）才被采信\n"
-	 "  --quiet    不输出访问日志\n"},
+	 "  --quiet    不输出访问日志\n"
+	 "  分词词典（热词、相似意见）默认读 " RENDA_WORDS_DICT "（Debian 的 friso-dict），\n"
+	 "  可用环境变量 RENDA_WORDS_DICT 指定目录；找不到时不启动。\n"},
 	{"migrate", "用法: renda migrate --db URL\n  应用尚未执行的数据库迁移，每个迁移一个事务。\n"},
 	{"demo", "用法: renda demo --db URL --size small|medium|large [--seed N]\n"
 		 "  在空数据库中生成演示城市（同一种子生成相同数据）。\n"},
@@ -321,8 +324,14 @@ static int cmd_serve(struct opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* The segmenter's dictionary (hot words, similar opinions): missing, the server does not
+	 * start; the regions' names are words of it. */
+	if (words_init(NULL, &e))
+		return die2("%s", e.msg);
 	if (load_key(o) || open_db(o->db, threads + 2, 1, &app.db))
 		return 1;
+	if (words_add_places(app.db, &e))
+		return die2("读取地名失败：%s", e.msg);
 	/* A broken audit chain is reported, not a reason to stay down: the service goes on and the
 	 * operator investigates with renda audit verify. */
 	audit_report(app.db, 1);

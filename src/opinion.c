@@ -23,11 +23,13 @@
 #include "settings.h"
 #include "step.h"
 #include "text.h"
+#include "words.h"
 
 #define PHOTO_MAX_BYTES (2u << 20) /* a phone photo, resized by the page */
 #define PHOTO_MAX 3
-#define SIMILAR_MIN 0.5 /* estimated Jaccard similarity of bigram sets */
+#define SIMILAR_MIN 0.5 /* Jaccard similarity of the sets of words (words.h) */
 #define SIMILAR_WINDOW_DAYS 90
+#define SIMILAR_CANDIDATES 2000 /* the newest open reports compared */
 
 /* ---- the state machine ---- */
 
@@ -1898,7 +1900,8 @@ int opinion_auto_close(struct db_conn *c, int64_t id, struct err *e)
 /* ---- similar, extensions, photos ---- */
 
 struct sim {
-	uint32_t sig[TEXT_MINHASH];
+	uint64_t words[WORDS_SET_MAX];
+	size_t n;
 	int64_t self;
 	json_t *found;
 };
@@ -1906,12 +1909,12 @@ struct sim {
 static int sim_row(void *ctx, int n, const char *const *cells)
 {
 	struct sim *s = ctx;
-	uint32_t other[TEXT_MINHASH];
+	uint64_t other[WORDS_SET_MAX];
 	double v;
 	(void)n;
-	if (strtoll(cells[0], NULL, 10) == s->self || text_sig_parse(cells[1], other))
+	if (strtoll(cells[0], NULL, 10) == s->self)
 		return 0;
-	v = text_similarity(s->sig, other);
+	v = words_jaccard(s->words, s->n, other, words_set(cells[4], other, WORDS_SET_MAX));
 	if (v >= SIMILAR_MIN)
 		json_array_append_new(s->found, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id",
 							  (json_int_t)strtoll(cells[0], NULL, 10),
@@ -1942,10 +1945,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	s.found = json_array();
 	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
 		goto out;
-	if (text_sig_parse(db_val(r, 0, O_SIG), s.sig)) {
-		rc = err_set(e, E_INTERNAL, "bad_signature", "意见的相似度签名损坏");
-		goto out;
-	}
+	s.n = words_set(db_val(r, 0, O_BODY), s.words, WORDS_SET_MAX);
 	s.self = id;
 	/* Open reports of the same township or street in the last 90 days, among those the actor
 	 * may read (the list's rule: a handling unit's own, a deputy's stations'). */
@@ -1961,6 +1961,7 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 		goto out;
 	buf_adds(&sql, "SELECT o.id, o.signature, o.tracking_code, o.state, o.body FROM opinions o");
 	buf_adds(&sql, w.data);
+	buf_addf(&sql, " ORDER BY o.id DESC LIMIT %d", SIMILAR_CANDIDATES);
 	if (buf_failed(&sql)) {
 		rc = err_set(e, E_INTERNAL, "too_long", "查询过长");
 		goto out;
@@ -1980,6 +1981,151 @@ int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **o
 	}
 out:
 	json_decref(s.found);
+	db_params_release(&p);
+	buf_release(&w);
+	buf_release(&sql);
+	db_res_free(r);
+	db_release(db, c);
+	return rc;
+}
+
+/* The recommendation: the handled opinions whose words are most like this one's vote for their
+ * category and handling unit, each with its similarity. */
+#define RECOMMEND_SOURCES 5       /* the most similar handled opinions that vote */
+#define RECOMMEND_MIN 0.2         /* below this an opinion is about something else */
+#define RECOMMEND_CANDIDATES 2000 /* the newest handled opinions compared */
+
+struct rec_source {
+	double sim;
+	int64_t id, category, handler;
+	char *row[8]; /* id, code, state, body, category id, category, handler id, handler */
+};
+
+struct rec {
+	uint64_t words[WORDS_SET_MAX];
+	size_t n, kept;
+	struct rec_source top[RECOMMEND_SOURCES];
+};
+
+static void rec_source_free(struct rec_source *x)
+{
+	for (int i = 0; i < 8; i++)
+		free(x->row[i]);
+	memset(x, 0, sizeof(*x));
+}
+
+static int rec_row(void *ctx, int n, const char *const *c)
+{
+	struct rec *r = ctx;
+	uint64_t other[WORDS_SET_MAX];
+	double v = words_jaccard(r->words, r->n, other, words_set(c[3], other, WORDS_SET_MAX));
+	size_t at;
+	(void)n;
+	if (v < RECOMMEND_MIN)
+		return 0;
+	/* kept sorted by similarity, newest first among equals (rows come newest first) */
+	for (at = r->kept; at > 0 && r->top[at - 1].sim < v; at--)
+		;
+	if (at >= RECOMMEND_SOURCES)
+		return 0;
+	if (r->kept == RECOMMEND_SOURCES)
+		rec_source_free(&r->top[--r->kept]);
+	memmove(&r->top[at + 1], &r->top[at], (r->kept - at) * sizeof(r->top[0]));
+	memset(&r->top[at], 0, sizeof(r->top[0]));
+	r->top[at].sim = v;
+	r->top[at].category = strtoll(c[4], NULL, 10);
+	r->top[at].handler = strtoll(c[6], NULL, 10);
+	for (int i = 0; i < 8; i++)
+		r->top[at].row[i] = xstrdup(c[i] ? c[i] : "");
+	r->kept++;
+	return 0;
+}
+
+/* The choice with the largest sum of similarities among the sources (field 4 or 6 of the row),
+ * as {"id","name","weight"}, or null. */
+static json_t *rec_vote(const struct rec *r, int handler)
+{
+	double best = 0;
+	int pick = -1;
+	for (size_t i = 0; i < r->kept; i++) {
+		int64_t id = handler ? r->top[i].handler : r->top[i].category;
+		double sum = 0;
+		for (size_t k = 0; k < r->kept; k++)
+			if ((handler ? r->top[k].handler : r->top[k].category) == id)
+				sum += r->top[k].sim;
+		if (sum > best + 1e-9)
+			best = sum, pick = (int)i;
+	}
+	if (pick < 0)
+		return json_null();
+	return json_pack("{s:I, s:s, s:f}", "id",
+			 (json_int_t)(handler ? r->top[pick].handler : r->top[pick].category),
+			 "name", r->top[pick].row[handler ? 7 : 5], "weight", best);
+}
+
+int opinion_recommend(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_params p;
+	struct db_res *r = NULL;
+	struct rec *x = xcalloc(1, sizeof(*x));
+	struct buf w = BUF_INIT_CAP(2048), sql = BUF_INIT_CAP(4096);
+	char pat[REGION_PATTERN_MAX], path[160];
+	int rc;
+
+	*out = NULL;
+	db_params_init(&p);
+	if (!role_can(a->role, PERM_OPINION_MANAGE)) {
+		rc = err_set(e, E_FORBIDDEN, "forbidden", "您的角色不能为群众意见分类交办");
+		goto out;
+	}
+	if ((rc = load_row(c, id, &r, e)) || (rc = visible(c, a, r, 0, e)))
+		goto out;
+	x->n = words_set(db_val(r, 0, O_BODY), x->words, WORDS_SET_MAX);
+	/* Handled opinions (given a category and a unit that is still active) of the same township
+	 * or street, among those the actor may read. */
+	region_like_pattern(db_val(r, 0, O_PATH), pat, sizeof(pat));
+	if ((rc = scope_where(&w, &p, c, a, NULL, path, sizeof(path), e)))
+		goto out;
+	opinion_scope_who(&w, &p, a);
+	buf_adds(&w, " AND o.region_path LIKE ? AND o.id <> ? AND o.category_id IS NOT NULL"
+		     " AND o.state IN ('assigned','accepted','replied','closed') AND h.active = 1");
+	db_ps(&p, pat);
+	db_pi(&p, id);
+	if ((rc = rows_where_ok(&w, e)))
+		goto out;
+	buf_adds(&sql, "SELECT o.id, o.tracking_code, o.state, o.body, o.category_id, oc.name,"
+		       " o.handler_id, h.name FROM opinions o"
+		       " JOIN opinion_categories oc ON oc.id = o.category_id"
+		       " JOIN handlers h ON h.id = o.handler_id");
+	buf_adds(&sql, w.data);
+	buf_addf(&sql, " ORDER BY o.id DESC LIMIT %d", RECOMMEND_CANDIDATES);
+	if (buf_failed(&sql)) {
+		rc = err_set(e, E_INTERNAL, "too_long", "查询过长");
+		goto out;
+	}
+	if (x->n && (rc = db_each(c, sql.data, &p, rec_row, x, e)))
+		goto out;
+	{
+		json_t *sources = json_array();
+		for (size_t i = 0; i < x->kept; i++) {
+			char **v = x->top[i].row;
+			json_array_append_new(
+				sources,
+				json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:f}", "id",
+					  (json_int_t)strtoll(v[0], NULL, 10), "tracking_code",
+					  v[1], "state", v[2], "body", v[3], "category_id",
+					  (json_int_t)x->top[i].category, "category_name", v[5],
+					  "handler_id", (json_int_t)x->top[i].handler,
+					  "handler_name", v[7], "similarity", x->top[i].sim));
+		}
+		*out = json_pack("{s:o, s:o, s:o}", "category", rec_vote(x, 0), "handler",
+				 rec_vote(x, 1), "sources", sources);
+	}
+out:
+	for (size_t i = 0; i < x->kept; i++)
+		rec_source_free(&x->top[i]);
+	free(x);
 	db_params_release(&p);
 	buf_release(&w);
 	buf_release(&sql);

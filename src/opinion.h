@@ -70,8 +70,12 @@ int opinion_act(struct db *db, const struct actor *a, int64_t id, json_t *in, js
 /* One step on the opinions selected {"ids":[...], "action", ...its fields}: each through
  * opinion_act in its own transaction (batch.h); staff who manage opinions only. */
 int opinion_batch(struct db *db, const struct actor *a, json_t *in, json_t **out, struct err *e) WUR;
-/* Open opinions that read like this one (MinHash over character bigrams). */
+/* Open opinions that read like this one (the Jaccard similarity of their sets of words). */
 int opinion_similar(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
+/* For staff who classify and assign: the category and the handling unit of the most similar
+ * opinions already handled in the same township within the actor's scope, with those opinions
+ * ({"category","handler","sources"}); nothing is applied. */
+int opinion_recommend(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* A handling unit asks for more time {"days","reason"}; the assigning staff decide. */
 int opinion_extension_request(struct db *db, const struct actor *a, int64_t id, json_t *in,
 			      json_t **out, struct err *e) WUR;

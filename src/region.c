@@ -11,6 +11,7 @@
 #include "rows.h"
 #include "settings.h"
 #include "tx.h"
+#include "words.h"
 
 static const char *const levels[] = {"city",   "county",  "district", "township",
 				     "street", "devzone", NULL};
@@ -408,8 +409,10 @@ int region_create(struct db *db, const struct actor *a, json_t *in, json_t **out
 	tx_audit_s(&t, "region.create", "region", code, NULL, o);
 out:
 	db_res_free(r);
-	if (!(rc = tx_end_reply(&t, "region", o, out)))
+	if (!(rc = tx_end_reply(&t, "region", o, out))) {
 		changed(db);
+		words_add_place(jsonx_str(in, "name")); /* a word of the hot words from now on */
+	}
 	return rc;
 }
 
@@ -436,8 +439,10 @@ int region_rename(struct db *db, const struct actor *a, const char *code, json_t
 	tx_audit_s(&t, "region.update", "region", code, before, after);
 out:
 	json_decref(before);
-	if (!(rc = tx_end_reply(&t, "region", after, out)))
+	if (!(rc = tx_end_reply(&t, "region", after, out))) {
 		changed(db);
+		words_add_place(jsonx_str(in, "name"));
+	}
 	return rc;
 }
 

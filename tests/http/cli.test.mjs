@@ -161,3 +161,12 @@ test('serve on a port another server listens on exits 1 with a clear message; th
     assert.equal(s.user.region_code, '329900');
   } finally { await first.stop(); }
 });
+
+test('serve without the segmenter\'s dictionary does not start, and says which file and what to install', () => {
+  const r = spawnSync(BIN, ['serve', '--db', 'sqlite:/nonexistent/renda.db', '--listen', '127.0.0.1:0', '--quiet'],
+    { encoding: 'utf8', env: { ...process.env, RENDA_WORDS_DICT: '/nonexistent/dict' }, timeout: 10000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /找不到分词词典 \/nonexistent\/dict\/friso\.lex\.ini/);
+  assert.match(r.stderr, /friso-dict/);
+  assert.match(r.stderr, /RENDA_WORDS_DICT/);
+});

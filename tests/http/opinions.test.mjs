@@ -665,8 +665,10 @@ test('hot topics: categories, stations, places and terms of the period include o
   const counts = h1.terms.map((t) => t.count);
   assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   assert.ok(h1.terms.length <= 30);
-  assert.ok(h1.terms.every((t) => [...t.term].length === 2));
-  assert.ok(!h1.terms.some((t) => t.term === '希望'), 'a stop word');
+  // words, not two-character pieces: each a word of two or more characters, none a stop word
+  assert.ok(h1.terms.every((t) => [...t.term].length >= 2));
+  for (const stop of ['希望', '我们', '问题', '的', '了'])
+    assert.ok(!h1.terms.some((t) => t.term === stop), `a stop word: ${stop}`);
   // the categories of the period add up to its opinions
   const n = (await api(srv, 'GET', `/api/v1/opinions?region=329981101&from=${today}&to=${today}&per_page=1`, { session: county })).json.total;
   assert.equal(h1.categories.reduce((s, c) => s + c.count, 0), n);
@@ -675,10 +677,76 @@ test('hot topics: categories, stations, places and terms of the period include o
   expectStatus(old, 200);
   assert.deepEqual(old.json.categories, []);
   assert.deepEqual(old.json.terms, []);
+  // the words of 松岭镇农贸市场 are the place (a region's name) and the market, not 镇农, 贸市 or
+  // 市场 as the two-character pieces counted them; 中心小学 and 工业园 give no 心小 or 业园
+  const market = '松岭镇农贸市场门口的中心小学和工业园之间，我们希望问题能解决，农贸市场的货车太多。';
+  for (let i = 0; i < 4; i++) await reg({ station_id: home.id, body: market });
+  const h2 = await hot();
+  assert.equal(count(h2.terms, 'term', '农贸市场'), count(h1.terms, 'term', '农贸市场') + 8, JSON.stringify(h2.terms));
+  assert.equal(count(h2.terms, 'term', '松岭镇'), count(h1.terms, 'term', '松岭镇') + 4, JSON.stringify(h2.terms));
+  for (const piece of ['镇农', '贸市', '心小', '业园', '市场', '松岭'])
+    assert.equal(count(h2.terms, 'term', piece), 0, `${piece}: ${JSON.stringify(h2.terms)}`);
   // deputies read hot topics; handling units do not
   expectStatus(await api(srv, 'GET', '/api/v1/opinions/hot', { session: deputy }), 200);
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot', { session: handler }), 403, 'forbidden');
   expectError(await api(srv, 'GET', `/api/v1/opinions/hot?from=${today}&to=2020-01-01`, { session: county }), 400, 'bad_param');
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot?from=yesterday', { session: county }), 400, 'bad_param');
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot?region=329902', { session: county }), 403, 'out_of_scope');
+});
+
+test('recommendation: the category and unit of the most similar handled opinions of the township, with them as sources; nothing applied', async () => {
+  const pigeons = '樱花苑小区楼顶有人违规搭建鸽子棚，养了上百只鸽子，鸽子粪便污染楼道和晾晒的衣服，鸽子噪声很大';
+  const handled = async (body, category, h, where = st6) => {
+    const o = await reg({ station_id: where.id, body });
+    await act(county, o.id, 'classify', { category_id: cat[category] });
+    await act(county, o.id, 'assign', { handler_id: h.id });
+    return o;
+  };
+  const A = await handled(pigeons + '，一号楼。', '城市管理', Htown);
+  const B = await handled(pigeons + '，二号楼也有。', '城市管理', Htown);
+  const D = await handled('樱花苑小区有人养鸽子，鸽子棚的气味很大，粪便也多。', '生态绿化', H2);
+  const E = await handled('松岭镇中学门口的斑马线油漆磨光了，学生过马路危险。', '公共交通', H1);
+  const far = await handled(pigeons + '，三号楼。', '噪声扰民', H2, st9); // 白圩镇: another township
+  const open = await at6(pigeons + '，四号楼。'); // not handled yet
+  const N = await at6(pigeons + '，五号楼也是。');
+  const r = await api(srv, 'GET', `/api/v1/opinions/${N.id}/recommendation`, { session: county });
+  expectStatus(r, 200);
+  const x = r.json;
+  assert.deepEqual(Object.keys(x).sort(), ['category', 'handler', 'sources']);
+  assert.equal(x.category.id, cat['城市管理'], r.text);
+  assert.equal(x.category.name, '城市管理');
+  assert.equal(x.handler.id, Htown.id, r.text);
+  assert.equal(x.handler.name, '松岭镇村镇建设办公室');
+  const ids = x.sources.map((s) => s.id);
+  assert.ok(ids.includes(A.id) && ids.includes(B.id), r.text);
+  for (const no of [E.id, far.id, open.id, N.id]) assert.ok(!ids.includes(no), `${no} is no source: ${r.text}`);
+  assert.ok(x.sources.length <= 5);
+  const sims = x.sources.map((s) => s.similarity);
+  assert.deepEqual(sims, [...sims].sort((a, b) => b - a));
+  assert.ok(sims.every((v) => v >= 0.2 && v <= 1));
+  const a = x.sources.find((s) => s.id === A.id);
+  assert.deepEqual(Object.keys(a).sort(), ['body', 'category_id', 'category_name', 'handler_id', 'handler_name', 'id',
+    'similarity', 'state', 'tracking_code']);
+  assert.equal(a.tracking_code, A.tracking_code);
+  assert.equal(a.category_name, '城市管理');
+  assert.equal(a.handler_name, '松岭镇村镇建设办公室');
+  assert.equal(a.state, 'assigned');
+  if (ids.includes(D.id)) assert.ok(x.sources.find((s) => s.id === D.id).similarity < a.similarity);
+  // nothing applied: the opinion is as it was
+  const n = await get(county, N.id);
+  assert.equal(n.state, 'received');
+  assert.equal(n.category_id, null);
+  assert.equal(n.handler_id, null);
+  // nothing similar handled: no recommendation, no sources
+  const lone = await at6('想咨询一下今年冬季征兵体检的时间和报名地点。');
+  const none = await api(srv, 'GET', `/api/v1/opinions/${lone.id}/recommendation`, { session: county });
+  expectStatus(none, 200);
+  assert.deepEqual(none.json, { category: null, handler: null, sources: [] });
+  // the township's staff see the same; staff of another township do not see the opinion
+  expectStatus(await api(srv, 'GET', `/api/v1/opinions/${N.id}/recommendation`, { session: unit }), 200);
+  expectError(await api(srv, 'GET', `/api/v1/opinions/${far.id}/recommendation`, { session: unit }), 404, 'not_found');
+  // only staff who classify: not a handling unit, a deputy or a station's staff
+  for (const s of [handler, deputy, station])
+    expectError(await api(srv, 'GET', `/api/v1/opinions/${N.id}/recommendation`, { session: s }), 403, 'forbidden');
+  expectError(await api(srv, 'GET', '/api/v1/opinions/99999999/recommendation', { session: county }), 404, 'not_found');
 });

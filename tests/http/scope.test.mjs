@@ -141,6 +141,7 @@ const EXPECT = {
   'POST /api/v1/opinions/:id/actions': { allow: OPINION_READERS, obj: 'opinion', ...WRITE },
   'POST /api/v1/opinions/batch': { allow: STAFF, ...WRITE },
   'GET /api/v1/opinions/:id/similar': { allow: OPINION_READERS, obj: 'opinion' },
+  'GET /api/v1/opinions/:id/recommendation': { allow: STAFF, obj: 'opinion', service: false }, // staff classifying
   'GET /api/v1/opinions/:id/photos/:n': { allow: OPINION_READERS, obj: 'opinion', ok: [200, 404] },
   'POST /api/v1/opinions/:id/extensions': { allow: ['handler'], obj: 'opinion', ...WRITE },
   'POST /api/v1/extensions/:id/decision': { allow: STAFF, obj: 'none', ok: [404, 400, 409] },
