@@ -870,11 +870,10 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	struct db_res *r = NULL;
 	struct holidays h = {0};
 	struct workcal wc = {0};
-	struct db_text_walk walk;
+	struct db_text_walk walk = {0};
 	char order[64], sort[128], path[160], today[11], limit[11];
-	char *match = NULL;
 	int warn = 0, rc, full, newest = 0, narrowed = 0, capped = 0;
-	size_t base;
+	size_t base, terms = 0;
 	int64_t total;
 	json_t *items;
 
@@ -921,13 +920,16 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 			whole = db_int(top, 0, 0) == 1;
 			db_res_free(top);
 		}
-		if (!db_text_walk(c, "opinions", "o", f->q, whole ? NULL : path, &walk, &match)) {
+		if ((rc = db_text_walk(c, "opinions", "o", f->q, whole ? NULL : path, &walk, &terms, e)))
+			goto out;
+		if (!terms) {
 			rc = err_field(e, E_INVALID, "bad_param", "q", "请输入要搜索的文字");
 			goto out;
 		}
 		narrowed = w.len != base;
 		buf_adds(&w, walk.match);
-		db_ps(&p, match);
+		for (int i = 0; i < walk.nparam; i++)
+			db_ps(&p, walk.param[i]);
 	} else if ((rc = rows_filter_text(&w, &p, c, "opinions", "o", f->q, e))) {
 		goto out;
 	}
@@ -945,7 +947,8 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 		struct db_params cp;
 		/* Without other filters the index alone counts: the region is in its query. */
 		db_params_init(&cp);
-		db_ps(&cp, match);
+		for (int i = 0; i < walk.nparam; i++)
+			db_ps(&cp, walk.param[i]);
 		if (narrowed)
 			buf_addf(&count, "SELECT 1 FROM %s%s", walk.from, w.data);
 		else
@@ -972,7 +975,7 @@ int opinion_list(struct db *db, const struct actor *a, const struct opinion_filt
 	json_object_set_new(*out, "total_capped", json_boolean(capped));
 out:
 	holidays_free(&h);
-	free(match);
+	db_text_walk_free(&walk);
 	db_params_release(&p);
 	db_res_free(r);
 	buf_release(&w);

@@ -49,6 +49,18 @@ static void queries(void **state)
 	assert_string_equal(b.data, "'噪音'");
 	buf_reset(&b);
 	assert_int_equal(text_tsquery("，。！", &b), 0);
+	buf_reset(&b);
+	/* a region's own token, for PostgreSQL's term walk and the tsquery alike */
+	text_scope_token("/329900/329981/", &b);
+	assert_string_equal(b.data, " r329981");
+	buf_reset(&b);
+	text_query_scope(1, "/329900/329981/", &b);
+	assert_string_equal(b.data, " & 'r329981'");
+	buf_reset(&b);
+	text_scope_token("/", &b);
+	text_scope_token("", &b);
+	text_scope_token(NULL, &b);
+	assert_int_equal(b.len, 0);
 	buf_release(&b);
 }
 
