@@ -370,11 +370,11 @@ const char *db_noindex(const struct db_conn *c)
 }
 
 /* PostgreSQL's walk through opinion_terms: the query's terms as the database tokenizes them
- * (the same to_tsvector that fills the table), rarest first (each counted up to 1,000 entries,
- * region tokens last among equals), so the walk starts from the shortest list. 0 and *n = 0
+ * (the same to_tsvector that fills the table), rarest first (each counted up to 1,000 entries),
+ * so the walk starts from the shortest list. 0 and *n = 0
  * when there are more terms than the walk takes (the caller's GIN query is used instead). */
-static int pg_terms(struct db_conn *c, const char *alias, const char *q, const char *scope_path,
-		    struct db_text_walk *w, size_t *n, struct err *e)
+static int pg_terms(struct db_conn *c, const char *alias, const char *q, struct db_text_walk *w,
+		    size_t *n, struct err *e)
 {
 	struct buf tokens = BUF_INIT_CAP(4096), probe = BUF_INIT_CAP(900);
 	struct db_params p;
@@ -384,10 +384,8 @@ static int pg_terms(struct db_conn *c, const char *alias, const char *q, const c
 	*n = 0;
 	db_params_init(&p);
 	text_tokens(q, &tokens);
-	if (!tokens.len) /* nothing to search: the region's token alone is no query */
+	if (!tokens.len)
 		goto out;
-	if (scope_path)
-		text_scope_token(scope_path, &tokens);
 	db_ps(&p, tokens.data ? tokens.data : "");
 	/* An overlong query goes on to the GIN query, which says so as before. */
 	rc = buf_failed(&tokens)
@@ -395,7 +393,7 @@ static int pg_terms(struct db_conn *c, const char *alias, const char *q, const c
 		     : db_exec(c,
 			       "SELECT t FROM unnest(tsvector_to_array(to_tsvector('simple', ?))) t"
 			       " ORDER BY (SELECT COUNT(*) FROM (SELECT 1 FROM opinion_terms x"
-			       " WHERE x.term = t LIMIT 1000) y), t LIKE 'r%', t",
+			       " WHERE x.term = t LIMIT 1000) y), t",
 			       &p, &r, e);
 	if (rc || !r || r->nrows > DB_WALK_TERMS)
 		goto out;
@@ -430,8 +428,11 @@ int db_text_walk(struct db_conn *c, const char *table, const char *alias, const 
 
 	memset(w, 0, sizeof(*w));
 	*n = 0;
-	if (pg && !strcmp(table, "opinions")) {
-		if ((rc = pg_terms(c, alias, q, scope_path, w, n, e)) || *n)
+	/* Within a region the GIN query stays: the region's token is in most entries of a word, so
+	 * probing it for each entry until 10,000 matches was slower than the bitmap (29 against 74
+	 * ms at p50 for a county's 路灯 on a million opinions). */
+	if (pg && !strcmp(table, "opinions") && !scope_path) {
+		if ((rc = pg_terms(c, alias, q, w, n, e)) || *n)
 			return rc;
 	}
 	*n = pg ? text_tsquery(q, &m) : text_fts5_query(q, &m);

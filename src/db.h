@@ -148,9 +148,9 @@ const char *db_noindex(const struct db_conn *c);
  * values param[0..nparam-1] (malloc'd, freed by db_text_walk_free), in order. The query is q
  * with every term required, narrowed to the rows that carry the token of scope_path
  * (text_scope_tokens) unless scope_path is NULL. SQLite: FTS5's index, one value. PostgreSQL:
- * opinion_terms (migration 21) when table is opinions and the query has at most DB_WALK_TERMS
- * terms: the rarest term's entries are walked and each other term is a probe of the same index,
- * one value per term; else the GIN index of search_tsv. *n is the number of terms (0: nothing
+ * opinion_terms (migration 21) when table is opinions, without scope_path, and the query has at
+ * most DB_WALK_TERMS terms: the rarest term's entries are walked and each other term is a probe
+ * of the same index, one value per term; else the GIN index of search_tsv. *n is the number of terms (0: nothing
  * searchable). */
 #define DB_WALK_TERMS 8
 struct db_text_walk {

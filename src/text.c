@@ -188,13 +188,6 @@ void text_query_scope(int pg, const char *path, struct buf *query)
 		buf_addf(query, pg ? " & 'r%.*s'" : " AND \"r%.*s\"", n, code);
 }
 
-void text_scope_token(const char *path, struct buf *out)
-{
-	const char *code;
-	int n = last_code(path, &code);
-	if (n)
-		buf_addf(out, " r%.*s", n, code);
-}
 
 static uint32_t fnv(const char *s, size_t n, uint32_t seed)
 {

@@ -30,8 +30,6 @@ void text_scope_tokens(const char *path, struct buf *out);
 /* Narrows a query made by text_fts5_query or text_tsquery to the region whose path is given
  * (its last code). */
 void text_query_scope(int pg, const char *path, struct buf *query);
-/* Appends the token of the region whose path is given (its last code: " r329981"). */
-void text_scope_token(const char *path, struct buf *out);
 /* MinHash signature of the set of s's tokens. */
 void text_minhash(const char *s, uint32_t sig[TEXT_MINHASH]);
 /* Estimated Jaccard similarity of two signatures, 0..1. */
