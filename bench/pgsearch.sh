@@ -2,7 +2,7 @@
 # Benchmark of opinion search and hot topics on PostgreSQL with a million opinions.
 # Usage: sh bench/pgsearch.sh [seconds]
 # The database is made once and kept (RENDA_BENCH_PG, default /var/tmp/renda-bench-pg; about
-# 6 GB): a throw-away cluster (scripts/pg.sh), the medium demo (20,000 opinions), then every
+# 5 GB): a throw-away cluster (scripts/pg.sh), the medium demo (20,000 opinions), then every
 # opinion copied 49 times in one INSERT ... SELECT (bench/pg-million.sql), about 10 minutes on
 # two cores. Later runs start the kept cluster again and migrate it with the build under test.
 # Printed side by side, in one run:
