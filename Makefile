@@ -86,6 +86,7 @@ bench: deps
 	sh bench/regions.sh
 	sh bench/details.sh
 	sh bench/lists.sh
+	sh bench/pgsearch.sh
 	node bench/phone-first-page.mjs
 
 # libFuzzer targets (clang): build/fuzz/fuzz_*; `make test` runs each for 10 s, `make fuzz` for

@@ -371,21 +371,81 @@ const char *db_noindex(const struct db_conn *c)
 	return c->be->noindex;
 }
 
-size_t db_text_walk(const struct db_conn *c, const char *table, const char *alias, const char *q,
-		    const char *scope_path, struct db_text_walk *w, char **param)
+/* PostgreSQL's walk through opinion_terms: the query's terms as the database tokenizes them
+ * (the same to_tsvector that fills the table), rarest first (each counted up to 1,000 entries),
+ * so the walk starts from the shortest list. 0 and *n = 0
+ * when there are more terms than the walk takes (the caller's GIN query is used instead). */
+static int pg_terms(struct db_conn *c, const char *alias, const char *q, struct db_text_walk *w,
+		    size_t *n, struct err *e)
+{
+	struct buf tokens = BUF_INIT_CAP(4096), probe = BUF_INIT_CAP(900);
+	struct db_params p;
+	struct db_res *r = NULL;
+	int rc = 0;
+
+	*n = 0;
+	db_params_init(&p);
+	text_tokens(q, &tokens);
+	if (!tokens.len)
+		goto out;
+	db_ps(&p, tokens.data ? tokens.data : "");
+	/* An overlong query goes on to the GIN query, which says so as before. */
+	rc = buf_failed(&tokens)
+		     ? 0
+		     : db_exec(c,
+			       "SELECT t FROM unnest(tsvector_to_array(to_tsvector('simple', ?))) t"
+			       " ORDER BY (SELECT COUNT(*) FROM (SELECT 1 FROM opinion_terms x"
+			       " WHERE x.term = t LIMIT 1000) y), t",
+			       &p, &r, e);
+	if (rc || !r || r->nrows > DB_WALK_TERMS)
+		goto out;
+	for (int i = 1; i < r->nrows; i++)
+		buf_addf(&probe, " AND EXISTS (SELECT 1 FROM opinion_terms t%d WHERE t%d.term = ? AND t%d.id = t0.id)",
+			 i, i, i);
+	if (buf_failed(&probe))
+		goto out;
+	snprintf(w->from, sizeof(w->from), "opinion_terms t0 JOIN opinions %s ON %s.id = t0.id",
+		 alias, alias);
+	snprintf(w->order, sizeof(w->order), "t0.id DESC");
+	snprintf(w->match, sizeof(w->match), " AND t0.term = ?%s", probe.data ? probe.data : "");
+	snprintf(w->count, sizeof(w->count), "SELECT 1 FROM opinion_terms t0 WHERE t0.term = ?%s",
+		 probe.data ? probe.data : "");
+	for (int i = 0; i < r->nrows; i++)
+		w->param[w->nparam++] = xstrdup(db_val(r, i, 0));
+	*n = (size_t)r->nrows;
+out:
+	db_params_release(&p);
+	db_res_free(r);
+	buf_release(&tokens);
+	buf_release(&probe);
+	return rc;
+}
+
+int db_text_walk(struct db_conn *c, const char *table, const char *alias, const char *q,
+		 const char *scope_path, struct db_text_walk *w, size_t *n, struct err *e)
 {
 	int pg = c->be == &db_pg_backend;
 	struct buf m = BUF_INIT_CAP(4096);
-	size_t n = pg ? text_tsquery(q, &m) : text_fts5_query(q, &m);
+	int rc;
 
-	*param = NULL;
-	if (n && scope_path)
+	memset(w, 0, sizeof(*w));
+	*n = 0;
+	/* Within a region the GIN query stays: the region's token is in most entries of a word, so
+	 * probing it for each entry until 10,000 matches was slower than the bitmap (29 against 74
+	 * ms at p50 for a county's 路灯 on a million opinions). */
+	if (pg && !strcmp(table, "opinions") && !scope_path) {
+		if ((rc = pg_terms(c, alias, q, w, n, e)) || *n)
+			return rc;
+	}
+	*n = pg ? text_tsquery(q, &m) : text_fts5_query(q, &m);
+	if (*n && scope_path)
 		text_query_scope(pg, scope_path, &m);
-	if (!n || buf_failed(&m)) {
+	if (!*n || buf_failed(&m)) {
 		buf_release(&m);
+		*n = 0;
 		return 0;
 	}
-	*param = buf_detach(&m, NULL);
+	w->param[w->nparam++] = buf_detach(&m, NULL);
 	if (pg) {
 		snprintf(w->from, sizeof(w->from), "%s %s", table, alias);
 		snprintf(w->match, sizeof(w->match), " AND %s.search_tsv @@ to_tsquery('simple', ?)", alias);
@@ -401,7 +461,14 @@ size_t db_text_walk(const struct db_conn *c, const char *table, const char *alia
 		snprintf(w->count, sizeof(w->count), "SELECT 1 FROM %s_fts WHERE %s_fts MATCH ?",
 			 table, table);
 	}
-	return n;
+	return 0;
+}
+
+void db_text_walk_free(struct db_text_walk *w)
+{
+	for (int i = 0; i < w->nparam; i++)
+		free(w->param[i]);
+	w->nparam = 0;
 }
 
 const char *db_json_elements(const struct db_conn *c)

@@ -143,16 +143,24 @@ size_t db_text_match(const struct db_conn *c, const char *table, const char *ali
 const char *db_noindex(const struct db_conn *c);
 /* A search newest first that walks table's full-text index from its newest entry down and stops
  * at the page (ids follow the order of creation), as SQL of this backend with alias naming the
- * table's rows: from joins the index to the rows, match is the condition (" AND ...", one ?),
- * order the index's order, count counts the matches from the index alone (one ?). *param
- * (malloc'd, the caller's) is the index query of q with every term required, narrowed to the
- * rows that carry the token of scope_path (text_scope_tokens) unless scope_path is NULL.
- * Returns the number of terms (0: nothing searchable, *param NULL). */
+ * table's rows: from joins the index to the rows, match is the condition (" AND ..."), order the
+ * index's order, count counts the matches from the index alone. match and count each take the
+ * values param[0..nparam-1] (malloc'd, freed by db_text_walk_free), in order. The query is q
+ * with every term required, narrowed to the rows that carry the token of scope_path
+ * (text_scope_tokens) unless scope_path is NULL. SQLite: FTS5's index, one value. PostgreSQL:
+ * opinion_terms (migration 21) when table is opinions, without scope_path, and the query has at
+ * most DB_WALK_TERMS terms: the rarest term's entries are walked and each other term is a probe
+ * of the same index, one value per term; else the GIN index of search_tsv. *n is the number of terms (0: nothing
+ * searchable). */
+#define DB_WALK_TERMS 8
 struct db_text_walk {
-	char from[160], match[128], order[64], count[224];
+	char from[160], match[1024], order[64], count[1024];
+	char *param[DB_WALK_TERMS];
+	int nparam;
 };
-size_t db_text_walk(const struct db_conn *c, const char *table, const char *alias, const char *q,
-		    const char *scope_path, struct db_text_walk *w, char **param);
+int db_text_walk(struct db_conn *c, const char *table, const char *alias, const char *q,
+		 const char *scope_path, struct db_text_walk *w, size_t *n, struct err *e) WUR;
+void db_text_walk_free(struct db_text_walk *w);
 /* The FROM item of the elements of one JSON array parameter (one ?), a row each with the
  * element in column value; both backends read its parts with "value ->> n". */
 const char *db_json_elements(const struct db_conn *c);

@@ -185,6 +185,23 @@ out:
 	return rc;
 }
 
+int rows_by_ids(struct db_conn *c, const char *select, const char *id, const struct db_res *ids,
+		const char *order, struct db_res **page, struct err *e)
+{
+	struct buf sql = BUF_INIT_CAP(16 * 1024);
+	int rc;
+
+	/* The page's rows alone, in the same order; a page holds at most LIMIT_PAGE_MAX ids. */
+	buf_addf(&sql, "%s WHERE %s IN (0", select, id);
+	for (int i = 0; i < ids->nrows; i++)
+		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
+	buf_addf(&sql, ") ORDER BY %s", order);
+	rc = buf_failed(&sql) ? err_set(e, E_INTERNAL, "internal", "查询过长")
+			      : db_exec(c, sql.data, NULL, page, e);
+	buf_release(&sql);
+	return rc;
+}
+
 int rows_page_ids(struct db_conn *c, const char *from, const char *id, const char *select,
 		  const char *where, struct db_params *p, const char *order, const struct listq *q,
 		  int64_t cap, int64_t *total, int *capped, struct db_res **page, struct err *e)
@@ -216,14 +233,7 @@ int rows_page_ids(struct db_conn *c, const char *from, const char *id, const cha
 	if ((rc = buf_failed(&idsel) ? err_set(e, E_INTERNAL, "internal", "查询过长")
 				     : page_of(c, &sql, idsel.data, where, p, order, q, &ids, e)))
 		goto out;
-	/* The page's rows alone, in the same order; a page holds at most LIMIT_PAGE_MAX ids. */
-	buf_reset(&sql);
-	buf_addf(&sql, "%s WHERE %s IN (0", select, id);
-	for (int i = 0; i < ids->nrows; i++)
-		buf_addf(&sql, ",%lld", (long long)db_int(ids, i, 0));
-	buf_addf(&sql, ") ORDER BY %s", order);
-	rc = buf_failed(&sql) ? err_set(e, E_INTERNAL, "internal", "查询过长")
-			      : db_exec(c, sql.data, NULL, page, e);
+	rc = rows_by_ids(c, select, id, ids, order, page, e);
 out:
 	db_res_free(r);
 	db_res_free(ids);

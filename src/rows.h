@@ -48,6 +48,10 @@ int rows_page_capped(struct db_conn *c, const char *count_sql, const struct db_p
 		     const char *select, const char *where, struct db_params *p, const char *order,
 		     const struct listq *q, int64_t cap, int64_t *total, int *capped,
 		     struct db_res **page, struct err *e) WUR;
+/* The rows of a page of ids (first column of ids, at most LIMIT_PAGE_MAX): "<select> WHERE <id>
+ * IN (those ids) ORDER BY <order>" into *page (owned by the caller; select has no parameters). */
+int rows_by_ids(struct db_conn *c, const char *select, const char *id, const struct db_res *ids,
+		const char *order, struct db_res **page, struct err *e) WUR;
 /* One page read in two steps, so that rows off the page are never joined nor built: the page's
  * ids by "SELECT <id> FROM <from><where> ORDER BY <order> LIMIT ? OFFSET ?" (the paging values
  * appended to p), then "<select> WHERE <id> IN (those ids) ORDER BY <order>" into *page (owned by

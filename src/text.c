@@ -167,16 +167,27 @@ void text_scope_tokens(const char *path, struct buf *out)
 	}
 }
 
-void text_query_scope(int pg, const char *path, struct buf *query)
+/* The last code of path ("/329900/329981/" gives "329981" in *code, 6), 0 if there is none. */
+static int last_code(const char *path, const char **code)
 {
 	size_t len = path ? strlen(path) : 0;
-	const char *code;
+	const char *p;
 	if (len < 2 || path[len - 1] != '/')
-		return;
-	for (code = path + len - 2; code > path && code[-1] != '/'; code--)
+		return 0;
+	for (p = path + len - 2; p > path && p[-1] != '/'; p--)
 		;
-	buf_addf(query, pg ? " & 'r%.*s'" : " AND \"r%.*s\"", (int)(path + len - 1 - code), code);
+	*code = p;
+	return (int)(path + len - 1 - p);
 }
+
+void text_query_scope(int pg, const char *path, struct buf *query)
+{
+	const char *code;
+	int n = last_code(path, &code);
+	if (n)
+		buf_addf(query, pg ? " & 'r%.*s'" : " AND \"r%.*s\"", n, code);
+}
+
 
 static uint32_t fnv(const char *s, size_t n, uint32_t seed)
 {

@@ -49,6 +49,18 @@ static void queries(void **state)
 	assert_string_equal(b.data, "'噪音'");
 	buf_reset(&b);
 	assert_int_equal(text_tsquery("，。！", &b), 0);
+	buf_reset(&b);
+	/* a region's own token narrows a query; a path without a code adds nothing */
+	text_query_scope(1, "/329900/329981/", &b);
+	assert_string_equal(b.data, " & 'r329981'");
+	buf_reset(&b);
+	text_query_scope(0, "/329900/", &b);
+	assert_string_equal(b.data, " AND \"r329900\"");
+	buf_reset(&b);
+	text_query_scope(1, "/", &b);
+	text_query_scope(1, "", &b);
+	text_query_scope(1, NULL, &b);
+	assert_int_equal(b.len, 0);
 	buf_release(&b);
 }
 
