@@ -12,7 +12,7 @@ CREATE TEMP TABLE kept_indexes AS
 DO $$ DECLARE r record; BEGIN
 	FOR r IN SELECT indexname FROM kept_indexes LOOP EXECUTE 'DROP INDEX ' || quote_ident(r.indexname); END LOOP;
 END $$;
--- No row-by-row triggers (opinion_terms, migration 21, is filled in bulk below).
+-- No row-by-row triggers (opinion_terms, migration 17, is filled in bulk below).
 CREATE TEMP TABLE before_copy AS SELECT COALESCE(MAX(id), 0) AS id FROM opinions;
 SET session_replication_role = replica;
 INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id, reception_date,
