@@ -663,6 +663,14 @@ test('import: a LibreOffice roster with an empty first sheet, a merged title row
   assert.equal(p.total, 3);
   assert.deepEqual(p.rows.map((x) => x.birth_date), ['1968-03-09', '1982-12-31', '1990-02-28']);
   assert.deepEqual(p.rows.map((x) => x.mandate.started_on), ['2021-11-20', '2021-11-20', '2022-01-05']);
+  // the same workbook opened and saved again by LibreOffice Calc 7.4 (roster-calc.xlsx: Calc's own
+  // XML, styles and shared strings) previews the same rows
+  const calc = await readFile(new URL('../fixtures/import/roster-calc.xlsx', import.meta.url));
+  const rc = await api(srv, 'POST', '/api/v1/deputies/import', { session: county, body: calc, headers: xlsx });
+  expectStatus(rc, 200);
+  assert.equal(rc.json.preview.error_count, 0, rc.text);
+  assert.deepEqual(rc.json.preview.rows.map((x) => [x.name, x.birth_date, x.mandate.started_on]),
+    p.rows.map((x) => [x.name, x.birth_date, x.mandate.started_on]));
   r = await api(srv, 'POST', `/api/v1/deputies/import/${p.import_id}/confirm`, { session: county });
   expectStatus(r, 200);
   const got = await all(county, 'q=' + q('标题行导入'));
