@@ -212,6 +212,32 @@ void words_each(const char *s, words_fn fn, void *ctx)
 	pthread_rwlock_unlock(&lock);
 }
 
+static void join_word(void *ctx, const char *w, size_t len)
+{
+	buf_add(ctx, w, len);
+	buf_addc(ctx, WORDS_SEP);
+}
+
+void words_join(const char *body, const char *place, struct buf *out)
+{
+	words_each(body, join_word, out);
+	words_each(place, join_word, out);
+}
+
+void words_split(const char *joined, words_fn fn, void *ctx)
+{
+	const char *p = joined, *q;
+	if (!p)
+		return;
+	while (*p) {
+		if (!(q = strchr(p, WORDS_SEP)))
+			q = p + strlen(p);
+		if (q > p)
+			fn(ctx, p, (size_t)(q - p));
+		p = *q ? q + 1 : q;
+	}
+}
+
 static uint64_t word_hash(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;

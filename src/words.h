@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "db.h"
 #include "err.h"
 
@@ -40,6 +41,14 @@ int words_stop(const char *w);
  * thread (each thread has its own friso task). Invalid UTF-8 gives no words. */
 typedef void (*words_fn)(void *ctx, const char *w, size_t len);
 void words_each(const char *s, words_fn fn, void *ctx);
+/* The counted words of an opinion, kept in its column words so that the hot words are counted
+ * without segmenting at every read: the words words_each yields of body, then of place, in that
+ * order, each followed by WORDS_SEP (a space, which no word holds: a word is CJK characters or
+ * a run of ASCII letters and digits). Appends to out; check buf_failed. */
+#define WORDS_SEP ' '
+void words_join(const char *body, const char *place, struct buf *out);
+/* Calls fn for each word of a text made by words_join, in its order: what words_each gave. */
+void words_split(const char *joined, words_fn fn, void *ctx);
 /* The distinct words of s as sorted 64-bit hashes (at most max); returns how many. */
 size_t words_set(const char *s, uint64_t *set, size_t max);
 /* Jaccard similarity of two word sets made by words_set, 0..1 (0 if either is empty). */
