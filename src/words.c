@@ -155,6 +155,11 @@ int words_add_places(struct db *db, struct err *e)
 	return db_read(db, places_read, NULL, e);
 }
 
+int words_add_places_in(struct db_conn *c, struct err *e)
+{
+	return places_read(c, NULL, e);
+}
+
 int words_stop(const char *w)
 {
 	int stop;

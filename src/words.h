@@ -33,6 +33,8 @@ void words_add(const char *word);
 void words_add_place(const char *name);
 /* Adds every region's name as words_add_place does. */
 int words_add_places(struct db *db, struct err *e) WUR;
+/* The same with the regions as c's transaction sees them (the demo, before it stores opinions). */
+int words_add_places_in(struct db_conn *c, struct err *e) WUR;
 /* 1 if w (NUL-terminated) is a stop word. */
 int words_stop(const char *w);
 

@@ -705,9 +705,18 @@ test('hot topics: categories, stations, places and terms of the period include o
   const h3 = await hot();
   assert.equal(count(h3.terms, 'term', '鹦鹉'), count(h2.terms, 'term', '鹦鹉') + 3, JSON.stringify(h3.terms));
   // ... the same terms and counts as segmenting every opinion at the read, as for the opinions
-  // stored before the column (words NULL)
-  assert.ok(Number(sql('UPDATE opinions SET words = NULL; SELECT COUNT(*) FROM opinions WHERE words IS NULL')) > 0);
+  // stored before the column (words NULL): today's, and the county's year with the demo's
+  const yearAgo = new Date(Date.parse(today) - 365 * 86400e3).toISOString().slice(0, 10);
+  const year = async () => {
+    const r = await api(srv, 'GET', `/api/v1/opinions/hot?from=${yearAgo}&to=${today}`, { session: county });
+    expectStatus(r, 200);
+    return r.json.terms;
+  };
+  const y3 = await year();
+  assert.ok(y3.length === 30 && y3[29].count > 10, JSON.stringify(y3));
+  assert.ok(Number(sql('UPDATE opinions SET words = NULL; SELECT COUNT(*) FROM opinions WHERE words IS NULL')) > 1000);
   assert.deepEqual((await hot()).terms, h3.terms);
+  assert.deepEqual(await year(), y3);
   // deputies read hot topics; handling units do not
   expectStatus(await api(srv, 'GET', '/api/v1/opinions/hot', { session: deputy }), 200);
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot', { session: handler }), 403, 'forbidden');
