@@ -8,7 +8,7 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initia
 	-Isrc -Ibuild $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # friso's dictionary (Debian's friso-dict), read at start-up; RENDA_WORDS_DICT overrides it.
 WORDS_DICT ?= $(shell pkg-config --variable=datadir friso 2>/dev/null || echo /usr/share)/friso/dict/UTF-8/
-CFLAGS += -DRENDA_WORDS_DICT='"$(WORDS_DICT)"'
+CFLAGS += -DRENDA_WORDS_DICT=\"$(WORDS_DICT)\"
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 # `make SAN=1` builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 ifeq ($(SAN),1)

@@ -113,18 +113,27 @@ int audit_write(struct db_conn *c, const struct actor *a, const char *action, co
 	return rc;
 }
 
+struct record {
+	const struct actor *a;
+	const char *outcome, *action, *object_type, *object_id, *after;
+};
+
+static int record_member(struct db_conn *c, void *ctx, struct err *e)
+{
+	struct record *r = ctx;
+	return audit_append(c, r->a, r->outcome, r->action, r->object_type, r->object_id, NULL, r->after, e);
+}
+
+/* An entry of its own, committed with the entries and submissions that arrive meanwhile (db_group):
+ * the readings of personal data that every staff list and detail records would otherwise wait for
+ * one fsync each. It returns only after the commit, so a reply that needs its record is never
+ * given before the record is on disk. */
 int audit_record(struct db *db, const struct actor *a, const char *outcome, const char *action,
 		 const char *object_type, const char *object_id, json_t *after, struct err *e)
 {
-	struct db_conn *c = db_acquire(db);
 	char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc;
-
-	if (!(rc = db_begin(c, e)) &&
-	    !(rc = audit_append(c, a, outcome, action, object_type, object_id, NULL, f, e)))
-		rc = db_commit(c, e);
-	db_rollback(c);
-	db_release(db, c);
+	struct record r = {a, outcome, action, object_type, object_id, f};
+	int rc = db_group(db, record_member, &r, e);
 	free(f);
 	return rc;
 }

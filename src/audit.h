@@ -25,8 +25,10 @@ int audit_write(struct db_conn *c, const struct actor *a, const char *action, co
 int audit_append(struct db_conn *c, const struct actor *a, const char *outcome, const char *action,
 		 const char *object_type, const char *object_id, const char *before,
 		 const char *after, struct err *e) WUR;
-/* Appends one entry in a short transaction of its own: a refused or failed write (after its
- * rollback), a reading of personal data, an export. after is borrowed, may be NULL. */
+/* Appends one entry in a transaction of its own, shared with the group commit's other members
+ * (db_group): a refused or failed write (after its rollback), a reading of personal data, an
+ * export. Returns after the commit. after is borrowed, may be NULL. The caller holds no
+ * connection of db and is not itself a member of a group. */
 int audit_record(struct db *db, const struct actor *a, const char *outcome, const char *action,
 		 const char *object_type, const char *object_id, json_t *after, struct err *e) WUR;
 
