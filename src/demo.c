@@ -20,6 +20,7 @@
 #include "opinion_stats.h"
 #include "station.h"
 #include "meeting.h"
+#include "words.h"
 
 /* xorshift64*: the same seed gives the same city on every machine. */
 struct rng {
@@ -838,6 +839,7 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 			progress(++done, total);
 	}
 	if ((rc = demo_people(c, &r, pl, progress, &done, total, e)) ||
+	    (rc = words_init(NULL, e)) || (rc = words_add_places_in(c, e)) ||
 	    (rc = demo_opinions(c, &r, pl, e)) || (rc = opinion_stats_rebuild(c, e)))
 		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(demo_accounts); i++) {

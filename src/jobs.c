@@ -211,6 +211,11 @@ int jobs_run_once(struct db *db, const struct jobs_config *cfg, struct err *e)
 				warn_due, e)))
 		rc = db_commit(c, e);
 	db_rollback(c);
+	/* the words of opinions stored before the column words, a batch a tick */
+	if (!rc) {
+		int filled;
+		rc = opinion_words_fill(c, LIMIT_WORDS_FILL, &filled, e);
+	}
 	/* the reminders of tomorrow's bookings, queued in the outbox below */
 	if (!rc)
 		rc = booking_remind(c, e);

@@ -75,5 +75,8 @@
 #define LIMIT_DB_GROUP 256     /* submissions committed together: one fsync, a short transaction */
 #define LIMIT_DB_GROUP_TRIES 4 /* a group met by a deadlock runs again: enough for two servers */
 #define LIMIT_STMT_CACHE 64    /* prepared statements cached per SQLite connection */
+#define LIMIT_WORDS_FILL \
+	500 /* opinions of before the column words segmented per background tick: about 50 ms of
+	     * segmenting (0.1 ms each) and one short write, so a tick never holds up intake */
 
 #endif

@@ -439,6 +439,7 @@ static int check_photos(json_t *photos, struct err *e)
 
 struct intake {
 	const char *region, *path, *channel, *body, *place, *name, *phone, *reception_date, *state;
+	const char *words; /* words_join of body and place, made before the transaction; NULL: insert makes it */
 	int64_t station, category, created_by;
 	json_t *photos;
 	int64_t created_at; /* 0: now */
@@ -449,7 +450,8 @@ struct intake {
  * what the citizen keeps. */
 static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code, char *secret)
 {
-	struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024);
+	struct buf tok = BUF_INIT_CAP(64 * 1024), text = BUF_INIT_CAP(64 * 1024),
+		   words = BUF_INIT_CAP(64 * 1024);
 	struct db_res *r = NULL;
 	uint32_t sig[TEXT_MINHASH];
 	char sighex[8 * TEXT_MINHASH + 1], hash[65];
@@ -482,7 +484,9 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 	}
 	text_minhash(x->body, sig);
 	text_sig_hex(sig, sighex);
-	if (buf_failed(&text) || buf_failed(&tok))
+	if (!x->words)
+		words_join(x->body, x->place, &words); /* "" for no counted word: done, not NULL */
+	if (buf_failed(&text) || buf_failed(&tok) || buf_failed(&words))
 		tx_fail_field(t, E_INVALID, "too_long", "body", "意见内容过长");
 	if (tx_ok(t) && x->name && *x->name)
 		tx_check(t, crypto_seal(x->name, &name, t->e));
@@ -491,11 +495,12 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 	tx_exec(t, &r,
 		"INSERT INTO opinions (tracking_code, secret_hash, region_code, region_path, station_id,"
 		" reception_date, channel, category_id, body, place, citizen_name_enc, citizen_phone_enc,"
-		" state, signature, search_tokens, created_by, created_at, updated_at)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-		"ssssnssnsssssssnii", code, hash, x->region, x->path, x->station, x->reception_date,
-		x->channel, x->category, x->body, x->place ? x->place : "", name, phone,
-		x->state ? x->state : "received", sighex, tok.data, x->created_by, now, now);
+		" state, signature, search_tokens, words, created_by, created_at, updated_at)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+		"ssssnssnssssssssnii", code, hash, x->region, x->path, x->station,
+		x->reception_date, x->channel, x->category, x->body, x->place ? x->place : "", name,
+		phone, x->state ? x->state : "received", sighex, tok.data,
+		x->words ? x->words : words.data, x->created_by, now, now);
 	if (t->rc == E_CONFLICT && !strcmp(t->e->code, "duplicate"))
 		t->rc = err_set(t->e, E_UNAVAILABLE, "busy", "生成查询码冲突，请重试"); /* 32^6 per day: rare */
 	if (tx_ok(t))
@@ -518,7 +523,19 @@ static int insert(struct tx *t, const struct intake *x, int64_t *id, char *code,
 	db_res_free(r);
 	buf_release(&tok);
 	buf_release(&text);
+	buf_release(&words);
 	return t->rc;
+}
+
+/* Segments x's body and place into w (words_join) before the transaction that stores them, and
+ * points x->words at it; w is the caller's to release, also on an error. */
+static int intake_words(struct intake *x, struct buf *w, struct err *e)
+{
+	words_join(x->body, x->place, w);
+	if (buf_failed(w))
+		return err_field(e, E_INVALID, "too_long", "body", "意见内容过长");
+	x->words = w->data;
+	return 0;
 }
 
 static const struct jfield common_spec[] = {
@@ -638,6 +655,7 @@ int opinion_submit(struct db *db, const char *client_addr, int per_address, json
 		   json_t **out, struct err *e)
 {
 	struct submission s = {0};
+	struct buf words = BUF_INIT_CAP(64 * 1024);
 	int rc;
 
 	*out = NULL;
@@ -664,9 +682,14 @@ int opinion_submit(struct db *db, const char *client_addr, int per_address, json
 	s.x.name = jsonx_str(in, "name");
 	s.x.phone = jsonx_str(in, "phone");
 	s.x.photos = json_object_get(in, "photos");
+	/* the words segmented here, outside the group commit that every submission waits for */
+	if ((rc = intake_words(&s.x, &words, e)))
+		return rc;
 	/* Submissions that arrive together share one transaction and one fsync; the reply says
 	 * "stored" only after that commit is on disk. */
-	if ((rc = db_group(db, submit_one, &s, e)))
+	rc = db_group(db, submit_one, &s, e);
+	buf_release(&words);
+	if (rc)
 		return rc;
 	/* what happens next, in the place's own deadlines (working days) */
 	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "tracking_code", s.code, "secret",
@@ -740,6 +763,7 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 {
 	static const char *const channels[] = {"reception", "visit", "phone", "letter", NULL};
 	struct intake x = {0};
+	struct buf words = BUF_INIT_CAP(64 * 1024);
 	struct tx t;
 	struct db_res *r = NULL;
 	char region[16], path[160], code[13], secret[49], hash[65];
@@ -778,8 +802,10 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 	x.photos = json_object_get(in, "photos");
 	x.reception_date = jsonx_str(in, "reception_date");
 	x.created_by = a->account_id;
-	if (key && (rc = body_hash(in, hash, e)))
+	if ((key && (rc = body_hash(in, hash, e))) || (rc = intake_words(&x, &words, e))) {
+		buf_release(&words);
 		return rc;
+	}
 	tx_begin(&t, db, a, e);
 	if (key && !claim_key(&t, key, hash, &stored) && stored) {
 		/* the same request again: the opinion the first one stored, stored once */
@@ -791,6 +817,7 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 		}
 		json_decref(o);
 		db_res_free(r);
+		buf_release(&words);
 		return rc;
 	}
 	if (tx_ok(&t) && !tx_check(&t, resolve_place(t.c, in, &x, region, path, e))) {
@@ -821,6 +848,7 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 	}
 	json_decref(o);
 	db_res_free(r);
+	buf_release(&words);
 	return rc;
 }
 

@@ -87,6 +87,9 @@ int opinion_due_board(struct db *db, const struct actor *a, const char *region, 
 /* Hot topics of a period: counts by category, station and place, and frequent terms. */
 int opinion_hot(struct db *db, const struct actor *a, const char *region, const char *from,
 		const char *to, json_t **out, struct err *e) WUR;
+/* Fills the column words (words.h words_join) of at most max opinions stored before it, newest
+ * first, in one transaction; *filled receives how many (0 once all are filled). */
+int opinion_words_fill(struct db_conn *c, int max, int *filled, struct err *e) WUR;
 /* One photo of an opinion (n from 1): *data malloc'd. */
 int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data, size_t *len,
 		  const char **mime, struct err *e) WUR;

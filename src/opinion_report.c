@@ -99,10 +99,13 @@ out:
 
 /* The frequent terms: the words (words.h: dictionary words and place names, stop words left
  * out) of the newest opinions of the period, their bodies and places, counted in an
- * open-addressing table keyed by a hash of the word. */
+ * open-addressing table keyed by a hash of the word. The words are read as segmented at intake
+ * (the column words); an opinion stored before that column is segmented here until the
+ * background jobs have filled it. */
 #define TERMS_SAMPLE \
-	5000 /* the newest opinions read: a sample is enough for the top terms, and
-				 * segmenting is about 0.1 ms an opinion (dictionary look-ups miss the cache) */
+	20000 /* the newest opinions read: a sample is enough for the top terms; with the stored
+	       * words the whole view of a year is about 20 ms on SQLite (medium demo), segmenting
+	       * 20,000 at the read took 220 ms (docs/performance.md) */
 #define TERMS_SLOTS (1u << 18) /* at most 131,072 different terms */
 #define TERMS_TOP 30
 #define TERM_BYTES 24 /* a longer word (an ASCII run) is not counted */
@@ -172,9 +175,46 @@ static void term_word(void *ctx, const char *w, size_t len)
 static int term_row(void *ctx, int n, const char *const *c)
 {
 	(void)n;
+	if (c[2]) {
+		words_split(c[2], term_word, ctx); /* the words stored at intake */
+		return 0;
+	}
 	words_each(c[0], term_word, ctx); /* the body */
 	words_each(c[1], term_word, ctx); /* the place */
 	return 0;
+}
+
+int opinion_words_fill(struct db_conn *c, int max, int *filled, struct err *e)
+{
+	struct db_res *r = NULL;
+	struct buf *w = NULL;
+	int rc, n = 0;
+
+	*filled = 0;
+	/* read and segmented outside the transaction: only the updates hold the write lock */
+	if ((rc = db_execv(c, &r, e, "SELECT id, body, place FROM opinions WHERE words IS NULL ORDER BY id DESC LIMIT ?",
+			   "i", (int64_t)max)))
+		return rc;
+	n = r->nrows;
+	w = xcalloc(n ? (size_t)n : 1, sizeof(*w));
+	for (int i = 0; i < n; i++) {
+		buf_init(&w[i], 64 * 1024);
+		words_join(db_val(r, i, 1), db_val(r, i, 2), &w[i]);
+	}
+	if (n && !(rc = db_begin(c, e))) {
+		for (int i = 0; i < n && !rc; i++)
+			if (!buf_failed(&w[i])) /* too long to keep: segmented at each read as before */
+				rc = db_execv(c, NULL, e, "UPDATE opinions SET words = ? WHERE id = ? AND words IS NULL",
+					      "si", w[i].data, db_int(r, i, 0));
+		if (!rc && !(rc = db_commit(c, e)))
+			*filled = n;
+		db_rollback(c);
+	}
+	for (int i = 0; i < n; i++)
+		buf_release(&w[i]);
+	free(w);
+	db_res_free(r);
+	return rc;
 }
 
 static int by_count(const void *a, const void *b)
@@ -191,7 +231,7 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	struct db_conn *c = db_acquire(db);
 	struct db_params p;
 	struct terms t = {0};
-	char path[160], pat[REGION_PATTERN_MAX], sql[256];
+	char path[160], pat[REGION_PATTERN_MAX], sql[384];
 	int32_t f, tt;
 	int rc;
 	json_t *cats = NULL, *stations = NULL, *places = NULL, *terms;
@@ -227,7 +267,8 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 	 * date, which would sort the whole period before the first row; PostgreSQL estimates the
 	 * plain conditions and walks the primary key backwards by itself. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT o.body, o.place FROM opinions o WHERE %so.region_path LIKE ?"
+		 "SELECT CASE WHEN o.words IS NULL THEN o.body END, CASE WHEN o.words IS NULL THEN o.place END,"
+		 " o.words FROM opinions o WHERE %so.region_path LIKE ?"
 		 " AND %so.created_at >= ? AND %so.created_at < ? ORDER BY o.id DESC LIMIT ?",
 		 db_noindex(c), db_noindex(c), db_noindex(c));
 	if ((rc = db_each(c, sql, &p, term_row, &t, e)))

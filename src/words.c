@@ -155,6 +155,11 @@ int words_add_places(struct db *db, struct err *e)
 	return db_read(db, places_read, NULL, e);
 }
 
+int words_add_places_in(struct db_conn *c, struct err *e)
+{
+	return places_read(c, NULL, e);
+}
+
 int words_stop(const char *w)
 {
 	int stop;
@@ -210,6 +215,32 @@ void words_each(const char *s, words_fn fn, void *ctx)
 	}
 	friso_set_text(task, (fstring) "");
 	pthread_rwlock_unlock(&lock);
+}
+
+static void join_word(void *ctx, const char *w, size_t len)
+{
+	buf_add(ctx, w, len);
+	buf_addc(ctx, WORDS_SEP);
+}
+
+void words_join(const char *body, const char *place, struct buf *out)
+{
+	words_each(body, join_word, out);
+	words_each(place, join_word, out);
+}
+
+void words_split(const char *joined, words_fn fn, void *ctx)
+{
+	const char *p = joined, *q;
+	if (!p)
+		return;
+	while (*p) {
+		if (!(q = strchr(p, WORDS_SEP)))
+			q = p + strlen(p);
+		if (q > p)
+			fn(ctx, p, (size_t)(q - p));
+		p = *q ? q + 1 : q;
+	}
 }
 
 static uint64_t word_hash(const char *s, size_t n)

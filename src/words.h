@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "db.h"
 #include "err.h"
 
@@ -32,6 +33,8 @@ void words_add(const char *word);
 void words_add_place(const char *name);
 /* Adds every region's name as words_add_place does. */
 int words_add_places(struct db *db, struct err *e) WUR;
+/* The same with the regions as c's transaction sees them (the demo, before it stores opinions). */
+int words_add_places_in(struct db_conn *c, struct err *e) WUR;
 /* 1 if w (NUL-terminated) is a stop word. */
 int words_stop(const char *w);
 
@@ -40,6 +43,14 @@ int words_stop(const char *w);
  * thread (each thread has its own friso task). Invalid UTF-8 gives no words. */
 typedef void (*words_fn)(void *ctx, const char *w, size_t len);
 void words_each(const char *s, words_fn fn, void *ctx);
+/* The counted words of an opinion, kept in its column words so that the hot words are counted
+ * without segmenting at every read: the words words_each yields of body, then of place, in that
+ * order, each followed by WORDS_SEP (a space, which no word holds: a word is CJK characters or
+ * a run of ASCII letters and digits). Appends to out; check buf_failed. */
+#define WORDS_SEP ' '
+void words_join(const char *body, const char *place, struct buf *out);
+/* Calls fn for each word of a text made by words_join, in its order: what words_each gave. */
+void words_split(const char *joined, words_fn fn, void *ctx);
 /* The distinct words of s as sorted 64-bit hashes (at most max); returns how many. */
 size_t words_set(const char *s, uint64_t *set, size_t max);
 /* Jaccard similarity of two word sets made by words_set, 0..1 (0 if either is empty). */

@@ -7,6 +7,7 @@
 // The demo holds opinions of its own: everything here is found by words or codes of this file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer, api, login, expectError, expectStatus, workdayAdder } from './lib.mjs';
 
 let srv, county, unit, station, deputy, handler, admin, auditor, sec, city;
@@ -52,6 +53,13 @@ const OPINION_KEYS = ['id', 'tracking_code', 'region_code', 'region_name', 'stat
   'escalated_to', 'escalated_to_name', 'escalation_reason', 'escalated_at'];
 const EVENT_KEYS = ['id', 'action', 'from_state', 'to_state', 'actor', 'note', 'created_at'].sort();
 const q = (s) => encodeURIComponent(s);
+
+// a statement on the test's database itself (sqlite3 or psql), its output trimmed
+function sql(text) {
+  const url = srv.db.url;
+  if (url.startsWith('sqlite:')) return execFileSync('sqlite3', [url.slice(7), text], { encoding: 'utf8' }).trim();
+  return execFileSync('psql', [url, '-X', '-q', '-A', '-t', '-c', text], { encoding: 'utf8' }).trim();
+}
 
 // staff registration (a visit unless told), answers the opinion with its `secret`
 async function reg(body, s = county) {
@@ -680,12 +688,35 @@ test('hot topics: categories, stations, places and terms of the period include o
   // the words of 松岭镇农贸市场 are the place (a region's name) and the market, not 镇农, 贸市 or
   // 市场 as the two-character pieces counted them; 中心小学 and 工业园 give no 心小 or 业园
   const market = '松岭镇农贸市场门口的中心小学和工业园之间，我们希望问题能解决，农贸市场的货车太多。';
-  for (let i = 0; i < 4; i++) await reg({ station_id: home.id, body: market });
+  let last;
+  for (let i = 0; i < 4; i++) last = await reg({ station_id: home.id, body: market });
   const h2 = await hot();
   assert.equal(count(h2.terms, 'term', '农贸市场'), count(h1.terms, 'term', '农贸市场') + 8, JSON.stringify(h2.terms));
   assert.equal(count(h2.terms, 'term', '松岭镇'), count(h1.terms, 'term', '松岭镇') + 4, JSON.stringify(h2.terms));
   for (const piece of ['镇农', '贸市', '心小', '业园', '市场', '松岭'])
     assert.equal(count(h2.terms, 'term', piece), 0, `${piece}: ${JSON.stringify(h2.terms)}`);
+  // the words are segmented at intake (staff registration, public submission), each followed by
+  // a space, and the hot words count them from there ...
+  assert.equal(sql(`SELECT words || '|' FROM opinions WHERE id = ${last.id}`), '松岭镇 农贸市场 门口 中心 小学 工业 之间 农贸市场 货车 太多 |');
+  const pub = await api(srv, 'POST', '/api/v1/public/opinions',
+    { body: { region_code: '329981101', body: '松岭镇鹦鹉林小区的鹦鹉太吵了', place: '鹦鹉林小区' } });
+  expectStatus(pub, 201);
+  assert.equal(sql(`SELECT words || '|' FROM opinions WHERE tracking_code = '${pub.json.tracking_code}'`), '松岭镇 鹦鹉 小区 鹦鹉 鹦鹉 小区 |');
+  const h3 = await hot();
+  assert.equal(count(h3.terms, 'term', '鹦鹉'), count(h2.terms, 'term', '鹦鹉') + 3, JSON.stringify(h3.terms));
+  // ... the same terms and counts as segmenting every opinion at the read, as for the opinions
+  // stored before the column (words NULL): today's, and the county's year with the demo's
+  const yearAgo = new Date(Date.parse(today) - 365 * 86400e3).toISOString().slice(0, 10);
+  const year = async () => {
+    const r = await api(srv, 'GET', `/api/v1/opinions/hot?from=${yearAgo}&to=${today}`, { session: county });
+    expectStatus(r, 200);
+    return r.json.terms;
+  };
+  const y3 = await year();
+  assert.ok(y3.length === 30 && y3[29].count > 10, JSON.stringify(y3));
+  assert.ok(Number(sql('UPDATE opinions SET words = NULL; SELECT COUNT(*) FROM opinions WHERE words IS NULL')) > 1000);
+  assert.deepEqual((await hot()).terms, h3.terms);
+  assert.deepEqual(await year(), y3);
   // deputies read hot topics; handling units do not
   expectStatus(await api(srv, 'GET', '/api/v1/opinions/hot', { session: deputy }), 200);
   expectError(await api(srv, 'GET', '/api/v1/opinions/hot', { session: handler }), 403, 'forbidden');

@@ -242,6 +242,51 @@ static void merged_cases_share_the_reply(void **state)
 	fixture_close(f);
 }
 
+/* A database migrated from before the column words (every words NULL) converges: each run of
+ * the jobs fills LIMIT_WORDS_FILL of them, newest first, with what intake stores. */
+static void jobs_fill_words(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	struct jobs_config cfg = {NULL, 1, 1};
+	struct db_conn *c;
+	struct db_res *before = NULL, *after = NULL;
+	struct err e = {0};
+	int64_t n = fixture_count(f, "SELECT COUNT(*) FROM opinions"), runs = 0;
+	(void)state;
+
+	/* the demo's opinions went through intake: none without words, and words of some */
+	assert_true(n > LIMIT_WORDS_FILL);
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE words IS NULL"), 0);
+	assert_true(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE words LIKE '%_ %'") > n / 2);
+	c = db_acquire(f->db);
+	assert_int_equal(db_exec(c, "SELECT id, words FROM opinions ORDER BY id", NULL, &before, &e), 0);
+	assert_int_equal(db_execv(c, NULL, &e, "UPDATE opinions SET words = NULL", ""), 0);
+	db_release(f->db, c);
+	assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+	runs++;
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE words IS NULL"),
+			 n - LIMIT_WORDS_FILL);
+	/* the newest first: the hot words read the newest */
+	assert_int_equal(fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE words IS NULL AND id >"
+					  " (SELECT MIN(id) FROM opinions WHERE words IS NOT NULL)"),
+			 0);
+	while (fixture_count(f, "SELECT COUNT(*) FROM opinions WHERE words IS NULL") && runs < 1000) {
+		assert_int_equal(jobs_run_once(f->db, &cfg, &e), 0);
+		runs++;
+	}
+	assert_int_equal(runs, (n + LIMIT_WORDS_FILL - 1) / LIMIT_WORDS_FILL);
+	/* the same words as intake stored */
+	c = db_acquire(f->db);
+	assert_int_equal(db_exec(c, "SELECT id, words FROM opinions ORDER BY id", NULL, &after, &e), 0);
+	db_release(f->db, c);
+	assert_int_equal(after->nrows, before->nrows);
+	for (int i = 0; i < after->nrows; i++)
+		assert_string_equal(db_val(after, i, 1), db_val(before, i, 1));
+	db_res_free(before);
+	db_res_free(after);
+	fixture_close(f);
+}
+
 static void jobs_close_and_queue(void **state)
 {
 	struct fixture *f = fixture_open(1);
@@ -963,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(extension_max_boundary),
 		cmocka_unit_test(close_after_days_boundary),
 		cmocka_unit_test(escalation),
+		cmocka_unit_test(jobs_fill_words),
 	};
 	return cmocka_run_group_tests_name("opinion", tests, NULL, NULL);
 }

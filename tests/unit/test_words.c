@@ -133,6 +133,51 @@ static void similarity(void **state)
 	assert_int_equal(words_set("路灯 小区 噪音 物业 电梯", a, 3), 3);
 }
 
+/* The words stored at intake (words_join of body and place) split back into exactly the words,
+ * in the order, that segmenting body then place gives: the hot words count the same either way. */
+static void stored(void **state)
+{
+	static const char *const cases[][2] = {
+		{"松岭镇鹦鹉林小区有人在阳台养了几十只鹦鹉，鹦鹉从清晨叫到深夜，希望管一管。", "松岭镇鹦鹉林小区"},
+		{"清河镇农贸市场门口的WiFi信号差，5G也慢 2024 年", ""},
+		{"的了。", "清河镇"},
+		{"路灯坏了", NULL},
+		{"", ""},
+	};
+	(void)state;
+	words_add("清河镇");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf direct = BUF_INIT_CAP(4096), joined = BUF_INIT_CAP(4096),
+			   split = BUF_INIT_CAP(4096);
+		words_each(cases[i][0], join, &direct);
+		words_each(cases[i][1], join, &direct);
+		words_join(cases[i][0], cases[i][1], &joined);
+		words_split(joined.data, join, &split);
+		assert_false(buf_failed(&joined));
+		assert_string_equal(split.data, direct.data);
+		/* each word followed by the separator, which is in no word */
+		assert_true(!joined.len || joined.data[joined.len - 1] == WORDS_SEP);
+		assert_null(strstr(joined.data, "  "));
+		buf_release(&direct);
+		buf_release(&joined);
+		buf_release(&split);
+	}
+	{
+		struct buf b = BUF_INIT_CAP(4096);
+		words_join("清河镇农贸市场的路灯坏了，我们希望尽快解决问题。", "清河镇", &b);
+		assert_string_equal(b.data, "清河镇 农贸市场 路灯 坏了 清河镇 ");
+		buf_release(&b);
+		/* a text without the last separator, and empty or missing ones, split as expected */
+		words_split("路灯 坏了", join, &b);
+		assert_string_equal(b.data, "路灯 坏了");
+		buf_reset(&b);
+		words_split("", join, &b);
+		words_split(NULL, join, &b);
+		assert_int_equal(b.len, 0);
+		buf_release(&b);
+	}
+}
+
 static void *seg_thread(void *arg)
 {
 	(void)arg;
@@ -166,10 +211,8 @@ static void threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(places),
-		cmocka_unit_test(segments),
-		cmocka_unit_test(similarity),
-		cmocka_unit_test(threads),
+		cmocka_unit_test(places), cmocka_unit_test(segments), cmocka_unit_test(similarity),
+		cmocka_unit_test(stored), cmocka_unit_test(threads),
 	};
 	struct err e = {0};
 	/* a directory without the dictionary: an error that names the file */
