@@ -313,9 +313,47 @@ static void wait_finish(void *ctx, const struct http_req *q, struct http_reply *
 	c->req = q;
 	c->rep = r;
 	rc = c->wait_finish(c, c->wait_ctx);
+	for (int i = 0; i < c->wait_nheaders; i++) {
+		if (!rc && r->nheaders < HTTP_MAX_HEADERS) {
+			r->headers[r->nheaders][0] = c->wait_headers[i][0];
+			r->headers[r->nheaders++][1] = c->wait_headers[i][1];
+		} else {
+			free(c->wait_headers[i][0]);
+			free(c->wait_headers[i][1]);
+		}
+	}
 	respond(c, c->route, rc);
 	call_release(c);
 	free(c);
+}
+
+/* A reading the handler recorded (audit_record, deferred): the reply waits for its group commit
+ * without holding the thread, as a ballot does. */
+static void deferred_queue(void *ctx, void (*done)(void *arg), void *arg)
+{
+	audit_deferred_wait(ctx, done, arg);
+}
+
+static int deferred_finish(struct call *c, void *ctx)
+{
+	return audit_deferred_end(ctx, &c->err);
+}
+
+static int deferred_reading(struct call *c, struct audit_deferred *d, int rc)
+{
+	struct err ignored;
+	if (!d)
+		return rc;
+	if (rc) { /* the reading is recorded whatever became of the reply */
+		if (audit_deferred_run(d, &ignored))
+			fprintf(stderr, "renda: %s %s: audit: %s\n", c->req->method, c->req->path,
+				ignored.msg);
+		return rc;
+	}
+	if (c->wait_start) /* the reply waits for other work already: the record is written first */
+		return audit_deferred_run(d, &c->err);
+	api_wait(c, deferred_queue, deferred_finish, d);
+	return 0;
 }
 
 static void dispatch(struct call *c)
@@ -355,7 +393,9 @@ static void dispatch(struct call *c)
 		goto fail;
 	}
 	c->status = 200;
+	audit_defer_begin(c->app->db);
 	rc = found->fn(c);
+	rc = deferred_reading(c, audit_defer_end(), rc);
 	if (!rc && c->wait_start) { /* answered later (api_wait) */
 		c->route = found;
 		return;
@@ -389,6 +429,9 @@ void api_handle(void *appv, const struct http_req *q, struct http_reply *r)
 		struct call *later = xmalloc(sizeof(*later));
 		struct http_wait_src *src = xcalloc(1, sizeof(*src));
 		*later = c;
+		later->wait_nheaders = r->nheaders; /* the reply r is released while it waits */
+		memcpy(later->wait_headers, r->headers, sizeof(r->headers));
+		r->nheaders = 0;
 		src->start = wait_start;
 		src->finish = wait_finish;
 		src->ctx = later;

@@ -40,6 +40,10 @@ struct call {
 	void (*wait_start)(void *ctx, void (*done)(void *arg), void *arg);
 	int (*wait_finish)(struct call *c, void *ctx);
 	void *wait_ctx;
+	/* the headers the handler set (a download's name), kept while the reply waits: sent with
+	 * the reply, dropped when it becomes an error */
+	int wait_nheaders;
+	char *wait_headers[HTTP_MAX_HEADERS][2];
 };
 
 /* Answers c later without holding an HTTP thread: once the handler has returned 0, start(ctx,

@@ -128,12 +128,100 @@ static int record_member(struct db_conn *c, void *ctx, struct err *e)
  * the readings of personal data that every staff list and detail records would otherwise wait for
  * one fsync each. It returns only after the commit, so a reply that needs its record is never
  * given before the record is on disk. */
+/* A deferred record (audit_defer_begin): the request's copies of what audit_record was given. */
+struct audit_deferred {
+	struct db *db;
+	struct actor a;
+	char *action, *object_type, *object_id, *after;
+	struct record r;
+	struct err e;
+	int rc;
+};
+
+/* The deferral of the request running on this thread: armed by audit_defer_begin, filled by the
+ * first audit_record. */
+static _Thread_local struct {
+	struct db *db;
+	int armed;
+	struct audit_deferred *d;
+} defer;
+
+void audit_defer_begin(struct db *db)
+{
+	defer.db = db;
+	defer.armed = 1;
+	defer.d = NULL;
+}
+
+struct audit_deferred *audit_defer_end(void)
+{
+	struct audit_deferred *d = defer.d;
+	defer.armed = 0;
+	defer.d = NULL;
+	return d;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static struct audit_deferred *deferred_new(struct db *db, const struct actor *a, const char *action,
+					   const char *object_type, const char *object_id, char *after)
+{
+	struct audit_deferred *d = xcalloc(1, sizeof(*d));
+	d->db = db;
+	d->a = *a;
+	d->action = xstrdup(action);
+	d->object_type = dup_or_null(object_type);
+	d->object_id = dup_or_null(object_id);
+	d->after = after;
+	d->r = (struct record){&d->a,          AUDIT_DONE,   d->action,
+			       d->object_type, d->object_id, d->after};
+	return d;
+}
+
+static void deferred_free(struct audit_deferred *d)
+{
+	free(d->action);
+	free(d->object_type);
+	free(d->object_id);
+	free(d->after);
+	free(d);
+}
+
+void audit_deferred_wait(struct audit_deferred *d, void (*done)(void *arg), void *arg)
+{
+	db_group_queue(d->db, record_member, &d->r, &d->e, &d->rc, done, arg);
+}
+
+int audit_deferred_end(struct audit_deferred *d, struct err *e)
+{
+	int rc = d->rc;
+	if (rc)
+		*e = d->e;
+	deferred_free(d);
+	return rc;
+}
+
+int audit_deferred_run(struct audit_deferred *d, struct err *e)
+{
+	int rc = db_group(d->db, record_member, &d->r, e);
+	deferred_free(d);
+	return rc;
+}
+
 int audit_record(struct db *db, const struct actor *a, const char *outcome, const char *action,
 		 const char *object_type, const char *object_id, json_t *after, struct err *e)
 {
 	char *f = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	struct record r = {a, outcome, action, object_type, object_id, f};
-	int rc = db_group(db, record_member, &r, e);
+	int rc;
+	if (defer.armed && !defer.d && defer.db == db && !strcmp(outcome, AUDIT_DONE)) {
+		defer.d = deferred_new(db, a, action, object_type, object_id, f);
+		return 0;
+	}
+	rc = db_group(db, record_member, &r, e);
 	free(f);
 	return rc;
 }

@@ -32,6 +32,24 @@ int audit_append(struct db_conn *c, const struct actor *a, const char *outcome, 
 int audit_record(struct db *db, const struct actor *a, const char *outcome, const char *action,
 		 const char *object_type, const char *object_id, json_t *after, struct err *e) WUR;
 
+/* A request's reading, recorded without holding its HTTP thread: between audit_defer_begin and
+ * audit_defer_end on one thread, the first audit_record with outcome done is queued for the group
+ * commit (its arguments copied) and returns 0 at once; audit_defer_end hands it over. The router
+ * then holds the reply until audit_deferred_wait's done has been called and sends it only when
+ * audit_deferred_end returns 0, so no reply that needs its record goes out before the record is
+ * on disk; on an error the reply is replaced by it. Further records in the same request are
+ * written as usual (waiting). */
+struct audit_deferred;
+void audit_defer_begin(struct db *db);
+/* NULL when nothing was deferred. */
+struct audit_deferred *audit_defer_end(void);
+/* Queues the record for the group commit; done(arg) runs on the committer once it is done. */
+void audit_deferred_wait(struct audit_deferred *d, void (*done)(void *arg), void *arg);
+/* The record's outcome (e filled on an error); frees d. */
+int audit_deferred_end(struct audit_deferred *d, struct err *e) WUR;
+/* Writes the record waiting for its commit (where the reply cannot wait); frees d. */
+int audit_deferred_run(struct audit_deferred *d, struct err *e) WUR;
+
 struct audit_filter {
 	const char *actor, *action, *object_type, *object_id, *outcome;
 	const char *region; /* entries of accounts in this region's subtree; NULL: the auditor's */

@@ -431,6 +431,40 @@ test('concurrent writes and public submissions stay one chain', async () => {
   assert.equal(n, Number(sql(srv.db.url, 'SELECT COUNT(*) FROM audit')));
 });
 
+test('a reading waits for its record: concurrent full reads each answered after their entry; no entry, no data', async () => {
+  const city = await login(srv, 'city');
+  const list = await api(srv, 'GET', '/api/v1/deputies?per_page=20', { session: city });
+  expectStatus(list, 200);
+  const ids = list.json.items.map((d) => d.id);
+  assert.equal(ids.length, 20);
+  const count = async () => (await audit('action=deputy.read_personal')).total;
+  const before = await count();
+  const rs = await Promise.all(ids.map((id) => api(srv, 'GET', `/api/v1/deputies/${id}`, { session: city })));
+  for (const r of rs) {
+    expectStatus(r, 200);
+    assert.match(r.json.deputy.phone || '', /^\d{11}$/);
+  }
+  assert.equal(await count(), before + 20);
+  // when the entry cannot be written the reply carries no personal value, only the error
+  const pg = !srv.db.url.startsWith('sqlite:');
+  sql(srv.db.url, pg
+    ? "CREATE FUNCTION no_reading() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'no'; END$$;" +
+      " CREATE TRIGGER no_reading BEFORE INSERT ON audit FOR EACH ROW WHEN (NEW.action = 'deputy.read_personal') EXECUTE FUNCTION no_reading()"
+    : "CREATE TRIGGER no_reading BEFORE INSERT ON audit WHEN NEW.action = 'deputy.read_personal' BEGIN SELECT RAISE(ABORT, 'no'); END");
+  try {
+    const r = await api(srv, 'GET', `/api/v1/deputies/${ids[0]}`, { session: city });
+    assert.notEqual(r.status, 200, r.text);
+    assert.ok(!r.json.deputy, r.text);
+    assert.ok(r.json.error.message && !/audit|no_reading/i.test(r.json.error.message), r.text);
+    assert.ok(!r.text.includes(rs[0].json.deputy.phone), 'no phone without its record');
+  } finally {
+    sql(srv.db.url, pg ? 'DROP TRIGGER no_reading ON audit; DROP FUNCTION no_reading()' : 'DROP TRIGGER no_reading');
+  }
+  assert.equal(await count(), before + 20);
+  expectStatus(await api(srv, 'GET', `/api/v1/deputies/${ids[0]}`, { session: city }), 200);
+  assert.equal(await count(), before + 21);
+});
+
 test('renda audit verify names the first edited, deleted or inserted entry; serve warns and starts', async () => {
   const db = freshDb();
   renda(['demo', '--db', db.url, '--size', 'small', '--seed', '1']);
