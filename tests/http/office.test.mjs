@@ -97,6 +97,20 @@ test('batch: suggestions and a meeting\'s members signed in at once', async () =
   assert.equal(r.done, 2, JSON.stringify(r));
   for (const s of sg) assert.equal(expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${s.id}`, { session: county }), 200).suggestion.state, 'accepted');
   expectError(await post(deputy, '/api/v1/suggestions/batch', { ids: [sg[0].id], action: 'close' }), 403, 'forbidden');
+  // 交办 at once: the two accepted ones to one lead unit, a submitted one refused whole
+  const third = expectStatus(await api(srv, 'GET', '/api/v1/suggestions?state=submitted&per_page=1', { session: county }), 200).items[0];
+  r = expectStatus(await post(county, '/api/v1/suggestions/batch',
+    { ids: [...sg.map((s) => s.id), third.id], action: 'assign', lead_handler_id: H1.id }), 200);
+  assert.equal(r.done, 2, JSON.stringify(r));
+  assert.deepEqual(r.results.map((x) => x.ok), [true, true, false]);
+  assert.equal(r.results[2].error.code, 'bad_state');
+  for (const s of sg) {
+    const x = expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${s.id}`, { session: county }), 200).suggestion;
+    assert.equal(x.state, 'assigned');
+    assert.ok(x.handlers.some((h) => h.handler_id === H1.id && h.role === 'lead'));
+  }
+  assert.equal(expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${third.id}`, { session: county }), 200).suggestion.state, 'submitted');
+  expectError(await post(handler, '/api/v1/suggestions/batch', { ids: [third.id], action: 'assign', lead_handler_id: H1.id }), 403, 'forbidden');
 
   r = await post(unit, '/api/v1/meetings', { kind: 'session', title: '批量签到测试会议', region_code: '329981101',
     term: 18, starts_on: '2026-06-10', notice_on: '2026-06-01', place: '镇政府会议室' });

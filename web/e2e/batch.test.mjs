@@ -132,3 +132,43 @@ test('staff sign in many members of a meeting at once', async () => {
   assert.equal(roll.items.filter((p) => p.status === 'present' && p.via === 'staff').length, 3)
   await page.context().close()
 })
+
+test('batch assign of suggestions: the accepted ones go to one lead unit, each item\'s outcome listed', async () => {
+  const page = await newPage()
+  await login(page, 'county')
+  await page.goto('/suggestions?state=accepted')
+  const rows = page.locator(`${t('sg-table')} .el-table__body-wrapper tr.el-table__row`)
+  await rows.first().waitFor()
+  assert.ok((await rows.count()) >= 2, 'the demo has accepted suggestions')
+  const codes = [(await rows.nth(0).locator(t('sg-code')).innerText()).trim(), (await rows.nth(1).locator(t('sg-code')).innerText()).trim()]
+  const ids = []
+  for (const code of codes) {
+    const found = await (await page.request.get(`/api/v1/suggestions?q=${encodeURIComponent(code)}`)).json()
+    ids.push(found.items.find((x) => x.code === code).id)
+  }
+  // the second one is assigned meanwhile from its own page: the batch must refuse it alone
+  const unit = (await (await page.request.get(`/api/v1/handlers?q=${encodeURIComponent(HANDLER)}`)).json()).items[0]
+  await apiPost(page, `/api/v1/suggestions/${ids[1]}/actions`, { action: 'assign', lead_handler_id: unit.id })
+  assert.equal(await page.locator(t('batch-assign')).isDisabled(), true)
+  await rows.nth(0).locator('.el-checkbox').click()
+  await rows.nth(1).locator('.el-checkbox').click()
+  await page.locator(t('batch-count'), { hasText: '2' }).waitFor()
+  await page.locator(t('batch-assign')).click()
+  const dialog = page.locator(t('batch-dialog'))
+  await dialog.getByText('主办单位').waitFor()
+  await page.locator(t('batch-submit')).click()
+  await page.locator(`${t('batch-dialog')} .el-form-item__error`, { hasText: '请选择主办单位' }).waitFor()
+  await pickOption(page, 'batch-handler', HANDLER)
+  await page.locator(t('batch-submit')).click()
+  const result = page.locator(t('batch-result'))
+  await result.waitFor()
+  assert.equal((await page.locator(t('batch-done')).textContent()).trim(), '1')
+  assert.equal((await page.locator(t('batch-failed')).textContent()).trim(), '1')
+  // the refused one named by its number, with the reason
+  await result.locator('.el-table', { hasText: codes[1] }).waitFor()
+  await result.getByRole('button', { name: '知道了' }).click()
+  const got = (await (await page.request.get(`/api/v1/suggestions/${ids[0]}`)).json()).suggestion
+  assert.equal(got.state, 'assigned')
+  assert.ok(got.handlers.some((h) => h.role === 'lead' && h.name === HANDLER), JSON.stringify(got.handlers))
+  await page.context().close()
+})
