@@ -207,6 +207,19 @@ test('the list offers 催办 by chase.near_days: absent far from the deadline, p
   }
   await open()
   assert.equal(await rowOf(far).locator(t('opinion-chase')).count(), 0)
+  // the opinion's own page follows the same rule
+  for (const [o, offered] of [[close, true], [far, false]]) {
+    const read = page.waitForResponse((r) => r.url().includes('/api/v1/settings?region='))
+    await page.goto(`/opinions/${o.id}`)
+    await page.locator(t('opinion-detail-code'), { hasText: o.tracking_code }).waitFor()
+    await read
+    if (offered) await page.locator(t('op-act-chase')).waitFor()
+    else {
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))))
+      assert.equal(await page.locator(t('op-act-chase')).count(), 0)
+    }
+  }
+  await open()
   // the chase itself: a message is required, then it is on the item's history
   await rowOf(close).locator(t('opinion-chase')).click()
   const box = page.locator('.el-message-box')

@@ -6,16 +6,17 @@ import { ElMessage, ElMessageBox } from 'element-plus'
 import { api, showError } from './api.js'
 import { useSettings } from './settings.js'
 
+// The rule itself: work in hand with at most `near` working days left, or past its deadline.
+export const chaseNear = (item, near) =>
+  typeof near === 'number' && typeof item?.workdays_left === 'number' && item.workdays_left <= near
+
 export function useChase() {
   const settings = useSettings()
   // reads the settings of the regions of the items shown (once per region for the page's life)
   const loadFor = (items) =>
     Promise.all([...new Set((items || []).map((x) => x.region_code).filter(Boolean))].map((r) => settings.load(r)))
   const nearDays = (item) => settings.get(item.region_code, 'chase.near_days')
-  const canChase = (item) => {
-    const near = nearDays(item)
-    return near !== undefined && typeof item.workdays_left === 'number' && item.workdays_left <= near
-  }
+  const canChase = (item) => chaseNear(item, nearDays(item))
   return { loadFor, nearDays, canChase }
 }
 
