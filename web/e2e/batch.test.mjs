@@ -192,6 +192,13 @@ test('the list offers 催办 by chase.near_days: absent far from the deadline, p
   }
   await open()
   assert.equal(await rowOf(far).locator(t('opinion-chase')).count(), 0, 'near+1 working days left: no 催办')
+  // 批量催办 waits for a selected row that may be chased
+  await rowOf(far).locator('.el-checkbox').click()
+  await page.locator(t('batch-count'), { hasText: '1' }).waitFor()
+  assert.equal(await page.locator(t('batch-chase')).isDisabled(), true)
+  await rowOf(close).locator('.el-checkbox').click()
+  await page.locator(t('batch-count'), { hasText: '2' }).waitFor()
+  assert.equal(await page.locator(t('batch-chase')).isDisabled(), false)
   // the page follows the setting, not a number of its own: one day more and both are offered
   const s = await (await page.request.get('/api/v1/session')).json()
   const put = async (v) => {
