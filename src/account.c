@@ -26,14 +26,17 @@ static const struct col cols[] = {
 	{"failed_logins", COL_INT},
 	{"last_login_at", COL_INT},
 	{"created_at", COL_INT},
+	{"station_id", COL_INT},
+	{"station_name", COL_STR},
 	{NULL, 0}};
 
-#define FROM "accounts a JOIN regions r ON r.code = a.region_code"
+#define FROM \
+	"accounts a JOIN regions r ON r.code = a.region_code LEFT JOIN stations st ON st.id = a.station_id"
 /* `locked` starts as the administrator's lock; add_derived adds a failure lockout in force. */
 #define SELECT                                                                                  \
 	"SELECT a.id, a.username, a.display_name, a.role, a.region_code, r.name, a.handler_id," \
 	" a.admin_locked, a.locked_until,"                                                      \
-	" a.failed_logins, a.last_login_at, a.created_at FROM " FROM
+	" a.failed_logins, a.last_login_at, a.created_at, a.station_id, st.name FROM " FROM
 
 /* The fields computed from the row: the role's name, and whether any lock holds now. */
 static void add_derived(json_t *o)
@@ -107,6 +110,29 @@ static int check_handler(struct db_conn *c, const char *role, const char *region
 			   "si", region, handler_id)))
 		return rc;
 	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_handler", "handler_id", "承办单位不存在或不属于该账号的区划");
+	db_res_free(r);
+	return rc;
+}
+
+/* A station's staff may keep one station of their region's subtree (0: none, they work by region);
+ * other roles keep none. */
+static int check_station(struct db_conn *c, const char *role, const char *region,
+			 int64_t station_id, struct err *e)
+{
+	struct db_res *r;
+	int rc;
+
+	if (!station_id)
+		return 0;
+	if (strcmp(role, "station_staff"))
+		return err_field(e, E_INVALID, "bad_station", "station_id", "只有联络站工作人员可以关联联络站");
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT s.id FROM stations s JOIN regions sr ON sr.code = s.region_code"
+			   " JOIN regions ar ON ar.code = ? WHERE s.id = ?"
+			   " AND sr.path LIKE ar.path || '%'",
+			   "si", region, station_id)))
+		return rc;
+	rc = r->nrows ? 0 : err_field(e, E_INVALID, "bad_station", "station_id", "联络站不存在或不属于该账号的区划");
 	db_res_free(r);
 	return rc;
 }
@@ -195,10 +221,12 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 		{"password", JF_STR, 0, 1, LIMIT_PASSWORD_MAX, "初始密码"}, /* none for a service account */
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
 		{"deputy_id", JF_INT, 0, 1, INT64_MAX, "关联代表"},
+		{"station_id", JF_INT, 0, 0, INT64_MAX, "所在联络站"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	json_t *o = NULL;
 	int64_t id = 0, deputy = (int64_t)jsonx_int(in, "deputy_id", 0);
+	int64_t station = (int64_t)jsonx_int(in, "station_id", 0);
 	int rc;
 
 	*out = NULL;
@@ -214,6 +242,10 @@ int account_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 					jsonx_int(in, "handler_id", 0), jsonx_str(in, "password"), &id, e)))
 		goto out;
 	if (deputy && link_deputy(&t, a, id, jsonx_str(in, "role"), deputy))
+		goto out;
+	if (station &&
+	    (tx_check(&t, check_station(t.c, jsonx_str(in, "role"), jsonx_str(in, "region_code"), station, e)) ||
+	     tx_exec(&t, NULL, "UPDATE accounts SET station_id = ? WHERE id = ?", "ii", station, id)))
 		goto out;
 	/* An initial password is known to the administrator: the user must replace it. */
 	if ((!role_is_service(jsonx_str(in, "role")) &&
@@ -232,11 +264,12 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 		{"role", JF_STR, 0, 1, 24, "角色"},
 		{"region_code", JF_STR, 0, 1, 9, "所属区划"},
 		{"handler_id", JF_INT, 0, 1, INT64_MAX, "承办单位"},
+		{"station_id", JF_INT, 0, 0, INT64_MAX, "所在联络站"},
 		{NULL, 0, 0, 0, 0, NULL}};
 	struct tx t;
 	json_t *before = NULL, *after = NULL;
 	const char *name, *role, *region;
-	int64_t handler_id;
+	int64_t handler_id, station;
 	int rc;
 
 	*out = NULL;
@@ -251,6 +284,10 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	handler_id = json_object_get(in, "handler_id")
 			     ? jsonx_int(in, "handler_id", 0)
 			     : (role_is_handler(role) ? jsonx_int(before, "handler_id", 0) : 0);
+	/* a station kept while the role stays a station's staff; 0 lets it go */
+	station = json_object_get(in, "station_id")
+			  ? jsonx_int(in, "station_id", 0)
+			  : (!strcmp(role, "station_staff") ? jsonx_int(before, "station_id", 0) : 0);
 	if (tx_check(&t, refuse_admin(jsonx_str(before, "role"), e)) ||
 	    tx_check(&t, refuse_admin(role, e)) ||
 	    (role_is_service(role) != role_is_service(jsonx_str(before, "role")) &&
@@ -260,13 +297,15 @@ int account_update(struct db *db, const struct actor *a, int64_t id, json_t *in,
 	     tx_fail_field(&t, E_FORBIDDEN, "forbidden", "role", "不能修改自己的角色")) ||
 	    tx_check(&t, region_scope_field(t.c, a, region, "region_code", "所属区划", NULL, 0, e)) ||
 	    tx_check(&t, check_handler(t.c, role, region, handler_id, e)) ||
+	    tx_check(&t, check_station(t.c, role, region, station, e)) ||
 	    tx_exec(&t, NULL,
 		    "UPDATE accounts SET display_name = ?, role = ?, region_code = ?,"
-		    " handler_id = ?, updated_at = ? WHERE id = ?",
-		    "sssnii", name, role, region, handler_id, util_now(), id))
+		    " handler_id = ?, station_id = ?, updated_at = ? WHERE id = ?",
+		    "sssnnii", name, role, region, handler_id, station, util_now(), id))
 		goto out;
 	/* A change of role or scope takes effect at once: end the account's sessions. */
-	if ((strcmp(role, jsonx_str(before, "role")) || strcmp(region, jsonx_str(before, "region_code"))) &&
+	if ((strcmp(role, jsonx_str(before, "role")) || strcmp(region, jsonx_str(before, "region_code")) ||
+	     station != jsonx_int(before, "station_id", 0)) &&
 	    tx_exec(&t, NULL, "DELETE FROM sessions WHERE account_id = ?", "i", id))
 		goto out;
 	if (!tx_check(&t, load(t.c, a, id, &after, e)))
@@ -380,7 +419,8 @@ int account_cli_change(struct tx *t, const char *username, const char *what, con
 		     tx_fail_field(t, E_INVALID, "bad_region", "region", "区划“%s”不存在", region)))
 			return t->rc;
 		tx_exec(t, NULL,
-			"UPDATE accounts SET role = ?, handler_id = NULL, deputy_id = NULL, updated_at = ?"
+			"UPDATE accounts SET role = ?, handler_id = NULL, deputy_id = NULL, station_id = NULL,"
+			" updated_at = ?"
 			" WHERE id = ? AND role <> 'service'",
 			"sii", value, util_now(), id);
 		tx_expect_one(t);

@@ -15,6 +15,7 @@ struct actor {
 	char region_path[160]; /* "/329900/329981/": the scope is this subtree */
 	int64_t handler_id;    /* the handling unit of a handler account, else 0 */
 	int64_t deputy_id;     /* the deputy a deputy account belongs to, else 0 */
+	int64_t station_id;    /* the one station a station's staff keep (bookings), else 0 */
 	int must_change_password;
 	int via_token;         /* authenticated by an API token, not a session */
 	unsigned token_scopes; /* with via_token: the token's scopes (AUTH_SCOPE_* bits, auth.h) */

@@ -39,14 +39,33 @@ static int cancel(struct call *c)
 	return rc ? rc : booking_cancel(c->app->db, c->req->client_addr, c->params[0], &c->out, &c->err);
 }
 
+/* The day's bookings; with ?format=xlsx|csv the same list (the same station, date and state)
+ * as a spreadsheet, the export audited. */
 static int day(struct call *c)
 {
-	const char *date;
+	static const struct sheet_col cols[] = {
+		{"date", "日期"},
+		{"start_time", "开始时间"},
+		{"end_time", "结束时间"},
+		{"code", "预约码"},
+		{"name", "姓名"},
+		{"phone", "联系电话"},
+		{"topic", "反映事项"},
+		{"state_name", "状态"},
+		{"opinion_code", "转为意见查询码"},
+		{NULL, NULL}};
+	const char *date, *state, *format;
+	char base[128];
 	int64_t id;
 	int rc;
-	if ((rc = api_id(c, 0, &id)) || (rc = api_qstr(c, "date", &date)))
+	if ((rc = api_id(c, 0, &id)) || (rc = api_qstr(c, "date", &date)) ||
+	    (rc = api_qstr(c, "state", &state)) || (rc = api_qstr(c, "format", &format)) ||
+	    (rc = booking_day(c->app->db, &c->actor, id, date, state, &c->out, &c->err)) || !format)
 		return rc;
-	return booking_day(c->app->db, &c->actor, id, date, &c->out, &c->err);
+	snprintf(base, sizeof(base), "预约接待-%s-%s",
+		 json_string_value(json_object_get(json_object_get(c->out, "station"), "name")),
+		 json_string_value(json_object_get(c->out, "date")));
+	return api_sheet_items(c, cols, "预约接待", base, "booking.export");
 }
 
 API_GET_ID(personal, booking_personal)

@@ -70,9 +70,11 @@ static void secret_hash(const char *secret, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-#define ACTOR_COLS                                                                 \
-	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path," \
-	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked, COALESCE(a.deputy_id, 0)"
+#define ACTOR_COLS                                                                                      \
+	"a.id, a.username, a.display_name, a.role, a.region_code, r.name, r.path,"                      \
+	" COALESCE(a.handler_id, 0), a.must_change_password, a.admin_locked, COALESCE(a.deputy_id, 0)," \
+	" COALESCE(a.station_id, 0)"
+#define ACTOR_NCOLS 12 /* the columns of ACTOR_COLS: a query's own columns follow them */
 #define ACTOR_SELECT \
 	"SELECT " ACTOR_COLS " FROM accounts a JOIN regions r ON r.code = a.region_code"
 
@@ -92,6 +94,7 @@ static void fill_actor(const struct db_res *r, int row, struct actor *a)
 	a->handler_id = db_int(r, row, 7);
 	a->must_change_password = (int)db_int(r, row, 8);
 	a->deputy_id = db_int(r, row, 10);
+	a->station_id = db_int(r, row, 11);
 }
 
 int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *e)
@@ -111,12 +114,13 @@ int auth_load_actor(struct db_conn *c, int64_t id, struct actor *a, struct err *
 
 json_t *auth_user_json(const struct actor *a)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:b}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "id",
 			 (json_int_t)a->account_id, "username", a->username, "display_name",
 			 a->display_name, "role", a->role, "role_name", role_label(a->role),
 			 "region_code", a->region_code, "region_name", a->region_name, "handler_id",
 			 a->handler_id ? json_integer(a->handler_id) : json_null(), "deputy_id",
-			 a->deputy_id ? json_integer(a->deputy_id) : json_null(),
+			 a->deputy_id ? json_integer(a->deputy_id) : json_null(), "station_id",
+			 a->station_id ? json_integer(a->station_id) : json_null(),
 			 "must_change_password", a->must_change_password);
 }
 
@@ -345,8 +349,8 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 		rc = err_set(e, E_UNAUTH, "unauthenticated", "请先登录");
 		goto out;
 	}
-	last = db_int(r, 0, 12);
-	sid = db_int(r, 0, 13);
+	last = db_int(r, 0, ACTOR_NCOLS + 1);
+	sid = db_int(r, 0, ACTOR_NCOLS + 2);
 	if (db_int(r, 0, 9) || now - last > LIMIT_SESSION_IDLE_S) {
 		/* Expired or locked by an administrator: the session ends here. */
 		if (db_execv(c, NULL, e, "DELETE FROM sessions WHERE id = ?", "i", sid))
@@ -355,7 +359,7 @@ int auth_session(struct db *db, const char *token, const char *client_addr, stru
 		goto out;
 	}
 	fill_actor(r, 0, a);
-	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, 11));
+	snprintf(a->csrf_token, sizeof(a->csrf_token), "%s", db_val(r, 0, ACTOR_NCOLS));
 	if (now - last >= LIMIT_SESSION_TOUCH_S) {
 		if ((rc = db_execv(c, NULL, e, "UPDATE sessions SET last_seen = ? WHERE id = ?",
 				   "ii", now, sid)))
@@ -496,12 +500,12 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 			   "s", hash)))
 		goto out;
 	/* Every token expires; one without an expiry or scopes is from before they existed. */
-	if (r->nrows == 0 || db_val(r, 0, 13) || !db_val(r, 0, 12) || db_int(r, 0, 12) <= now ||
-	    !role_is_service(db_val(r, 0, 3))) {
+	if (r->nrows == 0 || db_val(r, 0, ACTOR_NCOLS + 2) || !db_val(r, 0, ACTOR_NCOLS + 1) ||
+	    db_int(r, 0, ACTOR_NCOLS + 1) <= now || !role_is_service(db_val(r, 0, 3))) {
 		rc = err_set(e, E_UNAUTH, "bad_token", "API 令牌无效、已过期或已吊销");
 		goto out;
 	}
-	if (db_int(r, 0, 9) || db_int(r, 0, 15) > now) {
+	if (db_int(r, 0, 9) || db_int(r, 0, ACTOR_NCOLS + 4) > now) {
 		rc = err_set(e, E_UNAUTH, "account_locked", "API 令牌所属账号已锁定或停用");
 		goto out;
 	}
@@ -511,10 +515,10 @@ int auth_bearer(struct db *db, const char *secret, const char *client_addr, stru
 	}
 	fill_actor(r, 0, a);
 	a->via_token = 1;
-	a->token_scopes = scope_bits(db_val(r, 0, 16));
-	if (now - db_int(r, 0, 14) >= LIMIT_SESSION_TOUCH_S) {
+	a->token_scopes = scope_bits(db_val(r, 0, ACTOR_NCOLS + 5));
+	if (now - db_int(r, 0, ACTOR_NCOLS + 3) >= LIMIT_SESSION_TOUCH_S) {
 		rc = db_execv(c, NULL, e, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-			      "ii", now, db_int(r, 0, 11));
+			      "ii", now, db_int(r, 0, ACTOR_NCOLS));
 	}
 out:
 	db_res_free(r);

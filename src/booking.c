@@ -150,13 +150,21 @@ static int can_read(const struct actor *a, struct err *e)
 	return 0;
 }
 
-/* The booking row as the actor may see it: staff of the station's region subtree. */
+/* Whether the actor sees the bookings of station id of the region at path: staff of its region
+ * subtree; a station's own staff (their account keeps one station) only that station's. */
+static int sees_station(const struct actor *a, int64_t station, const char *path)
+{
+	return region_path_in_scope(a, path) && (!a->station_id || a->station_id == station);
+}
+
+/* The booking row as the actor may see it (sees_station). */
 static int load_row(struct db_conn *c, const struct actor *a, int64_t id, struct db_res **out, struct err *e)
 {
 	int rc = db_execv(c, out, e, BOOKING_SELECT " WHERE b.id = ?", "i", id);
 	if (rc)
 		return rc;
-	if ((*out)->nrows == 0 || (a && !region_path_in_scope(a, db_val(*out, 0, B_PATH)))) {
+	if ((*out)->nrows == 0 ||
+	    (a && !sees_station(a, db_int(*out, 0, B_STATION), db_val(*out, 0, B_PATH)))) {
 		db_res_free(*out);
 		*out = NULL;
 		return err_set(e, E_NOTFOUND, "not_found", "预约不存在");
@@ -606,7 +614,7 @@ out:
 /* ---- the staff's side ---- */
 
 int booking_day(struct db *db, const struct actor *a, int64_t station_id, const char *date,
-		json_t **out, struct err *e)
+		const char *state, json_t **out, struct err *e)
 {
 	struct db_conn *c;
 	struct db_res *r = NULL, *cnt = NULL;
@@ -622,6 +630,9 @@ int booking_day(struct db *db, const struct actor *a, int64_t station_id, const 
 		return err_field(e, E_INVALID, "bad_param", "date", "日期应为 YYYY-MM-DD");
 	if (!(date && *date))
 		day = cal_today();
+	if (state && *state && !*state_name(state))
+		return err_field(e, E_INVALID, "bad_param", "state",
+				 "状态应为 booked、met、no_show、cancelled 或 converted");
 	c = db_acquire(db);
 	if ((rc = db_begin_read(c, e)) ||
 	    (rc = db_execv(c, &r, e,
@@ -629,7 +640,7 @@ int booking_day(struct db *db, const struct actor *a, int64_t station_id, const 
 			   " WHERE s.id = ? AND r.path LIKE ?",
 			   "is", station_id, region_like_pattern(a->region_path, pat, sizeof(pat)))))
 		goto out;
-	if (r->nrows == 0) {
+	if (r->nrows == 0 || !sees_station(a, station_id, db_val(r, 0, 2))) {
 		rc = err_set(e, E_NOTFOUND, "not_found", "联络站不存在");
 		goto out;
 	}
@@ -646,8 +657,8 @@ int booking_day(struct db *db, const struct actor *a, int64_t station_id, const 
 		cal_format(day, d);
 		if ((rc = db_execv(c, &r, e,
 				   BOOKING_SELECT " WHERE b.station_id = ? AND b.on_date = ?"
-						  " ORDER BY b.start_time, b.id",
-				   "is", station_id, d)) ||
+						  " AND (? = '' OR b.state = ?) ORDER BY b.start_time, b.id",
+				   "isss", station_id, d, state ? state : "", state ? state : "")) ||
 		    (rc = db_execv(c, &cnt, e,
 				   "SELECT on_date, COUNT(*) FROM bookings WHERE station_id = ? AND on_date >= ?"
 				   " AND on_date <= ? AND state = 'booked' GROUP BY on_date ORDER BY on_date",

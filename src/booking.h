@@ -38,10 +38,11 @@ int booking_create(struct db *db, const char *client_addr, const char *code, jso
 /* The citizen cancels by the booking's code (a booking still "booked", not of a past day). */
 int booking_cancel(struct db *db, const char *client_addr, const char *code, json_t **out, struct err *e) WUR;
 
-/* A station's bookings of one day ("YYYY-MM-DD", NULL: today) for staff of its region, names
- * and phones masked, with the day's slots and the coming days' counts. */
+/* A station's bookings of one day ("YYYY-MM-DD", NULL: today), of one state (NULL: all), for
+ * staff of its region (a station's own staff: only their station), names and phones masked,
+ * with the day's slots and the coming days' counts. */
 int booking_day(struct db *db, const struct actor *a, int64_t station_id, const char *date,
-		json_t **out, struct err *e) WUR;
+		const char *state, json_t **out, struct err *e) WUR;
 /* The full name and phone of booking id, audited as "booking.read_personal". */
 int booking_personal(struct db *db, const struct actor *a, int64_t id, json_t **out, struct err *e) WUR;
 /* One step {"action": "met"|"no_show"|"cancel"|"to_opinion", "body"? (to_opinion)}. *out

@@ -5,9 +5,18 @@
 #include "notice.h"
 #include "settings.h"
 
+int chase_days_left(const struct workcal *w, int32_t today, int32_t deadline)
+{
+	int since;
+	if (today <= deadline)
+		return cal_workdays_between(w, today, deadline);
+	since = cal_workdays_between(w, deadline, today);
+	return since > 0 ? -since : -1;
+}
+
 int chase_near(const struct workcal *w, int32_t today, int32_t deadline, int near_days)
 {
-	return today > deadline || cal_workdays_between(w, today, deadline) <= near_days;
+	return today > deadline || chase_days_left(w, today, deadline) <= near_days;
 }
 
 int chase_due(struct db_conn *c, const char *path, const char *deadline, struct err *e)

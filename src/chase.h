@@ -11,8 +11,11 @@
 #include "calendar.h"
 #include "db.h"
 
+/* The working days left on `today` until `deadline` (0 on the day itself), negative when overdue:
+ * minus the working days since (at least 1). What the lists show as `workdays_left`. */
+int chase_days_left(const struct workcal *w, int32_t today, int32_t deadline);
 /* The rule of chase.near_days: an item due on `deadline` may be chased on `today` when it is
- * overdue or at most near_days working days remain. */
+ * overdue or at most near_days working days remain (chase_days_left <= near_days). */
 int chase_near(const struct workcal *w, int32_t today, int32_t deadline, int near_days);
 
 /* Whether an item of the region at path, due on deadline ("YYYY-MM-DD"), may be chased now:

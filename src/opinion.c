@@ -148,6 +148,17 @@ static json_t *due_of(const char *state, const char *deadline, const struct work
 	return json_string(cal_workdays_between(w, today, d) <= warn ? "warn" : "ok");
 }
 
+/* The working days left of work in hand (chase_days_left: negative when overdue), else null:
+ * the pages compare it with chase.near_days to offer 催办. */
+static json_t *days_left(const char *state, const char *deadline, const struct workcal *w)
+{
+	int32_t d;
+	if (!w || !deadline || (strcmp(state, "assigned") && strcmp(state, "accepted")) ||
+	    cal_parse(deadline, &d))
+		return json_null();
+	return json_integer(chase_days_left(w, cal_today(), d));
+}
+
 /* Opens a sealed personal field and masks it for display, or shows it whole. */
 static json_t *personal(const char *sealed, int full, int phone)
 {
@@ -236,6 +247,7 @@ static json_t *row_json(const struct db_res *r, int i, int full, const struct wo
 	json_object_set_new(o, "assigned_on", rows_str(db_val(r, i, O_ASSIGNED)));
 	json_object_set_new(o, "deadline", rows_str(db_val(r, i, O_DEADLINE)));
 	json_object_set_new(o, "due", due_of(state, db_val(r, i, O_DEADLINE), w, warn));
+	json_object_set_new(o, "workdays_left", days_left(state, db_val(r, i, O_DEADLINE), w));
 	json_object_set_new(o, "reply", rows_str(db_val(r, i, O_REPLY)));
 	json_object_set_new(o, "replied_at", rows_int(r, i, O_REPLIED_AT));
 	json_object_set_new(o, "rating", rows_str(db_val(r, i, O_RATING)));

@@ -213,7 +213,9 @@ int station_list(struct db *db, const struct actor *a, const char *region, const
 	int rc;
 
 	*out = NULL;
-	if ((rc = can_read(a, e)) || (rc = rows_list_order(&l, "s", q->sort, sorts, "region_code ASC", e)))
+	/* the security administrator lists them too: an account of a station's staff may keep one */
+	if ((!role_can(a->role, PERM_ACCOUNT_ADMIN) && (rc = can_read(a, e))) ||
+	    (rc = rows_list_order(&l, "s", q->sort, sorts, "region_code ASC", e)))
 		return rc;
 	if (kind && *kind && !util_one_of(kind, kinds))
 		return err_field(e, E_INVALID, "bad_param", "kind", "类型应为 station、home 或 contact_point");

@@ -198,14 +198,31 @@ static const struct col row_cols[] = {
 	{"escalated_at", COL_INT},
 	{NULL, 0}};
 
-/* The item as JSON (S_COLS order), with its state's name and its deadline colour. */
-static json_t *row_json(const struct db_res *r, int i, const char *today, const char *warn_limit,
-			const char *intake_limit)
+struct clock {
+	struct holidays h;
+	int32_t today;
+	char today_s[11], warn_s[11], intake_s[11]; /* today, the reply's and the intake's warn limits */
+};
+
+/* The working days left until the reply's deadline of an assigned item (chase_days_left: negative
+ * when overdue), else null: the pages compare it with chase.near_days to offer 催办. */
+static json_t *days_left(const struct db_res *r, int i, const struct clock *k)
+{
+	int32_t d;
+	if (strcmp(db_val(r, i, S_STATE), "assigned") || !db_val(r, i, S_DEADLINE) ||
+	    cal_parse(db_val(r, i, S_DEADLINE), &d))
+		return json_null();
+	return json_integer(chase_days_left(&k->h.cal, k->today, d));
+}
+
+/* The item as JSON (S_COLS order), with its state's name and its deadline colour (k NULL: none). */
+static json_t *row_json(const struct db_res *r, int i, const struct clock *k)
 {
 	json_t *o = rows_object(r, i, row_cols);
 	json_object_del(o, "region_path");
 	json_object_set_new(o, "state_name", json_string(suggestion_state_name(db_val(r, i, S_STATE))));
-	json_object_set_new(o, "due", *today ? due_of(r, i, today, warn_limit, intake_limit) : json_null());
+	json_object_set_new(o, "due", k ? due_of(r, i, k->today_s, k->warn_s, k->intake_s) : json_null());
+	json_object_set_new(o, "workdays_left", k ? days_left(r, i, k) : json_null());
 	return o;
 }
 
@@ -348,12 +365,6 @@ out:
 }
 
 /* ---- calendar ---- */
-
-struct clock {
-	struct holidays h;
-	int32_t today;
-	char today_s[11], warn_s[11], intake_s[11]; /* today, the reply's and the intake's warn limits */
-};
 
 static int clock_load(struct db_conn *c, const char *path, struct clock *k, struct err *e)
 {
@@ -998,7 +1009,7 @@ int suggestion_list(struct db *db, const struct actor *a, const struct suggestio
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {
-		json_t *o = row_json(r, i, k.today_s, k.warn_s, k.intake_s);
+		json_t *o = row_json(r, i, &k);
 		/* A deputy's list says where they stand: first signer, co-signer, or still invited. */
 		if (role_is_deputy(a->role)) {
 			char st[16];
@@ -1103,7 +1114,7 @@ static int detail(struct db_conn *c, const struct actor *a, int64_t id, int chec
 	if ((rc = load_row(c, id, &r, e)) || (check && (rc = visible(c, a, r, e))) ||
 	    (rc = clock_load(c, db_val(r, 0, S_PATH), &k, e)))
 		goto out;
-	o = row_json(r, 0, k.today_s, k.warn_s, k.intake_s);
+	o = row_json(r, 0, &k);
 	for (size_t i = 0; i < ARRAY_LEN(parts); i++)
 		if ((rc = rows_attach(c, o, parts[i].key, parts[i].cols, e, parts[i].sql, "i", id)))
 			goto out;
@@ -2216,7 +2227,7 @@ int suggestion_of_session(struct db_conn *c, const char *pat, const char *sessio
 	if (!rc) {
 		*out = json_array();
 		for (int i = 0; i < r->nrows; i++)
-			json_array_append_new(*out, row_json(r, i, "", "", ""));
+			json_array_append_new(*out, row_json(r, i, NULL));
 	}
 	db_res_free(r);
 	return rc;

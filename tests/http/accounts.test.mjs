@@ -18,7 +18,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const ACCOUNT_KEYS = ['id', 'username', 'display_name', 'role', 'role_name', 'region_code', 'region_name',
-  'handler_id', 'locked', 'locked_until', 'failed_logins', 'last_login_at', 'created_at'].sort();
+  'handler_id', 'locked', 'locked_until', 'failed_logins', 'last_login_at', 'created_at', 'station_id', 'station_name'].sort();
 const newAccount = (over = {}) => ({ username: 'newuser', display_name: '新用户', role: 'county_staff',
   region_code: '329981', password: 'Start#2024a', ...over });
 const createAccount = (body) => api(srv, 'POST', '/api/v1/accounts', { session: sec, body });

@@ -3,13 +3,14 @@
 // (settings, each at its boundary), cancelling by code, the public form's limit per address, the
 // staff's day view with masked phones (the full phone audited), met / no-show, a booking made an
 // opinion in one step, the denials, two bookings at once for a slot's last place, and the
-// reminder the day before through the notification gateway.
+// reminder the day before through the notification gateway; the day's list exported (audited,
+// following the list's date and state) and a station's own staff kept to their station.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, api, apiFrom, login, expectError, expectStatus } from './lib.mjs';
 
-let srv, hook, county, station, deputy, handler, auditor;
+let srv, hook, county, station, deputy, handler, auditor, sec;
 let st6, st9, today;
 const received = [];
 let addr = 10;
@@ -38,8 +39,8 @@ before(async () => {
   });
   await new Promise((ok) => hook.listen(0, '127.0.0.1', ok));
   srv = await startServer({ extraArgs: ['--notify-webhook', `http://127.0.0.1:${hook.address().port}/sms`, '--jobs-interval', '1'] });
-  [county, station, deputy, handler, auditor] = await Promise.all(
-    ['county', 'station', 'deputy', 'handler', 'auditor'].map((u) => login(srv, u)));
+  [county, station, deputy, handler, auditor, sec] = await Promise.all(
+    ['county', 'station', 'deputy', 'handler', 'auditor', 'secadmin'].map((u) => login(srv, u)));
   const list = async (path) => { const r = await api(srv, 'GET', path, { session: county }); expectStatus(r, 200); return r.json.items; };
   st6 = (await list('/api/v1/stations?region=329981101&kind=station'))[0];
   st9 = (await list('/api/v1/stations?region=329981102&kind=station'))[0];
@@ -262,4 +263,102 @@ test('the day before: a reminder to the citizen through the gateway, once', asyn
   assert.equal(received.filter((m) => m.booking_code === code).length, 1);
   // a booking two days ahead is not reminded yet
   assert.ok(!received.some((m) => m.booking_code && m.text.includes(day(2))));
+});
+
+test('the day exported: the list\'s date and state, masked, audited; other roles and townships denied', async () => {
+  const phone = newPhone();
+  const b1 = await book(st6, { date: day(4), start_time: '07:30', phone, name: '赵六', topic: '反映河道垃圾' });
+  const b2 = await book(st6, { date: day(4), start_time: '07:30' });
+  expectStatus(b1, 201);
+  expectStatus(b2, 201);
+  const id2 = await bookingId(st6, day(4), b2.json.booking.code);
+  expectStatus(await act(station, id2, { action: 'met' }), 200);
+  const exp = (s, q) => api(srv, 'GET', `/api/v1/stations/${st6.id}/bookings?${q}`, { session: s });
+  const audits = async () => (await api(srv, 'GET', '/api/v1/audit?action=booking.export&per_page=50', { session: auditor })).json;
+  const before = (await audits()).total;
+  // the JSON list follows the state filter; so does the file
+  let r = await exp(station, `date=${day(4)}&state=met`);
+  expectStatus(r, 200);
+  assert.ok(r.json.items.length >= 1 && r.json.items.every((x) => x.state === 'met'));
+  r = await exp(station, `date=${day(4)}&state=booked&format=csv`);
+  expectStatus(r, 200);
+  assert.match(r.headers.get('content-type'), /text\/csv/);
+  assert.match(decodeURIComponent(r.headers.get('content-disposition')), new RegExp(`预约接待-.*-${day(4)}\\.csv`));
+  const lines = r.text.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  assert.match(lines[0], /日期,开始时间,结束时间,预约码,姓名,联系电话,反映事项,状态/);
+  assert.ok(lines.some((l) => l.includes(b1.json.booking.code) && l.includes('赵**') && l.includes('反映河道垃圾')));
+  assert.ok(!lines.some((l) => l.includes(b2.json.booking.code)), 'a met booking is not in the booked export');
+  assert.ok(!r.text.includes(phone) && !r.text.includes('赵六'), 'names and phones masked');
+  const a = await audits();
+  assert.equal(a.total, before + 1);
+  assert.equal(a.items[0].actor, 'station');
+  assert.equal(a.items[0].after.rows, lines.length - 1);
+  assert.match(a.items[0].after.query, /state=booked/);
+  r = await exp(county, `date=${day(4)}&format=xlsx`);
+  expectStatus(r, 200);
+  assert.match(r.headers.get('content-type'), /spreadsheetml/);
+  // denials: no file, no export recorded
+  expectError(await exp(deputy, `date=${day(4)}&format=csv`), 403, 'forbidden');
+  expectError(await exp(handler, `date=${day(4)}&format=csv`), 403, 'forbidden');
+  expectError(await api(srv, 'GET', `/api/v1/stations/${st9.id}/bookings?date=${day(4)}&format=csv`, { session: station }), 404, 'not_found');
+  expectError(await exp(station, `date=${day(4)}&state=flying&format=csv`), 400, 'bad_param');
+  expectError(await exp(station, `date=${day(4)}&format=pdf`), 400, 'bad_param');
+  assert.equal((await audits()).total, before + 2);
+});
+
+test('a station\'s own staff see and handle only their station\'s bookings; staff by region see all', async () => {
+  // a second station in the same township as st6
+  let r = await api(srv, 'POST', '/api/v1/stations', { session: county,
+    body: { region_code: '329981101', name: '预约测试第二站', kind: 'station', address: '测试路1号' } });
+  expectStatus(r, 201);
+  const other = r.json.station;
+  expectStatus(await api(srv, 'POST', `/api/v1/stations/${other.id}/rules`, { session: county,
+    body: { kind: 'once', date: day(5), start_time: '07:00', end_time: '08:00' } }), 201);
+  const pc = (await api(srv, 'GET', `/api/v1/stations/${other.id}`, { session: county })).json.station.public_code;
+  const mine = await book(st6, { date: day(5), start_time: '07:30' });
+  const theirs = await book({ public_code: pc }, { date: day(5), start_time: '07:30' });
+  expectStatus(mine, 201);
+  expectStatus(theirs, 201);
+  const theirsId = await bookingId(other, day(5), theirs.json.booking.code);
+  const mineId = await bookingId(st6, day(5), mine.json.booking.code);
+  // the account keeps st6: refused for another role, for a station outside its region, or unknown
+  const body = { username: 'keeper6', display_name: '站点值守', role: 'station_staff', region_code: '329981101',
+    password: 'Start#2024a', station_id: st6.id };
+  expectError(await api(srv, 'POST', '/api/v1/accounts', { session: sec, body: { ...body, role: 'unit_staff' } }), 400, 'bad_station');
+  expectError(await api(srv, 'POST', '/api/v1/accounts', { session: sec, body: { ...body, station_id: st9.id } }), 400, 'bad_station');
+  expectError(await api(srv, 'POST', '/api/v1/accounts', { session: county, body }), 403, 'forbidden');
+  r = await api(srv, 'POST', '/api/v1/accounts', { session: sec, body });
+  expectStatus(r, 201);
+  assert.equal(r.json.account.station_id, st6.id);
+  assert.equal(r.json.account.station_name, st6.name);
+  const kid = r.json.account.id;
+  const keeper = await login(srv, 'keeper6', 'Start#2024a');
+  expectStatus(await api(srv, 'POST', '/api/v1/session/password', { session: keeper,
+    body: { old_password: 'Start#2024a', new_password: 'Keeper#2024b' } }), 204);
+  assert.equal((await api(srv, 'GET', '/api/v1/session', { session: keeper })).json.user.station_id, st6.id);
+  // their station: seen and handled
+  r = await dayView(keeper, st6, day(5));
+  expectStatus(r, 200);
+  assert.ok(r.json.items.some((x) => x.id === mineId));
+  expectStatus(await act(keeper, mineId, { action: 'met' }), 200);
+  expectStatus(await api(srv, 'GET', `/api/v1/bookings/${mineId}/personal`, { session: keeper }), 200);
+  // another station of the same township: as if it did not exist
+  expectError(await dayView(keeper, other, day(5)), 404, 'not_found');
+  expectError(await api(srv, 'GET', `/api/v1/stations/${other.id}/bookings?date=${day(5)}&format=csv`, { session: keeper }), 404, 'not_found');
+  expectError(await api(srv, 'GET', `/api/v1/bookings/${theirsId}/personal`, { session: keeper }), 404, 'not_found');
+  expectError(await act(keeper, theirsId, { action: 'met' }), 404, 'not_found');
+  r = await dayView(county, other, day(5));
+  assert.equal(r.json.items.find((x) => x.id === theirsId).state, 'booked', 'nothing changed');
+  // the township's station staff without a station work by region as before
+  expectStatus(await dayView(station, other, day(5)), 200);
+  expectStatus(await act(station, theirsId, { action: 'met' }), 200);
+  // the station let go: the account works by region again (its sessions end with the change)
+  r = await api(srv, 'PATCH', `/api/v1/accounts/${kid}`, { session: sec, body: { station_id: 0 } });
+  expectStatus(r, 200);
+  assert.equal(r.json.account.station_id, null);
+  expectError(await dayView(keeper, other, day(5)), 401, 'unauthenticated');
+  const again = await login(srv, 'keeper6', 'Keeper#2024b');
+  expectStatus(await dayView(again, other, day(5)), 200);
+  // a role that keeps no station cannot be given one
+  expectError(await api(srv, 'PATCH', `/api/v1/accounts/${kid}`, { session: sec, body: { role: 'unit_staff', station_id: st6.id } }), 400, 'bad_station');
 });

@@ -97,6 +97,20 @@ test('batch: suggestions and a meeting\'s members signed in at once', async () =
   assert.equal(r.done, 2, JSON.stringify(r));
   for (const s of sg) assert.equal(expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${s.id}`, { session: county }), 200).suggestion.state, 'accepted');
   expectError(await post(deputy, '/api/v1/suggestions/batch', { ids: [sg[0].id], action: 'close' }), 403, 'forbidden');
+  // 交办 at once: the two accepted ones to one lead unit, a submitted one refused whole
+  const third = expectStatus(await api(srv, 'GET', '/api/v1/suggestions?state=submitted&per_page=1', { session: county }), 200).items[0];
+  r = expectStatus(await post(county, '/api/v1/suggestions/batch',
+    { ids: [...sg.map((s) => s.id), third.id], action: 'assign', lead_handler_id: H1.id }), 200);
+  assert.equal(r.done, 2, JSON.stringify(r));
+  assert.deepEqual(r.results.map((x) => x.ok), [true, true, false]);
+  assert.equal(r.results[2].error.code, 'bad_state');
+  for (const s of sg) {
+    const x = expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${s.id}`, { session: county }), 200).suggestion;
+    assert.equal(x.state, 'assigned');
+    assert.ok(x.handlers.some((h) => h.handler_id === H1.id && h.role === 'lead'));
+  }
+  assert.equal(expectStatus(await api(srv, 'GET', `/api/v1/suggestions/${third.id}`, { session: county }), 200).suggestion.state, 'submitted');
+  expectError(await post(handler, '/api/v1/suggestions/batch', { ids: [third.id], action: 'assign', lead_handler_id: H1.id }), 403, 'forbidden');
 
   r = await post(unit, '/api/v1/meetings', { kind: 'session', title: '批量签到测试会议', region_code: '329981101',
     term: 18, starts_on: '2026-06-10', notice_on: '2026-06-01', place: '镇政府会议室' });
@@ -124,6 +138,13 @@ test('chase: near or past the deadline only (chase.near_days boundary), on the h
   // deadline near+1 working days away: refused; near working days away: allowed
   expectStatus(await act(county, o1.id, { action: 'assign', handler_id: H1.id, days: near + 1 }), 200);
   expectStatus(await act(county, o2.id, { action: 'assign', handler_id: H1.id, days: near }), 200);
+  // the lists say how many working days are left: the pages offer 催办 at workdays_left <= chase.near_days
+  const listed1 = expectStatus(await api(srv, 'GET', `/api/v1/opinions?q=${o1.tracking_code}`, { session: county }), 200).items[0];
+  const listed2 = expectStatus(await api(srv, 'GET', `/api/v1/opinions?q=${o2.tracking_code}`, { session: county }), 200).items[0];
+  assert.equal(listed1.workdays_left, near + 1);
+  assert.equal(listed2.workdays_left, near);
+  assert.equal((await get(county, o2.id)).opinion.workdays_left, near);
+  assert.equal(o1.workdays_left ?? null, null, 'nothing left to count before the item is assigned');
   const count0 = expectStatus(await api(srv, 'GET', `/api/v1/handlers/${H1.id}`, { session: county }), 200).handler.chases;
   const outbox0 = Number(sql("SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE '%\"notice\":\"chase\"%'")[0].n);
   let r = await act(county, o1.id, { action: 'chase', message: '请尽快处理并答复群众' });
@@ -183,6 +204,10 @@ test('chase: a suggestion past or near its deadline, every unit in hand; one far
   assert.deepEqual(sql(`SELECT handler_id FROM chases WHERE object_type = 'suggestion' AND object_id = ${late.id} ORDER BY id`).map((x) => Number(x.handler_id)).sort(), units.sort());
   // suggestion.warn_days (10) is above chase.near_days (3): an item not yet warned is not near
   expectError(await post(county, `/api/v1/suggestions/${ok.id}/actions`, { action: 'chase', message: '提前催办' }), 409, 'not_due');
+  // the lists' workdays_left: negative once overdue, above chase.near_days for the one refused
+  assert.ok(late.workdays_left < 0, JSON.stringify(late));
+  assert.ok(ok.workdays_left > 3, JSON.stringify(ok));
+  assert.equal(items.find((x) => x.state !== 'assigned'), undefined);
   // a deputy who did not sign it does not see it; a county item is outside a township's scope
   expectError(await post(deputy, `/api/v1/suggestions/${late.id}/actions`, { action: 'chase', message: '代表催办' }), 404, 'not_found');
   // (the small demo's suggestions are all the county's: the township's staff are outside it)

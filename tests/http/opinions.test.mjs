@@ -48,7 +48,7 @@ after(async () => { await srv.stop(); });
 
 const OPINION_KEYS = ['id', 'tracking_code', 'region_code', 'region_name', 'station_id', 'station_name', 'channel',
   'category_id', 'category_name', 'body', 'place', 'citizen_name', 'citizen_phone', 'state', 'state_name',
-  'handler_id', 'handler_name', 'assigned_on', 'deadline', 'due', 'reply', 'replied_at', 'rating', 'rating_comment',
+  'handler_id', 'handler_name', 'assigned_on', 'deadline', 'due', 'workdays_left', 'reply', 'replied_at', 'rating', 'rating_comment',
   'rated_at', 'reason', 'case_id', 'merged_count', 'photo_count', 'created_at', 'updated_at', 'closed_at',
   'escalated_to', 'escalated_to_name', 'escalation_reason', 'escalated_at'];
 const EVENT_KEYS = ['id', 'action', 'from_state', 'to_state', 'actor', 'note', 'created_at'].sort();

@@ -115,7 +115,7 @@ const EXPECT = {
   'DELETE /api/v1/groups/:id': { allow: STAFF, obj: 'group', safe: 'denied-only' },
   'PUT /api/v1/groups/:id/members': { allow: STAFF, obj: 'group', ...WRITE },
 
-  'GET /api/v1/stations': { allow: DEPUTY_READERS, region: true },
+  'GET /api/v1/stations': { allow: [...DEPUTY_READERS, 'secadmin'], region: true },
   'POST /api/v1/stations': { allow: [...STAFF, 'station_staff'], ...WRITE },
   'GET /api/v1/stations/:id': { allow: DEPUTY_READERS, obj: 'station' },
   'PATCH /api/v1/stations/:id': { allow: [...STAFF, 'station_staff'], obj: 'station', ...WRITE },

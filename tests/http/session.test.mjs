@@ -15,7 +15,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const USER_KEYS = ['id', 'username', 'display_name', 'role', 'role_name', 'region_code', 'region_name',
-  'handler_id', 'deputy_id', 'must_change_password'].sort();
+  'handler_id', 'deputy_id', 'station_id', 'must_change_password'].sort();
 
 test('login returns the user, a CSRF token and an HttpOnly SameSite=Strict cookie', async () => {
   const r = await api(srv, 'POST', '/api/v1/session', { body: { username: 'county', password: PASSWORD } });

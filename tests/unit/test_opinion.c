@@ -741,6 +741,12 @@ static void chase_near_rule(void **state)
 	assert_true(chase_near(&w, mon, mon, 0));      /* due today */
 	assert_false(chase_near(&w, mon, mon + 1, 0)); /* due tomorrow, near 0 */
 	assert_true(chase_near(&w, mon + 1, mon, 0));  /* overdue */
+	/* the working days left the lists show: 0 on the day, negative once past */
+	assert_int_equal(chase_days_left(&w, mon, mon + 3), 3);
+	assert_int_equal(chase_days_left(&w, mon, mon + 7), 5); /* to next Monday: Tue–Fri and Monday */
+	assert_int_equal(chase_days_left(&w, mon, mon), 0);
+	assert_int_equal(chase_days_left(&w, mon + 2, mon), -2);
+	assert_int_equal(chase_days_left(&w, mon + 5, mon + 4), -1); /* a Saturday after a Friday's deadline */
 }
 
 /* Deadlines in working days from the settings: assignment (opinion.reply_days), handling again

@@ -1,8 +1,10 @@
 // 预约接待：群众在手机上（390×844）从联络站页面预约接待时段并得到预约码；联络站工作人员在
-// “预约接待”页面看到当天的预约（手机号打码，查看完整号码留痕），标记已接待，再一步转为群众意见。
+// “预约接待”页面看到当天的预约（手机号打码，查看完整号码留痕），标记已接待，再一步转为群众意见；
+// 当天的预约按筛选导出Excel、打印登记表；只管一个联络站的工作人员只看到本站。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, newPhonePage, login, t, confirmBox, message, PHONE } from './helpers.mjs'
+import { readFileSync } from 'node:fs'
+import { setup, teardown, newPage, newPhonePage, login, t, confirmBox, message, pickOption, pickRegion, fillLogin, uniq, PHONE } from './helpers.mjs'
 
 before(setup)
 after(teardown)
@@ -86,4 +88,99 @@ test('a booking from a citizen\'s phone through the staff\'s day view, marked me
   await row.locator(t('booking-opinion')).click()
   await page.locator(t('opinion-detail-code'), { hasText: opinionCode }).waitFor()
   await page.context().close()
+})
+
+// A reception day n days ahead at the township's first station with two bookings (one met).
+async function dayWithBookings(n, start) {
+  const staff = await newPage()
+  await login(staff, 'county')
+  const st = (await (await staff.request.get(`/api/v1/stations?region=${TOWNSHIP}&kind=station`)).json()).items[0]
+  const today = (await (await staff.request.get(`/api/v1/stations/${st.id}/calendar`)).json()).from
+  const d = new Date(today + 'T00:00:00Z')
+  d.setUTCDate(d.getUTCDate() + n)
+  const date = d.toISOString().slice(0, 10)
+  await apiPost(staff, `/api/v1/stations/${st.id}/rules`, { kind: 'once', date, start_time: start, end_time: '12:00' })
+  const codes = []
+  for (const name of ['钱七', '孙八']) {
+    const mobile = '138' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0')
+    const res = await staff.request.post(`/api/v1/public/stations/${st.public_code}/bookings`,
+      { data: { date, start_time: start, name, phone: mobile, topic: '反映路灯的事项', consent: true } })
+    assert.ok(res.ok(), await res.text())
+    codes.push((await res.json()).booking.code)
+  }
+  const day = await (await staff.request.get(`/api/v1/stations/${st.id}/bookings?date=${date}`)).json()
+  await apiPost(staff, `/api/v1/bookings/${day.items.find((b) => b.code === codes[1]).id}/actions`, { action: 'met' })
+  await staff.context().close()
+  return { st, date, codes }
+}
+
+test('the day\'s bookings filtered by state, exported to Excel and printed as a register', async () => {
+  const { st, date, codes } = await dayWithBookings(3, '09:00')
+  const page = await newPage()
+  await login(page, 'station')
+  await page.goto(`/bookings?station=${st.id}&date=${date}`)
+  const rows = page.locator(`${t('booking-table')} .el-table__body-wrapper tr`)
+  await rows.filter({ hasText: codes[1] }).waitFor()
+  // the state filter: only the booked one
+  await pickOption(page, 'booking-state-filter', '已预约')
+  await rows.filter({ hasText: codes[1] }).waitFor({ state: 'detached' })
+  await rows.filter({ hasText: codes[0] }).waitFor()
+  // the file follows the filter
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(t('booking-export')).click()])
+  assert.equal(file.suggestedFilename(), `预约接待-${st.name}-${date}.xlsx`)
+  const xlsx = readFileSync(await file.path())
+  assert.equal(xlsx.subarray(0, 2).toString(), 'PK')
+  // the register on A4: the filtered rows, masked, with the station and the day
+  await page.locator(t('booking-print')).click()
+  await page.locator(t('print-bookings')).waitFor()
+  assert.match(new URL(page.url()).pathname, new RegExp(`^/print/station/${st.id}/bookings$`))
+  assert.equal((await page.locator(t('print-title')).innerText()).trim(), '预约接待登记表')
+  const sheet = await page.locator(t('print-bookings')).innerText()
+  assert.ok(sheet.includes(st.name) && sheet.includes(codes[0]) && !sheet.includes(codes[1]), sheet)
+  assert.ok(sheet.includes('钱**') && !sheet.includes('钱七'))
+  assert.equal(await page.locator(t('print-table-row')).count(), 1)
+  await page.locator(t('print-issuer')).waitFor()
+  await page.context().close()
+})
+
+test('a station\'s own staff see only their station in the day view', async () => {
+  const { st } = await dayWithBookings(4, '09:30')
+  // the security administrator gives a station's staff account its station
+  const sec = await newPage()
+  await login(sec, 'secadmin')
+  const username = 'keep' + uniq()
+  await sec.goto('/accounts')
+  await sec.locator(t('account-create')).click()
+  const form = sec.locator(t('account-dialog'))
+  await form.locator(t('account-form-username')).fill(username)
+  await form.locator(t('account-form-name')).fill('值守人员')
+  await pickOption(sec, 'account-form-role', '联络站工作人员')
+  await pickRegion(sec, 'account-form-region', '329981')
+  await pickOption(sec, 'account-form-station', st.name)
+  await form.locator(t('account-form-password')).fill('Start#2024a')
+  await form.locator(t('account-form-confirm')).fill('Start#2024a')
+  await form.locator(t('account-form-submit')).click()
+  await message(sec, `已创建账号“${username}”`)
+  await sec.locator(t('account-search')).fill(username)
+  await sec.locator(t('account-search-btn')).click()
+  await sec.locator(`${t('account-table')} tr`, { hasText: username }).locator(t('account-station'), { hasText: st.name }).waitFor()
+  await sec.context().close()
+
+  const page = await newPage()
+  await fillLogin(page, username, 'Start#2024a')
+  await page.waitForURL('**/password')
+  const s = await (await page.request.get('/api/v1/session')).json()
+  const res = await page.request.post('/api/v1/session/password', {
+    data: { old_password: 'Start#2024a', new_password: 'Keeper#2024b' }, headers: { 'X-CSRF-Token': s.csrf_token } })
+  assert.ok(res.ok(), await res.text())
+  await page.context().close()
+  const keeper = await newPage()
+  await login(keeper, username, 'Keeper#2024b')
+  await keeper.goto('/bookings')
+  await keeper.locator(t('booking-table')).waitFor()
+  await keeper.locator(t('booking-station')).click()
+  const options = keeper.locator('.el-select-dropdown__item:visible')
+  await options.first().waitFor()
+  assert.deepEqual(await options.allInnerTexts(), [st.name])
+  await keeper.context().close()
 })

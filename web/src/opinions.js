@@ -3,6 +3,7 @@
 // resizing. The names of states and steps are the server's (src/labels.js).
 import { api } from './api.js'
 import { actionName, stateName } from './labels.js'
+import { chaseNear } from './chase.js'
 
 export const opinionStateName = (s) => stateName('opinion', s)
 export const opinionActionName = (a) => actionName('opinion', a)
@@ -69,8 +70,9 @@ export const canEscalate = (item, user) => user?.role === 'unit_staff' && !item.
 export const decidesEscalated = (item, user) =>
   MANAGE_ROLES.includes(user?.role) && !!item.escalated_to && user.region_code === item.escalated_to
 
-// The steps this user may take on this opinion now, in the order the buttons show.
-export function allowedActions(op, user) {
+// The steps this user may take on this opinion now, in the order the buttons show; nearDays is
+// chase.near_days of the opinion's region (unknown: no 催办).
+export function allowedActions(op, user, nearDays) {
   if (!op || !user) return []
   const role = user.role
   const out = []
@@ -87,9 +89,8 @@ export function allowedActions(op, user) {
       out.push(a)
     }
   }
-  // 催办: staff remind the unit of work in hand near or past its deadline (the server's
-  // chase.near_days decides; the warning colours follow the same default)
-  if (MANAGE_ROLES.includes(role) && ['assigned', 'accepted'].includes(op.state) && DUE[op.due]) out.push('chase')
+  // 催办: staff remind the unit of work in hand near or past its deadline (chase.near_days)
+  if (MANAGE_ROLES.includes(role) && ['assigned', 'accepted'].includes(op.state) && chaseNear(op, nearDays)) out.push('chase')
   const pending = (op.extensions || []).some((x) => x.status === 'pending')
   if (role === 'handler' && op.handler_id === user.handler_id && ['assigned', 'accepted'].includes(op.state) && !pending) {
     out.push('extension')

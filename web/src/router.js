@@ -235,6 +235,13 @@ const routes = [
     component: () => import('./views/PrintView.vue'),
     meta: { title: '打印', roles: PAGE_ROLES.print },
   },
+  // 预约接待登记表: a station's day of bookings (the day view's filters) on A4.
+  {
+    path: '/print/station/:id(\\d+)/bookings',
+    name: 'print-bookings',
+    component: () => import('./views/PrintView.vue'),
+    meta: { title: '打印', roles: PAGE_ROLES.bookings, kind: 'station', doc: 'bookings' },
+  },
   // The projector in the meeting room: no login, the meeting's screen token.
   {
     path: '/screen/:token',

@@ -4,6 +4,7 @@
 // the server's (src/labels.js); suggestions and motions share one machine.
 import { actionName, stateName } from './labels.js'
 import { canEscalate, decidesEscalated } from './opinions.js'
+import { chaseNear } from './chase.js'
 
 export const suggestionStateName = (s) => stateName('suggestion', s)
 export const suggestionActionName = (a) => actionName('suggestion', a)
@@ -68,7 +69,8 @@ export const DUE = {
 export const MANAGE_ROLES = ['city_staff', 'county_staff', 'unit_staff']
 
 // The staff's steps for an item (me.staff), by state and kind; an escalated one is its county's.
-export function staffActions(s, user) {
+// nearDays is chase.near_days of the item's region (unknown: no 催办).
+export function staffActions(s, user, nearDays) {
   if (!s || !s.me?.staff) return []
   if (s.state === 'escalated') return decidesEscalated(s, user) ? ['assign', 'escalation_return'] : []
   const out = []
@@ -82,8 +84,8 @@ export function staffActions(s, user) {
     if (['replied', 'solving'].includes(st)) out.push('close')
   }
   if (['accepted', 'assigned', 'replied', 'solving'].includes(st)) out.push('supervise', 'progress')
-  // 催办: the units in hand, near or past the deadline (the server's chase.near_days decides)
-  if (st === 'assigned' && DUE[s.due]) out.push('chase')
+  // 催办: the units in hand, near or past the deadline (chase.near_days)
+  if (st === 'assigned' && chaseNear(s, nearDays)) out.push('chase')
   if (['replied', 'solving', 'closed'].includes(st)) out.push('publish')
   return out
 }
