@@ -52,6 +52,7 @@ static int labels(struct call *c)
 	json_object_set_new(o, "booking", booking_labels());
 	json_object_set_new(o, "supervision", supervision_labels());
 	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
+	add_steps(json_object_get(au, "actions"), "supervision", json_object_get(o, "supervision"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

@@ -27,8 +27,8 @@ static const char *const laws[] = {"中华人民共和国水污染防治法", "�
 /* the states a past year's item ends in, and this year's */
 static const char *const past_states[] = {"rated",    "rated",   "rated",
 					  "rereport", "checked", "reported"};
-static const char *const now_states[] = {"planned",      "planned",  "heard",
-					 "opinion_sent", "reported", "cancelled"};
+static const char *const now_states[] = {"opinion_sent", "planned", "heard",
+					 "reported",     "planned", "cancelled"};
 
 static int state_rank(const char *s)
 {

@@ -8,6 +8,7 @@ const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
 const MEETINGS = { title: '会议管理', path: '/meetings' }
+const SUPERVISION = { title: '监督工作', path: '/supervision' }
 // The opinion detail's parent is the list the role works from.
 const OPINION_LISTS = {
   deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
@@ -192,6 +193,18 @@ const routes = [
         name: 'meetings',
         component: () => import('./views/MeetingsView.vue'),
         meta: { title: '会议管理', group: '会议', roles: PAGE_ROLES.meetings },
+      },
+      {
+        path: 'supervision',
+        name: 'supervision',
+        component: () => import('./views/SupervisionView.vue'),
+        meta: { title: '监督工作', group: '监督', roles: PAGE_ROLES.supervision },
+      },
+      {
+        path: 'supervision/:id(\\d+)',
+        name: 'supervision-item',
+        component: () => import('./views/SupervisionDetailView.vue'),
+        meta: { title: '监督事项', group: '监督', parent: (u) => (u?.role === 'handler' ? OPINION_LISTS.handler : SUPERVISION), roles: PAGE_ROLES.supervisionDetail },
       },
       {
         path: 'meetings/:id(\\d+)',

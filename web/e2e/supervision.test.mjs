@@ -1,0 +1,104 @@
+// 监督工作：乡镇人大工作人员在年度监督计划中新增监督事项（日期先后不对时提示），会前时间线不足
+// 时显示提醒，审议后送交审议意见；承办单位在承办工作台的“监督事项”中看到本单位的事项并报告办理
+// 情况；测评过的事项显示满意度测评结果。
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { setup, teardown, newPage, login, t, message, pickOption, uniq } from './helpers.mjs'
+
+const input = (page, name) => page.locator(`input${t(name)}, ${t(name)} input`).first()
+
+before(setup)
+after(teardown)
+
+test('the plan: filters, a new item with its timeline warning, heard and its opinion sent', async () => {
+  const page = await newPage()
+  await login(page, 'unit')
+  await page.locator(t('menu-supervision')).click()
+  await page.locator(`${t('supervision-table')} .el-table__body-wrapper tr`).first().waitFor()
+  const all = Number(await page.locator(t('supervision-total')).innerText())
+  assert.ok(all > 5, `${all} items`)
+  // a filter by state narrows the list and keeps it in the address
+  await pickOption(page, 'supervision-filter-state', '测评通过')
+  await page.locator(t('supervision-search')).click()
+  await page.waitForURL(/state=rated/)
+  await page.locator(t('supervision-state'), { hasText: '测评通过' }).first().waitFor()
+  const rated = Number(await page.locator(t('supervision-total')).innerText())
+  assert.ok(rated > 0 && rated < all)
+  for (const s of await page.locator(t('supervision-state')).allInnerTexts()) assert.equal(s.trim(), '测评通过')
+  // a rated item shows its rating result
+  await page.locator(t('supervision-title')).first().click()
+  await page.locator(t('supervision-rating'), { hasText: '通过' }).waitFor()
+  assert.match(await page.locator(t('supervision-rating')).innerText(), /满意 \d+ 票/)
+  await page.goBack()
+
+  // a new item: dates in the wrong order are refused on the form
+  await page.locator(t('supervision-create')).click()
+  const dialog = page.locator('.el-dialog', { hasText: '新增监督事项' })
+  const title = '就农村供水开展专题询问' + uniq()
+  await pickOption(page, 'supervision-form-kind', '专题询问')
+  await input(page, 'supervision-form-title').fill(title)
+  await input(page, 'supervision-form-handler').fill('社会事务')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '松岭镇社会事务办公室' }).click()
+  const date = async (name, v) => {
+    const box = input(page, name)
+    await box.fill(v)
+    await box.press('Enter')
+  }
+  await date('supervision-form-draft-on', '2026-12-20')
+  await date('supervision-form-final-on', '2026-12-10')
+  await dialog.locator(t('supervision-form-submit')).click()
+  await dialog.locator('.el-form-item__error', { hasText: '定稿送达日期不能早于初稿送达日期' }).waitFor()
+  // in order, but the draft only 15 days before the meeting: saved, with the warning
+  await date('supervision-form-draft-on', '2026-12-01')
+  await date('supervision-form-final-on', '2026-12-04')
+  await date('supervision-form-members-on', '2026-12-08')
+  await date('supervision-form-meeting-on', '2026-12-16')
+  await dialog.locator(t('supervision-form-submit')).click()
+  await page.waitForURL(/\/supervision\/\d+$/)
+  await page.locator(t('supervision-detail-title'), { hasText: title }).waitFor()
+  await page.locator(t('supervision-detail-warning'), { hasText: '报告初稿应在会前20日送达，实际为会前15日' }).waitFor()
+  assert.equal(await page.locator(t('supervision-detail-warning')).count(), 1)
+
+  // heard, then the deliberation opinion
+  await page.locator(t('supervision-act-hear')).click()
+  await page.locator(`${t('supervision-act-text')} textarea, textarea${t('supervision-act-text')}`).first().fill('供水管网老化，水质检测不及时。')
+  await page.locator(t('supervision-act-submit')).click()
+  await message(page, '已审议')
+  await page.locator(t('supervision-detail-state'), { hasText: '已审议' }).waitFor()
+  await page.locator(t('supervision-findings'), { hasText: '供水管网老化' }).waitFor()
+  await page.locator(t('supervision-act-send_opinion')).click()
+  await page.locator(`${t('supervision-act-text')} textarea, textarea${t('supervision-act-text')}`).first().fill('一、加快管网改造；二、建立水质检测公示制度。')
+  await page.locator(t('supervision-act-submit')).click()
+  await page.locator(t('supervision-detail-state'), { hasText: '审议意见办理中' }).waitFor()
+  await page.locator(t('supervision-opinion'), { hasText: '加快管网改造' }).waitFor()
+  // the body's step is not offered to staff
+  assert.equal(await page.locator(t('supervision-act-report')).count(), 0)
+  await page.context().close()
+})
+
+test('the handling unit\'s desk: its supervision items, a report on the opinion', async () => {
+  const page = await newPage()
+  await login(page, 'handler')
+  await page.goto('/desk?tab=supervision')
+  await page.locator(t('desk-supervision')).waitFor()
+  const rows = page.locator(`${t('supervision-table')} .el-table__body-wrapper tr`)
+  await rows.first().waitFor()
+  await pickOption(page, 'supervision-filter-state', '审议意见办理中')
+  await page.locator(t('supervision-search')).click()
+  await page.locator(t('supervision-state'), { hasText: '审议意见办理中' }).first().waitFor()
+  await page.locator(t('supervision-title')).first().click()
+  await page.waitForURL(/\/supervision\/\d+$/)
+  // the staff's steps are not offered to the body
+  await page.locator(t('supervision-act-report')).waitFor()
+  assert.equal(await page.locator(t('supervision-act-check')).count(), 0)
+  await page.locator(t('supervision-act-report')).click()
+  const text = page.locator(`${t('supervision-act-text')} textarea, textarea${t('supervision-act-text')}`).first()
+  await text.fill('已办理')
+  await page.locator(t('supervision-act-submit')).click()
+  await page.locator('.el-form-item__error', { hasText: '办理情况报告' }).waitFor()
+  await text.fill('收到审议意见后召开专题会议，已完成管网改造3.2公里，建立每月水质公示制度。')
+  await page.locator(t('supervision-act-submit')).click()
+  await page.locator(t('supervision-detail-state'), { hasText: '已报告' }).waitFor()
+  await page.locator(t('supervision-report'), { hasText: '已完成管网改造' }).waitFor()
+  await page.context().close()
+})
