@@ -29,7 +29,15 @@ test('the plan: filters, a new item with its timeline warning, heard and its opi
   await page.locator(t('supervision-title')).first().click()
   await page.locator(t('supervision-rating'), { hasText: '通过' }).waitFor()
   assert.match(await page.locator(t('supervision-rating')).innerText(), /满意 \d+ 票/)
-  await page.goBack()
+  // the rating's result as a printed sheet
+  const ratedId = page.url().match(/supervision\/(\d+)/)[1]
+  await page.locator(t('print-button')).click()
+  await page.locator(t('print-rating')).waitFor()
+  await page.goto(`/print/supervision/${ratedId}/rating`)
+  await page.locator(t('print-title'), { hasText: '满意度测评结果' }).waitFor()
+  assert.match(await page.locator(t('print-row-测评结果')).innerText(), /^通过$/)
+  assert.match(await page.locator(t('print-row-计票情况')).innerText(), /满意和基本满意 \d+ 票超过有效票/)
+  await page.goto('/supervision?state=rated')
 
   // a new item: dates in the wrong order are refused on the form
   await page.locator(t('supervision-create')).click()
@@ -73,6 +81,12 @@ test('the plan: filters, a new item with its timeline warning, heard and its opi
   await page.locator(t('supervision-opinion'), { hasText: '加快管网改造' }).waitFor()
   // the body's step is not offered to staff
   assert.equal(await page.locator(t('supervision-act-report')).count(), 0)
+  // 审议意见书, to the body, with the opinion and its deadline
+  const id = page.url().match(/supervision\/(\d+)/)[1]
+  await page.goto(`/print/supervision/${id}/opinion`)
+  await page.locator(t('print-title'), { hasText: '审议意见书' }).waitFor()
+  assert.equal((await page.locator(t('print-to')).innerText()).trim(), '松岭镇社会事务办公室：')
+  await page.locator(t('print-quote'), { hasText: '加快管网改造' }).waitFor()
   await page.context().close()
 })
 

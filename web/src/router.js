@@ -243,7 +243,7 @@ const routes = [
   // pages (phone.html, phoneRouter.js): isPhonePath hands them over.
   // 交办单, 答复函, 催办通知: one A4 sheet for the browser's print, without the desktop shell.
   {
-    path: '/print/:kind(opinion|suggestion)/:id(\\d+)/:doc(assign|reply|chase)',
+    path: '/print/:kind(opinion|suggestion|supervision)/:id(\\d+)/:doc(assign|reply|chase|opinion|rating)',
     name: 'print',
     component: () => import('./views/PrintView.vue'),
     meta: { title: '打印', roles: PAGE_ROLES.print },
