@@ -3,7 +3,7 @@
 // 情况；测评过的事项显示满意度测评结果。
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { setup, teardown, newPage, login, t, message, pickOption, uniq } from './helpers.mjs'
+import { setup, teardown, newPage, newPhonePage, login, t, message, pickOption, confirmBox, uniq, PASSWORD } from './helpers.mjs'
 
 const input = (page, name) => page.locator(`input${t(name)}, ${t(name)} input`).first()
 
@@ -115,4 +115,72 @@ test('the handling unit\'s desk: its supervision items, a report on the opinion'
   await page.locator(t('supervision-detail-state'), { hasText: '已报告' }).waitFor()
   await page.locator(t('supervision-report'), { hasText: '已完成管网改造' }).waitFor()
   await page.context().close()
+})
+
+async function apiCall(page, method, url, body) {
+  const s = await (await page.request.get('/api/v1/session')).json()
+  const res = await page.request.fetch(url, { method, data: body, headers: { 'X-CSRF-Token': s.csrf_token } })
+  assert.ok(res.ok(), `${url}: ${res.status()} ${await res.text()}`)
+  return res.json()
+}
+
+test('the rating on the meeting console (paper count) and on a deputy\'s phone (one grade)', async () => {
+  const staff = await newPage()
+  await login(staff, 'unit')
+  // a township session in progress, every member present
+  const m = (await apiCall(staff, 'POST', '/api/v1/meetings', { kind: 'session', title: '测评会议' + uniq(), region_code: '329981101',
+    term: 18, starts_on: '2026-06-10', place: '镇政府大会议室' })).meeting
+  await apiCall(staff, 'POST', `/api/v1/meetings/${m.id}/actions`, { action: 'open_signin' })
+  const members = (await apiCall(staff, 'GET', `/api/v1/meetings/${m.id}/attendance`)).items.map((x) => x.deputy_id)
+  await apiCall(staff, 'POST', `/api/v1/meetings/${m.id}/attendance/batch`, { action: 'sign_in', deputy_ids: members })
+  await apiCall(staff, 'POST', `/api/v1/meetings/${m.id}/actions`, { action: 'open' })
+
+  // a rating of a reported supervision item, counted on paper
+  await staff.goto(`/meetings/${m.id}`)
+  await staff.locator('#tab-votes').click()
+  await staff.locator(t('vote-add')).click()
+  const vtitle = '对专项工作报告的满意度测评'
+  await input(staff, 'vote-form-title').fill(vtitle)
+  await staff.locator(t('vote-form-kind')).getByText('满意度测评').click()
+  await staff.locator(t('vote-form-submit')).click()
+  await staff.locator('.el-form-item__error', { hasText: '请选择测评对象' }).waitFor()
+  await staff.locator(t('vote-form-subject')).click()
+  await staff.locator('.el-select-dropdown__item:visible').first().click()
+  await staff.locator(t('vote-form-mode')).getByText('举手或纸质表决').click()
+  await staff.locator(t('vote-form-submit')).click()
+  const vote = staff.locator(t('vote'), { hasText: vtitle })
+  await vote.locator(t('vote-open')).click()
+  await confirmBox(staff, '开始表决')
+  // 4 of 8 valid ballots satisfied or basic: exactly half, not passed; 2 invalid out of the base
+  for (const [k, n] of [['satisfied', 3], ['basic', 1], ['unsatisfied', 4], ['invalid', 2]]) {
+    const box = vote.locator(`${t('tally-' + k)} input`)
+    await box.fill(String(n))
+    await box.press('Tab')
+  }
+  await vote.locator(t('tally-save')).click()
+  await message(staff, '票数已录入')
+  await vote.locator(t('vote-close')).click()
+  await confirmBox(staff, '结束表决')
+  await vote.locator(t('vote-passed'), { hasText: '未通过' }).waitFor()
+  assert.equal((await vote.locator(t('vote-invalid')).innerText()).trim(), '2')
+  assert.match(await vote.locator(t('vote-rule')).innerText(), /满意和基本满意 4 票未超过有效票 8 票的50%/)
+
+  // a device rating: a deputy taps one grade on the phone
+  const subject = (await apiCall(staff, 'GET', '/api/v1/supervision?region=329981101&state=reported&per_page=1')).items[0]
+  const v2 = (await apiCall(staff, 'POST', `/api/v1/meetings/${m.id}/votes`, { title: '手机测评', kind: 'rating', subject_kind: 'supervision', subject_id: subject.id })).vote
+  await apiCall(staff, 'POST', `/api/v1/votes/${v2.id}/actions`, { action: 'open' })
+  const phone = await newPhonePage()
+  await phone.goto('/login?redirect=' + encodeURIComponent(`/my-meetings/${m.id}`))
+  await phone.locator(t('login-username')).fill('d' + members[0])
+  await phone.locator(t('login-password')).fill(PASSWORD)
+  await phone.locator(t('login-submit')).click()
+  await phone.locator(t('mm-vote-title'), { hasText: '手机测评' }).waitFor()
+  assert.equal(await phone.locator(t('mm-cast-for')).count(), 0)
+  await phone.locator(t('mm-cast-basic')).click()
+  await phone.locator('.van-dialog__confirm').click()
+  await phone.locator(t('mm-voted')).waitFor()
+  const after = (await apiCall(staff, 'GET', `/api/v1/votes/${v2.id}`)).vote
+  assert.equal(after.cast, 1)
+  await phone.context().close()
+  await staff.context().close()
 })
