@@ -148,16 +148,18 @@ test('who sees what: staff by region, the body its items, deputies theirs; denia
 });
 
 // A township session for the rating: opened with its quorum; returns the meeting id and members.
-async function session() {
-  let r = await post(unit, '/api/v1/meetings', { kind: 'session', title: '测评会议', region_code: '329981101',
-    term: 18, starts_on: '2026-06-10', place: '镇政府大会议室' });
+async function session(region = '329981101', level = 'township') {
+  const s = level === 'county' ? county : unit;
+  let r = await post(s, '/api/v1/meetings', { kind: 'session', title: '测评会议', region_code: region, level,
+    term: 18, starts_on: '2026-06-10', place: '大会议室' });
   expectStatus(r, 201);
   const mid = r.json.meeting.id;
-  expectStatus(await post(unit, `/api/v1/meetings/${mid}/actions`, { action: 'open_signin' }), 200);
-  r = await get(unit, `/api/v1/meetings/${mid}/attendance`);
+  expectStatus(await post(s, `/api/v1/meetings/${mid}/actions`, { action: 'open_signin' }), 200);
+  r = await get(s, `/api/v1/meetings/${mid}/attendance`);
   const members = r.json.items.map((m) => m.deputy_id);
-  expectStatus(await post(unit, `/api/v1/meetings/${mid}/attendance/batch`, { action: 'sign_in', deputy_ids: members }), 200);
-  expectStatus(await post(unit, `/api/v1/meetings/${mid}/actions`, { action: 'open' }), 200);
+  assert.ok(members.length > 0);
+  expectStatus(await post(s, `/api/v1/meetings/${mid}/attendance/batch`, { action: 'sign_in', deputy_ids: members }), 200);
+  expectStatus(await post(s, `/api/v1/meetings/${mid}/actions`, { action: 'open' }), 200);
   return { mid, members };
 }
 
@@ -206,6 +208,21 @@ test('opinion, report, check, rating not passed, report again, rating passed', a
   // no rating yet
   r = await act(unit, { action: 'rate' });
   expectError(r, 409, 'no_rating');
+  // a rating of this item held by another congress (the county's session) is not this item's
+  {
+    const county_ = await session('329981', 'county');
+    r = await post(county, `/api/v1/meetings/${county_.mid}/votes`, { title: '县级测评', kind: 'rating', mode: 'tally',
+      subject_kind: 'supervision', subject_id: item.id });
+    expectStatus(r, 201);
+    const cv = r.json.vote.id;
+    expectStatus(await post(county, `/api/v1/votes/${cv}/actions`, { action: 'open' }), 200);
+    expectStatus(await post(county, `/api/v1/votes/${cv}/tally`, { satisfied: 5, basic: 0, unsatisfied: 0 }), 200);
+    r = await post(county, `/api/v1/votes/${cv}/actions`, { action: 'close' });
+    expectStatus(r, 200);
+    assert.equal(r.json.vote.passed, true);
+    r = await act(unit, { action: 'rate' });
+    expectError(r, 409, 'no_rating');
+  }
 
   // the rating by secret ballot: exactly pass_pct of the valid ballots is not passed
   const { mid, members } = await session();
