@@ -184,6 +184,21 @@ static int warnings_of(struct db_conn *c, const struct db_res *r, int i, json_t 
 	return 0;
 }
 
+/* The body owes a report past its deadline: the opinion's while it is being handled, the
+ * second report's after a rating not passed. */
+static int overdue(const struct db_res *r, int i)
+{
+	const char *state = db_val(r, i, I_STATE);
+	const char *due = !strcmp(state, "opinion_sent") ? db_val(r, i, I_DEADLINE)
+			  : !strcmp(state, "rereport")   ? db_val(r, i, I_REREPORT_DUE)
+							 : NULL;
+	char today[11];
+	if (!due)
+		return 0;
+	cal_format(cal_today(), today);
+	return strcmp(due, today) < 0;
+}
+
 static json_t *row_json(const struct db_res *r, int i)
 {
 	json_t *o = json_object();
@@ -213,6 +228,7 @@ static json_t *row_json(const struct db_res *r, int i)
 	json_object_set_new(o, "rating_text", json_string(db_val(r, i, I_RATING_TEXT)));
 	json_object_set_new(o, "rereport_due", rows_str(db_val(r, i, I_REREPORT_DUE)));
 	json_object_set_new(o, "opinion_deadline", rows_str(db_val(r, i, I_DEADLINE)));
+	json_object_set_new(o, "overdue", json_boolean(overdue(r, i)));
 	json_object_set_new(o, "created_at", json_integer(db_int(r, i, I_CREATED)));
 	json_object_set_new(o, "updated_at", json_integer(db_int(r, i, I_UPDATED)));
 	return o;

@@ -138,6 +138,12 @@ test('who sees what: staff by region, the body its items, deputies theirs; denia
   r = await get(deputy, `/api/v1/supervision/${notMine[0]}`);
   assert.equal(r.status, 404);
   assert.ok(r.json && r.json.items === undefined);
+  // a report owed past its deadline is marked overdue (the demo's second reports of past years)
+  const today = ymd(new Date());
+  const owed = other.filter((x) => x.state === 'rereport' || x.state === 'opinion_sent');
+  assert.ok(owed.length > 0);
+  for (const x of owed) assert.equal(x.overdue, (x.state === 'rereport' ? x.rereport_due : x.opinion_deadline) < today, x.title);
+  assert.ok(other.filter((x) => !owed.includes(x)).every((x) => x.overdue === false));
   const seen = (await get(deputy, '/api/v1/supervision?per_page=100')).json.items.map((x) => x.id);
   assert.ok(!seen.includes(notMine[0]));
   // neither the body nor a deputy writes the plan
