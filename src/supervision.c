@@ -60,13 +60,13 @@ const char *supervision_dates_disorder(const struct supervision_dates *d)
 {
 	const int32_t v[] = {d->draft, d->final, d->members, d->meeting};
 	static const char *const fields[] = {"draft_on", "final_on", "members_on", "meeting_on"};
-	int32_t last = 0;
+	const int32_t *last = NULL; /* the latest date set so far */
 	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
 		if (!v[i])
 			continue;
-		if (last && v[i] < last)
+		if (last && v[i] < *last)
 			return fields[i];
-		last = v[i];
+		last = &v[i];
 	}
 	return NULL;
 }
