@@ -21,8 +21,11 @@ test('the plan: filters, a new item with its timeline warning, heard and its opi
   await pickOption(page, 'supervision-filter-state', '测评通过')
   await page.locator(t('supervision-search')).click()
   await page.waitForURL(/state=rated/)
+  // the filtered page has come when the count changes (the old rows show until then)
+  const totalBox = page.locator(t('supervision-total'))
+  for (let i = 0; i < 100 && Number(await totalBox.innerText()) === all; i++) await page.waitForTimeout(100)
   await page.locator(t('supervision-state'), { hasText: '测评通过' }).first().waitFor()
-  const rated = Number(await page.locator(t('supervision-total')).innerText())
+  const rated = Number(await totalBox.innerText())
   assert.ok(rated > 0 && rated < all)
   for (const s of await page.locator(t('supervision-state')).allInnerTexts()) assert.equal(s.trim(), '测评通过')
   // a rated item shows its rating result
