@@ -11,6 +11,7 @@
 #include "opinion.h"
 #include "role.h"
 #include "suggestion.h"
+#include "supervision.h"
 
 /* Adds the machine's steps to the audit's actions as "<prefix>.<step>", the name step_run audits
  * them by, unless a fixed name is already there. */
@@ -49,7 +50,9 @@ static int labels(struct call *c)
 	json_object_set_new(o, "motion", sg);
 	json_object_update_new(o, meeting_labels()); /* meeting, vote, round */
 	json_object_set_new(o, "booking", booking_labels());
+	json_object_set_new(o, "supervision", supervision_labels());
 	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
+	add_steps(json_object_get(au, "actions"), "supervision", json_object_get(o, "supervision"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

@@ -444,6 +444,8 @@ static const char *const action_names[][2] = {
 	{"station.duty", "设置值班安排"},
 	{"station.rule_add", "新增接待规则"},
 	{"station.rule_delete", "删除接待规则"},
+	{"supervision.create", "新增监督事项"},
+	{"supervision.update", "修改监督事项"},
 	{"booking.create", "群众预约接待"},
 	{"booking.read_personal", "查看预约人完整联系方式"},
 	{"opinion.register", "登记群众意见"},

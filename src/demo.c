@@ -17,6 +17,7 @@
 #include "schedule.h"
 #include "opinion.h"
 #include "demo_suggestion.h"
+#include "demo_supervision.h"
 #include "opinion_stats.h"
 #include "station.h"
 #include "meeting.h"
@@ -875,5 +876,7 @@ out:
 	db_res_free(res);
 	db_rollback(c);
 	db_release(db, c);
-	return rc ? rc : demo_meetings(db, e);
+	if (!rc)
+		rc = demo_meetings(db, e);
+	return rc ? rc : demo_supervision(db, (unsigned)seed, e);
 }

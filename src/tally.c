@@ -33,6 +33,16 @@ int64_t tally_needed(int64_t base, struct tally_rule r)
 	return (base * r.num + r.den - 1) / r.den;
 }
 
+int tally_rating_valid(int grades)
+{
+	return grades == 1;
+}
+
+int tally_rating_passes(int64_t satisfied, int64_t basic, int64_t valid, int pass_pct)
+{
+	return tally_passes(satisfied + basic, valid, (struct tally_rule){pass_pct, 100, 1});
+}
+
 void tally_candidate_range(struct tally_cand_rule r, int seats, int *min, int *max)
 {
 	int by_ratio = r.ratio_pct > 0 ? (seats * r.ratio_pct + 99) / 100 : 0; /* ceil(seats * ratio_pct / 100) */

@@ -24,6 +24,13 @@ int tally_passes(int64_t votes_for, int64_t base, struct tally_rule rule);
 /* The smallest number of votes that passes over base. */
 int64_t tally_needed(int64_t base, struct tally_rule rule);
 
+/* A satisfaction rating (满意度测评, DOMAIN §6.27): a ballot is valid only with exactly one grade
+ * (满意, 基本满意 or 不满意); none or several make it invalid, counted but out of the base. */
+int tally_rating_valid(int grades);
+/* Passed only when satisfied + basic is MORE than pass_pct percent of the valid ballots (the
+ * setting rating.pass_pct); no valid ballot never passes. */
+int tally_rating_passes(int64_t satisfied, int64_t basic, int64_t valid, int pass_pct);
+
 /* A candidate-count rule (DOMAIN §2.9, §5.24), its numbers from the jurisdiction's settings:
  * at least seats + extra_min candidates and, when ratio_pct > 0, at least ratio_pct percent of
  * the seats (rounded up); at most seats + extra_max (extra_max < 0: no upper bound). */

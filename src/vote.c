@@ -9,6 +9,7 @@
 #include "limit.h"
 #include "live.h"
 #include "rows.h"
+#include "settings.h"
 #include "step.h"
 #include "tally.h"
 #include "tx.h"
@@ -25,7 +26,8 @@ static const char *state_name(const char *s)
 
 #define V_COLS                                                                                       \
 	"id, meeting_id, item_id, title, mode, recorded, basis, threshold, state, n_for, n_against," \
-	" n_abstain, members, present, passed, rule, opened_at, closed_at"
+	" n_abstain, members, present, passed, rule, opened_at, closed_at, kind, subject_kind,"      \
+	" subject_id, n_satisfied, n_basic, n_unsatisfied, n_invalid"
 enum {
 	V_ID,
 	V_MEETING,
@@ -44,8 +46,27 @@ enum {
 	V_PASSED,
 	V_RULE,
 	V_OPENED,
-	V_CLOSED
+	V_CLOSED,
+	V_KIND,
+	V_SUBJECT_KIND,
+	V_SUBJECT_ID,
+	V_SATISFIED,
+	V_BASIC,
+	V_UNSATISFIED,
+	V_INVALID
 };
+
+/* The grades of a satisfaction rating, and the choice its ballot counts as when it has no grade
+ * or several (DOMAIN §6.27: invalid, not an error). */
+static const char *const grades[] = {"satisfied", "basic", "unsatisfied", NULL};
+#define GRADE_INVALID "invalid"
+/* The subjects a rating may rate: a supervision item's report, a livelihood project. */
+static const char *const subject_kinds[] = {"supervision", "project", NULL};
+
+static int is_rating(const struct db_res *r, int i)
+{
+	return !strcmp(db_val(r, i, V_KIND), "rating");
+}
 
 static struct tally_rule rule_of(const char *threshold)
 {
@@ -150,6 +171,22 @@ static int vote_row_json(struct db_conn *c, const struct actor *a, const struct 
 	json_object_set_new(o, "opened_at", rows_int(r, i, V_OPENED));
 	json_object_set_new(o, "closed_at", rows_int(r, i, V_CLOSED));
 	json_object_set_new(o, "voted", json_boolean(voted > 0));
+	json_object_set_new(o, "kind", json_string(db_val(r, i, V_KIND)));
+	if (is_rating(r, i)) {
+		int64_t s = db_int(r, i, V_SATISFIED), bs = db_int(r, i, V_BASIC),
+			u = db_int(r, i, V_UNSATISFIED), inv = db_int(r, i, V_INVALID);
+		json_object_set_new(o, "subject_kind", rows_str(db_val(r, i, V_SUBJECT_KIND)));
+		json_object_set_new(o, "subject_id", rows_int(r, i, V_SUBJECT_ID));
+		/* the grades, like the for and against of a vote, only once it is over */
+		json_object_set_new(o, "satisfied", closed ? json_integer(s) : json_null());
+		json_object_set_new(o, "basic", closed ? json_integer(bs) : json_null());
+		json_object_set_new(o, "unsatisfied", closed ? json_integer(u) : json_null());
+		json_object_set_new(o, "invalid", closed ? json_integer(inv) : json_null());
+		json_object_set_new(o, "valid", closed ? json_integer(s + bs + u) : json_null());
+		json_object_set_new(o, "needed", json_null());
+		if (!strcmp(db_val(r, i, V_MODE), "tally"))
+			json_object_set_new(o, "cast", json_integer(s + bs + u + inv));
+	}
 	/* how each member voted: on a recorded vote once it is over, and only to staff who may read
 	 * the meeting (never the public screen, a NULL actor, nor the members themselves) */
 	if (closed && db_int(r, i, V_RECORDED) && meeting_can_read(a, m)) {
@@ -214,12 +251,17 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 		{"recorded", JF_BOOL, 0, 0, 0, "记名"},
 		{"basis", JF_STR, 0, 1, 10, "计算基数"},
 		{"threshold", JF_STR, 0, 1, 12, "通过比例"},
+		{"kind", JF_STR, 0, 1, 10, "表决类别"},
+		{"subject_kind", JF_STR, 0, 1, 20, "测评对象类别"},
+		{"subject_id", JF_INT, 0, 1, INT64_MAX, "测评对象"},
 		{NULL, 0, 0, 0, 0, NULL}};
+	static const char *const kinds[] = {"agenda", "rating", NULL};
 	static const char *const modes[] = {"device", "tally", NULL}, *const bases[] = {"all", "present", "cast", NULL},
 				 *const thresholds[] = {"half", "two_thirds", NULL};
 	const char *mode = jsonx_str(in, "mode") ? jsonx_str(in, "mode") : "device";
 	const char *basis = jsonx_str(in, "basis") ? jsonx_str(in, "basis") : "all";
 	const char *threshold = jsonx_str(in, "threshold") ? jsonx_str(in, "threshold") : "half";
+	const char *kind = jsonx_str(in, "kind") ? jsonx_str(in, "kind") : "agenda";
 	int64_t item = jsonx_int(in, "item_id", 0), ok = 1, vid = 0;
 	struct tx t;
 	struct db_res *r = NULL;
@@ -235,6 +277,22 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 		return err_field(e, E_INVALID, "bad_value", "basis", "计算基数应为 all、present 或 cast");
 	if (!util_one_of(threshold, thresholds))
 		return err_field(e, E_INVALID, "bad_value", "threshold", "通过比例应为 half 或 two_thirds");
+	if (!util_one_of(kind, kinds))
+		return err_field(e, E_INVALID, "bad_value", "kind",
+				 "表决类别应为 agenda（议题表决）或 rating（满意度测评）");
+	if (!strcmp(kind, "rating")) {
+		/* a rating is always a secret ballot, passed by its own rule over the valid ballots */
+		if (json_is_true(json_object_get(in, "recorded")))
+			return err_field(e, E_INVALID, "secret", "recorded", "满意度测评应无记名投票");
+		if (!util_one_of(jsonx_str(in, "subject_kind"), subject_kinds))
+			return err_field(e, E_INVALID, "required", "subject_kind",
+					 "请指明测评对象类别：supervision（监督事项）或 project（民生实事项目）");
+		if (!jsonx_int(in, "subject_id", 0))
+			return err_field(e, E_INVALID, "required", "subject_id", "请指明测评对象");
+		basis = "cast";
+	} else if (jsonx_str(in, "subject_kind") || json_object_get(in, "subject_id")) {
+		return err_field(e, E_INVALID, "bad_value", "subject_kind", "只有满意度测评有测评对象");
+	}
 	tx_begin(&t, db, a, e);
 	if (!meeting_tx_load(&t, meeting_id, 1, 1, &m) &&
 	    (!strcmp(m.state, "closed") || !strcmp(m.state, "cancelled")))
@@ -245,10 +303,12 @@ int vote_create(struct db *db, const struct actor *a, int64_t meeting_id, json_t
 	    !ok)
 		tx_fail_field(&t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
 	tx_exec(&t, &r,
-		"INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id",
-		"inssissi", meeting_id, item, jsonx_str(in, "title"), mode,
-		(int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold, util_now());
+		"INSERT INTO votes (meeting_id, item_id, title, mode, recorded, basis, threshold, state, created_at,"
+		" kind, subject_kind, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id",
+		"inssississn", meeting_id, item, jsonx_str(in, "title"), mode,
+		(int64_t)json_is_true(json_object_get(in, "recorded")), basis, threshold,
+		util_now(), kind, strcmp(kind, "rating") ? NULL : jsonx_str(in, "subject_kind"),
+		jsonx_int(in, "subject_id", 0));
 	if (tx_ok(&t)) {
 		vid = db_int(r, 0, 0);
 		tx_check(&t, reply_vote(t.c, a, vid, out, e));
@@ -287,7 +347,10 @@ static int may_run(struct step_run *s)
  * exist before the first ballot, so that a ballot only updates. */
 static int vote_open(struct step_run *s)
 {
-	static const char *const choices[] = {"for", "against", "abstain"};
+	static const char *const choices[] = {"for", "against", "abstain", NULL},
+				 *const rating_choices[] = {"satisfied", "basic", "unsatisfied",
+							    GRADE_INVALID, NULL};
+	const char *const *ch = is_rating(s->row, 0) ? rating_choices : choices;
 	struct meeting *m = s->ctx;
 	struct attendance t;
 	int64_t open;
@@ -302,16 +365,56 @@ static int vote_open(struct step_run *s)
 	if (open)
 		return tx_fail(&s->t, E_CONFLICT, "vote_open", "已有一项表决正在进行");
 	for (int64_t shard = 0; shard < VOTE_SHARDS; shard++)
-		for (size_t k = 0; k < ARRAY_LEN(choices); k++)
+		for (size_t k = 0; ch[k]; k++)
 			tx_exec(&s->t, NULL,
 				"INSERT INTO vote_counts (vote_id, shard, choice, n) VALUES (?, ?, ?, 0)",
-				"iis", s->id, shard, choices[k]);
+				"iis", s->id, shard, ch[k]);
 	return tx_exec(&s->t, NULL, "UPDATE votes SET members = ?, present = ?, opened_at = ? WHERE id = ?",
 		       "iiii", t.members, t.present, util_now(), s->id);
 }
 
 /* The result of a vote at its close: the counts, the base the rule counts against, whether it
  * passed and the sentence that says why. */
+/* A rating's result at its close (DOMAIN §6.27): the grades, the valid ballots the share counts
+ * against, and whether satisfied + basically satisfied is more than rating.pass_pct of them. */
+static int rating_close(struct step_run *s, const struct attendance *t)
+{
+	const struct db_res *v = s->row;
+	struct db_res *r = NULL;
+	int64_t n[4] = {db_int(v, 0, V_SATISFIED), db_int(v, 0, V_BASIC),
+			db_int(v, 0, V_UNSATISFIED), db_int(v, 0, V_INVALID)},
+		valid;
+	const struct meeting *m = s->ctx;
+	char text[400];
+	int pct, passed;
+
+	if (tx_check(&s->t, settings_int(s->t.c, m->path, "rating.pass_pct", &pct, s->t.e)))
+		return s->t.rc;
+	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
+		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice",
+			    "i", s->id))
+			return s->t.rc;
+		memset(n, 0, sizeof(n));
+		for (int i = 0; i < r->nrows; i++) {
+			int k = util_index_of(db_val(r, i, 0), grades);
+			n[k >= 0 ? k : 3] = db_int(r, i, 1);
+		}
+		db_res_free(r);
+	}
+	valid = n[0] + n[1] + n[2];
+	passed = tally_rating_passes(n[0], n[1], valid, pct);
+	snprintf(text, sizeof(text),
+		 "满意 %lld 票，基本满意 %lld 票，不满意 %lld 票，无效 %lld 票；满意和基本满意 %lld 票%s有效票 %lld 票的%d%%，%s",
+		 (long long)n[0], (long long)n[1], (long long)n[2], (long long)n[3],
+		 (long long)(n[0] + n[1]), passed ? "超过" : "未超过", (long long)valid, pct,
+		 passed ? "通过" : "未通过");
+	return tx_exec(&s->t, NULL,
+		       "UPDATE votes SET n_satisfied = ?, n_basic = ?, n_unsatisfied = ?, n_invalid = ?,"
+		       " members = ?, present = ?, passed = ?, rule = ?, closed_at = ? WHERE id = ?",
+		       "iiiiiiisii", n[0], n[1], n[2], n[3], t->members, t->present,
+		       (int64_t)passed, text, util_now(), s->id);
+}
+
 static int vote_close(struct step_run *s)
 {
 	const struct db_res *v = s->row;
@@ -326,6 +429,8 @@ static int vote_close(struct step_run *s)
 
 	if (tx_check(&s->t, attendance_count(s->t.c, s->ctx, &t, s->t.e)))
 		return s->t.rc;
+	if (is_rating(v, 0))
+		return rating_close(s, &t);
 	if (!strcmp(db_val(v, 0, V_MODE), "device")) {
 		if (tx_exec(&s->t, &r, "SELECT choice, SUM(n) FROM vote_counts WHERE vote_id = ? GROUP BY choice",
 			    "i", s->id))
@@ -441,7 +546,8 @@ static int check_voter(struct tx *t, const struct db_res *v, const struct meetin
 struct pending_vote {
 	const struct actor *a;
 	int64_t id, meeting;
-	const char *choice;
+	const char *choice; /* for, against, abstain; or a rating's grade, or "invalid" */
+	int rating;         /* a rating's ballot (grades), not a vote's choice */
 };
 
 /* One member's ballot inside the group's transaction (tx_join): the vote row is held shared, so
@@ -463,6 +569,10 @@ static int cast_member(struct db_conn *c, void *ctx, struct err *e)
 	v->meeting = m.id;
 	recorded = (int)db_int(r, 0, V_RECORDED);
 	check_voter(&t, r, &m, v->a->deputy_id);
+	if (tx_ok(&t) && is_rating(r, 0) != v->rating)
+		tx_fail_field(&t, E_INVALID, "bad_value", v->rating ? "grades" : "choice",
+			      is_rating(r, 0) ? "满意度测评请在满意、基本满意、不满意中选择一项（grades）"
+					      : "本项表决请选择赞成、反对或弃权（choice）");
 	tx_exec(&t, NULL, "INSERT INTO vote_casts (vote_id, deputy_id, choice) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 		"iis", v->id, v->a->deputy_id, recorded ? v->choice : NULL);
 	if (tx_ok(&t) && db_changes(c) != 1)
@@ -488,19 +598,39 @@ struct vote_ballot {
 
 /* The checks made before the group commit: who (a deputy's own account), which vote (its
  * meeting in the deputy's sight), then what (the choice). */
-static int ballot_check(struct db *db, const struct actor *a, int64_t id, json_t *in, struct err *e)
+static int ballot_check(struct db *db, const struct actor *a, int64_t id, json_t *in,
+			const char **choice, int *rating, struct err *e)
 {
-	static const struct jfield spec[] = {{"choice", JF_STR, 1, 1, 10, "表决意见"},
+	static const struct jfield spec[] = {{"choice", JF_STR, 0, 1, 10, "表决意见"},
+					     {"grades", JF_ARR, 0, 0, 3, "测评等次"},
 					     {NULL, 0, 0, 0, 0, NULL}};
 	static const char *const choices[] = {"for", "against", "abstain", NULL};
+	json_t *g = json_object_get(in, "grades"), *x;
+	size_t i;
 	int rc;
 	if (!a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "请使用代表本人账号表决");
 	if ((rc = meeting_check(db, a, "votes", id, 0, e)) || (rc = jsonx_check(in, spec, e)))
 		return rc;
+	*rating = g != NULL;
+	if (g) {
+		/* a rating's ballot: the grades marked; none or several make it invalid, not wrong */
+		if (json_object_get(in, "choice"))
+			return err_field(e, E_INVALID, "bad_value", "choice",
+					 "满意度测评的选票只有测评等次（grades）");
+		json_array_foreach(g, i, x)
+			if (!json_is_string(x) || !util_one_of(json_string_value(x), grades))
+				return err_field(e, E_INVALID, "bad_value", "grades",
+						 "测评等次应为 satisfied（满意）、basic（基本满意）或 unsatisfied（不满意）");
+		*choice = tally_rating_valid((int)json_array_size(g))
+				  ? json_string_value(json_array_get(g, 0))
+				  : GRADE_INVALID;
+		return 0;
+	}
 	if (!util_one_of(jsonx_str(in, "choice"), choices))
 		return err_field(e, E_INVALID, "bad_value", "choice",
 				 "表决意见应为 for（赞成）、against（反对）或 abstain（弃权）");
+	*choice = jsonx_str(in, "choice");
 	return 0;
 }
 
@@ -517,11 +647,10 @@ int vote_cast(struct db *db, const struct actor *a, int64_t id, json_t *in, json
 	struct pending_vote me = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = ballot_check(db, a, id, in, e)))
+	if ((rc = ballot_check(db, a, id, in, &me.choice, &me.rating, e)))
 		return rc;
 	me.a = a;
 	me.id = id;
-	me.choice = jsonx_str(in, "choice");
 	if ((rc = db_group(db, cast_member, &me, e)))
 		return rc;
 	return ballot_reply(id, me.meeting, out);
@@ -531,14 +660,16 @@ int vote_ballot_new(struct db *db, const struct actor *a, int64_t id, json_t *in
 		    struct vote_ballot **out, struct err *e)
 {
 	struct vote_ballot *b;
-	int rc;
+	const char *choice = NULL;
+	int rc, rating = 0;
 	*out = NULL;
-	if ((rc = ballot_check(db, a, id, in, e)))
+	if ((rc = ballot_check(db, a, id, in, &choice, &rating, e)))
 		return rc;
 	b = xcalloc(1, sizeof(*b));
 	b->db = db;
 	b->a = *a;
-	snprintf(b->choice, sizeof(b->choice), "%s", jsonx_str(in, "choice"));
+	snprintf(b->choice, sizeof(b->choice), "%s", choice);
+	b->v.rating = rating;
 	b->v.a = &b->a;
 	b->v.id = id;
 	b->v.choice = b->choice;
@@ -569,27 +700,43 @@ int vote_tally(struct db *db, const struct actor *a, int64_t id, json_t *in, jso
 					     {"against", JF_INT, 1, 0, 100000, "反对票"},
 					     {"abstain", JF_INT, 1, 0, 100000, "弃权票"},
 					     {NULL, 0, 0, 0, 0, NULL}};
-	int64_t f = jsonx_int(in, "for", 0), ag = jsonx_int(in, "against", 0),
-		ab = jsonx_int(in, "abstain", 0);
+	/* a rating's paper count: the grades and the invalid ballots (none or several grades) */
+	static const struct jfield rating_spec[] = {
+		{"satisfied", JF_INT, 1, 0, 100000, "满意票"},
+		{"basic", JF_INT, 1, 0, 100000, "基本满意票"},
+		{"unsatisfied", JF_INT, 1, 0, 100000, "不满意票"},
+		{"invalid", JF_INT, 0, 0, 100000, "无效票"},
+		{NULL, 0, 0, 0, 0, NULL}};
+	int64_t f, ag, ab, inv = jsonx_int(in, "invalid", 0);
 	struct tx t;
 	struct db_res *r = NULL;
 	struct meeting m = {0};
 	struct attendance n;
-	int rc;
+	int rc, rating = 0;
 	*out = NULL;
-	if ((rc = meeting_check(db, a, "votes", id, 1, e)) || (rc = jsonx_check(in, spec, e)))
+	if ((rc = meeting_check(db, a, "votes", id, 1, e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "votes", id, "表决") || tx_check(&t, load_vote(t.c, id, 0, &r, &m, e)) ||
 	    tx_check(&t, meeting_may(t.c, a, &m, 1, e)))
 		goto out;
+	rating = is_rating(r, 0);
+	if (tx_check(&t, jsonx_check(in, rating ? rating_spec : spec, e)))
+		goto out;
+	f = jsonx_int(in, rating ? "satisfied" : "for", 0);
+	ag = jsonx_int(in, rating ? "unsatisfied" : "against", 0);
+	ab = jsonx_int(in, rating ? "basic" : "abstain", 0);
 	if (strcmp(db_val(r, 0, V_STATE), "open") || strcmp(db_val(r, 0, V_MODE), "tally"))
 		tx_fail(&t, E_CONFLICT, "bad_state", "只能在举手/纸质表决进行中录入票数");
-	else if (!tx_check(&t, attendance_count(t.c, &m, &n, e)) && f + ag + ab > n.present)
+	else if (!tx_check(&t, attendance_count(t.c, &m, &n, e)) && f + ag + ab + inv > n.present)
 		tx_fail(&t, E_INVALID, "too_many_votes", "票数合计 %lld 超过出席人数 %lld",
-			(long long)(f + ag + ab), (long long)n.present);
-	tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?",
-		"iiii", f, ag, ab, id);
+			(long long)(f + ag + ab + inv), (long long)n.present);
+	if (rating)
+		tx_exec(&t, NULL, "UPDATE votes SET n_satisfied = ?, n_basic = ?, n_unsatisfied = ?, n_invalid = ? WHERE id = ?",
+			"iiiii", f, ab, ag, inv, id);
+	else
+		tx_exec(&t, NULL, "UPDATE votes SET n_for = ?, n_against = ?, n_abstain = ? WHERE id = ?",
+			"iiii", f, ag, ab, id);
 	if (tx_ok(&t))
 		tx_check(&t, reply_vote(t.c, a, id, out, e));
 	tx_audit(&t, "vote.tally", "vote", id, NULL, in);
@@ -654,4 +801,30 @@ json_t *vote_labels(void)
 	/* A vote that is over is 已结束, as the vote's own JSON names it (a meeting's closed is 已闭会). */
 	json_object_set_new(json_object_get(l, "states"), "closed", json_string("已结束"));
 	return l;
+}
+
+int vote_rating_result(struct db_conn *c, const char *region_path, const char *subject_kind,
+		       int64_t subject_id, struct vote_rating *out, struct err *e)
+{
+	struct db_res *r = NULL;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_execv(c, &r, e,
+			   "SELECT v.id, v.passed, v.n_satisfied, v.n_basic, v.n_unsatisfied, v.n_invalid, v.rule"
+			   " FROM votes v JOIN meetings m ON m.id = v.meeting_id WHERE v.kind = 'rating'"
+			   " AND v.subject_kind = ? AND v.subject_id = ? AND v.state = 'closed' AND m.region_path = ?"
+			   " ORDER BY v.closed_at DESC, v.id DESC LIMIT 1",
+			   "sis", subject_kind, subject_id, region_path)))
+		return rc;
+	if (r->nrows) {
+		out->vote_id = db_int(r, 0, 0);
+		out->passed = (int)db_int(r, 0, 1);
+		out->satisfied = db_int(r, 0, 2);
+		out->basic = db_int(r, 0, 3);
+		out->unsatisfied = db_int(r, 0, 4);
+		out->invalid = db_int(r, 0, 5);
+		snprintf(out->rule, sizeof(out->rule), "%s", db_val(r, 0, 6) ? db_val(r, 0, 6) : "");
+	}
+	db_res_free(r);
+	return 0;
 }

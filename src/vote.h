@@ -48,4 +48,19 @@ int vote_list_json(struct db_conn *c, const struct actor *a, int64_t meeting_id,
 int vote_current_json(struct db_conn *c, int64_t meeting_id, json_t **out, struct err *e) WUR;
 int vote_open_count(struct db_conn *c, int64_t meeting_id, int64_t *n, struct err *e) WUR;
 
+/* A satisfaction rating (满意度测评) is a vote of kind "rating" ({"kind":"rating",
+ * "subject_kind","subject_id"} at creation): always secret, its device ballot is {"grades":[…]}
+ * of satisfied, basic, unsatisfied (none or several: an invalid ballot, counted as such), its
+ * count {"satisfied","basic","unsatisfied","invalid"}; passed by tally_rating_passes with
+ * rating.pass_pct. The last closed rating of a subject at a meeting of the congress whose region
+ * path is region_path, for the module that owns the subject: vote_id 0 when it has none. */
+struct vote_rating {
+	int64_t vote_id;
+	int passed;
+	int64_t satisfied, basic, unsatisfied, invalid;
+	char rule[400];
+};
+int vote_rating_result(struct db_conn *c, const char *region_path, const char *subject_kind,
+		       int64_t subject_id, struct vote_rating *out, struct err *e) WUR;
+
 #endif

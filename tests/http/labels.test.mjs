@@ -22,13 +22,14 @@ test('anonymous: 401 unauthenticated, and nothing but GET', async () => {
 });
 
 test('the shape: roles and the states and actions of each machine, all in Chinese', async () => {
-  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'audit']);
+  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'audit']);
   assert.deepEqual(Object.keys(labels.roles),
     ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler', 'service']);
   for (const m of ['opinion', 'suggestion', 'motion']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
   for (const m of ['meeting', 'vote', 'round', 'booking']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
   assert.equal(labels.round.actions.count, '计票');
-  const names = [labels.roles, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking']
+  assert.deepEqual(Object.keys(labels.supervision), ['states', 'actions', 'kinds']);
+  const names = [labels.roles, labels.supervision.kinds, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision']
     .flatMap((m) => [labels[m].states, labels[m].actions].filter(Boolean))];
   for (const o of names) {
     assert.ok(Object.keys(o).length > 0);
@@ -51,6 +52,11 @@ test('the shape: roles and the states and actions of each machine, all in Chines
   assert.deepEqual(Object.keys(labels.meeting.states).sort(), ['cancelled', 'closed', 'in_session', 'planned', 'signin_open']);
   assert.deepEqual(Object.keys(labels.booking.states).sort(), ['booked', 'cancelled', 'converted', 'met', 'no_show']);
   assert.equal(labels.audit.actions['booking.to_opinion'], '转为意见');
+  assert.deepEqual(Object.keys(labels.supervision.states).sort(),
+    ['cancelled', 'checked', 'heard', 'opinion_sent', 'planned', 'rated', 'reported', 'rereport']);
+  assert.equal(labels.supervision.kinds.law_inspection, '执法检查');
+  assert.equal(labels.audit.actions['supervision.send_opinion'], '送交审议意见');
+  assert.equal(labels.audit.actions['supervision.create'], '新增监督事项');
 });
 
 test('every role reads the same labels, and its own role has the name its session shows', async () => {

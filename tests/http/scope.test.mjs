@@ -215,6 +215,13 @@ const EXPECT = {
   'GET /api/v1/stations/:id/bookings': { allow: [...STAFF, 'station_staff'], obj: 'station', service: false },
   'GET /api/v1/bookings/:id/personal': { allow: [...STAFF, 'station_staff'], obj: 'booking', service: false },
   'POST /api/v1/bookings/:id/actions': { allow: [...STAFF, 'station_staff'], obj: 'booking', ...WRITE },
+  // supervision (supervision.c): staff by region; a handling unit the items it is the body of
+  // (and reports on them); a deputy the items it takes part in (read only)
+  'GET /api/v1/supervision': { allow: [...STAFF, 'deputy', 'handler'], region: true },
+  'POST /api/v1/supervision': { allow: STAFF, ...WRITE },
+  'GET /api/v1/supervision/:id': { allow: [...STAFF, 'deputy', 'handler'], obj: 'supervision' },
+  'PATCH /api/v1/supervision/:id': { allow: STAFF, obj: 'supervision', ...WRITE },
+  'POST /api/v1/supervision/:id/actions': { allow: [...STAFF, 'handler'], obj: 'supervision', ...WRITE },
 
   'GET /api/v1/labels': { allow: EVERYONE },
   // the home page: each module counts and finds within the role's own reading rules
@@ -305,6 +312,7 @@ before(async () => {
     mandate: bDeputyFull.mandates[0].id, account: bAccount.id, meeting: bMeeting.id, vote: bVote.id,
     election: bElection.id, round: bElection.rounds[0].id, screen: bMeeting.screen_token, group: bGroup.id,
     suggestion: bSugg.id, motion: bMotion.id, token: 999999, none: 999999,
+    supervision: (await first(city, `/api/v1/supervision?region=${B}`)).id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -327,6 +335,7 @@ before(async () => {
     screen: aMeeting.screen_token, group: (await first(city, `/api/v1/groups?region=${A_TOWN}`)).id,
     suggestion: (await first(city, `/api/v1/suggestions?region=${A_TOWN}`)).id,
     motion: (await first(unit, `/api/v1/motions?region=${A_TOWN}`) || {}).id,
+    supervision: (await first(city, `/api/v1/supervision?region=${A_TOWN}`)).id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {
@@ -334,7 +343,7 @@ before(async () => {
     if (role === 'anonymous') continue;
     for (const [kind, path] of [['opinion', '/api/v1/opinions'], ['suggestion', '/api/v1/suggestions'],
       ['motion', '/api/v1/motions'], ['station', '/api/v1/stations'], ['meeting', '/api/v1/meetings'],
-      ['handler', '/api/v1/handlers'], ['group', '/api/v1/groups']]) {
+      ['handler', '/api/v1/handlers'], ['group', '/api/v1/groups'], ['supervision', '/api/v1/supervision']]) {
       const r = await api(srv, 'GET', path + '?per_page=1', role === 'service' ? { token: S.service.token } : { session: S[role] });
       if (r.status === 200 && r.json.items.length) IN[role][kind] = r.json.items[0].id;
     }

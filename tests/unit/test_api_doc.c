@@ -47,8 +47,9 @@ static void doc_form(const char *pattern, char *out, size_t n)
 static void every_route_is_documented(void **state)
 {
 	const struct route *const tables[] = {
-		api_session_routes, api_region_routes,  api_handler_routes, api_account_routes,
-		api_audit_routes,   api_meeting_routes, api_labels_routes,  api_booking_routes};
+		api_session_routes, api_region_routes,  api_handler_routes,
+		api_account_routes, api_audit_routes,   api_meeting_routes,
+		api_labels_routes,  api_booking_routes, api_supervision_routes};
 	char *doc = slurp("docs/api.md");
 	int missing = 0, n = 0;
 	(void)state;

@@ -38,6 +38,38 @@ static void passing(void **state)
 	assert_false(tally_passes(0, 0, TALLY_HALF));
 }
 
+/* The satisfaction rating (DOMAIN §6.27) at its boundary, with the share read from the settings
+ * (rating.pass_pct): exactly that share of the valid ballots is not passed, one more valid
+ * ballot of either satisfied or basically satisfied passes, and invalid ballots are out of the
+ * base whatever their number. */
+static int setting(struct fixture *f, const char *key);
+
+static void rating(void **state)
+{
+	struct fixture *f = fixture_open(1);
+	int pct = setting(f, "rating.pass_pct");
+	int64_t valid = 200, at = valid * pct / 100; /* 200 ballots: pct percent is whole */
+	(void)state;
+	fixture_close(f);
+	assert_true(at * 100 == valid * pct);
+	/* exactly pct percent: not passed, however the good ballots split */
+	assert_false(tally_rating_passes(at, 0, valid, pct));
+	assert_false(tally_rating_passes(at / 2, at - at / 2, valid, pct));
+	assert_false(tally_rating_passes(0, at, valid, pct));
+	/* one more valid ballot, satisfied or basically satisfied, passes */
+	assert_true(tally_rating_passes(at + 1, 0, valid, pct));
+	assert_true(tally_rating_passes(at, 1, valid, pct));
+	assert_true(tally_rating_passes(0, at + 1, valid, pct));
+	/* the base is the valid ballots: invalid ones (none or several grades) are not in it */
+	assert_false(tally_rating_valid(0));
+	assert_true(tally_rating_valid(1));
+	assert_false(tally_rating_valid(2));
+	assert_false(tally_rating_valid(3));
+	assert_true(tally_rating_passes(3, 0, 5, 50)); /* 3 of 5 valid, whatever the invalid count */
+	assert_false(tally_rating_passes(2, 0, 4, 50));  /* 2 of 4 valid: exactly half */
+	assert_false(tally_rating_passes(0, 0, 0, pct)); /* no valid ballot never passes */
+}
+
 static void candidates(void **state)
 {
 	/* the arithmetic of a rule, on example rules (the rules themselves: settings_defaults) */
@@ -416,6 +448,12 @@ static void settings_defaults(void **state)
 		{"election.other_extra_min", 0}, /* other offices: no fewer than seats */
 		{"election.project_extra_min", 1}, /* §5.24: a list longer than the number to choose */
 		{"project.candidate_ratio_pct", 120}, /* §5.24: default ≥ 1.2 × */
+		{"rating.pass_pct", 50},         /* §6.27: more than half satisfied + basically */
+		{"rating.rereport_months", 3},   /* §6.27: report again within 3–6 months */
+		{"supervision.draft_days", 20},  /* §6: draft out ≥ 20 days before the meeting */
+		{"supervision.final_days", 10},  /* §6: the final text ≥ 10 days before */
+		{"supervision.members_days", 7}, /* §6: to the members ≥ 7 days before */
+		{"supervision.opinion_months", 2}, /* §6: the body answers the opinion in 2 months */
 	};
 	struct fixture *f = fixture_open(1);
 	(void)state;
@@ -719,6 +757,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quorum),
 		cmocka_unit_test(passing),
+		cmocka_unit_test(rating),
 		cmocka_unit_test(candidates),
 		cmocka_unit_test(rounds),
 		cmocka_unit_test(machines),

@@ -142,6 +142,13 @@ Object.assign(PAGE_ROLES, {
   myMeetings: ['deputy'], // 我的会议 (phone)
 })
 
+// ---- 监督 (docs/api.md "Supervision") ----
+Object.assign(PAGE_ROLES, {
+  supervision: ['city_staff', 'county_staff', 'unit_staff'], // 监督工作 (the plan)
+  supervisionWrite: ['city_staff', 'county_staff', 'unit_staff'],
+  supervisionDetail: ['city_staff', 'county_staff', 'unit_staff', 'handler', 'deputy'],
+})
+
 // ---- 工作台、搜索、打印 (docs/api.md "Home: to-do and search") ----
 Object.assign(PAGE_ROLES, {
   search: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'], // 搜索结果

@@ -6,12 +6,16 @@ export const PRINT_DOCS = {
   assign: '交办单',
   reply: '答复函',
   chase: '催办通知',
+  opinion: '审议意见书',
+  rating: '满意度测评结果',
 }
 
 // Which documents an item can be printed as now: a slip once assigned, a letter once replied,
 // a chase while it is being handled with a deadline.
 export function printDocs(kind, x) {
   if (!x) return []
+  // a supervision item: its deliberation opinion once sent, its rating's result once recorded
+  if (kind === 'supervision') return [...((x.opinions || []).length ? ['opinion'] : []), ...(x.rating_text ? ['rating'] : [])]
   const out = []
   const handler = kind === 'opinion' ? x.handler_name : leadOf(x)?.name
   if (handler) out.push('assign')

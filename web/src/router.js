@@ -8,6 +8,7 @@ const AppLayout = () => import('./layouts/AppLayout.vue')
 const DEPUTIES = { title: '代表名册', path: '/deputies' }
 const STATIONS = { title: '联络站', path: '/stations' }
 const MEETINGS = { title: '会议管理', path: '/meetings' }
+const SUPERVISION = { title: '监督工作', path: '/supervision' }
 // The opinion detail's parent is the list the role works from.
 const OPINION_LISTS = {
   deputy: { title: '我的联络站意见', path: '/my-opinions', group: '群众意见' },
@@ -194,6 +195,18 @@ const routes = [
         meta: { title: '会议管理', group: '会议', roles: PAGE_ROLES.meetings },
       },
       {
+        path: 'supervision',
+        name: 'supervision',
+        component: () => import('./views/SupervisionView.vue'),
+        meta: { title: '监督工作', group: '监督', roles: PAGE_ROLES.supervision },
+      },
+      {
+        path: 'supervision/:id(\\d+)',
+        name: 'supervision-item',
+        component: () => import('./views/SupervisionDetailView.vue'),
+        meta: { title: '监督事项', group: '监督', parent: (u) => (u?.role === 'handler' ? OPINION_LISTS.handler : SUPERVISION), roles: PAGE_ROLES.supervisionDetail },
+      },
+      {
         path: 'meetings/:id(\\d+)',
         name: 'meeting',
         component: () => import('./views/MeetingDetailView.vue'),
@@ -230,7 +243,7 @@ const routes = [
   // pages (phone.html, phoneRouter.js): isPhonePath hands them over.
   // 交办单, 答复函, 催办通知: one A4 sheet for the browser's print, without the desktop shell.
   {
-    path: '/print/:kind(opinion|suggestion)/:id(\\d+)/:doc(assign|reply|chase)',
+    path: '/print/:kind(opinion|suggestion|supervision)/:id(\\d+)/:doc(assign|reply|chase|opinion|rating)',
     name: 'print',
     component: () => import('./views/PrintView.vue'),
     meta: { title: '打印', roles: PAGE_ROLES.print },
