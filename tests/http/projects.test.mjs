@@ -30,7 +30,7 @@ test('collection: from an opinion the actor may read, a deputy and the governmen
   const mine = (await get(unit, `/api/v1/opinions?region=${TOWN}&per_page=1`)).json.items[0];
   const foreign = (await get(city, `/api/v1/opinions?region=${OTHER}&per_page=1`)).json.items[0];
   const dep = (await get(unit, `/api/v1/deputies?region=${TOWN}&per_page=1`)).json.items[0];
-  const base = { region_code: TOWN, year: 2026 };
+  const base = { region_code: TOWN, year: 2030 };
   // an opinion out of the actor's sight cannot be linked, and says nothing of it
   let r = await post(unit, '/api/v1/projects', { ...base, title: '外域意见项目', source: 'opinion', opinion_id: foreign.id });
   expectError(r, 400, 'bad_opinion');
@@ -63,7 +63,7 @@ test('collection: from an opinion the actor may read, a deputy and the governmen
     ids[k] = r.json.project.id;
   }
   // a project of the other county, for the denials below
-  r = await post(city, '/api/v1/projects', { region_code: OTHER, year: 2026, title: '外域广场', source: 'government' });
+  r = await post(city, '/api/v1/projects', { region_code: OTHER, year: 2030, title: '外域广场', source: 'government' });
   expectStatus(r, 201);
   ids.foreign = r.json.project.id;
 });
@@ -90,7 +90,7 @@ test('screening: a reason code per rejected candidate; deputies see the list fro
   expectError(r, 409, 'bad_state');
   r = await act(unit, ids.road, { action: 'ballot' });
   expectError(r, 409, 'by_vote');
-  r = await get(deputy, `/api/v1/projects?year=2026`);
+  r = await get(deputy, `/api/v1/projects?year=2030`);
   expectStatus(r, 200);
   const seen = r.json.items.map((p) => p.id);
   assert.ok(seen.includes(ids.road) && !seen.includes(ids.casino) && !seen.includes(ids.elder));
@@ -102,7 +102,7 @@ test('the candidate list: warned below project.candidate_ratio_pct percent of th
   const setPct = async (v) => expectStatus(await api(srv, 'PUT', `/api/v1/settings?region=${TOWN}`,
     { session: county, body: { 'project.candidate_ratio_pct': v } }), 200);
   const list = async (choose) => {
-    const r = await get(unit, `/api/v1/projects/candidates?region=${TOWN}&year=2026&choose=${choose}`);
+    const r = await get(unit, `/api/v1/projects/candidates?region=${TOWN}&year=2030&choose=${choose}`);
     expectStatus(r, 200);
     return r.json;
   };
@@ -122,9 +122,9 @@ test('the candidate list: warned below project.candidate_ratio_pct percent of th
   await setPct(120);
   c = await list(3);
   assert.match(c.warning, /120%/);
-  let r = await get(station, `/api/v1/projects/candidates?region=${TOWN}&year=2026&choose=2`);
+  let r = await get(station, `/api/v1/projects/candidates?region=${TOWN}&year=2030&choose=2`);
   expectError(r, 403, 'forbidden');
-  r = await get(county, `/api/v1/projects/candidates?region=${OTHER}&year=2026&choose=2`);
+  r = await get(county, `/api/v1/projects/candidates?region=${OTHER}&year=2030&choose=2`);
   assert.equal(r.status, 403);
 });
 
@@ -134,11 +134,11 @@ test('the vote at a session on the election engine: the elected become the year\
   expectStatus(r, 201);
   const mid = r.json.meeting.id;
   // the vote before the result: refused by the roles and out of order
-  r = await post(deputy, '/api/v1/projects/votes', { meeting_id: mid, year: 2026, seats: 2 });
+  r = await post(deputy, '/api/v1/projects/votes', { meeting_id: mid, year: 2030, seats: 2 });
   expectError(r, 403, 'forbidden');
-  r = await post(unit, '/api/v1/projects/votes', { meeting_id: mid, year: 2025, seats: 2 });
+  r = await post(unit, '/api/v1/projects/votes', { meeting_id: mid, year: 2029, seats: 2 });
   expectError(r, 409, 'no_candidates');
-  r = await post(unit, '/api/v1/projects/votes', { meeting_id: mid, year: 2026, seats: 2 });
+  r = await post(unit, '/api/v1/projects/votes', { meeting_id: mid, year: 2030, seats: 2 });
   expectStatus(r, 201);
   assert.equal(r.json.projects, 3);
   const el = r.json.election;
@@ -183,7 +183,7 @@ test('the vote at a session on the election engine: the elected become the year\
 test('publication, the plan (milestones in order, budget not negative), progress with a photo, a visit, the mid-year review', async () => {
   let r = await act(unit, ids.light, { action: 'plan', handler_id: handler.user.handler_id, budget: 1, milestones: [{ title: '开工', due_on: '2026-03-01' }] });
   expectError(r, 409, 'bad_state'); // not published yet
-  r = await get(null, `/api/v1/public/projects?region=${TOWN}&year=2026`);
+  r = await get(null, `/api/v1/public/projects?region=${TOWN}&year=2030`);
   expectStatus(r, 200);
   assert.equal(r.json.items.length, 0);
   for (const k of ['light', 'sewer']) {
@@ -225,7 +225,7 @@ test('publication, the plan (milestones in order, budget not negative), progress
   assert.equal(r.json.project.progress, 20);
   assert.equal(r.json.project.reports[0].photos, 1);
   // the handler sees its own projects only
-  r = await get(handler, '/api/v1/projects?year=2026');
+  r = await get(handler, '/api/v1/projects?year=2030');
   assert.deepEqual(r.json.items.map((p) => p.id), [ids.light]);
   r = await get(handler, `/api/v1/projects/${ids.sewer}`);
   expectError(r, 404, 'not_found');
@@ -254,7 +254,7 @@ test('publication, the plan (milestones in order, budget not negative), progress
 });
 
 test('the public page: published projects only, public fields only; the archive by year; another county\'s project unseen', async () => {
-  let r = await get(null, `/api/v1/public/projects?region=${TOWN}&year=2026`);
+  let r = await get(null, `/api/v1/public/projects?region=${TOWN}&year=2030`);
   expectStatus(r, 200);
   assert.deepEqual(r.json.items.map((p) => p.title).sort(), ['中心小学门口红绿灯改造', '镇区污水管网延伸'].sort());
   const light = r.json.items.find((p) => p.id === ids.light);
@@ -266,17 +266,17 @@ test('the public page: published projects only, public fields only; the archive 
   assert.ok(!r.text.includes('代表视察')); // the visits are not on the public page
   r = await get(null, `/api/v1/public/projects?region=${TOWN}`);
   expectError(r, 400, 'bad_param');
-  r = await get(null, `/api/v1/public/projects?region=999999&year=2026`);
+  r = await get(null, `/api/v1/public/projects?region=999999&year=2030`);
   expectError(r, 404, 'not_found');
   // the archive by year
-  r = await get(unit, '/api/v1/projects?year=2025');
+  r = await get(unit, '/api/v1/projects?year=2029');
   assert.equal(r.json.items.filter((p) => Object.values(ids).includes(p.id)).length, 0);
-  r = await get(unit, '/api/v1/projects?year=2026&state=implementing');
+  r = await get(unit, '/api/v1/projects?year=2030&state=implementing');
   assert.deepEqual(r.json.items.map((p) => p.id), [ids.light]);
   r = await get(unit, '/api/v1/projects?state=nonsense');
   expectError(r, 400, 'bad_param');
   // another county's project: not in the county's list, 404 by id, 403 by region filter
-  r = await get(county, '/api/v1/projects?year=2026&per_page=100');
+  r = await get(county, '/api/v1/projects?year=2030&per_page=100');
   assert.ok(!r.json.items.some((p) => p.id === ids.foreign));
   r = await get(county, `/api/v1/projects/${ids.foreign}`);
   expectError(r, 404, 'not_found');
