@@ -298,4 +298,11 @@ test('the public page: published projects only, public fields only; the archive 
   assert.equal(r.json.project.progress, 100);
   r = await act(handler, ids.light, { action: 'report', body: '已完工交付使用', progress: 100 });
   expectError(r, 409, 'bad_state');
+  // the audit trail names the steps
+  r = await get(unit, '/api/v1/labels');
+  assert.equal(r.json.audit.actions['project.review'], '年中评估');
+  assert.equal(r.json.audit.actions['project.create'], '征集民生实事项目');
+  r = await get(handler, '/api/v1/projects/labels');
+  assert.equal(r.json.reasons.money, '资金不能保障');
+  assert.equal(r.json.states.not_chosen, '票决未通过');
 });
