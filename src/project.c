@@ -960,7 +960,7 @@ static int public_read(struct db_conn *c, void *ctx, struct err *e)
 	struct db_res *r = NULL, *ms = NULL, *rs = NULL, *g = NULL;
 	char pat[REGION_PATTERN_MAX];
 	json_t *items = NULL, *mj = NULL, *rj = NULL;
-	size_t i, j;
+	size_t i, mi = 0, ri = 0;
 	json_t *v;
 	int rc;
 
@@ -980,31 +980,33 @@ static int public_read(struct db_conn *c, void *ctx, struct err *e)
 			   "si", pat, x->year)) ||
 	    (rc = db_execv(c, &ms, e,
 			   "SELECT m.project_id, m.no, m.title, m.due_on FROM project_milestones m"
-			   " JOIN projects p ON p.id = m.project_id" PUB_WHERE " ORDER BY m.project_id, m.no",
+			   " JOIN projects p ON p.id = m.project_id" PUB_WHERE " ORDER BY p.region_path, p.id, m.no",
 			   "si", pat, x->year)) ||
 	    (rc = db_execv(c, &rs, e,
 			   "SELECT k.project_id, k.body, k.progress, k.created_at FROM project_reports k"
 			   " JOIN projects p ON p.id = k.project_id" PUB_WHERE " AND k.kind = 'progress'"
-			   " ORDER BY k.project_id, k.id DESC",
+			   " ORDER BY p.region_path, p.id, k.id DESC",
 			   "si", pat, x->year)))
 		goto out;
 	items = rows_array(r, pcols);
 	mj = rows_array(ms, mcols);
 	rj = rows_array(rs, rcols);
+	/* the three lists come in the same project order: one walk joins them */
 	json_array_foreach(items, i, v) {
 		json_t *own = json_array(), *latest = json_null(), *w;
 		json_int_t id = json_integer_value(json_object_get(v, "id"));
 		json_object_set_new(
 			v, "state_name",
 			json_string(project_state_name(json_string_value(json_object_get(v, "state")))));
-		json_array_foreach(mj, j, w)
-			if (json_integer_value(json_object_get(w, "project_id")) == id)
-				json_array_append(own, w);
-		json_array_foreach(rj, j, w)
-			if (json_integer_value(json_object_get(w, "project_id")) == id) {
+		for (; mi < json_array_size(mj) &&
+		       json_integer_value(json_object_get(w = json_array_get(mj, mi), "project_id")) == id;
+		     mi++)
+			json_array_append(own, w);
+		for (; ri < json_array_size(rj) &&
+		       json_integer_value(json_object_get(w = json_array_get(rj, ri), "project_id")) == id;
+		     ri++)
+			if (json_is_null(latest))
 				latest = json_incref(w);
-				break;
-			}
 		json_object_set_new(v, "milestones", own);
 		json_object_set_new(v, "latest_report", latest);
 	}
