@@ -91,6 +91,7 @@ extern const struct route api_labels_routes[];
 extern const struct route api_booking_routes[];
 extern const struct route api_home_routes[];
 extern const struct route api_supervision_routes[];
+extern const struct route api_project_routes[];
 
 /* Handlers that only pass the request on, defined by one line each for the routes tables; fn is
  * the domain function, called with the database and the actor, then:

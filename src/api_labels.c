@@ -9,6 +9,7 @@
 #include "booking.h"
 #include "meeting.h"
 #include "opinion.h"
+#include "project.h"
 #include "role.h"
 #include "suggestion.h"
 #include "supervision.h"
@@ -53,6 +54,14 @@ static int labels(struct call *c)
 	json_object_set_new(o, "supervision", supervision_labels());
 	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
 	add_steps(json_object_get(au, "actions"), "supervision", json_object_get(o, "supervision"));
+	{
+		/* the projects' names are their own route's (GET /api/v1/projects/labels); the audit's here */
+		json_t *pl = project_labels();
+		add_steps(json_object_get(au, "actions"), "project", pl);
+		json_object_set_new(json_object_get(au, "actions"), "project.create",
+				    json_string("征集民生实事项目"));
+		json_decref(pl);
+	}
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

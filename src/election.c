@@ -380,6 +380,40 @@ int election_create(struct db *db, const struct actor *a, int64_t meeting_id, js
 	return meeting_tx_end(&t, meeting_id, out);
 }
 
+int election_project_in(struct tx *t, const struct meeting *m, int64_t item_id, const char *office,
+			int seats, const char *const *names, size_t n, int64_t *election_id)
+{
+	struct db_res *r = NULL;
+	int64_t ok = 1, rid = 0;
+	*election_id = 0;
+	if (tx_ok(t) && (!strcmp(m->state, "closed") || !strcmp(m->state, "cancelled")))
+		return tx_fail(t, E_CONFLICT, "bad_state", "会议已结束，不能再增加票决");
+	if (item_id &&
+	    !tx_int(t, &ok, "SELECT COUNT(*) FROM meeting_items WHERE id = ? AND meeting_id = ?",
+		    "ii", item_id, m->id) &&
+	    !ok)
+		return tx_fail_field(t, E_INVALID, "bad_item", "item_id", "议程不属于本次会议");
+	if (tx_exec(t, &r,
+		    "INSERT INTO elections (meeting_id, item_id, office, office_kind, seats, state, created_at)"
+		    " VALUES (?, ?, ?, 'project', ?, 'open', ?) RETURNING id",
+		    "insii", m->id, item_id, office, (int64_t)seats, util_now()))
+		return t->rc;
+	*election_id = db_int(r, 0, 0);
+	db_res_free(r);
+	if (new_round(t, *election_id, "regular", seats, &rid))
+		return t->rc;
+	for (size_t i = 0; i < n && tx_ok(t); i++)
+		if (!tx_exec(t, NULL,
+			     "INSERT INTO election_candidates (round_id, name, nominated_by, nominators)"
+			     " VALUES (?, ?, 'presidium', 0) ON CONFLICT DO NOTHING",
+			     "is", rid, names[i]) &&
+		    db_changes(t->c) != 1)
+			tx_fail(t, E_CONFLICT, "duplicate", "候选项目“%s”重名，请先修改项目名称",
+				names[i]);
+	tx_audit(t, "election.create", "election", *election_id, NULL, NULL);
+	return t->rc;
+}
+
 static int read_election(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct elc l;

@@ -39,6 +39,16 @@ int round_paper_issued(struct db *db, const struct actor *a, int64_t round_id, j
 int round_paper(struct db *db, const struct actor *a, int64_t round_id, json_t *in, json_t **out,
 		struct err *e) WUR;
 
+/* A livelihood-project vote (DOMAIN §5) inside the caller's transaction t, which has loaded
+ * meeting m for running it (meeting_tx_load): an election of office kind "project" of seats
+ * projects among the candidates names[0..n) (the projects' titles, nominated by the presidium),
+ * on agenda item item_id (0: none); *election_id its id. Counted by the rounds' steps as any
+ * election; returns t->rc. */
+struct meeting;
+struct tx;
+int election_project_in(struct tx *t, const struct meeting *m, int64_t item_id, const char *office,
+			int seats, const char *const *names, size_t n, int64_t *election_id);
+
 /* For the meeting's views, inside the caller's transaction (a NULL actor sees no "voted"):
  * one election; the meeting's elections (a new array); the round a live screen shows (a new
  * object, or JSON null when none has opened); and how many of the meeting's rounds are open. */

@@ -412,7 +412,7 @@ static void secret_hash(const char *secret, char out[65])
 }
 
 /* Checks photos: base64 of JPEG or PNG by their first bytes, each within the cap. */
-static int check_photos(json_t *photos, struct err *e)
+int opinion_check_photos(json_t *photos, struct err *e)
 {
 	size_t i;
 	json_t *v;
@@ -677,7 +677,7 @@ int opinion_submit(struct db *db, const char *client_addr, int per_address, json
 		return err_set(e, E_INVALID, "unknown_field",
 			       "群众提交时不能指定来源渠道、接待日期或联络站编号");
 	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) ||
-	    (rc = check_photos(json_object_get(in, "photos"), e)))
+	    (rc = opinion_check_photos(json_object_get(in, "photos"), e)))
 		return rc;
 	/* Personal data is collected only with consent (DOMAIN §17). */
 	if (((jsonx_str(in, "name") && *jsonx_str(in, "name")) ||
@@ -804,7 +804,7 @@ int opinion_intake(struct db *db, const struct actor *a, const char *key, json_t
 	    (cal_parse(jsonx_str(in, "reception_date"), &d) || d > cal_today()))
 		return err_field(e, E_INVALID, "bad_date", "reception_date", "接待日期无效或晚于今天");
 	if ((rc = check_mobile(jsonx_str(in, "phone"), e)) ||
-	    (rc = check_photos(json_object_get(in, "photos"), e)))
+	    (rc = opinion_check_photos(json_object_get(in, "photos"), e)))
 		return rc;
 	x.channel = ch;
 	x.body = jsonx_str(in, "body");

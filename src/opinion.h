@@ -90,6 +90,9 @@ int opinion_hot(struct db *db, const struct actor *a, const char *region, const 
 /* Fills the column words (words.h words_join) of at most max opinions stored before it, newest
  * first, in one transaction; *filled receives how many (0 once all are filled). */
 int opinion_words_fill(struct db_conn *c, int max, int *filled, struct err *e) WUR;
+/* Checks photos [base64 JPEG or PNG] by their first bytes, at most 3, each within 2 MB:
+ * E_INVALID naming "photos" otherwise (also for the livelihood projects' reports). */
+int opinion_check_photos(json_t *photos, struct err *e) WUR;
 /* One photo of an opinion (n from 1): *data malloc'd. */
 int opinion_photo(struct db *db, const struct actor *a, int64_t id, int n, char **data, size_t *len,
 		  const char **mime, struct err *e) WUR;

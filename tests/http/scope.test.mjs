@@ -35,6 +35,10 @@ const OPINION_INTAKE = [...STAFF, 'station_staff', 'deputy'];
 const SUGGESTION_READERS = [...STAFF, 'deputy', 'handler'];
 const MEETING_READERS = [...STAFF, 'station_staff'];
 const EVERYONE = ROLES.filter((r) => r !== 'anonymous' && r !== 'service');
+// livelihood projects (project.c): staff by region, a deputy its region's from the candidate list
+// on, a handling unit the projects it implements; not the integrations'
+const PROJECT_READERS = [...STAFF, 'deputy', 'handler'];
+const YEAR = new Date().getFullYear();
 
 // The expectations, keyed by "METHOD pattern". Fields:
 //   allow: the roles that may use the route on an object in their scope (others: 403 or 404)
@@ -232,6 +236,19 @@ const EXPECT = {
   'PUT /api/v1/settings': { allow: ['sysadmin', 'secadmin', 'city_staff', 'county_staff'], ...WRITE },
   'GET /api/v1/holidays': { allow: EVERYONE },
   'PUT /api/v1/holidays': { allow: ['sysadmin', 'city_staff'], ...WRITE }, // settings.c's holidays_put
+
+  // livelihood projects (project.c): the public page is a look-up limited per address (429)
+  'GET /api/v1/public/projects': { public: true, query: `region=${A_TOWN}&year=${YEAR}`, ok: [200, 429] },
+  'GET /api/v1/projects': { allow: PROJECT_READERS, region: true, service: false },
+  'POST /api/v1/projects': { allow: STAFF, ...WRITE },
+  'GET /api/v1/projects/labels': { allow: EVERYONE }, // the states' and reasons' names
+  'GET /api/v1/projects/candidates': { allow: PROJECT_READERS, region: true, service: false,
+    query: `region=${A_TOWN}&year=${YEAR}&choose=2` },
+  'POST /api/v1/projects/votes': { allow: STAFF, ...WRITE },
+  'POST /api/v1/projects/votes/:id/result': { allow: STAFF, obj: 'none', ok: [404] },
+  'GET /api/v1/projects/:id': { allow: PROJECT_READERS, obj: 'project', service: false },
+  'POST /api/v1/projects/:id/actions': { allow: PROJECT_READERS, obj: 'project', ...WRITE },
+  'GET /api/v1/projects/:id/photos/:n': { allow: PROJECT_READERS, obj: 'project', ok: [404], service: false },
 };
 void GETOK;
 
@@ -313,6 +330,7 @@ before(async () => {
     election: bElection.id, round: bElection.rounds[0].id, screen: bMeeting.screen_token, group: bGroup.id,
     suggestion: bSugg.id, motion: bMotion.id, token: 999999, none: 999999,
     supervision: (await first(city, `/api/v1/supervision?region=${B}`)).id,
+    project: (await first(city, `/api/v1/projects?region=${B}`)).id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -336,6 +354,7 @@ before(async () => {
     suggestion: (await first(city, `/api/v1/suggestions?region=${A_TOWN}`)).id,
     motion: (await first(unit, `/api/v1/motions?region=${A_TOWN}`) || {}).id,
     supervision: (await first(city, `/api/v1/supervision?region=${A_TOWN}`)).id,
+    project: (await first(city, `/api/v1/projects?region=${A_TOWN}`)).id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {
@@ -343,7 +362,8 @@ before(async () => {
     if (role === 'anonymous') continue;
     for (const [kind, path] of [['opinion', '/api/v1/opinions'], ['suggestion', '/api/v1/suggestions'],
       ['motion', '/api/v1/motions'], ['station', '/api/v1/stations'], ['meeting', '/api/v1/meetings'],
-      ['handler', '/api/v1/handlers'], ['group', '/api/v1/groups'], ['supervision', '/api/v1/supervision']]) {
+      ['handler', '/api/v1/handlers'], ['group', '/api/v1/groups'], ['supervision', '/api/v1/supervision'],
+      ['project', '/api/v1/projects']]) {
       const r = await api(srv, 'GET', path + '?per_page=1', role === 'service' ? { token: S.service.token } : { session: S[role] });
       if (r.status === 200 && r.json.items.length) IN[role][kind] = r.json.items[0].id;
     }

@@ -149,6 +149,11 @@ Object.assign(PAGE_ROLES, {
   supervisionDetail: ['city_staff', 'county_staff', 'unit_staff', 'handler', 'deputy'],
 })
 
+// ---- 民生实事项目 (docs/api.md "Livelihood projects") ----
+Object.assign(PAGE_ROLES, {
+  projects: ['city_staff', 'county_staff', 'unit_staff', 'handler'], // 民生实事 (a handling unit: its own, to report)
+})
+
 // ---- 工作台、搜索、打印 (docs/api.md "Home: to-do and search") ----
 Object.assign(PAGE_ROLES, {
   search: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'], // 搜索结果

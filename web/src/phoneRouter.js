@@ -26,11 +26,14 @@ const routes = [
     name: 'public-suggestions',
     component: () => import('./views/PublicSuggestionsView.vue'),
   },
+  // The year's livelihood projects of a region as published, and their progress.
+  { path: '/public/projects/:region', name: 'public-projects', component: () => import('./views/PublicProjectsView.vue') },
   // The deputies' pages.
   { path: '/m/login', name: 'm-login', component: () => import('./views/PhoneLoginView.vue'), meta: { title: '代表登录' } },
   { path: '/m', name: 'm-home', component: () => import('./views/MyHomeView.vue'), meta: deputy('代表履职') },
   { path: '/m/opinions', name: 'm-opinions', component: () => import('./views/MyOpinionsView.vue'), meta: deputy('我的意见') },
   { path: '/m/opinions/:id(\\d+)', name: 'm-opinion', component: () => import('./views/MyOpinionView.vue'), meta: deputy('意见详情') },
+  { path: '/m/projects', name: 'm-projects', component: () => import('./views/MyProjectsView.vue'), meta: deputy('民生实事视察') },
   { path: '/m/me', name: 'm-record', component: () => import('./views/MyRecordView.vue'), meta: deputy('我的履职信息') },
   { path: '/my-suggestions', name: 'my-suggestions', component: () => import('./views/MySuggestionsView.vue'), meta: deputy('我的建议') },
   { path: '/my-suggestions/new', name: 'my-suggestion-new', component: () => import('./views/MySuggestionFormView.vue'), meta: deputy('起草建议') },

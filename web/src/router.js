@@ -219,6 +219,12 @@ const routes = [
         meta: { title: '会议记录', group: '会议', parent: MEETINGS, roles: PAGE_ROLES.meetings },
       },
       {
+        path: 'projects',
+        name: 'projects',
+        component: () => import('./views/ProjectsView.vue'),
+        meta: { title: '民生实事项目', group: '监督', roles: PAGE_ROLES.projects },
+      },
+      {
         path: 'search',
         name: 'search',
         component: () => import('./views/SearchView.vue'),
@@ -254,6 +260,13 @@ const routes = [
     name: 'print-bookings',
     component: () => import('./views/PrintView.vue'),
     meta: { title: '打印', roles: PAGE_ROLES.bookings, kind: 'station', doc: 'bookings' },
+  },
+  // 民生实事项目公布名单: the year's list as published, for the browser's print.
+  {
+    path: '/print/projects',
+    name: 'print-projects',
+    component: () => import('./views/ProjectsPrintView.vue'),
+    meta: { title: '打印', roles: PAGE_ROLES.projects },
   },
   // The projector in the meeting room: no login, the meeting's screen token.
   {
