@@ -14,7 +14,7 @@ static const struct route *const tables[] = {
 	api_session_routes,  api_region_routes,     api_handler_routes, api_account_routes,
 	api_audit_routes,    api_deputy_routes,     api_group_routes,   api_station_routes,
 	api_opinion_routes,  api_suggestion_routes, api_meeting_routes, api_labels_routes,
-	api_settings_routes, api_booking_routes,    api_home_routes,
+	api_settings_routes, api_booking_routes,    api_home_routes,    api_rectify_routes,
 };
 
 json_t *api_routes(void)
@@ -40,6 +40,9 @@ size_t api_body_cap(const char *path)
 		return LIMIT_OPINION_BYTES;
 	/* Drafts with attachments and replies with the formal document. */
 	if (!strncmp(path, "/api/v1/suggestions", 19) || !strncmp(path, "/api/v1/motions", 15))
+		return LIMIT_OPINION_BYTES;
+	/* A rectification problem's evidence files. */
+	if (!strncmp(path, "/api/v1/rectifications/problems/", 32))
 		return LIMIT_OPINION_BYTES;
 	return LIMIT_BODY_BYTES;
 }

@@ -9,6 +9,7 @@
 #include "booking.h"
 #include "meeting.h"
 #include "opinion.h"
+#include "rectify.h"
 #include "role.h"
 #include "suggestion.h"
 
@@ -50,6 +51,8 @@ static int labels(struct call *c)
 	json_object_update_new(o, meeting_labels()); /* meeting, vote, round */
 	json_object_set_new(o, "booking", booking_labels());
 	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
+	json_object_set_new(o, "rectify", rectify_labels());
+	add_steps(json_object_get(au, "actions"), "rectify_problem", json_object_get(o, "rectify"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

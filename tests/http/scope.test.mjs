@@ -216,6 +216,20 @@ const EXPECT = {
   'GET /api/v1/bookings/:id/personal': { allow: [...STAFF, 'station_staff'], obj: 'booking', service: false },
   'POST /api/v1/bookings/:id/actions': { allow: [...STAFF, 'station_staff'], obj: 'booking', ...WRITE },
 
+  // rectification (rectify.c): the congress staff's within their subtree, a handling unit's own
+  // problems; verification is the staff's alone (the step refuses the unit: rectify.test.mjs)
+  'GET /api/v1/rectifications': { allow: [...STAFF, 'handler'], region: true, service: false },
+  'POST /api/v1/rectifications': { allow: STAFF, ...WRITE },
+  'GET /api/v1/rectifications/board': { allow: STAFF, region: true, service: false },
+  'GET /api/v1/rectifications/problems': { allow: [...STAFF, 'handler'], region: true, service: false },
+  'GET /api/v1/rectifications/problems/:id': { allow: [...STAFF, 'handler'], obj: 'problem', service: false },
+  'POST /api/v1/rectifications/problems/:id/actions': { allow: [...STAFF, 'handler'], obj: 'problem', ...WRITE },
+  'POST /api/v1/rectifications/problems/:id/files': { allow: [...STAFF, 'handler'], obj: 'problem', ...WRITE },
+  // file 1 is the in-scope problem's; on the other county's problem it is not there (404)
+  'GET /api/v1/rectifications/problems/:id/files/:fid': { allow: [...STAFF, 'handler'], obj: 'problem',
+    ok: [200, 404], service: false },
+  'GET /api/v1/rectifications/:id': { allow: [...STAFF, 'handler'], obj: 'rectification', service: false },
+
   'GET /api/v1/labels': { allow: EVERYONE },
   // the home page: each module counts and finds within the role's own reading rules
   'GET /api/v1/todo': { allow: EVERYONE },
@@ -297,6 +311,18 @@ before(async () => {
       { date, start_time: '06:00', name: '范围', phone: '13900009999', consent: true });
     return (await get(city, `/api/v1/stations/${st.id}/bookings?date=${date}`)).items.find((x) => x.code === b.booking.code).id;
   };
+  // a rectification of an opinion in each county: the other county's to its own unit, this
+  // township's to the handler account's unit, with an evidence file (file 1) on this one's problem
+  const rectify = async (region, opinion, handlerId, title) => {
+    const d = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+    return (await post(city, '/api/v1/rectifications', { source_kind: 'opinion', source_id: opinion, title,
+      region_code: region, problems: [{ description: '问题一：整改不到位', handler_id: handlerId, deadline: d }] })).rectification;
+  };
+  const aRect = await rectify(A_TOWN, (await first(city, `/api/v1/opinions?region=${A_TOWN}`)).id,
+    S.handler.user.handler_id, '本镇整改事项');
+  await post(city, `/api/v1/rectifications/problems/${aRect.problems[0].id}/files`,
+    { files: [{ name: '佐证.pdf', data: Buffer.from('%PDF-1.4 test').toString('base64') }] });
+  const bRect = await rectify(B, bOpinion.id, bHandler.id, '外域整改事项');
   const aStation0 = await first(city, `/api/v1/stations?region=${A_TOWN}`);
   const bBooking = await booking(bStation), aBooking = await booking(aStation0);
   Object.assign(OUT, {
@@ -305,6 +331,7 @@ before(async () => {
     mandate: bDeputyFull.mandates[0].id, account: bAccount.id, meeting: bMeeting.id, vote: bVote.id,
     election: bElection.id, round: bElection.rounds[0].id, screen: bMeeting.screen_token, group: bGroup.id,
     suggestion: bSugg.id, motion: bMotion.id, token: 999999, none: 999999,
+    rectification: bRect.id, problem: bRect.problems[0].id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -327,6 +354,7 @@ before(async () => {
     screen: aMeeting.screen_token, group: (await first(city, `/api/v1/groups?region=${A_TOWN}`)).id,
     suggestion: (await first(city, `/api/v1/suggestions?region=${A_TOWN}`)).id,
     motion: (await first(unit, `/api/v1/motions?region=${A_TOWN}`) || {}).id,
+    rectification: aRect.id, problem: aRect.problems[0].id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {
