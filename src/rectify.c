@@ -758,7 +758,7 @@ static int problem_where(struct buf *w, struct db_params *p, struct db_conn *c, 
 		" AND p.state <> 'verified'"};
 	static const char *const search[] = {"p.description", "x.title", "h.name", NULL};
 	char today[11], limit[11];
-	int warn, rc;
+	int warn, rc, n0;
 
 	if (is_unit(a)) {
 		/* a unit's own problems wherever the congress that set them sits; a region it names
@@ -776,13 +776,21 @@ static int problem_where(struct buf *w, struct db_params *p, struct db_conn *c, 
 		return rc;
 	cal_format(cal_today(), today);
 	cal_format(cal_today() + warn, limit);
+
 	if ((rc = filter_year(w, p, f->year, e)) ||
 	    (rc = rows_filter_state(w, p, f->state, " AND p.state = ?", state_name, e)) ||
 	    (rc = rows_filter_id(w, p, f->handler, " AND p.handler_id = ?", "handler", "责任单位", e)) ||
 	    (rc = rows_filter_id(w, p, f->rectification, " AND p.rectification_id = ?",
-				 "rectification", "整改事项", e)) ||
-	    (rc = rows_filter_due(w, p, f->due, due, today, limit, e)))
+				 "rectification", "整改事项", e)))
 		return rc;
+	n0 = p->n;
+	if ((rc = rows_filter_due(w, p, f->due, due, today, limit, e)))
+		return rc;
+	/* the params borrow the days they bind: copies of them, owned by the params */
+	for (int k = n0; k < p->n; k++) {
+		p->v[k] = xstrdup(p->v[k]);
+		p->owned[k] = 1;
+	}
 	rows_filter_eq(w, p, f->source_kind, " AND x.source_kind = ?");
 	if (with_search)
 		rows_filter_search(w, p, f->q, search);
