@@ -6,6 +6,7 @@ export const PRINT_DOCS = {
   assign: '交办单',
   reply: '答复函',
   chase: '催办通知',
+  notice: '整改通知书',
 }
 
 // Which documents an item can be printed as now: a slip once assigned, a letter once replied,
