@@ -955,8 +955,8 @@ static int board_page(struct db_conn *c, void *ctx, struct err *e)
 	struct list_run *x = ctx;
 	struct rectify_filter f = *x->f;
 	struct buf w = BUF_INIT_CAP(4096), from = BUF_INIT_CAP(8192), outer = BUF_INIT_CAP(1024),
-		   sql = BUF_INIT_CAP(8192);
-	struct db_params p, sp;
+		   sql = BUF_INIT_CAP(16384), count = BUF_INIT_CAP(16384);
+	struct db_params p;
 	struct db_res *r = NULL, *s = NULL;
 	char path[160], order[64], full[128], today[11];
 	int64_t total = 0;
@@ -964,7 +964,6 @@ static int board_page(struct db_conn *c, void *ctx, struct err *e)
 	int rc;
 
 	db_params_init(&p);
-	db_params_init(&sp);
 	cal_format(cal_today(), today);
 	f.q = NULL;
 	db_ps(&p, today);
@@ -991,7 +990,22 @@ static int board_page(struct db_conn *c, void *ctx, struct err *e)
 		rc = rc ? rc : err_set(e, E_INTERNAL, "too_long", "查询过长");
 		goto out;
 	}
-	if ((rc = rows_page(c, from.data, sql.data, outer.data, &p, full, x->q, &total, &r, e)))
+	/* the count and the totals of the selection in one pass over the units' counts, then the page */
+	buf_addf(&count,
+		 "SELECT COUNT(*), SUM(g.total), SUM(g.todo), SUM(g.in_progress), SUM(g.claimed),"
+		 " SUM(g.verified), SUM(g.overdue), SUM(g.reopened) FROM %s%s",
+		 from.data, outer.data);
+	buf_addf(&sql, "%s ORDER BY %s LIMIT ? OFFSET ?", outer.data, full);
+	if (buf_failed(&count) || buf_failed(&sql)) {
+		rc = err_set(e, E_INTERNAL, "too_long", "查询过长");
+		goto out;
+	}
+	if ((rc = db_exec(c, count.data, &p, &s, e)))
+		goto out;
+	total = db_int(s, 0, 0);
+	db_pi(&p, x->q->per_page);
+	db_pi(&p, (int64_t)(x->q->page - 1) * x->q->per_page);
+	if ((rc = db_exec(c, sql.data, &p, &r, e)))
 		goto out;
 	items = json_array();
 	for (int i = 0; i < r->nrows; i++) {
@@ -1002,33 +1016,9 @@ static int board_page(struct db_conn *c, void *ctx, struct err *e)
 		json_array_append_new(items, o);
 	}
 	reply = rows_list_reply(items, total, x->q);
-	/* the totals of the whole selection, every unit */
-	buf_reset(&sql);
-	db_ps(&sp, today);
-	buf_reset(&w);
-	if ((rc = problem_where(&w, &sp, c, x->a, &f, 0, path, e))) {
-		json_decref(reply);
-		goto out;
-	}
-	buf_addf(&sql,
-		 "SELECT COUNT(DISTINCT p.handler_id), COUNT(*) AS total,"
-		 " SUM(CASE WHEN p.state = 'todo' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN p.state = 'in_progress' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN p.state = 'claimed' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN p.state = 'verified' THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN p.state IN ('todo','in_progress') AND p.deadline < ? THEN 1 ELSE 0 END),"
-		 " SUM(CASE WHEN p.reopened > 0 THEN 1 ELSE 0 END)"
-		 " FROM rectify_problems p JOIN rectifications x ON x.id = p.rectification_id"
-		 " JOIN handlers h ON h.id = p.handler_id JOIN regions r ON r.code = x.region_code%s",
-		 w.data);
-	if (buf_failed(&sql) || (rc = db_exec(c, sql.data, &sp, &s, e))) {
-		rc = rc ? rc : err_set(e, E_INTERNAL, "too_long", "查询过长");
-		json_decref(reply);
-		goto out;
-	}
 	{
 		json_t *sum = board_row(s, 0, 1);
-		json_object_set_new(sum, "units", json_integer(db_int(s, 0, 0)));
+		json_object_set_new(sum, "units", json_integer(total));
 		json_object_set_new(reply, "summary", sum);
 	}
 	*x->out = reply;
@@ -1036,11 +1026,11 @@ out:
 	db_res_free(r);
 	db_res_free(s);
 	db_params_release(&p);
-	db_params_release(&sp);
 	buf_release(&w);
 	buf_release(&from);
 	buf_release(&outer);
 	buf_release(&sql);
+	buf_release(&count);
 	return rc;
 }
 

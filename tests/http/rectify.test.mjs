@@ -154,6 +154,11 @@ test('a whole rectification: each unit its own tasks, claimed with evidence, ver
   assert.ok(board.summary.total >= 2);
   const unitBoard = await get(unit, '/api/v1/rectifications/board');
   assert.ok(!unitBoard.items.some((x) => x.handler_id === H && x.verified > 0));
+  assert.equal(board.summary.units, board.total);
+  // a year without rectifications: no units, totals of zero
+  const none = await get(county, '/api/v1/rectifications/board?year=2001');
+  assert.deepEqual([none.items.length, none.total, none.summary.total, none.summary.verified_rate], [0, 0, 0, 0]);
+  expectError(await api(srv, 'GET', '/api/v1/rectifications/board?year=20x1', { session: county }), 400, 'bad_param');
   expectError(await api(srv, 'GET', '/api/v1/rectifications/board?region=329902', { session: county }), 403, 'out_of_scope');
   expectError(await api(srv, 'GET', '/api/v1/rectifications/board?sort=nonsense', { session: county }), 400, 'bad_sort');
   const sorted = await get(county, '/api/v1/rectifications/board?sort=-verified_rate&per_page=100');
