@@ -33,8 +33,11 @@ CREATE TABLE rectify_problems (
 	updated_at BIGINT NOT NULL,
 	UNIQUE (rectification_id, seq)
 );
+-- a unit's tasks; the board counts a scope's problems from its rectifications through the
+-- covering index, never reading a problem's row
 CREATE INDEX rectify_problems_handler ON rectify_problems (handler_id, state, deadline);
 CREATE INDEX rectify_problems_state ON rectify_problems (state, deadline);
+CREATE INDEX rectify_problems_cover ON rectify_problems (rectification_id, handler_id, state, deadline, reopened);
 
 CREATE TABLE rectify_files (
 	id INTEGER PRIMARY KEY,

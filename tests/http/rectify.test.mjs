@@ -155,6 +155,9 @@ test('a whole rectification: each unit its own tasks, claimed with evidence, ver
   const unitBoard = await get(unit, '/api/v1/rectifications/board');
   assert.ok(!unitBoard.items.some((x) => x.handler_id === H && x.verified > 0));
   assert.equal(board.summary.units, board.total);
+  // past the last page: no rows, the same count and totals
+  const past = await get(county, '/api/v1/rectifications/board?region=329981&page=999');
+  assert.deepEqual([past.items.length, past.total, past.summary], [0, board.total, board.summary]);
   // a year without rectifications: no units, totals of zero
   const none = await get(county, '/api/v1/rectifications/board?year=2001');
   assert.deepEqual([none.items.length, none.total, none.summary.total, none.summary.verified_rate], [0, 0, 0, 0]);
