@@ -107,12 +107,14 @@ enum {
 	P_TITLE,
 	P_REGION,
 	P_REGION_NAME,
-	P_FILES
+	P_FILES,
+	P_ON
 };
-#define PROBLEM_COLS                                                                         \
-	"p.id, p.rectification_id, p.seq, p.description, p.handler_id, p.deadline, p.state," \
-	" p.reopened, p.claimed_on, p.verified_on, p.created_at, h.name, r.path, x.title,"   \
-	" x.region_code, r.name, (SELECT COUNT(*) FROM rectify_files f WHERE f.problem_id = p.id)"
+#define PROBLEM_COLS                                                                                \
+	"p.id, p.rectification_id, p.seq, p.description, p.handler_id, p.deadline, p.state,"        \
+	" p.reopened, p.claimed_on, p.verified_on, p.created_at, h.name, r.path, x.title,"          \
+	" x.region_code, r.name, (SELECT COUNT(*) FROM rectify_files f WHERE f.problem_id = p.id)," \
+	" x.created_on"
 #define PROBLEM_FROM                                                                  \
 	" FROM rectify_problems p JOIN rectifications x ON x.id = p.rectification_id" \
 	" JOIN handlers h ON h.id = p.handler_id JOIN regions r ON r.code = x.region_code"
@@ -246,6 +248,32 @@ static int store_files(struct tx *t, int64_t id, json_t *files)
 	return t->rc;
 }
 
+/* ---- the board's counts ---- */
+
+/* Adds delta to unit handler_id's count of problems in state (NULL: none) and reopened to its
+ * count of reopened ones, for rectifications of region created in the year of created_on. */
+static int count_add(struct db_conn *c, int64_t handler_id, const char *region, const char *created_on,
+		     const char *state, int delta, int reopened, struct err *e)
+{
+	static const char *const states[] = {"todo", "in_progress", "claimed", "verified", NULL};
+	int64_t d[4] = {0, 0, 0, 0};
+	char year[5];
+	int i = util_index_of(state, states);
+	if (i >= 0)
+		d[i] = delta;
+	snprintf(year, sizeof(year), "%.4s", created_on);
+	return db_execv(
+		c, NULL, e,
+		"INSERT INTO rectify_counts (handler_id, region_code, year, todo, in_progress, claimed,"
+		" verified, reopened) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (handler_id, region_code, year)"
+		" DO UPDATE SET todo = rectify_counts.todo + excluded.todo,"
+		" in_progress = rectify_counts.in_progress + excluded.in_progress,"
+		" claimed = rectify_counts.claimed + excluded.claimed,"
+		" verified = rectify_counts.verified + excluded.verified,"
+		" reopened = rectify_counts.reopened + excluded.reopened",
+		"issiiiii", handler_id, region, year, d[0], d[1], d[2], d[3], (int64_t)reopened);
+}
+
 /* ---- the state machine ---- */
 
 static int may_unit(struct step_run *s)
@@ -366,6 +394,15 @@ static int load_step(struct step_run *s)
 static int event_step(struct step_run *s)
 {
 	const struct actor *a = s->t.a;
+	if (s->to && strcmp(s->from, s->to)) {
+		int64_t hid = db_int(s->row, 0, P_HANDLER);
+		const char *region = db_val(s->row, 0, P_REGION), *on = db_val(s->row, 0, P_ON);
+		/* a problem reopened for the first time counts among the reopened */
+		int first_reopen = !strcmp(s->step->name, "reopen") && db_int(s->row, 0, P_REOPENED) == 0;
+		if (tx_check(&s->t, count_add(s->t.c, hid, region, on, s->from, -1, 0, s->t.e)) ||
+		    tx_check(&s->t, count_add(s->t.c, hid, region, on, s->to, 1, first_reopen, s->t.e)))
+			return s->t.rc;
+	}
 	return tx_exec(&s->t, NULL,
 		       "INSERT INTO rectify_events (problem_id, action, from_state, to_state, actor, note,"
 		       " created_at) VALUES (?,?,?,?,?,?,?)",
@@ -710,6 +747,10 @@ int rectify_create(struct db *db, const struct actor *a, json_t *in, json_t **ou
 			 jsonx_str(v, "deadline"));
 		notice_link("rectify-tasks", db_int(pr, 0, 0), link, sizeof(link));
 		db_res_free(pr);
+		if (tx_ok(&t))
+			tx_check(&t, count_add(t.c, (int64_t)json_integer_value(json_object_get(v, "handler_id")),
+					       jsonx_str_or(in, "region_code", a->region_code),
+					       today, "todo", 1, 0, e));
 		tx_check(&t, notice_handler(t.c, (int64_t)json_integer_value(json_object_get(v, "handler_id")),
 					    "rectify", title, link, e));
 	}
@@ -731,7 +772,7 @@ struct list_run {
 };
 
 /* The year filter of x.created_on: "YYYY" within reason, else E_INVALID on "year". */
-static int filter_year(struct buf *w, struct db_params *p, const char *year, struct err *e)
+static int filter_year(struct buf *w, struct db_params *p, const char *year, const char *cond, struct err *e)
 {
 	int64_t y;
 	char from[24], to[24];
@@ -739,6 +780,12 @@ static int filter_year(struct buf *w, struct db_params *p, const char *year, str
 		return 0;
 	if (util_parse_i64(year, &y) || y < 2000 || y > 2100)
 		return err_field(e, E_INVALID, "bad_param", "year", "年度应为四位数字");
+	if (cond) { /* the year itself, as the board's counts keep it */
+		snprintf(from, sizeof(from), "%04d", (int)y);
+		buf_adds(w, cond);
+		db_ps_own(p, xstrdup(from));
+		return 0;
+	}
 	snprintf(from, sizeof(from), "%04d-01-01", (int)y);
 	snprintf(to, sizeof(to), "%04d-01-01", (int)y + 1);
 	buf_adds(w, " AND x.created_on >= ? AND x.created_on < ?");
@@ -752,10 +799,10 @@ static int filter_year(struct buf *w, struct db_params *p, const char *year, str
 static int problem_where(struct buf *w, struct db_params *p, struct db_conn *c, const struct actor *a,
 			 const struct rectify_filter *f, int with_search, char *path, struct err *e)
 {
-	static const char *const due[3] = {
-		" AND p.state IN ('todo','in_progress') AND p.deadline < ?",
-		" AND p.state IN ('todo','in_progress') AND p.deadline >= ? AND p.deadline <= ?",
-		" AND p.state <> 'verified'"};
+	/* The deadline carries the backend's no-index mark: SQLite 3.40 answers an index range on
+	 * the deadline after a unit and a state IN (...) with rows out of the range. */
+	char overdue[96], warned[128];
+	const char *const due[3] = {overdue, warned, " AND p.state <> 'verified'"};
 	static const char *const search[] = {"p.description", "x.title", "h.name", NULL};
 	char today[11], limit[11];
 	int warn, rc, n0;
@@ -776,8 +823,13 @@ static int problem_where(struct buf *w, struct db_params *p, struct db_conn *c, 
 		return rc;
 	cal_format(cal_today(), today);
 	cal_format(cal_today() + warn, limit);
+	snprintf(overdue, sizeof(overdue),
+		 " AND p.state IN ('todo','in_progress') AND %sp.deadline < ?", db_noindex(c));
+	snprintf(warned, sizeof(warned),
+		 " AND p.state IN ('todo','in_progress') AND %sp.deadline >= ? AND %sp.deadline <= ?",
+		 db_noindex(c), db_noindex(c));
 
-	if ((rc = filter_year(w, p, f->year, e)) ||
+	if ((rc = filter_year(w, p, f->year, NULL, e)) ||
 	    (rc = rows_filter_state(w, p, f->state, " AND p.state = ?", state_name, e)) ||
 	    (rc = rows_filter_id(w, p, f->handler, " AND p.handler_id = ?", "handler", "责任单位", e)) ||
 	    (rc = rows_filter_id(w, p, f->rectification, " AND p.rectification_id = ?",
@@ -868,7 +920,7 @@ static int rects_page(struct db_conn *c, void *ctx, struct err *e)
 	} else if ((rc = rows_filter_scope(&w, &p, c, a, x->f->region, " WHERE r.path LIKE ?", NULL, 0, e))) {
 		goto out;
 	}
-	if ((rc = filter_year(&w, &p, x->f->year, e)) ||
+	if ((rc = filter_year(&w, &p, x->f->year, NULL, e)) ||
 	    (rc = rows_order(x->q->sort, sorts, "created_on DESC", order, sizeof(order), e)))
 		goto out;
 	rows_filter_eq(&w, &p, x->f->source_kind, " AND x.source_kind = ?");
@@ -921,21 +973,6 @@ int rectify_list(struct db *db, const struct actor *a, const struct rectify_filt
 
 /* ---- the board across units ---- */
 
-/* The counts of each unit's problems, a subquery over the WHERE of problem_where (%s: the
- * backend's no-index mark, twice). Driven from the rectifications in scope through the problems'
- * covering index (rectify_problems_cover), never a problem's row: on SQLite the grouping column
- * carries the mark, or the planner walks every problem in unit order to skip the sort. */
-#define BOARD_COUNTS                                                                                         \
-	"SELECT %sp.handler_id AS handler_id, COUNT(*) AS total,"                                            \
-	" SUM(CASE WHEN p.state = 'todo' THEN 1 ELSE 0 END) AS todo,"                                        \
-	" SUM(CASE WHEN p.state = 'in_progress' THEN 1 ELSE 0 END) AS in_progress,"                          \
-	" SUM(CASE WHEN p.state = 'claimed' THEN 1 ELSE 0 END) AS claimed,"                                  \
-	" SUM(CASE WHEN p.state = 'verified' THEN 1 ELSE 0 END) AS verified,"                                \
-	" SUM(CASE WHEN p.state IN ('todo','in_progress') AND p.deadline < ? THEN 1 ELSE 0 END) AS overdue," \
-	" SUM(CASE WHEN p.reopened > 0 THEN 1 ELSE 0 END) AS reopened"                                       \
-	" FROM rectifications x JOIN regions r ON r.code = x.region_code"                                    \
-	" JOIN rectify_problems p ON p.rectification_id = x.id"
-
 static json_t *board_row(const struct db_res *r, int i, int first)
 {
 	static const char *const keys[] = {"total",    "todo",    "in_progress", "claimed",
@@ -950,53 +987,66 @@ static json_t *board_row(const struct db_res *r, int i, int first)
 	return o;
 }
 
+/* The board in one statement: each unit's counts by state from rectify_counts (kept on write)
+ * for the scope's regions and the year, its overdue problems from the open problems' (state,
+ * deadline) index, the unit's name searched, one page of units in the order asked, and over every
+ * unit of the selection its count and totals (window sums). */
 static int board_page(struct db_conn *c, void *ctx, struct err *e)
 {
 	static const char *const sorts[] = {"name",          "total",    "overdue",
 					    "verified_rate", "verified", NULL};
 	static const char *const search[] = {"h.name", NULL};
 	struct list_run *x = ctx;
-	struct rectify_filter f = *x->f;
-	struct buf w = BUF_INIT_CAP(4096), from = BUF_INIT_CAP(8192), outer = BUF_INIT_CAP(1024),
-		   sql = BUF_INIT_CAP(16384);
+	const char *year = x->f->year;
+	struct buf sql = BUF_INIT_CAP(16384);
 	struct db_params p;
 	struct db_res *r = NULL, *s = NULL;
-	char path[160], order[64], full[128], today[11];
+	char order[64], full[128], today[11];
 	int64_t total = 0;
 	json_t *items, *reply;
 	int rc;
 
 	db_params_init(&p);
 	cal_format(cal_today(), today);
-	f.q = NULL;
-	db_ps(&p, today);
-	if ((rc = problem_where(&w, &p, c, x->a, &f, 0, path, e)) ||
-	    (rc = rows_order(x->q->sort, sorts, "overdue DESC", order, sizeof(order), e)))
+	if ((rc = rows_order(x->q->sort, sorts, "overdue DESC", order, sizeof(order), e)))
 		goto out;
-	buf_addf(&from,
-		 "(" BOARD_COUNTS "%s GROUP BY %sp.handler_id) g JOIN handlers h ON h.id = g.handler_id"
-		 " JOIN regions hr ON hr.code = h.region_code",
-		 db_noindex(c), w.data, db_noindex(c));
-	buf_adds(&outer, " WHERE 1 = 1");
-	rows_filter_search(&outer, &p, x->f->q, search);
 	if (!strncmp(order, "verified_rate", 13))
 		snprintf(full, sizeof(full), "f.verified * 1.0 / f.total%s, f.id", order + 13);
 	else
 		snprintf(full, sizeof(full), "f.%s, f.id", order);
-	/* one pass: the page, and over every unit of the selection its count and totals */
-	buf_addf(&sql,
+	buf_adds(&sql,
 		 "SELECT f.id, f.name, f.region_name, f.total, f.todo, f.in_progress, f.claimed,"
 		 " f.verified, f.overdue, f.reopened, COUNT(*) OVER (), SUM(f.total) OVER (),"
 		 " SUM(f.todo) OVER (), SUM(f.in_progress) OVER (), SUM(f.claimed) OVER (),"
 		 " SUM(f.verified) OVER (), SUM(f.overdue) OVER (), SUM(f.reopened) OVER ()"
 		 " FROM (SELECT h.id AS id, h.name AS name, hr.name AS region_name, g.total AS total,"
-		 " g.todo AS todo, g.in_progress AS in_progress, g.claimed AS claimed, g.verified AS verified,"
-		 " g.overdue AS overdue, g.reopened AS reopened FROM %s%s) f ORDER BY %s LIMIT ? OFFSET ?",
-		 from.data, outer.data, full);
-	if (buf_failed(&from) || buf_failed(&sql) || (rc = rows_where_ok(&outer, e))) {
-		rc = rc ? rc : err_set(e, E_INTERNAL, "too_long", "查询过长");
+		 " g.todo AS todo, g.in_progress AS in_progress, g.claimed AS claimed,"
+		 " g.verified AS verified, COALESCE(o.overdue, 0) AS overdue, g.reopened AS reopened FROM"
+		 " (SELECT k.handler_id AS handler_id,"
+		 " SUM(k.todo + k.in_progress + k.claimed + k.verified) AS total, SUM(k.todo) AS todo,"
+		 " SUM(k.in_progress) AS in_progress, SUM(k.claimed) AS claimed,"
+		 " SUM(k.verified) AS verified, SUM(k.reopened) AS reopened"
+		 " FROM rectify_counts k JOIN regions r ON r.code = k.region_code");
+	if ((rc = rows_filter_scope(&sql, &p, c, x->a, x->f->region, " WHERE r.path LIKE ?", NULL, 0, e)) ||
+	    (rc = filter_year(&sql, &p, year, " AND k.year = ?", e)))
 		goto out;
-	}
+	buf_adds(&sql,
+		 " GROUP BY k.handler_id HAVING SUM(k.todo + k.in_progress + k.claimed + k.verified) > 0) g"
+		 " JOIN handlers h ON h.id = g.handler_id JOIN regions hr ON hr.code = h.region_code"
+		 " LEFT JOIN (SELECT p.handler_id AS handler_id, COUNT(*) AS overdue"
+		 " FROM rectify_problems p JOIN rectifications x ON x.id = p.rectification_id"
+		 " JOIN regions r ON r.code = x.region_code"
+		 " WHERE p.state IN ('todo','in_progress') AND ");
+	buf_addf(&sql, "%sp.deadline < ?", db_noindex(c));
+	db_ps(&p, today);
+	if ((rc = rows_filter_scope(&sql, &p, c, x->a, x->f->region, " AND r.path LIKE ?", NULL, 0, e)) ||
+	    (rc = filter_year(&sql, &p, year, NULL, e)))
+		goto out;
+	buf_adds(&sql, " GROUP BY p.handler_id) o ON o.handler_id = g.handler_id WHERE 1 = 1");
+	rows_filter_search(&sql, &p, x->f->q, search);
+	buf_addf(&sql, ") f ORDER BY %s LIMIT ? OFFSET ?", full);
+	if ((rc = rows_where_ok(&sql, e)))
+		goto out;
 	db_pi(&p, x->q->per_page);
 	db_pi(&p, (int64_t)(x->q->page - 1) * x->q->per_page);
 	if ((rc = db_exec(c, sql.data, &p, &r, e)))
@@ -1034,9 +1084,6 @@ out:
 	db_res_free(r);
 	db_res_free(s);
 	db_params_release(&p);
-	buf_release(&w);
-	buf_release(&from);
-	buf_release(&outer);
 	buf_release(&sql);
 	return rc;
 }
@@ -1085,7 +1132,10 @@ int rectify_insert_demo(struct db_conn *c, const char *region, int64_t source_id
 				   jsonx_str(v, "deadline"), state,
 				   (int64_t)json_integer_value(json_object_get(v, "reopened")),
 				   claimed ? jsonx_str(v, "deadline") : NULL,
-				   !strcmp(state, "verified") ? jsonx_str(v, "deadline") : NULL, at, at)))
+				   !strcmp(state, "verified") ? jsonx_str(v, "deadline") : NULL, at, at)) ||
+		    (rc = count_add(c, (int64_t)json_integer_value(json_object_get(v, "handler_id")),
+				    region, created_on, state, 1,
+				    json_integer_value(json_object_get(v, "reopened")) > 0, e)))
 			return rc;
 	}
 	return 0;

@@ -33,11 +33,26 @@ CREATE TABLE rectify_problems (
 	updated_at BIGINT NOT NULL,
 	UNIQUE (rectification_id, seq)
 );
--- a unit's tasks; the board counts a scope's problems from its rectifications through the
--- covering index, never reading a problem's row
+-- a unit's tasks; the open problems by deadline, with their unit and rectification (the
+-- board's overdue counts read this index alone)
 CREATE INDEX rectify_problems_handler ON rectify_problems (handler_id, state, deadline);
-CREATE INDEX rectify_problems_state ON rectify_problems (state, deadline);
-CREATE INDEX rectify_problems_cover ON rectify_problems (rectification_id, handler_id, state, deadline, reopened);
+CREATE INDEX rectify_problems_state ON rectify_problems (state, deadline, handler_id, rectification_id);
+
+-- The board's counts, kept on every write: each unit's problems by state (and those ever
+-- reopened) per rectification region and year of creation. Overdue problems, which change with
+-- the date, are counted from the open problems' (state, deadline) index.
+CREATE TABLE rectify_counts (
+	handler_id INTEGER NOT NULL REFERENCES handlers(id),
+	region_code TEXT NOT NULL REFERENCES regions(code),
+	year TEXT NOT NULL,
+	todo INTEGER NOT NULL DEFAULT 0,
+	in_progress INTEGER NOT NULL DEFAULT 0,
+	claimed INTEGER NOT NULL DEFAULT 0,
+	verified INTEGER NOT NULL DEFAULT 0,
+	reopened INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (handler_id, region_code, year)
+);
+CREATE INDEX rectify_counts_region ON rectify_counts (region_code, year);
 
 CREATE TABLE rectify_files (
 	id INTEGER PRIMARY KEY,

@@ -155,6 +155,13 @@ test('a whole rectification: each unit its own tasks, claimed with evidence, ver
   const unitBoard = await get(unit, '/api/v1/rectifications/board');
   assert.ok(!unitBoard.items.some((x) => x.handler_id === H && x.verified > 0));
   assert.equal(board.summary.units, board.total);
+  // the board's counts (kept on every write, the demo's included) are those of the problems lists
+  for (const u of board.items.slice(0, 6)) {
+    const n = async (q) => (await get(county, `/api/v1/rectifications/problems?region=329981&handler=${u.handler_id}&per_page=1${q}`)).total;
+    assert.deepEqual([await n(''), await n('&state=todo'), await n('&state=in_progress'), await n('&state=claimed'),
+      await n('&state=verified'), await n('&due=overdue')],
+    [u.total, u.todo, u.in_progress, u.claimed, u.verified, u.overdue], u.name);
+  }
   // past the last page: no rows, the same count and totals
   const past = await get(county, '/api/v1/rectifications/board?region=329981&page=999');
   assert.deepEqual([past.items.length, past.total, past.summary], [0, board.total, board.summary]);
