@@ -15,7 +15,7 @@ static const struct route *const tables[] = {
 	api_audit_routes,    api_deputy_routes,     api_group_routes,   api_station_routes,
 	api_opinion_routes,  api_suggestion_routes, api_meeting_routes, api_labels_routes,
 	api_settings_routes, api_booking_routes,    api_home_routes,    api_supervision_routes,
-	api_project_routes,
+	api_project_routes,  api_rectify_routes,
 };
 
 json_t *api_routes(void)
@@ -44,6 +44,9 @@ size_t api_body_cap(const char *path)
 		return LIMIT_OPINION_BYTES;
 	/* Progress reports and visits with their photos. */
 	if (!strncmp(path, "/api/v1/projects/", 17))
+		return LIMIT_OPINION_BYTES;
+	/* A rectification problem's evidence files. */
+	if (!strncmp(path, "/api/v1/rectifications/problems/", 32))
 		return LIMIT_OPINION_BYTES;
 	return LIMIT_BODY_BYTES;
 }

@@ -10,6 +10,7 @@
 #include "meeting.h"
 #include "opinion.h"
 #include "project.h"
+#include "rectify.h"
 #include "role.h"
 #include "suggestion.h"
 #include "supervision.h"
@@ -62,6 +63,8 @@ static int labels(struct call *c)
 				    json_string("征集民生实事项目"));
 		json_decref(pl);
 	}
+	json_object_set_new(o, "rectify", rectify_labels());
+	add_steps(json_object_get(au, "actions"), "rectify_problem", json_object_get(o, "rectify"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

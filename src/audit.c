@@ -472,6 +472,9 @@ static const char *const action_names[][2] = {
 	{"election.paper_issued", "登记发出选票"},
 	{"election.round", "选举轮次步骤"},
 	{"audit.export", "导出审计日志"},
+	{"rectification.create", "交办整改事项"},
+	{"rectification.board_export", "导出督查整改情况"},
+	{"rectify_problem.files", "上传整改佐证材料"},
 };
 
 json_t *audit_action_labels(void)

@@ -54,6 +54,7 @@ const struct setting_def settings_defs[] = {
 	{"booking.per_slot", 3, 1, 100, "预约接待每个时段可预约人数"},
 	{"booking.per_phone", 2, 1, 20, "同一手机号同时持有的有效预约数"},
 	{"booking.days_ahead", 30, 1, 180, "预约接待可提前预约的天数"},
+	{"rectify.warn_days", 7, 0, 60, "整改期限前黄色提醒（日）"},
 	{"chase.near_days", 3, 0, 30, "到期前几个工作日起可以催办（工作日，0 即只能催办已超期的）"},
 	{"intake.idempotency_hours", 24, 1, 720, "对接系统登记意见的幂等键保留时长（小时）"},
 	{NULL, 0, 0, 0, NULL}};

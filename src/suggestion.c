@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "buf.h"
 #include "batch.h"
 #include "calendar.h"
@@ -19,8 +20,8 @@
 #include "step.h"
 #include "text.h"
 
-#define FILE_MAX_BYTES (4u << 20) /* a scanned reply document */
-#define FILES_MAX 5
+#define FILE_MAX_BYTES ATTACH_FILE_MAX_BYTES /* a scanned reply document */
+#define FILES_MAX ATTACH_FILES_MAX
 #define COSIGNERS_MAX 200
 #define SOURCES_MAX 50
 
@@ -389,52 +390,6 @@ static void clock_free(struct clock *k)
 
 /* ---- drafting ---- */
 
-/* Checks attachments [{"name","data"(base64)}]: each a named file within the cap. */
-static int check_files(json_t *files, struct err *e)
-{
-	size_t i;
-	json_t *v;
-	if (!files)
-		return 0;
-	if (json_array_size(files) > FILES_MAX)
-		return err_field(e, E_INVALID, "too_many", "attachments", "附件最多 %d 个", FILES_MAX);
-	json_array_foreach(files, i, v) {
-		const char *name = json_string_value(json_object_get(v, "name"));
-		const char *data = json_string_value(json_object_get(v, "data"));
-		size_t n;
-		unsigned char *bin;
-		int bad;
-		if (!json_is_object(v) || !name || !*name || strlen(name) > 200 || !data || !*data)
-			return err_field(e, E_INVALID, "bad_file", "attachments",
-					 "第 %zu 个附件缺少文件名或内容", i + 1);
-		bad = util_base64_decode(data, FILE_MAX_BYTES, &bin, &n);
-		free(bin);
-		if (bad == -2)
-			return err_field(e, E_TOOLARGE, "too_large", "attachments",
-					 "第 %zu 个附件超过 %u MB", i + 1, FILE_MAX_BYTES >> 20);
-		if (bad)
-			return err_field(e, E_INVALID, "bad_file", "attachments",
-					 "第 %zu 个附件不是有效的 base64 内容", i + 1);
-	}
-	return 0;
-}
-
-static const char *mime_of(const char *name, const char *b64)
-{
-	const char *dot = strrchr(name, '.');
-	if (!strncmp(b64, "JVBER", 5))
-		return "application/pdf";
-	if (!strncmp(b64, "/9j/", 4))
-		return "image/jpeg";
-	if (!strncmp(b64, "iVBOR", 5))
-		return "image/png";
-	if (dot && !strcasecmp(dot, ".docx"))
-		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-	if (dot && !strcasecmp(dot, ".doc"))
-		return "application/msword";
-	return "application/octet-stream";
-}
-
 static int store_files(struct db_conn *c, int64_t id, int64_t reply_id, json_t *files, struct err *e)
 {
 	size_t i;
@@ -447,7 +402,8 @@ static int store_files(struct db_conn *c, int64_t id, int64_t reply_id, json_t *
 		rc = db_execv(c, NULL, e,
 			      "INSERT INTO suggestion_files (suggestion_id, reply_id, name, mime, size, data,"
 			      " created_at) VALUES (?,?,?,?,?,?,?)",
-			      "inssisi", id, reply_id, name, mime_of(name, data), size, data, util_now());
+			      "inssisi", id, reply_id, name, attach_mime(name, data), size, data,
+			      util_now());
 		if (rc)
 			break;
 	}
@@ -618,7 +574,7 @@ int suggestion_create(struct db *db, const struct actor *a, const char *kind, js
 	if (role_is_deputy(a->role) && !a->deputy_id)
 		return err_set(e, E_FORBIDDEN, "forbidden", "您的账号未关联代表");
 	if ((rc = jsonx_check(in, draft_spec, e)) ||
-	    (rc = check_files(json_object_get(in, "attachments"), e)))
+	    (rc = attach_check(json_object_get(in, "attachments"), "attachments", e)))
 		return rc;
 	if (strcmp(kind, "motion") && presidium)
 		return err_field(e, E_INVALID, "bad_field", "from_presidium", "只有议案可以由主席团提出");
@@ -735,7 +691,7 @@ int suggestion_update(struct db *db, const struct actor *a, int64_t id, json_t *
 
 	*out = NULL;
 	if ((rc = tx_visible(db, a, id, load_seen, e)) || (rc = jsonx_check(in, spec, e)) ||
-	    (rc = check_files(json_object_get(in, "attachments"), e)))
+	    (rc = attach_check(json_object_get(in, "attachments"), "attachments", e)))
 		return rc;
 	tx_begin(&t, db, a, e);
 	if (tx_lock(&t, "suggestions", id, "建议或议案") ||
@@ -1695,7 +1651,7 @@ static int run_reply(struct step_run *s)
 			      "请选择答复类别（A 已解决或基本解决 / B 正在解决或列入计划 /"
 			      " C 因条件限制需以后解决 / D 留作参考）");
 	else if (!tx_check(t, jsonx_need_text(s->in, "body", "答复内容", 10, t->e)) && doc)
-		tx_check(t, json_is_object(doc) ? check_files(docs, t->e)
+		tx_check(t, json_is_object(doc) ? attach_check(docs, "attachments", t->e)
 						: err_field(t->e, E_INVALID, "bad_file", "document",
 							    "答复文件格式不正确"));
 	if (t->rc)

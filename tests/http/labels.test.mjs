@@ -22,7 +22,7 @@ test('anonymous: 401 unauthenticated, and nothing but GET', async () => {
 });
 
 test('the shape: roles and the states and actions of each machine, all in Chinese', async () => {
-  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'audit']);
+  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'rectify', 'audit']);
   assert.deepEqual(Object.keys(labels.roles),
     ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler', 'service']);
   for (const m of ['opinion', 'suggestion', 'motion']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
@@ -57,6 +57,12 @@ test('the shape: roles and the states and actions of each machine, all in Chines
   assert.equal(labels.supervision.kinds.law_inspection, '执法检查');
   assert.equal(labels.audit.actions['supervision.send_opinion'], '送交审议意见');
   assert.equal(labels.audit.actions['supervision.create'], '新增监督事项');
+  // rectification: its problems' states and steps, and the kinds of source
+  assert.deepEqual(Object.keys(labels.rectify), ['states', 'actions', 'sources']);
+  assert.deepEqual(Object.keys(labels.rectify.states), ['todo', 'in_progress', 'claimed', 'verified']);
+  assert.equal(labels.rectify.actions.verify, '验收通过');
+  assert.equal(labels.rectify.sources.opinion, '群众意见');
+  assert.equal(labels.audit.actions['rectify_problem.reopen'], '退回重新整改');
 });
 
 test('every role reads the same labels, and its own role has the name its session shows', async () => {

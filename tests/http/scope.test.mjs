@@ -227,6 +227,20 @@ const EXPECT = {
   'PATCH /api/v1/supervision/:id': { allow: STAFF, obj: 'supervision', ...WRITE },
   'POST /api/v1/supervision/:id/actions': { allow: [...STAFF, 'handler'], obj: 'supervision', ...WRITE },
 
+  // rectification (rectify.c): the congress staff's within their subtree, a handling unit's own
+  // problems; verification is the staff's alone (the step refuses the unit: rectify.test.mjs)
+  'GET /api/v1/rectifications': { allow: [...STAFF, 'handler'], region: true, service: false },
+  'POST /api/v1/rectifications': { allow: STAFF, ...WRITE },
+  'GET /api/v1/rectifications/board': { allow: STAFF, region: true, service: false },
+  'GET /api/v1/rectifications/problems': { allow: [...STAFF, 'handler'], region: true, service: false },
+  'GET /api/v1/rectifications/problems/:id': { allow: [...STAFF, 'handler'], obj: 'problem', service: false },
+  'POST /api/v1/rectifications/problems/:id/actions': { allow: [...STAFF, 'handler'], obj: 'problem', ...WRITE },
+  'POST /api/v1/rectifications/problems/:id/files': { allow: [...STAFF, 'handler'], obj: 'problem', ...WRITE },
+  // file 1 is the in-scope problem's; on the other county's problem it is not there (404)
+  'GET /api/v1/rectifications/problems/:id/files/:fid': { allow: [...STAFF, 'handler'], obj: 'problem',
+    ok: [200, 404], service: false },
+  'GET /api/v1/rectifications/:id': { allow: [...STAFF, 'handler'], obj: 'rectification', service: false },
+
   'GET /api/v1/labels': { allow: EVERYONE },
   // the home page: each module counts and finds within the role's own reading rules
   'GET /api/v1/todo': { allow: EVERYONE },
@@ -321,6 +335,18 @@ before(async () => {
       { date, start_time: '06:00', name: '范围', phone: '13900009999', consent: true });
     return (await get(city, `/api/v1/stations/${st.id}/bookings?date=${date}`)).items.find((x) => x.code === b.booking.code).id;
   };
+  // a rectification of an opinion in each county: the other county's to its own unit, this
+  // township's to the handler account's unit, with an evidence file (file 1) on this one's problem
+  const rectify = async (region, opinion, handlerId, title) => {
+    const d = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+    return (await post(city, '/api/v1/rectifications', { source_kind: 'opinion', source_id: opinion, title,
+      region_code: region, problems: [{ description: '问题一：整改不到位', handler_id: handlerId, deadline: d }] })).rectification;
+  };
+  const aRect = await rectify(A_TOWN, (await first(city, `/api/v1/opinions?region=${A_TOWN}`)).id,
+    S.handler.user.handler_id, '本镇整改事项');
+  await post(city, `/api/v1/rectifications/problems/${aRect.problems[0].id}/files`,
+    { files: [{ name: '佐证.pdf', data: Buffer.from('%PDF-1.4 test').toString('base64') }] });
+  const bRect = await rectify(B, bOpinion.id, bHandler.id, '外域整改事项');
   const aStation0 = await first(city, `/api/v1/stations?region=${A_TOWN}`);
   const bBooking = await booking(bStation), aBooking = await booking(aStation0);
   Object.assign(OUT, {
@@ -331,6 +357,7 @@ before(async () => {
     suggestion: bSugg.id, motion: bMotion.id, token: 999999, none: 999999,
     supervision: (await first(city, `/api/v1/supervision?region=${B}`)).id,
     project: (await first(city, `/api/v1/projects?region=${B}`)).id,
+    rectification: bRect.id, problem: bRect.problems[0].id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -355,6 +382,7 @@ before(async () => {
     motion: (await first(unit, `/api/v1/motions?region=${A_TOWN}`) || {}).id,
     supervision: (await first(city, `/api/v1/supervision?region=${A_TOWN}`)).id,
     project: (await first(city, `/api/v1/projects?region=${A_TOWN}`)).id,
+    rectification: aRect.id, problem: aRect.problems[0].id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {

@@ -154,6 +154,12 @@ Object.assign(PAGE_ROLES, {
   projects: ['city_staff', 'county_staff', 'unit_staff', 'handler'], // 民生实事 (a handling unit: its own, to report)
 })
 
+// ---- 督查整改 (docs/api.md "Rectification"; names in src/rectify.js) ----
+Object.assign(PAGE_ROLES, {
+  rectify: ['city_staff', 'county_staff', 'unit_staff'], // 督查整改看板, 整改问题清单
+  rectifyTasks: ['handler'], // 整改任务
+})
+
 // ---- 工作台、搜索、打印 (docs/api.md "Home: to-do and search") ----
 Object.assign(PAGE_ROLES, {
   search: ['city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler'], // 搜索结果

@@ -8,6 +8,7 @@ export const PRINT_DOCS = {
   chase: '催办通知',
   opinion: '审议意见书',
   rating: '满意度测评结果',
+  notice: '整改通知书',
 }
 
 // Which documents an item can be printed as now: a slip once assigned, a letter once replied,

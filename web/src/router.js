@@ -189,6 +189,24 @@ const routes = [
         meta: { title: '建议汇编', group: '代表建议', roles: PAGE_ROLES.suggestions },
       },
       {
+        path: 'rectify/board',
+        name: 'rectify-board',
+        component: () => import('./views/RectifyBoardView.vue'),
+        meta: { title: '督查整改看板', group: '督查整改', roles: PAGE_ROLES.rectify },
+      },
+      {
+        path: 'rectify/problems',
+        name: 'rectify-problems',
+        component: () => import('./views/RectifyProblemsView.vue'),
+        meta: { title: '整改问题清单', group: '督查整改', roles: PAGE_ROLES.rectify },
+      },
+      {
+        path: 'rectify-tasks/:id(\\d+)?',
+        name: 'rectify-tasks',
+        component: () => import('./views/RectifyProblemsView.vue'),
+        meta: { title: '整改任务', group: '承办工作', roles: PAGE_ROLES.rectifyTasks },
+      },
+      {
         path: 'meetings',
         name: 'meetings',
         component: () => import('./views/MeetingsView.vue'),
@@ -249,7 +267,7 @@ const routes = [
   // pages (phone.html, phoneRouter.js): isPhonePath hands them over.
   // 交办单, 答复函, 催办通知: one A4 sheet for the browser's print, without the desktop shell.
   {
-    path: '/print/:kind(opinion|suggestion|supervision)/:id(\\d+)/:doc(assign|reply|chase|opinion|rating)',
+    path: '/print/:kind(opinion|suggestion|supervision|rectification)/:id(\\d+)/:doc(assign|reply|chase|opinion|rating|notice)',
     name: 'print',
     component: () => import('./views/PrintView.vue'),
     meta: { title: '打印', roles: PAGE_ROLES.print },
