@@ -86,6 +86,7 @@ extern const struct route api_meeting_routes[];
 extern const struct route api_labels_routes[];
 extern const struct route api_booking_routes[];
 extern const struct route api_home_routes[];
+extern const struct route api_budget_routes[];
 
 /* Handlers that only pass the request on, defined by one line each for the routes tables; fn is
  * the domain function, called with the database and the actor, then:

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "booking.h"
+#include "budget.h"
 #include "meeting.h"
 #include "opinion.h"
 #include "role.h"
@@ -50,6 +51,8 @@ static int labels(struct call *c)
 	json_object_update_new(o, meeting_labels()); /* meeting, vote, round */
 	json_object_set_new(o, "booking", booking_labels());
 	add_steps(json_object_get(au, "actions"), "booking", json_object_get(o, "booking"));
+	json_object_set_new(o, "budget", budget_labels());
+	add_steps(json_object_get(au, "actions"), "budget", json_object_get(o, "budget"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

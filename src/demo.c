@@ -16,6 +16,7 @@
 #include "role.h"
 #include "schedule.h"
 #include "opinion.h"
+#include "demo_budget.h"
 #include "demo_suggestion.h"
 #include "opinion_stats.h"
 #include "station.h"
@@ -854,7 +855,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 			  "UPDATE accounts SET deputy_id = (SELECT MIN(id) FROM deputies"
 			  " WHERE region_code = '329981101') WHERE username = 'deputy'",
 			  NULL, NULL, e)) ||
-	    (rc = demo_suggestions(c, pl->suggestions, (unsigned)seed, e)))
+	    (rc = demo_suggestions(c, pl->suggestions, (unsigned)seed, e)) ||
+	    (rc = demo_budgets(c, (unsigned)seed, e)))
 		goto out;
 	/* Every deputy of that township can log in as d<deputy id> (same password), to vote. */
 	if ((rc = db_exec(c,

@@ -22,13 +22,13 @@ test('anonymous: 401 unauthenticated, and nothing but GET', async () => {
 });
 
 test('the shape: roles and the states and actions of each machine, all in Chinese', async () => {
-  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'audit']);
+  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'budget', 'audit']);
   assert.deepEqual(Object.keys(labels.roles),
     ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler', 'service']);
   for (const m of ['opinion', 'suggestion', 'motion']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
-  for (const m of ['meeting', 'vote', 'round', 'booking']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
+  for (const m of ['meeting', 'vote', 'round', 'booking', 'budget']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
   assert.equal(labels.round.actions.count, '计票');
-  const names = [labels.roles, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking']
+  const names = [labels.roles, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'budget']
     .flatMap((m) => [labels[m].states, labels[m].actions].filter(Boolean))];
   for (const o of names) {
     assert.ok(Object.keys(o).length > 0);

@@ -216,6 +216,18 @@ const EXPECT = {
   'GET /api/v1/bookings/:id/personal': { allow: [...STAFF, 'station_staff'], obj: 'booking', service: false },
   'POST /api/v1/bookings/:id/actions': { allow: [...STAFF, 'station_staff'], obj: 'booking', ...WRITE },
 
+  // the township budget (budget.c): staff of the subtree; deputies read their own congress's
+  // documents past the draft and comment on their lines
+  'GET /api/v1/budgets/import/template': { allow: EVERYONE },
+  'POST /api/v1/budgets/import': { allow: STAFF, ...WRITE },
+  'POST /api/v1/budgets/import/:id/confirm': { allow: STAFF, obj: 'none', ok: [404, 400, 409] },
+  'GET /api/v1/budgets': { allow: [...STAFF, 'deputy'], region: true, service: false },
+  'GET /api/v1/budgets/:id': { allow: [...STAFF, 'deputy'], obj: 'budget', service: false },
+  'POST /api/v1/budgets/:id/execution': { allow: STAFF, obj: 'budget', ...WRITE },
+  'POST /api/v1/budgets/:id/actions': { allow: STAFF, obj: 'budget', ...WRITE },
+  'GET /api/v1/budgets/:id/comments': { allow: [...STAFF, 'deputy'], obj: 'budget', service: false },
+  'POST /api/v1/budgets/:id/comments': { allow: ['deputy'], obj: 'budget', ...WRITE },
+
   'GET /api/v1/labels': { allow: EVERYONE },
   // the home page: each module counts and finds within the role's own reading rules
   'GET /api/v1/todo': { allow: EVERYONE },
@@ -305,6 +317,7 @@ before(async () => {
     mandate: bDeputyFull.mandates[0].id, account: bAccount.id, meeting: bMeeting.id, vote: bVote.id,
     election: bElection.id, round: bElection.rounds[0].id, screen: bMeeting.screen_token, group: bGroup.id,
     suggestion: bSugg.id, motion: bMotion.id, token: 999999, none: 999999,
+    budget: (await first(city, `/api/v1/budgets?region=${B}`)).id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -327,6 +340,7 @@ before(async () => {
     screen: aMeeting.screen_token, group: (await first(city, `/api/v1/groups?region=${A_TOWN}`)).id,
     suggestion: (await first(city, `/api/v1/suggestions?region=${A_TOWN}`)).id,
     motion: (await first(unit, `/api/v1/motions?region=${A_TOWN}`) || {}).id,
+    budget: (await first(city, `/api/v1/budgets?region=${A_TOWN}`)).id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {
