@@ -35,8 +35,7 @@ int budget_exec_flag(int64_t plan_fen, int64_t spent_fen, int quarter, int low_p
 int budget_adjust_flag(int64_t before_fen, int64_t after_fen, int share_pct)
 {
 	int64_t moved = after_fen > before_fen ? after_fen - before_fen : before_fen - after_fen;
-	if (before_fen <= 0)
-		return after_fen > 0;
+	/* a line new in the adjustment (before 0) has moved beyond any share once it has money */
 	return moved * 100 > before_fen * share_pct;
 }
 

@@ -65,6 +65,9 @@ static void adjust_share(void **state)
 	assert_int_equal(budget_adjust_flag(1000000, 900000, 10), 0);
 	assert_int_equal(budget_adjust_flag(1000000, 899999, 10), 1);
 	assert_int_equal(budget_adjust_flag(1000000, 1000000, 1), 0);
+	assert_int_equal(budget_adjust_flag(1, 1, 10), 0);
+	assert_int_equal(budget_adjust_flag(1, 2, 100), 0);
+	assert_int_equal(budget_adjust_flag(1, 3, 100), 1);
 	/* a new line is moved beyond any share; an empty line left empty is not */
 	assert_int_equal(budget_adjust_flag(0, 1, 100), 1);
 	assert_int_equal(budget_adjust_flag(0, 0, 10), 0);
@@ -74,7 +77,9 @@ static void codes(void **state)
 {
 	char p[8];
 	(void)state;
-	assert_true(budget_code_ok("201"));
+	assert_int_equal(budget_code_ok("201"), 1);
+	assert_int_equal(budget_code_ok("299"), 1);
+	assert_false(budget_code_ok("A01"));
 	assert_true(budget_code_ok("20101"));
 	assert_true(budget_code_ok("2010101"));
 	assert_false(budget_code_ok("20"));
