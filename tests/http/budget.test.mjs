@@ -316,3 +316,18 @@ test('final accounts compared with the plan in force; lists by scope and role', 
   r = await get(city, `/api/v1/budgets?year=${YEAR}`);
   assert.equal(r.json.total, 3);
 });
+
+test('an execution file confirmed three times at once is imported once', async () => {
+  const spent = { 2010101: 600000, 2010102: 600000, 2010103: 600000, 2010104: 600000, 2130504: 100 };
+  const r = await upload(unit, `/api/v1/budgets/${budgetId}/execution?quarter=3`, execCsv(spent));
+  expectStatus(r, 200);
+  const id = r.json.preview.import_id;
+  const rs = await Promise.all([1, 2, 3].map(() => post(unit, `/api/v1/budgets/import/${id}/confirm`)));
+  assert.equal(rs.filter((x) => x.status === 200).length, 1);
+  for (const x of rs.filter((y) => y.status !== 200)) expectError(x, 409, 'already_imported');
+  const b = (await get(unit, `/api/v1/budgets/${budgetId}`)).json.budget;
+  assert.equal(b.exec_quarter, 3);
+  assert.equal(b.lines.find((l) => l.code === '2130504').spent_fen[2], 100);
+  // the key project has started: no key warning at the third quarter's end
+  assert.ok(!b.lines.find((l) => l.code === '2130504').warnings.some((w) => w.quarter === 3 && w.kind === 'key_unspent'));
+});
