@@ -81,4 +81,8 @@ test('deputy on a phone: its congress\'s documents, a line of the adjustment und
   const id = url.pathname.split('/').pop()
   const r = await (await page.request.get(`/api/v1/budgets/${id}/comments?code=2130504`)).json()
   assert.equal(r.items.at(-1).body, '村道硬化资金增加较多，请说明具体项目和村')
+  // the desktop's address of the document opens its phone page on a phone
+  await page.goto('/budgets/' + id)
+  await page.locator(t('my-budget-open')).waitFor()
+  assert.equal(path(page), '/m/budgets/' + id)
 })
