@@ -1214,7 +1214,7 @@ static int get_in(struct db_conn *c, const struct actor *a, int64_t id, json_t *
 		struct plan_line key, *p;
 		json_t *x = json_pack("{s:s, s:s, s:I, s:b, s:i}", "code", code, "name",
 				      db_val(lr, i, 1), "amount_fen", (json_int_t)db_int(lr, i, 2), "key",
-				      (int)db_int(lr, i, 3), "level", (int)(strlen(code) - 1) / 2 + 1);
+				      (int)db_int(lr, i, 3), "level", (int)(strlen(code) - 1) / 2);
 		json_t *lw = json_array();
 		snprintf(key.code, sizeof(key.code), "%s", code);
 		p = plan ? bsearch(&key, plan, n, sizeof(*plan), plan_cmp) : NULL;

@@ -147,6 +147,7 @@ test('import: staff of the township confirm once; others are refused', async () 
   expectStatus(r, 200);
   assert.equal(r.json.budget.lines.find((l) => l.code === '2130504').key, true);
   assert.equal(r.json.budget.lines.find((l) => l.code === '2010101').amount_fen, 1000000);
+  assert.deepEqual(['201', '20101', '2010101'].map((c) => r.json.budget.lines.find((l) => l.code === c).level), [1, 2, 3]);
 });
 
 test('review: deputies comment per line; approval only by a passed vote of the session', async () => {
