@@ -4,8 +4,8 @@
 # whole city's list of the year with its figures (the city's view), the city's list of every year,
 # and one township's budget with its lines, execution and warnings. Reports wrk's p50/p99 and
 # renda's own server time (p50/p99 from its access log).
-# Usage: sh bench/budget.sh [seconds] [small|medium|large|DB]   (defaults 5 s, small demo; DB: an
-# existing demo database, a SQLite path). RENDA_BIN=another build; CONNS=connections (4).
+# Usage: [TOWNS=N] sh bench/budget.sh [seconds] [small|medium|large|DB]   (defaults 5 s, small
+# demo; DB: an existing demo database, a SQLite path). RENDA_BIN=another build; CONNS=connections (4).
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -31,6 +31,32 @@ small | medium | large)
 	;;
 *) db=$size ;;
 esac
+
+# TOWNS=N: N more townships in 清河市, each with a copy of 松岭镇's documents (lines, execution,
+# warnings), for a city of the large demo's size (124 townships and districts) without its million
+# opinions (the large demo takes half an hour to build on this machine).
+if [ -n "${TOWNS:-}" ]; then
+	sqlite3 "$db" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $TOWNS)
+INSERT INTO regions (code, parent_code, name, level, path, created_at, updated_at)
+SELECT '329981' || (200 + i), '329981', '测试镇' || i, 'township', '/329900/329981/329981' || (200 + i) || '/', 0, 0 FROM n;
+CREATE TEMP TABLE towns AS SELECT CAST(SUBSTR(code, 7) AS INTEGER) - 200 AS i, code, path FROM regions WHERE code LIKE '3299812%' OR code LIKE '3299813%';
+CREATE TEMP TABLE src AS SELECT id FROM budgets WHERE region_code = '329981101';
+INSERT INTO budgets (id, region_code, region_path, year, kind, seq, title, state, vote_id, total_fen, line_count,
+	exec_quarter, exec_fen, warnings, created_by, created_at, updated_at)
+SELECT 1000000 + t.i * 100 + b.id, t.code, t.path, b.year, b.kind, b.seq, REPLACE(b.title, '松岭镇', '测试镇' || t.i), b.state,
+	NULL, b.total_fen, b.line_count, b.exec_quarter, b.exec_fen, b.warnings, NULL, b.created_at, b.updated_at
+FROM budgets b, towns t WHERE b.id IN (SELECT id FROM src);
+INSERT INTO budget_lines SELECT 1000000 + t.i * 100 + l.budget_id, l.code, l.name, l.amount_fen, l.is_key
+FROM budget_lines l, towns t WHERE l.budget_id IN (SELECT id FROM src);
+INSERT INTO budget_exec SELECT 1000000 + t.i * 100 + x.budget_id, x.quarter, x.code, x.spent_fen
+FROM budget_exec x, towns t WHERE x.budget_id IN (SELECT id FROM src);
+INSERT INTO budget_warnings SELECT 1000000 + t.i * 100 + w.budget_id, w.code, w.kind, w.quarter, w.plan_fen, w.actual_fen
+FROM budget_warnings w, towns t WHERE w.budget_id IN (SELECT id FROM src);
+ANALYZE;
+SQL
+	echo "$TOWNS townships added: $(sqlite3 "$db" 'SELECT COUNT(*) FROM budgets') documents, $(sqlite3 "$db" 'SELECT COUNT(*) FROM budget_lines') lines"
+fi
 
 "$bin" serve --db "sqlite:$db" --listen 127.0.0.1:$rport >>"$work/access.log" 2>"$work/err.log" &
 rpid=$!
