@@ -15,7 +15,7 @@ static const struct route *const tables[] = {
 	api_audit_routes,    api_deputy_routes,     api_group_routes,   api_station_routes,
 	api_opinion_routes,  api_suggestion_routes, api_meeting_routes, api_labels_routes,
 	api_settings_routes, api_booking_routes,    api_home_routes,    api_supervision_routes,
-	api_project_routes,  api_rectify_routes,
+	api_project_routes,  api_rectify_routes,    api_budget_routes,
 };
 
 json_t *api_routes(void)

@@ -93,6 +93,7 @@ extern const struct route api_home_routes[];
 extern const struct route api_supervision_routes[];
 extern const struct route api_project_routes[];
 extern const struct route api_rectify_routes[];
+extern const struct route api_budget_routes[];
 
 /* Handlers that only pass the request on, defined by one line each for the routes tables; fn is
  * the domain function, called with the database and the actor, then:

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "booking.h"
+#include "budget.h"
 #include "meeting.h"
 #include "opinion.h"
 #include "project.h"
@@ -65,6 +66,8 @@ static int labels(struct call *c)
 	}
 	json_object_set_new(o, "rectify", rectify_labels());
 	add_steps(json_object_get(au, "actions"), "rectify_problem", json_object_get(o, "rectify"));
+	json_object_set_new(o, "budget", budget_labels());
+	add_steps(json_object_get(au, "actions"), "budget", json_object_get(o, "budget"));
 	json_object_set_new(o, "audit", au);
 	c->out = o;
 	return 0;

@@ -18,6 +18,7 @@
 #include "opinion.h"
 #include "demo_project.h"
 #include "demo_rectify.h"
+#include "demo_budget.h"
 #include "demo_suggestion.h"
 #include "demo_supervision.h"
 #include "opinion_stats.h"
@@ -861,7 +862,8 @@ int demo_create(struct db *db, enum demo_size size, unsigned long long seed,
 			  NULL, NULL, e)) ||
 	    (rc = demo_suggestions(c, pl->suggestions, (unsigned)seed, e)) ||
 	    (rc = demo_projects(c, (unsigned)seed, e)) ||
-	    (rc = demo_rectifications(c, pl->opinions / 200 > 60 ? pl->opinions / 200 : 60, (unsigned)seed, e)))
+	    (rc = demo_rectifications(c, pl->opinions / 200 > 60 ? pl->opinions / 200 : 60, (unsigned)seed, e)) ||
+	    (rc = demo_budgets(c, (unsigned)seed, e)))
 		goto out;
 	/* Every deputy of that township can log in as d<deputy id> (same password), to vote. */
 	if ((rc = db_exec(c,

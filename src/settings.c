@@ -56,6 +56,10 @@ const struct setting_def settings_defs[] = {
 	{"booking.days_ahead", 30, 1, 180, "预约接待可提前预约的天数"},
 	{"rectify.warn_days", 7, 0, 60, "整改期限前黄色提醒（日）"},
 	{"chase.near_days", 3, 0, 30, "到期前几个工作日起可以催办（工作日，0 即只能催办已超期的）"},
+	{"budget.exec_low_pct", 80, 1, 100, "预算执行低于序时进度的预警线（季度末执行数占序时计划的百分比）"},
+	{"budget.exec_high_pct", 120, 100, 1000, "预算执行高于序时进度的预警线（季度末执行数占序时计划的百分比）"},
+	{"budget.adjust_share_pct", 10, 1, 100, "预算调整幅度预警线（科目调整额占原预算的百分比）"},
+	{"budget.key_unspent_quarter", 2, 1, 4, "重点项目资金自第几季度末起仍未支出即预警"},
 	{"intake.idempotency_hours", 24, 1, 720, "对接系统登记意见的幂等键保留时长（小时）"},
 	{NULL, 0, 0, 0, NULL}};
 

@@ -22,14 +22,14 @@ test('anonymous: 401 unauthenticated, and nothing but GET', async () => {
 });
 
 test('the shape: roles and the states and actions of each machine, all in Chinese', async () => {
-  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'rectify', 'audit']);
+  assert.deepEqual(Object.keys(labels), ['roles', 'opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'rectify', 'budget', 'audit']);
   assert.deepEqual(Object.keys(labels.roles),
     ['sysadmin', 'secadmin', 'auditor', 'city_staff', 'county_staff', 'unit_staff', 'station_staff', 'deputy', 'handler', 'service']);
   for (const m of ['opinion', 'suggestion', 'motion']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
-  for (const m of ['meeting', 'vote', 'round', 'booking']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
+  for (const m of ['meeting', 'vote', 'round', 'booking', 'budget']) assert.deepEqual(Object.keys(labels[m]), ['states', 'actions'], m);
   assert.equal(labels.round.actions.count, '计票');
   assert.deepEqual(Object.keys(labels.supervision), ['states', 'actions', 'kinds']);
-  const names = [labels.roles, labels.supervision.kinds, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision']
+  const names = [labels.roles, labels.supervision.kinds, ...['opinion', 'suggestion', 'motion', 'meeting', 'vote', 'round', 'booking', 'supervision', 'budget']
     .flatMap((m) => [labels[m].states, labels[m].actions].filter(Boolean))];
   for (const o of names) {
     assert.ok(Object.keys(o).length > 0);

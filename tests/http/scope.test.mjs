@@ -241,6 +241,18 @@ const EXPECT = {
     ok: [200, 404], service: false },
   'GET /api/v1/rectifications/:id': { allow: [...STAFF, 'handler'], obj: 'rectification', service: false },
 
+  // the township budget (budget.c): staff of the subtree; deputies read their own congress's
+  // documents past the draft and comment on their lines
+  'GET /api/v1/budgets/import/template': { allow: EVERYONE },
+  'POST /api/v1/budgets/import': { allow: STAFF, ...WRITE },
+  'POST /api/v1/budgets/import/:id/confirm': { allow: STAFF, obj: 'none', ok: [404, 400, 409] },
+  'GET /api/v1/budgets': { allow: [...STAFF, 'deputy'], region: true, service: false },
+  'GET /api/v1/budgets/:id': { allow: [...STAFF, 'deputy'], obj: 'budget', service: false },
+  'POST /api/v1/budgets/:id/execution': { allow: STAFF, obj: 'budget', ...WRITE },
+  'POST /api/v1/budgets/:id/actions': { allow: STAFF, obj: 'budget', ...WRITE },
+  'GET /api/v1/budgets/:id/comments': { allow: [...STAFF, 'deputy'], obj: 'budget', service: false },
+  'POST /api/v1/budgets/:id/comments': { allow: ['deputy'], obj: 'budget', ...WRITE },
+
   'GET /api/v1/labels': { allow: EVERYONE },
   // the home page: each module counts and finds within the role's own reading rules
   'GET /api/v1/todo': { allow: EVERYONE },
@@ -358,6 +370,7 @@ before(async () => {
     supervision: (await first(city, `/api/v1/supervision?region=${B}`)).id,
     project: (await first(city, `/api/v1/projects?region=${B}`)).id,
     rectification: bRect.id, problem: bRect.problems[0].id,
+    budget: (await first(city, `/api/v1/budgets?region=${B}`)).id,
   });
   MARKERS.push('"' + B, '/' + B + '/', '东城区', '外域', 'b.staff', bOpinion.tracking_code, bStation.name, bHandler.name,
     bSugg.code, bMotion.code);
@@ -383,6 +396,7 @@ before(async () => {
     supervision: (await first(city, `/api/v1/supervision?region=${A_TOWN}`)).id,
     project: (await first(city, `/api/v1/projects?region=${A_TOWN}`)).id,
     rectification: aRect.id, problem: aRect.problems[0].id,
+    budget: (await first(city, `/api/v1/budgets?region=${A_TOWN}`)).id,
     token: 999999, none: 999999,
   };
   for (const role of ROLES) {

@@ -340,3 +340,9 @@ export function fmtDay(s, weekday) {
   return `${y}年${m}月${d}日 ${WEEKDAYS[wd]}`
 }
 export const pct = (x) => (x === null || x === undefined ? '—' : (x * 100).toFixed(1) + '%')
+
+// ---- 预算审查监督 (docs/api.md "Township budgets") ----
+Object.assign(PAGE_ROLES, {
+  budgets: ['city_staff', 'county_staff', 'unit_staff', 'deputy'], // read: staff of the subtree, deputies of their congress
+  budgetWrite: ['city_staff', 'county_staff', 'unit_staff'], // import, review steps (PERM_MEETING_RUN)
+})

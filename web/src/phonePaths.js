@@ -46,5 +46,8 @@ export function deputyPhonePath(path) {
   if (opinion) return '/m/opinions/' + opinion[1]
   if (/^\/my-opinions(\?|$)/.test(p)) return '/m/opinions'
   if (/^\/me(\?|$)/.test(p)) return '/m/me'
+  const budget = p.match(/^\/budgets\/(\d+)/)
+  if (budget) return '/m/budgets/' + budget[1]
+  if (/^\/budgets(\?|$)/.test(p)) return '/m/budgets'
   return '/m'
 }

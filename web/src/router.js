@@ -57,6 +57,18 @@ const routes = [
         meta: { title: '审计日志', group: '安全审计', roles: PAGE_ROLES.audit },
       },
       {
+        path: 'budgets',
+        name: 'budgets',
+        component: () => import('./views/BudgetsView.vue'),
+        meta: { title: '预算审查监督', group: '监督工作', roles: PAGE_ROLES.budgets },
+      },
+      {
+        path: 'budgets/:id(\\d+)',
+        name: 'budget',
+        component: () => import('./views/BudgetDetailView.vue'),
+        meta: { title: '预算文件', group: '监督工作', parent: { title: '预算审查监督', path: '/budgets' }, roles: PAGE_ROLES.budgets },
+      },
+      {
         path: 'deputies',
         name: 'deputies',
         component: () => import('./views/DeputiesView.vue'),
