@@ -33,9 +33,11 @@ const DEFAULTS = { 'opinion.reply_days': 15, 'opinion.warn_days': 3, 'opinion.re
   'meeting.quorum_num': 2, 'meeting.quorum_den': 3, 'meeting.notice_days': 7, 'election.nominators_min': 10,
   'election.head_extra_min': 0, 'election.head_extra_max': 1, 'election.vice_extra_min': 1,
   'election.vice_extra_max': 3, 'election.other_extra_min': 0, 'election.project_extra_min': 1,
-  'project.candidate_ratio_pct': 120, 'auth.password_max_days': 90, 'auth.max_sessions': 3, 'auth.token_days': 90,
+  'project.candidate_ratio_pct': 120, 'rating.pass_pct': 50, 'rating.rereport_months': 3,
+  'supervision.draft_days': 20, 'supervision.final_days': 10, 'supervision.members_days': 7,
+  'supervision.opinion_months': 2, 'auth.password_max_days': 90, 'auth.max_sessions': 3, 'auth.token_days': 90,
   'booking.slot_minutes': 30, 'booking.per_slot': 3, 'booking.per_phone': 2, 'booking.days_ahead': 30,
-  'chase.near_days': 3,
+  'rectify.warn_days': 7, 'chase.near_days': 3,
   'budget.exec_low_pct': 80, 'budget.exec_high_pct': 120, 'budget.adjust_share_pct': 10, 'budget.key_unspent_quarter': 2,
   'intake.idempotency_hours': 24 };
 const year = () => Number(today.slice(0, 4));
