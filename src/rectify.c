@@ -12,6 +12,7 @@
 #include "limit.h"
 #include "notice.h"
 #include "opinion.h"
+#include "supervision.h"
 #include "region.h"
 #include "role.h"
 #include "settings.h"
@@ -24,7 +25,7 @@
 
 /* The kinds a rectification grows from, each with its module's own read rule (0, or an error
  * when the actor may not read item id) and the SQL of its reference for display. A new kind
- * (supervision findings) is one line here. */
+ * is one line here. */
 struct source {
 	const char *kind, *label;
 	int (*readable)(struct db_conn *c, const struct actor *a, int64_t id, struct err *e);
@@ -32,6 +33,8 @@ struct source {
 };
 static const struct source sources[] = {
 	{"opinion", "群众意见", opinion_visible_in, "SELECT tracking_code FROM opinions WHERE id = ?"},
+	{"supervision_opinion", "审议意见", supervision_opinion_visible_in,
+	 "SELECT s.title FROM supervision_opinions o JOIN supervision_items s ON s.id = o.item_id WHERE o.id = ?"},
 };
 
 static const struct source *source_of(const char *kind)

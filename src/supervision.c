@@ -319,6 +319,20 @@ fail:
 	return rc;
 }
 
+int supervision_opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e)
+{
+	struct db_res *r = NULL;
+	int64_t item = 0;
+	int rc;
+	if ((rc = db_intv(c, &item, e, "SELECT item_id FROM supervision_opinions WHERE id = ?", "i", id)))
+		return rc;
+	if (!item)
+		return err_set(e, E_NOTFOUND, "not_found", "审议意见不存在");
+	rc = load_row(c, a, item, &r, e);
+	db_res_free(r);
+	return rc;
+}
+
 static int load_item(struct db_conn *c, const struct actor *a, int64_t id, json_t **out, struct err *e)
 {
 	struct db_res *r = NULL;

@@ -62,4 +62,8 @@ int supervision_update(struct db *db, const struct actor *a, int64_t id, json_t 
 int supervision_act(struct db *db, const struct actor *a, int64_t id, json_t *in, json_t **out,
 		    struct err *e) WUR;
 
+/* 0 when the actor may read the supervision item of deliberation opinion id (its own read rule),
+ * else E_NOTFOUND: a rectification's source (rectify.c). */
+int supervision_opinion_visible_in(struct db_conn *c, const struct actor *a, int64_t id, struct err *e) WUR;
+
 #endif

@@ -215,3 +215,36 @@ test('chases: refused while the deadline is far, then counted with the unit\'s c
   assert.equal((await get(county, `/api/v1/handlers/${H}`)).handler.chases, before + 1);
   assert.ok(near >= 0);
 });
+
+test('a supervision item\'s deliberation opinion is a source, read by the supervision items\' own rule', async () => {
+  // an item of the county's own with a deliberation opinion (the demo's), and one of the other county
+  const items = (await get(county, '/api/v1/supervision?region=329981&per_page=100')).items;
+  let mine = null;
+  for (const it of items) {
+    const full = (await get(county, `/api/v1/supervision/${it.id}`)).item;
+    if (full.opinions.length) { mine = full; break; }
+  }
+  assert.ok(mine, 'the demo has a deliberation opinion in the county');
+  const opId = mine.opinions[0].id;
+  const foreign = (await get(city, '/api/v1/supervision?region=329902&per_page=100')).items;
+  let theirs = null;
+  for (const it of foreign) {
+    const full = (await get(city, `/api/v1/supervision/${it.id}`)).item;
+    if (full.opinions.length) { theirs = full.opinions[0].id; break; }
+  }
+  assert.ok(theirs, 'the demo has a deliberation opinion in the other county');
+  const body = { source_kind: 'supervision_opinion', title: '审议意见整改', region_code: '329981',
+    problems: [{ description: '审议意见指出的问题', handler_id: H, deadline: day(20) }] };
+  let r = await create(county, { ...body, source_id: opId });
+  expectStatus(r, 201);
+  assert.equal(r.json.rectification.source_kind, 'supervision_opinion');
+  assert.equal(r.json.rectification.source_ref, mine.title);
+  // the other county's item is not the county's to read; a deliberation opinion that does not exist
+  r = await create(county, { ...body, source_id: theirs });
+  expectError(r, 400, 'bad_source');
+  assert.equal(r.json.error.field, 'source_id');
+  expectError(await create(county, { ...body, source_id: 99999999 }), 400, 'bad_source');
+  // the city reads both
+  expectStatus(await create(city, { ...body, region_code: '329902', source_id: theirs,
+    problems: [{ description: '问题', handler_id: (await get(city, '/api/v1/handlers?region=329902&per_page=1')).items[0].id, deadline: day(20) }] }), 201);
+});
