@@ -93,6 +93,8 @@ test('the handling unit\'s tasks: only its own, started, claimed with evidence; 
   await unit.locator(t('rp-step-files')).setInputFiles({ name: '佐证.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 e2e') })
   await unit.locator(t('rp-step-submit')).click()
   await message(unit, '报整改完成成功')
+  // the list reloads after the message: wait for the row's new state
+  await row(unit, 'rp-table', mark).locator(t('rp-state-tag'), { hasText: '已报整改完成' }).waitFor()
   assert.equal((await row(unit, 'rp-table', mark).locator(t('rp-state-tag')).innerText()).trim(), '已报整改完成')
   // the API refuses the unit's own verification with its reason
   const s = await (await unit.request.get('/api/v1/session')).json()
@@ -118,6 +120,8 @@ test('the handling unit\'s tasks: only its own, started, claimed with evidence; 
   await row(staff, 'rp-table', mark).locator(t('rp-act-verify')).click()
   await staff.locator(t('rp-step-submit')).click()
   await message(staff, '验收通过成功')
+  // the list reloads after the message: wait for the row's new state
+  await row(staff, 'rp-table', mark).locator(t('rp-state-tag'), { hasText: '已验收' }).waitFor()
   assert.equal((await row(staff, 'rp-table', mark).locator(t('rp-state-tag')).innerText()).trim(), '已验收')
   // 整改通知书
   await staff.goto(`/print/rectification/${rectId}/notice`)
