@@ -282,9 +282,9 @@ test('the state filter offers the server\'s names of the states, and the list an
   await page.locator(`${t('opinion-table')} ${t('opinion-code')}`).first().waitFor()
 
   await page.locator(t('opinion-filter-state')).click()
-  // The dropdown opens with a transition: wait until all of its items show.
-  await page.waitForFunction((n) => [...document.querySelectorAll('.el-select-dropdown__item')]
-    .filter((e) => e.offsetParent !== null).length >= n, Object.keys(labels.opinion.states).length)
+  // The dropdown opens with a transition (scaled from zero height): wait until its last item shows.
+  const names = Object.values(labels.opinion.states)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: names[names.length - 1] }).waitFor()
   const offered = await page.locator('.el-select-dropdown__item:visible').allInnerTexts()
   assert.deepEqual(offered.map((x) => x.trim()), Object.values(labels.opinion.states))
   await page.locator('.el-select-dropdown__item:visible', { hasText: labels.opinion.states.assigned }).first().click()
